@@ -1,0 +1,76 @@
+/**
+ * `bot-bottle info <agent>`: what the agent would get — env names (never values), skills, prompt,
+ * git identity with provenance, repos and egress routes. Parses only that agent and its bottles.
+ */
+import { loadAgent, type ResolvedAgent } from "../manifest/mod.ts";
+import { homePaths } from "../paths/mod.ts";
+import { type CliContext, warn } from "./_context.ts";
+import { type Field, renderFields } from "./_fields.ts";
+
+/**
+ * Print an agent's resolved configuration.
+ *
+ * @param ctx The CLI context.
+ * @param name The agent name.
+ * @returns The exit code (0).
+ * @throws {NotFoundError} When no such agent exists.
+ * @throws {ManifestError} When the agent or one of its bottles does not load.
+ */
+export async function infoCommand(ctx: CliContext, name: string): Promise<number> {
+  const agent = await loadAgent(name, { home: homePaths(ctx.env).root, cwd: ctx.cwd });
+  for (const message of agent.warnings) warn(ctx, message);
+  ctx.stdout.write(renderFields(`Agent ${agent.name}`, infoFields(agent)));
+  return 0;
+}
+
+/**
+ * The fields `info` prints, in order. Exported for tests.
+ *
+ * @param agent A resolved agent.
+ * @returns Key/value pairs.
+ */
+export function infoFields(agent: ResolvedAgent): Field[] {
+  const bottle = agent.bottle;
+  const env = Object.entries(bottle.env).map(([key, value]) =>
+    value.kind === "host"
+      ? `${key} (from host $${value.name})`
+      : value.kind === "prompt"
+      ? `${key} (asked at launch)`
+      : `${key} (literal)`
+  );
+  const repos = Object.entries(bottle.gitGate.repos).map(([repo, spec]) => `${repo}  ${spec.url}`);
+  const routes = bottle.egress.routes.map((route) =>
+    route.auth === undefined ? route.host : `${route.host} [auth:${route.auth.scheme}]`
+  );
+  const identity = (["name", "email"] as const).map((field) => {
+    const value = agent.gitUser[field];
+    return value === undefined
+      ? `${field}: (unset)`
+      : `${field}: ${value.value}  (from ${value.from})`;
+  });
+  return [
+    ["file", `${agent.path} (${agent.source})`],
+    ["bottle", `${bottle.name}  (${bottle.chain.join(" -> ")})`],
+    ["provider", bottle.agentProvider.template],
+    ["supervise", bottle.supervise ? "on" : "off"],
+    ["env", listOrNone(env)],
+    ["skills", listOrNone(agent.skills)],
+    ["git identity", identity.join("\n")],
+    ["repos", listOrNone(repos)],
+    ["egress", listOrNone(routes)],
+    ["egress log", String(bottle.egress.log)],
+    ["prompt", summarizePrompt(agent.prompt)],
+  ];
+}
+
+function listOrNone(items: readonly string[]): string {
+  return items.length === 0 ? "(none)" : items.join("\n");
+}
+
+function summarizePrompt(prompt: string): string {
+  const text = prompt.trim();
+  if (text === "") return "(empty)";
+  const lines = text.split("\n");
+  const first = lines[0] ?? "";
+  return lines.length === 1 ? first : `${first}  (+${lines.length - 1} more lines)`;
+}

@@ -1,0 +1,166 @@
+/**
+ * The `bot-bottle` command line: one file per subcommand, loaded lazily so `--help` stays fast.
+ *
+ * `runCli` never exits the process and never maps errors to exit codes: it throws, and `main.ts`
+ * decides the code (SPEC §4: errors exit 1, usage errors exit 2).
+ *
+ * @module
+ * @example
+ * ```ts
+ * import { runCli } from "./mod.ts";
+ * let out = "";
+ * await runCli(["--version"], {
+ *   env: {},
+ *   cwd: "/",
+ *   stdout: { write: (t) => void (out += t) },
+ *   stderr: { write: () => {} },
+ *   stdinIsTty: false,
+ *   stdoutIsTty: false,
+ * }).catch(() => {});
+ * console.assert(out.trim().length > 0);
+ * ```
+ */
+import { Command, CommanderError } from "commander";
+import { NotYetAvailableError, UsageError } from "../errors/mod.ts";
+import type { CliContext } from "./_context.ts";
+import { VERSION } from "./_version.ts";
+
+export type { CliContext, TextSink } from "./_context.ts";
+export { VERSION } from "./_version.ts";
+
+/**
+ * Run the CLI with the given arguments (without the program name).
+ *
+ * @param argv Arguments, e.g. `["info", "dev"]`.
+ * @param ctx The environment, cwd and output sinks.
+ * @returns The exit code for successful runs (0, or a command's own non-zero status).
+ * @throws {UsageError} For invalid invocations (exit 2).
+ * @throws {Error} Any other error the command raised (exit 1).
+ */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const state = { code: 0 };
+  const program = buildProgram(ctx, state);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version surface as errors with exit code 0.
+      if (err.exitCode === 0) return 0;
+      throw new UsageError(err.message.replace(/^error: /, ""), { cause: err });
+    }
+    throw err;
+  }
+  return state.code;
+}
+
+function buildProgram(ctx: CliContext, state: { code: number }): Command {
+  const program = new Command("bot-bottle")
+    .description("Run coding agents in bottles: isolated, credential-free, egress-filtered.")
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      // Commander's own error text is rethrown as a UsageError; main.ts prints it once.
+      writeErr: (text) => {
+        if (!text.startsWith("error:")) ctx.stderr.write(text);
+      },
+    })
+    .addHelpText(
+      "after",
+      `
+Examples:
+  bot-bottle doctor              check that this host can run bottles
+  bot-bottle list                list the agents you can start
+  bot-bottle info dev            show what the agent "dev" would get
+  bot-bottle start dev           start the agent "dev" in a bottle`,
+    );
+
+  program
+    .command("list")
+    .description("list agents, or running bottles with `list active`")
+    .argument("[what]", '"active" to list running bottles')
+    .option("--json", "print JSON for scripts")
+    .addHelpText("after", "\nExamples:\n  bot-bottle list\n  bot-bottle list --json")
+    .action(async (what: string | undefined, opts: { json?: boolean }) => {
+      if (what === "active") throw new NotYetAvailableError("list active");
+      if (what !== undefined) {
+        throw new UsageError(`unknown list target "${what}" (did you mean "active"?)`);
+      }
+      const { listCommand } = await import("./list.ts");
+      state.code = await listCommand(ctx, { json: opts.json === true });
+    });
+
+  program
+    .command("info")
+    .description("show an agent's resolved bottle: env names, skills, routes, repos, identity")
+    .argument("<agent>", "agent name")
+    .addHelpText("after", "\nExample:\n  bot-bottle info dev")
+    .action(async (agent: string) => {
+      const { infoCommand } = await import("./info.ts");
+      state.code = await infoCommand(ctx, agent);
+    });
+
+  program
+    .command("doctor")
+    .description("check this host: engines, git, ssh, config dir, disk space")
+    .addHelpText("after", "\nExample:\n  bot-bottle doctor")
+    .action(async () => {
+      const { doctorCommand } = await import("./doctor.ts");
+      state.code = await doctorCommand(ctx);
+    });
+
+  registerEgress(program, ctx, state);
+  registerPlanned(program);
+  return program;
+}
+
+function registerEgress(program: Command, ctx: CliContext, state: { code: number }): void {
+  const egress = program.command("egress").description("run the egress proxy on its own");
+  egress
+    .command("serve")
+    .description("serve the egress proxy on the host (benchmarks, tests, outside workloads)")
+    .requiredOption("--routes <file>", "routes YAML (the same as a bottle's egress: section)")
+    .requiredOption("--ca-dir <dir>", "CA directory (created if absent; clients trust ca.pem)")
+    .option("--listen <host:port>", "address to listen on", "127.0.0.1:9099")
+    .option("--upstream-ca <file>", "extra CA (PEM) trusted for upstream TLS")
+    .option("--log <level>", "0 off, 1 blocks, 2 full", undefined)
+    .option(
+      "--connect-to <map>",
+      "HOST:PORT=ADDR:PORT, maps an upstream to a test address (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  bot-bottle egress serve --routes routes.yaml --ca-dir ./ca --listen 127.0.0.1:9099",
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const { egressServeCommand } = await import("./egress_serve.ts");
+      state.code = await egressServeCommand(ctx, opts);
+    });
+}
+
+/** Commands of the CLI surface (SPEC §4) that later work fills in. */
+const PLANNED: ReadonlyArray<readonly [name: string, args: string, description: string]> = [
+  ["start", "[agent]", "start an agent in a new bottle"],
+  ["exec", "<slug>", "run a command in a running bottle"],
+  ["stop", "<slug>", "tear one bottle down"],
+  ["resume", "<slug>", "relaunch a bottle with its recorded agent and backend"],
+  ["init", "", "create a bottle and an agent interactively"],
+  ["edit", "<name>", "edit an agent or bottle in $EDITOR, validated on save"],
+  ["cleanup", "", "remove leftover bottles, networks and state"],
+  ["commit", "[slug]", "snapshot a running bottle's filesystem to an image"],
+  ["supervise", "", "approve or reject what agents ask for"],
+];
+
+function registerPlanned(program: Command): void {
+  for (const [name, args, description] of PLANNED) {
+    const command = program.command(name).description(`${description} (not yet available)`);
+    if (args !== "") command.argument(args);
+    command.allowUnknownOption(true).allowExcessArguments(true).action(() => {
+      throw new NotYetAvailableError(name);
+    });
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Host checks behind `bot-bottle doctor` (SPEC §4). Each check returns data — a status, a name
+ * and a detail — and the CLI prints them; the exit code is 0 only when the default backend can
+ * run bottles on this host.
+ *
+ * @module
+ * @example
+ * ```ts
+ * import { runDoctor } from "./mod.ts";
+ * const report = await runDoctor({ env: Deno.env.toObject(), os: Deno.build.os });
+ * for (const check of report.checks) console.log(`${check.status}: ${check.name}: ${check.detail}`);
+ * ```
+ */
+import { statfs } from "node:fs/promises";
+import { dirname } from "node:path";
+import { homePaths } from "../paths/mod.ts";
+import { parseDockerInfo } from "./_docker_info.ts";
+import { runProgram } from "./_run.ts";
+
+/** The outcome of one check. */
+export interface Check {
+  /** `ok` works, `warn` works with a caveat, `fail` does not work. */
+  status: "ok" | "warn" | "fail";
+  /** Short name, e.g. `docker daemon`. */
+  name: string;
+  /** What was found, or what to do about it. */
+  detail: string;
+}
+
+/** The names of the backends (SPEC §5). */
+export const BACKENDS = ["docker", "macos-container", "smolmachines"] as const;
+
+/** A backend name. */
+export type BackendName = typeof BACKENDS[number];
+
+/** Everything `runDoctor` found. */
+export interface DoctorReport {
+  /** Every check, in the order it should be printed. */
+  checks: Check[];
+  /** The backend `start` would use without `--backend`. */
+  defaultBackend: BackendName;
+  /** Whether the default backend can run bottles here. */
+  defaultBackendUsable: boolean;
+}
+
+/** Options of {@link runDoctor}. */
+export interface DoctorOptions {
+  /** The environment (PATH decides which programs are found). */
+  env: Record<string, string | undefined>;
+  /** The host OS, as in `Deno.build.os`. */
+  os: string;
+  /** Timeout for each probed program; default 10 s. */
+  timeoutMs?: number;
+}
+
+const MIN_FREE_GIB = 5;
+const SIDECAR_IMAGE = "bot-bottle/sidecar";
+
+/**
+ * Run every host check.
+ *
+ * @param options Environment and OS.
+ * @returns The report; never throws for a failed check.
+ */
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  const run = (argv: readonly [string, ...string[]]) =>
+    runProgram(argv, { env: options.env, timeoutMs: options.timeoutMs ?? 10_000 });
+  const checks: Check[] = [];
+  const usable = new Map<BackendName, boolean>();
+
+  const docker = await checkDocker(run);
+  checks.push(...docker.checks);
+  usable.set("docker", docker.usable);
+  if (options.os === "darwin") {
+    const apple = await checkAppleContainer(run);
+    checks.push(apple);
+    usable.set("macos-container", apple.status === "ok");
+    const smol = await checkProgram(run, "smolvm", ["smolvm", "--version"], "fail");
+    checks.push(smol);
+    usable.set("smolmachines", smol.status === "ok" && docker.usable);
+  }
+  checks.push(await checkProgram(run, "git", ["git", "--version"], "fail"));
+  checks.push(await checkProgram(run, "ssh", ["ssh", "-V"], "warn"));
+  checks.push(...await checkHome(options.env));
+
+  const requested = options.env.BOT_BOTTLE_BACKEND;
+  const defaultBackend = isBackend(requested)
+    ? requested
+    : options.os === "darwin" && usable.get("macos-container") === true
+    ? "macos-container"
+    : "docker";
+  if (requested !== undefined && requested !== "" && !isBackend(requested)) {
+    checks.push({
+      status: "fail",
+      name: "BOT_BOTTLE_BACKEND",
+      detail: `unknown backend "${requested}" (expected one of ${BACKENDS.join(", ")})`,
+    });
+  }
+  const defaultBackendUsable = usable.get(defaultBackend) === true &&
+    !checks.some((check) => check.status === "fail" && check.name === "BOT_BOTTLE_BACKEND");
+  checks.push({
+    status: defaultBackendUsable ? "ok" : "fail",
+    name: "default backend",
+    detail: defaultBackendUsable
+      ? `${defaultBackend} can run bottles`
+      : `${defaultBackend} cannot run bottles here (see the checks above)`,
+  });
+  return { checks, defaultBackend, defaultBackendUsable };
+}
+
+type Run = (argv: readonly [string, ...string[]]) => ReturnType<typeof runProgram>;
+
+function isBackend(value: string | undefined): value is BackendName {
+  return (BACKENDS as readonly string[]).includes(value ?? "");
+}
+
+async function checkProgram(
+  run: Run,
+  name: string,
+  argv: readonly [string, ...string[]],
+  missing: "warn" | "fail",
+): Promise<Check> {
+  const result = await run(argv);
+  if (!result.started) return { status: missing, name, detail: `${argv[0]} not found on PATH` };
+  const version = `${result.stdout}${result.stderr}`.trim().split("\n")[0] ?? "";
+  if (result.code !== 0) return { status: missing, name, detail: `${argv.join(" ")} failed` };
+  return { status: "ok", name, detail: version };
+}
+
+async function checkDocker(run: Run): Promise<{ checks: Check[]; usable: boolean }> {
+  const client = await run(["docker", "version", "--format", "{{.Client.Version}}"]);
+  if (!client.started) {
+    return {
+      checks: [{ status: "fail", name: "docker", detail: "docker CLI not found on PATH" }],
+      usable: false,
+    };
+  }
+  const checks: Check[] = [
+    { status: "ok", name: "docker", detail: `client ${client.stdout.trim() || "(unknown)"}` },
+  ];
+  const info = await run(["docker", "info", "--format", "{{json .}}"]);
+  const parsed = parseDockerInfo(info.code === 0 ? info.stdout : "");
+  if (parsed === undefined) {
+    const reason = info.stderr.trim().split("\n").at(-1) ?? "";
+    checks.push({
+      status: "fail",
+      name: "docker daemon",
+      detail: `not reachable${reason === "" ? "" : `: ${reason}`}`,
+    });
+    return { checks, usable: false };
+  }
+  checks.push({ status: "ok", name: "docker daemon", detail: `server ${parsed.version}` });
+  checks.push(
+    parsed.runsc
+      ? {
+        status: "ok",
+        name: "docker isolation",
+        detail: "gVisor (runsc) registered; bottles use it",
+      }
+      : {
+        status: "warn",
+        name: "docker isolation",
+        detail: "runsc not registered: bottles use runc (Linux namespaces, shared kernel)",
+      },
+  );
+  const image = await run(["docker", "image", "ls", "--quiet", SIDECAR_IMAGE]);
+  checks.push(
+    image.code === 0 && image.stdout.trim() !== ""
+      ? { status: "ok", name: "sidecar image", detail: `${SIDECAR_IMAGE} present` }
+      : {
+        status: "warn",
+        name: "sidecar image",
+        detail: `${SIDECAR_IMAGE} not built yet; the first start builds it`,
+      },
+  );
+  return { checks, usable: true };
+}
+
+async function checkAppleContainer(run: Run): Promise<Check> {
+  const status = await run(["container", "system", "status"]);
+  if (!status.started) {
+    return { status: "fail", name: "macos-container", detail: "container CLI not found on PATH" };
+  }
+  return status.code === 0
+    ? { status: "ok", name: "macos-container", detail: "container system running" }
+    : {
+      status: "fail",
+      name: "macos-container",
+      detail: "container system not running (run `container system start`)",
+    };
+}
+
+async function checkHome(env: Record<string, string | undefined>): Promise<Check[]> {
+  const root = homePaths(env).root;
+  const checks: Check[] = [];
+  let probe = root;
+  try {
+    const stat = await Deno.stat(root);
+    checks.push(
+      stat.isDirectory
+        ? { status: "ok", name: "config dir", detail: root }
+        : { status: "fail", name: "config dir", detail: `${root} exists but is not a directory` },
+    );
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    checks.push({
+      status: "warn",
+      name: "config dir",
+      detail: `${root} does not exist yet (bot-bottle init creates it)`,
+    });
+    probe = await nearestExisting(root);
+  }
+  const fs = await statfs(probe);
+  const freeGiB = (fs.bavail * fs.bsize) / 2 ** 30;
+  checks.push({
+    status: freeGiB >= MIN_FREE_GIB ? "ok" : "warn",
+    name: "disk space",
+    detail: `${freeGiB.toFixed(1)} GiB free at ${probe}${
+      freeGiB >= MIN_FREE_GIB ? "" : ` (images need about ${MIN_FREE_GIB} GiB)`
+    }`,
+  });
+  return checks;
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  let current = path;
+  while (true) {
+    try {
+      await Deno.stat(current);
+      return current;
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+      const parent = dirname(current);
+      if (parent === current) return current;
+      current = parent;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * `deno task compile`: build the single `bot-bottle` binary for every release target, with
+ * SHA-256 sums (SPEC §9). Runs in the release workflow, where `deno compile` can download its
+ * `denort` runtimes.
+ *
+ * `deno task compile:smoke`: our build machines cannot download `denort`, so this compiles the
+ * same entry point with the same permission set against the local `deno` binary (DENORT_BIN).
+ * That proves the module graph (lazy imports included) compiles; the output is not a working
+ * bot-bottle and is deleted.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+
+const TARGETS = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+] as const;
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+async function compile(target: string | undefined, output: string, env: Record<string, string>) {
+  const args = ["compile", "-q", "-P=cli", "--output", output];
+  if (target !== undefined) args.push("--target", target);
+  args.push(join(ROOT, "main.ts"));
+  const status = await new Deno.Command(Deno.execPath(), { args, env, cwd: ROOT }).spawn().status;
+  if (!status.success) throw new Error(`deno ${args.join(" ")} failed with code ${status.code}`);
+}
+
+async function sha256(path: string): Promise<string> {
+  return createHash("sha256").update(await Deno.readFile(path)).digest("hex");
+}
+
+async function smoke(): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "bot-bottle-compile-" });
+  try {
+    const output = join(dir, "bot-bottle");
+    await compile(undefined, output, { DENORT_BIN: Deno.execPath() });
+    const size = (await Deno.stat(output)).size;
+    // deno-lint-ignore no-console
+    console.log(`compile smoke ok: main.ts with -P=cli compiled (${(size / 2 ** 20).toFixed(0)} MiB)`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function release(): Promise<void> {
+  const dist = join(ROOT, "dist");
+  await Deno.mkdir(dist, { recursive: true });
+  const sums: string[] = [];
+  for (const target of TARGETS) {
+    const name = `bot-bottle-${target}`;
+    await compile(target, join(dist, name), {});
+    sums.push(`${await sha256(join(dist, name))}  ${name}`);
+  }
+  await Deno.writeTextFile(join(dist, "SHA256SUMS"), `${sums.join("\n")}\n`);
+}
+
+if (import.meta.main) {
+  await (Deno.args.includes("--smoke") ? smoke() : release());
+}

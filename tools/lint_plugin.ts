@@ -1,0 +1,69 @@
+/**
+ * Project lint rules (STYLE rules 1 and 10), run by `deno lint`:
+ *
+ * - `bot-bottle/mod-exports`: a file under `src/`, `sidecar/` or `backends/` may be imported from
+ *   outside its folder only through that folder's `mod.ts` (the same folder and `_`-free siblings
+ *   of the CLI's lazily loaded commands are fine).
+ * - `bot-bottle/no-top-level-let`: no module-level mutable bindings; long-lived state lives on an
+ *   object created in an entry point and passed down.
+ *
+ * @module
+ */
+import { dirname, join, relative, sep } from "node:path";
+
+const GUARDED_ROOTS = ["src", "sidecar", "backends"];
+const ROOT = dirname(dirname(new URL(import.meta.url).pathname));
+
+function guardedFolder(path: string): string | undefined {
+  const rel = relative(ROOT, path);
+  const [top] = rel.split(sep);
+  return top !== undefined && GUARDED_ROOTS.includes(top) ? dirname(path) : undefined;
+}
+
+const plugin: Deno.lint.Plugin = {
+  name: "bot-bottle",
+  rules: {
+    "mod-exports": {
+      create(context) {
+        function check(node: Deno.lint.Node, source: string): void {
+          if (!source.startsWith(".")) return;
+          const target = join(dirname(context.filename), source);
+          const folder = guardedFolder(target);
+          if (folder === undefined || folder === dirname(context.filename)) return;
+          if (target.endsWith(`${sep}mod.ts`)) return;
+          context.report({
+            node,
+            message: `import "${source}" reaches into another folder; import its mod.ts instead`,
+          });
+        }
+        return {
+          ImportDeclaration(node) {
+            check(node, node.source.value);
+          },
+          ExportNamedDeclaration(node) {
+            if (node.source) check(node, node.source.value);
+          },
+          ExportAllDeclaration(node) {
+            check(node, node.source.value);
+          },
+        };
+      },
+    },
+    "no-top-level-let": {
+      create(context) {
+        return {
+          VariableDeclaration(node) {
+            if (node.kind !== "const" && node.parent.type === "Program") {
+              context.report({
+                node,
+                message: "module-level `let`/`var` is mutable state; move it onto an object",
+              });
+            }
+          },
+        };
+      },
+    },
+  },
+};
+
+export default plugin;
