@@ -50,7 +50,8 @@ Deno.test("bot-bottle --help lists every command and exits 0", async () => {
 
 Deno.test("bot-bottle --version prints the version from deno.json", async () => {
   await withHome(async (home) => {
-    const config = JSON.parse(await Deno.readTextFile(new URL("./deno.json", import.meta.url)));
+    const text = await Deno.readTextFile(new URL("./deno.json", import.meta.url));
+    const config = JSON.parse(text.replace(/^\s*\/\/.*$/gm, ""));
     const result = await cli(["--version"], { home });
     assert.equal(result.code, 0);
     assert.equal(result.stdout.trim(), config.version);

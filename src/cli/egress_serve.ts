@@ -1,17 +1,128 @@
-/** `bot-bottle egress serve`: the egress proxy alone on the host (SPEC §4). */
-import { NotYetAvailableError } from "../errors/mod.ts";
+/**
+ * `bot-bottle egress serve`: the egress proxy alone on the host (SPEC §4), for benchmarks, tests
+ * and workloads outside a bottle. Serves until SIGTERM or SIGINT; SIGHUP reloads the routes file.
+ */
+import { isIP } from "node:net";
+import { UsageError } from "../errors/mod.ts";
 import type { CliContext } from "./_context.ts";
 
+/** A parsed `--connect-to` mapping. */
+export interface ConnectToEntry {
+  /** Lowercase `host:port` the client asks for. */
+  key: string;
+  /** Where the proxy connects instead. */
+  address: string;
+  /** Port the proxy connects to instead. */
+  port: number;
+}
+
 /**
- * Serve the egress proxy until SIGTERM.
+ * Parse `HOST:PORT` for `--listen`.
  *
- * @param _ctx The CLI context.
- * @param _options Raw commander options.
- * @returns The exit code.
+ * @param value The flag value.
+ * @returns Host and port.
+ * @throws {UsageError} When the value is not `HOST:PORT` with a port in 0–65535.
  */
-export function egressServeCommand(
-  _ctx: CliContext,
-  _options: Record<string, unknown>,
+export function parseListen(value: string): { hostname: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(value);
+  const port = match === null ? NaN : Number(match[2]);
+  if (match === null || port > 65_535) {
+    throw new UsageError(`--listen "${value}" is not HOST:PORT (e.g. 127.0.0.1:9099)`);
+  }
+  return { hostname: match[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+/**
+ * Parse `HOST:PORT=ADDR:PORT` for `--connect-to`.
+ *
+ * @param value The flag value.
+ * @returns The mapping.
+ * @throws {UsageError} When either side is malformed.
+ */
+export function parseConnectTo(value: string): ConnectToEntry {
+  const [from, to, ...rest] = value.split("=");
+  const usage = () =>
+    new UsageError(
+      `--connect-to "${value}" is not HOST:PORT=ADDR:PORT (e.g. api.example.com:443=127.0.0.1:8443)`,
+    );
+  if (from === undefined || to === undefined || rest.length > 0) throw usage();
+  const source = /^([a-zA-Z0-9.-]+):(\d{1,5})$/.exec(from);
+  let target: { hostname: string; port: number };
+  try {
+    target = parseListen(to);
+  } catch {
+    throw usage();
+  }
+  if (source === null || Number(source[2]) > 65_535 || target.port === 0) throw usage();
+  if (isIP(target.hostname) === 0 && !/^[a-zA-Z0-9.-]+$/.test(target.hostname)) throw usage();
+  return {
+    key: `${source[1]!.toLowerCase()}:${Number(source[2])}`,
+    address: target.hostname,
+    port: target.port,
+  };
+}
+
+/**
+ * Parse `--log`.
+ *
+ * @param value The flag value, or undefined when absent.
+ * @returns The level, or undefined to use the routes file's `log`.
+ * @throws {UsageError} For anything but 0, 1 or 2.
+ */
+export function parseLogLevel(value: unknown): 0 | 1 | 2 | undefined {
+  if (value === undefined) return undefined;
+  if (value === "0" || value === "1" || value === "2") return Number(value) as 0 | 1 | 2;
+  throw new UsageError(`--log "${String(value)}" must be 0 (off), 1 (blocks) or 2 (full)`);
+}
+
+/**
+ * Serve the egress proxy until SIGTERM/SIGINT.
+ *
+ * @param ctx The CLI context.
+ * @param options Raw commander options.
+ * @returns The exit code (0 after a clean shutdown).
+ * @throws {UsageError} For malformed flags.
+ * @throws {ManifestError} When the routes file does not load.
+ */
+export async function egressServeCommand(
+  ctx: CliContext,
+  options: Record<string, unknown>,
 ): Promise<number> {
-  return Promise.reject(new NotYetAvailableError("egress serve"));
+  const listen = parseListen(String(options.listen));
+  const connectTo = new Map(
+    (options.connectTo as string[]).map(parseConnectTo).map((e) => [e.key, e] as const),
+  );
+  const logLevel = parseLogLevel(options.log);
+  const upstreamCa = typeof options.upstreamCa === "string"
+    ? await Deno.readTextFile(options.upstreamCa)
+    : undefined;
+  const { startEgressProxy } = await import("../../sidecar/egress/mod.ts");
+  const proxy = await startEgressProxy({
+    routesFile: String(options.routes),
+    caDir: String(options.caDir),
+    listen,
+    connectTo,
+    env: ctx.env,
+    logSink: (line) => ctx.stderr.write(`${line}\n`),
+    ...(logLevel === undefined ? {} : { logLevel }),
+    ...(upstreamCa === undefined ? {} : { upstreamCa }),
+  });
+  ctx.stderr.write(
+    `egress proxy listening on ${proxy.hostname}:${proxy.port} (CA: ${proxy.caCertPath})\n`,
+  );
+  const stopped = Promise.withResolvers<void>();
+  const onHup = () => void proxy.reload();
+  const onStop = () => stopped.resolve();
+  Deno.addSignalListener("SIGHUP", onHup);
+  Deno.addSignalListener("SIGTERM", onStop);
+  Deno.addSignalListener("SIGINT", onStop);
+  try {
+    await stopped.promise;
+  } finally {
+    Deno.removeSignalListener("SIGHUP", onHup);
+    Deno.removeSignalListener("SIGTERM", onStop);
+    Deno.removeSignalListener("SIGINT", onStop);
+    await proxy.close();
+  }
+  return 0;
 }

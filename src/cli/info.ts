@@ -17,7 +17,11 @@ import { type Field, renderFields } from "./_fields.ts";
  * @throws {ManifestError} When the agent or one of its bottles does not load.
  */
 export async function infoCommand(ctx: CliContext, name: string): Promise<number> {
-  const agent = await loadAgent(name, { home: homePaths(ctx.env).root, cwd: ctx.cwd });
+  const agent = await loadAgent(name, {
+    home: homePaths(ctx.env).root,
+    cwd: ctx.cwd,
+    ...(ctx.env.HOME === undefined ? {} : { userHome: ctx.env.HOME }),
+  });
   for (const message of agent.warnings) warn(ctx, message);
   ctx.stdout.write(renderFields(`Agent ${agent.name}`, infoFields(agent)));
   return 0;
