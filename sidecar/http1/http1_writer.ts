@@ -1,0 +1,219 @@
+/**
+ * Writing HTTP/1.x messages (requests to upstreams, responses to clients) onto a socket.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import type { Duplex } from "node:stream";
+import { clearImmediate, setImmediate } from "node:timers";
+import type { HeaderList } from "./header_list.ts";
+import { FIELD_VALUE, TARGET, TOKEN } from "./_syntax.ts";
+import type { Framing, RequestHead, ResponseHead } from "./types.ts";
+
+const CRLF = "\r\n";
+
+/**
+ * Writes one message at a time: a head, body chunks, then `end()`. The writer owns the framing
+ * fields: it drops every Content-Length and Transfer-Encoding from the head it is given and writes
+ * the ones `framing` calls for, so a forwarded message can never carry conflicting framing.
+ * The head is held until the first body write (one socket write for small messages) or the next
+ * event-loop turn, whichever comes first. Something else (usually the reader) must listen for
+ * the socket's 'error' events.
+ */
+export class Http1Writer {
+  #socket: Duplex;
+  #framing: Framing | null = null;
+  #remaining = 0;
+  #head: Buffer | null = null;
+  #flushTimer: ReturnType<typeof setImmediate> | undefined;
+
+  /** @param socket A connected `net.Socket` or `tls.TLSSocket` (any `Duplex`). */
+  constructor(socket: Duplex) {
+    this.#socket = socket;
+  }
+
+  /**
+   * Start a request. `none` framing writes neither Content-Length nor Transfer-Encoding.
+   *
+   * @param head Method, target, version and fields to send.
+   * @param framing How the body that follows is delimited (`close` is not allowed).
+   * @throws {TypeError} For an invalid method or target, or `close` framing.
+   */
+  writeRequestHead(head: RequestHead, framing: Framing): void {
+    if (!TOKEN.test(head.method)) throw new TypeError(`Cannot write request: invalid method`);
+    if (!TARGET.test(head.target)) throw new TypeError(`Cannot write request: invalid target`);
+    if (framing.kind === "close") {
+      throw new TypeError("Cannot write request: a request body cannot be close-delimited");
+    }
+    const line = `${head.method} ${head.target} ${head.version}${CRLF}`;
+    this.#begin(line + fields(head.headers, framing, false), framing);
+  }
+
+  /**
+   * Start a response. With `none` framing an existing Content-Length is kept (it describes the
+   * representation of a HEAD or 304 answer); with `close` a `Connection: close` is written and
+   * `end()` closes the socket. An HTTP/1.0 client understands only `length`, `none` and `close`.
+   *
+   * @param head Status, reason, version and fields to send.
+   * @param framing How the body that follows is delimited.
+   * @throws {TypeError} For a status outside 100–999 or a reason with control characters.
+   */
+  writeResponseHead(head: ResponseHead, framing: Framing): void {
+    if (!Number.isInteger(head.status) || head.status < 100 || head.status > 999) {
+      throw new TypeError(`Cannot write response: invalid status ${head.status}`);
+    }
+    if (!FIELD_VALUE.test(head.reason)) {
+      throw new TypeError("Cannot write response: the reason phrase has control characters");
+    }
+    const line = `${head.version} ${head.status} ${head.reason}${CRLF}`;
+    this.#begin(line + fields(head.headers, framing, true), framing);
+  }
+
+  /**
+   * Write body bytes, framed as the head declared. Empty chunks are skipped (a zero-length
+   * write on a Deno TLS socket fails).
+   *
+   * @returns Once the socket accepted the bytes without exceeding its buffer ('drain').
+   * @throws {RangeError} When the body outgrows its Content-Length.
+   * @throws {TypeError} When the message has no body.
+   * @throws {Error} When no head was written or the connection is closed.
+   */
+  async write(chunk: Uint8Array): Promise<void> {
+    const framing = this.#current();
+    if (chunk.length === 0) return;
+    if (framing.kind === "none") throw new TypeError("Cannot write a body: this message has none");
+    if (framing.kind === "length") {
+      if (chunk.length > this.#remaining) {
+        throw new RangeError(
+          `Cannot write a body longer than its Content-Length ${framing.length}`,
+        );
+      }
+      this.#remaining -= chunk.length;
+    }
+    if (framing.kind === "chunked") {
+      await this.#send([Buffer.from(chunk.length.toString(16) + CRLF, "latin1"), chunk, CRLF]);
+    } else {
+      await this.#send([chunk]);
+    }
+  }
+
+  /**
+   * Finish the message: the last chunk and optional trailers for `chunked`, closing the socket
+   * for `close`. The writer is then ready for the next head.
+   *
+   * @param trailers Trailer fields (chunked framing only; ignored otherwise).
+   * @throws {RangeError} When a Content-Length body is shorter than declared; the peer would
+   *   wait for the missing bytes, so destroy the socket.
+   */
+  async end(trailers?: HeaderList): Promise<void> {
+    const framing = this.#current();
+    if (framing.kind === "length" && this.#remaining > 0) {
+      throw new RangeError(
+        `Cannot end a body ${this.#remaining} bytes short of its Content-Length ${framing.length}`,
+      );
+    }
+    this.#framing = null;
+    if (framing.kind === "chunked") {
+      let tail = `0${CRLF}`;
+      for (const [name, value] of trailers ?? []) tail += `${name}: ${value}${CRLF}`;
+      await this.#send([Buffer.from(tail + CRLF, "latin1")]);
+    } else if (this.#head !== null) {
+      await this.#send([]);
+    }
+    if (framing.kind === "close") await endSocket(this.#socket);
+  }
+
+  #begin(head: string, framing: Framing): void {
+    if (this.#framing !== null) {
+      throw new Error("Cannot write a head: the previous message was not ended");
+    }
+    this.#framing = framing;
+    this.#remaining = framing.kind === "length" ? framing.length : 0;
+    this.#head = Buffer.from(head, "latin1");
+    // A streamed body may take a while to start; do not keep the peer waiting for the head.
+    this.#flushTimer = setImmediate(() => {
+      this.#flushTimer = undefined;
+      // A failure here resurfaces at the next write() or end(), which the caller awaits.
+      if (this.#head !== null && isOpen(this.#socket)) this.#send([]).catch(() => {});
+    });
+  }
+
+  #current(): Framing {
+    if (this.#framing === null) throw new Error("Cannot write a body: no head was written");
+    return this.#framing;
+  }
+
+  #send(parts: (Uint8Array | string)[]): Promise<void> {
+    const socket = this.#socket;
+    if (!isOpen(socket)) return Promise.reject(new Error("Cannot write: the connection is closed"));
+    if (this.#head !== null) {
+      parts.unshift(this.#head);
+      this.#head = null;
+      clearImmediate(this.#flushTimer);
+      this.#flushTimer = undefined;
+    }
+    let ok = true;
+    if (parts.length === 1) ok = socket.write(parts[0]!);
+    else if (parts.length > 1) {
+      socket.cork();
+      for (const part of parts) ok = socket.write(part);
+      socket.uncork();
+    }
+    return ok ? Promise.resolve() : drained(socket);
+  }
+}
+
+// Serialize the fields with the framing fields replaced; the list already validated every field.
+function fields(headers: HeaderList, framing: Framing, response: boolean): string {
+  const keepLength = response && framing.kind === "none";
+  let out = "";
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    if (key === "transfer-encoding" || (key === "content-length" && !keepLength)) continue;
+    if (key === "connection" && framing.kind === "close") continue;
+    out += `${name}: ${value}${CRLF}`;
+  }
+  if (framing.kind === "length") out += `Content-Length: ${framing.length}${CRLF}`;
+  if (framing.kind === "chunked") out += `Transfer-Encoding: chunked${CRLF}`;
+  if (framing.kind === "close") out += `Connection: close${CRLF}`;
+  return out + CRLF;
+}
+
+function isOpen(socket: Duplex): boolean {
+  return !socket.destroyed && !socket.writableEnded;
+}
+
+function drained(socket: Duplex): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error) => {
+      socket.off("drain", onDrain);
+      socket.off("close", onClose);
+      socket.off("error", settle);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error("Cannot write: the connection closed"));
+    socket.on("drain", onDrain);
+    socket.on("close", onClose);
+    socket.on("error", settle);
+  });
+}
+
+function endSocket(socket: Duplex): Promise<void> {
+  if (socket.writableFinished || socket.destroyed) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error) => {
+      socket.off("finish", onFinish);
+      socket.off("close", onFinish);
+      socket.off("error", settle);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const onFinish = () => settle();
+    socket.on("finish", onFinish);
+    socket.on("close", onFinish);
+    socket.on("error", settle);
+    socket.end();
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * Cost of minting, for the egress proxy's first request to each host. Run with
+ * `deno bench -A sidecar/tls/mint_bench.ts`.
+ */
+import { LeafCache, loadOrCreateCa } from "./mod.ts";
+
+const dir = await Deno.makeTempDir({ prefix: "bb-tls-bench-" });
+const ca = await loadOrCreateCa(dir);
+
+Deno.bench("issueLeaf() for a new host", async () => {
+  await ca.issueLeaf(`${crypto.randomUUID()}.example`);
+});
+
+Deno.bench("LeafCache.secureContext() on a miss (mint + SecureContext)", async () => {
+  await new LeafCache(ca).secureContext(`${crypto.randomUUID()}.example`);
+});
+
+Deno.bench("LeafCache.secureContext() on a hit", async (b) => {
+  const cache = new LeafCache(ca);
+  await cache.secureContext("hit.example");
+  b.start();
+  await cache.secureContext("hit.example");
+  b.end();
+});
+
+Deno.bench("loadOrCreateCa() loading an existing CA", async () => {
+  await loadOrCreateCa(dir);
+});
+
+globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
