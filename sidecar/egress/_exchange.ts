@@ -1,0 +1,337 @@
+/**
+ * One request through the proxy: policy decision, outbound DLP, forwarding with streamed bodies,
+ * then the response through inbound DLP. Returns whether the client connection may be reused.
+ */
+import type { Buffer } from "node:buffer";
+import type { Duplex } from "node:stream";
+import type { DlpEngine } from "../../src/dlp/mod.ts";
+import type { Route } from "../../src/routes/mod.ts";
+import {
+  type Framing,
+  HeaderList,
+  Http1Reader,
+  Http1Writer,
+  keepAlive,
+  type ParsedRequest,
+  type ParsedResponse,
+  stripHopByHop,
+} from "../http1/mod.ts";
+import type { DenyDecision, EgressRequest, Policy } from "./policy/mod.ts";
+import { blockResponse } from "./policy/mod.ts";
+import { HeldBytes } from "./_held_bytes.ts";
+import { forwardResponse } from "./_inbound.ts";
+import type { EgressLog } from "./_log.ts";
+import {
+  judgeBodyFindings,
+  keep,
+  type OutboundContext,
+  outboundDetectors,
+  REDACT_FILL,
+  screenHead,
+} from "./_outbound.ts";
+import { toEgressRequest, type Tunnel } from "./_request.ts";
+import type { TokenAllowSupervisor } from "./_supervisor.ts";
+import { UpstreamConnectError, type UpstreamConnection, type UpstreamPool } from "./_upstream.ts";
+import { pipeUpgrade } from "./_upgrade.ts";
+
+/** Long-lived collaborators of every exchange (one set per proxy). */
+export interface ExchangeDeps {
+  /** The policy pipeline. */
+  policy: Policy<Route>;
+  /** The DLP engine (rebuilt when the routes' token values change). */
+  engine: () => DlpEngine;
+  /** Upstream connections. */
+  pool: UpstreamPool;
+  /** The log. */
+  log: EgressLog;
+  /** Values the operator approved for the life of the proxy. */
+  approved: Set<string>;
+  /** Operator queue, when configured. */
+  supervisor: TokenAllowSupervisor | undefined;
+}
+
+/** Encodings we can decode to scan, so we only offer those upstream. */
+const ACCEPTED_ENCODINGS = "gzip, deflate, br";
+
+/**
+ * Handle one request whose head was read from the client.
+ *
+ * @param head The request head.
+ * @param client Codec of the client connection.
+ * @param tunnel The tunnel it came through, if any.
+ * @param deps Collaborators.
+ * @returns True when the client connection can carry another request.
+ */
+export async function handleExchange(
+  head: ParsedRequest,
+  client: { reader: Http1Reader; writer: Http1Writer; socket: Duplex },
+  tunnel: Tunnel | undefined,
+  deps: ExchangeDeps,
+): Promise<boolean> {
+  const started = performance.now();
+  const req = toEgressRequest(head, tunnel);
+  const outcome = await deps.policy.decide(req);
+  const decision = outcome.decision;
+  if (decision.action === "respond") {
+    const body = new TextEncoder().encode(decision.body);
+    client.writer.writeResponseHead(
+      {
+        status: decision.status,
+        reason: "",
+        version: "HTTP/1.1",
+        headers: new HeaderList(decision.headers),
+      },
+      { kind: "length", length: body.length },
+    );
+    await client.writer.write(body);
+    await client.writer.end();
+    return head.framing.kind === "none" && keepAlive(head);
+  }
+  if (decision.action === "deny") {
+    await sendBlock(client.writer, decision, req.host);
+    deps.log.block({
+      host: req.host,
+      method: req.method,
+      path: req.path,
+      rule: decision.rule,
+      reason: decision.reason,
+    });
+    return false;
+  }
+  const route = outcome.ctx.route!;
+  const upstream = outcome.ctx.upstream!;
+  const engine = deps.engine();
+  const ctx: OutboundContext = {
+    engine,
+    route,
+    approved: deps.approved,
+    supervisor: deps.supervisor,
+    onWarn: (finding) =>
+      deps.log.block({
+        host: req.host,
+        rule: `warn:${finding.detector}/${finding.rule}`,
+        location: finding.location,
+      }),
+  };
+
+  const upgrade = head.headers.has("upgrade");
+  const headers = stripHopByHop(head.headers, { keepUpgrade: upgrade });
+  headers.set(
+    "Host",
+    req.port === (req.scheme === "https" ? 443 : 80) ? req.host : `${req.host}:${req.port}`,
+  );
+  if (headers.has("accept-encoding")) headers.set("Accept-Encoding", ACCEPTED_ENCODINGS);
+  const screened = await screenHead(ctx, {
+    host: req.host,
+    target: `${req.path}${req.query === "" ? "" : `?${req.query}`}`,
+    headers,
+  });
+  if (screened.action === "deny") {
+    await sendBlock(client.writer, screened, req.host);
+    deps.log.block({
+      host: req.host,
+      method: req.method,
+      path: req.path,
+      rule: screened.rule,
+      reason: screened.reason,
+    });
+    return false;
+  }
+
+  let conn: UpstreamConnection;
+  try {
+    conn = await deps.pool.acquire(upstream, req.scheme === "https");
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    await sendBlock(client.writer, {
+      action: "deny",
+      rule: "upstream_unreachable",
+      reason,
+      status: 502,
+    }, req.host);
+    deps.log.block({ host: req.host, rule: "upstream_unreachable", reason });
+    return false;
+  }
+  try {
+    return await relay(conn, {
+      head,
+      req,
+      route,
+      headers,
+      target: screened.target,
+      upgrade,
+      client,
+      ctx,
+      deps,
+      started,
+    });
+  } catch (err) {
+    // Never leave a half-used upstream connection open (and never pool it).
+    conn.socket.destroy();
+    throw err;
+  }
+}
+
+interface RelayInput {
+  head: ParsedRequest;
+  req: EgressRequest;
+  route: Route;
+  headers: HeaderList;
+  target: string;
+  upgrade: boolean;
+  client: { reader: Http1Reader; writer: Http1Writer; socket: Duplex };
+  ctx: OutboundContext;
+  deps: ExchangeDeps;
+  started: number;
+}
+
+/** Send the request upstream and the response back; the caller cleans up on a throw. */
+async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boolean> {
+  const { head, req, route, headers, upgrade, client, ctx, deps, started } = input;
+  const outFraming: Framing = head.framing.kind === "close" ? { kind: "chunked" } : head.framing;
+  conn.writer.writeRequestHead(
+    { method: head.method, target: input.target, version: "HTTP/1.1", headers },
+    outFraming,
+  );
+  const sent = await sendBody(client.reader, conn.writer, {
+    ctx,
+    host: req.host,
+    framing: head.framing,
+  });
+  if (sent !== undefined) {
+    conn.socket.destroy();
+    await sendBlock(client.writer, sent, req.host);
+    deps.log.block({
+      host: req.host,
+      method: req.method,
+      path: req.path,
+      rule: sent.rule,
+      reason: sent.reason,
+    });
+    return false;
+  }
+
+  let response: ParsedResponse;
+  try {
+    response = await conn.reader.readResponseHead(head.method);
+  } catch (err) {
+    conn.socket.destroy();
+    throw new UpstreamConnectError(
+      `no valid response from "${req.host}": ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
+  if (response.status === 101 && upgrade) {
+    await pipeUpgrade(response, client, conn);
+    return false;
+  }
+  const inboundDetectors = route.dlp?.inbound_detectors === false
+    ? []
+    : route.dlp?.inbound_detectors ?? ["naive_injection_detection" as const];
+  const result = await forwardResponse(response, {
+    upstream: conn,
+    client,
+    engine: ctx.engine,
+    detectors: inboundDetectors,
+    host: req.host,
+    clientKeepAlive: keepAlive(head),
+  });
+  if (result.upstreamReusable) deps.pool.release(conn);
+  else conn.socket.destroy();
+  if (result.blocked !== undefined) {
+    deps.log.block({
+      host: req.host,
+      method: req.method,
+      path: req.path,
+      rule: result.blocked.rule,
+      reason: result.blocked.reason,
+    });
+  } else {
+    deps.log.request({
+      host: req.host,
+      method: req.method,
+      path: req.path,
+      status: response.status,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+  return result.clientReusable;
+}
+
+async function sendBody(
+  from: Http1Reader,
+  to: Http1Writer,
+  options: { ctx: OutboundContext; host: string; framing: Framing },
+): Promise<DenyDecision | undefined> {
+  if (options.framing.kind === "none") {
+    await to.end();
+    return undefined;
+  }
+  const detectors = outboundDetectors(options.ctx.route);
+  const scanner = options.ctx.engine.outboundStream({ detectors, location: "body" });
+  const held = new HeldBytes();
+  const judge = async (findings: ReturnType<typeof scanner.push>) => {
+    const found = findings
+      .map((finding) => ({ finding, text: held.text(finding.start, finding.end) }))
+      .filter(({ finding, text }) => keep(options.ctx, finding, text));
+    if (found.length === 0) return undefined;
+    const verdict = await judgeBodyFindings(
+      options.ctx,
+      options.host,
+      found.map(({ finding, text }) => ({ finding, text: text ?? "" })),
+    );
+    if (verdict === "allow") return undefined;
+    if (verdict === "redact") {
+      for (const { finding } of found) {
+        if (!held.overwrite(finding.start, finding.end, REDACT_FILL)) {
+          return {
+            action: "deny",
+            rule: "dlp_outbound",
+            status: 403,
+            reason: `a secret in the body of a request to "${options.host}" could not be redacted`,
+          } as const;
+        }
+      }
+      return undefined;
+    }
+    return verdict;
+  };
+  for await (const chunk of from.body()) {
+    held.push(chunk);
+    const denied = await judge(scanner.push(chunk));
+    if (denied !== undefined) return denied;
+    await writeAll(to, held.releaseUpTo(scanner.settled));
+  }
+  const denied = await judge(scanner.end());
+  if (denied !== undefined) return denied;
+  await writeAll(to, held.drain());
+  await to.end();
+  return undefined;
+}
+
+async function writeAll(to: Http1Writer, chunks: Buffer[]): Promise<void> {
+  for (const chunk of chunks) await to.write(chunk);
+}
+
+/**
+ * Write the SPEC §6.1 JSON block response and close the exchange.
+ *
+ * @param writer The client writer.
+ * @param decision The deny.
+ * @param host The requested host.
+ */
+export async function sendBlock(
+  writer: Http1Writer,
+  decision: DenyDecision,
+  host: string,
+): Promise<void> {
+  const block = blockResponse(decision, { host });
+  const body = new TextEncoder().encode(block.body);
+  const headers = new HeaderList([...block.headers, ["Connection", "close"]]);
+  writer.writeResponseHead(
+    { status: block.status, reason: "", version: "HTTP/1.1", headers },
+    { kind: "length", length: body.length },
+  );
+  await writer.write(body);
+  await writer.end();
+}

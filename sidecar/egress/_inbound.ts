@@ -1,0 +1,199 @@
+/**
+ * Inbound DLP on responses (SPEC §6.1 step 9). Bodies are never passed unscanned:
+ *
+ * - compressed bodies (gzip, deflate, br) are decoded and forwarded decoded; other encodings are
+ *   refused;
+ * - `text/event-stream` is forwarded event by event, each event scanned before it is sent;
+ * - other bodies are held up to {@link COMMIT_BYTES} so a blocked response can still become a
+ *   JSON 403; past that the head is committed and the rest streams with a held-back tail, and a
+ *   block cuts the connection.
+ */
+import { Buffer } from "node:buffer";
+import type { Duplex } from "node:stream";
+import zlib from "node:zlib";
+import type { DlpEngine, Finding, InboundDetector } from "../../src/dlp/mod.ts";
+import {
+  type Framing,
+  type Http1Reader,
+  type Http1Writer,
+  keepAlive,
+  type ParsedResponse,
+  stripHopByHop,
+} from "../http1/mod.ts";
+import type { DenyDecision } from "./policy/mod.ts";
+import { sendBlock } from "./_exchange.ts";
+import { HeldBytes } from "./_held_bytes.ts";
+
+/** Bytes of a response held before its head is committed to the client. */
+export const COMMIT_BYTES = 1024 * 1024;
+
+/** How the response went. */
+export interface ForwardResult {
+  /** The upstream connection finished its response cleanly and may be reused. */
+  upstreamReusable: boolean;
+  /** The client connection may carry another request. */
+  clientReusable: boolean;
+  /** Set when inbound DLP blocked the response. */
+  blocked?: DenyDecision;
+}
+
+/** Inputs of {@link forwardResponse}. */
+export interface ForwardOptions {
+  /** Upstream codec. */
+  upstream: { reader: Http1Reader; socket: Duplex };
+  /** Client codec. */
+  client: { writer: Http1Writer; socket: Duplex };
+  /** The engine. */
+  engine: DlpEngine;
+  /** Inbound detectors of the route (empty: no scanning). */
+  detectors: readonly InboundDetector[];
+  /** Upstream host, for messages. */
+  host: string;
+  /** Whether the client asked to keep the connection. */
+  clientKeepAlive: boolean;
+}
+
+/**
+ * Forward an upstream response to the client through inbound DLP.
+ *
+ * @param response The upstream response head.
+ * @param options Codecs, engine, detectors.
+ * @returns Whether both connections can be reused, and the block, if any.
+ */
+export async function forwardResponse(
+  response: ParsedResponse,
+  options: ForwardOptions,
+): Promise<ForwardResult> {
+  const upstreamKeep = keepAlive(response) && response.framing.kind !== "close";
+  const encoding = (response.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  const scanning = options.detectors.length > 0 && response.framing.kind !== "none";
+  const headers = stripHopByHop(response.headers);
+  let body: AsyncIterable<Uint8Array> = options.upstream.reader.body();
+  let framing: Framing = response.framing;
+  if (scanning && encoding !== "identity") {
+    const decoder = decoderFor(encoding);
+    if (decoder === undefined) {
+      const blocked = deny(
+        `response from "${options.host}" uses content-encoding "${encoding}", which cannot be scanned`,
+      );
+      await sendBlock(options.client.writer, blocked, options.host);
+      return { upstreamReusable: false, clientReusable: false, blocked };
+    }
+    body = decode(body, decoder);
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+    framing = { kind: "chunked" };
+  }
+  if (framing.kind === "close") framing = { kind: "chunked" };
+  const clientKeep = options.clientKeepAlive;
+  if (!clientKeep) headers.set("Connection", "close");
+  const head = {
+    status: response.status,
+    reason: response.reason,
+    version: "HTTP/1.1" as const,
+    headers,
+  };
+
+  if (!scanning) {
+    options.client.writer.writeResponseHead(head, framing);
+    for await (const chunk of body) await options.client.writer.write(chunk);
+    await options.client.writer.end();
+    return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
+  }
+  const isSse = (response.headers.get("content-type") ?? "").toLowerCase().startsWith(
+    "text/event-stream",
+  );
+  const scanner = options.engine.inboundStream({
+    detectors: options.detectors,
+    location: "response body",
+  });
+  const held = new HeldBytes();
+  let committed = false;
+  const commit = () => {
+    if (committed) return;
+    committed = true;
+    options.client.writer.writeResponseHead(head, framing);
+  };
+  const blockNow = async (finding: Finding): Promise<ForwardResult> => {
+    const blocked = deny(
+      `response from "${options.host}" looks like prompt injection (${finding.rule})`,
+    );
+    if (!committed) {
+      await sendBlock(options.client.writer, blocked, options.host);
+    } else if (isSse) {
+      const event = `event: egress_blocked\ndata: ${
+        JSON.stringify({ error: "egress_blocked", rule: blocked.rule, reason: blocked.reason })
+      }\n\n`;
+      await options.client.writer.write(new TextEncoder().encode(event));
+      await options.client.writer.end();
+    } else {
+      options.client.socket.destroy();
+    }
+    return { upstreamReusable: false, clientReusable: false, blocked };
+  };
+  for await (const chunk of body) {
+    held.push(chunk);
+    const finding = blocking(scanner.push(chunk));
+    if (finding !== undefined) return await blockNow(finding);
+    if (isSse) {
+      const events = completeEvents(held);
+      if (events.length > 0) {
+        commit();
+        for (const event of events) await options.client.writer.write(event);
+      }
+    } else if (committed || held.length > COMMIT_BYTES) {
+      commit();
+      for (const part of held.releaseUpTo(scanner.settled)) {
+        await options.client.writer.write(part);
+      }
+    }
+  }
+  const finding = blocking(scanner.end());
+  if (finding !== undefined) return await blockNow(finding);
+  commit();
+  for (const part of held.drain()) await options.client.writer.write(part);
+  await options.client.writer.end();
+  return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
+}
+
+function deny(reason: string): DenyDecision {
+  return { action: "deny", rule: "dlp_inbound", reason, status: 403 };
+}
+
+function blocking(findings: readonly Finding[]): Finding | undefined {
+  return findings.find((finding) => finding.severity === "block");
+}
+
+/** Release every complete SSE event (terminated by a blank line) from the held bytes. */
+function completeEvents(held: HeldBytes): Buffer[] {
+  const text = held.text(held.offset, held.offset + held.length) ?? "";
+  const lf = text.lastIndexOf("\n\n");
+  const crlf = text.lastIndexOf("\r\n\r\n");
+  const end = Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
+  return end === 0 ? [] : held.releaseUpTo(held.offset + end);
+}
+
+function decoderFor(
+  encoding: string,
+): (() => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress) | undefined {
+  if (encoding === "gzip" || encoding === "x-gzip") return () => zlib.createGunzip();
+  if (encoding === "deflate") return () => zlib.createInflate();
+  if (encoding === "br") return () => zlib.createBrotliDecompress();
+  return undefined;
+}
+
+async function* decode(
+  body: AsyncIterable<Uint8Array>,
+  make: () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress,
+): AsyncGenerator<Uint8Array> {
+  const stream = make();
+  const pump = (async () => {
+    for await (const chunk of body) {
+      if (!stream.write(chunk)) await new Promise((resolve) => stream.once("drain", resolve));
+    }
+    stream.end();
+  })();
+  pump.catch((err) => stream.destroy(err));
+  for await (const chunk of stream) yield chunk as Buffer;
+  await pump;
+}

@@ -1,0 +1,172 @@
+/**
+ * Outbound DLP (SPEC §6.1 step 8): the URL, headers and body of an allowed request are scanned
+ * before anything reaches the upstream, and a match is handled by the route's
+ * `outbound_on_match`: `block` (403), `redact` (scrub, re-scan, 403 if a match remains) or
+ * `supervise` (hold the request and ask the operator). The canary always blocks.
+ */
+import type { DlpEngine, Finding, OutboundDetector } from "../../src/dlp/mod.ts";
+import type { Route } from "../../src/routes/mod.ts";
+import type { HeaderList } from "../http1/mod.ts";
+import type { DenyDecision } from "./policy/mod.ts";
+import type { TokenAllowSupervisor } from "./_supervisor.ts";
+
+/** Detectors a route scans outbound with (defaults: token patterns and known secrets). */
+export function outboundDetectors(route: Route): OutboundDetector[] {
+  const configured = route.dlp?.outbound_detectors;
+  if (configured === false) return [];
+  return configured === undefined ? ["token_patterns", "known_secrets"] : [...configured];
+}
+
+/** What the outbound guard needs for one request. */
+export interface OutboundContext {
+  /** The engine. */
+  engine: DlpEngine;
+  /** The matched route. */
+  route: Route;
+  /** Approved values remembered for the life of the bottle. */
+  approved: Set<string>;
+  /** Asks the operator; absent when no queue is configured (supervise then fails closed). */
+  supervisor: TokenAllowSupervisor | undefined;
+  /** Logs warn-level findings. */
+  onWarn: (finding: Finding) => void;
+}
+
+/** The result of screening: allowed (maybe rewritten) or denied. */
+export type ScreenResult = { action: "allow"; target: string } | DenyDecision;
+
+/** Fill byte for same-length body redaction. */
+export const REDACT_FILL = 0x2a; // "*"
+
+/**
+ * Screen the request line and headers. The injected `Authorization` header is ours and is not
+ * scanned (the agent's own was stripped by the policy).
+ *
+ * @param ctx Engine, route and operator.
+ * @param request Host, origin-form target and headers (rewritten in place on redaction).
+ * @returns Allow with the (possibly redacted) target, or a deny.
+ */
+export async function screenHead(
+  ctx: OutboundContext,
+  request: { host: string; target: string; headers: HeaderList },
+): Promise<ScreenResult> {
+  const detectors = outboundDetectors(ctx.route);
+  let target = request.target;
+  const scan = () => {
+    const found: Array<{ finding: Finding; text: string; header?: string }> = [];
+    for (const finding of ctx.engine.scanUrl(target, { detectors })) {
+      found.push({ finding, text: target });
+    }
+    for (const [name, value] of request.headers) {
+      if (name.toLowerCase() === "authorization") continue;
+      for (
+        const finding of ctx.engine.scanOutbound(value, { detectors, location: `header:${name}` })
+      ) {
+        found.push({ finding, text: value, header: name });
+      }
+    }
+    return found.filter(({ finding, text }) => keep(ctx, finding, text));
+  };
+  const found = scan();
+  if (found.length === 0) return { action: "allow", target };
+  const first = found[0]!.finding;
+  const action = actionFor(ctx.route, found.map((f) => f.finding));
+  if (action === "redact") {
+    for (const { finding, header } of found) {
+      if (header === undefined) {
+        target = ctx.engine.redact(target, [finding]);
+      } else {
+        const value = request.headers.get(header) ?? "";
+        request.headers.set(header, ctx.engine.redact(value, [finding]));
+      }
+    }
+    const remaining = scan();
+    if (remaining.length === 0) return { action: "allow", target };
+    return denyFinding(remaining[0]!.finding, request.host, "redaction left a match");
+  }
+  if (action === "supervise") {
+    const verdict = await ask(ctx, request.host, found);
+    return verdict === undefined ? { action: "allow", target } : verdict;
+  }
+  return denyFinding(first, request.host);
+}
+
+/**
+ * Decide what a body finding means, asking the operator when the route says so.
+ *
+ * @param ctx Engine, route and operator.
+ * @param host The upstream host (for messages).
+ * @param found Block-severity findings with the matched text.
+ * @returns `redact` (the caller scrubs), `allow` (approved), or a deny.
+ */
+export async function judgeBodyFindings(
+  ctx: OutboundContext,
+  host: string,
+  found: Array<{ finding: Finding; text: string }>,
+): Promise<"redact" | "allow" | DenyDecision> {
+  const action = actionFor(ctx.route, found.map((f) => f.finding));
+  if (action === "redact") return "redact";
+  if (action === "supervise") return (await ask(ctx, host, found)) ?? "allow";
+  return denyFinding(found[0]!.finding, host);
+}
+
+/**
+ * Whether a finding counts: warnings are logged and dropped, approved values are dropped.
+ *
+ * @param ctx The outbound context.
+ * @param finding The finding.
+ * @param text The scanned text (to look up the matched value).
+ * @returns True when the finding must be acted on.
+ */
+export function keep(ctx: OutboundContext, finding: Finding, text: string | undefined): boolean {
+  if (finding.severity === "warn") {
+    ctx.onWarn(finding);
+    return false;
+  }
+  if (finding.detector === "canary" || text === undefined) return true;
+  return !ctx.approved.has(text.slice(finding.start, finding.end));
+}
+
+function actionFor(route: Route, findings: readonly Finding[]): "block" | "redact" | "supervise" {
+  if (findings.some((f) => f.detector === "canary")) return "block";
+  return route.outbound_on_match ?? "supervise";
+}
+
+async function ask(
+  ctx: OutboundContext,
+  host: string,
+  found: Array<{ finding: Finding; text: string }>,
+): Promise<DenyDecision | undefined> {
+  const first = found[0]!.finding;
+  if (ctx.supervisor === undefined) {
+    return denyFinding(first, host, "no operator queue is configured, so it cannot be approved");
+  }
+  const verdict = await ctx.supervisor.ask({ host, findings: found.map((f) => f.finding) });
+  if (verdict.status !== "approved") {
+    return denyFinding(first, host, `the operator did not approve it (${verdict.detail})`);
+  }
+  for (const { finding, text } of found) ctx.approved.add(text.slice(finding.start, finding.end));
+  return undefined;
+}
+
+/**
+ * A deny for a DLP finding; never includes the secret.
+ *
+ * @param finding The finding.
+ * @param host The upstream host.
+ * @param extra Optional explanation appended to the reason.
+ * @returns The decision.
+ */
+export function denyFinding(finding: Finding, host: string, extra?: string): DenyDecision {
+  const rule = finding.detector === "canary" ? "dlp_canary" : "dlp_outbound";
+  const what = finding.detector === "canary"
+    ? "the bottle's canary token (proof of exfiltration)"
+    : `a secret (${finding.detector}/${finding.rule}, ${finding.snippet})`;
+  return {
+    action: "deny",
+    rule,
+    status: 403,
+    reason: `request to "${host}" carries ${what} in ${finding.location}${
+      extra === undefined ? "" : `; ${extra}`
+    }`,
+  };
+}

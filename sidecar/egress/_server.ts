@@ -1,0 +1,152 @@
+/**
+ * The proxy's listener: plain-HTTP forward proxying and CONNECT tunnels, whose TLS is terminated
+ * with a leaf minted by the bottle CA for the CONNECT host (SNI picks another leaf when it
+ * differs; the policy then refuses the mismatch with a readable 403).
+ */
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import tls from "node:tls";
+import type { LeafCache } from "../tls/mod.ts";
+import { HeaderList, Http1Reader, Http1Writer, HttpParseError, keepAlive } from "../http1/mod.ts";
+import { type ExchangeDeps, handleExchange, sendBlock } from "./_exchange.ts";
+import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
+import { UpstreamConnectError } from "./_upstream.ts";
+
+/** How long a client has to finish the TLS handshake inside a tunnel. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** Collaborators of the listener. */
+export interface ServerDeps extends ExchangeDeps {
+  /** Leaf certificates for intercepted hosts. */
+  leaves: LeafCache;
+}
+
+/** The listening proxy socket and its client connections. */
+export class EgressServer {
+  #server: net.Server;
+  #sockets = new Set<net.Socket>();
+  #deps: ServerDeps;
+
+  /** @param deps Policy, DLP, pool, log and leaves. */
+  constructor(deps: ServerDeps) {
+    this.#deps = deps;
+    this.#server = net.createServer({ noDelay: true }, (socket) => {
+      this.#sockets.add(socket);
+      socket.once("close", () => this.#sockets.delete(socket));
+      socket.on("error", () => socket.destroy());
+      void this.#serve(socket, undefined);
+    });
+  }
+
+  /**
+   * Start listening.
+   *
+   * @param hostname Address to bind.
+   * @param port Port (0 picks a free one).
+   * @returns The bound address and port.
+   */
+  listen(hostname: string, port: number): Promise<{ hostname: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.#server.once("error", reject);
+      this.#server.listen({ host: hostname, port }, () => {
+        const address = this.#server.address() as net.AddressInfo;
+        resolve({ hostname: address.address, port: address.port });
+      });
+    });
+  }
+
+  /** Stop accepting and drop every client connection. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
+  }
+
+  async #serve(socket: Duplex, tunnel: Tunnel | undefined): Promise<void> {
+    const reader = new Http1Reader(socket);
+    const writer = new Http1Writer(socket);
+    try {
+      while (true) {
+        const head = await reader.readRequestHead();
+        if (head === null) break;
+        if (head.method === "CONNECT") {
+          if (tunnel !== undefined) {
+            throw new BadTargetError("CONNECT inside a tunnel is not allowed");
+          }
+          await this.#tunnel(head.target, reader, writer);
+          return;
+        }
+        const reusable = await handleExchange(head, { reader, writer, socket }, tunnel, this.#deps);
+        if (!reusable || !keepAlive(head)) break;
+      }
+      socket.end();
+    } catch (err) {
+      await this.#fail(err, writer, socket);
+    }
+  }
+
+  async #tunnel(target: string, reader: Http1Reader, writer: Http1Writer): Promise<void> {
+    const { host, port } = splitHostPort(target, 443);
+    const authority = `${host}:${port}`;
+    const context = await this.#deps.leaves.secureContext(host);
+    writer.writeResponseHead(
+      {
+        status: 200,
+        reason: "Connection Established",
+        version: "HTTP/1.1",
+        headers: new HeaderList(),
+      },
+      { kind: "none" },
+    );
+    await writer.end();
+    const { socket, buffered } = reader.detach();
+    socket.on("error", () => socket.destroy());
+    if (buffered.length > 0) socket.unshift(buffered);
+    const secure = new tls.TLSSocket(socket as net.Socket, {
+      isServer: true,
+      secureContext: context,
+      ALPNProtocols: ["http/1.1"],
+      SNICallback: (name, done) => {
+        // Deno calls this with "" when the client sent no SNI (it dialled an IP literal).
+        if (name === "") return done(null, context);
+        this.#deps.leaves.secureContext(name).then((ctx) => done(null, ctx), (err) => done(err));
+      },
+    });
+    secure.on("error", () => secure.destroy());
+    const timer = setTimeout(() => secure.destroy(), HANDSHAKE_TIMEOUT_MS);
+    secure.once("secure", () => {
+      clearTimeout(timer);
+      const sni = (secure as unknown as { servername?: string | false }).servername;
+      void this.#serve(secure, {
+        authority,
+        host,
+        port,
+        sni: typeof sni === "string" && sni !== "" ? sni.toLowerCase() : undefined,
+      });
+    });
+    secure.once("close", () => clearTimeout(timer));
+  }
+
+  async #fail(err: unknown, writer: Http1Writer, socket: Duplex): Promise<void> {
+    const status = err instanceof HttpParseError
+      ? err.status
+      : err instanceof BadTargetError
+      ? 400
+      : err instanceof UpstreamConnectError
+      ? 502
+      : undefined;
+    if (status !== undefined) {
+      const rule = status === 502 ? "upstream_error" : "bad_request";
+      const reason = err instanceof Error ? err.message : String(err);
+      // Fails (and is ignored) when a response was already under way: the socket is cut instead.
+      await sendBlock(writer, { action: "deny", rule, reason, status }, "").catch(() => {});
+      this.#deps.log.block({ rule, reason });
+    } else if (status === undefined) {
+      this.#deps.log.info({
+        event: "connection_error",
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+    socket.destroy();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Upstream connections: plain TCP or TLS (verified against the system roots plus an optional
+ * extra CA), to exactly the address the policy checked, kept alive in a small per-target pool.
+ */
+import net from "node:net";
+import tls from "node:tls";
+import { Http1Reader, Http1Writer } from "../http1/mod.ts";
+import type { Upstream } from "./policy/mod.ts";
+
+/** One open upstream connection with its codec. */
+export interface UpstreamConnection {
+  /** The pool key this connection belongs to. */
+  key: string;
+  /** The socket (TLS or plain). */
+  socket: net.Socket;
+  /** Reads responses. */
+  reader: Http1Reader;
+  /** Writes requests. */
+  writer: Http1Writer;
+}
+
+/** Options of {@link UpstreamPool}. */
+export interface UpstreamPoolOptions {
+  /** Extra PEM CA trusted for upstream TLS, on top of the system roots. */
+  extraCa?: string | undefined;
+  /** Idle connections kept per target. */
+  maxIdlePerTarget?: number;
+  /** Connect (and TLS handshake) timeout. */
+  connectTimeoutMs?: number;
+}
+
+/** A failure to reach the upstream; answered with 502. */
+export class UpstreamConnectError extends Error {
+  /**
+   * @param message What failed.
+   * @param options The cause.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "UpstreamConnectError";
+  }
+}
+
+/** Keep-alive pool of upstream connections. */
+export class UpstreamPool {
+  #idle = new Map<string, UpstreamConnection[]>();
+  #ca: string[] | undefined;
+  #maxIdle: number;
+  #timeoutMs: number;
+  #closed = false;
+
+  /** @param options Trust and pool limits. */
+  constructor(options: UpstreamPoolOptions = {}) {
+    this.#ca = options.extraCa === undefined
+      ? undefined
+      : [...tls.rootCertificates, options.extraCa];
+    this.#maxIdle = options.maxIdlePerTarget ?? 16;
+    this.#timeoutMs = options.connectTimeoutMs ?? 10_000;
+  }
+
+  /**
+   * An idle connection to the target, or a new one.
+   *
+   * @param upstream The checked address.
+   * @param secure Whether to speak TLS.
+   * @returns A connection ready for a request.
+   * @throws {UpstreamConnectError} When the target cannot be reached or its certificate is bad.
+   */
+  async acquire(upstream: Upstream, secure: boolean): Promise<UpstreamConnection> {
+    const key = `${
+      secure ? "tls" : "tcp"
+    }|${upstream.address}|${upstream.port}|${upstream.servername}`;
+    const idle = this.#idle.get(key);
+    while (idle !== undefined && idle.length > 0) {
+      const conn = idle.pop()!;
+      if (!conn.socket.destroyed && conn.reader.buffered === 0) return conn;
+      conn.socket.destroy();
+    }
+    const socket = await this.#connect(upstream, secure);
+    return { key, socket, reader: new Http1Reader(socket), writer: new Http1Writer(socket) };
+  }
+
+  /**
+   * Return a connection whose last exchange completed cleanly.
+   *
+   * @param conn The connection.
+   */
+  release(conn: UpstreamConnection): void {
+    const list = this.#idle.get(conn.key) ?? [];
+    if (this.#closed || conn.socket.destroyed || list.length >= this.#maxIdle) {
+      conn.socket.destroy();
+      return;
+    }
+    list.push(conn);
+    this.#idle.set(conn.key, list);
+    conn.socket.once("close", () => {
+      const current = this.#idle.get(conn.key);
+      const at = current?.indexOf(conn) ?? -1;
+      if (at >= 0) current!.splice(at, 1);
+    });
+  }
+
+  /** Close every idle connection; later releases close immediately. */
+  close(): void {
+    this.#closed = true;
+    for (const list of this.#idle.values()) for (const conn of list) conn.socket.destroy();
+    this.#idle.clear();
+  }
+
+  #connect(upstream: Upstream, secure: boolean): Promise<net.Socket> {
+    const where = `${upstream.servername || upstream.address}:${upstream.port}`;
+    return new Promise((resolve, reject) => {
+      const socket: net.Socket = secure
+        ? tls.connect({
+          host: upstream.address,
+          port: upstream.port,
+          ...(upstream.servername === "" ? {} : { servername: upstream.servername }),
+          ...(this.#ca === undefined ? {} : { ca: this.#ca }),
+          ALPNProtocols: ["http/1.1"],
+        })
+        : net.connect({ host: upstream.address, port: upstream.port, family: upstream.family });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new UpstreamConnectError(`connecting to ${where} timed out`));
+      }, this.#timeoutMs);
+      socket.once(secure ? "secureConnect" : "connect", () => {
+        clearTimeout(timer);
+        socket.setNoDelay(true);
+        resolve(socket);
+      });
+      socket.once("error", (err) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new UpstreamConnectError(`cannot reach ${where}: ${err.message}`, { cause: err }));
+      });
+    });
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The egress proxy (SPEC §6.1): an HTTP forward proxy with TLS interception that allows only the
+ * declared routes, injects their credentials, scans both directions with the DLP engine and
+ * explains every refusal with a JSON 403. It runs in the sidecar and, standalone, as
+ * `bot-bottle egress serve`.
+ *
+ * @module
+ * @example
+ * ```ts ignore
+ * import { startEgressProxy } from "./mod.ts";
+ * const proxy = await startEgressProxy({
+ *   routesFile: "/state/egress/routes.yaml",
+ *   caDir: "/state/egress/ca",
+ *   listen: { hostname: "0.0.0.0", port: 9099 },
+ *   env: Deno.env.toObject(),
+ *   logSink: (line) => console.error(line),
+ * });
+ * Deno.addSignalListener("SIGHUP", () => void proxy.reload());
+ * ```
+ */
+import { join } from "node:path";
+import { DlpEngine } from "../../src/dlp/mod.ts";
+import { LeafCache, loadOrCreateCa } from "../tls/mod.ts";
+import { createPolicy } from "./policy/mod.ts";
+import { EgressLog, type LogSink } from "./_log.ts";
+import { RoutesState } from "./_routes_state.ts";
+import { EgressServer } from "./_server.ts";
+import { QueueSupervisor } from "./_supervisor.ts";
+import { UpstreamPool } from "./_upstream.ts";
+
+/** Options of {@link startEgressProxy}. */
+export interface EgressProxyOptions {
+  /** The routes YAML (a bottle's `egress:` section); re-read by `reload()`. */
+  routesFile: string;
+  /** Directory of the bottle CA (created with a new CA when absent). */
+  caDir: string;
+  /** Where to listen. */
+  listen: { hostname: string; port: number };
+  /** The process environment: token slots (`token_ref` names) and `BOT_BOTTLE_CANARY`. */
+  env: Record<string, string | undefined>;
+  /** Where JSON log lines go. */
+  logSink: LogSink;
+  /** Overrides the routes file's `log` level. */
+  logLevel?: 0 | 1 | 2;
+  /** Extra PEM CA trusted for upstream TLS. */
+  upstreamCa?: string;
+  /** `--connect-to` mappings keyed by lowercase `host:port`; exempt from the address check. */
+  connectTo?: ReadonlyMap<string, { address: string; port: number }>;
+  /** Resolver for upstream hosts (tests pass one that never sends DNS queries). */
+  lookup?: (host: string) => Promise<readonly { address: string; family: number }[]>;
+  /** Operator queue for `outbound_on_match: supervise`; without it supervise fails closed. */
+  queue?: { dir: string; bottleSlug: string; timeoutMs: number };
+}
+
+/** A running proxy. */
+export interface EgressProxy {
+  /** Bound address. */
+  hostname: string;
+  /** Bound port. */
+  port: number;
+  /** Path of the CA certificate clients must trust. */
+  caCertPath: string;
+  /** Re-read the routes file; on any error the previous routes stay live. */
+  reload(): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** Stop listening and close every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Start the egress proxy.
+ *
+ * @param options Routes, CA, listen address, environment and log.
+ * @returns The running proxy.
+ * @throws {ManifestError} When the routes file does not load (nothing is started).
+ * @throws {CaFileError} When an existing CA is unusable.
+ */
+export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
+  const canary = options.env.BOT_BOTTLE_CANARY;
+  const tokenFor = (ref: string) => {
+    const value = options.env[ref];
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const routes = await RoutesState.load(options.routesFile);
+  const engines = new WeakMap<object, DlpEngine>();
+  const engineFor = () => {
+    const current = routes.current;
+    let engine = engines.get(current);
+    if (engine === undefined) {
+      const secrets = current.routes.flatMap((r) => {
+        const value = r.auth === undefined ? undefined : tokenFor(r.auth.token_ref);
+        return value === undefined ? [] : [value];
+      });
+      engine = new DlpEngine({
+        knownSecrets: secrets,
+        ...(canary === undefined || canary === "" ? {} : { canary }),
+      });
+      engines.set(current, engine);
+    }
+    return engine;
+  };
+  const log = new EgressLog(options.logLevel ?? routes.current.log, {
+    sink: options.logSink,
+    redact: (line) => engineFor().redactSecrets(line),
+  });
+  const ca = await loadOrCreateCa(options.caDir);
+  const pool = new UpstreamPool({ extraCa: options.upstreamCa });
+  const server = new EgressServer({
+    policy: createPolicy({
+      routes: () => routes.current.routes,
+      matchRequest: (route, req) => routes.matcher(route).match(req),
+      tokenFor,
+      ...(options.connectTo === undefined ? {} : { connectTo: options.connectTo }),
+      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    }),
+    engine: engineFor,
+    pool,
+    log,
+    approved: new Set(),
+    supervisor: options.queue === undefined ? undefined : new QueueSupervisor({
+      queueDir: options.queue.dir,
+      bottleSlug: options.queue.bottleSlug,
+      timeoutMs: options.queue.timeoutMs,
+    }),
+    leaves: new LeafCache(ca),
+  });
+  const bound = await server.listen(options.listen.hostname, options.listen.port);
+  log.info({
+    event: "listening",
+    address: `${bound.hostname}:${bound.port}`,
+    routes: routes.current.routes.length,
+  });
+  return {
+    ...bound,
+    caCertPath: join(options.caDir, "ca.pem"),
+    async reload() {
+      const result = await routes.reload();
+      if (result.ok) {
+        if (options.logLevel === undefined) log.setLevel(routes.current.log);
+        log.info({ event: "reload", routes: routes.current.routes.length });
+      } else {
+        log.info({
+          event: "reload_failed",
+          error: result.error,
+          kept: routes.current.routes.length,
+        });
+      }
+      return result;
+    },
+    async close() {
+      await server.close();
+      pool.close();
+    },
+  };
+}

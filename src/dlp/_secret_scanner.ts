@@ -1,0 +1,197 @@
+/**
+ * `known_secrets` and `canary`: finds the projections of {@link secretPatterns} in a stream.
+ *
+ * Why it is fast: the DFA does not run over every byte. Every `stride` bytes the scanner looks at
+ * the last four letters/digits before the sample point (skipping separators) and asks a bitset
+ * whether that 4-gram occurs in any pattern. A match of `P` alphanumerics always contains a sample
+ * point with four of its own alphanumerics before it when `stride <= P - 3`, so only a sample that
+ * hits can be inside a match; the DFA then runs over `[sample - span, sample + span]`, where
+ * `span` is the longest a match can be. Each byte is fed to the DFA at most once, so the worst case
+ * (every sample hits) is one DFA pass, and typical traffic touches one byte in `stride`.
+ */
+import { type Automaton, buildAutomaton, runAutomaton } from "./_automaton.ts";
+import { alnumClass, type SecretPatternSet } from "./_secret_patterns.ts";
+import type { Finding } from "./_types.ts";
+import type { ScanPass, ScanWindow } from "./_window.ts";
+
+const GRAM = 4;
+const CLASSES = 37;
+/**
+ * Below this stride a sample costs more than feeding the DFA every byte (two interleaved lanes),
+ * so short secrets switch to a full scan.
+ */
+const FULL_SCAN_BELOW = 12;
+
+/** The immutable tables for one secret set, shared by every scan of an engine. */
+export class SecretMatcher {
+  /** The patterns and their owners. */
+  readonly set: SecretPatternSet;
+  /** DFA over alphanumeric classes; separators are ignored. */
+  readonly automaton: Automaton;
+  /** Bitset of every 4-gram that occurs in a pattern. */
+  readonly grams: Uint32Array;
+  /** Distance between sample points. */
+  readonly stride: number;
+  /** The longest span (bytes) a match can cover: the stream overlap this detector needs. */
+  readonly span: number;
+  /** Feed every byte to the DFA instead of sampling (some pattern is very short). */
+  readonly fullScan: boolean;
+
+  /** Compile a non-empty pattern set. */
+  constructor(set: SecretPatternSet) {
+    this.set = set;
+    const classes = new Uint8Array(256);
+    for (let b = 0; b < 256; b++) classes[b] = alnumClass(b);
+    this.automaton = buildAutomaton(set.patterns.map((p) => p.classes), {
+      classes,
+      width: CLASSES,
+      ignoreClass: 0,
+    });
+    this.grams = new Uint32Array(Math.ceil(36 ** GRAM / 32));
+    let shortest = Infinity;
+    let longest = 0;
+    for (const { classes: p } of set.patterns) {
+      shortest = Math.min(shortest, p.length);
+      longest = Math.max(longest, p.length);
+      for (let t = GRAM - 1; t < p.length; t++) {
+        let idx = 0;
+        for (let k = 0, mul = 1; k < GRAM; k++, mul *= 36) idx += (p[t - k]! - 1) * mul;
+        this.grams[idx >>> 5]! |= 1 << (idx & 31);
+      }
+    }
+    this.stride = shortest - (GRAM - 1);
+    this.span = longest + set.maxGap * (longest - 1);
+    this.fullScan = this.stride < FULL_SCAN_BELOW;
+  }
+}
+
+/** Per-scan state of the secret detector. */
+export class SecretPass implements ScanPass {
+  readonly #m: SecretMatcher;
+  readonly #allSecrets: boolean;
+  readonly #location: string;
+  #sample = 0;
+  #dfaPos = 0;
+  #dfaUntil = 0;
+  #state = 0;
+
+  /** `allSecrets` false reports the canary only (known_secrets switched off for the route). */
+  constructor(matcher: SecretMatcher, allSecrets: boolean, location: string) {
+    this.#m = matcher;
+    this.#allSecrets = allSecrets;
+    this.#location = location;
+  }
+
+  scan(win: ScanWindow, out: Finding[]): void {
+    const { bytes, base, end } = win;
+    const { stride, span, grams } = this.#m;
+    const { classes } = this.#m.automaton;
+    const maxGap = this.#m.set.maxGap;
+    if (this.#m.fullScan) {
+      this.#dfaUntil = end;
+      this.#run(win, end, out);
+      return;
+    }
+    if (this.#dfaPos < this.#dfaUntil) this.#run(win, Math.min(this.#dfaUntil, end), out);
+    for (; this.#sample < end; this.#sample += stride) {
+      // The 4-gram of the last four alphanumerics at or before the sample point, skipping
+      // separator runs of up to maxGap bytes.
+      let idx = 0;
+      let mul = 1;
+      let n = 0;
+      let gap = 0;
+      for (let k = this.#sample - base; k >= 0 && n < GRAM && gap <= maxGap; k--) {
+        const c = classes[bytes[k]!]!;
+        if (c === 0) {
+          gap++;
+        } else {
+          gap = 0;
+          idx += (c - 1) * mul;
+          mul *= 36;
+          n++;
+        }
+      }
+      if (n < GRAM || (grams[idx >>> 5]! & (1 << (idx & 31))) === 0) continue;
+      const i = this.#sample;
+      if (this.#dfaPos < i - span) {
+        this.#dfaPos = i - span;
+        this.#state = 0;
+      }
+      this.#dfaUntil = Math.max(this.#dfaUntil, i + span + 1);
+      this.#run(win, Math.min(this.#dfaUntil, end), out);
+    }
+  }
+
+  keepFrom(): number {
+    if (this.#m.fullScan) return Math.max(0, this.#dfaPos - this.#m.span - 1);
+    // An idle DFA either resumes at #dfaPos (then #dfaPos >= next sample - span) or restarts
+    // later, so only a DFA with pending work pins bytes before the next sample.
+    const busy = this.#dfaPos < this.#dfaUntil ? this.#dfaPos : this.#sample;
+    return Math.max(0, Math.min(this.#sample, busy) - this.#m.span - 1);
+  }
+
+  /** Feed the DFA from `#dfaPos` up to absolute offset `until`. */
+  #run(win: ScanWindow, until: number, out: Finding[]): void {
+    const hits: number[] = [];
+    this.#state = runAutomaton(this.#m.automaton, win.bytes, {
+      from: this.#dfaPos - win.base,
+      to: until - win.base,
+      state: this.#state,
+      window: this.#m.span,
+    }, hits);
+    this.#dfaPos = until;
+    for (let h = 0; h < hits.length; h += 2) this.#report(win, hits[h]!, hits[h + 1]!, out);
+  }
+
+  #report(win: ScanWindow, j: number, state: number, out: Finding[]): void {
+    // Trailing separators keep the DFA in an accepting state; the match ended at an alphanumeric.
+    if (alnumClass(win.bytes[j]!) === 0) return;
+    const { patterns, maxGap } = this.#m.set;
+    for (const id of this.#m.automaton.outputs(state)) {
+      const pattern = patterns[id]!;
+      if (pattern.owner !== -1 && !this.#allSecrets) continue;
+      const start = matchStart(win.bytes, j, pattern.classes.length, maxGap);
+      if (start < 0) continue;
+      const matched = win.text().slice(start, j + 1);
+      const variant = describe(pattern.variant, matched, this.#m.set.value(pattern.owner));
+      const length = j + 1 - start;
+      out.push({
+        detector: pattern.owner === -1 ? "canary" : "known_secrets",
+        rule: pattern.owner === -1 ? "canary" : `known_secret${variant ? `_${variant}` : ""}`,
+        severity: "block",
+        location: this.#location,
+        snippet: `${variant || "raw"} form of ${
+          pattern.owner === -1 ? "the canary" : "a known secret"
+        } (${length} chars)`,
+        start: win.base + start,
+        end: win.base + j + 1,
+      });
+    }
+  }
+}
+
+/**
+ * Walk back from the last alphanumeric of a match over `count` alphanumerics. Returns the index
+ * of the first one, or -1 when a separator run longer than `maxGap` splits the match.
+ */
+function matchStart(bytes: Uint8Array, last: number, count: number, maxGap: number): number {
+  let k = last;
+  let seen = 0;
+  let gap = 0;
+  for (; k >= 0; k--) {
+    if (alnumClass(bytes[k]!) === 0) {
+      if (++gap > maxGap) return -1;
+      continue;
+    }
+    gap = 0;
+    if (++seen === count) return k;
+  }
+  return -1;
+}
+
+/** The rule suffix: "" for the secret verbatim, else how it was disguised. */
+function describe(variant: string, matched: string, secret: string | undefined): string {
+  if (variant === "raw") return matched === secret ? "" : "separated";
+  if (variant === "hex" && matched.includes("%")) return "urlencoded";
+  return variant === "url" ? "urlencoded" : variant;
+}

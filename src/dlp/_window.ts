@@ -1,0 +1,74 @@
+import { Buffer } from "node:buffer";
+import type { Finding } from "./_types.ts";
+
+/**
+ * A contiguous piece of the scanned stream: `bytes[0]` sits at absolute offset `base`.
+ *
+ * `base` is always a multiple of 4 and `bytes` starts at offset 0 of its own buffer, so passes can
+ * read it four bytes at a time through a `Uint32Array` view.
+ */
+export class ScanWindow {
+  /** Absolute offset of `bytes[0]`. */
+  readonly base: number;
+  /** The bytes, one per latin1 character. */
+  readonly bytes: Uint8Array;
+  /** True when no more input will follow (one-shot scans and `end()`). */
+  readonly final: boolean;
+  #text: string | undefined;
+
+  /** Wrap bytes that start at absolute offset `base`; `text` is their latin1 decoding if known. */
+  constructor(base: number, bytes: Uint8Array, final: boolean, text?: string) {
+    this.base = base;
+    this.bytes = bytes;
+    this.final = final;
+    this.#text = text;
+  }
+
+  /** Absolute offset one past the last byte. */
+  get end(): number {
+    return this.base + this.bytes.length;
+  }
+
+  /** The window as a string with one character per byte (decoded on first use). */
+  text(): string {
+    this.#text ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length)
+      .toString("latin1");
+    return this.#text;
+  }
+
+  /** A window over a whole string, for one-shot scans. */
+  static ofText(text: string): ScanWindow {
+    return new ScanWindow(0, latin1Bytes(text), true, text);
+  }
+}
+
+/** One detector's state over a stream; the same object serves one-shot scans with one window. */
+export interface ScanPass {
+  /** Report every finding that became certain in `win`; may remember state for the next window. */
+  scan(win: ScanWindow, out: Finding[]): void;
+  /** The smallest absolute offset this pass may still need to read. */
+  keepFrom(): number;
+}
+
+/** A fresh, 4-byte aligned buffer of `length` usable bytes. */
+export function alignedBytes(length: number): Uint8Array {
+  return new Uint8Array(new ArrayBuffer((length + 3) & ~3), 0, length);
+}
+
+/**
+ * Encode `text` one byte per character. Characters above U+00FF (possible when the caller passes a
+ * decoded header) become byte 0, which no detector treats as part of a token, so a zero-width
+ * space inside a secret acts as a separator instead of hiding it.
+ */
+export function latin1Bytes(text: string): Uint8Array {
+  const bytes = alignedBytes(text.length);
+  Buffer.from(bytes.buffer, 0, text.length).write(text, 0, text.length, "latin1");
+  if (WIDE_CHAR.test(text)) {
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) > 0xff) bytes[i] = 0;
+    }
+  }
+  return bytes;
+}
+
+const WIDE_CHAR = /[\u0100-\uffff]/;

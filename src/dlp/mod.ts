@@ -1,0 +1,54 @@
+/**
+ * The DLP engine (SPEC §6.1), shared by the egress proxy and the git gate.
+ *
+ * Outbound detectors:
+ * - `token_patterns` (block): credential formats with a literal prefix (AWS, GitHub, GitLab,
+ *   Slack, Stripe, OpenAI, Anthropic, Google, npm, PyPI, Hugging Face, SendGrid, private key
+ *   blocks, JWTs) and AWS secret keys next to their label. Each finding names its rule.
+ * - `known_secrets` (block): the bottle's provisioned secrets raw, hex (any case), base64 (three
+ *   alignments, standard and URL alphabets), URL-encoded (every byte, or reserved characters
+ *   only) and separator-injected. A secret is compared by its letters and digits, case-folded:
+ *   runs of up to 8 other bytes (any of `-._/: ,
+`, quotes, `%`, zero-width spaces…) may sit
+ *   between its characters. Secrets with fewer than {@link MIN_SECRET_ALNUM} letters and digits
+ *   are ignored, as they would match by chance.
+ * - `entropy` (opt-in, warn): random-looking base64 runs of 20 to 512 characters.
+ * - The canary (rule `canary`) is scanned on every outbound scan, whatever the route's detectors.
+ * - URL-encoded CRLF (`%0d%0a`, rule `url_encoded_crlf`) is checked on URLs and header values
+ *   (`location` `url` or `header:*`), never on bodies, where form encoding carries it.
+ *
+ * Inbound: `naive_injection_detection` warns on each disclosure or jailbreak phrase
+ * (case-insensitive, any whitespace run of up to 64 bytes between words) and blocks when one of
+ * each, not overlapping, start at most 500 bytes apart (rule `injection_pair`).
+ *
+ * Bytes are read as latin1, so offsets are byte offsets and binary bodies scan without decoding
+ * errors. Every detector runs in time linear in its input: literal prefilters, bounded
+ * quantifiers, DFAs. Streams keep a tail no longer than the longest match window: about 9 × the
+ * longest form of a known secret (its letters and digits plus 8 separators between each), 1.7 KiB
+ * for phrases, 512 bytes for entropy runs, and, only while a token at the chunk end is still
+ * undecided, that rule's maximum length (18 KiB for a JWT, 16.5 KiB for a private key block,
+ * at most 2 KiB for the others).
+ *
+ * @module
+ * @example
+ * ```ts
+ * import { DlpEngine } from "./mod.ts";
+ * const dlp = new DlpEngine({ knownSecrets: ["s3cr3t-value-1234"], canary: "canary-0123456789" });
+ * const body = `token=${btoa("s3cr3t-value-1234")}`;
+ * const findings = dlp.scanOutbound(body, { detectors: ["known_secrets"], location: "body" });
+ * console.assert(findings[0]?.rule === "known_secret_base64");
+ * console.assert(!dlp.redact(body, findings).includes(btoa("s3cr3t-value-1234")));
+ * ```
+ */
+export { DlpEngine } from "./_dlp_engine.ts";
+export { MIN_SECRET_ALNUM } from "./_secret_patterns.ts";
+export type {
+  DlpOptions,
+  Finding,
+  FindingDetector,
+  InboundDetector,
+  InboundScanOptions,
+  OutboundDetector,
+  OutboundScanOptions,
+  StreamScanner,
+} from "./_types.ts";

@@ -1,0 +1,41 @@
+// deno-lint-ignore-file no-console -- a benchmark prints its results
+/**
+ * Benchmark origin: an HTTPS server on loopback. `GET /small` → 64-byte body, `GET /big?mb=N` →
+ * N MiB of text, `POST /upload` → consumes the body and answers its length. Prints its port.
+ * Usage: deno run -A _origin.ts <cert.pem> <key.pem>
+ */
+const [certFile, keyFile] = Deno.args;
+const small = new TextEncoder().encode("x".repeat(63) + "\n");
+const block = new TextEncoder().encode(
+  "lorem ipsum dolor sit amet consectetur adipiscing elit\n".repeat(1200),
+);
+const server = Deno.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  cert: await Deno.readTextFile(certFile!),
+  key: await Deno.readTextFile(keyFile!),
+  onListen: ({ port }) => console.log(port),
+}, async (req) => {
+  const url = new URL(req.url);
+  if (url.pathname === "/small") return new Response(small);
+  if (url.pathname === "/big") {
+    const total = Number(url.searchParams.get("mb") ?? "50") * 1024 * 1024;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const n = Math.min(block.length, total - sent);
+        if (n <= 0) return controller.close();
+        controller.enqueue(n === block.length ? block : block.subarray(0, n));
+        sent += n;
+      },
+    });
+    return new Response(body, { headers: { "content-length": String(total) } });
+  }
+  if (url.pathname === "/upload") {
+    let n = 0;
+    for await (const chunk of req.body!) n += chunk.length;
+    return new Response(String(n));
+  }
+  return new Response("not found", { status: 404 });
+});
+await server.finished;

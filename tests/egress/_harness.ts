@@ -1,0 +1,208 @@
+/**
+ * Test bed for the egress proxy: a local HTTPS origin (its certificate from a throwaway "public"
+ * CA the proxy trusts via `upstreamCa`), and the proxy itself in-process with `--connect-to`
+ * mappings that send the test hostnames to the origin on loopback. Only loopback is used.
+ */
+import { join } from "node:path";
+import { type EgressProxy, startEgressProxy } from "../../sidecar/egress/mod.ts";
+import { loadOrCreateCa } from "../../sidecar/tls/mod.ts";
+
+/** A request the origin saw. */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Origin handler: return a Response, or undefined for the default echo. */
+export type OriginHandler = (
+  req: Request,
+  body: Uint8Array,
+) => Response | Promise<Response> | undefined;
+
+/** The running test bed. */
+export interface Bed {
+  dir: string;
+  proxy: EgressProxy;
+  proxyUrl: string;
+  caPem: string;
+  caPath: string;
+  originPort: number;
+  seen: SeenRequest[];
+  logs: string[];
+  routesPath: string;
+  setHandler(handler: OriginHandler | undefined): void;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Hostnames the origin answers for (all mapped to loopback by `--connect-to`). */
+export const TEST_HOSTS = ["api.test", "other.test", "git.test", "redact.test"] as const;
+
+/**
+ * Start an origin and a proxy.
+ *
+ * @param routesYaml The routes file content.
+ * @param options Environment for token slots and canary; proxy options.
+ * @returns The bed; dispose it with `await using`.
+ */
+export async function startBed(
+  routesYaml: string,
+  options: {
+    env?: Record<string, string>;
+    queue?: { timeoutMs: number };
+    connectTo?: Record<string, string>;
+  } = {},
+): Promise<Bed> {
+  const dir = await Deno.makeTempDir({ prefix: "bb-egress-" });
+  const originCa = await loadOrCreateCa(join(dir, "origin-ca"));
+  const seen: SeenRequest[] = [];
+  let handler: OriginHandler | undefined;
+  const serveOrigin = async (req: Request) => {
+    const body = new Uint8Array(await req.arrayBuffer());
+    seen.push({
+      method: req.method,
+      url: req.url,
+      headers: Object.fromEntries(req.headers),
+      body: new TextDecoder().decode(body),
+    });
+    const custom = await handler?.(req, body);
+    return custom ?? Response.json({ ok: true, path: new URL(req.url).pathname });
+  };
+  // One TLS origin per test host, each with its own leaf, so upstream verification is real.
+  const origins = new Map<string, Deno.HttpServer<Deno.NetAddr>>();
+  for (const host of TEST_HOSTS) {
+    const leaf = await originCa.issueLeaf(host);
+    origins.set(
+      host,
+      Deno.serve({
+        hostname: "127.0.0.1",
+        port: 0,
+        cert: leaf.certPem,
+        key: leaf.keyPem,
+        onListen: () => {},
+      }, serveOrigin),
+    );
+  }
+  const origin = origins.get("api.test")!;
+  const plainOrigin = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    serveOrigin,
+  );
+  const routesPath = join(dir, "routes", "routes.yaml");
+  await Deno.mkdir(join(dir, "routes"));
+  await Deno.writeTextFile(routesPath, routesYaml);
+  const logs: string[] = [];
+  const connectTo = new Map<string, { address: string; port: number }>();
+  for (const host of TEST_HOSTS) {
+    connectTo.set(`${host}:443`, { address: "127.0.0.1", port: origins.get(host)!.addr.port });
+    connectTo.set(`${host}:80`, { address: "127.0.0.1", port: plainOrigin.addr.port });
+  }
+  for (const [from, to] of Object.entries(options.connectTo ?? {})) {
+    const [address, port] = to.split(":");
+    connectTo.set(from, { address: address!, port: Number(port) });
+  }
+  const proxy = await startEgressProxy({
+    routesFile: routesPath,
+    caDir: join(dir, "ca"),
+    listen: { hostname: "127.0.0.1", port: 0 },
+    env: options.env ?? {},
+    logSink: (line) => logs.push(line),
+    logLevel: 2,
+    upstreamCa: originCa.certPem,
+    connectTo,
+    lookup: loopbackOnlyLookup,
+    ...(options.queue === undefined ? {} : {
+      queue: {
+        dir: join(dir, "queue"),
+        bottleSlug: "test-bottle",
+        timeoutMs: options.queue.timeoutMs,
+      },
+    }),
+  });
+  const caPath = join(dir, "ca", "ca.pem");
+  return {
+    dir,
+    proxy,
+    proxyUrl: `http://127.0.0.1:${proxy.port}`,
+    caPem: await Deno.readTextFile(caPath),
+    caPath,
+    originPort: origin.addr.port,
+    seen,
+    logs,
+    routesPath,
+    setHandler(next) {
+      handler = next;
+    },
+    async [Symbol.asyncDispose]() {
+      await proxy.close();
+      for (const server of origins.values()) await server.shutdown();
+      await plainOrigin.shutdown();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/**
+ * Tests never send DNS queries: `localhost` resolves to loopback, every other name fails as if it
+ * did not exist.
+ */
+function loopbackOnlyLookup(host: string): Promise<{ address: string; family: number }[]> {
+  if (host === "localhost") return Promise.resolve([{ address: "127.0.0.1", family: 4 }]);
+  return Promise.reject(
+    Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" }),
+  );
+}
+
+/** Run a command, capturing output. */
+export async function run(
+  cmd: string,
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(cmd, {
+    args,
+    env: options.env ?? {},
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** curl through the proxy, trusting the bottle CA; returns status and body. */
+export async function curl(
+  bed: Bed,
+  url: string,
+  extra: string[] = [],
+): Promise<{ status: number; body: string; stderr: string; code: number }> {
+  const result = await run("curl", [
+    "-sS",
+    "--max-time",
+    "20",
+    "--proxy",
+    bed.proxyUrl,
+    "--cacert",
+    bed.caPath,
+    "-o",
+    "-",
+    "-w",
+    "\n%{http_code}",
+    ...extra,
+    url,
+  ]);
+  const at = result.stdout.lastIndexOf("\n");
+  return {
+    status: Number(result.stdout.slice(at + 1)),
+    body: result.stdout.slice(0, at),
+    stderr: result.stderr,
+    code: result.code,
+  };
+}
