@@ -7,7 +7,14 @@ import net from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
 import type { LeafCache } from "../tls/mod.ts";
-import { HeaderList, Http1Reader, Http1Writer, HttpParseError, keepAlive } from "../http1/mod.ts";
+import {
+  HeaderList,
+  Http1Reader,
+  Http1Writer,
+  HttpParseError,
+  keepAlive,
+  type Limits,
+} from "../http1/mod.ts";
 import { type ExchangeDeps, handleExchange, sendBlock } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { UpstreamConnectError } from "./_upstream.ts";
@@ -19,6 +26,8 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 export interface ServerDeps extends ExchangeDeps {
   /** Leaf certificates for intercepted hosts. */
   leaves: LeafCache;
+  /** Limits for reading client requests. */
+  limits: Partial<Limits>;
 }
 
 /** The listening proxy socket and its client connections. */
@@ -63,7 +72,7 @@ export class EgressServer {
   }
 
   async #serve(socket: Duplex, tunnel: Tunnel | undefined): Promise<void> {
-    const reader = new Http1Reader(socket);
+    const reader = new Http1Reader(socket, this.#deps.limits);
     const writer = new Http1Writer(socket);
     try {
       while (true) {

@@ -20,6 +20,7 @@
  */
 import { join } from "node:path";
 import { DlpEngine } from "../../src/dlp/mod.ts";
+import type { Limits } from "../http1/mod.ts";
 import { LeafCache, loadOrCreateCa } from "../tls/mod.ts";
 import { createPolicy } from "./policy/mod.ts";
 import { EgressLog, type LogSink } from "./_log.ts";
@@ -46,6 +47,8 @@ export interface EgressProxyOptions {
   upstreamCa?: string;
   /** `--connect-to` mappings keyed by lowercase `host:port`; exempt from the address check. */
   connectTo?: ReadonlyMap<string, { address: string; port: number }>;
+  /** Client-side HTTP limits (head size and timeouts); tests shrink the timeouts. */
+  limits?: Partial<Limits>;
   /** Resolver for upstream hosts (tests pass one that never sends DNS queries). */
   lookup?: (host: string) => Promise<readonly { address: string; family: number }[]>;
   /** Operator queue for `outbound_on_match: supervise`; without it supervise fails closed. */
@@ -122,6 +125,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       timeoutMs: options.queue.timeoutMs,
     }),
     leaves: new LeafCache(ca),
+    limits: options.limits ?? {},
   });
   const bound = await server.listen(options.listen.hostname, options.listen.port);
   log.info({

@@ -52,6 +52,7 @@ export async function startBed(
     env?: Record<string, string>;
     queue?: { timeoutMs: number };
     connectTo?: Record<string, string>;
+    limits?: { headTimeoutMs?: number; idleTimeoutMs?: number };
   } = {},
 ): Promise<Bed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-egress-" });
@@ -112,6 +113,7 @@ export async function startBed(
     upstreamCa: originCa.certPem,
     connectTo,
     lookup: loopbackOnlyLookup,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.queue === undefined ? {} : {
       queue: {
         dir: join(dir, "queue"),
