@@ -77,7 +77,11 @@ export class UpstreamPool {
       conn.socket.destroy();
     }
     const socket = await this.#connect(upstream, secure);
-    return { key, socket, reader: new Http1Reader(socket), writer: new Http1Writer(socket) };
+    const conn = { key, socket, reader: new Http1Reader(socket), writer: new Http1Writer(socket) };
+    // One listener per connection (not per release): an idle connection the upstream closes
+    // leaves the pool at once.
+    socket.once("close", () => this.#forget(conn));
+    return conn;
   }
 
   /**
@@ -93,11 +97,12 @@ export class UpstreamPool {
     }
     list.push(conn);
     this.#idle.set(conn.key, list);
-    conn.socket.once("close", () => {
-      const current = this.#idle.get(conn.key);
-      const at = current?.indexOf(conn) ?? -1;
-      if (at >= 0) current!.splice(at, 1);
-    });
+  }
+
+  #forget(conn: UpstreamConnection): void {
+    const current = this.#idle.get(conn.key);
+    const at = current?.indexOf(conn) ?? -1;
+    if (at >= 0) current!.splice(at, 1);
   }
 
   /** Close every idle connection; later releases close immediately. */

@@ -12,6 +12,19 @@ import type { Framing, RequestHead, ResponseHead } from "./types.ts";
 
 const CRLF = "\r\n";
 
+/** Messages up to this size are coalesced into a single socket write. */
+const SMALL_WRITE = 16 * 1024;
+
+function totalLength(parts: readonly (Uint8Array | string)[]): number {
+  let n = 0;
+  for (const part of parts) n += part.length;
+  return n;
+}
+
+function toBytes(part: Uint8Array | string): Uint8Array {
+  return typeof part === "string" ? Buffer.from(part, "latin1") : part;
+}
+
 /**
  * Writes one message at a time: a head, body chunks, then `end()`. The writer owns the framing
  * fields: it drops every Content-Length and Transfer-Encoding from the head it is given and writes
@@ -154,7 +167,10 @@ export class Http1Writer {
     }
     let ok = true;
     if (parts.length === 1) ok = socket.write(parts[0]!);
-    else if (parts.length > 1) {
+    else if (parts.length > 1 && totalLength(parts) <= SMALL_WRITE) {
+      // One buffer, one write: on a TLS socket each write is a separate record and op call.
+      ok = socket.write(Buffer.concat(parts.map(toBytes)));
+    } else if (parts.length > 1) {
       socket.cork();
       for (const part of parts) ok = socket.write(part);
       socket.uncork();
