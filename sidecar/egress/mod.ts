@@ -23,6 +23,7 @@ import { DlpEngine } from "../../src/dlp/mod.ts";
 import type { Limits } from "../http1/mod.ts";
 import { LeafCache, loadOrCreateCa } from "../tls/mod.ts";
 import { createPolicy } from "./policy/mod.ts";
+import { DnsCache } from "./_dns_cache.ts";
 import { EgressLog, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
@@ -107,13 +108,14 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   });
   const ca = await loadOrCreateCa(options.caDir);
   const pool = new UpstreamPool({ extraCa: options.upstreamCa });
+  const dns = new DnsCache();
   const server = new EgressServer({
     policy: createPolicy({
       routes: () => routes.current.routes,
       matchRequest: (route, req) => routes.matcher(route).match(req),
       tokenFor,
       ...(options.connectTo === undefined ? {} : { connectTo: options.connectTo }),
-      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+      lookup: options.lookup ?? ((host) => dns.resolve(host)),
     }),
     engine: engineFor,
     pool,
