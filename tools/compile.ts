@@ -41,7 +41,9 @@ async function smoke(): Promise<void> {
     await compile(undefined, output, { DENORT_BIN: Deno.execPath() });
     const size = (await Deno.stat(output)).size;
     // deno-lint-ignore no-console
-    console.log(`compile smoke ok: main.ts with -P=cli compiled (${(size / 2 ** 20).toFixed(0)} MiB)`);
+    console.log(
+      `compile smoke ok: main.ts with -P=cli compiled (${(size / 2 ** 20).toFixed(0)} MiB)`,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

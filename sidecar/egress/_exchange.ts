@@ -18,17 +18,10 @@ import {
 } from "../http1/mod.ts";
 import type { DenyDecision, EgressRequest, Policy } from "./policy/mod.ts";
 import { blockResponse } from "./policy/mod.ts";
-import { HeldBytes } from "./_held_bytes.ts";
 import { forwardResponse } from "./_inbound.ts";
 import type { EgressLog } from "./_log.ts";
-import {
-  judgeBodyFindings,
-  keep,
-  type OutboundContext,
-  outboundDetectors,
-  REDACT_FILL,
-  screenHead,
-} from "./_outbound.ts";
+import { type OutboundContext, screenHead } from "./_outbound.ts";
+import { OutboundBody } from "./_request_body.ts";
 import { toEgressRequest, type Tunnel } from "./_request.ts";
 import type { TokenAllowSupervisor } from "./_supervisor.ts";
 import { UpstreamConnectError, type UpstreamConnection, type UpstreamPool } from "./_upstream.ts";
@@ -49,6 +42,12 @@ export interface ExchangeDeps {
   /** Operator queue, when configured. */
   supervisor: TokenAllowSupervisor | undefined;
 }
+
+/**
+ * Request body bytes scanned before any upstream connection is opened: a request that is blocked
+ * or held for the operator within them never leaves a half-sent request upstream.
+ */
+const PREFETCH_BYTES = 1024 * 1024;
 
 /** Encodings we can decode to scan, so we only offer those upstream. */
 const ACCEPTED_ENCODINGS = "gzip, deflate, br";
@@ -138,19 +137,38 @@ export async function handleExchange(
     return false;
   }
 
+  const refuse = async (decision: DenyDecision): Promise<false> => {
+    await sendBlock(client.writer, decision, req.host);
+    deps.log.block({
+      host: req.host,
+      method: req.method,
+      path: req.path,
+      rule: decision.rule,
+      reason: decision.reason,
+    });
+    return false;
+  };
+  const body = new OutboundBody(ctx, {
+    host: req.host,
+    formEncoded: /^application\/x-www-form-urlencoded\b/i.test(headers.get("content-type") ?? ""),
+  });
+  const chunks = head.framing.kind === "none"
+    ? undefined
+    : client.reader.body()[Symbol.asyncIterator]();
+  let ended = chunks === undefined;
+  while (chunks !== undefined && !ended && body.held <= PREFETCH_BYTES) {
+    const next = await chunks.next();
+    const denied = next.done === true ? await body.finish() : await body.push(next.value);
+    ended = next.done === true;
+    if (denied !== undefined) return await refuse(denied);
+  }
+
   let conn: UpstreamConnection;
   try {
     conn = await deps.pool.acquire(upstream, req.scheme === "https");
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    await sendBlock(client.writer, {
-      action: "deny",
-      rule: "upstream_unreachable",
-      reason,
-      status: 502,
-    }, req.host);
-    deps.log.block({ host: req.host, rule: "upstream_unreachable", reason });
-    return false;
+    return await refuse({ action: "deny", rule: "upstream_unreachable", reason, status: 502 });
   }
   try {
     return await relay(conn, {
@@ -164,6 +182,9 @@ export async function handleExchange(
       ctx,
       deps,
       started,
+      body,
+      rest: ended ? undefined : chunks,
+      refuse,
     });
   } catch (err) {
     // Never leave a half-used upstream connection open (and never pool it).
@@ -183,33 +204,37 @@ interface RelayInput {
   ctx: OutboundContext;
   deps: ExchangeDeps;
   started: number;
+  /** The body's scanner, with the prefetched part held or released. */
+  body: OutboundBody;
+  /** The rest of the body, when the prefetch did not reach its end. */
+  rest: AsyncIterator<Uint8Array> | undefined;
+  refuse: (decision: DenyDecision) => Promise<false>;
 }
 
 /** Send the request upstream and the response back; the caller cleans up on a throw. */
 async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boolean> {
-  const { head, req, route, headers, upgrade, client, ctx, deps, started } = input;
+  const { head, req, route, headers, upgrade, client, ctx, deps, started, body } = input;
   const outFraming: Framing = head.framing.kind === "close" ? { kind: "chunked" } : head.framing;
   conn.writer.writeRequestHead(
     { method: head.method, target: input.target, version: "HTTP/1.1", headers },
     outFraming,
   );
-  const sent = await sendBody(client.reader, conn.writer, {
-    ctx,
-    host: req.host,
-    framing: head.framing,
-  });
-  if (sent !== undefined) {
-    conn.socket.destroy();
-    await sendBlock(client.writer, sent, req.host);
-    deps.log.block({
-      host: req.host,
-      method: req.method,
-      path: req.path,
-      rule: sent.rule,
-      reason: sent.reason,
-    });
-    return false;
+  if (input.rest === undefined) {
+    await writeAll(conn.writer, body.drain());
+  } else {
+    await writeAll(conn.writer, body.release());
+    for (let next = await input.rest.next();; next = await input.rest.next()) {
+      const denied = next.done === true ? await body.finish() : await body.push(next.value);
+      if (denied !== undefined) {
+        conn.socket.destroy();
+        return await input.refuse(denied);
+      }
+      if (next.done === true) break;
+      await writeAll(conn.writer, body.release());
+    }
+    await writeAll(conn.writer, body.drain());
   }
+  await conn.writer.end();
 
   let response: ParsedResponse;
   try {
@@ -256,57 +281,6 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     });
   }
   return result.clientReusable;
-}
-
-async function sendBody(
-  from: Http1Reader,
-  to: Http1Writer,
-  options: { ctx: OutboundContext; host: string; framing: Framing },
-): Promise<DenyDecision | undefined> {
-  if (options.framing.kind === "none") {
-    await to.end();
-    return undefined;
-  }
-  const detectors = outboundDetectors(options.ctx.route);
-  const scanner = options.ctx.engine.outboundStream({ detectors, location: "body" });
-  const held = new HeldBytes();
-  const judge = async (findings: ReturnType<typeof scanner.push>) => {
-    const found = findings
-      .map((finding) => ({ finding, text: held.text(finding.start, finding.end) }))
-      .filter(({ finding, text }) => keep(options.ctx, finding, text));
-    if (found.length === 0) return undefined;
-    const verdict = await judgeBodyFindings(
-      options.ctx,
-      options.host,
-      found.map(({ finding, text }) => ({ finding, text: text ?? "" })),
-    );
-    if (verdict === "allow") return undefined;
-    if (verdict === "redact") {
-      for (const { finding } of found) {
-        if (!held.overwrite(finding.start, finding.end, REDACT_FILL)) {
-          return {
-            action: "deny",
-            rule: "dlp_outbound",
-            status: 403,
-            reason: `a secret in the body of a request to "${options.host}" could not be redacted`,
-          } as const;
-        }
-      }
-      return undefined;
-    }
-    return verdict;
-  };
-  for await (const chunk of from.body()) {
-    held.push(chunk);
-    const denied = await judge(scanner.push(chunk));
-    if (denied !== undefined) return denied;
-    await writeAll(to, held.releaseUpTo(scanner.settled));
-  }
-  const denied = await judge(scanner.end());
-  if (denied !== undefined) return denied;
-  await writeAll(to, held.drain());
-  await to.end();
-  return undefined;
 }
 
 async function writeAll(to: Http1Writer, chunks: Buffer[]): Promise<void> {

@@ -8,6 +8,7 @@ import type { DlpEngine, Finding, OutboundDetector } from "../../src/dlp/mod.ts"
 import type { Route } from "../../src/routes/mod.ts";
 import type { HeaderList } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
+import { findingKey, looseDecode } from "./_percent.ts";
 import type { TokenAllowSupervisor } from "./_supervisor.ts";
 
 /** Detectors a route scans outbound with (defaults: token patterns and known secrets). */
@@ -51,43 +52,78 @@ export async function screenHead(
 ): Promise<ScreenResult> {
   const detectors = outboundDetectors(ctx.route);
   let target = request.target;
-  const scan = () => {
-    const found: Array<{ finding: Finding; text: string; header?: string }> = [];
-    for (const finding of ctx.engine.scanUrl(target, { detectors })) {
-      found.push({ finding, text: target });
-    }
+  const scan = (): Hit[] => {
+    const hits = scanText(ctx, target, { detectors, location: "url" });
     for (const [name, value] of request.headers) {
       if (name.toLowerCase() === "authorization") continue;
-      for (
-        const finding of ctx.engine.scanOutbound(value, { detectors, location: `header:${name}` })
-      ) {
-        found.push({ finding, text: value, header: name });
-      }
+      hits.push(...scanText(ctx, value, { detectors, location: `header:${name}`, header: name }));
     }
-    return found.filter(({ finding, text }) => keep(ctx, finding, text));
+    return hits.filter(({ finding, text }) => keep(ctx, finding, text));
   };
   const found = scan();
   if (found.length === 0) return { action: "allow", target };
   const first = found[0]!.finding;
   const action = actionFor(ctx.route, found.map((f) => f.finding));
   if (action === "redact") {
-    for (const { finding, header } of found) {
-      if (header === undefined) {
-        target = ctx.engine.redact(target, [finding]);
-      } else {
-        const value = request.headers.get(header) ?? "";
-        request.headers.set(header, ctx.engine.redact(value, [finding]));
-      }
+    // Redact each text once with all of its raw findings (offsets stay valid); a secret seen only
+    // percent-decoded cannot be rewritten in place, so the re-scan below refuses it.
+    const raw = found.filter((hit) => !hit.decoded);
+    const inTarget = raw.filter((hit) => hit.header === undefined).map((hit) => hit.finding);
+    if (inTarget.length > 0) target = ctx.engine.redact(target, inTarget);
+    for (const name of new Set(raw.flatMap((hit) => hit.header ?? []))) {
+      const findings = raw.filter((hit) => hit.header === name).map((hit) => hit.finding);
+      request.headers.set(name, ctx.engine.redact(request.headers.get(name) ?? "", findings));
     }
     const remaining = scan();
     if (remaining.length === 0) return { action: "allow", target };
-    return denyFinding(remaining[0]!.finding, request.host, "redaction left a match");
+    return denyFinding(remaining[0]!.finding, request.host, "it cannot be redacted");
   }
   if (action === "supervise") {
     const verdict = await ask(ctx, request.host, found);
     return verdict === undefined ? { action: "allow", target } : verdict;
   }
   return denyFinding(first, request.host);
+}
+
+/** A finding with the text it was found in. */
+interface Hit {
+  finding: Finding;
+  text: string;
+  header?: string;
+  /** Found in the percent-decoded form of the text. */
+  decoded: boolean;
+}
+
+/** Scan a URL or header value as sent and, when it has `%XX` escapes, as the origin decodes it. */
+function scanText(
+  ctx: OutboundContext,
+  text: string,
+  options: { detectors: OutboundDetector[]; location: string; header?: string },
+): Hit[] {
+  const hits: Hit[] = [];
+  const run = (value: string, decoded: boolean) => {
+    const findings = options.location === "url"
+      ? ctx.engine.scanUrl(value, { detectors: options.detectors })
+      : ctx.engine.scanOutbound(value, {
+        detectors: options.detectors,
+        location: options.location,
+      });
+    for (const finding of findings) {
+      hits.push({
+        finding,
+        text: value,
+        decoded,
+        ...(options.header === undefined ? {} : { header: options.header }),
+      });
+    }
+  };
+  run(text, false);
+  const decoded = looseDecode(text);
+  if (decoded === text) return hits;
+  const seen = new Set(hits.map((hit) => findingKey(hit.finding)));
+  const raw = hits.length;
+  run(decoded, true);
+  return hits.filter((hit, i) => i < raw || !seen.has(findingKey(hit.finding)));
 }
 
 /**
@@ -144,7 +180,10 @@ async function ask(
   if (verdict.status !== "approved") {
     return denyFinding(first, host, `the operator did not approve it (${verdict.detail})`);
   }
-  for (const { finding, text } of found) ctx.approved.add(text.slice(finding.start, finding.end));
+  for (const { finding, text } of found) {
+    const value = text.slice(finding.start, finding.end);
+    if (value !== "") ctx.approved.add(value);
+  }
   return undefined;
 }
 

@@ -43,7 +43,7 @@ export const TEST_HOSTS = ["api.test", "other.test", "git.test", "redact.test"] 
  * Start an origin and a proxy.
  *
  * @param routesYaml The routes file content.
- * @param options Environment for token slots and canary; proxy options.
+ * @param options Environment for token slots and canary; proxy options (log level 2 unless set).
  * @returns The bed; dispose it with `await using`.
  */
 export async function startBed(
@@ -53,6 +53,7 @@ export async function startBed(
     queue?: { timeoutMs: number };
     connectTo?: Record<string, string>;
     limits?: { headTimeoutMs?: number; idleTimeoutMs?: number };
+    logLevel?: 0 | 1 | 2;
   } = {},
 ): Promise<Bed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-egress-" });
@@ -109,7 +110,7 @@ export async function startBed(
     listen: { hostname: "127.0.0.1", port: 0 },
     env: options.env ?? {},
     logSink: (line) => logs.push(line),
-    logLevel: 2,
+    logLevel: options.logLevel ?? 2,
     upstreamCa: originCa.certPem,
     connectTo,
     lookup: loopbackOnlyLookup,
@@ -180,8 +181,17 @@ export async function run(
 }
 
 /** curl through the proxy, trusting the bottle CA; returns status and body. */
-export async function curl(
+export function curl(
   bed: Bed,
+  url: string,
+  extra: string[] = [],
+): Promise<{ status: number; body: string; stderr: string; code: number }> {
+  return curlVia({ proxyUrl: bed.proxyUrl, caPath: bed.caPath }, url, extra);
+}
+
+/** curl through any proxy (e.g. an `egress serve` subprocess), trusting `caPath`. */
+export async function curlVia(
+  proxy: { proxyUrl: string; caPath: string },
   url: string,
   extra: string[] = [],
 ): Promise<{ status: number; body: string; stderr: string; code: number }> {
@@ -190,9 +200,9 @@ export async function curl(
     "--max-time",
     "20",
     "--proxy",
-    bed.proxyUrl,
+    proxy.proxyUrl,
     "--cacert",
-    bed.caPath,
+    proxy.caPath,
     "-o",
     "-",
     "-w",

@@ -1,0 +1,85 @@
+/**
+ * A WebSocket through a CONNECT tunnel: the proxy relays the upgrade to an allowed origin and
+ * then passes frames both ways (SPEC §6.1; frames are not scanned, see README "Limits").
+ */
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import tls from "node:tls";
+import { startBed } from "./_harness.ts";
+
+const ROUTES = "routes:\n  - host: api.test\n";
+
+/** A masked client text frame (payload under 126 bytes). */
+function clientTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const masked = payload.map((byte, i) => byte ^ mask[i % 4]!);
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+}
+
+/** Collects bytes from a socket and hands them out as they are asked for. */
+function byteQueue(socket: tls.TLSSocket): (until: (buf: Buffer) => number) => Promise<Buffer> {
+  let buffered = Buffer.alloc(0);
+  let wake: (() => void) | undefined;
+  socket.on("data", (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    wake?.();
+  });
+  socket.on("close", () => wake?.());
+  return async (until) => {
+    while (true) {
+      const size = until(buffered);
+      if (size > 0) {
+        const out = buffered.subarray(0, size);
+        buffered = buffered.subarray(size);
+        return out;
+      }
+      if (socket.destroyed) throw new Error(`closed; got ${JSON.stringify(String(buffered))}`);
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+}
+
+Deno.test("egress proxy relays a WebSocket upgrade and its frames through a tunnel", async () => {
+  await using bed = await startBed(ROUTES);
+  bed.setHandler((req) => {
+    if (req.headers.get("upgrade") !== "websocket") return undefined;
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    socket.onmessage = (event) => socket.send(`echo:${event.data}`);
+    return response;
+  });
+  const raw = net.connect({ host: "127.0.0.1", port: bed.proxy.port });
+  await new Promise((resolve) => raw.once("connect", resolve));
+  raw.write("CONNECT api.test:443 HTTP/1.1\r\nHost: api.test:443\r\n\r\n");
+  await new Promise((resolve) => raw.once("data", resolve));
+  const secure = tls.connect({ socket: raw, servername: "api.test", ca: bed.caPem });
+  await new Promise((resolve) => secure.once("secureConnect", resolve));
+  secure.on("error", () => {});
+  const take = byteQueue(secure);
+  try {
+    secure.write(
+      "GET /ws HTTP/1.1\r\nHost: api.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\n` +
+        "Sec-WebSocket-Version: 13\r\n\r\n",
+    );
+    const head = String(
+      await take((buf) => {
+        const end = buf.indexOf("\r\n\r\n");
+        return end < 0 ? 0 : end + 4;
+      }),
+    );
+    assert.match(head, /^HTTP\/1\.1 101 /, head);
+    assert.match(head, /^upgrade: websocket\r$/im);
+
+    secure.write(clientTextFrame("hello"));
+    const frame = await take((
+      buf,
+    ) => (buf.length >= 2 && buf.length >= 2 + buf[1]! ? 2 + buf[1]! : 0));
+    assert.equal(frame[0], 0x81, "an unfragmented text frame");
+    assert.equal(String(frame.subarray(2)), "echo:hello");
+  } finally {
+    secure.destroy();
+  }
+});
