@@ -22,6 +22,7 @@ import { forwardResponse } from "./_inbound.ts";
 import type { EgressLog } from "./_log.ts";
 import { type OutboundContext, screenHead } from "./_outbound.ts";
 import { OutboundBody } from "./_request_body.ts";
+import { requestRefusal } from "./_request_rules.ts";
 import { toEgressRequest, type Tunnel } from "./_request.ts";
 import type { TokenAllowSupervisor } from "./_supervisor.ts";
 import { UpstreamConnectError, type UpstreamConnection, type UpstreamPool } from "./_upstream.ts";
@@ -113,8 +114,28 @@ export async function handleExchange(
       }),
   };
 
+  const refused = requestRefusal({
+    scheme: req.scheme,
+    host: req.host,
+    headers: head.headers,
+    route,
+  });
+  if (refused !== undefined) {
+    await sendBlock(client.writer, refused, req.host);
+    deps.log.block({
+      host: req.host,
+      method: req.method,
+      path: req.path,
+      rule: refused.rule,
+      reason: refused.reason,
+    });
+    return false;
+  }
   const upgrade = head.headers.has("upgrade");
+  const expectsContinue = (head.headers.get("expect") ?? "").toLowerCase() === "100-continue";
   const headers = stripHopByHop(head.headers, { keepUpgrade: upgrade });
+  // We answer `Expect` ourselves (below), after the head passed policy and DLP.
+  headers.delete("expect");
   headers.set(
     "Host",
     req.port === (req.scheme === "https" ? 443 : 80) ? req.host : `${req.host}:${req.port}`,
@@ -148,6 +169,13 @@ export async function handleExchange(
     });
     return false;
   };
+  if (expectsContinue && head.framing.kind !== "none") {
+    client.writer.writeResponseHead(
+      { status: 100, reason: "Continue", version: "HTTP/1.1", headers: new HeaderList() },
+      { kind: "none" },
+    );
+    await client.writer.end();
+  }
   const body = new OutboundBody(ctx, {
     host: req.host,
     formEncoded: /^application\/x-www-form-urlencoded\b/i.test(headers.get("content-type") ?? ""),
@@ -238,7 +266,11 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
 
   let response: ParsedResponse;
   try {
-    response = await conn.reader.readResponseHead(head.method);
+    // Interim answers (100 Continue, 103 Early Hints) are not forwarded: the client already had
+    // its 100 from us, and the final answer is what the scanners judge.
+    do response = await conn.reader.readResponseHead(head.method); while (
+      response.status >= 100 && response.status < 200 && response.status !== 101
+    );
   } catch (err) {
     conn.socket.destroy();
     throw new UpstreamConnectError(
@@ -246,8 +278,9 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
       { cause: err },
     );
   }
-  if (response.status === 101 && upgrade) {
-    await pipeUpgrade(response, client, conn);
+  if (response.status === 101) {
+    if (upgrade) await pipeUpgrade(response, client, conn);
+    else conn.socket.destroy();
     return false;
   }
   const inboundDetectors = route.dlp?.inbound_detectors === false
@@ -260,6 +293,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     detectors: inboundDetectors,
     host: req.host,
     clientKeepAlive: keepAlive(head),
+    clientVersion: head.version,
   });
   if (result.upstreamReusable) deps.pool.release(conn);
   else conn.socket.destroy();

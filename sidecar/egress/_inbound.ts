@@ -51,6 +51,8 @@ export interface ForwardOptions {
   host: string;
   /** Whether the client asked to keep the connection. */
   clientKeepAlive: boolean;
+  /** The client's HTTP version (1.0 clients cannot read chunked bodies). */
+  clientVersion: "HTTP/1.0" | "HTTP/1.1";
 }
 
 /**
@@ -85,7 +87,11 @@ export async function forwardResponse(
     framing = { kind: "chunked" };
   }
   if (framing.kind === "close") framing = { kind: "chunked" };
-  const clientKeep = options.clientKeepAlive;
+  let clientKeep = options.clientKeepAlive;
+  if (framing.kind === "chunked" && options.clientVersion === "HTTP/1.0") {
+    framing = { kind: "close" };
+    clientKeep = false;
+  }
   if (!clientKeep) headers.set("Connection", "close");
   const head = {
     status: response.status,

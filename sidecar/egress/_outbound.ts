@@ -8,7 +8,7 @@ import type { DlpEngine, Finding, OutboundDetector } from "../../src/dlp/mod.ts"
 import type { Route } from "../../src/routes/mod.ts";
 import type { HeaderList } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
-import { findingKey, looseDecode } from "./_percent.ts";
+import { looseDecode } from "./_percent.ts";
 import type { TokenAllowSupervisor } from "./_supervisor.ts";
 
 /** Detectors a route scans outbound with (defaults: token patterns and known secrets). */
@@ -58,7 +58,7 @@ export async function screenHead(
       if (name.toLowerCase() === "authorization") continue;
       hits.push(...scanText(ctx, value, { detectors, location: `header:${name}`, header: name }));
     }
-    return hits.filter(({ finding, text }) => keep(ctx, finding, text));
+    return hits.filter(({ finding, value }) => keep(ctx, finding, value));
   };
   const found = scan();
   if (found.length === 0) return { action: "allow", target };
@@ -85,10 +85,11 @@ export async function screenHead(
   return denyFinding(first, request.host);
 }
 
-/** A finding with the text it was found in. */
+/** A finding with the text it was found in and the value it matched. */
 interface Hit {
   finding: Finding;
   text: string;
+  value: string;
   header?: string;
   /** Found in the percent-decoded form of the text. */
   decoded: boolean;
@@ -112,6 +113,7 @@ function scanText(
       hits.push({
         finding,
         text: value,
+        value: value.slice(finding.start, finding.end),
         decoded,
         ...(options.header === undefined ? {} : { header: options.header }),
       });
@@ -120,10 +122,11 @@ function scanText(
   run(text, false);
   const decoded = looseDecode(text);
   if (decoded === text) return hits;
-  const seen = new Set(hits.map((hit) => findingKey(hit.finding)));
+  // A secret that was not encoded at all is found both ways; report it once.
+  const seen = new Set(hits.map((hit) => hit.value));
   const raw = hits.length;
   run(decoded, true);
-  return hits.filter((hit, i) => i < raw || !seen.has(findingKey(hit.finding)));
+  return hits.filter((hit, i) => i < raw || !seen.has(hit.value));
 }
 
 /**
@@ -131,13 +134,13 @@ function scanText(
  *
  * @param ctx Engine, route and operator.
  * @param host The upstream host (for messages).
- * @param found Block-severity findings with the matched text.
+ * @param found Block-severity findings with the values they matched.
  * @returns `redact` (the caller scrubs), `allow` (approved), or a deny.
  */
 export async function judgeBodyFindings(
   ctx: OutboundContext,
   host: string,
-  found: Array<{ finding: Finding; text: string }>,
+  found: Array<{ finding: Finding; value: string }>,
 ): Promise<"redact" | "allow" | DenyDecision> {
   const action = actionFor(ctx.route, found.map((f) => f.finding));
   if (action === "redact") return "redact";
@@ -150,16 +153,16 @@ export async function judgeBodyFindings(
  *
  * @param ctx The outbound context.
  * @param finding The finding.
- * @param text The scanned text (to look up the matched value).
+ * @param value The matched value, when known (approvals are remembered by value).
  * @returns True when the finding must be acted on.
  */
-export function keep(ctx: OutboundContext, finding: Finding, text: string | undefined): boolean {
+export function keep(ctx: OutboundContext, finding: Finding, value: string | undefined): boolean {
   if (finding.severity === "warn") {
     ctx.onWarn(finding);
     return false;
   }
-  if (finding.detector === "canary" || text === undefined) return true;
-  return !ctx.approved.has(text.slice(finding.start, finding.end));
+  if (finding.detector === "canary" || value === undefined || value === "") return true;
+  return !ctx.approved.has(value);
 }
 
 function actionFor(route: Route, findings: readonly Finding[]): "block" | "redact" | "supervise" {
@@ -170,7 +173,7 @@ function actionFor(route: Route, findings: readonly Finding[]): "block" | "redac
 async function ask(
   ctx: OutboundContext,
   host: string,
-  found: Array<{ finding: Finding; text: string }>,
+  found: Array<{ finding: Finding; value: string }>,
 ): Promise<DenyDecision | undefined> {
   const first = found[0]!.finding;
   if (ctx.supervisor === undefined) {
@@ -180,10 +183,7 @@ async function ask(
   if (verdict.status !== "approved") {
     return denyFinding(first, host, `the operator did not approve it (${verdict.detail})`);
   }
-  for (const { finding, text } of found) {
-    const value = text.slice(finding.start, finding.end);
-    if (value !== "") ctx.approved.add(value);
-  }
+  for (const { value } of found) if (value !== "") ctx.approved.add(value);
   return undefined;
 }
 

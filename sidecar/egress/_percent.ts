@@ -79,14 +79,3 @@ function hex(byte: number): number {
   if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
   return -256;
 }
-
-/**
- * What identifies a secret across its raw and decoded sightings: the redacted snippet carries the
- * secret's public prefix and length, never the secret.
- *
- * @param finding A DLP finding.
- * @returns A key equal for both sightings of one secret.
- */
-export function findingKey(finding: { detector: string; rule: string; snippet: string }): string {
-  return `${finding.detector}|${finding.rule}|${finding.snippet}`;
-}

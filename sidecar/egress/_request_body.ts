@@ -1,8 +1,11 @@
 /**
  * Outbound DLP on a request body, streamed: every chunk is scanned before any of it is released,
- * and only bytes before the scanner's `settled` offset leave. Form bodies are also scanned
- * percent-decoded, the way the origin will read them; a secret found only in that form cannot be
- * redacted in place, so `redact` routes refuse it.
+ * and only bytes before the scanner's `settled` offset leave.
+ *
+ * Form bodies are also scanned percent-decoded, the way the origin will read them. Decoded
+ * offsets do not map back onto the raw bytes, so a form body is scanned whole before any of it
+ * is released (it may be at most {@link MAX_FORM_BYTES}), and a secret found only in its decoded
+ * form cannot be redacted in place: `redact` routes refuse it.
  */
 import type { Buffer } from "node:buffer";
 import type { Finding, StreamScanner } from "../../src/dlp/mod.ts";
@@ -15,7 +18,16 @@ import {
   outboundDetectors,
   REDACT_FILL,
 } from "./_outbound.ts";
-import { findingKey, PercentDecoder } from "./_percent.ts";
+import { PercentDecoder } from "./_percent.ts";
+
+/** Largest form-encoded body the proxy accepts (it is held whole while it is scanned). */
+export const MAX_FORM_BYTES = 1024 * 1024;
+
+interface DecodedScan {
+  decoder: PercentDecoder;
+  scanner: StreamScanner;
+  held: HeldBytes;
+}
 
 /** The scanning state of one request body. */
 export class OutboundBody {
@@ -23,8 +35,9 @@ export class OutboundBody {
   #host: string;
   #scanner: StreamScanner;
   #held = new HeldBytes();
-  #decoded: { decoder: PercentDecoder; scanner: StreamScanner } | undefined;
-  /** Findings of the raw scan, so the decoded scan does not report the same secret twice. */
+  #total = 0;
+  #decoded: DecodedScan | undefined;
+  /** Values the raw scan found, so the decoded scan does not report the same secret twice. */
   #seen = new Set<string>();
 
   /**
@@ -40,6 +53,7 @@ export class OutboundBody {
       ? {
         decoder: new PercentDecoder(true),
         scanner: ctx.engine.outboundStream({ detectors, location: "body (form-decoded)" }),
+        held: new HeldBytes(),
       }
       : undefined;
   }
@@ -56,11 +70,20 @@ export class OutboundBody {
    * @returns A deny when the chunk carries a secret that may not pass.
    */
   async push(chunk: Uint8Array): Promise<DenyDecision | undefined> {
+    this.#total += chunk.length;
     this.#held.push(chunk);
     const raw = await this.#judgeRaw(this.#scanner.push(chunk));
     if (raw !== undefined || this.#decoded === undefined) return raw;
-    const decoded = this.#decoded.decoder.push(chunk);
-    return await this.#judgeDecoded(this.#decoded.scanner.push(decoded));
+    if (this.#total > MAX_FORM_BYTES) {
+      return {
+        action: "deny",
+        rule: "body_too_large",
+        status: 413,
+        reason:
+          `form bodies over ${MAX_FORM_BYTES} bytes cannot be scanned; send the data as a file upload or JSON`,
+      };
+    }
+    return await this.#scanDecoded(this.#decoded.decoder.push(chunk));
   }
 
   /**
@@ -71,14 +94,13 @@ export class OutboundBody {
   async finish(): Promise<DenyDecision | undefined> {
     const raw = await this.#judgeRaw(this.#scanner.end());
     if (raw !== undefined || this.#decoded === undefined) return raw;
-    const { decoder, scanner } = this.#decoded;
-    const tail = await this.#judgeDecoded(scanner.push(decoder.end()));
-    return tail ?? await this.#judgeDecoded(scanner.end());
+    const tail = await this.#scanDecoded(this.#decoded.decoder.end());
+    return tail ?? await this.#judgeDecoded(this.#decoded.scanner.end());
   }
 
-  /** Bytes the scanners have vouched for. */
+  /** Bytes every scanner has vouched for (none of a form body before its end). */
   release(): Buffer[] {
-    return this.#held.releaseUpTo(this.#scanner.settled);
+    return this.#decoded === undefined ? this.#held.releaseUpTo(this.#scanner.settled) : [];
   }
 
   /** Everything left, after `finish()`. */
@@ -87,19 +109,17 @@ export class OutboundBody {
   }
 
   async #judgeRaw(findings: Finding[]): Promise<DenyDecision | undefined> {
-    for (const finding of findings) this.#seen.add(findingKey(finding));
-    const found = findings
-      .map((finding) => ({ finding, text: this.#held.text(finding.start, finding.end) }))
-      .filter(({ finding, text }) => keep(this.#ctx, finding, text));
-    if (found.length === 0) return undefined;
-    const verdict = await judgeBodyFindings(
-      this.#ctx,
-      this.#host,
-      found.map(({ finding, text }) => ({ finding, text: text ?? "" })),
-    );
+    const found = findings.map((finding) => ({
+      finding,
+      value: this.#held.text(finding.start, finding.end) ?? "",
+    }));
+    for (const { value } of found) if (value !== "") this.#seen.add(value);
+    const kept = found.filter(({ finding, value }) => keep(this.#ctx, finding, value));
+    if (kept.length === 0) return undefined;
+    const verdict = await judgeBodyFindings(this.#ctx, this.#host, kept);
     if (verdict === "allow") return undefined;
     if (verdict !== "redact") return verdict;
-    for (const { finding } of found) {
+    for (const { finding } of kept) {
       if (!this.#held.overwrite(finding.start, finding.end, REDACT_FILL)) {
         return this.#unredactable();
       }
@@ -107,16 +127,18 @@ export class OutboundBody {
     return undefined;
   }
 
+  async #scanDecoded(bytes: Uint8Array): Promise<DenyDecision | undefined> {
+    this.#decoded!.held.push(bytes);
+    return await this.#judgeDecoded(this.#decoded!.scanner.push(bytes));
+  }
+
   async #judgeDecoded(findings: Finding[]): Promise<DenyDecision | undefined> {
-    const found = findings.filter((finding) =>
-      !this.#seen.has(findingKey(finding)) && keep(this.#ctx, finding, undefined)
-    );
-    if (found.length === 0) return undefined;
-    const verdict = await judgeBodyFindings(
-      this.#ctx,
-      this.#host,
-      found.map((finding) => ({ finding, text: "" })),
-    );
+    const held = this.#decoded!.held;
+    const kept = findings
+      .map((finding) => ({ finding, value: held.text(finding.start, finding.end) ?? "" }))
+      .filter(({ finding, value }) => !this.#seen.has(value) && keep(this.#ctx, finding, value));
+    if (kept.length === 0) return undefined;
+    const verdict = await judgeBodyFindings(this.#ctx, this.#host, kept);
     if (verdict === "allow") return undefined;
     return verdict === "redact" ? this.#unredactable() : verdict;
   }

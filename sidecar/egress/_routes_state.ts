@@ -85,7 +85,8 @@ function fromCompiled(route: Route): RouteMatcher {
   const compiled = compileRoute(route);
   return {
     match(req) {
-      const headers: Record<string, string> = {};
+      // No prototype: header names like "__proto__" or "constructor" are plain keys here.
+      const headers: Record<string, string> = Object.create(null);
       const list = req.headers instanceof HeaderList ? req.headers : new HeaderList();
       for (const [name, value] of list) {
         const key = name.toLowerCase();

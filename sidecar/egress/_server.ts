@@ -58,6 +58,11 @@ export class EgressServer {
     return new Promise((resolve, reject) => {
       this.#server.once("error", reject);
       this.#server.listen({ host: hostname, port }, () => {
+        this.#server.off("error", reject);
+        // Later listener errors (EMFILE, …) are logged; they must not crash the proxy.
+        this.#server.on("error", (err) => {
+          this.#deps.log.info({ event: "listener_error", error: err.message });
+        });
         const address = this.#server.address() as net.AddressInfo;
         resolve({ hostname: address.address, port: address.port });
       });
@@ -97,7 +102,15 @@ export class EgressServer {
   async #tunnel(target: string, reader: Http1Reader, writer: Http1Writer): Promise<void> {
     const { host, port } = splitHostPort(target, 443);
     const authority = `${host}:${port}`;
-    const context = await this.#deps.leaves.secureContext(host);
+    let context: tls.SecureContext;
+    try {
+      context = await this.#deps.leaves.secureContext(host);
+    } catch (err) {
+      // A name no certificate can carry (e.g. with "_"): refuse before the tunnel, explained.
+      throw new BadTargetError(
+        `cannot intercept "${host}": ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
     writer.writeResponseHead(
       {
         status: 200,
@@ -137,25 +150,18 @@ export class EgressServer {
   }
 
   async #fail(err: unknown, writer: Http1Writer, socket: Duplex): Promise<void> {
-    const status = err instanceof HttpParseError
-      ? err.status
+    const known = err instanceof HttpParseError
+      ? { status: err.status, rule: err.status >= 500 ? "upstream_error" : "bad_request" }
       : err instanceof BadTargetError
-      ? 400
+      ? { status: 400, rule: "bad_request" }
       : err instanceof UpstreamConnectError
-      ? 502
-      : undefined;
-    if (status !== undefined) {
-      const rule = status === 502 ? "upstream_error" : "bad_request";
-      const reason = err instanceof Error ? err.message : String(err);
-      // Fails (and is ignored) when a response was already under way: the socket is cut instead.
-      await sendBlock(writer, { action: "deny", rule, reason, status }, "").catch(() => {});
-      this.#deps.log.block({ rule, reason });
-    } else if (status === undefined) {
-      this.#deps.log.info({
-        event: "connection_error",
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
+      ? { status: 502, rule: "upstream_error" }
+      : { status: 500, rule: "internal_error" };
+    const reason = err instanceof Error ? err.message : String(err);
+    // Every failure is explained when no response is under way; when one is, writing the head
+    // throws and the connection is cut instead.
+    await sendBlock(writer, { action: "deny", ...known, reason }, "").catch(() => {});
+    this.#deps.log.block({ rule: known.rule, reason });
     socket.destroy();
   }
 }

@@ -51,7 +51,9 @@ interface CompiledEntry {
   headers: { name: string; test: Test }[] | undefined;
 }
 
-const UNSAFE_PATH = /(^|\/)(\.|%2e){1,2}(\/|$)|%2f|%5c|\\/i;
+// Dot segments, including `..;x` (Tomcat and Spring treat a `;` parameter as part of the
+// segment and still resolve `..`), encoded slashes and backslashes.
+const UNSAFE_PATH = /(^|\/)(\.|%2e){1,2}(;[^/]*)?(\/|$)|%2f|%5c|\\/i;
 
 /**
  * Compile a route's `matches` filter.

@@ -9,7 +9,15 @@ import net from "node:net";
 import tls from "node:tls";
 import { startBed } from "./_harness.ts";
 
-const ROUTES = "routes:\n  - host: api.test\n";
+// WebSocket frames are not scanned yet, so only a route with DLP off in both directions allows
+// the upgrade; other.test keeps the default detectors.
+const ROUTES = `routes:
+  - host: api.test
+    dlp:
+      outbound_detectors: false
+      inbound_detectors: false
+  - host: other.test
+`;
 
 /** A masked client text frame (payload under 126 bytes). */
 function clientTextFrame(text: string): Buffer {
@@ -41,6 +49,33 @@ function byteQueue(socket: tls.TLSSocket): (until: (buf: Buffer) => number) => P
     }
   };
 }
+
+async function upgradeThrough(bed: Awaited<ReturnType<typeof startBed>>, host: string) {
+  const raw = net.connect({ host: "127.0.0.1", port: bed.proxy.port });
+  await new Promise((resolve) => raw.once("connect", resolve));
+  raw.write(`CONNECT ${host}:443 HTTP/1.1\r\nHost: ${host}:443\r\n\r\n`);
+  await new Promise((resolve) => raw.once("data", resolve));
+  const secure = tls.connect({ socket: raw, servername: host, ca: bed.caPem });
+  await new Promise((resolve) => secure.once("secureConnect", resolve));
+  secure.on("error", () => {});
+  secure.write(
+    `GET /ws HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\n` +
+      "Sec-WebSocket-Version: 13\r\n\r\n",
+  );
+  return secure;
+}
+
+Deno.test("egress proxy refuses a WebSocket upgrade on a route whose DLP would be bypassed", async () => {
+  await using bed = await startBed(ROUTES);
+  const secure = await upgradeThrough(bed, "other.test");
+  let answer = "";
+  for await (const chunk of secure) answer += String(chunk);
+  assert.match(answer, /^HTTP\/1\.1 403 /);
+  assert.match(answer, /"rule":"upgrade"/);
+  assert.match(answer, /cannot be scanned/);
+  assert.equal(bed.seen.length, 0, "the origin never saw the upgrade request");
+});
 
 Deno.test("egress proxy relays a WebSocket upgrade and its frames through a tunnel", async () => {
   await using bed = await startBed(ROUTES);

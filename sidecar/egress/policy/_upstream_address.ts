@@ -6,7 +6,8 @@
  *
  * Decisions: `allow_private: true` on the route lifts the check except for cloud metadata
  * addresses, which stay blocked; a `--connect-to` mapping lifts it entirely (the operator chose
- * that address). IP-literal hosts are checked without DNS. IPv4 is preferred when a host has both
+ * that address). Only the standard port of the scheme is allowed (443 for https, 80 for http):
+ * a route names a service, not every port of a host. IP-literal hosts are checked without DNS. IPv4 is preferred when a host has both
  * families, because bottle networks are IPv4-only.
  */
 import { ALLOW, deny } from "./_decision.ts";
@@ -48,6 +49,13 @@ export async function upstreamAddress(ctx: PolicyContext, env: PolicyEnv): Promi
       servername,
     };
     return ALLOW;
+  }
+  const standard = req.scheme === "https" ? 443 : 80;
+  if (req.port !== standard) {
+    return deny(
+      "port_not_allowed",
+      `port ${req.port} is not allowed for ${req.scheme} to "${host}"; only ${standard} is`,
+    );
   }
   let addresses: readonly ResolvedAddress[];
   if (literal) {

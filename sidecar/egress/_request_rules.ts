@@ -1,0 +1,63 @@
+/**
+ * Refusals that depend on how a request is framed rather than where it goes, checked after the
+ * policy allowed it and before anything is sent upstream. Each one closes a way around the scanners.
+ */
+import type { Route } from "../../src/routes/mod.ts";
+import type { HeaderList } from "../http1/mod.ts";
+import type { DenyDecision } from "./policy/mod.ts";
+
+/** What the rules look at. */
+export interface RuleInput {
+  /** `http` for plain proxying, `https` inside a tunnel. */
+  scheme: "http" | "https";
+  /** Upstream host, for messages. */
+  host: string;
+  /** The request headers as the client sent them. */
+  headers: HeaderList;
+  /** The matched route. */
+  route: Route;
+}
+
+/**
+ * The first rule the request breaks, if any.
+ *
+ * @param input Scheme, host, headers and route.
+ * @returns A deny, or undefined when the request may go on.
+ */
+export function requestRefusal(input: RuleInput): DenyDecision | undefined {
+  const { scheme, host, headers, route } = input;
+  if (scheme === "http" && route.auth !== undefined) {
+    return deny(
+      "plaintext_auth",
+      `the route for "${host}" injects a credential, which is never sent over plain http; use https`,
+    );
+  }
+  const encoding = (headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity" && encoding !== "") {
+    return deny(
+      "unscannable_body",
+      `request bodies with content-encoding "${encoding}" cannot be scanned; send them uncompressed`,
+    );
+  }
+  if (headers.has("upgrade")) {
+    const protocol = (headers.get("upgrade") ?? "").trim().toLowerCase();
+    if (protocol !== "websocket") {
+      return deny("upgrade", `upgrading to "${protocol}" is not supported through the proxy`);
+    }
+    if (scansAnything(route)) {
+      return deny(
+        "upgrade",
+        `WebSocket frames to "${host}" cannot be scanned yet; a route must turn off both DLP directions (dlp: {outbound_detectors: false, inbound_detectors: false}) to allow them`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function scansAnything(route: Route): boolean {
+  return route.dlp?.outbound_detectors !== false || route.dlp?.inbound_detectors !== false;
+}
+
+function deny(rule: string, reason: string): DenyDecision {
+  return { action: "deny", rule, reason, status: 403 };
+}
