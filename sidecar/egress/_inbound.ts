@@ -114,6 +114,7 @@ export async function forwardResponse(
     location: "response body",
   });
   const held = new HeldBytes();
+  const events = new EventBoundaries();
   let committed = false;
   const commit = () => {
     if (committed) return;
@@ -142,11 +143,16 @@ export async function forwardResponse(
     const finding = blocking(scanner.push(chunk));
     if (finding !== undefined) return await blockNow(finding);
     if (isSse) {
-      const events = completeEvents(held);
-      if (events.length > 0) {
-        commit();
-        for (const event of events) await options.client.writer.write(event);
-      }
+      // Whole events go out as soon as they are scanned; an event that outgrows COMMIT_BYTES
+      // streams like any other body (only settled bytes), so memory stays bounded.
+      const end = events.push(chunk);
+      const ready = end > held.offset
+        ? held.releaseUpTo(end)
+        : held.length > COMMIT_BYTES
+        ? held.releaseUpTo(scanner.settled)
+        : [];
+      if (ready.length > 0) commit();
+      for (const part of ready) await options.client.writer.write(part);
     } else if (committed || held.length > COMMIT_BYTES) {
       commit();
       for (const part of held.releaseUpTo(scanner.settled)) {
@@ -170,13 +176,33 @@ function blocking(findings: readonly Finding[]): Finding | undefined {
   return findings.find((finding) => finding.severity === "block");
 }
 
-/** Release every complete SSE event (terminated by a blank line) from the held bytes. */
-function completeEvents(held: HeldBytes): Buffer[] {
-  const text = held.text(held.offset, held.offset + held.length) ?? "";
-  const lf = text.lastIndexOf("\n\n");
-  const crlf = text.lastIndexOf("\r\n\r\n");
-  const end = Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
-  return end === 0 ? [] : held.releaseUpTo(held.offset + end);
+/**
+ * Tracks where the last complete server-sent event ends (a blank line), looking only at new
+ * bytes plus the three before them, so each chunk costs its own length.
+ */
+class EventBoundaries {
+  #offset = 0;
+  #tail = "";
+  #end = 0;
+
+  /**
+   * Account for the next chunk.
+   *
+   * @param chunk Response bytes.
+   * @returns Absolute offset just past the last complete event seen so far.
+   */
+  push(chunk: Uint8Array): number {
+    const text = this.#tail +
+      Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
+    const base = this.#offset - this.#tail.length;
+    const lf = text.lastIndexOf("\n\n");
+    const crlf = text.lastIndexOf("\r\n\r\n");
+    const end = Math.max(lf < 0 ? -1 : lf + 2, crlf < 0 ? -1 : crlf + 4);
+    if (end >= 0) this.#end = Math.max(this.#end, base + end);
+    this.#offset += chunk.length;
+    this.#tail = text.slice(-3);
+    return this.#end;
+  }
 }
 
 function decoderFor(

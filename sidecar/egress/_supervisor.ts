@@ -31,7 +31,7 @@ export interface QueueSupervisorOptions {
   timeoutMs: number;
 }
 
-/** The file-queue implementation used by the sidecar and `egress serve --queue-dir`. */
+/** The file-queue implementation used by the sidecar and by `egress serve --queue-dir`. */
 export class QueueSupervisor implements TokenAllowSupervisor {
   #options: QueueSupervisorOptions;
 

@@ -2,6 +2,25 @@
  * Upstream connections: plain TCP or TLS (verified against the system roots plus an optional
  * extra CA), to exactly the address the policy checked, kept alive in a small per-target pool.
  */
+
+/** Where Debian-family systems (and the sidecar image) keep the system trust store. */
+export const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+/**
+ * The system's trusted roots as one PEM bundle, or undefined when the file is absent (the
+ * runtime's bundled Mozilla roots are used then).
+ *
+ * @param path Bundle path.
+ * @returns The bundle text.
+ */
+export async function readSystemRoots(path = SYSTEM_CA_BUNDLE): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
 import net from "node:net";
 import tls from "node:tls";
 import { Http1Reader, Http1Writer } from "../http1/mod.ts";
@@ -21,7 +40,9 @@ export interface UpstreamConnection {
 
 /** Options of {@link UpstreamPool}. */
 export interface UpstreamPoolOptions {
-  /** Extra PEM CA trusted for upstream TLS, on top of the system roots. */
+  /** The trusted roots (PEM); defaults to the runtime's bundled roots. */
+  roots?: readonly string[] | undefined;
+  /** Extra PEM CA trusted for upstream TLS, on top of the roots. */
   extraCa?: string | undefined;
   /** Idle connections kept per target. */
   maxIdlePerTarget?: number;
@@ -51,9 +72,10 @@ export class UpstreamPool {
 
   /** @param options Trust and pool limits. */
   constructor(options: UpstreamPoolOptions = {}) {
-    this.#ca = options.extraCa === undefined
+    const roots = options.roots ?? tls.rootCertificates;
+    this.#ca = options.extraCa === undefined && options.roots === undefined
       ? undefined
-      : [...tls.rootCertificates, options.extraCa];
+      : [...roots, ...(options.extraCa === undefined ? [] : [options.extraCa])];
     this.#maxIdle = options.maxIdlePerTarget ?? 16;
     this.#timeoutMs = options.connectTimeoutMs ?? 10_000;
   }

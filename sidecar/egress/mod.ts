@@ -28,7 +28,7 @@ import { EgressLog, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
 import { QueueSupervisor } from "./_supervisor.ts";
-import { UpstreamPool } from "./_upstream.ts";
+import { readSystemRoots, UpstreamPool } from "./_upstream.ts";
 
 /** Options of {@link startEgressProxy}. */
 export interface EgressProxyOptions {
@@ -107,7 +107,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     redact: (line) => engineFor().redactSecrets(line),
   });
   const ca = await loadOrCreateCa(options.caDir);
-  const pool = new UpstreamPool({ extraCa: options.upstreamCa });
+  const systemRoots = await readSystemRoots();
+  const pool = new UpstreamPool({
+    extraCa: options.upstreamCa,
+    roots: systemRoots === undefined ? undefined : [systemRoots],
+  });
   const dns = new DnsCache();
   const server = new EgressServer({
     policy: createPolicy({

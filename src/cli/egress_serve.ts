@@ -3,7 +3,7 @@
  * and workloads outside a bottle. Serves until SIGTERM or SIGINT; SIGHUP reloads the routes file.
  */
 import { isIP } from "node:net";
-import { UsageError } from "../errors/mod.ts";
+import { ConfigError, UsageError } from "../errors/mod.ts";
 import type { CliContext } from "./_context.ts";
 
 /** A parsed `--connect-to` mapping. */
@@ -76,6 +76,23 @@ export function parseLogLevel(value: unknown): 0 | 1 | 2 | undefined {
 }
 
 /**
+ * Parse `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS` (how long a held request waits for the operator).
+ *
+ * @param value The variable's value, if set.
+ * @returns Seconds (default 300).
+ * @throws {ConfigError} When it is not a positive whole number.
+ */
+export function parseTimeoutSeconds(value: string | undefined): number {
+  if (value === undefined || value === "") return 300;
+  if (!/^[1-9][0-9]{0,5}$/.test(value)) {
+    throw new ConfigError(
+      `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS must be a whole number of seconds, got "${value}"`,
+    );
+  }
+  return Number(value);
+}
+
+/**
  * Serve the egress proxy until SIGTERM/SIGINT.
  *
  * @param ctx The CLI context.
@@ -96,6 +113,13 @@ export async function egressServeCommand(
   const upstreamCa = typeof options.upstreamCa === "string"
     ? await Deno.readTextFile(options.upstreamCa)
     : undefined;
+  const queue = typeof options.queueDir === "string"
+    ? {
+      dir: options.queueDir,
+      bottleSlug: "egress-serve",
+      timeoutMs: parseTimeoutSeconds(ctx.env.EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS) * 1000,
+    }
+    : undefined;
   const { startEgressProxy } = await import("../../sidecar/egress/mod.ts");
   const proxy = await startEgressProxy({
     routesFile: String(options.routes),
@@ -106,6 +130,7 @@ export async function egressServeCommand(
     logSink: (line) => ctx.stderr.write(`${line}\n`),
     ...(logLevel === undefined ? {} : { logLevel }),
     ...(upstreamCa === undefined ? {} : { upstreamCa }),
+    ...(queue === undefined ? {} : { queue }),
   });
   ctx.stderr.write(
     `egress proxy listening on ${proxy.hostname}:${proxy.port} (CA: ${proxy.caCertPath})\n`,

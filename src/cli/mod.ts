@@ -127,6 +127,10 @@ function registerEgress(program: Command, ctx: CliContext, state: { code: number
     .option("--upstream-ca <file>", "extra CA (PEM) trusted for upstream TLS")
     .option("--log <level>", "0 off, 1 blocks, 2 full", undefined)
     .option(
+      "--queue-dir <dir>",
+      "operator queue for outbound_on_match: supervise (without it, supervise refuses)",
+    )
+    .option(
       "--connect-to <map>",
       "HOST:PORT=ADDR:PORT, maps an upstream to a test address (repeatable)",
       (value: string, previous: string[]) => [...previous, value],
