@@ -70,6 +70,17 @@ export async function handleExchange(
 ): Promise<boolean> {
   const started = performance.now();
   const req = toEgressRequest(head, tunnel);
+  const refuse = async (decision: DenyDecision): Promise<false> => {
+    await sendBlock(client.writer, decision, req.host);
+    deps.log.block({
+      host: req.host,
+      method: req.method,
+      path: req.path,
+      rule: decision.rule,
+      reason: decision.reason,
+    });
+    return false;
+  };
   const outcome = await deps.policy.decide(req);
   const decision = outcome.decision;
   if (decision.action === "respond") {
@@ -87,17 +98,7 @@ export async function handleExchange(
     await client.writer.end();
     return head.framing.kind === "none" && keepAlive(head);
   }
-  if (decision.action === "deny") {
-    await sendBlock(client.writer, decision, req.host);
-    deps.log.block({
-      host: req.host,
-      method: req.method,
-      path: req.path,
-      rule: decision.rule,
-      reason: decision.reason,
-    });
-    return false;
-  }
+  if (decision.action === "deny") return await refuse(decision);
   const route = outcome.ctx.route!;
   const upstream = outcome.ctx.upstream!;
   const engine = deps.engine();
@@ -120,17 +121,7 @@ export async function handleExchange(
     headers: head.headers,
     route,
   });
-  if (refused !== undefined) {
-    await sendBlock(client.writer, refused, req.host);
-    deps.log.block({
-      host: req.host,
-      method: req.method,
-      path: req.path,
-      rule: refused.rule,
-      reason: refused.reason,
-    });
-    return false;
-  }
+  if (refused !== undefined) return await refuse(refused);
   const upgrade = head.headers.has("upgrade");
   const expectsContinue = (head.headers.get("expect") ?? "").toLowerCase() === "100-continue";
   const headers = stripHopByHop(head.headers, { keepUpgrade: upgrade });
@@ -146,29 +137,8 @@ export async function handleExchange(
     target: `${req.path}${req.query === "" ? "" : `?${req.query}`}`,
     headers,
   });
-  if (screened.action === "deny") {
-    await sendBlock(client.writer, screened, req.host);
-    deps.log.block({
-      host: req.host,
-      method: req.method,
-      path: req.path,
-      rule: screened.rule,
-      reason: screened.reason,
-    });
-    return false;
-  }
+  if (screened.action === "deny") return await refuse(screened);
 
-  const refuse = async (decision: DenyDecision): Promise<false> => {
-    await sendBlock(client.writer, decision, req.host);
-    deps.log.block({
-      host: req.host,
-      method: req.method,
-      path: req.path,
-      rule: decision.rule,
-      reason: decision.reason,
-    });
-    return false;
-  };
   if (expectsContinue && head.framing.kind !== "none") {
     client.writer.writeResponseHead(
       { status: 100, reason: "Continue", version: "HTTP/1.1", headers: new HeaderList() },
