@@ -1,0 +1,109 @@
+/**
+ * The daemons the sidecar knows (SPEC §6): what each one is given (environment, permissions) and
+ * how it runs. Only egress exists today; `git-gate` and `supervise` are recognised so that a
+ * bottle asking for them fails at start with a clear message instead of running without them.
+ */
+import { ConfigError } from "../../src/errors/mod.ts";
+import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress.ts";
+import type { EnvGrant, Environment } from "./_env.ts";
+import type { DaemonPermissions } from "./_permissions.ts";
+import type { SignalSource } from "./_signals.ts";
+
+/** What a running daemon gets from `sidecar/main.ts --daemon NAME`. */
+export interface DaemonIo {
+  /** One log line (without newline) to the daemon's stderr. */
+  log: (line: string) => void;
+  /** The signals it obeys. */
+  signals: SignalSource;
+}
+
+/** A daemon this sidecar can run. */
+export interface AvailableDaemon {
+  /** Discriminant. */
+  status: "available";
+  /** Variables only this daemon receives. */
+  env: EnvGrant;
+  /** Its permissions, from the init process's environment. */
+  permissions(env: Environment): DaemonPermissions;
+  /** Its entry point in the child process; resolves to the exit code. */
+  run(env: Environment, io: DaemonIo): Promise<number>;
+}
+
+/** A daemon of SPEC §6 that this version does not ship yet. */
+export interface PlannedDaemon {
+  /** Discriminant. */
+  status: "planned";
+}
+
+/** Every daemon name the sidecar recognises (ports: egress 9099, supervise 9100, git-gate 9420). */
+export const DAEMONS: Readonly<Record<string, AvailableDaemon | PlannedDaemon>> = Object.freeze({
+  egress: Object.freeze(
+    {
+      status: "available",
+      env: { names: ["BOT_BOTTLE_CANARY"], prefixes: ["EGRESS_TOKEN_"] },
+      permissions: (env: Environment) => egressPermissions(egressConfig(env)),
+      run: (env: Environment, io: DaemonIo) => runEgressDaemon(env, io),
+    } satisfies AvailableDaemon,
+  ),
+  supervise: Object.freeze({ status: "planned" } satisfies PlannedDaemon),
+  "git-gate": Object.freeze({ status: "planned" } satisfies PlannedDaemon),
+});
+
+/**
+ * Parse `BOT_BOTTLE_SIDECAR_DAEMONS` (comma-separated names, spaces allowed).
+ *
+ * @param value The variable's value.
+ * @returns The names, in order.
+ * @throws {ConfigError} When it is empty, names a daemon twice, names an unknown daemon (the
+ *   message lists the valid ones) or one that is not available yet.
+ */
+export function parseDaemonList(value: string | undefined): string[] {
+  const names = (value ?? "").split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const known = Object.keys(DAEMONS).join(", ");
+  if (names.length === 0) {
+    throw new ConfigError(
+      `BOT_BOTTLE_SIDECAR_DAEMONS is empty: name the daemons to run (${known})`,
+    );
+  }
+  for (const [index, name] of names.entries()) {
+    const daemon = lookup(name);
+    if (daemon === undefined) {
+      throw new ConfigError(
+        `BOT_BOTTLE_SIDECAR_DAEMONS names unknown daemon "${name}" (valid: ${known})`,
+      );
+    }
+    if (daemon.status === "planned") {
+      throw new ConfigError(
+        `BOT_BOTTLE_SIDECAR_DAEMONS names "${name}", which is not yet available in this version of bot-bottle (available: ${available()})`,
+      );
+    }
+    if (names.indexOf(name) !== index) {
+      throw new ConfigError(`BOT_BOTTLE_SIDECAR_DAEMONS names "${name}" twice`);
+    }
+  }
+  return names;
+}
+
+/**
+ * The runnable daemon of that name.
+ *
+ * @param name A daemon name.
+ * @returns Its table entry.
+ * @throws {ConfigError} When the name is unknown or not available yet.
+ */
+export function availableDaemon(name: string): AvailableDaemon {
+  const daemon = lookup(name);
+  if (daemon?.status !== "available") {
+    throw new ConfigError(`No daemon "${name}" in this sidecar (available: ${available()})`);
+  }
+  return daemon;
+}
+
+function lookup(name: string): AvailableDaemon | PlannedDaemon | undefined {
+  return Object.hasOwn(DAEMONS, name) ? DAEMONS[name] : undefined;
+}
+
+function available(): string {
+  return Object.entries(DAEMONS).filter(([, d]) => d.status === "available").map(([n]) => n)
+    .join(", ");
+}

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../../src/errors/mod.ts";
+import { availableDaemon, parseDaemonList } from "./_daemons.ts";
+
+Deno.test("parseDaemonList() reads a comma-separated list, spaces and empty items allowed", () => {
+  assert.deepEqual(parseDaemonList("egress"), ["egress"]);
+  assert.deepEqual(parseDaemonList(" egress , "), ["egress"]);
+});
+
+Deno.test("parseDaemonList() rejects bad lists with a message that says what to write", () => {
+  const cases: [string | undefined, RegExp][] = [
+    [
+      undefined,
+      /^BOT_BOTTLE_SIDECAR_DAEMONS is empty: name the daemons to run \(egress, supervise, git-gate\)$/,
+    ],
+    ["", /is empty/],
+    [" , ", /is empty/],
+    [
+      "egres",
+      /^BOT_BOTTLE_SIDECAR_DAEMONS names unknown daemon "egres" \(valid: egress, supervise, git-gate\)$/,
+    ],
+    ["Egress", /unknown daemon "Egress"/],
+    ["egress,egress", /^BOT_BOTTLE_SIDECAR_DAEMONS names "egress" twice$/],
+    [
+      "egress,git-gate",
+      /names "git-gate", which is not yet available in this version of bot-bottle \(available: egress\)$/,
+    ],
+    ["supervise", /names "supervise", which is not yet available/],
+    ["constructor", /unknown daemon "constructor"/],
+  ];
+  for (const [value, message] of cases) {
+    assert.throws(() => parseDaemonList(value), (err) => {
+      assert.ok(err instanceof ConfigError, String(value));
+      assert.match(err.message, message);
+      return true;
+    });
+  }
+});
+
+Deno.test("availableDaemon() returns egress and refuses planned or unknown names", () => {
+  assert.equal(availableDaemon("egress").status, "available");
+  for (const name of ["git-gate", "supervise", "nope", "__proto__"]) {
+    assert.throws(() => availableDaemon(name), {
+      name: "ConfigError",
+      message: `No daemon "${name}" in this sidecar (available: egress)`,
+    });
+  }
+});

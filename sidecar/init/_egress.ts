@@ -1,0 +1,178 @@
+/**
+ * The egress daemon inside the sidecar: its configuration comes from the environment (set by the
+ * backend at launch), it serves until SIGTERM or SIGINT, and SIGHUP re-reads the routes file (an
+ * invalid file keeps the previous routes live; the proxy logs which happened).
+ */
+import { isAbsolute } from "node:path";
+import { ConfigError } from "../../src/errors/mod.ts";
+import { startEgressProxy } from "../egress/mod.ts";
+import type { Environment } from "./_env.ts";
+import { EventQueue } from "./_event_queue.ts";
+import type { DaemonPermissions } from "./_permissions.ts";
+import type { HandledSignal, SignalSource } from "./_signals.ts";
+
+/** The egress daemon's settings, read from the environment. */
+export interface EgressConfig {
+  /** `BOT_BOTTLE_EGRESS_ROUTES`: the routes file, inside a bind-mounted directory. */
+  routesFile: string;
+  /** `BOT_BOTTLE_EGRESS_CA_DIR`: the bottle CA's directory. */
+  caDir: string;
+  /** `BOT_BOTTLE_EGRESS_LISTEN`: where the proxy listens. */
+  listen: { hostname: string; port: number };
+  /** `BOT_BOTTLE_EGRESS_UPSTREAM_CA`: an extra PEM file trusted for upstream TLS. */
+  upstreamCaFile?: string;
+  /** `BOT_BOTTLE_QUEUE_DIR` + `BOT_BOTTLE_SLUG`: the operator queue for `supervise` matches. */
+  queue?: { dir: string; bottleSlug: string; timeoutMs: number };
+}
+
+function setting(env: Environment, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function absolutePath(env: Environment, name: string, fallback?: string): string | undefined {
+  const value = setting(env, name) ?? fallback;
+  if (value !== undefined && !isAbsolute(value)) {
+    throw new ConfigError(`${name} must be an absolute path (got "${value}")`);
+  }
+  return value;
+}
+
+function parseListen(value: string): { hostname: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(value);
+  const port = match === null ? NaN : Number(match[2]);
+  if (match === null || port > 65_535) {
+    throw new ConfigError(
+      `BOT_BOTTLE_EGRESS_LISTEN "${value}" is not HOST:PORT (e.g. 0.0.0.0:9099)`,
+    );
+  }
+  return { hostname: match[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+function parseQueue(env: Environment): EgressConfig["queue"] {
+  const dir = absolutePath(env, "BOT_BOTTLE_QUEUE_DIR");
+  const bottleSlug = setting(env, "BOT_BOTTLE_SLUG");
+  if (dir === undefined && bottleSlug === undefined) return undefined;
+  if (dir === undefined || bottleSlug === undefined) {
+    throw new ConfigError("BOT_BOTTLE_QUEUE_DIR and BOT_BOTTLE_SLUG must be set together");
+  }
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(bottleSlug)) {
+    throw new ConfigError(
+      `BOT_BOTTLE_SLUG "${bottleSlug}" must be lowercase letters, digits and dashes`,
+    );
+  }
+  const timeout = setting(env, "EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS") ?? "300";
+  if (!/^[1-9][0-9]{0,5}$/.test(timeout)) {
+    throw new ConfigError(
+      `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS must be a whole number of seconds, got "${timeout}"`,
+    );
+  }
+  return { dir, bottleSlug, timeoutMs: Number(timeout) * 1000 };
+}
+
+/**
+ * Read the egress daemon's settings.
+ *
+ * @param env The daemon's (or the init process's) environment.
+ * @returns The settings, defaults applied.
+ * @throws {ConfigError} For a relative path, a malformed listen address, half a queue setting,
+ *   a malformed slug or timeout.
+ */
+export function egressConfig(env: Environment): EgressConfig {
+  const upstreamCaFile = absolutePath(env, "BOT_BOTTLE_EGRESS_UPSTREAM_CA");
+  const queue = parseQueue(env);
+  return {
+    routesFile: absolutePath(env, "BOT_BOTTLE_EGRESS_ROUTES", "/state/egress/routes.yaml")!,
+    caDir: absolutePath(env, "BOT_BOTTLE_EGRESS_CA_DIR", "/state/egress/ca")!,
+    listen: parseListen(setting(env, "BOT_BOTTLE_EGRESS_LISTEN") ?? "0.0.0.0:9099"),
+    ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
+    ...(queue === undefined ? {} : { queue }),
+  };
+}
+
+/**
+ * What the egress daemon may do: network and its own files, no programs (it holds the tokens).
+ *
+ * @param config Its settings.
+ * @returns Its permissions.
+ */
+export function egressPermissions(config: EgressConfig): DaemonPermissions {
+  const queue = config.queue === undefined ? [] : [config.queue.dir];
+  const upstreamCa = config.upstreamCaFile === undefined ? [] : [config.upstreamCaFile];
+  return {
+    // The system trust store (read at start for upstream TLS) lives under these two.
+    read: [
+      config.routesFile,
+      config.caDir,
+      ...upstreamCa,
+      ...queue,
+      "/etc/ssl",
+      "/etc/ca-certificates",
+    ],
+    write: [config.caDir, ...queue],
+    net: true,
+    env: true,
+    // The proxy refuses the host's own addresses, which it learns from the interfaces.
+    sys: ["networkInterfaces"],
+    run: [],
+  };
+}
+
+/** Options of {@link runEgressDaemon}. */
+export interface EgressDaemonOptions {
+  /** Where the proxy's JSON log lines go (one call per line, without newline). */
+  log: (line: string) => void;
+  /** The signals to obey. */
+  signals: SignalSource;
+}
+
+/**
+ * Serve the egress proxy until SIGTERM or SIGINT; SIGHUP reloads the routes.
+ *
+ * @param env The daemon's environment: settings, `EGRESS_TOKEN_*`, `BOT_BOTTLE_CANARY`.
+ * @param options Log sink and signals.
+ * @returns 0 after a clean shutdown.
+ * @throws {ConfigError} For bad settings or an unreadable upstream CA file.
+ * @throws {ManifestError} When the routes file does not load.
+ */
+export async function runEgressDaemon(
+  env: Environment,
+  options: EgressDaemonOptions,
+): Promise<number> {
+  const config = egressConfig(env);
+  const signals = new EventQueue<HandledSignal>();
+  const unsubscribe = options.signals((signal) => signals.push(signal));
+  try {
+    const upstreamCa = config.upstreamCaFile === undefined
+      ? undefined
+      : await readUpstreamCa(config.upstreamCaFile);
+    const proxy = await startEgressProxy({
+      routesFile: config.routesFile,
+      caDir: config.caDir,
+      listen: config.listen,
+      env,
+      logSink: options.log,
+      ...(upstreamCa === undefined ? {} : { upstreamCa }),
+      ...(config.queue === undefined ? {} : { queue: config.queue }),
+    });
+    try {
+      while (await signals.next() === "SIGHUP") await proxy.reload();
+    } finally {
+      await proxy.close();
+    }
+    return 0;
+  } finally {
+    unsubscribe();
+  }
+}
+
+async function readUpstreamCa(file: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(file);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`BOT_BOTTLE_EGRESS_UPSTREAM_CA "${file}" cannot be read: ${reason}`, {
+      cause: err,
+    });
+  }
+}

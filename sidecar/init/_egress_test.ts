@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ConfigError, ManifestError } from "../../src/errors/mod.ts";
+import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress.ts";
+import type { HandledSignal, SignalSource } from "./_signals.ts";
+
+Deno.test("egressConfig() defaults to the sidecar's state paths and port 9099", () => {
+  assert.deepEqual(egressConfig({}), {
+    routesFile: "/state/egress/routes.yaml",
+    caDir: "/state/egress/ca",
+    listen: { hostname: "0.0.0.0", port: 9099 },
+  });
+});
+
+Deno.test("egressConfig() reads every setting from the environment", () => {
+  const config = egressConfig({
+    BOT_BOTTLE_EGRESS_ROUTES: "/tmp/r/routes.yaml",
+    BOT_BOTTLE_EGRESS_CA_DIR: "/tmp/ca",
+    BOT_BOTTLE_EGRESS_LISTEN: "[::1]:0",
+    BOT_BOTTLE_EGRESS_UPSTREAM_CA: "/tmp/upstream.pem",
+    BOT_BOTTLE_QUEUE_DIR: "/queue",
+    BOT_BOTTLE_SLUG: "dev-1",
+    EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "7",
+  });
+  assert.deepEqual(config, {
+    routesFile: "/tmp/r/routes.yaml",
+    caDir: "/tmp/ca",
+    listen: { hostname: "::1", port: 0 },
+    upstreamCaFile: "/tmp/upstream.pem",
+    queue: { dir: "/queue", bottleSlug: "dev-1", timeoutMs: 7000 },
+  });
+  assert.equal(
+    egressConfig({ BOT_BOTTLE_QUEUE_DIR: "/q", BOT_BOTTLE_SLUG: "b" }).queue?.timeoutMs,
+    300_000,
+  );
+});
+
+Deno.test("egressConfig() rejects bad settings and names the variable", () => {
+  const cases: [Record<string, string>, string][] = [
+    [
+      { BOT_BOTTLE_EGRESS_ROUTES: "routes.yaml" },
+      'BOT_BOTTLE_EGRESS_ROUTES must be an absolute path (got "routes.yaml")',
+    ],
+    [
+      { BOT_BOTTLE_EGRESS_CA_DIR: "./ca" },
+      'BOT_BOTTLE_EGRESS_CA_DIR must be an absolute path (got "./ca")',
+    ],
+    [
+      { BOT_BOTTLE_EGRESS_UPSTREAM_CA: "ca.pem" },
+      'BOT_BOTTLE_EGRESS_UPSTREAM_CA must be an absolute path (got "ca.pem")',
+    ],
+    [
+      { BOT_BOTTLE_EGRESS_LISTEN: "9099" },
+      'BOT_BOTTLE_EGRESS_LISTEN "9099" is not HOST:PORT (e.g. 0.0.0.0:9099)',
+    ],
+    [
+      { BOT_BOTTLE_EGRESS_LISTEN: "0.0.0.0:70000" },
+      'BOT_BOTTLE_EGRESS_LISTEN "0.0.0.0:70000" is not HOST:PORT (e.g. 0.0.0.0:9099)',
+    ],
+    [
+      { BOT_BOTTLE_QUEUE_DIR: "/queue" },
+      "BOT_BOTTLE_QUEUE_DIR and BOT_BOTTLE_SLUG must be set together",
+    ],
+    [{ BOT_BOTTLE_SLUG: "dev" }, "BOT_BOTTLE_QUEUE_DIR and BOT_BOTTLE_SLUG must be set together"],
+    [
+      { BOT_BOTTLE_QUEUE_DIR: "/q", BOT_BOTTLE_SLUG: "Dev" },
+      'BOT_BOTTLE_SLUG "Dev" must be lowercase letters, digits and dashes',
+    ],
+    [
+      {
+        BOT_BOTTLE_QUEUE_DIR: "/q",
+        BOT_BOTTLE_SLUG: "dev",
+        EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "0",
+      },
+      'EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS must be a whole number of seconds, got "0"',
+    ],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => egressConfig(env), (err) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.message, message);
+      return true;
+    });
+  }
+});
+
+Deno.test("egressPermissions() grants egress its files and the network, and no programs", () => {
+  const perms = egressPermissions(egressConfig({
+    BOT_BOTTLE_QUEUE_DIR: "/queue/dev",
+    BOT_BOTTLE_SLUG: "dev",
+    BOT_BOTTLE_EGRESS_UPSTREAM_CA: "/state/upstream.pem",
+  }));
+  assert.deepEqual(perms, {
+    read: [
+      "/state/egress/routes.yaml",
+      "/state/egress/ca",
+      "/state/upstream.pem",
+      "/queue/dev",
+      "/etc/ssl",
+      "/etc/ca-certificates",
+    ],
+    write: ["/state/egress/ca", "/queue/dev"],
+    net: true,
+    env: true,
+    sys: ["networkInterfaces"],
+    run: [],
+  });
+});
+
+/** A signal source the test fires by hand. */
+function manualSignals(): { source: SignalSource; fire(signal: HandledSignal): void } {
+  const listeners = new Set<(signal: HandledSignal) => void>();
+  return {
+    source: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    fire: (signal) => listeners.forEach((listener) => listener(signal)),
+  };
+}
+
+async function waitFor(lines: string[], pattern: RegExp): Promise<string> {
+  for (let i = 0; i < 400; i++) {
+    const line = lines.find((l) => pattern.test(l));
+    if (line !== undefined) return line;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no log line matched ${pattern}:\n${lines.join("\n")}`);
+}
+
+Deno.test("runEgressDaemon() serves, reloads on SIGHUP and returns 0 on SIGTERM", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-egress-daemon-" });
+  try {
+    const routesFile = join(dir, "routes.yaml");
+    await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n");
+    const signals = manualSignals();
+    const lines: string[] = [];
+    const done = runEgressDaemon({
+      BOT_BOTTLE_EGRESS_ROUTES: routesFile,
+      BOT_BOTTLE_EGRESS_CA_DIR: join(dir, "ca"),
+      BOT_BOTTLE_EGRESS_LISTEN: "127.0.0.1:0",
+    }, { log: (line) => lines.push(line), signals: signals.source });
+    assert.match(await waitFor(lines, /"event":"listening"/), /"routes":1/);
+    await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n  - host: new.test\n");
+    signals.fire("SIGHUP");
+    assert.match(await waitFor(lines, /"event":"reload"/), /"routes":2/);
+    signals.fire("SIGTERM");
+    assert.equal(await done, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runEgressDaemon() fails on a routes file that does not load, or a missing upstream CA", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-egress-daemon-" });
+  try {
+    const routesFile = join(dir, "routes.yaml");
+    await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n    bogus: 1\n");
+    const env = {
+      BOT_BOTTLE_EGRESS_ROUTES: routesFile,
+      BOT_BOTTLE_EGRESS_CA_DIR: join(dir, "ca"),
+      BOT_BOTTLE_EGRESS_LISTEN: "127.0.0.1:0",
+    };
+    const io = { log: () => {}, signals: manualSignals().source };
+    await assert.rejects(runEgressDaemon(env, io), ManifestError);
+    await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n");
+    const missing = join(dir, "missing.pem");
+    await assert.rejects(
+      runEgressDaemon({ ...env, BOT_BOTTLE_EGRESS_UPSTREAM_CA: missing }, io),
+      (err) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(
+          err.message,
+          new RegExp(`^BOT_BOTTLE_EGRESS_UPSTREAM_CA "${missing}" cannot be read: `),
+        );
+        return true;
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

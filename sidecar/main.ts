@@ -1,0 +1,38 @@
+/**
+ * The sidecar bundle's entry point (SPEC §6). Without arguments it is the init process (PID 1 in
+ * the sidecar container): it starts the daemons named in `BOT_BOTTLE_SIDECAR_DAEMONS` as children
+ * running this same file with `--daemon NAME`. The only place in the sidecar that maps errors to
+ * exit codes: a usage error exits 2, anything else that fails exits 1.
+ *
+ * @module
+ */
+import { runDaemon, runSidecar } from "./init/mod.ts";
+
+const USAGE = "usage: sidecar/main.ts [--daemon NAME]";
+
+async function main(args: readonly string[]): Promise<number> {
+  const encoder = new TextEncoder();
+  const write = (text: string) => writeAll(encoder.encode(text));
+  const options = { env: Deno.env.toObject(), write };
+  const daemon = args[0] === "--daemon" && args.length === 2 ? args[1] : undefined;
+  // A daemon's stderr is prefixed with `[name]` by the init process; the init's own lines are not.
+  const label = daemon === undefined ? "[sidecar] " : "";
+  if (args.length > 0 && daemon === undefined) {
+    write(`${label}error: ${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return daemon === undefined ? await runSidecar(options) : await runDaemon(daemon, options);
+  } catch (err) {
+    write(`${label}error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+/** Pipes may accept part of a write; lines must still reach stderr whole and in order. */
+function writeAll(bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += Deno.stderr.writeSync(bytes.subarray(offset));
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
