@@ -11,6 +11,7 @@ import {
   HeaderList,
   Http1Reader,
   Http1Writer,
+  HttpParseError,
   keepAlive,
   type ParsedRequest,
   type ParsedResponse,
@@ -161,33 +162,56 @@ export async function handleExchange(
     if (denied !== undefined) return await refuse(denied);
   }
 
-  let conn: UpstreamConnection;
-  try {
-    conn = await deps.pool.acquire(upstream, req.scheme === "https");
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    return await refuse({ action: "deny", rule: "upstream_unreachable", reason, status: 502 });
+  // A body that fit in the prefetch is kept so a request on a pooled connection the upstream
+  // had already closed can be sent again on a fresh one.
+  const prefetched = ended ? body.drain() : undefined;
+  for (let attempt = 0;; attempt++) {
+    let conn: UpstreamConnection;
+    try {
+      conn = await deps.pool.acquire(upstream, req.scheme === "https");
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      return await refuse({ action: "deny", rule: "upstream_unreachable", reason, status: 502 });
+    }
+    try {
+      return await relay(conn, {
+        head,
+        req,
+        route,
+        headers,
+        target: screened.target,
+        upgrade,
+        client,
+        ctx,
+        deps,
+        started,
+        body,
+        prefetched,
+        rest: ended ? undefined : chunks,
+        refuse,
+      });
+    } catch (err) {
+      // Never leave a half-used upstream connection open (and never pool it).
+      conn.socket.destroy();
+      const retry = err instanceof StaleConnectionError && attempt === 0 && conn.reused &&
+        prefetched !== undefined && IDEMPOTENT.has(head.method);
+      if (!retry) throw err;
+    }
   }
-  try {
-    return await relay(conn, {
-      head,
-      req,
-      route,
-      headers,
-      target: screened.target,
-      upgrade,
-      client,
-      ctx,
-      deps,
-      started,
-      body,
-      rest: ended ? undefined : chunks,
-      refuse,
-    });
-  } catch (err) {
-    // Never leave a half-used upstream connection open (and never pool it).
-    conn.socket.destroy();
-    throw err;
+}
+
+/** Methods that may be sent again when a kept-alive connection turns out to be closed. */
+const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+
+/** The upstream closed a connection before answering (typical of an idle pooled one). */
+class StaleConnectionError extends UpstreamConnectError {
+  /**
+   * @param message What happened.
+   * @param options The cause.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StaleConnectionError";
   }
 }
 
@@ -204,6 +228,8 @@ interface RelayInput {
   started: number;
   /** The body's scanner, with the prefetched part held or released. */
   body: OutboundBody;
+  /** The whole body when it fit in the prefetch (already scanned and drained). */
+  prefetched: Buffer[] | undefined;
   /** The rest of the body, when the prefetch did not reach its end. */
   rest: AsyncIterator<Uint8Array> | undefined;
   refuse: (decision: DenyDecision) => Promise<false>;
@@ -211,28 +237,15 @@ interface RelayInput {
 
 /** Send the request upstream and the response back; the caller cleans up on a throw. */
 async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boolean> {
-  const { head, req, route, headers, upgrade, client, ctx, deps, started, body } = input;
-  const outFraming: Framing = head.framing.kind === "close" ? { kind: "chunked" } : head.framing;
-  conn.writer.writeRequestHead(
-    { method: head.method, target: input.target, version: "HTTP/1.1", headers },
-    outFraming,
-  );
-  if (input.rest === undefined) {
-    await writeAll(conn.writer, body.drain());
-  } else {
-    await writeAll(conn.writer, body.release());
-    for (let next = await input.rest.next();; next = await input.rest.next()) {
-      const denied = next.done === true ? await body.finish() : await body.push(next.value);
-      if (denied !== undefined) {
-        conn.socket.destroy();
-        return await input.refuse(denied);
-      }
-      if (next.done === true) break;
-      await writeAll(conn.writer, body.release());
-    }
-    await writeAll(conn.writer, body.drain());
+  const { head, req, route, upgrade, client, ctx, deps, started } = input;
+  try {
+    await sendRequestBody(conn, input);
+  } catch (err) {
+    if (err instanceof DeniedBody) return await input.refuse(err.decision);
+    throw new StaleConnectionError(`cannot send the request to "${req.host}": ${describe(err)}`, {
+      cause: err,
+    });
   }
-  await conn.writer.end();
 
   let response: ParsedResponse;
   try {
@@ -243,10 +256,11 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     );
   } catch (err) {
     conn.socket.destroy();
-    throw new UpstreamConnectError(
-      `no valid response from "${req.host}": ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err },
-    );
+    // Closed before a single byte of an answer: the connection was stale, not the upstream broken.
+    const Stale = err instanceof HttpParseError && err.code === "closed-before-response"
+      ? StaleConnectionError
+      : UpstreamConnectError;
+    throw new Stale(`no valid response from "${req.host}": ${describe(err)}`, { cause: err });
   }
   if (response.status === 101) {
     if (upgrade) await pipeUpgrade(response, client, conn);
@@ -285,6 +299,44 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     });
   }
   return result.clientReusable;
+}
+
+/** A body that DLP stopped while it was being sent. */
+class DeniedBody extends Error {
+  /** @param decision The deny. */
+  constructor(readonly decision: DenyDecision) {
+    super(decision.reason);
+    this.name = "DeniedBody";
+  }
+}
+
+async function sendRequestBody(conn: UpstreamConnection, input: RelayInput): Promise<void> {
+  const { head, body } = input;
+  const outFraming: Framing = head.framing.kind === "close" ? { kind: "chunked" } : head.framing;
+  conn.writer.writeRequestHead(
+    { method: head.method, target: input.target, version: "HTTP/1.1", headers: input.headers },
+    outFraming,
+  );
+  if (input.rest === undefined) {
+    await writeAll(conn.writer, input.prefetched ?? []);
+  } else {
+    await writeAll(conn.writer, body.release());
+    for (let next = await input.rest.next();; next = await input.rest.next()) {
+      const denied = next.done === true ? await body.finish() : await body.push(next.value);
+      if (denied !== undefined) {
+        conn.socket.destroy();
+        throw new DeniedBody(denied);
+      }
+      if (next.done === true) break;
+      await writeAll(conn.writer, body.release());
+    }
+    await writeAll(conn.writer, body.drain());
+  }
+  await conn.writer.end();
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 async function writeAll(to: Http1Writer, chunks: Buffer[]): Promise<void> {

@@ -36,6 +36,8 @@ export interface UpstreamConnection {
   reader: Http1Reader;
   /** Writes requests. */
   writer: Http1Writer;
+  /** Whether it came from the idle pool (and may have been closed by the upstream meanwhile). */
+  reused: boolean;
 }
 
 /** Options of {@link UpstreamPool}. */
@@ -95,11 +97,20 @@ export class UpstreamPool {
     const idle = this.#idle.get(key);
     while (idle !== undefined && idle.length > 0) {
       const conn = idle.pop()!;
-      if (!conn.socket.destroyed && conn.reader.buffered === 0) return conn;
+      if (!conn.socket.destroyed && conn.reader.buffered === 0) {
+        conn.reused = true;
+        return conn;
+      }
       conn.socket.destroy();
     }
     const socket = await this.#connect(upstream, secure);
-    const conn = { key, socket, reader: new Http1Reader(socket), writer: new Http1Writer(socket) };
+    const conn: UpstreamConnection = {
+      key,
+      socket,
+      reader: new Http1Reader(socket),
+      writer: new Http1Writer(socket),
+      reused: false,
+    };
     // One listener per connection (not per release): an idle connection the upstream closes
     // leaves the pool at once.
     socket.once("close", () => this.#forget(conn));

@@ -22,6 +22,7 @@ const REQUEST_STATUS: Readonly<Record<HttpParseErrorCode, number>> = Object.free
   "head-timeout": 408,
   "response-timeout": 504,
   "truncated": 400,
+  "closed-before-response": 400,
 });
 
 /** Options of {@link fail}. */

@@ -92,7 +92,9 @@ export class Http1Reader {
     const bytes = await this.#guard(() => this.#readHead(this.#limits.responseTimeoutMs, false));
     const head = this.#guardSync(() => {
       if (bytes === null) {
-        throw fail("truncated", "connection closed before the head", { side: "response" });
+        throw fail("closed-before-response", "connection closed before any response", {
+          side: "response",
+        });
       }
       const parsed = parseResponseHead(bytes.toString("latin1"), this.#limits.maxHeaders);
       return { ...parsed, framing: responseFraming(parsed, method) };
@@ -213,6 +215,14 @@ export class Http1Reader {
         chunk = src.take();
         if (chunk === undefined) {
           if (!started && side === "request") return null;
+          // Nothing at all arrived: for a response that is its own case (an idle kept-alive
+          // connection the upstream closed), which a proxy may retry on a fresh connection.
+          if (acc === undefined && side === "response") {
+            throw fail("closed-before-response", "connection closed before any response", {
+              side,
+              cause: src.error,
+            });
+          }
           throw fail("truncated", "connection closed before the head ended", {
             side,
             cause: src.error,

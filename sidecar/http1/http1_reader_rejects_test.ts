@@ -176,7 +176,7 @@ Deno.test("readResponseHead() maps bad upstream bytes to 502 and slowness to 504
     ["HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", "unsupported-transfer-encoding"],
     ["HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab", "truncated"],
     ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", "truncated"],
-    ["", "truncated"],
+    ["", "closed-before-response"],
   ];
   for (const [raw, code] of cases) {
     await assert.rejects(parseResponse(raw), isParseError(502, code));

@@ -21,7 +21,8 @@ export type HttpParseErrorCode =
   | "too-many-headers"
   | "head-timeout"
   | "response-timeout"
-  | "truncated";
+  | "truncated"
+  | "closed-before-response";
 
 /** Options of {@link HttpParseError}. */
 export interface HttpParseErrorOptions {
