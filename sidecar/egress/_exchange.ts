@@ -18,7 +18,7 @@ import {
   stripHopByHop,
 } from "../http1/mod.ts";
 import type { DenyDecision, EgressRequest, Policy } from "./policy/mod.ts";
-import { blockResponse } from "./policy/mod.ts";
+import { sendBlock } from "./_block.ts";
 import { forwardResponse } from "./_inbound.ts";
 import type { EgressLog } from "./_log.ts";
 import { type OutboundContext, screenHead } from "./_outbound.ts";
@@ -58,17 +58,19 @@ const ACCEPTED_ENCODINGS = "gzip, deflate, br";
  * Handle one request whose head was read from the client.
  *
  * @param head The request head.
- * @param client Codec of the client connection.
- * @param tunnel The tunnel it came through, if any.
- * @param deps Collaborators.
+ * @param options The client connection's codec, the tunnel it came through (if any), and the
+ * proxy's collaborators.
  * @returns True when the client connection can carry another request.
  */
 export async function handleExchange(
   head: ParsedRequest,
-  client: { reader: Http1Reader; writer: Http1Writer; socket: Duplex },
-  tunnel: Tunnel | undefined,
-  deps: ExchangeDeps,
+  options: {
+    client: { reader: Http1Reader; writer: Http1Writer; socket: Duplex };
+    tunnel: Tunnel | undefined;
+    deps: ExchangeDeps;
+  },
 ): Promise<boolean> {
+  const { client, tunnel, deps } = options;
   const started = performance.now();
   const req = toEgressRequest(head, tunnel);
   const refuse = async (decision: DenyDecision): Promise<false> => {
@@ -99,7 +101,13 @@ export async function handleExchange(
     await client.writer.end();
     return head.framing.kind === "none" && keepAlive(head);
   }
-  if (decision.action === "deny") return await refuse(decision);
+  if (decision.action === "deny") {
+    // A step that threw is denied as internal_error; the operator sees why.
+    if (outcome.error !== undefined) {
+      deps.log.info({ event: "policy_error", step: outcome.step, error: String(outcome.error) });
+    }
+    return await refuse(decision);
+  }
   const route = outcome.ctx.route!;
   const upstream = outcome.ctx.upstream!;
   const engine = deps.engine();
@@ -341,27 +349,4 @@ function describe(err: unknown): string {
 
 async function writeAll(to: Http1Writer, chunks: Buffer[]): Promise<void> {
   for (const chunk of chunks) await to.write(chunk);
-}
-
-/**
- * Write the SPEC §6.1 JSON block response and close the exchange.
- *
- * @param writer The client writer.
- * @param decision The deny.
- * @param host The requested host.
- */
-export async function sendBlock(
-  writer: Http1Writer,
-  decision: DenyDecision,
-  host: string,
-): Promise<void> {
-  const block = blockResponse(decision, { host });
-  const body = new TextEncoder().encode(block.body);
-  const headers = new HeaderList([...block.headers, ["Connection", "close"]]);
-  writer.writeResponseHead(
-    { status: block.status, reason: "", version: "HTTP/1.1", headers },
-    { kind: "length", length: body.length },
-  );
-  await writer.write(body);
-  await writer.end();
 }

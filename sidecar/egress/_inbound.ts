@@ -10,6 +10,7 @@
  */
 import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import zlib from "node:zlib";
 import type { DlpEngine, Finding, InboundDetector } from "../../src/dlp/mod.ts";
 import {
@@ -21,7 +22,7 @@ import {
   stripHopByHop,
 } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
-import { sendBlock } from "./_exchange.ts";
+import { sendBlock } from "./_block.ts";
 import { HeldBytes } from "./_held_bytes.ts";
 
 /** Bytes of a response held before its head is committed to the client. */
@@ -218,14 +219,13 @@ async function* decode(
   body: AsyncIterable<Uint8Array>,
   make: () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress,
 ): AsyncGenerator<Uint8Array> {
-  const stream = make();
-  const pump = (async () => {
-    for await (const chunk of body) {
-      if (!stream.write(chunk)) await new Promise((resolve) => stream.once("drain", resolve));
-    }
-    stream.end();
-  })();
-  pump.catch((err) => stream.destroy(err));
-  for await (const chunk of stream) yield chunk as Buffer;
-  await pump;
+  const decoder = make();
+  // pipeline() tears the source down when the decoder fails or the consumer stops early (a
+  // blocked response), so nothing is left waiting for 'drain'.
+  pipeline(Readable.from(body), decoder, () => {});
+  try {
+    for await (const chunk of decoder) yield chunk as Buffer;
+  } finally {
+    decoder.destroy();
+  }
 }

@@ -15,7 +15,8 @@ import {
   keepAlive,
   type Limits,
 } from "../http1/mod.ts";
-import { type ExchangeDeps, handleExchange, sendBlock } from "./_exchange.ts";
+import { sendBlock } from "./_block.ts";
+import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { UpstreamConnectError } from "./_upstream.ts";
 
@@ -90,7 +91,11 @@ export class EgressServer {
           await this.#tunnel(head.target, reader, writer);
           return;
         }
-        const reusable = await handleExchange(head, { reader, writer, socket }, tunnel, this.#deps);
+        const reusable = await handleExchange(head, {
+          client: { reader, writer, socket },
+          tunnel,
+          deps: this.#deps,
+        });
         if (!reusable || !keepAlive(head)) break;
       }
       socket.end();

@@ -38,7 +38,7 @@ Deno.test("egress proxy answers malformed requests with 4xx and survives", async
     ],
     [
       "POST http://api.test/ HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nhi\r\n0\r\n\r\n",
-      /^HTTP\/1.1 400|^$/,
+      /^HTTP\/1.1 400/,
     ],
     [
       "POST http://api.test/ HTTP/1.1\r\nHost: api.test\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",

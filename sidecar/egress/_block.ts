@@ -1,0 +1,29 @@
+/**
+ * The SPEC §6.1 refusal on the wire: a JSON 403 (or the decision's status) with
+ * `X-Bot-Bottle-Block`, after which the connection closes.
+ */
+import { HeaderList, type Http1Writer } from "../http1/mod.ts";
+import { blockResponse, type DenyDecision } from "./policy/mod.ts";
+
+/**
+ * Write the SPEC §6.1 JSON block response and close the exchange.
+ *
+ * @param writer The client writer.
+ * @param decision The deny.
+ * @param host The requested host.
+ */
+export async function sendBlock(
+  writer: Http1Writer,
+  decision: DenyDecision,
+  host: string,
+): Promise<void> {
+  const block = blockResponse(decision, { host });
+  const body = new TextEncoder().encode(block.body);
+  const headers = new HeaderList([...block.headers, ["Connection", "close"]]);
+  writer.writeResponseHead(
+    { status: block.status, reason: "", version: "HTTP/1.1", headers },
+    { kind: "length", length: body.length },
+  );
+  await writer.write(body);
+  await writer.end();
+}
