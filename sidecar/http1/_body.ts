@@ -23,8 +23,12 @@ export interface LengthOptions {
 
 /** Exactly `length` bytes. */
 export async function* lengthBody(src: ByteSource, options: LengthOptions) {
-  const { length, side } = options;
-  let remaining = length;
+  yield* exactBytes(src, options.length, options.side);
+}
+
+/** The next `count` bytes as they arrive; bytes past them go back to the source. */
+async function* exactBytes(src: ByteSource, count: number, side: Side) {
+  let remaining = count;
   while (remaining > 0) {
     const chunk = await nextOrTruncated(src, side);
     if (chunk.length > remaining) {
@@ -69,20 +73,9 @@ export async function* chunkedBody(src: ByteSource, options: ChunkedOptions) {
     if (match === null) {
       throw fail("bad-chunk", `invalid chunk size line ${quote(line)}`, { side });
     }
-    let remaining = parseInt(match[1]!, 16);
-    if (remaining === 0) break;
-    while (remaining > 0) {
-      const chunk = await nextOrTruncated(src, side);
-      if (chunk.length > remaining) {
-        src.unshift(chunk.subarray(remaining));
-        const data = chunk.subarray(0, remaining);
-        remaining = 0;
-        yield data;
-      } else {
-        remaining -= chunk.length;
-        yield chunk;
-      }
-    }
+    const size = parseInt(match[1]!, 16);
+    if (size === 0) break;
+    yield* exactBytes(src, size, side);
     await expectCrlf(src, side);
   }
   options.onTrailers(await readTrailers(src, options));
