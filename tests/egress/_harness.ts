@@ -3,7 +3,9 @@
  * CA the proxy trusts via `upstreamCa`), and the proxy itself in-process with `--connect-to`
  * mappings that send the test hostnames to the origin on loopback. Only loopback is used.
  */
+import net from "node:net";
 import { join } from "node:path";
+import tls from "node:tls";
 import { type EgressProxy, startEgressProxy } from "../../sidecar/egress/mod.ts";
 import { loadOrCreateCa } from "../../sidecar/tls/mod.ts";
 
@@ -155,6 +157,33 @@ function loopbackOnlyLookup(host: string): Promise<{ address: string; family: nu
   return Promise.reject(
     Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" }),
   );
+}
+
+/**
+ * Open a CONNECT tunnel through the proxy by hand and start TLS in it, trusting the bottle CA:
+ * for tests that need raw control of the bytes inside (chunk timing, SNI, upgrades).
+ *
+ * @param bed The test bed.
+ * @param host The CONNECT host (port 443).
+ * @param servername The SNI to send; the CONNECT host by default.
+ * @returns The TLS socket, connected.
+ */
+export async function openTunnel(
+  bed: { proxy: { port: number }; caPem: string },
+  host: string,
+  servername = host,
+): Promise<tls.TLSSocket> {
+  const raw = net.connect({ host: "127.0.0.1", port: bed.proxy.port });
+  await new Promise((resolve) => raw.once("connect", resolve));
+  raw.write(`CONNECT ${host}:443 HTTP/1.1\r\nHost: ${host}:443\r\n\r\n`);
+  const answer = await new Promise<string>((resolve) =>
+    raw.once("data", (d) => resolve(String(d)))
+  );
+  if (!answer.startsWith("HTTP/1.1 200")) throw new Error(`CONNECT refused: ${answer}`);
+  const secure = tls.connect({ socket: raw, servername, ca: bed.caPem });
+  await new Promise((resolve) => secure.once("secureConnect", resolve));
+  secure.on("error", () => {});
+  return secure;
 }
 
 /** Run a command, capturing output. */

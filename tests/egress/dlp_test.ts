@@ -4,10 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import net from "node:net";
-import tls from "node:tls";
 import { gzipSync } from "node:zlib";
-import { curl, startBed } from "./_harness.ts";
+import { curl, openTunnel, startBed } from "./_harness.ts";
 
 const KNOWN = "known-secret-value-ABCDEF123456";
 const CANARY = "bbcanary-7f3a9c2e5d1b4a6f";
@@ -66,12 +64,7 @@ Deno.test("egress DLP blocks a known secret in base64 and hex, and the canary an
 
 Deno.test("egress DLP finds a secret split across chunks of a chunked upload", async () => {
   await using bed = await startBed(ROUTES, { env: ENV });
-  const raw = net.connect({ host: "127.0.0.1", port: bed.proxy.port });
-  await new Promise((resolve) => raw.once("connect", resolve));
-  raw.write("CONNECT api.test:443 HTTP/1.1\r\nHost: api.test:443\r\n\r\n");
-  await new Promise((resolve) => raw.once("data", resolve));
-  const secure = tls.connect({ socket: raw, servername: "api.test", ca: bed.caPem });
-  await new Promise((resolve) => secure.once("secureConnect", resolve));
+  const secure = await openTunnel(bed, "api.test");
   secure.write("POST /up HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: chunked\r\n\r\n");
   const half = Math.floor(GITHUB_TOKEN.length / 2);
   for (const part of [`data=${GITHUB_TOKEN.slice(0, half)}`, `${GITHUB_TOKEN.slice(half)}&x=1`]) {

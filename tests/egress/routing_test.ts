@@ -3,9 +3,7 @@
  * allowed hosts pass with the injected token, everything else gets the JSON 403.
  */
 import assert from "node:assert/strict";
-import net from "node:net";
-import tls from "node:tls";
-import { curl, run, startBed } from "./_harness.ts";
+import { curl, openTunnel, run, startBed } from "./_harness.ts";
 
 const ROUTES = `
 routes:
@@ -76,15 +74,7 @@ Deno.test("egress proxy refuses a Host header that differs from the CONNECT host
 
 Deno.test("egress proxy refuses a TLS SNI that differs from the CONNECT host", async () => {
   await using bed = await startBed(ROUTES);
-  const raw = net.connect({ host: "127.0.0.1", port: bed.proxy.port });
-  await new Promise((resolve) => raw.once("connect", resolve));
-  raw.write("CONNECT api.test:443 HTTP/1.1\r\nHost: api.test:443\r\n\r\n");
-  const connected = await new Promise<string>((resolve) =>
-    raw.once("data", (d) => resolve(String(d)))
-  );
-  assert.match(connected, /^HTTP\/1.1 200/);
-  const secure = tls.connect({ socket: raw, servername: "other.test", ca: bed.caPem });
-  await new Promise((resolve) => secure.once("secureConnect", resolve));
+  const secure = await openTunnel(bed, "api.test", "other.test");
   secure.write("GET / HTTP/1.1\r\nHost: api.test\r\nConnection: close\r\n\r\n");
   let response = "";
   for await (const chunk of secure) response += String(chunk);

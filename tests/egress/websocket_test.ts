@@ -5,9 +5,8 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import tls from "node:tls";
-import { startBed } from "./_harness.ts";
+import { openTunnel, startBed } from "./_harness.ts";
 
 // WebSocket frames are not scanned yet, so only a route with DLP off in both directions allows
 // the upgrade; other.test keeps the default detectors.
@@ -51,13 +50,7 @@ function byteQueue(socket: tls.TLSSocket): (until: (buf: Buffer) => number) => P
 }
 
 async function upgradeThrough(bed: Awaited<ReturnType<typeof startBed>>, host: string) {
-  const raw = net.connect({ host: "127.0.0.1", port: bed.proxy.port });
-  await new Promise((resolve) => raw.once("connect", resolve));
-  raw.write(`CONNECT ${host}:443 HTTP/1.1\r\nHost: ${host}:443\r\n\r\n`);
-  await new Promise((resolve) => raw.once("data", resolve));
-  const secure = tls.connect({ socket: raw, servername: host, ca: bed.caPem });
-  await new Promise((resolve) => secure.once("secureConnect", resolve));
-  secure.on("error", () => {});
+  const secure = await openTunnel(bed, host);
   secure.write(
     `GET /ws HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\n` +
@@ -85,20 +78,9 @@ Deno.test("egress proxy relays a WebSocket upgrade and its frames through a tunn
     socket.onmessage = (event) => socket.send(`echo:${event.data}`);
     return response;
   });
-  const raw = net.connect({ host: "127.0.0.1", port: bed.proxy.port });
-  await new Promise((resolve) => raw.once("connect", resolve));
-  raw.write("CONNECT api.test:443 HTTP/1.1\r\nHost: api.test:443\r\n\r\n");
-  await new Promise((resolve) => raw.once("data", resolve));
-  const secure = tls.connect({ socket: raw, servername: "api.test", ca: bed.caPem });
-  await new Promise((resolve) => secure.once("secureConnect", resolve));
-  secure.on("error", () => {});
+  const secure = await upgradeThrough(bed, "api.test");
   const take = byteQueue(secure);
   try {
-    secure.write(
-      "GET /ws HTTP/1.1\r\nHost: api.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\n` +
-        "Sec-WebSocket-Version: 13\r\n\r\n",
-    );
     const head = String(
       await take((buf) => {
         const end = buf.indexOf("\r\n\r\n");
