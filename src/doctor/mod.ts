@@ -206,7 +206,8 @@ async function checkHome(env: Record<string, string | undefined>): Promise<Check
     checks.push({
       status: "warn",
       name: "config dir",
-      detail: `${root} does not exist yet (bot-bottle init creates it)`,
+      detail:
+        `${root} does not exist yet (install.sh creates it, or: mkdir -p ${root}/bottles ${root}/agents)`,
     });
     probe = await nearestExisting(root);
   }
