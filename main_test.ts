@@ -181,3 +181,19 @@ Deno.test("describeFailure() maps usage errors to 2 and everything else to 1", (
   });
   assert.equal(describeFailure("weird").code, 1);
 });
+
+Deno.test("the README's example bottle and agent load as documented", async () => {
+  await withHome(async (home) => {
+    const readme = await Deno.readTextFile(new URL("./README.md", import.meta.url));
+    const [bottle, agent] = [...readme.matchAll(/```markdown\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    assert.ok(bottle !== undefined && agent !== undefined, "README has both examples");
+    await write(join(home, "bottles", "dev.md"), bottle);
+    await write(join(home, "bottles", "base.md"), "---\nsupervise: true\n---\nThe base.\n");
+    await write(join(home, "agents", "reviewer.md"), agent);
+    const result = await cli(["info", "reviewer"], { home, env: { HOST_NPM_TOKEN: "x" } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /api\.github\.com \[auth:token\]/);
+    assert.match(result.stdout, /name: Reviewer Bot/);
+    assert.match(result.stdout, /app +ssh:\/\/git@git\.example\.com:22\/team\/app\.git/);
+  });
+});
