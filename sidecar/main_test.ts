@@ -92,10 +92,31 @@ function startSidecar(env: Record<string, string>, args: string[] = []): Sidecar
     },
     status,
     async [Symbol.asyncDispose]() {
-      try {
-        process.kill("SIGKILL");
-      } catch {
-        // Already exited: the test stopped it.
+      // Stop the init the way a container runtime does (SIGTERM, then SIGKILL), and make sure no
+      // daemon outlives the test: a SIGKILLed init cannot stop its children itself.
+      const children = exited ? [] : await childPids(process.pid);
+      if (!exited) {
+        try {
+          process.kill("SIGTERM");
+        } catch {
+          // Exited in between.
+        }
+        const timer = setTimeout(() => {
+          try {
+            process.kill("SIGKILL");
+          } catch {
+            // Exited in between.
+          }
+        }, 5_000);
+        await status;
+        clearTimeout(timer);
+      }
+      for (const pid of children) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone, as it should be.
+        }
       }
       await status;
     },
