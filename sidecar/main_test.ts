@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { curlVia } from "../tests/egress/_harness.ts";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const REPO = fileURLToPath(new URL("../", import.meta.url));
@@ -123,37 +124,15 @@ function startSidecar(env: Record<string, string>, args: string[] = []): Sidecar
   };
 }
 
+/** curl settings for a sidecar's proxy: its URL and the bottle CA it created in the bed. */
+function via(bed: { dir: string }, proxy: string): { proxyUrl: string; caPath: string } {
+  return { proxyUrl: proxy, caPath: join(bed.dir, "egress", "ca", "ca.pem") };
+}
+
 /** Wait for the egress `listening` line and return the proxy URL. */
 async function proxyUrl(sidecar: Sidecar): Promise<string> {
   const [, json] = await sidecar.waitFor(LISTENING);
   return `http://${JSON.parse(json!).address}`;
-}
-
-async function curl(
-  proxy: string,
-  url: string,
-  extra: string[] = [],
-): Promise<{ status: number; body: string }> {
-  const out = await new Deno.Command("curl", {
-    args: [
-      "-sS",
-      "--max-time",
-      "10",
-      "--proxy",
-      proxy,
-      "-o",
-      "-",
-      "-w",
-      "\n%{http_code}",
-      ...extra,
-      url,
-    ],
-    clearEnv: true,
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  const at = text.lastIndexOf("\n");
-  return { status: Number(text.slice(at + 1)), body: text.slice(0, at) };
 }
 
 /** The pids of a process's children (`ps` prints one per line). */
@@ -192,7 +171,7 @@ Deno.test("sidecar/main.ts serves egress: an unknown host gets the JSON 403, lin
   try {
     await using sidecar = startSidecar(bed.env);
     const proxy = await proxyUrl(sidecar);
-    const res = await curl(proxy, "http://unknown.test/path");
+    const res = await curlVia(via(bed, proxy), "http://unknown.test/path");
     assert.equal(res.status, 403);
     const body = JSON.parse(res.body);
     assert.equal(body.error, "egress_blocked");
@@ -214,10 +193,7 @@ Deno.test("sidecar/main.ts intercepts HTTPS with the bottle CA it creates and ex
   try {
     await using sidecar = startSidecar(bed.env);
     const proxy = await proxyUrl(sidecar);
-    const res = await curl(proxy, "https://unknown.test/", [
-      "--cacert",
-      join(bed.dir, "egress", "ca", "ca.pem"),
-    ]);
+    const res = await curlVia(via(bed, proxy), "https://unknown.test/");
     assert.equal(res.status, 403, sidecar.output());
     assert.equal(JSON.parse(res.body).rule, "no_route");
   } finally {
@@ -230,14 +206,14 @@ Deno.test("sidecar/main.ts forwards SIGHUP to egress, which reloads its routes",
   try {
     await using sidecar = startSidecar(bed.env);
     const proxy = await proxyUrl(sidecar);
-    const before = await curl(proxy, "http://_egress.local/allowlist");
+    const before = await curlVia(via(bed, proxy), "http://_egress.local/allowlist");
     assert.equal(before.status, 200);
     assert.match(before.body, /api\.test/);
     assert.doesNotMatch(before.body, /new\.test/);
     await Deno.writeTextFile(bed.routesFile, "routes:\n  - host: api.test\n  - host: new.test\n");
     sidecar.process.kill("SIGHUP");
     await sidecar.waitFor(/\[egress\] \{.*"event":"reload".*\}\n/);
-    const after = await curl(proxy, "http://_egress.local/allowlist");
+    const after = await curlVia(via(bed, proxy), "http://_egress.local/allowlist");
     assert.match(after.body, /new\.test/);
     assert.match(sidecar.output(), /\[sidecar\] SIGHUP: forwarding to egress\n/);
   } finally {
