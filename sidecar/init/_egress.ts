@@ -3,6 +3,7 @@
  * backend at launch), it serves until SIGTERM or SIGINT, and SIGHUP re-reads the routes file (an
  * invalid file keeps the previous routes live; the proxy logs which happened).
  */
+import { isIP } from "node:net";
 import { isAbsolute } from "node:path";
 import { ConfigError } from "../../src/errors/mod.ts";
 import { startEgressProxy } from "../egress/mod.ts";
@@ -23,6 +24,11 @@ export interface EgressConfig {
   upstreamCaFile?: string;
   /** `BOT_BOTTLE_QUEUE_DIR` + `BOT_BOTTLE_SLUG`: the operator queue for `supervise` matches. */
   queue?: { dir: string; bottleSlug: string; timeoutMs: number };
+  /**
+   * `BOT_BOTTLE_EGRESS_CONNECT_TO`: comma-separated `HOST:PORT=IP:PORT`, upstreams mapped to
+   * test addresses by the operator (exempt from the private-address check, like `--connect-to`).
+   */
+  connectTo: Map<string, { address: string; port: number }>;
 }
 
 function setting(env: Environment, name: string): string | undefined {
@@ -47,6 +53,23 @@ function parseListen(value: string): { hostname: string; port: number } {
     );
   }
   return { hostname: match[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+function parseConnectTo(value: string | undefined): EgressConfig["connectTo"] {
+  const map: EgressConfig["connectTo"] = new Map();
+  for (const item of (value ?? "").split(",").map((i) => i.trim()).filter((i) => i !== "")) {
+    const match = /^([A-Za-z0-9.-]+):(\d{1,5})=(\[[0-9A-Fa-f:]+\]|[0-9.]+):(\d{1,5})$/.exec(item);
+    const address = match?.[3]?.replace(/^\[|\]$/g, "") ?? "";
+    const ports = [Number(match?.[2]), Number(match?.[4])];
+    if (match === null || isIP(address) === 0 || ports.some((p) => !(p > 0 && p <= 65_535))) {
+      throw new ConfigError(
+        `BOT_BOTTLE_EGRESS_CONNECT_TO has "${item}", which is not HOST:PORT=IP:PORT ` +
+          "(e.g. api.example.com:443=10.0.0.5:8443)",
+      );
+    }
+    map.set(`${match[1]!.toLowerCase()}:${ports[0]}`, { address, port: ports[1]! });
+  }
+  return map;
 }
 
 function parseQueue(env: Environment): EgressConfig["queue"] {
@@ -87,6 +110,7 @@ export function egressConfig(env: Environment): EgressConfig {
     listen: parseListen(setting(env, "BOT_BOTTLE_EGRESS_LISTEN") ?? "0.0.0.0:9099"),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     ...(queue === undefined ? {} : { queue }),
+    connectTo: parseConnectTo(setting(env, "BOT_BOTTLE_EGRESS_CONNECT_TO")),
   };
 }
 
@@ -154,6 +178,7 @@ export async function runEgressDaemon(
       logSink: options.log,
       ...(upstreamCa === undefined ? {} : { upstreamCa }),
       ...(config.queue === undefined ? {} : { queue: config.queue }),
+      ...(config.connectTo.size === 0 ? {} : { connectTo: config.connectTo }),
     });
     try {
       while (await signals.next() === "SIGHUP") await proxy.reload();

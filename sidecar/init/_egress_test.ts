@@ -9,6 +9,7 @@ Deno.test("egressConfig() defaults to the sidecar's state paths and port 9099", 
     routesFile: "/state/egress/routes.yaml",
     caDir: "/state/egress/ca",
     listen: { hostname: "0.0.0.0", port: 9099 },
+    connectTo: new Map(),
   });
 });
 
@@ -21,6 +22,7 @@ Deno.test("egressConfig() reads every setting from the environment", () => {
     BOT_BOTTLE_QUEUE_DIR: "/queue",
     BOT_BOTTLE_SLUG: "dev-1",
     EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "7",
+    BOT_BOTTLE_EGRESS_CONNECT_TO: "Example.com:443=10.1.2.3:8443, b.test:80=[fd00::1]:80",
   });
   assert.deepEqual(config, {
     routesFile: "/tmp/r/routes.yaml",
@@ -28,6 +30,10 @@ Deno.test("egressConfig() reads every setting from the environment", () => {
     listen: { hostname: "::1", port: 0 },
     upstreamCaFile: "/tmp/upstream.pem",
     queue: { dir: "/queue", bottleSlug: "dev-1", timeoutMs: 7000 },
+    connectTo: new Map([
+      ["example.com:443", { address: "10.1.2.3", port: 8443 }],
+      ["b.test:80", { address: "fd00::1", port: 80 }],
+    ]),
   });
   assert.equal(
     egressConfig({ BOT_BOTTLE_QUEUE_DIR: "/q", BOT_BOTTLE_SLUG: "b" }).queue?.timeoutMs,
@@ -48,6 +54,16 @@ Deno.test("egressConfig() rejects bad settings and names the variable", () => {
     [
       { BOT_BOTTLE_EGRESS_UPSTREAM_CA: "ca.pem" },
       'BOT_BOTTLE_EGRESS_UPSTREAM_CA must be an absolute path (got "ca.pem")',
+    ],
+    [
+      { BOT_BOTTLE_EGRESS_CONNECT_TO: "a.test:443=upstream:443" },
+      'BOT_BOTTLE_EGRESS_CONNECT_TO has "a.test:443=upstream:443", which is not ' +
+      "HOST:PORT=IP:PORT (e.g. api.example.com:443=10.0.0.5:8443)",
+    ],
+    [
+      { BOT_BOTTLE_EGRESS_CONNECT_TO: "a.test:0=10.0.0.1:443" },
+      'BOT_BOTTLE_EGRESS_CONNECT_TO has "a.test:0=10.0.0.1:443", which is not ' +
+      "HOST:PORT=IP:PORT (e.g. api.example.com:443=10.0.0.5:8443)",
     ],
     [
       { BOT_BOTTLE_EGRESS_LISTEN: "9099" },

@@ -1,0 +1,168 @@
+/**
+ * The docker argv for each object of a bottle. Shared by `prepare` (which shows them, with
+ * placeholders for what only the launch learns) and `launch` (which runs them), so a dry run
+ * shows exactly what runs. Secrets appear only as bare `-e NAME`.
+ */
+import type { BottlePlan } from "../types.ts";
+import { type BottleNames, SIDECAR_HOST, SLUG_LABEL } from "./_names.ts";
+
+/** Where the sidecar finds its files (see sidecar/init/_egress.ts and images/sidecar). */
+const SIDECAR_STATE = "/state/egress";
+const SIDECAR_QUEUE = "/queue";
+/** Where the agent finds the bottle CA certificate (read-only, certificate only). */
+export const AGENT_CA_DIR = "/etc/bot-bottle/ca";
+/** The CA bundle that includes the bottle CA once `update-ca-certificates` ran. */
+const SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+/** The proxy URL as the agent sees it. */
+export const PROXY_URL = `http://${SIDECAR_HOST}:9099`;
+
+function labels(plan: BottlePlan, role: string): string[] {
+  return [
+    "--label",
+    `${SLUG_LABEL}=${plan.slug}`,
+    "--label",
+    `bot-bottle.role=${role}`,
+    "--label",
+    `bot-bottle.agent=${plan.agent}`,
+    "--label",
+    `bot-bottle.label=${plan.label}`,
+  ];
+}
+
+/** `docker network create` for the internal network: no bridge address, so no host, no route. */
+export function internalNetworkArgs(plan: BottlePlan, names: BottleNames): string[] {
+  return [
+    "network",
+    "create",
+    "--internal",
+    // Without an address on the host side of the bridge the agent cannot reach host services.
+    "--opt",
+    "com.docker.network.bridge.inhibit_ipv4=true",
+    ...labels(plan, "internal"),
+    names.internal,
+  ];
+}
+
+/** `docker network create` for the per-bottle egress network (sidecar only). */
+export function egressNetworkArgs(plan: BottlePlan, names: BottleNames): string[] {
+  return ["network", "create", ...labels(plan, "egress"), names.egress];
+}
+
+/** Environment names whose values the sidecar receives through the docker CLI's environment. */
+export function sidecarSecretNames(plan: BottlePlan): string[] {
+  return ["BOT_BOTTLE_CANARY", ...plan.tokenSlots.map((s) => s.slot)];
+}
+
+/** `docker run` for the sidecar, attached first to its egress network. */
+export function sidecarRunArgs(
+  plan: BottlePlan,
+  names: BottleNames,
+  options: { image: string; egressNetwork: string; user: string },
+): string[] {
+  const settings: string[] = [
+    "BOT_BOTTLE_SIDECAR_DAEMONS=" + plan.daemons.join(","),
+    `BOT_BOTTLE_EGRESS_ROUTES=${SIDECAR_STATE}/routes.yaml`,
+    `BOT_BOTTLE_EGRESS_CA_DIR=${SIDECAR_STATE}/ca`,
+    "BOT_BOTTLE_EGRESS_LISTEN=0.0.0.0:9099",
+    `BOT_BOTTLE_QUEUE_DIR=${SIDECAR_QUEUE}`,
+    `BOT_BOTTLE_SLUG=${plan.slug}`,
+    // Deno's cache must be writable on a read-only root.
+    "DENO_DIR=/tmp/deno",
+    "HOME=/tmp",
+  ];
+  if (plan.upstreamCaFile !== undefined) {
+    settings.push(`BOT_BOTTLE_EGRESS_UPSTREAM_CA=${SIDECAR_STATE}/upstream-ca.pem`);
+  }
+  if (plan.connectTo.length > 0) {
+    settings.push(`BOT_BOTTLE_EGRESS_CONNECT_TO=${plan.connectTo.join(",")}`);
+  }
+  return [
+    "run",
+    "--detach",
+    "--name",
+    names.sidecar,
+    ...labels(plan, "sidecar"),
+    "--network",
+    options.egressNetwork,
+    // The sidecar runs as the host user, so it can read the 0600 CA key the CLI wrote.
+    "--user",
+    options.user,
+    "--read-only",
+    "--tmpfs",
+    "/tmp",
+    "--cap-drop",
+    "ALL",
+    "--security-opt",
+    "no-new-privileges",
+    "--mount",
+    `type=bind,source=${plan.paths.egress},target=${SIDECAR_STATE}`,
+    "--mount",
+    `type=bind,source=${plan.paths.queue},target=${SIDECAR_QUEUE}`,
+    ...settings.flatMap((s) => ["--env", s]),
+    ...sidecarSecretNames(plan).flatMap((name) => ["--env", name]),
+    options.image,
+  ];
+}
+
+/** `docker network connect` putting the sidecar on the internal network under its pinned name. */
+export function sidecarConnectArgs(names: BottleNames): string[] {
+  return ["network", "connect", "--alias", SIDECAR_HOST, names.internal, names.sidecar];
+}
+
+/** The agent's settings that are not secret: proxy and CA variables. */
+export function agentSettings(): string[] {
+  const noProxy = `localhost,127.0.0.1,::1`;
+  return [
+    `HTTP_PROXY=${PROXY_URL}`,
+    `HTTPS_PROXY=${PROXY_URL}`,
+    `http_proxy=${PROXY_URL}`,
+    `https_proxy=${PROXY_URL}`,
+    `NO_PROXY=${noProxy}`,
+    `no_proxy=${noProxy}`,
+    `NODE_EXTRA_CA_CERTS=${AGENT_CA_DIR}/ca.pem`,
+    `SSL_CERT_FILE=${SYSTEM_BUNDLE}`,
+    `REQUESTS_CA_BUNDLE=${SYSTEM_BUNDLE}`,
+    `GIT_SSL_CAINFO=${SYSTEM_BUNDLE}`,
+    `CODEX_CA_CERTIFICATE=${AGENT_CA_DIR}/ca.pem`,
+  ];
+}
+
+/** `docker run` for the agent: internal network only, DNS to the sidecar, which answers none. */
+export function agentRunArgs(
+  plan: BottlePlan,
+  names: BottleNames,
+  options: { image: string; sidecarIp: string; runtime?: string },
+): string[] {
+  return [
+    "run",
+    "--detach",
+    "--init",
+    "--name",
+    names.agent,
+    ...labels(plan, "agent"),
+    ...(options.runtime === undefined ? [] : ["--runtime", options.runtime]),
+    "--network",
+    names.internal,
+    "--hostname",
+    plan.slug,
+    // The agent's resolver forwards to the sidecar, where nothing answers DNS: no lookups out.
+    "--dns",
+    options.sidecarIp,
+    "--add-host",
+    `${SIDECAR_HOST}:${options.sidecarIp}`,
+    "--sysctl",
+    "net.ipv6.conf.all.disable_ipv6=1",
+    "--cap-drop",
+    "ALL",
+    "--security-opt",
+    "no-new-privileges",
+    "--mount",
+    `type=bind,source=${plan.paths.agentCa},target=${AGENT_CA_DIR},readonly`,
+    ...agentSettings().flatMap((s) => ["--env", s]),
+    ...plan.env.flatMap((e) => ["--env", e.name]),
+    "--entrypoint",
+    "sleep",
+    options.image,
+    "infinity",
+  ];
+}

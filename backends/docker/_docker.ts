@@ -1,0 +1,95 @@
+/**
+ * Running the `docker` CLI: argv arrays only, a minimal environment (the CLI's own settings plus
+ * the secrets a `-e NAME` should pick up), and typed failures carrying docker's own words.
+ */
+
+/** Host variables the docker CLI itself reads; nothing else of the host environment reaches it. */
+const CLI_ENV = [
+  "PATH",
+  "HOME",
+  "USER",
+  "XDG_RUNTIME_DIR",
+  "DOCKER_HOST",
+  "DOCKER_CONTEXT",
+  "DOCKER_CONFIG",
+  "DOCKER_CERT_PATH",
+  "DOCKER_TLS_VERIFY",
+  "DOCKER_API_VERSION",
+] as const;
+
+/** A docker command that failed. */
+export class DockerError extends Error {
+  /** The arguments after `docker`. */
+  readonly args: readonly string[];
+  /** docker's exit code. */
+  readonly code: number;
+  /** docker's stderr, trimmed. */
+  readonly stderr: string;
+
+  /**
+   * @param args The arguments after `docker`.
+   * @param result Exit code and stderr.
+   */
+  constructor(args: readonly string[], result: { code: number; stderr: string }) {
+    const what = args.slice(0, 2).join(" ");
+    super(`docker ${what} failed (exit ${result.code}): ${result.stderr.trim() || "no output"}`);
+    this.name = "DockerError";
+    this.args = args;
+    this.code = result.code;
+    this.stderr = result.stderr.trim();
+  }
+}
+
+/** Options of {@link docker}. */
+export interface DockerRunOptions {
+  /** Values for `-e NAME` arguments, added to the CLI's environment. */
+  secrets?: Readonly<Record<string, string>>;
+  /** Resolve with a non-zero code instead of throwing. */
+  allowFailure?: boolean;
+  /** Kill docker after this many milliseconds (code 124). */
+  timeoutMs?: number;
+}
+
+/** The environment the docker CLI runs with. */
+export function dockerEnv(secrets: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of CLI_ENV) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, ...secrets };
+}
+
+/**
+ * Run `docker <args>` and capture its output.
+ *
+ * @param args Arguments after `docker`.
+ * @param options Secrets for `-e NAME`, failure handling, timeout.
+ * @returns Exit code, stdout and stderr.
+ * @throws {DockerError} When docker exits non-zero (unless `allowFailure`).
+ */
+export async function docker(
+  args: readonly string[],
+  options: DockerRunOptions = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const signal = options.timeoutMs === undefined
+    ? undefined
+    : AbortSignal.timeout(options.timeoutMs);
+  const output = await new Deno.Command("docker", {
+    args: [...args],
+    env: dockerEnv(options.secrets),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    ...(signal === undefined ? {} : { signal }),
+  }).output();
+  const decoder = new TextDecoder();
+  const result = {
+    code: signal?.aborted ? 124 : output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+  if (result.code !== 0 && options.allowFailure !== true) throw new DockerError(args, result);
+  return result;
+}

@@ -1,0 +1,34 @@
+/** Names of everything the docker backend creates for a bottle, derived from its slug only. */
+
+/** The label every object of a bottle carries; enumeration and cleanup need nothing else. */
+export const SLUG_LABEL = "bot-bottle.slug";
+
+/** The names of one bottle's objects. */
+export interface BottleNames {
+  /** The agent container. */
+  agent: string;
+  /** The sidecar container. */
+  sidecar: string;
+  /** The internal network (agent and sidecar only, no route out). */
+  internal: string;
+  /** The per-bottle egress network (sidecar only). */
+  egress: string;
+}
+
+/** The host name the agent reaches the sidecar by (pinned with `--add-host`). */
+export const SIDECAR_HOST = "bot-bottle-sidecar";
+
+/**
+ * Names for a slug (SPEC §5).
+ *
+ * @param slug A validated slug.
+ * @returns Container and network names.
+ */
+export function bottleNames(slug: string): BottleNames {
+  return {
+    agent: `bot-bottle-${slug}`,
+    sidecar: `bot-bottle-sidecars-${slug}`,
+    internal: `bot-bottle-net-${slug}`,
+    egress: `bot-bottle-egress-${slug}`,
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Finding and removing what the docker backend created, by label only (no state needed):
+ * `stop` for one bottle, `enumerateActive` and `cleanup` across all of them.
+ */
+import type { ActiveBottle, CleanupStep } from "../types.ts";
+import { docker } from "./_docker.ts";
+import { bottleNames, SLUG_LABEL } from "./_names.ts";
+
+/** Seconds the sidecar gets to stop its daemons before it is killed. */
+const SIDECAR_GRACE_SECONDS = 5;
+
+interface LabelledContainer {
+  name: string;
+  slug: string;
+  role: string;
+  label: string;
+  agent: string;
+  state: string;
+}
+
+async function containers(slug?: string): Promise<LabelledContainer[]> {
+  const filter = slug === undefined ? SLUG_LABEL : `${SLUG_LABEL}=${slug}`;
+  const format = [
+    "{{.Names}}",
+    `{{.Label "${SLUG_LABEL}"}}`,
+    '{{.Label "bot-bottle.role"}}',
+    '{{.Label "bot-bottle.label"}}',
+    '{{.Label "bot-bottle.agent"}}',
+    "{{.State}}",
+  ].join("\t");
+  const { stdout } = await docker([
+    "ps",
+    "--all",
+    "--filter",
+    `label=${filter}`,
+    "--format",
+    format,
+  ]);
+  return stdout.split("\n").filter((line) => line !== "").map((line) => {
+    const [name = "", s = "", role = "", label = "", agent = "", state = ""] = line.split("\t");
+    return { name, slug: s, role, label, agent, state };
+  });
+}
+
+async function networks(slug?: string): Promise<{ name: string; slug: string }[]> {
+  const filter = slug === undefined ? SLUG_LABEL : `${SLUG_LABEL}=${slug}`;
+  const { stdout } = await docker([
+    "network",
+    "ls",
+    "--filter",
+    `label=${filter}`,
+    "--format",
+    `{{.Name}}\t{{.Label "${SLUG_LABEL}"}}`,
+  ]);
+  return stdout.split("\n").filter((line) => line !== "").map((line) => {
+    const [name = "", s = ""] = line.split("\t");
+    return { name, slug: s };
+  });
+}
+
+/**
+ * Remove one bottle's containers and networks. Idempotent: what is already gone is skipped.
+ *
+ * @param slug The bottle's slug.
+ * @throws {DockerError} When something that exists cannot be removed.
+ */
+export async function teardown(slug: string): Promise<void> {
+  const names = bottleNames(slug);
+  const found = await containers(slug);
+  const agents = found.filter((c) => c.name !== names.sidecar).map((c) => c.name);
+  if (agents.length > 0) await docker(["rm", "--force", "--volumes", ...agents]);
+  if (found.some((c) => c.name === names.sidecar)) {
+    // SIGTERM first: the sidecar's init stops its daemons cleanly within the grace period.
+    await docker(["stop", "--time", String(SIDECAR_GRACE_SECONDS), names.sidecar], {
+      allowFailure: true,
+    });
+    await docker(["rm", "--force", "--volumes", names.sidecar]);
+  }
+  const nets = (await networks(slug)).map((n) => n.name);
+  if (nets.length > 0) await docker(["network", "rm", ...nets]);
+}
+
+/**
+ * Bottles with at least one container, grouped by slug.
+ *
+ * @returns One entry per bottle.
+ */
+export async function enumerateActive(): Promise<ActiveBottle[]> {
+  const bySlug = new Map<string, ActiveBottle>();
+  for (const c of await containers()) {
+    const entry = bySlug.get(c.slug) ??
+      { backend: "docker" as const, slug: c.slug, label: c.label, agent: c.agent, services: [] };
+    entry.services.push(`${c.role}:${c.state}`);
+    bySlug.set(c.slug, entry);
+  }
+  return [...bySlug.values()].sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
+/**
+ * Containers and networks of bottles not in `keep`.
+ *
+ * @param keep Slugs whose objects stay (live bottles).
+ * @returns The steps.
+ */
+export async function cleanupPlan(keep: ReadonlySet<string>): Promise<CleanupStep[]> {
+  const steps: CleanupStep[] = [];
+  for (const c of await containers()) {
+    if (!keep.has(c.slug)) steps.push({ kind: "container", name: c.name, slug: c.slug });
+  }
+  for (const n of await networks()) {
+    if (!keep.has(n.slug)) steps.push({ kind: "network", name: n.name, slug: n.slug });
+  }
+  return steps;
+}
+
+/**
+ * Remove what {@link cleanupPlan} listed; containers before networks.
+ *
+ * @param steps The steps.
+ * @returns One warning per step that failed.
+ */
+export async function cleanup(steps: readonly CleanupStep[]): Promise<string[]> {
+  const warnings: string[] = [];
+  const ordered = [...steps].sort((a, b) => order(a.kind) - order(b.kind));
+  for (const step of ordered) {
+    const args = step.kind === "container"
+      ? ["rm", "--force", "--volumes", step.name]
+      : step.kind === "network"
+      ? ["network", "rm", step.name]
+      : step.kind === "image"
+      ? ["image", "rm", step.name]
+      : undefined;
+    if (args === undefined) continue;
+    const result = await docker(args, { allowFailure: true });
+    if (result.code !== 0) {
+      warnings.push(`could not remove ${step.kind} ${step.name}: ${result.stderr.trim()}`);
+    }
+  }
+  return warnings;
+}
+
+function order(kind: CleanupStep["kind"]): number {
+  return kind === "container" ? 0 : kind === "network" ? 1 : 2;
+}

@@ -1,0 +1,56 @@
+/**
+ * Running commands in a bottle's agent container: `docker exec` as the agent user (root only
+ * for provisioning), with a terminal when asked (raw TTY, `TERM` forwarded; docker forwards the
+ * window size), inheriting stdio or capturing it.
+ */
+import type { ExecOptions, ExecResult } from "../types.ts";
+import { dockerEnv } from "./_docker.ts";
+import { bottleNames } from "./_names.ts";
+
+/**
+ * Run a command in the agent container.
+ *
+ * @param slug The bottle's slug.
+ * @param argv The command.
+ * @param options TTY, user, extra env, capture, timeout.
+ * @returns The exit code (124 on timeout) and captured output.
+ */
+export async function execInAgent(
+  slug: string,
+  argv: readonly string[],
+  options: ExecOptions,
+): Promise<ExecResult> {
+  const env = { ...options.env };
+  const term = Deno.env.get("TERM");
+  if (options.tty && term !== undefined) env.TERM = term;
+  const args = [
+    "exec",
+    ...(options.capture === true ? [] : ["--interactive"]),
+    ...(options.tty ? ["--tty"] : []),
+    "--user",
+    options.user === "root" ? "0" : "agent",
+    ...Object.keys(env).flatMap((name) => ["--env", name]),
+    bottleNames(slug).agent,
+    ...argv,
+  ];
+  const signal = options.timeoutMs === undefined
+    ? undefined
+    : AbortSignal.timeout(options.timeoutMs);
+  const io = options.capture === true ? "piped" : "inherit";
+  const child = new Deno.Command("docker", {
+    args,
+    env: dockerEnv(env),
+    clearEnv: true,
+    stdin: options.capture === true ? "null" : "inherit",
+    stdout: io,
+    stderr: io,
+    ...(signal === undefined ? {} : { signal }),
+  }).spawn();
+  const output = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code: signal?.aborted ? 124 : output.code,
+    stdout: options.capture === true ? decoder.decode(output.stdout) : "",
+    stderr: options.capture === true ? decoder.decode(output.stderr) : "",
+  };
+}

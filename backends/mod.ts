@@ -1,0 +1,63 @@
+/**
+ * The backends (SPEC §5) and how one is chosen: `--backend`, else `BOT_BOTTLE_BACKEND`, else
+ * the platform default. Only `docker` ships today; the macOS backends are named so that a user
+ * asking for one gets a clear answer.
+ *
+ * @module
+ * @example
+ * ```ts
+ * import { backendByName } from "./mod.ts";
+ * console.assert(backendByName("docker").name === "docker");
+ * ```
+ */
+import { NotYetAvailableError, UsageError } from "../src/errors/mod.ts";
+import { backend as docker } from "./docker/mod.ts";
+import type { Backend, BackendName } from "./types.ts";
+
+export type {
+  ActiveBottle,
+  Availability,
+  Backend,
+  BackendName,
+  BottlePlan,
+  CleanupStep,
+  ExecOptions,
+  ExecResult,
+  LaunchedBottle,
+  LaunchSecrets,
+  PreparedBottle,
+  PreparedStep,
+  Progress,
+} from "./types.ts";
+
+/** Every backend name, in the order messages list them. */
+export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
+  "docker",
+  "macos-container",
+  "smolmachines",
+]);
+
+/**
+ * The backend of a name.
+ *
+ * @param name A name from `--backend`, `BOT_BOTTLE_BACKEND` or a bottle's metadata.
+ * @returns The backend.
+ * @throws {UsageError} For an unknown name (the valid ones are listed).
+ * @throws {NotYetAvailableError} For a backend this version does not ship.
+ */
+export function backendByName(name: string): Backend {
+  if (name === "docker") return docker;
+  if ((BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new NotYetAvailableError(`backend ${name}`);
+  }
+  throw new UsageError(`unknown backend "${name}" (valid: ${BACKEND_NAMES.join(", ")})`);
+}
+
+/**
+ * The backends this version ships, in preference order.
+ *
+ * @returns The shipped backends.
+ */
+export function shippedBackends(): Backend[] {
+  return [docker];
+}

@@ -1,0 +1,106 @@
+/**
+ * Launch settings read from the host environment. They change how a bottle is built and tested,
+ * never what it may reach: the operator sets them, the agent cannot.
+ *
+ * - `BOT_BOTTLE_AGENT_BASE_IMAGE`, `BOT_BOTTLE_SIDECAR_BASE_IMAGE`: `BASE_IMAGE` build arguments,
+ *   for machines that cannot reach a registry.
+ * - `BOT_BOTTLE_EGRESS_NETWORK`: an existing Docker network the sidecar uses for egress.
+ * - `BOT_BOTTLE_EGRESS_CONNECT_TO`: comma-separated `HOST:PORT=ADDR:PORT` (like curl's
+ *   `--connect-to`), for local upstreams in tests and labs.
+ * - `BOT_BOTTLE_EGRESS_UPSTREAM_CA`: a PEM file egress also trusts for upstream TLS.
+ * - `BOT_BOTTLE_SELFTEST_TCP`, `BOT_BOTTLE_SELFTEST_DNS`: comma-separated `ADDR:PORT` and names
+ *   the launch self-test must fail to reach and resolve.
+ */
+import { isAbsolute } from "node:path";
+import { ConfigError } from "../errors/mod.ts";
+import type { SelfTestTargets } from "./_types.ts";
+
+/** Settings from the host environment. */
+export interface LaunchSettings {
+  /** `BASE_IMAGE` build arguments. */
+  baseImages: { agent?: string; sidecar?: string };
+  /** Existing egress network. */
+  egressNetwork?: string;
+  /** Egress `--connect-to` mappings. */
+  connectTo: string[];
+  /** Extra upstream CA file. */
+  upstreamCaFile?: string;
+  /** Self-test targets. */
+  selfTest: SelfTestTargets;
+}
+
+/** Public resolvers and a well-known name: unreachable from a bottle that works. */
+function defaultSelfTest(): SelfTestTargets {
+  return { tcp: ["1.1.1.1:443", "8.8.8.8:53"], dns: ["example.com"] };
+}
+
+const IMAGE_REF = /^[a-z0-9][a-z0-9._\/:@-]{0,254}$/;
+const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const CONNECT_TO = /^[A-Za-z0-9.-]+:\d{1,5}=[0-9A-Fa-f.:\[\]]+:\d{1,5}$/;
+const ADDR_PORT = /^(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[[0-9A-Fa-f:]+\]):\d{1,5}$/;
+const DNS_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62}\.)*[A-Za-z0-9-]{1,63}\.?$/;
+
+/**
+ * Read the launch settings.
+ *
+ * @param env The host environment.
+ * @returns The settings, defaults applied.
+ * @throws {ConfigError} Naming the variable whose value is malformed.
+ */
+export function launchSettings(env: Readonly<Record<string, string | undefined>>): LaunchSettings {
+  const agent = one(env, "BOT_BOTTLE_AGENT_BASE_IMAGE", IMAGE_REF, "an image reference");
+  const sidecar = one(env, "BOT_BOTTLE_SIDECAR_BASE_IMAGE", IMAGE_REF, "an image reference");
+  const egressNetwork = one(env, "BOT_BOTTLE_EGRESS_NETWORK", NETWORK_NAME, "a network name");
+  const upstreamCaFile = value(env, "BOT_BOTTLE_EGRESS_UPSTREAM_CA");
+  if (upstreamCaFile !== undefined && !isAbsolute(upstreamCaFile)) {
+    throw new ConfigError(
+      `BOT_BOTTLE_EGRESS_UPSTREAM_CA must be an absolute path (got "${upstreamCaFile}")`,
+    );
+  }
+  const tcp = list(env, "BOT_BOTTLE_SELFTEST_TCP", ADDR_PORT, "ADDR:PORT");
+  const dns = list(env, "BOT_BOTTLE_SELFTEST_DNS", DNS_NAME, "a DNS name");
+  return {
+    baseImages: {
+      ...(agent === undefined ? {} : { agent }),
+      ...(sidecar === undefined ? {} : { sidecar }),
+    },
+    ...(egressNetwork === undefined ? {} : { egressNetwork }),
+    connectTo: list(env, "BOT_BOTTLE_EGRESS_CONNECT_TO", CONNECT_TO, "HOST:PORT=ADDR:PORT") ?? [],
+    ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
+    selfTest: { tcp: tcp ?? defaultSelfTest().tcp, dns: dns ?? defaultSelfTest().dns },
+  };
+}
+
+function value(env: Readonly<Record<string, string | undefined>>, name: string) {
+  const v = env[name];
+  return v === undefined || v.trim() === "" ? undefined : v.trim();
+}
+
+function one(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  pattern: RegExp,
+  what: string,
+): string | undefined {
+  const v = value(env, name);
+  if (v !== undefined && !pattern.test(v)) {
+    throw new ConfigError(`${name} "${v}" is not ${what}`);
+  }
+  return v;
+}
+
+function list(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  pattern: RegExp,
+  what: string,
+): string[] | undefined {
+  const v = value(env, name);
+  if (v === undefined) return undefined;
+  const items = v.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  const bad = items.find((item) => !pattern.test(item));
+  if (bad !== undefined) {
+    throw new ConfigError(`${name} has "${bad}", which is not ${what} (separate items with ,)`);
+  }
+  return items;
+}

@@ -1,0 +1,98 @@
+/** The shapes of a bottle plan: what every backend runs, decided once from the manifests. */
+import type { Route } from "../routes/mod.ts";
+
+/** Where the agent image comes from. */
+export type AgentImageSource =
+  /** A provider's own image, built from the Dockerfile text shipped with bot-bottle. */
+  | { kind: "provider"; template: string; dockerfile: string }
+  /** A bottle-supplied Dockerfile (`agent_provider.dockerfile`); its folder is the context. */
+  | { kind: "dockerfile"; path: string }
+  /** An image made by `commit`, booted by `resume`. */
+  | { kind: "committed"; ref: string };
+
+/** One environment variable of the agent, by name; values travel in {@link LaunchSecrets}. */
+export interface PlannedEnv {
+  /** The variable's name inside the agent. */
+  name: string;
+  /** Where the value comes from (for the preflight). */
+  source: "literal" | "host" | "prompt" | "bot-bottle";
+}
+
+/** One egress token slot: the sidecar variable and the host variable that fills it. */
+export interface TokenSlot {
+  /** `EGRESS_TOKEN_<n>`, as named in the rendered routes file. */
+  slot: string;
+  /** The host environment variable holding the real token. */
+  from: string;
+}
+
+/** Addresses the launch self-test must fail to reach from inside the agent. */
+export interface SelfTestTargets {
+  /** `ADDR:PORT` pairs a direct TCP connection must not reach. */
+  tcp: string[];
+  /** Names that must not resolve. */
+  dns: string[];
+}
+
+/** Everything a backend needs to start one bottle, without secret values. */
+export interface BottlePlan {
+  /** The bottle's identifier: names, labels and state paths derive from it. */
+  slug: string;
+  /** What `list active` shows (the agent name, or `--label`). */
+  label: string;
+  /** The agent's name. */
+  agent: string;
+  /** The bottle's name. */
+  bottle: string;
+  /** The directory `start` ran in. */
+  cwd: string;
+  /** Host paths of this bottle's state. */
+  paths: {
+    /** `~/.bot-bottle/state/<slug>`. */
+    state: string;
+    /** `state/<slug>/egress`: routes.yaml and the CA (mounted into the sidecar only). */
+    egress: string;
+    /** `state/<slug>/agent`: the CA certificate alone (mounted read-only into the agent). */
+    agentCa: string;
+    /** `~/.bot-bottle/queue/<slug>`: operator proposals (mounted into the sidecar only). */
+    queue: string;
+    /** `~/.bot-bottle/cache`: build products shared by bottles (the sidecar bundle). */
+    cache: string;
+  };
+  /** The agent image. */
+  image: AgentImageSource;
+  /** The provider template. */
+  template: string;
+  /** What runs in the bottle once it is up. */
+  command: string[];
+  /** The agent's environment, by name. */
+  env: PlannedEnv[];
+  /** The egress routes with every `token_ref` replaced by its slot name. */
+  routes: Route[];
+  /** Egress log level. */
+  logLevel: 0 | 1 | 2;
+  /** Token slots, one per distinct `token_ref`. */
+  tokenSlots: TokenSlot[];
+  /** Sidecar daemons to run. */
+  daemons: string[];
+  /** `HOST:PORT=ADDR:PORT` mappings for egress (tests and labs; exempt from the address check). */
+  connectTo: string[];
+  /** Host file with an extra CA egress trusts for upstream TLS. */
+  upstreamCaFile?: string;
+  /** Base image build arguments (`BASE_IMAGE`) for the agent and sidecar images. */
+  baseImages: { agent?: string; sidecar?: string };
+  /** An existing network the sidecar uses for egress instead of a per-bottle one. */
+  egressNetwork?: string;
+  /** What the self-test probes. */
+  selfTest: SelfTestTargets;
+}
+
+/** The secret values a launch needs; never written to disk or argv. */
+export interface LaunchSecrets {
+  /** The agent's environment values by name (manifest env, placeholders, canary). */
+  agentEnv: Record<string, string>;
+  /** Token slot values by slot name. */
+  tokens: Record<string, string>;
+  /** The bottle's canary token. */
+  canary: string;
+}

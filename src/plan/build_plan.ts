@@ -1,0 +1,124 @@
+/**
+ * From a resolved agent to a bottle plan: pure and fast, so `--dry-run` and the preflight show
+ * exactly what `launch` will do. Secrets stay out of the plan; {@link resolveSecrets} reads them
+ * at launch.
+ */
+import { ConfigError, NotYetAvailableError } from "../errors/mod.ts";
+import type { ResolvedAgent } from "../manifest/mod.ts";
+import type { HomePaths } from "../paths/mod.ts";
+import type { Route } from "../routes/mod.ts";
+import { providerLaunch } from "./_provider_launch.ts";
+import { launchSettings } from "./_settings.ts";
+import type { BottlePlan, PlannedEnv, TokenSlot } from "./_types.ts";
+
+/** Options of {@link buildPlan}. */
+export interface BuildPlanOptions {
+  /** The bottle's slug (already validated and free). */
+  slug: string;
+  /** What `list active` shows. */
+  label: string;
+  /** The directory `start` runs in. */
+  cwd: string;
+  /** The bot-bottle home layout. */
+  paths: HomePaths;
+  /** `-- <cmd…>`, replacing the provider's default command. */
+  command?: readonly string[];
+  /** The host environment (settings such as base images and self-test targets). */
+  hostEnv: Readonly<Record<string, string | undefined>>;
+  /** A committed image to boot instead of building (`resume`). */
+  committedImage?: string;
+}
+
+/**
+ * Plan one bottle.
+ *
+ * @param agent The agent, its bottle resolved.
+ * @param options Slug, label, paths, command and host settings.
+ * @returns The plan.
+ * @throws {NotYetAvailableError} For a provider or feature this version cannot launch yet.
+ * @throws {ConfigError} For an invalid launch setting in the host environment.
+ */
+export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): BottlePlan {
+  const bottle = agent.bottle;
+  const provider = providerLaunch(bottle.agentProvider.template);
+  if (Object.keys(bottle.gitGate.repos).length > 0) {
+    throw new NotYetAvailableError('git-gate repos (bottle "' + bottle.name + '")');
+  }
+  const reserved = Object.keys(bottle.env).find(isReservedEnvName);
+  if (reserved !== undefined) {
+    throw new ConfigError(
+      `Cannot start bottle "${bottle.name}" (${bottle.path}): env ${reserved} is set by ` +
+        "bot-bottle itself (proxy, CA, home and engine variables); remove it from env",
+    );
+  }
+  const { routes, slots } = slotTokens(bottle.egress.routes);
+  const settings = launchSettings(options.hostEnv);
+  const env: PlannedEnv[] = [
+    ...Object.entries(bottle.env).map(([name, value]) => ({ name, source: value.kind })),
+    { name: "BOT_BOTTLE_CANARY", source: "bot-bottle" as const },
+  ];
+  const command = options.command !== undefined && options.command.length > 0
+    ? [...options.command]
+    : [...provider.command];
+  const state = options.paths.stateDir(options.slug);
+  const dockerfile = bottle.agentProvider.dockerfile;
+  return {
+    slug: options.slug,
+    label: options.label,
+    agent: agent.name,
+    bottle: bottle.name,
+    cwd: options.cwd,
+    paths: {
+      state,
+      egress: `${state}/egress`,
+      agentCa: `${state}/agent`,
+      queue: options.paths.queueDir(options.slug),
+      cache: `${options.paths.root}/cache`,
+    },
+    image: options.committedImage !== undefined
+      ? { kind: "committed", ref: options.committedImage }
+      : dockerfile !== undefined
+      ? { kind: "dockerfile", path: dockerfile }
+      : { kind: "provider", template: provider.template, dockerfile: provider.dockerfile },
+    template: provider.template,
+    command,
+    env,
+    routes,
+    logLevel: bottle.egress.log,
+    tokenSlots: slots,
+    // supervise and git-gate are not shipped yet; the CLI warns when a bottle asks for supervise.
+    daemons: ["egress"],
+    connectTo: settings.connectTo,
+    ...(settings.upstreamCaFile === undefined ? {} : { upstreamCaFile: settings.upstreamCaFile }),
+    baseImages: settings.baseImages,
+    ...(settings.egressNetwork === undefined ? {} : { egressNetwork: settings.egressNetwork }),
+    selfTest: settings.selfTest,
+  };
+}
+
+/**
+ * Names bot-bottle sets in the agent (proxy, CA, canary) or that would change how the engine
+ * CLI behaves while it carries the agent's values (`-e NAME` reads them from its environment).
+ */
+const RESERVED_ENV =
+  /^(BOT_BOTTLE_.*|DOCKER_.*|HTTPS?_PROXY|NO_PROXY|ALL_PROXY|PATH|HOME|USER|TERM|XDG_RUNTIME_DIR|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|GIT_SSL_CAINFO|CODEX_CA_CERTIFICATE)$/i;
+
+function isReservedEnvName(name: string): boolean {
+  return RESERVED_ENV.test(name);
+}
+
+/** One slot per distinct `token_ref`, so the rendered routes file names no host variable. */
+function slotTokens(input: readonly Route[]): { routes: Route[]; slots: TokenSlot[] } {
+  const slots: TokenSlot[] = [];
+  const routes = input.map((route) => {
+    if (route.auth === undefined) return route;
+    const from = route.auth.token_ref;
+    let slot = slots.find((s) => s.from === from);
+    if (slot === undefined) {
+      slot = { slot: `EGRESS_TOKEN_${slots.length + 1}`, from };
+      slots.push(slot);
+    }
+    return { ...route, auth: { ...route.auth, token_ref: slot.slot } };
+  });
+  return { routes, slots };
+}

@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { ConfigError, NotYetAvailableError } from "../errors/mod.ts";
+import type { ResolvedAgent } from "../manifest/mod.ts";
+import { homePaths } from "../paths/mod.ts";
+import { buildPlan, demoAgent, resolveSecrets } from "./mod.ts";
+
+const paths = homePaths({ BOT_BOTTLE_HOME: "/tmp/bb-home" });
+const base = { slug: "dev-abc123", label: "dev", cwd: "/work", paths, hostEnv: {} };
+
+function withBottle(change: (agent: ResolvedAgent) => void): ResolvedAgent {
+  const agent = demoAgent();
+  change(agent);
+  return agent;
+}
+
+Deno.test("buildPlan() plans the demo as a shell bottle with its read-only routes", () => {
+  const plan = buildPlan(demoAgent(), base);
+  assert.deepEqual(plan.command, ["bash", "-l"]);
+  assert.equal(plan.image.kind, "provider");
+  assert.deepEqual(plan.routes.map((r) => r.host), ["example.com", "example.org"]);
+  assert.deepEqual(plan.daemons, ["egress"]);
+  assert.deepEqual(plan.paths, {
+    state: "/tmp/bb-home/state/dev-abc123",
+    egress: "/tmp/bb-home/state/dev-abc123/egress",
+    agentCa: "/tmp/bb-home/state/dev-abc123/agent",
+    queue: "/tmp/bb-home/queue/dev-abc123",
+    cache: "/tmp/bb-home/cache",
+  });
+  assert.deepEqual(plan.env, [{ name: "BOT_BOTTLE_CANARY", source: "bot-bottle" }]);
+});
+
+Deno.test("buildPlan() puts token slots in the routes and never a host variable name", () => {
+  const agent = withBottle((a) => {
+    a.bottle.egress.routes = [
+      {
+        host: "a.test",
+        auth: { scheme: "Bearer", token_ref: "HOST_A" },
+        outbound_on_match: "block",
+        allow_private: false,
+      },
+      {
+        host: "b.test",
+        auth: { scheme: "token", token_ref: "HOST_B" },
+        outbound_on_match: "block",
+        allow_private: false,
+      },
+      {
+        host: "c.test",
+        auth: { scheme: "Bearer", token_ref: "HOST_A" },
+        outbound_on_match: "block",
+        allow_private: false,
+      },
+    ];
+  });
+  const plan = buildPlan(agent, base);
+  assert.deepEqual(plan.routes.map((r) => r.auth?.token_ref), [
+    "EGRESS_TOKEN_1",
+    "EGRESS_TOKEN_2",
+    "EGRESS_TOKEN_1",
+  ]);
+  assert.deepEqual(plan.tokenSlots, [
+    { slot: "EGRESS_TOKEN_1", from: "HOST_A" },
+    { slot: "EGRESS_TOKEN_2", from: "HOST_B" },
+  ]);
+  assert.ok(!JSON.stringify(plan).includes('HOST_A",'), "routes keep no host variable");
+});
+
+Deno.test("buildPlan() runs `-- <cmd…>` instead of the provider's command", () => {
+  const plan = buildPlan(demoAgent(), { ...base, command: ["curl", "-s", "https://example.com"] });
+  assert.deepEqual(plan.command, ["curl", "-s", "https://example.com"]);
+});
+
+Deno.test("buildPlan() boots a committed image on resume", () => {
+  const plan = buildPlan(demoAgent(), { ...base, committedImage: "bot-bottle/committed-x:1" });
+  assert.deepEqual(plan.image, { kind: "committed", ref: "bot-bottle/committed-x:1" });
+});
+
+Deno.test("buildPlan() refuses providers and features this version cannot launch", () => {
+  const claude = withBottle((a) => {
+    a.bottle.agentProvider = { template: "claude", builtin: true, forwardHostCredentials: false };
+  });
+  assert.throws(() => buildPlan(claude, base), (err: unknown) => {
+    assert.ok(err instanceof NotYetAvailableError);
+    assert.match(err.message, /agent provider "claude"/);
+    return true;
+  });
+  const repos = withBottle((a) => {
+    a.bottle.gitGate.repos = {
+      app: {
+        name: "app",
+        url: "ssh://git@h/app.git",
+        user: "git",
+        host: "h",
+        port: 22,
+        path: "app.git",
+        hostKey: "ssh-ed25519 AAAA",
+        key: { provider: "static", path: "/k" },
+        extraHosts: {},
+      },
+    };
+  });
+  assert.throws(() => buildPlan(repos, base), /git-gate repos \(bottle "demo"\)/);
+});
+
+Deno.test("buildPlan() refuses env names bot-bottle or the engine CLI own", () => {
+  for (
+    const name of [
+      "HTTPS_PROXY",
+      "no_proxy",
+      "DOCKER_HOST",
+      "PATH",
+      "BOT_BOTTLE_CANARY",
+      "SSL_CERT_FILE",
+    ]
+  ) {
+    const agent = withBottle((a) => {
+      a.bottle.env = { [name]: { kind: "literal", value: "x" } };
+    });
+    assert.throws(() => buildPlan(agent, base), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, new RegExp(`env ${name} is set by bot-bottle itself`));
+      return true;
+    });
+  }
+});
+
+Deno.test("buildPlan() reads launch settings and names a malformed one", () => {
+  const plan = buildPlan(demoAgent(), {
+    ...base,
+    hostEnv: {
+      BOT_BOTTLE_AGENT_BASE_IMAGE: "bot-bottle-test/debian:bookworm",
+      BOT_BOTTLE_EGRESS_CONNECT_TO: "example.com:443=172.30.0.2:443",
+      BOT_BOTTLE_SELFTEST_TCP: "172.30.0.9:80, 172.30.0.9:443",
+      BOT_BOTTLE_SELFTEST_DNS: "outside.test",
+    },
+  });
+  assert.deepEqual(plan.baseImages, { agent: "bot-bottle-test/debian:bookworm" });
+  assert.deepEqual(plan.connectTo, ["example.com:443=172.30.0.2:443"]);
+  assert.deepEqual(plan.selfTest, {
+    tcp: ["172.30.0.9:80", "172.30.0.9:443"],
+    dns: ["outside.test"],
+  });
+  const bad: [string, string, RegExp][] = [
+    [
+      "BOT_BOTTLE_SELFTEST_TCP",
+      "example.com:80",
+      /BOT_BOTTLE_SELFTEST_TCP has "example.com:80", which is not ADDR:PORT/,
+    ],
+    ["BOT_BOTTLE_EGRESS_CONNECT_TO", "a.test=1.2.3.4", /which is not HOST:PORT=ADDR:PORT/],
+    [
+      "BOT_BOTTLE_SIDECAR_BASE_IMAGE",
+      "Bad Image",
+      /BOT_BOTTLE_SIDECAR_BASE_IMAGE "Bad Image" is not an image reference/,
+    ],
+    ["BOT_BOTTLE_EGRESS_UPSTREAM_CA", "ca.pem", /must be an absolute path/],
+  ];
+  for (const [name, value, message] of bad) {
+    assert.throws(() => buildPlan(demoAgent(), { ...base, hostEnv: { [name]: value } }), message);
+  }
+});
+
+Deno.test("resolveSecrets() fills slots from the host and names every missing variable", async () => {
+  const agent = withBottle((a) => {
+    a.bottle.env = { GREETING: { kind: "literal", value: "hi" }, PASS: { kind: "prompt" } };
+    a.bottle.egress.routes = [
+      {
+        host: "a.test",
+        auth: { scheme: "Bearer", token_ref: "HOST_A" },
+        outbound_on_match: "block",
+        allow_private: false,
+      },
+      {
+        host: "b.test",
+        auth: { scheme: "Bearer", token_ref: "HOST_B" },
+        outbound_on_match: "block",
+        allow_private: false,
+      },
+    ];
+  });
+  const plan = buildPlan(agent, base);
+  await assert.rejects(
+    resolveSecrets(plan, agent.bottle.env, { hostEnv: {}, prompt: () => Promise.resolve("") }),
+    /host variables HOST_A, HOST_B \(named by auth.token_ref\) are not set/,
+  );
+  const secrets = await resolveSecrets(plan, agent.bottle.env, {
+    hostEnv: { HOST_A: "real-a", HOST_B: "real-b" },
+    prompt: (name) => Promise.resolve(`typed-${name}`),
+  });
+  assert.deepEqual(secrets.tokens, { EGRESS_TOKEN_1: "real-a", EGRESS_TOKEN_2: "real-b" });
+  assert.equal(secrets.agentEnv.GREETING, "hi");
+  assert.equal(secrets.agentEnv.PASS, "typed-PASS");
+  assert.match(secrets.canary, /^bbcanary-[0-9a-f]{32}$/);
+  assert.equal(secrets.agentEnv.BOT_BOTTLE_CANARY, secrets.canary);
+  const again = await resolveSecrets(plan, agent.bottle.env, {
+    hostEnv: { HOST_A: "a", HOST_B: "b" },
+    prompt: () => Promise.resolve(""),
+  });
+  assert.notEqual(again.canary, secrets.canary, "every bottle gets its own canary");
+});

@@ -1,0 +1,53 @@
+/**
+ * The secret values of a launch, read at the last moment: the agent's env (host variables and
+ * operator prompts), the egress token slots and a fresh canary. They go from here straight into
+ * the environment of the backend's child processes, never to disk or argv.
+ */
+import { ConfigError } from "../errors/mod.ts";
+import { type EnvValue, resolveEnv } from "../manifest/mod.ts";
+import type { BottlePlan, LaunchSecrets } from "./_types.ts";
+
+/** Options of {@link resolveSecrets}. */
+export interface ResolveSecretsOptions {
+  /** The host environment. */
+  hostEnv: Readonly<Record<string, string | undefined>>;
+  /** Asks the operator for a `?prompt` value (hidden input). */
+  prompt: (name: string) => Promise<string>;
+}
+
+/**
+ * Read every secret a plan needs.
+ *
+ * @param plan The plan (for its token slots).
+ * @param env The bottle's env as declared.
+ * @param options Host environment and prompt.
+ * @returns The values.
+ * @throws {ConfigError} Naming every missing host variable (env references and token refs).
+ */
+export async function resolveSecrets(
+  plan: BottlePlan,
+  env: Readonly<Record<string, EnvValue>>,
+  options: ResolveSecretsOptions,
+): Promise<LaunchSecrets> {
+  const missing = plan.tokenSlots.filter((s) => !options.hostEnv[s.from]).map((s) => s.from);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Cannot start bottle "${plan.bottle}": host variable${missing.length > 1 ? "s" : ""} ` +
+        `${missing.join(", ")} (named by auth.token_ref) ${missing.length > 1 ? "are" : "is"} ` +
+        "not set",
+    );
+  }
+  const agentEnv = await resolveEnv(env, options);
+  const canary = newCanary();
+  agentEnv.BOT_BOTTLE_CANARY = canary;
+  const tokens = Object.fromEntries(
+    plan.tokenSlots.map((s) => [s.slot, options.hostEnv[s.from] as string]),
+  );
+  return { agentEnv, tokens, canary };
+}
+
+/** A canary no scanner would mistake for anything else, unique per bottle. */
+function newCanary(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `bbcanary-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
