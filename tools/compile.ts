@@ -1,17 +1,20 @@
 /**
  * `deno task compile`: build the single `bot-bottle` binary for every release target, with
  * SHA-256 sums (SPEC §9). Runs in the release workflow, where `deno compile` can download its
- * `denort` runtimes.
+ * `denort` runtimes. The binary carries what it builds images from: the Dockerfiles under
+ * `images/` and the sidecar bundled into `dist/sidecar.js` first (src/images reads both from the
+ * binary, since a compiled binary has no sources to bundle).
  *
  * `deno task compile:smoke`: our build machines cannot download `denort`, so this compiles the
- * same entry point with the same permission set against the local `deno` binary (DENORT_BIN).
- * That proves the module graph (lazy imports included) compiles; the output is not a working
- * bot-bottle and is deleted.
+ * same entry point with the same permission set and the same embedded files against the local
+ * `deno` binary (DENORT_BIN). That proves the module graph (lazy imports included) and the sidecar
+ * bundle build; the output is not a working bot-bottle and is deleted.
  *
  * @module
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { bundleSidecar } from "../src/images/mod.ts";
 
 const TARGETS = [
   "x86_64-unknown-linux-gnu",
@@ -21,9 +24,12 @@ const TARGETS = [
 ] as const;
 
 const ROOT = new URL("..", import.meta.url).pathname;
+/** Embedded in the binary, at the paths src/images resolves from its own `import.meta.url`. */
+const INCLUDES = ["images/", "dist/sidecar.js"] as const;
 
 async function compile(target: string | undefined, output: string, env: Record<string, string>) {
   const args = ["compile", "-q", "-P=cli", "--output", output];
+  for (const include of INCLUDES) args.push("--include", include);
   if (target !== undefined) args.push("--target", target);
   args.push(join(ROOT, "main.ts"));
   const status = await new Deno.Command(Deno.execPath(), { args, env, cwd: ROOT }).spawn().status;
@@ -34,7 +40,16 @@ async function sha256(path: string): Promise<string> {
   return createHash("sha256").update(await Deno.readFile(path)).digest("hex");
 }
 
+/** Bundle the sidecar where the binary expects it (`dist/` is ignored by git, fmt and lint). */
+async function bundle(): Promise<number> {
+  const output = join(ROOT, "dist", "sidecar.js");
+  await Deno.mkdir(join(ROOT, "dist"), { recursive: true });
+  await bundleSidecar(output, { root: ROOT });
+  return (await Deno.stat(output)).size;
+}
+
 async function smoke(): Promise<void> {
+  const bundled = await bundle();
   const dir = await Deno.makeTempDir({ prefix: "bot-bottle-compile-" });
   try {
     const output = join(dir, "bot-bottle");
@@ -42,7 +57,9 @@ async function smoke(): Promise<void> {
     const size = (await Deno.stat(output)).size;
     // deno-lint-ignore no-console
     console.log(
-      `compile smoke ok: main.ts with -P=cli compiled (${(size / 2 ** 20).toFixed(0)} MiB)`,
+      `compile smoke ok: main.ts with -P=cli and ${INCLUDES.join(", ")} compiled (${
+        (size / 2 ** 20).toFixed(0)
+      } MiB; sidecar bundle ${(bundled / 2 ** 20).toFixed(1)} MiB)`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -51,7 +68,7 @@ async function smoke(): Promise<void> {
 
 async function release(): Promise<void> {
   const dist = join(ROOT, "dist");
-  await Deno.mkdir(dist, { recursive: true });
+  await bundle();
   const sums: string[] = [];
   for (const target of TARGETS) {
     const name = `bot-bottle-${target}`;

@@ -1,0 +1,111 @@
+/**
+ * The self-test's shell text. It runs inside the agent image, which may be a committed or
+ * bottle-supplied image, so it relies only on `sh` (POSIX), `curl` and `getent`; `command`,
+ * `printf`, `wait` and `set` are shell builtins. Targets arrive as positional arguments tagged
+ * `proxy=`, `tcp=` and `dns=`, never as script text.
+ *
+ * Each probe prints exactly one `probe<TAB>name<TAB>ok|fail<TAB>detail` line, so a probe that
+ * never ran is told apart from one that passed by the line's absence. Probes run as background
+ * jobs: the whole test takes as long as the slowest probe (a few seconds at most), and each
+ * line is one short `printf`, a single atomic pipe write, so concurrent lines never interleave.
+ *
+ * Direct TCP is classified from `curl -v`'s text, because curl's exit code 7 covers both a refused
+ * connection (a host answered: reached) and a kernel "no route" (nothing left the bottle). Only
+ * the known "nothing left the bottle" outcomes pass: a connect timeout, or the strerror texts of
+ * ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL (no source address, e.g. no IPv6), EAFNOSUPPORT, and
+ * EPERM/EACCES (a local firewall). Anything else, including a curl whose wording changed, fails
+ * closed and shows curl's own error line. `LC_ALL=C` keeps those texts in English.
+ *
+ * DNS uses `getent ahosts`: `getaddrinfo`, the call real clients make, through the container's own
+ * resolver path (`/etc/hosts`, then DNS), asking A and AAAA in one round (`getent hosts` asks them
+ * one after the other, doubling the wait). Exit 2 ("not found") passes. A resolver that never
+ * answers (Docker's embedded DNS forwarding to a sidecar that serves none) would hold glibc for
+ * 2 x 5 s per family; `RES_OPTIONS` bounds the lookup to one 3 s try without needing `timeout`.
+ * A `getent` without the `ahosts` database (exit 1, e.g. musl's) is asked for `hosts` instead.
+ */
+export const SELF_TEST_SCRIPT = `set -f
+IFS=' \t\n'
+export LC_ALL=C
+nl='\n'
+
+# Fold every run of whitespace into one space: a detail must never break the line format.
+one_line() { set -- $1; printf '%s' "$*"; }
+
+report() {
+  printf 'probe\\t%s\\t%s\\t%s\\n' "$1" "$2" "$(one_line "$3")"
+  [ "$2" = ok ]
+}
+
+probe_proxy() {
+  out=$(curl -sS --noproxy '' --proxy "$1" --connect-timeout 3 --max-time 5 \\
+    -o /dev/null -w 'status=%{http_code}' http://_egress.local/allowlist 2>&1)
+  rc=$?
+  status=\${out##*status=}
+  case "$rc:$status" in
+    0:200) report proxy ok "$1 answered GET http://_egress.local/allowlist with HTTP 200" ;;
+    0:*) report proxy fail "$1 answered GET http://_egress.local/allowlist with HTTP $status (expected 200)" ;;
+    *) report proxy fail "$1 did not answer GET http://_egress.local/allowlist: \${out%status=*}" ;;
+  esac
+}
+
+probe_tcp() {
+  out=$(curl -v -sS -g --noproxy '*' --connect-timeout 3 --max-time 4 \\
+    -o /dev/null "http://$1/" 2>&1)
+  rc=$?
+  case "$out" in
+    *"Connected to "*) report "tcp $1" fail "connected directly (expected no route)"; return ;;
+  esac
+  case "$rc:$out" in
+    28:*) report "tcp $1" ok "connect timed out (no route)" ;;
+    7:*"Connection refused"*)
+      report "tcp $1" fail "was refused directly, so a host answered (expected no route)" ;;
+    7:*"Network is unreachable"*) report "tcp $1" ok "no route (network is unreachable)" ;;
+    7:*"No route to host"*) report "tcp $1" ok "no route (no route to host)" ;;
+    7:*"Cannot assign requested address"*) report "tcp $1" ok "no route (no source address)" ;;
+    7:*"Address family not supported"*) report "tcp $1" ok "no route (address family disabled)" ;;
+    7:*"Operation not permitted"* | 7:*"Permission denied"*)
+      report "tcp $1" ok "no route (blocked by a local firewall)" ;;
+    *) report "tcp $1" fail "gave an unexpected result (curl exit $rc: \${out##*"$nl"})" ;;
+  esac
+}
+
+probe_dns() {
+  out=$(RES_OPTIONS='timeout:3 attempts:1' getent ahosts -- "$1" 2>&1)
+  rc=$?
+  if [ "$rc" -eq 1 ]; then
+    out=$(RES_OPTIONS='timeout:3 attempts:1' getent hosts -- "$1" 2>&1)
+    rc=$?
+  fi
+  case $rc in
+    2) report "dns $1" ok "does not resolve" ;;
+    0) set -- "$1" $out; report "dns $1" fail "resolved to $2 (expected no answer)" ;;
+    *) report "dns $1" fail "gave an unexpected result (getent exit $rc: $out)" ;;
+  esac
+}
+
+missing=
+for tool in curl getent; do
+  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+  report tools fail "missing from the agent image:$missing (the self-test needs sh, curl and getent)"
+  exit 1
+fi
+report tools ok "curl and getent found"
+
+pids=
+for arg do
+  case $arg in
+    proxy=*) probe_proxy "\${arg#proxy=}" & ;;
+    tcp=*) probe_tcp "\${arg#tcp=}" & ;;
+    dns=*) probe_dns "\${arg#dns=}" & ;;
+    *) report "argument $arg" fail "is not proxy=, tcp= or dns="; exit 2 ;;
+  esac
+  pids="$pids $!"
+done
+result=0
+for pid in $pids; do
+  wait "$pid" || result=1
+done
+exit $result
+`;

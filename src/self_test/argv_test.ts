@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { selfTestArgv } from "./mod.ts";
+
+const PROXY = { proxyUrl: "http://bot-bottle-sidecar:9099" };
+
+Deno.test("selfTestArgv() passes the targets as tagged positional arguments after the script", () => {
+  const argv = selfTestArgv(
+    { tcp: ["203.0.113.5:443", "[2001:db8::1]:443"], dns: ["example.com"] },
+    PROXY,
+  );
+  assert.deepEqual(argv.slice(0, 2), ["sh", "-c"]);
+  assert.deepEqual(argv.slice(3), [
+    "bot-bottle-self-test",
+    "proxy=http://bot-bottle-sidecar:9099",
+    "tcp=203.0.113.5:443",
+    "tcp=[2001:db8::1]:443",
+    "dns=example.com",
+  ]);
+});
+
+Deno.test("selfTestArgv() never puts a target into the script text", () => {
+  const a = selfTestArgv({ tcp: ["203.0.113.5:443"], dns: ["example.com"] }, PROXY);
+  const b = selfTestArgv({ tcp: ["198.51.100.7:22"], dns: ["leak.example"] }, {
+    proxyUrl: "http://10.0.0.2:9099",
+  });
+  assert.equal(a[2], b[2]);
+  assert.ok(!a[2]?.includes("203.0.113.5"));
+});
+
+Deno.test("selfTestArgv() emits a script that POSIX sh parses", async () => {
+  const [, , script] = selfTestArgv({ tcp: [], dns: [] }, PROXY);
+  const out = await new Deno.Command("sh", { args: ["-n", "-c", script ?? ""], stderr: "piped" })
+    .output();
+  assert.equal(new TextDecoder().decode(out.stderr), "");
+  assert.equal(out.code, 0);
+});
+
+const MALFORMED: [string, Parameters<typeof selfTestArgv>, RegExp][] = [
+  [
+    "a TCP target with shell text",
+    [{ tcp: ["1.2.3.4:80; rm -rf /"], dns: [] }, PROXY],
+    /Self-test TCP target "1\.2\.3\.4:80; rm -rf \/" is not ADDR:PORT/,
+  ],
+  ["a TCP target without a port", [{ tcp: ["1.2.3.4"], dns: [] }, PROXY], /is not ADDR:PORT/],
+  ["a host name as TCP target", [{ tcp: ["evil.com:443"], dns: [] }, PROXY], /is not ADDR:PORT/],
+  [
+    "a name that looks like an option",
+    [{ tcp: [], dns: ["-s"] }, PROXY],
+    /Self-test name "-s" is not a DNS name/,
+  ],
+  ["a name with a command", [{ tcp: [], dns: ["$(id)"] }, PROXY], /is not a DNS name/],
+  [
+    "a proxy that is not http",
+    [{ tcp: [], dns: [] }, { proxyUrl: "socks5://sidecar:1080" }],
+    /Self-test proxy "socks5:\/\/sidecar:1080" is not an http\(s\) URL/,
+  ],
+  ["a proxy that is not a URL", [{ tcp: [], dns: [] }, { proxyUrl: "sidecar" }], /not an http/],
+];
+for (const [what, args, message] of MALFORMED) {
+  Deno.test(`selfTestArgv() rejects ${what}`, () => {
+    assert.throws(() => selfTestArgv(...args), (err: unknown) => {
+      assert.ok(err instanceof TypeError);
+      assert.match(err.message, message);
+      return true;
+    });
+  });
+}

@@ -1,0 +1,257 @@
+/**
+ * The self-test run for real in containers of the offline test image, the way the docker backend
+ * runs it: `docker exec` as an unprivileged user with the proxy variables set. Every address the
+ * probes reach is a test container or a documentation address on a network without a way out.
+ */
+import assert from "node:assert/strict";
+import type { SelfTestTargets } from "../plan/mod.ts";
+import {
+  assertSelfTest,
+  parseSelfTest,
+  selfTestArgv,
+  SelfTestError,
+  type SelfTestReport,
+} from "./mod.ts";
+import { docker, DockerLab, testImageAvailable } from "./_testing.ts";
+
+const ignore = !(await testImageAvailable());
+const SIDECAR = "http://bot-bottle-sidecar:9099";
+
+/** Answers `GET http://_egress.local/allowlist` with 200 on 9099; everything with 403 on 9098. */
+const FAKE_PROXY = `
+import http.server, threading
+def handler(port):
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            ok = port == 9099 and self.path == "http://_egress.local/allowlist"
+            body = b'{"routes": []}' if ok else b'{"error": "egress_blocked"}'
+            self.send_response(200 if ok else 403)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        def log_message(self, *args):
+            pass
+    return H
+for port in (9098, 9099):
+    server = http.server.ThreadingHTTPServer(("0.0.0.0", port), handler(port))
+    threading.Thread(target=server.serve_forever).start()
+`;
+
+async function runSelfTest(
+  container: string,
+  targets: SelfTestTargets,
+  proxyUrl: string,
+): Promise<{ report: SelfTestReport; ms: number }> {
+  const env = ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"]
+    .flatMap((name) => ["-e", `${name}=${SIDECAR}`]);
+  const started = performance.now();
+  const run = await docker([
+    "exec",
+    "-u",
+    "65534:65534",
+    ...env,
+    "-e",
+    "NO_PROXY=localhost,127.0.0.1",
+    container,
+    ...selfTestArgv(targets, { proxyUrl }),
+  ]);
+  return { report: parseSelfTest(run, targets), ms: performance.now() - started };
+}
+
+function failureOf(report: SelfTestReport): Error {
+  try {
+    assertSelfTest(report);
+  } catch (err) {
+    if (err instanceof Error) return err;
+  }
+  throw new Error(`the self-test passed: ${JSON.stringify(report.probes)}`);
+}
+
+function details(report: SelfTestReport): Record<string, string> {
+  return Object.fromEntries(
+    report.probes.map((probe) => [probe.name, `${probe.ok ? "ok" : "FAIL"}: ${probe.detail}`]),
+  );
+}
+
+Deno.test({
+  name: "selfTestArgv() without any network: direct egress is blocked but the proxy is missing",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const agent = await lab.container(
+      "agent",
+      ["--network", "none", "--dns", "127.0.0.1", "--add-host", "bot-bottle-sidecar:127.0.0.1"],
+      ["sleep", "infinity"],
+    );
+    const targets = { tcp: ["203.0.113.5:443", "[2001:db8::1]:443"], dns: ["example.com"] };
+    const { report } = await runSelfTest(agent, targets, SIDECAR);
+    assert.equal(report.ok, false);
+    const { proxy, ...others } = details(report);
+    assert.deepEqual(others, {
+      tools: "ok: curl and getent found",
+      "tcp 203.0.113.5:443": "ok: no route (network is unreachable)",
+      "tcp [2001:db8::1]:443": "ok: no route (no source address)",
+      "dns example.com": "ok: does not resolve",
+    });
+    assert.match(proxy ?? "", /^FAIL: http:\/\/bot-bottle-sidecar:9099 did not answer /);
+    assert.ok(failureOf(report) instanceof SelfTestError);
+    assert.match(
+      failureOf(report).message,
+      new RegExp(
+        "^Isolation self-test failed, the agent was not started: proxy http://bot-bottle-sidecar:9099" +
+          " did not answer GET http://_egress.local/allowlist: curl: \\(7\\) Failed to connect" +
+          " to bot-bottle-sidecar port 9099 after \\d+ ms: Couldn't connect to server$",
+      ),
+    );
+  },
+});
+
+Deno.test({
+  name: "selfTestArgv() names every outside host the agent can reach or resolve directly",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const net = await lab.network("net", ["--internal"]);
+    const outside = await lab.container("outside", ["--network", net], [
+      "python3",
+      "-m",
+      "http.server",
+      "8080",
+    ]);
+    const ip = await lab.ip(outside);
+    await lab.waitFor(outside, ["http://127.0.0.1:8080/"]);
+    const agent = await lab.container(
+      "agent",
+      ["--network", net, "--dns", ip, "--add-host", `bot-bottle-sidecar:${ip}`],
+      ["sleep", "infinity"],
+    );
+    const targets = { tcp: [`${ip}:8080`, `${ip}:8081`], dns: [outside] };
+    const { report } = await runSelfTest(agent, targets, "http://bot-bottle-sidecar:8080");
+    assert.equal(report.ok, false);
+    assert.deepEqual(details(report), {
+      tools: "ok: curl and getent found",
+      proxy: "FAIL: http://bot-bottle-sidecar:8080 answered GET http://_egress.local/allowlist" +
+        " with HTTP 404 (expected 200)",
+      [`tcp ${ip}:8080`]: "FAIL: connected directly (expected no route)",
+      [`tcp ${ip}:8081`]: "FAIL: was refused directly, so a host answered (expected no route)",
+      [`dns ${outside}`]: `FAIL: resolved to ${ip} (expected no answer)`,
+    });
+    const message = failureOf(report).message;
+    assert.ok(
+      message.includes(`; tcp ${ip}:8080 connected directly (expected no route); `),
+      message,
+    );
+  },
+});
+
+Deno.test({
+  name: "selfTestArgv() passes in a bottle whose only peer is a working proxy, in a few seconds",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    // The docker backend's internal network and agent hardening (backends/docker/_argv.ts).
+    const net = await lab.network("net", [
+      "--internal",
+      "--opt",
+      "com.docker.network.bridge.inhibit_ipv4=true",
+    ]);
+    const sidecar = await lab.container("sidecar", ["--network", net], [
+      "python3",
+      "-c",
+      FAKE_PROXY,
+    ]);
+    const ip = await lab.ip(sidecar);
+    await lab.waitFor(sidecar, [
+      "--proxy",
+      "http://127.0.0.1:9099",
+      "http://_egress.local/allowlist",
+    ]);
+    const agent = await lab.container("agent", [
+      "--network",
+      net,
+      "--dns",
+      ip,
+      "--add-host",
+      `bot-bottle-sidecar:${ip}`,
+      "--sysctl",
+      "net.ipv6.conf.all.disable_ipv6=1",
+      "--cap-drop",
+      "ALL",
+      "--security-opt",
+      "no-new-privileges",
+    ], ["sleep", "infinity"]);
+    const targets = {
+      tcp: ["203.0.113.5:443", "[2001:db8::1]:443", "198.51.100.7:53"],
+      dns: ["example.com", "bot-bottle-selftest.invalid"],
+    };
+    const { report, ms } = await runSelfTest(agent, targets, SIDECAR);
+    assert.equal(report.ok, true, JSON.stringify(details(report)));
+    assert.deepEqual(details(report), {
+      tools: "ok: curl and getent found",
+      proxy: "ok: http://bot-bottle-sidecar:9099 answered GET http://_egress.local/allowlist with" +
+        " HTTP 200",
+      "tcp 203.0.113.5:443": "ok: connect timed out (no route)",
+      "tcp [2001:db8::1]:443": "ok: no route (no source address)",
+      "tcp 198.51.100.7:53": "ok: connect timed out (no route)",
+      "dns example.com": "ok: does not resolve",
+      "dns bot-bottle-selftest.invalid": "ok: does not resolve",
+    });
+    assertSelfTest(report);
+    assert.ok(ms < 8_000, `the self-test took ${Math.round(ms)} ms`);
+
+    const denied = await runSelfTest(agent, targets, "http://bot-bottle-sidecar:9098");
+    assert.equal(
+      failureOf(denied.report).message,
+      "Isolation self-test failed, the agent was not started: proxy http://bot-bottle-sidecar:9098" +
+        " answered GET http://_egress.local/allowlist with HTTP 403 (expected 200)",
+    );
+  },
+});
+
+Deno.test({
+  name: "selfTestArgv() in an image without curl fails the tools probe instead of passing",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const agent = await lab.container("agent", ["--network", "none"], ["sleep", "infinity"]);
+    assert.equal((await docker(["exec", agent, "rm", "/usr/bin/curl"])).code, 0);
+    const targets = { tcp: ["203.0.113.5:443"], dns: ["example.com"] };
+    const { report } = await runSelfTest(agent, targets, SIDECAR);
+    assert.equal(
+      failureOf(report).message,
+      "Isolation self-test failed, the agent was not started: tools missing from the agent image:" +
+        " curl (the self-test needs sh, curl and getent); proxy did not run (the tools check" +
+        " failed); tcp 203.0.113.5:443 did not run (the tools check failed); dns example.com did" +
+        " not run (the tools check failed)",
+    );
+  },
+});
+
+Deno.test({
+  name: "selfTestArgv() falls back to getent hosts where getent has no ahosts database",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const agent = await lab.container("agent", ["--network", "none"], ["sleep", "infinity"]);
+    const wrapper = '[ "$1" = ahosts ] && { echo "Unknown database: ahosts" >&2; exit 1; }\n' +
+      'exec /usr/bin/getent "$@"\n';
+    const install = await docker([
+      "exec",
+      agent,
+      "sh",
+      "-c",
+      'printf "#!/bin/sh\\n%s" "$1" >/usr/local/bin/getent && chmod +x /usr/local/bin/getent',
+      "install",
+      wrapper,
+    ]);
+    assert.equal(install.code, 0, install.stderr);
+    const shadowed = await docker(["exec", "-u", "65534", agent, "getent", "ahosts", "localhost"]);
+    assert.equal(shadowed.stderr, "Unknown database: ahosts\n");
+    const targets = { tcp: [], dns: ["localhost", "example.com"] };
+    const { report } = await runSelfTest(agent, targets, SIDECAR);
+    const { "dns localhost": localhost, "dns example.com": example } = details(report);
+    assert.match(localhost ?? "", /^FAIL: resolved to (::1|127\.0\.0\.1) \(expected no answer\)$/);
+    assert.equal(example, "ok: does not resolve");
+  },
+});
