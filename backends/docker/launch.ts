@@ -5,7 +5,12 @@
  * rethrown, so a failed launch leaves nothing behind.
  */
 import { agentImageRecipe, ensureDockerImage, sidecarImageRecipe } from "../../src/images/mod.ts";
-import { assertSelfTest, parseSelfTest, selfTestArgv } from "../../src/self_test/mod.ts";
+import {
+  assertSelfTest,
+  parseSelfTest,
+  SELF_TEST_TIMEOUT_MS,
+  selfTestArgv,
+} from "../../src/self_test/mod.ts";
 import { writeSidecarFiles } from "../../src/sidecar_files/mod.ts";
 import type { BottlePlan, LaunchedBottle, LaunchSecrets, Progress } from "../types.ts";
 import {
@@ -78,15 +83,12 @@ export async function launch(
     await installCa(plan.slug);
     await waitForProxy(plan.slug, names.sidecar);
     progress("running the isolation self-test");
-    const result = await execInAgent(
-      plan.slug,
-      selfTestArgv(plan.selfTest, { proxyUrl: PROXY_URL }),
-      {
-        tty: false,
-        capture: true,
-        timeoutMs: 60_000,
-      },
-    );
+    const probes = selfTestArgv(plan.selfTest, { proxyUrl: PROXY_URL });
+    const result = await execInAgent(plan.slug, probes, {
+      tty: false,
+      capture: true,
+      timeoutMs: SELF_TEST_TIMEOUT_MS,
+    });
     assertSelfTest(parseSelfTest(result, plan.selfTest));
     return { slug: plan.slug, created };
   } catch (err) {
