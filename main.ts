@@ -6,6 +6,7 @@
  */
 import { UsageError } from "./src/errors/mod.ts";
 import { type CliContext, runCli } from "./src/cli/mod.ts";
+import { InterruptedError } from "./src/lifecycle/interrupt/mod.ts";
 
 /**
  * Map an error to the line printed on stderr and the exit code.
@@ -14,6 +15,7 @@ import { type CliContext, runCli } from "./src/cli/mod.ts";
  * @returns The message line (without newline) and the exit code.
  */
 export function describeFailure(err: unknown): { line: string; code: number } {
+  if (err instanceof InterruptedError) return { line: "bot-bottle: interrupted", code: 130 };
   const message = err instanceof Error ? err.message : String(err);
   const code = err instanceof UsageError ? 2 : 1;
   return { line: `bot-bottle: error: ${message}`, code };
@@ -29,7 +31,9 @@ async function main(): Promise<number> {
     stdinIsTty: Deno.stdin.isTerminal(),
     stdoutIsTty: Deno.stdout.isTerminal(),
   };
-  Deno.addSignalListener("SIGINT", () => Deno.exit(130));
+  // No process-wide SIGINT listener: the default disposition already exits 130, and a command
+  // that owns a bottle listens itself while it does, tears it down, then throws
+  // InterruptedError (mapped to 130 above).
   try {
     return await runCli(Deno.args, ctx);
   } catch (err) {

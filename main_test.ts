@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describeFailure } from "./main.ts";
 import { ManifestError, UsageError } from "./src/errors/mod.ts";
+import { InterruptedError } from "./src/lifecycle/interrupt/mod.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -67,13 +68,75 @@ Deno.test("bot-bottle rejects an unknown command with a usage error (exit 2)", a
   });
 });
 
-Deno.test("bot-bottle start says it is not yet available (exit 1)", async () => {
+Deno.test("bot-bottle start without an agent or a terminal is a usage error (exit 2)", async () => {
   await withHome(async (home) => {
-    const result = await cli(["start", "dev", "--yes"], { home });
-    assert.equal(result.code, 1);
+    const result = await cli(["start"], { home });
+    assert.equal(result.code, 2);
     assert.equal(
       result.stderr,
-      'bot-bottle: error: "start" is not yet available in this version of bot-bottle\n',
+      "bot-bottle: error: no agent given and no terminal to pick one: bot-bottle start <agent>\n" +
+        "Run 'bot-bottle --help' for usage.\n",
+    );
+    const unconfirmed = await cli(["start", "demo"], { home });
+    assert.equal(unconfirmed.code, 2);
+    assert.match(unconfirmed.stderr, /no terminal to confirm the start: pass --yes/);
+  });
+});
+
+Deno.test("bot-bottle start demo --dry-run prints the plan and creates nothing", async () => {
+  await withHome(async (home) => {
+    const result = await cli(["start", "demo", "--dry-run", "--", "echo", "hi"], {
+      home,
+      env: { PATH: join(home, "no-docker-here") },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Bottle demo-[0-9a-f]{6}\n/);
+    assert.match(result.stdout, /command: +echo hi\n/);
+    assert.match(result.stdout, /\nSteps \(docker\)\n\n {2}1\. /);
+    assert.match(result.stdout, /docker exec .* bot-bottle-demo-[0-9a-f]{6} echo hi\n$/);
+    assert.match(result.stderr, /^bot-bottle: warning: no backend can run here \(docker: /);
+    assert.deepEqual([...Deno.readDirSync(home)], [], "nothing under the home");
+  });
+});
+
+Deno.test("bot-bottle start tears the bottle down on Ctrl-C and exits 130", async () => {
+  await withHome(async (home) => {
+    const bin = join(home, "bin");
+    const marker = join(home, "launching");
+    // A docker that answers the read-only questions and is slow to fail at everything else.
+    await write(
+      join(bin, "docker"),
+      `#!/bin/sh
+case "$1" in
+  version) echo 20.10.24 ;;
+  ps|info) ;;
+  network) [ "$2" = ls ] || { : > ${marker}; /bin/sleep 2; exit 1; } ;;
+  *) : > ${marker}; /bin/sleep 2; exit 1 ;;
+esac
+`,
+    );
+    await Deno.chmod(join(bin, "docker"), 0o755);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-q", "-P=cli", MAIN, "start", "demo", "--yes", "--label", "ctrl-c"],
+      cwd: home,
+      env: { BOT_BOTTLE_HOME: home, NO_COLOR: "1", PATH: `${bin}:/usr/bin:/bin` },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    while (!await Deno.stat(marker).then(() => true, () => false)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill("SIGINT");
+    const out = await child.output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 130, stderr);
+    assert.match(stderr, /bot-bottle: interrupted; stopping bottle ctrl-c\n/);
+    assert.match(stderr, /\nbot-bottle: interrupted\n$/);
+    assert.equal(
+      await Deno.stat(join(home, "state", "ctrl-c")).then(() => true, () => false),
+      false,
+      "the state of a bottle that never ran is removed",
     );
   });
 });
@@ -169,7 +232,7 @@ Deno.test("bot-bottle doctor prints ok/warn/fail lines and exits 1 without docke
   });
 });
 
-Deno.test("describeFailure() maps usage errors to 2 and everything else to 1", () => {
+Deno.test("describeFailure() maps usage errors to 2, interruptions to 130, the rest to 1", () => {
   assert.deepEqual(describeFailure(new UsageError("bad flag")), {
     line: "bot-bottle: error: bad flag",
     code: 2,
@@ -180,6 +243,10 @@ Deno.test("describeFailure() maps usage errors to 2 and everything else to 1", (
     code: 1,
   });
   assert.equal(describeFailure("weird").code, 1);
+  assert.deepEqual(describeFailure(new InterruptedError()), {
+    line: "bot-bottle: interrupted",
+    code: 130,
+  });
 });
 
 Deno.test("the README's example bottle and agent load as documented", async () => {

@@ -3,7 +3,9 @@
  *
  * - `bot-bottle/mod-exports`: a file under `src/`, `sidecar/` or `backends/` may be imported from
  *   outside its folder only through that folder's `mod.ts` (the same folder and `_`-free siblings
- *   of the CLI's lazily loaded commands are fine).
+ *   of the CLI's lazily loaded commands are fine). `backends/types.ts` is the one other public
+ *   entry: it is the contract every backend folder implements, and importing it through
+ *   `backends/mod.ts` would make each backend import the registry that imports it.
  * - `bot-bottle/no-top-level-let`: no module-level mutable bindings; long-lived state lives on an
  *   object created in an entry point and passed down.
  *
@@ -31,6 +33,7 @@ const plugin: Deno.lint.Plugin = {
           const folder = guardedFolder(target);
           if (folder === undefined || folder === dirname(context.filename)) return;
           if (target.endsWith(`${sep}mod.ts`)) return;
+          if (relative(ROOT, target) === join("backends", "types.ts")) return;
           context.report({
             node,
             message: `import "${source}" reaches into another folder; import its mod.ts instead`,

@@ -22,6 +22,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { NotYetAvailableError, UsageError } from "../errors/mod.ts";
+import { registerLifecycle } from "./_lifecycle_commands.ts";
 import type { CliContext } from "./_context.ts";
 import { VERSION } from "./_version.ts";
 
@@ -39,9 +40,10 @@ export { VERSION } from "./_version.ts";
  */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   const state = { code: 0 };
-  const program = buildProgram(ctx, state);
+  const { head, tail } = splitCommand(argv);
+  const program = buildProgram(ctx, state, tail);
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    await program.parseAsync(head, { from: "user" });
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version surface as errors with exit code 0.
@@ -53,7 +55,21 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   return state.code;
 }
 
-function buildProgram(ctx: CliContext, state: { code: number }): Command {
+/** Commands that take `-- <cmd…>`: a command line for the bottle, never parsed as options. */
+const TAIL_COMMANDS: readonly string[] = Object.freeze(["start", "exec", "resume"]);
+
+/** Split `start dev -- ls -la` into what commander parses and the bottle's command. */
+function splitCommand(argv: readonly string[]): { head: string[]; tail?: string[] } {
+  const dash = argv.indexOf("--");
+  if (dash < 0 || !TAIL_COMMANDS.includes(argv[0] ?? "")) return { head: [...argv] };
+  return { head: argv.slice(0, dash), tail: argv.slice(dash + 1) };
+}
+
+function buildProgram(
+  ctx: CliContext,
+  state: { code: number },
+  tail: string[] | undefined,
+): Command {
   const program = new Command("bot-bottle")
     .description("Run coding agents in bottles: isolated, credential-free, egress-filtered.")
     .version(VERSION, "-V, --version", "print the version")
@@ -74,7 +90,9 @@ Examples:
   bot-bottle doctor              check that this host can run bottles
   bot-bottle list                list the agents you can start
   bot-bottle info dev            show what the agent "dev" would get
-  bot-bottle start dev           start the agent "dev" in a bottle`,
+  bot-bottle start dev           start the agent "dev" in a bottle
+  bot-bottle list active         list running bottles
+  bot-bottle cleanup             remove what stopped bottles left behind`,
     );
 
   program
@@ -82,9 +100,16 @@ Examples:
     .description("list agents, or running bottles with `list active`")
     .argument("[what]", '"active" to list running bottles')
     .option("--json", "print JSON for scripts")
-    .addHelpText("after", "\nExamples:\n  bot-bottle list\n  bot-bottle list --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  bot-bottle list\n  bot-bottle list --json\n  bot-bottle list active --json",
+    )
     .action(async (what: string | undefined, opts: { json?: boolean }) => {
-      if (what === "active") throw new NotYetAvailableError("list active");
+      if (what === "active") {
+        const { listActiveCommand } = await import("./list_active.ts");
+        state.code = await listActiveCommand(ctx, { json: opts.json === true });
+        return;
+      }
       if (what !== undefined) {
         throw new UsageError(`unknown list target "${what}" (did you mean "active"?)`);
       }
@@ -111,6 +136,7 @@ Examples:
       state.code = await doctorCommand(ctx);
     });
 
+  registerLifecycle(program, { ctx, state, tail });
   registerEgress(program, ctx, state);
   registerPlanned(program);
   return program;
@@ -148,14 +174,8 @@ function registerEgress(program: Command, ctx: CliContext, state: { code: number
 
 /** Commands of the CLI surface (SPEC §4) that later work fills in. */
 const PLANNED: ReadonlyArray<readonly [name: string, args: string, description: string]> = [
-  ["start", "[agent]", "start an agent in a new bottle"],
-  ["exec", "<slug>", "run a command in a running bottle"],
-  ["stop", "<slug>", "tear one bottle down"],
-  ["resume", "<slug>", "relaunch a bottle with its recorded agent and backend"],
   ["init", "", "create a bottle and an agent interactively"],
   ["edit", "<name>", "edit an agent or bottle in $EDITOR, validated on save"],
-  ["cleanup", "", "remove leftover bottles, networks and state"],
-  ["commit", "[slug]", "snapshot a running bottle's filesystem to an image"],
   ["supervise", "", "approve or reject what agents ask for"],
 ];
 

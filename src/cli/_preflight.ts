@@ -1,0 +1,83 @@
+/**
+ * The compact preflight `start` and `resume` print before asking y/N (SPEC §4), and the steps
+ * `--dry-run` adds. Names only: env values and tokens never appear.
+ */
+import type { PreparedBottle } from "../../backends/mod.ts";
+import type { ResolvedAgent } from "../manifest/mod.ts";
+import type { BottlePlan } from "../plan/mod.ts";
+import { type Field, renderFields } from "./_fields.ts";
+
+/**
+ * The preflight of a bottle.
+ *
+ * @param agent The resolved agent.
+ * @param plan Its plan.
+ * @param backend The backend's name.
+ * @returns The text, ending with a newline.
+ */
+export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: string): string {
+  const bottle = agent.bottle;
+  const env = [
+    ...Object.entries(bottle.env).map(([name, value]) =>
+      value.kind === "host"
+        ? `${name} (from host $${value.name})`
+        : value.kind === "prompt"
+        ? `${name} (asked at launch)`
+        : `${name} (literal)`
+    ),
+    "BOT_BOTTLE_CANARY (set by bot-bottle)",
+  ];
+  const repos = Object.entries(bottle.gitGate.repos).map(([name, repo]) => `${name}  ${repo.url}`);
+  const egress = bottle.egress.routes.map((route) =>
+    route.auth === undefined ? route.host : `${route.host} [auth:${route.auth.scheme}]`
+  );
+  const identity = (["name", "email"] as const).map((field) => {
+    const value = agent.gitUser[field];
+    return value === undefined ? `${field}: (unset)` : `${field}: ${value.value}  (${value.from})`;
+  });
+  const fields: Field[] = [
+    ["agent", `${agent.name}  (${agent.path})`],
+    ["bottle", `${bottle.name}  (${bottle.chain.join(" -> ")})`],
+    ["backend", backend],
+    ["label", plan.label],
+    ...(plan.image.kind === "committed" ? [["image", plan.image.ref] as const] : []),
+    ["command", displayArgv(plan.command)],
+    ["env", env.join("\n")],
+    ["skills", listOrNone(agent.skills)],
+    ["git gate", listOrNone(repos)],
+    ["egress", listOrNone(egress)],
+    ["git identity", identity.join("\n")],
+  ];
+  return renderFields(`Bottle ${plan.slug}`, fields);
+}
+
+/**
+ * The backend's steps, for `--dry-run`.
+ *
+ * @param prepared The backend's plan.
+ * @returns The text, ending with a newline.
+ */
+export function stepsText(prepared: PreparedBottle): string {
+  const lines = [`Steps (${prepared.backend})`, ""];
+  prepared.steps.forEach((step, index) => {
+    lines.push(`  ${index + 1}. ${step.title}`, `     ${displayArgv(step.argv)}`);
+  });
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * An argv as a reader would type it (for display only: nothing runs this string).
+ *
+ * @param argv The arguments.
+ * @returns The arguments, quoted where a shell would need it.
+ */
+export function displayArgv(argv: readonly string[]): string {
+  return argv.map((arg) =>
+    /^[A-Za-z0-9_@%+=:,.\/-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
+  )
+    .join(" ");
+}
+
+function listOrNone(items: readonly string[]): string {
+  return items.length === 0 ? "(none)" : items.join("\n");
+}

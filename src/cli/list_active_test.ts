@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { FakeBackend, fakeRegistry, tempBotHome } from "../lifecycle/testing/mod.ts";
+import { listActiveCommand } from "./list_active.ts";
+import { capturedContext } from "./_testing.ts";
+
+Deno.test("listActiveCommand() shows backend, slug, label (agent) and services", async () => {
+  await using home = await tempBotHome();
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  const ctx = capturedContext(home.env);
+  assert.equal(await listActiveCommand(ctx, { json: false, registry: fakeRegistry(docker) }), 0);
+  assert.equal(
+    ctx.out,
+    "Running bottles\n\n  dev-1: docker  dev-1 (dev)  agent:running, sidecar:running\n",
+  );
+});
+
+Deno.test("listActiveCommand() --json gives scripts an array, [] when none", async () => {
+  await using home = await tempBotHome();
+  const docker = new FakeBackend();
+  const ctx = capturedContext(home.env);
+  await listActiveCommand(ctx, { json: true, registry: fakeRegistry(docker) });
+  docker.addRunning("dev-1");
+  await listActiveCommand(ctx, { json: true, registry: fakeRegistry(docker) });
+  const [empty, one] = ctx.out.trim().split("\n").map((line) => JSON.parse(line));
+  assert.deepEqual(empty, []);
+  assert.deepEqual(one, [{
+    backend: "docker",
+    slug: "dev-1",
+    label: "dev-1",
+    agent: "dev",
+    services: ["agent:running", "sidecar:running"],
+  }]);
+});
+
+Deno.test("listActiveCommand() warns about a backend it cannot ask", async () => {
+  await using home = await tempBotHome();
+  const docker = new FakeBackend({ availability: { ok: false, reason: "daemon down" } });
+  const ctx = capturedContext(home.env);
+  await listActiveCommand(ctx, { json: false, registry: fakeRegistry(docker) });
+  assert.equal(ctx.out, "No running bottles.\n");
+  assert.equal(ctx.err, "bot-bottle: warning: backend docker cannot be asked: daemon down\n");
+});

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { NotFoundError, UsageError } from "../errors/mod.ts";
+import { BottleState } from "../lifecycle/mod.ts";
+import { FakeBackend, fakeRegistry, tempBotHome } from "../lifecycle/testing/mod.ts";
+import { resumeCommand } from "./resume.ts";
+import { capturedContext } from "./_testing.ts";
+
+Deno.test("resumeCommand() relaunches the recorded agent on its slug and committed image", async () => {
+  await using home = await tempBotHome();
+  const state = new BottleState(home.paths, "demo-1");
+  await state.create({
+    slug: "demo-1",
+    agent: "demo",
+    bottle: "demo",
+    backend: "docker",
+    label: "mine",
+    cwd: "/somewhere/else",
+    started_at: "2025-01-01T00:00:00.000Z",
+    committed_image: "img:1",
+  });
+  await state.preserve();
+  const docker = new FakeBackend({ onExec: () => 0 });
+  const ctx = capturedContext(home.env);
+  const code = await resumeCommand(ctx, {
+    slug: "demo-1",
+    yes: true,
+    detach: false,
+    command: ["true"],
+    registry: fakeRegistry(docker),
+  });
+  assert.equal(code, 0);
+  assert.deepEqual(docker.calls, ["launch demo-1", "exec demo-1 true", "stop demo-1"]);
+  const plan = docker.plans.get("demo-1")!;
+  assert.deepEqual(plan.image, { kind: "committed", ref: "img:1" });
+  assert.equal(plan.label, "mine");
+  assert.equal(plan.cwd, "/somewhere/else");
+  assert.match(ctx.err, /image: +img:1/);
+  assert.equal(await state.exists(), false, "a clean exit after resume deletes the state");
+});
+
+Deno.test("resumeCommand() names the state dir of an unknown slug", async () => {
+  await using home = await tempBotHome();
+  const ctx = capturedContext(home.env);
+  await assert.rejects(
+    resumeCommand(ctx, { slug: "dev-1", yes: true, detach: false, registry: fakeRegistry() }),
+    (err: unknown) =>
+      err instanceof NotFoundError && err.message.includes(home.paths.stateDir("dev-1")),
+  );
+});
+
+Deno.test("resumeCommand() without a terminal needs --yes", async () => {
+  await using home = await tempBotHome();
+  const ctx = capturedContext(home.env);
+  await assert.rejects(
+    resumeCommand(ctx, { slug: "dev-1", yes: false, detach: false, registry: fakeRegistry() }),
+    UsageError,
+  );
+});

@@ -1,0 +1,112 @@
+/**
+ * The end of a bottle's life, run once however many paths reach it (normal exit, failed
+ * launch, Ctrl-C while the command runs): stop the backend's objects, then keep or delete the
+ * state directory by the rules of SPEC §8.
+ */
+import type { Backend } from "../../backends/mod.ts";
+import type { BottleState } from "./state.ts";
+
+/** Where teardown reports what it did. */
+export interface SessionLog {
+  /** An informational line. */
+  info(line: string): void;
+  /** A warning line. */
+  warn(line: string): void;
+}
+
+/** A launched (or launching) bottle's teardown. */
+export class BottleSession implements AsyncDisposable {
+  readonly #backend: Backend;
+  readonly #slug: string;
+  readonly #state: BottleState;
+  readonly #log: SessionLog;
+  #stopping: Promise<void> | undefined;
+
+  /**
+   * @param backend The backend that runs it.
+   * @param options Its slug, state and log.
+   */
+  constructor(
+    backend: Backend,
+    options: { slug: string; state: BottleState; log: SessionLog },
+  ) {
+    this.#backend = backend;
+    this.#slug = options.slug;
+    this.#state = options.state;
+    this.#log = options.log;
+  }
+
+  /**
+   * Remove the bottle's containers and networks; later calls share the first call's outcome.
+   *
+   * @throws {Error} What the backend threw, with a hint to run `cleanup`.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#backend.stop(this.#slug).catch((err: unknown) => {
+      throw new Error(
+        `Cannot tear down bottle "${this.#slug}": ${messageOf(err)}; run bot-bottle cleanup`,
+        { cause: err },
+      );
+    });
+    return this.#stopping;
+  }
+
+  /**
+   * Tear down after a launch that did not complete: stop, then delete the state when this
+   * launch created it and nothing preserved it. A teardown failure is a warning here, because
+   * the caller rethrows the launch's own error.
+   *
+   * @param createdState Whether this launch created the state directory (not a resume).
+   */
+  async abandon(createdState: boolean): Promise<void> {
+    try {
+      await this.stop();
+    } catch (err) {
+      this.#log.warn(messageOf(err));
+      return;
+    }
+    if (createdState && !await this.#state.preserved()) await this.#state.remove();
+  }
+
+  /**
+   * Tear down after the command exited: stop, then delete the state on a clean exit unless it
+   * is preserved; otherwise keep it and say how to resume.
+   *
+   * @param code The command's exit code.
+   * @returns Whether the state was kept.
+   * @throws {Error} When the bottle could not be torn down (its state is kept).
+   */
+  async finish(code: number): Promise<boolean> {
+    await this.stop();
+    const preserved = await this.#state.preserved();
+    if (code === 0 && !preserved) {
+      await this.#state.remove();
+      return false;
+    }
+    const resume = `resume with: bot-bottle resume ${this.#slug}`;
+    this.#log.info(
+      code === 0
+        ? `state kept in ${this.#state.dir} (preserved); ${resume}`
+        : `agent exited with ${code}; state kept in ${this.#state.dir}; ${resume}`,
+    );
+    return true;
+  }
+
+  /** Stop the bottle if nothing did yet; later calls are no-ops (their callers reported). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#stopping !== undefined) return;
+    await this.stop().catch((err: unknown) => {
+      this.#log.warn(messageOf(err));
+    });
+  }
+}
+
+/**
+ * The message of whatever was thrown.
+ *
+ * @param err A caught value.
+ * @returns Its message.
+ */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

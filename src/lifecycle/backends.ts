@@ -1,0 +1,178 @@
+/**
+ * Which backends the lifecycle talks to. Commands ask every shipped backend that answers here,
+ * so `list active`, `stop` and `cleanup` see bottles whichever backend runs them; tests pass a
+ * registry of doubles instead of the real backends.
+ */
+import {
+  type ActiveBottle,
+  type Backend,
+  backendByName,
+  shippedBackends,
+} from "../../backends/mod.ts";
+import { NotFoundError } from "../errors/mod.ts";
+import { messageOf } from "./_session.ts";
+
+/** The backends a command may use. */
+export interface BackendRegistry {
+  /** Shipped backends, in preference order. */
+  shipped: readonly Backend[];
+  /** The backend of a name (throws for unknown or unshipped names). */
+  byName(name: string): Backend;
+}
+
+/**
+ * The real backends.
+ *
+ * @returns The registry of this version's backends.
+ */
+export function defaultRegistry(): BackendRegistry {
+  return { shipped: shippedBackends(), byName: backendByName };
+}
+
+/** Options of {@link chooseBackend}. */
+export interface ChooseBackendOptions {
+  /** `--backend`, else `BOT_BOTTLE_BACKEND`. */
+  requested?: string;
+  /** Asks the operator when several backends are available (only with a terminal). */
+  pick?: (names: string[]) => Promise<string>;
+  /** Accept an unavailable backend (for `--dry-run`), with a warning. */
+  allowUnavailable?: boolean;
+}
+
+/**
+ * Choose the backend for a new bottle: the requested one, else the only available one, else
+ * the operator's pick, else the first available one.
+ *
+ * @param registry The backends.
+ * @param options The request and the picker.
+ * @returns The backend, and warnings to print.
+ * @throws {UsageError} For an unknown backend name.
+ * @throws {NotYetAvailableError} For a backend this version does not ship.
+ * @throws {Error} When the chosen backend (or every backend) cannot run here, with the reason.
+ */
+export async function chooseBackend(
+  registry: BackendRegistry,
+  options: ChooseBackendOptions = {},
+): Promise<{ backend: Backend; warnings: string[] }> {
+  if (options.requested !== undefined && options.requested !== "") {
+    const backend = registry.byName(options.requested);
+    const availability = await backend.isAvailable();
+    if (availability.ok) return { backend, warnings: [] };
+    return unavailable(backend, availability.reason, options);
+  }
+  const checked = await Promise.all(
+    registry.shipped.map(async (backend) => ({
+      backend,
+      availability: await backend.isAvailable(),
+    })),
+  );
+  const available = checked.filter((c) => c.availability.ok).map((c) => c.backend);
+  const [first, ...more] = available;
+  if (first === undefined) {
+    const head = checked[0];
+    if (head === undefined) throw new Error("Cannot start a bottle: this build ships no backend");
+    const reasons = checked.map((c) =>
+      `${c.backend.name}: ${c.availability.ok ? "ok" : c.availability.reason}`
+    );
+    if (options.allowUnavailable === true) {
+      return {
+        backend: head.backend,
+        warnings: [`no backend can run here (${reasons.join("; ")})`],
+      };
+    }
+    throw new Error(
+      `Cannot start a bottle: no backend can run here (${reasons.join("; ")}); ` +
+        "run bot-bottle doctor",
+    );
+  }
+  if (more.length === 0 || options.pick === undefined) return { backend: first, warnings: [] };
+  const name = await options.pick(available.map((b) => b.name));
+  return { backend: available.find((b) => b.name === name) ?? first, warnings: [] };
+}
+
+function unavailable(
+  backend: Backend,
+  reason: string,
+  options: ChooseBackendOptions,
+): { backend: Backend; warnings: string[] } {
+  if (options.allowUnavailable === true) {
+    return { backend, warnings: [`backend ${backend.name} cannot run here: ${reason}`] };
+  }
+  throw new Error(`Cannot use backend "${backend.name}": ${reason}; run bot-bottle doctor`);
+}
+
+/** Running bottles across backends, and why some backends were not asked. */
+export interface ActiveScan {
+  /** Bottles, by backend then slug. */
+  bottles: ActiveBottle[];
+  /** Backends that answered. */
+  available: Backend[];
+  /** One line per backend that could not be asked. */
+  warnings: string[];
+}
+
+/**
+ * The bottles every available shipped backend reports.
+ *
+ * @param registry The backends.
+ * @returns Bottles, the backends asked, and warnings for the others.
+ */
+export async function scanActive(registry: BackendRegistry): Promise<ActiveScan> {
+  const scan: ActiveScan = { bottles: [], available: [], warnings: [] };
+  for (const backend of registry.shipped) {
+    const availability = await backend.isAvailable();
+    if (!availability.ok) {
+      scan.warnings.push(`backend ${backend.name} cannot be asked: ${availability.reason}`);
+      continue;
+    }
+    try {
+      scan.bottles.push(...await backend.enumerateActive());
+      scan.available.push(backend);
+    } catch (err) {
+      scan.warnings.push(`backend ${backend.name} cannot list its bottles: ${messageOf(err)}`);
+    }
+  }
+  return scan;
+}
+
+/**
+ * Whether a backend reports any of a bottle's services as up (not stopped or exited).
+ *
+ * @param bottle A bottle from `enumerateActive`.
+ * @returns True while at least one service runs.
+ */
+export function isLive(bottle: ActiveBottle): boolean {
+  return bottle.services.some((service) => /:(running|restarting|paused)$/.test(service));
+}
+
+/**
+ * Find a bottle by slug among the active ones.
+ *
+ * @param scan An active scan.
+ * @param slug The slug.
+ * @returns The bottle and its backend.
+ * @throws {NotFoundError} Listing the active slugs.
+ */
+export function findActive(
+  scan: ActiveScan,
+  slug: string,
+): { bottle: ActiveBottle; backend: Backend } {
+  const bottle = scan.bottles.find((b) => b.slug === slug);
+  const backend = scan.available.find((b) => b.name === bottle?.backend);
+  if (bottle === undefined || backend === undefined) throw notActive(scan, slug);
+  return { bottle, backend };
+}
+
+/**
+ * The error for a slug that is not running.
+ *
+ * @param scan An active scan.
+ * @param slug The slug asked for.
+ * @returns A NotFoundError listing the active slugs.
+ */
+export function notActive(scan: ActiveScan, slug: string): NotFoundError {
+  const slugs = scan.bottles.map((b) => b.slug);
+  return new NotFoundError(
+    `No running bottle "${slug}" (running: ${slugs.length === 0 ? "none" : slugs.join(", ")})`,
+  );
+}

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { NotFoundError, UsageError } from "../errors/mod.ts";
+import { chooseBackend, findActive, isLive, scanActive } from "./mod.ts";
+import { FakeBackend, fakeRegistry } from "./testing/mod.ts";
+
+const DOWN = { ok: false as const, reason: "the engine does not answer" };
+
+Deno.test("chooseBackend() takes the requested backend when it can run here", async () => {
+  const docker = new FakeBackend();
+  const smol = new FakeBackend({}, "smolmachines");
+  const chosen = await chooseBackend(fakeRegistry(docker, smol), { requested: "smolmachines" });
+  assert.equal(chosen.backend, smol);
+  assert.deepEqual(chosen.warnings, []);
+  await assert.rejects(chooseBackend(fakeRegistry(docker), { requested: "podman" }), UsageError);
+});
+
+Deno.test("chooseBackend() refuses an unavailable requested backend with its reason", async () => {
+  const registry = fakeRegistry(new FakeBackend({ availability: DOWN }));
+  await assert.rejects(
+    chooseBackend(registry, { requested: "docker" }),
+    /^Error: Cannot use backend "docker": the engine does not answer; run bot-bottle doctor$/,
+  );
+  const dry = await chooseBackend(registry, { requested: "docker", allowUnavailable: true });
+  assert.deepEqual(dry.warnings, ["backend docker cannot run here: the engine does not answer"]);
+});
+
+Deno.test("chooseBackend() without a request takes the first available, or asks", async () => {
+  const down = new FakeBackend({ availability: DOWN });
+  const a = new FakeBackend({}, "macos-container");
+  const b = new FakeBackend({}, "smolmachines");
+  assert.equal((await chooseBackend(fakeRegistry(down, a, b))).backend, a);
+  const offered: string[][] = [];
+  const picked = await chooseBackend(fakeRegistry(down, a, b), {
+    pick: (names) => {
+      offered.push(names);
+      return Promise.resolve("smolmachines");
+    },
+  });
+  assert.equal(picked.backend, b);
+  assert.deepEqual(offered, [["macos-container", "smolmachines"]]);
+  const single = await chooseBackend(fakeRegistry(down, a), {
+    pick: () => Promise.reject(new Error("no question when there is one choice")),
+  });
+  assert.equal(single.backend, a);
+});
+
+Deno.test("chooseBackend() explains why no backend can run", async () => {
+  await assert.rejects(
+    chooseBackend(fakeRegistry(new FakeBackend({ availability: DOWN }))),
+    /no backend can run here \(docker: the engine does not answer\); run bot-bottle doctor$/,
+  );
+});
+
+Deno.test("scanActive() asks available backends and reports the others", async () => {
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  const down = new FakeBackend({ availability: DOWN }, "smolmachines");
+  const broken = new FakeBackend({}, "macos-container");
+  broken.enumerateActive = () => Promise.reject(new Error("bad output"));
+  const scan = await scanActive(fakeRegistry(docker, down, broken));
+  assert.deepEqual(scan.bottles.map((b) => b.slug), ["dev-1"]);
+  assert.deepEqual(scan.available, [docker]);
+  assert.deepEqual(scan.warnings, [
+    "backend smolmachines cannot be asked: the engine does not answer",
+    "backend macos-container cannot list its bottles: bad output",
+  ]);
+});
+
+Deno.test("isLive() is true while any service runs", () => {
+  const bottle = { backend: "docker" as const, slug: "a-1", label: "a", agent: "a" };
+  assert.equal(isLive({ ...bottle, services: ["agent:exited", "sidecar:running"] }), true);
+  assert.equal(isLive({ ...bottle, services: ["agent:exited", "sidecar:created"] }), false);
+  assert.equal(isLive({ ...bottle, services: [] }), false);
+});
+
+Deno.test("findActive() names the running slugs when the one asked for is not among them", async () => {
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  docker.addRunning("dev-2");
+  const scan = await scanActive(fakeRegistry(docker));
+  assert.equal(findActive(scan, "dev-2").backend, docker);
+  assert.throws(() => findActive(scan, "dev-9"), (err: unknown) => {
+    assert.ok(err instanceof NotFoundError);
+    assert.equal(err.message, 'No running bottle "dev-9" (running: dev-1, dev-2)');
+    return true;
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * `cleanup`: one plan across every backend (leftover containers, networks, images of bottles
+ * that no longer run) plus orphan state directories, then removal, best effort. A state
+ * directory is an orphan when it is not preserved and its bottle is not live; when its backend
+ * cannot be asked, liveness is unknown and the state is kept.
+ */
+import type { Backend, CleanupStep } from "../../backends/mod.ts";
+import type { HomePaths } from "../paths/mod.ts";
+import { type BackendRegistry, isLive, scanActive } from "./backends.ts";
+import { messageOf } from "./_session.ts";
+import { BottleState, stateSlugs } from "./state.ts";
+
+/** Everything `cleanup` would remove. */
+export interface CleanupPlan {
+  /** Per backend, the objects it would remove. */
+  backends: { backend: Backend; steps: CleanupStep[] }[];
+  /** Orphan state directories (kind `state`). */
+  state: (CleanupStep & { slug: string })[];
+  /** Things the operator should know (backends not asked, state kept). */
+  warnings: string[];
+}
+
+/**
+ * Plan a cleanup.
+ *
+ * @param registry The backends.
+ * @param paths The bot-bottle home.
+ * @returns The plan; nothing is removed.
+ */
+export async function planCleanup(
+  registry: BackendRegistry,
+  paths: HomePaths,
+): Promise<CleanupPlan> {
+  const scan = await scanActive(registry);
+  const live = new Set(scan.bottles.filter(isLive).map((b) => b.slug));
+  const plan: CleanupPlan = { backends: [], state: [], warnings: [...scan.warnings] };
+  for (const backend of scan.available) {
+    const steps = await backend.cleanupPlan(live);
+    if (steps.length > 0) plan.backends.push({ backend, steps });
+  }
+  for (const slug of await stateSlugs(paths)) {
+    const state = new BottleState(paths, slug);
+    if (live.has(slug) || await state.preserved()) continue;
+    const backend = await state.read().then((m) => m.backend, () => undefined);
+    if (backend !== undefined && !scan.available.some((b) => b.name === backend)) {
+      plan.warnings.push(
+        `keeping ${state.dir}: backend ${backend} cannot be asked whether it runs`,
+      );
+      continue;
+    }
+    plan.state.push({ kind: "state", name: state.dir, slug });
+  }
+  return plan;
+}
+
+/**
+ * Carry out a cleanup plan, best effort: every step is tried.
+ *
+ * @param plan The plan from {@link planCleanup}.
+ * @param paths The bot-bottle home.
+ * @returns One warning per step that failed.
+ */
+export async function runCleanup(plan: CleanupPlan, paths: HomePaths): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const { backend, steps } of plan.backends) {
+    try {
+      warnings.push(...await backend.cleanup(steps));
+    } catch (err) {
+      warnings.push(`backend ${backend.name} cleanup failed: ${messageOf(err)}`);
+    }
+  }
+  for (const step of plan.state) {
+    try {
+      await new BottleState(paths, step.slug).remove();
+    } catch (err) {
+      warnings.push(`could not remove ${step.name}: ${messageOf(err)}`);
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,110 @@
+/**
+ * One bottle from launch to teardown: read the secrets, create the state directory, launch,
+ * run the command (unless detached), tear down, keep or delete the state.
+ *
+ * Ctrl-C and SIGTERM are listened to for the whole run. A handler only records the intent:
+ * a launch step in progress is allowed to finish (its own child processes got the signal too),
+ * then the bottle is torn down; a running command is ended by stopping its bottle. Either way
+ * {@link InterruptedError} is thrown after teardown, and `main.ts` exits 130.
+ */
+import type { Backend } from "../../backends/mod.ts";
+import type { EnvValue } from "../manifest/mod.ts";
+import type { HomePaths } from "../paths/mod.ts";
+import { type BottlePlan, resolveSecrets } from "../plan/mod.ts";
+import { InterruptedError, type InterruptSource, processInterrupts } from "./interrupt/mod.ts";
+import { BottleSession, messageOf, type SessionLog } from "./_session.ts";
+import { type BottleMetadata, BottleState } from "./state.ts";
+
+/** Options of {@link runBottle}. */
+export interface RunBottleOptions {
+  /** The backend that runs it. */
+  backend: Backend;
+  /** The bottle's env as declared (values are read now, at launch). */
+  env: Readonly<Record<string, EnvValue>>;
+  /** What to record in `metadata.json`. */
+  metadata: BottleMetadata;
+  /** The bot-bottle home. */
+  paths: HomePaths;
+  /** The host environment. */
+  hostEnv: Readonly<Record<string, string | undefined>>;
+  /** Asks the operator for a `?prompt` value; must give up when `signal` aborts. */
+  askSecret(name: string, signal: AbortSignal): Promise<string>;
+  /** Progress, notices and warnings (stderr). */
+  log: SessionLog;
+  /** Leave the bottle running and return after the launch. */
+  detach: boolean;
+  /** Attach a terminal to the command. */
+  tty: boolean;
+  /** The state directory exists already (`resume`): keep it on a failed launch. */
+  resume?: boolean;
+  /** Where interruptions come from (the process's signals unless a test says otherwise). */
+  interrupts?: InterruptSource;
+}
+
+/** How a run ended. */
+export interface RunOutcome {
+  /** The command's exit code (0 when detached). */
+  code: number;
+  /** Whether the state directory is still there. */
+  kept: boolean;
+}
+
+/**
+ * Launch a bottle and, unless detached, run its command and tear it down.
+ *
+ * @param plan The plan.
+ * @param options Backend, env, metadata, I/O and flags.
+ * @returns The command's exit code and whether the state was kept.
+ * @throws {InterruptedError} After teardown, when Ctrl-C or SIGTERM arrived.
+ * @throws {ConfigError} When a secret cannot be read, before anything was created.
+ * @throws {Error} What the launch threw, after teardown.
+ */
+export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Promise<RunOutcome> {
+  const { backend, log } = options;
+  const state = new BottleState(options.paths, plan.slug);
+  const session = new BottleSession(backend, { slug: plan.slug, state, log });
+  const interrupted = new AbortController();
+  const phase = { commandRunning: false };
+  using _listening = (options.interrupts ?? processInterrupts()).listen(() => {
+    if (interrupted.signal.aborted) return;
+    interrupted.abort();
+    log.info(`interrupted; stopping bottle ${plan.slug}`);
+    // The command ends when its bottle goes; finish() awaits this same stop and reports it.
+    if (phase.commandRunning) session.stop().catch(() => {});
+  });
+
+  const secrets = await resolveSecrets(plan, options.env, {
+    hostEnv: options.hostEnv,
+    prompt: (name) => options.askSecret(name, interrupted.signal),
+  });
+  if (interrupted.signal.aborted) throw new InterruptedError();
+  if (options.resume === true) await state.write(options.metadata);
+  else await state.create(options.metadata);
+
+  try {
+    await backend.launch(plan, secrets, (line) => log.info(line));
+  } catch (err) {
+    await session.abandon(options.resume !== true);
+    throw interrupted.signal.aborted ? new InterruptedError({ cause: err }) : err;
+  }
+  if (interrupted.signal.aborted) {
+    await session.abandon(options.resume !== true);
+    throw new InterruptedError();
+  }
+  // A resumed bottle has used its preserved state; a clean exit may now delete it.
+  if (options.resume === true) await state.unpreserve();
+  if (options.detach) return { code: 0, kept: true };
+
+  phase.commandRunning = true;
+  let code: number;
+  try {
+    code = (await backend.exec(plan.slug, plan.command, { tty: options.tty })).code;
+  } catch (err) {
+    await session.finish(1).catch((stopErr: unknown) => log.warn(messageOf(stopErr)));
+    throw err;
+  }
+  if (interrupted.signal.aborted) code = 130;
+  const kept = await session.finish(code);
+  if (interrupted.signal.aborted) throw new InterruptedError();
+  return { code, kept };
+}
