@@ -1,0 +1,120 @@
+// deno-lint-ignore-file no-console -- a benchmark prints its results
+/**
+ * Bottle start time on Docker (issue 4): `bot-bottle start demo --yes --detach` until it prints
+ * the slug (images warm: networks, sidecar, agent, CA, the isolation self-test), next to a bare
+ * `docker run` of the same agent image, and `stop`. Needs the offline base images
+ * (`bash tests/e2e/images/build.sh`) and a Docker engine:
+ *
+ *     deno task bench:start [rounds]
+ *
+ * The self-test's targets are an "outside" container this script starts on its own network and
+ * a name nothing resolves, so no probe ever leaves the machine.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { agentImageRecipe } from "../../src/images/mod.ts";
+import { providerLaunch } from "../../src/plan/mod.ts";
+
+const ROUNDS = Number(Deno.args[0] ?? 5);
+const REPO = join(import.meta.dirname!, "..", "..");
+const AGENT_BASE = "bot-bottle-test/debian:bookworm";
+const LABEL = "bot-bottle-test=1";
+
+async function run(program: string, args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(program, { args, env, stdin: "null" }).output();
+  const text = new TextDecoder();
+  if (out.code !== 0) {
+    throw new Error(`${program} ${args.slice(0, 3).join(" ")} failed: ${text.decode(out.stderr)}`);
+  }
+  return text.decode(out.stdout).trim();
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [performance.now() - t0, value];
+}
+
+function stats(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return `${(median / 1000).toFixed(2)} s (min ${(sorted[0]! / 1000).toFixed(2)}, max ${
+    (sorted.at(-1)! / 1000).toFixed(2)
+  })`;
+}
+
+const home = await Deno.makeTempDir({ prefix: "bb-bench-start-" });
+const net = `bb-bench-start-${crypto.randomUUID().slice(0, 8)}`;
+const outside = `${net}-outside`;
+try {
+  await run("docker", ["network", "create", "--label", LABEL, net]);
+  await run("docker", [
+    "run",
+    "--detach",
+    "--rm",
+    "--label",
+    LABEL,
+    "--name",
+    outside,
+    "--network",
+    net,
+    AGENT_BASE,
+    "sleep",
+    "infinity",
+  ]);
+  const outsideIp = await run("docker", [
+    "inspect",
+    "--format",
+    `{{ (index .NetworkSettings.Networks "${net}").IPAddress }}`,
+    outside,
+  ]);
+  const env = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: home,
+    BOT_BOTTLE_HOME: join(home, ".bot-bottle"),
+    BOT_BOTTLE_AGENT_BASE_IMAGE: AGENT_BASE,
+    BOT_BOTTLE_SIDECAR_BASE_IMAGE: `bot-bottle-test/deno:${Deno.version.deno}`,
+    BOT_BOTTLE_EGRESS_NETWORK: net,
+    BOT_BOTTLE_SELFTEST_TCP: `${outsideIp}:80`,
+    BOT_BOTTLE_SELFTEST_DNS: "outside.bench.invalid",
+  };
+  const cli = ["run", "-q", "-P=cli", join(REPO, "main.ts")];
+  const start = () => run(Deno.execPath(), [...cli, "start", "demo", "--yes", "--detach"], env);
+  const stop = (slug: string) => run(Deno.execPath(), [...cli, "stop", slug], env);
+
+  console.error("warming up (builds the images once)…");
+  await stop(await start());
+  const image = (await agentImageRecipe(
+    { kind: "provider", template: "shell", dockerfile: providerLaunch("shell").dockerfile },
+    { baseImage: AGENT_BASE },
+  )).tag;
+
+  const starts: number[] = [];
+  const stops: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const [startMs, slug] = await timed(start);
+    const [stopMs] = await timed(() => stop(slug));
+    const [bareMs] = await timed(() =>
+      run("docker", ["run", "--rm", "--label", LABEL, "--network", "none", image, "true"])
+    );
+    starts.push(startMs);
+    stops.push(stopMs);
+    bare.push(bareMs);
+  }
+  console.log(`rounds: ${ROUNDS}, agent image ${image}`);
+  console.log(`bare docker run --rm <agent image> true   ${stats(bare)}`);
+  console.log(`bot-bottle start demo --detach (ready)    ${stats(starts)}`);
+  console.log(`bot-bottle stop                           ${stats(stops)}`);
+} finally {
+  await new Deno.Command("docker", {
+    args: ["rm", "--force", outside],
+    stderr: "null",
+    stdout: "null",
+  })
+    .output();
+  await new Deno.Command("docker", { args: ["network", "rm", net], stderr: "null", stdout: "null" })
+    .output();
+  await Deno.remove(home, { recursive: true });
+}
