@@ -53,17 +53,23 @@ export function sidecarSecretNames(plan: BottlePlan): string[] {
   return ["BOT_BOTTLE_CANARY", ...plan.tokenSlots.map((s) => s.slot)];
 }
 
-/** `docker run` for the sidecar, attached first to its egress network. */
-export function sidecarRunArgs(
+/**
+ * `docker create` for the sidecar on the internal network, under its pinned name. It starts
+ * only after the egress network is connected too, and its proxy listens on the internal
+ * network's address alone: the host and the egress network never reach a port that injects
+ * tokens.
+ */
+export function sidecarCreateArgs(
   plan: BottlePlan,
   names: BottleNames,
-  options: { image: string; egressNetwork: string; user: string },
+  options: { image: string; internalSubnet: string; user: string },
 ): string[] {
   const settings: string[] = [
     "BOT_BOTTLE_SIDECAR_DAEMONS=" + plan.daemons.join(","),
     `BOT_BOTTLE_EGRESS_ROUTES=${SIDECAR_STATE}/routes.yaml`,
     `BOT_BOTTLE_EGRESS_CA_DIR=${SIDECAR_STATE}/ca`,
     "BOT_BOTTLE_EGRESS_LISTEN=0.0.0.0:9099",
+    `BOT_BOTTLE_EGRESS_LISTEN_SUBNET=${options.internalSubnet}`,
     `BOT_BOTTLE_QUEUE_DIR=${SIDECAR_QUEUE}`,
     `BOT_BOTTLE_SLUG=${plan.slug}`,
     // Deno's cache must be writable on a read-only root.
@@ -77,13 +83,14 @@ export function sidecarRunArgs(
     settings.push(`BOT_BOTTLE_EGRESS_CONNECT_TO=${plan.connectTo.join(",")}`);
   }
   return [
-    "run",
-    "--detach",
+    "create",
     "--name",
     names.sidecar,
     ...labels(plan, "sidecar"),
     "--network",
-    options.egressNetwork,
+    names.internal,
+    "--network-alias",
+    SIDECAR_HOST,
     // The sidecar runs as the host user, so it can read the 0600 CA key the CLI wrote.
     "--user",
     options.user,
@@ -94,8 +101,12 @@ export function sidecarRunArgs(
     "ALL",
     "--security-opt",
     "no-new-privileges",
+    "--pids-limit",
+    "512",
+    // Read-only: the host writes the routes file in place, and a sidecar that could replace it
+    // with a symlink would turn that write into one anywhere the host user can write.
     "--mount",
-    `type=bind,source=${plan.paths.egress},target=${SIDECAR_STATE}`,
+    `type=bind,source=${plan.paths.egress},target=${SIDECAR_STATE},readonly`,
     "--mount",
     `type=bind,source=${plan.paths.queue},target=${SIDECAR_QUEUE}`,
     ...settings.flatMap((s) => ["--env", s]),
@@ -104,9 +115,9 @@ export function sidecarRunArgs(
   ];
 }
 
-/** `docker network connect` putting the sidecar on the internal network under its pinned name. */
-export function sidecarConnectArgs(names: BottleNames): string[] {
-  return ["network", "connect", "--alias", SIDECAR_HOST, names.internal, names.sidecar];
+/** `docker network connect` giving the (not yet started) sidecar its egress network. */
+export function sidecarConnectArgs(names: BottleNames, egressNetwork: string): string[] {
+  return ["network", "connect", egressNetwork, names.sidecar];
 }
 
 /** The agent's settings that are not secret: proxy and CA variables. */
@@ -156,6 +167,8 @@ export function agentRunArgs(
     "ALL",
     "--security-opt",
     "no-new-privileges",
+    "--pids-limit",
+    "4096",
     "--mount",
     `type=bind,source=${plan.paths.agentCa},target=${AGENT_CA_DIR},readonly`,
     ...agentSettings().flatMap((s) => ["--env", s]),

@@ -3,7 +3,7 @@
  * `stop` for one bottle, `enumerateActive` and `cleanup` across all of them.
  */
 import type { ActiveBottle, CleanupStep } from "../types.ts";
-import { docker } from "./_docker.ts";
+import { docker, DockerError } from "./_docker.ts";
 import { bottleNames, SLUG_LABEL } from "./_names.ts";
 
 /** Seconds the sidecar gets to stop its daemons before it is killed. */
@@ -59,25 +59,54 @@ async function networks(slug?: string): Promise<{ name: string; slug: string }[]
 }
 
 /**
- * Remove one bottle's containers and networks. Idempotent: what is already gone is skipped.
+ * Remove one bottle's containers and networks. Idempotent, and safe to run while another
+ * teardown of the same bottle is under way: a removal that fails is fine as long as the object
+ * is gone afterwards.
  *
  * @param slug The bottle's slug.
- * @throws {DockerError} When something that exists cannot be removed.
+ * @throws {DockerError} When something still exists after its removal was tried.
  */
 export async function teardown(slug: string): Promise<void> {
   const names = bottleNames(slug);
   const found = await containers(slug);
   const agents = found.filter((c) => c.name !== names.sidecar).map((c) => c.name);
-  if (agents.length > 0) await docker(["rm", "--force", "--volumes", ...agents]);
+  if (agents.length > 0) {
+    await docker(["rm", "--force", "--volumes", ...agents], { allowFailure: true });
+  }
   if (found.some((c) => c.name === names.sidecar)) {
     // SIGTERM first: the sidecar's init stops its daemons cleanly within the grace period.
     await docker(["stop", "--time", String(SIDECAR_GRACE_SECONDS), names.sidecar], {
       allowFailure: true,
     });
-    await docker(["rm", "--force", "--volumes", names.sidecar]);
+    await docker(["rm", "--force", "--volumes", names.sidecar], { allowFailure: true });
+  }
+  const left = await settled(() => containers(slug));
+  if (left.length > 0) {
+    throw new DockerError(["rm", ...left.map((c) => c.name)], {
+      code: 1,
+      stderr: `containers of bottle ${slug} are still there: ${left.map((c) => c.name).join(", ")}`,
+    });
   }
   const nets = (await networks(slug)).map((n) => n.name);
-  if (nets.length > 0) await docker(["network", "rm", ...nets]);
+  if (nets.length > 0) await docker(["network", "rm", ...nets], { allowFailure: true });
+  const netsLeft = await settled(() => networks(slug));
+  if (netsLeft.length > 0) {
+    throw new DockerError(["network", "rm", ...netsLeft.map((n) => n.name)], {
+      code: 1,
+      stderr: `networks of bottle ${slug} are still there: ${
+        netsLeft.map((n) => n.name).join(", ")
+      }`,
+    });
+  }
+}
+
+/** What is left once a concurrent removal (another teardown, `cleanup`) had time to finish. */
+async function settled<T>(list: () => Promise<T[]>): Promise<T[]> {
+  for (let attempt = 0;; attempt++) {
+    const left = await list();
+    if (left.length === 0 || attempt === 10) return left;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
 }
 
 /**

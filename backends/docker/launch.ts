@@ -19,12 +19,11 @@ import {
   internalNetworkArgs,
   PROXY_URL,
   sidecarConnectArgs,
-  sidecarRunArgs,
+  sidecarCreateArgs,
 } from "./_argv.ts";
 import { docker, DockerError } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
 import { gvisorRuntime } from "./_runtime.ts";
-import { teardown } from "./cleanup.ts";
 import { execInAgent } from "./exec.ts";
 
 /** How long the sidecar may take to answer through the proxy. */
@@ -46,28 +45,30 @@ export async function launch(
   progress: Progress,
 ): Promise<LaunchedBottle> {
   const names = bottleNames(plan.slug);
-  const created: string[] = [];
+  const created: Created[] = [];
   try {
     await writeSidecarFiles(plan);
     const images = await buildImages(plan, progress);
     progress("creating networks");
     await docker(internalNetworkArgs(plan, names));
-    created.push(names.internal);
+    created.push({ kind: "network", name: names.internal });
+    const egressNetwork = plan.egressNetwork ?? names.egress;
     if (plan.egressNetwork === undefined) {
       await docker(egressNetworkArgs(plan, names));
-      created.push(names.egress);
+      created.push({ kind: "network", name: names.egress });
     }
     progress("starting the sidecar");
     await docker(
-      sidecarRunArgs(plan, names, {
+      sidecarCreateArgs(plan, names, {
         image: images.sidecar,
-        egressNetwork: plan.egressNetwork ?? names.egress,
+        internalSubnet: await subnetOf(names.internal),
         user: `${Deno.uid()}:${Deno.gid()}`,
       }),
       { secrets: { BOT_BOTTLE_CANARY: secrets.canary, ...secrets.tokens } },
     );
-    created.push(names.sidecar);
-    await docker(sidecarConnectArgs(names));
+    created.push({ kind: "container", name: names.sidecar });
+    await docker(sidecarConnectArgs(names, egressNetwork));
+    await docker(["start", names.sidecar]);
     const sidecarIp = await addressOn(names.sidecar, names.internal);
     progress("starting the agent");
     const runtime = await gvisorRuntime();
@@ -79,21 +80,96 @@ export async function launch(
       }),
       { secrets: secrets.agentEnv },
     );
-    created.push(names.agent);
+    created.push({ kind: "container", name: names.agent });
+    await checkAgentUser(plan.slug);
     await installCa(plan.slug);
     await waitForProxy(plan.slug, names.sidecar);
     progress("running the isolation self-test");
-    const probes = selfTestArgv(plan.selfTest, { proxyUrl: PROXY_URL });
+    // Besides the configured targets, addresses known to answer from outside the bottle: the
+    // egress network's gateway (the host) and the sidecar's own egress-side address.
+    const targets = {
+      tcp: [
+        ...plan.selfTest.tcp,
+        `${await gatewayOf(egressNetwork)}:9`,
+        `${await addressOn(names.sidecar, egressNetwork)}:9099`,
+      ],
+      dns: plan.selfTest.dns,
+    };
+    const probes = selfTestArgv(targets, { proxyUrl: PROXY_URL });
     const result = await execInAgent(plan.slug, probes, {
       tty: false,
       capture: true,
       timeoutMs: SELF_TEST_TIMEOUT_MS,
     });
-    assertSelfTest(parseSelfTest(result, plan.selfTest));
-    return { slug: plan.slug, created };
+    assertSelfTest(parseSelfTest(result, targets));
+    return { slug: plan.slug, created: created.map((c) => c.name) };
   } catch (err) {
-    await teardown(plan.slug);
+    // Only what this launch created: another bottle may carry the same slug on this engine.
+    await removeCreated(created);
     throw err;
+  }
+}
+
+/** Something a launch created, to be removed if the launch fails. */
+interface Created {
+  /** What it is. */
+  kind: "network" | "container";
+  /** Its name. */
+  name: string;
+}
+
+async function removeCreated(created: readonly Created[]): Promise<void> {
+  for (const item of [...created].reverse()) {
+    const args = item.kind === "container"
+      ? ["rm", "--force", "--volumes", item.name]
+      : ["network", "rm", item.name];
+    await docker(args, { allowFailure: true });
+  }
+}
+
+async function subnetOf(network: string): Promise<string> {
+  const { stdout } = await docker([
+    "network",
+    "inspect",
+    "--format",
+    "{{ (index .IPAM.Config 0).Subnet }}",
+    network,
+  ]);
+  return stdout.trim();
+}
+
+async function gatewayOf(network: string): Promise<string> {
+  const { stdout } = await docker([
+    "network",
+    "inspect",
+    "--format",
+    "{{ range .IPAM.Config }}{{ .Gateway }}{{ end }}",
+    network,
+  ]);
+  const gateway = stdout.trim();
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(gateway)) {
+    throw new DockerError(["network", "inspect", network], {
+      code: 0,
+      stderr: `network ${network} has no IPv4 gateway to probe (got "${gateway}")`,
+    });
+  }
+  return gateway;
+}
+
+/** The agent must not run as root, whatever the image says (SPEC §7). */
+async function checkAgentUser(slug: string): Promise<void> {
+  const result = await execInAgent(slug, ["id", "-u"], {
+    tty: false,
+    capture: true,
+    timeoutMs: 10_000,
+  });
+  const uid = result.stdout.trim();
+  if (result.code !== 0 || !/^\d+$/.test(uid) || uid === "0") {
+    throw new DockerError(["exec", "id -u"], {
+      code: result.code,
+      stderr: `the agent image must have a non-root user "agent" (got uid "${uid}"): ` +
+        result.stderr.trim(),
+    });
   }
 }
 

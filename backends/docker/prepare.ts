@@ -8,7 +8,7 @@ import {
   egressNetworkArgs,
   internalNetworkArgs,
   sidecarConnectArgs,
-  sidecarRunArgs,
+  sidecarCreateArgs,
 } from "./_argv.ts";
 import { bottleNames } from "./_names.ts";
 
@@ -36,20 +36,21 @@ export function prepare(plan: BottlePlan): PreparedBottle {
         }]
         : []),
       {
-        title: "start the sidecar",
+        title: "create the sidecar on the internal network",
         argv: [
           "docker",
-          ...sidecarRunArgs(plan, names, {
+          ...sidecarCreateArgs(plan, names, {
             image: "<sidecar-image>",
-            egressNetwork,
+            internalSubnet: "<internal-subnet>",
             user: "<host-uid>:<host-gid>",
           }),
         ],
       },
       {
-        title: "attach the sidecar to the internal network",
-        argv: ["docker", ...sidecarConnectArgs(names)],
+        title: "attach the sidecar to the egress network",
+        argv: ["docker", ...sidecarConnectArgs(names, egressNetwork)],
       },
+      { title: "start the sidecar", argv: ["docker", "start", names.sidecar] },
       {
         title: "start the agent",
         argv: [

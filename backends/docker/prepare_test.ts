@@ -29,7 +29,7 @@ function values(argv: readonly string[], flag: string): string[] {
 }
 
 Deno.test("prepare() passes secrets to containers as bare -e NAME only", () => {
-  const sidecar = step("start the sidecar");
+  const sidecar = step("create the sidecar on the internal network");
   const agent = step("start the agent");
   assert.ok(values(sidecar, "--env").includes("EGRESS_TOKEN_1"));
   assert.ok(values(sidecar, "--env").includes("BOT_BOTTLE_CANARY"));
@@ -51,15 +51,17 @@ Deno.test("prepare() keeps the agent on the internal network, the sidecar on bot
   assert.deepEqual(values(agent, "--sysctl"), ["net.ipv6.conf.all.disable_ipv6=1"]);
   assert.deepEqual(values(agent, "--cap-drop"), ["ALL"]);
   assert.ok(!agent.includes("--privileged"));
-  assert.deepEqual(values(step("start the sidecar"), "--network"), [
-    "bot-bottle-egress-dev-abc123",
-  ]);
-  assert.deepEqual(step("attach the sidecar to the internal network").slice(1), [
+  const sidecar = step("create the sidecar on the internal network");
+  assert.deepEqual(values(sidecar, "--network"), ["bot-bottle-net-dev-abc123"]);
+  assert.deepEqual(values(sidecar, "--network-alias"), ["bot-bottle-sidecar"]);
+  assert.ok(
+    values(sidecar, "--env").includes("BOT_BOTTLE_EGRESS_LISTEN_SUBNET=<internal-subnet>"),
+    "the proxy listens on the internal network only",
+  );
+  assert.deepEqual(step("attach the sidecar to the egress network").slice(1), [
     "network",
     "connect",
-    "--alias",
-    "bot-bottle-sidecar",
-    "bot-bottle-net-dev-abc123",
+    "bot-bottle-egress-dev-abc123",
     "bot-bottle-sidecars-dev-abc123",
   ]);
 });
@@ -88,7 +90,9 @@ Deno.test("prepare() sets the proxy and CA variables SPEC §5 lists", () => {
 
 Deno.test("prepare() labels every container and network with the slug", () => {
   for (const s of prepare(planWithToken()).steps) {
-    if (s.argv[1] === "run" || (s.argv[1] === "network" && s.argv[2] === "create")) {
+    if (
+      ["run", "create"].includes(s.argv[1]!) || (s.argv[1] === "network" && s.argv[2] === "create")
+    ) {
       assert.ok(values(s.argv, "--label").includes("bot-bottle.slug=dev-abc123"), s.title);
     }
   }
@@ -99,8 +103,8 @@ Deno.test("prepare() mounts the CA key into the sidecar only, never into the age
   assert.deepEqual(agentMounts, [
     "type=bind,source=/tmp/bb-home/state/dev-abc123/agent,target=/etc/bot-bottle/ca,readonly",
   ]);
-  assert.deepEqual(values(step("start the sidecar"), "--mount"), [
-    "type=bind,source=/tmp/bb-home/state/dev-abc123/egress,target=/state/egress",
+  assert.deepEqual(values(step("create the sidecar on the internal network"), "--mount"), [
+    "type=bind,source=/tmp/bb-home/state/dev-abc123/egress,target=/state/egress,readonly",
     "type=bind,source=/tmp/bb-home/queue/dev-abc123,target=/queue",
   ]);
 });
@@ -115,6 +119,11 @@ Deno.test("prepare() uses an operator's egress network instead of creating one",
   });
   const steps = prepare(plan).steps;
   assert.ok(!steps.some((s) => s.title === "create the egress network"));
-  const sidecar = steps.find((s) => s.title === "start the sidecar")!.argv;
-  assert.deepEqual(values(sidecar, "--network"), ["lab-net"]);
+  const connect = steps.find((s) => s.title === "attach the sidecar to the egress network")!;
+  assert.deepEqual(connect.argv.slice(1), [
+    "network",
+    "connect",
+    "lab-net",
+    "bot-bottle-sidecars-dev-abc123",
+  ]);
 });

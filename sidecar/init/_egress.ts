@@ -9,6 +9,7 @@ import { ConfigError } from "../../src/errors/mod.ts";
 import { startEgressProxy } from "../egress/mod.ts";
 import type { Environment } from "./_env.ts";
 import { EventQueue } from "./_event_queue.ts";
+import { addressInSubnet, parseSubnet } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
 import type { HandledSignal, SignalSource } from "./_signals.ts";
 
@@ -20,6 +21,11 @@ export interface EgressConfig {
   caDir: string;
   /** `BOT_BOTTLE_EGRESS_LISTEN`: where the proxy listens. */
   listen: { hostname: string; port: number };
+  /**
+   * `BOT_BOTTLE_EGRESS_LISTEN_SUBNET`: listen on this container's address in that subnet (the
+   * bottle's internal network) instead of `listen.hostname`.
+   */
+  listenSubnet?: { network: number; prefix: number };
   /** `BOT_BOTTLE_EGRESS_UPSTREAM_CA`: an extra PEM file trusted for upstream TLS. */
   upstreamCaFile?: string;
   /** `BOT_BOTTLE_QUEUE_DIR` + `BOT_BOTTLE_SLUG`: the operator queue for `supervise` matches. */
@@ -104,10 +110,12 @@ function parseQueue(env: Environment): EgressConfig["queue"] {
 export function egressConfig(env: Environment): EgressConfig {
   const upstreamCaFile = absolutePath(env, "BOT_BOTTLE_EGRESS_UPSTREAM_CA");
   const queue = parseQueue(env);
+  const subnet = setting(env, "BOT_BOTTLE_EGRESS_LISTEN_SUBNET");
   return {
     routesFile: absolutePath(env, "BOT_BOTTLE_EGRESS_ROUTES", "/state/egress/routes.yaml")!,
     caDir: absolutePath(env, "BOT_BOTTLE_EGRESS_CA_DIR", "/state/egress/ca")!,
     listen: parseListen(setting(env, "BOT_BOTTLE_EGRESS_LISTEN") ?? "0.0.0.0:9099"),
+    ...(subnet === undefined ? {} : { listenSubnet: parseSubnet(subnet) }),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     ...(queue === undefined ? {} : { queue }),
     connectTo: parseConnectTo(setting(env, "BOT_BOTTLE_EGRESS_CONNECT_TO")),
@@ -173,7 +181,7 @@ export async function runEgressDaemon(
     const proxy = await startEgressProxy({
       routesFile: config.routesFile,
       caDir: config.caDir,
-      listen: config.listen,
+      listen: listenAddress(config),
       env,
       logSink: options.log,
       ...(upstreamCa === undefined ? {} : { upstreamCa }),
@@ -189,6 +197,19 @@ export async function runEgressDaemon(
   } finally {
     unsubscribe();
   }
+}
+
+/** Where to listen: the configured address, or this container's address in the subnet. */
+function listenAddress(config: EgressConfig): { hostname: string; port: number } {
+  if (config.listenSubnet === undefined) return config.listen;
+  const hostname = addressInSubnet(config.listenSubnet, Deno.networkInterfaces());
+  if (hostname === undefined) {
+    throw new ConfigError(
+      "BOT_BOTTLE_EGRESS_LISTEN_SUBNET: no interface of this container is in that subnet; " +
+        "refusing to listen anywhere else",
+    );
+  }
+  return { hostname, port: config.listen.port };
 }
 
 async function readUpstreamCa(file: string): Promise<string> {

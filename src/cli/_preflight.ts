@@ -47,8 +47,34 @@ export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: s
     ["git gate", listOrNone(repos)],
     ["egress", listOrNone(egress)],
     ["git identity", identity.join("\n")],
+    ...hostSettings(plan),
   ];
   return renderFields(`Bottle ${plan.slug}`, fields);
+}
+
+/** Host settings that change isolation or testing: the operator sees every one in effect. */
+function hostSettings(plan: BottlePlan): Field[] {
+  const fields: Field[] = [];
+  if (plan.connectTo.length > 0) {
+    fields.push(["connect-to", `${plan.connectTo.join("\n")}  (no private-address check)`]);
+  }
+  if (plan.upstreamCaFile !== undefined) {
+    fields.push(["upstream CA", `${plan.upstreamCaFile}  (also trusted for upstream TLS)`]);
+  }
+  if (plan.egressNetwork !== undefined) fields.push(["egress network", plan.egressNetwork]);
+  if (plan.baseImages.agent !== undefined) fields.push(["agent base", plan.baseImages.agent]);
+  if (plan.baseImages.sidecar !== undefined) {
+    fields.push(["sidecar base", plan.baseImages.sidecar]);
+  }
+  fields.push([
+    "self-test",
+    [
+      ...plan.selfTest.tcp.map((t) => `no TCP to ${t}`),
+      ...plan.selfTest.dns.map((d) => `no DNS for ${d}`),
+    ]
+      .join("\n"),
+  ]);
+  return fields;
 }
 
 /**

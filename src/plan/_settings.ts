@@ -36,8 +36,12 @@ function defaultSelfTest(): SelfTestTargets {
 
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\/:@-]{0,254}$/;
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-const CONNECT_TO = /^[A-Za-z0-9.-]+:\d{1,5}=[0-9A-Fa-f.:\[\]]+:\d{1,5}$/;
+/** `HOST:PORT=IP:PORT`, the IP as an IPv4 literal or a bracketed IPv6 one (as the sidecar reads it). */
+const CONNECT_TO =
+  /^[A-Za-z0-9.-]+:([1-9]\d{0,4})=(\d{1,3}(\.\d{1,3}){3}|\[[0-9A-Fa-f:]+\]):([1-9]\d{0,4})$/;
 const ADDR_PORT = /^(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[[0-9A-Fa-f:]+\]):\d{1,5}$/;
+/** Networks that would expose the sidecar to the host, every container, or another bottle. */
+const SHARED_NETWORK = /^(host|bridge|none|default|bot-bottle-.*)$/;
 const DNS_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62}\.)*[A-Za-z0-9-]{1,63}\.?$/;
 
 /**
@@ -51,6 +55,12 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
   const agent = one(env, "BOT_BOTTLE_AGENT_BASE_IMAGE", IMAGE_REF, "an image reference");
   const sidecar = one(env, "BOT_BOTTLE_SIDECAR_BASE_IMAGE", IMAGE_REF, "an image reference");
   const egressNetwork = one(env, "BOT_BOTTLE_EGRESS_NETWORK", NETWORK_NAME, "a network name");
+  if (egressNetwork !== undefined && SHARED_NETWORK.test(egressNetwork)) {
+    throw new ConfigError(
+      `BOT_BOTTLE_EGRESS_NETWORK "${egressNetwork}" is shared with the host or with other ` +
+        "containers; name a network made for egress (docker network create …)",
+    );
+  }
   const upstreamCaFile = value(env, "BOT_BOTTLE_EGRESS_UPSTREAM_CA");
   if (upstreamCaFile !== undefined && !isAbsolute(upstreamCaFile)) {
     throw new ConfigError(
@@ -65,10 +75,25 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
       ...(sidecar === undefined ? {} : { sidecar }),
     },
     ...(egressNetwork === undefined ? {} : { egressNetwork }),
-    connectTo: list(env, "BOT_BOTTLE_EGRESS_CONNECT_TO", CONNECT_TO, "HOST:PORT=ADDR:PORT") ?? [],
+    connectTo: connectTo(env),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     selfTest: { tcp: tcp ?? defaultSelfTest().tcp, dns: dns ?? defaultSelfTest().dns },
   };
+}
+
+function connectTo(env: Readonly<Record<string, string | undefined>>): string[] {
+  const items = list(env, "BOT_BOTTLE_EGRESS_CONNECT_TO", CONNECT_TO, "HOST:PORT=ADDR:PORT") ?? [];
+  const bad = items.find((item) => {
+    const match = CONNECT_TO.exec(item)!;
+    return Number(match[1]) > 65_535 || Number(match[4]) > 65_535;
+  });
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `BOT_BOTTLE_EGRESS_CONNECT_TO has "${bad}", which is not HOST:PORT=ADDR:PORT (a port ` +
+        "is over 65535)",
+    );
+  }
+  return items;
 }
 
 function value(env: Readonly<Record<string, string | undefined>>, name: string) {

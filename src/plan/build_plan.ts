@@ -61,6 +61,12 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     ? [...options.command]
     : [...provider.command];
   const state = options.paths.stateDir(options.slug);
+  if (/[,\n]/.test(options.paths.root)) {
+    throw new ConfigError(
+      `Cannot start bottle "${bottle.name}": the bot-bottle home "${options.paths.root}" ` +
+        "contains a comma or newline, which container mount options cannot carry",
+    );
+  }
   const dockerfile = bottle.agentProvider.dockerfile;
   return {
     slug: options.slug,

@@ -153,10 +153,23 @@ Deno.test("buildPlan() reads launch settings and names a malformed one", () => {
       /BOT_BOTTLE_SIDECAR_BASE_IMAGE "Bad Image" is not an image reference/,
     ],
     ["BOT_BOTTLE_EGRESS_UPSTREAM_CA", "ca.pem", /must be an absolute path/],
+    ["BOT_BOTTLE_EGRESS_CONNECT_TO", "a.test:443=::1:80", /which is not HOST:PORT=ADDR:PORT/],
+    ["BOT_BOTTLE_EGRESS_CONNECT_TO", "a.test:443=10.0.0.1:99999", /which is not HOST:PORT=/],
+    ["BOT_BOTTLE_EGRESS_NETWORK", "host", /"host" is shared with the host or with other/],
+    ["BOT_BOTTLE_EGRESS_NETWORK", "bridge", /"bridge" is shared/],
+    ["BOT_BOTTLE_EGRESS_NETWORK", "bot-bottle-net-other-1", /is shared/],
   ];
   for (const [name, value, message] of bad) {
     assert.throws(() => buildPlan(demoAgent(), { ...base, hostEnv: { [name]: value } }), message);
   }
+});
+
+Deno.test("buildPlan() refuses a home whose path would break a mount option", () => {
+  const odd = homePaths({ BOT_BOTTLE_HOME: "/tmp/a,readonly" });
+  assert.throws(
+    () => buildPlan(demoAgent(), { ...base, paths: odd }),
+    /the bot-bottle home "\/tmp\/a,readonly" contains a comma or newline/,
+  );
 });
 
 Deno.test("resolveSecrets() fills slots from the host and names every missing variable", async () => {

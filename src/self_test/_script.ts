@@ -16,6 +16,9 @@
  * EPERM/EACCES (a local firewall). Anything else, including a curl whose wording changed, fails
  * closed and shows curl's own error line. `LC_ALL=C` keeps those texts in English.
  *
+ * Every curl starts with `-q`, so a `~/.curlrc` the agent planted (kept across commit and resume)
+ * cannot silence the very output the TCP probe reads.
+ *
  * DNS uses `getent ahosts`: `getaddrinfo`, the call real clients make, through the container's own
  * resolver path (`/etc/hosts`, then DNS), asking A and AAAA in one round (`getent hosts` asks them
  * one after the other, doubling the wait). Exit 2 ("not found") passes. A resolver that never
@@ -37,7 +40,7 @@ report() {
 }
 
 probe_proxy() {
-  out=$(curl -sS --noproxy '' --proxy "$1" --connect-timeout 3 --max-time 5 \\
+  out=$(curl -q -sS --noproxy '' --proxy "$1" --connect-timeout 3 --max-time 5 \\
     -o /dev/null -w 'status=%{http_code}' http://_egress.local/allowlist 2>&1)
   rc=$?
   status=\${out##*status=}
@@ -49,7 +52,7 @@ probe_proxy() {
 }
 
 probe_tcp() {
-  out=$(curl -v -sS -g --noproxy '*' --connect-timeout 3 --max-time 4 \\
+  out=$(curl -q -v -sS -g --noproxy '*' --connect-timeout 3 --max-time 4 \\
     -o /dev/null "http://$1/" 2>&1)
   rc=$?
   case "$out" in

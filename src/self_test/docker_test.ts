@@ -42,9 +42,10 @@ async function runSelfTest(
   container: string,
   targets: SelfTestTargets,
   proxyUrl: string,
+  home = "/nonexistent",
 ): Promise<{ report: SelfTestReport; ms: number }> {
   const env = ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"]
-    .flatMap((name) => ["-e", `${name}=${SIDECAR}`]);
+    .flatMap((name) => ["-e", `${name}=${SIDECAR}`]).concat(["-e", `HOME=${home}`]);
   const started = performance.now();
   const run = await docker([
     "exec",
@@ -141,6 +142,38 @@ Deno.test({
     assert.ok(
       message.includes(`; tcp ${ip}:8080 connected directly (expected no route); `),
       message,
+    );
+  },
+});
+
+Deno.test({
+  name: "selfTestArgv() is not silenced by a ~/.curlrc the agent planted",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const net = await lab.network("net", ["--internal"]);
+    const outside = await lab.container("outside", ["--network", net], [
+      "python3",
+      "-m",
+      "http.server",
+      "8080",
+    ]);
+    const ip = await lab.ip(outside);
+    await lab.waitFor(outside, ["http://127.0.0.1:8080/"]);
+    const agent = await lab.container("agent", ["--network", net], ["sleep", "infinity"]);
+    // A curlrc that hides curl's verbose text would make "refused" read as "no route".
+    await docker([
+      "exec",
+      agent,
+      "sh",
+      "-c",
+      "mkdir -p /tmp/h && echo 'stderr = /dev/null' >/tmp/h/.curlrc && chmod -R a+rX /tmp/h",
+    ]);
+    const targets = { tcp: [`${ip}:8081`], dns: [] };
+    const { report } = await runSelfTest(agent, targets, SIDECAR, "/tmp/h");
+    assert.equal(
+      details(report)[`tcp ${ip}:8081`],
+      "FAIL: was refused directly, so a host answered (expected no route)",
     );
   },
 });

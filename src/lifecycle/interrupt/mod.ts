@@ -41,10 +41,14 @@ export interface InterruptSource {
   listen(handler: () => void): Disposable;
 }
 
-const SIGNALS: readonly Deno.Signal[] = Object.freeze(["SIGINT", "SIGTERM"]);
+/**
+ * Ctrl-C, a polite kill, and a closed terminal (SIGHUP): each would otherwise end this process
+ * with the bottle, and the sidecar's real tokens, left running.
+ */
+const SIGNALS: readonly Deno.Signal[] = Object.freeze(["SIGINT", "SIGTERM", "SIGHUP"]);
 
 /**
- * SIGINT and SIGTERM of this process.
+ * SIGINT, SIGTERM and SIGHUP of this process.
  *
  * @returns A source that registers signal listeners only while listened to.
  */
