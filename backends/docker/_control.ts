@@ -1,18 +1,71 @@
 /** Operations on a running bottle: commit its filesystem, reload its egress routes. */
-import { docker } from "./_docker.ts";
+import { docker, dockerEnv, DockerError } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
 
+/** The parts of an image's config a committed image keeps (all from its Dockerfile). */
+interface ImageConfig {
+  Env: string[] | null;
+  User: string;
+  WorkingDir: string;
+}
+
 /**
- * Snapshot the agent container to an image; the bottle keeps running.
+ * Snapshot the agent container's filesystem to an image; the bottle keeps running.
+ *
+ * `docker commit` would also store the container's environment, and with it the bottle's env
+ * values and canary, in an image that outlives the bottle. The filesystem is exported and
+ * imported instead, with the configuration of the image the container was built from.
  *
  * @param slug The bottle's slug.
  * @returns The image reference, `bot-bottle/committed-<slug>:<UTC timestamp>`.
- * @throws {DockerError} When the container does not exist or the commit fails.
+ * @throws {DockerError} When the container does not exist or the export or import fails.
  */
 export async function commitAgent(slug: string): Promise<string> {
+  const agent = bottleNames(slug).agent;
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").toLowerCase();
   const ref = `bot-bottle/committed-${slug}:${stamp}`;
-  await docker(["commit", "--pause=false", bottleNames(slug).agent, ref]);
+  const image = (await docker(["inspect", "--format", "{{.Config.Image}}", agent])).stdout.trim();
+  const config = JSON.parse(
+    (await docker(["image", "inspect", "--format", "{{json .Config}}", image])).stdout,
+  ) as ImageConfig;
+  const changes = [
+    ...(config.Env ?? []).map((entry) => {
+      const at = entry.indexOf("=");
+      return `ENV ${entry.slice(0, at)}=${JSON.stringify(entry.slice(at + 1))}`;
+    }),
+    ...(config.User === "" ? [] : [`USER ${config.User}`]),
+    ...(config.WorkingDir === "" ? [] : [`WORKDIR ${config.WorkingDir}`]),
+    `LABEL bot-bottle.committed-from=${slug}`,
+  ];
+  const spawn = (args: string[], stdin: "null" | "piped", stdout: "null" | "piped") =>
+    new Deno.Command("docker", {
+      args,
+      env: dockerEnv(),
+      clearEnv: true,
+      stdin,
+      stdout,
+      stderr: "piped",
+    }).spawn();
+  const exporter = spawn(["export", agent], "null", "piped");
+  const importer = spawn(
+    ["import", ...changes.flatMap((c) => ["--change", c]), "-", ref],
+    "piped",
+    "null",
+  );
+  const [, exportErr, exported, importErr, imported] = await Promise.all([
+    exporter.stdout.pipeTo(importer.stdin).catch(() => undefined),
+    new Response(exporter.stderr).text(),
+    exporter.status,
+    new Response(importer.stderr).text(),
+    importer.status,
+  ]);
+  if (exported.code !== 0 || imported.code !== 0) {
+    const failed = exported.code !== 0 ? "export" : "import";
+    throw new DockerError([failed, agent], {
+      code: exported.code !== 0 ? exported.code : imported.code,
+      stderr: exported.code !== 0 ? exportErr : importErr,
+    });
+  }
   return ref;
 }
 
