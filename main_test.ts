@@ -99,48 +99,6 @@ Deno.test("bot-bottle start demo --dry-run prints the plan and creates nothing",
   });
 });
 
-Deno.test("bot-bottle start tears the bottle down on Ctrl-C and exits 130", async () => {
-  await withHome(async (home) => {
-    const bin = join(home, "bin");
-    const marker = join(home, "launching");
-    // A docker that answers the read-only questions and is slow to fail at everything else.
-    await write(
-      join(bin, "docker"),
-      `#!/bin/sh
-case "$1" in
-  version) echo 20.10.24 ;;
-  ps|info) ;;
-  network) [ "$2" = ls ] || { : > ${marker}; /bin/sleep 2; exit 1; } ;;
-  *) : > ${marker}; /bin/sleep 2; exit 1 ;;
-esac
-`,
-    );
-    await Deno.chmod(join(bin, "docker"), 0o755);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-q", "-P=cli", MAIN, "start", "demo", "--yes", "--label", "ctrl-c"],
-      cwd: home,
-      env: { BOT_BOTTLE_HOME: home, NO_COLOR: "1", PATH: `${bin}:/usr/bin:/bin` },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    while (!await Deno.stat(marker).then(() => true, () => false)) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    child.kill("SIGINT");
-    const out = await child.output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 130, stderr);
-    assert.match(stderr, /bot-bottle: interrupted; stopping bottle ctrl-c\n/);
-    assert.match(stderr, /\nbot-bottle: interrupted\n$/);
-    assert.equal(
-      await Deno.stat(join(home, "state", "ctrl-c")).then(() => true, () => false),
-      false,
-      "the state of a bottle that never ran is removed",
-    );
-  });
-});
-
 Deno.test("bot-bottle list reports an empty home, and --json gives []", async () => {
   await withHome(async (home) => {
     const human = await cli(["list"], { home });

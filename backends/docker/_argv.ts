@@ -159,6 +159,11 @@ export function agentRunArgs(
     // The agent's resolver forwards to the sidecar, where nothing answers DNS: no lookups out.
     "--dns",
     options.sidecarIp,
+    // Nothing answers, so fail a lookup after one short try instead of stalling every program.
+    "--dns-option",
+    "timeout:1",
+    "--dns-option",
+    "attempts:1",
     "--add-host",
     `${SIDECAR_HOST}:${options.sidecarIp}`,
     "--sysctl",

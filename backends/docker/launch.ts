@@ -1,8 +1,8 @@
 /**
  * Launching a bottle on Docker (SPEC §5): images, networks, the sidecar, then the agent, the CA
  * installed in the agent's trust store, and the isolation self-test. Everything is created with
- * the bottle's label; on any failure the bottle is torn down by that label before the error is
- * rethrown, so a failed launch leaves nothing behind.
+ * the bottle's label; on any failure what this launch created is removed (by name, not by label:
+ * another bottle on the engine may carry the same slug) before the error is rethrown.
  */
 import { agentImageRecipe, ensureDockerImage, sidecarImageRecipe } from "../../src/images/mod.ts";
 import {

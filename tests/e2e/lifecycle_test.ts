@@ -1,0 +1,225 @@
+/**
+ * A bottle's life through the CLI on a real Docker engine (SPEC §4, §5, §8): start detached,
+ * exec, list, stop; attached runs that print what the agent's command printed; a failing
+ * command that keeps the state; and teardown when the agent dies or the user presses Ctrl-C.
+ * Every step ends by checking that nothing is left: containers, networks, state dir.
+ */
+import assert from "node:assert/strict";
+import {
+  agentCurl,
+  blockBody,
+  bottleLeftovers,
+  CLEAN,
+  describeLeftovers,
+  docker,
+  execIn,
+  runCli,
+  showCurl,
+  spawnCli,
+  startDetached,
+  startWorld,
+  stateSlugs,
+  TEST_AGENT,
+  UPSTREAM_PAGE_MARKER,
+  waitForAgentProcess,
+  waitForNewBottle,
+  type World,
+  writeTestAgent,
+} from "./_harness/mod.ts";
+
+/** An attached run's time limit: a launch plus the command. */
+const ATTACHED_TIMEOUT_MS = 4 * 60_000;
+
+Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind", async (t) => {
+  await using world = await startWorld("lifecycle");
+  await writeTestAgent(world);
+
+  await t.step("start --detach, exec, list active --json, stop", async () => {
+    const slug = await startDetached(world, TEST_AGENT);
+    const out = await agentCurl(world, slug, [
+      "-H",
+      "Authorization: Bearer agent-held-placeholder",
+      "https://api.example.test/headers",
+    ]);
+    assert.equal(out.status, 200, showCurl(out));
+    assert.equal(
+      (JSON.parse(out.body) as { headers: Record<string, string> }).headers.authorization,
+      `Bearer ${world.realToken}`,
+    );
+
+    const relay = await execIn(world, slug, ["bash", "-c", "echo out; echo err >&2; exit 7"]);
+    assert.equal(relay.code, 7, relay.stderr);
+    assert.equal(relay.stdout, "out\n");
+    assert.match(relay.stderr, /^err$/m);
+    const user = await execIn(world, slug, ["id", "-u"]);
+    assert.notEqual(user.stdout.trim(), "0", "exec runs as root");
+
+    // The agent's shell killed from inside: exec reports it, the bottle stays usable.
+    const killed = await execIn(world, slug, ["bash", "-c", "kill -KILL $$"]);
+    assert.equal(killed.code, 137, killed.stderr);
+    assert.equal((await execIn(world, slug, ["true"])).code, 0);
+
+    const list = await runCli(world, ["list", "active", "--json"]);
+    assert.equal(list.code, 0, list.stderr);
+    const active = JSON.parse(list.stdout) as Record<string, unknown>[];
+    const mine = active.find((bottle) => bottle.slug === slug);
+    assert.ok(mine !== undefined, `list active lacks ${slug}: ${list.stdout}`);
+    assert.equal(mine.backend, "docker");
+    assert.equal(mine.agent, TEST_AGENT);
+    assert.equal(typeof mine.label, "string");
+    assert.ok(Array.isArray(mine.services) && mine.services.length > 0, list.stdout);
+
+    const stop = await runCli(world, ["stop", slug]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+    const after = await runCli(world, ["list", "active", "--json"]);
+    assert.ok(
+      !(JSON.parse(after.stdout) as { slug: string }[]).some((b) => b.slug === slug),
+      after.stdout,
+    );
+  });
+
+  await t.step("attached demo prints the upstream's page", async () => {
+    const run = await attached(world, [
+      "demo",
+      "--yes",
+      "--",
+      "curl",
+      "-s",
+      "https://example.com/",
+    ]);
+    assert.equal(run.result.code, 0, run.result.stderr);
+    assert.match(run.result.stdout, new RegExp(`${UPSTREAM_PAGE_MARKER} host=example.com`));
+    assert.deepEqual(await bottleLeftovers(world.home, run.slug), CLEAN);
+  });
+
+  await t.step("attached demo shows the JSON 403 for a host it has no route to", async () => {
+    const run = await attached(world, [
+      "demo",
+      "--yes",
+      "--",
+      "curl",
+      "-s",
+      "https://example.net/",
+    ]);
+    assert.equal(run.result.code, 0, run.result.stderr);
+    const body = run.result.stdout.slice(run.result.stdout.indexOf("{"));
+    const block = blockBody(body.slice(0, body.lastIndexOf("}") + 1));
+    assert.equal(block?.rule, "no_route", run.result.stdout);
+    assert.match(block.reason, /example\.net/);
+    assert.deepEqual(await bottleLeftovers(world.home, run.slug), CLEAN);
+  });
+
+  await t.step("a failing agent command keeps the state and prints the resume hint", async () => {
+    const run = await attached(world, [TEST_AGENT, "--yes", "--", "bash", "-c", "exit 3"]);
+    assert.equal(run.result.code, 3, run.result.stderr);
+    assert.match(run.result.stdout + run.result.stderr, new RegExp(`resume ${run.slug}`));
+    const left = await bottleLeftovers(world.home, run.slug);
+    assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
+    const stop = await runCli(world, ["stop", run.slug]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(await bottleLeftovers(world.home, run.slug), CLEAN);
+  });
+
+  await t.step("the agent container killed under an attached start is torn down", async () => {
+    const before = await stateSlugs(world);
+    await using running = await spawnCli(world, [
+      "start",
+      TEST_AGENT,
+      "--yes",
+      "--",
+      "sleep",
+      "600",
+    ]);
+    const slug = await waitForNewBottle(world, before, running);
+    await waitForAgentProcess(running, slug, "sleep 600");
+    const kill = await docker(["kill", `bot-bottle-${slug}`]);
+    assert.equal(kill.code, 0, kill.stderr);
+    const result = await running.finish(ATTACHED_TIMEOUT_MS);
+    assert.notEqual(result.code, 0, result.stdout);
+    const left = await bottleLeftovers(world.home, slug);
+    assert.deepEqual([left.containers, left.networks], [[], []], describeLeftovers(left));
+    if (left.stateDir) {
+      const stop = await runCli(world, ["stop", slug]);
+      assert.equal(stop.code, 0, stop.stderr);
+    }
+    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+  });
+
+  await t.step("Ctrl-C while the command runs exits 130, tears down, keeps state", async () => {
+    const before = await stateSlugs(world);
+    await using running = await spawnCli(world, [
+      "start",
+      TEST_AGENT,
+      "--yes",
+      "--",
+      "sleep",
+      "600",
+    ]);
+    const slug = await waitForNewBottle(world, before, running);
+    await waitForAgentProcess(running, slug, "sleep 600");
+    await running.interrupt();
+    const result = await running.finish(ATTACHED_TIMEOUT_MS);
+    assert.equal(result.code, 130, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`resume ${slug}`));
+    const left = await bottleLeftovers(world.home, slug);
+    assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
+    const stop = await runCli(world, ["stop", slug]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+  });
+
+  await t.step(
+    "a closed terminal (SIGHUP) while the command runs tears the bottle down",
+    async () => {
+      const before = await stateSlugs(world);
+      await using running = await spawnCli(world, [
+        "start",
+        TEST_AGENT,
+        "--yes",
+        "--",
+        "sleep",
+        "600",
+      ]);
+      const slug = await waitForNewBottle(world, before, running);
+      await waitForAgentProcess(running, slug, "sleep 600");
+      await running.interrupt("SIGHUP");
+      const result = await running.finish(ATTACHED_TIMEOUT_MS);
+      assert.equal(result.code, 130, `${result.stdout}\n${result.stderr}`);
+      const left = await bottleLeftovers(world.home, slug);
+      assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
+      const stop = await runCli(world, ["stop", slug]);
+      assert.equal(stop.code, 0, stop.stderr);
+    },
+  );
+
+  await t.step("Ctrl-C during the launch exits 130 and leaves nothing", async () => {
+    const before = await stateSlugs(world);
+    await using running = await spawnCli(world, [
+      "start",
+      TEST_AGENT,
+      "--yes",
+      "--",
+      "sleep",
+      "600",
+    ]);
+    // The state dir is the launch's first step; the bottle takes seconds more to come up.
+    const slug = await waitForNewBottle(world, before, running);
+    await running.interrupt();
+    const result = await running.finish(ATTACHED_TIMEOUT_MS);
+    assert.equal(result.code, 130, `${result.stdout}\n${result.stderr}`);
+    const left = await bottleLeftovers(world.home, slug);
+    assert.deepEqual(left, CLEAN, `${describeLeftovers(left)}\n${result.stderr}`);
+  });
+});
+
+/** `start <args>` attached, waiting for it to end; returns its result and the bottle's slug. */
+async function attached(
+  world: World,
+  args: string[],
+): Promise<{ slug: string; result: { code: number; stdout: string; stderr: string } }> {
+  const before = await stateSlugs(world);
+  await using running = await spawnCli(world, ["start", ...args]);
+  const slug = await waitForNewBottle(world, before, running);
+  return { slug, result: await running.finish(ATTACHED_TIMEOUT_MS) };
+}
