@@ -106,7 +106,8 @@ export class EgressServer {
 
   async #tunnel(target: string, reader: Http1Reader, writer: Http1Writer): Promise<void> {
     const { host, port } = splitHostPort(target, 443);
-    const authority = `${host}:${port}`;
+    // Brackets back around an IPv6 literal, or the policy reads "a:b::c:443" as no host at all.
+    const authority = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
     let context: tls.SecureContext;
     try {
       context = await this.#deps.leaves.secureContext(host);

@@ -62,6 +62,11 @@ Deno.test("egress proxy refuses IP literals and plain-HTTP requests to unknown h
   const plain = await curl(bed, "http://evil.test/");
   assert.equal(plain.status, 403);
   assert.equal(blockBody(plain.body).rule, "no_route");
+  // An IPv6 literal is refused for what it is (no route), not taken for a malformed host.
+  const v6 = await curl(bed, "https://[2001:db8::1]/");
+  assert.equal(v6.status, 403);
+  assert.equal(blockBody(v6.body).rule, "no_route", v6.body);
+  assert.equal(bed.seen.length, 0);
 });
 
 Deno.test("egress proxy refuses a Host header that differs from the CONNECT host", async () => {
