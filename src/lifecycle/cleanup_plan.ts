@@ -2,7 +2,9 @@
  * `cleanup`: one plan across every backend (leftover containers, networks, images of bottles
  * that no longer run) plus orphan state directories, then removal, best effort. A state
  * directory is an orphan when it is not preserved and its bottle is not live; when its backend
- * cannot be asked, liveness is unknown and the state is kept.
+ * cannot be asked, liveness is unknown and the state is kept. A bottle whose state lock a running
+ * `start` or `resume` holds is live even before its containers run, so its half-made objects
+ * stay too.
  */
 import type { Backend, CleanupStep } from "../../backends/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
@@ -33,6 +35,9 @@ export async function planCleanup(
 ): Promise<CleanupPlan> {
   const scan = await scanActive(registry);
   const live = new Set(scan.bottles.filter(isLive).map((b) => b.slug));
+  for (const slug of await stateSlugs(paths)) {
+    if (await new BottleState(paths, slug).held()) live.add(slug);
+  }
   const plan: CleanupPlan = { backends: [], state: [], warnings: [...scan.warnings] };
   for (const backend of scan.available) {
     const steps = await backend.cleanupPlan(live);

@@ -96,3 +96,56 @@ Deno.test("runCleanup() goes on after a backend throws", async () => {
   assert.deepEqual(warnings, ["backend docker cleanup failed: engine gone"]);
   assert.equal(await new BottleState(home.paths, "old-1").exists(), false);
 });
+
+Deno.test("planCleanup() spares a bottle another process is still launching", async () => {
+  await using home = await tempBotHome();
+  const docker = new FakeBackend({
+    leftovers: [{ kind: "container", name: "bot-bottle-sidecars-new-1", slug: "new-1" }],
+  });
+  const launching = await state(home, "new-1");
+  // Another `start` holds the bottle's lock while it builds images and creates containers.
+  const script = `const f = await Deno.open(Deno.args[0], { write: true, create: true });
+    await f.lock(true);
+    await new Promise((resolve) => setTimeout(resolve, 30_000));`;
+  const holder = new Deno.Command(Deno.execPath(), {
+    args: ["eval", script, `${launching.dir}/.lock`],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    await waitUntilHeld(launching);
+    const plan = await planCleanup(fakeRegistry(docker), home.paths);
+    assert.deepEqual(plan.backends, [], "its half-made containers stay");
+    assert.deepEqual(plan.state, [], "its state stays");
+  } finally {
+    try {
+      holder.kill();
+    } catch {
+      // It already ended; the assertion above says why.
+    }
+    await holder.status;
+  }
+  const after = await planCleanup(fakeRegistry(docker), home.paths);
+  assert.deepEqual(after.state.map((s) => s.slug), ["new-1"], "once released it is an orphan");
+});
+
+async function waitUntilHeld(state: BottleState): Promise<void> {
+  for (let i = 0; i < 100 && !await state.held(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.ok(await state.held(), "the other process took the lock");
+}
+
+Deno.test("BottleState.hold() is what makes held() true in other processes", async () => {
+  await using home = await tempBotHome();
+  const s = await state(home, "dev-1");
+  assert.equal(await s.held(), false);
+  {
+    await using _lock = await s.hold();
+    const other = await new Deno.Command("flock", { args: ["-n", `${s.dir}/.lock`, "true"] })
+      .output();
+    assert.equal(other.code, 1, "another process cannot take the lock");
+  }
+  const free = await new Deno.Command("flock", { args: ["-n", `${s.dir}/.lock`, "true"] }).output();
+  assert.equal(free.code, 0, "released on dispose");
+});

@@ -80,6 +80,7 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
   if (interrupted.signal.aborted) throw new InterruptedError();
   if (options.resume === true) await state.write(options.metadata);
   else await state.create(options.metadata);
+  await using _lock = await state.hold();
 
   try {
     await backend.launch(plan, secrets, (line) => log.info(line));

@@ -36,6 +36,7 @@ export type BottleMetadata = z.infer<typeof metadataSchema>;
 
 const METADATA = "metadata.json";
 const PRESERVE = ".preserve";
+const LOCK = ".lock";
 
 /** One bottle's state directory. */
 export class BottleState {
@@ -89,6 +90,46 @@ export class BottleState {
     // mkdir's mode is filtered by the umask; the state may hold CA keys.
     await Deno.chmod(this.#dir, 0o700);
     await this.write(metadata);
+  }
+
+  /**
+   * Hold the bottle's lock for as long as this process runs it (launch, command, teardown), so
+   * that `cleanup` in another process leaves a bottle alone while it is still coming up.
+   *
+   * @returns A handle that releases the lock.
+   */
+  async hold(): Promise<AsyncDisposable> {
+    const file = await Deno.open(join(this.#dir, LOCK), { create: true, write: true, mode: 0o600 });
+    await file.lock(true);
+    return {
+      async [Symbol.asyncDispose]() {
+        // The directory may be gone by now (a clean exit removes it); the lock goes with the fd.
+        await file.unlock().catch(() => {});
+        file.close();
+      },
+    };
+  }
+
+  /**
+   * Whether another process holds the bottle's lock right now.
+   *
+   * @returns True while some `start` or `resume` is running this bottle.
+   */
+  async held(): Promise<boolean> {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(join(this.#dir, LOCK), { write: true });
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return false;
+      throw err;
+    }
+    try {
+      const free = await file.tryLock(true);
+      if (free) await file.unlock();
+      return !free;
+    } finally {
+      file.close();
+    }
   }
 
   /**
