@@ -139,7 +139,34 @@ export async function cleanupPlan(keep: ReadonlySet<string>): Promise<CleanupSte
   for (const n of await networks()) {
     if (!keep.has(n.slug)) steps.push({ kind: "network", name: n.name, slug: n.slug });
   }
+  steps.push(...await unusedBuiltImages(steps));
   return steps;
+}
+
+/**
+ * Agent and sidecar images bot-bottle built (label `bot-bottle.image`) that no container uses
+ * once the planned containers are gone; a later start rebuilds what it needs in about a second.
+ * Committed images are the user's snapshots and stay.
+ */
+async function unusedBuiltImages(steps: readonly CleanupStep[]): Promise<CleanupStep[]> {
+  const { stdout } = await docker([
+    "image",
+    "ls",
+    "--filter",
+    "label=bot-bottle.image",
+    "--format",
+    "{{.Repository}}:{{.Tag}}",
+  ]);
+  const leaving = new Set(steps.filter((s) => s.kind === "container").map((s) => s.name));
+  const inUse = new Set(
+    (await docker(["ps", "--all", "--format", "{{.Names}}\t{{.Image}}"])).stdout.split("\n")
+      .map((line) => line.split("\t"))
+      .filter(([name, image]) => name !== undefined && image !== undefined && !leaving.has(name))
+      .map(([, image]) => image),
+  );
+  return stdout.split("\n").filter((ref) => ref !== "" && !ref.endsWith(":<none>"))
+    .filter((ref) => !inUse.has(ref))
+    .map((ref) => ({ kind: "image" as const, name: ref }));
 }
 
 /**
