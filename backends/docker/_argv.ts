@@ -70,6 +70,8 @@ export function sidecarCreateArgs(
     `BOT_BOTTLE_EGRESS_CA_DIR=${SIDECAR_STATE}/ca`,
     "BOT_BOTTLE_EGRESS_LISTEN=0.0.0.0:9099",
     `BOT_BOTTLE_EGRESS_LISTEN_SUBNET=${options.internalSubnet}`,
+    "BOT_BOTTLE_SUPERVISE_LISTEN=0.0.0.0:9100",
+    `BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET=${options.internalSubnet}`,
     `BOT_BOTTLE_QUEUE_DIR=${SIDECAR_QUEUE}`,
     `BOT_BOTTLE_SLUG=${plan.slug}`,
     // Deno's cache must be writable on a read-only root.
@@ -122,7 +124,8 @@ export function sidecarConnectArgs(names: BottleNames, egressNetwork: string): s
 
 /** The agent's settings that are not secret: proxy and CA variables. */
 export function agentSettings(): string[] {
-  const noProxy = `localhost,127.0.0.1,::1`;
+  // The sidecar itself is no upstream: supervise's long polls must never go through egress.
+  const noProxy = `localhost,127.0.0.1,::1,${SIDECAR_HOST}`;
   return [
     `HTTP_PROXY=${PROXY_URL}`,
     `HTTPS_PROXY=${PROXY_URL}`,

@@ -138,6 +138,7 @@ Examples:
 
   registerLifecycle(program, { ctx, state, tail });
   registerEgress(program, ctx, state);
+  registerSupervise(program, ctx, state);
   registerPlanned(program);
   return program;
 }
@@ -172,11 +173,65 @@ function registerEgress(program: Command, ctx: CliContext, state: { code: number
     });
 }
 
+function registerSupervise(program: Command, ctx: CliContext, state: { code: number }): void {
+  const supervise = program
+    .command("supervise")
+    .description("approve or reject what agents ask for")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  bot-bottle supervise list                          pending proposals, oldest first
+  bot-bottle supervise show 3f2a…                    one proposal, with a diff of the routes
+  bot-bottle supervise approve 3f2a… --reason ok     apply it; the bottle changes live
+  bot-bottle supervise reject 3f2a… --reason "no"    answer the agent with the reason`,
+    )
+    .action(() => {
+      throw new NotYetAvailableError(
+        "supervise (terminal UI; use supervise list|show|approve|reject)",
+      );
+    });
+  supervise
+    .command("list")
+    .description("list pending proposals across all bottles")
+    .option("--json", "print JSON for scripts")
+    .action(async (opts: { json?: boolean }) => {
+      const { superviseListCommand } = await import("./supervise.ts");
+      state.code = await superviseListCommand(ctx, { json: opts.json === true });
+    });
+  supervise
+    .command("show")
+    .description("show a proposal and, for routes, a diff against the live file")
+    .argument("<id>", "proposal id (or a unique prefix)")
+    .option("--json", "print JSON for scripts")
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const { superviseShowCommand } = await import("./supervise.ts");
+      state.code = await superviseShowCommand(ctx, id, { json: opts.json === true });
+    });
+  supervise
+    .command("approve")
+    .description("apply a proposal and answer the agent")
+    .argument("<id>", "proposal id (or a unique prefix)")
+    .option("--reason <text>", "why (required for gitleaks-allow and egress-token-allow)")
+    .action(async (id: string, opts: { reason?: string }) => {
+      const { superviseApproveCommand } = await import("./supervise.ts");
+      state.code = await superviseApproveCommand(ctx, id, { reason: opts.reason });
+    });
+  supervise
+    .command("reject")
+    .description("reject a proposal; the agent sees the reason")
+    .argument("<id>", "proposal id (or a unique prefix)")
+    .option("--reason <text>", "why (required)")
+    .action(async (id: string, opts: { reason?: string }) => {
+      const { superviseRejectCommand } = await import("./supervise.ts");
+      state.code = await superviseRejectCommand(ctx, id, { reason: opts.reason });
+    });
+}
+
 /** Commands of the CLI surface (SPEC §4) that later work fills in. */
 const PLANNED: ReadonlyArray<readonly [name: string, args: string, description: string]> = [
   ["init", "", "create a bottle and an agent interactively"],
   ["edit", "<name>", "edit an agent or bottle in $EDITOR, validated on save"],
-  ["supervise", "", "approve or reject what agents ask for"],
 ];
 
 function registerPlanned(program: Command): void {

@@ -1,0 +1,241 @@
+/**
+ * The operator's decisions (SPEC §6.3). Approving applies first and answers only once the apply
+ * succeeded, so a failure at any step leaves the proposal pending (no response file) with a
+ * message saying what happened. Every decision is audited before the agent hears of it.
+ */
+import { join } from "node:path";
+import { type Backend, backendByName } from "../../backends/mod.ts";
+import { UsageError } from "../errors/mod.ts";
+import { BottleState } from "../lifecycle/mod.ts";
+import type { HomePaths } from "../paths/mod.ts";
+import { type Proposal, writeResponse } from "../queue/mod.ts";
+import { parseRoutesFile, type RoutesFile } from "../routes/mod.ts";
+import { appendAudit } from "./audit.ts";
+import { credentialChange } from "./_credentials.ts";
+import { bottleFiles } from "./_files.ts";
+import { assertRealDir, lstatRegular, writeInPlace, writePrivate } from "./_safe_fs.ts";
+import { readLive } from "./describe_proposal.ts";
+import { findPending } from "./pending.ts";
+
+/** An approval that could not be applied; the proposal stays pending. */
+export class ApplyError extends Error {
+  /** The proposal's id. */
+  readonly id: string;
+
+  /**
+   * @param proposal The proposal.
+   * @param detail What failed.
+   * @param options The underlying error.
+   */
+  constructor(proposal: Proposal, detail: string, options?: ErrorOptions) {
+    super(
+      `Cannot approve proposal ${proposal.id} of bottle "${proposal.bottle_slug}": ${detail}; ` +
+        "the proposal stays pending",
+      options,
+    );
+    this.name = "ApplyError";
+    this.id = proposal.id;
+  }
+}
+
+/** Options of {@link approveProposal} and {@link rejectProposal}. */
+export interface DecideOptions {
+  /** The operator's reason (required to reject, and to approve gitleaks/token findings). */
+  reason?: string | undefined;
+  /** The operator's name for the audit log (default "unknown"). */
+  user?: string | undefined;
+  /** The backend of a name, to signal the sidecar (tests pass a recorder). */
+  backendFor?: (name: string) => Pick<Backend, "reloadEgress">;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+/** What a decision did. */
+export interface Decision {
+  /** The proposal decided on. */
+  proposal: Proposal;
+  /** The status written to the response. */
+  status: "approved" | "rejected";
+  /** The notes written to the response. */
+  notes: string;
+}
+
+/** Tools whose approval needs a reason and is never modified (SPEC §6.3). */
+const REASON_TO_APPROVE: readonly Proposal["tool"][] = ["gitleaks-allow", "egress-token-allow"];
+
+/**
+ * Approve a pending proposal: apply it, audit it, then answer the agent.
+ *
+ * @param paths The bot-bottle home.
+ * @param id The proposal id.
+ * @param options The reason, the operator, the backend lookup.
+ * @returns The decision.
+ * @throws {NotFoundError} When no pending proposal has that id.
+ * @throws {UsageError} When the tool requires a reason and none was given.
+ * @throws {ApplyError} When the apply failed (the proposal stays pending).
+ */
+export async function approveProposal(
+  paths: HomePaths,
+  id: string,
+  options: DecideOptions = {},
+): Promise<Decision> {
+  const { proposal, queueDir } = await findPending(paths, id);
+  const reason = options.reason?.trim() ?? "";
+  if (reason === "" && REASON_TO_APPROVE.includes(proposal.tool)) {
+    throw new UsageError(`approving a ${proposal.tool} proposal needs --reason`);
+  }
+  let applied: { before: string; note: string };
+  try {
+    applied = proposal.tool === "egress-allow"
+      ? await applyRoutes(paths, proposal, options)
+      : proposal.tool === "capability-block"
+      ? await applyDockerfile(paths, proposal)
+      : { before: proposal.current_file_hash, note: "" };
+  } catch (err) {
+    if (err instanceof ApplyError) throw err;
+    throw new ApplyError(proposal, describe(err), { cause: err });
+  }
+  const notes = [reason, applied.note].filter((part) => part !== "").join("; ");
+  await record(paths, { proposal, queueDir }, {
+    ...options,
+    decision: "approved",
+    reason,
+    notes,
+    before: applied.before,
+    after: proposal.proposed_file,
+  });
+  return { proposal, status: "approved", notes };
+}
+
+/**
+ * Reject a pending proposal with a reason.
+ *
+ * @param paths The bot-bottle home.
+ * @param id The proposal id.
+ * @param options The reason (required), the operator.
+ * @returns The decision.
+ * @throws {NotFoundError} When no pending proposal has that id.
+ * @throws {UsageError} When no reason was given.
+ */
+export async function rejectProposal(
+  paths: HomePaths,
+  id: string,
+  options: DecideOptions = {},
+): Promise<Decision> {
+  const pending = await findPending(paths, id);
+  const reason = options.reason?.trim() ?? "";
+  if (reason === "") throw new UsageError("rejecting a proposal needs --reason");
+  const { proposal } = pending;
+  // A reject changes nothing, so an unreadable live file only costs the audit its "before" text.
+  const before = proposal.tool === "egress-allow"
+    ? await readLive(bottleFiles(paths, proposal.bottle_slug).routes).then(
+      (text) => text ?? proposal.current_file_hash,
+      () => proposal.current_file_hash,
+    )
+    : proposal.current_file_hash;
+  await record(paths, pending, {
+    ...options,
+    decision: "rejected",
+    reason,
+    notes: reason,
+    before,
+    after: null,
+  });
+  return { proposal, status: "rejected", notes: reason };
+}
+
+async function applyRoutes(
+  paths: HomePaths,
+  proposal: Proposal,
+  options: DecideOptions,
+): Promise<{ before: string; note: string }> {
+  const slug = proposal.bottle_slug;
+  const routesPath = bottleFiles(paths, slug).routes;
+  const metadata = await new BottleState(paths, slug).read();
+  const backend = (options.backendFor ?? backendByName)(metadata.backend);
+  const before = await readLive(routesPath);
+  if (before === undefined) throw new ApplyError(proposal, `${routesPath} does not exist`);
+  let proposed: RoutesFile;
+  try {
+    proposed = parseRoutesFile(proposal.proposed_file, `proposal ${proposal.id}`);
+  } catch (err) {
+    throw new ApplyError(proposal, `the proposed routes file is invalid: ${describe(err)}`, {
+      cause: err,
+    });
+  }
+  const change = credentialChange(parseRoutesFile(before, routesPath), proposed);
+  if (change !== undefined) {
+    throw new ApplyError(
+      proposal,
+      `${change}; a proposal may not add, change or move credentials or allow private addresses (edit the bottle instead)`,
+    );
+  }
+  await writeInPlace(routesPath, proposal.proposed_file, "live routes file");
+  try {
+    await backend.reloadEgress(slug);
+  } catch (err) {
+    const restored = await writeInPlace(routesPath, before, "live routes file").then(
+      () => "the previous routes file was restored",
+      (undo) => `restoring the previous routes file failed too: ${describe(undo)}`,
+    );
+    throw new ApplyError(
+      proposal,
+      `signalling the sidecar failed (${describe(err)}); ${restored}`,
+      { cause: err },
+    );
+  }
+  return { before, note: "" };
+}
+
+async function applyDockerfile(
+  paths: HomePaths,
+  proposal: Proposal,
+): Promise<{ before: string; note: string }> {
+  const slug = proposal.bottle_slug;
+  await assertRealDir(paths.stateDir(slug), "bottle state directory");
+  const path = bottleFiles(paths, slug).dockerfile;
+  const previous = await lstatRegular(path, "approved Dockerfile") === undefined
+    ? proposal.current_file_hash
+    : await Deno.readTextFile(path);
+  await writePrivate(path, proposal.proposed_file, "approved Dockerfile");
+  return {
+    before: previous,
+    note: `the next \`bot-bottle resume ${slug}\` builds the bottle's image from this Dockerfile`,
+  };
+}
+
+async function record(
+  paths: HomePaths,
+  pending: { proposal: Proposal; queueDir: string },
+  decision: DecideOptions & {
+    decision: "approved" | "rejected";
+    reason: string;
+    notes: string;
+    before: string;
+    after: string | null;
+  },
+): Promise<void> {
+  const { proposal, queueDir } = pending;
+  await appendAudit(paths, {
+    time: (decision.now?.() ?? new Date()).toISOString(),
+    who: decision.user ?? "unknown",
+    bottle: proposal.bottle_slug,
+    id: proposal.id,
+    tool: proposal.tool,
+    decision: decision.decision,
+    reason: decision.reason,
+    before: decision.before,
+    after: decision.after,
+  });
+  // The sidecar can write into the queue directory: never write through a link it planted.
+  await assertRealDir(queueDir, "queue directory");
+  const responsePath = join(queueDir, `${proposal.id}.response.json`);
+  if (await Deno.lstat(responsePath).then(() => true, () => false)) {
+    throw new Error(`Cannot answer proposal ${proposal.id}: ${responsePath} already exists`);
+  }
+  await writeResponse(queueDir, proposal.id, { status: decision.decision, notes: decision.notes });
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

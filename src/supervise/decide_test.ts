@@ -1,0 +1,240 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { NotFoundError, UsageError } from "../errors/mod.ts";
+import { tempBotHome } from "../lifecycle/testing/mod.ts";
+import type { HomePaths } from "../paths/mod.ts";
+import { responseSchema } from "../queue/mod.ts";
+import { readAudit } from "./audit.ts";
+import { ApplyError, approveProposal, rejectProposal } from "./decide.ts";
+import { listPending } from "./pending.ts";
+import { LIVE_ROUTES, makeBottle, queueProposal, reloadRecorder } from "./testing/mod.ts";
+
+async function response(paths: HomePaths, slug: string, id: string): Promise<unknown> {
+  const text = await Deno.readTextFile(join(paths.queueDir(slug), `${id}.response.json`));
+  return responseSchema.parse(JSON.parse(text));
+}
+
+async function pendingIds(paths: HomePaths): Promise<string[]> {
+  return (await listPending(paths)).pending.map((p) => p.proposal.id);
+}
+
+Deno.test("approveProposal() writes the routes in place, reloads, audits, answers", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const inode = (await Deno.stat(routes)).ino;
+  const proposal = await queueProposal(home.paths, "aa-1");
+  const recorder = reloadRecorder();
+  const decision = await approveProposal(home.paths, proposal.id, {
+    reason: "fine",
+    user: "alice",
+    backendFor: recorder.backendFor,
+    now: () => new Date("2025-02-03T04:05:06.000Z"),
+  });
+  assert.equal(decision.status, "approved");
+  assert.equal(await Deno.readTextFile(routes), proposal.proposed_file);
+  assert.equal((await Deno.stat(routes)).ino, inode);
+  assert.deepEqual(recorder.reloads, ["docker:aa-1"]);
+  assert.deepEqual(await response(home.paths, "aa-1", proposal.id), {
+    status: "approved",
+    notes: "fine",
+  });
+  assert.deepEqual(await pendingIds(home.paths), []);
+  assert.deepEqual(await readAudit(home.paths, "aa-1"), [{
+    time: "2025-02-03T04:05:06.000Z",
+    who: "alice",
+    bottle: "aa-1",
+    id: proposal.id,
+    tool: "egress-allow",
+    decision: "approved",
+    reason: "fine",
+    before: LIVE_ROUTES,
+    after: proposal.proposed_file,
+  }]);
+  const auditMode = (await Deno.stat(join(home.paths.stateDir("aa-1"), "audit.jsonl"))).mode;
+  assert.equal((auditMode ?? 0) & 0o777, 0o600);
+});
+
+/** Approve must fail with ApplyError matching `message`, leaving everything as it was. */
+async function assertRefused(
+  paths: HomePaths,
+  proposed: string,
+  message: RegExp,
+  options: { fail?: Error; routes?: string } = {},
+): Promise<string[]> {
+  const proposal = await queueProposal(paths, "aa-1", { proposed_file: proposed });
+  const recorder = reloadRecorder(options.fail);
+  await assert.rejects(
+    approveProposal(paths, proposal.id, { backendFor: recorder.backendFor }),
+    (err: unknown) => {
+      assert.ok(err instanceof ApplyError);
+      assert.match(err.message, message);
+      assert.match(err.message, /the proposal stays pending$/);
+      return true;
+    },
+  );
+  assert.deepEqual(await pendingIds(paths), [proposal.id]);
+  assert.deepEqual(await readAudit(paths, "aa-1"), []);
+  if (options.routes !== undefined) {
+    assert.equal(await Deno.readTextFile(options.routes), LIVE_ROUTES);
+  }
+  return recorder.reloads;
+}
+
+Deno.test("approveProposal() keeps an invalid routes proposal pending", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const reloads = await assertRefused(
+    home.paths,
+    "routes:\n  - host: '*'\n",
+    /the proposed routes file is invalid: proposal .*:2:/,
+    { routes },
+  );
+  assert.deepEqual(reloads, []);
+});
+
+Deno.test("approveProposal() refuses credentials on a host that had none", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  await assertRefused(
+    home.paths,
+    `${LIVE_ROUTES}  - host: evil.example\n    auth:\n      scheme: Bearer\n      token_ref: GH_TOKEN\n`,
+    /adds credentials \(auth token_ref GH_TOKEN\) to host "evil\.example", which has none; a proposal may not add, change or move credentials/,
+    { routes },
+  );
+});
+
+Deno.test("approveProposal() refuses allow_private on a host that did not have it", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  await assertRefused(
+    home.paths,
+    `${LIVE_ROUTES}  - host: internal.example\n    allow_private: true\n`,
+    /sets allow_private on host "internal\.example".*may not add, change or move credentials or allow private addresses/,
+    { routes },
+  );
+});
+
+Deno.test("approveProposal() refuses a token slot moved to another host", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const moved = "routes:\n  - host: api.github.com\n  - host: pypi.org\n    auth:\n" +
+    "      scheme: Bearer\n      token_ref: GH_TOKEN\n";
+  await assertRefused(home.paths, moved, /removes the credentials of host "api\.github\.com"/, {
+    routes,
+  });
+});
+
+Deno.test("approveProposal() refuses a changed auth scheme", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  await assertRefused(
+    home.paths,
+    LIVE_ROUTES.replace("Bearer", "token"),
+    /changes the credentials of host "api\.github\.com"/,
+    { routes },
+  );
+});
+
+Deno.test("approveProposal() refuses a symlinked live routes file", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const target = join(home.paths.root, "elsewhere.yaml");
+  await Deno.rename(routes, target);
+  await Deno.symlink(target, routes);
+  const reloads = await assertRefused(
+    home.paths,
+    `${LIVE_ROUTES}  - host: x.example\n`,
+    /is a symlink; refusing to follow it/,
+  );
+  assert.deepEqual(reloads, []);
+  assert.equal(await Deno.readTextFile(target), LIVE_ROUTES);
+});
+
+Deno.test("approveProposal() restores the routes and stays pending when reload fails", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const reloads = await assertRefused(
+    home.paths,
+    `${LIVE_ROUTES}  - host: x.example\n`,
+    /signalling the sidecar failed \(sidecar gone\); the previous routes file was restored/,
+    { fail: new Error("sidecar gone"), routes },
+  );
+  assert.deepEqual(reloads, ["docker:aa-1"]);
+});
+
+Deno.test("approveProposal() stays pending when the audit log is a symlink", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  const target = join(home.paths.root, "host-file");
+  await Deno.writeTextFile(target, "");
+  await Deno.symlink(target, join(home.paths.stateDir("aa-1"), "audit.jsonl"));
+  const proposal = await queueProposal(home.paths, "aa-1", { tool: "capability-block" });
+  await assert.rejects(approveProposal(home.paths, proposal.id), /audit log .* is a symlink/);
+  assert.deepEqual(await pendingIds(home.paths), [proposal.id]);
+  assert.equal(await Deno.readTextFile(target), "");
+});
+
+Deno.test("approveProposal() stores an approved Dockerfile for the next resume", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1", {
+    tool: "capability-block",
+    proposed_file: "FROM base\nRUN apt-get install -y jq\n",
+  });
+  const decision = await approveProposal(home.paths, proposal.id);
+  const path = join(home.paths.stateDir("aa-1"), "Dockerfile.approved");
+  assert.equal(await Deno.readTextFile(path), proposal.proposed_file);
+  assert.equal(((await Deno.stat(path)).mode ?? 0) & 0o777, 0o600);
+  const expected = {
+    status: "approved",
+    notes: "the next `bot-bottle resume aa-1` builds the bottle's image from this Dockerfile",
+  };
+  assert.equal(decision.notes, expected.notes);
+  assert.deepEqual(await response(home.paths, "aa-1", proposal.id), expected);
+  assert.equal((await readAudit(home.paths, "aa-1"))[0]?.who, "unknown");
+});
+
+Deno.test("approveProposal() needs a reason for gitleaks and token findings", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  for (const tool of ["gitleaks-allow", "egress-token-allow"] as const) {
+    const proposal = await queueProposal(home.paths, "aa-1", { tool });
+    await assert.rejects(approveProposal(home.paths, proposal.id, { reason: "  " }), {
+      name: "UsageError",
+      message: `approving a ${tool} proposal needs --reason`,
+    });
+    assert.ok((await pendingIds(home.paths)).includes(proposal.id));
+    await approveProposal(home.paths, proposal.id, { reason: "test fixture" });
+    assert.deepEqual(await response(home.paths, "aa-1", proposal.id), {
+      status: "approved",
+      notes: "test fixture",
+    });
+  }
+  assert.deepEqual(await pendingIds(home.paths), []);
+});
+
+Deno.test("rejectProposal() needs a reason, then answers rejected and audits", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1");
+  await assert.rejects(rejectProposal(home.paths, proposal.id), UsageError);
+  assert.deepEqual(await pendingIds(home.paths), [proposal.id]);
+  const decision = await rejectProposal(home.paths, proposal.id, { reason: "not needed" });
+  assert.equal(decision.status, "rejected");
+  assert.deepEqual(await response(home.paths, "aa-1", proposal.id), {
+    status: "rejected",
+    notes: "not needed",
+  });
+  assert.equal(await Deno.readTextFile(routes), LIVE_ROUTES);
+  const [entry] = await readAudit(home.paths, "aa-1");
+  assert.equal(entry?.decision, "rejected");
+  assert.equal(entry?.before, LIVE_ROUTES);
+  assert.equal(entry?.after, null);
+});
+
+Deno.test("approveProposal() and rejectProposal() on an unknown id are NotFoundError", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  await assert.rejects(approveProposal(home.paths, "missing-id"), NotFoundError);
+  await assert.rejects(rejectProposal(home.paths, "missing-id", { reason: "x" }), NotFoundError);
+});

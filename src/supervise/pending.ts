@@ -1,0 +1,116 @@
+/**
+ * The pending proposals across all bottles: a `<id>.proposal.json` in `queue/<slug>/` without a
+ * `<id>.response.json` beside it. The queue directories are written by sidecars, which the host
+ * does not trust: symlinks are skipped, and a proposal whose `bottle_slug` or `id` disagrees with
+ * where it was found is reported, never listed, so one bottle cannot ask on behalf of another.
+ */
+import { join } from "node:path";
+import { NotFoundError } from "../errors/mod.ts";
+import type { HomePaths } from "../paths/mod.ts";
+import { SLUG_PATTERN } from "../plan/mod.ts";
+import { type Proposal, proposalSchema } from "../queue/mod.ts";
+
+/** A proposal waiting for the operator, with where it was found. */
+export interface PendingProposal {
+  /** The proposal. */
+  proposal: Proposal;
+  /** The bottle's queue directory. */
+  queueDir: string;
+}
+
+/** What {@link listPending} found. */
+export interface PendingScan {
+  /** Pending proposals, oldest first. */
+  pending: PendingProposal[];
+  /** Files that look like proposals but cannot be listed, each with the reason. */
+  problems: string[];
+}
+
+const PROPOSAL_SUFFIX = ".proposal.json";
+
+/**
+ * Find every pending proposal under the home's queue directory.
+ *
+ * @param paths The bot-bottle home.
+ * @returns Pending proposals (oldest first) and unreadable files.
+ */
+export async function listPending(paths: HomePaths): Promise<PendingScan> {
+  const scan: PendingScan = { pending: [], problems: [] };
+  for (const slug of await entries(paths.queue, "dir")) {
+    if (!SLUG_PATTERN.test(slug)) continue;
+    const dir = paths.queueDir(slug);
+    const names = new Set(await entries(dir, "file"));
+    for (const name of names) {
+      if (!name.endsWith(PROPOSAL_SUFFIX)) continue;
+      const id = name.slice(0, -PROPOSAL_SUFFIX.length);
+      if (names.has(`${id}.response.json`)) continue;
+      const read = await readProposal(join(dir, name), { slug, id });
+      if (typeof read === "string") scan.problems.push(read);
+      else scan.pending.push({ proposal: read, queueDir: dir });
+    }
+  }
+  scan.pending.sort((a, b) =>
+    a.proposal.arrival_timestamp.localeCompare(b.proposal.arrival_timestamp) ||
+    a.proposal.id.localeCompare(b.proposal.id)
+  );
+  return scan;
+}
+
+/**
+ * Find one pending proposal by id.
+ *
+ * @param paths The bot-bottle home.
+ * @param id The proposal id (a unique prefix of at least 4 characters is accepted too).
+ * @returns The proposal.
+ * @throws {NotFoundError} When no pending proposal has that id, listing the pending ids.
+ */
+export async function findPending(paths: HomePaths, id: string): Promise<PendingProposal> {
+  const { pending } = await listPending(paths);
+  const exact = pending.find((p) => p.proposal.id === id);
+  if (exact !== undefined) return exact;
+  const prefixed = id.length >= 4 ? pending.filter((p) => p.proposal.id.startsWith(id)) : [];
+  if (prefixed.length === 1 && prefixed[0] !== undefined) return prefixed[0];
+  const ids = pending.map((p) => p.proposal.id);
+  throw new NotFoundError(
+    `No pending proposal "${id}" (${
+      ids.length === 0 ? "nothing is pending" : `pending: ${ids.join(", ")}`
+    })`,
+  );
+}
+
+async function entries(dir: string, kind: "dir" | "file"): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      // readDir reports a symlink as isSymlink, never as its target's type: links are skipped.
+      if (kind === "dir" ? entry.isDirectory : entry.isFile) names.push(entry.name);
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return names.sort();
+}
+
+async function readProposal(
+  path: string,
+  expected: { slug: string; id: string },
+): Promise<Proposal | string> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await Deno.readTextFile(path));
+  } catch (err) {
+    return `${path}: not readable JSON (${err instanceof Error ? err.message : String(err)})`;
+  }
+  const parsed = proposalSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `${path}: not a proposal (${issue?.path.join(".") || "top level"}: ${issue?.message})`;
+  }
+  if (parsed.data.bottle_slug !== expected.slug) {
+    return `${path}: names bottle "${parsed.data.bottle_slug}" but sits in the queue of "${expected.slug}"`;
+  }
+  if (parsed.data.id !== expected.id) {
+    return `${path}: its id "${parsed.data.id}" does not match its file name`;
+  }
+  return parsed.data;
+}

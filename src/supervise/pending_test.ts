@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { NotFoundError } from "../errors/mod.ts";
+import { tempBotHome } from "../lifecycle/testing/mod.ts";
+import { writeResponse } from "../queue/mod.ts";
+import { LIVE_ROUTES, makeBottle, queueProposal } from "./testing/mod.ts";
+import { describeProposal, sha256Hex } from "./describe_proposal.ts";
+import { findPending, listPending } from "./pending.ts";
+
+Deno.test("listPending() lists unanswered proposals across bottles, oldest first", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  await makeBottle(home.paths, "bb-1");
+  const first = await queueProposal(home.paths, "bb-1");
+  const answered = await queueProposal(home.paths, "aa-1");
+  const second = await queueProposal(home.paths, "aa-1", { tool: "capability-block" });
+  await writeResponse(home.paths.queueDir("aa-1"), answered.id, { status: "approved", notes: "" });
+  const scan = await listPending(home.paths);
+  assert.deepEqual(scan.pending.map((p) => p.proposal.id), [first.id, second.id]);
+  assert.deepEqual(scan.problems, []);
+});
+
+Deno.test("listPending() refuses a proposal that claims another bottle", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  await makeBottle(home.paths, "bb-1");
+  const proposal = await queueProposal(home.paths, "aa-1");
+  const from = join(home.paths.queueDir("aa-1"), `${proposal.id}.proposal.json`);
+  await Deno.rename(from, join(home.paths.queueDir("bb-1"), `${proposal.id}.proposal.json`));
+  const scan = await listPending(home.paths);
+  assert.deepEqual(scan.pending, []);
+  assert.match(scan.problems[0] ?? "", /names bottle "aa-1" but sits in the queue of "bb-1"/);
+});
+
+Deno.test("listPending() skips symlinked proposals and reports unreadable ones", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  const dir = home.paths.queueDir("aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1");
+  await Deno.rename(join(dir, `${proposal.id}.proposal.json`), join(home.paths.root, "p.json"));
+  await Deno.symlink(join(home.paths.root, "p.json"), join(dir, `${proposal.id}.proposal.json`));
+  await Deno.writeTextFile(join(dir, "bad.proposal.json"), "{");
+  const scan = await listPending(home.paths);
+  assert.deepEqual(scan.pending, []);
+  assert.equal(scan.problems.length, 1);
+  assert.match(scan.problems[0] ?? "", /bad\.proposal\.json: not readable JSON/);
+});
+
+Deno.test("findPending() names the pending ids when the id is unknown", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  await assert.rejects(findPending(home.paths, "nope"), {
+    name: "NotFoundError",
+    message: 'No pending proposal "nope" (nothing is pending)',
+  });
+  const proposal = await queueProposal(home.paths, "aa-1");
+  await assert.rejects(findPending(home.paths, "nope"), (err: unknown) => {
+    assert.ok(err instanceof NotFoundError);
+    assert.equal(err.message, `No pending proposal "nope" (pending: ${proposal.id})`);
+    return true;
+  });
+  assert.equal((await findPending(home.paths, proposal.id.slice(0, 8))).proposal.id, proposal.id);
+});
+
+Deno.test("describeProposal() diffs an egress proposal against the live routes file", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1", {
+    current_file_hash: sha256Hex(LIVE_ROUTES),
+  });
+  const detail = await describeProposal(home.paths, await findPending(home.paths, proposal.id), {
+    now: new Date(Date.parse(proposal.arrival_timestamp) + 5000),
+  });
+  assert.equal(detail.ageMs, 5000);
+  assert.equal(detail.live, LIVE_ROUTES);
+  assert.equal(detail.staleWarning, undefined);
+  assert.equal(
+    detail.diff,
+    `--- live ${routes}\n+++ proposed ${proposal.id}\n@@ -4,3 +4,4 @@\n` +
+      "       scheme: Bearer\n       token_ref: GH_TOKEN\n   - host: pypi.org\n" +
+      "+  - host: registry.npmjs.org\n",
+  );
+});
+
+Deno.test("describeProposal() warns when the live file changed since the proposal", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1", {
+    current_file_hash: sha256Hex("routes: []\n"),
+  });
+  const detail = await describeProposal(home.paths, await findPending(home.paths, proposal.id));
+  assert.match(detail.staleWarning ?? "", /live routes file changed since this proposal/);
+});
+
+Deno.test("describeProposal() has no diff for a token finding", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1", { tool: "egress-token-allow" });
+  const detail = await describeProposal(home.paths, await findPending(home.paths, proposal.id));
+  assert.equal(detail.diff, undefined);
+  assert.equal(detail.proposal.proposed_file, proposal.proposed_file);
+});
