@@ -280,7 +280,7 @@ Deno.test("sidecar/main.ts refuses a daemon that is not available yet and starts
     assert.equal((await sidecar.status).code, 1);
     assert.equal(
       sidecar.output(),
-      '[sidecar] error: BOT_BOTTLE_SIDECAR_DAEMONS names "git-gate", which is not yet available in this version of bot-bottle (available: egress)\n',
+      '[sidecar] error: BOT_BOTTLE_SIDECAR_DAEMONS names "git-gate", which is not yet available in this version of bot-bottle (available: egress, supervise)\n',
     );
   } finally {
     await Deno.remove(bed.dir, { recursive: true });

@@ -1,10 +1,16 @@
 /**
  * The daemons the sidecar knows (SPEC §6): what each one is given (environment, permissions) and
- * how it runs. Only egress exists today; `git-gate` and `supervise` are recognised so that a
- * bottle asking for them fails at start with a clear message instead of running without them.
+ * how it runs. `egress` and `supervise` exist today; `git-gate` is recognised so that a bottle
+ * asking for it fails at start with a clear message instead of running without it.
  */
 import { ConfigError } from "../../src/errors/mod.ts";
 import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress.ts";
+import {
+  runSuperviseDaemon,
+  SUPERVISE_ENV_NAMES,
+  superviseConfig,
+  supervisePermissions,
+} from "./_supervise.ts";
 import type { EnvGrant, Environment } from "./_env.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
 import type { SignalSource } from "./_signals.ts";
@@ -45,7 +51,15 @@ export const DAEMONS: Readonly<Record<string, AvailableDaemon | PlannedDaemon>> 
       run: (env: Environment, io: DaemonIo) => runEgressDaemon(env, io),
     } satisfies AvailableDaemon,
   ),
-  supervise: Object.freeze({ status: "planned" } satisfies PlannedDaemon),
+  // No secrets: only its own settings (BOT_BOTTLE_* reach every daemon).
+  supervise: Object.freeze(
+    {
+      status: "available",
+      env: { names: SUPERVISE_ENV_NAMES, prefixes: [] },
+      permissions: (env: Environment) => supervisePermissions(superviseConfig(env)),
+      run: (env: Environment, io: DaemonIo) => runSuperviseDaemon(env, io),
+    } satisfies AvailableDaemon,
+  ),
   "git-gate": Object.freeze({ status: "planned" } satisfies PlannedDaemon),
 });
 

@@ -2,8 +2,8 @@
  * The sidecar bundle's init process (SPEC §6): `sidecar/main.ts` runs {@link runSidecar} as PID 1
  * and {@link runDaemon} in each daemon child it starts.
  *
- * The init process reads `BOT_BOTTLE_SIDECAR_DAEMONS` (comma-separated: `egress`; `git-gate` and
- * `supervise` are recognised but not yet available, and asking for them fails the start), then
+ * The init process reads `BOT_BOTTLE_SIDECAR_DAEMONS` (comma-separated: `egress`, `supervise`;
+ * `git-gate` is recognised but not yet available, and asking for it fails the start), then
  * runs `sidecar/main.ts --daemon NAME` once per daemon with a filtered environment
  * (`EGRESS_TOKEN_*` and `BOT_BOTTLE_CANARY` reach egress only) and narrower permission flags. It
  * prefixes each daemon's output lines with `[name]`, forwards SIGHUP to egress, turns SIGTERM or
@@ -15,6 +15,11 @@
  * `BOT_BOTTLE_EGRESS_CA_DIR` (default `/state/egress/ca`), `BOT_BOTTLE_EGRESS_LISTEN` (default
  * `0.0.0.0:9099`), the optional `BOT_BOTTLE_EGRESS_UPSTREAM_CA` file, and for `supervise` matches
  * `BOT_BOTTLE_QUEUE_DIR` with `BOT_BOTTLE_SLUG` (`EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS`, default 300).
+ *
+ * The supervise daemon (the MCP server of SPEC §6.3) needs `BOT_BOTTLE_QUEUE_DIR` and
+ * `BOT_BOTTLE_SLUG`, reads the same routes file, listens on `BOT_BOTTLE_SUPERVISE_LISTEN` (default
+ * `0.0.0.0:9100`) or its address in `BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET`, and waits
+ * `SUPERVISE_RESPONSE_TIMEOUT_SECONDS` (default 30) for the operator.
  *
  * @module
  * @example

@@ -200,9 +200,6 @@ export async function confirmAndRun(
 
 function warnAbout(ctx: CliContext, agent: ResolvedAgent): void {
   for (const line of agent.warnings) warn(ctx, line);
-  if (agent.bottle.supervise) {
-    warn(ctx, "supervise is not yet available; this bottle runs without it");
-  }
 }
 
 function checkColor(color: string | undefined): BottleMetadata["color"] {

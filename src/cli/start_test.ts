@@ -121,7 +121,7 @@ Deno.test("startCommand() --dry-run prints preflight and steps and changes nothi
     /\nSteps \(docker\)\n\n {2}1\. run the fake bottle\n {5}fake run review make 'test it'\n$/,
   );
   assert.doesNotMatch(ctx.out + ctx.err, /hello-value/, "env values are never printed");
-  assert.match(ctx.err, /warning: supervise is not yet available; this bottle runs without it/);
+  assert.doesNotMatch(ctx.err, /supervise/, "a bottle with supervise gets it");
   assert.deepEqual(docker.calls, []);
   assert.deepEqual(await home.tree(), before, "a dry run creates nothing under the home");
 });

@@ -92,8 +92,7 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     routes,
     logLevel: bottle.egress.log,
     tokenSlots: slots,
-    // supervise and git-gate are not shipped yet; the CLI warns when a bottle asks for supervise.
-    daemons: ["egress"],
+    daemons: bottle.supervise ? ["egress", "supervise"] : ["egress"],
     connectTo: settings.connectTo,
     ...(settings.upstreamCaFile === undefined ? {} : { upstreamCaFile: settings.upstreamCaFile }),
     baseImages: settings.baseImages,

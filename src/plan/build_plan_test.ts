@@ -18,7 +18,11 @@ Deno.test("buildPlan() plans the demo as a shell bottle with its read-only route
   assert.deepEqual(plan.command, ["bash", "-l"]);
   assert.equal(plan.image.kind, "provider");
   assert.deepEqual(plan.routes.map((r) => r.host), ["example.com", "example.org"]);
-  assert.deepEqual(plan.daemons, ["egress"]);
+  assert.deepEqual(plan.daemons, ["egress"], "the demo has no operator to ask");
+  const asking = withBottle((a) => {
+    a.bottle.supervise = true;
+  });
+  assert.deepEqual(buildPlan(asking, base).daemons, ["egress", "supervise"]);
   assert.deepEqual(plan.paths, {
     state: "/tmp/bb-home/state/dev-abc123",
     egress: "/tmp/bb-home/state/dev-abc123/egress",

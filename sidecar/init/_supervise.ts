@@ -1,0 +1,175 @@
+/**
+ * The supervise daemon inside the sidecar (SPEC §6.3): the MCP server the agent asks for changes
+ * through. It holds no secrets (no `EGRESS_TOKEN_*`, no canary) and runs no programs; it reads the
+ * live routes file and writes proposals into the bottle's queue directory. Like egress it listens
+ * only on the bottle's internal network when given that network's subnet, never on the egress
+ * network that reaches the host.
+ */
+import { isAbsolute } from "node:path";
+import { ConfigError } from "../../src/errors/mod.ts";
+import { startSuperviseServer } from "../supervise/mod.ts";
+import type { DaemonIo } from "./_daemons.ts";
+import type { Environment } from "./_env.ts";
+import { EventQueue } from "./_event_queue.ts";
+import { addressInSubnet, parseSubnet } from "./_listen_subnet.ts";
+import type { DaemonPermissions } from "./_permissions.ts";
+import type { HandledSignal } from "./_signals.ts";
+
+/** The supervise daemon's settings, read from the environment. */
+export interface SuperviseConfig {
+  /** `BOT_BOTTLE_EGRESS_ROUTES`: the live routes file `list-egress-routes` shows. */
+  routesFile: string;
+  /** `BOT_BOTTLE_SUPERVISE_LISTEN`: where the server listens. */
+  listen: { hostname: string; port: number };
+  /** `BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET`: listen on this container's address in that subnet. */
+  listenSubnet?: { network: number; prefix: number };
+  /** `BOT_BOTTLE_QUEUE_DIR`: the bottle's queue directory. */
+  queueDir: string;
+  /** `BOT_BOTTLE_SLUG`: the bottle's slug. */
+  bottleSlug: string;
+  /** `SUPERVISE_RESPONSE_TIMEOUT_SECONDS` (default 30), in milliseconds. */
+  responseTimeoutMs: number;
+}
+
+/** The variables supervise reads that the common allowlist does not carry. */
+export const SUPERVISE_ENV_NAMES: readonly string[] = Object.freeze([
+  "SUPERVISE_RESPONSE_TIMEOUT_SECONDS",
+]);
+
+function setting(env: Environment, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function absolutePath(env: Environment, name: string, fallback?: string): string {
+  const value = setting(env, name) ?? fallback;
+  if (value === undefined) {
+    throw new ConfigError(`${name} must be set for the supervise daemon`);
+  }
+  if (!isAbsolute(value)) {
+    throw new ConfigError(`${name} must be an absolute path (got "${value}")`);
+  }
+  return value;
+}
+
+function parseListen(value: string): { hostname: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(value);
+  const port = match === null ? NaN : Number(match[2]);
+  if (match === null || port > 65_535) {
+    throw new ConfigError(
+      `BOT_BOTTLE_SUPERVISE_LISTEN "${value}" is not HOST:PORT (e.g. 0.0.0.0:9100)`,
+    );
+  }
+  return { hostname: match[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+function parseListenSubnet(value: string): { network: number; prefix: number } {
+  try {
+    return parseSubnet(value);
+  } catch (err) {
+    // parseSubnet names the egress variable; say which one is wrong here.
+    throw new ConfigError(
+      `BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET "${value}" is not an IPv4 subnet (e.g. 172.20.0.0/16)`,
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * Read the supervise daemon's settings.
+ *
+ * @param env The daemon's (or the init process's) environment.
+ * @returns The settings, defaults applied.
+ * @throws {ConfigError} When the queue directory or slug is missing (it fails closed: without a
+ *   queue no proposal could reach the operator), for a relative path, a malformed listen address,
+ *   subnet, slug or timeout.
+ */
+export function superviseConfig(env: Environment): SuperviseConfig {
+  const queueDir = absolutePath(env, "BOT_BOTTLE_QUEUE_DIR");
+  const bottleSlug = setting(env, "BOT_BOTTLE_SLUG");
+  if (bottleSlug === undefined) {
+    throw new ConfigError("BOT_BOTTLE_SLUG must be set for the supervise daemon");
+  }
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(bottleSlug)) {
+    throw new ConfigError(
+      `BOT_BOTTLE_SLUG "${bottleSlug}" must be lowercase letters, digits and dashes`,
+    );
+  }
+  const timeout = setting(env, "SUPERVISE_RESPONSE_TIMEOUT_SECONDS") ?? "30";
+  if (!/^[1-9][0-9]{0,5}$/.test(timeout)) {
+    throw new ConfigError(
+      `SUPERVISE_RESPONSE_TIMEOUT_SECONDS must be a whole number of seconds, got "${timeout}"`,
+    );
+  }
+  const subnet = setting(env, "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET");
+  return {
+    routesFile: absolutePath(env, "BOT_BOTTLE_EGRESS_ROUTES", "/state/egress/routes.yaml"),
+    listen: parseListen(setting(env, "BOT_BOTTLE_SUPERVISE_LISTEN") ?? "0.0.0.0:9100"),
+    ...(subnet === undefined ? {} : { listenSubnet: parseListenSubnet(subnet) }),
+    queueDir,
+    bottleSlug,
+    responseTimeoutMs: Number(timeout) * 1000,
+  };
+}
+
+/**
+ * What the supervise daemon may do: the network, read the routes file, read and write the queue.
+ *
+ * @param config Its settings.
+ * @returns Its permissions.
+ */
+export function supervisePermissions(config: SuperviseConfig): DaemonPermissions {
+  return {
+    read: [config.routesFile, config.queueDir],
+    write: [config.queueDir],
+    net: true,
+    env: true,
+    // Finding its own address in the subnet needs the interface list; nothing else does.
+    sys: config.listenSubnet === undefined ? [] : ["networkInterfaces"],
+    run: [],
+  };
+}
+
+/**
+ * Serve the supervise MCP server until SIGTERM or SIGINT (SIGHUP is not for this daemon).
+ *
+ * @param env The daemon's environment.
+ * @param io Log sink and signals.
+ * @returns 0 after a clean shutdown.
+ * @throws {ConfigError} For bad settings, or no interface in the listen subnet.
+ */
+export async function runSuperviseDaemon(env: Environment, io: DaemonIo): Promise<number> {
+  const config = superviseConfig(env);
+  const signals = new EventQueue<HandledSignal>();
+  const unsubscribe = io.signals((signal) => signals.push(signal));
+  try {
+    const server = await startSuperviseServer({
+      routesFile: config.routesFile,
+      queueDir: config.queueDir,
+      bottleSlug: config.bottleSlug,
+      responseTimeoutMs: config.responseTimeoutMs,
+      listen: listenAddress(config),
+      log: io.log,
+    });
+    try {
+      while (await signals.next() === "SIGHUP");
+    } finally {
+      await server.close();
+    }
+    return 0;
+  } finally {
+    unsubscribe();
+  }
+}
+
+function listenAddress(config: SuperviseConfig): { hostname: string; port: number } {
+  if (config.listenSubnet === undefined) return config.listen;
+  const hostname = addressInSubnet(config.listenSubnet, Deno.networkInterfaces());
+  if (hostname === undefined) {
+    throw new ConfigError(
+      "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET: no interface of this container is in that subnet; " +
+        "refusing to listen anywhere else",
+    );
+  }
+  return { hostname, port: config.listen.port };
+}
