@@ -41,6 +41,9 @@ export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: s
     ["backend", backend],
     ["label", plan.label],
     ...(plan.image.kind === "committed" ? [["image", plan.image.ref] as const] : []),
+    ...(plan.image.kind === "dockerfile"
+      ? [["image", `built from ${plan.image.path}`] as const]
+      : []),
     ["command", displayArgv(plan.command)],
     ["env", env.join("\n")],
     ["skills", listOrNone(agent.skills)],

@@ -2,6 +2,7 @@
  * `bot-bottle resume <slug> [-- <cmd…>]`: relaunch a bottle whose state was kept, with its
  * recorded agent, backend, label and slug, booting its committed image when it has one.
  */
+import { approvedDockerfilePath } from "../supervise/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import {
   type BackendRegistry,
@@ -56,6 +57,8 @@ export async function resumeCommand(ctx: CliContext, options: ResumeOptions): Pr
     cwd: metadata.cwd,
     ...(ctx.env.HOME === undefined ? {} : { userHome: ctx.env.HOME }),
   });
+  const approved = approvedDockerfilePath(paths, metadata.slug);
+  const hasApproved = await Deno.lstat(approved).then((info) => info.isFile, () => false);
   const { plan } = planBottle(agent, {
     backend,
     slug: metadata.slug,
@@ -65,6 +68,7 @@ export async function resumeCommand(ctx: CliContext, options: ResumeOptions): Pr
     hostEnv: ctx.env,
     ...(options.command === undefined ? {} : { command: options.command }),
     ...(metadata.committed_image === undefined ? {} : { committedImage: metadata.committed_image }),
+    ...(hasApproved ? { approvedDockerfile: approved } : {}),
   });
   return await confirmAndRun(ctx, {
     agent,

@@ -56,3 +56,34 @@ Deno.test("resumeCommand() without a terminal needs --yes", async () => {
     UsageError,
   );
 });
+
+Deno.test("resumeCommand() builds from a Dockerfile the operator approved", async () => {
+  await using home = await tempBotHome();
+  const state = new BottleState(home.paths, "demo-2");
+  await state.create({
+    slug: "demo-2",
+    agent: "demo",
+    bottle: "demo",
+    backend: "docker",
+    label: "demo",
+    cwd: "/w",
+    started_at: "2025-01-01T00:00:00.000Z",
+    committed_image: "img:1",
+  });
+  await state.preserve();
+  const approved = `${state.dir}/image/Dockerfile`;
+  await Deno.mkdir(`${state.dir}/image`);
+  await Deno.writeTextFile(approved, "FROM bot-bottle/agent-shell:x\nRUN true\n");
+  const docker = new FakeBackend({ onExec: () => 0 });
+  const ctx = capturedContext(home.env);
+  const code = await resumeCommand(ctx, {
+    slug: "demo-2",
+    yes: true,
+    detach: false,
+    command: ["true"],
+    registry: fakeRegistry(docker),
+  });
+  assert.equal(code, 0, ctx.err);
+  assert.deepEqual(docker.plans.get("demo-2")!.image, { kind: "dockerfile", path: approved });
+  assert.match(ctx.err, /image: +built from .*\/image\/Dockerfile/);
+});

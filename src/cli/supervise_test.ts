@@ -117,7 +117,7 @@ Deno.test("runCli() supervise approve and reject go through the same core", asyn
   const ctx = capturedContext(home.env);
   assert.equal(await runCli(["supervise", "approve", dockerfile.id], ctx), 0);
   assert.match(ctx.err, /builds from it\n$/);
-  assert.ok(await Deno.stat(join(home.paths.stateDir("aa-1"), "Dockerfile.approved")));
+  assert.ok(await Deno.stat(join(home.paths.stateDir("aa-1"), "image", "Dockerfile")));
   await assert.rejects(runCli(["supervise", "reject", other.id], ctx), UsageError);
   assert.equal(await runCli(["supervise", "reject", other.id, "--reason", "no"], ctx), 0);
   assert.match(ctx.err, new RegExp(`rejected ${other.id} \\(egress-allow, bottle aa-1\\)\n$`));

@@ -71,6 +71,8 @@ export interface PlanBottleOptions {
   command?: readonly string[];
   /** A committed image to boot (`resume`). */
   committedImage?: string;
+  /** A Dockerfile the operator approved, built ahead of a committed image (`resume`). */
+  approvedDockerfile?: string;
 }
 
 /**
@@ -94,6 +96,9 @@ export function planBottle(
     hostEnv: options.hostEnv,
     ...(options.command === undefined ? {} : { command: options.command }),
     ...(options.committedImage === undefined ? {} : { committedImage: options.committedImage }),
+    ...(options.approvedDockerfile === undefined
+      ? {}
+      : { approvedDockerfile: options.approvedDockerfile }),
   });
   return { plan, prepared: options.backend.prepare(plan) };
 }

@@ -27,6 +27,11 @@ export interface BuildPlanOptions {
   hostEnv: Readonly<Record<string, string | undefined>>;
   /** A committed image to boot instead of building (`resume`). */
   committedImage?: string;
+  /**
+   * A Dockerfile the operator approved (`capability-block`), alone in its folder; `resume` builds
+   * the agent image from it, ahead of a committed image.
+   */
+  approvedDockerfile?: string;
 }
 
 /**
@@ -81,7 +86,9 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
       queue: options.paths.queueDir(options.slug),
       cache: `${options.paths.root}/cache`,
     },
-    image: options.committedImage !== undefined
+    image: options.approvedDockerfile !== undefined
+      ? { kind: "dockerfile", path: options.approvedDockerfile }
+      : options.committedImage !== undefined
       ? { kind: "committed", ref: options.committedImage }
       : dockerfile !== undefined
       ? { kind: "dockerfile", path: dockerfile }

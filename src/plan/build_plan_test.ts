@@ -79,6 +79,18 @@ Deno.test("buildPlan() boots a committed image on resume", () => {
   assert.deepEqual(plan.image, { kind: "committed", ref: "bot-bottle/committed-x:1" });
 });
 
+Deno.test("buildPlan() builds from an operator-approved Dockerfile ahead of a committed image", () => {
+  const plan = buildPlan(demoAgent(), {
+    ...base,
+    committedImage: "bot-bottle/committed-x:1",
+    approvedDockerfile: "/tmp/bb-home/state/dev-abc123/image/Dockerfile",
+  });
+  assert.deepEqual(plan.image, {
+    kind: "dockerfile",
+    path: "/tmp/bb-home/state/dev-abc123/image/Dockerfile",
+  });
+});
+
 Deno.test("buildPlan() refuses providers and features this version cannot launch", () => {
   const claude = withBottle((a) => {
     a.bottle.agentProvider = { template: "claude", builtin: true, forwardHostCredentials: false };

@@ -18,8 +18,20 @@ export function bottleFiles(paths: HomePaths, slug: string): {
   const state = paths.stateDir(slug);
   return {
     routes: join(state, "egress", "routes.yaml"),
-    dockerfile: join(state, "Dockerfile.approved"),
+    // Alone in its folder: the folder is the build context, and the state holds the CA key.
+    dockerfile: join(state, "image", "Dockerfile"),
     audit: join(state, "audit.jsonl"),
     queue: paths.queueDir(slug),
   };
+}
+
+/**
+ * Where an approved `capability-block` Dockerfile is kept for a bottle: `resume` builds from it.
+ *
+ * @param paths The bot-bottle home.
+ * @param slug The bottle's slug.
+ * @returns The file's path (it may not exist).
+ */
+export function approvedDockerfilePath(paths: HomePaths, slug: string): string {
+  return bottleFiles(paths, slug).dockerfile;
 }

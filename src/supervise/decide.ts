@@ -3,7 +3,7 @@
  * succeeded, so a failure at any step leaves the proposal pending (no response file) with a
  * message saying what happened. Every decision is audited before the agent hears of it.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type Backend, backendByName } from "../../backends/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { BottleState } from "../lifecycle/mod.ts";
@@ -194,6 +194,7 @@ async function applyDockerfile(
   const slug = proposal.bottle_slug;
   await assertRealDir(paths.stateDir(slug), "bottle state directory");
   const path = bottleFiles(paths, slug).dockerfile;
+  await ensureRealDir(dirname(path));
   const previous = await lstatRegular(path, "approved Dockerfile") === undefined
     ? proposal.current_file_hash
     : await Deno.readTextFile(path);
@@ -202,6 +203,16 @@ async function applyDockerfile(
     before: previous,
     note: `the next \`bot-bottle resume ${slug}\` builds the bottle's image from this Dockerfile`,
   };
+}
+
+/** The image folder, created 0700; a symlink there is refused. */
+async function ensureRealDir(dir: string): Promise<void> {
+  try {
+    await Deno.mkdir(dir, { mode: 0o700 });
+  } catch (err) {
+    if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+  }
+  await assertRealDir(dir, "approved image folder");
 }
 
 async function record(

@@ -182,7 +182,7 @@ Deno.test("approveProposal() stores an approved Dockerfile for the next resume",
     proposed_file: "FROM base\nRUN apt-get install -y jq\n",
   });
   const decision = await approveProposal(home.paths, proposal.id);
-  const path = join(home.paths.stateDir("aa-1"), "Dockerfile.approved");
+  const path = join(home.paths.stateDir("aa-1"), "image", "Dockerfile");
   assert.equal(await Deno.readTextFile(path), proposal.proposed_file);
   assert.equal(((await Deno.stat(path)).mode ?? 0) & 0o777, 0o600);
   const expected = {

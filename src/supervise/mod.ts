@@ -30,4 +30,5 @@ export {
 } from "./decide.ts";
 export { describeProposal, type ProposalDetail, sha256Hex } from "./describe_proposal.ts";
 export { lineDiff, type LineDiffOptions } from "./line_diff.ts";
+export { approvedDockerfilePath } from "./_files.ts";
 export { findPending, listPending, type PendingProposal, type PendingScan } from "./pending.ts";
