@@ -9,7 +9,7 @@ import { ConfigError } from "../../src/errors/mod.ts";
 import { startEgressProxy } from "../egress/mod.ts";
 import type { Environment } from "./_env.ts";
 import { EventQueue } from "./_event_queue.ts";
-import { addressInSubnet, parseSubnet } from "./_listen_subnet.ts";
+import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
 import type { HandledSignal, SignalSource } from "./_signals.ts";
 
@@ -48,17 +48,6 @@ function absolutePath(env: Environment, name: string, fallback?: string): string
     throw new ConfigError(`${name} must be an absolute path (got "${value}")`);
   }
   return value;
-}
-
-function parseListen(value: string): { hostname: string; port: number } {
-  const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(value);
-  const port = match === null ? NaN : Number(match[2]);
-  if (match === null || port > 65_535) {
-    throw new ConfigError(
-      `BOT_BOTTLE_EGRESS_LISTEN "${value}" is not HOST:PORT (e.g. 0.0.0.0:9099)`,
-    );
-  }
-  return { hostname: match[1]!.replace(/^\[|\]$/g, ""), port };
 }
 
 function parseConnectTo(value: string | undefined): EgressConfig["connectTo"] {
@@ -114,7 +103,11 @@ export function egressConfig(env: Environment): EgressConfig {
   return {
     routesFile: absolutePath(env, "BOT_BOTTLE_EGRESS_ROUTES", "/state/egress/routes.yaml")!,
     caDir: absolutePath(env, "BOT_BOTTLE_EGRESS_CA_DIR", "/state/egress/ca")!,
-    listen: parseListen(setting(env, "BOT_BOTTLE_EGRESS_LISTEN") ?? "0.0.0.0:9099"),
+    listen: parseListen(
+      "BOT_BOTTLE_EGRESS_LISTEN",
+      setting(env, "BOT_BOTTLE_EGRESS_LISTEN") ?? "0.0.0.0:9099",
+      "0.0.0.0:9099",
+    ),
     ...(subnet === undefined ? {} : { listenSubnet: parseSubnet(subnet) }),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     ...(queue === undefined ? {} : { queue }),
@@ -181,7 +174,7 @@ export async function runEgressDaemon(
     const proxy = await startEgressProxy({
       routesFile: config.routesFile,
       caDir: config.caDir,
-      listen: listenAddress(config),
+      listen: listenAddress(config.listen, config.listenSubnet, "BOT_BOTTLE_EGRESS_LISTEN_SUBNET"),
       env,
       logSink: options.log,
       ...(upstreamCa === undefined ? {} : { upstreamCa }),
@@ -197,19 +190,6 @@ export async function runEgressDaemon(
   } finally {
     unsubscribe();
   }
-}
-
-/** Where to listen: the configured address, or this container's address in the subnet. */
-function listenAddress(config: EgressConfig): { hostname: string; port: number } {
-  if (config.listenSubnet === undefined) return config.listen;
-  const hostname = addressInSubnet(config.listenSubnet, Deno.networkInterfaces());
-  if (hostname === undefined) {
-    throw new ConfigError(
-      "BOT_BOTTLE_EGRESS_LISTEN_SUBNET: no interface of this container is in that subnet; " +
-        "refusing to listen anywhere else",
-    );
-  }
-  return { hostname, port: config.listen.port };
 }
 
 async function readUpstreamCa(file: string): Promise<string> {

@@ -11,7 +11,7 @@ import { startSuperviseServer } from "../supervise/mod.ts";
 import type { DaemonIo } from "./_daemons.ts";
 import type { Environment } from "./_env.ts";
 import { EventQueue } from "./_event_queue.ts";
-import { addressInSubnet, parseSubnet } from "./_listen_subnet.ts";
+import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
 import type { HandledSignal } from "./_signals.ts";
 
@@ -52,29 +52,6 @@ function absolutePath(env: Environment, name: string, fallback?: string): string
   return value;
 }
 
-function parseListen(value: string): { hostname: string; port: number } {
-  const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(value);
-  const port = match === null ? NaN : Number(match[2]);
-  if (match === null || port > 65_535) {
-    throw new ConfigError(
-      `BOT_BOTTLE_SUPERVISE_LISTEN "${value}" is not HOST:PORT (e.g. 0.0.0.0:9100)`,
-    );
-  }
-  return { hostname: match[1]!.replace(/^\[|\]$/g, ""), port };
-}
-
-function parseListenSubnet(value: string): { network: number; prefix: number } {
-  try {
-    return parseSubnet(value);
-  } catch (err) {
-    // parseSubnet names the egress variable; say which one is wrong here.
-    throw new ConfigError(
-      `BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET "${value}" is not an IPv4 subnet (e.g. 172.20.0.0/16)`,
-      { cause: err },
-    );
-  }
-}
-
 /**
  * Read the supervise daemon's settings.
  *
@@ -104,8 +81,14 @@ export function superviseConfig(env: Environment): SuperviseConfig {
   const subnet = setting(env, "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET");
   return {
     routesFile: absolutePath(env, "BOT_BOTTLE_EGRESS_ROUTES", "/state/egress/routes.yaml"),
-    listen: parseListen(setting(env, "BOT_BOTTLE_SUPERVISE_LISTEN") ?? "0.0.0.0:9100"),
-    ...(subnet === undefined ? {} : { listenSubnet: parseListenSubnet(subnet) }),
+    listen: parseListen(
+      "BOT_BOTTLE_SUPERVISE_LISTEN",
+      setting(env, "BOT_BOTTLE_SUPERVISE_LISTEN") ?? "0.0.0.0:9100",
+      "0.0.0.0:9100",
+    ),
+    ...(subnet === undefined
+      ? {}
+      : { listenSubnet: parseSubnet(subnet, "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET") }),
     queueDir,
     bottleSlug,
     responseTimeoutMs: Number(timeout) * 1000,
@@ -148,7 +131,11 @@ export async function runSuperviseDaemon(env: Environment, io: DaemonIo): Promis
       queueDir: config.queueDir,
       bottleSlug: config.bottleSlug,
       responseTimeoutMs: config.responseTimeoutMs,
-      listen: listenAddress(config),
+      listen: listenAddress(
+        config.listen,
+        config.listenSubnet,
+        "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET",
+      ),
       log: io.log,
     });
     try {
@@ -160,16 +147,4 @@ export async function runSuperviseDaemon(env: Environment, io: DaemonIo): Promis
   } finally {
     unsubscribe();
   }
-}
-
-function listenAddress(config: SuperviseConfig): { hostname: string; port: number } {
-  if (config.listenSubnet === undefined) return config.listen;
-  const hostname = addressInSubnet(config.listenSubnet, Deno.networkInterfaces());
-  if (hostname === undefined) {
-    throw new ConfigError(
-      "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET: no interface of this container is in that subnet; " +
-        "refusing to listen anywhere else",
-    );
-  }
-  return { hostname, port: config.listen.port };
 }
