@@ -181,15 +181,15 @@ function registerSupervise(program: Command, ctx: CliContext, state: { code: num
       "after",
       `
 Examples:
+  bot-bottle supervise                               the full-screen approval UI
   bot-bottle supervise list                          pending proposals, oldest first
   bot-bottle supervise show 3f2a…                    one proposal, with a diff of the routes
   bot-bottle supervise approve 3f2a… --reason ok     apply it; the bottle changes live
   bot-bottle supervise reject 3f2a… --reason "no"    answer the agent with the reason`,
     )
-    .action(() => {
-      throw new NotYetAvailableError(
-        "supervise (terminal UI; use supervise list|show|approve|reject)",
-      );
+    .action(async () => {
+      const { superviseTuiCommand } = await import("./supervise_tui.ts");
+      state.code = await superviseTuiCommand(ctx);
     });
   supervise
     .command("list")

@@ -22,9 +22,9 @@ Deno.test("runCli() rejects extra words without -- rather than guessing", async 
   await assert.rejects(runCli(["stop", "a-1", "--", "x"], capturedContext(home.env)), UsageError);
 });
 
-Deno.test("runCli() still answers init, edit and supervise as not yet available", async () => {
+Deno.test("runCli() still answers init as not yet available", async () => {
   await using home = await tempBotHome();
-  for (const command of ["init", "supervise"]) {
+  for (const command of ["init"]) {
     await assert.rejects(runCli([command], capturedContext(home.env)), NotYetAvailableError);
   }
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { NotFoundError, NotYetAvailableError, UsageError } from "../errors/mod.ts";
+import { NotFoundError, UsageError } from "../errors/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import { ApplyError, readAudit } from "../supervise/mod.ts";
 import {
@@ -130,7 +130,10 @@ Deno.test("runCli() supervise errors: unknown id, no subcommand, missing id", as
   const ctx = capturedContext(home.env);
   await assert.rejects(runCli(["supervise", "show", "nope"], ctx), NotFoundError);
   await assert.rejects(runCli(["supervise", "approve", "nope"], ctx), NotFoundError);
-  await assert.rejects(runCli(["supervise"], ctx), NotYetAvailableError);
+  await assert.rejects(runCli(["supervise"], ctx), {
+    name: "UsageError",
+    message: /needs a terminal/,
+  });
   await assert.rejects(runCli(["supervise", "approve"], ctx), UsageError);
   await assert.rejects(runCli(["supervise", "bogus"], ctx), UsageError);
 });
