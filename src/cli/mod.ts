@@ -213,9 +213,13 @@ Examples:
     .description("apply a proposal and answer the agent")
     .argument("<id>", "proposal id (or a unique prefix)")
     .option("--reason <text>", "why (required for gitleaks-allow and egress-token-allow)")
-    .action(async (id: string, opts: { reason?: string }) => {
+    .option("--file <path>", "approve your edited version of the proposed file (modify)")
+    .action(async (id: string, opts: { reason?: string; file?: string }) => {
       const { superviseApproveCommand } = await import("./supervise.ts");
-      state.code = await superviseApproveCommand(ctx, id, { reason: opts.reason });
+      state.code = await superviseApproveCommand(ctx, id, {
+        reason: opts.reason,
+        ...(opts.file === undefined ? {} : { file: opts.file }),
+      });
     });
   supervise
     .command("reject")

@@ -4,6 +4,7 @@
  * the same core.
  */
 import type { Backend } from "../../backends/mod.ts";
+import { UsageError } from "../errors/mod.ts";
 import { homePaths } from "../paths/mod.ts";
 import {
   approveProposal,
@@ -19,6 +20,8 @@ import { renderFields } from "./_fields.ts";
 export interface DecideCommandOptions {
   /** `--reason`. */
   reason?: string | undefined;
+  /** `--file`: the operator's edited version of the proposed file (approve only). */
+  file?: string;
   /** The backend of a name (tests pass a recorder). */
   backendFor?: (name: string) => Pick<Backend, "reloadEgress">;
 }
@@ -134,9 +137,11 @@ export async function superviseApproveCommand(
   id: string,
   options: DecideCommandOptions,
 ): Promise<number> {
+  const finalFile = options.file === undefined ? undefined : await readEdited(options.file);
   const decision = await approveProposal(homePaths(ctx.env), id, {
     reason: options.reason,
     user: ctx.env.USER,
+    ...(finalFile === undefined ? {} : { finalFile }),
     ...(options.backendFor === undefined ? {} : { backendFor: options.backendFor }),
   });
   const { proposal } = decision;
@@ -146,9 +151,20 @@ export async function superviseApproveCommand(
     ? `; the next \`bot-bottle resume ${proposal.bottle_slug}\` builds from it`
     : "";
   ctx.stderr.write(
-    `bot-bottle: approved ${proposal.id} (${proposal.tool}, bottle ${proposal.bottle_slug})${applied}\n`,
+    `bot-bottle: ${decision.status} ${proposal.id} (${proposal.tool}, bottle ${proposal.bottle_slug})${applied}\n`,
   );
   return 0;
+}
+
+async function readEdited(file: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(file);
+  } catch (err) {
+    throw new UsageError(
+      `--file "${file}" cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
 }
 
 /**

@@ -95,6 +95,25 @@ Deno.test("superviseApproveCommand() applies an egress proposal and says so", as
   assert.equal((await readAudit(home.paths, "aa-1"))[0]?.who, "alice");
 });
 
+Deno.test("superviseApproveCommand() --file approves the operator's edit as modified", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1");
+  const edited = join(home.paths.root, "edited.yaml");
+  await Deno.writeTextFile(edited, `${LIVE_ROUTES}  - host: docs.example\n`);
+  const ctx = capturedContext(home.env);
+  await superviseApproveCommand(ctx, proposal.id, {
+    file: edited,
+    backendFor: reloadRecorder().backendFor,
+  });
+  assert.match(ctx.err, /^bot-bottle: modified /);
+  assert.equal(await Deno.readTextFile(routes), `${LIVE_ROUTES}  - host: docs.example\n`);
+  await assert.rejects(
+    superviseApproveCommand(ctx, "nope", { file: join(home.paths.root, "missing.yaml") }),
+    { name: "UsageError", message: /--file ".*missing\.yaml" cannot be read/ },
+  );
+});
+
 Deno.test("superviseApproveCommand() keeps a failed apply pending with the reason", async () => {
   await using home = await tempBotHome();
   await makeBottle(home.paths, "aa-1");

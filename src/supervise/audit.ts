@@ -17,7 +17,7 @@ export interface AuditEntry {
   /** The tool that made the proposal. */
   tool: Proposal["tool"];
   /** The decision. */
-  decision: "approved" | "rejected";
+  decision: "approved" | "modified" | "rejected";
   /** The operator's reason ("" when none was given). */
   reason: string;
   /** The file before the decision (its text, or the proposal's hash when the host has none). */

@@ -48,6 +48,8 @@ export interface DecideOptions {
   backendFor?: (name: string) => Pick<Backend, "reloadEgress">;
   /** The clock (tests). */
   now?: () => Date;
+  /** The file as the operator edited it: approve this instead (status `modified`). */
+  finalFile?: string;
 }
 
 /** What a decision did. */
@@ -55,7 +57,7 @@ export interface Decision {
   /** The proposal decided on. */
   proposal: Proposal;
   /** The status written to the response. */
-  status: "approved" | "rejected";
+  status: "approved" | "modified" | "rejected";
   /** The notes written to the response. */
   notes: string;
 }
@@ -84,27 +86,37 @@ export async function approveProposal(
   if (reason === "" && REASON_TO_APPROVE.includes(proposal.tool)) {
     throw new UsageError(`approving a ${proposal.tool} proposal needs --reason`);
   }
+  const modified = options.finalFile !== undefined &&
+    options.finalFile !== proposal.proposed_file;
+  if (modified && REASON_TO_APPROVE.includes(proposal.tool)) {
+    throw new UsageError(
+      `a ${proposal.tool} proposal cannot be modified, only approved or rejected`,
+    );
+  }
+  // The edited file goes through exactly the checks and apply the agent's file would have.
+  const effective = modified ? { ...proposal, proposed_file: options.finalFile! } : proposal;
   let applied: { before: string; note: string };
   try {
-    applied = proposal.tool === "egress-allow"
-      ? await applyRoutes(paths, proposal, options)
-      : proposal.tool === "capability-block"
-      ? await applyDockerfile(paths, proposal)
+    applied = effective.tool === "egress-allow"
+      ? await applyRoutes(paths, effective, options)
+      : effective.tool === "capability-block"
+      ? await applyDockerfile(paths, effective)
       : { before: proposal.current_file_hash, note: "" };
   } catch (err) {
     if (err instanceof ApplyError) throw err;
     throw new ApplyError(proposal, describe(err), { cause: err });
   }
   const notes = [reason, applied.note].filter((part) => part !== "").join("; ");
+  const status = modified ? "modified" : "approved";
   await record(paths, { proposal, queueDir }, {
     ...options,
-    decision: "approved",
+    decision: status,
     reason,
     notes,
     before: applied.before,
-    after: proposal.proposed_file,
+    after: effective.proposed_file,
   });
-  return { proposal, status: "approved", notes };
+  return { proposal, status, notes };
 }
 
 /**
@@ -219,7 +231,7 @@ async function record(
   paths: HomePaths,
   pending: { proposal: Proposal; queueDir: string },
   decision: DecideOptions & {
-    decision: "approved" | "rejected";
+    decision: "approved" | "modified" | "rejected";
     reason: string;
     notes: string;
     before: string;
@@ -244,7 +256,13 @@ async function record(
   if (await Deno.lstat(responsePath).then(() => true, () => false)) {
     throw new Error(`Cannot answer proposal ${proposal.id}: ${responsePath} already exists`);
   }
-  await writeResponse(queueDir, proposal.id, { status: decision.decision, notes: decision.notes });
+  await writeResponse(queueDir, proposal.id, {
+    status: decision.decision,
+    notes: decision.notes,
+    ...(decision.decision === "modified" && decision.after !== null
+      ? { final_file: decision.after }
+      : {}),
+  });
 }
 
 function describe(err: unknown): string {

@@ -238,3 +238,54 @@ Deno.test("approveProposal() and rejectProposal() on an unknown id are NotFoundE
   await assert.rejects(approveProposal(home.paths, "missing-id"), NotFoundError);
   await assert.rejects(rejectProposal(home.paths, "missing-id", { reason: "x" }), NotFoundError);
 });
+
+Deno.test("approveProposal() with the operator's edit applies it and answers modified", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1");
+  const edited = `${LIVE_ROUTES}  - host: docs.example\n`;
+  const recorder = reloadRecorder();
+  const decision = await approveProposal(home.paths, proposal.id, {
+    finalFile: edited,
+    backendFor: recorder.backendFor,
+  });
+  assert.equal(decision.status, "modified");
+  assert.equal(await Deno.readTextFile(routes), edited, "the edit is live, not the proposal");
+  assert.deepEqual(recorder.reloads, ["docker:aa-1"]);
+  assert.deepEqual(await response(home.paths, "aa-1", proposal.id), {
+    status: "modified",
+    notes: "",
+    final_file: edited,
+  });
+  const [entry] = await readAudit(home.paths, "aa-1");
+  assert.equal(entry?.decision, "modified");
+  assert.equal(entry?.after, edited);
+});
+
+Deno.test("approveProposal() checks an operator's edit like the agent's file", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1");
+  const edited = `${LIVE_ROUTES}  - host: evil.example\n    auth:\n      scheme: Bearer\n` +
+    "      token_ref: GH_TOKEN\n";
+  await assert.rejects(
+    approveProposal(home.paths, proposal.id, {
+      finalFile: edited,
+      backendFor: reloadRecorder().backendFor,
+    }),
+    (err: unknown) => err instanceof ApplyError && /adds credentials/.test(err.message),
+  );
+  assert.equal(await Deno.readTextFile(routes), LIVE_ROUTES);
+  assert.deepEqual(await pendingIds(home.paths), [proposal.id]);
+});
+
+Deno.test("approveProposal() refuses to modify gitleaks and token findings", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1", { tool: "gitleaks-allow" });
+  await assert.rejects(
+    approveProposal(home.paths, proposal.id, { reason: "ok", finalFile: "something else" }),
+    { name: "UsageError", message: /gitleaks-allow proposal cannot be modified/ },
+  );
+  assert.deepEqual(await pendingIds(home.paths), [proposal.id]);
+});

@@ -127,7 +127,7 @@ function onKey(state: TuiState, key: Key): Update {
     return done({
       ...state,
       status: {
-        text: "modify is not available yet: approve, or reject with a reason",
+        text: "to modify: edit the file, then bot-bottle supervise approve <id> --file FILE",
         error: true,
       },
     });

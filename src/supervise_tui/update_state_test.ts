@@ -101,10 +101,10 @@ Deno.test("updateState() shows a failed decision and keeps the proposal; a succe
   assert.equal(decided.status?.text, "approved 00000001");
 });
 
-Deno.test("updateState() says modify is not available and quits on q and Ctrl-C", () => {
+Deno.test("updateState() points modify to approve --file and quits on q and Ctrl-C", () => {
   const state = listing([pending(1)]);
   const modify = run(state, ...keys("m"));
-  assert.match(modify.state.status?.text ?? "", /modify is not available yet/);
+  assert.match(modify.state.status?.text ?? "", /supervise approve <id> --file FILE/);
   assert.deepEqual(modify.effects, []);
   assert.deepEqual(run(state, ...keys("q")).effects, [{ type: "quit" }]);
   assert.deepEqual(run(state, ...keys("r", "ctrl-c")).effects, [{ type: "quit" }]);
