@@ -111,6 +111,14 @@ Deno.test("an agent asks for a host over MCP, the operator approves, the bottle 
     if (ids.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
   }
   assert.equal(ids.length, 1, "the proposal reached the operator's queue");
+  // The agent cannot answer its own proposal: the queue exists only in the sidecar and the host.
+  const hunt = await execIn(world, slug, [
+    "sh",
+    "-c",
+    "ls -d /queue 2>&1; find / -xdev -name '*.proposal.json' 2>/dev/null | head -n 1",
+  ]);
+  assert.match(hunt.stdout, /No such file or directory/, hunt.stdout);
+  assert.ok(!hunt.stdout.includes(".proposal.json"), hunt.stdout);
   const approved = await runCli(world, ["supervise", "approve", ids[0]!, "--reason", "docs ok"]);
   assert.equal(approved.code, 0, `${approved.stdout}\n${approved.stderr}`);
   const answer = await asking;
