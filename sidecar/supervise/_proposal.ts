@@ -5,7 +5,25 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { archive, awaitResponse, type Proposal, writeProposal } from "../../src/queue/mod.ts";
+import { z } from "zod";
 import { errorResult, textResult } from "./_result.ts";
+
+/** Proposals one bottle may have waiting: an agent cannot fill the host's disk or the UI. */
+const MAX_PENDING = 20;
+
+/** Proposals in the queue without an answer yet. */
+async function pendingCount(dir: string): Promise<number> {
+  const names = new Set<string>();
+  try {
+    for await (const entry of Deno.readDir(dir)) names.add(entry.name);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return [...names].filter((name) =>
+    name.endsWith(".proposal.json") &&
+    !names.has(name.replace(/\.proposal\.json$/, ".response.json"))
+  ).length;
+}
 
 /** Where proposals go and how long a tool call waits for the operator. */
 export interface QueueContext {
@@ -48,13 +66,30 @@ export async function propose(
   request: ProposalRequest,
   signal: AbortSignal,
 ): Promise<CallToolResult> {
-  const proposal = await writeProposal(ctx.dir, {
-    bottle_slug: ctx.bottleSlug,
-    tool: request.tool,
-    proposed_file: request.proposedFile,
-    justification: request.justification,
-    current_file_hash: request.currentFileHash,
-  });
+  const waiting = await pendingCount(ctx.dir);
+  if (waiting >= MAX_PENDING) {
+    return errorResult([
+      `${waiting} proposals of this bottle already wait for the operator; wait for an answer ` +
+      "before proposing more",
+    ]);
+  }
+  let proposal: Proposal;
+  try {
+    proposal = await writeProposal(ctx.dir, {
+      bottle_slug: ctx.bottleSlug,
+      tool: request.tool,
+      proposed_file: request.proposedFile,
+      justification: request.justification,
+      current_file_hash: request.currentFileHash,
+    });
+  } catch (err) {
+    if (!(err instanceof z.ZodError)) throw err;
+    return errorResult([
+      `the proposal was not queued: ${
+        err.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")
+      }`,
+    ]);
+  }
   ctx.log(event("proposal", proposal, {}));
   let response;
   try {

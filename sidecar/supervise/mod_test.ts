@@ -227,6 +227,41 @@ Deno.test("egress-allow refuses an invalid routes file with file:line:col and qu
   assert.deepEqual(await names(bed.queueDir), []);
 });
 
+Deno.test("egress-allow refuses control characters that could hide lines from the operator", async () => {
+  await using bed = await makeBed();
+  // Valid YAML: the carriage return sits in a comment, and would overwrite the line on a terminal.
+  const hidden = "routes:\n  - host: pypi.org\n  - host: evil.example # \r  # nothing here\n";
+  for (
+    const args of [
+      { routes_yaml: hidden, justification: "pip" },
+      { routes_yaml: NEW_ROUTES, justification: "pip\u001b[2K" },
+    ]
+  ) {
+    const result = await bed.client.callTool({ name: "egress-allow", arguments: args });
+    assert.equal(result.isError, true);
+    assert.match(text(result), /not queued: .*contains control characters/);
+  }
+  assert.deepEqual(await names(bed.queueDir), []);
+});
+
+Deno.test("egress-allow refuses more than 20 waiting proposals of one bottle", async () => {
+  await using bed = await makeBed({ responseTimeoutMs: 10 });
+  for (let i = 0; i < 20; i++) {
+    const result = await bed.client.callTool({
+      name: "egress-allow",
+      arguments: { routes_yaml: NEW_ROUTES, justification: `pip ${i}` },
+    });
+    assert.match(text(result), /^status: pending/);
+  }
+  const refused = await bed.client.callTool({
+    name: "egress-allow",
+    arguments: { routes_yaml: NEW_ROUTES, justification: "one more" },
+  });
+  assert.equal(refused.isError, true);
+  assert.match(text(refused), /20 proposals of this bottle already wait for the operator/);
+  assert.equal((await names(bed.queueDir)).length, 20);
+});
+
 Deno.test("egress-allow answers pending after the timeout and leaves the proposal queued", async () => {
   await using bed = await makeBed({ responseTimeoutMs: 200 });
   const result = await bed.client.callTool({

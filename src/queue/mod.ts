@@ -35,13 +35,25 @@ export const PROPOSAL_TOOLS = [
   "egress-token-allow",
 ] as const;
 
+/**
+ * Text shown to the operator: no control characters but newline and tab. A carriage return or an
+ * escape sequence could make a terminal show the operator something other than what is applied.
+ */
+const displayableText = z.string().refine((text) => !CONTROL.test(text), {
+  error: "contains control characters (only newline and tab are allowed)",
+});
+// deno-lint-ignore no-control-regex -- control characters are exactly what is refused
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
 /** A proposal waiting for the operator. */
 export const proposalSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).describe("Unique id; also the file name stem"),
   bottle_slug: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe("The bottle that asked"),
   tool: z.enum(PROPOSAL_TOOLS).describe("Which tool created the proposal"),
-  proposed_file: z.string().describe("The full proposed file (routes YAML, Dockerfile, finding)"),
-  justification: z.string().describe("Why the agent (or daemon) asks"),
+  proposed_file: displayableText.describe(
+    "The full proposed file (routes YAML, Dockerfile, finding)",
+  ),
+  justification: displayableText.describe("Why the agent (or daemon) asks"),
   arrival_timestamp: z.string().describe("ISO-8601 time the proposal was written"),
   current_file_hash: z.string().describe("SHA-256 of the file the proposal replaces, or empty"),
 }).strict();

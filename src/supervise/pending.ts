@@ -39,7 +39,14 @@ export async function listPending(paths: HomePaths): Promise<PendingScan> {
   for (const slug of await entries(paths.queue, "dir")) {
     if (!SLUG_PATTERN.test(slug)) continue;
     const dir = paths.queueDir(slug);
-    const names = new Set(await entries(dir, "file"));
+    let names: Set<string>;
+    try {
+      names = new Set(await entries(dir, "file"));
+    } catch (err) {
+      // One unreadable queue (its sidecar can chmod it) must not hide every other bottle's.
+      scan.problems.push(`${dir}: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
     for (const name of names) {
       if (!name.endsWith(PROPOSAL_SUFFIX)) continue;
       const id = name.slice(0, -PROPOSAL_SUFFIX.length);
@@ -66,11 +73,20 @@ export async function listPending(paths: HomePaths): Promise<PendingScan> {
  */
 export async function findPending(paths: HomePaths, id: string): Promise<PendingProposal> {
   const { pending } = await listPending(paths);
-  const exact = pending.find((p) => p.proposal.id === id);
-  if (exact !== undefined) return exact;
-  const prefixed = id.length >= 4 ? pending.filter((p) => p.proposal.id.startsWith(id)) : [];
-  if (prefixed.length === 1 && prefixed[0] !== undefined) return prefixed[0];
+  // Every id equal to or starting with what was typed: a planted proposal whose whole id is
+  // another one's short form must make the choice ambiguous, never win it.
+  const matches = pending.filter((p) =>
+    p.proposal.id === id || (id.length >= 4 && p.proposal.id.startsWith(id))
+  );
+  if (matches.length === 1 && matches[0] !== undefined) return matches[0];
   const ids = pending.map((p) => p.proposal.id);
+  if (matches.length > 1) {
+    throw new NotFoundError(
+      `Proposal "${id}" is ambiguous (matches ${
+        matches.map((p) => `${p.proposal.id} of ${p.proposal.bottle_slug}`).join(", ")
+      }); give the whole id`,
+    );
+  }
   throw new NotFoundError(
     `No pending proposal "${id}" (${
       ids.length === 0 ? "nothing is pending" : `pending: ${ids.join(", ")}`

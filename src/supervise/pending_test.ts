@@ -100,3 +100,23 @@ Deno.test("describeProposal() has no diff for a token finding", async () => {
   assert.equal(detail.diff, undefined);
   assert.equal(detail.proposal.proposed_file, proposal.proposed_file);
 });
+
+Deno.test("findPending() refuses a short id that a planted proposal's whole id equals", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  await makeBottle(home.paths, "bb-1");
+  const real = await queueProposal(home.paths, "aa-1");
+  const short = real.id.slice(0, 8);
+  // A sidecar writes a proposal whose whole id is the short form the UI shows.
+  const planted = { ...real, id: short, bottle_slug: "bb-1" };
+  await Deno.writeTextFile(
+    join(home.paths.queueDir("bb-1"), `${short}.proposal.json`),
+    JSON.stringify(planted),
+  );
+  await assert.rejects(findPending(home.paths, short), (err: unknown) => {
+    assert.ok(err instanceof NotFoundError);
+    assert.match(err.message, new RegExp(`^Proposal "${short}" is ambiguous .*give the whole id$`));
+    return true;
+  });
+  assert.equal((await findPending(home.paths, real.id)).proposal.bottle_slug, "aa-1");
+});

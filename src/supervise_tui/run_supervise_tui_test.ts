@@ -41,6 +41,8 @@ Deno.test("runSuperviseTui() rings for a new arrival and approves a Dockerfile p
   await queueProposal(home.paths, "aa-1", { tool: "capability-block", proposed_file: "FROM x\n" });
   await until("the bell", () => term.output.includes("\x07"));
   assert.match(term.screen(), /NEW {2}\w{8} {2}aa-1 +capability-block/);
+  // An arrival is not selected for the operator: they choose it, then approve.
+  term.type("j");
   term.type("a");
   await until("the approval", () => term.screen().includes("approved"));
   const dockerfile = join(home.paths.stateDir("aa-1"), "image", "Dockerfile");

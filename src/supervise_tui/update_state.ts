@@ -106,14 +106,17 @@ function onListed(state: TuiState, event: Extract<TuiEvent, { type: "listed" }>)
   return { state: next, effects: arrived.length > 0 ? [{ type: "bell" }] : [] };
 }
 
-/** Replace the items, keeping the selection on the same proposal, or near where it was. */
+/**
+ * Replace the items, keeping the selection on the same proposal. When that proposal vanishes the
+ * selection is cleared, never moved to a neighbour: an `a` pressed a moment later must not land
+ * on a proposal (perhaps another bottle's) the operator did not choose. Only the first listing
+ * selects for the operator.
+ */
 function withItems(state: TuiState, items: TuiState["items"]): Partial<TuiState> {
   if (items.some((item) => item.proposal.id === state.selectedId)) {
     return { items, selectedId: state.selectedId };
   }
-  const old = state.items.findIndex((item) => item.proposal.id === state.selectedId);
-  const index = Math.min(Math.max(old, 0), items.length - 1);
-  return { items, selectedId: items[index]?.proposal.id };
+  return { items, selectedId: state.loaded ? undefined : items[0]?.proposal.id };
 }
 
 function onKey(state: TuiState, key: Key): Update {

@@ -26,7 +26,9 @@ Deno.test("updateState() keeps the selection on the same proposal across listing
   const moved = run(state, listed([pending(0), pending(1), pending(2)])).state;
   assert.equal(moved.selectedId, pending(2).proposal.id);
   const gone = run(moved, listed([pending(0), pending(1)])).state;
-  assert.equal(gone.selectedId, pending(1).proposal.id);
+  assert.equal(gone.selectedId, undefined, "never moved onto a proposal nobody chose");
+  assert.deepEqual(run(gone, ...keys("a")).effects, [], "a then approves nothing");
+  assert.equal(run(gone, ...keys("j")).state.selectedId, pending(0).proposal.id);
 });
 
 Deno.test("updateState() opens the detail view, describes, and goes back with Esc", () => {
