@@ -214,11 +214,13 @@ Examples:
     .argument("<id>", "proposal id (or a unique prefix)")
     .option("--reason <text>", "why (required for gitleaks-allow and egress-token-allow)")
     .option("--file <path>", "approve your edited version of the proposed file (modify)")
-    .action(async (id: string, opts: { reason?: string; file?: string }) => {
+    .option("--expect <digest>", "refuse if the proposal differs from what `show` printed")
+    .action(async (id: string, opts: { reason?: string; file?: string; expect?: string }) => {
       const { superviseApproveCommand } = await import("./supervise.ts");
       state.code = await superviseApproveCommand(ctx, id, {
         reason: opts.reason,
         ...(opts.file === undefined ? {} : { file: opts.file }),
+        ...(opts.expect === undefined ? {} : { expect: opts.expect }),
       });
     });
   supervise
@@ -226,9 +228,13 @@ Examples:
     .description("reject a proposal; the agent sees the reason")
     .argument("<id>", "proposal id (or a unique prefix)")
     .option("--reason <text>", "why (required)")
-    .action(async (id: string, opts: { reason?: string }) => {
+    .option("--expect <digest>", "refuse if the proposal differs from what `show` printed")
+    .action(async (id: string, opts: { reason?: string; expect?: string }) => {
       const { superviseRejectCommand } = await import("./supervise.ts");
-      state.code = await superviseRejectCommand(ctx, id, { reason: opts.reason });
+      state.code = await superviseRejectCommand(ctx, id, {
+        reason: opts.reason,
+        ...(opts.expect === undefined ? {} : { expect: opts.expect }),
+      });
     });
 }
 

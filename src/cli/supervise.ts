@@ -11,6 +11,7 @@ import {
   describeProposal,
   findPending,
   listPending,
+  proposalDigest,
   rejectProposal,
 } from "../supervise/mod.ts";
 import { type CliContext, println, warn } from "./_context.ts";
@@ -22,6 +23,8 @@ export interface DecideCommandOptions {
   reason?: string | undefined;
   /** `--file`: the operator's edited version of the proposed file (approve only). */
   file?: string;
+  /** `--expect`: the digest `show` printed; the decision is refused if the proposal changed. */
+  expect?: string;
   /** The backend of a name (tests pass a recorder). */
   backendFor?: (name: string) => Pick<Backend, "reloadEgress">;
 }
@@ -109,6 +112,7 @@ export async function superviseShowCommand(
     ["tool", proposal.tool],
     ["arrived", `${proposal.arrival_timestamp} (${formatAge(detail.ageMs / 1000)} ago)`],
     ["justification", proposal.justification],
+    ["digest", `${proposalDigest(proposal)}  (approve or reject with --expect to be sure)`],
   ]));
   println(ctx);
   if (detail.diff !== undefined) {
@@ -142,6 +146,7 @@ export async function superviseApproveCommand(
     reason: options.reason,
     user: ctx.env.USER,
     ...(finalFile === undefined ? {} : { finalFile }),
+    ...(options.expect === undefined ? {} : { expectedDigest: options.expect }),
     ...(options.backendFor === undefined ? {} : { backendFor: options.backendFor }),
   });
   const { proposal } = decision;
@@ -185,6 +190,7 @@ export async function superviseRejectCommand(
   const { proposal } = await rejectProposal(homePaths(ctx.env), id, {
     reason: options.reason,
     user: ctx.env.USER,
+    ...(options.expect === undefined ? {} : { expectedDigest: options.expect }),
   });
   ctx.stderr.write(
     `bot-bottle: rejected ${proposal.id} (${proposal.tool}, bottle ${proposal.bottle_slug})\n`,

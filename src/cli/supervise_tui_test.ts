@@ -148,6 +148,8 @@ Deno.test("bot-bottle supervise drives a real terminal: list, diff, reject, appr
       notes: "too broad",
     });
 
+    // The answered proposal's selection is cleared, not moved: choose the next one, then approve.
+    await tmux.run("send-keys", "-t", "tui", "j");
     await tmux.run("send-keys", "-t", "tui", "a");
     await tmux.waitFor("the approval", (s) => s.includes(`approved ${dockerfile.id.slice(0, 8)}`));
     const approved = join(home.paths.stateDir("aa-1"), "image", "Dockerfile");

@@ -4,6 +4,7 @@
  * message saying what happened. Every decision is audited before the agent hears of it.
  */
 import { dirname, join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { type Backend, backendByName } from "../../backends/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { BottleState } from "../lifecycle/mod.ts";
@@ -14,7 +15,7 @@ import { appendAudit } from "./audit.ts";
 import { credentialChange } from "./_credentials.ts";
 import { bottleFiles } from "./_files.ts";
 import { assertRealDir, lstatRegular, writeInPlace, writePrivate } from "./_safe_fs.ts";
-import { readLive } from "./describe_proposal.ts";
+import { readLive, sha256Hex } from "./describe_proposal.ts";
 import { findPending } from "./pending.ts";
 
 /** An approval that could not be applied; the proposal stays pending. */
@@ -50,6 +51,13 @@ export interface DecideOptions {
   now?: () => Date;
   /** The file as the operator edited it: approve this instead (status `modified`). */
   finalFile?: string;
+  /**
+   * The proposal as the operator saw it. The queue is writable by the sidecar, so the file read
+   * again at decision time must be this one; a swapped proposal is refused, never applied.
+   */
+  expected?: Proposal;
+  /** The {@link proposalDigest} the operator saw (`--expect`); checked like `expected`. */
+  expectedDigest?: string;
 }
 
 /** What a decision did. */
@@ -82,6 +90,7 @@ export async function approveProposal(
   options: DecideOptions = {},
 ): Promise<Decision> {
   const { proposal, queueDir } = await findPending(paths, id);
+  assertUnchanged(proposal, options);
   const reason = options.reason?.trim() ?? "";
   if (reason === "" && REASON_TO_APPROVE.includes(proposal.tool)) {
     throw new UsageError(`approving a ${proposal.tool} proposal needs --reason`);
@@ -135,6 +144,7 @@ export async function rejectProposal(
   options: DecideOptions = {},
 ): Promise<Decision> {
   const pending = await findPending(paths, id);
+  assertUnchanged(pending.proposal, options);
   const reason = options.reason?.trim() ?? "";
   if (reason === "") throw new UsageError("rejecting a proposal needs --reason");
   const { proposal } = pending;
@@ -263,6 +273,28 @@ async function record(
       ? { final_file: decision.after }
       : {}),
   });
+}
+
+/**
+ * A short fingerprint of a proposal, shown by `supervise show` and checked by `--expect`.
+ *
+ * @param proposal The proposal.
+ * @returns 16 hex digits of the SHA-256 of its JSON.
+ */
+export function proposalDigest(proposal: Proposal): string {
+  return sha256Hex(JSON.stringify(proposal)).slice(0, 16);
+}
+
+function assertUnchanged(found: Proposal, options: DecideOptions): void {
+  const { expected, expectedDigest } = options;
+  const changed = (expected !== undefined && !isDeepStrictEqual(found, expected)) ||
+    (expectedDigest !== undefined && expectedDigest !== proposalDigest(found));
+  if (changed) {
+    throw new ApplyError(
+      found,
+      "it changed since it was shown (its queue file was rewritten); look at it again",
+    );
+  }
 }
 
 function describe(err: unknown): string {

@@ -5,7 +5,7 @@ import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { responseSchema } from "../queue/mod.ts";
 import { readAudit } from "./audit.ts";
-import { ApplyError, approveProposal, rejectProposal } from "./decide.ts";
+import { ApplyError, approveProposal, proposalDigest, rejectProposal } from "./decide.ts";
 import { listPending } from "./pending.ts";
 import { LIVE_ROUTES, makeBottle, queueProposal, reloadRecorder } from "./testing/mod.ts";
 
@@ -288,4 +288,39 @@ Deno.test("approveProposal() refuses to modify gitleaks and token findings", asy
     { name: "UsageError", message: /gitleaks-allow proposal cannot be modified/ },
   );
   assert.deepEqual(await pendingIds(home.paths), [proposal.id]);
+});
+
+Deno.test("approveProposal() and rejectProposal() refuse a proposal swapped after it was shown", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const shown = await queueProposal(home.paths, "aa-1");
+  const digest = proposalDigest(shown);
+  // The sidecar rewrites the queue file under the same id.
+  const swapped = { ...shown, proposed_file: `${LIVE_ROUTES}  - host: evil.example\n` };
+  await Deno.writeTextFile(
+    join(home.paths.queueDir("aa-1"), `${shown.id}.proposal.json`),
+    JSON.stringify(swapped),
+  );
+  const recorder = reloadRecorder();
+  for (
+    const attempt of [
+      () =>
+        approveProposal(home.paths, shown.id, { expected: shown, backendFor: recorder.backendFor }),
+      () => approveProposal(home.paths, shown.id, { expectedDigest: digest }),
+      () => rejectProposal(home.paths, shown.id, { reason: "no", expected: shown }),
+    ]
+  ) {
+    await assert.rejects(attempt(), (err: unknown) => {
+      assert.ok(err instanceof ApplyError);
+      assert.match(err.message, /it changed since it was shown/);
+      return true;
+    });
+  }
+  assert.equal(await Deno.readTextFile(routes), LIVE_ROUTES);
+  assert.deepEqual(recorder.reloads, []);
+  const unchanged = await approveProposal(home.paths, shown.id, {
+    expectedDigest: proposalDigest(swapped),
+    backendFor: recorder.backendFor,
+  });
+  assert.equal(unchanged.status, "approved", "the digest of what is there now passes");
 });

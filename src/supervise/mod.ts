@@ -26,6 +26,7 @@ export {
   approveProposal,
   type DecideOptions,
   type Decision,
+  proposalDigest,
   rejectProposal,
 } from "./decide.ts";
 export { describeProposal, type ProposalDetail, sha256Hex } from "./describe_proposal.ts";

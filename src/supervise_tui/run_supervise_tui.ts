@@ -96,9 +96,14 @@ export async function runSuperviseTui(
   }
 
   async function decide(effect: Extract<TuiEffect, { type: "approve" | "reject" }>) {
+    // Decide on exactly what the operator looked at: the detail shown, else the listed row.
+    const shown = state?.detail?.proposal.id === effect.id
+      ? state.detail.proposal
+      : state?.items.find((item) => item.proposal.id === effect.id)?.proposal;
     const decideOptions = {
       reason: effect.reason,
       user: options.user,
+      ...(shown === undefined ? {} : { expected: shown }),
       ...(options.backendFor === undefined ? {} : { backendFor: options.backendFor }),
     };
     const { proposal } = effect.type === "approve"
