@@ -57,10 +57,13 @@ export class BottleSession implements AsyncDisposable {
    * the caller rethrows the launch's own error.
    *
    * @param createdState Whether this launch created the state directory (not a resume).
+   * @param options `launchCleanedUp`: the launch failed and removed what it had created itself;
+   *   nothing is stopped by slug then, since another bottle on the engine may share the slug.
    */
-  async abandon(createdState: boolean): Promise<void> {
+  async abandon(createdState: boolean, options: { launchCleanedUp?: boolean } = {}): Promise<void> {
     try {
-      await this.stop();
+      if (options.launchCleanedUp === true) this.#stopping ??= Promise.resolve();
+      else await this.stop();
     } catch (err) {
       this.#log.warn(messageOf(err));
       return;

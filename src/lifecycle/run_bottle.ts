@@ -85,7 +85,12 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
   try {
     await backend.launch(plan, secrets, (line) => log.info(line));
   } catch (err) {
-    await session.abandon(options.resume !== true);
+    // Backend.launch removes what it created before it throws (backends/types.ts). After
+    // Ctrl-C a docker step may have been killed after its object existed but before it said so:
+    // then the bottle's slug, which this home's state lock makes ours, is swept as well.
+    await session.abandon(options.resume !== true, {
+      launchCleanedUp: !interrupted.signal.aborted,
+    });
     throw interrupted.signal.aborted ? new InterruptedError({ cause: err }) : err;
   }
   if (interrupted.signal.aborted) {

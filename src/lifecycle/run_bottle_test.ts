@@ -111,7 +111,7 @@ Deno.test("runBottle() keeps preserved state after a clean exit", async () => {
   assert.match(log.info.at(-1)!, /\(preserved\); resume with: bot-bottle resume demo-0a0b0c$/);
 });
 
-Deno.test("runBottle() tears down and removes the state when the launch fails", async () => {
+Deno.test("runBottle() leaves teardown to a failed launch and removes the state", async () => {
   await using home = await tempBotHome();
   const boom = new Error("self-test failed");
   const { backend, plan, options, state } = setup(home, {
@@ -120,7 +120,9 @@ Deno.test("runBottle() tears down and removes the state when the launch fails", 
     },
   });
   await assert.rejects(runBottle(plan, options), (err) => err === boom);
-  assert.deepEqual(backend.calls, [`launch ${SLUG}`, `stop ${SLUG}`]);
+  // No stop by slug: the launch removed its own objects, and another bottle on the engine
+  // may carry the same slug.
+  assert.deepEqual(backend.calls, [`launch ${SLUG}`]);
   assert.equal(await state.exists(), false);
   assert.deepEqual(await home.tree(), ["state"]);
 });
@@ -243,19 +245,4 @@ Deno.test("runBottle() keeps the state and says so when the teardown fails", asy
     new RegExp(`^Error: Cannot tear down bottle "${SLUG}": daemon gone; run bot-bottle cleanup$`),
   );
   assert.equal(await state.exists(), true);
-});
-
-Deno.test("runBottle() warns (not masks) a failed teardown after a failed launch", async () => {
-  await using home = await tempBotHome();
-  const { plan, log, options, state } = setup(home, {
-    onLaunch: () => {
-      throw new Error("build failed");
-    },
-    onStop: () => {
-      throw new Error("daemon gone");
-    },
-  });
-  await assert.rejects(runBottle(plan, options), /^Error: build failed$/);
-  assert.match(log.warn.join("\n"), /Cannot tear down bottle "demo-0a0b0c": daemon gone/);
-  assert.equal(await state.exists(), true, "state stays while objects may remain");
 });
