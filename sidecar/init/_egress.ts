@@ -4,12 +4,12 @@
  * invalid file keeps the previous routes live; the proxy logs which happened).
  */
 import { isIP } from "node:net";
-import { isAbsolute } from "node:path";
 import { ConfigError } from "../../src/errors/mod.ts";
 import { startEgressProxy } from "../egress/mod.ts";
 import type { Environment } from "./_env.ts";
 import { EventQueue } from "./_event_queue.ts";
 import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
+import { absolutePath, checkSlug, secondsSetting, setting } from "./_settings.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
 import type { HandledSignal, SignalSource } from "./_signals.ts";
 
@@ -37,19 +37,6 @@ export interface EgressConfig {
   connectTo: Map<string, { address: string; port: number }>;
 }
 
-function setting(env: Environment, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value === "" ? undefined : value;
-}
-
-function absolutePath(env: Environment, name: string, fallback?: string): string | undefined {
-  const value = setting(env, name) ?? fallback;
-  if (value !== undefined && !isAbsolute(value)) {
-    throw new ConfigError(`${name} must be an absolute path (got "${value}")`);
-  }
-  return value;
-}
-
 function parseConnectTo(value: string | undefined): EgressConfig["connectTo"] {
   const map: EgressConfig["connectTo"] = new Map();
   for (const item of (value ?? "").split(",").map((i) => i.trim()).filter((i) => i !== "")) {
@@ -74,18 +61,11 @@ function parseQueue(env: Environment): EgressConfig["queue"] {
   if (dir === undefined || bottleSlug === undefined) {
     throw new ConfigError("BOT_BOTTLE_QUEUE_DIR and BOT_BOTTLE_SLUG must be set together");
   }
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(bottleSlug)) {
-    throw new ConfigError(
-      `BOT_BOTTLE_SLUG "${bottleSlug}" must be lowercase letters, digits and dashes`,
-    );
-  }
-  const timeout = setting(env, "EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS") ?? "300";
-  if (!/^[1-9][0-9]{0,5}$/.test(timeout)) {
-    throw new ConfigError(
-      `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS must be a whole number of seconds, got "${timeout}"`,
-    );
-  }
-  return { dir, bottleSlug, timeoutMs: Number(timeout) * 1000 };
+  return {
+    dir,
+    bottleSlug: checkSlug(bottleSlug),
+    timeoutMs: secondsSetting(env, "EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS", 300),
+  };
 }
 
 /**

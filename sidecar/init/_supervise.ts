@@ -5,13 +5,13 @@
  * only on the bottle's internal network when given that network's subnet, never on the egress
  * network that reaches the host.
  */
-import { isAbsolute } from "node:path";
 import { ConfigError } from "../../src/errors/mod.ts";
 import { startSuperviseServer } from "../supervise/mod.ts";
 import type { DaemonIo } from "./_daemons.ts";
 import type { Environment } from "./_env.ts";
 import { EventQueue } from "./_event_queue.ts";
 import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
+import { absolutePath, checkSlug, secondsSetting, setting } from "./_settings.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
 import type { HandledSignal } from "./_signals.ts";
 
@@ -36,19 +36,10 @@ export const SUPERVISE_ENV_NAMES: readonly string[] = Object.freeze([
   "SUPERVISE_RESPONSE_TIMEOUT_SECONDS",
 ]);
 
-function setting(env: Environment, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value === "" ? undefined : value;
-}
-
-function absolutePath(env: Environment, name: string, fallback?: string): string {
-  const value = setting(env, name) ?? fallback;
-  if (value === undefined) {
-    throw new ConfigError(`${name} must be set for the supervise daemon`);
-  }
-  if (!isAbsolute(value)) {
-    throw new ConfigError(`${name} must be an absolute path (got "${value}")`);
-  }
+/** A path the supervise daemon cannot run without: it fails closed. */
+function requiredPath(env: Environment, name: string, fallback?: string): string {
+  const value = absolutePath(env, name, fallback);
+  if (value === undefined) throw new ConfigError(`${name} must be set for the supervise daemon`);
   return value;
 }
 
@@ -62,25 +53,15 @@ function absolutePath(env: Environment, name: string, fallback?: string): string
  *   subnet, slug or timeout.
  */
 export function superviseConfig(env: Environment): SuperviseConfig {
-  const queueDir = absolutePath(env, "BOT_BOTTLE_QUEUE_DIR");
+  const queueDir = requiredPath(env, "BOT_BOTTLE_QUEUE_DIR");
   const bottleSlug = setting(env, "BOT_BOTTLE_SLUG");
   if (bottleSlug === undefined) {
     throw new ConfigError("BOT_BOTTLE_SLUG must be set for the supervise daemon");
   }
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(bottleSlug)) {
-    throw new ConfigError(
-      `BOT_BOTTLE_SLUG "${bottleSlug}" must be lowercase letters, digits and dashes`,
-    );
-  }
-  const timeout = setting(env, "SUPERVISE_RESPONSE_TIMEOUT_SECONDS") ?? "30";
-  if (!/^[1-9][0-9]{0,5}$/.test(timeout)) {
-    throw new ConfigError(
-      `SUPERVISE_RESPONSE_TIMEOUT_SECONDS must be a whole number of seconds, got "${timeout}"`,
-    );
-  }
+  checkSlug(bottleSlug);
   const subnet = setting(env, "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET");
   return {
-    routesFile: absolutePath(env, "BOT_BOTTLE_EGRESS_ROUTES", "/state/egress/routes.yaml"),
+    routesFile: requiredPath(env, "BOT_BOTTLE_EGRESS_ROUTES", "/state/egress/routes.yaml"),
     listen: parseListen(
       "BOT_BOTTLE_SUPERVISE_LISTEN",
       setting(env, "BOT_BOTTLE_SUPERVISE_LISTEN") ?? "0.0.0.0:9100",
@@ -91,7 +72,7 @@ export function superviseConfig(env: Environment): SuperviseConfig {
       : { listenSubnet: parseSubnet(subnet, "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET") }),
     queueDir,
     bottleSlug,
-    responseTimeoutMs: Number(timeout) * 1000,
+    responseTimeoutMs: secondsSetting(env, "SUPERVISE_RESPONSE_TIMEOUT_SECONDS", 30),
   };
 }
 
