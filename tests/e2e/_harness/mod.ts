@@ -57,6 +57,7 @@ export {
   parseCurl,
   showCurl,
 } from "./probes.ts";
+export { SSH_UPSTREAM_HOST, type SshUpstream, startSshUpstream } from "./ssh_upstream.ts";
 export {
   containerIp,
   containerIps,

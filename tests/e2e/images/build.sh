@@ -24,9 +24,10 @@ readonly SUITE=bookworm
 readonly DEBIAN_IMAGE="bot-bottle-test/debian:${SUITE}"
 readonly LABEL=bot-bottle.e2e.content
 # Bump when the rootfs recipe below changes in a way the package list does not capture.
-readonly RECIPE=2
+readonly RECIPE=3
 # What an agent shell bottle and the escape probes run: curl, git, ssh, python3, nc, dig/host, ip,
-# ps, update-ca-certificates (the bottle CA is installed at launch), useradd (images/shell).
+# ps, update-ca-certificates (the bottle CA is installed at launch), useradd (images/shell); sshd
+# for the git gate's SSH upstream (tests/e2e/_harness/ssh_upstream.ts), installed but never started.
 readonly PACKAGES=(
   bind9-dnsutils
   ca-certificates
@@ -35,6 +36,7 @@ readonly PACKAGES=(
   iproute2
   netcat-openbsd
   openssh-client
+  openssh-server
   passwd
   procps
   python3
@@ -143,6 +145,9 @@ build_rootfs() {
       usr/share/doc/* usr/share/man/* usr/share/info/* var/log/*.log var/log/apt/* tmp/*
     # Message catalogues are 44 MB here; the tests read no translated output.
     find usr/share/locale -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+    # openssh-server's postinst generated host keys; every container from this image would share
+    # them, so none ship and whoever starts sshd generates its own.
+    rm -f etc/ssh/ssh_host_*
     : >etc/resolv.conf
     printf '%s\n' "bot-bottle-e2e" >etc/hostname
   )
@@ -184,7 +189,8 @@ build_debian() {
     "$tarball" "$DEBIAN_IMAGE" >/dev/null
   log "checking tools in ${DEBIAN_IMAGE}"
   docker run --rm --network none "$DEBIAN_IMAGE" sh -c \
-    'for t in bash git curl ssh python3 nc dig host ip ps update-ca-certificates useradd; do
+    'for t in bash git curl ssh sshd ssh-keygen python3 nc dig host ip ps \
+         update-ca-certificates useradd; do
        command -v "$t" >/dev/null || { echo "missing: $t" >&2; exit 1; }
      done' || die "${DEBIAN_IMAGE} lacks a required tool; fix PACKAGES and bump RECIPE"
 }
