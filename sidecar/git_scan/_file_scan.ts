@@ -1,0 +1,116 @@
+import { Buffer } from "node:buffer";
+import type { DlpEngine, Finding, StreamScanner } from "../../src/dlp/mod.ts";
+import { LineIndex } from "./_line_index.ts";
+
+/** A block finding placed on its new-file line. */
+export interface LineFinding {
+  /** The DLP finding (offsets are in the file's joined added lines). */
+  finding: Finding;
+  /** 1-based line in the new file where the finding starts. */
+  line: number;
+  /** That line contains `gitleaks:allow`. */
+  suppressed: boolean;
+}
+
+const ALLOW = Buffer.from("gitleaks:allow", "latin1");
+const NEWLINE = Uint8Array.of(0x0a);
+const DETECTORS = Object.freeze(["token_patterns", "known_secrets"] as const);
+
+/**
+ * Scans one file's added lines, joined by "\n", as a DLP stream. Bytes are staged in a buffer
+ * (shared by every file of a push) and pushed when it fills, so neither a long line nor a large
+ * file is held whole. `gitleaks:allow` markers are found in the staged bytes: the joined text
+ * separates lines with "\n", so a marker always lies inside one line.
+ */
+export class FileScan {
+  readonly #stream: StreamScanner;
+  readonly #stage: Uint8Array;
+  readonly #index = new LineIndex();
+  readonly #found: { finding: Finding; line: number }[] = [];
+  readonly #allowLines = new Set<number>();
+  /** Stream offset of `#stage[0]`. */
+  #offset = 0;
+  #staged = 0;
+  #lines = 0;
+  /** The last bytes pushed, to find a marker cut by a flush. */
+  #carry = new Uint8Array(0);
+
+  /**
+   * @param dlp The bottle's engine.
+   * @param stage A scratch buffer; the caller must not use it until {@link FileScan.end}.
+   */
+  constructor(dlp: DlpEngine, stage: Uint8Array) {
+    this.#stream = dlp.outboundStream({ detectors: DETECTORS, location: "git" });
+    this.#stage = stage;
+  }
+
+  /** Bytes given to the DLP engine so far. */
+  get bytes(): number {
+    return this.#offset + this.#staged;
+  }
+
+  /** Begin the added line numbered `line`. */
+  line(line: number): void {
+    if (this.#lines > 0) this.write(NEWLINE);
+    this.#lines += 1;
+    this.#index.add(this.bytes, line);
+  }
+
+  /** Append bytes to the current line. */
+  write(bytes: Uint8Array): void {
+    let from = 0;
+    while (from < bytes.length) {
+      if (this.#staged === this.#stage.length) this.#flush();
+      const n = Math.min(bytes.length - from, this.#stage.length - this.#staged);
+      this.#stage.set(bytes.subarray(from, from + n), this.#staged);
+      this.#staged += n;
+      from += n;
+    }
+  }
+
+  /** Finish the file; returns its block findings in order. */
+  end(): LineFinding[] {
+    this.#flush();
+    this.#collect(this.#stream.end());
+    // A match held open at a flush (a key block) is reported after later, shorter ones.
+    this.#found.sort((a, b) => a.finding.start - b.finding.start);
+    return this.#found.map(({ finding, line }) => ({
+      finding,
+      line,
+      suppressed: this.#allowLines.has(line),
+    }));
+  }
+
+  #flush(): void {
+    const staged = this.#stage.subarray(0, this.#staged);
+    this.#markAllows(staged);
+    this.#collect(this.#stream.push(staged));
+    this.#offset += staged.length;
+    this.#staged = 0;
+    this.#index.forget(Math.min(this.#stream.settled, this.#offset - ALLOW.length));
+  }
+
+  #markAllows(staged: Uint8Array): void {
+    const keep = ALLOW.length - 1;
+    const seam = Buffer.concat([this.#carry, staged.subarray(0, keep)]);
+    const seamBase = this.#offset - this.#carry.length;
+    for (let at = seam.indexOf(ALLOW); at !== -1; at = seam.indexOf(ALLOW, at + 1)) {
+      this.#allowLines.add(this.#index.lineAt(seamBase + at));
+    }
+    const view = Buffer.from(staged.buffer, staged.byteOffset, staged.byteLength);
+    for (let at = view.indexOf(ALLOW); at !== -1; at = view.indexOf(ALLOW, at + 1)) {
+      this.#allowLines.add(this.#index.lineAt(this.#offset + at));
+    }
+    const tail = staged.length >= keep
+      ? staged.subarray(-keep)
+      : Buffer.concat([this.#carry, staged]);
+    this.#carry = Uint8Array.from(tail.subarray(Math.max(0, tail.length - keep)));
+  }
+
+  #collect(findings: readonly Finding[]): void {
+    for (const finding of findings) {
+      if (finding.severity !== "block") continue;
+      this.#found.push({ finding, line: this.#index.lineAt(finding.start) });
+    }
+  }
+}

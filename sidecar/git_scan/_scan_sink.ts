@@ -1,0 +1,71 @@
+import type { DlpEngine } from "../../src/dlp/mod.ts";
+import type { DiffSink } from "./_diff_parser.ts";
+import { FileScan } from "./_file_scan.ts";
+import type { PushFinding } from "./_types.ts";
+
+/** Decides whether an added line counts (for merges: added relative to every parent). */
+export type LineFilter = (path: string, line: number) => boolean;
+
+/** What a {@link ScanSink} scans with and reports to. */
+export interface ScanSinkOptions {
+  dlp: DlpEngine;
+  /** Scratch buffer shared by every file scan. */
+  stage: Uint8Array;
+  ref: string;
+  commit: string;
+  /** Keep only the added lines it accepts; every added line counts without one. */
+  filter?: LineFilter;
+  /** Receives each file's findings and scanned byte count when the file ends. */
+  report(findings: PushFinding[], bytes: number): void;
+}
+
+/** Feeds one commit's added lines, file by file, to the DLP engine. */
+export class ScanSink implements DiffSink {
+  readonly #options: ScanSinkOptions;
+  #path: string | undefined;
+  #scan: FileScan | undefined;
+
+  /** Scan the diff of `options.commit` for `options.ref`. */
+  constructor(options: ScanSinkOptions) {
+    this.#options = options;
+  }
+
+  file(path: string | undefined): void {
+    this.#path = path;
+  }
+
+  hunk(): void {}
+
+  addedLine(line: number): boolean {
+    const path = this.#path;
+    if (path === undefined) throw new SyntaxError("Cannot scan push: added line in a deleted file");
+    if (this.#options.filter !== undefined && !this.#options.filter(path, line)) return false;
+    this.#scan ??= new FileScan(this.#options.dlp, this.#options.stage);
+    this.#scan.line(line);
+    return true;
+  }
+
+  bytes(chunk: Uint8Array): void {
+    this.#scan?.write(chunk);
+  }
+
+  endFile(): void {
+    const scan = this.#scan;
+    const file = this.#path;
+    this.#scan = undefined;
+    this.#path = undefined;
+    if (scan === undefined || file === undefined) return;
+    const { ref, commit } = this.#options;
+    const findings = scan.end().map(({ finding, line, suppressed }) => ({
+      ref,
+      commit,
+      file,
+      line,
+      rule: finding.rule,
+      detector: finding.detector,
+      snippet: finding.snippet,
+      suppressed,
+    }));
+    this.#options.report(findings, scan.bytes);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The git gate's push scanner (SPEC §6.2): finds secrets in the lines a push adds, before the
+ * gate forwards it upstream. The pre-receive hook parses its stdin with {@link parseRefUpdates},
+ * calls {@link scanPush} with the hook's quarantine environment, and refuses the push on any
+ * unsuppressed finding or on any thrown error (fail closed).
+ *
+ * Only commits new to the gate are scanned (`git rev-list <new> --not --all`); for each, the lines
+ * it adds (`git diff-tree -p -U0 --text -M`, streamed), with the DLP engine's `token_patterns`
+ * and `known_secrets` detectors and the canary. A merge's line counts only when it is added
+ * relative to every parent (an "evil merge"). Each file's added lines are joined by "\n", so a
+ * private key block spanning lines is found; a finding whose line contains `gitleaks:allow` is
+ * reported with `suppressed: true` for the operator to decide.
+ *
+ * @module
+ * @example
+ * ```ts
+ * import { DlpEngine } from "../../src/dlp/mod.ts";
+ * import { describeFinding, parseRefUpdates, scanPush } from "./mod.ts";
+ *
+ * async function preReceive(stdin: string, gitDir: string): Promise<boolean> {
+ *   const dlp = new DlpEngine({ knownSecrets: [], canary: "canary-0123456789abcdef" });
+ *   const scan = await scanPush(parseRefUpdates(stdin), { gitDir, dlp, timeoutMs: 60_000 });
+ *   for (const finding of scan.findings) console.error(describeFinding(finding));
+ *   return scan.findings.length === 0;
+ * }
+ * console.assert(typeof preReceive === "function");
+ * ```
+ */
+export { describeFinding } from "./_describe_finding.ts";
+export { parseRefUpdates, type RefUpdate, RefUpdateError } from "./_ref_updates.ts";
+export { scanPush } from "./_scan_push.ts";
+export type { PushFinding, PushScan, ScanPushOptions } from "./_types.ts";
