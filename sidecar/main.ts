@@ -6,14 +6,15 @@
  *
  * @module
  */
-import { runDaemon, runSidecar } from "./init/mod.ts";
+import { runDaemon, runGitHook, runSidecar } from "./init/mod.ts";
 
-const USAGE = "usage: sidecar/main.ts [--daemon NAME]";
+const USAGE = "usage: sidecar/main.ts [--daemon NAME | --git-hook]";
 
 async function main(args: readonly string[]): Promise<number> {
   const encoder = new TextEncoder();
   const write = (text: string) => writeAll(encoder.encode(text));
   const options = { env: Deno.env.toObject(), write };
+  if (args.length === 1 && args[0] === "--git-hook") return await gitHook(options.env, write);
   const daemon = args[0] === "--daemon" && args.length === 2 ? args[1] : undefined;
   // A daemon's stderr is prefixed with `[name]` by the init process; the init's own lines are not.
   const label = daemon === undefined ? "[sidecar] " : "";
@@ -25,6 +26,19 @@ async function main(args: readonly string[]): Promise<number> {
     return daemon === undefined ? await runSidecar(options) : await runDaemon(daemon, options);
   } catch (err) {
     write(`${label}error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+/** The mirrors' pre-receive hook: its stderr lines reach the git client as `remote: …`. */
+async function gitHook(
+  env: Record<string, string>,
+  write: (text: string) => void,
+): Promise<number> {
+  try {
+    return await runGitHook(env, (line) => write(`${line}\n`));
+  } catch (err) {
+    write(`git gate: push refused: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
 }

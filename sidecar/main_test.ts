@@ -270,21 +270,33 @@ Deno.test("sidecar/main.ts gives the tokens and canary to egress and nothing els
   }
 });
 
-Deno.test("sidecar/main.ts refuses a daemon that is not available yet and starts nothing", async () => {
+Deno.test("sidecar/main.ts stops everything when the git gate has no repos.json", async () => {
   const bed = await makeBed();
   try {
     await using sidecar = startSidecar({
       ...bed.env,
       BOT_BOTTLE_SIDECAR_DAEMONS: "egress,git-gate",
+      BOT_BOTTLE_GIT_GATE_CONFIG_DIR: join(bed.dir, "git-gate"),
+      BOT_BOTTLE_GIT_GATE_MIRROR_DIR: join(bed.dir, "git"),
+      BOT_BOTTLE_GIT_GATE_LISTEN: "127.0.0.1:0",
     });
     assert.equal((await sidecar.status).code, 1);
-    assert.equal(
+    assert.match(
       sidecar.output(),
-      '[sidecar] error: BOT_BOTTLE_SIDECAR_DAEMONS names "git-gate", which is not yet available in this version of bot-bottle (available: egress, supervise)\n',
+      new RegExp(`\\[git-gate\\] error: The git gate cannot read ${bed.dir}/git-gate/repos\\.json`),
     );
   } finally {
     await Deno.remove(bed.dir, { recursive: true });
   }
+});
+
+Deno.test("sidecar/main.ts --git-hook refuses to run outside the gate", async () => {
+  await using hook = startSidecar({}, ["--git-hook"]);
+  assert.equal((await hook.status).code, 1);
+  assert.equal(
+    hook.output(),
+    "git gate: push refused: the git hook runs only from the git gate (its settings are missing)\n",
+  );
 });
 
 Deno.test("sidecar/main.ts refuses an empty or unknown daemon list", async () => {
@@ -338,5 +350,8 @@ Deno.test("sidecar/main.ts fails closed when the routes file does not load", asy
 Deno.test("sidecar/main.ts exits 2 on unknown arguments", async () => {
   await using sidecar = startSidecar({ BOT_BOTTLE_SIDECAR_DAEMONS: "egress" }, ["--verbose"]);
   assert.equal((await sidecar.status).code, 2);
-  assert.equal(sidecar.output(), "[sidecar] error: usage: sidecar/main.ts [--daemon NAME]\n");
+  assert.equal(
+    sidecar.output(),
+    "[sidecar] error: usage: sidecar/main.ts [--daemon NAME | --git-hook]\n",
+  );
 });

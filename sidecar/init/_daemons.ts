@@ -1,10 +1,15 @@
 /**
  * The daemons the sidecar knows (SPEC §6): what each one is given (environment, permissions) and
- * how it runs. `egress` and `supervise` exist today; `git-gate` is recognised so that a bottle
- * asking for it fails at start with a clear message instead of running without it.
+ * how it runs.
  */
 import { ConfigError } from "../../src/errors/mod.ts";
 import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress.ts";
+import {
+  GIT_GATE_ENV_NAMES,
+  gitGateConfig,
+  gitGatePermissions,
+  runGitGateDaemon,
+} from "./_git_gate.ts";
 import {
   runSuperviseDaemon,
   SUPERVISE_ENV_NAMES,
@@ -25,8 +30,6 @@ export interface DaemonIo {
 
 /** A daemon this sidecar can run. */
 export interface AvailableDaemon {
-  /** Discriminant. */
-  status: "available";
   /** Variables only this daemon receives. */
   env: EnvGrant;
   /** Its permissions, from the init process's environment. */
@@ -35,17 +38,10 @@ export interface AvailableDaemon {
   run(env: Environment, io: DaemonIo): Promise<number>;
 }
 
-/** A daemon of SPEC §6 that this version does not ship yet. */
-export interface PlannedDaemon {
-  /** Discriminant. */
-  status: "planned";
-}
-
 /** Every daemon name the sidecar recognises (ports: egress 9099, supervise 9100, git-gate 9420). */
-export const DAEMONS: Readonly<Record<string, AvailableDaemon | PlannedDaemon>> = Object.freeze({
+export const DAEMONS: Readonly<Record<string, AvailableDaemon>> = Object.freeze({
   egress: Object.freeze(
     {
-      status: "available",
       env: { names: ["BOT_BOTTLE_CANARY"], prefixes: ["EGRESS_TOKEN_"] },
       permissions: (env: Environment) => egressPermissions(egressConfig(env)),
       run: (env: Environment, io: DaemonIo) => runEgressDaemon(env, io),
@@ -54,13 +50,19 @@ export const DAEMONS: Readonly<Record<string, AvailableDaemon | PlannedDaemon>> 
   // No secrets: only its own settings (BOT_BOTTLE_* reach every daemon).
   supervise: Object.freeze(
     {
-      status: "available",
       env: { names: SUPERVISE_ENV_NAMES, prefixes: [] },
       permissions: (env: Environment) => supervisePermissions(superviseConfig(env)),
       run: (env: Environment, io: DaemonIo) => runSuperviseDaemon(env, io),
     } satisfies AvailableDaemon,
   ),
-  "git-gate": Object.freeze({ status: "planned" } satisfies PlannedDaemon),
+  // The canary (a push carrying it is refused), never the tokens.
+  "git-gate": Object.freeze(
+    {
+      env: { names: GIT_GATE_ENV_NAMES, prefixes: [] },
+      permissions: (env: Environment) => gitGatePermissions(gitGateConfig(env)),
+      run: (env: Environment, io: DaemonIo) => runGitGateDaemon(env, io),
+    } satisfies AvailableDaemon,
+  ),
 });
 
 /**
@@ -69,7 +71,7 @@ export const DAEMONS: Readonly<Record<string, AvailableDaemon | PlannedDaemon>> 
  * @param value The variable's value.
  * @returns The names, in order.
  * @throws {ConfigError} When it is empty, names a daemon twice, names an unknown daemon (the
- *   message lists the valid ones) or one that is not available yet.
+ *   message lists the valid ones).
  */
 export function parseDaemonList(value: string | undefined): string[] {
   const names = (value ?? "").split(",").map((name) => name.trim()).filter((name) => name !== "");
@@ -86,11 +88,6 @@ export function parseDaemonList(value: string | undefined): string[] {
         `BOT_BOTTLE_SIDECAR_DAEMONS names unknown daemon "${name}" (valid: ${known})`,
       );
     }
-    if (daemon.status === "planned") {
-      throw new ConfigError(
-        `BOT_BOTTLE_SIDECAR_DAEMONS names "${name}", which is not yet available in this version of bot-bottle (available: ${available()})`,
-      );
-    }
     if (names.indexOf(name) !== index) {
       throw new ConfigError(`BOT_BOTTLE_SIDECAR_DAEMONS names "${name}" twice`);
     }
@@ -103,21 +100,20 @@ export function parseDaemonList(value: string | undefined): string[] {
  *
  * @param name A daemon name.
  * @returns Its table entry.
- * @throws {ConfigError} When the name is unknown or not available yet.
+ * @throws {ConfigError} When the name is unknown.
  */
 export function availableDaemon(name: string): AvailableDaemon {
   const daemon = lookup(name);
-  if (daemon?.status !== "available") {
+  if (daemon === undefined) {
     throw new ConfigError(`No daemon "${name}" in this sidecar (available: ${available()})`);
   }
   return daemon;
 }
 
-function lookup(name: string): AvailableDaemon | PlannedDaemon | undefined {
+function lookup(name: string): AvailableDaemon | undefined {
   return Object.hasOwn(DAEMONS, name) ? DAEMONS[name] : undefined;
 }
 
 function available(): string {
-  return Object.entries(DAEMONS).filter(([, d]) => d.status === "available").map(([n]) => n)
-    .join(", ");
+  return Object.keys(DAEMONS).join(", ");
 }

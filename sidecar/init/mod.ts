@@ -2,8 +2,8 @@
  * The sidecar bundle's init process (SPEC §6): `sidecar/main.ts` runs {@link runSidecar} as PID 1
  * and {@link runDaemon} in each daemon child it starts.
  *
- * The init process reads `BOT_BOTTLE_SIDECAR_DAEMONS` (comma-separated: `egress`, `supervise`;
- * `git-gate` is recognised but not yet available, and asking for it fails the start), then
+ * The init process reads `BOT_BOTTLE_SIDECAR_DAEMONS` (comma-separated: `egress`, `supervise`,
+ * `git-gate`), then
  * runs `sidecar/main.ts --daemon NAME` once per daemon with a filtered environment
  * (`EGRESS_TOKEN_*` and `BOT_BOTTLE_CANARY` reach egress only) and narrower permission flags. It
  * prefixes each daemon's output lines with `[name]`, forwards SIGHUP to egress, turns SIGTERM or
@@ -20,6 +20,13 @@
  * `BOT_BOTTLE_SLUG`, reads the same routes file, listens on `BOT_BOTTLE_SUPERVISE_LISTEN` (default
  * `0.0.0.0:9100`) or its address in `BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET`, and waits
  * `SUPERVISE_RESPONSE_TIMEOUT_SECONDS` (default 30) for the operator.
+ *
+ * The git-gate daemon reads `BOT_BOTTLE_GIT_GATE_CONFIG_DIR` (default `/state/git-gate`:
+ * `repos.json` and `keys/<name>`), `BOT_BOTTLE_GIT_GATE_MIRROR_DIR` (default `/git`),
+ * `BOT_BOTTLE_GIT_GATE_LISTEN` (default `0.0.0.0:9420`) or its `…_LISTEN_SUBNET`, the queue settings
+ * for `gitleaks-allow` proposals (`SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS`, default 300) and
+ * `BOT_BOTTLE_GIT_GATE_TIMEOUT_SECONDS` (default 600) for each git child. Its mirrors' pre-receive
+ * hook runs `sidecar/main.ts --git-hook` ({@link runGitHook}).
  *
  * @module
  * @example
@@ -42,6 +49,7 @@ import { processSignals, type SignalSource } from "./_signals.ts";
 import { type ChildSpec, Supervisor } from "./_supervisor.ts";
 
 export type { Environment } from "./_env.ts";
+export { runGitHook } from "./_git_gate.ts";
 export type { HandledSignal, SignalSource } from "./_signals.ts";
 
 /** What the init process and the daemons read and write. */

@@ -1,0 +1,207 @@
+/**
+ * The mirrors' pre-receive hook (SPEC §6.2): scan what the push adds, ask the operator about
+ * `gitleaks:allow` lines, forward to the upstream, and only then let the mirror take the push.
+ * Its stderr reaches the git client (`remote: …`); what the sidecar log should show goes to the
+ * report file the server relays once the push is over. Any failure refuses the push.
+ */
+import { join } from "node:path";
+import { DlpEngine } from "../../src/dlp/mod.ts";
+import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../src/git_gate/mod.ts";
+import { archive, awaitResponse, writeProposal } from "../../src/queue/mod.ts";
+import { describeFinding, parseRefUpdates, type PushFinding, scanPush } from "../git_scan/mod.ts";
+import { forwardPush, forwardRefspecs, pushOptions } from "./_forward.ts";
+import { baseGitEnv, type GateDirs, sshFiles } from "./_mirror.ts";
+import { upstreamSsh } from "./_ssh.ts";
+
+/** What the hook is told by the gate, through the environment git hands it. */
+export interface PreReceiveSettings {
+  /** The gate's directories (the mirror directory is the hook's own repo's parent). */
+  dirs: GateDirs;
+  /** The repo being pushed to. */
+  repoName: string;
+  /** Where to append log lines for the sidecar log. */
+  reportFile: string;
+  /** The bottle's queue, for `gitleaks-allow` proposals (absent: such a push is refused). */
+  queue?: { dir: string; bottleSlug: string };
+  /** The bottle canary; a push carrying it is refused. */
+  canary?: string;
+  /** How long a `gitleaks-allow` proposal waits for the operator. */
+  allowTimeoutMs: number;
+  /** Timeout of each git child (scan, ancestry, forward). */
+  timeoutMs: number;
+}
+
+/** The hook's inputs besides its settings. */
+export interface PreReceiveIo {
+  /** What git wrote on stdin: one `<old> <new> <ref>` line per ref. */
+  stdin: string;
+  /** The hook's environment (quarantine variables, push options, PATH). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The hook's working directory: the bare repo. */
+  gitDir: string;
+  /** One line to the git client. */
+  say: (line: string) => void;
+}
+
+const QUARANTINE = [
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_QUARANTINE_PATH",
+];
+
+/**
+ * Run the hook.
+ *
+ * @param settings What the gate passed.
+ * @param io Stdin, environment, repo and client output.
+ * @returns 0 to accept the push into the mirror (it was forwarded), 1 to refuse it.
+ */
+export async function runPreReceive(
+  settings: PreReceiveSettings,
+  io: PreReceiveIo,
+): Promise<number> {
+  const report = (event: Record<string, unknown>) =>
+    Deno.writeTextFileSync(
+      settings.reportFile,
+      JSON.stringify({ repo: settings.repoName, ...event }) + "\n",
+      {
+        append: true,
+        mode: 0o600,
+      },
+    );
+  try {
+    const repo = await loadRepo(settings);
+    const updates = parseRefUpdates(io.stdin);
+    const env = baseGitEnv(settings.dirs, io.env.PATH ?? "/usr/bin:/bin");
+    for (const name of QUARANTINE) {
+      const value = io.env[name];
+      if (value !== undefined) env[name] = value;
+    }
+    const scan = await scanPush(updates, {
+      gitDir: io.gitDir,
+      env,
+      dlp: new DlpEngine({
+        knownSecrets: [],
+        ...(settings.canary ? { canary: settings.canary } : {}),
+      }),
+      timeoutMs: settings.timeoutMs,
+    });
+    const blocking = scan.findings.filter((f) => !f.suppressed);
+    if (blocking.length > 0) {
+      refuseFindings(blocking, io.say);
+      report({ event: "push_refused", reason: "secrets", findings: blocking.map(logged) });
+      return 1;
+    }
+    const suppressed = scan.findings.filter((f) => f.suppressed);
+    if (suppressed.length > 0) {
+      const verdict = await askOperator(repo, suppressed, settings, io.say, report);
+      if (verdict !== undefined) {
+        io.say(`git gate: push refused: ${verdict}`);
+        report({ event: "push_refused", reason: verdict, findings: suppressed.map(logged) });
+        return 1;
+      }
+    }
+    const ssh = upstreamSsh(repo, sshFiles(settings.dirs, repo));
+    const run = { gitDir: io.gitDir, env: { ...env, ...ssh.env }, timeoutMs: settings.timeoutMs };
+    const refspecs = await forwardRefspecs(updates, run);
+    const upstream = await forwardPush(refspecs, {
+      ...run,
+      url: ssh.url,
+      pushOptions: pushOptions(io.env),
+    });
+    for (const line of upstream.split("\n")) if (line.trim() !== "") io.say(`upstream: ${line}`);
+    io.say(`git gate: scanned ${scan.commits} new commit(s), forwarded to ${repo.url}`);
+    report({ event: "push_forwarded", url: repo.url, refspecs, commits: scan.commits });
+    return 0;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    io.say(`git gate: push refused: ${reason}`);
+    report({ event: "push_refused", reason });
+    return 1;
+  }
+}
+
+async function loadRepo(settings: PreReceiveSettings): Promise<GateRepo> {
+  const text = await Deno.readTextFile(join(settings.dirs.configDir, GATE_CONFIG_FILE));
+  const parsed = parseGateConfig(text);
+  const repo = parsed.config?.repos.find((r) => r.name === settings.repoName);
+  if (repo === undefined) {
+    throw new Error(
+      `the gate has no repo "${settings.repoName}" (${parsed.problem ?? "not declared"})`,
+    );
+  }
+  return repo;
+}
+
+function refuseFindings(findings: readonly PushFinding[], say: (line: string) => void): void {
+  say(`git gate: push refused: ${findings.length} secret(s) in the new commits`);
+  for (const finding of findings) say(`  ${describeFinding(finding)}`);
+  say("git gate: remove them from the commits (not just the latest one) and push again");
+}
+
+function logged(f: PushFinding): Record<string, unknown> {
+  return {
+    ref: f.ref,
+    commit: f.commit,
+    file: f.file,
+    line: f.line,
+    rule: f.rule,
+    snippet: f.snippet,
+  };
+}
+
+/** Ask the operator; resolves to undefined when approved, else the reason to refuse. */
+async function askOperator(
+  repo: GateRepo,
+  findings: readonly PushFinding[],
+  settings: PreReceiveSettings,
+  say: (line: string) => void,
+  report: (event: Record<string, unknown>) => void,
+): Promise<string | undefined> {
+  if (settings.queue === undefined) {
+    return "gitleaks:allow needs an operator and this bottle has no queue";
+  }
+  const proposal = await writeProposal(settings.queue.dir, {
+    bottle_slug: settings.queue.bottleSlug,
+    tool: "gitleaks-allow",
+    proposed_file: [
+      `repo: ${repo.name} (${repo.url})`,
+      "findings on lines marked gitleaks:allow:",
+      ...findings.map((f) => `  ${describeFinding(f)}`),
+      "",
+    ].join("\n"),
+    justification: "the agent marked these lines gitleaks:allow; approve only for test fixtures " +
+      "or confirmed false positives",
+    current_file_hash: "",
+  });
+  say(
+    `git gate: ${findings.length} finding(s) marked gitleaks:allow wait for the operator ` +
+      `(proposal ${proposal.id.slice(0, 8)}; bot-bottle supervise on the host)`,
+  );
+  report({ event: "push_waiting", proposal: proposal.id, findings: findings.map(logged) });
+  let response;
+  try {
+    response = await awaitResponse(settings.queue.dir, proposal.id, {
+      timeoutMs: settings.allowTimeoutMs,
+    });
+  } catch (err) {
+    return `the operator's answer is unreadable (${
+      err instanceof Error ? err.message : String(err)
+    })`;
+  }
+  if (response === undefined) {
+    // Withdrawn: approving it later would suggest the push went through.
+    await archive(settings.queue.dir, proposal.id);
+    return `no operator answer within ${settings.allowTimeoutMs / 1000}s`;
+  }
+  if (response.status !== "approved") {
+    return `the operator rejected it${response.notes === "" ? "" : `: ${response.notes}`}`;
+  }
+  say(
+    `git gate: the operator approved the gitleaks:allow lines${
+      response.notes === "" ? "" : ` (${response.notes})`
+    }`,
+  );
+  report({ event: "gitleaks_allow_approved", proposal: proposal.id, notes: response.notes });
+  return undefined;
+}

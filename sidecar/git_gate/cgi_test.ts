@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runCgi } from "./_cgi.ts";
+
+/** A CGI program written to a file: what it prints decides what the client gets. */
+async function program(dir: string, body: string): Promise<[string]> {
+  const path = join(dir, "cgi");
+  await Deno.writeTextFile(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return [path];
+}
+
+function request(body: string | null = null) {
+  return {
+    method: "POST" as const,
+    pathInfo: "/app.git/git-upload-pack",
+    query: "",
+    body: body === null ? null : new Response(body).body,
+  };
+}
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "bb-cgi-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function exits() {
+  const { promise, resolve } = Promise.withResolvers<{ code: number; signal: string | null }>();
+  return { promise, onExit: (r: { code: number; signal: string | null }) => resolve(r) };
+}
+
+Deno.test("runCgi() streams the body in and the program's answer out, with its status", async () => {
+  await withDir(async (dir) => {
+    const exit = exits();
+    const response = await runCgi(request("ping\n"), {
+      projectRoot: dir,
+      env: { PATH: "/usr/bin:/bin" },
+      timeoutMs: 10_000,
+      onExit: exit.onExit,
+      command: await program(
+        dir,
+        'printf "Status: 201 Made\\r\\nContent-Type: text/plain\\r\\nX-Other: no\\r\\n\\r\\n"; ' +
+          'printf "%s %s " "$REQUEST_METHOD" "$PATH_INFO"; cat',
+      ),
+    });
+    assert.equal(response.status, 201);
+    assert.equal(response.headers.get("content-type"), "text/plain");
+    assert.equal(response.headers.get("x-other"), null);
+    assert.equal(await response.text(), "POST /app.git/git-upload-pack ping\n");
+    assert.equal((await exit.promise).code, 0);
+  });
+});
+
+Deno.test("runCgi() answers 500 for a bad Status line, no header block or no answer", async () => {
+  const cases = [
+    'printf "Status: abc\\n\\nbody"',
+    'printf "Content-Type text/plain\\n\\n"',
+    "head -c 70000 /dev/zero | tr '\\\\0' a",
+    "exit 3",
+  ];
+  for (const script of cases) {
+    await withDir(async (dir) => {
+      const exit = exits();
+      const response = await runCgi(request(), {
+        projectRoot: dir,
+        env: { PATH: "/usr/bin:/bin" },
+        timeoutMs: 10_000,
+        onExit: exit.onExit,
+        command: await program(dir, script),
+      });
+      assert.equal(response.status, 500, script);
+      assert.match(await response.text(), /^git gate: the git backend /, script);
+      await exit.promise;
+    });
+  }
+});
+
+Deno.test("runCgi() kills a program that runs past its timeout", async () => {
+  await withDir(async (dir) => {
+    const exit = exits();
+    const started = Date.now();
+    const response = await runCgi(request(), {
+      projectRoot: dir,
+      env: { PATH: "/usr/bin:/bin" },
+      timeoutMs: 300,
+      onExit: exit.onExit,
+      command: await program(dir, 'printf "Content-Type: text/plain\\n\\nstart"; exec sleep 30'),
+    });
+    assert.equal(response.status, 200);
+    await assert.rejects(response.text());
+    assert.equal((await exit.promise).signal, "SIGKILL");
+    assert.ok(Date.now() - started < 10_000);
+  });
+});

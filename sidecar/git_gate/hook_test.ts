@@ -1,0 +1,217 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { GATE_CONFIG_FILE, type GateRepo, renderGateConfig } from "../../src/git_gate/mod.ts";
+import { PROCESSED_DIR, writeResponse } from "../../src/queue/mod.ts";
+import { baseGitEnv, type GateDirs, initMirrors, runPreReceive } from "./mod.ts";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f";
+const AWS = `AKIA${"Q3ZT7WX2K5MN4PLR"}`;
+const ZERO = "0".repeat(40);
+
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  const out = await new Deno.Command("git", {
+    args,
+    cwd,
+    env: {
+      GIT_CONFIG_NOSYSTEM: "1",
+      HOME: cwd,
+      GIT_AUTHOR_NAME: "T",
+      GIT_AUTHOR_EMAIL: "t@example.test",
+      GIT_COMMITTER_NAME: "T",
+      GIT_COMMITTER_EMAIL: "t@example.test",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  assert.equal(out.code, 0, `git ${args.join(" ")}: ${text.decode(out.stderr)}`);
+  return text.decode(out.stdout).trim();
+}
+
+/**
+ * A mirror holding one commit on main, and a new commit adding `file` with `line` whose objects
+ * are in the mirror but no ref points at it (as inside pre-receive). Its upstream refuses
+ * connections.
+ */
+async function bed(file: string, line: string) {
+  const root = await Deno.makeTempDir({ prefix: "bb-hook-" });
+  const dirs: GateDirs = {
+    configDir: join(root, "config"),
+    mirrorDir: join(root, "git"),
+    privateDir: join(root, "private"),
+  };
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const repo: GateRepo = {
+    name: "app",
+    url: `ssh://git@127.0.0.1:${port}/srv/app.git`,
+    user: "git",
+    host: "127.0.0.1",
+    port,
+    path: "srv/app.git",
+    host_key: KEY,
+    extra_hosts: {},
+  };
+  await Deno.mkdir(join(dirs.configDir, "keys"), { recursive: true });
+  await Deno.writeTextFile(
+    join(dirs.configDir, GATE_CONFIG_FILE),
+    renderGateConfig({ repos: [repo] }),
+  );
+  const keygen = await new Deno.Command("ssh-keygen", {
+    args: ["-q", "-t", "ed25519", "-N", "", "-f", join(dirs.configDir, "keys", "app")],
+  }).output();
+  assert.equal(keygen.code, 0);
+  const env = baseGitEnv(dirs, Deno.env.get("PATH") ?? "/usr/bin:/bin");
+  await initMirrors([repo], {
+    dirs,
+    env,
+    hooksDir: join(dirs.privateDir, "hooks"),
+    timeoutMs: 10_000,
+  });
+  const mirror = join(dirs.mirrorDir, "app.git");
+  const work = join(root, "work");
+  await Deno.mkdir(work);
+  await git(work, "init", "-q", "-b", "main");
+  await Deno.writeTextFile(join(work, "README"), "hello\n");
+  await git(work, "add", "README");
+  await git(work, "commit", "-qm", "first");
+  const old = await git(work, "rev-parse", "HEAD");
+  await git(work, "push", "-q", mirror, "main");
+  await Deno.writeTextFile(join(work, file), `${line}\n`);
+  await git(work, "add", file);
+  await git(work, "commit", "-qm", "second");
+  const next = await git(work, "rev-parse", "HEAD");
+  await git(work, "push", "-q", mirror, `${next}:refs/tmp/new`);
+  await git(mirror, "update-ref", "-d", "refs/tmp/new");
+  const queueDir = join(root, "queue");
+  const said: string[] = [];
+  const reportFile = join(dirs.privateDir, "report.log");
+  const run = (
+    options: { allowTimeoutMs?: number; stdin?: string; repoName?: string } = {},
+  ) =>
+    runPreReceive({
+      dirs,
+      repoName: options.repoName ?? "app",
+      reportFile,
+      queue: { dir: queueDir, bottleSlug: "dev-1" },
+      canary: "bbcanary-0123456789abcdef",
+      allowTimeoutMs: options.allowTimeoutMs ?? 5_000,
+      timeoutMs: 20_000,
+    }, {
+      stdin: options.stdin ?? `${old} ${next} refs/heads/main\n`,
+      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+      gitDir: mirror,
+      say: (l) => said.push(l),
+    });
+  return {
+    run,
+    said,
+    queueDir,
+    report: async () =>
+      (await Deno.readTextFile(reportFile)).trim().split("\n").map((l) => JSON.parse(l)),
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(root, { recursive: true });
+    },
+  };
+}
+
+async function proposals(
+  dir: string,
+): Promise<{ id: string; tool: string; proposed_file: string }[]> {
+  const found = [];
+  for (let i = 0; i < 100 && found.length === 0; i++) {
+    try {
+      for await (const entry of Deno.readDir(dir)) {
+        if (entry.name.endsWith(".proposal.json")) {
+          found.push(JSON.parse(await Deno.readTextFile(join(dir, entry.name))));
+        }
+      }
+    } catch {
+      // Not created yet.
+    }
+    if (found.length === 0) await new Promise((r) => setTimeout(r, 50));
+  }
+  return found;
+}
+
+Deno.test("runPreReceive() refuses a push adding a secret before contacting the upstream", async () => {
+  await using b = await bed("aws.env", `AWS_ACCESS_KEY_ID=${AWS}`);
+  assert.equal(await b.run(), 1);
+  assert.equal(b.said[0], "git gate: push refused: 1 secret(s) in the new commits");
+  assert.match(
+    b.said[1] ?? "",
+    /^ {2}refs\/heads\/main [0-9a-f]{12} aws\.env:1 aws_access_key_id /,
+  );
+  assert.ok(!b.said.join("\n").includes(AWS));
+  const [event] = await b.report();
+  assert.equal(event.event, "push_refused");
+  assert.equal(event.reason, "secrets");
+  assert.equal(event.findings[0].file, "aws.env");
+  assert.ok(!JSON.stringify(event).includes(AWS));
+});
+
+Deno.test("runPreReceive() refuses the bottle's canary", async () => {
+  await using b = await bed("note.txt", `see ${btoa("bbcanary-0123456789abcdef")}`);
+  assert.equal(await b.run(), 1);
+  assert.match(b.said[1] ?? "", /note\.txt:1 .*canary/);
+});
+
+Deno.test("runPreReceive() asks about gitleaks:allow and refuses on reject, with the reason", async () => {
+  await using b = await bed("fixture.env", `KEY=${AWS} # gitleaks:allow`);
+  const running = b.run();
+  const [proposal] = await proposals(b.queueDir);
+  assert.equal(proposal?.tool, "gitleaks-allow");
+  assert.match(proposal?.proposed_file ?? "", /fixture\.env:1/);
+  assert.ok(!proposal?.proposed_file.includes(AWS));
+  await writeResponse(b.queueDir, proposal!.id, { status: "rejected", notes: "real key" });
+  assert.equal(await running, 1);
+  assert.match(b.said.join("\n"), /wait for the operator \(proposal [0-9a-f]{8}/);
+  assert.equal(b.said.at(-1), "git gate: push refused: the operator rejected it: real key");
+});
+
+Deno.test("runPreReceive() forwards after approval and refuses when the upstream is down", async () => {
+  await using b = await bed("fixture.env", `KEY=${AWS} # gitleaks:allow`);
+  const running = b.run();
+  const [proposal] = await proposals(b.queueDir);
+  await writeResponse(b.queueDir, proposal!.id, { status: "approved", notes: "fixture" });
+  assert.equal(await running, 1);
+  assert.match(b.said.join("\n"), /the operator approved the gitleaks:allow lines \(fixture\)/);
+  assert.match(b.said.at(-1) ?? "", /^git gate: push refused: git push failed.*Connection refused/);
+  const events = (await b.report()).map((e) => e.event);
+  assert.deepEqual(events, ["push_waiting", "gitleaks_allow_approved", "push_refused"]);
+});
+
+Deno.test("runPreReceive() withdraws an unanswered gitleaks:allow proposal and refuses", async () => {
+  await using b = await bed("fixture.env", `KEY=${AWS} # gitleaks:allow`);
+  assert.equal(await b.run({ allowTimeoutMs: 300 }), 1);
+  assert.equal(b.said.at(-1), "git gate: push refused: no operator answer within 0.3s");
+  const left = [];
+  for await (const entry of Deno.readDir(b.queueDir)) if (entry.isFile) left.push(entry.name);
+  assert.deepEqual(left, []);
+  const archived = [];
+  for await (const entry of Deno.readDir(join(b.queueDir, PROCESSED_DIR))) {
+    archived.push(entry.name);
+  }
+  assert.equal(archived.length, 1);
+});
+
+Deno.test("runPreReceive() tries to forward a clean push and refuses when the upstream is down", async () => {
+  await using b = await bed("clean.txt", "nothing to see");
+  assert.equal(await b.run(), 1);
+  assert.match(b.said.at(-1) ?? "", /^git gate: push refused: git push failed.*Connection refused/);
+  const [event] = await b.report();
+  assert.equal(event.event, "push_refused");
+  assert.match(event.reason, /Connection refused/);
+});
+
+Deno.test("runPreReceive() refuses malformed input and an undeclared repo", async () => {
+  await using b = await bed("clean.txt", "nothing to see");
+  assert.equal(await b.run({ stdin: `${ZERO} not-an-id refs/heads/main\n` }), 1);
+  assert.match(
+    b.said.at(-1) ?? "",
+    /^git gate: push refused: Cannot read pre-receive input: line 1/,
+  );
+  assert.equal(await b.run({ repoName: "nope" }), 1);
+  assert.match(b.said.at(-1) ?? "", /^git gate: push refused: the gate has no repo "nope"/);
+});

@@ -1,0 +1,174 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { GATE_CONFIG_FILE, type GateRepo, renderGateConfig } from "../../src/git_gate/mod.ts";
+import { baseGitEnv, type GateDirs, initMirrors, startGateServer } from "./mod.ts";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f";
+
+/** A port on loopback that nothing listens on. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** A gate whose one repo's upstream refuses connections. */
+async function startBed() {
+  const root = await Deno.makeTempDir({ prefix: "bb-gate-" });
+  const dirs: GateDirs = {
+    configDir: join(root, "config"),
+    mirrorDir: join(root, "git"),
+    privateDir: join(root, "private"),
+  };
+  const port = closedPort();
+  const repo: GateRepo = {
+    name: "app",
+    url: `ssh://git@127.0.0.1:${port}/srv/app.git`,
+    user: "git",
+    host: "127.0.0.1",
+    port,
+    path: "srv/app.git",
+    host_key: KEY,
+    extra_hosts: {},
+  };
+  await Deno.mkdir(join(dirs.configDir, "keys"), { recursive: true });
+  await Deno.writeTextFile(
+    join(dirs.configDir, GATE_CONFIG_FILE),
+    renderGateConfig({ repos: [repo] }),
+  );
+  const env = baseGitEnv(dirs, Deno.env.get("PATH") ?? "/usr/bin:/bin");
+  await initMirrors([repo], {
+    dirs,
+    env,
+    hooksDir: join(dirs.privateDir, "hooks"),
+    timeoutMs: 10_000,
+  });
+  const lines: string[] = [];
+  const server = await startGateServer({
+    repos: [repo],
+    dirs,
+    env,
+    fetchTimeoutMs: 20_000,
+    uploadTimeoutMs: 20_000,
+    pushTimeoutMs: 20_000,
+    listen: { hostname: "127.0.0.1", port: 0 },
+    log: (line) => lines.push(line),
+  });
+  const base = `http://127.0.0.1:${server.address.port}`;
+  return {
+    base,
+    lines,
+    root,
+    async [Symbol.asyncDispose]() {
+      await server.close();
+      await Deno.remove(root, { recursive: true });
+    },
+  };
+}
+
+Deno.test("gate server: an unreachable upstream fails the clone (502) and logs why", async () => {
+  await using bed = await startBed();
+  const response = await fetch(`${bed.base}/app.git/info/refs?service=git-upload-pack`);
+  assert.equal(response.status, 502);
+  assert.match(await response.text(), /cannot reach the upstream of app/);
+  const clone = await new Deno.Command("git", {
+    args: ["clone", "-q", `${bed.base}/app.git`, join(bed.root, "clone")],
+    env: { GIT_CONFIG_NOSYSTEM: "1", HOME: bed.root, GIT_TERMINAL_PROMPT: "0" },
+    stderr: "piped",
+  }).output();
+  assert.notEqual(clone.code, 0);
+  assert.match(new TextDecoder().decode(clone.stderr), /returned error: 502/);
+  const logged = bed.lines.map((l) => JSON.parse(l)).filter((e) =>
+    e.event === "upstream_unreachable"
+  );
+  assert.equal(logged.length, 2);
+  assert.match(logged[0].reason, /Connection refused/);
+});
+
+Deno.test("gate server: only the smart services of declared repos are served", async () => {
+  await using bed = await startBed();
+  const cases: [string, RequestInit, number][] = [
+    ["/nope.git/info/refs?service=git-upload-pack", {}, 404],
+    ["/app/info/refs?service=git-upload-pack", {}, 404],
+    ["/app.git/HEAD", {}, 404],
+    ["/app.git/objects/info/packs", {}, 404],
+    ["/app.git/config", {}, 404],
+    ["/app.git/..%2f..%2fetc%2fpasswd", {}, 404],
+    ["/..%2fapp.git/info/refs?service=git-upload-pack", {}, 404],
+    ["/app.git/info/refs", {}, 403],
+    ["/app.git/info/refs?service=git-upload-archive", {}, 403],
+    ["/app.git/info/refs?service=git-upload-pack&x=1", {}, 403],
+    ["/app.git/git-upload-archive", { method: "POST" }, 404],
+    ["/app.git/git-upload-pack?x=1", { method: "POST" }, 400],
+    ["/app.git/git-upload-pack", { method: "POST", body: "0000" }, 415],
+    [
+      "/app.git/git-receive-pack",
+      {
+        method: "POST",
+        body: "0000",
+        headers: { "content-type": "application/x-git-upload-pack-request" },
+      },
+      415,
+    ],
+    [
+      "/app.git/git-upload-pack",
+      {
+        method: "POST",
+        body: "0000",
+        headers: {
+          "content-type": "application/x-git-upload-pack-request",
+          "content-encoding": "br",
+        },
+      },
+      415,
+    ],
+    [
+      "/app.git/git-upload-pack",
+      {
+        method: "POST",
+        body: "0000",
+        headers: { "content-type": "application/x-git-upload-pack-request", "git-protocol": "a b" },
+      },
+      400,
+    ],
+  ];
+  for (const [path, init, status] of cases) {
+    const response = await fetch(`${bed.base}${path}`, init);
+    await response.body?.cancel();
+    assert.equal(response.status, status, path);
+  }
+  assert.equal(bed.lines.filter((l) => l.includes("upstream_unreachable")).length, 0);
+});
+
+Deno.test("gate server: git http-backend answers a protocol v2 request from the mirror", async () => {
+  await using bed = await startBed();
+  const response = await fetch(`${bed.base}/app.git/git-upload-pack`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-git-upload-pack-request",
+      "git-protocol": "version=2",
+    },
+    body: "0014command=ls-refs\n0000",
+  });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("content-type"), "application/x-git-upload-pack-result");
+  assert.equal(await response.text(), "0000");
+});
+
+Deno.test("gate server: a malformed Content-Length is refused with 400", async () => {
+  await using bed = await startBed();
+  const port = Number(new URL(bed.base).port);
+  for (const length of ["12abc", "-1", "1, 2"]) {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(new TextEncoder().encode(
+      "POST /app.git/git-upload-pack HTTP/1.1\r\nHost: gate\r\n" +
+        "Content-Type: application/x-git-upload-pack-request\r\n" +
+        `Content-Length: ${length}\r\nConnection: close\r\n\r\n0000`,
+    ));
+    const head = new Uint8Array(64);
+    const n = await conn.read(head);
+    conn.close();
+    assert.match(new TextDecoder().decode(head.subarray(0, n ?? 0)), /^HTTP\/1\.1 400 /, length);
+  }
+});

@@ -1,0 +1,269 @@
+/**
+ * The git-gate daemon inside the sidecar (SPEC §6.2), and the pre-receive hook process its
+ * mirrors start (`sidecar/main.ts --git-hook`). The daemon gets the canary (a push carrying it is
+ * refused) but never the egress tokens; it runs only git (ssh is git's child), listens only on the
+ * bottle's internal network, and keeps its hooks, known_hosts files and git's HOME in a private
+ * temporary folder.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "../../src/errors/mod.ts";
+import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../src/git_gate/mod.ts";
+import {
+  baseGitEnv,
+  type GateDirs,
+  HOOK_PROBE_REPLY,
+  initMirrors,
+  probeHook,
+  runPreReceive,
+  startGateServer,
+  writeHookScript,
+} from "../git_gate/mod.ts";
+import type { DaemonIo } from "./_daemons.ts";
+import type { Environment } from "./_env.ts";
+import { EventQueue } from "./_event_queue.ts";
+import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
+import { type DaemonPermissions, permissionFlags } from "./_permissions.ts";
+import { absolutePath, checkSlug, secondsSetting, setting } from "./_settings.ts";
+import type { HandledSignal } from "./_signals.ts";
+
+/** The git-gate daemon's settings, read from the environment. */
+export interface GitGateConfig {
+  /** `BOT_BOTTLE_GIT_GATE_CONFIG_DIR` (default `/state/git-gate`): repos.json and keys. */
+  configDir: string;
+  /** `BOT_BOTTLE_GIT_GATE_MIRROR_DIR` (default `/git`): the bare mirrors. */
+  mirrorDir: string;
+  /** Where the private folder is made (`TMPDIR`, default `/tmp`). */
+  tmpDir: string;
+  /** `BOT_BOTTLE_GIT_GATE_LISTEN` (default `0.0.0.0:9420`). */
+  listen: { hostname: string; port: number };
+  /** `BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET`: listen on this container's address in that subnet. */
+  listenSubnet?: { network: number; prefix: number };
+  /** `BOT_BOTTLE_QUEUE_DIR` with `BOT_BOTTLE_SLUG`: where `gitleaks-allow` proposals go. */
+  queue?: { dir: string; bottleSlug: string };
+  /** `SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS` (default 300), in milliseconds. */
+  allowTimeoutMs: number;
+  /** `BOT_BOTTLE_GIT_GATE_TIMEOUT_SECONDS` (default 600): each git child, in milliseconds. */
+  timeoutMs: number;
+}
+
+/** The variables the git gate reads that the common allowlist does not carry. */
+export const GIT_GATE_ENV_NAMES: readonly string[] = Object.freeze([
+  "BOT_BOTTLE_CANARY",
+  "SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS",
+  "TMPDIR",
+]);
+
+/**
+ * Read the git-gate daemon's settings.
+ *
+ * @param env The daemon's (or the init process's) environment.
+ * @returns The settings, defaults applied.
+ * @throws {ConfigError} For a relative path, a malformed listen address, subnet, slug or timeout.
+ */
+export function gitGateConfig(env: Environment): GitGateConfig {
+  const queueDir = absolutePath(env, "BOT_BOTTLE_QUEUE_DIR");
+  const slug = setting(env, "BOT_BOTTLE_SLUG");
+  const subnet = setting(env, "BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET");
+  return {
+    configDir: absolutePath(env, "BOT_BOTTLE_GIT_GATE_CONFIG_DIR", "/state/git-gate") as string,
+    mirrorDir: absolutePath(env, "BOT_BOTTLE_GIT_GATE_MIRROR_DIR", "/git") as string,
+    tmpDir: absolutePath(env, "TMPDIR", "/tmp") as string,
+    listen: parseListen(
+      "BOT_BOTTLE_GIT_GATE_LISTEN",
+      setting(env, "BOT_BOTTLE_GIT_GATE_LISTEN") ?? "0.0.0.0:9420",
+      "0.0.0.0:9420",
+    ),
+    ...(subnet === undefined
+      ? {}
+      : { listenSubnet: parseSubnet(subnet, "BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET") }),
+    ...(queueDir === undefined || slug === undefined
+      ? {}
+      : { queue: { dir: queueDir, bottleSlug: checkSlug(slug) } }),
+    allowTimeoutMs: secondsSetting(env, "SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS", 300),
+    timeoutMs: secondsSetting(env, "BOT_BOTTLE_GIT_GATE_TIMEOUT_SECONDS", 600),
+  };
+}
+
+/**
+ * What the git-gate daemon may do: listen, read its config, write its mirrors, its private
+ * folder and the queue, and run git.
+ *
+ * @param config Its settings.
+ * @returns Its permissions.
+ */
+export function gitGatePermissions(config: GitGateConfig): DaemonPermissions {
+  const queue = config.queue === undefined ? [] : [config.queue.dir];
+  return {
+    read: [config.configDir, config.mirrorDir, config.tmpDir, ...queue],
+    write: [config.mirrorDir, config.tmpDir, ...queue],
+    net: true,
+    env: true,
+    sys: config.listenSubnet === undefined ? [] : ["networkInterfaces"],
+    run: ["git"],
+  };
+}
+
+/**
+ * Serve the gate until SIGTERM or SIGINT.
+ *
+ * @param env The daemon's environment.
+ * @param io Log sink and signals.
+ * @returns 0 after a clean shutdown.
+ * @throws {ConfigError} For bad settings or an unreadable or invalid repos.json.
+ */
+export async function runGitGateDaemon(env: Environment, io: DaemonIo): Promise<number> {
+  const config = gitGateConfig(env);
+  const repos = await readRepos(config.configDir);
+  const privateDir = await Deno.makeTempDir({ dir: config.tmpDir, prefix: "bot-bottle-git-gate-" });
+  const dirs: GateDirs = { configDir: config.configDir, mirrorDir: config.mirrorDir, privateDir };
+  const hooksDir = join(privateDir, "hooks");
+  await Deno.mkdir(join(privateDir, "reports"), { recursive: true, mode: 0o700 });
+  await writeHookScript(hooksDir, hookCommand(config, privateDir));
+  const gitEnv = {
+    ...baseGitEnv(dirs, env.PATH ?? "/usr/local/bin:/usr/bin:/bin"),
+    ...hookEnv(env, config, privateDir),
+  };
+  await initMirrors(repos, { dirs, env: gitEnv, hooksDir, timeoutMs: config.timeoutMs });
+  for (const repo of repos) {
+    try {
+      await probeHook(repo, { dirs, env: gitEnv, timeoutMs: config.timeoutMs });
+    } catch (err) {
+      throw new ConfigError(`The git gate cannot start: ${(err as Error).message}`);
+    }
+  }
+  const signals = new EventQueue<HandledSignal>();
+  const unsubscribe = io.signals((signal) => signals.push(signal));
+  try {
+    const server = await startGateServer({
+      repos,
+      dirs,
+      env: gitEnv,
+      fetchTimeoutMs: config.timeoutMs,
+      uploadTimeoutMs: config.timeoutMs,
+      pushTimeoutMs: config.allowTimeoutMs + 3 * config.timeoutMs,
+      listen: listenAddress(
+        config.listen,
+        config.listenSubnet,
+        "BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET",
+      ),
+      log: io.log,
+    });
+    try {
+      while (await signals.next() === "SIGHUP");
+    } finally {
+      await server.close();
+    }
+    return 0;
+  } finally {
+    unsubscribe();
+    await Deno.remove(privateDir, { recursive: true }).catch(() => {});
+  }
+}
+
+async function readRepos(configDir: string): Promise<GateRepo[]> {
+  const path = join(configDir, GATE_CONFIG_FILE);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    throw new ConfigError(`The git gate cannot read ${path}: ${(err as Error).message}`);
+  }
+  const parsed = parseGateConfig(text);
+  if (parsed.config === undefined) throw new ConfigError(`${path} ${parsed.problem}`);
+  return parsed.config.repos;
+}
+
+/** What the hook process reads, passed through git's environment. */
+function hookEnv(
+  env: Environment,
+  config: GitGateConfig,
+  privateDir: string,
+): Record<string, string> {
+  const out: Record<string, string> = {
+    BOT_BOTTLE_GIT_GATE_CONFIG_DIR: config.configDir,
+    BOT_BOTTLE_GIT_GATE_MIRROR_DIR: config.mirrorDir,
+    BOT_BOTTLE_GIT_GATE_PRIVATE_DIR: privateDir,
+    SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS: String(config.allowTimeoutMs / 1000),
+    BOT_BOTTLE_GIT_GATE_TIMEOUT_SECONDS: String(config.timeoutMs / 1000),
+    DENO_NO_UPDATE_CHECK: "1",
+  };
+  if (config.queue !== undefined) {
+    out.BOT_BOTTLE_QUEUE_DIR = config.queue.dir;
+    out.BOT_BOTTLE_SLUG = config.queue.bottleSlug;
+  }
+  const canary = setting(env, "BOT_BOTTLE_CANARY");
+  if (canary !== undefined) out.BOT_BOTTLE_CANARY = canary;
+  // git's HOME is private, so the hook's Deno must be told where its cache is.
+  const denoDir = setting(env, "DENO_DIR") ??
+    (setting(env, "HOME") === undefined ? undefined : join(env.HOME as string, ".cache", "deno"));
+  if (denoDir !== undefined) out.DENO_DIR = denoDir;
+  return out;
+}
+
+/** The hook process's permissions: no network; git; its config, the mirrors and the queue. */
+function hookPermissions(config: GitGateConfig, privateDir: string): DaemonPermissions {
+  const queue = config.queue === undefined ? [] : [config.queue.dir];
+  return {
+    read: [config.configDir, config.mirrorDir, privateDir, ...queue],
+    write: [privateDir, ...queue],
+    net: false,
+    env: true,
+    sys: [],
+    run: ["git"],
+  };
+}
+
+/** The command in the hook script: this same entry point with `--git-hook`. */
+function hookCommand(config: GitGateConfig, privateDir: string): string[] {
+  if (Deno.build.standalone) return [Deno.execPath(), "--git-hook"];
+  const main = Deno.mainModule;
+  const script = main.startsWith("file:") ? fileURLToPath(main) : main;
+  // From source the import map is needed and git runs the hook inside the mirror, where no
+  // deno.json would be found; the bundle needs no configuration at all.
+  const configFlag = script.endsWith(".ts")
+    ? `--config=${join(dirname(dirname(script)), "deno.json")}`
+    : "--no-config";
+  return [
+    Deno.execPath(),
+    "run",
+    configFlag,
+    ...permissionFlags(hookPermissions(config, privateDir)),
+    script,
+    "--git-hook",
+  ];
+}
+
+/**
+ * The hook process (`sidecar/main.ts --git-hook`): read the ref updates and run the pre-receive
+ * checks.
+ *
+ * @param env The hook's environment (set by the daemon, passed on by git).
+ * @param say One line to the git client.
+ * @returns The hook's exit code.
+ * @throws {ConfigError} When the daemon's settings are missing.
+ */
+export async function runGitHook(env: Environment, say: (line: string) => void): Promise<number> {
+  if (env.BOT_BOTTLE_GIT_GATE_PROBE === "1") {
+    say(HOOK_PROBE_REPLY);
+    return 0;
+  }
+  const config = gitGateConfig(env);
+  const privateDir = absolutePath(env, "BOT_BOTTLE_GIT_GATE_PRIVATE_DIR");
+  const repoName = setting(env, "BOT_BOTTLE_GIT_GATE_REPO");
+  const reportFile = absolutePath(env, "BOT_BOTTLE_GIT_GATE_REPORT");
+  if (privateDir === undefined || repoName === undefined || reportFile === undefined) {
+    throw new ConfigError("the git hook runs only from the git gate (its settings are missing)");
+  }
+  const stdin = await new Response(Deno.stdin.readable).text();
+  const canary = setting(env, "BOT_BOTTLE_CANARY");
+  return await runPreReceive({
+    dirs: { configDir: config.configDir, mirrorDir: config.mirrorDir, privateDir },
+    repoName,
+    reportFile,
+    ...(config.queue === undefined ? {} : { queue: config.queue }),
+    ...(canary === undefined ? {} : { canary }),
+    allowTimeoutMs: config.allowTimeoutMs,
+    timeoutMs: config.timeoutMs,
+  }, { stdin, env, gitDir: Deno.cwd(), say });
+}
