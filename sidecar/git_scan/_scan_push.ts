@@ -2,6 +2,7 @@ import { AddedRanges } from "./_added_ranges.ts";
 import { DiffParser, type DiffSink } from "./_diff_parser.ts";
 import { gitText, streamGit } from "./_git_child.ts";
 import { LineReader } from "./_line_reader.ts";
+import { type ObjectKind, ObjectSink } from "./_object_sink.ts";
 import { isZeroId, type RefUpdate, updateProblem } from "./_ref_updates.ts";
 import { type LineFilter, ScanSink } from "./_scan_sink.ts";
 import type { PushFinding, PushScan, ScanPushOptions } from "./_types.ts";
@@ -26,18 +27,22 @@ const DIFF_ARGS = Object.freeze([
 const STAGE_BYTES = 1 << 20;
 
 /**
- * Find secrets in the lines a push adds, in the commits new to the gate only. Run inside
- * pre-receive, where the pushed refs are not updated yet, so `git rev-list <new> --not --all`
- * lists exactly what the gate has not seen (anything reachable from a gate ref is either
- * upstream already or was scanned when pushed). Deletions are skipped; a commit reachable from
- * several pushed refs is scanned once, for the first of them.
+ * Find secrets in what a push adds, in the objects new to the gate only: the lines each new
+ * commit adds, its message and its header (all but the tree and parent ids), and the message and
+ * header of each new annotated tag a pushed ref points at. Run inside pre-receive, where the
+ * pushed refs are not updated yet, so `git rev-list <new> --not --all` lists exactly the commits
+ * the gate has not seen (anything reachable from a gate ref is either upstream already or was
+ * scanned when pushed). Deletions are skipped; a commit or tag reachable from several pushed refs
+ * is scanned once, for the first of them. A ref that points (through tags) at a tree or blob the
+ * gate has no ref to is refused: only commits' content is scanned.
  *
  * @param updates The ref updates from pre-receive stdin.
  * @param options The bare repo, DLP engine, per-git timeout and environment.
  * @returns Every block finding (suppressed ones included) with the commit and byte counts.
  * @throws {TypeError} When an update is malformed (checked before git runs).
  * @throws {Deno.errors.TimedOut} When a git child runs past the timeout.
- * @throws {Error} When git fails or prints a diff that cannot be scanned: refuse the push.
+ * @throws {Error} When git fails, prints a diff that cannot be scanned, or a ref points at a new
+ *   tree or blob: refuse the push.
  */
 export async function scanPush(
   updates: readonly RefUpdate[],
@@ -56,6 +61,7 @@ export async function scanPush(
     const commits = await newCommits(update.new, tips, options);
     tips.push(update.new);
     for (const { commit, parents } of commits) await scanner.commit(update.ref, commit, parents);
+    await scanner.tip(update.ref, update.new);
   }
   return scanner.result();
 }
@@ -78,6 +84,7 @@ class PushScanner {
   readonly #options: ScanPushOptions;
   readonly #stage = new Uint8Array(STAGE_BYTES);
   readonly #findings: PushFinding[] = [];
+  readonly #tags = new Set<string>();
   #commits = 0;
   #bytes = 0;
 
@@ -85,9 +92,74 @@ class PushScanner {
     this.#options = options;
   }
 
-  /** Scan what `commit` adds: against its parent, or for a merge, against every parent. */
+  /** Scan what `commit` adds (its lines, then its header and message). */
   async commit(ref: string, commit: string, parents: readonly string[]): Promise<void> {
     this.#commits += 1;
+    await this.#lines(ref, commit, parents);
+    await this.#object("commit", ref, commit);
+  }
+
+  /**
+   * Follow the tag chain from a pushed tip, scanning each annotated tag the gate has no ref to,
+   * down to the commit (whose history {@link PushScanner.commit} covers).
+   *
+   * @throws {Error} When the chain ends at a tree or blob the gate has no ref to.
+   */
+  async tip(ref: string, tip: string): Promise<void> {
+    for (let id = tip;;) {
+      const type = (await gitText(["cat-file", "-t", id], this.#options)).trim();
+      if (type === "commit" || this.#tags.has(id) || await this.#gated(id)) return;
+      if (type !== "tag") {
+        throw new Error(
+          `Cannot scan push of ${JSON.stringify(ref)}: it points at a ${type}, not a commit`,
+        );
+      }
+      this.#tags.add(id);
+      const target = await this.#object("tag", ref, id);
+      if (target === undefined) throw new Error(`Cannot scan push: tag ${id} has no object line`);
+      id = target;
+    }
+  }
+
+  result(): PushScan {
+    return { findings: this.#findings, commits: this.#commits, bytes: this.#bytes };
+  }
+
+  /**
+   * Whether a gate ref points at `id`, directly or through one tag. `cat-file -e` cannot tell:
+   * inside the quarantine every pushed object exists already. A ref pointing at it means it was
+   * scanned when pushed or came from upstream; a tag only reachable some other way is scanned
+   * again, which can only add findings.
+   */
+  async #gated(id: string): Promise<boolean> {
+    const args = ["for-each-ref", "--count=1", `--points-at=${id}`, "--format=%(refname)"];
+    return (await gitText(args, this.#options)).trim() !== "";
+  }
+
+  /** Scan a commit or tag object's header and message; returns a tag's target id. */
+  async #object(kind: ObjectKind, ref: string, id: string): Promise<string | undefined> {
+    const sink = new ObjectSink({
+      dlp: this.#options.dlp,
+      stage: this.#stage,
+      ref,
+      id,
+      kind,
+      report: (findings, bytes) => this.#report(findings, bytes),
+    });
+    const reader = new LineReader((bytes, first, last) => sink.line(bytes, first, last));
+    await streamGit(["cat-file", kind, id], this.#options, (chunk) => reader.push(chunk));
+    reader.end();
+    sink.end();
+    return sink.target;
+  }
+
+  #report(findings: readonly PushFinding[], bytes: number): void {
+    this.#findings.push(...findings);
+    this.#bytes += bytes;
+  }
+
+  /** The lines `commit` adds: against its parent, or for a merge, against every parent. */
+  async #lines(ref: string, commit: string, parents: readonly string[]): Promise<void> {
     const last = parents.at(-1) ?? "--root";
     const earlier: AddedRanges[] = [];
     for (const parent of parents.slice(0, -1)) {
@@ -106,16 +178,9 @@ class PushScanner {
         ref,
         commit,
         ...(earlier.length > 0 ? { filter } : {}),
-        report: (findings, bytes) => {
-          this.#findings.push(...findings);
-          this.#bytes += bytes;
-        },
+        report: (findings, bytes) => this.#report(findings, bytes),
       }),
     );
-  }
-
-  result(): PushScan {
-    return { findings: this.#findings, commits: this.#commits, bytes: this.#bytes };
   }
 
   async #diff(revs: readonly string[], sink: DiffSink): Promise<void> {

@@ -1,6 +1,6 @@
 import type { DlpEngine } from "../../src/dlp/mod.ts";
 import type { DiffSink } from "./_diff_parser.ts";
-import { FileScan } from "./_file_scan.ts";
+import { FileScan, type LineFinding } from "./_file_scan.ts";
 import type { PushFinding } from "./_types.ts";
 
 /** Decides whether an added line counts (for merges: added relative to every parent). */
@@ -56,16 +56,21 @@ export class ScanSink implements DiffSink {
     this.#path = undefined;
     if (scan === undefined || file === undefined) return;
     const { ref, commit } = this.#options;
-    const findings = scan.end().map(({ finding, line, suppressed }) => ({
-      ref,
-      commit,
-      file,
-      line,
-      rule: finding.rule,
-      detector: finding.detector,
-      snippet: finding.snippet,
-      suppressed,
-    }));
-    this.#options.report(findings, scan.bytes);
+    this.#options.report(pushFindings(scan.end(), { ref, commit, file }), scan.bytes);
   }
+}
+
+/** Place a scan's line findings on `ref`, `commit` and `file`. */
+export function pushFindings(
+  found: readonly LineFinding[],
+  where: Pick<PushFinding, "ref" | "commit" | "file">,
+): PushFinding[] {
+  return found.map(({ finding, line, suppressed }) => ({
+    ...where,
+    line,
+    rule: finding.rule,
+    detector: finding.detector,
+    snippet: finding.snippet,
+    suppressed,
+  }));
 }

@@ -23,6 +23,12 @@ export const SECRETS = Object.freeze({
   ].join("\n"),
 });
 
+/** Bytes scanned in a fixture commit's author and committer lines and its one-line message. */
+export function metadataBytes(message: string): number {
+  const who = "Test <test@example.invalid> 1700000000 +0000";
+  return `author ${who}\ncommitter ${who}`.length + message.length;
+}
+
 /** A work repo, a bare gate repo, and a scanner over the gate. */
 export class GitFixture {
   readonly dir: string;

@@ -1,14 +1,20 @@
 import type { DlpEngine } from "../../src/dlp/mod.ts";
 
-/** A secret found in a line a push adds. */
+/** A secret found in a line a push adds, or in a new commit's or tag's header or message. */
 export interface PushFinding {
-  /** The pushed ref whose new commits include `commit`. */
+  /** The pushed ref whose new commits (or tags) include `commit`. */
   ref: string;
-  /** Full id of the commit that adds the line. */
+  /** Full id of the commit that adds the line, or of the tag object for a tag finding. */
   commit: string;
-  /** Path of the file in that commit. */
+  /**
+   * Path of the file in that commit, or `(commit message)`, `(commit header)`,
+   * `(tag message)`, `(tag header)`.
+   */
   file: string;
-  /** 1-based line in the new file where the finding starts. */
+  /**
+   * 1-based line where the finding starts: in the new file, in the message, or for a header in
+   * the raw object (`git cat-file`).
+   */
   line: number;
   /** The DLP rule, e.g. `github_pat`, `private_key`, `canary`. */
   rule: string;
@@ -16,7 +22,7 @@ export interface PushFinding {
   detector: string;
   /** The DLP engine's redacted snippet, never the secret. */
   snippet: string;
-  /** The added line where the finding starts contains `gitleaks:allow`. */
+  /** The line where the finding starts contains `gitleaks:allow`. */
   suppressed: boolean;
 }
 
@@ -40,6 +46,6 @@ export interface PushScan {
   findings: PushFinding[];
   /** How many commits new to the gate were scanned. */
   commits: number;
-  /** Added-line bytes given to the DLP engine (with the "\n" joining the lines). */
+  /** Bytes given to the DLP engine: added lines, headers and messages (with joining "\n"s). */
   bytes: number;
 }

@@ -1,5 +1,5 @@
 /**
- * The git gate's push scanner (SPEC §6.2): finds secrets in the lines a push adds, before the
+ * The git gate's push scanner (SPEC §6.2): finds secrets in what a push adds, before the
  * gate forwards it upstream. The pre-receive hook parses its stdin with {@link parseRefUpdates},
  * calls {@link scanPush} with the hook's quarantine environment, and refuses the push on any
  * unsuppressed finding or on any thrown error (fail closed).
@@ -9,7 +9,9 @@
  * and `known_secrets` detectors and the canary. A merge's line counts only when it is added
  * relative to every parent (an "evil merge"). Each file's added lines are joined by "\n", so a
  * private key block spanning lines is found; a finding whose line contains `gitleaks:allow` is
- * reported with `suppressed: true` for the operator to decide.
+ * reported with `suppressed: true` for the operator to decide. Each new commit's message and
+ * header (all but tree and parent ids) and each new annotated tag's message and header are
+ * scanned the same way; a ref pointing at a new tree or blob is refused.
  *
  * @module
  * @example

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { PushFinding } from "./mod.ts";
-import { GitFixture, SECRETS, ZERO } from "./_testing.ts";
+import { GitFixture, metadataBytes, SECRETS, ZERO } from "./_testing.ts";
 
 function where(f: PushFinding): string {
   return `${f.ref} ${f.commit} ${f.file}:${f.line} ${f.rule}`;
@@ -44,7 +44,7 @@ Deno.test("scanPush() finds nothing in a pure rename of a file holding an old se
   await repo.commit("rename", {});
   const scan = await repo.push("HEAD", "refs/heads/main", old);
   assert.deepEqual(scan.findings, []);
-  assert.equal(scan.bytes, 0);
+  assert.equal(scan.bytes, metadataBytes("rename"));
 });
 
 Deno.test("scanPush() scans a commit reachable from two pushed refs once", async () => {
@@ -111,8 +111,12 @@ Deno.test("scanPush() finds a secret an evil merge adds itself", async () => {
     `refs/heads/main ${mainWork} main.txt:1 aws_access_key_id`,
     `refs/heads/main ${merge} shared.txt:3 github_pat`,
   ]);
-  // The main-branch commit's line, then only the evil line of the merge.
-  assert.equal(scan.bytes, `key=${SECRETS.awsKeyId}`.length + `TOKEN=${SECRETS.github}`.length);
+  // The main-branch commit's line, then only the evil line of the merge; and both messages.
+  assert.equal(
+    scan.bytes,
+    `key=${SECRETS.awsKeyId}`.length + `TOKEN=${SECRETS.github}`.length +
+      metadataBytes("main work") + metadataBytes("evil merge"),
+  );
 });
 
 Deno.test("scanPush() finds an evil line of an octopus merge", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DlpEngine } from "../../src/dlp/mod.ts";
 import { describeFinding, type PushFinding } from "./mod.ts";
-import { GitFixture, SECRETS, ZERO } from "./_testing.ts";
+import { GitFixture, metadataBytes, SECRETS, ZERO } from "./_testing.ts";
 
 /** The parts of a finding a user sees, minus the snippet. */
 function where(f: PushFinding): string {
@@ -24,7 +24,10 @@ Deno.test("scanPush() finds nothing in a clean push and counts its commits", asy
   const scan = await repo.push("HEAD");
   assert.deepEqual(scan.findings, []);
   assert.equal(scan.commits, 2);
-  assert.equal(scan.bytes, "# hello".length + "export const a = 1;".length);
+  assert.equal(
+    scan.bytes,
+    "# hello".length + "export const a = 1;".length + metadataBytes("one") + metadataBytes("two"),
+  );
 });
 
 Deno.test("scanPush() finds an AWS key pair with file, line, commit and rule", async () => {
@@ -67,7 +70,10 @@ Deno.test("scanPush() numbers a token inserted into an existing file by its new 
   assert.deepEqual(scan.findings.map(where), [
     `refs/heads/main ${commit} app/settings.py:6 github_pat`,
   ]);
-  assert.equal(scan.bytes, `TOKEN = "${SECRETS.github}"\nline eight, edited`.length);
+  assert.equal(
+    scan.bytes,
+    `TOKEN = "${SECRETS.github}"\nline eight, edited`.length + metadataBytes("token"),
+  );
   assertRedacted(scan.findings, [SECRETS.github]);
 });
 
