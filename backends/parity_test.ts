@@ -1,7 +1,8 @@
 /**
  * The parity test of SPEC §5: every shipped backend prepares the same plan fixtures, and the
- * promises that do not depend on the backend hold for each: preparing is pure, no secret value
- * or host variable name reaches an argv, and every container and network carries the slug.
+ * promises that do not depend on the backend hold for each: preparing is pure, no secret value,
+ * host variable name or git-gate key reaches an argv, and every container and network carries
+ * the slug.
  */
 import assert from "node:assert/strict";
 import { homePaths } from "../src/paths/mod.ts";
@@ -37,7 +38,30 @@ function fixtures(): BottlePlan[] {
     hostEnv: { BOT_BOTTLE_EGRESS_NETWORK: "lab-net" },
     command: ["sh", "-c", "echo $((1+1)); rm -rf / # not a shell string for the engine"],
   });
-  return [demo, secret];
+  const withRepos = demoAgent();
+  withRepos.bottle.supervise = true;
+  withRepos.bottle.gitGate.repos = {
+    app: {
+      name: "app",
+      url: "ssh://git@git.test:2222/org/app.git",
+      user: "git",
+      host: "git.test",
+      port: 2222,
+      path: "org/app.git",
+      hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f",
+      key: { provider: "static", path: "/home/u/.ssh/parity_deploy_key" },
+      extraHosts: { "git.test": "10.9.0.2" },
+    },
+  };
+  withRepos.gitUser = { name: { value: "Parity Bot", from: "/a.md" } };
+  const repos = buildPlan(withRepos, {
+    slug: "git-000003",
+    label: "git",
+    cwd: "/w",
+    paths,
+    hostEnv: { SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS: "5" },
+  });
+  return [demo, secret, repos];
 }
 
 for (const backend of shippedBackends()) {
@@ -50,7 +74,17 @@ for (const backend of shippedBackends()) {
   Deno.test(`${backend.name}: prepare() puts no secret value or host variable on argv`, () => {
     for (const plan of fixtures()) {
       const argv = backend.prepare(plan).steps.flatMap((s) => s.argv).join("\n");
-      for (const leak of ["literal-value-7f3a", "HOST_SECRET_VAR", "HOST_TOKEN_VAR"]) {
+      // A git-gate key is copied into the gate's config directory; neither its host path nor
+      // its content is any backend's business on argv.
+      for (
+        const leak of [
+          "literal-value-7f3a",
+          "HOST_SECRET_VAR",
+          "HOST_TOKEN_VAR",
+          "parity_deploy_key",
+          "PRIVATE KEY",
+        ]
+      ) {
         assert.ok(!argv.includes(leak), `${leak} appears in ${backend.name}'s argv`);
       }
     }

@@ -3,12 +3,19 @@
  * placeholders for what only the launch learns) and `launch` (which runs them), so a dry run
  * shows exactly what runs. Secrets appear only as bare `-e NAME`.
  */
+import { GATE_PORT } from "../../src/git_gate/mod.ts";
+import { SIDECAR_FILES } from "../../src/sidecar_files/mod.ts";
 import type { BottlePlan } from "../types.ts";
 import { type BottleNames, SIDECAR_HOST, SLUG_LABEL } from "./_names.ts";
 
 /** Where the sidecar finds its files (see sidecar/init/_egress.ts and images/sidecar). */
 const SIDECAR_STATE = "/state/egress";
 const SIDECAR_QUEUE = "/queue";
+/** Where the git gate finds `repos.json` and `keys/`, and keeps its mirrors. */
+const SIDECAR_GIT_GATE = "/state/git-gate";
+const SIDECAR_GIT_MIRRORS = "/git";
+/** Where the agent finds its system gitconfig (read-only; `~/.gitconfig` stays its own). */
+export const AGENT_GIT_DIR = "/etc/bot-bottle/git";
 /** Where the agent finds the bottle CA certificate (read-only, certificate only). */
 export const AGENT_CA_DIR = "/etc/bot-bottle/ca";
 /** The CA bundle that includes the bottle CA once `update-ca-certificates` ran. */
@@ -84,6 +91,17 @@ export function sidecarCreateArgs(
   if (plan.connectTo.length > 0) {
     settings.push(`BOT_BOTTLE_EGRESS_CONNECT_TO=${plan.connectTo.join(",")}`);
   }
+  const gate = plan.daemons.includes("git-gate");
+  if (gate) {
+    settings.push(
+      `BOT_BOTTLE_GIT_GATE_CONFIG_DIR=${SIDECAR_GIT_GATE}`,
+      `BOT_BOTTLE_GIT_GATE_MIRROR_DIR=${SIDECAR_GIT_MIRRORS}`,
+      `BOT_BOTTLE_GIT_GATE_LISTEN=0.0.0.0:${GATE_PORT}`,
+      `BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET=${options.internalSubnet}`,
+    );
+  }
+  settings.push(...Object.entries(plan.sidecarTimeouts).map(([name, value]) => `${name}=${value}`));
+  const etc = plan.paths.sidecarEtc;
   return [
     "create",
     "--name",
@@ -97,8 +115,9 @@ export function sidecarCreateArgs(
     "--user",
     options.user,
     "--read-only",
+    // exec: the git gate's pre-receive hook lives here, and git skips a hook it cannot execute.
     "--tmpfs",
-    "/tmp",
+    "/tmp:rw,exec,nosuid,nodev",
     "--cap-drop",
     "ALL",
     "--security-opt",
@@ -111,6 +130,20 @@ export function sidecarCreateArgs(
     `type=bind,source=${plan.paths.egress},target=${SIDECAR_STATE},readonly`,
     "--mount",
     `type=bind,source=${plan.paths.queue},target=${SIDECAR_QUEUE}`,
+    // The host uid needs a name: OpenSSH's client refuses to run for a uid without one.
+    "--mount",
+    `type=bind,source=${etc}/${SIDECAR_FILES.passwd},target=/etc/passwd,readonly`,
+    "--mount",
+    `type=bind,source=${etc}/${SIDECAR_FILES.group},target=/etc/group,readonly`,
+    // Keys and repos.json are read-only for the same reason as the egress directory.
+    ...(gate
+      ? [
+        "--mount",
+        `type=bind,source=${plan.paths.gitGate},target=${SIDECAR_GIT_GATE},readonly`,
+        "--mount",
+        `type=bind,source=${plan.paths.gitMirrors},target=${SIDECAR_GIT_MIRRORS}`,
+      ]
+      : []),
     ...settings.flatMap((s) => ["--env", s]),
     ...sidecarSecretNames(plan).flatMap((name) => ["--env", name]),
     options.image,
@@ -122,9 +155,10 @@ export function sidecarConnectArgs(names: BottleNames, egressNetwork: string): s
   return ["network", "connect", egressNetwork, names.sidecar];
 }
 
-/** The agent's settings that are not secret: proxy and CA variables. */
+/** The agent's settings that are not secret: proxy, CA and gitconfig variables. */
 export function agentSettings(): string[] {
-  // The sidecar itself is no upstream: supervise's long polls must never go through egress.
+  // The sidecar itself is no upstream: supervise's long polls and the git gate must never go
+  // through egress (which refuses every push).
   const noProxy = `localhost,127.0.0.1,::1,${SIDECAR_HOST}`;
   return [
     `HTTP_PROXY=${PROXY_URL}`,
@@ -138,6 +172,8 @@ export function agentSettings(): string[] {
     `REQUESTS_CA_BUNDLE=${SYSTEM_BUNDLE}`,
     `GIT_SSL_CAINFO=${SYSTEM_BUNDLE}`,
     `CODEX_CA_CERTIFICATE=${AGENT_CA_DIR}/ca.pem`,
+    // Git (2.32+) reads this instead of /etc/gitconfig: identity and the rewrites to the gate.
+    `GIT_CONFIG_SYSTEM=${AGENT_GIT_DIR}/${SIDECAR_FILES.agentGitconfig}`,
   ];
 }
 
@@ -179,6 +215,8 @@ export function agentRunArgs(
     "4096",
     "--mount",
     `type=bind,source=${plan.paths.agentCa},target=${AGENT_CA_DIR},readonly`,
+    "--mount",
+    `type=bind,source=${plan.paths.agentGit},target=${AGENT_GIT_DIR},readonly`,
     ...agentSettings().flatMap((s) => ["--env", s]),
     ...plan.env.flatMap((e) => ["--env", e.name]),
     "--entrypoint",

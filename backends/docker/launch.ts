@@ -11,6 +11,7 @@ import {
   SELF_TEST_TIMEOUT_MS,
   selfTestArgv,
 } from "../../src/self_test/mod.ts";
+import { ConfigError } from "../../src/errors/mod.ts";
 import { writeSidecarFiles } from "../../src/sidecar_files/mod.ts";
 import type { BottlePlan, LaunchedBottle, LaunchSecrets, Progress } from "../types.ts";
 import {
@@ -22,7 +23,7 @@ import {
   sidecarCreateArgs,
 } from "./_argv.ts";
 import { docker, DockerError } from "./_docker.ts";
-import { bottleNames } from "./_names.ts";
+import { bottleNames, SIDECAR_HOST } from "./_names.ts";
 import { gvisorRuntime } from "./_runtime.ts";
 import { execInAgent } from "./exec.ts";
 
@@ -37,6 +38,8 @@ const SIDECAR_READY_MS = 30_000;
  * @param progress Receives progress lines.
  * @returns What was created.
  * @throws {DockerError} When a docker step fails.
+ * @throws {ConfigError} When a file the sidecar needs (a git-gate key, the upstream CA) is
+ *   unusable, or the host user has no numeric ids.
  * @throws {SelfTestError} When isolation is not effective (the agent never ran).
  */
 export async function launch(
@@ -47,7 +50,8 @@ export async function launch(
   const names = bottleNames(plan.slug);
   const created: Created[] = [];
   try {
-    await writeSidecarFiles(plan);
+    const { uid, gid } = hostIds(plan.bottle);
+    await writeSidecarFiles(plan, { sidecarHost: SIDECAR_HOST, uid, gid });
     const images = await buildImages(plan, progress);
     progress("creating networks");
     await docker(internalNetworkArgs(plan, names));
@@ -62,7 +66,7 @@ export async function launch(
       sidecarCreateArgs(plan, names, {
         image: images.sidecar,
         internalSubnet: await subnetOf(names.internal),
-        user: `${Deno.uid()}:${Deno.gid()}`,
+        user: `${uid}:${gid}`,
       }),
       { secrets: { BOT_BOTTLE_CANARY: secrets.canary, ...secrets.tokens } },
     );
@@ -108,6 +112,19 @@ export async function launch(
     await removeCreated(created);
     throw err;
   }
+}
+
+/** The sidecar runs as the host user, so it can read the 0600 files the CLI wrote. */
+function hostIds(bottle: string): { uid: number; gid: number } {
+  const uid = Deno.uid();
+  const gid = Deno.gid();
+  if (uid === null || gid === null) {
+    throw new ConfigError(
+      `Cannot start bottle "${bottle}": this host has no numeric user and group id to run the ` +
+        "sidecar as",
+    );
+  }
+  return { uid, gid };
 }
 
 /** Something a launch created, to be removed if the launch fails. */

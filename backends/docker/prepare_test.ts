@@ -102,11 +102,95 @@ Deno.test("prepare() mounts the CA key into the sidecar only, never into the age
   const agentMounts = values(step("start the agent"), "--mount");
   assert.deepEqual(agentMounts, [
     "type=bind,source=/tmp/bb-home/state/dev-abc123/agent,target=/etc/bot-bottle/ca,readonly",
+    "type=bind,source=/tmp/bb-home/state/dev-abc123/agent-git,target=/etc/bot-bottle/git,readonly",
   ]);
   assert.deepEqual(values(step("create the sidecar on the internal network"), "--mount"), [
     "type=bind,source=/tmp/bb-home/state/dev-abc123/egress,target=/state/egress,readonly",
     "type=bind,source=/tmp/bb-home/queue/dev-abc123,target=/queue",
+    "type=bind,source=/tmp/bb-home/state/dev-abc123/sidecar-etc/passwd,target=/etc/passwd,readonly",
+    "type=bind,source=/tmp/bb-home/state/dev-abc123/sidecar-etc/group,target=/etc/group,readonly",
   ]);
+});
+
+function planWithRepos(hostEnv: Record<string, string> = {}) {
+  const agent = demoAgent();
+  agent.bottle.gitGate.repos = {
+    app: {
+      name: "app",
+      url: "ssh://git@git.test/org/app.git",
+      user: "git",
+      host: "git.test",
+      port: 22,
+      path: "org/app.git",
+      hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f",
+      key: { provider: "static", path: "/home/u/.ssh/deploy_key" },
+      extraHosts: {},
+    },
+  };
+  return buildPlan(agent, { slug: "dev-abc123", label: "dev", cwd: "/w", paths, hostEnv });
+}
+
+function sidecarOf(plan: ReturnType<typeof buildPlan>): string[] {
+  return prepare(plan).steps.find((s) => s.title === "create the sidecar on the internal network")!
+    .argv;
+}
+
+Deno.test("prepare() gives the sidecar the git gate's mounts and settings only with repos", () => {
+  const gate = sidecarOf(planWithRepos());
+  const mounts = values(gate, "--mount");
+  assert.ok(mounts.includes(
+    "type=bind,source=/tmp/bb-home/state/dev-abc123/git-gate,target=/state/git-gate,readonly",
+  ));
+  assert.ok(
+    mounts.includes("type=bind,source=/tmp/bb-home/state/dev-abc123/git-mirrors,target=/git"),
+  );
+  const env = values(gate, "--env");
+  for (
+    const setting of [
+      "BOT_BOTTLE_SIDECAR_DAEMONS=egress,git-gate",
+      "BOT_BOTTLE_GIT_GATE_CONFIG_DIR=/state/git-gate",
+      "BOT_BOTTLE_GIT_GATE_MIRROR_DIR=/git",
+      "BOT_BOTTLE_GIT_GATE_LISTEN=0.0.0.0:9420",
+      "BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET=<internal-subnet>",
+    ]
+  ) {
+    assert.ok(env.includes(setting), setting);
+  }
+  const argv = prepare(planWithRepos()).steps.flatMap((s) => s.argv).join("\n");
+  assert.ok(!argv.includes("deploy_key"), "the host key path reaches no argv");
+  const plain = sidecarOf(buildPlan(demoAgent(), {
+    slug: "dev-abc123",
+    label: "dev",
+    cwd: "/w",
+    paths,
+    hostEnv: {},
+  }));
+  assert.ok(!plain.join(" ").includes("git-gate"), "no gate without repos");
+  assert.ok(!plain.join(" ").includes("git-mirrors"));
+  assert.ok(!values(plain, "--env").some((e) => e.startsWith("BOT_BOTTLE_GIT_GATE_")));
+});
+
+Deno.test("prepare() points the agent's git at the bottle's gitconfig", () => {
+  const agent = prepare(planWithRepos()).steps.find((s) => s.title === "start the agent")!.argv;
+  assert.ok(values(agent, "--env").includes("GIT_CONFIG_SYSTEM=/etc/bot-bottle/git/gitconfig"));
+  const noProxy = values(agent, "--env").find((e) => e.startsWith("NO_PROXY="));
+  assert.ok(
+    noProxy?.split("=")[1]?.split(",").includes("bot-bottle-sidecar"),
+    "the gate is reached without the proxy",
+  );
+});
+
+Deno.test("prepare() passes the operator's timeouts to the sidecar", () => {
+  const env = values(
+    sidecarOf(planWithRepos({
+      SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS: "3",
+      EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "4",
+    })),
+    "--env",
+  );
+  assert.ok(env.includes("SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS=3"));
+  assert.ok(env.includes("EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS=4"));
+  assert.ok(!env.some((e) => e.startsWith("SUPERVISE_RESPONSE_TIMEOUT_SECONDS")), "unset: none");
 });
 
 Deno.test("prepare() uses an operator's egress network instead of creating one", () => {

@@ -41,6 +41,7 @@ Deno.test("preflightText() shows every host setting that changes isolation or te
       BOT_BOTTLE_EGRESS_UPSTREAM_CA: "/tmp/lab-ca.pem",
       BOT_BOTTLE_EGRESS_NETWORK: "lab-net",
       BOT_BOTTLE_SELFTEST_DNS: "outside.test",
+      SUPERVISE_RESPONSE_TIMEOUT_SECONDS: "2",
     },
   });
   const text = preflightText(demoAgent(), lab, "docker");
@@ -51,4 +52,43 @@ Deno.test("preflightText() shows every host setting that changes isolation or te
   assert.match(text, /upstream CA: +\/tmp\/lab-ca\.pem {2}\(also trusted for upstream TLS\)/);
   assert.match(text, /egress network: +lab-net/);
   assert.match(text, /no DNS for outside\.test/);
+  assert.match(text, /timeouts: +SUPERVISE_RESPONSE_TIMEOUT_SECONDS=2\n/);
+  assert.ok(!plain.includes("timeouts"), plain);
+});
+
+Deno.test("preflightText() shows git gate repos and the identity with provenance, no key", () => {
+  const agent = demoAgent();
+  agent.bottle.gitGate.repos = {
+    app: {
+      name: "app",
+      url: "ssh://git@git.test/org/app.git",
+      user: "git",
+      host: "git.test",
+      port: 22,
+      path: "org/app.git",
+      hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f",
+      key: { provider: "static", path: "/home/u/.ssh/preflight_deploy_key" },
+      extraHosts: {},
+    },
+  };
+  agent.gitUser = {
+    name: { value: "Dev Bot", from: "/home/u/.bot-bottle/agents/dev.md" },
+  };
+  const paths = homePaths({ BOT_BOTTLE_HOME: "/tmp/bb-pre" });
+  const plan = buildPlan(agent, {
+    slug: "demo-abc123",
+    label: "demo",
+    cwd: "/w",
+    paths,
+    hostEnv: {},
+  });
+  const text = preflightText(agent, plan, "docker");
+  assert.match(text, /git gate: +app {2}ssh:\/\/git@git\.test\/org\/app\.git\n/);
+  assert.match(
+    text,
+    /git identity: +name: Dev Bot {2}\(\/home\/u\/\.bot-bottle\/agents\/dev\.md\)\n/,
+  );
+  assert.match(text, /\n +email: \(unset\)\n/);
+  assert.ok(!text.includes("preflight_deploy_key"), "the key path is not shown");
+  assert.ok(!text.includes("AAAAC3Nza"), "nor the pinned host key");
 });

@@ -10,6 +10,9 @@
  * - `BOT_BOTTLE_EGRESS_UPSTREAM_CA`: a PEM file egress also trusts for upstream TLS.
  * - `BOT_BOTTLE_SELFTEST_TCP`, `BOT_BOTTLE_SELFTEST_DNS`: comma-separated `ADDR:PORT` and names
  *   the launch self-test must fail to reach and resolve.
+ * - `SUPERVISE_RESPONSE_TIMEOUT_SECONDS`, `SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS`,
+ *   `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS`: how long the sidecar waits for the operator, passed on
+ *   by name (tests need short ones; the sidecar applies its defaults to those not set).
  */
 import { isAbsolute } from "node:path";
 import { ConfigError } from "../errors/mod.ts";
@@ -27,7 +30,21 @@ export interface LaunchSettings {
   upstreamCaFile?: string;
   /** Self-test targets. */
   selfTest: SelfTestTargets;
+  /** Operator timeouts for the sidecar, only those set, as whole seconds. */
+  sidecarTimeouts: Record<string, string>;
 }
+
+/** Host variables the sidecar receives as they are (after validation). */
+const SIDECAR_TIMEOUT_VARIABLES = Object.freeze(
+  [
+    "SUPERVISE_RESPONSE_TIMEOUT_SECONDS",
+    "SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS",
+    "EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS",
+  ] as const,
+);
+
+/** A day: longer than any operator takes to answer, short enough to notice a typo. */
+const MAX_TIMEOUT_SECONDS = 86_400;
 
 /** Public resolvers and a well-known name: unreachable from a bottle that works. */
 function defaultSelfTest(): SelfTestTargets {
@@ -78,7 +95,25 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
     connectTo: connectTo(env),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     selfTest: { tcp: tcp ?? defaultSelfTest().tcp, dns: dns ?? defaultSelfTest().dns },
+    sidecarTimeouts: sidecarTimeouts(env),
   };
+}
+
+function sidecarTimeouts(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const timeouts: Record<string, string> = {};
+  for (const name of SIDECAR_TIMEOUT_VARIABLES) {
+    const v = value(env, name);
+    if (v === undefined) continue;
+    if (!/^[1-9]\d{0,4}$/.test(v) || Number(v) > MAX_TIMEOUT_SECONDS) {
+      throw new ConfigError(
+        `${name} "${v}" is not a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`,
+      );
+    }
+    timeouts[name] = v;
+  }
+  return timeouts;
 }
 
 function connectTo(env: Readonly<Record<string, string | undefined>>): string[] {

@@ -1,4 +1,5 @@
 /** The shapes of a bottle plan: what every backend runs, decided once from the manifests. */
+import type { GateRepo } from "../git_gate/mod.ts";
 import type { Route } from "../routes/mod.ts";
 
 /** Where the agent image comes from. */
@@ -34,6 +35,16 @@ export interface SelfTestTargets {
   dns: string[];
 }
 
+/** The git gate's part of a plan (SPEC §6.2). */
+export interface GitGatePlan {
+  /** The upstream repos, as the sidecar's `repos.json` holds them. */
+  repos: GateRepo[];
+  /** Each repo's private key file on the host, copied into the gate's `keys/<name>`. */
+  keys: { name: string; path: string }[];
+  /** The identity the agent commits as (claimed, not vouched). */
+  user: { name?: string; email?: string };
+}
+
 /** Everything a backend needs to start one bottle, without secret values. */
 export interface BottlePlan {
   /** The bottle's identifier: names, labels and state paths derive from it. */
@@ -58,6 +69,14 @@ export interface BottlePlan {
     queue: string;
     /** `~/.bot-bottle/cache`: build products shared by bottles (the sidecar bundle). */
     cache: string;
+    /** `state/<slug>/git-gate`: `repos.json` and `keys/<name>` (mounted into the sidecar only). */
+    gitGate: string;
+    /** `state/<slug>/git-mirrors`: the gate's bare mirrors, kept across `resume`. */
+    gitMirrors: string;
+    /** `state/<slug>/agent-git`: the agent's system gitconfig (mounted read-only). */
+    agentGit: string;
+    /** `state/<slug>/sidecar-etc`: `passwd` and `group` naming the sidecar's host uid and gid. */
+    sidecarEtc: string;
   };
   /** The agent image. */
   image: AgentImageSource;
@@ -75,6 +94,10 @@ export interface BottlePlan {
   tokenSlots: TokenSlot[];
   /** Sidecar daemons to run. */
   daemons: string[];
+  /** The git gate: upstream repos, their host key files and the agent's commit identity. */
+  gitGate: GitGatePlan;
+  /** Operator timeouts passed to the sidecar by name (`SUPERVISE_RESPONSE_TIMEOUT_SECONDS`…). */
+  sidecarTimeouts: Record<string, string>;
   /** `HOST:PORT=ADDR:PORT` mappings for egress (tests and labs; exempt from the address check). */
   connectTo: string[];
   /** Host file with an extra CA egress trusts for upstream TLS. */

@@ -3,10 +3,11 @@
  * exactly what `launch` will do. Secrets stay out of the plan; {@link resolveSecrets} reads them
  * at launch.
  */
-import { ConfigError, NotYetAvailableError } from "../errors/mod.ts";
+import { ConfigError } from "../errors/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import type { Route } from "../routes/mod.ts";
+import { gitGatePlan } from "./_git_gate_plan.ts";
 import { providerLaunch } from "./_provider_launch.ts";
 import { launchSettings } from "./_settings.ts";
 import type { BottlePlan, PlannedEnv, TokenSlot } from "./_types.ts";
@@ -41,14 +42,12 @@ export interface BuildPlanOptions {
  * @param options Slug, label, paths, command and host settings.
  * @returns The plan.
  * @throws {NotYetAvailableError} For a provider or feature this version cannot launch yet.
- * @throws {ConfigError} For an invalid launch setting in the host environment.
+ * @throws {ConfigError} For an invalid launch setting in the host environment, an env name
+ *   bot-bottle owns, or a git-gate repo the gate cannot carry.
  */
 export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): BottlePlan {
   const bottle = agent.bottle;
   const provider = providerLaunch(bottle.agentProvider.template);
-  if (Object.keys(bottle.gitGate.repos).length > 0) {
-    throw new NotYetAvailableError('git-gate repos (bottle "' + bottle.name + '")');
-  }
   const reserved = Object.keys(bottle.env).find(isReservedEnvName);
   if (reserved !== undefined) {
     throw new ConfigError(
@@ -58,6 +57,7 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
   }
   const { routes, slots } = slotTokens(bottle.egress.routes);
   const settings = launchSettings(options.hostEnv);
+  const gitGate = gitGatePlan(agent);
   const env: PlannedEnv[] = [
     ...Object.entries(bottle.env).map(([name, value]) => ({ name, source: value.kind })),
     { name: "BOT_BOTTLE_CANARY", source: "bot-bottle" as const },
@@ -85,6 +85,10 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
       agentCa: `${state}/agent`,
       queue: options.paths.queueDir(options.slug),
       cache: `${options.paths.root}/cache`,
+      gitGate: `${state}/git-gate`,
+      gitMirrors: `${state}/git-mirrors`,
+      agentGit: `${state}/agent-git`,
+      sidecarEtc: `${state}/sidecar-etc`,
     },
     image: options.approvedDockerfile !== undefined
       ? { kind: "dockerfile", path: options.approvedDockerfile }
@@ -99,7 +103,13 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     routes,
     logLevel: bottle.egress.log,
     tokenSlots: slots,
-    daemons: bottle.supervise ? ["egress", "supervise"] : ["egress"],
+    daemons: [
+      "egress",
+      ...(bottle.supervise ? ["supervise"] : []),
+      ...(gitGate.repos.length > 0 ? ["git-gate"] : []),
+    ],
+    gitGate,
+    sidecarTimeouts: settings.sidecarTimeouts,
     connectTo: settings.connectTo,
     ...(settings.upstreamCaFile === undefined ? {} : { upstreamCaFile: settings.upstreamCaFile }),
     baseImages: settings.baseImages,
@@ -109,11 +119,14 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
 }
 
 /**
- * Names bot-bottle sets in the agent (proxy, CA, canary) or that would change how the engine
- * CLI behaves while it carries the agent's values (`-e NAME` reads them from its environment).
+ * Names bot-bottle sets in the agent (proxy, CA, canary, the gitconfig that sends git to the
+ * gate), names that would silently undo that gitconfig or route git around the gate (`GIT_CONFIG*`
+ * covers `GIT_CONFIG_SYSTEM`, `_GLOBAL`, `_NOSYSTEM`, `_COUNT`, `_KEY_<n>`, `_VALUE_<n>`,
+ * `_PARAMETERS`), or that would change how the engine CLI behaves while it carries the agent's
+ * values (`-e NAME` reads them from its environment).
  */
 const RESERVED_ENV =
-  /^(BOT_BOTTLE_.*|DOCKER_.*|HTTPS?_PROXY|NO_PROXY|ALL_PROXY|PATH|HOME|USER|TERM|XDG_RUNTIME_DIR|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|GIT_SSL_CAINFO|CODEX_CA_CERTIFICATE)$/i;
+  /^(BOT_BOTTLE_.*|DOCKER_.*|HTTPS?_PROXY|NO_PROXY|ALL_PROXY|PATH|HOME|USER|TERM|XDG_RUNTIME_DIR|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|GIT_SSL_CAINFO|CODEX_CA_CERTIFICATE|GIT_CONFIG.*|GIT_SSH|GIT_SSH_COMMAND|GIT_SSH_VARIANT|GIT_PROXY_COMMAND)$/i;
 
 function isReservedEnvName(name: string): boolean {
   return RESERVED_ENV.test(name);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError, NotYetAvailableError } from "../errors/mod.ts";
-import type { ResolvedAgent } from "../manifest/mod.ts";
+import type { Repo, ResolvedAgent } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
 import { buildPlan, demoAgent, resolveSecrets } from "./mod.ts";
 
@@ -29,7 +29,13 @@ Deno.test("buildPlan() plans the demo as a shell bottle with its read-only route
     agentCa: "/tmp/bb-home/state/dev-abc123/agent",
     queue: "/tmp/bb-home/queue/dev-abc123",
     cache: "/tmp/bb-home/cache",
+    gitGate: "/tmp/bb-home/state/dev-abc123/git-gate",
+    gitMirrors: "/tmp/bb-home/state/dev-abc123/git-mirrors",
+    agentGit: "/tmp/bb-home/state/dev-abc123/agent-git",
+    sidecarEtc: "/tmp/bb-home/state/dev-abc123/sidecar-etc",
   });
+  assert.deepEqual(plan.gitGate, { repos: [], keys: [], user: {} });
+  assert.deepEqual(plan.sidecarTimeouts, {});
   assert.deepEqual(plan.env, [{ name: "BOT_BOTTLE_CANARY", source: "bot-bottle" }]);
 });
 
@@ -91,7 +97,7 @@ Deno.test("buildPlan() builds from an operator-approved Dockerfile ahead of a co
   });
 });
 
-Deno.test("buildPlan() refuses providers and features this version cannot launch", () => {
+Deno.test("buildPlan() refuses providers this version cannot launch", () => {
   const claude = withBottle((a) => {
     a.bottle.agentProvider = { template: "claude", builtin: true, forwardHostCredentials: false };
   });
@@ -100,22 +106,103 @@ Deno.test("buildPlan() refuses providers and features this version cannot launch
     assert.match(err.message, /agent provider "claude"/);
     return true;
   });
-  const repos = withBottle((a) => {
-    a.bottle.gitGate.repos = {
-      app: {
-        name: "app",
-        url: "ssh://git@h/app.git",
-        user: "git",
-        host: "h",
-        port: 22,
-        path: "app.git",
-        hostKey: "ssh-ed25519 AAAA",
-        key: { provider: "static", path: "/k" },
-        extraHosts: {},
-      },
+});
+
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f";
+
+function repo(name: string, port = 22): Repo {
+  return {
+    name,
+    url: `ssh://git@git.test${port === 22 ? "" : `:${port}`}/org/${name}.git`,
+    user: "git",
+    host: "git.test",
+    port,
+    path: `org/${name}.git`,
+    hostKey: HOST_KEY,
+    key: { provider: "static", path: `/home/u/.ssh/${name}_key` },
+    extraHosts: { "git.test": "10.9.0.2" },
+  };
+}
+
+Deno.test("buildPlan() plans the git gate for a bottle with repos", () => {
+  const agent = withBottle((a) => {
+    a.bottle.supervise = true;
+    a.bottle.gitGate.repos = { web: repo("web", 2222), app: repo("app") };
+    a.gitUser = {
+      name: { value: "Dev Bot", from: "/a.md" },
+      email: { value: "dev@example.com", from: "/b.md" },
     };
   });
-  assert.throws(() => buildPlan(repos, base), /git-gate repos \(bottle "demo"\)/);
+  const plan = buildPlan(agent, base);
+  assert.deepEqual(plan.daemons, ["egress", "supervise", "git-gate"]);
+  assert.deepEqual(plan.gitGate.repos.map((r) => r.name), ["app", "web"], "sorted by name");
+  assert.deepEqual(plan.gitGate.repos[1], {
+    name: "web",
+    url: "ssh://git@git.test:2222/org/web.git",
+    user: "git",
+    host: "git.test",
+    port: 2222,
+    path: "org/web.git",
+    host_key: HOST_KEY,
+    extra_hosts: { "git.test": "10.9.0.2" },
+  });
+  assert.deepEqual(plan.gitGate.keys, [
+    { name: "app", path: "/home/u/.ssh/app_key" },
+    { name: "web", path: "/home/u/.ssh/web_key" },
+  ]);
+  assert.deepEqual(plan.gitGate.user, { name: "Dev Bot", email: "dev@example.com" });
+  assert.ok(!JSON.stringify(plan.gitGate.repos).includes(".ssh/"), "repos.json names no key file");
+  const noSupervise = withBottle((a) => {
+    a.bottle.gitGate.repos = { app: repo("app") };
+  });
+  assert.deepEqual(buildPlan(noSupervise, base).daemons, ["egress", "git-gate"]);
+});
+
+Deno.test("buildPlan() refuses a repo the gate's wire format cannot carry", () => {
+  const agent = withBottle((a) => {
+    a.bottle.gitGate.repos = { app: { ...repo("app"), hostKey: "ssh-ed25519 AAAA\nx" } };
+  });
+  assert.throws(() => buildPlan(agent, base), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(
+      err.message,
+      /Cannot start bottle "demo" .*git-gate repo "app" has an invalid host_key/,
+    );
+    return true;
+  });
+});
+
+Deno.test("buildPlan() passes operator timeouts to the sidecar and names a malformed one", () => {
+  const plan = buildPlan(demoAgent(), {
+    ...base,
+    hostEnv: {
+      SUPERVISE_RESPONSE_TIMEOUT_SECONDS: "2",
+      SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS: " 86400 ",
+      EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "",
+    },
+  });
+  assert.deepEqual(plan.sidecarTimeouts, {
+    SUPERVISE_RESPONSE_TIMEOUT_SECONDS: "2",
+    SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS: "86400",
+  });
+  for (
+    const name of [
+      "SUPERVISE_RESPONSE_TIMEOUT_SECONDS",
+      "SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS",
+      "EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS",
+    ]
+  ) {
+    for (const bad of ["0", "-1", "1.5", "abc", "86401", "1e3", "010"]) {
+      assert.throws(() => buildPlan(demoAgent(), { ...base, hostEnv: { [name]: bad } }), (err) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(
+          err.message,
+          `${name} "${bad}" is not a whole number of seconds from 1 to 86400`,
+        );
+        return true;
+      });
+    }
+  }
 });
 
 Deno.test("buildPlan() refuses env names bot-bottle or the engine CLI own", () => {
@@ -127,6 +214,17 @@ Deno.test("buildPlan() refuses env names bot-bottle or the engine CLI own", () =
       "PATH",
       "BOT_BOTTLE_CANARY",
       "SSL_CERT_FILE",
+      "GIT_CONFIG_SYSTEM",
+      "GIT_CONFIG_GLOBAL",
+      "GIT_CONFIG_NOSYSTEM",
+      "GIT_CONFIG",
+      "GIT_CONFIG_COUNT",
+      "GIT_CONFIG_KEY_0",
+      "GIT_CONFIG_VALUE_0",
+      "GIT_CONFIG_PARAMETERS",
+      "GIT_SSH",
+      "GIT_SSH_COMMAND",
+      "GIT_PROXY_COMMAND",
     ]
   ) {
     const agent = withBottle((a) => {

@@ -22,6 +22,7 @@
 export type {
   AgentImageSource,
   BottlePlan,
+  GitGatePlan,
   LaunchSecrets,
   PlannedEnv,
   SelfTestTargets,

@@ -2,13 +2,15 @@
  * The files a bottle's sidecar and agent are started with, written by the host before launch
  * (SPEC §8): the rendered routes file (token slots only, never values), the bottle CA (key mode
  * 0600 in a 0700 dir, mounted into the sidecar only), the CA certificate alone for the agent, an
- * optional extra upstream CA, and the operator queue.
+ * optional extra upstream CA, the operator queue, the git gate's config and key copies (sidecar
+ * only), its mirrors directory, the agent's system gitconfig, and the passwd and group files that
+ * give the sidecar's host uid a name.
  *
  * @module
  * @example
  * ```ts ignore
  * import { writeSidecarFiles } from "./mod.ts";
- * await writeSidecarFiles(plan);
+ * await writeSidecarFiles(plan, { sidecarHost: "bot-bottle-sidecar", uid: 1000, gid: 1000 });
  * ```
  */
 import { join } from "node:path";
@@ -16,23 +18,45 @@ import { loadOrCreateCa } from "../../sidecar/tls/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import type { BottlePlan } from "../plan/mod.ts";
 import { stringifyRoutesFile } from "../routes/mod.ts";
+import { AGENT_GITCONFIG, writeAgentGitconfig, writeGitGateFiles } from "./_git_gate.ts";
+import { sidecarAccounts } from "./_passwd.ts";
 
 /** The file names inside `plan.paths.egress`, as the sidecar expects them. */
 export const SIDECAR_FILES = Object.freeze({
   routes: "routes.yaml",
   caDir: "ca",
   upstreamCa: "upstream-ca.pem",
+  /** Inside `plan.paths.agentGit`. */
+  agentGitconfig: AGENT_GITCONFIG,
+  /** Inside `plan.paths.sidecarEtc`, mounted over the sidecar's `/etc/passwd`. */
+  passwd: "passwd",
+  /** Inside `plan.paths.sidecarEtc`, mounted over the sidecar's `/etc/group`. */
+  group: "group",
 });
+
+/** Options of {@link writeSidecarFiles}: what only the backend knows. */
+export interface SidecarFilesOptions {
+  /** The sidecar's name as the agent resolves it (the gitconfig's gate URLs). */
+  sidecarHost: string;
+  /** The uid the sidecar runs as. */
+  uid: number;
+  /** The gid the sidecar runs as. */
+  gid: number;
+}
 
 /**
  * Write everything the sidecar and the agent read at start. Safe to run again (resume): an
- * existing CA is kept, the routes file is rewritten in place.
+ * existing CA and the git mirrors are kept, the routes file is rewritten in place.
  *
  * @param plan The bottle plan.
- * @throws {ConfigError} When the upstream CA file cannot be read.
+ * @param options The sidecar's host name and ids.
+ * @throws {ConfigError} When the upstream CA file or a git-gate key file cannot be used.
  * @throws {CaFileError} When an existing CA is unusable.
  */
-export async function writeSidecarFiles(plan: BottlePlan): Promise<void> {
+export async function writeSidecarFiles(
+  plan: BottlePlan,
+  options: SidecarFilesOptions,
+): Promise<void> {
   const { egress, agentCa, queue } = plan.paths;
   for (const dir of [plan.paths.state, egress, queue]) {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -61,4 +85,16 @@ export async function writeSidecarFiles(plan: BottlePlan): Promise<void> {
     }
     await Deno.writeTextFile(join(egress, SIDECAR_FILES.upstreamCa), pem, { mode: 0o644 });
   }
+  await writeGitGateFiles(plan);
+  await writeAgentGitconfig(plan, options.sidecarHost);
+  const accounts = sidecarAccounts(options.uid, options.gid);
+  await Deno.mkdir(plan.paths.sidecarEtc, { recursive: true, mode: 0o755 });
+  await writeReadable(join(plan.paths.sidecarEtc, SIDECAR_FILES.passwd), accounts.passwd);
+  await writeReadable(join(plan.paths.sidecarEtc, SIDECAR_FILES.group), accounts.group);
+}
+
+async function writeReadable(path: string, text: string): Promise<void> {
+  await Deno.writeTextFile(path, text, { mode: 0o644 });
+  // The mode applies only when the file is created; a resumed bottle's file keeps its own.
+  await Deno.chmod(path, 0o644);
 }
