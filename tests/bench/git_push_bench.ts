@@ -1,0 +1,101 @@
+// deno-lint-ignore-file no-console -- a benchmark prints its results
+/**
+ * A 50 MB push through the git gate (issue 6) next to the same push straight to the upstream.
+ * Both push a new file of random bytes to a real SSH upstream (an openssh-server container on a
+ * test network); the gate's figure includes the pre-receive scan and the forward. Timed inside
+ * the containers, around `git push` alone. Needs the offline base images
+ * (`bash tests/e2e/images/build.sh`) and a Docker engine:
+ *
+ *     deno task bench:git [rounds] [megabytes]
+ *
+ * @module
+ */
+import {
+  agentBash,
+  runCli,
+  startSshUpstream,
+  startWorld,
+  writeAgent,
+  writeBottle,
+} from "../e2e/_harness/mod.ts";
+
+const ROUNDS = Number(Deno.args[0] ?? 3);
+const MEGABYTES = Number(Deno.args[1] ?? 50);
+const BYTES = String(MEGABYTES * 1_000_000);
+
+// Prints the push's wall time in milliseconds; the file is new each round.
+const PUSH = 'set -e; cd "$1"; git pull -q --no-rebase origin main; ' +
+  'head -c "$2" /dev/urandom > "big-$3.bin"; git add "big-$3.bin"; git commit -qm "big $3"; ' +
+  "s=$(date +%s%N); git push -q origin HEAD:main; e=$(date +%s%N); echo $(((e - s) / 1000000))";
+
+function median(samples: number[]): number {
+  return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+}
+
+function line(label: string, samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return `${label.padEnd(36)} ${(median(samples) / 1000).toFixed(2)} s (min ${
+    (sorted[0]! / 1000).toFixed(2)
+  }, max ${(sorted.at(-1)! / 1000).toFixed(2)})`;
+}
+
+function ms(result: { code: number; stdout: string; stderr: string }, what: string): number {
+  if (result.code !== 0) throw new Error(`${what} failed: ${result.stdout}\n${result.stderr}`);
+  return Number(result.stdout.trim().split("\n").at(-1));
+}
+
+async function main(): Promise<void> {
+  await using world = await startWorld("bench-git");
+  await using up = await startSshUpstream(world);
+  await up.createRepo("app", { seed: true });
+  await writeBottle(world, "bench", {
+    agent_provider: { template: "shell" },
+    supervise: false,
+    egress: { routes: [{ host: "example.com" }] },
+    "git-gate": {
+      user: { name: "Bench", email: "bench@example.test" },
+      repos: {
+        app: {
+          url: up.url("app"),
+          host_key: up.hostKey,
+          key: { provider: "static", path: up.clientKeyPath },
+        },
+      },
+    },
+  });
+  await writeAgent(world, "bench", { bottle: "bench" });
+  console.error("starting the bottle (builds the images once)…");
+  const started = await runCli(world, ["start", "bench", "--yes", "--detach"]);
+  const slug = started.stdout.trim().split("\n").at(-1) ?? "";
+  if (started.code !== 0) throw new Error(`start failed: ${started.stderr}`);
+  world.track(slug);
+  try {
+    const cloned = await agentBash(world, slug, 'git clone -q "$1" ~/app', {
+      args: [up.url("app")],
+    });
+    if (cloned.code !== 0) throw new Error(`clone failed: ${cloned.stderr}`);
+    const direct = await up.directClient(["git", "clone", "-q", up.url("app"), "/tmp/direct"]);
+    if (direct.code !== 0) throw new Error(`direct clone failed: ${direct.stderr}`);
+    const gate: number[] = [];
+    const straight: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      console.error(`round ${round + 1}/${ROUNDS}…`);
+      straight.push(ms(
+        await up.directClient(["sh", "-c", PUSH, "sh", "/tmp/direct", BYTES, `d${round}`]),
+        "direct push",
+      ));
+      gate.push(ms(
+        await agentBash(world, slug, PUSH, { args: ["/home/agent/app", BYTES, `g${round}`] }),
+        "push through the gate",
+      ));
+    }
+    console.log(`rounds: ${ROUNDS}, ${MEGABYTES} MB of random bytes per push`);
+    console.log(line("git push straight to the upstream", straight));
+    console.log(line("git push through the git gate", gate));
+    console.log(`gate / direct: ${(median(gate) / median(straight)).toFixed(2)}×`);
+  } finally {
+    await runCli(world, ["stop", slug]);
+  }
+}
+
+await main();
