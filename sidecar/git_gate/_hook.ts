@@ -77,6 +77,7 @@ export async function runPreReceive(
       const value = io.env[name];
       if (value !== undefined) env[name] = value;
     }
+    const scanStarted = performance.now();
     const scan = await scanPush(updates, {
       gitDir: io.gitDir,
       env,
@@ -86,6 +87,7 @@ export async function runPreReceive(
       }),
       timeoutMs: settings.timeoutMs,
     });
+    const scanMs = Math.round(performance.now() - scanStarted);
     const blocking = scan.findings.filter((f) => !f.suppressed);
     if (blocking.length > 0) {
       refuseFindings(blocking, io.say);
@@ -103,6 +105,7 @@ export async function runPreReceive(
     }
     const ssh = upstreamSsh(repo, sshFiles(settings.dirs, repo));
     const run = { gitDir: io.gitDir, env: { ...env, ...ssh.env }, timeoutMs: settings.timeoutMs };
+    const forwardStarted = performance.now();
     const refspecs = await forwardRefspecs(updates, run);
     const upstream = await forwardPush(refspecs, {
       ...run,
@@ -111,7 +114,15 @@ export async function runPreReceive(
     });
     for (const line of upstream.split("\n")) if (line.trim() !== "") io.say(`upstream: ${line}`);
     io.say(`git gate: scanned ${scan.commits} new commit(s), forwarded to ${repo.url}`);
-    report({ event: "push_forwarded", url: repo.url, refspecs, commits: scan.commits });
+    report({
+      event: "push_forwarded",
+      url: repo.url,
+      refspecs,
+      commits: scan.commits,
+      scanned_bytes: scan.bytes,
+      scan_ms: scanMs,
+      forward_ms: Math.round(performance.now() - forwardStarted),
+    });
     return 0;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

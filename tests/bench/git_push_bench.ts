@@ -12,6 +12,7 @@
  */
 import {
   agentBash,
+  docker,
   runCli,
   startSshUpstream,
   startWorld,
@@ -93,6 +94,16 @@ async function main(): Promise<void> {
     console.log(line("git push straight to the upstream", straight));
     console.log(line("git push through the git gate", gate));
     console.log(`gate / direct: ${(median(gate) / median(straight)).toFixed(2)}×`);
+    // Where the gate's time goes, from its own log (docker backend).
+    const logs = await docker(["logs", `bot-bottle-sidecars-${slug}`]);
+    const events = (logs.stdout + logs.stderr).split("\n").filter((l) =>
+      l.includes('"push_forwarded"')
+    )
+      .map((l) => JSON.parse(l.slice(l.indexOf("{"))));
+    const scans = events.map((e) => e.scan_ms as number);
+    const forwards = events.map((e) => e.forward_ms as number);
+    console.log(line("  of which the pre-receive scan", scans));
+    console.log(line("  of which the forward to upstream", forwards));
   } finally {
     await runCli(world, ["stop", slug]);
   }
