@@ -2,10 +2,12 @@ import type { DiffSink } from "./_diff_parser.ts";
 
 /**
  * The new-file lines a diff against one parent adds, per path, as `[start, end)` pairs taken from
- * the hunk headers. A merge line is new only if every parent's diff adds it.
+ * the hunk headers, and the paths it gives files that did not have them. A merge line or path is
+ * new only if every parent's diff adds it.
  */
 export class AddedRanges implements DiffSink {
   readonly #byPath = new Map<string, number[]>();
+  readonly #names = new Set<string>();
   #path: string | undefined;
 
   /** Whether the diff added line `line` of `path`. */
@@ -23,9 +25,18 @@ export class AddedRanges implements DiffSink {
     return false;
   }
 
-  /** Whether the diff added any line at all. */
+  /** Whether the diff gave a file the path `path` it did not have before. */
+  hasName(path: string): boolean {
+    return this.#names.has(path);
+  }
+
+  /** Whether the diff added no line and no path at all. */
   get empty(): boolean {
-    return this.#byPath.size === 0;
+    return this.#byPath.size === 0 && this.#names.size === 0;
+  }
+
+  newName(path: string): void {
+    this.#names.add(path);
   }
 
   file(path: string | undefined): void {

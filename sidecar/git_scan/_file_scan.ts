@@ -8,7 +8,7 @@ export interface LineFinding {
   finding: Finding;
   /** 1-based line in the new file where the finding starts. */
   line: number;
-  /** That line contains `gitleaks:allow`. */
+  /** Every line the finding spans contains `gitleaks:allow`. */
   suppressed: boolean;
 }
 
@@ -26,7 +26,8 @@ export class FileScan {
   readonly #stream: StreamScanner;
   readonly #stage: Uint8Array;
   readonly #index = new LineIndex();
-  readonly #found: { finding: Finding; line: number }[] = [];
+  /** Each block finding with the lines it spans (the first is where it starts). */
+  readonly #found: { finding: Finding; lines: number[] }[] = [];
   readonly #allowLines = new Set<number>();
   /** Stream offset of `#stage[0]`. */
   #offset = 0;
@@ -74,10 +75,11 @@ export class FileScan {
     this.#collect(this.#stream.end());
     // A match held open at a flush (a key block) is reported after later, shorter ones.
     this.#found.sort((a, b) => a.finding.start - b.finding.start);
-    return this.#found.map(({ finding, line }) => ({
+    // A marker on one line of a key block must not wave through the lines it does not mark.
+    return this.#found.map(({ finding, lines }) => ({
       finding,
-      line,
-      suppressed: this.#allowLines.has(line),
+      line: lines[0]!,
+      suppressed: lines.every((line) => this.#allowLines.has(line)),
     }));
   }
 
@@ -110,7 +112,8 @@ export class FileScan {
   #collect(findings: readonly Finding[]): void {
     for (const finding of findings) {
       if (finding.severity !== "block") continue;
-      this.#found.push({ finding, line: this.#index.lineAt(finding.start) });
+      const end = Math.max(finding.end, finding.start + 1);
+      this.#found.push({ finding, lines: this.#index.linesIn(finding.start, end) });
     }
   }
 }

@@ -23,6 +23,22 @@ export class LineIndex {
    * @throws {RangeError} When `pos` lies before every line still indexed.
    */
   lineAt(pos: number): number {
+    return this.#lines[this.#find(pos)]!;
+  }
+
+  /**
+   * The numbers of the lines holding any offset in `[start, end)`, in order.
+   *
+   * @throws {RangeError} When `start` lies before every line still indexed.
+   */
+  linesIn(start: number, end: number): number[] {
+    let at = this.#find(start);
+    const lines = [this.#lines[at]!];
+    while (++at < this.#length && this.#starts[at]! < end) lines.push(this.#lines[at]!);
+    return lines;
+  }
+
+  #find(pos: number): number {
     let lo = this.#head;
     let hi = this.#length - 1;
     if (hi < lo || this.#starts[lo]! > pos) {
@@ -33,7 +49,7 @@ export class LineIndex {
       if (this.#starts[mid]! <= pos) lo = mid;
       else hi = mid - 1;
     }
-    return this.#lines[lo]!;
+    return lo;
   }
 
   /** Drop the lines that end before offset `pos` (no later lookup will ask for them). */

@@ -22,18 +22,23 @@ const ESCAPES: Readonly<Record<string, number>> = Object.freeze({
  * @throws {SyntaxError} When the header is not a `b/` path or its quoting is malformed.
  */
 export function newPath(header: Uint8Array): string | undefined {
-  let bytes = header;
-  if (bytes[0] === QUOTE) {
-    bytes = unquote(bytes);
-  } else if (bytes.at(-1) === TAB) {
-    bytes = bytes.subarray(0, -1);
-  }
-  const text = new TextDecoder().decode(bytes);
+  const unquotedWithTab = header[0] !== QUOTE && header.at(-1) === TAB;
+  const text = rawPath(unquotedWithTab ? header.subarray(0, -1) : header);
   if (text === "/dev/null") return undefined;
   if (!text.startsWith("b/")) {
     throw new SyntaxError(`Cannot scan push: unexpected diff header "+++ ${text}"`);
   }
   return text.slice(2);
+}
+
+/**
+ * A path field of `git diff --raw` (tab-separated, no `a/`/`b/` prefix), unquoted if git quoted
+ * it in C style, decoded as UTF-8.
+ *
+ * @throws {SyntaxError} When its quoting is malformed.
+ */
+export function rawPath(field: Uint8Array): string {
+  return new TextDecoder().decode(field[0] === QUOTE ? unquote(field) : field);
 }
 
 function unquote(bytes: Uint8Array): Uint8Array {

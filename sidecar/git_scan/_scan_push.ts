@@ -4,14 +4,16 @@ import { gitText, streamGit } from "./_git_child.ts";
 import { LineReader } from "./_line_reader.ts";
 import { type ObjectKind, ObjectSink } from "./_object_sink.ts";
 import { isZeroId, type RefUpdate, updateProblem } from "./_ref_updates.ts";
-import { type LineFilter, ScanSink } from "./_scan_sink.ts";
+import { type AddedFilter, ScanSink } from "./_scan_sink.ts";
 import type { PushFinding, PushScan, ScanPushOptions } from "./_types.ts";
 
-// --text: binary files are scanned, never skipped. -M: a pure rename adds no line. The prefixes
-// are explicit so no diff.noprefix/mnemonicPrefix setting can change the `+++ b/` header.
+// --text: binary files are scanned, never skipped. -M: a pure rename adds no line, only a path.
+// --raw: every new path, even of an empty file, which has no `+++` header. The prefixes are
+// explicit so no diff.noprefix/mnemonicPrefix setting can change the `+++ b/` header.
 const DIFF_ARGS = Object.freeze([
   "diff-tree",
   "-p",
+  "--raw",
   "-r",
   "-U0",
   "--inter-hunk-context=0",
@@ -158,7 +160,11 @@ class PushScanner {
     this.#bytes += bytes;
   }
 
-  /** The lines `commit` adds: against its parent, or for a merge, against every parent. */
+  /**
+   * The paths and lines `commit` adds: against its parent, or for a merge, against every parent.
+   * A path is new when the tree it is compared with has no file there (added, renamed or copied
+   * to); a path the parent already had was scanned with the commit that added it, or is gated.
+   */
   async #lines(ref: string, commit: string, parents: readonly string[]): Promise<void> {
     const last = parents.at(-1) ?? "--root";
     const earlier: AddedRanges[] = [];
@@ -169,7 +175,10 @@ class PushScanner {
       if (ranges.empty) return;
       earlier.push(ranges);
     }
-    const filter: LineFilter = (path, line) => earlier.every((r) => r.has(path, line));
+    const filter: AddedFilter = {
+      line: (path, line) => earlier.every((r) => r.has(path, line)),
+      path: (path) => earlier.every((r) => r.hasName(path)),
+    };
     await this.#diff(
       [last, commit],
       new ScanSink({

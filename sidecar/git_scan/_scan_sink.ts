@@ -3,8 +3,15 @@ import type { DiffSink } from "./_diff_parser.ts";
 import { FileScan, type LineFinding } from "./_file_scan.ts";
 import type { PushFinding } from "./_types.ts";
 
-/** Decides whether an added line counts (for merges: added relative to every parent). */
-export type LineFilter = (path: string, line: number) => boolean;
+/** Decides what of a diff counts (for merges: what is new relative to every parent). */
+export interface AddedFilter {
+  /** Whether added line `line` of `path` counts. */
+  line(path: string, line: number): boolean;
+  /** Whether the new path `path` counts. */
+  path(path: string): boolean;
+}
+
+const NO_FILTER: AddedFilter = Object.freeze({ line: () => true, path: () => true });
 
 /** What a {@link ScanSink} scans with and reports to. */
 export interface ScanSinkOptions {
@@ -13,13 +20,17 @@ export interface ScanSinkOptions {
   stage: Uint8Array;
   ref: string;
   commit: string;
-  /** Keep only the added lines it accepts; every added line counts without one. */
-  filter?: LineFilter;
-  /** Receives each file's findings and scanned byte count when the file ends. */
+  /** Keep only the added lines and paths it accepts; everything counts without one. */
+  filter?: AddedFilter;
+  /** Receives each path's and each file's findings and scanned byte count. */
   report(findings: PushFinding[], bytes: number): void;
 }
 
-/** Feeds one commit's added lines, file by file, to the DLP engine. */
+/**
+ * Feeds one commit's new paths, then its added lines file by file, to the DLP engine. A path is
+ * reported as file `(path)`, line 1, and `gitleaks:allow` never suppresses it: the marker would
+ * have to sit in the very name it vouches for.
+ */
 export class ScanSink implements DiffSink {
   readonly #options: ScanSinkOptions;
   #path: string | undefined;
@@ -28,6 +39,17 @@ export class ScanSink implements DiffSink {
   /** Scan the diff of `options.commit` for `options.ref`. */
   constructor(options: ScanSinkOptions) {
     this.#options = options;
+  }
+
+  newName(path: string): void {
+    if (!(this.#options.filter ?? NO_FILTER).path(path)) return;
+    if (this.#scan !== undefined) throw new SyntaxError("Cannot scan push: raw line inside a file");
+    const scan = new FileScan(this.#options.dlp, this.#options.stage);
+    scan.line(1);
+    scan.write(new TextEncoder().encode(path));
+    const { ref, commit } = this.#options;
+    const found = scan.end().map((f) => ({ ...f, suppressed: false }));
+    this.#options.report(pushFindings(found, { ref, commit, file: "(path)" }), scan.bytes);
   }
 
   file(path: string | undefined): void {
@@ -39,7 +61,7 @@ export class ScanSink implements DiffSink {
   addedLine(line: number): boolean {
     const path = this.#path;
     if (path === undefined) throw new SyntaxError("Cannot scan push: added line in a deleted file");
-    if (this.#options.filter !== undefined && !this.#options.filter(path, line)) return false;
+    if (!(this.#options.filter ?? NO_FILTER).line(path, line)) return false;
     this.#scan ??= new FileScan(this.#options.dlp, this.#options.stage);
     this.#scan.line(line);
     return true;

@@ -1,14 +1,14 @@
 import type { DlpEngine } from "../../src/dlp/mod.ts";
 
-/** A secret found in a line a push adds, or in a new commit's or tag's header or message. */
+/** A secret in a line or file path a push adds, or in a new commit's or tag's header or message. */
 export interface PushFinding {
   /** The pushed ref whose new commits (or tags) include `commit`. */
   ref: string;
   /** Full id of the commit that adds the line, or of the tag object for a tag finding. */
   commit: string;
   /**
-   * Path of the file in that commit, or `(commit message)`, `(commit header)`,
-   * `(tag message)`, `(tag header)`.
+   * Path of the file in that commit, or `(path)` (a new file path is itself the finding),
+   * `(commit message)`, `(commit header)`, `(tag message)`, `(tag header)`.
    */
   file: string;
   /**
@@ -22,7 +22,7 @@ export interface PushFinding {
   detector: string;
   /** The DLP engine's redacted snippet, never the secret. */
   snippet: string;
-  /** The line where the finding starts contains `gitleaks:allow`. */
+  /** Every line the finding spans contains `gitleaks:allow` (never for a `(path)` finding). */
   suppressed: boolean;
 }
 
@@ -46,6 +46,6 @@ export interface PushScan {
   findings: PushFinding[];
   /** How many commits new to the gate were scanned. */
   commits: number;
-  /** Bytes given to the DLP engine: added lines, headers and messages (with joining "\n"s). */
+  /** Bytes given to the DLP engine: new paths, added lines, headers and messages (with "\n"s). */
   bytes: number;
 }

@@ -6,6 +6,7 @@ import { LineReader } from "./_line_reader.ts";
 function events(diff: string): string[] {
   const out: string[] = [];
   const sink: DiffSink = {
+    newName: (path) => out.push(`name ${path}`),
     file: (path) => out.push(`file ${path}`),
     hunk: (start, count) => out.push(`hunk ${start},${count}`),
     addedLine: (line) => (out.push(`line ${line}`), true),
@@ -21,8 +22,14 @@ function events(diff: string): string[] {
   return out;
 }
 
-Deno.test("DiffParser.line() reports added lines with new-file numbers", () => {
+Deno.test("DiffParser.line() reports new paths and added lines with new-file numbers", () => {
   const diff = [
+    ":100644 100644 1 2 M\tx",
+    ":100644 000000 3 0 D\tgone",
+    ":100644 100644 4 4 R100\tr\ts",
+    ':000000 100644 0 5 A\t"e\\tmpty"',
+    ":120000 100644 6 7 T\tlink",
+    "",
     "diff --git a/x b/x",
     "index 1..2 100644",
     "--- a/x",
@@ -48,6 +55,8 @@ Deno.test("DiffParser.line() reports added lines with new-file numbers", () => {
     "",
   ].join("\n");
   assert.deepEqual(events(diff), [
+    "name s",
+    "name e\tmpty",
     "file x",
     "hunk 1,1",
     "line 1",
@@ -87,6 +96,9 @@ Deno.test("DiffParser.line() throws on output it cannot scan", () => {
     ['diff --git a/x b/x\n+++ "b/\\q"\n', /bad escape/],
     ['diff --git a/x b/x\n+++ "b/x" y\n', /malformed quoted diff path/],
     [`diff --git a/x b/x\nindex ${"f".repeat(70_000)}\n`, /diff header line too long/],
+    [":100644 100644 1 2 M x\n", /malformed raw diff line/],
+    [":100644 100644 1 2 R100\tonly-one\n", /malformed raw diff line/],
+    [":100644 100644 1 2 A\ta\tb\n", /malformed raw diff line/],
   ];
   for (const [diff, message] of cases) {
     assert.throws(

@@ -8,8 +8,10 @@
  * it adds (`git diff-tree -p -U0 --text -M`, streamed), with the DLP engine's `token_patterns`
  * and `known_secrets` detectors and the canary. A merge's line counts only when it is added
  * relative to every parent (an "evil merge"). Each file's added lines are joined by "\n", so a
- * private key block spanning lines is found; a finding whose line contains `gitleaks:allow` is
- * reported with `suppressed: true` for the operator to decide. Each new commit's message and
+ * private key block spanning lines is found; a finding whose every line contains `gitleaks:allow`
+ * is reported with `suppressed: true` for the operator to decide. Each path a commit gives a file
+ * that did not have it (added, renamed or copied to; `--raw`, so empty files count too) is scanned
+ * as file `(path)`, line 1, and never suppressed. Each new commit's message and
  * header (all but tree and parent ids) and each new annotated tag's message and header are
  * scanned the same way; a ref pointing at a new tree or blob is refused.
  *

@@ -44,7 +44,7 @@ Deno.test("scanPush() finds nothing in a pure rename of a file holding an old se
   await repo.commit("rename", {});
   const scan = await repo.push("HEAD", "refs/heads/main", old);
   assert.deepEqual(scan.findings, []);
-  assert.equal(scan.bytes, metadataBytes("rename"));
+  assert.equal(scan.bytes, "config/renamed.env".length + metadataBytes("rename"));
 });
 
 Deno.test("scanPush() scans a commit reachable from two pushed refs once", async () => {
@@ -111,10 +111,11 @@ Deno.test("scanPush() finds a secret an evil merge adds itself", async () => {
     `refs/heads/main ${mainWork} main.txt:1 aws_access_key_id`,
     `refs/heads/main ${merge} shared.txt:3 github_pat`,
   ]);
-  // The main-branch commit's line, then only the evil line of the merge; and both messages.
+  // The main-branch commit's path and line, then only the evil line of the merge (it adds no
+  // path); and both messages.
   assert.equal(
     scan.bytes,
-    `key=${SECRETS.awsKeyId}`.length + `TOKEN=${SECRETS.github}`.length +
+    "main.txt".length + `key=${SECRETS.awsKeyId}`.length + `TOKEN=${SECRETS.github}`.length +
       metadataBytes("main work") + metadataBytes("evil merge"),
   );
 });

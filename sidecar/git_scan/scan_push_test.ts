@@ -17,7 +17,7 @@ function assertRedacted(findings: readonly PushFinding[], secrets: readonly stri
   }
 }
 
-Deno.test("scanPush() finds nothing in a clean push and counts its commits", async () => {
+Deno.test("scanPush() finds nothing in a clean push and counts its commits, paths and lines", async () => {
   await using repo = await GitFixture.create();
   await repo.commit("one", { "README.md": "# hello\n" });
   await repo.commit("two", { "src/a.ts": "export const a = 1;\n" });
@@ -26,7 +26,8 @@ Deno.test("scanPush() finds nothing in a clean push and counts its commits", asy
   assert.equal(scan.commits, 2);
   assert.equal(
     scan.bytes,
-    "# hello".length + "export const a = 1;".length + metadataBytes("one") + metadataBytes("two"),
+    "README.md".length + "# hello".length + "src/a.ts".length + "export const a = 1;".length +
+      metadataBytes("one") + metadataBytes("two"),
   );
 });
 
@@ -171,5 +172,23 @@ Deno.test("scanPush() maps findings in a multi-megabyte file and a 2 MB line", a
     `refs/heads/main ${commit} big.txt:60001 aws_access_key_id false`,
     `refs/heads/main ${commit} long.txt:2 github_pat true`,
     `refs/heads/main ${commit} long.txt:3 github_pat false`,
+  ]);
+});
+
+Deno.test("scanPush() suppresses a private key block only when every line says gitleaks:allow", async () => {
+  await using repo = await GitFixture.create();
+  const [begin, ...rest] = SECRETS.privateKey.split("\n");
+  const allowed = SECRETS.privateKey.split("\n").map((l) => `${l} // gitleaks:allow`).join("\n");
+  await repo.commit(`key\n\n${begin} gitleaks:allow\n${rest.join("\n")}`, {
+    "begin_only.pem": `${begin} // gitleaks:allow\n${rest.join("\n")}\n`,
+    "every_line.pem": `${allowed}\n`,
+    "token.py": `TOKEN = "${SECRETS.github}"  # gitleaks:allow\n`,
+  });
+  const scan = await repo.push("HEAD");
+  assert.deepEqual(scan.findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.suppressed}`), [
+    "begin_only.pem:1 private_key false",
+    "every_line.pem:1 private_key true",
+    "token.py:1 github_pat true",
+    "(commit message):3 private_key false",
   ]);
 });
