@@ -20,8 +20,6 @@ export interface CgiRequest {
   contentLength?: string;
   /** `Content-Encoding` (`gzip`), when sent. */
   contentEncoding?: string;
-  /** `Git-Protocol` (e.g. `version=2`), when sent. */
-  gitProtocol?: string;
   /** The request body; a client that goes away errors it, which stops the backend. */
   body: ReadableStream<Uint8Array> | null;
 }
@@ -39,6 +37,9 @@ export interface CgiOptions {
   /** The CGI program; `git http-backend` unless a test runs another. */
   command?: readonly [string, ...string[]];
 }
+
+/** How long past its deadline `timeout` itself kills a backend that ignored SIGTERM. */
+const BACKSTOP_SECONDS = 10;
 
 /** What the backend's failure looks like to the client. */
 function failure(status: number, text: string): Response {
@@ -67,19 +68,24 @@ export async function runCgi(request: CgiRequest, options: CgiOptions): Promise<
   if (request.contentType !== undefined) env.CONTENT_TYPE = request.contentType;
   if (request.contentLength !== undefined) env.CONTENT_LENGTH = request.contentLength;
   if (request.contentEncoding !== undefined) env.HTTP_CONTENT_ENCODING = request.contentEncoding;
-  if (request.gitProtocol !== undefined) env.HTTP_GIT_PROTOCOL = request.gitProtocol;
-  const [program, ...args] = options.command ?? ["git", "http-backend"];
-  const child = new Deno.Command(program, {
-    args,
+  // `timeout` leads a process group of its own, so stopping it (SIGTERM, which it passes on) or
+  // its own deadline (SIGKILL, a backstop) ends the whole tree: receive-pack, the pre-receive
+  // hook and the hook's git children, not only the backend.
+  const backstop = `${Math.ceil(options.timeoutMs / 1000) + BACKSTOP_SECONDS}s`;
+  const command = options.command ?? ["git", "http-backend"];
+  const child = new Deno.Command("timeout", {
+    args: ["--signal=KILL", backstop, ...command],
     env,
     clearEnv: true,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  let killed = false;
   const kill = () => {
+    killed = true;
     try {
-      child.kill("SIGKILL");
+      child.kill("SIGTERM");
     } catch {
       // Already exited.
     }
@@ -94,12 +100,16 @@ export async function runCgi(request: CgiRequest, options: CgiOptions): Promise<
   void (request.body ?? new ReadableStream({ start: (c) => c.close() }))
     .pipeTo(child.stdin)
     .catch(kill);
-  return await respond(child.stdout, child.status, kill);
+  // Exit codes from 124 up are `timeout`'s own or a signal's: the answer is incomplete.
+  const complete = child.status.then((status) =>
+    !killed && status.signal === null && status.code < 124
+  );
+  return await respond(child.stdout, complete, kill);
 }
 
 async function respond(
   stdout: ReadableStream<Uint8Array>,
-  status: Promise<Deno.CommandStatus>,
+  complete: Promise<boolean>,
   kill: () => void,
 ): Promise<Response> {
   const reader = stdout.getReader();
@@ -122,9 +132,8 @@ async function respond(
           const { done, value } = await reader.read();
           if (!done) return controller.enqueue(value);
           // A killed backend (timeout, client gone) must not look like a complete answer.
-          const { signal } = await status;
-          if (signal === null) controller.close();
-          else controller.error(new Error(`git backend killed by ${signal}`));
+          if (await complete) controller.close();
+          else controller.error(new Error("the git backend was stopped"));
         },
         cancel() {
           kill();

@@ -1,7 +1,10 @@
 /**
  * Forwarding an accepted push to the upstream (SPEC §6.2): one `git push` over SSH with the
  * repo's key and pinned host key, run inside the push's quarantine so the new objects are
- * visible. Fast-forwards forward as `new:ref`, anything else as `+new:ref`, deletions as `:ref`.
+ * visible. Every update is leased on the value the gate last saw upstream
+ * (`--force-with-lease=<ref>:<old>`, empty for a new ref): a force push or a deletion goes
+ * through exactly when the upstream still is where the agent saw it, and never overwrites work
+ * that reached the upstream in the meantime (a leading `+` would override the lease).
  */
 import type { RefUpdate } from "../git_scan/mod.ts";
 import { runGit } from "./_git.ts";
@@ -11,53 +14,38 @@ function isZero(id: string): boolean {
   return /^0+$/.test(id);
 }
 
+/** What `git push` is given for a push's updates. */
+export interface ForwardArgs {
+  /** `new:ref`, or `:ref` for a deletion. */
+  refspecs: string[];
+  /** `--force-with-lease=<ref>:<old>` for each update. */
+  leases: string[];
+}
+
 /**
- * The refspecs that bring the upstream to what the push asked for.
+ * The refspecs and leases that bring the upstream to what the push asked for.
  *
  * @param updates The push's ref updates.
- * @param options Environment (quarantine included), git dir and timeout for ancestry checks.
- * @returns One refspec per update.
- * @throws {GitCommandError} When an ancestry check fails.
+ * @returns One refspec and one lease per update.
  */
-export async function forwardRefspecs(
-  updates: readonly RefUpdate[],
-  options: { gitDir: string; env: Record<string, string>; timeoutMs: number },
-): Promise<string[]> {
-  const specs: string[] = [];
-  for (const update of updates) {
-    if (isZero(update.new)) {
-      specs.push(`:${update.ref}`);
-      continue;
-    }
-    if (isZero(update.old)) {
-      specs.push(`${update.new}:${update.ref}`);
-      continue;
-    }
-    const check = await runGit(
-      ["--git-dir", options.gitDir, "merge-base", "--is-ancestor", update.old, update.new],
-      { env: options.env, timeoutMs: options.timeoutMs, allowFailure: true },
-    );
-    if (check.code > 1) {
-      await runGit(
-        ["--git-dir", options.gitDir, "merge-base", "--is-ancestor", update.old, update.new],
-        { env: options.env, timeoutMs: options.timeoutMs },
-      );
-    }
-    specs.push(`${check.code === 0 ? "" : "+"}${update.new}:${update.ref}`);
-  }
-  return specs;
+export function forwardArgs(updates: readonly RefUpdate[]): ForwardArgs {
+  return {
+    refspecs: updates.map((u) => `${isZero(u.new) ? "" : u.new}:${u.ref}`),
+    leases: updates.map((u) => `--force-with-lease=${u.ref}:${isZero(u.old) ? "" : u.old}`),
+  };
 }
 
 /**
  * Push to the upstream.
  *
- * @param refspecs What to push.
+ * @param args Refspecs and leases from {@link forwardArgs}.
  * @param options Git dir, upstream URL and ssh environment, push options and timeout.
  * @returns git's stderr (the upstream's own messages).
- * @throws {GitCommandError} When the upstream refuses or cannot be reached.
+ * @throws {GitCommandError} When the upstream refuses any update, has moved since the gate saw
+ *   it, or cannot be reached.
  */
 export async function forwardPush(
-  refspecs: readonly string[],
+  args: ForwardArgs,
   options: {
     gitDir: string;
     url: string;
@@ -70,12 +58,12 @@ export async function forwardPush(
     "--git-dir",
     options.gitDir,
     "push",
-    "--porcelain",
     "--no-verify",
+    ...args.leases,
     ...options.pushOptions.map((option) => `--push-option=${option}`),
     "--",
     options.url,
-    ...refspecs,
+    ...args.refspecs,
   ], { env: options.env, timeoutMs: options.timeoutMs });
   return result.stderr;
 }
@@ -85,14 +73,16 @@ export async function forwardPush(
  *
  * @param env The hook's environment.
  * @returns The options, in order.
+ * @throws {Error} When the count is malformed or an option is missing.
  */
 export function pushOptions(env: Readonly<Record<string, string | undefined>>): string[] {
-  const count = Number(env.GIT_PUSH_OPTION_COUNT ?? "0");
-  if (!Number.isInteger(count) || count < 0 || count > 100) return [];
+  const text = env.GIT_PUSH_OPTION_COUNT ?? "0";
+  if (!/^\d{1,3}$/.test(text)) throw new Error(`malformed GIT_PUSH_OPTION_COUNT "${text}"`);
   const options: string[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < Number(text); i++) {
     const value = env[`GIT_PUSH_OPTION_${i}`];
-    if (value !== undefined) options.push(value);
+    if (value === undefined) throw new Error(`push option ${i} is missing`);
+    options.push(value);
   }
   return options;
 }

@@ -9,8 +9,9 @@ import { DlpEngine } from "../../src/dlp/mod.ts";
 import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../src/git_gate/mod.ts";
 import { archive, awaitResponse, writeProposal } from "../../src/queue/mod.ts";
 import { describeFinding, parseRefUpdates, type PushFinding, scanPush } from "../git_scan/mod.ts";
-import { forwardPush, forwardRefspecs, pushOptions } from "./_forward.ts";
+import { forwardArgs, forwardPush, pushOptions } from "./_forward.ts";
 import { baseGitEnv, type GateDirs, sshFiles } from "./_mirror.ts";
+import { nameProblems } from "./_names.ts";
 import { upstreamSsh } from "./_ssh.ts";
 
 /** What the hook is told by the gate, through the environment git hands it. */
@@ -77,14 +78,23 @@ export async function runPreReceive(
       const value = io.env[name];
       if (value !== undefined) env[name] = value;
     }
+    const options = pushOptions(io.env);
+    const dlp = new DlpEngine({
+      knownSecrets: [],
+      ...(settings.canary ? { canary: settings.canary } : {}),
+    });
+    const problems = nameProblems(updates, { pushOptions: options, dlp });
+    if (problems.length > 0) {
+      io.say("git gate: push refused:");
+      for (const problem of problems) io.say(`  ${problem}`);
+      report({ event: "push_refused", reason: "names", problems });
+      return 1;
+    }
     const scanStarted = performance.now();
     const scan = await scanPush(updates, {
       gitDir: io.gitDir,
       env,
-      dlp: new DlpEngine({
-        knownSecrets: [],
-        ...(settings.canary ? { canary: settings.canary } : {}),
-      }),
+      dlp,
       timeoutMs: settings.timeoutMs,
     });
     const scanMs = Math.round(performance.now() - scanStarted);
@@ -106,18 +116,14 @@ export async function runPreReceive(
     const ssh = upstreamSsh(repo, sshFiles(settings.dirs, repo));
     const run = { gitDir: io.gitDir, env: { ...env, ...ssh.env }, timeoutMs: settings.timeoutMs };
     const forwardStarted = performance.now();
-    const refspecs = await forwardRefspecs(updates, run);
-    const upstream = await forwardPush(refspecs, {
-      ...run,
-      url: ssh.url,
-      pushOptions: pushOptions(io.env),
-    });
+    const args = forwardArgs(updates);
+    const upstream = await forwardPush(args, { ...run, url: ssh.url, pushOptions: options });
     for (const line of upstream.split("\n")) if (line.trim() !== "") io.say(`upstream: ${line}`);
     io.say(`git gate: scanned ${scan.commits} new commit(s), forwarded to ${repo.url}`);
     report({
       event: "push_forwarded",
       url: repo.url,
-      refspecs,
+      refspecs: args.refspecs,
       commits: scan.commits,
       scanned_bytes: scan.bytes,
       scan_ms: scanMs,

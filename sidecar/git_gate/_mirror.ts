@@ -9,6 +9,9 @@ import { GATE_KEYS_DIR, type GateRepo } from "../../src/git_gate/mod.ts";
 import { runGit } from "./_git.ts";
 import { knownHostsLine, type SshFiles, upstreamSsh } from "./_ssh.ts";
 
+/** The largest pack one push may send (git size syntax). */
+export const MAX_PUSH_SIZE = "2g";
+
 /** Where a gate keeps its files. */
 export interface GateDirs {
   /** The read-only config directory (`repos.json`, `keys/<name>`). */
@@ -100,6 +103,8 @@ export async function initMirrors(
         // Keep pushed and fetched packs as packs: forwarding then reuses their compressed
         // objects instead of recompressing loose ones (a 50 MB push went 3.7× slower without).
         ["receive.unpackLimit", "1"],
+        // A push lands on the host's disk (the mirror folder) before the hook sees it.
+        ["receive.maxInputSize", MAX_PUSH_SIZE],
         ["fetch.unpackLimit", "1"],
       ]
     ) await git(["config", key ?? "", value ?? ""]);

@@ -31,7 +31,6 @@ export interface GateAppOptions {
 }
 
 const SERVICES = new Set(["git-upload-pack", "git-receive-pack"]);
-const GIT_PROTOCOL = /^[A-Za-z0-9=:._-]{1,128}$/;
 
 function refuse(status: number, text: string): Response {
   return new Response(`git gate: ${text}\n`, {
@@ -98,7 +97,6 @@ export function createGateApp(options: GateAppOptions): Hono {
         ...optional("contentType", header("content-type")),
         ...optional("contentLength", header("content-length")),
         ...optional("contentEncoding", header("content-encoding")),
-        ...optional("gitProtocol", header("git-protocol")),
         body: info ? null : raw.body,
       }, {
         projectRoot: options.dirs.mirrorDir,
@@ -159,10 +157,6 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 }
 
 function badHeaders(request: Request, service: string | undefined): Response | undefined {
-  const protocol = request.headers.get("git-protocol");
-  if (protocol !== null && !GIT_PROTOCOL.test(protocol)) {
-    return refuse(400, "malformed Git-Protocol");
-  }
   if (service === undefined) return undefined;
   if (request.headers.get("content-type") !== `application/x-${service}-request`) {
     return refuse(415, `expected Content-Type application/x-${service}-request`);

@@ -78,20 +78,27 @@ Deno.test("runCgi() answers 500 for a bad Status line, no header block or no ans
   }
 });
 
-Deno.test("runCgi() kills a program that runs past its timeout", async () => {
+Deno.test("runCgi() stops a program past its timeout, children and all", async () => {
   await withDir(async (dir) => {
     const exit = exits();
     const started = Date.now();
+    const marker = join(dir, "child-survived");
     const response = await runCgi(request(), {
       projectRoot: dir,
-      env: { PATH: "/usr/bin:/bin" },
+      env: { PATH: "/usr/bin:/bin", MARKER: marker },
       timeoutMs: 300,
       onExit: exit.onExit,
-      command: await program(dir, 'printf "Content-Type: text/plain\\n\\nstart"; exec sleep 30'),
+      // Like receive-pack running the hook: a child that would act after the deadline.
+      command: await program(
+        dir,
+        'printf "Content-Type: text/plain\\n\\nstart"; (sleep 1; touch "$MARKER") & sleep 30',
+      ),
     });
     assert.equal(response.status, 200);
-    await assert.rejects(response.text());
-    assert.equal((await exit.promise).signal, "SIGKILL");
+    await assert.rejects(response.text(), /the git backend was stopped/);
+    assert.notEqual((await exit.promise).code, 0);
     assert.ok(Date.now() - started < 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await assert.rejects(Deno.stat(marker), Deno.errors.NotFound);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { forwardPush, forwardRefspecs, pushOptions } from "./_forward.ts";
+import { forwardArgs, forwardPush, pushOptions } from "./_forward.ts";
 
 const ENV = {
   PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
@@ -31,41 +31,27 @@ async function commit(dir: string, name: string): Promise<string> {
   return await git(dir, "rev-parse", "HEAD");
 }
 
-Deno.test("forwardRefspecs() forces only what is not a fast-forward, and deletes with :ref", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "bb-fwd-" });
-  try {
-    await git(dir, "init", "-q", "-b", "main");
-    const a = await commit(dir, "a");
-    const b = await commit(dir, "b");
-    await git(dir, "checkout", "-q", "-b", "side", a);
-    const c = await commit(dir, "c");
-    const zero = "0".repeat(40);
-    const specs = await forwardRefspecs([
+Deno.test("forwardArgs() leases every update on what the gate saw, and deletes with :ref", () => {
+  const [a, b, c] = ["a".repeat(40), "b".repeat(40), "c".repeat(40)];
+  const zero = "0".repeat(40);
+  assert.deepEqual(
+    forwardArgs([
       { old: a, new: b, ref: "refs/heads/main" },
-      { old: b, new: c, ref: "refs/heads/rewritten" },
       { old: zero, new: c, ref: "refs/heads/new" },
       { old: b, new: zero, ref: "refs/heads/gone" },
-    ], { gitDir: join(dir, ".git"), env: { ...ENV, HOME: dir }, timeoutMs: 10_000 });
-    assert.deepEqual(specs, [
-      `${b}:refs/heads/main`,
-      `+${c}:refs/heads/rewritten`,
-      `${c}:refs/heads/new`,
-      ":refs/heads/gone",
-    ]);
-    await assert.rejects(
-      forwardRefspecs([{ old: "1".repeat(40), new: c, ref: "refs/heads/x" }], {
-        gitDir: join(dir, ".git"),
-        env: { ...ENV, HOME: dir },
-        timeoutMs: 10_000,
-      }),
-      /git merge-base failed/,
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+    ]),
+    {
+      refspecs: [`${b}:refs/heads/main`, `${c}:refs/heads/new`, ":refs/heads/gone"],
+      leases: [
+        `--force-with-lease=refs/heads/main:${a}`,
+        "--force-with-lease=refs/heads/new:",
+        `--force-with-lease=refs/heads/gone:${b}`,
+      ],
+    },
+  );
 });
 
-Deno.test("forwardPush() pushes the refspecs with the client's push options", async () => {
+Deno.test("forwardPush() forwards with push options, forces only over what the gate saw", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bb-fwd-" });
   try {
     const upstream = join(dir, "upstream.git");
@@ -79,38 +65,61 @@ Deno.test("forwardPush() pushes the refspecs with the client's push options", as
     const work = join(dir, "work");
     await Deno.mkdir(work);
     await git(work, "init", "-q", "-b", "main");
-    const head = await commit(work, "a");
-    const stderr = await forwardPush([`${head}:refs/heads/main`], {
+    const first = await commit(work, "a");
+    const options = {
       gitDir: join(work, ".git"),
       url: upstream,
       env: { ...ENV, HOME: dir },
-      pushOptions: ["ci.skip", "a b=c"],
+      pushOptions: [] as string[],
       timeoutMs: 10_000,
-    });
-    assert.match(stderr, /remote: options: 2 ci\.skip a b=c/);
-    assert.equal(await git(upstream, "rev-parse", "refs/heads/main"), head);
-    await assert.rejects(
-      forwardPush([`+${"2".repeat(40)}:refs/heads/main`], {
-        gitDir: join(work, ".git"),
-        url: upstream,
-        env: { ...ENV, HOME: dir },
-        pushOptions: [],
-        timeoutMs: 10_000,
-      }),
-      /git push failed/,
+    };
+    const zero = "0".repeat(40);
+    const stderr = await forwardPush(
+      forwardArgs([{ old: zero, new: first, ref: "refs/heads/main" }]),
+      { ...options, pushOptions: ["ci.skip", "a b=c"] },
     );
+    assert.match(stderr, /remote: options: 2 ci\.skip a b=c/);
+    assert.equal(await git(upstream, "rev-parse", "refs/heads/main"), first);
+    // A rewrite the gate saw coming: forced.
+    await git(work, "commit", "-q", "--amend", "-m", "rewritten");
+    const rewritten = await git(work, "rev-parse", "HEAD");
+    await forwardPush(
+      forwardArgs([{ old: first, new: rewritten, ref: "refs/heads/main" }]),
+      options,
+    );
+    assert.equal(await git(upstream, "rev-parse", "refs/heads/main"), rewritten);
+    // The upstream moved since the gate looked: the stale force is refused, nothing changes.
+    const other = await commit(work, "b");
+    await assert.rejects(
+      forwardPush(forwardArgs([{ old: first, new: other, ref: "refs/heads/main" }]), options),
+      /git push failed.*stale info/,
+    );
+    await assert.rejects(
+      forwardPush(forwardArgs([{ old: zero, new: other, ref: "refs/heads/main" }]), options),
+      /git push failed.*stale info/,
+    );
+    assert.equal(await git(upstream, "rev-parse", "refs/heads/main"), rewritten);
+    await forwardPush(
+      forwardArgs([{ old: rewritten, new: zero, ref: "refs/heads/main" }]),
+      options,
+    );
+    assert.equal(await git(upstream, "for-each-ref"), "");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("pushOptions() reads GIT_PUSH_OPTION_* in order and ignores a bad count", () => {
+Deno.test("pushOptions() reads GIT_PUSH_OPTION_* in order and refuses a malformed set", () => {
   assert.deepEqual(
     pushOptions({ GIT_PUSH_OPTION_COUNT: "2", GIT_PUSH_OPTION_0: "x", GIT_PUSH_OPTION_1: "y=z" }),
     ["x", "y=z"],
   );
   assert.deepEqual(pushOptions({}), []);
-  for (const count of ["-1", "1.5", "abc", "101"]) {
-    assert.deepEqual(pushOptions({ GIT_PUSH_OPTION_COUNT: count, GIT_PUSH_OPTION_0: "x" }), []);
+  for (const count of ["-1", "1.5", "abc", "1000"]) {
+    assert.throws(() => pushOptions({ GIT_PUSH_OPTION_COUNT: count }), /malformed/);
   }
+  assert.throws(
+    () => pushOptions({ GIT_PUSH_OPTION_COUNT: "2", GIT_PUSH_OPTION_0: "x" }),
+    /push option 1 is missing/,
+  );
 });

@@ -88,7 +88,12 @@ async function bed(file: string, line: string) {
   const said: string[] = [];
   const reportFile = join(dirs.privateDir, "report.log");
   const run = (
-    options: { allowTimeoutMs?: number; stdin?: string; repoName?: string } = {},
+    options: {
+      allowTimeoutMs?: number;
+      stdin?: string;
+      repoName?: string;
+      env?: Record<string, string>;
+    } = {},
   ) =>
     runPreReceive({
       dirs,
@@ -100,13 +105,14 @@ async function bed(file: string, line: string) {
       timeoutMs: 20_000,
     }, {
       stdin: options.stdin ?? `${old} ${next} refs/heads/main\n`,
-      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...options.env },
       gitDir: mirror,
       say: (l) => said.push(l),
     });
   return {
     run,
     said,
+    ids: { old, next },
     queueDir,
     report: async () =>
       (await Deno.readTextFile(reportFile)).trim().split("\n").map((l) => JSON.parse(l)),
@@ -214,4 +220,45 @@ Deno.test("runPreReceive() refuses malformed input and an undeclared repo", asyn
   );
   assert.equal(await b.run({ repoName: "nope" }), 1);
   assert.match(b.said.at(-1) ?? "", /^git gate: push refused: the gate has no repo "nope"/);
+});
+
+Deno.test("runPreReceive() refuses secrets in ref names and push options, and odd namespaces", async () => {
+  await using b = await bed("clean.txt", "nothing to see");
+  const { old, next } = b.ids;
+  const token = `ghp_${"a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"}`;
+  const cases: [Parameters<typeof b.run>[0], RegExp][] = [
+    [{ stdin: `${old} ${next} refs/heads/${token}\n` }, /^ {2}\(ref name\) github_pat ghp_/],
+    [
+      { stdin: `${"0".repeat(40)} ${next} refs/tags/${btoa("bbcanary-0123456789abcdef")}\n` },
+      /\(ref name\) canary/,
+    ],
+    [{
+      env: {
+        GIT_PUSH_OPTION_COUNT: "2",
+        GIT_PUSH_OPTION_0: "ci.skip",
+        GIT_PUSH_OPTION_1: `ci.variable=K=${AWS}`,
+      },
+    }, /^ {2}\(push option 2\) aws_access_key_id /],
+    [
+      { stdin: `${"0".repeat(40)} ${next} refs/notes/${token}\n` },
+      /^ {2}refs\/notes\/…: only branches and tags are forwarded$/,
+    ],
+    [
+      { stdin: `${"0".repeat(40)} ${next} refs/replace/${old}\n` },
+      /^ {2}refs\/replace\/…: only branches and tags/,
+    ],
+  ];
+  for (const [options, line] of cases) {
+    b.said.length = 0;
+    assert.equal(await b.run(options), 1, JSON.stringify(options));
+    assert.equal(b.said[0], "git gate: push refused:");
+    assert.ok(b.said.slice(1).some((l) => line.test(l)), `${b.said.join("\n")}`);
+    assert.ok(!b.said.join("\n").includes(token.slice(4)), "the token was echoed");
+    assert.ok(!b.said.join("\n").includes(AWS), "the key was echoed");
+  }
+  const events = await b.report();
+  assert.ok(events.every((e) => e.event === "push_refused" && e.reason === "names"));
+  assert.ok(
+    !JSON.stringify(events).includes(AWS) && !JSON.stringify(events).includes(token.slice(4)),
+  );
 });

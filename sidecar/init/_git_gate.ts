@@ -100,7 +100,8 @@ export function gitGatePermissions(config: GitGateConfig): DaemonPermissions {
     net: true,
     env: true,
     sys: config.listenSubnet === undefined ? [] : ["networkInterfaces"],
-    run: ["git"],
+    // timeout: each backend runs in a process group `timeout` leads, so it stops as a whole.
+    run: ["git", "timeout"],
   };
 }
 

@@ -206,6 +206,43 @@ Deno.test("git gate: clone, fetch and push through the gate; secrets and bad ups
     },
   );
 
+  await t.step(
+    "ref names and push options are scanned; clean push options pass through",
+    async () => {
+      const before = await up.refs("app");
+      const named = await inClone(world, slug, 'git push origin "HEAD:refs/heads/$1" 2>&1', [
+        GITHUB_TOKEN,
+      ]);
+      assert.notEqual(named.code, 0, show(named));
+      assert.match(named.stdout, /\(ref name\) github_pat/);
+      const option = await inClone(
+        world,
+        slug,
+        'git push -o "ci.variable=K=$1" origin HEAD:refs/heads/opt 2>&1',
+        [
+          AWS_KEY,
+        ],
+      );
+      assert.notEqual(option.code, 0, show(option));
+      assert.match(option.stdout, /\(push option 1\) aws_access_key_id/);
+      // The client names its own ref; what the gate says (`remote:`) never repeats a secret.
+      const gateSaid = (r: RunResult) =>
+        r.stdout.split("\n").filter((l) => l.startsWith("remote:"));
+      assert.ok(!gateSaid(option).join("\n").includes(AWS_KEY), show(option));
+      assert.ok(!gateSaid(named).join("\n").includes(GITHUB_TOKEN), show(named));
+      assert.deepEqual(await up.refs("app"), before);
+      const config = await up.git("app", ["config", "receive.advertisePushOptions", "true"]);
+      assert.equal(config.code, 0, show(config));
+      const clean = await inClone(
+        world,
+        slug,
+        "git push -q -o ci.skip origin HEAD:refs/heads/opt; git rev-parse HEAD",
+      );
+      assert.equal(clean.code, 0, show(clean));
+      assert.equal((await up.refs("app"))["refs/heads/opt"], clean.stdout.trim());
+    },
+  );
+
   await t.step("a force push is forwarded", async () => {
     const pushed = await inClone(
       world,
