@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { GATE_CONFIG_FILE, type GateRepo, renderGateConfig } from "../../src/git_gate/mod.ts";
 import { PROCESSED_DIR, writeResponse } from "../../src/queue/mod.ts";
-import { baseGitEnv, type GateDirs, initMirrors, runPreReceive } from "./mod.ts";
+import { runPreReceive } from "./mod.ts";
+import { makeGate } from "./_testing.ts";
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f";
 const AWS = `AKIA${"Q3ZT7WX2K5MN4PLR"}`;
 const ZERO = "0".repeat(40);
 
@@ -34,41 +33,7 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
  * connections.
  */
 async function bed(file: string, line: string) {
-  const root = await Deno.makeTempDir({ prefix: "bb-hook-" });
-  const dirs: GateDirs = {
-    configDir: join(root, "config"),
-    mirrorDir: join(root, "git"),
-    privateDir: join(root, "private"),
-  };
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const repo: GateRepo = {
-    name: "app",
-    url: `ssh://git@127.0.0.1:${port}/srv/app.git`,
-    user: "git",
-    host: "127.0.0.1",
-    port,
-    path: "srv/app.git",
-    host_key: KEY,
-    extra_hosts: {},
-  };
-  await Deno.mkdir(join(dirs.configDir, "keys"), { recursive: true });
-  await Deno.writeTextFile(
-    join(dirs.configDir, GATE_CONFIG_FILE),
-    renderGateConfig({ repos: [repo] }),
-  );
-  const keygen = await new Deno.Command("ssh-keygen", {
-    args: ["-q", "-t", "ed25519", "-N", "", "-f", join(dirs.configDir, "keys", "app")],
-  }).output();
-  assert.equal(keygen.code, 0);
-  const env = baseGitEnv(dirs, Deno.env.get("PATH") ?? "/usr/bin:/bin");
-  await initMirrors([repo], {
-    dirs,
-    env,
-    hooksDir: join(dirs.privateDir, "hooks"),
-    timeoutMs: 10_000,
-  });
+  const { root, dirs } = await makeGate("bb-hook-");
   const mirror = join(dirs.mirrorDir, "app.git");
   const work = join(root, "work");
   await Deno.mkdir(work);

@@ -1,49 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { GATE_CONFIG_FILE, type GateRepo, renderGateConfig } from "../../src/git_gate/mod.ts";
-import { baseGitEnv, type GateDirs, initMirrors, startGateServer } from "./mod.ts";
-
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f";
-
-/** A port on loopback that nothing listens on. */
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { startGateServer } from "./mod.ts";
+import { makeGate } from "./_testing.ts";
 
 /** A gate whose one repo's upstream refuses connections. */
 async function startBed() {
-  const root = await Deno.makeTempDir({ prefix: "bb-gate-" });
-  const dirs: GateDirs = {
-    configDir: join(root, "config"),
-    mirrorDir: join(root, "git"),
-    privateDir: join(root, "private"),
-  };
-  const port = closedPort();
-  const repo: GateRepo = {
-    name: "app",
-    url: `ssh://git@127.0.0.1:${port}/srv/app.git`,
-    user: "git",
-    host: "127.0.0.1",
-    port,
-    path: "srv/app.git",
-    host_key: KEY,
-    extra_hosts: {},
-  };
-  await Deno.mkdir(join(dirs.configDir, "keys"), { recursive: true });
-  await Deno.writeTextFile(
-    join(dirs.configDir, GATE_CONFIG_FILE),
-    renderGateConfig({ repos: [repo] }),
-  );
-  const env = baseGitEnv(dirs, Deno.env.get("PATH") ?? "/usr/bin:/bin");
-  await initMirrors([repo], {
-    dirs,
-    env,
-    hooksDir: join(dirs.privateDir, "hooks"),
-    timeoutMs: 10_000,
-  });
+  const { root, dirs, repo, env } = await makeGate("bb-gate-");
   const lines: string[] = [];
   const server = await startGateServer({
     repos: [repo],

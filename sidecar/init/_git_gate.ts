@@ -21,11 +21,10 @@ import {
 } from "../git_gate/mod.ts";
 import type { DaemonIo } from "./_daemons.ts";
 import type { Environment } from "./_env.ts";
-import { EventQueue } from "./_event_queue.ts";
 import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
 import { type DaemonPermissions, permissionFlags } from "./_permissions.ts";
 import { absolutePath, checkSlug, secondsSetting, setting } from "./_settings.ts";
-import type { HandledSignal } from "./_signals.ts";
+import { serveUntilStopped } from "./_until_stopped.ts";
 
 /** The git-gate daemon's settings, read from the environment. */
 export interface GitGateConfig {
@@ -117,13 +116,41 @@ export async function runGitGateDaemon(env: Environment, io: DaemonIo): Promise<
   const config = gitGateConfig(env);
   const repos = await readRepos(config.configDir);
   const privateDir = await Deno.makeTempDir({ dir: config.tmpDir, prefix: "bot-bottle-git-gate-" });
-  const dirs: GateDirs = { configDir: config.configDir, mirrorDir: config.mirrorDir, privateDir };
-  const hooksDir = join(privateDir, "hooks");
-  await Deno.mkdir(join(privateDir, "reports"), { recursive: true, mode: 0o700 });
-  await writeHookScript(hooksDir, hookCommand(config, privateDir));
+  try {
+    const dirs: GateDirs = { configDir: config.configDir, mirrorDir: config.mirrorDir, privateDir };
+    const gitEnv = await prepareGate(repos, { env, config, dirs });
+    return await serveUntilStopped(io, () =>
+      startGateServer({
+        repos,
+        dirs,
+        env: gitEnv,
+        fetchTimeoutMs: config.timeoutMs,
+        uploadTimeoutMs: config.timeoutMs,
+        pushTimeoutMs: config.allowTimeoutMs + 3 * config.timeoutMs,
+        listen: listenAddress(
+          config.listen,
+          config.listenSubnet,
+          "BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET",
+        ),
+        log: io.log,
+      }));
+  } finally {
+    await Deno.remove(privateDir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Write the hook, make the mirrors and prove git runs the hook; returns git's environment. */
+async function prepareGate(
+  repos: readonly GateRepo[],
+  options: { env: Environment; config: GitGateConfig; dirs: GateDirs },
+): Promise<Record<string, string>> {
+  const { config, dirs } = options;
+  const hooksDir = join(dirs.privateDir, "hooks");
+  await Deno.mkdir(join(dirs.privateDir, "reports"), { recursive: true, mode: 0o700 });
+  await writeHookScript(hooksDir, hookCommand(config, dirs.privateDir));
   const gitEnv = {
-    ...baseGitEnv(dirs, env.PATH ?? "/usr/local/bin:/usr/bin:/bin"),
-    ...hookEnv(env, config, privateDir),
+    ...baseGitEnv(dirs, options.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"),
+    ...hookEnv(options.env, config, dirs.privateDir),
   };
   await initMirrors(repos, { dirs, env: gitEnv, hooksDir, timeoutMs: config.timeoutMs });
   for (const repo of repos) {
@@ -133,33 +160,7 @@ export async function runGitGateDaemon(env: Environment, io: DaemonIo): Promise<
       throw new ConfigError(`The git gate cannot start: ${(err as Error).message}`);
     }
   }
-  const signals = new EventQueue<HandledSignal>();
-  const unsubscribe = io.signals((signal) => signals.push(signal));
-  try {
-    const server = await startGateServer({
-      repos,
-      dirs,
-      env: gitEnv,
-      fetchTimeoutMs: config.timeoutMs,
-      uploadTimeoutMs: config.timeoutMs,
-      pushTimeoutMs: config.allowTimeoutMs + 3 * config.timeoutMs,
-      listen: listenAddress(
-        config.listen,
-        config.listenSubnet,
-        "BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET",
-      ),
-      log: io.log,
-    });
-    try {
-      while (await signals.next() === "SIGHUP");
-    } finally {
-      await server.close();
-    }
-    return 0;
-  } finally {
-    unsubscribe();
-    await Deno.remove(privateDir, { recursive: true }).catch(() => {});
-  }
+  return gitEnv;
 }
 
 async function readRepos(configDir: string): Promise<GateRepo[]> {

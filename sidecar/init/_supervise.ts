@@ -9,11 +9,10 @@ import { ConfigError } from "../../src/errors/mod.ts";
 import { startSuperviseServer } from "../supervise/mod.ts";
 import type { DaemonIo } from "./_daemons.ts";
 import type { Environment } from "./_env.ts";
-import { EventQueue } from "./_event_queue.ts";
 import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
 import { absolutePath, checkSlug, secondsSetting, setting } from "./_settings.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
-import type { HandledSignal } from "./_signals.ts";
+import { serveUntilStopped } from "./_until_stopped.ts";
 
 /** The supervise daemon's settings, read from the environment. */
 export interface SuperviseConfig {
@@ -102,12 +101,10 @@ export function supervisePermissions(config: SuperviseConfig): DaemonPermissions
  * @returns 0 after a clean shutdown.
  * @throws {ConfigError} For bad settings, or no interface in the listen subnet.
  */
-export async function runSuperviseDaemon(env: Environment, io: DaemonIo): Promise<number> {
+export function runSuperviseDaemon(env: Environment, io: DaemonIo): Promise<number> {
   const config = superviseConfig(env);
-  const signals = new EventQueue<HandledSignal>();
-  const unsubscribe = io.signals((signal) => signals.push(signal));
-  try {
-    const server = await startSuperviseServer({
+  return serveUntilStopped(io, () =>
+    startSuperviseServer({
       routesFile: config.routesFile,
       queueDir: config.queueDir,
       bottleSlug: config.bottleSlug,
@@ -118,14 +115,5 @@ export async function runSuperviseDaemon(env: Environment, io: DaemonIo): Promis
         "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET",
       ),
       log: io.log,
-    });
-    try {
-      while (await signals.next() === "SIGHUP");
-    } finally {
-      await server.close();
-    }
-    return 0;
-  } finally {
-    unsubscribe();
-  }
+    }));
 }
