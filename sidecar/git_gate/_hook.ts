@@ -128,6 +128,8 @@ export async function runPreReceive(
       scanned_bytes: scan.bytes,
       scan_ms: scanMs,
       forward_ms: Math.round(performance.now() - forwardStarted),
+      // Since this process started: its own start-up is the rest.
+      hook_ms: Math.round(performance.now()),
     });
     return 0;
   } catch (err) {

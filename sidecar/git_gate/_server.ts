@@ -84,6 +84,7 @@ export function createGateApp(options: GateAppOptions): Hono {
         const problem = await refresh(repo);
         if (problem !== undefined) return problem;
       }
+      const started = performance.now();
       const id = crypto.randomUUID();
       const report = join(options.dirs.privateDir, "reports", `${id}.log`);
       const timeoutMs = service === "git-receive-pack"
@@ -108,7 +109,10 @@ export function createGateApp(options: GateAppOptions): Hono {
         timeoutMs,
         onExit: (result) => {
           release();
-          void relayReport(report, options.log).then(() => {
+          const ms = Math.round(performance.now() - started);
+          void relayReport(report, options.log).then((hookRan) => {
+            // Only pushes the hook saw: git's own empty probe request before a large push is not one.
+            if (hookRan) log({ event: "push_done", repo: repo.name, code: result.code, ms });
             if (result.code !== 0 || result.stderr.trim() !== "") {
               log({
                 event: "backend_exit",
@@ -168,14 +172,19 @@ function badHeaders(request: Request, service: string | undefined): Response | u
   return undefined;
 }
 
-/** Log what the pre-receive hook reported (its own stderr goes to the git client). */
-async function relayReport(path: string, log: (line: string) => void): Promise<void> {
+/**
+ * Log what the pre-receive hook reported (its own stderr goes to the git client).
+ *
+ * @returns Whether the hook ran (left a report).
+ */
+async function relayReport(path: string, log: (line: string) => void): Promise<boolean> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch {
-    return;
+    return false;
   }
   for (const line of text.split("\n")) if (line !== "") log(line);
   await Deno.remove(path).catch(() => {});
+  return true;
 }
