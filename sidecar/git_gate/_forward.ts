@@ -36,6 +36,34 @@ export function forwardArgs(updates: readonly RefUpdate[]): ForwardArgs {
 }
 
 /**
+ * The updates whose `old` id is not what the mirror holds. pre-receive is handed the ids the
+ * client claims, and receive-pack checks them only after the hook ran: the leases must rest on
+ * what the gate saw, not on what the agent says it saw.
+ *
+ * @param updates The push's ref updates.
+ * @param options Git dir, environment and timeout.
+ * @returns The refs whose claimed old id is stale.
+ * @throws {GitCommandError} When the mirror's refs cannot be read.
+ */
+export async function staleUpdates(
+  updates: readonly RefUpdate[],
+  options: { gitDir: string; env: Record<string, string>; timeoutMs: number },
+): Promise<string[]> {
+  const listed = await runGit(
+    ["--git-dir", options.gitDir, "for-each-ref", "--format=%(refname) %(objectname)"],
+    options,
+  );
+  const held = new Map(
+    listed.stdout.split("\n").filter((line) => line !== "").map((line) => {
+      const at = line.lastIndexOf(" ");
+      return [line.slice(0, at), line.slice(at + 1)] as const;
+    }),
+  );
+  return updates.filter((u) => (held.get(u.ref) ?? "") !== (isZero(u.old) ? "" : u.old))
+    .map((u) => u.ref);
+}
+
+/**
  * Push to the upstream.
  *
  * @param args Refspecs and leases from {@link forwardArgs}.
@@ -59,6 +87,8 @@ export async function forwardPush(
     options.gitDir,
     "push",
     "--no-verify",
+    // All or nothing: a push refused for one ref must not leave another live upstream.
+    ...(args.refspecs.length > 1 ? ["--atomic"] : []),
     ...args.leases,
     ...options.pushOptions.map((option) => `--push-option=${option}`),
     "--",

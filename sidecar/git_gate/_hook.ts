@@ -9,7 +9,7 @@ import { DlpEngine } from "../../src/dlp/mod.ts";
 import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../src/git_gate/mod.ts";
 import { archive, awaitResponse, writeProposal } from "../../src/queue/mod.ts";
 import { describeFinding, parseRefUpdates, type PushFinding, scanPush } from "../git_scan/mod.ts";
-import { forwardArgs, forwardPush, pushOptions } from "./_forward.ts";
+import { forwardArgs, forwardPush, pushOptions, staleUpdates } from "./_forward.ts";
 import { baseGitEnv, type GateDirs, sshFiles } from "./_mirror.ts";
 import { nameProblems } from "./_names.ts";
 import { upstreamSsh } from "./_ssh.ts";
@@ -83,11 +83,22 @@ export async function runPreReceive(
       knownSecrets: [],
       ...(settings.canary ? { canary: settings.canary } : {}),
     });
-    const problems = nameProblems(updates, { pushOptions: options, dlp });
+    const stale = await staleUpdates(updates, {
+      gitDir: io.gitDir,
+      env,
+      timeoutMs: settings.timeoutMs,
+    });
+    const problems = [
+      // Counted, not named: a ref name is scanned below and may itself be a secret.
+      ...(stale.length === 0
+        ? []
+        : [`${stale.length} ref(s) changed since this push began; fetch and push again`]),
+      ...nameProblems(updates, { pushOptions: options, dlp }),
+    ];
     if (problems.length > 0) {
       io.say("git gate: push refused:");
       for (const problem of problems) io.say(`  ${problem}`);
-      report({ event: "push_refused", reason: "names", problems });
+      report({ event: "push_refused", reason: "refs", problems });
       return 1;
     }
     const scanStarted = performance.now();
@@ -117,6 +128,8 @@ export async function runPreReceive(
     const run = { gitDir: io.gitDir, env: { ...env, ...ssh.env }, timeoutMs: settings.timeoutMs };
     const forwardStarted = performance.now();
     const args = forwardArgs(updates);
+    // Should the push be stopped from here on, the log shows that the upstream may have it.
+    report({ event: "forward_started", url: repo.url, refspecs: args.refspecs });
     const upstream = await forwardPush(args, { ...run, url: ssh.url, pushOptions: options });
     for (const line of upstream.split("\n")) if (line.trim() !== "") io.say(`upstream: ${line}`);
     io.say(`git gate: scanned ${scan.commits} new commit(s), forwarded to ${repo.url}`);
@@ -198,20 +211,30 @@ async function askOperator(
       `(proposal ${proposal.id.slice(0, 8)}; bot-bottle supervise on the host)`,
   );
   report({ event: "push_waiting", proposal: proposal.id, findings: findings.map(logged) });
+  // Stopped while waiting (client gone, push deadline): withdraw it below, so that no approval
+  // is ever recorded for a push that did not happen.
+  const stopped = new AbortController();
+  const stop = () => stopped.abort();
+  Deno.addSignalListener("SIGTERM", stop);
   let response;
   try {
     response = await awaitResponse(settings.queue.dir, proposal.id, {
       timeoutMs: settings.allowTimeoutMs,
+      signal: stopped.signal,
     });
   } catch (err) {
     return `the operator's answer is unreadable (${
       err instanceof Error ? err.message : String(err)
     })`;
+  } finally {
+    Deno.removeSignalListener("SIGTERM", stop);
   }
   if (response === undefined) {
     // Withdrawn: approving it later would suggest the push went through.
     await archive(settings.queue.dir, proposal.id);
-    return `no operator answer within ${settings.allowTimeoutMs / 1000}s`;
+    return stopped.signal.aborted
+      ? "the push was stopped while it waited for the operator"
+      : `no operator answer within ${settings.allowTimeoutMs / 1000}s`;
   }
   if (response.status !== "approved") {
     return `the operator rejected it${response.notes === "" ? "" : `: ${response.notes}`}`;

@@ -153,6 +153,8 @@ export async function refreshMirror(
 
 /** What the hook prints when started with `BOT_BOTTLE_GIT_GATE_PROBE=1`. */
 export const HOOK_PROBE_REPLY = "git gate hook ready";
+/** Its exit code then: non-zero, so that a probe can never be what accepts a push. */
+export const HOOK_PROBE_EXIT = 3;
 
 /**
  * Make git run the mirror's pre-receive hook once, as a probe. git silently skips a hook it
@@ -175,7 +177,7 @@ export async function probeHook(
       allowFailure: true,
     },
   );
-  if (result.code !== 0 || !result.stderr.includes(HOOK_PROBE_REPLY)) {
+  if (result.code !== HOOK_PROBE_EXIT || !result.stderr.includes(HOOK_PROBE_REPLY)) {
     throw new Error(
       `the pre-receive hook of ${repo.name} does not run, so pushes would go unscanned: ` +
         (result.stderr.trim().split("\n").join(" / ") || `exit ${result.code}`),

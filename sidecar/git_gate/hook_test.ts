@@ -150,7 +150,12 @@ Deno.test("runPreReceive() forwards after approval and refuses when the upstream
   assert.match(b.said.join("\n"), /the operator approved the gitleaks:allow lines \(fixture\)/);
   assert.match(b.said.at(-1) ?? "", /^git gate: push refused: git push failed.*Connection refused/);
   const events = (await b.report()).map((e) => e.event);
-  assert.deepEqual(events, ["push_waiting", "gitleaks_allow_approved", "push_refused"]);
+  assert.deepEqual(events, [
+    "push_waiting",
+    "gitleaks_allow_approved",
+    "forward_started",
+    "push_refused",
+  ]);
 });
 
 Deno.test("runPreReceive() withdraws an unanswered gitleaks:allow proposal and refuses", async () => {
@@ -171,9 +176,40 @@ Deno.test("runPreReceive() tries to forward a clean push and refuses when the up
   await using b = await bed("clean.txt", "nothing to see");
   assert.equal(await b.run(), 1);
   assert.match(b.said.at(-1) ?? "", /^git gate: push refused: git push failed.*Connection refused/);
-  const [event] = await b.report();
+  const [started, event] = await b.report();
+  assert.equal(started.event, "forward_started");
   assert.equal(event.event, "push_refused");
   assert.match(event.reason, /Connection refused/);
+});
+
+Deno.test("runPreReceive() refuses a push whose claimed old id is not the mirror's", async () => {
+  await using b = await bed("clean.txt", "nothing to see");
+  const { old, next } = b.ids;
+  for (const claimed of [next, "0".repeat(40)]) {
+    b.said.length = 0;
+    assert.equal(await b.run({ stdin: `${claimed} ${next} refs/heads/main\n` }), 1);
+    assert.deepEqual(b.said, [
+      "git gate: push refused:",
+      "  1 ref(s) changed since this push began; fetch and push again",
+    ]);
+  }
+  assert.equal(await b.run({ stdin: `${"0".repeat(40)} ${next} refs/heads/other\n` }), 1);
+  assert.match(b.said.at(-1) ?? "", /git push failed/, "a new ref with a true old id goes on");
+  assert.ok(old !== next);
+});
+
+Deno.test("runPreReceive() withdraws its proposal when stopped while waiting", async () => {
+  await using b = await bed("fixture.env", `KEY=${AWS} # gitleaks:allow`);
+  const running = b.run({ allowTimeoutMs: 30_000 });
+  const [proposal] = await proposals(b.queueDir);
+  assert.ok(proposal !== undefined);
+  Deno.kill(Deno.pid, "SIGTERM");
+  assert.equal(await running, 1);
+  assert.equal(
+    b.said.at(-1),
+    "git gate: push refused: the push was stopped while it waited for the operator",
+  );
+  assert.deepEqual(await proposals(b.queueDir).then((p) => p.length), 0);
 });
 
 Deno.test("runPreReceive() refuses malformed input and an undeclared repo", async () => {
@@ -222,7 +258,7 @@ Deno.test("runPreReceive() refuses secrets in ref names and push options, and od
     assert.ok(!b.said.join("\n").includes(AWS), "the key was echoed");
   }
   const events = await b.report();
-  assert.ok(events.every((e) => e.event === "push_refused" && e.reason === "names"));
+  assert.ok(events.every((e) => e.event === "push_refused" && e.reason === "refs"));
   assert.ok(
     !JSON.stringify(events).includes(AWS) && !JSON.stringify(events).includes(token.slice(4)),
   );

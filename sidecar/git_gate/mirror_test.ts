@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { GateRepo } from "../../src/git_gate/mod.ts";
-import { baseGitEnv, type GateDirs, HOOK_PROBE_REPLY, initMirrors, probeHook } from "./mod.ts";
+import {
+  baseGitEnv,
+  type GateDirs,
+  HOOK_PROBE_EXIT,
+  HOOK_PROBE_REPLY,
+  initMirrors,
+  probeHook,
+} from "./mod.ts";
 
 const REPO: GateRepo = {
   name: "app",
@@ -66,13 +73,17 @@ Deno.test("probeHook() passes only when git really runs the hook and it answers"
     await assert.rejects(probe(), /pre-receive hook of app does not run.*cannot find a hook/);
     const hook = join(hooks, "pre-receive");
     const script =
-      `#!/bin/sh\n[ "$BOT_BOTTLE_GIT_GATE_PROBE" = 1 ] && echo "${HOOK_PROBE_REPLY}" >&2\n`;
+      `#!/bin/sh\n[ "$BOT_BOTTLE_GIT_GATE_PROBE" = 1 ] && echo "${HOOK_PROBE_REPLY}" >&2\n` +
+      `exit ${HOOK_PROBE_EXIT}\n`;
     await Deno.writeTextFile(hook, script, { mode: 0o644 });
     await Deno.chmod(hook, 0o644);
     await assert.rejects(probe(), /does not run.*not set as executable/);
     await Deno.chmod(hook, 0o755);
     await probe();
-    await Deno.writeTextFile(hook, "#!/bin/sh\necho something else >&2\n");
+    await Deno.writeTextFile(hook, "#!/bin/sh\necho something else >&2\nexit 3\n");
     await assert.rejects(probe(), /does not run, so pushes would go unscanned: something else/);
+    // The right words with the exit code of an accepted push are not the probe's answer.
+    await Deno.writeTextFile(hook, `#!/bin/sh\necho "${HOOK_PROBE_REPLY}" >&2\n`);
+    await assert.rejects(probe(), /does not run/);
   });
 });

@@ -19,6 +19,7 @@ export { type GateAppOptions } from "./_server.ts";
 export {
   baseGitEnv,
   type GateDirs,
+  HOOK_PROBE_EXIT,
   HOOK_PROBE_REPLY,
   initMirrors,
   probeHook,

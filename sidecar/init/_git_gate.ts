@@ -12,6 +12,7 @@ import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../src/git_
 import {
   baseGitEnv,
   type GateDirs,
+  HOOK_PROBE_EXIT,
   HOOK_PROBE_REPLY,
   initMirrors,
   probeHook,
@@ -248,7 +249,7 @@ function hookCommand(config: GitGateConfig, privateDir: string): string[] {
 export async function runGitHook(env: Environment, say: (line: string) => void): Promise<number> {
   if (env.BOT_BOTTLE_GIT_GATE_PROBE === "1") {
     say(HOOK_PROBE_REPLY);
-    return 0;
+    return HOOK_PROBE_EXIT;
   }
   const config = gitGateConfig(env);
   const privateDir = absolutePath(env, "BOT_BOTTLE_GIT_GATE_PRIVATE_DIR");
