@@ -10,7 +10,7 @@ import { runGit } from "./_git.ts";
 import { knownHostsLine, type SshFiles, upstreamSsh } from "./_ssh.ts";
 
 /** The largest pack one push may send (git size syntax). */
-export const MAX_PUSH_SIZE = "2g";
+const MAX_PUSH_SIZE = "2g";
 
 /** Where a gate keeps its files. */
 export interface GateDirs {

@@ -5,7 +5,7 @@ import { GATE_CONFIG_FILE, type GateRepo, renderGateConfig } from "../../src/git
 import { baseGitEnv, type GateDirs, initMirrors } from "./_mirror.ts";
 
 /** A pinned host key line of the right shape (no server has it). */
-export const TEST_HOST_KEY =
+const TEST_HOST_KEY =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f";
 
 /** What {@link makeGate} made. */

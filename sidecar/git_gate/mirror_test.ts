@@ -57,6 +57,8 @@ Deno.test("initMirrors() makes a bare mirror that takes pushes only through its 
         "http.receivepack=true",
         "receive.fsckobjects=true",
         "receive.advertisepushoptions=true",
+        "receive.maxinputsize=2g",
+        "receive.unpacklimit=1",
       ]
     ) assert.ok(text.includes(line), line);
     assert.equal(

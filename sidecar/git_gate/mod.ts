@@ -23,11 +23,9 @@ export {
   HOOK_PROBE_REPLY,
   initMirrors,
   probeHook,
-  refreshMirror,
 } from "./_mirror.ts";
 export { type PreReceiveIo, type PreReceiveSettings, runPreReceive } from "./_hook.ts";
 export { writeHookScript } from "./_hook_script.ts";
-export { GitCommandError } from "./_git.ts";
 
 /** Options of {@link startGateServer}. */
 export interface GateServerOptions extends GateAppOptions {

@@ -28,7 +28,6 @@ export {
   GATE_KEYS_DIR,
   GATE_PORT,
   type GateConfig,
-  GateConfigSchema,
   type GateRepo,
   GateRepoSchema,
   gateUrl,
