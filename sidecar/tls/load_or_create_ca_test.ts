@@ -59,7 +59,7 @@ await loadOrCreateCa(Deno.args[0]);`;
   const child = new Deno.Command("sh", {
     args: [
       "-c",
-      'umask 077 && exec "$0" run -A --no-lock --config "$1" - "$2"',
+      'umask 077 && exec "$0" run -q -A --no-lock --config "$1" - "$2"',
       Deno.execPath(),
       config,
       dir,
