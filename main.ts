@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "./src/errors/mod.ts";
+import { messageOf, UsageError } from "./core/errors/mod.ts";
 import { type CliContext, runCli } from "./src/cli/mod.ts";
 import { InterruptedError } from "./src/lifecycle/interrupt/mod.ts";
 
@@ -16,7 +16,7 @@ import { InterruptedError } from "./src/lifecycle/interrupt/mod.ts";
  */
 export function describeFailure(err: unknown): { line: string; code: number } {
   if (err instanceof InterruptedError) return { line: "bot-bottle: interrupted", code: 130 };
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   const code = err instanceof UsageError ? 2 : 1;
   return { line: `bot-bottle: error: ${message}`, code };
 }

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describeFailure } from "./main.ts";
-import { ManifestError, UsageError } from "./src/errors/mod.ts";
+import { ManifestError, UsageError } from "./core/errors/mod.ts";
 import { InterruptedError } from "./src/lifecycle/interrupt/mod.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;

@@ -10,7 +10,7 @@
  * console.assert(backendByName("docker").name === "docker");
  * ```
  */
-import { NotYetAvailableError, UsageError } from "../src/errors/mod.ts";
+import { NotYetAvailableError, UsageError } from "../core/errors/mod.ts";
 import { backend as docker } from "./docker/mod.ts";
 import type { Backend, BackendName } from "./types.ts";
 

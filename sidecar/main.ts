@@ -7,6 +7,7 @@
  * @module
  */
 import { runDaemon, runGitHook, runSidecar } from "./init/mod.ts";
+import { messageOf } from "../core/errors/mod.ts";
 
 const USAGE = "usage: sidecar/main.ts [--daemon NAME | --git-hook]";
 
@@ -25,7 +26,7 @@ async function main(args: readonly string[]): Promise<number> {
   try {
     return daemon === undefined ? await runSidecar(options) : await runDaemon(daemon, options);
   } catch (err) {
-    write(`${label}error: ${err instanceof Error ? err.message : String(err)}\n`);
+    write(`${label}error: ${messageOf(err)}\n`);
     return 1;
   }
 }
@@ -38,7 +39,7 @@ async function gitHook(
   try {
     return await runGitHook(env, (line) => write(`${line}\n`));
   } catch (err) {
-    write(`git gate: push refused: ${err instanceof Error ? err.message : String(err)}\n`);
+    write(`git gate: push refused: ${messageOf(err)}\n`);
     return 1;
   }
 }

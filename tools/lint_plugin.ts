@@ -13,7 +13,7 @@
  */
 import { dirname, join, relative, sep } from "node:path";
 
-const GUARDED_ROOTS = ["src", "sidecar", "backends"];
+const GUARDED_ROOTS = ["core", "src", "sidecar", "backends"];
 const ROOT = dirname(dirname(new URL(import.meta.url).pathname));
 
 function guardedFolder(path: string): string | undefined {

@@ -3,7 +3,7 @@
  * placeholders for what only the launch learns) and `launch` (which runs them), so a dry run
  * shows exactly what runs. Secrets appear only as bare `-e NAME`.
  */
-import { GATE_PORT } from "../../src/git_gate/mod.ts";
+import { GATE_PORT } from "../../core/git_gate/mod.ts";
 import { SIDECAR_FILES } from "../../src/sidecar_files/mod.ts";
 import type { BottlePlan } from "../types.ts";
 import { type BottleNames, SIDECAR_HOST, SLUG_LABEL } from "./_names.ts";

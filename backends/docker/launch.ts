@@ -11,7 +11,7 @@ import {
   SELF_TEST_TIMEOUT_MS,
   selfTestArgv,
 } from "../../src/self_test/mod.ts";
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { writeSidecarFiles } from "../../src/sidecar_files/mod.ts";
 import type { BottlePlan, LaunchedBottle, LaunchSecrets, Progress } from "../types.ts";
 import {

@@ -4,8 +4,8 @@
  */
 import type { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
-import type { DlpEngine } from "../../src/dlp/mod.ts";
-import type { Route } from "../../src/routes/mod.ts";
+import type { DlpEngine } from "../../core/dlp/mod.ts";
+import type { Route } from "../../core/routes/mod.ts";
 import {
   type Framing,
   HeaderList,
@@ -28,6 +28,7 @@ import { toEgressRequest, type Tunnel } from "./_request.ts";
 import type { TokenAllowSupervisor } from "./_supervisor.ts";
 import { UpstreamConnectError, type UpstreamConnection, type UpstreamPool } from "./_upstream.ts";
 import { pipeUpgrade } from "./_upgrade.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /** Long-lived collaborators of every exchange (one set per proxy). */
 export interface ExchangeDeps {
@@ -178,7 +179,7 @@ export async function handleExchange(
     try {
       conn = await deps.pool.acquire(upstream, req.scheme === "https");
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = messageOf(err);
       return await refuse({ action: "deny", rule: "upstream_unreachable", reason, status: 502 });
     }
     try {
@@ -250,7 +251,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     await sendRequestBody(conn, input);
   } catch (err) {
     if (err instanceof DeniedBody) return await input.refuse(err.decision);
-    throw new StaleConnectionError(`cannot send the request to "${req.host}": ${describe(err)}`, {
+    throw new StaleConnectionError(`cannot send the request to "${req.host}": ${messageOf(err)}`, {
       cause: err,
     });
   }
@@ -268,7 +269,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     const Stale = err instanceof HttpParseError && err.code === "closed-before-response"
       ? StaleConnectionError
       : UpstreamConnectError;
-    throw new Stale(`no valid response from "${req.host}": ${describe(err)}`, { cause: err });
+    throw new Stale(`no valid response from "${req.host}": ${messageOf(err)}`, { cause: err });
   }
   if (response.status === 101) {
     if (upgrade) await pipeUpgrade(response, client, conn);
@@ -341,10 +342,6 @@ async function sendRequestBody(conn: UpstreamConnection, input: RelayInput): Pro
     await writeAll(conn.writer, body.drain());
   }
   await conn.writer.end();
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 async function writeAll(to: Http1Writer, chunks: Buffer[]): Promise<void> {

@@ -12,7 +12,7 @@ import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
 import { pipeline, Readable } from "node:stream";
 import zlib from "node:zlib";
-import type { DlpEngine, Finding, InboundDetector } from "../../src/dlp/mod.ts";
+import type { DlpEngine, Finding, InboundDetector } from "../../core/dlp/mod.ts";
 import {
   type Framing,
   type Http1Reader,

@@ -4,8 +4,8 @@
  * `outbound_on_match`: `block` (403), `redact` (scrub, re-scan, 403 if a match remains) or
  * `supervise` (hold the request and ask the operator). The canary always blocks.
  */
-import type { DlpEngine, Finding, OutboundDetector } from "../../src/dlp/mod.ts";
-import type { Route } from "../../src/routes/mod.ts";
+import type { DlpEngine, Finding, OutboundDetector } from "../../core/dlp/mod.ts";
+import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
 import { looseDecode } from "./_percent.ts";

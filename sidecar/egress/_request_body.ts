@@ -8,7 +8,7 @@
  * form cannot be redacted in place: `redact` routes refuse it.
  */
 import type { Buffer } from "node:buffer";
-import type { Finding, StreamScanner } from "../../src/dlp/mod.ts";
+import type { Finding, StreamScanner } from "../../core/dlp/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
 import { HeldBytes } from "./_held_bytes.ts";
 import {

@@ -2,7 +2,7 @@
  * Refusals that depend on how a request is framed rather than where it goes, checked after the
  * policy allowed it and before anything is sent upstream. Each one closes a way around the scanners.
  */
-import type { Route } from "../../src/routes/mod.ts";
+import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
 

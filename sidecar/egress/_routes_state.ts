@@ -7,9 +7,10 @@ import {
   parseRoutesFile,
   type Route,
   type RoutesFile,
-} from "../../src/routes/mod.ts";
+} from "../../core/routes/mod.ts";
 import { HeaderList } from "../http1/mod.ts";
 import type { Decision, EgressRequest } from "./policy/mod.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /** Judges a request against one route's `matches`. */
 export interface RouteMatcher {
@@ -61,7 +62,7 @@ export class RoutesState {
       this.#current = parseRoutesFile(await Deno.readTextFile(this.#file), this.#file);
       return { ok: true };
     } catch (err) {
-      return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      return { ok: false, error: messageOf(err) };
     }
   }
 

@@ -6,7 +6,7 @@
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
-import type { LeafCache } from "../tls/mod.ts";
+import type { LeafCache } from "../../core/tls/mod.ts";
 import {
   HeaderList,
   Http1Reader,
@@ -19,6 +19,7 @@ import { sendBlock } from "./_block.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { UpstreamConnectError } from "./_upstream.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /** How long a client has to finish the TLS handshake inside a tunnel. */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -114,7 +115,7 @@ export class EgressServer {
     } catch (err) {
       // A name no certificate can carry (e.g. with "_"): refuse before the tunnel, explained.
       throw new BadTargetError(
-        `cannot intercept "${host}": ${err instanceof Error ? err.message : String(err)}`,
+        `cannot intercept "${host}": ${messageOf(err)}`,
       );
     }
     writer.writeResponseHead(
@@ -163,7 +164,7 @@ export class EgressServer {
       : err instanceof UpstreamConnectError
       ? { status: 502, rule: "upstream_error" }
       : { status: 500, rule: "internal_error" };
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = messageOf(err);
     // Every failure is explained when no response is under way; when one is, writing the head
     // throws and the connection is cut instead.
     await sendBlock(writer, { action: "deny", ...known, reason }, "").catch(() => {});

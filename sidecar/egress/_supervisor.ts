@@ -4,8 +4,9 @@
  * all refuse the request.
  */
 import { stringify } from "yaml";
-import type { Finding } from "../../src/dlp/mod.ts";
-import { awaitResponse, writeProposal } from "../../src/queue/mod.ts";
+import type { Finding } from "../../core/dlp/mod.ts";
+import { awaitResponse, writeProposal } from "../../core/queue/mod.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /** The operator's verdict on a held request. */
 export interface Verdict {
@@ -68,7 +69,7 @@ export class QueueSupervisor implements TokenAllowSupervisor {
         ? { status: "approved", detail: response.notes }
         : { status: "rejected", detail: response.notes === "" ? "rejected" : response.notes };
     } catch (err) {
-      return { status: "error", detail: err instanceof Error ? err.message : String(err) };
+      return { status: "error", detail: messageOf(err) };
     }
   }
 }

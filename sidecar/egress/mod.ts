@@ -19,9 +19,9 @@
  * ```
  */
 import { join } from "node:path";
-import { DlpEngine } from "../../src/dlp/mod.ts";
+import { DlpEngine } from "../../core/dlp/mod.ts";
 import type { Limits } from "../http1/mod.ts";
-import { LeafCache, loadOrCreateCa } from "../tls/mod.ts";
+import { LeafCache, loadOrCreateCa } from "../../core/tls/mod.ts";
 import { createPolicy } from "./policy/mod.ts";
 import { DnsCache } from "./_dns_cache.ts";
 import { EgressLog, type LogSink } from "./_log.ts";

@@ -5,14 +5,15 @@
  * report file the server relays once the push is over. Any failure refuses the push.
  */
 import { join } from "node:path";
-import { DlpEngine } from "../../src/dlp/mod.ts";
-import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../src/git_gate/mod.ts";
-import { archive, awaitResponse, writeProposal } from "../../src/queue/mod.ts";
+import { DlpEngine } from "../../core/dlp/mod.ts";
+import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../core/git_gate/mod.ts";
+import { archive, awaitResponse, writeProposal } from "../../core/queue/mod.ts";
 import { describeFinding, parseRefUpdates, type PushFinding, scanPush } from "../git_scan/mod.ts";
 import { forwardArgs, forwardPush, pushOptions, staleUpdates } from "./_forward.ts";
 import { baseGitEnv, type GateDirs, sshFiles } from "./_mirror.ts";
 import { nameProblems } from "./_names.ts";
 import { upstreamSsh } from "./_ssh.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /** What the hook is told by the gate, through the environment git hands it. */
 export interface PreReceiveSettings {
@@ -146,7 +147,7 @@ export async function runPreReceive(
     });
     return 0;
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = messageOf(err);
     io.say(`git gate: push refused: ${reason}`);
     report({ event: "push_refused", reason });
     return 1;
@@ -223,9 +224,7 @@ async function askOperator(
       signal: stopped.signal,
     });
   } catch (err) {
-    return `the operator's answer is unreadable (${
-      err instanceof Error ? err.message : String(err)
-    })`;
+    return `the operator's answer is unreadable (${messageOf(err)})`;
   } finally {
     Deno.removeSignalListener("SIGTERM", stop);
   }

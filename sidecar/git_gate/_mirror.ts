@@ -5,7 +5,7 @@
  * pre-receive hook forwarded them upstream.
  */
 import { join } from "node:path";
-import { GATE_KEYS_DIR, type GateRepo } from "../../src/git_gate/mod.ts";
+import { GATE_KEYS_DIR, type GateRepo } from "../../core/git_gate/mod.ts";
 import { runGit } from "./_git.ts";
 import { knownHostsLine, type SshFiles, upstreamSsh } from "./_ssh.ts";
 

@@ -4,7 +4,7 @@
  * like content, and only branches and tags are forwarded at all (the mirror refreshes nothing
  * else, so anything else could never be checked against the upstream).
  */
-import type { DlpEngine } from "../../src/dlp/mod.ts";
+import type { DlpEngine } from "../../core/dlp/mod.ts";
 import type { RefUpdate } from "../git_scan/mod.ts";
 
 /** The namespaces the gate forwards. */

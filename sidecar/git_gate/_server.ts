@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { Hono } from "hono";
-import type { GateRepo } from "../../src/git_gate/mod.ts";
+import type { GateRepo } from "../../core/git_gate/mod.ts";
 import { runCgi } from "./_cgi.ts";
 import { GitCommandError } from "./_git.ts";
 import { KeyedLock } from "./_lock.ts";

@@ -3,7 +3,7 @@
  * else (no agent, no user config, no trust on first use), failing fast when the upstream is away.
  */
 import { isIP } from "node:net";
-import type { GateRepo } from "../../src/git_gate/mod.ts";
+import type { GateRepo } from "../../core/git_gate/mod.ts";
 
 /** The SSH settings every upstream connection uses (SPEC §6.2). */
 const SSH_OPTIONS = [

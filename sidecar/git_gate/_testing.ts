@@ -1,7 +1,7 @@
 // Test-only: a gate's files on disk for one repo whose upstream refuses connections.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { GATE_CONFIG_FILE, type GateRepo, renderGateConfig } from "../../src/git_gate/mod.ts";
+import { GATE_CONFIG_FILE, type GateRepo, renderGateConfig } from "../../core/git_gate/mod.ts";
 import { baseGitEnv, type GateDirs, initMirrors } from "./_mirror.ts";
 
 /** A pinned host key line of the right shape (no server has it). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { PROCESSED_DIR, writeResponse } from "../../src/queue/mod.ts";
+import { PROCESSED_DIR, writeResponse } from "../../core/queue/mod.ts";
 import { runPreReceive } from "./mod.ts";
 import { makeGate } from "./_testing.ts";
 

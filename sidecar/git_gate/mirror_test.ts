@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { GateRepo } from "../../src/git_gate/mod.ts";
+import type { GateRepo } from "../../core/git_gate/mod.ts";
 import {
   baseGitEnv,
   type GateDirs,

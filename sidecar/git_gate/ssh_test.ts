@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { GateRepo } from "../../src/git_gate/mod.ts";
+import type { GateRepo } from "../../core/git_gate/mod.ts";
 import { hostKeyAlias, knownHostsLine, upstreamSsh } from "./_ssh.ts";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f";

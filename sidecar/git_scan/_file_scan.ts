@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import type { DlpEngine, Finding, StreamScanner } from "../../src/dlp/mod.ts";
+import type { DlpEngine, Finding, StreamScanner } from "../../core/dlp/mod.ts";
 import { LineIndex } from "./_line_index.ts";
 
 /** A block finding placed on its new-file line. */

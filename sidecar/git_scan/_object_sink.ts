@@ -1,4 +1,4 @@
-import type { DlpEngine } from "../../src/dlp/mod.ts";
+import type { DlpEngine } from "../../core/dlp/mod.ts";
 import { FileScan } from "./_file_scan.ts";
 import { pushFindings } from "./_scan_sink.ts";
 import type { PushFinding } from "./_types.ts";

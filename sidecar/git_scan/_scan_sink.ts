@@ -1,4 +1,4 @@
-import type { DlpEngine } from "../../src/dlp/mod.ts";
+import type { DlpEngine } from "../../core/dlp/mod.ts";
 import type { DiffSink } from "./_diff_parser.ts";
 import { FileScan, type LineFinding } from "./_file_scan.ts";
 import type { PushFinding } from "./_types.ts";

@@ -1,5 +1,5 @@
 import { dirname, join } from "node:path";
-import { DlpEngine } from "../../src/dlp/mod.ts";
+import { DlpEngine } from "../../core/dlp/mod.ts";
 import { scanPush } from "./_scan_push.ts";
 import type { RefUpdate } from "./_ref_updates.ts";
 import type { PushScan, ScanPushOptions } from "./_types.ts";

@@ -1,4 +1,4 @@
-import type { DlpEngine } from "../../src/dlp/mod.ts";
+import type { DlpEngine } from "../../core/dlp/mod.ts";
 
 /** A secret in a line or file path a push adds, or in a new commit's or tag's header or message. */
 export interface PushFinding {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DlpEngine } from "../../src/dlp/mod.ts";
+import { DlpEngine } from "../../core/dlp/mod.ts";
 import { FileScan } from "./_file_scan.ts";
 import { SECRETS } from "./_testing.ts";
 

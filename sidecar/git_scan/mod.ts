@@ -18,7 +18,7 @@
  * @module
  * @example
  * ```ts
- * import { DlpEngine } from "../../src/dlp/mod.ts";
+ * import { DlpEngine } from "../../core/dlp/mod.ts";
  * import { describeFinding, parseRefUpdates, scanPush } from "./mod.ts";
  *
  * async function preReceive(stdin: string, gitDir: string): Promise<boolean> {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { DlpEngine } from "../../src/dlp/mod.ts";
+import { DlpEngine } from "../../core/dlp/mod.ts";
 import { GitFixture, SECRETS } from "./_testing.ts";
 
 const MEGABYTES = Number(Deno.args[0] ?? 50);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DlpEngine } from "../../src/dlp/mod.ts";
+import { DlpEngine } from "../../core/dlp/mod.ts";
 import { scanPush } from "./mod.ts";
 import { GitFixture, SECRETS, ZERO } from "./_testing.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DlpEngine } from "../../src/dlp/mod.ts";
+import { DlpEngine } from "../../core/dlp/mod.ts";
 import { describeFinding, type PushFinding } from "./mod.ts";
 import { GitFixture, metadataBytes, SECRETS, ZERO } from "./_testing.ts";
 

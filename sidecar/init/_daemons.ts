@@ -2,7 +2,7 @@
  * The daemons the sidecar knows (SPEC §6): what each one is given (environment, permissions) and
  * how it runs.
  */
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress.ts";
 import {
   GIT_GATE_ENV_NAMES,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { availableDaemon, parseDaemonList } from "./_daemons.ts";
 
 Deno.test("parseDaemonList() reads a comma-separated list, spaces and empty items allowed", () => {

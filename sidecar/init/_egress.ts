@@ -4,7 +4,7 @@
  * invalid file keeps the previous routes live; the proxy logs which happened).
  */
 import { isIP } from "node:net";
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import { startEgressProxy } from "../egress/mod.ts";
 import type { Environment } from "./_env.ts";
 import { EventQueue } from "./_event_queue.ts";
@@ -176,7 +176,7 @@ async function readUpstreamCa(file: string): Promise<string> {
   try {
     return await Deno.readTextFile(file);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = messageOf(err);
     throw new ConfigError(`BOT_BOTTLE_EGRESS_UPSTREAM_CA "${file}" cannot be read: ${reason}`, {
       cause: err,
     });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ConfigError, ManifestError } from "../../src/errors/mod.ts";
+import { ConfigError, ManifestError } from "../../core/errors/mod.ts";
 import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress.ts";
 import type { HandledSignal, SignalSource } from "./_signals.ts";
 

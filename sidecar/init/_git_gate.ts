@@ -7,8 +7,8 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../../src/errors/mod.ts";
-import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../src/git_gate/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
+import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../core/git_gate/mod.ts";
 import {
   baseGitEnv,
   type GateDirs,

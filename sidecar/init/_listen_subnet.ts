@@ -5,7 +5,7 @@
  * network's subnet, not the address the engine will give the sidecar, so the daemon finds its
  * own address in the subnet.
  */
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 
 /** A network interface address as `Deno.networkInterfaces()` reports it. */
 export interface InterfaceAddress {

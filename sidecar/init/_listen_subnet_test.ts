@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { addressInSubnet, parseSubnet } from "./_listen_subnet.ts";
 
 const interfaces = [

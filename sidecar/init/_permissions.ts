@@ -4,7 +4,7 @@
  * wider one: every grant is checked against what the init process itself holds, because a Deno
  * process may start a `deno` child with any flags it likes.
  */
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 
 /** The permissions one daemon child runs with. */
 export interface DaemonPermissions {

@@ -6,7 +6,7 @@
  * runs itself, and its permissions were fixed at compile time, so the flags cannot narrow them.
  */
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import type { PermissionQuery } from "./_permissions.ts";
 
 /** A program and its arguments. */

@@ -3,7 +3,7 @@
  * value is checked the same way and refused with the same words.
  */
 import { isAbsolute } from "node:path";
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import type { Environment } from "./_env.ts";
 
 /** A variable's value; unset and empty are the same. */

@@ -5,7 +5,7 @@
  * only on the bottle's internal network when given that network's subnet, never on the egress
  * network that reaches the host.
  */
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { startSuperviseServer } from "../supervise/mod.ts";
 import type { DaemonIo } from "./_daemons.ts";
 import type { Environment } from "./_env.ts";

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { addressInSubnet, parseSubnet } from "./_listen_subnet.ts";
 import type { HandledSignal, SignalSource } from "./_signals.ts";
 import { runSuperviseDaemon, superviseConfig, supervisePermissions } from "./_supervise.ts";

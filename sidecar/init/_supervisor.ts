@@ -18,6 +18,7 @@
 import { EventQueue } from "./_event_queue.ts";
 import { LinePrefixer } from "./_prefix.ts";
 import type { HandledSignal, SignalSource } from "./_signals.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /** One child to start. */
 export interface ChildSpec {
@@ -113,7 +114,7 @@ export class Supervisor {
         stderr: "piped",
       }).spawn();
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = messageOf(err);
       this.#say(`error: Cannot start daemon "${spec.name}": ${reason}`);
       this.#failed = true;
       this.#stop(`${spec.name} could not start`);
@@ -143,7 +144,7 @@ export class Supervisor {
       }
     } catch (err) {
       this.#say(
-        `lost output of ${child.name}: ${err instanceof Error ? err.message : String(err)}`,
+        `lost output of ${child.name}: ${messageOf(err)}`,
       );
     }
     const rest = prefixer.end();

@@ -40,7 +40,7 @@
  * Deno.exit(code);
  * ```
  */
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { availableDaemon, parseDaemonList } from "./_daemons.ts";
 import { daemonEnv, type Environment } from "./_env.ts";
 import { assertWithinParent, permissionFlags } from "./_permissions.ts";

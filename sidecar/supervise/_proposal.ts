@@ -4,9 +4,10 @@
  * the agent is told it is `pending`. A malformed answer is never taken as an approval.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
-import { archive, awaitResponse, type Proposal, writeProposal } from "../../src/queue/mod.ts";
+import { archive, awaitResponse, type Proposal, writeProposal } from "../../core/queue/mod.ts";
 import { z } from "zod";
 import { errorResult, textResult } from "./_result.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /** Proposals one bottle may have waiting: an agent cannot fill the host's disk or the UI. */
 const MAX_PENDING = 20;
@@ -99,7 +100,7 @@ export async function propose(
       signal,
     });
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = messageOf(err);
     ctx.log(event("bad_response", proposal, { reason }));
     return errorResult([
       "status: error",

@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
-import { ManifestError } from "../../src/errors/mod.ts";
-import { parseRoutesFile, stringifyRoutesFile } from "../../src/routes/mod.ts";
+import { ManifestError, messageOf } from "../../core/errors/mod.ts";
+import { parseRoutesFile, stringifyRoutesFile } from "../../core/routes/mod.ts";
 import { propose, type QueueContext } from "./_proposal.ts";
 import { errorResult, textResult } from "./_result.ts";
 
@@ -134,7 +134,7 @@ async function readRoutes(file: string): Promise<RoutesText> {
   try {
     return { text: await Deno.readTextFile(file) };
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = messageOf(err);
     return {
       problem: `Cannot read the egress routes file ${file}: ${reason}`,
       ...(err instanceof Deno.errors.NotFound ? { missing: true as const } : {}),

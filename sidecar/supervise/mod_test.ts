@@ -15,7 +15,7 @@ import {
   type ProposalResponse,
   proposalSchema,
   writeResponse,
-} from "../../src/queue/mod.ts";
+} from "../../core/queue/mod.ts";
 import { startSuperviseServer, type SuperviseOptions, type SuperviseServer } from "./mod.ts";
 
 const ROUTES = "routes:\n  - host: api.github.com\n    auth:\n      scheme: Bearer\n" +

@@ -3,7 +3,7 @@
  * networks, images) and orphan state directories, one y/N, then best-effort removal with a
  * warning per step that failed.
  */
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import {
   type BackendRegistry,
   defaultRegistry,

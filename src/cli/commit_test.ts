@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import { BottleState } from "../lifecycle/mod.ts";
 import { FakeBackend, fakeRegistry, tempBotHome } from "../lifecycle/testing/mod.ts";
 import { commitCommand } from "./commit.ts";

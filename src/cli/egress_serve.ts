@@ -3,7 +3,7 @@
  * and workloads outside a bottle. Serves until SIGTERM or SIGINT; SIGHUP reloads the routes file.
  */
 import { isIP } from "node:net";
-import { ConfigError, UsageError } from "../errors/mod.ts";
+import { ConfigError, UsageError } from "../../core/errors/mod.ts";
 import type { CliContext } from "./_context.ts";
 
 /** A parsed `--connect-to` mapping. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, UsageError } from "../errors/mod.ts";
+import { ConfigError, UsageError } from "../../core/errors/mod.ts";
 import { parseConnectTo, parseListen, parseLogLevel, parseTimeoutSeconds } from "./egress_serve.ts";
 
 Deno.test("parseListen() reads HOST:PORT and bracketed IPv6", () => {

@@ -1,5 +1,5 @@
 /** `bot-bottle exec <slug> -- <cmd…>`: run a command in a running bottle as the agent user. */
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import { type BackendRegistry, defaultRegistry, execInBottle } from "../lifecycle/mod.ts";
 import type { CliContext } from "./_context.ts";
 

@@ -21,7 +21,7 @@
  * ```
  */
 import { Command, CommanderError } from "commander";
-import { NotYetAvailableError, UsageError } from "../errors/mod.ts";
+import { NotYetAvailableError, UsageError } from "../../core/errors/mod.ts";
 import { registerLifecycle } from "./_lifecycle_commands.ts";
 import type { CliContext } from "./_context.ts";
 import { VERSION } from "./_version.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotYetAvailableError, UsageError } from "../errors/mod.ts";
+import { NotYetAvailableError, UsageError } from "../../core/errors/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import { runCli } from "./mod.ts";
 import { capturedContext } from "./_testing.ts";

@@ -3,7 +3,7 @@
  * recorded agent, backend, label and slug, booting its committed image when it has one.
  */
 import { approvedDockerfilePath } from "../supervise/mod.ts";
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import {
   type BackendRegistry,
   defaultRegistry,

@@ -4,7 +4,7 @@
  * plan and the backend's steps without side effects; `--detach` leaves the bottle running and
  * prints its slug alone on stdout.
  */
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import {
   agentChoices,
   type BackendRegistry,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import { BottleState, InterruptedError, manualInterrupts } from "../lifecycle/mod.ts";
 import {
   FakeBackend,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotFoundError } from "../errors/mod.ts";
+import { NotFoundError } from "../../core/errors/mod.ts";
 import { BottleState } from "../lifecycle/mod.ts";
 import { FakeBackend, fakeRegistry, tempBotHome } from "../lifecycle/testing/mod.ts";
 import { stopCommand } from "./stop.ts";

@@ -4,7 +4,7 @@
  * the same core.
  */
 import type { Backend } from "../../backends/mod.ts";
-import { UsageError } from "../errors/mod.ts";
+import { messageOf, UsageError } from "../../core/errors/mod.ts";
 import { homePaths } from "../paths/mod.ts";
 import {
   approveProposal,
@@ -166,7 +166,7 @@ async function readEdited(file: string): Promise<string> {
     return await Deno.readTextFile(file);
   } catch (err) {
     throw new UsageError(
-      `--file "${file}" cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+      `--file "${file}" cannot be read: ${messageOf(err)}`,
       { cause: err },
     );
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { NotFoundError, UsageError } from "../errors/mod.ts";
+import { NotFoundError, UsageError } from "../../core/errors/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import { ApplyError, readAudit } from "../supervise/mod.ts";
 import {

@@ -2,7 +2,7 @@
  * Bare `bot-bottle supervise`: the full-screen approval UI. It needs a terminal on both ends;
  * scripts use `supervise list|show|approve|reject`.
  */
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import { homePaths } from "../paths/mod.ts";
 import { denoTerminal, runSuperviseTui, type Terminal } from "../supervise_tui/mod.ts";
 import type { CliContext } from "./_context.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import { makeBottle, queueProposal } from "../supervise/testing/mod.ts";
 import { LEAVE_SCREEN, type Terminal } from "../supervise_tui/mod.ts";

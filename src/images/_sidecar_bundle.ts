@@ -57,8 +57,8 @@ export async function sidecarBundle(options: SidecarBundleOptions): Promise<Uint
 }
 
 /**
- * A sha256 over what decides the bundle: every `.ts` file under `sidecar/` and `src/` (path and
- * contents), `deno.json`, `deno.lock` and the bundling Deno's version.
+ * A sha256 over what decides the bundle: every `.ts` file under `sidecar/` and `core/` (path
+ * and contents: the sidecar imports nothing else), `deno.json`, `deno.lock` and the bundling Deno's version.
  *
  * @param root The repository.
  * @returns The hex digest.
@@ -66,7 +66,7 @@ export async function sidecarBundle(options: SidecarBundleOptions): Promise<Uint
 export async function sourceDigest(root: string): Promise<string> {
   const files = [
     ...await tsFiles(root, "sidecar"),
-    ...await tsFiles(root, "src"),
+    ...await tsFiles(root, "core"),
     "deno.json",
     "deno.lock",
   ];

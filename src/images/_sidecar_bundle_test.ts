@@ -32,7 +32,7 @@ Deno.test("sidecarBundle() in a compiled binary reads the embedded bundle and ne
   }
 });
 
-Deno.test("sourceDigest() covers the repository's TypeScript sources, deno.json and deno.lock", async () => {
+Deno.test("sourceDigest() covers the sidecar's and core's TypeScript sources, deno.json and deno.lock", async () => {
   const root = new URL("../../", import.meta.url);
   const digest = await sourceDigest(root.pathname);
   assert.match(digest, /^[0-9a-f]{64}$/);
@@ -40,6 +40,7 @@ Deno.test("sourceDigest() covers the repository's TypeScript sources, deno.json 
   const dir = await Deno.makeTempDir({ prefix: "bb-digest-" });
   try {
     await Deno.mkdir(join(dir, "sidecar"));
+    await Deno.mkdir(join(dir, "core"));
     await Deno.mkdir(join(dir, "src"));
     const empty = await sourceDigest(dir);
     await Deno.writeTextFile(join(dir, "deno.lock"), "{}");
@@ -48,7 +49,13 @@ Deno.test("sourceDigest() covers the repository's TypeScript sources, deno.json 
     await Deno.writeTextFile(join(dir, "sidecar", "notes.md"), "x");
     assert.equal(await sourceDigest(dir), locked, "non-TypeScript files do not count");
     await Deno.writeTextFile(join(dir, "sidecar", "a.ts"), "");
-    assert.notEqual(await sourceDigest(dir), locked, "even an empty new module counts");
+    const added = await sourceDigest(dir);
+    assert.notEqual(added, locked, "even an empty new module counts");
+    await Deno.writeTextFile(join(dir, "core", "b.ts"), "");
+    assert.notEqual(await sourceDigest(dir), added, "the ground floor the sidecar imports counts");
+    const withCore = await sourceDigest(dir);
+    await Deno.writeTextFile(join(dir, "src", "c.ts"), "");
+    assert.equal(await sourceDigest(dir), withCore, "the host application does not count");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

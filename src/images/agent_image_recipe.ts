@@ -1,6 +1,6 @@
 /** The agent image of a bottle: a provider's Dockerfile, the bottle's own, or a committed image. */
 import { basename, dirname, resolve } from "node:path";
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type { AgentImageSource } from "../plan/mod.ts";
 import { readContextDir } from "./_context_dir.ts";
 import { contentTag } from "./_digest.ts";
@@ -60,7 +60,7 @@ async function providerRecipe(
   } catch (err) {
     throw new ConfigError(
       `Cannot build the agent image: the Dockerfile of provider "${template}" (${url}) cannot be read: ${
-        reason(err)
+        messageOf(err)
       }`,
       { cause: err },
     );
@@ -96,7 +96,7 @@ async function dockerfileRecipe(
   } catch (err) {
     const why = err instanceof Deno.errors.NotFound
       ? "does not exist"
-      : `cannot be read: ${reason(err)}`;
+      : `cannot be read: ${messageOf(err)}`;
     throw new ConfigError(`Cannot build the agent image: Dockerfile "${file}" ${why}`, {
       cause: err,
     });
@@ -120,8 +120,4 @@ async function dockerfileRecipe(
 
 function isBlank(bytes: Uint8Array): boolean {
   return new TextDecoder().decode(bytes).trim() === "";
-}
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { toFileUrl } from "./_testing.ts";
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { agentImageRecipe } from "./agent_image_recipe.ts";
 import type { ImageRecipe } from "./image_recipe.ts";
 

@@ -1,6 +1,6 @@
 /** Making sure an image exists in a docker engine, building it from its recipe when it does not. */
 import { dirname, join } from "node:path";
-import { NotFoundError } from "../errors/mod.ts";
+import { messageOf, NotFoundError } from "../../core/errors/mod.ts";
 import { forEachLine } from "./_lines.ts";
 import { IMAGE_BUILD_TAIL_LINES, ImageBuildError } from "./image_build_error.ts";
 import type { BuiltImageRecipe, ImageRecipe } from "./image_recipe.ts";
@@ -120,7 +120,7 @@ function spawnDocker(docker: string, args: string[], tag: string): Deno.ChildPro
     return new Deno.Command(docker, { args, stdin: "null", stdout: "piped", stderr: "piped" })
       .spawn();
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = messageOf(err);
     throw new ImageBuildError(`"${docker}" cannot be run: ${reason}`, {
       tag,
       output: [],

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { NotFoundError } from "../errors/mod.ts";
+import { NotFoundError } from "../../core/errors/mod.ts";
 import { docker, dockerOk, removeImages, TEST_BASES, TEST_LABEL, uniqueTag } from "./_testing.ts";
 import { agentImageRecipe } from "./agent_image_recipe.ts";
 import { ensureDockerImage } from "./ensure_docker_image.ts";

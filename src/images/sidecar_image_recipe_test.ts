@@ -8,12 +8,15 @@ import { defaultSidecarBase, sidecarImageRecipe } from "./sidecar_image_recipe.t
 async function fakeRepo(dir: string): Promise<string> {
   const root = join(dir, "repo");
   await Deno.mkdir(join(root, "sidecar"), { recursive: true });
-  await Deno.mkdir(join(root, "src", "wire"), { recursive: true });
+  await Deno.mkdir(join(root, "core", "wire"), { recursive: true });
   await Deno.writeTextFile(join(root, "deno.json"), "{}\n");
-  await Deno.writeTextFile(join(root, "src", "wire", "mod.ts"), 'export const WIRE = "wire-v1";\n');
+  await Deno.writeTextFile(
+    join(root, "core", "wire", "mod.ts"),
+    'export const WIRE = "wire-v1";\n',
+  );
   await Deno.writeTextFile(
     join(root, "sidecar", "main.ts"),
-    'import { WIRE } from "../src/wire/mod.ts";\nconsole.log(WIRE);\n',
+    'import { WIRE } from "../core/wire/mod.ts";\nconsole.log(WIRE);\n',
   );
   return root;
 }
@@ -67,7 +70,7 @@ Deno.test("sidecarImageRecipe() reuses the cached bundle and tag while the sourc
     assert.equal(before.length, 1);
     assert.match(before[0]!.name, /^sidecar-[0-9a-f]{32}\.js$/);
     // Files that are not TypeScript sources (docs, tests data) do not decide the bundle.
-    await Deno.writeTextFile(join(sourceRoot, "src", "README.md"), "notes\n");
+    await Deno.writeTextFile(join(sourceRoot, "core", "README.md"), "notes\n");
     await new Promise((resolve) => setTimeout(resolve, 20));
     const second = await sidecarImageRecipe({ cacheDir, sourceRoot });
     assert.equal(second.tag, first.tag);
@@ -90,7 +93,7 @@ Deno.test("sidecarImageRecipe() re-bundles and re-tags when a source or the base
     assert.notEqual(based.tag, first.tag);
 
     await Deno.writeTextFile(
-      join(sourceRoot, "src", "wire", "mod.ts"),
+      join(sourceRoot, "core", "wire", "mod.ts"),
       'export const WIRE = "wire-v2";\n',
     );
     const changed = await sidecarImageRecipe({ cacheDir, sourceRoot });
@@ -109,7 +112,7 @@ Deno.test("sidecarImageRecipe() reports a failing bundle with deno's output", as
     const sourceRoot = await fakeRepo(dir);
     await Deno.writeTextFile(
       join(sourceRoot, "sidecar", "main.ts"),
-      'import "../src/missing.ts";\n',
+      'import "../core/missing.ts";\n',
     );
     const cacheDir = join(dir, "cache");
     await assert.rejects(sidecarImageRecipe({ cacheDir, sourceRoot }), (err) => {

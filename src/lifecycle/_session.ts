@@ -5,6 +5,7 @@
  */
 import type { Backend } from "../../backends/mod.ts";
 import type { BottleState } from "./state.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /** Where teardown reports what it did. */
 export interface SessionLog {
@@ -102,14 +103,4 @@ export class BottleSession implements AsyncDisposable {
       this.#log.warn(messageOf(err));
     });
   }
-}
-
-/**
- * The message of whatever was thrown.
- *
- * @param err A caught value.
- * @returns Its message.
- */
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

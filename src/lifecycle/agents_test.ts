@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotFoundError } from "../errors/mod.ts";
+import { NotFoundError } from "../../core/errors/mod.ts";
 import { agentChoices, resolveAgent } from "./mod.ts";
 import { tempBotHome } from "./testing/mod.ts";
 

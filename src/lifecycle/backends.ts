@@ -9,8 +9,7 @@ import {
   backendByName,
   shippedBackends,
 } from "../../backends/mod.ts";
-import { NotFoundError } from "../errors/mod.ts";
-import { messageOf } from "./_session.ts";
+import { messageOf, NotFoundError } from "../../core/errors/mod.ts";
 
 /** The backends a command may use. */
 export interface BackendRegistry {

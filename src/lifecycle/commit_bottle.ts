@@ -2,7 +2,7 @@
  * `commit`: snapshot a running bottle's agent filesystem to an image. The bottle keeps running;
  * its state records the image and is preserved, so the next `resume` boots from it.
  */
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { type BackendRegistry, findActive, isLive, scanActive } from "./backends.ts";
 import { BottleState } from "./state.ts";

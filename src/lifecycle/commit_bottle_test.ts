@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotFoundError, UsageError } from "../errors/mod.ts";
+import { NotFoundError, UsageError } from "../../core/errors/mod.ts";
 import { BottleState, commitBottle } from "./mod.ts";
 import { FakeBackend, fakeRegistry, tempBotHome } from "./testing/mod.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotFoundError } from "../errors/mod.ts";
+import { NotFoundError } from "../../core/errors/mod.ts";
 import { execInBottle } from "./mod.ts";
 import { FakeBackend, fakeRegistry } from "./testing/mod.ts";
 

@@ -4,7 +4,7 @@
  * taken, so `--dry-run` shows exactly what `start` would do.
  */
 import type { Backend, PreparedBottle } from "../../backends/mod.ts";
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { type BottlePlan, buildPlan, checkLabel, newSlug } from "../plan/mod.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotYetAvailableError, UsageError } from "../errors/mod.ts";
+import { NotYetAvailableError, UsageError } from "../../core/errors/mod.ts";
 import { demoAgent } from "../plan/mod.ts";
 import { BottleState, chooseSlug, metadataFor, metadataSchema, planBottle } from "./mod.ts";
 import { FakeBackend, tempBotHome } from "./testing/mod.ts";

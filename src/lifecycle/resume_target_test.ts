@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotFoundError } from "../errors/mod.ts";
+import { NotFoundError } from "../../core/errors/mod.ts";
 import { BottleState, resumeTarget } from "./mod.ts";
 import { FakeBackend, fakeRegistry, type TempBotHome, tempBotHome } from "./testing/mod.ts";
 

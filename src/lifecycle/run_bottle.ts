@@ -12,7 +12,8 @@ import type { EnvValue } from "../manifest/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { type BottlePlan, resolveSecrets } from "../plan/mod.ts";
 import { InterruptedError, type InterruptSource, processInterrupts } from "./interrupt/mod.ts";
-import { BottleSession, messageOf, type SessionLog } from "./_session.ts";
+import { messageOf } from "../../core/errors/mod.ts";
+import { BottleSession, type SessionLog } from "./_session.ts";
 import { type BottleMetadata, BottleState } from "./state.ts";
 
 /** Options of {@link runBottle}. */

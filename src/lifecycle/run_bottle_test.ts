@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import { demoAgent } from "../plan/mod.ts";
 import {

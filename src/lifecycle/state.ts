@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { BACKEND_NAMES, type BackendName } from "../../backends/mod.ts";
-import { ConfigError, NotFoundError, UsageError } from "../errors/mod.ts";
+import { ConfigError, NotFoundError, UsageError } from "../../core/errors/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { SLUG_PATTERN } from "../plan/mod.ts";
 

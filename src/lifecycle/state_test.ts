@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, NotFoundError, UsageError } from "../errors/mod.ts";
+import { ConfigError, NotFoundError, UsageError } from "../../core/errors/mod.ts";
 import { type BottleMetadata, BottleState, stateSlugs } from "./mod.ts";
 import { tempBotHome } from "./testing/mod.ts";
 

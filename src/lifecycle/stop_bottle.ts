@@ -3,7 +3,7 @@
  * A bottle that no longer runs but left state behind (a crash, a non-zero exit) can be stopped
  * too: that is how its kept state is discarded.
  */
-import { NotFoundError } from "../errors/mod.ts";
+import { NotFoundError } from "../../core/errors/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { type BackendRegistry, scanActive } from "./backends.ts";
 import { BottleState } from "./state.ts";

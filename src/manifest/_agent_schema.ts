@@ -4,9 +4,10 @@
  * repos, routes, env and credentials belong in a bottle under `$HOME`.
  */
 import { z } from "zod";
-import type { PathSegment } from "../yaml_strict/mod.ts";
+import type { PathSegment } from "../../core/yaml_strict/mod.ts";
 import { BottleNameSchema } from "./_bottle_schema.ts";
-import { GitUserSchema, SAFE_NAME_PATTERN } from "./_git_gate.ts";
+import { SAFE_NAME_PATTERN } from "../../core/git_gate/mod.ts";
+import { GitUserSchema } from "./_git_gate.ts";
 
 const IGNORED = "Claude Code subagent field; accepted and ignored";
 

@@ -3,8 +3,8 @@
  * merges files before the merged result is checked for what must be present.
  */
 import { z } from "zod";
-import { routeKeyHint, RouteListSchema, TOKEN_REF_PATTERN } from "../routes/mod.ts";
-import type { PathSegment } from "../yaml_strict/mod.ts";
+import { routeKeyHint, RouteListSchema, TOKEN_REF_PATTERN } from "../../core/routes/mod.ts";
+import type { PathSegment } from "../../core/yaml_strict/mod.ts";
 import { EnvSchema } from "./_env.ts";
 import { GitGateLayerSchema } from "./_git_gate.ts";
 

@@ -7,7 +7,7 @@
  * surprise whoever reads the manifest next.
  */
 import { z } from "zod";
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 
 /** Environment variable names, for both the bottle's env and the host references. */
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -7,8 +7,8 @@
  * provider owns, with a warning naming each dropped route.
  */
 import { providerRoutes } from "../providers/mod.ts";
-import { duplicateHost, type Route } from "../routes/mod.ts";
-import { labelOf } from "../yaml_strict/mod.ts";
+import { duplicateHost, type Route } from "../../core/routes/mod.ts";
+import { labelOf } from "../../core/yaml_strict/mod.ts";
 import type { EnvValue } from "./_env.ts";
 import type { BottleSource } from "./_extends.ts";
 import { parseHostKey, parseSshUrl, type RepoLayer } from "./_git_gate.ts";

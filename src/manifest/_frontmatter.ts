@@ -2,8 +2,8 @@
  * Reads a Markdown manifest: YAML frontmatter between `---` lines, then the body. Positions in
  * the frontmatter are reported in the real file's lines.
  */
-import { ConfigError, ManifestError } from "../errors/mod.ts";
-import { parseStrictYaml, type StrictYaml } from "../yaml_strict/mod.ts";
+import { ConfigError, ManifestError } from "../../core/errors/mod.ts";
+import { parseStrictYaml, type StrictYaml } from "../../core/yaml_strict/mod.ts";
 
 /** A manifest file, read and parsed (not yet validated). */
 export interface ManifestFile {

@@ -7,26 +7,11 @@
 import { isIP } from "node:net";
 import { Buffer } from "node:buffer";
 import { z } from "zod";
-import { hostProblem } from "../routes/mod.ts";
-
-/** Repo and skill names: safe as a path segment, an argv word and a gitconfig value. */
-export const SAFE_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+import { HOST_KEY_TYPES, SAFE_NAME_PATTERN } from "../../core/git_gate/mod.ts";
+import { hostProblem } from "../../core/routes/mod.ts";
 
 const UNSAFE = /[\p{Cc}"'`$;\\]/u;
 const UNSAFE_TEXT = "quotes, backticks, $, ;, backslashes or control characters";
-
-/** Key types a pinned host key may have. */
-export const HOST_KEY_TYPES = Object.freeze(
-  [
-    "ssh-ed25519",
-    "ssh-rsa",
-    "ecdsa-sha2-nistp256",
-    "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521",
-    "sk-ssh-ed25519@openssh.com",
-    "sk-ecdsa-sha2-nistp256@openssh.com",
-  ] as const,
-);
 
 function refine(problem: (value: string) => string | undefined) {
   return (value: string, ctx: z.core.$RefinementCtx<string>) => {

@@ -3,9 +3,9 @@
  * bottle's `extends` chain), validate each on its own, then fold.
  */
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { NotFoundError } from "../errors/mod.ts";
+import { NotFoundError } from "../../core/errors/mod.ts";
 import { BUILTIN_TEMPLATES, isBuiltinTemplate, providerSettingsProblem } from "../providers/mod.ts";
-import { didYouMean, validateYaml } from "../yaml_strict/mod.ts";
+import { didYouMean, validateYaml } from "../../core/yaml_strict/mod.ts";
 import { agentKeyHint, AgentSchema } from "./_agent_schema.ts";
 import { type AgentProviderLayer, bottleKeyHint, BottleLayerSchema } from "./_bottle_schema.ts";
 import { type BottleReader, type BottleSource, linearize } from "./_extends.ts";

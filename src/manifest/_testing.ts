@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ManifestError } from "../errors/mod.ts";
+import { ManifestError } from "../../core/errors/mod.ts";
 import type { LoadOptions } from "./_types.ts";
 
 /** A temp home (`<root>/home`) and a repository (`<root>/repo`). */

@@ -1,5 +1,5 @@
 /** The shapes `loadAgent` and `loadBottle` return. */
-import type { Route } from "../routes/mod.ts";
+import type { Route } from "../../core/routes/mod.ts";
 import type { EnvValue } from "./_env.ts";
 
 /** Where the manifests are. */

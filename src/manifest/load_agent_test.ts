@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ConfigError, NotFoundError } from "../errors/mod.ts";
+import { ConfigError, NotFoundError } from "../../core/errors/mod.ts";
 import { listAgents, listBottles, loadAgent, loadBottle } from "./mod.ts";
 import { manifestError, tempHome } from "./_testing.ts";
 

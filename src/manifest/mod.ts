@@ -42,7 +42,6 @@ import type { AgentEntry, LoadOptions } from "./_types.ts";
 
 export { type EnvValue, resolveEnv, type ResolveEnvOptions } from "./_env.ts";
 export { loadAgent, loadBottle } from "./_load.ts";
-export { HOST_KEY_TYPES, SAFE_NAME_PATTERN } from "./_git_gate.ts";
 export type {
   AgentEntry,
   AgentProvider,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { type EnvValue, loadBottle, resolveEnv } from "./mod.ts";
 import { tempHome } from "./_testing.ts";
 

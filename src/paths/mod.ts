@@ -13,7 +13,7 @@
  * ```
  */
 import { isAbsolute, join } from "node:path";
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 
 /** The environment variables that decide where the home is. */
 export interface HomeEnv {

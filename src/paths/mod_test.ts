@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { homePaths, repoAgentsDir } from "./mod.ts";
 
 Deno.test("homePaths() puts the home under $HOME/.bot-bottle by default", () => {

@@ -3,8 +3,8 @@
  * the key files to copy beside them, and the agent's commit identity. The loader validated every
  * value; the wire schema checks them again here so a bad one stops the plan, not the sidecar.
  */
-import { ConfigError } from "../errors/mod.ts";
-import { type GateRepo, GateRepoSchema } from "../git_gate/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
+import { type GateRepo, GateRepoSchema } from "../../core/git_gate/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import type { GitGatePlan } from "./_types.ts";
 

@@ -3,7 +3,7 @@
  * `src/providers` owns): the image recipe and the default command. Claude and Codex are planned;
  * contrib plugins will fill the same shape from their `provider.yaml`.
  */
-import { NotYetAvailableError } from "../errors/mod.ts";
+import { NotYetAvailableError } from "../../core/errors/mod.ts";
 
 /** A provider as the launcher sees it. */
 export interface ProviderLaunch {

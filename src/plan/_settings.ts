@@ -15,7 +15,7 @@
  *   by name (tests need short ones; the sidecar applies its defaults to those not set).
  */
 import { isAbsolute } from "node:path";
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import type { SelfTestTargets } from "./_types.ts";
 
 /** Settings from the host environment. */

@@ -1,6 +1,6 @@
 /** The shapes of a bottle plan: what every backend runs, decided once from the manifests. */
-import type { GateRepo } from "../git_gate/mod.ts";
-import type { Route } from "../routes/mod.ts";
+import type { GateRepo } from "../../core/git_gate/mod.ts";
+import type { Route } from "../../core/routes/mod.ts";
 
 /** Where the agent image comes from. */
 export type AgentImageSource =

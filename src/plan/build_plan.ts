@@ -3,10 +3,10 @@
  * exactly what `launch` will do. Secrets stay out of the plan; {@link resolveSecrets} reads them
  * at launch.
  */
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import type { Route } from "../routes/mod.ts";
+import type { Route } from "../../core/routes/mod.ts";
 import { gitGatePlan } from "./_git_gate_plan.ts";
 import { providerLaunch } from "./_provider_launch.ts";
 import { launchSettings } from "./_settings.ts";

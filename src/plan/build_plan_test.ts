@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, NotYetAvailableError } from "../errors/mod.ts";
+import { ConfigError, NotYetAvailableError } from "../../core/errors/mod.ts";
 import type { Repo, ResolvedAgent } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
 import { buildPlan, demoAgent, resolveSecrets } from "./mod.ts";

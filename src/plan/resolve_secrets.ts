@@ -3,7 +3,7 @@
  * operator prompts), the egress token slots and a fresh canary. They go from here straight into
  * the environment of the backend's child processes, never to disk or argv.
  */
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import { type EnvValue, resolveEnv } from "../manifest/mod.ts";
 import type { BottlePlan, LaunchSecrets } from "./_types.ts";
 

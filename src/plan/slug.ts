@@ -2,7 +2,7 @@
  * Bottle slugs: the identifier every container, network, label and state path derives from, so
  * it matches one strict pattern (SPEC §1.7) whether generated or given with `--label`.
  */
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 
 /** What a slug looks like: lower case, starts with a letter, at most 40 characters. */
 export const SLUG_PATTERN = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import { checkLabel, newSlug, SLUG_PATTERN } from "./mod.ts";
 
 Deno.test("newSlug() makes distinct slugs that match the slug pattern", () => {

@@ -20,7 +20,7 @@
  * console.assert(route?.outbound_on_match === "redact");
  * ```
  */
-import type { Route } from "../routes/mod.ts";
+import type { Route } from "../../core/routes/mod.ts";
 import {
   BUILTIN_TEMPLATES,
   type BuiltinTemplate,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RouteSchema } from "../routes/mod.ts";
+import { RouteSchema } from "../../core/routes/mod.ts";
 import {
   BUILTIN_TEMPLATES,
   CODEX_HOST_CREDENTIAL_TOKEN_REF,

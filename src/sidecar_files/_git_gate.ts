@@ -7,13 +7,9 @@
  */
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
-import { ConfigError } from "../errors/mod.ts";
-import {
-  GATE_CONFIG_FILE,
-  GATE_KEYS_DIR,
-  renderAgentGitconfig,
-  renderGateConfig,
-} from "../git_gate/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
+import { GATE_CONFIG_FILE, GATE_KEYS_DIR, renderGateConfig } from "../../core/git_gate/mod.ts";
+import { renderAgentGitconfig } from "./_agent_gitconfig.ts";
 import type { BottlePlan } from "../plan/mod.ts";
 
 /** The agent's gitconfig inside `plan.paths.agentGit`. */

@@ -14,10 +14,10 @@
  * ```
  */
 import { join } from "node:path";
-import { loadOrCreateCa } from "../../sidecar/tls/mod.ts";
-import { ConfigError } from "../errors/mod.ts";
+import { loadOrCreateCa } from "../../core/tls/mod.ts";
+import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type { BottlePlan } from "../plan/mod.ts";
-import { stringifyRoutesFile } from "../routes/mod.ts";
+import { stringifyRoutesFile } from "../../core/routes/mod.ts";
 import { AGENT_GITCONFIG, writeAgentGitconfig, writeGitGateFiles } from "./_git_gate.ts";
 import { sidecarAccounts } from "./_passwd.ts";
 
@@ -77,9 +77,7 @@ export async function writeSidecarFiles(
       pem = await Deno.readTextFile(plan.upstreamCaFile);
     } catch (err) {
       throw new ConfigError(
-        `BOT_BOTTLE_EGRESS_UPSTREAM_CA "${plan.upstreamCaFile}" cannot be read: ${
-          err instanceof Error ? err.message : String(err)
-        }`,
+        `BOT_BOTTLE_EGRESS_UPSTREAM_CA "${plan.upstreamCaFile}" cannot be read: ${messageOf(err)}`,
         { cause: err },
       );
     }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
-import { ConfigError } from "../errors/mod.ts";
-import { parseGateConfig } from "../git_gate/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
+import { parseGateConfig } from "../../core/git_gate/mod.ts";
 import type { Repo } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
 import { type BottlePlan, buildPlan, demoAgent } from "../plan/mod.ts";

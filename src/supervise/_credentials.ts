@@ -6,7 +6,7 @@
  * stay as it is or be dropped: turning it on would open the host's own network.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { RoutesFile } from "../routes/mod.ts";
+import type { RoutesFile } from "../../core/routes/mod.ts";
 
 /**
  * Compare the credentials of a proposed routes file with the live one.

@@ -1,6 +1,6 @@
 /** The per-bottle audit log of operator decisions: `state/<slug>/audit.jsonl`, mode 0600. */
 import type { HomePaths } from "../paths/mod.ts";
-import type { Proposal } from "../queue/mod.ts";
+import type { Proposal } from "../../core/queue/mod.ts";
 import { bottleFiles } from "./_files.ts";
 import { appendLine } from "./_safe_fs.ts";
 

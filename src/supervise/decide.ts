@@ -6,11 +6,11 @@
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { type Backend, backendByName } from "../../backends/mod.ts";
-import { UsageError } from "../errors/mod.ts";
+import { messageOf, UsageError } from "../../core/errors/mod.ts";
 import { BottleState } from "../lifecycle/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { type Proposal, writeResponse } from "../queue/mod.ts";
-import { parseRoutesFile, type RoutesFile } from "../routes/mod.ts";
+import { type Proposal, writeResponse } from "../../core/queue/mod.ts";
+import { parseRoutesFile, type RoutesFile } from "../../core/routes/mod.ts";
 import { appendAudit } from "./audit.ts";
 import { credentialChange } from "./_credentials.ts";
 import { bottleFiles } from "./_files.ts";
@@ -113,7 +113,7 @@ export async function approveProposal(
       : { before: proposal.current_file_hash, note: "" };
   } catch (err) {
     if (err instanceof ApplyError) throw err;
-    throw new ApplyError(proposal, describe(err), { cause: err });
+    throw new ApplyError(proposal, messageOf(err), { cause: err });
   }
   const notes = [reason, applied.note].filter((part) => part !== "").join("; ");
   const status = modified ? "modified" : "approved";
@@ -181,7 +181,7 @@ async function applyRoutes(
   try {
     proposed = parseRoutesFile(proposal.proposed_file, `proposal ${proposal.id}`);
   } catch (err) {
-    throw new ApplyError(proposal, `the proposed routes file is invalid: ${describe(err)}`, {
+    throw new ApplyError(proposal, `the proposed routes file is invalid: ${messageOf(err)}`, {
       cause: err,
     });
   }
@@ -198,11 +198,11 @@ async function applyRoutes(
   } catch (err) {
     const restored = await writeInPlace(routesPath, before, "live routes file").then(
       () => "the previous routes file was restored",
-      (undo) => `restoring the previous routes file failed too: ${describe(undo)}`,
+      (undo) => `restoring the previous routes file failed too: ${messageOf(undo)}`,
     );
     throw new ApplyError(
       proposal,
-      `signalling the sidecar failed (${describe(err)}); ${restored}`,
+      `signalling the sidecar failed (${messageOf(err)}); ${restored}`,
       { cause: err },
     );
   }
@@ -295,8 +295,4 @@ function assertUnchanged(found: Proposal, options: DecideOptions): void {
       "it changed since it was shown (its queue file was rewritten); look at it again",
     );
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { NotFoundError, UsageError } from "../errors/mod.ts";
+import { NotFoundError, UsageError } from "../../core/errors/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { responseSchema } from "../queue/mod.ts";
+import { responseSchema } from "../../core/queue/mod.ts";
 import { readAudit } from "./audit.ts";
 import { ApplyError, approveProposal, proposalDigest, rejectProposal } from "./decide.ts";
 import { listPending } from "./pending.ts";

@@ -5,10 +5,10 @@
  * where it was found is reported, never listed, so one bottle cannot ask on behalf of another.
  */
 import { join } from "node:path";
-import { NotFoundError } from "../errors/mod.ts";
+import { messageOf, NotFoundError } from "../../core/errors/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { SLUG_PATTERN } from "../plan/mod.ts";
-import { type Proposal, proposalSchema } from "../queue/mod.ts";
+import { type Proposal, proposalSchema } from "../../core/queue/mod.ts";
 
 /** A proposal waiting for the operator, with where it was found. */
 export interface PendingProposal {
@@ -44,7 +44,7 @@ export async function listPending(paths: HomePaths): Promise<PendingScan> {
       names = new Set(await entries(dir, "file"));
     } catch (err) {
       // One unreadable queue (its sidecar can chmod it) must not hide every other bottle's.
-      scan.problems.push(`${dir}: ${err instanceof Error ? err.message : String(err)}`);
+      scan.problems.push(`${dir}: ${messageOf(err)}`);
       continue;
     }
     for (const name of names) {
@@ -115,7 +115,7 @@ async function readProposal(
   try {
     raw = JSON.parse(await Deno.readTextFile(path));
   } catch (err) {
-    return `${path}: not readable JSON (${err instanceof Error ? err.message : String(err)})`;
+    return `${path}: not readable JSON (${messageOf(err)})`;
   }
   const parsed = proposalSchema.safeParse(raw);
   if (!parsed.success) {

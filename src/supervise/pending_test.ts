@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { NotFoundError } from "../errors/mod.ts";
+import { NotFoundError } from "../../core/errors/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
-import { writeResponse } from "../queue/mod.ts";
+import { writeResponse } from "../../core/queue/mod.ts";
 import { LIVE_ROUTES, makeBottle, queueProposal } from "./testing/mod.ts";
 import { describeProposal, sha256Hex } from "./describe_proposal.ts";
 import { findPending, listPending } from "./pending.ts";

@@ -1,5 +1,5 @@
 /** Test data for the pure parts: proposals and states without a home on disk. */
-import type { Proposal } from "../queue/mod.ts";
+import type { Proposal } from "../../core/queue/mod.ts";
 import type { PendingProposal, PendingScan } from "../supervise/mod.ts";
 import type { KeyName } from "./parse_keys.ts";
 import type { TuiEvent, TuiState } from "./types.ts";

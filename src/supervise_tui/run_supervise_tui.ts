@@ -16,6 +16,7 @@ import { renderScreen } from "./render_screen.ts";
 import { ENTER_SCREEN, LEAVE_SCREEN, type Terminal } from "./terminal.ts";
 import type { TuiEffect, TuiEvent, TuiState } from "./types.ts";
 import { initialState, short, updateState } from "./update_state.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /** Options of {@link runSuperviseTui}. */
 export interface SuperviseTuiOptions {
@@ -81,7 +82,8 @@ export async function runSuperviseTui(
         if (item === undefined) return;
         describeProposal(paths, item).then(
           (detail) => dispatch(() => ({ type: "described", detail })),
-          (err) => dispatch(() => ({ type: "describeFailed", id: effect.id, message: text(err) })),
+          (err) =>
+            dispatch(() => ({ type: "describeFailed", id: effect.id, message: messageOf(err) })),
         );
         return;
       }
@@ -89,7 +91,8 @@ export async function runSuperviseTui(
       case "reject":
         decide(effect).then(
           (message) => dispatch(() => ({ type: "decided", id: effect.id, message })),
-          (err) => dispatch(() => ({ type: "decideFailed", id: effect.id, message: text(err) })),
+          (err) =>
+            dispatch(() => ({ type: "decideFailed", id: effect.id, message: messageOf(err) })),
         );
         return;
     }
@@ -117,7 +120,7 @@ export async function runSuperviseTui(
     while (!stopped.signal.aborted) {
       await listPending(paths).then(
         (scan) => dispatch(() => ({ type: "listed", scan, now: Date.now() })),
-        (err) => dispatch(() => ({ type: "listFailed", message: text(err) })),
+        (err) => dispatch(() => ({ type: "listFailed", message: messageOf(err) })),
       );
       await sleep(options.pollMs ?? 1000, stopped.signal);
     }
@@ -155,7 +158,7 @@ export async function runSuperviseTui(
   await pollDone?.catch(() => {});
   if (crash !== undefined) {
     const log = await writeCrashLog(paths, crash.error);
-    throw new Error(`supervise crashed: ${text(crash.error)} (stack trace in ${log})`, {
+    throw new Error(`supervise crashed: ${messageOf(crash.error)} (stack trace in ${log})`, {
       cause: crash.error,
     });
   }
@@ -187,8 +190,4 @@ function attempt(step: () => void): void {
   } catch {
     // The terminal may already be gone (closed pty); the remaining steps still run.
   }
-}
-
-function text(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -2,7 +2,7 @@
  * The UI as a pure state machine: `(state, event) → (state, effects)`. Everything the operator can
  * do is decided here, so it is tested without a terminal; the runner only performs the effects.
  */
-import type { Proposal } from "../queue/mod.ts";
+import type { Proposal } from "../../core/queue/mod.ts";
 import { detailLines } from "./detail_lines.ts";
 import type { Key } from "./parse_keys.ts";
 import type { Size, TuiEffect, TuiEvent, TuiState } from "./types.ts";

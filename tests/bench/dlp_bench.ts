@@ -13,7 +13,7 @@
  * @module
  */
 import { cpuUsage } from "node:process";
-import { DlpEngine } from "../../src/dlp/mod.ts";
+import { DlpEngine } from "../../core/dlp/mod.ts";
 
 const CHUNK = 64 * 1024;
 const TOTAL = Number(Deno.args[0] ?? 50) * 1e6;

@@ -6,7 +6,7 @@
  * proxy's resident memory across a long run of small requests. Loopback only.
  */
 import { join } from "node:path";
-import { loadOrCreateCa } from "../../sidecar/tls/mod.ts";
+import { loadOrCreateCa } from "../../core/tls/mod.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const ROOT = new URL("../../", import.meta.url).pathname;

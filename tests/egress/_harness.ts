@@ -7,7 +7,7 @@ import net from "node:net";
 import { join } from "node:path";
 import tls from "node:tls";
 import { type EgressProxy, startEgressProxy } from "../../sidecar/egress/mod.ts";
-import { loadOrCreateCa } from "../../sidecar/tls/mod.ts";
+import { loadOrCreateCa } from "../../core/tls/mod.ts";
 
 /** A request the origin saw. */
 export interface SeenRequest {

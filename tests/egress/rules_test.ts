@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { gzipSync } from "node:zlib";
-import { writeResponse } from "../../src/queue/mod.ts";
+import { writeResponse } from "../../core/queue/mod.ts";
 import { curl, startBed } from "./_harness.ts";
 
 const TOKEN_A = ["ghp", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"].join("_");

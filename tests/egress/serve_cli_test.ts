@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadOrCreateCa } from "../../sidecar/tls/mod.ts";
+import { loadOrCreateCa } from "../../core/tls/mod.ts";
 import { curlVia, run, type SeenRequest } from "./_harness.ts";
 
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));

@@ -8,7 +8,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { join } from "node:path";
 import { startEgressProxy } from "../../sidecar/egress/mod.ts";
-import { loadOrCreateCa } from "../../sidecar/tls/mod.ts";
+import { loadOrCreateCa } from "../../core/tls/mod.ts";
 import { curlVia } from "./_harness.ts";
 
 Deno.test("egress proxy retries a GET whose pooled upstream connection was closed", async () => {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { join } from "node:path";
-import { PROCESSED_DIR, type Proposal, writeResponse } from "../../src/queue/mod.ts";
+import { PROCESSED_DIR, type Proposal, writeResponse } from "../../core/queue/mod.ts";
 import { curl, startBed } from "./_harness.ts";
 
 // `supervise` is the default, so the route does not name it.

@@ -1,6 +1,6 @@
 /**
  * The data the egress policy pipeline reads and returns. Structural on purpose: the route schema
- * (`src/routes/`) and the proxy's socket code own the real types; anything shaped like these fits.
+ * (`core/routes/`) and the proxy's socket code own the real types; anything shaped like these fits.
  *
  * @module
  */
@@ -86,7 +86,7 @@ export interface PolicyRouteAuth {
   token_ref: string;
 }
 
-/** The fields of a route (`src/routes/` `Route`) the pipeline needs; the real route fits. */
+/** The fields of a route (`core/routes/` `Route`) the pipeline needs; the real route fits. */
 export interface PolicyRoute {
   /** Exact upstream host. */
   host: string;
@@ -146,7 +146,7 @@ export interface ConnectTarget {
 export interface PolicyOptions<R extends PolicyRoute = PolicyRoute> {
   /** Live routes; the host index is rebuilt only when this returns a new array. */
   routes: () => readonly R[];
-  /** The route's `matches` filter (the proxy wires `src/routes/`'s matcher). */
+  /** The route's `matches` filter (the proxy wires `core/routes/`'s matcher). */
   matchRequest: (route: R, req: EgressRequest) => Decision;
   /** Token value for a `token_ref`, or nothing when the slot is empty. */
   tokenFor: (tokenRef: string) => string | undefined;

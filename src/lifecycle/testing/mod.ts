@@ -28,7 +28,7 @@ import type {
   PreparedBottle,
   Progress,
 } from "../../../backends/mod.ts";
-import { UsageError } from "../../errors/mod.ts";
+import { UsageError } from "../../../core/errors/mod.ts";
 import { type HomePaths, homePaths } from "../../paths/mod.ts";
 import type { BackendRegistry } from "../mod.ts";
 

@@ -16,7 +16,7 @@
 import { join } from "node:path";
 import { BottleState } from "../../lifecycle/mod.ts";
 import type { HomePaths } from "../../paths/mod.ts";
-import { type Proposal, writeProposal } from "../../queue/mod.ts";
+import { type Proposal, writeProposal } from "../../../core/queue/mod.ts";
 
 /** A live routes file with one credentialed host and one open host. */
 export const LIVE_ROUTES = `routes:

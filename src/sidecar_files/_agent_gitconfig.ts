@@ -4,8 +4,7 @@
  * already refused unsafe values; this renderer refuses them again, because one newline or quote
  * in a gitconfig value would let a manifest value add config keys of its own.
  */
-import { gateUrl } from "./_config.ts";
-import type { GateRepo } from "./_config.ts";
+import { type GateRepo, gateUrl } from "../../core/git_gate/mod.ts";
 
 /** Options of {@link renderAgentGitconfig}. */
 export interface AgentGitconfigOptions {

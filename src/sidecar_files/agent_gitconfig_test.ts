@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { renderAgentGitconfig } from "./mod.ts";
+import { renderAgentGitconfig } from "./_agent_gitconfig.ts";
 
 function repo(name: string, port: number) {
   return {

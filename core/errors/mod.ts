@@ -107,3 +107,13 @@ export class NotYetAvailableError extends Error {
     this.name = "NotYetAvailableError";
   }
 }
+
+/**
+ * The message of whatever was thrown, for a line that explains a failure.
+ *
+ * @param err A caught value (an `Error` or anything else).
+ * @returns Its message, or its string form when it is not an `Error`.
+ */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -34,4 +34,4 @@ export {
   parseGateConfig,
   renderGateConfig,
 } from "./_config.ts";
-export { type AgentGitconfigOptions, renderAgentGitconfig } from "./_agent_gitconfig.ts";
+export { HOST_KEY_TYPES, SAFE_NAME_PATTERN } from "./_names.ts";

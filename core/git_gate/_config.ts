@@ -5,7 +5,8 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
-import { HOST_KEY_TYPES, SAFE_NAME_PATTERN } from "../manifest/mod.ts";
+import { HOST_KEY_TYPES, SAFE_NAME_PATTERN } from "./_names.ts";
+import { messageOf } from "../errors/mod.ts";
 
 /** The config file's name inside the gate's config directory. */
 export const GATE_CONFIG_FILE = "repos.json";
@@ -77,7 +78,7 @@ export function parseGateConfig(text: string): { config?: GateConfig; problem?: 
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { problem: `is not JSON: ${err instanceof Error ? err.message : String(err)}` };
+    return { problem: `is not JSON: ${messageOf(err)}` };
   }
   const parsed = GateConfigSchema.safeParse(raw);
   if (parsed.success) return { config: parsed.data };

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../errors/mod.ts";
 import { CaFileError, type CaFileProblem, loadOrCreateCa } from "./mod.ts";
 import { parseCert, snapshot, tempDir, wholeSecond, x509 } from "./_testing.ts";
 

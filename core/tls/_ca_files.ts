@@ -2,6 +2,7 @@
 import { basename, dirname, join } from "node:path";
 import { CaFileError } from "./ca_file_error.ts";
 import { toHex } from "./_x509.ts";
+import { messageOf } from "../errors/mod.ts";
 
 /** The two files of a CA directory. */
 export interface CaPaths {
@@ -56,7 +57,7 @@ export async function readCaFile(file: string): Promise<CaFileText | undefined> 
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
     if (err instanceof CaFileError) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = messageOf(err);
     throw new CaFileError(`cannot read it (${reason})`, {
       file,
       problem: "unreadable",

@@ -1,6 +1,6 @@
 /**
  * Cost of minting, for the egress proxy's first request to each host. Run with
- * `deno bench -A sidecar/tls/mint_bench.ts`.
+ * `deno bench -A core/tls/mint_bench.ts`.
  */
 import { LeafCache, loadOrCreateCa } from "./mod.ts";
 

@@ -1,5 +1,5 @@
 /** The typed error for CA files that exist but cannot be used. */
-import { ConfigError } from "../../src/errors/mod.ts";
+import { ConfigError } from "../errors/mod.ts";
 
 /** Why a CA file was refused; callers branch on this, never on the message. */
 export type CaFileProblem =
