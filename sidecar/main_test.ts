@@ -311,7 +311,7 @@ Deno.test("sidecar/main.ts refuses an empty or unknown daemon list", async () =>
     ],
     [
       { BOT_BOTTLE_SIDECAR_DAEMONS: "egress", BOT_BOTTLE_SIDECAR_GRACE_SECONDS: "soon" },
-      'BOT_BOTTLE_SIDECAR_GRACE_SECONDS "soon" must be a number of seconds (e.g. 10)',
+      'BOT_BOTTLE_SIDECAR_GRACE_SECONDS "soon" is not a number of seconds (e.g. 10)',
     ],
   ];
   for (const [env, message] of cases) {

@@ -1,19 +1,12 @@
 /**
- * The gate's configuration file (`repos.json`): written by the host from the resolved manifest,
- * read by the sidecar's git-gate daemon. It holds no key material; each repo's private key is the
- * file `keys/<name>` beside it.
+ * The gate's configuration file (`repos.json`, see `core/sidecar_contract`): written by the host
+ * from the resolved manifest, read by the sidecar's git-gate daemon. It holds no key material;
+ * each repo's private key is the file `keys/<name>` beside it.
  */
 import { isIP } from "node:net";
 import { z } from "zod";
 import { HOST_KEY_TYPES, SAFE_NAME_PATTERN } from "./_names.ts";
 import { messageOf } from "../errors/mod.ts";
-
-/** The config file's name inside the gate's config directory. */
-export const GATE_CONFIG_FILE = "repos.json";
-/** The folder of private keys inside the gate's config directory (`keys/<repo name>`). */
-export const GATE_KEYS_DIR = "keys";
-/** Port of the gate's smart HTTP server inside the sidecar (SPEC §6). */
-export const GATE_PORT = 9420;
 
 const HOST =
   /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -84,15 +77,4 @@ export function parseGateConfig(text: string): { config?: GateConfig; problem?: 
   if (parsed.success) return { config: parsed.data };
   const issue = parsed.error.issues[0];
   return { problem: `${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}` };
-}
-
-/**
- * The URL the agent reaches a repo at through the gate.
- *
- * @param host The sidecar's name as the agent resolves it.
- * @param name The repo name.
- * @returns `http://<host>:9420/<name>.git`.
- */
-export function gateUrl(host: string, name: string): string {
-  return `http://${host}:${GATE_PORT}/${name}.git`;
 }

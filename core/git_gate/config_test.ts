@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type GateRepo, gateUrl, parseGateConfig, renderGateConfig } from "./mod.ts";
+import { type GateRepo, parseGateConfig, renderGateConfig } from "./mod.ts";
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f";
 
@@ -46,8 +46,4 @@ Deno.test("parseGateConfig() names the problem of a bad file", () => {
   assert.ok(parseGateConfig(extra).problem !== undefined, "no key material in the file");
   const badHost = JSON.stringify({ repos: [repo({ host: "Git.Test" })] });
   assert.match(parseGateConfig(badHost).problem ?? "", /^repos\.0\.host: /);
-});
-
-Deno.test("gateUrl() points at the gate's port on the sidecar", () => {
-  assert.equal(gateUrl("bot-bottle-sidecar", "app"), "http://bot-bottle-sidecar:9420/app.git");
 });

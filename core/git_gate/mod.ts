@@ -6,7 +6,7 @@
  * @module
  * @example
  * ```ts
- * import { gateUrl, parseGateConfig, renderGateConfig } from "./mod.ts";
+ * import { parseGateConfig, renderGateConfig } from "./mod.ts";
  * const text = renderGateConfig({
  *   repos: [{
  *     name: "app",
@@ -20,17 +20,12 @@
  *   }],
  * });
  * console.assert(parseGateConfig(text).config?.repos[0]?.name === "app");
- * console.assert(gateUrl("bot-bottle-sidecar", "app") === "http://bot-bottle-sidecar:9420/app.git");
  * ```
  */
 export {
-  GATE_CONFIG_FILE,
-  GATE_KEYS_DIR,
-  GATE_PORT,
   type GateConfig,
   type GateRepo,
   GateRepoSchema,
-  gateUrl,
   parseGateConfig,
   renderGateConfig,
 } from "./_config.ts";

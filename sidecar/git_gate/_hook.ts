@@ -4,9 +4,10 @@
  * Its stderr reaches the git client (`remote: …`); what the sidecar log should show goes to the
  * report file the server relays once the push is over. Any failure refuses the push.
  */
+import { SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
 import { join } from "node:path";
 import { DlpEngine } from "../../core/dlp/mod.ts";
-import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../core/git_gate/mod.ts";
+import { type GateRepo, parseGateConfig } from "../../core/git_gate/mod.ts";
 import { archive, awaitResponse, writeProposal } from "../../core/queue/mod.ts";
 import { describeFinding, parseRefUpdates, type PushFinding, scanPush } from "../git_scan/mod.ts";
 import { forwardArgs, forwardPush, pushOptions, staleUpdates } from "./_forward.ts";
@@ -155,7 +156,7 @@ export async function runPreReceive(
 }
 
 async function loadRepo(settings: PreReceiveSettings): Promise<GateRepo> {
-  const text = await Deno.readTextFile(join(settings.dirs.configDir, GATE_CONFIG_FILE));
+  const text = await Deno.readTextFile(join(settings.dirs.configDir, SIDECAR_FILES.gateConfig));
   const parsed = parseGateConfig(text);
   const repo = parsed.config?.repos.find((r) => r.name === settings.repoName);
   if (repo === undefined) {

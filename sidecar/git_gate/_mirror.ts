@@ -4,8 +4,10 @@
  * the upstream cannot be reached, so no stale data is served) and pushes reach it only after the
  * pre-receive hook forwarded them upstream.
  */
+import { HOOK_ENV } from "./_hook_env.ts";
+import { SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
 import { join } from "node:path";
-import { GATE_KEYS_DIR, type GateRepo } from "../../core/git_gate/mod.ts";
+import type { GateRepo } from "../../core/git_gate/mod.ts";
 import { runGit } from "./_git.ts";
 import { knownHostsLine, type SshFiles, upstreamSsh } from "./_ssh.ts";
 
@@ -50,7 +52,7 @@ export function baseGitEnv(dirs: GateDirs, path: string): Record<string, string>
  */
 export function sshFiles(dirs: GateDirs, repo: GateRepo): SshFiles {
   return {
-    keyFile: join(dirs.configDir, GATE_KEYS_DIR, repo.name),
+    keyFile: join(dirs.configDir, SIDECAR_FILES.gateKeys, repo.name),
     knownHostsFile: join(dirs.privateDir, "known_hosts", repo.name),
   };
 }
@@ -151,7 +153,7 @@ export async function refreshMirror(
   }
 }
 
-/** What the hook prints when started with `BOT_BOTTLE_GIT_GATE_PROBE=1`. */
+/** What the hook prints when started with {@link HOOK_ENV}`.probe` set to 1. */
 export const HOOK_PROBE_REPLY = "git gate hook ready";
 /** Its exit code then: non-zero, so that a probe can never be what accepts a push. */
 export const HOOK_PROBE_EXIT = 3;
@@ -172,7 +174,7 @@ export async function probeHook(
   const result = await runGit(
     ["--git-dir", mirrorPath(options.dirs, repo), "hook", "run", "pre-receive"],
     {
-      env: { ...options.env, BOT_BOTTLE_GIT_GATE_PROBE: "1" },
+      env: { ...options.env, [HOOK_ENV.probe]: "1" },
       timeoutMs: options.timeoutMs,
       allowFailure: true,
     },

@@ -4,6 +4,7 @@
  * fails when it cannot; a push holds its mirror until the backend (and with it the pre-receive
  * hook that scans and forwards) is done.
  */
+import { HOOK_ENV } from "./_hook_env.ts";
 import { join } from "node:path";
 import { Hono } from "hono";
 import type { GateRepo } from "../../core/git_gate/mod.ts";
@@ -103,8 +104,8 @@ export function createGateApp(options: GateAppOptions): Hono {
         projectRoot: options.dirs.mirrorDir,
         env: {
           ...options.env,
-          BOT_BOTTLE_GIT_GATE_REPO: repo.name,
-          BOT_BOTTLE_GIT_GATE_REPORT: report,
+          [HOOK_ENV.repo]: repo.name,
+          [HOOK_ENV.report]: report,
         },
         timeoutMs,
         onExit: (result) => {

@@ -1,7 +1,8 @@
 // Test-only: a gate's files on disk for one repo whose upstream refuses connections.
+import { SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { GATE_CONFIG_FILE, type GateRepo, renderGateConfig } from "../../core/git_gate/mod.ts";
+import { type GateRepo, renderGateConfig } from "../../core/git_gate/mod.ts";
 import { baseGitEnv, type GateDirs, initMirrors } from "./_mirror.ts";
 
 /** A pinned host key line of the right shape (no server has it). */
@@ -48,7 +49,7 @@ export async function makeGate(prefix: string): Promise<TestGate> {
   };
   await Deno.mkdir(join(dirs.configDir, "keys"), { recursive: true });
   await Deno.writeTextFile(
-    join(dirs.configDir, GATE_CONFIG_FILE),
+    join(dirs.configDir, SIDECAR_FILES.gateConfig),
     renderGateConfig({ repos: [repo] }),
   );
   const keygen = await new Deno.Command("ssh-keygen", {

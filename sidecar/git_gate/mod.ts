@@ -26,6 +26,7 @@ export {
 } from "./_mirror.ts";
 export { type PreReceiveIo, type PreReceiveSettings, runPreReceive } from "./_hook.ts";
 export { writeHookScript } from "./_hook_script.ts";
+export { HOOK_ENV } from "./_hook_env.ts";
 
 /** Options of {@link startGateServer}. */
 export interface GateServerOptions extends GateAppOptions {

@@ -3,30 +3,28 @@
  * how it runs.
  */
 import { ConfigError } from "../../core/errors/mod.ts";
-import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress.ts";
+import {
+  DAEMON_NAMES,
+  type DaemonName,
+  SIDECAR_ENV,
+  TOKEN_SLOT_PREFIX,
+} from "../../core/sidecar_contract/mod.ts";
+import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress_daemon.ts";
 import {
   GIT_GATE_ENV_NAMES,
   gitGateConfig,
   gitGatePermissions,
   runGitGateDaemon,
-} from "./_git_gate.ts";
+} from "./_git_gate_daemon.ts";
 import {
   runSuperviseDaemon,
   SUPERVISE_ENV_NAMES,
   superviseConfig,
   supervisePermissions,
-} from "./_supervise.ts";
+} from "./_supervise_daemon.ts";
 import type { EnvGrant, Environment } from "./_env.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
-import type { SignalSource } from "./_signals.ts";
-
-/** What a running daemon gets from `sidecar/main.ts --daemon NAME`. */
-export interface DaemonIo {
-  /** One log line (without newline) to the daemon's stderr. */
-  log: (line: string) => void;
-  /** The signals it obeys. */
-  signals: SignalSource;
-}
+import type { DaemonIo } from "./_daemon_io.ts";
 
 /** A daemon this sidecar can run. */
 export interface AvailableDaemon {
@@ -38,11 +36,11 @@ export interface AvailableDaemon {
   run(env: Environment, io: DaemonIo): Promise<number>;
 }
 
-/** Every daemon name the sidecar recognises (ports: egress 9099, supervise 9100, git-gate 9420). */
-export const DAEMONS: Readonly<Record<string, AvailableDaemon>> = Object.freeze({
+/** Every daemon the sidecar runs, by its contract name (`DAEMON_NAMES`). */
+export const DAEMONS: Readonly<Record<DaemonName, AvailableDaemon>> = Object.freeze({
   egress: Object.freeze(
     {
-      env: { names: ["BOT_BOTTLE_CANARY"], prefixes: ["EGRESS_TOKEN_"] },
+      env: { names: [SIDECAR_ENV.canary.name], prefixes: [TOKEN_SLOT_PREFIX] },
       permissions: (env: Environment) => egressPermissions(egressConfig(env)),
       run: (env: Environment, io: DaemonIo) => runEgressDaemon(env, io),
     } satisfies AvailableDaemon,
@@ -75,21 +73,21 @@ export const DAEMONS: Readonly<Record<string, AvailableDaemon>> = Object.freeze(
  */
 export function parseDaemonList(value: string | undefined): string[] {
   const names = (value ?? "").split(",").map((name) => name.trim()).filter((name) => name !== "");
-  const known = Object.keys(DAEMONS).join(", ");
+  const known = DAEMON_NAMES.join(", ");
   if (names.length === 0) {
     throw new ConfigError(
-      `BOT_BOTTLE_SIDECAR_DAEMONS is empty: name the daemons to run (${known})`,
+      `${SIDECAR_ENV.daemons.name} is empty: name the daemons to run (${known})`,
     );
   }
   for (const [index, name] of names.entries()) {
     const daemon = lookup(name);
     if (daemon === undefined) {
       throw new ConfigError(
-        `BOT_BOTTLE_SIDECAR_DAEMONS names unknown daemon "${name}" (valid: ${known})`,
+        `${SIDECAR_ENV.daemons.name} names unknown daemon "${name}" (valid: ${known})`,
       );
     }
     if (names.indexOf(name) !== index) {
-      throw new ConfigError(`BOT_BOTTLE_SIDECAR_DAEMONS names "${name}" twice`);
+      throw new ConfigError(`${SIDECAR_ENV.daemons.name} names "${name}" twice`);
     }
   }
   return names;
@@ -111,9 +109,9 @@ export function availableDaemon(name: string): AvailableDaemon {
 }
 
 function lookup(name: string): AvailableDaemon | undefined {
-  return Object.hasOwn(DAEMONS, name) ? DAEMONS[name] : undefined;
+  return Object.hasOwn(DAEMONS, name) ? DAEMONS[name as DaemonName] : undefined;
 }
 
 function available(): string {
-  return Object.keys(DAEMONS).join(", ");
+  return DAEMON_NAMES.join(", ");
 }

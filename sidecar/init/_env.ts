@@ -5,8 +5,9 @@
  * and `BOT_BOTTLE_CANARY` go to egress alone (SPEC §1.2, §6).
  */
 
-/** A process environment as `Deno.env.toObject()` gives it. */
-export type Environment = Readonly<Record<string, string | undefined>>;
+import { type Environment, SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
+
+export type { Environment };
 
 /** Variables a daemon receives on top of the common allowlist. */
 export interface EnvGrant {
@@ -35,7 +36,7 @@ const COMMON_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** `BOT_BOTTLE_*` names that are secrets, not configuration: granted only by an {@link EnvGrant}. */
-const SECRET_CONFIG_NAMES: ReadonlySet<string> = new Set(["BOT_BOTTLE_CANARY"]);
+const SECRET_CONFIG_NAMES: ReadonlySet<string> = new Set([SIDECAR_ENV.canary.name]);
 
 /**
  * Build a daemon's environment from the init process's.

@@ -1,5 +1,5 @@
 /** The life of a daemon that only serves: start, then wait for SIGTERM or SIGINT, then close. */
-import type { DaemonIo } from "./_daemons.ts";
+import type { DaemonIo } from "./_daemon_io.ts";
 import { EventQueue } from "./_event_queue.ts";
 import type { HandledSignal } from "./_signals.ts";
 

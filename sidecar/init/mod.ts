@@ -40,16 +40,16 @@
  * Deno.exit(code);
  * ```
  */
-import { ConfigError } from "../../core/errors/mod.ts";
+import { type DaemonName, settingOrDefault, SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
 import { availableDaemon, parseDaemonList } from "./_daemons.ts";
 import { daemonEnv, type Environment } from "./_env.ts";
 import { assertWithinParent, permissionFlags } from "./_permissions.ts";
 import { selfCommand } from "./_self_command.ts";
 import { processSignals, type SignalSource } from "./_signals.ts";
-import { type ChildSpec, Supervisor } from "./_supervisor.ts";
+import { type ChildSpec, DaemonGroup } from "./_daemon_group.ts";
 
 export type { Environment } from "./_env.ts";
-export { runGitHook } from "./_git_gate.ts";
+export { runGitHook } from "./_git_gate_daemon.ts";
 export type { HandledSignal, SignalSource } from "./_signals.ts";
 
 /** What the init process and the daemons read and write. */
@@ -72,8 +72,8 @@ export interface SidecarOptions {
  *   setting, or a daemon that would need a permission the init process lacks.
  */
 export async function runSidecar(options: SidecarOptions): Promise<number> {
-  const names = parseDaemonList(options.env.BOT_BOTTLE_SIDECAR_DAEMONS);
-  const graceMs = parseGrace(options.env.BOT_BOTTLE_SIDECAR_GRACE_SECONDS);
+  const names = parseDaemonList(options.env[SIDECAR_ENV.daemons.name]);
+  const graceMs = settingOrDefault(options.env, SIDECAR_ENV.graceSeconds) * 1000;
   const specs: ChildSpec[] = names.map((name) => {
     const daemon = availableDaemon(name);
     const permissions = daemon.permissions(options.env);
@@ -84,13 +84,13 @@ export async function runSidecar(options: SidecarOptions): Promise<number> {
       env: daemonEnv(options.env, daemon.env),
     };
   });
-  const supervisor = new Supervisor({
+  const group = new DaemonGroup({
     write: options.write,
     graceMs,
-    reloadTarget: "egress",
+    reloadTarget: "egress" satisfies DaemonName,
     signals: options.signals ?? processSignals(),
   });
-  return await supervisor.run(specs);
+  return await group.run(specs);
 }
 
 /**
@@ -107,14 +107,4 @@ export function runDaemon(name: string, options: SidecarOptions): Promise<number
     log: (line) => options.write(`${line}\n`),
     signals: options.signals ?? processSignals(),
   });
-}
-
-function parseGrace(value: string | undefined): number {
-  const text = value === undefined || value === "" ? "10" : value;
-  if (!/^\d{1,4}(\.\d{1,3})?$/.test(text)) {
-    throw new ConfigError(
-      `BOT_BOTTLE_SIDECAR_GRACE_SECONDS "${text}" must be a number of seconds (e.g. 10)`,
-    );
-  }
-  return Number(text) * 1000;
 }

@@ -4,7 +4,8 @@
  * already refused unsafe values; this renderer refuses them again, because one newline or quote
  * in a gitconfig value would let a manifest value add config keys of its own.
  */
-import { type GateRepo, gateUrl } from "../../core/git_gate/mod.ts";
+import type { GateRepo } from "../../core/git_gate/mod.ts";
+import { gateUrl } from "../../core/sidecar_contract/mod.ts";
 
 /** Options of {@link renderAgentGitconfig}. */
 export interface AgentGitconfigOptions {
@@ -12,8 +13,6 @@ export interface AgentGitconfigOptions {
   user: { name?: string; email?: string };
   /** The repos the gate serves. */
   repos: readonly Pick<GateRepo, "name" | "url" | "user" | "host" | "port" | "path">[];
-  /** The sidecar's name as the agent resolves it. */
-  sidecarHost: string;
 }
 
 /** Characters that would end a value or a section header early, or start a comment. */
@@ -22,7 +21,7 @@ const UNSAFE = /[\p{Cc}"\\#;]/u;
 /**
  * Render the agent's gitconfig.
  *
- * @param options Identity, repos and the sidecar's host name.
+ * @param options Identity and repos.
  * @returns The file text.
  * @throws {TypeError} When a value holds a newline, quote, backslash, `#` or `;`.
  */
@@ -35,7 +34,7 @@ export function renderAgentGitconfig(options: AgentGitconfigOptions): string {
     if (email !== undefined) lines.push(`\temail = ${safe("user.email", email)}`);
   }
   for (const repo of options.repos) {
-    lines.push(`[url "${safe("gate URL", gateUrl(options.sidecarHost, repo.name))}"]`);
+    lines.push(`[url "${safe("gate URL", gateUrl(repo.name))}"]`);
     lines.push(`\tinsteadOf = ${safe("url", repo.url)}`);
     // The scp form (`git@host:path`) has no port, so it names the same repo only on port 22.
     if (repo.port === 22) {

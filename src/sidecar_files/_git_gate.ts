@@ -5,15 +5,13 @@
  * fails the launch with the repo's name rather than a push with an ssh error; no message ever
  * quotes a key file's content.
  */
+import { AGENT_FILES, SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { ConfigError } from "../../core/errors/mod.ts";
-import { GATE_CONFIG_FILE, GATE_KEYS_DIR, renderGateConfig } from "../../core/git_gate/mod.ts";
+import { renderGateConfig } from "../../core/git_gate/mod.ts";
 import { renderAgentGitconfig } from "./_agent_gitconfig.ts";
 import type { BottlePlan } from "../plan/mod.ts";
-
-/** The agent's gitconfig inside `plan.paths.agentGit`. */
-export const AGENT_GITCONFIG = "gitconfig";
 
 /** Far above any SSH private key; a bigger file is not one. */
 const MAX_KEY_BYTES = 64 * 1024;
@@ -39,12 +37,12 @@ export async function writeGitGateFiles(plan: BottlePlan): Promise<void> {
   const material = await Promise.all(
     keys.map(async (key) => ({ name: key.name, bytes: await readKey(plan.bottle, key) })),
   );
-  const keysDir = join(gitGate, GATE_KEYS_DIR);
+  const keysDir = join(gitGate, SIDECAR_FILES.gateKeys);
   for (const dir of [gitGate, keysDir, gitMirrors]) {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     await Deno.chmod(dir, 0o700);
   }
-  await Deno.writeTextFile(join(gitGate, GATE_CONFIG_FILE), renderGateConfig({ repos }), {
+  await Deno.writeTextFile(join(gitGate, SIDECAR_FILES.gateConfig), renderGateConfig({ repos }), {
     mode: 0o600,
   });
   for (const { name, bytes } of material) {
@@ -56,18 +54,16 @@ export async function writeGitGateFiles(plan: BottlePlan): Promise<void> {
  * Write the agent's gitconfig (always: it carries the commit identity even without repos).
  *
  * @param plan The bottle plan.
- * @param sidecarHost The sidecar's name as the agent resolves it.
  */
-export async function writeAgentGitconfig(plan: BottlePlan, sidecarHost: string): Promise<void> {
+export async function writeAgentGitconfig(plan: BottlePlan): Promise<void> {
   const dir = plan.paths.agentGit;
   await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
   await Deno.chmod(dir, 0o755);
   const text = renderAgentGitconfig({
     user: plan.gitGate.user,
     repos: plan.gitGate.repos,
-    sidecarHost,
   });
-  const file = join(dir, AGENT_GITCONFIG);
+  const file = join(dir, AGENT_FILES.gitconfig);
   await Deno.writeTextFile(file, text, { mode: 0o644 });
   await Deno.chmod(file, 0o644);
 }

@@ -16,7 +16,6 @@ Deno.test("renderAgentGitconfig() rewrites each upstream URL to the gate, scp fo
   const text = renderAgentGitconfig({
     user: { name: "Dev Bot", email: "dev@example.com" },
     repos: [repo("app", 22), repo("web", 2222)],
-    sidecarHost: "bot-bottle-sidecar",
   });
   assert.equal(
     text,
@@ -38,7 +37,7 @@ Deno.test("renderAgentGitconfig() rewrites each upstream URL to the gate, scp fo
 
 Deno.test("renderAgentGitconfig() writes only the identity fields that are set", () => {
   const only = (user: { name?: string; email?: string }) =>
-    renderAgentGitconfig({ user, repos: [], sidecarHost: "s" }).split("\n").slice(1).join("\n");
+    renderAgentGitconfig({ user, repos: [] }).split("\n").slice(1).join("\n");
   assert.equal(only({}), "");
   assert.equal(only({ email: "a@b.test" }), "[user]\n\temail = a@b.test\n");
   assert.equal(only({ name: "A" }), "[user]\n\tname = A\n");
@@ -46,24 +45,22 @@ Deno.test("renderAgentGitconfig() writes only the identity fields that are set",
 
 Deno.test("renderAgentGitconfig() refuses a value that could add config keys", () => {
   const bad: [string, Parameters<typeof renderAgentGitconfig>[0]][] = [
-    ["newline in name", { user: { name: "a\n[core]" }, repos: [], sidecarHost: "s" }],
-    ["quote in email", { user: { email: 'a"@b.test' }, repos: [], sidecarHost: "s" }],
-    ["backslash in name", { user: { name: "a\\" }, repos: [], sidecarHost: "s" }],
-    ["comment in name", { user: { name: "a # b" }, repos: [], sidecarHost: "s" }],
-    ["padded name", { user: { name: " a" }, repos: [], sidecarHost: "s" }],
+    ["newline in name", { user: { name: "a\n[core]" }, repos: [] }],
+    ["quote in email", { user: { email: 'a"@b.test' }, repos: [] }],
+    ["backslash in name", { user: { name: "a\\" }, repos: [] }],
+    ["comment in name", { user: { name: "a # b" }, repos: [] }],
+    ["padded name", { user: { name: " a" }, repos: [] }],
     [
       "newline in url",
       {
         user: {},
         repos: [{ ...repo("app", 22), url: "ssh://git@h/a\n\tinsteadOf = x" }],
-        sidecarHost: "s",
       },
     ],
     [
       "quote in scp form",
-      { user: {}, repos: [{ ...repo("app", 22), path: 'a"b' }], sidecarHost: "s" },
+      { user: {}, repos: [{ ...repo("app", 22), path: 'a"b' }] },
     ],
-    ["quote in sidecar host", { user: {}, repos: [repo("app", 22)], sidecarHost: 's"' }],
   ];
   for (const [label, options] of bad) {
     assert.throws(() => renderAgentGitconfig(options), (err: unknown) => {

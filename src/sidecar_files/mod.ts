@@ -10,34 +10,23 @@
  * @example
  * ```ts ignore
  * import { writeSidecarFiles } from "./mod.ts";
- * await writeSidecarFiles(plan, { sidecarHost: "bot-bottle-sidecar", uid: 1000, gid: 1000 });
+ * await writeSidecarFiles(plan, { uid: 1000, gid: 1000 });
  * ```
  */
 import { join } from "node:path";
 import { loadOrCreateCa } from "../../core/tls/mod.ts";
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
+import { AGENT_FILES, SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
 import type { BottlePlan } from "../plan/mod.ts";
 import { stringifyRoutesFile } from "../../core/routes/mod.ts";
-import { AGENT_GITCONFIG, writeAgentGitconfig, writeGitGateFiles } from "./_git_gate.ts";
+import { writeAgentGitconfig, writeGitGateFiles } from "./_git_gate.ts";
 import { sidecarAccounts } from "./_passwd.ts";
 
-/** The file names inside `plan.paths.egress`, as the sidecar expects them. */
-export const SIDECAR_FILES = Object.freeze({
-  routes: "routes.yaml",
-  caDir: "ca",
-  upstreamCa: "upstream-ca.pem",
-  /** Inside `plan.paths.agentGit`. */
-  agentGitconfig: AGENT_GITCONFIG,
-  /** Inside `plan.paths.sidecarEtc`, mounted over the sidecar's `/etc/passwd`. */
-  passwd: "passwd",
-  /** Inside `plan.paths.sidecarEtc`, mounted over the sidecar's `/etc/group`. */
-  group: "group",
-});
+/** The files inside `plan.paths.sidecarEtc`, mounted over the sidecar's own. */
+export const SIDECAR_ETC_FILES = Object.freeze({ passwd: "passwd", group: "group" });
 
-/** Options of {@link writeSidecarFiles}: what only the backend knows. */
+/** Options of {@link writeSidecarFiles}: who the sidecar runs as. */
 export interface SidecarFilesOptions {
-  /** The sidecar's name as the agent resolves it (the gitconfig's gate URLs). */
-  sidecarHost: string;
   /** The uid the sidecar runs as. */
   uid: number;
   /** The gid the sidecar runs as. */
@@ -49,7 +38,7 @@ export interface SidecarFilesOptions {
  * existing CA and the git mirrors are kept, the routes file is rewritten in place.
  *
  * @param plan The bottle plan.
- * @param options The sidecar's host name and ids.
+ * @param options The sidecar's user and group ids.
  * @throws {ConfigError} When the upstream CA file or a git-gate key file cannot be used.
  * @throws {CaFileError} When an existing CA is unusable.
  */
@@ -70,7 +59,7 @@ export async function writeSidecarFiles(
     { mode: 0o600 },
   );
   const ca = await loadOrCreateCa(join(egress, SIDECAR_FILES.caDir));
-  await Deno.writeTextFile(join(agentCa, "ca.pem"), ca.certPem, { mode: 0o644 });
+  await Deno.writeTextFile(join(agentCa, AGENT_FILES.caCert), ca.certPem, { mode: 0o644 });
   if (plan.upstreamCaFile !== undefined) {
     let pem: string;
     try {
@@ -84,11 +73,11 @@ export async function writeSidecarFiles(
     await Deno.writeTextFile(join(egress, SIDECAR_FILES.upstreamCa), pem, { mode: 0o644 });
   }
   await writeGitGateFiles(plan);
-  await writeAgentGitconfig(plan, options.sidecarHost);
+  await writeAgentGitconfig(plan);
   const accounts = sidecarAccounts(options.uid, options.gid);
   await Deno.mkdir(plan.paths.sidecarEtc, { recursive: true, mode: 0o755 });
-  await writeReadable(join(plan.paths.sidecarEtc, SIDECAR_FILES.passwd), accounts.passwd);
-  await writeReadable(join(plan.paths.sidecarEtc, SIDECAR_FILES.group), accounts.group);
+  await writeReadable(join(plan.paths.sidecarEtc, SIDECAR_ETC_FILES.passwd), accounts.passwd);
+  await writeReadable(join(plan.paths.sidecarEtc, SIDECAR_ETC_FILES.group), accounts.group);
 }
 
 async function writeReadable(path: string, text: string): Promise<void> {

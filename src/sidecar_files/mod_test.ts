@@ -9,7 +9,7 @@ import { type BottlePlan, buildPlan, demoAgent } from "../plan/mod.ts";
 import { writeSidecarFiles } from "./mod.ts";
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f";
-const OPTIONS = { sidecarHost: "bot-bottle-sidecar", uid: 1000, gid: 1000 };
+const OPTIONS = { uid: 1000, gid: 1000 };
 
 /** An OpenSSH private key file as ssh-keygen writes it, enough for the header and cipher check. */
 function opensshKey(cipher: string): string {

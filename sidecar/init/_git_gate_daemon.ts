@@ -5,13 +5,23 @@
  * bottle's internal network, and keeps its hooks, known_hosts files and git's HOME in a private
  * temporary folder.
  */
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../../core/errors/mod.ts";
-import { GATE_CONFIG_FILE, type GateRepo, parseGateConfig } from "../../core/git_gate/mod.ts";
+import {
+  type Environment,
+  type HostPort,
+  readSetting,
+  settingOrDefault,
+  SIDECAR_ENV,
+  SIDECAR_FILES,
+  type Subnet,
+} from "../../core/sidecar_contract/mod.ts";
+import { type GateRepo, parseGateConfig } from "../../core/git_gate/mod.ts";
 import {
   baseGitEnv,
   type GateDirs,
+  HOOK_ENV,
   HOOK_PROBE_EXIT,
   HOOK_PROBE_REPLY,
   initMirrors,
@@ -20,14 +30,12 @@ import {
   startGateServer,
   writeHookScript,
 } from "../git_gate/mod.ts";
-import type { DaemonIo } from "./_daemons.ts";
-import type { Environment } from "./_env.ts";
-import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
+import type { DaemonIo } from "./_daemon_io.ts";
+import { listenAddress } from "./_listen_subnet.ts";
 import { type DaemonPermissions, permissionFlags } from "./_permissions.ts";
-import { absolutePath, checkSlug, secondsSetting, setting } from "./_settings.ts";
 import { serveUntilStopped } from "./_until_stopped.ts";
 
-/** The git-gate daemon's settings, read from the environment. */
+/** The git-gate daemon's settings, read from the environment (`core/sidecar_contract`). */
 export interface GitGateConfig {
   /** `BOT_BOTTLE_GIT_GATE_CONFIG_DIR` (default `/state/git-gate`): repos.json and keys. */
   configDir: string;
@@ -36,9 +44,9 @@ export interface GitGateConfig {
   /** Where the private folder is made (`TMPDIR`, default `/tmp`). */
   tmpDir: string;
   /** `BOT_BOTTLE_GIT_GATE_LISTEN` (default `0.0.0.0:9420`). */
-  listen: { hostname: string; port: number };
+  listen: HostPort;
   /** `BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET`: listen on this container's address in that subnet. */
-  listenSubnet?: { network: number; prefix: number };
+  listenSubnet?: Subnet;
   /** `BOT_BOTTLE_QUEUE_DIR` with `BOT_BOTTLE_SLUG`: where `gitleaks-allow` proposals go. */
   queue?: { dir: string; bottleSlug: string };
   /** `SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS` (default 300), in milliseconds. */
@@ -49,8 +57,8 @@ export interface GitGateConfig {
 
 /** The variables the git gate reads that the common allowlist does not carry. */
 export const GIT_GATE_ENV_NAMES: readonly string[] = Object.freeze([
-  "BOT_BOTTLE_CANARY",
-  "SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS",
+  SIDECAR_ENV.canary.name,
+  SIDECAR_ENV.gitleaksAllowTimeout.name,
   "TMPDIR",
 ]);
 
@@ -62,26 +70,22 @@ export const GIT_GATE_ENV_NAMES: readonly string[] = Object.freeze([
  * @throws {ConfigError} For a relative path, a malformed listen address, subnet, slug or timeout.
  */
 export function gitGateConfig(env: Environment): GitGateConfig {
-  const queueDir = absolutePath(env, "BOT_BOTTLE_QUEUE_DIR");
-  const slug = setting(env, "BOT_BOTTLE_SLUG");
-  const subnet = setting(env, "BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET");
+  const queueDir = readSetting(env, SIDECAR_ENV.queueDir);
+  const slug = readSetting(env, SIDECAR_ENV.slug);
+  const subnet = readSetting(env, SIDECAR_ENV.gitGateListenSubnet);
+  const tmpDir = env.TMPDIR === undefined || env.TMPDIR === "" ? "/tmp" : env.TMPDIR;
+  if (!isAbsolute(tmpDir)) throw new ConfigError(`TMPDIR "${tmpDir}" is not an absolute path`);
   return {
-    configDir: absolutePath(env, "BOT_BOTTLE_GIT_GATE_CONFIG_DIR", "/state/git-gate") as string,
-    mirrorDir: absolutePath(env, "BOT_BOTTLE_GIT_GATE_MIRROR_DIR", "/git") as string,
-    tmpDir: absolutePath(env, "TMPDIR", "/tmp") as string,
-    listen: parseListen(
-      "BOT_BOTTLE_GIT_GATE_LISTEN",
-      setting(env, "BOT_BOTTLE_GIT_GATE_LISTEN") ?? "0.0.0.0:9420",
-      "0.0.0.0:9420",
-    ),
-    ...(subnet === undefined
-      ? {}
-      : { listenSubnet: parseSubnet(subnet, "BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET") }),
+    configDir: settingOrDefault(env, SIDECAR_ENV.gitGateConfigDir),
+    mirrorDir: settingOrDefault(env, SIDECAR_ENV.gitGateMirrorDir),
+    tmpDir,
+    listen: settingOrDefault(env, SIDECAR_ENV.gitGateListen),
+    ...(subnet === undefined ? {} : { listenSubnet: subnet }),
     ...(queueDir === undefined || slug === undefined
       ? {}
-      : { queue: { dir: queueDir, bottleSlug: checkSlug(slug) } }),
-    allowTimeoutMs: secondsSetting(env, "SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS", 300),
-    timeoutMs: secondsSetting(env, "BOT_BOTTLE_GIT_GATE_TIMEOUT_SECONDS", 600),
+      : { queue: { dir: queueDir, bottleSlug: slug } }),
+    allowTimeoutMs: settingOrDefault(env, SIDECAR_ENV.gitleaksAllowTimeout) * 1000,
+    timeoutMs: settingOrDefault(env, SIDECAR_ENV.gitGateTimeout) * 1000,
   };
 }
 
@@ -131,7 +135,7 @@ export async function runGitGateDaemon(env: Environment, io: DaemonIo): Promise<
         listen: listenAddress(
           config.listen,
           config.listenSubnet,
-          "BOT_BOTTLE_GIT_GATE_LISTEN_SUBNET",
+          SIDECAR_ENV.gitGateListenSubnet,
         ),
         log: io.log,
       }));
@@ -165,7 +169,7 @@ async function prepareGate(
 }
 
 async function readRepos(configDir: string): Promise<GateRepo[]> {
-  const path = join(configDir, GATE_CONFIG_FILE);
+  const path = join(configDir, SIDECAR_FILES.gateConfig);
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -184,22 +188,23 @@ function hookEnv(
   privateDir: string,
 ): Record<string, string> {
   const out: Record<string, string> = {
-    BOT_BOTTLE_GIT_GATE_CONFIG_DIR: config.configDir,
-    BOT_BOTTLE_GIT_GATE_MIRROR_DIR: config.mirrorDir,
-    BOT_BOTTLE_GIT_GATE_PRIVATE_DIR: privateDir,
-    SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS: String(config.allowTimeoutMs / 1000),
-    BOT_BOTTLE_GIT_GATE_TIMEOUT_SECONDS: String(config.timeoutMs / 1000),
+    [SIDECAR_ENV.gitGateConfigDir.name]: config.configDir,
+    [SIDECAR_ENV.gitGateMirrorDir.name]: config.mirrorDir,
+    [HOOK_ENV.privateDir]: privateDir,
+    [SIDECAR_ENV.gitleaksAllowTimeout.name]: String(config.allowTimeoutMs / 1000),
+    [SIDECAR_ENV.gitGateTimeout.name]: String(config.timeoutMs / 1000),
     DENO_NO_UPDATE_CHECK: "1",
   };
   if (config.queue !== undefined) {
-    out.BOT_BOTTLE_QUEUE_DIR = config.queue.dir;
-    out.BOT_BOTTLE_SLUG = config.queue.bottleSlug;
+    out[SIDECAR_ENV.queueDir.name] = config.queue.dir;
+    out[SIDECAR_ENV.slug.name] = config.queue.bottleSlug;
   }
-  const canary = setting(env, "BOT_BOTTLE_CANARY");
-  if (canary !== undefined) out.BOT_BOTTLE_CANARY = canary;
+  const canary = readSetting(env, SIDECAR_ENV.canary);
+  if (canary !== undefined) out[SIDECAR_ENV.canary.name] = canary;
   // git's HOME is private, so the hook's Deno must be told where its cache is.
-  const denoDir = setting(env, "DENO_DIR") ??
-    (setting(env, "HOME") === undefined ? undefined : join(env.HOME as string, ".cache", "deno"));
+  const home = nonEmpty(env.HOME);
+  const denoDir = nonEmpty(env.DENO_DIR) ??
+    (home === undefined ? undefined : join(home, ".cache", "deno"));
   if (denoDir !== undefined) out.DENO_DIR = denoDir;
   return out;
 }
@@ -247,19 +252,22 @@ function hookCommand(config: GitGateConfig, privateDir: string): string[] {
  * @throws {ConfigError} When the daemon's settings are missing.
  */
 export async function runGitHook(env: Environment, say: (line: string) => void): Promise<number> {
-  if (env.BOT_BOTTLE_GIT_GATE_PROBE === "1") {
+  if (env[HOOK_ENV.probe] === "1") {
     say(HOOK_PROBE_REPLY);
     return HOOK_PROBE_EXIT;
   }
   const config = gitGateConfig(env);
-  const privateDir = absolutePath(env, "BOT_BOTTLE_GIT_GATE_PRIVATE_DIR");
-  const repoName = setting(env, "BOT_BOTTLE_GIT_GATE_REPO");
-  const reportFile = absolutePath(env, "BOT_BOTTLE_GIT_GATE_REPORT");
-  if (privateDir === undefined || repoName === undefined || reportFile === undefined) {
+  const privateDir = nonEmpty(env[HOOK_ENV.privateDir]);
+  const repoName = nonEmpty(env[HOOK_ENV.repo]);
+  const reportFile = nonEmpty(env[HOOK_ENV.report]);
+  if (
+    privateDir === undefined || repoName === undefined || reportFile === undefined ||
+    !isAbsolute(privateDir) || !isAbsolute(reportFile)
+  ) {
     throw new ConfigError("the git hook runs only from the git gate (its settings are missing)");
   }
   const stdin = await new Response(Deno.stdin.readable).text();
-  const canary = setting(env, "BOT_BOTTLE_CANARY");
+  const canary = readSetting(env, SIDECAR_ENV.canary);
   return await runPreReceive({
     dirs: { configDir: config.configDir, mirrorDir: config.mirrorDir, privateDir },
     repoName,
@@ -269,4 +277,8 @@ export async function runGitHook(env: Environment, say: (line: string) => void):
     allowTimeoutMs: config.allowTimeoutMs,
     timeoutMs: config.timeoutMs,
   }, { stdin, env, gitDir: Deno.cwd(), say });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
 }

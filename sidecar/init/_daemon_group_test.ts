@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { HandledSignal, SignalSource } from "./_signals.ts";
-import { type ChildSpec, Supervisor } from "./_supervisor.ts";
+import { type ChildSpec, DaemonGroup } from "./_daemon_group.ts";
 
 /** A shell child; `sleep` in short steps so a trap runs promptly. */
 function sh(name: string, script: string): ChildSpec {
@@ -17,7 +17,7 @@ function harness(graceMs = 5_000) {
     return () => listeners.delete(listener);
   };
   let output = "";
-  const supervisor = new Supervisor({
+  const group = new DaemonGroup({
     write: (text) => {
       assert.ok(text.endsWith("\n"), `partial write ${JSON.stringify(text)}`);
       output += text;
@@ -27,7 +27,7 @@ function harness(graceMs = 5_000) {
     signals,
   });
   return {
-    supervisor,
+    group,
     output: () => output,
     fire: (signal: HandledSignal) => listeners.forEach((listener) => listener(signal)),
     listeners,
@@ -40,9 +40,9 @@ function harness(graceMs = 5_000) {
   };
 }
 
-Deno.test("Supervisor.run() prefixes each child's stdout and stderr lines, partial last line too", async () => {
+Deno.test("DaemonGroup.run() prefixes each child's stdout and stderr lines, partial last line too", async () => {
   const h = harness();
-  const code = await h.supervisor.run([sh("egress", "echo out; echo err >&2; printf partial")]);
+  const code = await h.group.run([sh("egress", "echo out; echo err >&2; printf partial")]);
   assert.equal(code, 1);
   const lines = h.output().split("\n");
   for (const line of ["[egress] out", "[egress] err", "[egress] partial"]) {
@@ -50,9 +50,9 @@ Deno.test("Supervisor.run() prefixes each child's stdout and stderr lines, parti
   }
 });
 
-Deno.test("Supervisor.run() stops every child on SIGTERM and returns 0 when they exit cleanly", async () => {
+Deno.test("DaemonGroup.run() stops every child on SIGTERM and returns 0 when they exit cleanly", async () => {
   const h = harness();
-  const run = h.supervisor.run([sh("egress", SERVES), sh("other", SERVES)]);
+  const run = h.group.run([sh("egress", SERVES), sh("other", SERVES)]);
   await h.waitFor("[egress] ready");
   await h.waitFor("[other] ready");
   h.fire("SIGTERM");
@@ -63,19 +63,19 @@ Deno.test("Supervisor.run() stops every child on SIGTERM and returns 0 when they
   assert.equal(h.listeners.size, 0, "signal listener left installed");
 });
 
-Deno.test("Supervisor.run() treats SIGINT like SIGTERM", async () => {
+Deno.test("DaemonGroup.run() treats SIGINT like SIGTERM", async () => {
   const h = harness();
-  const run = h.supervisor.run([sh("egress", SERVES)]);
+  const run = h.group.run([sh("egress", SERVES)]);
   await h.waitFor("[egress] ready");
   h.fire("SIGINT");
   assert.equal(await run, 0);
   assert.match(h.output(), /stopping \(received SIGINT\)/);
 });
 
-Deno.test("Supervisor.run() kills a child that ignores SIGTERM after the grace period and returns 1", async () => {
+Deno.test("DaemonGroup.run() kills a child that ignores SIGTERM after the grace period and returns 1", async () => {
   const h = harness(300);
   const started = Date.now();
-  const run = h.supervisor.run([sh("egress", `trap '' TERM; echo ready; ${LOOP}`)]);
+  const run = h.group.run([sh("egress", `trap '' TERM; echo ready; ${LOOP}`)]);
   await h.waitFor("[egress] ready");
   h.fire("SIGTERM");
   assert.equal(await run, 1);
@@ -87,9 +87,9 @@ Deno.test("Supervisor.run() kills a child that ignores SIGTERM after the grace p
   assert.match(h.output(), /\[sidecar\] egress exited with signal SIGKILL/);
 });
 
-Deno.test("Supervisor.run() stops the others and returns 1 when a child exits on its own", async () => {
+Deno.test("DaemonGroup.run() stops the others and returns 1 when a child exits on its own", async () => {
   const h = harness();
-  const run = h.supervisor.run([
+  const run = h.group.run([
     sh("egress", SERVES),
     sh("other", "echo ready; sleep 0.2; exit 0"),
   ]);
@@ -99,10 +99,10 @@ Deno.test("Supervisor.run() stops the others and returns 1 when a child exits on
   assert.match(h.output(), /\[egress\] stopping\n/);
 });
 
-Deno.test("Supervisor.run() forwards SIGHUP to the reload target only", async () => {
+Deno.test("DaemonGroup.run() forwards SIGHUP to the reload target only", async () => {
   const h = harness();
   const hup = (name: string) => sh(name, `trap 'echo hup' HUP; ${SERVES}`);
-  const run = h.supervisor.run([hup("egress"), hup("other")]);
+  const run = h.group.run([hup("egress"), hup("other")]);
   await h.waitFor("[egress] ready");
   await h.waitFor("[other] ready");
   h.fire("SIGHUP");
@@ -113,10 +113,10 @@ Deno.test("Supervisor.run() forwards SIGHUP to the reload target only", async ()
   assert.doesNotMatch(h.output(), /\[other\] hup/);
 });
 
-Deno.test("Supervisor.run() holds a SIGHUP until the target has written its first line", async () => {
+Deno.test("DaemonGroup.run() holds a SIGHUP until the target has written its first line", async () => {
   const h = harness();
   // Without a HUP trap for its first 300 ms, this child would die of an early SIGHUP.
-  const run = h.supervisor.run([sh("egress", `sleep 0.3; trap 'echo hup' HUP; ${SERVES}`)]);
+  const run = h.group.run([sh("egress", `sleep 0.3; trap 'echo hup' HUP; ${SERVES}`)]);
   h.fire("SIGHUP");
   await h.waitFor("[sidecar] SIGHUP: egress is starting; forwarding once it is up");
   await h.waitFor("[egress] hup");
@@ -124,9 +124,9 @@ Deno.test("Supervisor.run() holds a SIGHUP until the target has written its firs
   assert.equal(await run, 0);
 });
 
-Deno.test("Supervisor.run() ignores SIGHUP with a message when there is no reload target", async () => {
+Deno.test("DaemonGroup.run() ignores SIGHUP with a message when there is no reload target", async () => {
   const h = harness();
-  const run = h.supervisor.run([sh("other", SERVES)]);
+  const run = h.group.run([sh("other", SERVES)]);
   await h.waitFor("[other] ready");
   h.fire("SIGHUP");
   await h.waitFor("SIGHUP ignored: egress is not running");
@@ -134,10 +134,10 @@ Deno.test("Supervisor.run() ignores SIGHUP with a message when there is no reloa
   assert.equal(await run, 0);
 });
 
-Deno.test("Supervisor.run() stops what it started and returns 1 when a child cannot start", async () => {
+Deno.test("DaemonGroup.run() stops what it started and returns 1 when a child cannot start", async () => {
   const h = harness();
   const missing = { name: "broken", command: "/nonexistent/daemon", args: [], env: {} };
-  const code = await h.supervisor.run([sh("egress", SERVES), missing, sh("never", SERVES)]);
+  const code = await h.group.run([sh("egress", SERVES), missing, sh("never", SERVES)]);
   assert.equal(code, 1);
   assert.match(h.output(), /\[sidecar\] error: Cannot start daemon "broken": /);
   assert.match(h.output(), /stopping \(broken could not start\): SIGTERM to egress/);

@@ -6,9 +6,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ConfigError } from "../../core/errors/mod.ts";
-import { addressInSubnet, parseSubnet } from "./_listen_subnet.ts";
+import { addressInSubnet, parseSubnet } from "../../core/sidecar_contract/mod.ts";
 import type { HandledSignal, SignalSource } from "./_signals.ts";
-import { runSuperviseDaemon, superviseConfig, supervisePermissions } from "./_supervise.ts";
+import { runSuperviseDaemon, superviseConfig, supervisePermissions } from "./_supervise_daemon.ts";
 
 const QUEUE = { BOT_BOTTLE_QUEUE_DIR: "/queue/dev", BOT_BOTTLE_SLUG: "dev" };
 
@@ -48,15 +48,16 @@ Deno.test("superviseConfig() fails closed without a queue and names every bad va
     [{ BOT_BOTTLE_QUEUE_DIR: "/q" }, "BOT_BOTTLE_SLUG must be set for the supervise daemon"],
     [
       { ...QUEUE, BOT_BOTTLE_QUEUE_DIR: "queue" },
-      'BOT_BOTTLE_QUEUE_DIR must be an absolute path (got "queue")',
+      'BOT_BOTTLE_QUEUE_DIR "queue" is not an absolute path (e.g. /queue)',
     ],
     [
       { ...QUEUE, BOT_BOTTLE_SLUG: "Dev" },
-      'BOT_BOTTLE_SLUG "Dev" must be lowercase letters, digits and dashes',
+      'BOT_BOTTLE_SLUG "Dev" is not lowercase letters, digits and dashes (e.g. dev-1a2b3c)',
     ],
     [
       { ...QUEUE, BOT_BOTTLE_EGRESS_ROUTES: "routes.yaml" },
-      'BOT_BOTTLE_EGRESS_ROUTES must be an absolute path (got "routes.yaml")',
+      'BOT_BOTTLE_EGRESS_ROUTES "routes.yaml" is not an absolute path (e.g. ' +
+      "/state/egress/routes.yaml)",
     ],
     [
       { ...QUEUE, BOT_BOTTLE_SUPERVISE_LISTEN: "9100" },
@@ -68,7 +69,8 @@ Deno.test("superviseConfig() fails closed without a queue and names every bad va
     ],
     [
       { ...QUEUE, SUPERVISE_RESPONSE_TIMEOUT_SECONDS: "0.5" },
-      'SUPERVISE_RESPONSE_TIMEOUT_SECONDS must be a whole number of seconds, got "0.5"',
+      'SUPERVISE_RESPONSE_TIMEOUT_SECONDS "0.5" is not a whole number of seconds from 1 to ' +
+      "86400 (e.g. 30)",
     ],
   ];
   for (const [env, message] of cases) {
@@ -162,7 +164,7 @@ Deno.test("runSuperviseDaemon() serves MCP, answers pending after the timeout, s
 Deno.test("runSuperviseDaemon() refuses to listen when no interface is in the subnet", async () => {
   // Documentation ranges; test machines do use some of them, so take one this host lacks.
   const subnet = ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24"].find((s) =>
-    addressInSubnet(parseSubnet(s), Deno.networkInterfaces()) === undefined
+    addressInSubnet(parseSubnet(s)!, Deno.networkInterfaces()) === undefined
   );
   assert.ok(subnet !== undefined, "every documentation range is local here");
   await assert.rejects(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError, ManifestError } from "../../core/errors/mod.ts";
-import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress.ts";
+import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress_daemon.ts";
 import type { HandledSignal, SignalSource } from "./_signals.ts";
 
 Deno.test("egressConfig() defaults to the sidecar's state paths and port 9099", () => {
@@ -45,25 +45,26 @@ Deno.test("egressConfig() rejects bad settings and names the variable", () => {
   const cases: [Record<string, string>, string][] = [
     [
       { BOT_BOTTLE_EGRESS_ROUTES: "routes.yaml" },
-      'BOT_BOTTLE_EGRESS_ROUTES must be an absolute path (got "routes.yaml")',
+      'BOT_BOTTLE_EGRESS_ROUTES "routes.yaml" is not an absolute path (e.g. /state/egress/routes.yaml)',
     ],
     [
       { BOT_BOTTLE_EGRESS_CA_DIR: "./ca" },
-      'BOT_BOTTLE_EGRESS_CA_DIR must be an absolute path (got "./ca")',
+      'BOT_BOTTLE_EGRESS_CA_DIR "./ca" is not an absolute path (e.g. /state/egress/ca)',
     ],
     [
       { BOT_BOTTLE_EGRESS_UPSTREAM_CA: "ca.pem" },
-      'BOT_BOTTLE_EGRESS_UPSTREAM_CA must be an absolute path (got "ca.pem")',
+      'BOT_BOTTLE_EGRESS_UPSTREAM_CA "ca.pem" is not an absolute path (e.g. ' +
+      "/state/egress/upstream-ca.pem)",
     ],
     [
       { BOT_BOTTLE_EGRESS_CONNECT_TO: "a.test:443=upstream:443" },
-      'BOT_BOTTLE_EGRESS_CONNECT_TO has "a.test:443=upstream:443", which is not ' +
-      "HOST:PORT=IP:PORT (e.g. api.example.com:443=10.0.0.5:8443)",
+      'BOT_BOTTLE_EGRESS_CONNECT_TO "a.test:443=upstream:443" is not a comma-separated list ' +
+      "of HOST:PORT=IP:PORT (e.g. api.example.com:443=10.0.0.5:8443)",
     ],
     [
       { BOT_BOTTLE_EGRESS_CONNECT_TO: "a.test:0=10.0.0.1:443" },
-      'BOT_BOTTLE_EGRESS_CONNECT_TO has "a.test:0=10.0.0.1:443", which is not ' +
-      "HOST:PORT=IP:PORT (e.g. api.example.com:443=10.0.0.5:8443)",
+      'BOT_BOTTLE_EGRESS_CONNECT_TO "a.test:0=10.0.0.1:443" is not a comma-separated list ' +
+      "of HOST:PORT=IP:PORT (e.g. api.example.com:443=10.0.0.5:8443)",
     ],
     [
       { BOT_BOTTLE_EGRESS_LISTEN: "9099" },
@@ -80,7 +81,7 @@ Deno.test("egressConfig() rejects bad settings and names the variable", () => {
     [{ BOT_BOTTLE_SLUG: "dev" }, "BOT_BOTTLE_QUEUE_DIR and BOT_BOTTLE_SLUG must be set together"],
     [
       { BOT_BOTTLE_QUEUE_DIR: "/q", BOT_BOTTLE_SLUG: "Dev" },
-      'BOT_BOTTLE_SLUG "Dev" must be lowercase letters, digits and dashes',
+      'BOT_BOTTLE_SLUG "Dev" is not lowercase letters, digits and dashes (e.g. dev-1a2b3c)',
     ],
     [
       {
@@ -88,7 +89,8 @@ Deno.test("egressConfig() rejects bad settings and names the variable", () => {
         BOT_BOTTLE_SLUG: "dev",
         EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "0",
       },
-      'EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS must be a whole number of seconds, got "0"',
+      'EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS "0" is not a whole number of seconds from 1 to ' +
+      "86400 (e.g. 300)",
     ],
   ];
   for (const [env, message] of cases) {

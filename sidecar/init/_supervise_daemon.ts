@@ -6,22 +6,29 @@
  * network that reaches the host.
  */
 import { ConfigError } from "../../core/errors/mod.ts";
+import {
+  type Environment,
+  type HostPort,
+  readSetting,
+  settingOrDefault,
+  SIDECAR_ENV,
+  type SidecarVariable,
+  type Subnet,
+} from "../../core/sidecar_contract/mod.ts";
 import { startSuperviseServer } from "../supervise/mod.ts";
-import type { DaemonIo } from "./_daemons.ts";
-import type { Environment } from "./_env.ts";
-import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
-import { absolutePath, checkSlug, secondsSetting, setting } from "./_settings.ts";
+import type { DaemonIo } from "./_daemon_io.ts";
+import { listenAddress } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
 import { serveUntilStopped } from "./_until_stopped.ts";
 
-/** The supervise daemon's settings, read from the environment. */
+/** The supervise daemon's settings, read from the environment (`core/sidecar_contract`). */
 export interface SuperviseConfig {
   /** `BOT_BOTTLE_EGRESS_ROUTES`: the live routes file `list-egress-routes` shows. */
   routesFile: string;
   /** `BOT_BOTTLE_SUPERVISE_LISTEN`: where the server listens. */
-  listen: { hostname: string; port: number };
+  listen: HostPort;
   /** `BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET`: listen on this container's address in that subnet. */
-  listenSubnet?: { network: number; prefix: number };
+  listenSubnet?: Subnet;
   /** `BOT_BOTTLE_QUEUE_DIR`: the bottle's queue directory. */
   queueDir: string;
   /** `BOT_BOTTLE_SLUG`: the bottle's slug. */
@@ -32,13 +39,15 @@ export interface SuperviseConfig {
 
 /** The variables supervise reads that the common allowlist does not carry. */
 export const SUPERVISE_ENV_NAMES: readonly string[] = Object.freeze([
-  "SUPERVISE_RESPONSE_TIMEOUT_SECONDS",
+  SIDECAR_ENV.superviseResponseTimeout.name,
 ]);
 
-/** A path the supervise daemon cannot run without: it fails closed. */
-function requiredPath(env: Environment, name: string, fallback?: string): string {
-  const value = absolutePath(env, name, fallback);
-  if (value === undefined) throw new ConfigError(`${name} must be set for the supervise daemon`);
+/** A setting the supervise daemon cannot run without: it fails closed. */
+function required<T>(env: Environment, setting: SidecarVariable<T>): T {
+  const value = readSetting(env, setting);
+  if (value === undefined) {
+    throw new ConfigError(`${setting.name} must be set for the supervise daemon`);
+  }
   return value;
 }
 
@@ -52,26 +61,16 @@ function requiredPath(env: Environment, name: string, fallback?: string): string
  *   subnet, slug or timeout.
  */
 export function superviseConfig(env: Environment): SuperviseConfig {
-  const queueDir = requiredPath(env, "BOT_BOTTLE_QUEUE_DIR");
-  const bottleSlug = setting(env, "BOT_BOTTLE_SLUG");
-  if (bottleSlug === undefined) {
-    throw new ConfigError("BOT_BOTTLE_SLUG must be set for the supervise daemon");
-  }
-  checkSlug(bottleSlug);
-  const subnet = setting(env, "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET");
+  const queueDir = required(env, SIDECAR_ENV.queueDir);
+  const bottleSlug = required(env, SIDECAR_ENV.slug);
+  const subnet = readSetting(env, SIDECAR_ENV.superviseListenSubnet);
   return {
-    routesFile: requiredPath(env, "BOT_BOTTLE_EGRESS_ROUTES", "/state/egress/routes.yaml"),
-    listen: parseListen(
-      "BOT_BOTTLE_SUPERVISE_LISTEN",
-      setting(env, "BOT_BOTTLE_SUPERVISE_LISTEN") ?? "0.0.0.0:9100",
-      "0.0.0.0:9100",
-    ),
-    ...(subnet === undefined
-      ? {}
-      : { listenSubnet: parseSubnet(subnet, "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET") }),
+    routesFile: settingOrDefault(env, SIDECAR_ENV.egressRoutes),
+    listen: settingOrDefault(env, SIDECAR_ENV.superviseListen),
+    ...(subnet === undefined ? {} : { listenSubnet: subnet }),
     queueDir,
     bottleSlug,
-    responseTimeoutMs: secondsSetting(env, "SUPERVISE_RESPONSE_TIMEOUT_SECONDS", 30),
+    responseTimeoutMs: settingOrDefault(env, SIDECAR_ENV.superviseResponseTimeout) * 1000,
   };
 }
 
@@ -112,7 +111,7 @@ export function runSuperviseDaemon(env: Environment, io: DaemonIo): Promise<numb
       listen: listenAddress(
         config.listen,
         config.listenSubnet,
-        "BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET",
+        SIDECAR_ENV.superviseListenSubnet,
       ),
       log: io.log,
     }));

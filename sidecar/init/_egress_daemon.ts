@@ -3,68 +3,59 @@
  * backend at launch), it serves until SIGTERM or SIGINT, and SIGHUP re-reads the routes file (an
  * invalid file keeps the previous routes live; the proxy logs which happened).
  */
-import { isIP } from "node:net";
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
+import {
+  type Environment,
+  type HostPort,
+  readSetting,
+  settingOrDefault,
+  SIDECAR_ENV,
+  type Subnet,
+} from "../../core/sidecar_contract/mod.ts";
 import { startEgressProxy } from "../egress/mod.ts";
-import type { Environment } from "./_env.ts";
 import { EventQueue } from "./_event_queue.ts";
-import { listenAddress, parseListen, parseSubnet } from "./_listen_subnet.ts";
-import { absolutePath, checkSlug, secondsSetting, setting } from "./_settings.ts";
+import { listenAddress } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
-import type { HandledSignal, SignalSource } from "./_signals.ts";
+import type { DaemonIo } from "./_daemon_io.ts";
+import type { HandledSignal } from "./_signals.ts";
 
-/** The egress daemon's settings, read from the environment. */
+/** The egress daemon's settings, read from the environment (`core/sidecar_contract`). */
 export interface EgressConfig {
   /** `BOT_BOTTLE_EGRESS_ROUTES`: the routes file, inside a bind-mounted directory. */
   routesFile: string;
   /** `BOT_BOTTLE_EGRESS_CA_DIR`: the bottle CA's directory. */
   caDir: string;
   /** `BOT_BOTTLE_EGRESS_LISTEN`: where the proxy listens. */
-  listen: { hostname: string; port: number };
+  listen: HostPort;
   /**
    * `BOT_BOTTLE_EGRESS_LISTEN_SUBNET`: listen on this container's address in that subnet (the
    * bottle's internal network) instead of `listen.hostname`.
    */
-  listenSubnet?: { network: number; prefix: number };
+  listenSubnet?: Subnet;
   /** `BOT_BOTTLE_EGRESS_UPSTREAM_CA`: an extra PEM file trusted for upstream TLS. */
   upstreamCaFile?: string;
   /** `BOT_BOTTLE_QUEUE_DIR` + `BOT_BOTTLE_SLUG`: the operator queue for `supervise` matches. */
   queue?: { dir: string; bottleSlug: string; timeoutMs: number };
   /**
-   * `BOT_BOTTLE_EGRESS_CONNECT_TO`: comma-separated `HOST:PORT=IP:PORT`, upstreams mapped to
-   * test addresses by the operator (exempt from the private-address check, like `--connect-to`).
+   * `BOT_BOTTLE_EGRESS_CONNECT_TO`: upstreams mapped to test addresses by the operator (exempt
+   * from the private-address check, like `--connect-to`), keyed by lowercase `host:port`.
    */
   connectTo: Map<string, { address: string; port: number }>;
 }
 
-function parseConnectTo(value: string | undefined): EgressConfig["connectTo"] {
-  const map: EgressConfig["connectTo"] = new Map();
-  for (const item of (value ?? "").split(",").map((i) => i.trim()).filter((i) => i !== "")) {
-    const match = /^([A-Za-z0-9.-]+):(\d{1,5})=(\[[0-9A-Fa-f:]+\]|[0-9.]+):(\d{1,5})$/.exec(item);
-    const address = match?.[3]?.replace(/^\[|\]$/g, "") ?? "";
-    const ports = [Number(match?.[2]), Number(match?.[4])];
-    if (match === null || isIP(address) === 0 || ports.some((p) => !(p > 0 && p <= 65_535))) {
-      throw new ConfigError(
-        `BOT_BOTTLE_EGRESS_CONNECT_TO has "${item}", which is not HOST:PORT=IP:PORT ` +
-          "(e.g. api.example.com:443=10.0.0.5:8443)",
-      );
-    }
-    map.set(`${match[1]!.toLowerCase()}:${ports[0]}`, { address, port: ports[1]! });
-  }
-  return map;
-}
-
 function parseQueue(env: Environment): EgressConfig["queue"] {
-  const dir = absolutePath(env, "BOT_BOTTLE_QUEUE_DIR");
-  const bottleSlug = setting(env, "BOT_BOTTLE_SLUG");
+  const dir = readSetting(env, SIDECAR_ENV.queueDir);
+  const bottleSlug = readSetting(env, SIDECAR_ENV.slug);
   if (dir === undefined && bottleSlug === undefined) return undefined;
   if (dir === undefined || bottleSlug === undefined) {
-    throw new ConfigError("BOT_BOTTLE_QUEUE_DIR and BOT_BOTTLE_SLUG must be set together");
+    throw new ConfigError(
+      `${SIDECAR_ENV.queueDir.name} and ${SIDECAR_ENV.slug.name} must be set together`,
+    );
   }
   return {
     dir,
-    bottleSlug: checkSlug(bottleSlug),
-    timeoutMs: secondsSetting(env, "EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS", 300),
+    bottleSlug,
+    timeoutMs: settingOrDefault(env, SIDECAR_ENV.tokenAllowTimeout) * 1000,
   };
 }
 
@@ -77,21 +68,18 @@ function parseQueue(env: Environment): EgressConfig["queue"] {
  *   a malformed slug or timeout.
  */
 export function egressConfig(env: Environment): EgressConfig {
-  const upstreamCaFile = absolutePath(env, "BOT_BOTTLE_EGRESS_UPSTREAM_CA");
+  const upstreamCaFile = readSetting(env, SIDECAR_ENV.egressUpstreamCa);
   const queue = parseQueue(env);
-  const subnet = setting(env, "BOT_BOTTLE_EGRESS_LISTEN_SUBNET");
+  const subnet = readSetting(env, SIDECAR_ENV.egressListenSubnet);
+  const connectTo = readSetting(env, SIDECAR_ENV.egressConnectTo) ?? [];
   return {
-    routesFile: absolutePath(env, "BOT_BOTTLE_EGRESS_ROUTES", "/state/egress/routes.yaml")!,
-    caDir: absolutePath(env, "BOT_BOTTLE_EGRESS_CA_DIR", "/state/egress/ca")!,
-    listen: parseListen(
-      "BOT_BOTTLE_EGRESS_LISTEN",
-      setting(env, "BOT_BOTTLE_EGRESS_LISTEN") ?? "0.0.0.0:9099",
-      "0.0.0.0:9099",
-    ),
-    ...(subnet === undefined ? {} : { listenSubnet: parseSubnet(subnet) }),
+    routesFile: settingOrDefault(env, SIDECAR_ENV.egressRoutes),
+    caDir: settingOrDefault(env, SIDECAR_ENV.egressCaDir),
+    listen: settingOrDefault(env, SIDECAR_ENV.egressListen),
+    ...(subnet === undefined ? {} : { listenSubnet: subnet }),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     ...(queue === undefined ? {} : { queue }),
-    connectTo: parseConnectTo(setting(env, "BOT_BOTTLE_EGRESS_CONNECT_TO")),
+    connectTo: new Map(connectTo.map((c) => [c.key, { address: c.address, port: c.port }])),
   };
 }
 
@@ -123,30 +111,22 @@ export function egressPermissions(config: EgressConfig): DaemonPermissions {
   };
 }
 
-/** Options of {@link runEgressDaemon}. */
-export interface EgressDaemonOptions {
-  /** Where the proxy's JSON log lines go (one call per line, without newline). */
-  log: (line: string) => void;
-  /** The signals to obey. */
-  signals: SignalSource;
-}
-
 /**
  * Serve the egress proxy until SIGTERM or SIGINT; SIGHUP reloads the routes.
  *
  * @param env The daemon's environment: settings, `EGRESS_TOKEN_*`, `BOT_BOTTLE_CANARY`.
- * @param options Log sink and signals.
+ * @param io Log sink and signals.
  * @returns 0 after a clean shutdown.
  * @throws {ConfigError} For bad settings or an unreadable upstream CA file.
  * @throws {ManifestError} When the routes file does not load.
  */
 export async function runEgressDaemon(
   env: Environment,
-  options: EgressDaemonOptions,
+  io: DaemonIo,
 ): Promise<number> {
   const config = egressConfig(env);
   const signals = new EventQueue<HandledSignal>();
-  const unsubscribe = options.signals((signal) => signals.push(signal));
+  const unsubscribe = io.signals((signal) => signals.push(signal));
   try {
     const upstreamCa = config.upstreamCaFile === undefined
       ? undefined
@@ -154,9 +134,9 @@ export async function runEgressDaemon(
     const proxy = await startEgressProxy({
       routesFile: config.routesFile,
       caDir: config.caDir,
-      listen: listenAddress(config.listen, config.listenSubnet, "BOT_BOTTLE_EGRESS_LISTEN_SUBNET"),
+      listen: listenAddress(config.listen, config.listenSubnet, SIDECAR_ENV.egressListenSubnet),
       env,
-      logSink: options.log,
+      logSink: io.log,
       ...(upstreamCa === undefined ? {} : { upstreamCa }),
       ...(config.queue === undefined ? {} : { queue: config.queue }),
       ...(config.connectTo.size === 0 ? {} : { connectTo: config.connectTo }),
@@ -177,8 +157,11 @@ async function readUpstreamCa(file: string): Promise<string> {
     return await Deno.readTextFile(file);
   } catch (err) {
     const reason = messageOf(err);
-    throw new ConfigError(`BOT_BOTTLE_EGRESS_UPSTREAM_CA "${file}" cannot be read: ${reason}`, {
-      cause: err,
-    });
+    throw new ConfigError(
+      `${SIDECAR_ENV.egressUpstreamCa.name} "${file}" cannot be read: ${reason}`,
+      {
+        cause: err,
+      },
+    );
   }
 }

@@ -32,8 +32,8 @@ export interface ChildSpec {
   env: Readonly<Record<string, string>>;
 }
 
-/** Options of {@link Supervisor}. */
-export interface SupervisorOptions {
+/** Options of {@link DaemonGroup}. */
+export interface DaemonGroupOptions {
   /** Writes to our stderr: whole newline-terminated lines only. */
   write: (text: string) => void;
   /** How long children get between SIGTERM and SIGKILL. */
@@ -60,8 +60,8 @@ type SupervisorEvent =
   | { kind: "grace" };
 
 /** Starts the daemon children and watches them until they have all exited. */
-export class Supervisor {
-  #options: SupervisorOptions;
+export class DaemonGroup {
+  #options: DaemonGroupOptions;
   #events = new EventQueue<SupervisorEvent>();
   #children: Running[] = [];
   #stopping = false;
@@ -70,7 +70,7 @@ export class Supervisor {
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @param options Output, grace period, SIGHUP target and signal source. */
-  constructor(options: SupervisorOptions) {
+  constructor(options: DaemonGroupOptions) {
     this.#options = options;
   }
 
