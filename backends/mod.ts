@@ -14,21 +14,13 @@ import { NotYetAvailableError, UsageError } from "../core/errors/mod.ts";
 import { backend as docker } from "./docker/mod.ts";
 import type { Backend, BackendName } from "./types.ts";
 
-export type {
-  ActiveBottle,
-  Availability,
-  Backend,
-  BackendName,
-  BottlePlan,
-  CleanupStep,
-  ExecOptions,
-  ExecResult,
-  LaunchedBottle,
-  LaunchSecrets,
-  PreparedBottle,
-  PreparedStep,
-  Progress,
-} from "./types.ts";
+export type * from "./types.ts";
+export {
+  type MemoryAgent,
+  MemoryBackend,
+  type MemoryBackendOptions,
+  type MemoryPrimitive,
+} from "./memory/mod.ts";
 
 /** Every backend name, in the order messages list them. */
 export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([

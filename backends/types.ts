@@ -1,12 +1,16 @@
 /**
- * The contract every backend implements (SPEC §5). A backend turns a {@link BottlePlan} (what to
- * run, decided once from the manifests, the same for every backend) into running containers or
- * micro-VMs, and reports on them. Backends take argv arrays, never shell strings, and report state
- * only: deciding what a bottle may do happens above them, in `src/plan/`.
+ * The contract every backend implements (SPEC §5). A backend is a set of primitives: make sure an
+ * image exists, create a bottle's networks, start its sidecar, start its agent, run a command in
+ * it, tear it down, find it again. The launch sequence that strings them together (state files,
+ * images, networks, sidecar, agent, provisioning, the isolation self-test, teardown on failure)
+ * is written once, above the backends, in the host application's `src/launch/`.
+ *
+ * What to run arrives as specs built from the contract in `core/sidecar_contract` (environment,
+ * mounts); a backend decides only how its engine enforces them. Backends take argv arrays, never
+ * shell strings, and report state only.
+ *
+ * @module
  */
-import type { BottlePlan, LaunchSecrets } from "../src/plan/mod.ts";
-
-export type { BottlePlan, LaunchSecrets } from "../src/plan/mod.ts";
 
 /** Names a user can pass to `--backend` or `BOT_BOTTLE_BACKEND`. */
 export type BackendName = "docker" | "macos-container" | "smolmachines";
@@ -41,14 +45,6 @@ export interface CleanupStep {
 /** Receives progress lines during long steps (image builds, first launch). */
 export type Progress = (line: string) => void;
 
-/** What a launch produced, enough to attach to and stop it. */
-export interface LaunchedBottle {
-  /** The slug. */
-  slug: string;
-  /** The names of what the backend created, in creation order. */
-  created: string[];
-}
-
 /** How to run a command inside a bottle. */
 export interface ExecOptions {
   /** Attach a terminal (raw TTY, `TERM` and window size forwarded). */
@@ -73,23 +69,193 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** What an image is for; built images carry it as the `bot-bottle.image` label. */
+export type ImageRole = "agent" | "sidecar";
+
+/** Where a build's context comes from. */
+export type BuildContext =
+  /** Files held in memory (the Dockerfile is the one named `Dockerfile`), written to a temp dir. */
+  | { kind: "files"; files: ReadonlyMap<string, Uint8Array> }
+  /** A host folder used in place, as `docker build -f <dir>/<dockerfile> <dir>` would. */
+  | { kind: "dir"; dir: string; dockerfile: string };
+
+/** An image that must be built unless an image with its content tag already exists. */
+export interface BuiltImageRecipe {
+  /** Always true: see {@link ImageRecipe}. */
+  needsBuild: true;
+  /** `bot-bottle/<name>:<16 hex>`, a digest of the Dockerfile, every context file and the args. */
+  tag: string;
+  /** What the image is for. */
+  role: ImageRole;
+  /** `--build-arg` values (`BASE_IMAGE` when a base was given). */
+  buildArgs: Readonly<Record<string, string>>;
+  /** The build context. */
+  context: BuildContext;
+}
+
+/** An image that already exists by reference (made by `commit`); nothing is built. */
+export interface ExistingImageRecipe {
+  /** Always false: see {@link ImageRecipe}. */
+  needsBuild: false;
+  /** The image reference to run. */
+  tag: string;
+  /** What the image is for. */
+  role: ImageRole;
+}
+
+/** How to obtain one image: build it from a context, or use an existing one. */
+export type ImageRecipe = BuiltImageRecipe | ExistingImageRecipe;
+
+/** Who a bottle is: its objects are named after the slug and labelled with all three. */
+export interface BottleRef {
+  /** The bottle's identifier (validated: lower-case letters, digits, dashes). */
+  slug: string;
+  /** What `list active` shows. */
+  label: string;
+  /** The agent it runs. */
+  agent: string;
+}
+
+/** A host path mounted into a container (live config is always a directory: SPEC §12). */
+export interface Mount {
+  /** The host path. */
+  source: string;
+  /** The path inside the container. */
+  target: string;
+  /** Whether the container may only read it. */
+  readonly: boolean;
+}
+
+/** What one container runs: its image, environment and mounts. */
+export interface ContainerSpec {
+  /** The image reference. */
+  image: string;
+  /** Settings, by name; none of them is secret. */
+  env: Readonly<Record<string, string>>;
+  /**
+   * Names of secret variables. Their values arrive with the start call and travel only in the
+   * engine CLI's own environment (`-e NAME`), never on an argv or in a file.
+   */
+  secretEnv: readonly string[];
+  /** Directories to mount. */
+  mounts: readonly Mount[];
+}
+
+/** The sidecar container. */
+export interface SidecarSpec extends ContainerSpec {
+  /** `<uid>:<gid>` of the host user it runs as, so it can read the 0600 files the host wrote. */
+  user: string;
+}
+
+/** The agent container. */
+export type AgentSpec = ContainerSpec;
+
+/** How a bottle's networks are made. */
+export interface NetworkSpec {
+  /** An existing network the sidecar uses for egress instead of a per-bottle one. */
+  egressNetwork?: string;
+}
+
+/** A bottle's networks, once created. */
+export interface BottleNetworks {
+  /** The internal network's subnet: the agent's only network, where the daemons listen. */
+  internalSubnet: string;
+  /** The network the sidecar reaches upstreams through. */
+  egressNetwork: string;
+}
+
+/** Where the agent reaches its sidecar. */
+export interface SidecarEndpoint {
+  /** The sidecar's address on the internal network. */
+  address: string;
+}
+
+/** A whole launch as data, for {@link Backend.prepare}; unknowns are `<placeholders>`. */
+export interface LaunchSpec {
+  /** The bottle. */
+  bottle: BottleRef;
+  /** Its networks. */
+  networks: NetworkSpec;
+  /** Its sidecar. */
+  sidecar: SidecarSpec;
+  /** Its agent. */
+  agent: AgentSpec;
+  /** The command the agent runs once the bottle is up. */
+  command: readonly string[];
+}
+
+/** Something a launch step created. */
+export interface CreatedObject {
+  /** What it is. */
+  kind: "network" | "container";
+  /** Its name. */
+  name: string;
+}
+
+/** What every launch primitive is handed. */
+export interface LaunchStep {
+  /** The bottle being launched. */
+  bottle: BottleRef;
+  /**
+   * Record an object right after it exists (before the next command), so that a launch that
+   * fails later removes exactly what it made and nothing another bottle owns.
+   */
+  created(object: CreatedObject): void;
+}
+
+/** A backend's plan for one bottle, as data (for `--dry-run`). */
+export interface PreparedBottle {
+  /** Backend name. */
+  backend: BackendName;
+  /** Steps, in order. */
+  steps: PreparedStep[];
+}
+
+/** One prepared step: a program and its arguments (never a shell string). */
+export interface PreparedStep {
+  /** What the step does. */
+  title: string;
+  /** argv, program first. */
+  argv: string[];
+}
+
 /** One backend (SPEC §5). */
 export interface Backend {
   /** Its name. */
   readonly name: BackendName;
   /** Whether its CLI and engine answer here. */
   isAvailable(): Promise<Availability>;
+  /** The engine commands a launch runs, as data (pure and fast: no side effects). */
+  prepare(spec: LaunchSpec): PreparedBottle;
   /**
-   * The backend-specific steps for a plan, as data (pure and fast: no side effects). `--dry-run`
-   * prints them; the parity test compares them across backends.
+   * Make sure an image exists, building it when its content tag is absent.
+   *
+   * @returns The reference to run.
    */
-  prepare(plan: BottlePlan): PreparedBottle;
+  ensureImage(recipe: ImageRecipe, progress: Progress): Promise<string>;
+  /** Create the internal network (no route out, no host address) and the egress network. */
+  createNetworks(step: LaunchStep, spec: NetworkSpec): Promise<BottleNetworks>;
+  /** Create and start the sidecar on both networks. */
+  startSidecar(
+    step: LaunchStep,
+    spec: SidecarSpec,
+    options: { networks: BottleNetworks; secrets: Readonly<Record<string, string>> },
+  ): Promise<SidecarEndpoint>;
+  /** Start the agent on the internal network only, non-root, resolving nothing but the sidecar. */
+  startAgent(
+    step: LaunchStep,
+    spec: AgentSpec,
+    options: { sidecar: SidecarEndpoint; secrets: Readonly<Record<string, string>> },
+  ): Promise<void>;
   /**
-   * Build images, create networks, start the sidecar then the agent, provision the CA, run the
-   * isolation self-test. Every step is registered for teardown: on any failure everything
-   * created so far is removed before the error is rethrown.
+   * `ADDR:PORT` pairs outside the bottle known to answer (the host's side of the egress network,
+   * the sidecar's egress-side proxy): the self-test must fail to reach every one directly.
    */
-  launch(plan: BottlePlan, secrets: LaunchSecrets, progress: Progress): Promise<LaunchedBottle>;
+  outsideAddresses(bottle: BottleRef, networks: BottleNetworks): Promise<string[]>;
+  /** Whether the sidecar still runs, and its last log lines (why a launch waits in vain). */
+  sidecarStatus(slug: string): Promise<{ running: boolean; logs: string }>;
+  /** Remove one object a failed launch created; an object already gone is no error. */
+  remove(object: CreatedObject): Promise<void>;
   /** Run a command inside the agent container; resolves to its exit code and captured output. */
   exec(slug: string, argv: readonly string[], options: ExecOptions): Promise<ExecResult>;
   /** Remove a bottle's containers and networks (state dirs are the caller's business). */
@@ -106,20 +272,4 @@ export interface Backend {
   reloadEgress(slug: string): Promise<void>;
   /** The supervise MCP server's URL as the agent reaches it. */
   superviseUrl(slug: string): string;
-}
-
-/** A backend's plan for one bottle: what it will create and run, without values of secrets. */
-export interface PreparedBottle {
-  /** Backend name. */
-  backend: BackendName;
-  /** Human-readable steps, in order (for `--dry-run`). */
-  steps: PreparedStep[];
-}
-
-/** One prepared step: a program and its arguments (never a shell string). */
-export interface PreparedStep {
-  /** What the step does. */
-  title: string;
-  /** argv, program first. */
-  argv: string[];
 }

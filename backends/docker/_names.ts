@@ -15,9 +15,6 @@ export interface BottleNames {
   egress: string;
 }
 
-/** The host name the agent reaches the sidecar by (pinned with `--add-host`). */
-export const SIDECAR_HOST = "bot-bottle-sidecar";
-
 /**
  * Names for a slug (SPEC §5).
  *

@@ -1,147 +1,170 @@
 /**
- * Launching a bottle on Docker (SPEC §5): images, networks, the sidecar, then the agent, the CA
- * installed in the agent's trust store, and the isolation self-test. Everything is created with
- * the bottle's label; on any failure what this launch created is removed (by name, not by label:
- * another bottle on the engine may carry the same slug) before the error is rethrown.
+ * The docker backend's launch primitives (SPEC §5): networks, the sidecar, the agent, and what
+ * the shared launch asks about them. Every object is labelled with its bottle and reported to
+ * the launch the moment it exists, so a launch that fails later removes exactly what it made (by
+ * name, not by label: another bottle on the engine may carry the same slug).
  */
-import { agentImageRecipe, ensureDockerImage, sidecarImageRecipe } from "../../src/images/mod.ts";
-import {
-  assertSelfTest,
-  parseSelfTest,
-  SELF_TEST_TIMEOUT_MS,
-  selfTestArgv,
-} from "../../src/self_test/mod.ts";
-import { ConfigError } from "../../core/errors/mod.ts";
-import { writeSidecarFiles } from "../../src/sidecar_files/mod.ts";
-import type { BottlePlan, LaunchedBottle, LaunchSecrets, Progress } from "../types.ts";
+import { SIDECAR_PORTS } from "../../core/sidecar_contract/mod.ts";
+import type {
+  AgentSpec,
+  BottleNetworks,
+  BottleRef,
+  CreatedObject,
+  LaunchStep,
+  NetworkSpec,
+  SidecarEndpoint,
+  SidecarSpec,
+} from "../types.ts";
 import {
   agentRunArgs,
   egressNetworkArgs,
   internalNetworkArgs,
-  PROXY_URL,
   sidecarConnectArgs,
   sidecarCreateArgs,
 } from "./_argv.ts";
 import { docker, DockerError } from "./_docker.ts";
-import { bottleNames, SIDECAR_HOST } from "./_names.ts";
+import { bottleNames } from "./_names.ts";
 import { gvisorRuntime } from "./_runtime.ts";
-import { execInAgent } from "./exec.ts";
-
-/** How long the sidecar may take to answer through the proxy. */
-const SIDECAR_READY_MS = 30_000;
 
 /**
- * Launch a bottle.
+ * Create the internal network and, unless an existing one is named, the egress network.
  *
- * @param plan The bottle plan.
- * @param secrets Values for the bare `-e NAME` arguments.
- * @param progress Receives progress lines.
- * @returns What was created.
- * @throws {DockerError} When a docker step fails.
- * @throws {ConfigError} When a file the sidecar needs (a git-gate key, the upstream CA) is
- *   unusable, or the host user has no numeric ids.
- * @throws {SelfTestError} When isolation is not effective (the agent never ran).
+ * @param step The bottle and the launch's record of what exists.
+ * @param spec The egress network to use, if not a new one.
+ * @returns The internal subnet and the egress network's name.
+ * @throws {DockerError} When docker refuses.
  */
-export async function launch(
-  plan: BottlePlan,
-  secrets: LaunchSecrets,
-  progress: Progress,
-): Promise<LaunchedBottle> {
-  const names = bottleNames(plan.slug);
-  const created: Created[] = [];
-  try {
-    const { uid, gid } = hostIds(plan.bottle);
-    await writeSidecarFiles(plan, { sidecarHost: SIDECAR_HOST, uid, gid });
-    const images = await buildImages(plan, progress);
-    progress("creating networks");
-    await docker(internalNetworkArgs(plan, names));
-    created.push({ kind: "network", name: names.internal });
-    const egressNetwork = plan.egressNetwork ?? names.egress;
-    if (plan.egressNetwork === undefined) {
-      await docker(egressNetworkArgs(plan, names));
-      created.push({ kind: "network", name: names.egress });
+export async function createNetworks(
+  step: LaunchStep,
+  spec: NetworkSpec,
+): Promise<BottleNetworks> {
+  const names = bottleNames(step.bottle.slug);
+  await docker(internalNetworkArgs(step.bottle, names));
+  step.created({ kind: "network", name: names.internal });
+  if (spec.egressNetwork === undefined) {
+    await docker(egressNetworkArgs(step.bottle, names));
+    step.created({ kind: "network", name: names.egress });
+  }
+  return {
+    internalSubnet: await subnetOf(names.internal),
+    egressNetwork: spec.egressNetwork ?? names.egress,
+  };
+}
+
+/**
+ * Create the sidecar on the internal network, connect it to the egress network, start it.
+ *
+ * @param step The bottle and the launch's record of what exists.
+ * @param spec Image, environment, mounts and user.
+ * @param options The networks, and the values of the spec's secret variables.
+ * @returns Its address on the internal network.
+ * @throws {DockerError} When docker refuses.
+ */
+export async function startSidecar(
+  step: LaunchStep,
+  spec: SidecarSpec,
+  options: { networks: BottleNetworks; secrets: Readonly<Record<string, string>> },
+): Promise<SidecarEndpoint> {
+  const names = bottleNames(step.bottle.slug);
+  await docker(sidecarCreateArgs(step.bottle, spec, names), {
+    secrets: pick(options.secrets, spec.secretEnv),
+  });
+  step.created({ kind: "container", name: names.sidecar });
+  await docker(sidecarConnectArgs(names, options.networks.egressNetwork));
+  await docker(["start", names.sidecar]);
+  return { address: await addressOn(names.sidecar, names.internal) };
+}
+
+/**
+ * Start the agent container (it sleeps; commands arrive through `exec`).
+ *
+ * @param step The bottle and the launch's record of what exists.
+ * @param spec Image, environment and mounts.
+ * @param options The sidecar's address, and the values of the spec's secret variables.
+ * @throws {DockerError} When docker refuses.
+ */
+export async function startAgent(
+  step: LaunchStep,
+  spec: AgentSpec,
+  options: { sidecar: SidecarEndpoint; secrets: Readonly<Record<string, string>> },
+): Promise<void> {
+  const names = bottleNames(step.bottle.slug);
+  const runtime = await gvisorRuntime();
+  await docker(
+    agentRunArgs(step.bottle, spec, {
+      names,
+      sidecarIp: options.sidecar.address,
+      ...(runtime === undefined ? {} : { runtime }),
+    }),
+    { secrets: pick(options.secrets, spec.secretEnv) },
+  );
+  step.created({ kind: "container", name: names.agent });
+}
+
+/**
+ * Addresses known to answer from outside the bottle: the egress network's gateway (the host)
+ * and the sidecar's own egress-side address, where its proxy must not answer.
+ *
+ * @param bottle The bottle.
+ * @param networks Its networks.
+ * @returns `ADDR:PORT` pairs.
+ * @throws {DockerError} When a network has no IPv4 gateway or the sidecar no address on it.
+ */
+export async function outsideAddresses(
+  bottle: BottleRef,
+  networks: BottleNetworks,
+): Promise<string[]> {
+  const sidecar = bottleNames(bottle.slug).sidecar;
+  return [
+    `${await gatewayOf(networks.egressNetwork)}:9`,
+    `${await addressOn(sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
+  ];
+}
+
+/**
+ * The sidecar's state and last log lines.
+ *
+ * @param slug The bottle's slug.
+ * @returns Whether it runs, and what it said last.
+ */
+export async function sidecarStatus(slug: string): Promise<{ running: boolean; logs: string }> {
+  const sidecar = bottleNames(slug).sidecar;
+  const state = await docker(["inspect", "--format", "{{.State.Status}}", sidecar], {
+    allowFailure: true,
+  });
+  const logs = await docker(["logs", "--tail", "20", sidecar], { allowFailure: true });
+  return {
+    running: state.code === 0 && state.stdout.trim() === "running",
+    logs: (logs.stdout + logs.stderr).trim(),
+  };
+}
+
+/**
+ * Remove one object a failed launch created.
+ *
+ * @param object The container or network.
+ */
+export async function remove(object: CreatedObject): Promise<void> {
+  const args = object.kind === "container"
+    ? ["rm", "--force", "--volumes", object.name]
+    : ["network", "rm", object.name];
+  await docker(args, { allowFailure: true });
+}
+
+/** Only the secrets a container's spec names reach its docker CLI's environment. */
+function pick(
+  secrets: Readonly<Record<string, string>>,
+  names: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = secrets[name];
+    if (value === undefined) {
+      throw new TypeError(`Cannot start a container: no value for its secret variable ${name}`);
     }
-    progress("starting the sidecar");
-    await docker(
-      sidecarCreateArgs(plan, names, {
-        image: images.sidecar,
-        internalSubnet: await subnetOf(names.internal),
-        user: `${uid}:${gid}`,
-      }),
-      { secrets: { BOT_BOTTLE_CANARY: secrets.canary, ...secrets.tokens } },
-    );
-    created.push({ kind: "container", name: names.sidecar });
-    await docker(sidecarConnectArgs(names, egressNetwork));
-    await docker(["start", names.sidecar]);
-    const sidecarIp = await addressOn(names.sidecar, names.internal);
-    progress("starting the agent");
-    const runtime = await gvisorRuntime();
-    await docker(
-      agentRunArgs(plan, names, {
-        image: images.agent,
-        sidecarIp,
-        ...(runtime === undefined ? {} : { runtime }),
-      }),
-      { secrets: secrets.agentEnv },
-    );
-    created.push({ kind: "container", name: names.agent });
-    await checkAgentUser(plan.slug);
-    await installCa(plan.slug);
-    await waitForProxy(plan.slug, names.sidecar);
-    progress("running the isolation self-test");
-    // Besides the configured targets, addresses known to answer from outside the bottle: the
-    // egress network's gateway (the host) and the sidecar's own egress-side address.
-    const targets = {
-      tcp: [
-        ...plan.selfTest.tcp,
-        `${await gatewayOf(egressNetwork)}:9`,
-        `${await addressOn(names.sidecar, egressNetwork)}:9099`,
-      ],
-      dns: plan.selfTest.dns,
-    };
-    const probes = selfTestArgv(targets, { proxyUrl: PROXY_URL });
-    const result = await execInAgent(plan.slug, probes, {
-      tty: false,
-      capture: true,
-      timeoutMs: SELF_TEST_TIMEOUT_MS,
-    });
-    assertSelfTest(parseSelfTest(result, targets));
-    return { slug: plan.slug, created: created.map((c) => c.name) };
-  } catch (err) {
-    // Only what this launch created: another bottle may carry the same slug on this engine.
-    await removeCreated(created);
-    throw err;
+    out[name] = value;
   }
-}
-
-/** The sidecar runs as the host user, so it can read the 0600 files the CLI wrote. */
-function hostIds(bottle: string): { uid: number; gid: number } {
-  const uid = Deno.uid();
-  const gid = Deno.gid();
-  if (uid === null || gid === null) {
-    throw new ConfigError(
-      `Cannot start bottle "${bottle}": this host has no numeric user and group id to run the ` +
-        "sidecar as",
-    );
-  }
-  return { uid, gid };
-}
-
-/** Something a launch created, to be removed if the launch fails. */
-interface Created {
-  /** What it is. */
-  kind: "network" | "container";
-  /** Its name. */
-  name: string;
-}
-
-async function removeCreated(created: readonly Created[]): Promise<void> {
-  for (const item of [...created].reverse()) {
-    const args = item.kind === "container"
-      ? ["rm", "--force", "--volumes", item.name]
-      : ["network", "rm", item.name];
-    await docker(args, { allowFailure: true });
-  }
+  return out;
 }
 
 async function subnetOf(network: string): Promise<string> {
@@ -163,47 +186,7 @@ async function gatewayOf(network: string): Promise<string> {
     "{{ range .IPAM.Config }}{{ .Gateway }}{{ end }}",
     network,
   ]);
-  const gateway = stdout.trim();
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(gateway)) {
-    throw new DockerError(["network", "inspect", network], {
-      code: 0,
-      stderr: `network ${network} has no IPv4 gateway to probe (got "${gateway}")`,
-    });
-  }
-  return gateway;
-}
-
-/** The agent must not run as root, whatever the image says (SPEC §7). */
-async function checkAgentUser(slug: string): Promise<void> {
-  const result = await execInAgent(slug, ["id", "-u"], {
-    tty: false,
-    capture: true,
-    timeoutMs: 10_000,
-  });
-  const uid = result.stdout.trim();
-  if (result.code !== 0 || !/^\d+$/.test(uid) || uid === "0") {
-    throw new DockerError(["exec", "id -u"], {
-      code: result.code,
-      stderr: `the agent image must have a non-root user "agent" (got uid "${uid}"): ` +
-        result.stderr.trim(),
-    });
-  }
-}
-
-async function buildImages(
-  plan: BottlePlan,
-  progress: Progress,
-): Promise<{ agent: string; sidecar: string }> {
-  const agentRecipe = await agentImageRecipe(plan.image, {
-    ...(plan.baseImages.agent === undefined ? {} : { baseImage: plan.baseImages.agent }),
-  });
-  const sidecarRecipe = await sidecarImageRecipe({
-    ...(plan.baseImages.sidecar === undefined ? {} : { baseImage: plan.baseImages.sidecar }),
-    cacheDir: plan.paths.cache,
-  });
-  const agent = await ensureDockerImage(agentRecipe, { progress });
-  const sidecar = await ensureDockerImage(sidecarRecipe, { progress });
-  return { agent: agent.tag, sidecar: sidecar.tag };
+  return ipv4(stdout, ["network", "inspect", network], `network ${network} has no IPv4 gateway`);
 }
 
 async function addressOn(container: string, network: string): Promise<string> {
@@ -213,63 +196,13 @@ async function addressOn(container: string, network: string): Promise<string> {
     `{{ (index .NetworkSettings.Networks "${network}").IPAddress }}`,
     container,
   ]);
-  const ip = stdout.trim();
+  return ipv4(stdout, ["inspect", container], `no IPv4 address on network ${network}`);
+}
+
+function ipv4(text: string, args: string[], problem: string): string {
+  const ip = text.trim();
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {
-    throw new DockerError(["inspect", container], {
-      code: 0,
-      stderr: `no IPv4 address on network ${network} (got "${ip}")`,
-    });
+    throw new DockerError(args, { code: 0, stderr: `${problem} (got "${ip}")` });
   }
   return ip;
-}
-
-/** Put the bottle CA in the agent's system trust store (as root; the agent user cannot). */
-async function installCa(slug: string): Promise<void> {
-  const script = "cp /etc/bot-bottle/ca/ca.pem /usr/local/share/ca-certificates/bot-bottle.crt" +
-    " && update-ca-certificates >/dev/null";
-  const result = await execInAgent(slug, ["sh", "-c", script], {
-    tty: false,
-    user: "root",
-    capture: true,
-    timeoutMs: 30_000,
-  });
-  if (result.code !== 0) {
-    throw new DockerError(["exec", "update-ca-certificates"], {
-      code: result.code,
-      stderr: `installing the bottle CA in the agent image failed (it needs ` +
-        `update-ca-certificates): ${result.stderr.trim()}`,
-    });
-  }
-}
-
-/** Wait until the agent gets an answer from the proxy; fail early when the sidecar died. */
-async function waitForProxy(slug: string, sidecar: string): Promise<void> {
-  const deadline = Date.now() + SIDECAR_READY_MS;
-  const probe = [
-    "curl",
-    "--silent",
-    "--max-time",
-    "2",
-    "--output",
-    "/dev/null",
-    "--write-out",
-    "%{http_code}",
-    "--proxy",
-    PROXY_URL,
-    "http://_egress.local/allowlist",
-  ];
-  while (true) {
-    const result = await execInAgent(slug, probe, { tty: false, capture: true, timeoutMs: 5_000 });
-    if (result.stdout.trim() === "200") return;
-    const state = await docker(["inspect", "--format", "{{.State.Status}}", sidecar]);
-    if (state.stdout.trim() !== "running" || Date.now() > deadline) {
-      const logs = await docker(["logs", "--tail", "20", sidecar], { allowFailure: true });
-      throw new DockerError(["start", sidecar], {
-        code: 1,
-        stderr: `the sidecar is ${state.stdout.trim()} and its proxy does not answer; its last ` +
-          `log lines:\n${(logs.stdout + logs.stderr).trim()}`,
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

@@ -2,7 +2,8 @@
  * The docker backend (SPEC §5): plain `docker` CLI, no compose. Per bottle an internal network
  * without a host-side address (agent and sidecar only), an egress network (sidecar only), the
  * sidecar `bot-bottle-sidecars-<slug>` and the agent `bot-bottle-<slug>`, everything labelled
- * `bot-bottle.slug=<slug>`. gVisor (`runsc`) is used when the engine has it registered.
+ * `bot-bottle.slug=<slug>`. gVisor (`runsc`) is used when the engine has it registered. These are
+ * primitives: `src/launch` runs them in order.
  *
  * @module
  * @example
@@ -12,16 +13,25 @@
  * if (availability.ok) console.log(await backend.enumerateActive());
  * ```
  */
-import type { Backend } from "../types.ts";
+import { superviseUrl } from "../../core/sidecar_contract/mod.ts";
+import type { Backend, ImageRecipe, Progress } from "../types.ts";
 import { docker } from "./_docker.ts";
 import { commitAgent, reloadEgress } from "./_control.ts";
-import { SIDECAR_HOST } from "./_names.ts";
 import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
 import { execInAgent } from "./exec.ts";
-import { launch } from "./launch.ts";
+import { ensureDockerImage } from "./image.ts";
+import {
+  createNetworks,
+  outsideAddresses,
+  remove,
+  sidecarStatus,
+  startAgent,
+  startSidecar,
+} from "./launch.ts";
 import { prepare } from "./prepare.ts";
 
 export { DockerError } from "./_docker.ts";
+export { type EnsuredImage, ensureDockerImage, type EnsureDockerImageOptions } from "./image.ts";
 
 /** The docker backend. */
 export const backend: Backend = Object.freeze({
@@ -43,7 +53,15 @@ export const backend: Backend = Object.freeze({
     }
   },
   prepare,
-  launch,
+  async ensureImage(recipe: ImageRecipe, progress: Progress) {
+    return (await ensureDockerImage(recipe, { progress })).tag;
+  },
+  createNetworks,
+  startSidecar,
+  startAgent,
+  outsideAddresses,
+  sidecarStatus,
+  remove,
   exec: execInAgent,
   stop: teardown,
   enumerateActive,
@@ -51,5 +69,5 @@ export const backend: Backend = Object.freeze({
   cleanup,
   commit: commitAgent,
   reloadEgress,
-  superviseUrl: () => `http://${SIDECAR_HOST}:9100/mcp`,
+  superviseUrl: () => superviseUrl(),
 });

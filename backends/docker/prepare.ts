@@ -1,8 +1,9 @@
 /**
- * The docker backend's plan for a bottle, as data: the argv of every step, with placeholders
- * for what only the launch learns (image tags, the sidecar's address). Pure and fast.
+ * The docker backend's plan for a bottle, as data: the argv of every step a launch runs, built
+ * by the same functions the launch primitives use. What only the launch learns (image tags, the
+ * subnet, the sidecar's address) arrives as `<placeholders>` in the spec. Pure and fast.
  */
-import type { BottlePlan, PreparedBottle } from "../types.ts";
+import type { LaunchSpec, PreparedBottle } from "../types.ts";
 import {
   agentRunArgs,
   egressNetworkArgs,
@@ -13,54 +14,46 @@ import {
 import { bottleNames } from "./_names.ts";
 
 /**
- * The steps `launch` runs for a plan.
+ * The steps a launch runs for a spec.
  *
- * @param plan The bottle plan.
- * @returns The steps, in order, with `<…>` placeholders.
+ * @param spec The launch, with placeholders.
+ * @returns The steps, in order.
  */
-export function prepare(plan: BottlePlan): PreparedBottle {
-  const names = bottleNames(plan.slug);
-  const egressNetwork = plan.egressNetwork ?? names.egress;
-  const agentImage = plan.image.kind === "committed" ? plan.image.ref : "<agent-image>";
+export function prepare(spec: LaunchSpec): PreparedBottle {
+  const names = bottleNames(spec.bottle.slug);
+  const own = spec.networks.egressNetwork === undefined;
   return {
     backend: "docker",
     steps: [
       {
         title: "create the internal network",
-        argv: ["docker", ...internalNetworkArgs(plan, names)],
+        argv: ["docker", ...internalNetworkArgs(spec.bottle, names)],
       },
-      ...(plan.egressNetwork === undefined
+      ...(own
         ? [{
           title: "create the egress network",
-          argv: ["docker", ...egressNetworkArgs(plan, names)],
+          argv: ["docker", ...egressNetworkArgs(spec.bottle, names)],
         }]
         : []),
       {
         title: "create the sidecar on the internal network",
-        argv: [
-          "docker",
-          ...sidecarCreateArgs(plan, names, {
-            image: "<sidecar-image>",
-            internalSubnet: "<internal-subnet>",
-            user: "<host-uid>:<host-gid>",
-          }),
-        ],
+        argv: ["docker", ...sidecarCreateArgs(spec.bottle, spec.sidecar, names)],
       },
       {
         title: "attach the sidecar to the egress network",
-        argv: ["docker", ...sidecarConnectArgs(names, egressNetwork)],
+        argv: ["docker", ...sidecarConnectArgs(names, spec.networks.egressNetwork ?? names.egress)],
       },
       { title: "start the sidecar", argv: ["docker", "start", names.sidecar] },
       {
         title: "start the agent",
         argv: [
           "docker",
-          ...agentRunArgs(plan, names, { image: agentImage, sidecarIp: "<sidecar-ip>" }),
+          ...agentRunArgs(spec.bottle, spec.agent, { names, sidecarIp: "<sidecar-ip>" }),
         ],
       },
       {
         title: "run the agent command",
-        argv: ["docker", "exec", "--interactive", "--user", "agent", names.agent, ...plan.command],
+        argv: ["docker", "exec", "--interactive", "--user", "agent", names.agent, ...spec.command],
       },
     ],
   };

@@ -117,3 +117,9 @@ export class NotYetAvailableError extends Error {
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+export {
+  IMAGE_BUILD_TAIL_LINES,
+  ImageBuildError,
+  type ImageBuildErrorOptions,
+} from "./image_build_error.ts";

@@ -65,7 +65,7 @@ function hostSettings(plan: BottlePlan): Field[] {
     fields.push(["upstream CA", `${plan.upstreamCaFile}  (also trusted for upstream TLS)`]);
   }
   if (plan.egressNetwork !== undefined) fields.push(["egress network", plan.egressNetwork]);
-  const timeouts = Object.entries(plan.sidecarTimeouts).map(([name, s]) => `${name}=${s}`);
+  const timeouts = Object.entries(plan.operatorTimeouts).map(([name, s]) => `${name}=${s}`);
   if (timeouts.length > 0) fields.push(["timeouts", timeouts.join("\n")]);
   if (plan.baseImages.agent !== undefined) fields.push(["agent base", plan.baseImages.agent]);
   if (plan.baseImages.sidecar !== undefined) {

@@ -21,8 +21,8 @@ Deno.test("commitCommand() prints the image ref alone on stdout and preserves th
   });
   const ctx = capturedContext(home.env);
   assert.equal(await commitCommand(ctx, { registry: fakeRegistry(docker) }), 0);
-  assert.equal(ctx.out, "fake/committed-dev-1:1\n");
-  assert.match(ctx.err, /dev-1 preserved; the next resume boots fake\/committed-dev-1:1/);
+  assert.equal(ctx.out, "memory/committed-dev-1:1\n");
+  assert.match(ctx.err, /dev-1 preserved; the next resume boots memory\/committed-dev-1:1/);
   assert.equal(await state.preserved(), true);
 });
 

@@ -2,19 +2,16 @@
  * `bot-bottle egress serve`: the egress proxy alone on the host (SPEC §4), for benchmarks, tests
  * and workloads outside a bottle. Serves until SIGTERM or SIGINT; SIGHUP reloads the routes file.
  */
-import { isIP } from "node:net";
-import { ConfigError, UsageError } from "../../core/errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
+import {
+  type ConnectTo,
+  type HostPort,
+  parseConnectTo as parseMapping,
+  parseHostPort,
+  settingOrDefault,
+  SIDECAR_ENV,
+} from "../../core/sidecar_contract/mod.ts";
 import type { CliContext } from "./_context.ts";
-
-/** A parsed `--connect-to` mapping. */
-export interface ConnectToEntry {
-  /** Lowercase `host:port` the client asks for. */
-  key: string;
-  /** Where the proxy connects instead. */
-  address: string;
-  /** Port the proxy connects to instead. */
-  port: number;
-}
 
 /**
  * Parse `HOST:PORT` for `--listen`.
@@ -23,43 +20,29 @@ export interface ConnectToEntry {
  * @returns Host and port.
  * @throws {UsageError} When the value is not `HOST:PORT` with a port in 0–65535.
  */
-export function parseListen(value: string): { hostname: string; port: number } {
-  const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(value);
-  const port = match === null ? NaN : Number(match[2]);
-  if (match === null || port > 65_535) {
+export function parseListen(value: string): HostPort {
+  const parsed = parseHostPort(value);
+  if (parsed === undefined) {
     throw new UsageError(`--listen "${value}" is not HOST:PORT (e.g. 127.0.0.1:9099)`);
   }
-  return { hostname: match[1]!.replace(/^\[|\]$/g, ""), port };
+  return parsed;
 }
 
 /**
- * Parse `HOST:PORT=ADDR:PORT` for `--connect-to`.
+ * Parse `HOST:PORT=ADDR:PORT` for `--connect-to` (the address may be a host name, as in curl).
  *
  * @param value The flag value.
  * @returns The mapping.
  * @throws {UsageError} When either side is malformed.
  */
-export function parseConnectTo(value: string): ConnectToEntry {
-  const [from, to, ...rest] = value.split("=");
-  const usage = () =>
-    new UsageError(
+export function parseConnectTo(value: string): ConnectTo {
+  const parsed = parseMapping(value, { names: true });
+  if (parsed === undefined) {
+    throw new UsageError(
       `--connect-to "${value}" is not HOST:PORT=ADDR:PORT (e.g. api.example.com:443=127.0.0.1:8443)`,
     );
-  if (from === undefined || to === undefined || rest.length > 0) throw usage();
-  const source = /^([a-zA-Z0-9.-]+):(\d{1,5})$/.exec(from);
-  let target: { hostname: string; port: number };
-  try {
-    target = parseListen(to);
-  } catch {
-    throw usage();
   }
-  if (source === null || Number(source[2]) > 65_535 || target.port === 0) throw usage();
-  if (isIP(target.hostname) === 0 && !/^[a-zA-Z0-9.-]+$/.test(target.hostname)) throw usage();
-  return {
-    key: `${source[1]!.toLowerCase()}:${Number(source[2])}`,
-    address: target.hostname,
-    port: target.port,
-  };
+  return parsed;
 }
 
 /**
@@ -73,23 +56,6 @@ export function parseLogLevel(value: unknown): 0 | 1 | 2 | undefined {
   if (value === undefined) return undefined;
   if (value === "0" || value === "1" || value === "2") return Number(value) as 0 | 1 | 2;
   throw new UsageError(`--log "${String(value)}" must be 0 (off), 1 (blocks) or 2 (full)`);
-}
-
-/**
- * Parse `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS` (how long a held request waits for the operator).
- *
- * @param value The variable's value, if set.
- * @returns Seconds (default 300).
- * @throws {ConfigError} When it is not a positive whole number.
- */
-export function parseTimeoutSeconds(value: string | undefined): number {
-  if (value === undefined || value === "") return 300;
-  if (!/^[1-9][0-9]{0,5}$/.test(value)) {
-    throw new ConfigError(
-      `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS must be a whole number of seconds, got "${value}"`,
-    );
-  }
-  return Number(value);
 }
 
 /**
@@ -117,7 +83,7 @@ export async function egressServeCommand(
     ? {
       dir: options.queueDir,
       bottleSlug: "egress-serve",
-      timeoutMs: parseTimeoutSeconds(ctx.env.EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS) * 1000,
+      timeoutMs: settingOrDefault(ctx.env, SIDECAR_ENV.tokenAllowTimeout) * 1000,
     }
     : undefined;
   const { startEgressProxy } = await import("../../sidecar/egress/mod.ts");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, UsageError } from "../../core/errors/mod.ts";
-import { parseConnectTo, parseListen, parseLogLevel, parseTimeoutSeconds } from "./egress_serve.ts";
+import { UsageError } from "../../core/errors/mod.ts";
+import { parseConnectTo, parseListen, parseLogLevel } from "./egress_serve.ts";
 
 Deno.test("parseListen() reads HOST:PORT and bracketed IPv6", () => {
   assert.deepEqual(parseListen("127.0.0.1:9099"), { hostname: "127.0.0.1", port: 9099 });
@@ -16,6 +16,7 @@ Deno.test("parseConnectTo() maps HOST:PORT=ADDR:PORT and rejects anything else",
     address: "127.0.0.1",
     port: 8443,
   });
+  assert.equal(parseConnectTo("a.test:443=upstream.test:8443").address, "upstream.test");
   for (const bad of ["x", "a:1=b", "a:1=b:0", "a:1=b:2=c:3", "a=b:1", "a:1=b c:2"]) {
     assert.throws(() => parseConnectTo(bad), UsageError, bad);
   }
@@ -25,12 +26,4 @@ Deno.test("parseLogLevel() accepts 0, 1, 2 or nothing", () => {
   assert.equal(parseLogLevel(undefined), undefined);
   assert.equal(parseLogLevel("2"), 2);
   assert.throws(() => parseLogLevel("7"), UsageError);
-});
-
-Deno.test("parseTimeoutSeconds() defaults to 300 and rejects non-numbers", () => {
-  assert.equal(parseTimeoutSeconds(undefined), 300);
-  assert.equal(parseTimeoutSeconds("45"), 45);
-  for (const bad of ["0", "-1", "1.5", "abc"]) {
-    assert.throws(() => parseTimeoutSeconds(bad), ConfigError, bad);
-  }
 });

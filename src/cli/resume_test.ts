@@ -19,7 +19,13 @@ Deno.test("resumeCommand() relaunches the recorded agent on its slug and committ
     committed_image: "img:1",
   });
   await state.preserve();
-  const docker = new FakeBackend({ onExec: () => 0 });
+  const seen: { cwd?: string } = {};
+  const docker = new FakeBackend({
+    onExec: async () => {
+      seen.cwd = (await state.read()).cwd;
+      return 0;
+    },
+  });
   const ctx = capturedContext(home.env);
   const code = await resumeCommand(ctx, {
     slug: "demo-1",
@@ -30,10 +36,10 @@ Deno.test("resumeCommand() relaunches the recorded agent on its slug and committ
   });
   assert.equal(code, 0);
   assert.deepEqual(docker.calls, ["launch demo-1", "exec demo-1 true", "stop demo-1"]);
-  const plan = docker.plans.get("demo-1")!;
-  assert.deepEqual(plan.image, { kind: "committed", ref: "img:1" });
-  assert.equal(plan.label, "mine");
-  assert.equal(plan.cwd, "/somewhere/else");
+  assert.deepEqual(docker.world.images[0], { needsBuild: false, tag: "img:1", role: "agent" });
+  assert.equal(docker.launched[0]?.agent.image, "img:1", "the agent boots the committed image");
+  assert.equal(docker.launched[0]?.bottle.label, "mine");
+  assert.equal(seen.cwd, "/somewhere/else");
   assert.match(ctx.err, /image: +img:1/);
   assert.equal(await state.exists(), false, "a clean exit after resume deletes the state");
 });
@@ -84,6 +90,13 @@ Deno.test("resumeCommand() builds from a Dockerfile the operator approved", asyn
     registry: fakeRegistry(docker),
   });
   assert.equal(code, 0, ctx.err);
-  assert.deepEqual(docker.plans.get("demo-2")!.image, { kind: "dockerfile", path: approved });
+  const agentImage = docker.world.images.find((recipe) => recipe.role === "agent");
+  assert.ok(agentImage?.needsBuild === true && agentImage.context.kind === "dir");
+  assert.deepEqual(agentImage.context, {
+    kind: "dir",
+    dir: `${state.dir}/image`,
+    dockerfile: "Dockerfile",
+  });
+  assert.equal(docker.launched[0]?.agent.image, agentImage.tag);
   assert.match(ctx.err, /image: +built from .*\/image\/Dockerfile/);
 });

@@ -118,7 +118,7 @@ Deno.test("startCommand() --dry-run prints preflight and steps and changes nothi
   );
   assert.match(
     ctx.out,
-    /\nSteps \(docker\)\n\n {2}1\. run the fake bottle\n {5}fake run review make 'test it'\n$/,
+    /\nSteps \(docker\)\n\n {2}1\. create the internal network\n {5}memory network create --label=bot-bottle\.slug=review memory-internal-review\n[\s\S]*\n {2}5\. run the agent command\n {5}memory exec memory-agent-review make 'test it'\n$/,
   );
   assert.doesNotMatch(ctx.out + ctx.err, /hello-value/, "env values are never printed");
   assert.doesNotMatch(ctx.err, /supervise/, "a bottle with supervise gets it");
@@ -210,7 +210,7 @@ Deno.test("startCommand() runs the command and exits with its code, keeping stat
   assert.equal(code, 3);
   assert.deepEqual(docker.calls, ["launch run-1", "exec run-1 false", "stop run-1"]);
   assert.match(ctx.err, /^Bottle run-1\n/);
-  assert.match(ctx.err, /bot-bottle: fake launch\n/);
+  assert.match(ctx.err, /bot-bottle: running the isolation self-test\n/);
   assert.match(
     ctx.err,
     /bot-bottle: agent exited with 3; state kept in .*state\/run-1; resume with: bot-bottle resume run-1\n$/,
@@ -250,5 +250,5 @@ Deno.test("startCommand() tears down and throws InterruptedError on Ctrl-C", asy
   );
   assert.deepEqual(docker.calls, ["launch int-1", "stop int-1"]);
   assert.match(ctx.err, /bot-bottle: interrupted; stopping bottle int-1\n/);
-  assert.deepEqual(await home.tree(), ["state"]);
+  assert.deepEqual(await home.tree(), ["queue", "state"]);
 });

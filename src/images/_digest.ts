@@ -4,7 +4,7 @@
  * type, executable bit, bytes). Each part is length-prefixed so that no two inputs encode alike.
  */
 import { createHash } from "node:crypto";
-import type { ImageRole } from "./image_recipe.ts";
+import type { ImageRole } from "../../backends/mod.ts";
 
 /** One entry of a build context, as the digest sees it. */
 export interface ContextEntry {

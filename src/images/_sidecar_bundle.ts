@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { bundleSidecar } from "./bundle_sidecar.ts";
-import { ImageBuildError } from "./image_build_error.ts";
+import { ImageBuildError } from "../../core/errors/mod.ts";
 
 /** Options of {@link sidecarBundle}. */
 export interface SidecarBundleOptions {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { sidecarBundle, sourceDigest } from "./_sidecar_bundle.ts";
 import { bundleSidecar } from "./bundle_sidecar.ts";
-import { ImageBuildError } from "./image_build_error.ts";
+import { ImageBuildError } from "../../core/errors/mod.ts";
 
 Deno.test("sidecarBundle() in a compiled binary reads the embedded bundle and never bundles", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bb-bundle-" });

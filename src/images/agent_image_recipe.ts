@@ -4,7 +4,7 @@ import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type { AgentImageSource } from "../plan/mod.ts";
 import { readContextDir } from "./_context_dir.ts";
 import { contentTag } from "./_digest.ts";
-import type { ImageRecipe } from "./image_recipe.ts";
+import type { ImageRecipe } from "../../backends/mod.ts";
 
 /** Options of {@link agentImageRecipe}. */
 export interface AgentImageOptions {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { toFileUrl } from "./_testing.ts";
+import { toFileUrl } from "../../tests/images/_testing.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { agentImageRecipe } from "./agent_image_recipe.ts";
-import type { ImageRecipe } from "./image_recipe.ts";
+import type { ImageRecipe } from "../../backends/mod.ts";
 
 const SHELL_DOCKERFILE = new URL("../../images/shell/Dockerfile", import.meta.url).href;
 

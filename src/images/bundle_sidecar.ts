@@ -1,7 +1,7 @@
 /** Bundling `sidecar/main.ts` into the one JavaScript file the sidecar image runs. */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ImageBuildError } from "./image_build_error.ts";
+import { ImageBuildError } from "../../core/errors/mod.ts";
 
 /** Options of {@link bundleSidecar}. */
 export interface BundleSidecarOptions {

@@ -1,10 +1,11 @@
 /**
- * Images for a bottle: the agent image (a provider's Dockerfile, the bottle's own, or a committed
- * image) and the sidecar image (built from this codebase: `images/sidecar/Dockerfile` plus
- * `sidecar/main.ts` bundled into one `sidecar.js`).
+ * The recipes of a bottle's images: the agent image (a provider's Dockerfile, the bottle's own, or
+ * a committed image) and the sidecar image (built from this codebase: `images/sidecar/Dockerfile`
+ * plus `sidecar/main.ts` bundled into one `sidecar.js`). Each backend builds them its own way
+ * (`Backend.ensureImage`).
  *
  * A recipe is pure data with a content tag (`bot-bottle/<name>:<16 hex>`) derived from the
- * Dockerfile, every context file and the build arguments, so `ensureDockerImage` skips the build
+ * Dockerfile, every context file and the build arguments, so a backend skips the build
  * whenever an image with that tag exists and builds only after something that matters changed. A
  * compiled binary carries the sidecar bundle (`deno compile --include dist/sidecar.js`); from
  * source it is bundled once per source state and cached.
@@ -21,13 +22,6 @@
  * console.assert(recipe.needsBuild && recipe.buildArgs.BASE_IMAGE === "bot-bottle-test/debian:bookworm");
  * ```
  */
-export type {
-  BuildContext,
-  BuiltImageRecipe,
-  ExistingImageRecipe,
-  ImageRecipe,
-  ImageRole,
-} from "./image_recipe.ts";
 export { type AgentImageOptions, agentImageRecipe } from "./agent_image_recipe.ts";
 export {
   defaultSidecarBase,
@@ -35,13 +29,3 @@ export {
   sidecarImageRecipe,
 } from "./sidecar_image_recipe.ts";
 export { bundleSidecar, type BundleSidecarOptions } from "./bundle_sidecar.ts";
-export {
-  type EnsuredImage,
-  ensureDockerImage,
-  type EnsureDockerImageOptions,
-} from "./ensure_docker_image.ts";
-export {
-  IMAGE_BUILD_TAIL_LINES,
-  ImageBuildError,
-  type ImageBuildErrorOptions,
-} from "./image_build_error.ts";

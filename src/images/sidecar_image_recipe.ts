@@ -2,7 +2,7 @@
 import { sidecarBundle } from "./_sidecar_bundle.ts";
 import { contentTag } from "./_digest.ts";
 import { SOURCE_ROOT } from "./bundle_sidecar.ts";
-import type { ImageRecipe } from "./image_recipe.ts";
+import type { ImageRecipe } from "../../backends/mod.ts";
 
 /** Options of {@link sidecarImageRecipe}. */
 export interface SidecarImageOptions {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ImageBuildError } from "./image_build_error.ts";
-import type { ImageRecipe } from "./image_recipe.ts";
+import { ImageBuildError } from "../../core/errors/mod.ts";
+import type { ImageRecipe } from "../../backends/mod.ts";
 import { defaultSidecarBase, sidecarImageRecipe } from "./sidecar_image_recipe.ts";
 
 /** A tiny repository with the layout `deno bundle` of sidecar/main.ts needs. */

@@ -23,8 +23,8 @@ Deno.test("commitBottle() records the image and preserves the state of the only 
     registry: fakeRegistry(docker),
     paths: home.paths,
   });
-  assert.deepEqual(result, { slug: "dev-1", image: "fake/committed-dev-1:1" });
-  assert.equal((await state.read()).committed_image, "fake/committed-dev-1:1");
+  assert.deepEqual(result, { slug: "dev-1", image: "memory/committed-dev-1:1" });
+  assert.equal((await state.read()).committed_image, "memory/committed-dev-1:1");
   assert.equal(await state.preserved(), true);
   assert.deepEqual(await docker.enumerateActive().then((b) => b.length), 2, "it keeps running");
 });

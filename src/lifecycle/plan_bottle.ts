@@ -6,6 +6,7 @@
 import type { Backend, PreparedBottle } from "../../backends/mod.ts";
 import { UsageError } from "../../core/errors/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
+import { launchSpec } from "../launch/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { type BottlePlan, buildPlan, checkLabel, newSlug } from "../plan/mod.ts";
 import { type BottleMetadata, BottleState } from "./state.ts";
@@ -100,7 +101,7 @@ export function planBottle(
       ? {}
       : { approvedDockerfile: options.approvedDockerfile }),
   });
-  return { plan, prepared: options.backend.prepare(plan) };
+  return { plan, prepared: options.backend.prepare(launchSpec(plan)) };
 }
 
 /**

@@ -56,7 +56,15 @@ Deno.test("planBottle() plans with the backend's steps and the given command", a
   });
   assert.deepEqual(plan.command, ["echo", "hi"]);
   assert.deepEqual(plan.image, { kind: "committed", ref: "img:1" });
-  assert.deepEqual(prepared.steps[0]?.argv, ["fake", "run", "demo-1", "echo", "hi"]);
+  assert.deepEqual(prepared.steps.at(-1)?.argv, [
+    "memory",
+    "exec",
+    "memory-agent-demo-1",
+    "echo",
+    "hi",
+  ]);
+  const agent = prepared.steps.find((s) => s.title === "start the agent")!.argv;
+  assert.equal(agent.at(-1), "img:1", "the committed image is the agent's, no build");
   assert.deepEqual(await home.tree(), [], "planning writes nothing");
 });
 

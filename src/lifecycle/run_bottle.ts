@@ -10,6 +10,7 @@
 import type { Backend } from "../../backends/mod.ts";
 import type { EnvValue } from "../manifest/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
+import { launchBottle } from "../launch/mod.ts";
 import { type BottlePlan, resolveSecrets } from "../plan/mod.ts";
 import { InterruptedError, type InterruptSource, processInterrupts } from "./interrupt/mod.ts";
 import { messageOf } from "../../core/errors/mod.ts";
@@ -84,9 +85,9 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
   await using _lock = await state.hold();
 
   try {
-    await backend.launch(plan, secrets, (line) => log.info(line));
+    await launchBottle(plan, secrets, { backend, progress: (line) => log.info(line) });
   } catch (err) {
-    // Backend.launch removes what it created before it throws (backends/types.ts). After
+    // launchBottle removes what it created before it throws (src/launch). After
     // Ctrl-C a docker step may have been killed after its object existed but before it said so:
     // then the bottle's slug, which this home's state lock makes ours, is swept as well.
     await session.abandon(options.resume !== true, {

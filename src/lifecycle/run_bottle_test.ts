@@ -72,16 +72,24 @@ Deno.test("runBottle() runs the command, tears down once and deletes state on ex
   const outcome = await runBottle(plan, options);
   assert.deepEqual(outcome, { code: 0, kept: false });
   assert.deepEqual(backend.calls, [`launch ${SLUG}`, `exec ${SLUG} work`, `stop ${SLUG}`]);
-  assert.deepEqual(backend.secrets.get(SLUG)?.agentEnv, {
+  const agentSecrets = backend.world.secrets.get(`memory-agent-${SLUG}`);
+  const canary = backend.world.secrets.get(`memory-sidecar-${SLUG}`)?.BOT_BOTTLE_CANARY;
+  assert.match(canary ?? "", /^\S{16,}$/, "the sidecar holds the canary");
+  assert.deepEqual(agentSecrets, {
     GREETING: "hello",
     API_TOKEN: "tok-123",
     PASSPHRASE: "typed-secret",
-    BOT_BOTTLE_CANARY: backend.secrets.get(SLUG)?.canary,
+    BOT_BOTTLE_CANARY: canary,
   });
   assert.deepEqual(prompted, ["PASSPHRASE"]);
   assert.equal(await state.exists(), false);
   assert.equal(interrupts.listeners, 0, "signal listeners are removed afterwards");
-  assert.deepEqual(log.info, ["fake launch"]);
+  assert.deepEqual(log.info.filter((line) => !line.startsWith("memory engine: image")), [
+    "creating networks",
+    "starting the sidecar",
+    "starting the agent",
+    "running the isolation self-test",
+  ]);
 });
 
 Deno.test("runBottle() keeps the state and prints the resume hint on a non-zero exit", async () => {
@@ -124,7 +132,7 @@ Deno.test("runBottle() leaves teardown to a failed launch and removes the state"
   // may carry the same slug.
   assert.deepEqual(backend.calls, [`launch ${SLUG}`]);
   assert.equal(await state.exists(), false);
-  assert.deepEqual(await home.tree(), ["state"]);
+  assert.deepEqual(await home.tree(), ["queue", "state"]);
 });
 
 Deno.test("runBottle() keeps a resumed bottle's state when its launch fails", async () => {

@@ -70,6 +70,50 @@ export function homePaths(env: HomeEnv): HomePaths {
   };
 }
 
+/** The host paths of one bottle's state (SPEC §8). */
+export interface BottlePaths {
+  /** `~/.bot-bottle/state/<slug>`. */
+  state: string;
+  /** `state/<slug>/egress`: routes.yaml and the CA (mounted into the sidecar only). */
+  egress: string;
+  /** `state/<slug>/agent`: the CA certificate alone (mounted read-only into the agent). */
+  agentCa: string;
+  /** `~/.bot-bottle/queue/<slug>`: operator proposals (mounted into the sidecar only). */
+  queue: string;
+  /** `~/.bot-bottle/cache`: build products shared by bottles (the sidecar bundle). */
+  cache: string;
+  /** `state/<slug>/git-gate`: `repos.json` and `keys/<name>` (mounted into the sidecar only). */
+  gitGate: string;
+  /** `state/<slug>/git-mirrors`: the gate's bare mirrors, kept across `resume`. */
+  gitMirrors: string;
+  /** `state/<slug>/agent-git`: the agent's system gitconfig (mounted read-only). */
+  agentGit: string;
+  /** `state/<slug>/sidecar-etc`: `passwd` and `group` naming the sidecar's host uid and gid. */
+  sidecarEtc: string;
+}
+
+/**
+ * Where one bottle's state lives on the host.
+ *
+ * @param paths The bot-bottle home.
+ * @param slug The bottle's slug (validated by the caller).
+ * @returns Its folders.
+ */
+export function bottlePaths(paths: HomePaths, slug: string): BottlePaths {
+  const state = paths.stateDir(slug);
+  return {
+    state,
+    egress: join(state, "egress"),
+    agentCa: join(state, "agent"),
+    queue: paths.queueDir(slug),
+    cache: join(paths.root, "cache"),
+    gitGate: join(state, "git-gate"),
+    gitMirrors: join(state, "git-mirrors"),
+    agentGit: join(state, "agent-git"),
+    sidecarEtc: join(state, "sidecar-etc"),
+  };
+}
+
 /**
  * The repo-local agents folder for a working directory.
  *

@@ -16,6 +16,12 @@
  */
 import { isAbsolute } from "node:path";
 import { ConfigError } from "../../core/errors/mod.ts";
+import {
+  OPERATOR_TIMEOUTS,
+  readSetting,
+  settingOrDefault,
+  SIDECAR_ENV,
+} from "../../core/sidecar_contract/mod.ts";
 import type { SelfTestTargets } from "./_types.ts";
 
 /** Settings from the host environment. */
@@ -30,21 +36,9 @@ export interface LaunchSettings {
   upstreamCaFile?: string;
   /** Self-test targets. */
   selfTest: SelfTestTargets;
-  /** Operator timeouts for the sidecar, only those set, as whole seconds. */
-  sidecarTimeouts: Record<string, string>;
+  /** Operator timeouts for the sidecar, only those set, seconds by variable name. */
+  operatorTimeouts: Record<string, number>;
 }
-
-/** Host variables the sidecar receives as they are (after validation). */
-const SIDECAR_TIMEOUT_VARIABLES = Object.freeze(
-  [
-    "SUPERVISE_RESPONSE_TIMEOUT_SECONDS",
-    "SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS",
-    "EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS",
-  ] as const,
-);
-
-/** A day: longer than any operator takes to answer, short enough to notice a typo. */
-const MAX_TIMEOUT_SECONDS = 86_400;
 
 /** Public resolvers and a well-known name: unreachable from a bottle that works. */
 function defaultSelfTest(): SelfTestTargets {
@@ -53,9 +47,6 @@ function defaultSelfTest(): SelfTestTargets {
 
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\/:@-]{0,254}$/;
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-/** `HOST:PORT=IP:PORT`, the IP as an IPv4 literal or a bracketed IPv6 one (as the sidecar reads it). */
-const CONNECT_TO =
-  /^[A-Za-z0-9.-]+:([1-9]\d{0,4})=(\d{1,3}(\.\d{1,3}){3}|\[[0-9A-Fa-f:]+\]):([1-9]\d{0,4})$/;
 const ADDR_PORT = /^(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[[0-9A-Fa-f:]+\]):\d{1,5}$/;
 /** Networks that would expose the sidecar to the host, every container, or another bottle. */
 const SHARED_NETWORK = /^(host|bridge|none|default|bot-bottle-.*)$/;
@@ -95,40 +86,30 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
     connectTo: connectTo(env),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     selfTest: { tcp: tcp ?? defaultSelfTest().tcp, dns: dns ?? defaultSelfTest().dns },
-    sidecarTimeouts: sidecarTimeouts(env),
+    operatorTimeouts: operatorTimeouts(env),
   };
 }
 
-function sidecarTimeouts(
+/** The operator timeouts set on the host, checked with the sidecar's own schemas. */
+function operatorTimeouts(
   env: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
-  const timeouts: Record<string, string> = {};
-  for (const name of SIDECAR_TIMEOUT_VARIABLES) {
-    const v = value(env, name);
-    if (v === undefined) continue;
-    if (!/^[1-9]\d{0,4}$/.test(v) || Number(v) > MAX_TIMEOUT_SECONDS) {
-      throw new ConfigError(
-        `${name} "${v}" is not a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`,
-      );
-    }
-    timeouts[name] = v;
+): Record<string, number> {
+  const timeouts: Record<string, number> = {};
+  for (const setting of OPERATOR_TIMEOUTS) {
+    const text = value(env, setting.name);
+    if (text === undefined) continue;
+    timeouts[setting.name] = settingOrDefault({ [setting.name]: text }, setting);
   }
   return timeouts;
 }
 
+/** `HOST:PORT=IP:PORT` mappings, checked with the sidecar's own schema and passed on as written. */
 function connectTo(env: Readonly<Record<string, string | undefined>>): string[] {
-  const items = list(env, "BOT_BOTTLE_EGRESS_CONNECT_TO", CONNECT_TO, "HOST:PORT=ADDR:PORT") ?? [];
-  const bad = items.find((item) => {
-    const match = CONNECT_TO.exec(item)!;
-    return Number(match[1]) > 65_535 || Number(match[4]) > 65_535;
-  });
-  if (bad !== undefined) {
-    throw new ConfigError(
-      `BOT_BOTTLE_EGRESS_CONNECT_TO has "${bad}", which is not HOST:PORT=ADDR:PORT (a port ` +
-        "is over 65535)",
-    );
-  }
-  return items;
+  const name = SIDECAR_ENV.egressConnectTo.name;
+  const text = value(env, name);
+  if (text === undefined) return [];
+  readSetting({ [name]: text }, SIDECAR_ENV.egressConnectTo);
+  return text.split(",").map((item) => item.trim()).filter((item) => item !== "");
 }
 
 function value(env: Readonly<Record<string, string | undefined>>, name: string) {

@@ -1,6 +1,7 @@
 /** The shapes of a bottle plan: what every backend runs, decided once from the manifests. */
 import type { GateRepo } from "../../core/git_gate/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
+import type { BottlePaths } from "../paths/mod.ts";
 
 /** Where the agent image comes from. */
 export type AgentImageSource =
@@ -58,26 +59,7 @@ export interface BottlePlan {
   /** The directory `start` ran in. */
   cwd: string;
   /** Host paths of this bottle's state. */
-  paths: {
-    /** `~/.bot-bottle/state/<slug>`. */
-    state: string;
-    /** `state/<slug>/egress`: routes.yaml and the CA (mounted into the sidecar only). */
-    egress: string;
-    /** `state/<slug>/agent`: the CA certificate alone (mounted read-only into the agent). */
-    agentCa: string;
-    /** `~/.bot-bottle/queue/<slug>`: operator proposals (mounted into the sidecar only). */
-    queue: string;
-    /** `~/.bot-bottle/cache`: build products shared by bottles (the sidecar bundle). */
-    cache: string;
-    /** `state/<slug>/git-gate`: `repos.json` and `keys/<name>` (mounted into the sidecar only). */
-    gitGate: string;
-    /** `state/<slug>/git-mirrors`: the gate's bare mirrors, kept across `resume`. */
-    gitMirrors: string;
-    /** `state/<slug>/agent-git`: the agent's system gitconfig (mounted read-only). */
-    agentGit: string;
-    /** `state/<slug>/sidecar-etc`: `passwd` and `group` naming the sidecar's host uid and gid. */
-    sidecarEtc: string;
-  };
+  paths: BottlePaths;
   /** The agent image. */
   image: AgentImageSource;
   /** The provider template. */
@@ -96,8 +78,8 @@ export interface BottlePlan {
   daemons: string[];
   /** The git gate: upstream repos, their host key files and the agent's commit identity. */
   gitGate: GitGatePlan;
-  /** Operator timeouts passed to the sidecar by name (`SUPERVISE_RESPONSE_TIMEOUT_SECONDS`…). */
-  sidecarTimeouts: Record<string, string>;
+  /** Operator timeouts passed to the sidecar, seconds by variable name. */
+  operatorTimeouts: Record<string, number>;
   /** `HOST:PORT=ADDR:PORT` mappings for egress (tests and labs; exempt from the address check). */
   connectTo: string[];
   /** Host file with an extra CA egress trusts for upstream TLS. */

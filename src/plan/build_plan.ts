@@ -4,8 +4,9 @@
  * at launch.
  */
 import { ConfigError } from "../../core/errors/mod.ts";
+import { tokenSlotName } from "../../core/sidecar_contract/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
-import type { HomePaths } from "../paths/mod.ts";
+import { bottlePaths, type HomePaths } from "../paths/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import { gitGatePlan } from "./_git_gate_plan.ts";
 import { providerLaunch } from "./_provider_launch.ts";
@@ -65,7 +66,6 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
   const command = options.command !== undefined && options.command.length > 0
     ? [...options.command]
     : [...provider.command];
-  const state = options.paths.stateDir(options.slug);
   if (/[,\n]/.test(options.paths.root)) {
     throw new ConfigError(
       `Cannot start bottle "${bottle.name}": the bot-bottle home "${options.paths.root}" ` +
@@ -79,17 +79,7 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     agent: agent.name,
     bottle: bottle.name,
     cwd: options.cwd,
-    paths: {
-      state,
-      egress: `${state}/egress`,
-      agentCa: `${state}/agent`,
-      queue: options.paths.queueDir(options.slug),
-      cache: `${options.paths.root}/cache`,
-      gitGate: `${state}/git-gate`,
-      gitMirrors: `${state}/git-mirrors`,
-      agentGit: `${state}/agent-git`,
-      sidecarEtc: `${state}/sidecar-etc`,
-    },
+    paths: bottlePaths(options.paths, options.slug),
     image: options.approvedDockerfile !== undefined
       ? { kind: "dockerfile", path: options.approvedDockerfile }
       : options.committedImage !== undefined
@@ -109,7 +99,7 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
       ...(gitGate.repos.length > 0 ? ["git-gate"] : []),
     ],
     gitGate,
-    sidecarTimeouts: settings.sidecarTimeouts,
+    operatorTimeouts: settings.operatorTimeouts,
     connectTo: settings.connectTo,
     ...(settings.upstreamCaFile === undefined ? {} : { upstreamCaFile: settings.upstreamCaFile }),
     baseImages: settings.baseImages,
@@ -140,7 +130,7 @@ function slotTokens(input: readonly Route[]): { routes: Route[]; slots: TokenSlo
     const from = route.auth.token_ref;
     let slot = slots.find((s) => s.from === from);
     if (slot === undefined) {
-      slot = { slot: `EGRESS_TOKEN_${slots.length + 1}`, from };
+      slot = { slot: tokenSlotName(slots.length + 1), from };
       slots.push(slot);
     }
     return { ...route, auth: { ...route.auth, token_ref: slot.slot } };

@@ -1,6 +1,7 @@
 /** Where a bottle's supervise-related files live on the host (SPEC §8). */
 import { join } from "node:path";
-import type { HomePaths } from "../paths/mod.ts";
+import { SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
+import { bottlePaths, type HomePaths } from "../paths/mod.ts";
 
 /**
  * The host paths one decision touches.
@@ -17,7 +18,7 @@ export function bottleFiles(paths: HomePaths, slug: string): {
 } {
   const state = paths.stateDir(slug);
   return {
-    routes: join(state, "egress", "routes.yaml"),
+    routes: join(bottlePaths(paths, slug).egress, SIDECAR_FILES.routes),
     // Alone in its folder: the folder is the build context, and the state holds the CA key.
     dockerfile: join(state, "image", "Dockerfile"),
     audit: join(state, "audit.jsonl"),

@@ -1,7 +1,8 @@
 /**
- * Test support for the lifecycle and the CLI: a backend double that records every call and
- * keeps its "running" bottles in memory, and a temp bot-bottle home removed on dispose. The
- * real Docker path is covered by the e2e suite.
+ * Test support for the lifecycle and the CLI: a backend double on the memory backend (bottles
+ * launch through the real shared launch, against an engine in memory, with an agent that behaves
+ * like a real one) that records the calls a test cares about, and a temp bot-bottle home removed
+ * on dispose. The real Docker path is covered by the parity matrix and the e2e suite.
  *
  * @module
  * @example
@@ -14,21 +15,22 @@
  * console.assert(backend.calls.join() === "stop dev-1");
  * ```
  */
-import type {
-  ActiveBottle,
-  Availability,
-  Backend,
-  BackendName,
-  BottlePlan,
-  CleanupStep,
-  ExecOptions,
-  ExecResult,
-  LaunchedBottle,
-  LaunchSecrets,
-  PreparedBottle,
-  Progress,
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type AgentSpec,
+  type Availability,
+  type Backend,
+  type BackendName,
+  type BottleRef,
+  type CleanupStep,
+  type ExecOptions,
+  type LaunchStep,
+  MemoryBackend,
+  type SidecarEndpoint,
 } from "../../../backends/mod.ts";
 import { UsageError } from "../../../core/errors/mod.ts";
+import { simulatedAgent } from "../../launch/testing/mod.ts";
 import { type HomePaths, homePaths } from "../../paths/mod.ts";
 import type { BackendRegistry } from "../mod.ts";
 
@@ -36,9 +38,9 @@ import type { BackendRegistry } from "../mod.ts";
 export interface FakeBehaviour {
   /** `isAvailable` answers this (default ok). */
   availability?: Availability;
-  /** Runs inside `launch` before the bottle counts as running; throw to fail the launch. */
-  onLaunch?: (plan: BottlePlan) => Promise<void> | void;
-  /** The command's exit code (default 0). */
+  /** Runs when the agent is about to start (networks and sidecar exist); throw to fail it. */
+  onLaunch?: () => Promise<void> | void;
+  /** The command's exit code (default 0); provisioning and the self-test never reach it. */
   onExec?: (
     slug: string,
     argv: readonly string[],
@@ -52,19 +54,17 @@ export interface FakeBehaviour {
   cleanupWarnings?: string[];
 }
 
-/** A backend double: records calls as `"<method> <slug> [argv…]"` strings. */
-export class FakeBackend implements Backend {
-  /** The name it answers to. */
-  readonly name: BackendName;
-  /** Every call, in order. */
+/**
+ * A memory backend that records `launch <slug>`, `exec <slug> <argv…>[ (tty)]`, `stop <slug>`,
+ * `commit <slug>` and `reload <slug>`: what a user of the lifecycle would see happen.
+ */
+export class FakeBackend extends MemoryBackend {
+  /** The calls, in order. */
   readonly calls: string[] = [];
-  /** The secrets each launch received, by slug. */
-  readonly secrets = new Map<string, LaunchSecrets>();
-  /** The plans launched, by slug. */
-  readonly plans = new Map<string, BottlePlan>();
+  /** The bottles launched, with the agent spec each got. */
+  readonly launched: { bottle: BottleRef; agent: AgentSpec }[] = [];
   /** Steps passed to `cleanup`. */
   readonly cleaned: CleanupStep[] = [];
-  readonly #running = new Map<string, ActiveBottle>();
   readonly #behaviour: FakeBehaviour;
 
   /**
@@ -72,8 +72,30 @@ export class FakeBackend implements Backend {
    * @param name The backend name (default `docker`).
    */
   constructor(behaviour: FakeBehaviour = {}, name: BackendName = "docker") {
+    const calls: string[] = [];
+    super({
+      name,
+      ...(behaviour.availability === undefined ? {} : { availability: behaviour.availability }),
+      agent: simulatedAgent({
+        command: (slug, argv, options) => {
+          calls.push(`exec ${slug} ${argv.join(" ")}${options.tty ? " (tty)" : ""}`);
+          return behaviour.onExec?.(slug, argv, options) ?? 0;
+        },
+      }),
+      fault: async (primitive, slug) => {
+        if (primitive === "startAgent") {
+          calls.push(`launch ${slug}`);
+          await behaviour.onLaunch?.();
+        } else if (primitive === "stop") {
+          calls.push(`stop ${slug}`);
+          await behaviour.onStop?.(slug);
+        } else if (primitive === "commit" || primitive === "reloadEgress") {
+          calls.push(`${primitive === "commit" ? "commit" : "reload"} ${slug}`);
+        }
+      },
+    });
+    this.calls = calls;
     this.#behaviour = behaviour;
-    this.name = name;
   }
 
   /**
@@ -83,83 +105,37 @@ export class FakeBackend implements Backend {
    * @param services Its services (default agent and sidecar running).
    */
   addRunning(slug: string, services = ["agent:running", "sidecar:running"]): void {
-    this.#running.set(slug, { backend: this.name, slug, label: slug, agent: "dev", services });
+    this.addBottle(
+      { slug, label: slug, agent: "dev" },
+      services.map((service) => {
+        const [role, state = ""] = service.split(":");
+        if (role !== "agent" && role !== "sidecar") throw new TypeError(`no role "${role}"`);
+        return { role, state };
+      }),
+    );
   }
 
-  /** {@inheritDoc Backend.isAvailable} */
-  isAvailable(): Promise<Availability> {
-    return Promise.resolve(this.#behaviour.availability ?? { ok: true, detail: "fake" });
+  /** {@inheritDoc Backend.startAgent} */
+  override async startAgent(
+    step: LaunchStep,
+    spec: AgentSpec,
+    options: { sidecar: SidecarEndpoint; secrets: Readonly<Record<string, string>> },
+  ): Promise<void> {
+    await super.startAgent(step, spec, options);
+    this.launched.push({ bottle: step.bottle, agent: spec });
   }
 
-  /** {@inheritDoc Backend.prepare} */
-  prepare(plan: BottlePlan): PreparedBottle {
-    return {
-      backend: this.name,
-      steps: [{ title: "run the fake bottle", argv: ["fake", "run", plan.slug, ...plan.command] }],
-    };
+  /** The leftovers the test declared, minus those of kept bottles. */
+  override cleanupPlan(keep: ReadonlySet<string>): Promise<CleanupStep[]> {
+    return Promise.resolve(
+      (this.#behaviour.leftovers ?? []).filter((s) => s.slug === undefined || !keep.has(s.slug)),
+    );
   }
 
-  /** {@inheritDoc Backend.launch} */
-  async launch(
-    plan: BottlePlan,
-    secrets: LaunchSecrets,
-    progress: Progress,
-  ): Promise<LaunchedBottle> {
-    this.calls.push(`launch ${plan.slug}`);
-    this.secrets.set(plan.slug, secrets);
-    this.plans.set(plan.slug, plan);
-    progress("fake launch");
-    await this.#behaviour.onLaunch?.(plan);
-    this.addRunning(plan.slug);
-    return { slug: plan.slug, created: [plan.slug] };
-  }
-
-  /** {@inheritDoc Backend.exec} */
-  async exec(slug: string, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
-    this.calls.push(`exec ${slug} ${argv.join(" ")}${options.tty ? " (tty)" : ""}`);
-    const code = await this.#behaviour.onExec?.(slug, argv, options) ?? 0;
-    return { code, stdout: "", stderr: "" };
-  }
-
-  /** {@inheritDoc Backend.stop} */
-  async stop(slug: string): Promise<void> {
-    this.calls.push(`stop ${slug}`);
-    await this.#behaviour.onStop?.(slug);
-    this.#running.delete(slug);
-  }
-
-  /** {@inheritDoc Backend.enumerateActive} */
-  enumerateActive(): Promise<ActiveBottle[]> {
-    return Promise.resolve([...this.#running.values()]);
-  }
-
-  /** {@inheritDoc Backend.cleanupPlan} */
-  cleanupPlan(keep: ReadonlySet<string>): Promise<CleanupStep[]> {
-    const leftovers = this.#behaviour.leftovers ?? [];
-    return Promise.resolve(leftovers.filter((s) => s.slug === undefined || !keep.has(s.slug)));
-  }
-
-  /** {@inheritDoc Backend.cleanup} */
-  cleanup(steps: readonly CleanupStep[]): Promise<string[]> {
+  /** Records the steps and answers the declared warnings. */
+  override cleanup(steps: readonly CleanupStep[]): Promise<string[]> {
     this.cleaned.push(...steps);
     return Promise.resolve(this.#behaviour.cleanupWarnings ?? []);
-  }
-
-  /** {@inheritDoc Backend.commit} */
-  commit(slug: string): Promise<string> {
-    this.calls.push(`commit ${slug}`);
-    return Promise.resolve(`fake/committed-${slug}:1`);
-  }
-
-  /** {@inheritDoc Backend.reloadEgress} */
-  reloadEgress(slug: string): Promise<void> {
-    this.calls.push(`reload ${slug}`);
-    return Promise.resolve();
-  }
-
-  /** {@inheritDoc Backend.superviseUrl} */
-  superviseUrl(): string {
-    return "http://fake:9100/mcp";
   }
 }
 
@@ -179,6 +155,9 @@ export function fakeRegistry(...backends: Backend[]): BackendRegistry {
     },
   };
 }
+
+/** Where test homes keep their build cache (the sidecar bundle), shared across test runs. */
+const SHARED_CACHE = join(tmpdir(), "bot-bottle-test-cache");
 
 /** A temp bot-bottle home, removed on dispose. */
 export interface TempBotHome extends AsyncDisposable {
@@ -200,6 +179,9 @@ export interface TempBotHome extends AsyncDisposable {
 export async function tempBotHome(): Promise<TempBotHome> {
   const root = await Deno.makeTempDir({ prefix: "bb-lifecycle-" });
   const paths = homePaths({ BOT_BOTTLE_HOME: root });
+  // Every test bottle builds the same sidecar bundle: one cache for all of them.
+  await Deno.mkdir(SHARED_CACHE, { recursive: true });
+  await Deno.symlink(SHARED_CACHE, join(root, "cache"));
   return {
     paths,
     env: { BOT_BOTTLE_HOME: root, NO_COLOR: "1" },
@@ -211,8 +193,10 @@ export async function tempBotHome(): Promise<TempBotHome> {
     },
     async tree() {
       const found: string[] = [];
+      // The shared build cache is not the home's own state.
       const walk = async (dir: string, prefix: string) => {
         for await (const entry of Deno.readDir(dir)) {
+          if (prefix === "" && entry.name === "cache") continue;
           found.push(`${prefix}${entry.name}`);
           if (entry.isDirectory) await walk(`${dir}/${entry.name}`, `${prefix}${entry.name}/`);
         }

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { NotFoundError } from "../../core/errors/mod.ts";
 import { docker, dockerOk, removeImages, TEST_BASES, TEST_LABEL, uniqueTag } from "./_testing.ts";
-import { agentImageRecipe } from "./agent_image_recipe.ts";
-import { ensureDockerImage } from "./ensure_docker_image.ts";
-import { IMAGE_BUILD_TAIL_LINES, ImageBuildError } from "./image_build_error.ts";
+import { agentImageRecipe } from "../../src/images/mod.ts";
+import { ensureDockerImage } from "../../backends/docker/mod.ts";
+import { IMAGE_BUILD_TAIL_LINES, ImageBuildError } from "../../core/errors/mod.ts";
 
 const SHELL = {
   kind: "provider",

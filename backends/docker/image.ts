@@ -1,9 +1,13 @@
 /** Making sure an image exists in a docker engine, building it from its recipe when it does not. */
 import { dirname, join } from "node:path";
-import { messageOf, NotFoundError } from "../../core/errors/mod.ts";
+import {
+  IMAGE_BUILD_TAIL_LINES,
+  ImageBuildError,
+  messageOf,
+  NotFoundError,
+} from "../../core/errors/mod.ts";
 import { forEachLine } from "./_lines.ts";
-import { IMAGE_BUILD_TAIL_LINES, ImageBuildError } from "./image_build_error.ts";
-import type { BuiltImageRecipe, ImageRecipe } from "./image_recipe.ts";
+import type { BuiltImageRecipe, ImageRecipe } from "../types.ts";
 
 /** Options of {@link ensureDockerImage}. */
 export interface EnsureDockerImageOptions {

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { docker, dockerOk, removeImages, TEST_BASES, TEST_LABEL, uniqueTag } from "./_testing.ts";
-import { ensureDockerImage } from "./ensure_docker_image.ts";
-import { sidecarImageRecipe } from "./sidecar_image_recipe.ts";
+import { ensureDockerImage } from "../../backends/docker/mod.ts";
+import { sidecarImageRecipe } from "../../src/images/mod.ts";
 
 Deno.test("sidecarImageRecipe() builds an image whose egress daemon answers on 9099", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bb-sidecar-run-" });

@@ -1,0 +1,32 @@
+/** Commands in a memory bottle's agent: answered by the agent behaviour the backend was given. */
+import type { ExecOptions, ExecResult } from "../types.ts";
+import { memoryNames, type MemoryWorld } from "./_world.ts";
+
+/** Answers every command run in a memory bottle's agent, as its agent would. */
+export type MemoryAgent = (
+  slug: string,
+  argv: readonly string[],
+  options: ExecOptions,
+) => ExecResult | Promise<ExecResult>;
+
+/**
+ * Run a command in a bottle's agent.
+ *
+ * @param world The engine.
+ * @param agent The agent behaviour.
+ * @param call The bottle, the command and how to run it.
+ * @returns What the agent answered.
+ * @throws {Error} When the bottle's agent does not run.
+ */
+export async function execInAgent(
+  world: MemoryWorld,
+  agent: MemoryAgent,
+  call: { slug: string; argv: readonly string[]; options: ExecOptions },
+): Promise<ExecResult> {
+  const name = memoryNames(call.slug).agent;
+  if (world.objects.get(name)?.state !== "running") {
+    throw new Error(`memory engine: container "${name}" is not running`);
+  }
+  world.commands.push(["memory", "exec", name, ...call.argv]);
+  return await agent(call.slug, call.argv, call.options);
+}

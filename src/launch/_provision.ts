@@ -1,0 +1,98 @@
+/**
+ * Making a started agent ready, the same on every backend: it must run as a non-root user, it
+ * must trust the bottle CA system-wide, and its proxy must answer before anything else runs.
+ */
+import {
+  AGENT_FILES,
+  AGENT_MOUNTS,
+  proxyUrl,
+  SIDECAR_PORTS,
+} from "../../core/sidecar_contract/mod.ts";
+import type { Backend } from "../../backends/mod.ts";
+import { LaunchError } from "./launch_error.ts";
+
+/** How long the sidecar may take to answer through the proxy. */
+const SIDECAR_READY_MS = 30_000;
+
+/**
+ * Refuse an agent that runs as root, whatever its image says (SPEC §7).
+ *
+ * @param backend The backend.
+ * @param slug The bottle.
+ * @throws {LaunchError} When `id -u` fails or says 0.
+ */
+export async function checkAgentUser(backend: Backend, slug: string): Promise<void> {
+  const result = await backend.exec(slug, ["id", "-u"], {
+    tty: false,
+    capture: true,
+    timeoutMs: 10_000,
+  });
+  const uid = result.stdout.trim();
+  if (result.code !== 0 || !/^\d+$/.test(uid) || uid === "0") {
+    throw new LaunchError(
+      `the agent image must have a non-root user "agent" (got uid "${uid}"): ` +
+        result.stderr.trim(),
+    );
+  }
+}
+
+/**
+ * Put the bottle CA in the agent's system trust store (as root; the agent user cannot).
+ *
+ * @param backend The backend.
+ * @param slug The bottle.
+ * @throws {LaunchError} When the image has no `update-ca-certificates` or it fails.
+ */
+export async function installCa(backend: Backend, slug: string): Promise<void> {
+  const script =
+    `cp ${AGENT_MOUNTS.ca}/${AGENT_FILES.caCert} /usr/local/share/ca-certificates/bot-bottle.crt` +
+    " && update-ca-certificates >/dev/null";
+  const result = await backend.exec(slug, ["sh", "-c", script], {
+    tty: false,
+    user: "root",
+    capture: true,
+    timeoutMs: 30_000,
+  });
+  if (result.code !== 0) {
+    throw new LaunchError(
+      "installing the bottle CA in the agent image failed (it needs update-ca-certificates): " +
+        result.stderr.trim(),
+    );
+  }
+}
+
+/**
+ * Wait until the agent gets an answer from the proxy; fail early when the sidecar died.
+ *
+ * @param backend The backend.
+ * @param slug The bottle.
+ * @throws {LaunchError} With the sidecar's last log lines, when it stopped or never answered.
+ */
+export async function waitForProxy(backend: Backend, slug: string): Promise<void> {
+  const deadline = Date.now() + SIDECAR_READY_MS;
+  const probe = [
+    "curl",
+    "--silent",
+    "--max-time",
+    "2",
+    "--output",
+    "/dev/null",
+    "--write-out",
+    "%{http_code}",
+    "--proxy",
+    proxyUrl(),
+    "http://_egress.local/allowlist",
+  ];
+  while (true) {
+    const result = await backend.exec(slug, probe, { tty: false, capture: true, timeoutMs: 5_000 });
+    if (result.stdout.trim() === "200") return;
+    const sidecar = await backend.sidecarStatus(slug);
+    if (!sidecar.running || Date.now() > deadline) {
+      throw new LaunchError(
+        `the sidecar is ${sidecar.running ? "running" : "not running"} and its proxy ` +
+          `(port ${SIDECAR_PORTS.egress}) does not answer; its last log lines:\n${sidecar.logs}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

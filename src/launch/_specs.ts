@@ -1,0 +1,132 @@
+/**
+ * What a bottle's containers run, as the backend contract's specs, built from the plan and the
+ * sidecar contract. The launch and `--dry-run` both call these, so the dry run shows exactly what
+ * a launch asks of its backend.
+ */
+import {
+  AGENT_MOUNTS,
+  agentEnvironment,
+  type DaemonName,
+  SIDECAR_ENV,
+  SIDECAR_MOUNTS,
+  sidecarEnvironment,
+} from "../../core/sidecar_contract/mod.ts";
+import type { AgentSpec, LaunchSpec, Mount, NetworkSpec, SidecarSpec } from "../../backends/mod.ts";
+import type { BottlePlan, LaunchSecrets } from "../plan/mod.ts";
+import { SIDECAR_ETC_FILES } from "../sidecar_files/mod.ts";
+
+/** What only the launch learns, shown as placeholders by a dry run. */
+export const PLACEHOLDERS = Object.freeze({
+  agentImage: "<agent-image>",
+  sidecarImage: "<sidecar-image>",
+  internalSubnet: "<internal-subnet>",
+  user: "<host-uid>:<host-gid>",
+});
+
+/**
+ * The bottle's networks.
+ *
+ * @param plan The plan.
+ * @returns The network spec.
+ */
+export function networkSpec(plan: BottlePlan): NetworkSpec {
+  return plan.egressNetwork === undefined ? {} : { egressNetwork: plan.egressNetwork };
+}
+
+/**
+ * The sidecar: the contract's environment, the state directories mounted where the contract says
+ * (read-only but for the queue and the mirrors), the egress token slots and the canary as secrets.
+ *
+ * @param plan The plan.
+ * @param options The image, the internal subnet and the host user it runs as (`uid:gid`).
+ * @returns The sidecar spec.
+ */
+export function sidecarSpec(
+  plan: BottlePlan,
+  options: { image: string; internalSubnet: string; user: string },
+): SidecarSpec {
+  const gate = plan.daemons.includes("git-gate");
+  const etc = plan.paths.sidecarEtc;
+  const mounts: Mount[] = [
+    // Read-only: the host writes the routes file in place, and a sidecar that could replace it
+    // with a symlink would turn that write into one anywhere the host user can write.
+    { source: plan.paths.egress, target: SIDECAR_MOUNTS.egress, readonly: true },
+    { source: plan.paths.queue, target: SIDECAR_MOUNTS.queue, readonly: false },
+    // The host uid needs a name: OpenSSH's client refuses to run for a uid without one.
+    { source: `${etc}/${SIDECAR_ETC_FILES.passwd}`, target: SIDECAR_MOUNTS.passwd, readonly: true },
+    { source: `${etc}/${SIDECAR_ETC_FILES.group}`, target: SIDECAR_MOUNTS.group, readonly: true },
+  ];
+  if (gate) {
+    // Keys and repos.json are read-only for the same reason as the egress directory.
+    mounts.push(
+      { source: plan.paths.gitGate, target: SIDECAR_MOUNTS.gitGate, readonly: true },
+      { source: plan.paths.gitMirrors, target: SIDECAR_MOUNTS.gitMirrors, readonly: false },
+    );
+  }
+  return {
+    image: options.image,
+    env: sidecarEnvironment({
+      daemons: plan.daemons as DaemonName[],
+      slug: plan.slug,
+      listenSubnet: options.internalSubnet,
+      upstreamCa: plan.upstreamCaFile !== undefined,
+      connectTo: plan.connectTo,
+      timeouts: plan.operatorTimeouts,
+    }),
+    secretEnv: [SIDECAR_ENV.canary.name, ...plan.tokenSlots.map((s) => s.slot)],
+    mounts,
+    user: options.user,
+  };
+}
+
+/**
+ * The agent: the contract's proxy and CA environment, the bottle's env by name (values are
+ * secrets of the launch), the CA certificate and the gitconfig mounted read-only.
+ *
+ * @param plan The plan.
+ * @param image The agent image.
+ * @returns The agent spec.
+ */
+export function agentSpec(plan: BottlePlan, image: string): AgentSpec {
+  return {
+    image,
+    env: agentEnvironment(),
+    secretEnv: plan.env.map((e) => e.name),
+    mounts: [
+      { source: plan.paths.agentCa, target: AGENT_MOUNTS.ca, readonly: true },
+      { source: plan.paths.agentGit, target: AGENT_MOUNTS.git, readonly: true },
+    ],
+  };
+}
+
+/**
+ * The values of the sidecar's secret variables.
+ *
+ * @param secrets The launch's secrets.
+ * @returns Canary and token slots by name.
+ */
+export function sidecarSecrets(secrets: LaunchSecrets): Record<string, string> {
+  return { [SIDECAR_ENV.canary.name]: secrets.canary, ...secrets.tokens };
+}
+
+/**
+ * The whole launch as data, for `--dry-run` (`Backend.prepare`): what only the launch learns is
+ * a placeholder.
+ *
+ * @param plan The plan.
+ * @returns The launch spec.
+ */
+export function launchSpec(plan: BottlePlan): LaunchSpec {
+  const agentImage = plan.image.kind === "committed" ? plan.image.ref : PLACEHOLDERS.agentImage;
+  return {
+    bottle: { slug: plan.slug, label: plan.label, agent: plan.agent },
+    networks: networkSpec(plan),
+    sidecar: sidecarSpec(plan, {
+      image: PLACEHOLDERS.sidecarImage,
+      internalSubnet: PLACEHOLDERS.internalSubnet,
+      user: PLACEHOLDERS.user,
+    }),
+    agent: agentSpec(plan, agentImage),
+    command: plan.command,
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * Launching a bottle (SPEC §5), the same sequence on every backend: the sidecar's files, the
+ * images, the networks, the sidecar, then the agent, its provisioning and the isolation
+ * self-test. Each backend supplies the primitives; every object a primitive creates is recorded
+ * the moment it exists, and on any failure what this launch created is removed, newest first,
+ * before the error is rethrown.
+ */
+import { ConfigError } from "../../core/errors/mod.ts";
+import type {
+  Backend,
+  CreatedObject,
+  ImageRecipe,
+  LaunchStep,
+  Progress,
+} from "../../backends/mod.ts";
+import { agentImageRecipe, sidecarImageRecipe } from "../images/mod.ts";
+import type { BottlePlan, LaunchSecrets } from "../plan/mod.ts";
+import {
+  assertSelfTest,
+  parseSelfTest,
+  SELF_TEST_TIMEOUT_MS,
+  selfTestArgv,
+} from "../self_test/mod.ts";
+import { writeSidecarFiles } from "../sidecar_files/mod.ts";
+import { proxyUrl } from "../../core/sidecar_contract/mod.ts";
+import { checkAgentUser, installCa, waitForProxy } from "./_provision.ts";
+import { agentSpec, networkSpec, sidecarSecrets, sidecarSpec } from "./_specs.ts";
+
+/** The recipes of a bottle's two images. */
+export interface BottleRecipes {
+  /** The agent image. */
+  agent: ImageRecipe;
+  /** The sidecar image. */
+  sidecar: ImageRecipe;
+}
+
+/** Options of {@link launchBottle}. */
+export interface LaunchOptions {
+  /** The backend whose primitives run the bottle. */
+  backend: Backend;
+  /** Receives progress lines. */
+  progress: Progress;
+  /** The image recipes (defaults to the plan's; tests that use no engine pass their own). */
+  recipes?: (plan: BottlePlan) => Promise<BottleRecipes>;
+  /** The host user the sidecar runs as (defaults to this process's uid and gid). */
+  user?: { uid: number; gid: number };
+}
+
+/** What a launch produced. */
+export interface LaunchedBottle {
+  /** The slug. */
+  slug: string;
+  /** The names of what the backend created, in creation order. */
+  created: string[];
+}
+
+/**
+ * Launch a bottle.
+ *
+ * @param plan The bottle plan.
+ * @param secrets The values of the secret variables.
+ * @param options The backend, progress and overrides.
+ * @returns What was created.
+ * @throws {ConfigError} When a file the sidecar needs (a git-gate key, the upstream CA) is
+ *   unusable, or the host user has no numeric ids.
+ * @throws {LaunchError} When the agent image or the sidecar is unfit (root user, no CA tools,
+ *   no proxy answer).
+ * @throws {SelfTestError} When isolation is not effective (the agent command never ran).
+ * @throws {Error} What a backend primitive threw.
+ */
+export async function launchBottle(
+  plan: BottlePlan,
+  secrets: LaunchSecrets,
+  options: LaunchOptions,
+): Promise<LaunchedBottle> {
+  const { backend, progress } = options;
+  const created: CreatedObject[] = [];
+  const step: LaunchStep = {
+    bottle: { slug: plan.slug, label: plan.label, agent: plan.agent },
+    created: (object) => void created.push(object),
+  };
+  try {
+    const user = options.user ?? hostIds(plan.bottle);
+    await writeSidecarFiles(plan, user);
+    const recipes = await (options.recipes ?? planRecipes)(plan);
+    const agentImage = await backend.ensureImage(recipes.agent, progress);
+    const sidecarImage = await backend.ensureImage(recipes.sidecar, progress);
+    progress("creating networks");
+    const networks = await backend.createNetworks(step, networkSpec(plan));
+    progress("starting the sidecar");
+    const sidecar = await backend.startSidecar(
+      step,
+      sidecarSpec(plan, {
+        image: sidecarImage,
+        internalSubnet: networks.internalSubnet,
+        user: `${user.uid}:${user.gid}`,
+      }),
+      { networks, secrets: sidecarSecrets(secrets) },
+    );
+    progress("starting the agent");
+    await backend.startAgent(step, agentSpec(plan, agentImage), {
+      sidecar,
+      secrets: secrets.agentEnv,
+    });
+    await checkAgentUser(backend, plan.slug);
+    await installCa(backend, plan.slug);
+    await waitForProxy(backend, plan.slug);
+    progress("running the isolation self-test");
+    // Besides the configured targets, addresses known to answer from outside the bottle.
+    const targets = {
+      tcp: [...plan.selfTest.tcp, ...await backend.outsideAddresses(step.bottle, networks)],
+      dns: plan.selfTest.dns,
+    };
+    const result = await backend.exec(plan.slug, selfTestArgv(targets, { proxyUrl: proxyUrl() }), {
+      tty: false,
+      capture: true,
+      timeoutMs: SELF_TEST_TIMEOUT_MS,
+    });
+    assertSelfTest(parseSelfTest(result, targets));
+    return { slug: plan.slug, created: created.map((c) => c.name) };
+  } catch (err) {
+    // Only what this launch created: another bottle may carry the same slug on this engine.
+    for (const object of [...created].reverse()) await backend.remove(object);
+    throw err;
+  }
+}
+
+/** The recipes the plan asks for: its agent image and the sidecar built from this codebase. */
+async function planRecipes(plan: BottlePlan): Promise<BottleRecipes> {
+  return {
+    agent: await agentImageRecipe(plan.image, {
+      ...(plan.baseImages.agent === undefined ? {} : { baseImage: plan.baseImages.agent }),
+    }),
+    sidecar: await sidecarImageRecipe({
+      ...(plan.baseImages.sidecar === undefined ? {} : { baseImage: plan.baseImages.sidecar }),
+      cacheDir: plan.paths.cache,
+    }),
+  };
+}
+
+/** The sidecar runs as the host user, so it can read the 0600 files the CLI wrote. */
+function hostIds(bottle: string): { uid: number; gid: number } {
+  const uid = Deno.uid();
+  const gid = Deno.gid();
+  if (uid === null || gid === null) {
+    throw new ConfigError(
+      `Cannot start bottle "${bottle}": this host has no numeric user and group id to run the ` +
+        "sidecar as",
+    );
+  }
+  return { uid, gid };
+}

@@ -1,0 +1,86 @@
+/**
+ * Test support: an agent for the memory backend that behaves like a real one in a working
+ * bottle. It answers the launch's provisioning (`id -u`, the CA install, the proxy check) and
+ * the isolation self-test the way the agent image would, and hands every other command to the
+ * test. Options make it misbehave the ways a real bottle can (a root user, a dead proxy, a
+ * reachable target), so the shared launch can be shown to refuse each one.
+ *
+ * @module
+ * @example
+ * ```ts
+ * import { MemoryBackend } from "../../../backends/mod.ts";
+ * import { simulatedAgent } from "./mod.ts";
+ * const backend = new MemoryBackend({ agent: simulatedAgent({ command: () => 3 }) });
+ * console.assert(backend.name === "docker");
+ * ```
+ */
+import type { ExecOptions, ExecResult, MemoryAgent } from "../../../backends/mod.ts";
+
+/** How the simulated agent behaves. */
+export interface SimulatedAgentOptions {
+  /** The uid `id -u` reports (default 1000; 0 makes the launch refuse it). */
+  uid?: number;
+  /** Whether the sidecar's proxy answers (default true). */
+  proxy?: boolean;
+  /** Self-test targets the agent reaches directly: `ADDR:PORT` or a name that resolves. */
+  reachable?: ReadonlySet<string>;
+  /** Every other command: its exit code (default 0). */
+  command?: (
+    slug: string,
+    argv: readonly string[],
+    options: ExecOptions,
+  ) => number | Promise<number>;
+}
+
+/**
+ * The agent.
+ *
+ * @param options How it behaves.
+ * @returns The memory backend's agent behaviour.
+ */
+export function simulatedAgent(options: SimulatedAgentOptions = {}): MemoryAgent {
+  return async (slug, argv, execOptions) => {
+    const [program, flag, script] = argv;
+    if (program === "id" && flag === "-u") return ok(`${options.uid ?? 1000}\n`);
+    if (program === "sh" && flag === "-c" && script?.includes("update-ca-certificates")) {
+      return execOptions.user === "root" ? ok("") : failed("update-ca-certificates: denied");
+    }
+    if (program === "curl" && argv.includes("http://_egress.local/allowlist")) {
+      return ok(options.proxy === false ? "000" : "200");
+    }
+    if (program === "sh" && argv[3] === "bot-bottle-self-test") {
+      return selfTest(argv.slice(4), options);
+    }
+    const code = await options.command?.(slug, argv, execOptions) ?? 0;
+    return { code, stdout: "", stderr: "" };
+  };
+}
+
+/** What the self-test script prints in an agent with these properties (one line per probe). */
+function selfTest(args: readonly string[], options: SimulatedAgentOptions): ExecResult {
+  const lines = ["probe\ttools\tok\tcurl and getent found"];
+  let failures = 0;
+  const report = (name: string, pass: boolean, detail: string) => {
+    if (!pass) failures++;
+    lines.push(`probe\t${name}\t${pass ? "ok" : "fail"}\t${detail}`);
+  };
+  for (const arg of args) {
+    const [kind, target = ""] = arg.split(/=(.*)/s);
+    const reached = options.reachable?.has(target) === true;
+    if (kind === "proxy") report("proxy", options.proxy !== false, `${target} answered`);
+    else if (kind === "tcp") {
+      report(`tcp ${target}`, !reached, reached ? "connected directly" : "no route");
+    } else if (kind === "dns") {
+      report(`dns ${target}`, !reached, reached ? "resolved" : "does not resolve");
+    }
+  }
+  return { code: failures === 0 ? 0 : 1, stdout: `${lines.join("\n")}\n`, stderr: "" };
+}
+
+function ok(stdout: string): ExecResult {
+  return { code: 0, stdout, stderr: "" };
+}
+
+function failed(stderr: string): ExecResult {
+  return { code: 1, stdout: "", stderr };
+}
