@@ -8,10 +8,14 @@
  *   `backends/mod.ts` would make each backend import the registry that imports it.
  * - `bot-bottle/no-top-level-let`: no module-level mutable bindings; long-lived state lives on an
  *   object created in an entry point and passed down.
+ * - `bot-bottle/floors`: no import runs back up a floor (SPEC §2; the table is `floors.ts`).
+ *   Import circles need the whole graph, so `import_graph_test.ts` checks those (and the floors
+ *   again) over the repository.
  *
  * @module
  */
 import { dirname, join, relative, sep } from "node:path";
+import { floorProblem } from "./floors.ts";
 
 const GUARDED_ROOTS = ["core", "src", "sidecar", "backends"];
 const ROOT = dirname(dirname(new URL(import.meta.url).pathname));
@@ -48,6 +52,33 @@ const plugin: Deno.lint.Plugin = {
           },
           ExportAllDeclaration(node) {
             check(node, node.source.value);
+          },
+        };
+      },
+    },
+    floors: {
+      create(context) {
+        function check(node: Deno.lint.Node, source: string): void {
+          if (!source.startsWith(".")) return;
+          const from = relative(ROOT, context.filename).split(sep).join("/");
+          const to = relative(ROOT, join(dirname(context.filename), source)).split(sep).join("/");
+          const problem = floorProblem(from, to);
+          if (problem !== undefined) context.report({ node, message: problem });
+        }
+        return {
+          ImportDeclaration(node) {
+            check(node, node.source.value);
+          },
+          ExportNamedDeclaration(node) {
+            if (node.source) check(node, node.source.value);
+          },
+          ExportAllDeclaration(node) {
+            check(node, node.source.value);
+          },
+          ImportExpression(node) {
+            if (node.source.type === "Literal" && typeof node.source.value === "string") {
+              check(node, node.source.value);
+            }
           },
         };
       },

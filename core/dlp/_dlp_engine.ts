@@ -1,49 +1,51 @@
 import { ConfigError } from "../errors/mod.ts";
-import { checksCrlf, crlfFindings } from "./_crlf.ts";
-import { EntropyPass } from "./_entropy_scanner.ts";
-import { InjectionMatcher, InjectionPass } from "./_injection_scanner.ts";
+import type { Detector, Direction } from "./_detector.ts";
+import type { SecretTables } from "./_detector_known_secrets.ts";
 import { redactFindings } from "./_redact.ts";
-import { secretPatterns } from "./_secret_patterns.ts";
-import { SecretMatcher, SecretPass } from "./_secret_scanner.ts";
+import {
+  defaultDetectors,
+  DETECTORS,
+  detectorsOf,
+  type InboundDetector,
+  listableDetectors,
+  type OutboundDetector,
+} from "./_registry.ts";
 import { PassStream, sortFindings } from "./_stream.ts";
-import { TokenMatcher, TokenPass } from "./_token_scanner.ts";
-import type {
-  DlpOptions,
-  Finding,
-  InboundScanOptions,
-  OutboundDetector,
-  OutboundScanOptions,
-  StreamScanner,
-} from "./_types.ts";
+import type { DlpOptions, Finding, StreamScanner } from "./_types.ts";
 import { type ScanPass, ScanWindow } from "./_window.ts";
 
-const OUTBOUND: readonly string[] = Object.freeze(["token_patterns", "known_secrets", "entropy"]);
-const INBOUND: readonly string[] = Object.freeze(["naive_injection_detection"]);
-const LOG_DETECTORS: readonly OutboundDetector[] = Object.freeze([
-  "token_patterns",
-  "known_secrets",
-]);
+/** Options of an outbound scan. */
+export interface OutboundScanOptions {
+  /** Detectors switched on for the route; the canary and CRLF are scanned regardless. */
+  detectors: readonly OutboundDetector[];
+  /** Copied into every finding. `url` and `header:*` locations are also checked for CRLF. */
+  location: string;
+}
+
+/** Options of an inbound scan. */
+export interface InboundScanOptions {
+  /** Detectors switched on for the route. */
+  detectors: readonly InboundDetector[];
+  /** Copied into every finding. */
+  location: string;
+}
 
 /** One bottle's DLP: compiled once, then used for every scan of every route. */
 export class DlpEngine {
-  readonly #tokens = new TokenMatcher();
-  readonly #injection = new InjectionMatcher();
-  readonly #secrets: SecretMatcher | undefined;
-  readonly #hasCanary: boolean;
+  readonly #compiled = new Map<string, unknown>();
   readonly #ignored: number;
 
   /**
-   * Compile the detectors for a bottle.
+   * Compile the registered detectors for a bottle.
    *
    * @param options The provisioned secrets and the canary; values with fewer than 8 letters and
    *   digits are ignored (see {@link DlpEngine.ignoredSecrets}).
    */
   constructor(options: DlpOptions) {
-    const set = secretPatterns(options.knownSecrets, options.canary);
-    this.#secrets = set.patterns.length > 0 ? new SecretMatcher(set) : undefined;
-    this.#hasCanary = set.patterns.some((p) => p.owner === -1);
-    const owners = new Set(set.patterns.map((p) => p.owner));
-    this.#ignored = options.knownSecrets.filter((_, i) => !owners.has(i)).length;
+    for (const detector of DETECTORS as readonly Detector[]) {
+      this.#compiled.set(detector.name, detector.compile(options));
+    }
+    this.#ignored = (this.#compiled.get("known_secrets") as SecretTables).ignored;
   }
 
   /** How many known secrets were too short to scan for (or duplicates of the canary). */
@@ -58,9 +60,7 @@ export class DlpEngine {
    * @throws {ConfigError} On an unknown detector name.
    */
   scanOutbound(text: string, options: OutboundScanOptions): Finding[] {
-    const out = this.#scanText(text, this.#outboundPasses(options));
-    if (checksCrlf(options.location)) crlfFindings(text, options.location, out);
-    return sortFindings(out);
+    return this.#scanText(text, this.#passes("outbound", options.detectors, options.location));
   }
 
   /**
@@ -69,7 +69,7 @@ export class DlpEngine {
    * @throws {ConfigError} On an unknown detector name.
    */
   scanInbound(text: string, options: InboundScanOptions): Finding[] {
-    return sortFindings(this.#scanText(text, this.#inboundPasses(options)));
+    return this.#scanText(text, this.#passes("inbound", options.detectors, options.location));
   }
 
   /** Scan a request URL: the outbound detectors, the canary, and URL-encoded CRLF. */
@@ -88,19 +88,19 @@ export class DlpEngine {
 
   /** A streaming outbound scanner (offsets are absolute in the stream). */
   outboundStream(options: OutboundScanOptions): StreamScanner {
-    return new PassStream(this.#outboundPasses(options));
+    return new PassStream(this.#passes("outbound", options.detectors, options.location));
   }
 
   /** A streaming inbound scanner (offsets are absolute in the stream). */
   inboundStream(options: InboundScanOptions): StreamScanner {
-    return new PassStream(this.#inboundPasses(options));
+    return new PassStream(this.#passes("inbound", options.detectors, options.location));
   }
 
   /** Scrub every known secret, the canary and every token pattern from a log line. */
   redactSecrets(line: string): string {
     return redactFindings(
       line,
-      this.scanOutbound(line, { detectors: LOG_DETECTORS, location: "log" }),
+      this.scanOutbound(line, { detectors: defaultDetectors("outbound"), location: "log" }),
     );
   }
 
@@ -109,35 +109,25 @@ export class DlpEngine {
     const win = ScanWindow.ofText(text);
     const out: Finding[] = [];
     for (const pass of passes) pass.scan(win, out);
-    return out;
+    return sortFindings(out);
   }
 
-  #outboundPasses({ detectors, location }: OutboundScanOptions): ScanPass[] {
-    checkNames(detectors, OUTBOUND, "outbound");
-    const passes: ScanPass[] = [];
-    if (detectors.includes("token_patterns")) passes.push(new TokenPass(this.#tokens, location));
-    const allSecrets = detectors.includes("known_secrets");
-    if (this.#secrets !== undefined && (allSecrets || this.#hasCanary)) {
-      passes.push(new SecretPass(this.#secrets, allSecrets, location));
-    }
-    if (detectors.includes("entropy")) passes.push(new EntropyPass(location));
-    return passes;
-  }
-
-  #inboundPasses({ detectors, location }: InboundScanOptions): ScanPass[] {
-    checkNames(detectors, INBOUND, "inbound");
-    return detectors.includes("naive_injection_detection")
-      ? [new InjectionPass(this.#injection, location)]
-      : [];
-  }
-}
-
-function checkNames(detectors: readonly string[], known: readonly string[], kind: string): void {
-  for (const name of detectors) {
-    if (!known.includes(name)) {
+  #passes(direction: Direction, listed: readonly string[], location: string): ScanPass[] {
+    const known: readonly string[] = listableDetectors(direction);
+    const unknown = listed.find((name) => !known.includes(name));
+    if (unknown !== undefined) {
       throw new ConfigError(
-        `Cannot scan: unknown ${kind} detector "${name}" (expected one of ${known.join(", ")})`,
+        `Cannot scan: unknown ${direction} detector "${unknown}" (expected one of ${
+          known.join(", ")
+        })`,
       );
     }
+    const passes: ScanPass[] = [];
+    for (const detector of detectorsOf(direction)) {
+      const enabled = !detector.listable || listed.includes(detector.name);
+      const pass = detector.pass(this.#compiled.get(detector.name), { location, enabled });
+      if (pass !== undefined) passes.push(pass);
+    }
+    return passes;
   }
 }

@@ -1,22 +1,7 @@
-/** Outbound detectors a route can switch on (SPEC §3 `dlp.outbound_detectors`). */
-export type OutboundDetector = "token_patterns" | "known_secrets" | "entropy";
-
-/** Inbound detectors a route can switch on (SPEC §3 `dlp.inbound_detectors`). */
-export type InboundDetector = "naive_injection_detection";
-
-/** Which detector produced a finding; `crlf` and `canary` are always on and cannot be listed. */
-export type FindingDetector =
-  | "token_patterns"
-  | "known_secrets"
-  | "entropy"
-  | "naive_injection_detection"
-  | "crlf"
-  | "canary";
-
 /** One match. `snippet` never contains the matched secret; offsets let `redact` rewrite it. */
 export interface Finding {
-  /** The detector that matched. */
-  detector: FindingDetector;
+  /** The detector that matched: a registered detector's name, or `canary`. */
+  detector: string;
   /** The rule inside the detector, e.g. `github_pat`, `known_secret_base64`, `canary`. */
   rule: string;
   /** `block` findings deny (or redact) the request; `warn` findings are only logged. */
@@ -37,22 +22,6 @@ export interface DlpOptions {
   knownSecrets: readonly string[];
   /** The bottle canary (`BOT_BOTTLE_CANARY`); scanned on every outbound scan. */
   canary?: string;
-}
-
-/** Options of an outbound scan. */
-export interface OutboundScanOptions {
-  /** Detectors switched on for the route; the canary is scanned regardless. */
-  detectors: readonly OutboundDetector[];
-  /** Copied into every finding. `url` and `header:*` locations are also checked for CRLF. */
-  location: string;
-}
-
-/** Options of an inbound scan. */
-export interface InboundScanOptions {
-  /** Detectors switched on for the route. */
-  detectors: readonly InboundDetector[];
-  /** Copied into every finding. */
-  location: string;
 }
 
 /** An incremental scanner over a byte stream (a body, an SSE stream, a git pack). */

@@ -1,5 +1,9 @@
 /**
- * The DLP engine (SPEC §6.1), shared by the egress proxy and the git gate.
+ * The DLP engine (SPEC §6.1), shared by the egress proxy and the git gate, and its detector
+ * registry. Each detector is one file (`_detector_<name>.ts`) that declares its name, direction,
+ * whether routes may list it and whether it is on by default, and builds its pass; `_registry.ts`
+ * lists them. The engine, the route schema ({@link listableDetectors}), egress and the git
+ * scanner ({@link defaultDetectors}) all read that list.
  *
  * Outbound detectors:
  * - `token_patterns` (block): credential formats with a literal prefix (AWS, GitHub, GitLab,
@@ -40,15 +44,14 @@
  * console.assert(!dlp.redact(body, findings).includes(btoa("s3cr3t-value-1234")));
  * ```
  */
-export { DlpEngine } from "./_dlp_engine.ts";
+export { DlpEngine, type InboundScanOptions, type OutboundScanOptions } from "./_dlp_engine.ts";
 export { MIN_SECRET_ALNUM } from "./_secret_patterns.ts";
-export type {
-  DlpOptions,
-  Finding,
-  FindingDetector,
-  InboundDetector,
-  InboundScanOptions,
-  OutboundDetector,
-  OutboundScanOptions,
-  StreamScanner,
-} from "./_types.ts";
+export {
+  defaultDetectors,
+  type InboundDetector,
+  type ListableDetector,
+  listableDetectors,
+  type OutboundDetector,
+} from "./_registry.ts";
+export type { Detector, DetectorInput, DetectorScan, Direction } from "./_detector.ts";
+export type { DlpOptions, Finding, StreamScanner } from "./_types.ts";

@@ -3,6 +3,7 @@
  * `egress.routes`, the sidecar's routes file and the supervise `egress-allow` proposals.
  */
 import { z } from "zod";
+import { listableDetectors } from "../dlp/mod.ts";
 import { hostProblem } from "./_host.ts";
 import { regexProblem } from "./_regex_safety.ts";
 
@@ -24,13 +25,11 @@ export const HTTP_METHODS = Object.freeze(
   ] as const,
 );
 
-/** Outbound DLP detectors. `entropy` is opt-in: it only runs when listed. */
-export const OUTBOUND_DETECTORS = Object.freeze(
-  ["token_patterns", "known_secrets", "entropy"] as const,
-);
+/** Outbound DLP detectors a route may list (the DLP registry's; some are opt-in). */
+export const OUTBOUND_DETECTORS = listableDetectors("outbound");
 
-/** Inbound DLP detectors. */
-export const INBOUND_DETECTORS = Object.freeze(["naive_injection_detection"] as const);
+/** Inbound DLP detectors a route may list (the DLP registry's). */
+export const INBOUND_DETECTORS = listableDetectors("inbound");
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -106,10 +105,10 @@ export const MatchEntrySchema = z.strictObject({
   error: "must name at least one of paths, methods, headers",
 }).describe("A filter entry; a request must match at least one entry");
 
-/** `dlp`: per-route detector overrides; omitted means the defaults (all but `entropy`). */
+/** `dlp`: per-route detector overrides; omitted means the registry's defaults. */
 export const RouteDlpSchema = z.strictObject({
   outbound_detectors: detectorList(OUTBOUND_DETECTORS, "outbound").optional().describe(
-    "false turns outbound scanning off; a list picks detectors (entropy only when listed)",
+    "false turns outbound scanning off; a list picks detectors (opt-in ones run only when listed)",
   ),
   inbound_detectors: detectorList(INBOUND_DETECTORS, "inbound").optional().describe(
     "false turns response scanning off; a list picks detectors",

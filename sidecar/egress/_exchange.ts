@@ -4,7 +4,7 @@
  */
 import type { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
-import type { DlpEngine } from "../../core/dlp/mod.ts";
+import { defaultDetectors, type DlpEngine } from "../../core/dlp/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import {
   type Framing,
@@ -278,7 +278,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
   }
   const inboundDetectors = route.dlp?.inbound_detectors === false
     ? []
-    : route.dlp?.inbound_detectors ?? ["naive_injection_detection" as const];
+    : route.dlp?.inbound_detectors ?? defaultDetectors("inbound");
   const result = await forwardResponse(response, {
     upstream: conn,
     client,

@@ -4,18 +4,23 @@
  * `outbound_on_match`: `block` (403), `redact` (scrub, re-scan, 403 if a match remains) or
  * `supervise` (hold the request and ask the operator). The canary always blocks.
  */
-import type { DlpEngine, Finding, OutboundDetector } from "../../core/dlp/mod.ts";
+import {
+  defaultDetectors,
+  type DlpEngine,
+  type Finding,
+  type OutboundDetector,
+} from "../../core/dlp/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
 import { looseDecode } from "./_percent.ts";
 import type { TokenAllowSupervisor } from "./_supervisor.ts";
 
-/** Detectors a route scans outbound with (defaults: token patterns and known secrets). */
+/** Detectors a route scans outbound with (unlisted: the registry's defaults). */
 export function outboundDetectors(route: Route): OutboundDetector[] {
   const configured = route.dlp?.outbound_detectors;
   if (configured === false) return [];
-  return configured === undefined ? ["token_patterns", "known_secrets"] : [...configured];
+  return configured === undefined ? defaultDetectors("outbound") : [...configured];
 }
 
 /** What the outbound guard needs for one request. */

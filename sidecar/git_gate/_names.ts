@@ -4,7 +4,7 @@
  * like content, and only branches and tags are forwarded at all (the mirror refreshes nothing
  * else, so anything else could never be checked against the upstream).
  */
-import type { DlpEngine } from "../../core/dlp/mod.ts";
+import { defaultDetectors, type DlpEngine } from "../../core/dlp/mod.ts";
 import type { RefUpdate } from "../git_scan/mod.ts";
 
 /** The namespaces the gate forwards. */
@@ -36,7 +36,7 @@ export function nameProblems(
   ];
   for (const [where, text] of named) {
     const findings = options.dlp.scanOutbound(text, {
-      detectors: ["token_patterns", "known_secrets"],
+      detectors: defaultDetectors("outbound"),
       location: where,
     }).filter((f) => f.severity === "block");
     for (const f of findings) problems.push(`(${where}) ${f.rule} ${printable(f.snippet)}`);

@@ -1,5 +1,10 @@
 import { Buffer } from "node:buffer";
-import type { DlpEngine, Finding, StreamScanner } from "../../core/dlp/mod.ts";
+import {
+  defaultDetectors,
+  type DlpEngine,
+  type Finding,
+  type StreamScanner,
+} from "../../core/dlp/mod.ts";
 import { LineIndex } from "./_line_index.ts";
 
 /** A block finding placed on its new-file line. */
@@ -14,7 +19,6 @@ export interface LineFinding {
 
 const ALLOW = Buffer.from("gitleaks:allow", "latin1");
 const NEWLINE = Uint8Array.of(0x0a);
-const DETECTORS = Object.freeze(["token_patterns", "known_secrets"] as const);
 
 /**
  * Scans one file's added lines, joined by "\n", as a DLP stream. Bytes are staged in a buffer
@@ -41,7 +45,11 @@ export class FileScan {
    * @param stage A scratch buffer; the caller must not use it until {@link FileScan.end}.
    */
   constructor(dlp: DlpEngine, stage: Uint8Array) {
-    this.#stream = dlp.outboundStream({ detectors: DETECTORS, location: "git" });
+    // The outbound detectors a route gets by default: a push is outbound traffic.
+    this.#stream = dlp.outboundStream({
+      detectors: defaultDetectors("outbound"),
+      location: "git",
+    });
     this.#stage = stage;
   }
 
