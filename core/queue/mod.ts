@@ -1,6 +1,7 @@
 /**
- * The supervise queue's file protocol (SPEC §6.3), shared by the sidecar's daemons (which write
- * proposals and wait) and the host (which writes responses).
+ * The supervise queue (SPEC §6.3), shared by the sidecar's daemons (which write proposals and
+ * wait) and the host (which writes responses), and the one way a daemon asks the operator about
+ * something it holds: {@link askOperator}.
  *
  * A proposal is `<id>.proposal.json`, written atomically with mode 0600 into the bottle's queue
  * directory; the operator answers with `<id>.response.json`. Whoever consumes a response archives
@@ -23,175 +24,22 @@
  * console.assert(response === undefined);
  * ```
  */
-import { randomUUID } from "node:crypto";
-import { join } from "node:path";
-import { z } from "zod";
-
-/** The tools that create proposals. */
-export const PROPOSAL_TOOLS = [
-  "egress-allow",
-  "capability-block",
-  "gitleaks-allow",
-  "egress-token-allow",
-] as const;
-
-/**
- * Text shown to the operator: no control characters but newline and tab. A carriage return or an
- * escape sequence could make a terminal show the operator something other than what is applied.
- */
-const displayableText = z.string().refine((text) => !CONTROL.test(text), {
-  error: "contains control characters (only newline and tab are allowed)",
-});
-// deno-lint-ignore no-control-regex -- control characters are exactly what is refused
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-
-/** A proposal waiting for the operator. */
-export const proposalSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).describe("Unique id; also the file name stem"),
-  bottle_slug: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe("The bottle that asked"),
-  tool: z.enum(PROPOSAL_TOOLS).describe("Which tool created the proposal"),
-  proposed_file: displayableText.describe(
-    "The full proposed file (routes YAML, Dockerfile, finding)",
-  ),
-  justification: displayableText.describe("Why the agent (or daemon) asks"),
-  arrival_timestamp: z.string().describe("ISO-8601 time the proposal was written"),
-  current_file_hash: z.string().describe("SHA-256 of the file the proposal replaces, or empty"),
-}).strict();
-
-/** A proposal file's content. */
-export type Proposal = z.infer<typeof proposalSchema>;
-
-/** The operator's answer. */
-export const responseSchema = z.object({
-  status: z.enum(["approved", "modified", "rejected"]).describe("The decision"),
-  notes: z.string().default("").describe("Reason or comment shown to the agent"),
-  final_file: z.string().optional().describe("The file as modified by the operator"),
-}).strict();
-
-/** A response file's content. */
-export type ProposalResponse = z.infer<typeof responseSchema>;
-
-/** Name of the archive folder inside a queue directory. */
-export const PROCESSED_DIR = "processed";
-
-/**
- * Write a new proposal atomically with mode 0600.
- *
- * @param dir The bottle's queue directory (created 0700 if absent).
- * @param fields Everything but the id and arrival time, which this function assigns.
- * @returns The proposal as written.
- */
-export async function writeProposal(
-  dir: string,
-  fields: Omit<Proposal, "id" | "arrival_timestamp">,
-): Promise<Proposal> {
-  const proposal = proposalSchema.parse({
-    ...fields,
-    id: randomUUID(),
-    arrival_timestamp: new Date().toISOString(),
-  });
-  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeAtomic(join(dir, `${proposal.id}.proposal.json`), JSON.stringify(proposal, null, 2));
-  return proposal;
-}
-
-/**
- * Write the operator's response atomically with mode 0600 (host side).
- *
- * @param dir The bottle's queue directory.
- * @param id The proposal id.
- * @param response The decision.
- */
-export async function writeResponse(
-  dir: string,
-  id: string,
-  response: ProposalResponse,
-): Promise<void> {
-  const parsed = responseSchema.parse(response);
-  await writeAtomic(join(dir, `${id}.response.json`), JSON.stringify(parsed, null, 2));
-}
-
-/**
- * Wait for the response to a proposal, archiving both files when it arrives.
- *
- * @param dir The bottle's queue directory.
- * @param id The proposal id.
- * @param options How long to wait and how often to look.
- * @returns The response, or `undefined` on timeout (the proposal stays queued).
- * @throws {SyntaxError} When the response file is not valid JSON of the response schema: a
- * malformed answer is never taken as an approval.
- */
-export async function awaitResponse(
-  dir: string,
-  id: string,
-  options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal },
-): Promise<ProposalResponse | undefined> {
-  const path = join(dir, `${id}.response.json`);
-  const deadline = Date.now() + options.timeoutMs;
-  const pollMs = options.pollMs ?? 100;
-  while (true) {
-    const text = await readIfPresent(path);
-    if (text !== undefined) {
-      const response = parseResponse(text, path);
-      await archive(dir, id);
-      return response;
-    }
-    if (Date.now() >= deadline || options.signal?.aborted === true) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, deadline - Date.now())));
-  }
-}
-
-/**
- * Move a proposal and its response into `processed/`.
- *
- * @param dir The bottle's queue directory.
- * @param id The proposal id.
- */
-export async function archive(dir: string, id: string): Promise<void> {
-  const processed = join(dir, PROCESSED_DIR);
-  await Deno.mkdir(processed, { recursive: true, mode: 0o700 });
-  for (const suffix of ["proposal.json", "response.json"]) {
-    const name = `${id}.${suffix}`;
-    try {
-      await Deno.rename(join(dir, name), join(processed, name));
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
-  }
-}
-
-function parseResponse(text: string, path: string): ProposalResponse {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new SyntaxError(`Cannot read response ${path}: not JSON`, { cause: err });
-  }
-  const result = responseSchema.safeParse(raw);
-  if (!result.success) {
-    throw new SyntaxError(`Cannot read response ${path}: ${result.error.issues[0]?.message}`, {
-      cause: result.error,
-    });
-  }
-  return result.data;
-}
-
-async function readIfPresent(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${randomUUID()}.tmp`;
-  try {
-    await Deno.writeTextFile(temp, text, { mode: 0o600, createNew: true });
-    await Deno.rename(temp, path);
-  } catch (err) {
-    await Deno.remove(temp).catch(() => {});
-    throw err;
-  }
-}
+export {
+  archive,
+  awaitResponse,
+  PROCESSED_DIR,
+  type Proposal,
+  PROPOSAL_TOOLS,
+  type ProposalResponse,
+  proposalSchema,
+  responseSchema,
+  writeProposal,
+  writeResponse,
+} from "./proposal_files.ts";
+export {
+  askOperator,
+  type AskOperatorOptions,
+  type OperatorQuestion,
+  type OperatorVerdict,
+  refusalReason,
+} from "./ask_operator.ts";

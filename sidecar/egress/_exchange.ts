@@ -21,11 +21,10 @@ import type { DenyDecision, EgressRequest, Policy } from "./policy/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { forwardResponse } from "./_inbound.ts";
 import type { EgressLog } from "./_log.ts";
-import { type OutboundContext, screenHead } from "./_outbound.ts";
+import { type OperatorQueue, type OutboundContext, screenHead } from "./_outbound.ts";
 import { OutboundBody } from "./_request_body.ts";
 import { requestRefusal } from "./_request_rules.ts";
 import { toEgressRequest, type Tunnel } from "./_request.ts";
-import type { TokenAllowSupervisor } from "./_supervisor.ts";
 import { UpstreamConnectError, type UpstreamConnection, type UpstreamPool } from "./_upstream.ts";
 import { pipeUpgrade } from "./_upgrade.ts";
 import { messageOf } from "../../core/errors/mod.ts";
@@ -43,7 +42,7 @@ export interface ExchangeDeps {
   /** Values the operator approved for the life of the proxy. */
   approved: Set<string>;
   /** Operator queue, when configured. */
-  supervisor: TokenAllowSupervisor | undefined;
+  operator: OperatorQueue | undefined;
 }
 
 /**
@@ -116,7 +115,7 @@ export async function handleExchange(
     engine,
     route,
     approved: deps.approved,
-    supervisor: deps.supervisor,
+    operator: deps.operator,
     onWarn: (finding) =>
       deps.log.block({
         host: req.host,

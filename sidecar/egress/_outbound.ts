@@ -4,6 +4,8 @@
  * `outbound_on_match`: `block` (403), `redact` (scrub, re-scan, 403 if a match remains) or
  * `supervise` (hold the request and ask the operator). The canary always blocks.
  */
+import { stringify } from "yaml";
+import { askOperator, refusalReason } from "../../core/queue/mod.ts";
 import {
   defaultDetectors,
   type DlpEngine,
@@ -14,13 +16,22 @@ import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
 import { looseDecode } from "./_percent.ts";
-import type { TokenAllowSupervisor } from "./_supervisor.ts";
 
 /** Detectors a route scans outbound with (unlisted: the registry's defaults). */
 export function outboundDetectors(route: Route): OutboundDetector[] {
   const configured = route.dlp?.outbound_detectors;
   if (configured === false) return [];
   return configured === undefined ? defaultDetectors("outbound") : [...configured];
+}
+
+/** The bottle's operator queue, and how long a held request waits for an answer. */
+export interface OperatorQueue {
+  /** The queue directory. */
+  queueDir: string;
+  /** The bottle's slug. */
+  bottleSlug: string;
+  /** `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS`, in milliseconds. */
+  timeoutMs: number;
 }
 
 /** What the outbound guard needs for one request. */
@@ -31,8 +42,8 @@ export interface OutboundContext {
   route: Route;
   /** Approved values remembered for the life of the bottle. */
   approved: Set<string>;
-  /** Asks the operator; absent when no queue is configured (supervise then fails closed). */
-  supervisor: TokenAllowSupervisor | undefined;
+  /** Where to ask the operator; absent when no queue is configured (supervise fails closed). */
+  operator: OperatorQueue | undefined;
   /** Logs warn-level findings. */
   onWarn: (finding: Finding) => void;
 }
@@ -181,12 +192,22 @@ async function ask(
   found: Array<{ finding: Finding; value: string }>,
 ): Promise<DenyDecision | undefined> {
   const first = found[0]!.finding;
-  if (ctx.supervisor === undefined) {
+  if (ctx.operator === undefined) {
     return denyFinding(first, host, "no operator queue is configured, so it cannot be approved");
   }
-  const verdict = await ctx.supervisor.ask({ host, findings: found.map((f) => f.finding) });
+  const findings = found.map(({ finding: { detector, rule, location, snippet } }) => ({
+    detector,
+    rule,
+    location,
+    snippet,
+  }));
+  const verdict = await askOperator({
+    tool: "egress-token-allow",
+    proposedFile: stringify({ host, findings }),
+    justification: `outbound request to ${host} matched DLP; approve to let it through`,
+  }, ctx.operator);
   if (verdict.status !== "approved") {
-    return denyFinding(first, host, `the operator did not approve it (${verdict.detail})`);
+    return denyFinding(first, host, refusalReason(verdict) ?? "the operator did not approve it");
   }
   for (const { value } of found) if (value !== "") ctx.approved.add(value);
   return undefined;

@@ -27,7 +27,6 @@ import { DnsCache } from "./_dns_cache.ts";
 import { EgressLog, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
-import { QueueSupervisor } from "./_supervisor.ts";
 import { readSystemRoots, UpstreamPool } from "./_upstream.ts";
 
 /** Options of {@link startEgressProxy}. */
@@ -125,11 +124,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     pool,
     log,
     approved: new Set(),
-    supervisor: options.queue === undefined ? undefined : new QueueSupervisor({
+    operator: options.queue === undefined ? undefined : {
       queueDir: options.queue.dir,
       bottleSlug: options.queue.bottleSlug,
       timeoutMs: options.queue.timeoutMs,
-    }),
+    },
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
   });

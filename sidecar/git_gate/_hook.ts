@@ -8,7 +8,7 @@ import { SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
 import { join } from "node:path";
 import { DlpEngine } from "../../core/dlp/mod.ts";
 import { type GateRepo, parseGateConfig } from "../../core/git_gate/mod.ts";
-import { archive, awaitResponse, writeProposal } from "../../core/queue/mod.ts";
+import { askOperator, refusalReason } from "../../core/queue/mod.ts";
 import { describeFinding, parseRefUpdates, type PushFinding, scanPush } from "../git_scan/mod.ts";
 import { forwardArgs, forwardPush, pushOptions, staleUpdates } from "./_forward.ts";
 import { baseGitEnv, type GateDirs, sshFiles } from "./_mirror.ts";
@@ -119,7 +119,7 @@ export async function runPreReceive(
     }
     const suppressed = scan.findings.filter((f) => f.suppressed);
     if (suppressed.length > 0) {
-      const verdict = await askOperator(repo, suppressed, settings, io.say, report);
+      const verdict = await askAboutAllowed(repo, suppressed, settings, io.say, report);
       if (verdict !== undefined) {
         io.say(`git gate: push refused: ${verdict}`);
         report({ event: "push_refused", reason: verdict, findings: suppressed.map(logged) });
@@ -185,7 +185,7 @@ function logged(f: PushFinding): Record<string, unknown> {
 }
 
 /** Ask the operator; resolves to undefined when approved, else the reason to refuse. */
-async function askOperator(
+async function askAboutAllowed(
   repo: GateRepo,
   findings: readonly PushFinding[],
   settings: PreReceiveSettings,
@@ -195,55 +195,44 @@ async function askOperator(
   if (settings.queue === undefined) {
     return "gitleaks:allow needs an operator and this bottle has no queue";
   }
-  const proposal = await writeProposal(settings.queue.dir, {
-    bottle_slug: settings.queue.bottleSlug,
-    tool: "gitleaks-allow",
-    proposed_file: [
-      `repo: ${repo.name} (${repo.url})`,
-      "findings on lines marked gitleaks:allow:",
-      ...findings.map((f) => `  ${describeFinding(f)}`),
-      "",
-    ].join("\n"),
-    justification: "the agent marked these lines gitleaks:allow; approve only for test fixtures " +
-      "or confirmed false positives",
-    current_file_hash: "",
-  });
-  say(
-    `git gate: ${findings.length} finding(s) marked gitleaks:allow wait for the operator ` +
-      `(proposal ${proposal.id.slice(0, 8)}; bot-bottle supervise on the host)`,
-  );
-  report({ event: "push_waiting", proposal: proposal.id, findings: findings.map(logged) });
-  // Stopped while waiting (client gone, push deadline): withdraw it below, so that no approval
-  // is ever recorded for a push that did not happen.
+  // Stopped while waiting (client gone, push deadline): the proposal is withdrawn, so that no
+  // approval is ever recorded for a push that did not happen.
   const stopped = new AbortController();
   const stop = () => stopped.abort();
   Deno.addSignalListener("SIGTERM", stop);
-  let response;
+  let verdict;
   try {
-    response = await awaitResponse(settings.queue.dir, proposal.id, {
+    verdict = await askOperator({
+      tool: "gitleaks-allow",
+      proposedFile: [
+        `repo: ${repo.name} (${repo.url})`,
+        "findings on lines marked gitleaks:allow:",
+        ...findings.map((f) => `  ${describeFinding(f)}`),
+        "",
+      ].join("\n"),
+      justification: "the agent marked these lines gitleaks:allow; approve only for test " +
+        "fixtures or confirmed false positives",
+    }, {
+      queueDir: settings.queue.dir,
+      bottleSlug: settings.queue.bottleSlug,
       timeoutMs: settings.allowTimeoutMs,
       signal: stopped.signal,
+      onQueued: (proposal) => {
+        say(
+          `git gate: ${findings.length} finding(s) marked gitleaks:allow wait for the operator ` +
+            `(proposal ${proposal.id.slice(0, 8)}; bot-bottle supervise on the host)`,
+        );
+        report({ event: "push_waiting", proposal: proposal.id, findings: findings.map(logged) });
+      },
     });
-  } catch (err) {
-    return `the operator's answer is unreadable (${messageOf(err)})`;
   } finally {
     Deno.removeSignalListener("SIGTERM", stop);
   }
-  if (response === undefined) {
-    // Withdrawn: approving it later would suggest the push went through.
-    await archive(settings.queue.dir, proposal.id);
-    return stopped.signal.aborted
-      ? "the push was stopped while it waited for the operator"
-      : `no operator answer within ${settings.allowTimeoutMs / 1000}s`;
+  if (verdict.status !== "approved") {
+    return refusalReason(verdict) ?? "the operator did not approve it";
   }
-  if (response.status !== "approved") {
-    return `the operator rejected it${response.notes === "" ? "" : `: ${response.notes}`}`;
-  }
-  say(
-    `git gate: the operator approved the gitleaks:allow lines${
-      response.notes === "" ? "" : ` (${response.notes})`
-    }`,
-  );
-  report({ event: "gitleaks_allow_approved", proposal: proposal.id, notes: response.notes });
+  const notes = verdict.notes === "" ? "" : ` (${verdict.notes})`;
+  say(`git gate: the operator approved the gitleaks:allow lines${notes}`);
+  report({ event: "gitleaks_allow_approved", proposal: verdict.proposalId, notes: verdict.notes });
   return undefined;
 }

@@ -206,7 +206,7 @@ Deno.test("runPreReceive() withdraws its proposal when stopped while waiting", a
   assert.equal(await running, 1);
   assert.equal(
     b.said.at(-1),
-    "git gate: push refused: the push was stopped while it waited for the operator",
+    "git gate: push refused: it was stopped while it waited for the operator",
   );
   assert.deepEqual(await proposals(b.queueDir).then((p) => p.length), 0);
 });

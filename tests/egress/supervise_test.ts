@@ -98,12 +98,12 @@ Deno.test("egress supervise refuses a request the operator rejects", async () =>
   assert.equal(result.status, 403);
   const block = blockOf(result.body);
   assert.equal(block.rule, "dlp_outbound");
-  assert.match(block.reason, /operator did not approve it \(not this token\)/);
+  assert.match(block.reason, /; the operator rejected it: not this token$/);
   assert.ok(!result.body.includes(secret));
   assert.equal(bed.seen.length, 0, "the origin never saw the request");
 });
 
-Deno.test("egress supervise refuses after the timeout and leaves the proposal queued", async () => {
+Deno.test("egress supervise refuses after the timeout and withdraws the proposal", async () => {
   await using bed = await startBed(ROUTES, { queue: { timeoutMs: 300 } });
   const queueDir = join(bed.dir, "queue");
   const started = performance.now();
@@ -113,10 +113,14 @@ Deno.test("egress supervise refuses after the timeout and leaves the proposal qu
   assert.equal(result.status, 403);
   const block = blockOf(result.body);
   assert.equal(block.rule, "dlp_outbound");
-  assert.match(block.reason, /operator did not approve it \(no answer within 0\.3s\)/);
+  assert.match(block.reason, /; no operator answer within 0\.3s$/);
   assert.ok(elapsed >= 300, `answered after ${elapsed} ms, before the timeout`);
   assert.ok(elapsed < 5_000, `answered after ${elapsed} ms`);
-  assert.equal((await queuedProposals(queueDir)).length, 1, "the operator can still see it");
+  // An approval given later would suggest the request went through: nothing is left to approve.
+  assert.deepEqual(await queuedProposals(queueDir), []);
+  const withdrawn = await Array.fromAsync(Deno.readDir(join(queueDir, PROCESSED_DIR)));
+  assert.equal(withdrawn.length, 1, "the proposal is archived, unanswered");
+  assert.match(withdrawn[0]!.name, /\.proposal\.json$/);
   assert.equal(bed.seen.length, 0);
 });
 
@@ -142,12 +146,12 @@ Deno.test("egress supervise refuses a modified or malformed answer", async () =>
     [
       "modified",
       (id) => writeResponse(queueDir, id, { status: "modified", notes: "edited", final_file: "" }),
-      /operator did not approve it \(edited\)/,
+      /; the operator answered with a modified file, which this proposal cannot take: edited$/,
     ],
     [
       "malformed",
       (id) => Deno.writeTextFile(join(queueDir, `${id}.response.json`), '{"status":"yes"}'),
-      /operator did not approve it \(Cannot read response .*\)/,
+      /; the operator's answer is unreadable \(Cannot read response .*\)$/,
     ],
   ];
   for (const [label, answer, reason] of answers) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { awaitResponse, PROCESSED_DIR, writeProposal, writeResponse } from "./mod.ts";
+import { awaitResponse, PROCESSED_DIR, writeProposal, writeResponse } from "./proposal_files.ts";
 
 const FIELDS = {
   bottle_slug: "dev-1",
