@@ -1,10 +1,12 @@
 /**
- * One request through the proxy: policy decision, outbound DLP, forwarding with streamed bodies,
- * then the response through inbound DLP. Returns whether the client connection may be reused.
+ * One request through the proxy: the pipeline (`_pipeline.ts`) decides, then this module moves
+ * the bytes: the head the steps built, the body through the scanner they armed (prefetched before
+ * any upstream connection), the response through the detectors they chose. Returns whether the
+ * client connection may be reused.
  */
 import type { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
-import { defaultDetectors, type DlpEngine } from "../../core/dlp/mod.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import {
   type Framing,
@@ -15,34 +17,25 @@ import {
   keepAlive,
   type ParsedRequest,
   type ParsedResponse,
-  stripHopByHop,
 } from "../http1/mod.ts";
 import type { DenyDecision, EgressRequest, Policy } from "./policy/mod.ts";
 import { sendBlock } from "./_block.ts";
+import type { ExchangeContext, ForwardHead, InboundScan } from "./_exchange_context.ts";
 import { forwardResponse } from "./_inbound.ts";
 import type { EgressLog } from "./_log.ts";
-import { type OperatorQueue, type OutboundContext, screenHead } from "./_outbound.ts";
-import { OutboundBody } from "./_request_body.ts";
-import { requestRefusal } from "./_request_rules.ts";
+import type { OutboundBody } from "./_request_body.ts";
 import { toEgressRequest, type Tunnel } from "./_request.ts";
 import { UpstreamConnectError, type UpstreamConnection, type UpstreamPool } from "./_upstream.ts";
 import { pipeUpgrade } from "./_upgrade.ts";
-import { messageOf } from "../../core/errors/mod.ts";
 
 /** Long-lived collaborators of every exchange (one set per proxy). */
 export interface ExchangeDeps {
-  /** The policy pipeline. */
-  policy: Policy<Route>;
-  /** The DLP engine (rebuilt when the routes' token values change). */
-  engine: () => DlpEngine;
+  /** The decision pipeline. */
+  policy: Policy<ExchangeContext>;
   /** Upstream connections. */
   pool: UpstreamPool;
   /** The log. */
   log: EgressLog;
-  /** Values the operator approved for the life of the proxy. */
-  approved: Set<string>;
-  /** Operator queue, when configured. */
-  operator: OperatorQueue | undefined;
 }
 
 /**
@@ -50,9 +43,6 @@ export interface ExchangeDeps {
  * or held for the operator within them never leaves a half-sent request upstream.
  */
 const PREFETCH_BYTES = 1024 * 1024;
-
-/** Encodings we can decode to scan, so we only offer those upstream. */
-const ACCEPTED_ENCODINGS = "gzip, deflate, br";
 
 /**
  * Handle one request whose head was read from the client.
@@ -84,7 +74,7 @@ export async function handleExchange(
     });
     return false;
   };
-  const outcome = await deps.policy.decide(req);
+  const outcome = await deps.policy.decide({ req, head });
   const decision = outcome.decision;
   if (decision.action === "respond") {
     const body = new TextEncoder().encode(decision.body);
@@ -108,57 +98,26 @@ export async function handleExchange(
     }
     return await refuse(decision);
   }
-  const route = outcome.ctx.route!;
-  const upstream = outcome.ctx.upstream!;
-  const engine = deps.engine();
-  const ctx: OutboundContext = {
-    engine,
-    route,
-    approved: deps.approved,
-    operator: deps.operator,
-    onWarn: (finding) =>
-      deps.log.block({
-        host: req.host,
-        rule: `warn:${finding.detector}/${finding.rule}`,
-        location: finding.location,
-      }),
-  };
+  const { route, upstream, forward, body, inbound } = outcome.ctx;
+  if (
+    route === undefined || upstream === undefined || forward === undefined ||
+    body === undefined || inbound === undefined
+  ) {
+    return await refuse({
+      action: "deny",
+      rule: "internal_error",
+      status: 500,
+      reason: "the egress pipeline allowed a request it did not finish deciding",
+    });
+  }
 
-  const refused = requestRefusal({
-    scheme: req.scheme,
-    host: req.host,
-    headers: head.headers,
-    route,
-  });
-  if (refused !== undefined) return await refuse(refused);
-  const upgrade = head.headers.has("upgrade");
-  const expectsContinue = (head.headers.get("expect") ?? "").toLowerCase() === "100-continue";
-  const headers = stripHopByHop(head.headers, { keepUpgrade: upgrade });
-  // We answer `Expect` ourselves (below), after the head passed policy and DLP.
-  headers.delete("expect");
-  headers.set(
-    "Host",
-    req.port === (req.scheme === "https" ? 443 : 80) ? req.host : `${req.host}:${req.port}`,
-  );
-  if (headers.has("accept-encoding")) headers.set("Accept-Encoding", ACCEPTED_ENCODINGS);
-  const screened = await screenHead(ctx, {
-    host: req.host,
-    target: `${req.path}${req.query === "" ? "" : `?${req.query}`}`,
-    headers,
-  });
-  if (screened.action === "deny") return await refuse(screened);
-
-  if (expectsContinue && head.framing.kind !== "none") {
+  if (forward.expectsContinue && head.framing.kind !== "none") {
     client.writer.writeResponseHead(
       { status: 100, reason: "Continue", version: "HTTP/1.1", headers: new HeaderList() },
       { kind: "none" },
     );
     await client.writer.end();
   }
-  const body = new OutboundBody(ctx, {
-    host: req.host,
-    formEncoded: /^application\/x-www-form-urlencoded\b/i.test(headers.get("content-type") ?? ""),
-  });
   const chunks = head.framing.kind === "none"
     ? undefined
     : client.reader.body()[Symbol.asyncIterator]();
@@ -178,19 +137,21 @@ export async function handleExchange(
     try {
       conn = await deps.pool.acquire(upstream, req.scheme === "https");
     } catch (err) {
-      const reason = messageOf(err);
-      return await refuse({ action: "deny", rule: "upstream_unreachable", reason, status: 502 });
+      return await refuse({
+        action: "deny",
+        rule: "upstream_unreachable",
+        reason: messageOf(err),
+        status: 502,
+      });
     }
     try {
       return await relay(conn, {
         head,
         req,
         route,
-        headers,
-        target: screened.target,
-        upgrade,
+        forward,
+        inbound,
         client,
-        ctx,
         deps,
         started,
         body,
@@ -227,11 +188,11 @@ interface RelayInput {
   head: ParsedRequest;
   req: EgressRequest;
   route: Route;
-  headers: HeaderList;
-  target: string;
-  upgrade: boolean;
+  /** The head to send, as the pipeline built and screened it. */
+  forward: ForwardHead;
+  /** How the response is scanned. */
+  inbound: InboundScan;
   client: { reader: Http1Reader; writer: Http1Writer; socket: Duplex };
-  ctx: OutboundContext;
   deps: ExchangeDeps;
   started: number;
   /** The body's scanner, with the prefetched part held or released. */
@@ -245,7 +206,7 @@ interface RelayInput {
 
 /** Send the request upstream and the response back; the caller cleans up on a throw. */
 async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boolean> {
-  const { head, req, route, upgrade, client, ctx, deps, started } = input;
+  const { head, req, client, deps, started } = input;
   try {
     await sendRequestBody(conn, input);
   } catch (err) {
@@ -271,18 +232,15 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     throw new Stale(`no valid response from "${req.host}": ${messageOf(err)}`, { cause: err });
   }
   if (response.status === 101) {
-    if (upgrade) await pipeUpgrade(response, client, conn);
+    if (input.forward.upgrade) await pipeUpgrade(response, client, conn);
     else conn.socket.destroy();
     return false;
   }
-  const inboundDetectors = route.dlp?.inbound_detectors === false
-    ? []
-    : route.dlp?.inbound_detectors ?? defaultDetectors("inbound");
   const result = await forwardResponse(response, {
     upstream: conn,
     client,
-    engine: ctx.engine,
-    detectors: inboundDetectors,
+    engine: input.inbound.engine,
+    detectors: input.inbound.detectors,
     host: req.host,
     clientKeepAlive: keepAlive(head),
     clientVersion: head.version,
@@ -322,7 +280,12 @@ async function sendRequestBody(conn: UpstreamConnection, input: RelayInput): Pro
   const { head, body } = input;
   const outFraming: Framing = head.framing.kind === "close" ? { kind: "chunked" } : head.framing;
   conn.writer.writeRequestHead(
-    { method: head.method, target: input.target, version: "HTTP/1.1", headers: input.headers },
+    {
+      method: head.method,
+      target: input.forward.target,
+      version: "HTTP/1.1",
+      headers: input.forward.headers,
+    },
     outFraming,
   );
   if (input.rest === undefined) {

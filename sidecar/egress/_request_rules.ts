@@ -1,10 +1,11 @@
 /**
- * Refusals that depend on how a request is framed rather than where it goes, checked after the
- * policy allowed it and before anything is sent upstream. Each one closes a way around the scanners.
+ * Refusals that depend on how a request is framed rather than where it goes, checked once the
+ * route is known and before anything is sent upstream. Each one closes a way around the scanners.
  */
 import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList } from "../http1/mod.ts";
-import type { DenyDecision } from "./policy/mod.ts";
+import { ALLOW, type Decision, type DenyDecision } from "./policy/mod.ts";
+import type { ExchangeContext } from "./_exchange_context.ts";
 
 /** What the rules look at. */
 export interface RuleInput {
@@ -16,6 +17,22 @@ export interface RuleInput {
   headers: HeaderList;
   /** The matched route. */
   route: Route;
+}
+
+/**
+ * The framing step: refuse a request whose framing would slip past the scanners.
+ *
+ * @param ctx The request, its route known.
+ * @returns Allow, or the first rule it breaks.
+ */
+export function framing(ctx: ExchangeContext): Decision {
+  if (ctx.route === undefined) throw new TypeError("framing ran before route lookup");
+  return requestRefusal({
+    scheme: ctx.req.scheme,
+    host: ctx.req.host,
+    headers: ctx.head.headers,
+    route: ctx.route,
+  }) ?? ALLOW;
 }
 
 /**

@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { DlpEngine } from "../../core/dlp/mod.ts";
 import type { Limits } from "../http1/mod.ts";
 import { LeafCache, loadOrCreateCa } from "../../core/tls/mod.ts";
-import { createPolicy } from "./policy/mod.ts";
+import { createPipeline } from "./_pipeline.ts";
 import { DnsCache } from "./_dns_cache.ts";
 import { EgressLog, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
@@ -113,22 +113,28 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   });
   const dns = new DnsCache();
   const server = new EgressServer({
-    policy: createPolicy({
+    policy: createPipeline({
       routes: () => routes.current.routes,
       matchRequest: (route, req) => routes.matcher(route).match(req),
       tokenFor,
       ...(options.connectTo === undefined ? {} : { connectTo: options.connectTo }),
       lookup: options.lookup ?? ((host) => dns.resolve(host)),
+      engine: engineFor,
+      approved: new Set(),
+      operator: options.queue === undefined ? undefined : {
+        queueDir: options.queue.dir,
+        bottleSlug: options.queue.bottleSlug,
+        timeoutMs: options.queue.timeoutMs,
+      },
+      warn: (host, finding) =>
+        log.block({
+          host,
+          rule: `warn:${finding.detector}/${finding.rule}`,
+          location: finding.location,
+        }),
     }),
-    engine: engineFor,
     pool,
     log,
-    approved: new Set(),
-    operator: options.queue === undefined ? undefined : {
-      queueDir: options.queue.dir,
-      bottleSlug: options.queue.bottleSlug,
-      timeoutMs: options.queue.timeoutMs,
-    },
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
   });

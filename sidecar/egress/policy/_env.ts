@@ -6,7 +6,6 @@ import type {
   ConnectTarget,
   Decision,
   EgressRequest,
-  PolicyContext,
   PolicyOptions,
   PolicyRoute,
   ResolvedAddress,
@@ -30,14 +29,8 @@ export interface PolicyEnv<R extends PolicyRoute = PolicyRoute> {
   hostAddresses: HostAddresses;
 }
 
-/** One decision step; it may fill in the context, and throwing counts as a deny. */
-export type Step<R extends PolicyRoute = PolicyRoute> = (
-  ctx: PolicyContext<R>,
-  env: PolicyEnv<R>,
-) => Decision | Promise<Decision>;
-
-/** Builds the step environment, filling in the system defaults. */
-export function createEnv<R extends PolicyRoute>(options: PolicyOptions<R>): PolicyEnv<R> {
+/** Builds the routing steps' environment, filling in the system defaults. */
+export function routingEnv<R extends PolicyRoute>(options: PolicyOptions<R>): PolicyEnv<R> {
   return {
     routes: options.routes,
     index: new RouteIndex(options.routes),

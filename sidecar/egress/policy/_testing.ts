@@ -1,6 +1,6 @@
 /** Test doubles shared by this folder's tests: a header list and a request builder. */
 import { ALLOW } from "./_decision.ts";
-import { createEnv, type PolicyEnv } from "./_env.ts";
+import { type PolicyEnv, routingEnv } from "./_env.ts";
 import type { EgressRequest, HeaderView, PolicyOptions, PolicyRoute } from "./types.ts";
 
 /** An ordered, case-insensitive header list like the proxy's. */
@@ -74,7 +74,7 @@ export function request(
 export function testEnv<R extends PolicyRoute = PolicyRoute>(
   options: Partial<PolicyOptions<R>> = {},
 ): PolicyEnv<R> {
-  return createEnv<R>({
+  return routingEnv<R>({
     routes: () => [],
     matchRequest: () => ALLOW,
     tokenFor: () => undefined,

@@ -142,7 +142,7 @@ export interface ConnectTarget {
   port: number;
 }
 
-/** What `createPolicy()` needs from the proxy. */
+/** What the routing steps need from the proxy (see `routingEnv`). */
 export interface PolicyOptions<R extends PolicyRoute = PolicyRoute> {
   /** Live routes; the host index is rebuilt only when this returns a new array. */
   routes: () => readonly R[];

@@ -1,0 +1,73 @@
+/**
+ * What the egress pipeline's steps share for one request (the context) and for the life of the
+ * proxy (the environment), beyond what the routing steps of `policy/` need.
+ */
+import type { DlpEngine, Finding, InboundDetector } from "../../core/dlp/mod.ts";
+import type { Route } from "../../core/routes/mod.ts";
+import type { HeaderList, ParsedRequest } from "../http1/mod.ts";
+import type { PolicyContext, PolicyEnv } from "./policy/mod.ts";
+import type { OperatorQueue, OutboundContext } from "./_outbound.ts";
+import type { OutboundBody } from "./_request_body.ts";
+
+/** The request head as it will leave for the upstream. */
+export interface ForwardHead {
+  /** Origin-form target (after redaction, when a step redacted it). */
+  target: string;
+  /** Headers without hop-by-hop ones, `Host` set, `Accept-Encoding` normalised. */
+  headers: HeaderList;
+  /** The client asked to upgrade the connection. */
+  upgrade: boolean;
+  /** The client sent `Expect: 100-continue` (the proxy answers it itself). */
+  expectsContinue: boolean;
+}
+
+/** How a response is scanned. */
+export interface InboundScan {
+  /** The engine. */
+  engine: DlpEngine;
+  /** The route's inbound detectors (empty: none). */
+  detectors: readonly InboundDetector[];
+}
+
+/** One request as the steps see it and fill it in. */
+export interface ExchangeContext extends PolicyContext<Route> {
+  /** The head as read from the client. */
+  readonly head: ParsedRequest;
+  /** The head to send (step `forwardHead`). */
+  forward?: ForwardHead;
+  /** The armed request-body scanner (step `outboundBody`). */
+  body?: OutboundBody;
+  /** How the response is scanned (step `inboundScan`). */
+  inbound?: InboundScan;
+}
+
+/** What every step may use, built once per proxy. */
+export interface ExchangeEnv extends PolicyEnv<Route> {
+  /** The DLP engine of the live routes and token values. */
+  engine: () => DlpEngine;
+  /** Values the operator approved, for the life of the proxy. */
+  approved: Set<string>;
+  /** Where to ask the operator; absent when no queue is configured. */
+  operator: OperatorQueue | undefined;
+  /** Logs a warn-level finding. */
+  warn: (host: string, finding: Finding) => void;
+}
+
+/**
+ * The outbound DLP guard's view of one request.
+ *
+ * @param ctx The request (its route is known).
+ * @param env The environment.
+ * @returns Engine, route, approvals, operator and warn log.
+ */
+export function outboundContext(ctx: ExchangeContext, env: ExchangeEnv): OutboundContext {
+  if (ctx.route === undefined) throw new TypeError("outbound DLP ran before route lookup");
+  const host = ctx.req.host;
+  return {
+    engine: env.engine(),
+    route: ctx.route,
+    approved: env.approved,
+    operator: env.operator,
+    onWarn: (finding) => env.warn(host, finding),
+  };
+}

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { composePolicy, type Step } from "./compose_policy.ts";
+import { ALLOW, deny } from "./_decision.ts";
+import { request } from "./_testing.ts";
+import type { Decision, PolicyContext } from "./types.ts";
+
+type Ctx = PolicyContext & { seen: string[] };
+
+function step(
+  name: string,
+  answer: Decision | (() => unknown),
+): readonly [string, Step<Ctx, null>] {
+  return [name, (ctx) => {
+    ctx.seen.push(name);
+    return (typeof answer === "function" ? answer() : answer) as Decision;
+  }];
+}
+
+function ctx(): Ctx {
+  return { req: request(), seen: [] };
+}
+
+Deno.test("composePolicy() runs every step in order and allows when all allow", async () => {
+  const policy = composePolicy([step("a", ALLOW), step("b", ALLOW), step("c", ALLOW)], null);
+  const outcome = await policy.decide(ctx());
+  assert.deepEqual(outcome.decision, ALLOW);
+  assert.deepEqual(outcome.ctx.seen, ["a", "b", "c"]);
+  assert.equal(outcome.step, undefined);
+});
+
+Deno.test("composePolicy() stops at the first answer that is not allow", async () => {
+  const respond: Decision = { action: "respond", status: 200, headers: [], body: "" };
+  for (const answer of [deny("no_route", "none"), respond]) {
+    const policy = composePolicy([step("a", ALLOW), step("b", answer), step("c", ALLOW)], null);
+    const outcome = await policy.decide(ctx());
+    assert.deepEqual(outcome.decision, answer);
+    assert.equal(outcome.step, "b");
+    assert.deepEqual(outcome.ctx.seen, ["a", "b"], "the later steps never ran");
+  }
+});
+
+Deno.test("composePolicy() denies internal_error for a step that throws or answers nonsense", async () => {
+  const boom = new Error("boom");
+  const cases: [string, () => unknown, unknown][] = [
+    ["throws", () => {
+      throw boom;
+    }, boom],
+    ["rejects", () => Promise.reject(boom), boom],
+    ["answers a non-decision", () => ({ action: "maybe" }), undefined],
+    ["denies with a success status", () => ({ ...deny("x", "y"), status: 200 }), undefined],
+    ["answers nothing", () => undefined, undefined],
+  ];
+  for (const [label, answer, error] of cases) {
+    const policy = composePolicy([step("a", ALLOW), step("b", answer), step("c", ALLOW)], null);
+    const outcome = await policy.decide(ctx());
+    assert.deepEqual(outcome.decision, {
+      action: "deny",
+      rule: "internal_error",
+      reason: 'egress policy step "b" failed; the request was not sent',
+      status: 403,
+    }, label);
+    assert.equal(outcome.step, "b", label);
+    assert.equal(outcome.error, error, label);
+    assert.deepEqual(outcome.ctx.seen, ["a", "b"], label);
+  }
+});
