@@ -219,12 +219,39 @@ export interface PreparedStep {
   argv: string[];
 }
 
+/** What a host program printed, for a check (see {@link ProgramRunner}). */
+export interface ProgramResult {
+  /** False when the program could not be started (not installed, not on PATH). */
+  started: boolean;
+  /** Exit code (or -1 when not started or killed by the timeout). */
+  code: number;
+  /** Captured standard output. */
+  stdout: string;
+  /** Captured standard error. */
+  stderr: string;
+}
+
+/** Runs a host program for a check; never throws for a missing program. */
+export type ProgramRunner = (argv: readonly [string, ...string[]]) => Promise<ProgramResult>;
+
+/** One line of `doctor`. */
+export interface HostCheck {
+  /** `ok` works, `warn` works with a caveat, `fail` does not work. */
+  status: "ok" | "warn" | "fail";
+  /** Short name, e.g. `docker daemon`. */
+  name: string;
+  /** What was found, or what to do about it. */
+  detail: string;
+}
+
 /** One backend (SPEC §5). */
 export interface Backend {
   /** Its name. */
   readonly name: BackendName;
   /** Whether its CLI and engine answer here. */
   isAvailable(): Promise<Availability>;
+  /** `doctor`'s checks of its engine, run through the given runner; and whether it can run. */
+  checks(run: ProgramRunner): Promise<{ checks: HostCheck[]; usable: boolean }>;
   /** The engine commands a launch runs, as data (pure and fast: no side effects). */
   prepare(spec: LaunchSpec): PreparedBottle;
   /**

@@ -18,6 +18,7 @@ import type { Backend, ImageRecipe, Progress } from "../types.ts";
 import { docker } from "./_docker.ts";
 import { commitAgent, reloadEgress } from "./_control.ts";
 import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
+import { dockerChecks } from "./doctor.ts";
 import { execInAgent } from "./exec.ts";
 import { ensureDockerImage } from "./image.ts";
 import {
@@ -52,6 +53,7 @@ export const backend: Backend = Object.freeze({
       throw err;
     }
   },
+  checks: dockerChecks,
   prepare,
   async ensureImage(recipe: ImageRecipe, progress: Progress) {
     return (await ensureDockerImage(recipe, { progress })).tag;

@@ -28,11 +28,13 @@ import type {
   CreatedObject,
   ExecOptions,
   ExecResult,
+  HostCheck,
   ImageRecipe,
   LaunchSpec,
   LaunchStep,
   NetworkSpec,
   PreparedBottle,
+  ProgramRunner,
   Progress,
   SidecarEndpoint,
   SidecarSpec,
@@ -93,6 +95,19 @@ export class MemoryBackend implements Backend {
   /** {@inheritDoc Backend.isAvailable} */
   isAvailable(): Promise<Availability> {
     return Promise.resolve(this.#options.availability ?? { ok: true, detail: "memory engine" });
+  }
+
+  /** {@inheritDoc Backend.checks} */
+  checks(_run: ProgramRunner): Promise<{ checks: HostCheck[]; usable: boolean }> {
+    const availability = this.#options.availability ?? { ok: true, detail: "memory engine" };
+    return Promise.resolve({
+      checks: [
+        availability.ok
+          ? { status: "ok", name: this.name, detail: availability.detail }
+          : { status: "fail", name: this.name, detail: availability.reason },
+      ],
+      usable: availability.ok,
+    });
   }
 
   /** {@inheritDoc Backend.prepare} */

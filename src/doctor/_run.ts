@@ -1,14 +1,4 @@
-/** Result of running a host program for a check. */
-export interface ProgramResult {
-  /** False when the program could not be started (not installed, not on PATH). */
-  started: boolean;
-  /** Exit code (or -1 when not started or killed by the timeout). */
-  code: number;
-  /** Captured standard output. */
-  stdout: string;
-  /** Captured standard error. */
-  stderr: string;
-}
+import type { ProgramResult } from "../../backends/mod.ts";
 
 /**
  * Run a program with an argv array and a timeout, capturing its output. Never throws for a

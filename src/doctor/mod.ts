@@ -14,24 +14,16 @@
 import { statfs } from "node:fs/promises";
 import { dirname } from "node:path";
 import { homePaths } from "../paths/mod.ts";
-import { parseDockerInfo } from "./_docker_info.ts";
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  type HostCheck,
+  shippedBackends,
+} from "../../backends/mod.ts";
 import { runProgram } from "./_run.ts";
 
 /** The outcome of one check. */
-export interface Check {
-  /** `ok` works, `warn` works with a caveat, `fail` does not work. */
-  status: "ok" | "warn" | "fail";
-  /** Short name, e.g. `docker daemon`. */
-  name: string;
-  /** What was found, or what to do about it. */
-  detail: string;
-}
-
-/** The names of the backends (SPEC §5). */
-export const BACKENDS = ["docker", "macos-container", "smolmachines"] as const;
-
-/** A backend name. */
-export type BackendName = typeof BACKENDS[number];
+export type Check = HostCheck;
 
 /** Everything `runDoctor` found. */
 export interface DoctorReport {
@@ -54,7 +46,6 @@ export interface DoctorOptions {
 }
 
 const MIN_FREE_GIB = 5;
-const SIDECAR_IMAGE = "bot-bottle/sidecar";
 
 /**
  * Run every host check.
@@ -68,16 +59,19 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const checks: Check[] = [];
   const usable = new Map<BackendName, boolean>();
 
-  const docker = await checkDocker(run);
-  checks.push(...docker.checks);
-  usable.set("docker", docker.usable);
+  for (const backend of shippedBackends()) {
+    const engine = await backend.checks(run);
+    checks.push(...engine.checks);
+    usable.set(backend.name, engine.usable);
+  }
   if (options.os === "darwin") {
     const apple = await checkAppleContainer(run);
     checks.push(apple);
     usable.set("macos-container", apple.status === "ok");
     const smol = await checkProgram(run, "smolvm", ["smolvm", "--version"], "fail");
     checks.push(smol);
-    usable.set("smolmachines", smol.status === "ok" && docker.usable);
+    // The smolmachines backend runs its sidecar in Docker.
+    usable.set("smolmachines", smol.status === "ok" && usable.get("docker") === true);
   }
   checks.push(await checkProgram(run, "git", ["git", "--version"], "fail"));
   checks.push(await checkProgram(run, "ssh", ["ssh", "-V"], "warn"));
@@ -93,7 +87,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     checks.push({
       status: "fail",
       name: "BOT_BOTTLE_BACKEND",
-      detail: `unknown backend "${requested}" (expected one of ${BACKENDS.join(", ")})`,
+      detail: `unknown backend "${requested}" (expected one of ${BACKEND_NAMES.join(", ")})`,
     });
   }
   const defaultBackendUsable = usable.get(defaultBackend) === true &&
@@ -111,7 +105,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 type Run = (argv: readonly [string, ...string[]]) => ReturnType<typeof runProgram>;
 
 function isBackend(value: string | undefined): value is BackendName {
-  return (BACKENDS as readonly string[]).includes(value ?? "");
+  return (BACKEND_NAMES as readonly string[]).includes(value ?? "");
 }
 
 async function checkProgram(
@@ -125,55 +119,6 @@ async function checkProgram(
   const version = `${result.stdout}${result.stderr}`.trim().split("\n")[0] ?? "";
   if (result.code !== 0) return { status: missing, name, detail: `${argv.join(" ")} failed` };
   return { status: "ok", name, detail: version };
-}
-
-async function checkDocker(run: Run): Promise<{ checks: Check[]; usable: boolean }> {
-  const client = await run(["docker", "version", "--format", "{{.Client.Version}}"]);
-  if (!client.started) {
-    return {
-      checks: [{ status: "fail", name: "docker", detail: "docker CLI not found on PATH" }],
-      usable: false,
-    };
-  }
-  const checks: Check[] = [
-    { status: "ok", name: "docker", detail: `client ${client.stdout.trim() || "(unknown)"}` },
-  ];
-  const info = await run(["docker", "info", "--format", "{{json .}}"]);
-  const parsed = parseDockerInfo(info.code === 0 ? info.stdout : "");
-  if (parsed === undefined) {
-    const reason = info.stderr.trim().split("\n").at(-1) ?? "";
-    checks.push({
-      status: "fail",
-      name: "docker daemon",
-      detail: `not reachable${reason === "" ? "" : `: ${reason}`}`,
-    });
-    return { checks, usable: false };
-  }
-  checks.push({ status: "ok", name: "docker daemon", detail: `server ${parsed.version}` });
-  checks.push(
-    parsed.runsc
-      ? {
-        status: "ok",
-        name: "docker isolation",
-        detail: "gVisor (runsc) registered; bottles use it",
-      }
-      : {
-        status: "warn",
-        name: "docker isolation",
-        detail: "runsc not registered: bottles use runc (Linux namespaces, shared kernel)",
-      },
-  );
-  const image = await run(["docker", "image", "ls", "--quiet", SIDECAR_IMAGE]);
-  checks.push(
-    image.code === 0 && image.stdout.trim() !== ""
-      ? { status: "ok", name: "sidecar image", detail: `${SIDECAR_IMAGE} present` }
-      : {
-        status: "warn",
-        name: "sidecar image",
-        detail: `${SIDECAR_IMAGE} not built yet; the first start builds it`,
-      },
-  );
-  return { checks, usable: true };
 }
 
 async function checkAppleContainer(run: Run): Promise<Check> {

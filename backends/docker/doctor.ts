@@ -1,0 +1,66 @@
+/**
+ * `doctor`'s checks of the docker engine: the CLI, the daemon (from `docker info`'s JSON, never
+ * its human text), gVisor, and whether the sidecar image was built yet.
+ */
+import type { HostCheck, ProgramRunner } from "../types.ts";
+import { parseDockerInfo } from "./_docker_info.ts";
+
+/** The sidecar image's repository (tags are content digests). */
+const SIDECAR_IMAGE = "bot-bottle/sidecar";
+
+/**
+ * Check the docker engine.
+ *
+ * @param run Runs a host program.
+ * @returns The checks, and whether docker can run bottles here.
+ */
+export async function dockerChecks(
+  run: ProgramRunner,
+): Promise<{ checks: HostCheck[]; usable: boolean }> {
+  const client = await run(["docker", "version", "--format", "{{.Client.Version}}"]);
+  if (!client.started) {
+    return {
+      checks: [{ status: "fail", name: "docker", detail: "docker CLI not found on PATH" }],
+      usable: false,
+    };
+  }
+  const checks: HostCheck[] = [
+    { status: "ok", name: "docker", detail: `client ${client.stdout.trim() || "(unknown)"}` },
+  ];
+  const info = await run(["docker", "info", "--format", "{{json .}}"]);
+  const parsed = parseDockerInfo(info.code === 0 ? info.stdout : "");
+  if (parsed === undefined) {
+    const reason = info.stderr.trim().split("\n").at(-1) ?? "";
+    checks.push({
+      status: "fail",
+      name: "docker daemon",
+      detail: `not reachable${reason === "" ? "" : `: ${reason}`}`,
+    });
+    return { checks, usable: false };
+  }
+  checks.push({ status: "ok", name: "docker daemon", detail: `server ${parsed.version}` });
+  checks.push(
+    parsed.runsc
+      ? {
+        status: "ok",
+        name: "docker isolation",
+        detail: "gVisor (runsc) registered; bottles use it",
+      }
+      : {
+        status: "warn",
+        name: "docker isolation",
+        detail: "runsc not registered: bottles use runc (Linux namespaces, shared kernel)",
+      },
+  );
+  const image = await run(["docker", "image", "ls", "--quiet", SIDECAR_IMAGE]);
+  checks.push(
+    image.code === 0 && image.stdout.trim() !== ""
+      ? { status: "ok", name: "sidecar image", detail: `${SIDECAR_IMAGE} present` }
+      : {
+        status: "warn",
+        name: "sidecar image",
+        detail: `${SIDECAR_IMAGE} not built yet; the first start builds it`,
+      },
+  );
+  return { checks, usable: true };
+}
