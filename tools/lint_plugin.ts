@@ -26,6 +26,28 @@ function guardedFolder(path: string): string | undefined {
   return top !== undefined && GUARDED_ROOTS.includes(top) ? dirname(path) : undefined;
 }
 
+/** Visitors that hand every module specifier (static, re-export, dynamic) to `check`. */
+function importVisitors(
+  check: (node: Deno.lint.Node, source: string) => void,
+): Deno.lint.LintVisitor {
+  return {
+    ImportDeclaration(node) {
+      check(node, node.source.value);
+    },
+    ExportNamedDeclaration(node) {
+      if (node.source) check(node, node.source.value);
+    },
+    ExportAllDeclaration(node) {
+      check(node, node.source.value);
+    },
+    ImportExpression(node) {
+      if (node.source.type === "Literal" && typeof node.source.value === "string") {
+        check(node, node.source.value);
+      }
+    },
+  };
+}
+
 const plugin: Deno.lint.Plugin = {
   name: "bot-bottle",
   rules: {
@@ -43,17 +65,7 @@ const plugin: Deno.lint.Plugin = {
             message: `import "${source}" reaches into another folder; import its mod.ts instead`,
           });
         }
-        return {
-          ImportDeclaration(node) {
-            check(node, node.source.value);
-          },
-          ExportNamedDeclaration(node) {
-            if (node.source) check(node, node.source.value);
-          },
-          ExportAllDeclaration(node) {
-            check(node, node.source.value);
-          },
-        };
+        return importVisitors(check);
       },
     },
     floors: {
@@ -65,22 +77,7 @@ const plugin: Deno.lint.Plugin = {
           const problem = floorProblem(from, to);
           if (problem !== undefined) context.report({ node, message: problem });
         }
-        return {
-          ImportDeclaration(node) {
-            check(node, node.source.value);
-          },
-          ExportNamedDeclaration(node) {
-            if (node.source) check(node, node.source.value);
-          },
-          ExportAllDeclaration(node) {
-            check(node, node.source.value);
-          },
-          ImportExpression(node) {
-            if (node.source.type === "Literal" && typeof node.source.value === "string") {
-              check(node, node.source.value);
-            }
-          },
-        };
+        return importVisitors(check);
       },
     },
     "no-top-level-let": {

@@ -14,8 +14,7 @@ import {
 } from "../../core/dlp/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList } from "../http1/mod.ts";
-import { ALLOW, type Decision, type DenyDecision } from "./policy/mod.ts";
-import { type ExchangeContext, type ExchangeEnv, outboundContext } from "./_exchange_context.ts";
+import type { DenyDecision } from "./policy/mod.ts";
 import { looseDecode } from "./_percent.ts";
 
 /** Detectors a route scans outbound with (unlisted: the registry's defaults). */
@@ -235,24 +234,4 @@ export function denyFinding(finding: Finding, host: string, extra?: string): Den
       extra === undefined ? "" : `; ${extra}`
     }`,
   };
-}
-
-/**
- * The outbound-head step: screen the target and headers about to be sent; a redaction rewrites
- * them in place.
- *
- * @param ctx The request; its `forward` head is set.
- * @param env The environment.
- * @returns Allow, or the deny for a finding the route does not let through.
- */
-export async function outboundHead(ctx: ExchangeContext, env: ExchangeEnv): Promise<Decision> {
-  if (ctx.forward === undefined) throw new TypeError("outbound DLP ran before the forward head");
-  const screened = await screenHead(outboundContext(ctx, env), {
-    host: ctx.req.host,
-    target: ctx.forward.target,
-    headers: ctx.forward.headers,
-  });
-  if (screened.action === "deny") return screened;
-  ctx.forward.target = screened.target;
-  return ALLOW;
 }

@@ -22,8 +22,9 @@ import {
 import type { ExchangeContext, ExchangeEnv } from "./_exchange_context.ts";
 import { forwardHead } from "./_forward_head.ts";
 import { inboundScan } from "./_inbound_scan.ts";
-import { type OperatorQueue, outboundHead } from "./_outbound.ts";
-import { outboundBody } from "./_request_body.ts";
+import type { OperatorQueue } from "./_outbound.ts";
+import { outboundBody } from "./_outbound_body.ts";
+import { outboundHead } from "./_outbound_head.ts";
 import { framing } from "./_request_rules.ts";
 
 /** What the pipeline is built from. */

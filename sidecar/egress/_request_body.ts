@@ -9,8 +9,7 @@
  */
 import type { Buffer } from "node:buffer";
 import type { Finding, StreamScanner } from "../../core/dlp/mod.ts";
-import { ALLOW, type Decision, type DenyDecision } from "./policy/mod.ts";
-import { type ExchangeContext, type ExchangeEnv, outboundContext } from "./_exchange_context.ts";
+import type { DenyDecision } from "./policy/mod.ts";
 import { HeldBytes } from "./_held_bytes.ts";
 import {
   judgeBodyFindings,
@@ -28,23 +27,6 @@ interface DecodedScan {
   decoder: PercentDecoder;
   scanner: StreamScanner;
   held: HeldBytes;
-}
-
-/**
- * The outbound-body step: arm the scanner the body will stream through (form bodies are also
- * scanned percent-decoded, as the origin reads them).
- *
- * @param ctx The request; its `body` is set.
- * @param env The environment.
- * @returns Always allow: the body's bytes decide as they arrive.
- */
-export function outboundBody(ctx: ExchangeContext, env: ExchangeEnv): Decision {
-  const type = ctx.forward?.headers.get("content-type") ?? ctx.head.headers.get("content-type");
-  ctx.body = new OutboundBody(outboundContext(ctx, env), {
-    host: ctx.req.host,
-    formEncoded: /^application\/x-www-form-urlencoded\b/i.test(type ?? ""),
-  });
-  return ALLOW;
 }
 
 /** The scanning state of one request body. */
