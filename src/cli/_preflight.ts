@@ -2,6 +2,7 @@
  * The compact preflight `start` and `resume` print before asking y/N (SPEC §4), and the steps
  * `--dry-run` adds. Names only: env values and tokens never appear.
  */
+import { SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
 import type { PreparedBottle } from "../../backends/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import type { BottlePlan } from "../plan/mod.ts";
@@ -25,7 +26,7 @@ export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: s
         ? `${name} (asked at launch)`
         : `${name} (literal)`
     ),
-    "BOT_BOTTLE_CANARY (set by bot-bottle)",
+    `${SIDECAR_ENV.canary.name} (set by bot-bottle)`,
   ];
   const repos = Object.entries(bottle.gitGate.repos).map(([name, repo]) => `${name}  ${repo.url}`);
   const egress = bottle.egress.routes.map((route) =>

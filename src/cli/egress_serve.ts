@@ -10,6 +10,7 @@ import {
   parseHostPort,
   settingOrDefault,
   SIDECAR_ENV,
+  SIDECAR_PORTS,
 } from "../../core/sidecar_contract/mod.ts";
 import type { CliContext } from "./_context.ts";
 
@@ -23,7 +24,9 @@ import type { CliContext } from "./_context.ts";
 export function parseListen(value: string): HostPort {
   const parsed = parseHostPort(value);
   if (parsed === undefined) {
-    throw new UsageError(`--listen "${value}" is not HOST:PORT (e.g. 127.0.0.1:9099)`);
+    throw new UsageError(
+      `--listen "${value}" is not HOST:PORT (e.g. 127.0.0.1:${SIDECAR_PORTS.egress})`,
+    );
   }
   return parsed;
 }
@@ -71,7 +74,9 @@ export async function egressServeCommand(
   ctx: CliContext,
   options: Record<string, unknown>,
 ): Promise<number> {
-  const listen = parseListen(String(options.listen));
+  const listen = parseListen(
+    typeof options.listen === "string" ? options.listen : `127.0.0.1:${SIDECAR_PORTS.egress}`,
+  );
   const connectTo = new Map(
     (options.connectTo as string[]).map(parseConnectTo).map((e) => [e.key, e] as const),
   );

@@ -150,7 +150,10 @@ function registerEgress(program: Command, ctx: CliContext, state: { code: number
     .description("serve the egress proxy on the host (benchmarks, tests, outside workloads)")
     .requiredOption("--routes <file>", "routes YAML (the same as a bottle's egress: section)")
     .requiredOption("--ca-dir <dir>", "CA directory (created if absent; clients trust ca.pem)")
-    .option("--listen <host:port>", "address to listen on", "127.0.0.1:9099")
+    .option(
+      "--listen <host:port>",
+      "address to listen on (default 127.0.0.1:9099, the egress port of a sidecar)",
+    )
     .option("--upstream-ca <file>", "extra CA (PEM) trusted for upstream TLS")
     .option("--log <level>", "0 off, 1 blocks, 2 full", undefined)
     .option(
@@ -165,7 +168,7 @@ function registerEgress(program: Command, ctx: CliContext, state: { code: number
     )
     .addHelpText(
       "after",
-      "\nExample:\n  bot-bottle egress serve --routes routes.yaml --ca-dir ./ca --listen 127.0.0.1:9099",
+      "\nExample:\n  bot-bottle egress serve --routes routes.yaml --ca-dir ./ca",
     )
     .action(async (opts: Record<string, unknown>) => {
       const { egressServeCommand } = await import("./egress_serve.ts");

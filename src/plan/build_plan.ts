@@ -4,7 +4,7 @@
  * at launch.
  */
 import { ConfigError } from "../../core/errors/mod.ts";
-import { tokenSlotName } from "../../core/sidecar_contract/mod.ts";
+import { SIDECAR_ENV, tokenSlotName } from "../../core/sidecar_contract/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import { bottlePaths, type HomePaths } from "../paths/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
@@ -61,7 +61,7 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
   const gitGate = gitGatePlan(agent);
   const env: PlannedEnv[] = [
     ...Object.entries(bottle.env).map(([name, value]) => ({ name, source: value.kind })),
-    { name: "BOT_BOTTLE_CANARY", source: "bot-bottle" as const },
+    { name: SIDECAR_ENV.canary.name, source: "bot-bottle" as const },
   ];
   const command = options.command !== undefined && options.command.length > 0
     ? [...options.command]

@@ -3,6 +3,7 @@
  * operator prompts), the egress token slots and a fresh canary. They go from here straight into
  * the environment of the backend's child processes, never to disk or argv.
  */
+import { SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { type EnvValue, resolveEnv } from "../manifest/mod.ts";
 import type { BottlePlan, LaunchSecrets } from "./_types.ts";
@@ -39,7 +40,7 @@ export async function resolveSecrets(
   }
   const agentEnv = await resolveEnv(env, options);
   const canary = newCanary();
-  agentEnv.BOT_BOTTLE_CANARY = canary;
+  agentEnv[SIDECAR_ENV.canary.name] = canary;
   const tokens = Object.fromEntries(
     plan.tokenSlots.map((s) => [s.slot, options.hostEnv[s.from] as string]),
   );
