@@ -1,0 +1,71 @@
+/**
+ * The sidecar contract seen from both ends: what the host writes with `sidecarEnvironment()` is
+ * what each daemon reads back, and the sidecar's permission set covers every mount it is given.
+ */
+import assert from "node:assert/strict";
+import {
+  SIDECAR_MOUNTS,
+  SIDECAR_PORTS,
+  sidecarEnvironment,
+} from "../../core/sidecar_contract/mod.ts";
+import { egressConfig } from "./_egress_daemon.ts";
+import { gitGateConfig } from "./_git_gate_daemon.ts";
+import { superviseConfig } from "./_supervise_daemon.ts";
+import { parseDaemonList } from "./_daemons.ts";
+
+const ENV = sidecarEnvironment({
+  daemons: ["egress", "supervise", "git-gate"],
+  slug: "dev-1a2b3c",
+  listenSubnet: "172.20.0.0/16",
+  upstreamCa: true,
+  connectTo: ["example.com:443=172.30.0.2:8443"],
+  timeouts: { SUPERVISE_RESPONSE_TIMEOUT_SECONDS: 7, EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: 9 },
+});
+
+Deno.test("every daemon reads back what the host wrote", () => {
+  assert.deepEqual(parseDaemonList(ENV.BOT_BOTTLE_SIDECAR_DAEMONS), [
+    "egress",
+    "supervise",
+    "git-gate",
+  ]);
+  const subnet = { network: (172 << 24 | 20 << 16) >>> 0, prefix: 16 };
+  assert.deepEqual(egressConfig(ENV), {
+    routesFile: `${SIDECAR_MOUNTS.egress}/routes.yaml`,
+    caDir: `${SIDECAR_MOUNTS.egress}/ca`,
+    listen: { hostname: "0.0.0.0", port: SIDECAR_PORTS.egress },
+    listenSubnet: subnet,
+    upstreamCaFile: `${SIDECAR_MOUNTS.egress}/upstream-ca.pem`,
+    queue: { dir: SIDECAR_MOUNTS.queue, bottleSlug: "dev-1a2b3c", timeoutMs: 9_000 },
+    connectTo: new Map([["example.com:443", { address: "172.30.0.2", port: 8443 }]]),
+  });
+  assert.deepEqual(superviseConfig(ENV), {
+    routesFile: `${SIDECAR_MOUNTS.egress}/routes.yaml`,
+    listen: { hostname: "0.0.0.0", port: SIDECAR_PORTS.supervise },
+    listenSubnet: subnet,
+    queueDir: SIDECAR_MOUNTS.queue,
+    bottleSlug: "dev-1a2b3c",
+    responseTimeoutMs: 7_000,
+  });
+  const gate = gitGateConfig(ENV);
+  assert.equal(gate.configDir, SIDECAR_MOUNTS.gitGate);
+  assert.equal(gate.mirrorDir, SIDECAR_MOUNTS.gitMirrors);
+  assert.deepEqual(gate.listen, { hostname: "0.0.0.0", port: SIDECAR_PORTS.gitGate });
+  assert.deepEqual(gate.listenSubnet, subnet);
+  assert.equal(gate.allowTimeoutMs, 300_000, "an unset timeout is the contract's default");
+});
+
+Deno.test("the sidecar's permission set reads and writes every mount it is given", async () => {
+  const text = await Deno.readTextFile(new URL("../../deno.json", import.meta.url));
+  const config = JSON.parse(text.replace(/^\s*\/\/.*$/gm, "")) as {
+    permissions: { sidecar: { read: string[]; write: string[] } };
+  };
+  const { read, write } = config.permissions.sidecar;
+  const covered = (list: string[], path: string) =>
+    list.some((p) => path === p || path.startsWith(`${p}/`));
+  for (const path of [SIDECAR_MOUNTS.egress, SIDECAR_MOUNTS.gitGate]) {
+    assert.ok(covered(read, path), `the sidecar may not read ${path}`);
+  }
+  for (const path of [SIDECAR_MOUNTS.queue, SIDECAR_MOUNTS.gitMirrors]) {
+    assert.ok(covered(read, path) && covered(write, path), `the sidecar may not write ${path}`);
+  }
+});
