@@ -15,12 +15,6 @@ import { backend as docker } from "./docker/mod.ts";
 import type { Backend, BackendName } from "./types.ts";
 
 export type * from "./types.ts";
-export {
-  type MemoryAgent,
-  MemoryBackend,
-  type MemoryBackendOptions,
-  type MemoryPrimitive,
-} from "./memory/mod.ts";
 
 /** Every backend name, in the order messages list them. */
 export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([

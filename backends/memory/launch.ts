@@ -12,7 +12,7 @@ import { memoryNames, type MemoryWorld } from "./_world.ts";
 import { containerArgv, networkArgv } from "./prepare.ts";
 
 /** The subnet every memory bottle's internal network has. */
-export const MEMORY_SUBNET = "10.99.0.0/24";
+const MEMORY_SUBNET = "10.99.0.0/24";
 
 /**
  * Create the internal network and, unless an existing one is named, the egress network.

@@ -1,9 +1,10 @@
 /**
  * The memory backend: every primitive of the backend contract over an engine that lives in this
  * process. Nothing runs and nothing leaves the process; commands in the agent are answered by
- * the agent behaviour it is given. It is not shipped (no `--backend` selects it): it is the
- * second implementation the parity matrix runs the shared launch against, so the matrix checks
- * the launch and not one engine, and the double the lifecycle and CLI tests run bottles on.
+ * the agent behaviour it is given. It is not shipped (the registry in `backends/mod.ts` does not
+ * list it, and only tests import it): it is the second implementation the parity matrix runs the
+ * shared launch against, so the matrix checks the launch and not one engine, and the double the
+ * lifecycle and CLI tests run bottles on.
  *
  * @module
  * @example

@@ -4,7 +4,7 @@
  * (`_detector_<name>.ts`) that exports its descriptor; `_registry.ts` lists them, and the engine,
  * the route schema, egress and the git scanner all read that list.
  */
-import type { Finding } from "./_types.ts";
+import type { FindingDetector } from "./_types.ts";
 import type { ScanPass } from "./_window.ts";
 
 /** Which traffic a detector reads. */
@@ -30,8 +30,6 @@ export interface DetectorScan {
 export interface Detector<Name extends string = string, State = unknown> {
   /** The name routes list it by, and the `detector` of its findings. */
   readonly name: Name;
-  /** What it looks for, in one line. */
-  readonly summary: string;
   /** The traffic it reads. */
   readonly direction: Direction;
   /** Whether a route may name it in `outbound_detectors`/`inbound_detectors`. */
@@ -39,7 +37,7 @@ export interface Detector<Name extends string = string, State = unknown> {
   /** Whether it runs when a route lists no detectors. */
   readonly defaultOn: boolean;
   /** Every `detector` label its findings carry. */
-  readonly emits: readonly Finding["detector"][];
+  readonly emits: readonly FindingDetector[];
   /** The tables it needs, built once per engine. */
   compile(input: DetectorInput): State;
   /** A pass for one scan (one text, one stream), or `undefined` when it has nothing to do. */

@@ -47,7 +47,6 @@ class CrlfPass implements ScanPass {
 /** The detector. */
 export const CRLF = {
   name: "crlf",
-  summary: "URL-encoded CRLF in a URL or a header value (request splitting)",
   direction: "outbound",
   listable: false,
   defaultOn: true,

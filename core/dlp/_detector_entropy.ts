@@ -5,7 +5,6 @@ import { EntropyPass } from "./_entropy_scanner.ts";
 /** The detector. */
 export const ENTROPY = {
   name: "entropy",
-  summary: "random-looking base64 runs (warns only; opt-in)",
   direction: "outbound",
   listable: true,
   defaultOn: false,

@@ -8,7 +8,6 @@ import { InjectionMatcher, InjectionPass } from "./_injection_scanner.ts";
 /** The detector. */
 export const NAIVE_INJECTION_DETECTION = {
   name: "naive_injection_detection",
-  summary: "prompt injection phrases in responses: a disclosure and a jailbreak phrase together",
   direction: "inbound",
   listable: true,
   defaultOn: true,

@@ -20,7 +20,6 @@ export interface SecretTables {
 /** The detector. */
 export const KNOWN_SECRETS = {
   name: "known_secrets",
-  summary: "the bottle's secrets raw, hex, base64, URL-encoded or separator-injected; the canary",
   direction: "outbound",
   listable: true,
   defaultOn: true,

@@ -5,7 +5,6 @@ import { TokenMatcher, TokenPass } from "./_token_scanner.ts";
 /** The detector. */
 export const TOKEN_PATTERNS = {
   name: "token_patterns",
-  summary: "credential formats with a literal prefix (AWS, GitHub, GitLab, Slack, Stripe, …)",
   direction: "outbound",
   listable: true,
   defaultOn: true,

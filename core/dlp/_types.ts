@@ -1,7 +1,19 @@
+/**
+ * The labels findings carry: each registered detector's name, and `canary` (a `known_secrets`
+ * finding of the bottle's canary). A new detector adds its label here and declares it in `emits`.
+ */
+export type FindingDetector =
+  | "token_patterns"
+  | "known_secrets"
+  | "canary"
+  | "entropy"
+  | "crlf"
+  | "naive_injection_detection";
+
 /** One match. `snippet` never contains the matched secret; offsets let `redact` rewrite it. */
 export interface Finding {
-  /** The detector that matched: a registered detector's name, or `canary`. */
-  detector: string;
+  /** The detector that matched. */
+  detector: FindingDetector;
   /** The rule inside the detector, e.g. `github_pat`, `known_secret_base64`, `canary`. */
   rule: string;
   /** `block` findings deny (or redact) the request; `warn` findings are only logged. */

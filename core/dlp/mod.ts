@@ -54,4 +54,4 @@ export {
   type OutboundDetector,
 } from "./_registry.ts";
 export type { Detector, DetectorInput, DetectorScan, Direction } from "./_detector.ts";
-export type { DlpOptions, Finding, StreamScanner } from "./_types.ts";
+export type { DlpOptions, Finding, FindingDetector, StreamScanner } from "./_types.ts";

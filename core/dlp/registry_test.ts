@@ -44,7 +44,7 @@ Deno.test("every detector's findings carry a label it declares", () => {
   ];
   const declared = new Map(DETECTORS.map((d) => [d.name, new Set<string>(d.emits)]));
   const labels = new Set(found.map((f) => f.detector));
-  for (const label of ["token_patterns", "known_secrets", "canary", "entropy", "crlf"]) {
+  for (const label of ["token_patterns", "known_secrets", "canary", "entropy", "crlf"] as const) {
     assert.ok(labels.has(label), `no ${label} finding`);
   }
   assert.ok(labels.has("naive_injection_detection"));

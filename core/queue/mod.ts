@@ -1,7 +1,9 @@
 /**
  * The supervise queue (SPEC §6.3), shared by the sidecar's daemons (which write proposals and
- * wait) and the host (which writes responses), and the one way a daemon asks the operator about
- * something it holds: {@link askOperator}.
+ * wait) and the host (which writes responses), and {@link askOperator}: the one way a daemon asks
+ * the operator about something it holds (a request, a push), withdrawn when nobody answers. The
+ * supervise MCP server writes its proposals with the same files but keeps them queued: its
+ * caller, the agent, is told `pending` and may ask again later.
  *
  * A proposal is `<id>.proposal.json`, written atomically with mode 0600 into the bottle's queue
  * directory; the operator answers with `<id>.response.json`. Whoever consumes a response archives

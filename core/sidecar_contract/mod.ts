@@ -23,18 +23,11 @@
  * ```
  */
 export { gateUrl, proxyUrl, SIDECAR_HOST, SIDECAR_PORTS, superviseUrl } from "./_endpoints.ts";
-export {
-  AGENT_FILES,
-  AGENT_MOUNTS,
-  AGENT_SYSTEM_CA_BUNDLE,
-  SIDECAR_FILES,
-  SIDECAR_MOUNTS,
-} from "./_layout.ts";
+export { AGENT_FILES, AGENT_MOUNTS, SIDECAR_FILES, SIDECAR_MOUNTS } from "./_layout.ts";
 export {
   addressInSubnet,
   type ConnectTo,
   type HostPort,
-  MAX_TIMEOUT_SECONDS,
   parseConnectTo,
   parseHostPort,
   parseSubnet,
@@ -54,7 +47,6 @@ export {
 export {
   DAEMON_NAMES,
   type DaemonName,
-  SIDECAR_RUNTIME_ENV,
   sidecarEnvironment,
   type SidecarEnvironmentOptions,
 } from "./_environment.ts";

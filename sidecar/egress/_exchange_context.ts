@@ -33,6 +33,8 @@ export interface InboundScan {
 export interface ExchangeContext extends PolicyContext<Route> {
   /** The head as read from the client. */
   readonly head: ParsedRequest;
+  /** The DLP engine this request is scanned with, chosen once (a reload may swap the live one). */
+  engine?: DlpEngine;
   /** The head to send (step `forwardHead`). */
   forward?: ForwardHead;
   /** The armed request-body scanner (step `outboundBody`). */
@@ -64,10 +66,23 @@ export function outboundContext(ctx: ExchangeContext, env: ExchangeEnv): Outboun
   if (ctx.route === undefined) throw new TypeError("outbound DLP ran before route lookup");
   const host = ctx.req.host;
   return {
-    engine: env.engine(),
+    engine: engineOf(ctx, env),
     route: ctx.route,
     approved: env.approved,
     operator: env.operator,
     onWarn: (finding) => env.warn(host, finding),
   };
+}
+
+/**
+ * The engine one request is scanned with, head, body and response alike: the live one when the
+ * request is first scanned, kept for the rest of the request.
+ *
+ * @param ctx The request.
+ * @param env The environment.
+ * @returns The request's engine.
+ */
+export function engineOf(ctx: ExchangeContext, env: ExchangeEnv): DlpEngine {
+  ctx.engine ??= env.engine();
+  return ctx.engine;
 }

@@ -5,7 +5,7 @@
  * `supervise` (hold the request and ask the operator). The canary always blocks.
  */
 import { stringify } from "yaml";
-import { askOperator, refusalReason } from "../../core/queue/mod.ts";
+import { askOperator, type AskOperatorOptions, refusalReason } from "../../core/queue/mod.ts";
 import {
   defaultDetectors,
   type DlpEngine,
@@ -24,15 +24,11 @@ export function outboundDetectors(route: Route): OutboundDetector[] {
   return configured === undefined ? defaultDetectors("outbound") : [...configured];
 }
 
-/** The bottle's operator queue, and how long a held request waits for an answer. */
-export interface OperatorQueue {
-  /** The queue directory. */
-  queueDir: string;
-  /** The bottle's slug. */
-  bottleSlug: string;
-  /** `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS`, in milliseconds. */
-  timeoutMs: number;
-}
+/**
+ * The bottle's operator queue, and how long a held request waits for an answer
+ * (`EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS`).
+ */
+export type OperatorQueue = Pick<AskOperatorOptions, "queueDir" | "bottleSlug" | "timeoutMs">;
 
 /** What the outbound guard needs for one request. */
 export interface OutboundContext {

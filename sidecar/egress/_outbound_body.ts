@@ -12,7 +12,8 @@ import { OutboundBody } from "./_request_body.ts";
  * @returns Always allow: the body's bytes decide as they arrive.
  */
 export function outboundBody(ctx: ExchangeContext, env: ExchangeEnv): Decision {
-  const type = ctx.forward?.headers.get("content-type") ?? ctx.head.headers.get("content-type");
+  if (ctx.forward === undefined) throw new TypeError("outbound DLP ran before the forward head");
+  const type = ctx.forward.headers.get("content-type");
   ctx.body = new OutboundBody(outboundContext(ctx, env), {
     host: ctx.req.host,
     formEncoded: /^application\/x-www-form-urlencoded\b/i.test(type ?? ""),

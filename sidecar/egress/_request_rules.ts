@@ -8,7 +8,7 @@ import { ALLOW, type Decision, type DenyDecision } from "./policy/mod.ts";
 import type { ExchangeContext } from "./_exchange_context.ts";
 
 /** What the rules look at. */
-export interface RuleInput {
+interface RuleInput {
   /** `http` for plain proxying, `https` inside a tunnel. */
   scheme: "http" | "https";
   /** Upstream host, for messages. */
@@ -41,7 +41,7 @@ export function framing(ctx: ExchangeContext): Decision {
  * @param input Scheme, host, headers and route.
  * @returns A deny, or undefined when the request may go on.
  */
-export function requestRefusal(input: RuleInput): DenyDecision | undefined {
+function requestRefusal(input: RuleInput): DenyDecision | undefined {
   const { scheme, host, headers, route } = input;
   if (scheme === "http" && route.auth !== undefined) {
     return deny(

@@ -18,16 +18,20 @@
  * Deno.addSignalListener("SIGHUP", () => void proxy.reload());
  * ```
  */
+import { SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
 import { join } from "node:path";
 import { DlpEngine } from "../../core/dlp/mod.ts";
 import type { Limits } from "../http1/mod.ts";
 import { LeafCache, loadOrCreateCa } from "../../core/tls/mod.ts";
+import type { OperatorQueue } from "./_outbound.ts";
 import { createPipeline } from "./_pipeline.ts";
 import { DnsCache } from "./_dns_cache.ts";
 import { EgressLog, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
 import { readSystemRoots, UpstreamPool } from "./_upstream.ts";
+
+export type { OperatorQueue } from "./_outbound.ts";
 
 /** Options of {@link startEgressProxy}. */
 export interface EgressProxyOptions {
@@ -52,7 +56,7 @@ export interface EgressProxyOptions {
   /** Resolver for upstream hosts (tests pass one that never sends DNS queries). */
   lookup?: (host: string) => Promise<readonly { address: string; family: number }[]>;
   /** Operator queue for `outbound_on_match: supervise`; without it supervise fails closed. */
-  queue?: { dir: string; bottleSlug: string; timeoutMs: number };
+  operator?: OperatorQueue;
 }
 
 /** A running proxy. */
@@ -78,7 +82,7 @@ export interface EgressProxy {
  * @throws {CaFileError} When an existing CA is unusable.
  */
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
-  const canary = options.env.BOT_BOTTLE_CANARY;
+  const canary = options.env[SIDECAR_ENV.canary.name];
   const tokenFor = (ref: string) => {
     const value = options.env[ref];
     return value === undefined || value === "" ? undefined : value;
@@ -121,11 +125,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       lookup: options.lookup ?? ((host) => dns.resolve(host)),
       engine: engineFor,
       approved: new Set(),
-      operator: options.queue === undefined ? undefined : {
-        queueDir: options.queue.dir,
-        bottleSlug: options.queue.bottleSlug,
-        timeoutMs: options.queue.timeoutMs,
-      },
+      operator: options.operator,
       warn: (host, finding) =>
         log.block({
           host,

@@ -53,7 +53,7 @@ interface Running {
   output: Promise<void>;
 }
 
-type SupervisorEvent =
+type DaemonGroupEvent =
   | { kind: "signal"; signal: HandledSignal }
   | { kind: "ready"; child: Running }
   | { kind: "exit"; child: Running; status: Deno.CommandStatus }
@@ -62,7 +62,7 @@ type SupervisorEvent =
 /** Starts the daemon children and watches them until they have all exited. */
 export class DaemonGroup {
   #options: DaemonGroupOptions;
-  #events = new EventQueue<SupervisorEvent>();
+  #events = new EventQueue<DaemonGroupEvent>();
   #children: Running[] = [];
   #stopping = false;
   #failed = false;
@@ -151,7 +151,7 @@ export class DaemonGroup {
     if (rest !== "") this.#options.write(rest);
   }
 
-  #handle(event: SupervisorEvent): void {
+  #handle(event: DaemonGroupEvent): void {
     if (event.kind === "signal") {
       if (event.signal === "SIGHUP") this.#reload();
       else this.#stop(`received ${event.signal}`);

@@ -6,6 +6,7 @@ import { ConfigError } from "../../core/errors/mod.ts";
 import {
   DAEMON_NAMES,
   type DaemonName,
+  readSetting,
   SIDECAR_ENV,
   TOKEN_SLOT_PREFIX,
 } from "../../core/sidecar_contract/mod.ts";
@@ -72,7 +73,7 @@ export const DAEMONS: Readonly<Record<DaemonName, AvailableDaemon>> = Object.fre
  *   message lists the valid ones).
  */
 export function parseDaemonList(value: string | undefined): string[] {
-  const names = (value ?? "").split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const names = readSetting({ [SIDECAR_ENV.daemons.name]: value }, SIDECAR_ENV.daemons) ?? [];
   const known = DAEMON_NAMES.join(", ");
   if (names.length === 0) {
     throw new ConfigError(

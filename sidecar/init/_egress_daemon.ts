@@ -12,7 +12,7 @@ import {
   SIDECAR_ENV,
   type Subnet,
 } from "../../core/sidecar_contract/mod.ts";
-import { startEgressProxy } from "../egress/mod.ts";
+import { type OperatorQueue, startEgressProxy } from "../egress/mod.ts";
 import { EventQueue } from "./_event_queue.ts";
 import { listenAddress } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
@@ -35,7 +35,7 @@ export interface EgressConfig {
   /** `BOT_BOTTLE_EGRESS_UPSTREAM_CA`: an extra PEM file trusted for upstream TLS. */
   upstreamCaFile?: string;
   /** `BOT_BOTTLE_QUEUE_DIR` + `BOT_BOTTLE_SLUG`: the operator queue for `supervise` matches. */
-  queue?: { dir: string; bottleSlug: string; timeoutMs: number };
+  operator?: OperatorQueue;
   /**
    * `BOT_BOTTLE_EGRESS_CONNECT_TO`: upstreams mapped to test addresses by the operator (exempt
    * from the private-address check, like `--connect-to`), keyed by lowercase `host:port`.
@@ -43,7 +43,7 @@ export interface EgressConfig {
   connectTo: Map<string, { address: string; port: number }>;
 }
 
-function parseQueue(env: Environment): EgressConfig["queue"] {
+function parseQueue(env: Environment): EgressConfig["operator"] {
   const dir = readSetting(env, SIDECAR_ENV.queueDir);
   const bottleSlug = readSetting(env, SIDECAR_ENV.slug);
   if (dir === undefined && bottleSlug === undefined) return undefined;
@@ -53,7 +53,7 @@ function parseQueue(env: Environment): EgressConfig["queue"] {
     );
   }
   return {
-    dir,
+    queueDir: dir,
     bottleSlug,
     timeoutMs: settingOrDefault(env, SIDECAR_ENV.tokenAllowTimeout) * 1000,
   };
@@ -69,7 +69,7 @@ function parseQueue(env: Environment): EgressConfig["queue"] {
  */
 export function egressConfig(env: Environment): EgressConfig {
   const upstreamCaFile = readSetting(env, SIDECAR_ENV.egressUpstreamCa);
-  const queue = parseQueue(env);
+  const operator = parseQueue(env);
   const subnet = readSetting(env, SIDECAR_ENV.egressListenSubnet);
   const connectTo = readSetting(env, SIDECAR_ENV.egressConnectTo) ?? [];
   return {
@@ -78,7 +78,7 @@ export function egressConfig(env: Environment): EgressConfig {
     listen: settingOrDefault(env, SIDECAR_ENV.egressListen),
     ...(subnet === undefined ? {} : { listenSubnet: subnet }),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
-    ...(queue === undefined ? {} : { queue }),
+    ...(operator === undefined ? {} : { operator }),
     connectTo: new Map(connectTo.map((c) => [c.key, { address: c.address, port: c.port }])),
   };
 }
@@ -90,7 +90,7 @@ export function egressConfig(env: Environment): EgressConfig {
  * @returns Its permissions.
  */
 export function egressPermissions(config: EgressConfig): DaemonPermissions {
-  const queue = config.queue === undefined ? [] : [config.queue.dir];
+  const queue = config.operator === undefined ? [] : [config.operator.queueDir];
   const upstreamCa = config.upstreamCaFile === undefined ? [] : [config.upstreamCaFile];
   return {
     // The system trust store (read at start for upstream TLS) lives under these two.
@@ -138,7 +138,7 @@ export async function runEgressDaemon(
       env,
       logSink: io.log,
       ...(upstreamCa === undefined ? {} : { upstreamCa }),
-      ...(config.queue === undefined ? {} : { queue: config.queue }),
+      ...(config.operator === undefined ? {} : { operator: config.operator }),
       ...(config.connectTo.size === 0 ? {} : { connectTo: config.connectTo }),
     });
     try {

@@ -29,14 +29,14 @@ Deno.test("egressConfig() reads every setting from the environment", () => {
     caDir: "/tmp/ca",
     listen: { hostname: "::1", port: 0 },
     upstreamCaFile: "/tmp/upstream.pem",
-    queue: { dir: "/queue", bottleSlug: "dev-1", timeoutMs: 7000 },
+    operator: { queueDir: "/queue", bottleSlug: "dev-1", timeoutMs: 7000 },
     connectTo: new Map([
       ["example.com:443", { address: "10.1.2.3", port: 8443 }],
       ["b.test:80", { address: "fd00::1", port: 80 }],
     ]),
   });
   assert.equal(
-    egressConfig({ BOT_BOTTLE_QUEUE_DIR: "/q", BOT_BOTTLE_SLUG: "b" }).queue?.timeoutMs,
+    egressConfig({ BOT_BOTTLE_QUEUE_DIR: "/q", BOT_BOTTLE_SLUG: "b" }).operator?.timeoutMs,
     300_000,
   );
 });

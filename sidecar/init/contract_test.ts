@@ -35,7 +35,7 @@ Deno.test("every daemon reads back what the host wrote", () => {
     listen: { hostname: "0.0.0.0", port: SIDECAR_PORTS.egress },
     listenSubnet: subnet,
     upstreamCaFile: `${SIDECAR_MOUNTS.egress}/upstream-ca.pem`,
-    queue: { dir: SIDECAR_MOUNTS.queue, bottleSlug: "dev-1a2b3c", timeoutMs: 9_000 },
+    operator: { queueDir: SIDECAR_MOUNTS.queue, bottleSlug: "dev-1a2b3c", timeoutMs: 9_000 },
     connectTo: new Map([["example.com:443", { address: "172.30.0.2", port: 8443 }]]),
   });
   assert.deepEqual(superviseConfig(ENV), {
@@ -60,6 +60,20 @@ Deno.test("the sidecar's permission set reads and writes every mount it is given
     permissions: { sidecar: { read: string[]; write: string[] } };
   };
   const { read, write } = config.permissions.sidecar;
+  // The image runs the bundle without a config, so its entrypoint spells the same set out.
+  const dockerfile = await Deno.readTextFile(
+    new URL("../../images/sidecar/Dockerfile", import.meta.url),
+  );
+  const flag = (name: string) =>
+    [...dockerfile.matchAll(/"--allow-([a-z]+)=([^"]*)"/g)].find((m) => m[1] === name)?.[2]
+      ?.split(",");
+  assert.deepEqual(flag("read"), read, "the image reads what deno.json's set reads");
+  assert.deepEqual(flag("write"), write, "the image writes what deno.json's set writes");
+  assert.match(
+    dockerfile,
+    new RegExp(`^EXPOSE ${Object.values(SIDECAR_PORTS).join(" ")}$`, "m"),
+    "the image exposes the contract's ports",
+  );
   const covered = (list: string[], path: string) =>
     list.some((p) => path === p || path.startsWith(`${p}/`));
   for (const path of [SIDECAR_MOUNTS.egress, SIDECAR_MOUNTS.gitGate]) {

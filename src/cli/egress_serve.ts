@@ -84,9 +84,9 @@ export async function egressServeCommand(
   const upstreamCa = typeof options.upstreamCa === "string"
     ? await Deno.readTextFile(options.upstreamCa)
     : undefined;
-  const queue = typeof options.queueDir === "string"
+  const operator = typeof options.queueDir === "string"
     ? {
-      dir: options.queueDir,
+      queueDir: options.queueDir,
       bottleSlug: "egress-serve",
       timeoutMs: settingOrDefault(ctx.env, SIDECAR_ENV.tokenAllowTimeout) * 1000,
     }
@@ -101,7 +101,7 @@ export async function egressServeCommand(
     logSink: (line) => ctx.stderr.write(`${line}\n`),
     ...(logLevel === undefined ? {} : { logLevel }),
     ...(upstreamCa === undefined ? {} : { upstreamCa }),
-    ...(queue === undefined ? {} : { queue }),
+    ...(operator === undefined ? {} : { operator }),
   });
   ctx.stderr.write(
     `egress proxy listening on ${proxy.hostname}:${proxy.port} (CA: ${proxy.caCertPath})\n`,

@@ -22,13 +22,10 @@ import {
 } from "../../backends/mod.ts";
 import { runProgram } from "./_run.ts";
 
-/** The outcome of one check. */
-export type Check = HostCheck;
-
 /** Everything `runDoctor` found. */
 export interface DoctorReport {
   /** Every check, in the order it should be printed. */
-  checks: Check[];
+  checks: HostCheck[];
   /** The backend `start` would use without `--backend`. */
   defaultBackend: BackendName;
   /** Whether the default backend can run bottles here. */
@@ -56,7 +53,7 @@ const MIN_FREE_GIB = 5;
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const run = (argv: readonly [string, ...string[]]) =>
     runProgram(argv, { env: options.env, timeoutMs: options.timeoutMs ?? 10_000 });
-  const checks: Check[] = [];
+  const checks: HostCheck[] = [];
   const usable = new Map<BackendName, boolean>();
 
   for (const backend of shippedBackends()) {
@@ -113,7 +110,7 @@ async function checkProgram(
   name: string,
   argv: readonly [string, ...string[]],
   missing: "warn" | "fail",
-): Promise<Check> {
+): Promise<HostCheck> {
   const result = await run(argv);
   if (!result.started) return { status: missing, name, detail: `${argv[0]} not found on PATH` };
   const version = `${result.stdout}${result.stderr}`.trim().split("\n")[0] ?? "";
@@ -121,7 +118,7 @@ async function checkProgram(
   return { status: "ok", name, detail: version };
 }
 
-async function checkAppleContainer(run: Run): Promise<Check> {
+async function checkAppleContainer(run: Run): Promise<HostCheck> {
   const status = await run(["container", "system", "status"]);
   if (!status.started) {
     return { status: "fail", name: "macos-container", detail: "container CLI not found on PATH" };
@@ -135,9 +132,9 @@ async function checkAppleContainer(run: Run): Promise<Check> {
     };
 }
 
-async function checkHome(env: Record<string, string | undefined>): Promise<Check[]> {
+async function checkHome(env: Record<string, string | undefined>): Promise<HostCheck[]> {
   const root = homePaths(env).root;
-  const checks: Check[] = [];
+  const checks: HostCheck[] = [];
   let probe = root;
   try {
     const stat = await Deno.stat(root);

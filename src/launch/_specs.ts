@@ -6,7 +6,6 @@
 import {
   AGENT_MOUNTS,
   agentEnvironment,
-  type DaemonName,
   SIDECAR_ENV,
   SIDECAR_MOUNTS,
   sidecarEnvironment,
@@ -66,7 +65,7 @@ export function sidecarSpec(
   return {
     image: options.image,
     env: sidecarEnvironment({
-      daemons: plan.daemons as DaemonName[],
+      daemons: plan.daemons,
       slug: plan.slug,
       listenSubnet: options.internalSubnet,
       upstreamCa: plan.upstreamCaFile !== undefined,

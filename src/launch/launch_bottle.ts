@@ -5,7 +5,7 @@
  * the moment it exists, and on any failure what this launch created is removed, newest first,
  * before the error is rethrown.
  */
-import { ConfigError } from "../../core/errors/mod.ts";
+import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type {
   Backend,
   CreatedObject,
@@ -119,8 +119,13 @@ export async function launchBottle(
     assertSelfTest(parseSelfTest(result, targets));
     return { slug: plan.slug, created: created.map((c) => c.name) };
   } catch (err) {
-    // Only what this launch created: another bottle may carry the same slug on this engine.
-    for (const object of [...created].reverse()) await backend.remove(object);
+    // Only what this launch created: another bottle may carry the same slug on this engine. A
+    // removal that fails leaves the others to be tried; the launch's own error is what is told.
+    for (const object of [...created].reverse()) {
+      await backend.remove(object).catch((removal: unknown) => {
+        progress(`could not remove ${object.kind} ${object.name}: ${messageOf(removal)}`);
+      });
+    }
     throw err;
   }
 }

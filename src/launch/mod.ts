@@ -19,4 +19,4 @@ export {
   type LaunchOptions,
 } from "./launch_bottle.ts";
 export { LaunchError } from "./launch_error.ts";
-export { agentSpec, launchSpec, PLACEHOLDERS, sidecarSpec } from "./_specs.ts";
+export { launchSpec } from "./_specs.ts";

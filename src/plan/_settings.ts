@@ -69,6 +69,8 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
         "containers; name a network made for egress (docker network create …)",
     );
   }
+  // The host's own setting, a host path: the sidecar's variable of the same name (written by
+  // sidecarEnvironment) points at the copy inside the sidecar instead.
   const upstreamCaFile = value(env, "BOT_BOTTLE_EGRESS_UPSTREAM_CA");
   if (upstreamCaFile !== undefined && !isAbsolute(upstreamCaFile)) {
     throw new ConfigError(

@@ -1,6 +1,7 @@
 /** The shapes of a bottle plan: what every backend runs, decided once from the manifests. */
 import type { GateRepo } from "../../core/git_gate/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
+import type { DaemonName } from "../../core/sidecar_contract/mod.ts";
 import type { BottlePaths } from "../paths/mod.ts";
 
 /** Where the agent image comes from. */
@@ -46,7 +47,7 @@ export interface GitGatePlan {
   user: { name?: string; email?: string };
 }
 
-/** Everything a backend needs to start one bottle, without secret values. */
+/** Everything the launch (`src/launch`) needs to start one bottle, without secret values. */
 export interface BottlePlan {
   /** The bottle's identifier: names, labels and state paths derive from it. */
   slug: string;
@@ -75,7 +76,7 @@ export interface BottlePlan {
   /** Token slots, one per distinct `token_ref`. */
   tokenSlots: TokenSlot[];
   /** Sidecar daemons to run. */
-  daemons: string[];
+  daemons: DaemonName[];
   /** The git gate: upstream repos, their host key files and the agent's commit identity. */
   gitGate: GitGatePlan;
   /** Operator timeouts passed to the sidecar, seconds by variable name. */

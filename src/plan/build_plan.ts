@@ -95,8 +95,8 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     tokenSlots: slots,
     daemons: [
       "egress",
-      ...(bottle.supervise ? ["supervise"] : []),
-      ...(gitGate.repos.length > 0 ? ["git-gate"] : []),
+      ...(bottle.supervise ? ["supervise" as const] : []),
+      ...(gitGate.repos.length > 0 ? ["git-gate" as const] : []),
     ],
     gitGate,
     operatorTimeouts: settings.operatorTimeouts,

@@ -1,7 +1,8 @@
 /**
- * The launch self-test (SPEC §1.3): before the agent command runs, the backend executes
- * {@link selfTestArgv} inside the agent container, as the agent user with the proxy variables
- * set, and refuses the launch unless {@link parseSelfTest} says isolation is effective. It proves
+ * The launch self-test (SPEC §1.3): before the agent command runs, the launch (`src/launch`)
+ * executes {@link selfTestArgv} inside the agent container through the backend, as the agent
+ * user with the proxy variables set, and refuses the launch unless {@link parseSelfTest} says
+ * isolation is effective. It proves
  * two things from where the agent stands: the sidecar proxy answers (`GET
  * http://_egress.local/allowlist` through it is HTTP 200), and nothing else does (direct TCP to
  * each target finds no route, each name fails to resolve).

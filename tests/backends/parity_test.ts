@@ -3,7 +3,7 @@
  * with an agent that behaves like a real image (and misbehaves as a root image or a leaky
  * bottle would). `tests/e2e/parity_test.ts` runs the same rows over Docker.
  */
-import { MemoryBackend } from "../../backends/mod.ts";
+import { MemoryBackend } from "../../backends/memory/mod.ts";
 import { simulatedAgent } from "../../src/launch/testing/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { type BottleKind, LEAKY_NAME, parityMatrix } from "./parity_matrix.ts";

@@ -118,8 +118,8 @@ export async function startBed(
     lookup: loopbackOnlyLookup,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.queue === undefined ? {} : {
-      queue: {
-        dir: join(dir, "queue"),
+      operator: {
+        queueDir: join(dir, "queue"),
         bottleSlug: "test-bottle",
         timeoutMs: options.queue.timeoutMs,
       },

@@ -8,13 +8,14 @@
  * @module
  * @example
  * ```ts
- * import { MemoryBackend } from "../../../backends/mod.ts";
+ * import { MemoryBackend } from "../../../backends/memory/mod.ts";
  * import { simulatedAgent } from "./mod.ts";
  * const backend = new MemoryBackend({ agent: simulatedAgent({ command: () => 3 }) });
  * console.assert(backend.name === "docker");
  * ```
  */
-import type { ExecOptions, ExecResult, MemoryAgent } from "../../../backends/mod.ts";
+import type { ExecOptions, ExecResult } from "../../../backends/mod.ts";
+import type { MemoryAgent } from "../../../backends/memory/mod.ts";
 
 /** How the simulated agent behaves. */
 export interface SimulatedAgentOptions {

@@ -26,9 +26,9 @@ import {
   type CleanupStep,
   type ExecOptions,
   type LaunchStep,
-  MemoryBackend,
   type SidecarEndpoint,
 } from "../../../backends/mod.ts";
+import { MemoryBackend } from "../../../backends/memory/mod.ts";
 import { UsageError } from "../../../core/errors/mod.ts";
 import { simulatedAgent } from "../../launch/testing/mod.ts";
 import { type HomePaths, homePaths } from "../../paths/mod.ts";
