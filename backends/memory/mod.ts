@@ -61,6 +61,7 @@ export type MemoryPrimitive =
   | "createNetworks"
   | "startSidecar"
   | "startAgent"
+  | "remove"
   | "exec"
   | "stop"
   | "cleanup"
@@ -75,7 +76,10 @@ export interface MemoryBackendOptions {
   name?: BackendName;
   /** What `isAvailable` answers (default available). */
   availability?: Availability;
-  /** Runs before a primitive, with the bottle's slug (empty when none); throw to fail it. */
+  /**
+   * Runs before a primitive, with the bottle's slug (for `remove`, the object's name; empty when
+   * there is none); throw to make the primitive fail.
+   */
   fault?: (primitive: MemoryPrimitive, slug: string) => void | Promise<void>;
 }
 
@@ -163,9 +167,9 @@ export class MemoryBackend implements Backend {
   }
 
   /** {@inheritDoc Backend.remove} */
-  remove(object: CreatedObject): Promise<void> {
+  async remove(object: CreatedObject): Promise<void> {
+    await this.#fault("remove", object.name);
     remove(this.world, object);
-    return Promise.resolve();
   }
 
   /** {@inheritDoc Backend.exec} */

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { MemoryBackend, type MemoryPrimitive } from "../../backends/memory/mod.ts";
+import { homePaths } from "../paths/mod.ts";
+import { buildPlan, demoAgent, type LaunchSecrets } from "../plan/mod.ts";
+import { launchBottle, LaunchError } from "./mod.ts";
+import { simulatedAgent } from "./testing/mod.ts";
+
+const SECRETS: LaunchSecrets = {
+  agentEnv: { BOT_BOTTLE_CANARY: "bot-bottle-canary-0123456789abcdef" },
+  tokens: {},
+  canary: "bot-bottle-canary-0123456789abcdef",
+};
+
+/** A plan in a temp home, and fixed recipes (no bundling: this is about the sequence). */
+async function setup(prefix: string) {
+  const root = await Deno.makeTempDir({ prefix: "bb-launch-" });
+  const plan = buildPlan(demoAgent(), {
+    slug: `${prefix}-000001`,
+    label: prefix,
+    cwd: "/w",
+    paths: homePaths({ BOT_BOTTLE_HOME: root }),
+    hostEnv: { BOT_BOTTLE_SELFTEST_TCP: "192.0.2.10:80", BOT_BOTTLE_SELFTEST_DNS: "outside.test" },
+  });
+  const recipes = () =>
+    Promise.resolve({
+      agent: { needsBuild: false as const, tag: "memory/agent:1", role: "agent" as const },
+      sidecar: { needsBuild: false as const, tag: "memory/sidecar:1", role: "sidecar" as const },
+    });
+  return {
+    plan,
+    recipes,
+    user: { uid: 1000, gid: 1000 },
+    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
+  };
+}
+
+Deno.test("launchBottle() removes what it made when any step fails, newest first", async () => {
+  const steps: MemoryPrimitive[] = ["createNetworks", "startSidecar", "startAgent", "exec"];
+  for (const failing of steps) {
+    await using s = await setup("fail");
+    const removed: string[] = [];
+    const backend = new MemoryBackend({
+      agent: simulatedAgent(),
+      fault: (primitive, name) => {
+        if (primitive === failing) throw new Error(`${failing} broke`);
+        if (primitive === "remove") removed.push(name);
+      },
+    });
+    await assert.rejects(
+      launchBottle(s.plan, SECRETS, { ...s, backend, progress: () => {} }),
+      new RegExp(`^Error: ${failing} broke$`),
+    );
+    assert.deepEqual(backend.world.of(s.plan.slug), [], `after ${failing} fails`);
+    const made = {
+      createNetworks: [],
+      startSidecar: ["memory-egress-fail-000001", "memory-internal-fail-000001"],
+      startAgent: [
+        "memory-sidecar-fail-000001",
+        "memory-egress-fail-000001",
+        "memory-internal-fail-000001",
+      ],
+      exec: [
+        "memory-agent-fail-000001",
+        "memory-sidecar-fail-000001",
+        "memory-egress-fail-000001",
+        "memory-internal-fail-000001",
+      ],
+    }[failing as "createNetworks"];
+    assert.deepEqual(removed, made, `after ${failing} fails`);
+  }
+});
+
+Deno.test("launchBottle() goes on removing when one removal fails, and throws its own error", async () => {
+  await using s = await setup("stuck");
+  const lines: string[] = [];
+  const backend = new MemoryBackend({
+    agent: simulatedAgent({ uid: 0 }),
+    fault: (primitive, name) => {
+      if (primitive === "remove" && name.startsWith("memory-sidecar-")) {
+        throw new Error("device busy");
+      }
+    },
+  });
+  await assert.rejects(
+    launchBottle(s.plan, SECRETS, { ...s, backend, progress: (line) => lines.push(line) }),
+    (err: unknown) => err instanceof LaunchError && /non-root user/.test(err.message),
+  );
+  assert.deepEqual(
+    backend.world.of(s.plan.slug).map((o) => o.name),
+    ["memory-sidecar-stuck-000001"],
+    "only the object whose removal failed is left",
+  );
+  assert.ok(lines.includes("could not remove container memory-sidecar-stuck-000001: device busy"));
+});
+
+Deno.test("launchBottle() refuses a secret variable without a value before starting it", async () => {
+  await using s = await setup("nosecret");
+  const backend = new MemoryBackend({ agent: simulatedAgent() });
+  await assert.rejects(
+    launchBottle(s.plan, { ...SECRETS, agentEnv: {} }, { ...s, backend, progress: () => {} }),
+    /no value for its secret variable BOT_BOTTLE_CANARY/,
+  );
+  assert.deepEqual(backend.world.of(s.plan.slug), []);
+});
