@@ -1,21 +1,34 @@
 /**
- * The one way a sidecar daemon asks the operator about something it is holding: a request with a
- * secret in it (egress, `egress-token-allow`) or a push with `gitleaks:allow` lines (the git gate,
- * `gitleaks-allow`). Queue the proposal, wait for the answer, and fail closed: only `approved`
- * lets the held thing through. A proposal nobody answered in time, or whose wait was stopped, is
- * withdrawn into `processed/`, so no approval is ever recorded for something that was refused.
+ * The one way the sidecar asks the operator: queue a proposal, wait for the answer, fail closed.
+ * Only `approved` (or `modified`, where the proposal allows it) lets anything through; an answer
+ * that cannot be read is an error, never an approval.
+ *
+ * What happens to a proposal nobody answered in time depends on who asks. A daemon holding a
+ * request (egress, `egress-token-allow`) or a push (the git gate, `gitleaks-allow`) has refused
+ * it, so the proposal is withdrawn into `processed/`: no approval is ever recorded for something
+ * that did not happen. The supervise MCP server (`egress-allow`, `capability-block`) keeps it
+ * queued and tells the agent `pending`: the operator may still decide.
  */
+import { z } from "zod";
 import { messageOf } from "../errors/mod.ts";
-import { archive, awaitResponse, type Proposal, writeProposal } from "./proposal_files.ts";
+import {
+  archive,
+  awaitResponse,
+  type Proposal,
+  type PROPOSAL_TOOLS,
+  writeProposal,
+} from "./proposal_files.ts";
 
-/** What the daemon asks. */
+/** What the sidecar asks. */
 export interface OperatorQuestion {
   /** The kind of proposal. */
-  tool: "egress-token-allow" | "gitleaks-allow";
+  tool: typeof PROPOSAL_TOOLS[number];
   /** What the operator reviews (never a secret: findings are described redacted). */
   proposedFile: string;
-  /** Why the daemon asks. */
+  /** Why the sidecar asks. */
   justification: string;
+  /** SHA-256 hex of the file the proposal replaces, when it replaces one. */
+  currentFileHash?: string;
 }
 
 /** Where to ask and how long to wait. */
@@ -30,16 +43,23 @@ export interface AskOperatorOptions {
   signal?: AbortSignal;
   /** Called once the proposal is queued (to tell the agent it is waiting). */
   onQueued?: (proposal: Proposal) => void;
+  /** What happens to a proposal nobody answered: withdrawn (default), or kept queued. */
+  unanswered?: "withdraw" | "keep";
   /** How often to look for the answer (tests shorten it). */
   pollMs?: number;
 }
 
-/** The operator's verdict, or why there is none. Only `approved` lets anything through. */
+/** The operator's verdict, or why there is none. */
 export type OperatorVerdict =
-  | { status: "approved"; proposalId: string; notes: string }
-  | { status: "rejected" | "modified"; proposalId: string; notes: string }
+  | { status: "approved" | "rejected"; proposalId: string; notes: string }
+  /** Approved with the operator's own version of the file. */
+  | { status: "modified"; proposalId: string; notes: string; finalFile?: string }
+  /** Unanswered and withdrawn (`unanswered: "withdraw"`). */
   | { status: "timeout"; proposalId: string; timeoutMs: number }
   | { status: "stopped"; proposalId: string }
+  /** Unanswered and still queued (`unanswered: "keep"`). */
+  | { status: "pending"; proposalId: string; timeoutMs: number }
+  /** Not queued (`proposalId` absent), or answered unreadably. */
   | { status: "error"; proposalId?: string; detail: string };
 
 /**
@@ -61,30 +81,43 @@ export async function askOperator(
       tool: question.tool,
       proposed_file: question.proposedFile,
       justification: question.justification,
-      current_file_hash: "",
+      current_file_hash: question.currentFileHash ?? "",
     });
   } catch (err) {
-    return { status: "error", detail: `the proposal cannot be queued (${messageOf(err)})` };
+    const why = err instanceof z.ZodError
+      ? err.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")
+      : messageOf(err);
+    return { status: "error", detail: `the proposal was not queued: ${why}` };
   }
   options.onQueued?.(proposal);
   const proposalId = proposal.id;
+  const keep = options.unanswered === "keep";
   try {
     const response = await awaitResponse(options.queueDir, proposalId, {
       timeoutMs: options.timeoutMs,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     });
+    if (response?.status === "modified") {
+      return {
+        status: "modified",
+        proposalId,
+        notes: response.notes,
+        ...(response.final_file === undefined ? {} : { finalFile: response.final_file }),
+      };
+    }
     if (response !== undefined) {
       return { status: response.status, proposalId, notes: response.notes };
     }
   } catch (err) {
-    await withdraw(options.queueDir, proposalId);
+    if (!keep) await withdraw(options.queueDir, proposalId);
     return {
       status: "error",
       proposalId,
       detail: `the operator's answer is unreadable (${messageOf(err)})`,
     };
   }
+  if (keep) return { status: "pending", proposalId, timeoutMs: options.timeoutMs };
   // Nobody answered: withdrawn, so approving it later cannot suggest it went through.
   await withdraw(options.queueDir, proposalId);
   return options.signal?.aborted === true
@@ -110,6 +143,7 @@ export function refusalReason(verdict: OperatorVerdict): string | undefined {
         notes(verdict.notes)
       }`;
     case "timeout":
+    case "pending":
       return `no operator answer within ${verdict.timeoutMs / 1000}s`;
     case "stopped":
       return "it was stopped while it waited for the operator";

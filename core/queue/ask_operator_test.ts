@@ -122,7 +122,34 @@ Deno.test("askOperator() refuses on an unreadable answer or an unwritable queue"
       timeoutMs: 1_000,
     });
     assert.equal(unwritable.status, "error");
-    assert.match(refusalReason(unwritable)!, /^the proposal cannot be queued/);
+    assert.match(refusalReason(unwritable)!, /^the proposal was not queued: /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("askOperator() keeps an unanswered proposal queued when asked to, as pending", async () => {
+  const dir = await queue();
+  try {
+    const verdict = await askOperator(
+      { ...QUESTION, tool: "egress-allow", currentFileHash: "ab".repeat(32) },
+      { queueDir: dir, bottleSlug: "dev-1", timeoutMs: 30, pollMs: 10, unanswered: "keep" },
+    );
+    assert.equal(verdict.status, "pending");
+    const [name] = await names(dir);
+    assert.match(name ?? "", /\.proposal\.json$/, "the operator can still decide");
+    const proposal = JSON.parse(await Deno.readTextFile(join(dir, name!)));
+    assert.equal(proposal.current_file_hash, "ab".repeat(32));
+    const modified = await askOperator({ ...QUESTION, tool: "egress-allow" }, {
+      queueDir: dir,
+      bottleSlug: "dev-1",
+      timeoutMs: 5_000,
+      pollMs: 10,
+      unanswered: "keep",
+      onQueued: (p) =>
+        void writeResponse(dir, p.id, { status: "modified", notes: "", final_file: "edited" }),
+    });
+    assert.deepEqual(modified.status === "modified" && modified.finalFile, "edited");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

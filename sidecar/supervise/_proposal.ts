@@ -4,10 +4,8 @@
  * the agent is told it is `pending`. A malformed answer is never taken as an approval.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
-import { archive, awaitResponse, type Proposal, writeProposal } from "../../core/queue/mod.ts";
-import { z } from "zod";
+import { archive, askOperator } from "../../core/queue/mod.ts";
 import { errorResult, textResult } from "./_result.ts";
-import { messageOf } from "../../core/errors/mod.ts";
 
 /** Proposals one bottle may have waiting: an agent cannot fill the host's disk or the UI. */
 const MAX_PENDING = 20;
@@ -74,68 +72,69 @@ export async function propose(
       "before proposing more",
     ]);
   }
-  let proposal: Proposal;
-  try {
-    proposal = await writeProposal(ctx.dir, {
-      bottle_slug: ctx.bottleSlug,
-      tool: request.tool,
-      proposed_file: request.proposedFile,
-      justification: request.justification,
-      current_file_hash: request.currentFileHash,
-    });
-  } catch (err) {
-    if (!(err instanceof z.ZodError)) throw err;
-    return errorResult([
-      `the proposal was not queued: ${
-        err.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")
-      }`,
-    ]);
+  const queued = { id: "", tool: request.tool };
+  const verdict = await askOperator({
+    tool: request.tool,
+    proposedFile: request.proposedFile,
+    justification: request.justification,
+    currentFileHash: request.currentFileHash,
+  }, {
+    queueDir: ctx.dir,
+    bottleSlug: ctx.bottleSlug,
+    timeoutMs: ctx.timeoutMs,
+    pollMs: ctx.pollMs,
+    signal,
+    unanswered: "keep",
+    onQueued: (proposal) => {
+      queued.id = proposal.id;
+      ctx.log(event("proposal", queued, {}));
+    },
+  });
+  switch (verdict.status) {
+    case "error":
+      if (verdict.proposalId === undefined) return errorResult([verdict.detail]);
+      ctx.log(event("bad_response", queued, { reason: verdict.detail }));
+      return errorResult([
+        "status: error",
+        `id: ${verdict.proposalId}`,
+        `notes: ${verdict.detail}, so nothing changed`,
+      ]);
+    case "pending":
+    case "timeout":
+    case "stopped":
+      ctx.log(event("pending", queued, {}));
+      return textResult([
+        "status: pending",
+        `id: ${verdict.proposalId}`,
+        `notes: operator response timed out after ${
+          ctx.timeoutMs / 1000
+        }s; proposal remains queued`,
+      ]);
   }
-  ctx.log(event("proposal", proposal, {}));
-  let response;
-  try {
-    response = await awaitResponse(ctx.dir, proposal.id, {
-      timeoutMs: ctx.timeoutMs,
-      pollMs: ctx.pollMs,
-      signal,
-    });
-  } catch (err) {
-    const reason = messageOf(err);
-    ctx.log(event("bad_response", proposal, { reason }));
-    return errorResult([
-      "status: error",
-      `id: ${proposal.id}`,
-      `notes: the operator's answer could not be read, so nothing changed (${reason})`,
-    ]);
+  // The consumer archives; askOperator may have done so already, and archiving twice is a no-op.
+  await archive(ctx.dir, verdict.proposalId);
+  ctx.log(event("decision", queued, { status: verdict.status }));
+  const notes = verdict.notes === "" ? "(none)" : verdict.notes;
+  if (verdict.status === "rejected") {
+    return errorResult(["status: rejected", `id: ${verdict.proposalId}`, `reason: ${notes}`]);
   }
-  if (response === undefined) {
-    ctx.log(event("pending", proposal, {}));
-    return textResult([
-      "status: pending",
-      `id: ${proposal.id}`,
-      `notes: operator response timed out after ${ctx.timeoutMs / 1000}s; proposal remains queued`,
-    ]);
-  }
-  // The consumer archives; awaitResponse may have done so already, and archiving twice is a no-op.
-  await archive(ctx.dir, proposal.id);
-  ctx.log(event("decision", proposal, { status: response.status }));
-  const notes = response.notes === "" ? "(none)" : response.notes;
-  if (response.status === "rejected") {
-    return errorResult(["status: rejected", `id: ${proposal.id}`, `reason: ${notes}`]);
-  }
-  const modified = response.status === "modified" && response.final_file !== undefined
+  const modified = verdict.status === "modified" && verdict.finalFile !== undefined
     ? ["The operator changed your proposal before approving it; this is what was applied:", ""]
-      .concat(response.final_file)
+      .concat(verdict.finalFile)
     : [];
   return textResult([
-    `status: ${response.status}`,
-    `id: ${proposal.id}`,
+    `status: ${verdict.status}`,
+    `id: ${verdict.proposalId}`,
     `notes: ${notes}`,
     request.onApproval,
     ...modified,
   ]);
 }
 
-function event(name: string, proposal: Proposal, extra: Record<string, string>): string {
+function event(
+  name: string,
+  proposal: { id: string; tool: string },
+  extra: Record<string, string>,
+): string {
   return JSON.stringify({ event: name, tool: proposal.tool, id: proposal.id, ...extra });
 }
