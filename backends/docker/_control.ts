@@ -1,5 +1,5 @@
 /** Operations on a running bottle: commit its filesystem, reload its egress routes. */
-import { docker, dockerEnv, DockerError } from "./_docker.ts";
+import { type DockerCli, DockerError } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
 
 /** The parts of an image's config a committed image keeps (all from its Dockerfile). */
@@ -20,13 +20,13 @@ interface ImageConfig {
  * @returns The image reference, `bot-bottle/committed-<slug>:<UTC timestamp>`.
  * @throws {DockerError} When the container does not exist or the export or import fails.
  */
-export async function commitAgent(slug: string): Promise<string> {
+export async function commitAgent(cli: DockerCli, slug: string): Promise<string> {
   const agent = bottleNames(slug).agent;
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").toLowerCase();
   const ref = `bot-bottle/committed-${slug}:${stamp}`;
-  const image = (await docker(["inspect", "--format", "{{.Config.Image}}", agent])).stdout.trim();
+  const image = (await cli.run(["inspect", "--format", "{{.Config.Image}}", agent])).stdout.trim();
   const config = JSON.parse(
-    (await docker(["image", "inspect", "--format", "{{json .Config}}", image])).stdout,
+    (await cli.run(["image", "inspect", "--format", "{{json .Config}}", image])).stdout,
   ) as ImageConfig;
   const changes = [
     ...(config.Env ?? []).map((entry) => {
@@ -38,14 +38,7 @@ export async function commitAgent(slug: string): Promise<string> {
     `LABEL bot-bottle.committed-from=${slug}`,
   ];
   const spawn = (args: string[], stdin: "null" | "piped", stdout: "null" | "piped") =>
-    new Deno.Command("docker", {
-      args,
-      env: dockerEnv(),
-      clearEnv: true,
-      stdin,
-      stdout,
-      stderr: "piped",
-    }).spawn();
+    cli.command(args, { stdin, stdout, stderr: "piped" }).spawn();
   const exporter = spawn(["export", agent], "null", "piped");
   const importer = spawn(
     ["import", ...changes.flatMap((c) => ["--change", c]), "-", ref],
@@ -75,6 +68,6 @@ export async function commitAgent(slug: string): Promise<string> {
  * @param slug The bottle's slug.
  * @throws {DockerError} When the sidecar is not running.
  */
-export async function reloadEgress(slug: string): Promise<void> {
-  await docker(["kill", "--signal", "HUP", bottleNames(slug).sidecar]);
+export async function reloadEgress(cli: DockerCli, slug: string): Promise<void> {
+  await cli.run(["kill", "--signal", "HUP", bottleNames(slug).sidecar]);
 }

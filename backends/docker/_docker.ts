@@ -1,6 +1,7 @@
 /**
- * Running the `docker` CLI: argv arrays only, a minimal environment (the CLI's own settings plus
- * the secrets a `-e NAME` should pick up), and typed failures carrying docker's own words.
+ * Running the `docker` CLI (or a compatible one): argv arrays only, a minimal environment (the
+ * CLI's own settings plus the secrets a `-e NAME` should pick up), and typed failures carrying
+ * docker's own words.
  */
 
 /** Host variables the docker CLI itself reads; nothing else of the host environment reaches it. */
@@ -40,7 +41,7 @@ export class DockerError extends Error {
   }
 }
 
-/** Options of {@link docker}. */
+/** Options of {@link DockerCli.run}. */
 export interface DockerRunOptions {
   /** Values for `-e NAME` arguments, added to the CLI's environment. */
   secrets?: Readonly<Record<string, string>>;
@@ -50,46 +51,80 @@ export interface DockerRunOptions {
   timeoutMs?: number;
 }
 
-/** The environment the docker CLI runs with. */
-export function dockerEnv(secrets: Readonly<Record<string, string>> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of CLI_ENV) {
-    const value = Deno.env.get(name);
-    if (value !== undefined) env[name] = value;
-  }
-  return { ...env, ...secrets };
-}
-
 /**
- * Run `docker <args>` and capture its output.
- *
- * @param args Arguments after `docker`.
- * @param options Secrets for `-e NAME`, failure handling, timeout.
- * @returns Exit code, stdout and stderr.
- * @throws {DockerError} When docker exits non-zero (unless `allowFailure`).
+ * The docker-compatible CLI a backend drives: its program (`docker` unless told otherwise), the
+ * environment it runs with, and how to run it.
  */
-export async function docker(
-  args: readonly string[],
-  options: DockerRunOptions = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const signal = options.timeoutMs === undefined
-    ? undefined
-    : AbortSignal.timeout(options.timeoutMs);
-  const output = await new Deno.Command("docker", {
-    args: [...args],
-    env: dockerEnv(options.secrets),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    ...(signal === undefined ? {} : { signal }),
-  }).output();
-  const decoder = new TextDecoder();
-  const result = {
-    code: signal?.aborted ? 124 : output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-  if (result.code !== 0 && options.allowFailure !== true) throw new DockerError(args, result);
-  return result;
+export class DockerCli {
+  /** The program: a name looked up on PATH, or a path. */
+  readonly program: string;
+
+  /** @param program The CLI to run (default `docker`). */
+  constructor(program = "docker") {
+    this.program = program;
+  }
+
+  /**
+   * The environment the CLI runs with: its own settings from the host, plus the secrets a
+   * `-e NAME` should pick up.
+   *
+   * @param secrets Values for `-e NAME` arguments.
+   * @returns The environment.
+   */
+  env(secrets: Readonly<Record<string, string>> = {}): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const name of CLI_ENV) {
+      const value = Deno.env.get(name);
+      if (value !== undefined) env[name] = value;
+    }
+    return { ...env, ...secrets };
+  }
+
+  /**
+   * A command of the CLI, for callers that stream its input or output.
+   *
+   * @param args Arguments after the program.
+   * @param options How to run it (`env` defaults to {@link DockerCli.env}).
+   * @returns The command.
+   */
+  command(args: readonly string[], options: Deno.CommandOptions = {}): Deno.Command {
+    return new Deno.Command(this.program, {
+      env: this.env(),
+      ...options,
+      args: [...args],
+      clearEnv: true,
+    });
+  }
+
+  /**
+   * Run the CLI and capture its output.
+   *
+   * @param args Arguments after the program.
+   * @param options Secrets for `-e NAME`, failure handling, timeout.
+   * @returns Exit code, stdout and stderr.
+   * @throws {DockerError} When it exits non-zero (unless `allowFailure`).
+   */
+  async run(
+    args: readonly string[],
+    options: DockerRunOptions = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    const signal = options.timeoutMs === undefined
+      ? undefined
+      : AbortSignal.timeout(options.timeoutMs);
+    const output = await this.command(args, {
+      env: this.env(options.secrets),
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      ...(signal === undefined ? {} : { signal }),
+    }).output();
+    const decoder = new TextDecoder();
+    const result = {
+      code: signal?.aborted ? 124 : output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+    if (result.code !== 0 && options.allowFailure !== true) throw new DockerError(args, result);
+    return result;
+  }
 }

@@ -3,7 +3,7 @@
  * `stop` for one bottle, `enumerateActive` and `cleanup` across all of them.
  */
 import type { ActiveBottle, CleanupStep } from "../types.ts";
-import { docker, DockerError } from "./_docker.ts";
+import { type DockerCli, DockerError } from "./_docker.ts";
 import { bottleNames, SLUG_LABEL } from "./_names.ts";
 
 /** Seconds the sidecar gets to stop its daemons before it is killed. */
@@ -18,7 +18,7 @@ interface LabelledContainer {
   state: string;
 }
 
-async function containers(slug?: string): Promise<LabelledContainer[]> {
+async function containers(cli: DockerCli, slug?: string): Promise<LabelledContainer[]> {
   const filter = slug === undefined ? SLUG_LABEL : `${SLUG_LABEL}=${slug}`;
   const format = [
     "{{.Names}}",
@@ -28,7 +28,7 @@ async function containers(slug?: string): Promise<LabelledContainer[]> {
     '{{.Label "bot-bottle.agent"}}',
     "{{.State}}",
   ].join("\t");
-  const { stdout } = await docker([
+  const { stdout } = await cli.run([
     "ps",
     "--all",
     "--filter",
@@ -42,9 +42,9 @@ async function containers(slug?: string): Promise<LabelledContainer[]> {
   });
 }
 
-async function networks(slug?: string): Promise<{ name: string; slug: string }[]> {
+async function networks(cli: DockerCli, slug?: string): Promise<{ name: string; slug: string }[]> {
   const filter = slug === undefined ? SLUG_LABEL : `${SLUG_LABEL}=${slug}`;
-  const { stdout } = await docker([
+  const { stdout } = await cli.run([
     "network",
     "ls",
     "--filter",
@@ -66,30 +66,30 @@ async function networks(slug?: string): Promise<{ name: string; slug: string }[]
  * @param slug The bottle's slug.
  * @throws {DockerError} When something still exists after its removal was tried.
  */
-export async function teardown(slug: string): Promise<void> {
+export async function teardown(cli: DockerCli, slug: string): Promise<void> {
   const names = bottleNames(slug);
-  const found = await containers(slug);
+  const found = await containers(cli, slug);
   const agents = found.filter((c) => c.name !== names.sidecar).map((c) => c.name);
   if (agents.length > 0) {
-    await docker(["rm", "--force", "--volumes", ...agents], { allowFailure: true });
+    await cli.run(["rm", "--force", "--volumes", ...agents], { allowFailure: true });
   }
   if (found.some((c) => c.name === names.sidecar)) {
     // SIGTERM first: the sidecar's init stops its daemons cleanly within the grace period.
-    await docker(["stop", "--time", String(SIDECAR_GRACE_SECONDS), names.sidecar], {
+    await cli.run(["stop", "--time", String(SIDECAR_GRACE_SECONDS), names.sidecar], {
       allowFailure: true,
     });
-    await docker(["rm", "--force", "--volumes", names.sidecar], { allowFailure: true });
+    await cli.run(["rm", "--force", "--volumes", names.sidecar], { allowFailure: true });
   }
-  const left = await settled(() => containers(slug));
+  const left = await settled(() => containers(cli, slug));
   if (left.length > 0) {
     throw new DockerError(["rm", ...left.map((c) => c.name)], {
       code: 1,
       stderr: `containers of bottle ${slug} are still there: ${left.map((c) => c.name).join(", ")}`,
     });
   }
-  const nets = (await networks(slug)).map((n) => n.name);
-  if (nets.length > 0) await docker(["network", "rm", ...nets], { allowFailure: true });
-  const netsLeft = await settled(() => networks(slug));
+  const nets = (await networks(cli, slug)).map((n) => n.name);
+  if (nets.length > 0) await cli.run(["network", "rm", ...nets], { allowFailure: true });
+  const netsLeft = await settled(() => networks(cli, slug));
   if (netsLeft.length > 0) {
     throw new DockerError(["network", "rm", ...netsLeft.map((n) => n.name)], {
       code: 1,
@@ -114,9 +114,9 @@ async function settled<T>(list: () => Promise<T[]>): Promise<T[]> {
  *
  * @returns One entry per bottle.
  */
-export async function enumerateActive(): Promise<ActiveBottle[]> {
+export async function enumerateActive(cli: DockerCli): Promise<ActiveBottle[]> {
   const bySlug = new Map<string, ActiveBottle>();
-  for (const c of await containers()) {
+  for (const c of await containers(cli)) {
     const entry = bySlug.get(c.slug) ??
       { backend: "docker" as const, slug: c.slug, label: c.label, agent: c.agent, services: [] };
     entry.services.push(`${c.role}:${c.state}`);
@@ -131,15 +131,18 @@ export async function enumerateActive(): Promise<ActiveBottle[]> {
  * @param keep Slugs whose objects stay (live bottles).
  * @returns The steps.
  */
-export async function cleanupPlan(keep: ReadonlySet<string>): Promise<CleanupStep[]> {
+export async function cleanupPlan(
+  cli: DockerCli,
+  keep: ReadonlySet<string>,
+): Promise<CleanupStep[]> {
   const steps: CleanupStep[] = [];
-  for (const c of await containers()) {
+  for (const c of await containers(cli)) {
     if (!keep.has(c.slug)) steps.push({ kind: "container", name: c.name, slug: c.slug });
   }
-  for (const n of await networks()) {
+  for (const n of await networks(cli)) {
     if (!keep.has(n.slug)) steps.push({ kind: "network", name: n.name, slug: n.slug });
   }
-  steps.push(...await unusedBuiltImages(steps));
+  steps.push(...await unusedBuiltImages(cli, steps));
   return steps;
 }
 
@@ -148,8 +151,11 @@ export async function cleanupPlan(keep: ReadonlySet<string>): Promise<CleanupSte
  * once the planned containers are gone; a later start rebuilds what it needs in about a second.
  * Committed images are the user's snapshots and stay.
  */
-async function unusedBuiltImages(steps: readonly CleanupStep[]): Promise<CleanupStep[]> {
-  const { stdout } = await docker([
+async function unusedBuiltImages(
+  cli: DockerCli,
+  steps: readonly CleanupStep[],
+): Promise<CleanupStep[]> {
+  const { stdout } = await cli.run([
     "image",
     "ls",
     "--filter",
@@ -159,7 +165,7 @@ async function unusedBuiltImages(steps: readonly CleanupStep[]): Promise<Cleanup
   ]);
   const leaving = new Set(steps.filter((s) => s.kind === "container").map((s) => s.name));
   const inUse = new Set(
-    (await docker(["ps", "--all", "--format", "{{.Names}}\t{{.Image}}"])).stdout.split("\n")
+    (await cli.run(["ps", "--all", "--format", "{{.Names}}\t{{.Image}}"])).stdout.split("\n")
       .map((line) => line.split("\t"))
       .filter(([name, image]) => name !== undefined && image !== undefined && !leaving.has(name))
       .map(([, image]) => image),
@@ -175,7 +181,7 @@ async function unusedBuiltImages(steps: readonly CleanupStep[]): Promise<Cleanup
  * @param steps The steps.
  * @returns One warning per step that failed.
  */
-export async function cleanup(steps: readonly CleanupStep[]): Promise<string[]> {
+export async function cleanup(cli: DockerCli, steps: readonly CleanupStep[]): Promise<string[]> {
   const warnings: string[] = [];
   const ordered = [...steps].sort((a, b) => order(a.kind) - order(b.kind));
   for (const step of ordered) {
@@ -187,7 +193,7 @@ export async function cleanup(steps: readonly CleanupStep[]): Promise<string[]> 
       ? ["image", "rm", step.name]
       : undefined;
     if (args === undefined) continue;
-    const result = await docker(args, { allowFailure: true });
+    const result = await cli.run(args, { allowFailure: true });
     if (result.code !== 0) {
       warnings.push(`could not remove ${step.kind} ${step.name}: ${result.stderr.trim()}`);
     }

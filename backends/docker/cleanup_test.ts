@@ -4,10 +4,15 @@
  * at this test's names).
  */
 import assert from "node:assert/strict";
-import { docker } from "./_docker.ts";
+import { DockerCli } from "./_docker.ts";
 import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
 
 const BASE = "bot-bottle-test/debian:bookworm";
+const cli = new DockerCli();
+
+function docker(args: string[], options?: { allowFailure?: boolean }) {
+  return cli.run(args, options);
+}
 const ignore = (await docker(["image", "inspect", BASE], { allowFailure: true })).code !== 0;
 
 async function labelledImage(tag: string): Promise<void> {
@@ -44,7 +49,8 @@ function bottleRun(slug: string, name: string, image: string, command: string[])
 }
 
 Deno.test({
-  name: "cleanupPlan() lists a dead bottle's objects and unused built images, sparing live ones",
+  name:
+    "cleanupPlan(cli, ) lists a dead bottle's objects and unused built images, sparing live ones",
   ignore,
   fn: async () => {
     const id = crypto.randomUUID().slice(0, 8);
@@ -67,24 +73,24 @@ Deno.test({
       ]);
       await docker(bottleRun(live, `bot-bottle-${live}`, usedImage, ["sleep", "60"]));
 
-      const active = (await enumerateActive()).filter((b) => b.slug === live || b.slug === dead);
+      const active = (await enumerateActive(cli)).filter((b) => b.slug === live || b.slug === dead);
       assert.deepEqual(active.map((b) => [b.slug, b.label, b.agent]).sort(), [
         [dead, "cleanup-test", "dev"],
         [live, "cleanup-test", "dev"],
       ]);
-      const mine = (await cleanupPlan(new Set([live]))).filter((s) => s.name.includes(id));
+      const mine = (await cleanupPlan(cli, new Set([live]))).filter((s) => s.name.includes(id));
       assert.deepEqual(mine.map((s) => `${s.kind} ${s.name}`).sort(), [
         `container bot-bottle-${dead}`,
         `image ${unusedImage}`,
         `network bot-bottle-net-${dead}`,
       ]);
-      assert.deepEqual(await cleanup(mine), []);
-      const after = (await cleanupPlan(new Set([live]))).filter((s) => s.name.includes(id));
+      assert.deepEqual(await cleanup(cli, mine), []);
+      const after = (await cleanupPlan(cli, new Set([live]))).filter((s) => s.name.includes(id));
       assert.deepEqual(after, [], "everything planned is gone");
       assert.ok((await docker(["image", "inspect", usedImage], { allowFailure: true })).code === 0);
     } finally {
-      await teardown(live);
-      await teardown(dead);
+      await teardown(cli, live);
+      await teardown(cli, dead);
       for (const tag of [unusedImage, usedImage]) {
         await docker(["image", "rm", tag], { allowFailure: true });
       }
@@ -93,7 +99,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "teardown() removes a bottle's containers and networks and is idempotent",
+  name: "teardown(cli, ) removes a bottle's containers and networks and is idempotent",
   ignore,
   fn: async () => {
     const slug = `teardown-${crypto.randomUUID().slice(0, 8)}`;
@@ -105,9 +111,9 @@ Deno.test({
       `bot-bottle.slug=${slug}`,
       `bot-bottle-net-${slug}`,
     ]);
-    await teardown(slug);
-    await teardown(slug);
-    assert.deepEqual((await enumerateActive()).filter((b) => b.slug === slug), []);
+    await teardown(cli, slug);
+    await teardown(cli, slug);
+    assert.deepEqual((await enumerateActive(cli)).filter((b) => b.slug === slug), []);
     const nets = await docker([
       "network",
       "ls",

@@ -11,23 +11,25 @@ const SIDECAR_IMAGE = "bot-bottle/sidecar";
 /**
  * Check the docker engine.
  *
+ * @param program The docker CLI.
  * @param run Runs a host program.
  * @returns The checks, and whether docker can run bottles here.
  */
 export async function dockerChecks(
+  program: string,
   run: ProgramRunner,
 ): Promise<{ checks: HostCheck[]; usable: boolean }> {
-  const client = await run(["docker", "version", "--format", "{{.Client.Version}}"]);
+  const client = await run([program, "version", "--format", "{{.Client.Version}}"]);
   if (!client.started) {
     return {
-      checks: [{ status: "fail", name: "docker", detail: "docker CLI not found on PATH" }],
+      checks: [{ status: "fail", name: "docker", detail: `${program} CLI not found on PATH` }],
       usable: false,
     };
   }
   const checks: HostCheck[] = [
     { status: "ok", name: "docker", detail: `client ${client.stdout.trim() || "(unknown)"}` },
   ];
-  const info = await run(["docker", "info", "--format", "{{json .}}"]);
+  const info = await run([program, "info", "--format", "{{json .}}"]);
   const parsed = parseDockerInfo(info.code === 0 ? info.stdout : "");
   if (parsed === undefined) {
     const reason = info.stderr.trim().split("\n").at(-1) ?? "";
@@ -52,7 +54,7 @@ export async function dockerChecks(
         detail: "runsc not registered: bottles use runc (Linux namespaces, shared kernel)",
       },
   );
-  const image = await run(["docker", "image", "ls", "--quiet", SIDECAR_IMAGE]);
+  const image = await run([program, "image", "ls", "--quiet", SIDECAR_IMAGE]);
   checks.push(
     image.code === 0 && image.stdout.trim() !== ""
       ? { status: "ok", name: "sidecar image", detail: `${SIDECAR_IMAGE} present` }

@@ -4,7 +4,7 @@
  * window size), inheriting stdio or capturing it.
  */
 import type { ExecOptions, ExecResult } from "../types.ts";
-import { dockerEnv } from "./_docker.ts";
+import type { DockerCli } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
 
 /**
@@ -16,6 +16,7 @@ import { bottleNames } from "./_names.ts";
  * @returns The exit code (124 on timeout) and captured output.
  */
 export async function execInAgent(
+  cli: DockerCli,
   slug: string,
   argv: readonly string[],
   options: ExecOptions,
@@ -37,10 +38,8 @@ export async function execInAgent(
     ? undefined
     : AbortSignal.timeout(options.timeoutMs);
   const io = options.capture === true ? "piped" : "inherit";
-  const child = new Deno.Command("docker", {
-    args,
-    env: dockerEnv(env),
-    clearEnv: true,
+  const child = cli.command(args, {
+    env: cli.env(env),
     stdin: options.capture === true ? "null" : "inherit",
     stdout: io,
     stderr: io,

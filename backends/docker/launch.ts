@@ -22,7 +22,7 @@ import {
   sidecarConnectArgs,
   sidecarCreateArgs,
 } from "./_argv.ts";
-import { docker, DockerError } from "./_docker.ts";
+import { type DockerCli, DockerError } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
 import { gvisorRuntime } from "./_runtime.ts";
 
@@ -35,18 +35,19 @@ import { gvisorRuntime } from "./_runtime.ts";
  * @throws {DockerError} When docker refuses.
  */
 export async function createNetworks(
+  cli: DockerCli,
   step: LaunchStep,
   spec: NetworkSpec,
 ): Promise<BottleNetworks> {
   const names = bottleNames(step.bottle.slug);
-  await docker(internalNetworkArgs(step.bottle, names));
+  await cli.run(internalNetworkArgs(step.bottle, names));
   step.created({ kind: "network", name: names.internal });
   if (spec.egressNetwork === undefined) {
-    await docker(egressNetworkArgs(step.bottle, names));
+    await cli.run(egressNetworkArgs(step.bottle, names));
     step.created({ kind: "network", name: names.egress });
   }
   return {
-    internalSubnet: await subnetOf(names.internal),
+    internalSubnet: await subnetOf(cli, names.internal),
     egressNetwork: spec.egressNetwork ?? names.egress,
   };
 }
@@ -61,18 +62,19 @@ export async function createNetworks(
  * @throws {DockerError} When docker refuses.
  */
 export async function startSidecar(
+  cli: DockerCli,
   step: LaunchStep,
   spec: SidecarSpec,
   options: { networks: BottleNetworks; secrets: Readonly<Record<string, string>> },
 ): Promise<SidecarEndpoint> {
   const names = bottleNames(step.bottle.slug);
-  await docker(sidecarCreateArgs(step.bottle, spec, names), {
+  await cli.run(sidecarCreateArgs(step.bottle, spec, names), {
     secrets: pick(options.secrets, spec.secretEnv),
   });
   step.created({ kind: "container", name: names.sidecar });
-  await docker(sidecarConnectArgs(names, options.networks.egressNetwork));
-  await docker(["start", names.sidecar]);
-  return { address: await addressOn(names.sidecar, names.internal) };
+  await cli.run(sidecarConnectArgs(names, options.networks.egressNetwork));
+  await cli.run(["start", names.sidecar]);
+  return { address: await addressOn(cli, names.sidecar, names.internal) };
 }
 
 /**
@@ -84,13 +86,14 @@ export async function startSidecar(
  * @throws {DockerError} When docker refuses.
  */
 export async function startAgent(
+  cli: DockerCli,
   step: LaunchStep,
   spec: AgentSpec,
   options: { sidecar: SidecarEndpoint; secrets: Readonly<Record<string, string>> },
 ): Promise<void> {
   const names = bottleNames(step.bottle.slug);
-  const runtime = await gvisorRuntime();
-  await docker(
+  const runtime = await gvisorRuntime(cli);
+  await cli.run(
     agentRunArgs(step.bottle, spec, {
       names,
       sidecarIp: options.sidecar.address,
@@ -111,13 +114,14 @@ export async function startAgent(
  * @throws {DockerError} When a network has no IPv4 gateway or the sidecar no address on it.
  */
 export async function outsideAddresses(
+  cli: DockerCli,
   bottle: BottleRef,
   networks: BottleNetworks,
 ): Promise<string[]> {
   const sidecar = bottleNames(bottle.slug).sidecar;
   return [
-    `${await gatewayOf(networks.egressNetwork)}:9`,
-    `${await addressOn(sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
+    `${await gatewayOf(cli, networks.egressNetwork)}:9`,
+    `${await addressOn(cli, sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
   ];
 }
 
@@ -127,12 +131,15 @@ export async function outsideAddresses(
  * @param slug The bottle's slug.
  * @returns Whether it runs, and what it said last.
  */
-export async function sidecarStatus(slug: string): Promise<{ running: boolean; logs: string }> {
+export async function sidecarStatus(
+  cli: DockerCli,
+  slug: string,
+): Promise<{ running: boolean; logs: string }> {
   const sidecar = bottleNames(slug).sidecar;
-  const state = await docker(["inspect", "--format", "{{.State.Status}}", sidecar], {
+  const state = await cli.run(["inspect", "--format", "{{.State.Status}}", sidecar], {
     allowFailure: true,
   });
-  const logs = await docker(["logs", "--tail", "20", sidecar], { allowFailure: true });
+  const logs = await cli.run(["logs", "--tail", "20", sidecar], { allowFailure: true });
   return {
     running: state.code === 0 && state.stdout.trim() === "running",
     logs: (logs.stdout + logs.stderr).trim(),
@@ -144,11 +151,11 @@ export async function sidecarStatus(slug: string): Promise<{ running: boolean; l
  *
  * @param object The container or network.
  */
-export async function remove(object: CreatedObject): Promise<void> {
+export async function remove(cli: DockerCli, object: CreatedObject): Promise<void> {
   const args = object.kind === "container"
     ? ["rm", "--force", "--volumes", object.name]
     : ["network", "rm", object.name];
-  await docker(args, { allowFailure: true });
+  await cli.run(args, { allowFailure: true });
 }
 
 /** Only the secrets a container's spec names reach its docker CLI's environment. */
@@ -167,8 +174,8 @@ function pick(
   return out;
 }
 
-async function subnetOf(network: string): Promise<string> {
-  const { stdout } = await docker([
+async function subnetOf(cli: DockerCli, network: string): Promise<string> {
+  const { stdout } = await cli.run([
     "network",
     "inspect",
     "--format",
@@ -178,8 +185,8 @@ async function subnetOf(network: string): Promise<string> {
   return stdout.trim();
 }
 
-async function gatewayOf(network: string): Promise<string> {
-  const { stdout } = await docker([
+async function gatewayOf(cli: DockerCli, network: string): Promise<string> {
+  const { stdout } = await cli.run([
     "network",
     "inspect",
     "--format",
@@ -189,8 +196,8 @@ async function gatewayOf(network: string): Promise<string> {
   return ipv4(stdout, ["network", "inspect", network], `network ${network} has no IPv4 gateway`);
 }
 
-async function addressOn(container: string, network: string): Promise<string> {
-  const { stdout } = await docker([
+async function addressOn(cli: DockerCli, container: string, network: string): Promise<string> {
+  const { stdout } = await cli.run([
     "inspect",
     "--format",
     `{{ (index .NetworkSettings.Networks "${network}").IPAddress }}`,

@@ -14,9 +14,9 @@
  * ```
  */
 import { superviseUrl } from "../../core/sidecar_contract/mod.ts";
-import type { Backend, ImageRecipe, Progress } from "../types.ts";
-import { docker } from "./_docker.ts";
+import type { Backend, ImageRecipe, ProgramRunner, Progress } from "../types.ts";
 import { commitAgent, reloadEgress } from "./_control.ts";
+import { DockerCli } from "./_docker.ts";
 import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
 import { dockerChecks } from "./doctor.ts";
 import { execInAgent } from "./exec.ts";
@@ -34,42 +34,61 @@ import { prepare } from "./prepare.ts";
 export { DockerError } from "./_docker.ts";
 export { type EnsuredImage, ensureDockerImage, type EnsureDockerImageOptions } from "./image.ts";
 
-/** The docker backend. */
-export const backend: Backend = Object.freeze({
-  name: "docker" as const,
-  async isAvailable() {
-    try {
-      const { code, stdout, stderr } = await docker(
-        ["version", "--format", "{{.Server.Version}}"],
-        { allowFailure: true, timeoutMs: 10_000 },
-      );
-      return code === 0
-        ? { ok: true as const, detail: `docker engine ${stdout.trim()}` }
-        : { ok: false as const, reason: `the docker engine does not answer: ${stderr.trim()}` };
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) {
-        return { ok: false as const, reason: "the docker CLI is not installed" };
-      }
-      throw err;
-    }
-  },
-  checks: dockerChecks,
-  prepare,
-  async ensureImage(recipe: ImageRecipe, progress: Progress) {
-    return (await ensureDockerImage(recipe, { progress })).tag;
-  },
-  createNetworks,
-  startSidecar,
-  startAgent,
-  outsideAddresses,
-  sidecarStatus,
-  remove,
-  exec: execInAgent,
-  stop: teardown,
-  enumerateActive,
-  cleanupPlan,
-  cleanup,
-  commit: commitAgent,
-  reloadEgress,
-  superviseUrl: () => superviseUrl(),
-});
+/** Options of {@link dockerBackend}. */
+export interface DockerBackendOptions {
+  /** The docker-compatible CLI to run: a name on PATH or a path (default `docker`). */
+  cli?: string;
+}
+
+/**
+ * A docker backend driving one CLI.
+ *
+ * @param options The CLI.
+ * @returns The backend.
+ */
+export function dockerBackend(options: DockerBackendOptions = {}): Backend {
+  const cli = new DockerCli(options.cli);
+  return Object.freeze(
+    {
+      name: "docker" as const,
+      async isAvailable() {
+        try {
+          const { code, stdout, stderr } = await cli.run(
+            ["version", "--format", "{{.Server.Version}}"],
+            { allowFailure: true, timeoutMs: 10_000 },
+          );
+          return code === 0
+            ? { ok: true as const, detail: `docker engine ${stdout.trim()}` }
+            : { ok: false as const, reason: `the docker engine does not answer: ${stderr.trim()}` };
+        } catch (err) {
+          if (err instanceof Deno.errors.NotFound) {
+            return { ok: false as const, reason: `the ${cli.program} CLI is not installed` };
+          }
+          throw err;
+        }
+      },
+      checks: (run: ProgramRunner) => dockerChecks(cli.program, run),
+      prepare: (spec) => prepare(cli.program, spec),
+      async ensureImage(recipe: ImageRecipe, progress: Progress) {
+        return (await ensureDockerImage(recipe, { progress, docker: cli.program })).tag;
+      },
+      createNetworks: (step, spec) => createNetworks(cli, step, spec),
+      startSidecar: (step, spec, options) => startSidecar(cli, step, spec, options),
+      startAgent: (step, spec, options) => startAgent(cli, step, spec, options),
+      outsideAddresses: (bottle, networks) => outsideAddresses(cli, bottle, networks),
+      sidecarStatus: (slug) => sidecarStatus(cli, slug),
+      remove: (object) => remove(cli, object),
+      exec: (slug, argv, options) => execInAgent(cli, slug, argv, options),
+      stop: (slug) => teardown(cli, slug),
+      enumerateActive: () => enumerateActive(cli),
+      cleanupPlan: (keep) => cleanupPlan(cli, keep),
+      cleanup: (steps) => cleanup(cli, steps),
+      commit: (slug) => commitAgent(cli, slug),
+      reloadEgress: (slug) => reloadEgress(cli, slug),
+      superviseUrl: () => superviseUrl(),
+    } satisfies Backend,
+  );
+}
+
+/** The docker backend, with the `docker` CLI found on PATH. */
+export const backend: Backend = dockerBackend();

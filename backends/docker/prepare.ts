@@ -16,10 +16,11 @@ import { bottleNames } from "./_names.ts";
 /**
  * The steps a launch runs for a spec.
  *
+ * @param program The docker CLI, as the steps name it.
  * @param spec The launch, with placeholders.
  * @returns The steps, in order.
  */
-export function prepare(spec: LaunchSpec): PreparedBottle {
+export function prepare(program: string, spec: LaunchSpec): PreparedBottle {
   const names = bottleNames(spec.bottle.slug);
   const own = spec.networks.egressNetwork === undefined;
   return {
@@ -27,33 +28,33 @@ export function prepare(spec: LaunchSpec): PreparedBottle {
     steps: [
       {
         title: "create the internal network",
-        argv: ["docker", ...internalNetworkArgs(spec.bottle, names)],
+        argv: [program, ...internalNetworkArgs(spec.bottle, names)],
       },
       ...(own
         ? [{
           title: "create the egress network",
-          argv: ["docker", ...egressNetworkArgs(spec.bottle, names)],
+          argv: [program, ...egressNetworkArgs(spec.bottle, names)],
         }]
         : []),
       {
         title: "create the sidecar on the internal network",
-        argv: ["docker", ...sidecarCreateArgs(spec.bottle, spec.sidecar, names)],
+        argv: [program, ...sidecarCreateArgs(spec.bottle, spec.sidecar, names)],
       },
       {
         title: "attach the sidecar to the egress network",
-        argv: ["docker", ...sidecarConnectArgs(names, spec.networks.egressNetwork ?? names.egress)],
+        argv: [program, ...sidecarConnectArgs(names, spec.networks.egressNetwork ?? names.egress)],
       },
-      { title: "start the sidecar", argv: ["docker", "start", names.sidecar] },
+      { title: "start the sidecar", argv: [program, "start", names.sidecar] },
       {
         title: "start the agent",
         argv: [
-          "docker",
+          program,
           ...agentRunArgs(spec.bottle, spec.agent, { names, sidecarIp: "<sidecar-ip>" }),
         ],
       },
       {
         title: "run the agent command",
-        argv: ["docker", "exec", "--interactive", "--user", "agent", names.agent, ...spec.command],
+        argv: [program, "exec", "--interactive", "--user", "agent", names.agent, ...spec.command],
       },
     ],
   };

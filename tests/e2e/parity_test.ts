@@ -1,12 +1,12 @@
 /**
  * The parity matrix over Docker, on a real engine: the shared launch (`src/launch`) drives the
- * docker backend in this process, on this file's test internet. Every `docker` command the
- * backend runs goes through a logging shim on PATH, so "no secret value on any argv" is checked
- * at the process boundary, where `ps` would see it. `tests/backends/parity_test.ts` runs the same
+ * docker backend in this process, on this file's test internet. The backend runs a logging shim
+ * as its docker CLI, so "no secret value on any argv" is checked at the process boundary, where
+ * `ps` would see it. `tests/backends/parity_test.ts` runs the same
  * rows over the memory backend.
  */
 import { join } from "node:path";
-import { backendByName } from "../../backends/mod.ts";
+import { dockerBackend } from "../../backends/docker/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { LEAKY_NAME, parityMatrix } from "../backends/parity_matrix.ts";
 import { startWorld } from "./_harness/mod.ts";
@@ -17,8 +17,10 @@ const ROOT_IMAGE = "bot-bottle-test/debian:bookworm";
 Deno.test("parity matrix: the docker backend", async (t) => {
   await using world = await startWorld("parity");
   const realDocker = await which("docker");
-  const shimDir = join(world.dir, "shim");
-  const argvDir = join(world.dir, "argv");
+  // Outside the world's folder: its disposal removes only what the world itself made.
+  await using shim = await tempDir("bb-e2e-parity-shim-");
+  const shimDir = join(shim.path, "bin");
+  const argvDir = join(shim.path, "argv");
   await Deno.mkdir(shimDir);
   await Deno.mkdir(argvDir);
   // One file per invocation, its arguments NUL-separated, then the real CLI.
@@ -28,38 +30,37 @@ Deno.test("parity matrix: the docker backend", async (t) => {
       `exec ${realDocker} "$@"\n`,
     { mode: 0o755 },
   );
-  const path = Deno.env.get("PATH") ?? "/usr/bin:/bin";
-  Deno.env.set("PATH", `${shimDir}:${path}`);
-  try {
-    const backend = backendByName("docker");
-    await parityMatrix(t, {
-      label: "docker",
-      paths: homePaths({ BOT_BOTTLE_HOME: world.home }),
-      hostEnv: world.cliEnv,
-      bottle: (kind) => ({
-        backend,
-        ...(kind === "root-user" ? { committedImage: ROOT_IMAGE } : {}),
-        ...(kind === "leaky"
-          ? { hostEnv: { BOT_BOTTLE_SELFTEST_DNS: `${world.outsideName},${LEAKY_NAME}` } }
-          : {}),
-      }),
-      engineArgv: async () => {
-        const calls: string[][] = [];
-        for await (const entry of Deno.readDir(argvDir)) {
-          const text = await Deno.readTextFile(join(argvDir, entry.name));
-          calls.push(text.split("\u0000").slice(0, -1));
-        }
-        return calls;
-      },
-      agentSees: async (b, slug, name) => {
-        const result = await b.exec(slug, ["printenv", name], { tty: false, capture: true });
-        return result.code === 0 ? result.stdout.replace(/\n$/, "") : undefined;
-      },
-    });
-  } finally {
-    Deno.env.set("PATH", path);
-  }
+  const backend = dockerBackend({ cli: join(shimDir, "docker") });
+  await parityMatrix(t, {
+    label: "docker",
+    paths: homePaths({ BOT_BOTTLE_HOME: world.home }),
+    hostEnv: world.cliEnv,
+    bottle: (kind) => ({
+      backend,
+      ...(kind === "root-user" ? { committedImage: ROOT_IMAGE } : {}),
+      ...(kind === "leaky"
+        ? { hostEnv: { BOT_BOTTLE_SELFTEST_DNS: `${world.outsideName},${LEAKY_NAME}` } }
+        : {}),
+    }),
+    engineArgv: async () => {
+      const calls: string[][] = [];
+      for await (const entry of Deno.readDir(argvDir)) {
+        const text = await Deno.readTextFile(join(argvDir, entry.name));
+        calls.push(text.split("\u0000").slice(0, -1));
+      }
+      return calls;
+    },
+    agentSees: async (b, slug, name) => {
+      const result = await b.exec(slug, ["printenv", name], { tty: false, capture: true });
+      return result.code === 0 ? result.stdout.replace(/\n$/, "") : undefined;
+    },
+  });
 });
+
+async function tempDir(prefix: string): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
 
 async function which(program: string): Promise<string> {
   const out = await new Deno.Command("sh", {
