@@ -7,7 +7,6 @@
 import type { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
 import { messageOf } from "../../core/errors/mod.ts";
-import type { Route } from "../../core/routes/mod.ts";
 import {
   type Framing,
   HeaderList,
@@ -148,7 +147,6 @@ export async function handleExchange(
       return await relay(conn, {
         head,
         req,
-        route,
         forward,
         inbound,
         client,
@@ -187,7 +185,6 @@ class StaleConnectionError extends UpstreamConnectError {
 interface RelayInput {
   head: ParsedRequest;
   req: EgressRequest;
-  route: Route;
   /** The head to send, as the pipeline built and screened it. */
   forward: ForwardHead;
   /** How the response is scanned. */
