@@ -33,8 +33,11 @@ export interface InboundScan {
 export interface ExchangeContext extends PolicyContext<Route> {
   /** The head as read from the client. */
   readonly head: ParsedRequest;
-  /** The DLP engine this request is scanned with, chosen once (a reload may swap the live one). */
-  engine?: DlpEngine;
+  /**
+   * The outbound DLP guard's view of this request, made once: its engine scans the head, the
+   * body and the response alike, even when a reload swaps the live engine meanwhile.
+   */
+  outbound?: OutboundContext;
   /** The head to send (step `forwardHead`). */
   forward?: ForwardHead;
   /** The armed request-body scanner (step `outboundBody`). */
@@ -56,7 +59,7 @@ export interface ExchangeEnv extends PolicyEnv<Route> {
 }
 
 /**
- * The outbound DLP guard's view of one request.
+ * The outbound DLP guard's view of one request, made on first use and kept on the request.
  *
  * @param ctx The request (its route is known).
  * @param env The environment.
@@ -65,24 +68,12 @@ export interface ExchangeEnv extends PolicyEnv<Route> {
 export function outboundContext(ctx: ExchangeContext, env: ExchangeEnv): OutboundContext {
   if (ctx.route === undefined) throw new TypeError("outbound DLP ran before route lookup");
   const host = ctx.req.host;
-  return {
-    engine: engineOf(ctx, env),
+  ctx.outbound ??= {
+    engine: env.engine(),
     route: ctx.route,
     approved: env.approved,
     operator: env.operator,
     onWarn: (finding) => env.warn(host, finding),
   };
-}
-
-/**
- * The engine one request is scanned with, head, body and response alike: the live one when the
- * request is first scanned, kept for the rest of the request.
- *
- * @param ctx The request.
- * @param env The environment.
- * @returns The request's engine.
- */
-export function engineOf(ctx: ExchangeContext, env: ExchangeEnv): DlpEngine {
-  ctx.engine ??= env.engine();
-  return ctx.engine;
+  return ctx.outbound;
 }

@@ -1,7 +1,7 @@
 /** The inbound-scan step: which detectors the response goes through (SPEC §6.1 step 9). */
 import { defaultDetectors } from "../../core/dlp/mod.ts";
 import { ALLOW, type Decision } from "./policy/mod.ts";
-import { engineOf, type ExchangeContext, type ExchangeEnv } from "./_exchange_context.ts";
+import { type ExchangeContext, type ExchangeEnv, outboundContext } from "./_exchange_context.ts";
 
 /**
  * Choose the response's detectors: the route's list, none when it says `false`, else the
@@ -14,7 +14,7 @@ import { engineOf, type ExchangeContext, type ExchangeEnv } from "./_exchange_co
 export function inboundScan(ctx: ExchangeContext, env: ExchangeEnv): Decision {
   const configured = ctx.route?.dlp?.inbound_detectors;
   ctx.inbound = {
-    engine: engineOf(ctx, env),
+    engine: outboundContext(ctx, env).engine,
     detectors: configured === false ? [] : configured ?? defaultDetectors("inbound"),
   };
   return ALLOW;

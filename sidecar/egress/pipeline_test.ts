@@ -246,6 +246,19 @@ Deno.test("createPipeline().decide() fills in the route, upstream, head to send,
   assert.deepEqual(ctx.inbound?.detectors, ["naive_injection_detection"]);
 });
 
+Deno.test("createPipeline().decide() scans one request with one engine, across a reload", async () => {
+  let built = 0;
+  const engine = () => {
+    built++;
+    return new DlpEngine({ knownSecrets: [SECRET], canary: CANARY });
+  };
+  const { decision, ctx } = await createPipeline(options({ engine })).decide(request());
+  assert.deepEqual(decision, { action: "allow" });
+  assert.equal(built, 1, "the live engine is asked for once per request");
+  assert.equal(ctx.inbound?.engine, ctx.outbound?.engine);
+  assert.equal(ctx.body?.held, 0);
+});
+
 Deno.test("createPipeline().decide() redacts a secret in the head it will send on a redact route", async () => {
   const warned: Finding[] = [];
   const input = request(at("redact.example", `/q?t=${LEAKED}`, {
