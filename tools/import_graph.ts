@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { dirname, join, normalize, relative } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { floorOf, floorProblem, isTestFile } from "./floors.ts";
 
 /** Files (relative to the root, `/`-separated) and the relative imports each one makes. */
@@ -179,5 +179,5 @@ async function tsFiles(root: string): Promise<string[]> {
     if (info?.isDirectory) await walk(top);
     else if (info?.isFile) found.push(top);
   }
-  return found.map((f) => relative(".", f)).sort();
+  return found.sort();
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { dockerBackend } from "../../backends/docker/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { LEAKY_NAME, parityMatrix } from "../backends/parity_matrix.ts";
+import { which } from "../install/_sandbox.ts";
 import { startWorld } from "./_harness/mod.ts";
 
 /** The offline base image: its user is root, so as an agent image it must be refused. */
@@ -16,7 +17,8 @@ const ROOT_IMAGE = "bot-bottle-test/debian:bookworm";
 
 Deno.test("parity matrix: the docker backend", async (t) => {
   await using world = await startWorld("parity");
-  const realDocker = await which("docker");
+  const realDocker = which("docker");
+  if (realDocker === undefined) throw new Error("docker is not on PATH");
   // Outside the world's folder: its disposal removes only what the world itself made.
   await using shim = await tempDir("bb-e2e-parity-shim-");
   const shimDir = join(shim.path, "bin");
@@ -60,14 +62,4 @@ Deno.test("parity matrix: the docker backend", async (t) => {
 async function tempDir(prefix: string): Promise<{ path: string } & AsyncDisposable> {
   const path = await Deno.makeTempDir({ prefix });
   return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
-
-async function which(program: string): Promise<string> {
-  const out = await new Deno.Command("sh", {
-    args: ["-c", `command -v ${program}`],
-    stdout: "piped",
-  }).output();
-  const found = new TextDecoder().decode(out.stdout).trim();
-  if (!out.success || found === "") throw new Error(`${program} is not on PATH`);
-  return found;
 }

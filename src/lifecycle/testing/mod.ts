@@ -60,7 +60,7 @@ export interface FakeBehaviour {
  */
 export class FakeBackend extends MemoryBackend {
   /** The calls, in order. */
-  readonly calls: string[] = [];
+  readonly calls: string[];
   /** The bottles launched, with the agent spec each got. */
   readonly launched: { bottle: BottleRef; agent: AgentSpec }[] = [];
   /** Steps passed to `cleanup`. */
