@@ -4,6 +4,7 @@ import {
   gateUrl,
   proxyUrl,
   readSetting,
+  settingOrDefault,
   SIDECAR_ENV,
   sidecarEnvironment,
   superviseUrl,
@@ -61,6 +62,11 @@ Deno.test("readSetting() applies defaults and names the variable in every refusa
       err instanceof ConfigError &&
       err.message === 'BOT_BOTTLE_QUEUE_DIR "queue" is not an absolute path (e.g. /queue)',
   );
+  assert.throws(
+    () => settingOrDefault({}, SIDECAR_ENV.slug),
+    (err: unknown) => err instanceof ConfigError && err.message === "BOT_BOTTLE_SLUG must be set",
+  );
+  assert.equal(settingOrDefault({}, SIDECAR_ENV.gitGateTimeout), 600);
   assert.throws(
     () => readSetting({ BOT_BOTTLE_EGRESS_LISTEN: "0.0.0.0:99999" }, SIDECAR_ENV.egressListen),
     /^ConfigError: BOT_BOTTLE_EGRESS_LISTEN "0\.0\.0\.0:99999" is not HOST:PORT \(e\.g\. 0\.0\.0\.0:9099\)$/,

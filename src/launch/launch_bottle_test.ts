@@ -102,3 +102,38 @@ Deno.test("launchBottle() refuses a secret variable without a value before start
   );
   assert.deepEqual(backend.world.of(s.plan.slug), []);
 });
+
+Deno.test("launchBottle() refuses an agent image that cannot trust the bottle CA", async () => {
+  await using s = await setup("noca");
+  const backend = new MemoryBackend({ agent: simulatedAgent({ caTools: false }) });
+  await assert.rejects(
+    launchBottle(s.plan, SECRETS, { ...s, backend, progress: () => {} }),
+    (err: unknown) =>
+      err instanceof LaunchError &&
+      err.message ===
+        "installing the bottle CA in the agent image failed (it needs update-ca-certificates): " +
+          "sh: 1: update-ca-certificates: not found",
+  );
+  assert.deepEqual(backend.world.of(s.plan.slug), []);
+});
+
+Deno.test("launchBottle() gives up at once when the sidecar died, with its state", async () => {
+  await using s = await setup("deadcar");
+  const backend: MemoryBackend = new MemoryBackend({
+    agent: simulatedAgent({ proxy: false }),
+    fault: (primitive, slug) => {
+      // The sidecar exits as the agent starts: its proxy will never answer.
+      const sidecar = backend.world.objects.get(`memory-sidecar-${slug}`);
+      if (primitive === "startAgent" && sidecar !== undefined) sidecar.state = "exited";
+    },
+  });
+  const started = performance.now();
+  await assert.rejects(
+    launchBottle(s.plan, SECRETS, { ...s, backend, progress: () => {} }),
+    (err: unknown) =>
+      err instanceof LaunchError &&
+      /^the sidecar is not running and its proxy \(port 9099\) does not answer/.test(err.message),
+  );
+  assert.ok(performance.now() - started < 5_000, "no waiting for a proxy that cannot answer");
+  assert.deepEqual(backend.world.of(s.plan.slug), []);
+});

@@ -23,6 +23,8 @@ export interface SimulatedAgentOptions {
   uid?: number;
   /** Whether the sidecar's proxy answers (default true). */
   proxy?: boolean;
+  /** Whether the image has `update-ca-certificates` (default true). */
+  caTools?: boolean;
   /** Self-test targets the agent reaches directly: `ADDR:PORT` or a name that resolves. */
   reachable?: ReadonlySet<string>;
   /** Every other command: its exit code (default 0). */
@@ -44,6 +46,7 @@ export function simulatedAgent(options: SimulatedAgentOptions = {}): MemoryAgent
     const [program, flag, script] = argv;
     if (program === "id" && flag === "-u") return ok(`${options.uid ?? 1000}\n`);
     if (program === "sh" && flag === "-c" && script?.includes("update-ca-certificates")) {
+      if (options.caTools === false) return failed("sh: 1: update-ca-certificates: not found");
       return execOptions.user === "root" ? ok("") : failed("update-ca-certificates: denied");
     }
     if (program === "curl" && argv.includes("http://_egress.local/allowlist")) {
