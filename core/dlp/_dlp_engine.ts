@@ -10,7 +10,9 @@ import {
   listableDetectors,
   type OutboundDetector,
 } from "./_registry.ts";
-import { PassStream, sortFindings } from "./_stream.ts";
+import { DecodingStream, scanDecodedOnce } from "./_decoding_stream.ts";
+import { KNOWN_SECRETS } from "./_detector_known_secrets.ts";
+import { sortFindings } from "./_stream.ts";
 import type { DlpOptions, Finding, StreamScanner } from "./_types.ts";
 import { type ScanPass, ScanWindow } from "./_window.ts";
 
@@ -60,7 +62,10 @@ export class DlpEngine {
    * @throws {ConfigError} On an unknown detector name.
    */
   scanOutbound(text: string, options: OutboundScanOptions): Finding[] {
-    return this.#scanText(text, this.#passes("outbound", options.detectors, options.location));
+    return this.#scanText(
+      text,
+      () => this.#passes("outbound", options.detectors, options.location),
+    );
   }
 
   /**
@@ -69,7 +74,16 @@ export class DlpEngine {
    * @throws {ConfigError} On an unknown detector name.
    */
   scanInbound(text: string, options: InboundScanOptions): Finding[] {
-    return this.#scanText(text, this.#passes("inbound", options.detectors, options.location));
+    return this.#scanText(text, () => this.#passes("inbound", options.detectors, options.location));
+  }
+
+  /**
+   * Scan text coming back to the agent (a response header or body) for the bottle's known
+   * secrets in every form, so an origin that echoes an injected credential cannot hand it over.
+   * The canary is not reported: the agent holds it already.
+   */
+  scanReflection(text: string, options: { location: string }): Finding[] {
+    return withoutCanary(this.#scanText(text, () => this.#reflectionPasses(options.location)));
   }
 
   /** Scan a request URL: the outbound detectors, the canary, and URL-encoded CRLF. */
@@ -88,12 +102,24 @@ export class DlpEngine {
 
   /** A streaming outbound scanner (offsets are absolute in the stream). */
   outboundStream(options: OutboundScanOptions): StreamScanner {
-    return new PassStream(this.#passes("outbound", options.detectors, options.location));
+    return new DecodingStream(() => this.#passes("outbound", options.detectors, options.location));
   }
 
   /** A streaming inbound scanner (offsets are absolute in the stream). */
   inboundStream(options: InboundScanOptions): StreamScanner {
-    return new PassStream(this.#passes("inbound", options.detectors, options.location));
+    return new DecodingStream(() => this.#passes("inbound", options.detectors, options.location));
+  }
+
+  /** The streaming form of {@link DlpEngine.scanReflection}. */
+  reflectionStream(options: { location: string }): StreamScanner {
+    const stream = new DecodingStream(() => this.#reflectionPasses(options.location));
+    return {
+      push: (chunk) => withoutCanary(stream.push(chunk)),
+      end: () => withoutCanary(stream.end()),
+      get settled() {
+        return stream.settled;
+      },
+    };
   }
 
   /** Scrub every known secret, the canary and every token pattern from a log line. */
@@ -104,12 +130,20 @@ export class DlpEngine {
     );
   }
 
-  #scanText(text: string, passes: readonly ScanPass[]): Finding[] {
-    if (passes.length === 0) return [];
+  #scanText(text: string, passes: () => ScanPass[]): Finding[] {
+    const raw = passes();
+    if (raw.length === 0) return [];
     const win = ScanWindow.ofText(text);
     const out: Finding[] = [];
-    for (const pass of passes) pass.scan(win, out);
+    for (const pass of raw) pass.scan(win, out);
+    out.push(...scanDecodedOnce(win.bytes, passes(), [...out]));
     return sortFindings(out);
+  }
+
+  #reflectionPasses(location: string): ScanPass[] {
+    const tables = this.#compiled.get(KNOWN_SECRETS.name) as SecretTables;
+    const pass = KNOWN_SECRETS.pass(tables, { location, enabled: true });
+    return pass === undefined ? [] : [pass];
   }
 
   #passes(direction: Direction, listed: readonly string[], location: string): ScanPass[] {
@@ -130,4 +164,8 @@ export class DlpEngine {
     }
     return passes;
   }
+}
+
+function withoutCanary(findings: Finding[]): Finding[] {
+  return findings.filter((finding) => finding.detector !== "canary");
 }

@@ -14,6 +14,11 @@ import { Buffer } from "node:buffer";
  *   one pattern.
  * - `url`: percent-encoding of reserved characters only (`encodeURIComponent`, and RFC 3986 which
  *   also encodes `!'()*`), when it differs from `raw`.
+ * - `reversed`: the raw form backwards.
+ *
+ * Every form is built from the secret's *secret part* ({@link secretPart}): a public prefix such
+ * as `ghp_` or the canary's `bbcanary-` is no protection, so sending only what follows it must be
+ * caught too. The whole value contains the part, so matching the part also matches the whole.
  */
 
 /** Secrets with fewer letters and digits than this are ignored: too likely to occur by chance. */
@@ -23,7 +28,7 @@ export const MIN_SECRET_ALNUM = 8;
 const DEFAULT_MAX_GAP = 8;
 
 /** Which encoding of the secret a pattern is. */
-export type SecretVariant = "raw" | "hex" | "base64" | "url";
+export type SecretVariant = "raw" | "hex" | "base64" | "url" | "reversed";
 
 /** One projected pattern. */
 export interface SecretPattern {
@@ -41,7 +46,7 @@ export interface SecretPatternSet {
   readonly patterns: readonly SecretPattern[];
   /** The longest separator run inside any form, at least {@link DEFAULT_MAX_GAP}. */
   readonly maxGap: number;
-  /** The original value of an owner (-1 is the canary). */
+  /** The secret part of an owner's value (-1 is the canary). */
   value(owner: number): string | undefined;
 }
 
@@ -59,7 +64,7 @@ export function secretPatterns(secrets: readonly string[], canary?: string): Sec
   let maxGap = DEFAULT_MAX_GAP;
   const add = (owner: number, value: string) => {
     if (project(value).length < MIN_SECRET_ALNUM) return;
-    for (const [variant, form] of forms(value)) {
+    for (const [variant, form] of forms(secretPart(value))) {
       const classes = project(form);
       if (classes.length < MIN_SECRET_ALNUM) continue;
       maxGap = Math.max(maxGap, longestGap(form));
@@ -73,8 +78,36 @@ export function secretPatterns(secrets: readonly string[], canary?: string): Sec
   return {
     patterns: [...byKey.values()],
     maxGap,
-    value: (owner) => owner === -1 ? canary : secrets[owner],
+    value: (owner) => {
+      const value = owner === -1 ? canary : secrets[owner];
+      return value === undefined ? undefined : secretPart(value);
+    },
   };
+}
+
+/** Letters and digits a secret part must keep for a prefix to be stripped from it. */
+export const MIN_PART_ALNUM = 16;
+
+/** One leading public segment: a short word that starts with a letter, then `-` or `_`. */
+const PREFIX_SEGMENT = /^[A-Za-z][A-Za-z0-9]{0,9}[-_]/;
+
+/**
+ * The part of a secret that is secret: the value without leading public segments (`ghp_`,
+ * `sk-ant-api03-`, `bbcanary-`), stripped one at a time while at least {@link MIN_PART_ALNUM}
+ * letters and digits remain. A value with no such prefix, or too short to lose one, is its own
+ * secret part.
+ *
+ * @param value A provisioned secret or the canary.
+ * @returns The secret part (a suffix of `value`).
+ */
+export function secretPart(value: string): string {
+  let part = value;
+  for (let m = PREFIX_SEGMENT.exec(part); m !== null; m = PREFIX_SEGMENT.exec(part)) {
+    const rest = part.slice(m[0].length);
+    if (project(rest).length < MIN_PART_ALNUM) break;
+    part = rest;
+  }
+  return part;
 }
 
 /** Every encoded form of `value`, as latin1 strings (one character per byte). */
@@ -93,6 +126,7 @@ function forms(value: string): [SecretVariant, string][] {
   const component = encodeURIComponent(value);
   out.push(["url", component]);
   out.push(["url", component.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)]);
+  out.push(["reversed", [...utf8.toString("latin1")].reverse().join("")]);
   return out;
 }
 

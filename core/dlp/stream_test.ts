@@ -85,7 +85,7 @@ Deno.test("DlpEngine streams give absolute offsets and settle monotonically", ()
   const filler = "x".repeat(100_000);
   assert.deepEqual(stream.push(bytesOf(filler)), []);
   const first = stream.settled;
-  assert.ok(first > 90_000 && first <= 100_000);
+  assert.ok(first > 75_000 && first <= 100_000);
   const found = stream.push(bytesOf(` ${SECRET} `));
   assert.deepEqual(spans(found), [
     `known_secrets/known_secret@100001-${100001 + SECRET.length}`,
@@ -98,11 +98,18 @@ Deno.test("DlpEngine streams give absolute offsets and settle monotonically", ()
 });
 
 Deno.test("DlpEngine streams keep only a bounded tail across many chunks", () => {
+  // The decoded view keeps 20 KiB of context for an escape that may still come; the detectors'
+  // own tails are a few KiB.
+  const bound = 28 * 1024;
   const stream = dlp.outboundStream(OUTBOUND);
   const chunk = Buffer.from("y".repeat(64 * 1024));
   for (let i = 0; i < 40; i++) stream.push(chunk);
-  assert.ok(40 * chunk.length - stream.settled < 8 * 1024);
+  assert.ok(40 * chunk.length - stream.settled < bound);
   const inbound = dlp.inboundStream(INBOUND);
   for (let i = 0; i < 40; i++) inbound.push(chunk);
-  assert.ok(40 * chunk.length - inbound.settled < 8 * 1024);
+  assert.ok(40 * chunk.length - inbound.settled < bound);
+  const escaped = dlp.outboundStream(OUTBOUND);
+  const json = Buffer.from('{"k": "a\\nb"} '.repeat(4 * 1024));
+  for (let i = 0; i < 40; i++) escaped.push(json);
+  assert.ok(40 * json.length - escaped.settled < bound);
 });

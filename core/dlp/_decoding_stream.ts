@@ -1,0 +1,180 @@
+/**
+ * A stream scanned twice: as sent, and as an origin decodes it (`%XX` and JSON escapes, see
+ * `_escape_decoder.ts`), whatever type the sender declared. The decoded view only matters near
+ * escapes, so it covers just those stretches: from {@link MARGIN} bytes before an escape to
+ * {@link MARGIN} bytes after the last one, each stretch scanned by fresh passes. Traffic without
+ * escapes is scanned once; traffic full of them at most twice. Findings of the decoded view are
+ * reported with the raw offsets of the bytes they decode from (so redaction rewrites exactly the
+ * escaped form) and only when an escape lies inside them: anything else the raw scan reports.
+ */
+import { Buffer } from "node:buffer";
+import { EscapeDecoder, hasEscape } from "./_escape_decoder.ts";
+import { PassStream, sortFindings } from "./_stream.ts";
+import type { Finding, StreamScanner } from "./_types.ts";
+import type { ScanPass } from "./_window.ts";
+
+/**
+ * Bytes of context kept on each side of an escape: more than the longest match any pass reports
+ * (a JWT, 18 KiB), so a secret with one escaped character is seen whole in the decoded view.
+ */
+export const MARGIN = 20 * 1024;
+
+/** How many recent findings of each scan are remembered for de-duplication. */
+const SEEN = 64;
+
+interface Stretch {
+  decoder: EscapeDecoder;
+  scanner: PassStream;
+}
+
+/** The raw scan plus the decoded view. */
+export class DecodingStream implements StreamScanner {
+  readonly #raw: PassStream;
+  readonly #passes: () => ScanPass[];
+  /** Absolute raw offset of the end of the input so far. */
+  #end = 0;
+  /** The stretch being decoded, if any. */
+  #stretch: Stretch | undefined;
+  /** Since the last stretch: the last bytes (at most MARGIN), context for the next escape. */
+  #recent: Buffer[] = [];
+  #recentLength = 0;
+  /** The latest findings of each scan, to drop the other scan's report of the same match. */
+  #seenRaw: Finding[] = [];
+  #seenView: Finding[] = [];
+  #ended = false;
+
+  /** @param passes Builds a fresh set of passes (one for the raw scan, one per stretch). */
+  constructor(passes: () => ScanPass[]) {
+    this.#passes = passes;
+    this.#raw = new PassStream(passes());
+  }
+
+  push(chunk: Uint8Array): Finding[] {
+    const found = this.#raw.push(chunk);
+    const start = this.#end;
+    this.#end += chunk.length;
+    return this.#merge(found, this.#view(chunk, start, false));
+  }
+
+  end(): Finding[] {
+    if (this.#ended) return [];
+    this.#ended = true;
+    const found = this.#raw.end();
+    return this.#merge(found, this.#view(new Uint8Array(0), this.#end, true));
+  }
+
+  /** Report each thing once: a match both scans see (an escaped form the raw scan knows too). */
+  #merge(raw: Finding[], view: Finding[]): Finding[] {
+    const newRaw = raw.filter((f) => !overlapsAny(f, this.#seenView));
+    const newView = view.filter((f) => !overlapsAny(f, this.#seenRaw) && !overlapsAny(f, raw));
+    this.#seenRaw = [...this.#seenRaw, ...raw].slice(-SEEN);
+    this.#seenView = [...this.#seenView, ...newView].slice(-SEEN);
+    return sortFindings([...newRaw, ...newView]);
+  }
+
+  get settled(): number {
+    if (this.#ended) return this.#raw.settled;
+    const stretch = this.#stretch;
+    const view = stretch === undefined
+      ? this.#end - this.#recentLength
+      : stretch.decoder.rawOffset(stretch.scanner.settled);
+    return Math.min(this.#raw.settled, view);
+  }
+
+  #view(chunk: Uint8Array, start: number, final: boolean): Finding[] {
+    let stretch = this.#stretch;
+    if (stretch === undefined) {
+      if (!final && !hasEscape(chunk)) {
+        this.#remember(chunk);
+        return [];
+      }
+      if (final) return [];
+      const context = Buffer.concat(this.#recent);
+      this.#recent = [];
+      this.#recentLength = 0;
+      stretch = {
+        decoder: new EscapeDecoder(start - context.length),
+        scanner: new PassStream(this.#passes()),
+      };
+      this.#stretch = stretch;
+      return this.#feed(stretch, Buffer.concat([context, chunk]), final);
+    }
+    if (final || hasEscape(chunk)) return this.#feed(stretch, chunk, final);
+    // No escape in this chunk: the view needs only what lies within MARGIN of the last one.
+    const wanted = Math.max(0, stretch.decoder.lastEscapeEnd + MARGIN - start);
+    if (wanted >= chunk.length) return this.#feed(stretch, chunk, false);
+    const found = this.#feed(stretch, chunk.subarray(0, wanted), true);
+    this.#stretch = undefined;
+    this.#remember(chunk.subarray(wanted));
+    return found;
+  }
+
+  #feed(stretch: Stretch, bytes: Uint8Array, final: boolean): Finding[] {
+    const decoded = stretch.decoder.push(bytes, final);
+    const found = stretch.scanner.push(decoded);
+    if (final) found.push(...stretch.scanner.end());
+    const out = onRaw(stretch.decoder, found);
+    stretch.decoder.forget(stretch.scanner.settled);
+    if (final) this.#stretch = undefined;
+    return out;
+  }
+
+  #remember(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    // A copy: the caller may reuse or rewrite its chunk.
+    this.#recent.push(Buffer.from(bytes.subarray(Math.max(0, bytes.length - MARGIN))));
+    this.#recentLength += this.#recent.at(-1)!.length;
+    while (this.#recentLength - this.#recent[0]!.length >= MARGIN) {
+      this.#recentLength -= this.#recent.shift()!.length;
+    }
+    if (this.#recentLength > MARGIN) {
+      const first = this.#recent[0]!;
+      const cut = this.#recentLength - MARGIN;
+      this.#recent[0] = first.subarray(cut);
+      this.#recentLength = MARGIN;
+    }
+  }
+}
+
+/**
+ * One-shot form of the decoded view: decode a whole text and report what the passes find in it
+ * that an escape was part of, with raw offsets.
+ *
+ * @param bytes The raw text, one byte per character.
+ * @param passes Fresh passes for the decoded text.
+ * @param raw What the raw scan found (not reported again).
+ * @returns The findings, possibly empty.
+ */
+export function scanDecodedOnce(
+  bytes: Uint8Array,
+  passes: readonly ScanPass[],
+  raw: readonly Finding[],
+): Finding[] {
+  if (!hasEscape(bytes)) return [];
+  const decoder = new EscapeDecoder(0);
+  const scanner = new PassStream(passes);
+  return onRaw(decoder, [...scanner.push(decoder.push(bytes, true)), ...scanner.end()])
+    .filter((f) => !overlapsAny(f, raw));
+}
+
+function overlapsAny(finding: Finding, others: readonly Finding[]): boolean {
+  return others.some((o) =>
+    o.detector === finding.detector && o.start < finding.end && finding.start < o.end
+  );
+}
+
+/** Findings of a decoded view moved onto raw offsets; those no escape was part of are dropped. */
+function onRaw(decoder: EscapeDecoder, found: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  for (const finding of found) {
+    const raw = decoder.toRaw(finding.start, finding.end);
+    if (!raw.escaped) continue;
+    out.push({
+      ...finding,
+      start: raw.start,
+      end: raw.end,
+      snippet: `${finding.snippet}, after decoding escapes`,
+    });
+  }
+  return out;
+}

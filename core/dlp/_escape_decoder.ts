@@ -1,0 +1,214 @@
+/**
+ * Decodes the escapes an origin decodes whatever a body's declared type says: `%XX`
+ * (form bodies, query strings) and JSON string escapes (`\uXXXX`, surrogate pairs joined, and
+ * `\n`, `\"`…). Streaming: an escape split across chunks is decoded once complete. Every escape
+ * is recorded, so a finding in the decoded bytes maps back to the exact raw bytes it came from.
+ *
+ * Decoding is byte-wise (latin1 in, UTF-8 for code points above 0x7f out), tolerant (a malformed
+ * escape stays as it is) and one level deep.
+ */
+import { Buffer } from "node:buffer";
+
+const PERCENT = 0x25;
+const BACKSLASH = 0x5c;
+/** The longest escape: a surrogate pair, `\uD83D\uDE00`. */
+const LONGEST = 12;
+
+/** Single-character JSON escapes and the byte each stands for. */
+const SIMPLE: Readonly<Record<number, number>> = Object.freeze({
+  0x22: 0x22, // \"
+  0x5c: 0x5c, // \\
+  0x2f: 0x2f, // \/
+  0x62: 0x08, // \b
+  0x66: 0x0c, // \f
+  0x6e: 0x0a, // \n
+  0x72: 0x0d, // \r
+  0x74: 0x09, // \t
+});
+
+/** One decoded escape: `rawLen` raw bytes at `raw` became `decLen` bytes at `dec`. */
+interface Escape {
+  dec: number;
+  decLen: number;
+  raw: number;
+  rawLen: number;
+}
+
+/** Whether a chunk holds a byte that may start an escape. */
+export function hasEscape(bytes: Uint8Array): boolean {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return buf.indexOf(PERCENT) >= 0 || buf.indexOf(BACKSLASH) >= 0;
+}
+
+/** A streaming decoder whose decoded offsets map back onto raw stream offsets. */
+export class EscapeDecoder {
+  #carry: Uint8Array = new Uint8Array(0);
+  /** Absolute raw offset of the first byte of the next input (the carry's first byte). */
+  #raw: number;
+  /** Decoded bytes produced so far (the decoded stream's offsets start at 0). */
+  #dec = 0;
+  #escapes: Escape[] = [];
+
+  /** @param rawStart Absolute raw offset of the first byte this decoder will see. */
+  constructor(rawStart: number) {
+    this.#raw = rawStart;
+  }
+
+  /** Absolute raw offset of the last escape's end (the start when there was none). */
+  get lastEscapeEnd(): number {
+    const last = this.#escapes.at(-1);
+    return last === undefined ? -1 : last.raw + last.rawLen;
+  }
+
+  /** Raw offset of the first byte not yet decoded (an incomplete escape waits there). */
+  get pending(): number {
+    return this.#raw;
+  }
+
+  /**
+   * Decode the next chunk.
+   *
+   * @param chunk Raw bytes.
+   * @param final No more input follows: an incomplete escape is copied as it is.
+   * @returns The decoded bytes.
+   */
+  push(chunk: Uint8Array, final = false): Uint8Array {
+    const input = this.#carry.length === 0 ? chunk : Buffer.concat([this.#carry, chunk]);
+    this.#carry = new Uint8Array(0);
+    const out = Buffer.allocUnsafe(input.length);
+    let n = 0;
+    let i = 0;
+    for (; i < input.length; i++) {
+      const byte = input[i]!;
+      if (byte !== PERCENT && byte !== BACKSLASH) {
+        out[n++] = byte;
+        continue;
+      }
+      if (!final && input.length - i < (byte === PERCENT ? 3 : escapeLength(input, i))) {
+        this.#carry = input.slice(i);
+        break;
+      }
+      const [rawLen, bytes] = byte === PERCENT ? percent(input, i) : backslash(input, i);
+      if (rawLen === 0) {
+        out[n++] = byte;
+        continue;
+      }
+      this.#escapes.push({ dec: this.#dec + n, decLen: bytes.length, raw: this.#raw + i, rawLen });
+      for (const b of bytes) out[n++] = b;
+      i += rawLen - 1;
+    }
+    this.#raw += i;
+    this.#dec += n;
+    return out.subarray(0, n);
+  }
+
+  /**
+   * The raw span of a decoded span, and whether an escape lies inside it.
+   *
+   * @param start Decoded offset of the first byte.
+   * @param end Decoded offset one past the last byte.
+   * @returns Raw start and end, and whether the span decoded anything.
+   */
+  toRaw(start: number, end: number): { start: number; end: number; escaped: boolean } {
+    const first = this.#at(start);
+    const last = this.#at(end - 1);
+    return {
+      start: first.raw,
+      end: last.rawEnd,
+      escaped: this.#escapes.some((e) => e.dec < end && e.dec + e.decLen > start),
+    };
+  }
+
+  /** Raw offset where decoded byte `dec` begins (the pending offset past the end). */
+  rawOffset(dec: number): number {
+    return dec >= this.#dec ? this.#raw : this.#at(dec).raw;
+  }
+
+  /** Drop what is needed only for decoded offsets before `dec`. */
+  forget(dec: number): void {
+    let k = 0;
+    // Keep the last escape that ends at or before `dec`: offsets after it are measured from it.
+    while (
+      k + 1 < this.#escapes.length &&
+      this.#escapes[k + 1]!.dec + this.#escapes[k + 1]!.decLen <= dec
+    ) k++;
+    if (k > 0) this.#escapes = this.#escapes.slice(k);
+  }
+
+  /** The raw bytes of decoded byte `dec`: inside an escape, the whole escape. */
+  #at(dec: number): { raw: number; rawEnd: number } {
+    let before: Escape | undefined;
+    for (let k = this.#escapes.length - 1; k >= 0; k--) {
+      const e = this.#escapes[k]!;
+      if (e.dec <= dec) {
+        before = e;
+        break;
+      }
+    }
+    if (before !== undefined && dec < before.dec + before.decLen) {
+      return { raw: before.raw, rawEnd: before.raw + before.rawLen };
+    }
+    const raw = before === undefined
+      ? this.#origin() + dec
+      : before.raw + before.rawLen + (dec - before.dec - before.decLen);
+    return { raw, rawEnd: raw + 1 };
+  }
+
+  /** Raw offset of decoded offset 0, from the first escape kept (or the stream so far). */
+  #origin(): number {
+    const first = this.#escapes[0];
+    if (first === undefined) return this.#raw - this.#dec;
+    return first.raw - first.dec;
+  }
+}
+
+/** How many bytes the backslash escape at `i` needs to be decoded (0: it is no escape). */
+function escapeLength(input: Uint8Array, i: number): number {
+  const next = input[i + 1];
+  if (next === undefined) return 2;
+  if (next !== 0x75) return SIMPLE[next] === undefined ? 0 : 2;
+  if (i + 6 > input.length) return 6;
+  const unit = unit16(input, i + 2);
+  return unit >= 0xd800 && unit < 0xdc00 ? LONGEST : 6;
+}
+
+function percent(input: Uint8Array, i: number): [number, number[]] {
+  if (i + 2 >= input.length) return [0, []];
+  const value = hex(input[i + 1]!) * 16 + hex(input[i + 2]!);
+  return value >= 0 ? [3, [value]] : [0, []];
+}
+
+function backslash(input: Uint8Array, i: number): [number, number[]] {
+  const next = input[i + 1];
+  if (next === undefined) return [0, []];
+  const simple = SIMPLE[next];
+  if (simple !== undefined) return [2, [simple]];
+  if (next !== 0x75) return [0, []];
+  const unit = unit16(input, i + 2);
+  if (unit < 0) return [0, []];
+  if (unit >= 0xd800 && unit < 0xdc00 && input[i + 6] === BACKSLASH && input[i + 7] === 0x75) {
+    const low = unit16(input, i + 8);
+    if (low >= 0xdc00 && low < 0xe000) {
+      return [12, utf8(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00))];
+    }
+  }
+  return [6, utf8(unit >= 0xd800 && unit < 0xe000 ? 0xfffd : unit)];
+}
+
+function unit16(input: Uint8Array, at: number): number {
+  if (at + 4 > input.length) return -1;
+  let value = 0;
+  for (let k = 0; k < 4; k++) value = value * 16 + hex(input[at + k]!);
+  return value;
+}
+
+function utf8(code: number): number[] {
+  return [...Buffer.from(String.fromCodePoint(code), "utf8")];
+}
+
+function hex(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  return -256;
+}
