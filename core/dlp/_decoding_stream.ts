@@ -42,17 +42,22 @@ export class DecodingStream implements StreamScanner {
   #seenRaw: Finding[] = [];
   #seenView: Finding[] = [];
   #ended = false;
+  /** No passes at all: nothing to look for, raw or decoded. */
+  readonly #idle: boolean;
 
   /** @param passes Builds a fresh set of passes (one for the raw scan, one per stretch). */
   constructor(passes: () => ScanPass[]) {
     this.#passes = passes;
-    this.#raw = new PassStream(passes());
+    const raw = passes();
+    this.#raw = new PassStream(raw);
+    this.#idle = raw.length === 0;
   }
 
   push(chunk: Uint8Array): Finding[] {
     const found = this.#raw.push(chunk);
     const start = this.#end;
     this.#end += chunk.length;
+    if (this.#idle) return found;
     return this.#merge(found, this.#view(chunk, start, false));
   }
 
@@ -73,7 +78,7 @@ export class DecodingStream implements StreamScanner {
   }
 
   get settled(): number {
-    if (this.#ended) return this.#raw.settled;
+    if (this.#ended || this.#idle) return this.#raw.settled;
     const stretch = this.#stretch;
     const view = stretch === undefined
       ? this.#end - this.#recentLength

@@ -15,6 +15,8 @@ export interface SecretTables {
   hasCanary: boolean;
   /** How many known secrets were too short to scan for (or duplicates of the canary). */
   ignored: number;
+  /** How many known secrets (the canary aside) are scanned for. */
+  scanned: number;
 }
 
 /** The detector. */
@@ -31,6 +33,7 @@ export const KNOWN_SECRETS = {
       matcher: set.patterns.length > 0 ? new SecretMatcher(set) : undefined,
       hasCanary: set.patterns.some((p) => p.owner === -1),
       ignored: input.knownSecrets.filter((_, i) => !owners.has(i)).length,
+      scanned: input.knownSecrets.filter((_, i) => owners.has(i)).length,
     };
   },
   pass: (tables, scan) =>

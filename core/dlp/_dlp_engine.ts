@@ -36,6 +36,7 @@ export interface InboundScanOptions {
 export class DlpEngine {
   readonly #compiled = new Map<string, unknown>();
   readonly #ignored: number;
+  readonly #scanned: number;
 
   /**
    * Compile the registered detectors for a bottle.
@@ -47,7 +48,14 @@ export class DlpEngine {
     for (const detector of DETECTORS as readonly Detector[]) {
       this.#compiled.set(detector.name, detector.compile(options));
     }
-    this.#ignored = (this.#compiled.get("known_secrets") as SecretTables).ignored;
+    const secrets = this.#compiled.get(KNOWN_SECRETS.name) as SecretTables;
+    this.#ignored = secrets.ignored;
+    this.#scanned = secrets.scanned;
+  }
+
+  /** Whether any known secret (the canary aside) is scanned for: responses need scanning. */
+  get protectsSecrets(): boolean {
+    return this.#scanned > 0;
   }
 
   /** How many known secrets were too short to scan for (or duplicates of the canary). */

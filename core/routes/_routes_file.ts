@@ -77,6 +77,7 @@ export function routeToPlain(route: Route): Record<string, unknown> {
     out.dlp = dlp;
   }
   if (route.outbound_on_match !== "supervise") out.outbound_on_match = route.outbound_on_match;
+  if (route.inbound_on_secret !== "redact") out.inbound_on_secret = route.inbound_on_secret;
   if (route.git) out.git = { fetch: route.git.fetch };
   if (route.allow_private) out.allow_private = true;
   return out;

@@ -127,6 +127,10 @@ export const RouteSchema = z.strictObject({
   outbound_on_match: z.enum(["supervise", "block", "redact"]).default("supervise").describe(
     "What an outbound DLP match does: hold for the operator, refuse, or scrub and forward",
   ),
+  inbound_on_secret: z.enum(["redact", "block"]).default("redact").describe(
+    "What a known secret or injected credential in a response does (an origin echoing it): " +
+      "scrub it (same length) or refuse the response",
+  ),
   git: z.strictObject({
     fetch: z.boolean().describe("Allow git clone/fetch (upload-pack); push is never allowed"),
   }).optional().describe("Git smart-HTTP access through this host"),

@@ -33,6 +33,7 @@ routes:
       outbound_detectors: [token_patterns, entropy]
       inbound_detectors: false
     outbound_on_match: block
+    inbound_on_secret: block
     git: {fetch: true}
   - host: registry.npmjs.org
     allow_private: true
@@ -63,12 +64,14 @@ Deno.test("parseRoutesFile() reads every route field and applies defaults", () =
     }],
     dlp: { outbound_detectors: ["token_patterns", "entropy"], inbound_detectors: false },
     outbound_on_match: "block",
+    inbound_on_secret: "block",
     git: { fetch: true },
     allow_private: false,
   });
   assert.deepEqual(npm, {
     host: "registry.npmjs.org",
     outbound_on_match: "supervise",
+    inbound_on_secret: "redact",
     allow_private: true,
   });
   assert.equal(yes?.matches?.[0]?.headers?.[0]?.value, "on");
@@ -85,7 +88,12 @@ Deno.test("stringifyRoutesFile() output parses back to the same routes file", ()
 Deno.test("stringifyRoutesFile() leaves out fields that hold their default", () => {
   const file: RoutesFile = {
     log: 0,
-    routes: [{ host: "example.com", outbound_on_match: "supervise", allow_private: false }],
+    routes: [{
+      host: "example.com",
+      outbound_on_match: "supervise",
+      inbound_on_secret: "redact",
+      allow_private: false,
+    }],
   };
   assert.equal(stringifyRoutesFile(file), "routes:\n  - host: example.com\n");
   assert.deepEqual(parseRoutesFile(stringifyRoutesFile(file), FILE), file);
@@ -93,8 +101,20 @@ Deno.test("stringifyRoutesFile() leaves out fields that hold their default", () 
   const twoShared: RoutesFile = {
     log: 1,
     routes: [
-      { host: "a.example", auth: shared, outbound_on_match: "redact", allow_private: false },
-      { host: "b.example", auth: shared, outbound_on_match: "redact", allow_private: false },
+      {
+        host: "a.example",
+        auth: shared,
+        outbound_on_match: "redact",
+        inbound_on_secret: "redact",
+        allow_private: false,
+      },
+      {
+        host: "b.example",
+        auth: shared,
+        outbound_on_match: "redact",
+        inbound_on_secret: "redact",
+        allow_private: false,
+      },
     ],
   };
   assert.deepEqual(parseRoutesFile(stringifyRoutesFile(twoShared), FILE), twoShared);
@@ -117,6 +137,7 @@ Deno.test("stringifyRoutesFile() round-trips long, quoted and odd-looking values
         ],
       }],
       outbound_on_match: "supervise",
+      inbound_on_secret: "redact",
       allow_private: false,
     }],
   };

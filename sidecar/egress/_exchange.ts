@@ -238,6 +238,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     client,
     engine: input.inbound.engine,
     detectors: input.inbound.detectors,
+    onSecret: input.inbound.onSecret,
     host: req.host,
     clientKeepAlive: keepAlive(head),
     clientVersion: head.version,

@@ -6,7 +6,8 @@ import type { DlpEngine, Finding, InboundDetector } from "../../core/dlp/mod.ts"
 import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList, ParsedRequest } from "../http1/mod.ts";
 import type { PolicyContext, PolicyEnv } from "./policy/mod.ts";
-import type { OperatorQueue, OutboundContext } from "./_outbound.ts";
+import type { Approvals } from "./_approvals.ts";
+import type { ApprovalRecord, OperatorQueue, OutboundContext } from "./_outbound.ts";
 import type { OutboundBody } from "./_request_body.ts";
 
 /** The request head as it will leave for the upstream. */
@@ -27,6 +28,8 @@ export interface InboundScan {
   engine: DlpEngine;
   /** The route's inbound detectors (empty: none). */
   detectors: readonly InboundDetector[];
+  /** What a known secret echoed in the response does. */
+  onSecret: "redact" | "block";
 }
 
 /** One request as the steps see it and fill it in. */
@@ -50,12 +53,14 @@ export interface ExchangeContext extends PolicyContext<Route> {
 export interface ExchangeEnv extends PolicyEnv<Route> {
   /** The DLP engine of the live routes and token values. */
   engine: () => DlpEngine;
-  /** Values the operator approved, for the life of the proxy. */
-  approved: Set<string>;
+  /** Operator approvals, each for one value on one host and route. */
+  approvals: Approvals;
   /** Where to ask the operator; absent when no queue is configured. */
   operator: OperatorQueue | undefined;
   /** Logs a warn-level finding. */
   warn: (host: string, finding: Finding) => void;
+  /** Writes an approval and its scope to the audit log. */
+  approved: (record: ApprovalRecord) => void;
 }
 
 /**
@@ -63,17 +68,19 @@ export interface ExchangeEnv extends PolicyEnv<Route> {
  *
  * @param ctx The request (its route is known).
  * @param env The environment.
- * @returns Engine, route, approvals, operator and warn log.
+ * @returns Engine, host, route, approvals, operator and audit log.
  */
 export function outboundContext(ctx: ExchangeContext, env: ExchangeEnv): OutboundContext {
   if (ctx.route === undefined) throw new TypeError("outbound DLP ran before route lookup");
   const host = ctx.req.host;
   ctx.outbound ??= {
     engine: env.engine(),
+    host,
     route: ctx.route,
-    approved: env.approved,
+    approvals: env.approvals,
     operator: env.operator,
     onWarn: (finding) => env.warn(host, finding),
+    onApproved: env.approved,
   };
   return ctx.outbound;
 }

@@ -1,5 +1,8 @@
 /**
- * Inbound DLP on responses (SPEC §6.1 step 9). Bodies are never passed unscanned:
+ * Inbound DLP on responses (SPEC §6.1 step 9). Every response is scanned for the bottle's known
+ * secrets (the tokens the sidecar injects among them), in its headers and its body, so an origin
+ * that echoes a request cannot hand the agent a real credential: the route's `inbound_on_secret`
+ * redacts them (same length, default) or refuses the response. Bodies are never passed unscanned:
  *
  * - compressed bodies (gzip, deflate, br) are decoded and forwarded decoded; other encodings are
  *   refused;
@@ -24,6 +27,8 @@ import {
 import type { DenyDecision } from "./policy/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { HeldBytes } from "./_held_bytes.ts";
+import { REDACT_FILL } from "./_outbound.ts";
+import { reflectionDeny, screenResponseHeaders } from "./_reflection.ts";
 
 /** Bytes of a response held before its head is committed to the client. */
 export const COMMIT_BYTES = 1024 * 1024;
@@ -46,8 +51,10 @@ export interface ForwardOptions {
   client: { writer: Http1Writer; socket: Duplex };
   /** The engine. */
   engine: DlpEngine;
-  /** Inbound detectors of the route (empty: no scanning). */
+  /** Inbound detectors of the route (empty: none). */
   detectors: readonly InboundDetector[];
+  /** What a known secret in the response does. */
+  onSecret: "redact" | "block";
   /** Upstream host, for messages. */
   host: string;
   /** Whether the client asked to keep the connection. */
@@ -69,8 +76,15 @@ export async function forwardResponse(
 ): Promise<ForwardResult> {
   const upstreamKeep = keepAlive(response) && response.framing.kind !== "close";
   const encoding = (response.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  const scanning = options.detectors.length > 0 && response.framing.kind !== "none";
-  const headers = stripHopByHop(response.headers);
+  const mirror = options.engine.protectsSecrets;
+  const scanning = (options.detectors.length > 0 || mirror) &&
+    response.framing.kind !== "none";
+  const screened = screenResponseHeaders(stripHopByHop(response.headers), options);
+  if (screened.action === "deny") {
+    await sendBlock(options.client.writer, screened, options.host);
+    return { upstreamReusable: false, clientReusable: false, blocked: screened };
+  }
+  const headers = screened.headers;
   let body: AsyncIterable<Uint8Array> = options.upstream.reader.body();
   let framing: Framing = response.framing;
   if (scanning && encoding !== "identity") {
@@ -114,6 +128,10 @@ export async function forwardResponse(
     detectors: options.detectors,
     location: "response body",
   });
+  const echoes = mirror
+    ? options.engine.reflectionStream({ location: "response body" })
+    : undefined;
+  const settled = () => Math.min(scanner.settled, echoes?.settled ?? Infinity);
   const held = new HeldBytes();
   const events = new EventBoundaries();
   let committed = false;
@@ -122,10 +140,7 @@ export async function forwardResponse(
     committed = true;
     options.client.writer.writeResponseHead(head, framing);
   };
-  const blockNow = async (finding: Finding): Promise<ForwardResult> => {
-    const blocked = deny(
-      `response from "${options.host}" looks like prompt injection (${finding.rule})`,
-    );
+  const blockNow = async (blocked: DenyDecision): Promise<ForwardResult> => {
     if (!committed) {
       await sendBlock(options.client.writer, blocked, options.host);
     } else if (isSse) {
@@ -139,10 +154,23 @@ export async function forwardResponse(
     }
     return { upstreamReusable: false, clientReusable: false, blocked };
   };
+  /** Redact or refuse the echoed secrets; a refusal, or bytes already sent, ends the response. */
+  const echoed = async (findings: readonly Finding[]): Promise<ForwardResult | undefined> => {
+    if (findings.length === 0) return undefined;
+    if (options.onSecret === "block") return await blockNow(reflectionDeny(options.host, findings));
+    for (const f of findings) {
+      if (!held.overwrite(f.start, f.end, REDACT_FILL)) {
+        return await blockNow(reflectionDeny(options.host, findings));
+      }
+    }
+    return undefined;
+  };
   for await (const chunk of body) {
     held.push(chunk);
     const finding = blocking(scanner.push(chunk));
-    if (finding !== undefined) return await blockNow(finding);
+    if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
+    const stop = await echoed(echoes?.push(chunk) ?? []);
+    if (stop !== undefined) return stop;
     if (isSse) {
       // Whole events go out as soon as they are scanned; an event that outgrows COMMIT_BYTES
       // streams like any other body (only settled bytes), so memory stays bounded.
@@ -150,19 +178,21 @@ export async function forwardResponse(
       const ready = end > held.offset
         ? held.releaseUpTo(end)
         : held.length > COMMIT_BYTES
-        ? held.releaseUpTo(scanner.settled)
+        ? held.releaseUpTo(settled())
         : [];
       if (ready.length > 0) commit();
       for (const part of ready) await options.client.writer.write(part);
     } else if (committed || held.length > COMMIT_BYTES) {
       commit();
-      for (const part of held.releaseUpTo(scanner.settled)) {
+      for (const part of held.releaseUpTo(settled())) {
         await options.client.writer.write(part);
       }
     }
   }
   const finding = blocking(scanner.end());
-  if (finding !== undefined) return await blockNow(finding);
+  if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
+  const stop = await echoed(echoes?.end() ?? []);
+  if (stop !== undefined) return stop;
   commit();
   for (const part of held.drain()) await options.client.writer.write(part);
   await options.client.writer.end();
@@ -171,6 +201,10 @@ export async function forwardResponse(
 
 function deny(reason: string): DenyDecision {
   return { action: "deny", rule: "dlp_inbound", reason, status: 403 };
+}
+
+function injectionDeny(host: string, finding: Finding): DenyDecision {
+  return deny(`response from "${host}" looks like prompt injection (${finding.rule})`);
 }
 
 function blocking(findings: readonly Finding[]): Finding | undefined {

@@ -1,4 +1,7 @@
-/** The inbound-scan step: which detectors the response goes through (SPEC §6.1 step 9). */
+/**
+ * The inbound-scan step: which detectors the response goes through, and what a known secret
+ * echoed in it does (SPEC §6.1 step 9).
+ */
 import { defaultDetectors } from "../../core/dlp/mod.ts";
 import { ALLOW, type Decision } from "./policy/mod.ts";
 import { type ExchangeContext, type ExchangeEnv, outboundContext } from "./_exchange_context.ts";
@@ -16,6 +19,7 @@ export function inboundScan(ctx: ExchangeContext, env: ExchangeEnv): Decision {
   ctx.inbound = {
     engine: outboundContext(ctx, env).engine,
     detectors: configured === false ? [] : configured ?? defaultDetectors("inbound"),
+    onSecret: ctx.route?.inbound_on_secret ?? "redact",
   };
   return ALLOW;
 }

@@ -2,7 +2,6 @@
  * The egress log: JSON lines at level 0 (off), 1 (blocked requests) or 2 (every request).
  * Every line passes through the redactor, so token values and detected secrets never reach it.
  */
-import { looseDecode } from "./_percent.ts";
 
 /** Where log lines go (stderr in the sidecar, a test buffer in tests). */
 export type LogSink = (line: string) => void;
@@ -49,18 +48,9 @@ export class EgressLog {
   #write(kind: string, event: LogEvent): void {
     const fields: LogEvent = {};
     for (const [key, value] of Object.entries(event)) {
-      fields[key] = typeof value === "string" ? this.#redactField(value) : value;
+      fields[key] = typeof value === "string" ? this.#redact(value) : value;
     }
     const line = JSON.stringify({ ts: new Date().toISOString(), kind, ...fields });
     this.#sink(this.#redact(line));
-  }
-
-  /** A field whose percent-decoded form hides a secret is logged decoded and redacted. */
-  #redactField(value: string): string {
-    const redacted = this.#redact(value);
-    const decoded = looseDecode(redacted);
-    if (decoded === redacted) return redacted;
-    const scrubbed = this.#redact(decoded);
-    return scrubbed === decoded ? redacted : scrubbed;
   }
 }

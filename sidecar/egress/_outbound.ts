@@ -13,9 +13,8 @@ import {
   type OutboundDetector,
 } from "../../core/dlp/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
-import type { HeaderList } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
-import { looseDecode } from "./_percent.ts";
+import { type Approvals, routeFingerprint } from "./_approvals.ts";
 
 /** Detectors a route scans outbound with (unlisted: the registry's defaults). */
 export function outboundDetectors(route: Route): OutboundDetector[] {
@@ -36,110 +35,30 @@ export interface OutboundContext {
   engine: DlpEngine;
   /** The matched route. */
   route: Route;
-  /** Approved values remembered for the life of the bottle. */
-  approved: Set<string>;
+  /** The upstream host. */
+  host: string;
+  /** Approvals, each for one value on one host and route, for the life of the bottle. */
+  approvals: Approvals;
   /** Where to ask the operator; absent when no queue is configured (supervise fails closed). */
   operator: OperatorQueue | undefined;
   /** Logs warn-level findings. */
   onWarn: (finding: Finding) => void;
+  /** Writes an approval and its scope to the audit log. */
+  onApproved: (record: ApprovalRecord) => void;
 }
 
-/** The result of screening: allowed (maybe rewritten) or denied. */
-export type ScreenResult = { action: "allow"; target: string } | DenyDecision;
+/** What the audit log says of an operator's approval. */
+export interface ApprovalRecord {
+  /** The host the approval holds for. */
+  host: string;
+  /** The route's fingerprint ({@link routeFingerprint}): the approval holds under it only. */
+  route: string;
+  /** The findings approved, as `detector/rule`. */
+  findings: string;
+}
 
 /** Fill byte for same-length body redaction. */
 export const REDACT_FILL = 0x2a; // "*"
-
-/**
- * Screen the request line and headers. The injected `Authorization` header is ours and is not
- * scanned (the agent's own was stripped by the policy).
- *
- * @param ctx Engine, route and operator.
- * @param request Host, origin-form target and headers (rewritten in place on redaction).
- * @returns Allow with the (possibly redacted) target, or a deny.
- */
-export async function screenHead(
-  ctx: OutboundContext,
-  request: { host: string; target: string; headers: HeaderList },
-): Promise<ScreenResult> {
-  const detectors = outboundDetectors(ctx.route);
-  let target = request.target;
-  const scan = (): Hit[] => {
-    const hits = scanText(ctx, target, { detectors, location: "url" });
-    for (const [name, value] of request.headers) {
-      if (name.toLowerCase() === "authorization") continue;
-      hits.push(...scanText(ctx, value, { detectors, location: `header:${name}`, header: name }));
-    }
-    return hits.filter(({ finding, value }) => keep(ctx, finding, value));
-  };
-  const found = scan();
-  if (found.length === 0) return { action: "allow", target };
-  const first = found[0]!.finding;
-  const action = actionFor(ctx.route, found.map((f) => f.finding));
-  if (action === "redact") {
-    // Redact each text once with all of its raw findings (offsets stay valid); a secret seen only
-    // percent-decoded cannot be rewritten in place, so the re-scan below refuses it.
-    const raw = found.filter((hit) => !hit.decoded);
-    const inTarget = raw.filter((hit) => hit.header === undefined).map((hit) => hit.finding);
-    if (inTarget.length > 0) target = ctx.engine.redact(target, inTarget);
-    for (const name of new Set(raw.flatMap((hit) => hit.header ?? []))) {
-      const findings = raw.filter((hit) => hit.header === name).map((hit) => hit.finding);
-      request.headers.set(name, ctx.engine.redact(request.headers.get(name) ?? "", findings));
-    }
-    const remaining = scan();
-    if (remaining.length === 0) return { action: "allow", target };
-    return denyFinding(remaining[0]!.finding, request.host, "it cannot be redacted");
-  }
-  if (action === "supervise") {
-    const verdict = await ask(ctx, request.host, found);
-    return verdict === undefined ? { action: "allow", target } : verdict;
-  }
-  return denyFinding(first, request.host);
-}
-
-/** A finding with the text it was found in and the value it matched. */
-interface Hit {
-  finding: Finding;
-  text: string;
-  value: string;
-  header?: string;
-  /** Found in the percent-decoded form of the text. */
-  decoded: boolean;
-}
-
-/** Scan a URL or header value as sent and, when it has `%XX` escapes, as the origin decodes it. */
-function scanText(
-  ctx: OutboundContext,
-  text: string,
-  options: { detectors: OutboundDetector[]; location: string; header?: string },
-): Hit[] {
-  const hits: Hit[] = [];
-  const run = (value: string, decoded: boolean) => {
-    const findings = options.location === "url"
-      ? ctx.engine.scanUrl(value, { detectors: options.detectors })
-      : ctx.engine.scanOutbound(value, {
-        detectors: options.detectors,
-        location: options.location,
-      });
-    for (const finding of findings) {
-      hits.push({
-        finding,
-        text: value,
-        value: value.slice(finding.start, finding.end),
-        decoded,
-        ...(options.header === undefined ? {} : { header: options.header }),
-      });
-    }
-  };
-  run(text, false);
-  const decoded = looseDecode(text);
-  if (decoded === text) return hits;
-  // A secret that was not encoded at all is found both ways; report it once.
-  const seen = new Set(hits.map((hit) => hit.value));
-  const raw = hits.length;
-  run(decoded, true);
-  return hits.filter((hit, i) => i < raw || !seen.has(hit.value));
-}
 
 /**
  * Decide what a body finding means, asking the operator when the route says so.
@@ -161,7 +80,8 @@ export async function judgeBodyFindings(
 }
 
 /**
- * Whether a finding counts: warnings are logged and dropped, approved values are dropped.
+ * Whether a finding counts: warnings are logged and dropped, and so are values the operator
+ * approved for this host and route (on a route that still asks the operator).
  *
  * @param ctx The outbound context.
  * @param finding The finding.
@@ -174,15 +94,34 @@ export function keep(ctx: OutboundContext, finding: Finding, value: string | und
     return false;
   }
   if (finding.detector === "canary" || value === undefined || value === "") return true;
-  return !ctx.approved.has(value);
+  if (actionFor(ctx.route, [finding]) !== "supervise") return true;
+  return !ctx.approvals.has({ host: ctx.host, route: ctx.route }, value);
 }
 
-function actionFor(route: Route, findings: readonly Finding[]): "block" | "redact" | "supervise" {
+/**
+ * What a route does with findings: the canary always blocks, else its `outbound_on_match`.
+ *
+ * @param route The route.
+ * @param findings Block-severity findings.
+ * @returns The action.
+ */
+export function actionFor(
+  route: Route,
+  findings: readonly Finding[],
+): "block" | "redact" | "supervise" {
   if (findings.some((f) => f.detector === "canary")) return "block";
   return route.outbound_on_match ?? "supervise";
 }
 
-async function ask(
+/**
+ * Ask the operator about findings; an approval is remembered for this host and route.
+ *
+ * @param ctx The outbound context.
+ * @param host The upstream host (for messages).
+ * @param found The findings and the values they matched.
+ * @returns Undefined when approved, else the deny.
+ */
+export async function ask(
   ctx: OutboundContext,
   host: string,
   found: Array<{ finding: Finding; value: string }>,
@@ -197,15 +136,28 @@ async function ask(
     location,
     snippet,
   }));
+  const route = routeFingerprint(ctx.route);
   const verdict = await askOperator({
     tool: "egress-token-allow",
-    proposedFile: stringify({ host, findings }),
+    proposedFile: stringify({
+      host,
+      findings,
+      scope: `approving lets these values through to ${host} only, under its current route ` +
+        `(${route}), until the bottle stops`,
+    }),
     justification: `outbound request to ${host} matched DLP; approve to let it through`,
   }, ctx.operator);
   if (verdict.status !== "approved") {
     return denyFinding(first, host, refusalReason(verdict) ?? "the operator did not approve it");
   }
-  for (const { value } of found) if (value !== "") ctx.approved.add(value);
+  for (const { value } of found) {
+    if (value !== "") ctx.approvals.add({ host: ctx.host, route: ctx.route }, value);
+  }
+  ctx.onApproved({
+    host: ctx.host,
+    route,
+    findings: found.map(({ finding }) => `${finding.detector}/${finding.rule}`).join(", "),
+  });
   return undefined;
 }
 

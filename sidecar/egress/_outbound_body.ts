@@ -4,8 +4,8 @@ import { type ExchangeContext, type ExchangeEnv, outboundContext } from "./_exch
 import { OutboundBody } from "./_request_body.ts";
 
 /**
- * The outbound-body step: arm the scanner the body will stream through (form bodies are also
- * scanned percent-decoded, as the origin reads them).
+ * The outbound-body step: arm the scanner the body will stream through (scanned as sent and as
+ * the origin decodes it, whatever its declared type).
  *
  * @param ctx The request; its `body` is set.
  * @param env The environment.
@@ -13,10 +13,6 @@ import { OutboundBody } from "./_request_body.ts";
  */
 export function outboundBody(ctx: ExchangeContext, env: ExchangeEnv): Decision {
   if (ctx.forward === undefined) throw new TypeError("outbound DLP ran before the forward head");
-  const type = ctx.forward.headers.get("content-type");
-  ctx.body = new OutboundBody(outboundContext(ctx, env), {
-    host: ctx.req.host,
-    formEncoded: /^application\/x-www-form-urlencoded\b/i.test(type ?? ""),
-  });
+  ctx.body = new OutboundBody(outboundContext(ctx, env));
   return ALLOW;
 }

@@ -1,11 +1,11 @@
 /** The outbound-head step (SPEC §6.1 step 8): DLP on the head exactly as it will be sent. */
 import { ALLOW, type Decision } from "./policy/mod.ts";
 import { type ExchangeContext, type ExchangeEnv, outboundContext } from "./_exchange_context.ts";
-import { screenHead } from "./_outbound.ts";
+import { screenHead } from "./_screen_head.ts";
 
 /**
- * The outbound-head step: screen the target and headers about to be sent; a redaction rewrites
- * them in place.
+ * The outbound-head step: screen the method, target and headers about to be sent, and the
+ * credentials stripped from the agent's request; a redaction rewrites the head to send.
  *
  * @param ctx The request; its `forward` head is set.
  * @param env The environment.
@@ -15,10 +15,13 @@ export async function outboundHead(ctx: ExchangeContext, env: ExchangeEnv): Prom
   if (ctx.forward === undefined) throw new TypeError("outbound DLP ran before the forward head");
   const screened = await screenHead(outboundContext(ctx, env), {
     host: ctx.req.host,
+    method: ctx.head.method,
     target: ctx.forward.target,
     headers: ctx.forward.headers,
+    stripped: ctx.stripped ?? [],
   });
   if (screened.action === "deny") return screened;
   ctx.forward.target = screened.target;
+  ctx.forward.headers = screened.headers;
   return ALLOW;
 }

@@ -22,7 +22,8 @@ import {
 import type { ExchangeContext, ExchangeEnv } from "./_exchange_context.ts";
 import { forwardHead } from "./_forward_head.ts";
 import { inboundScan } from "./_inbound_scan.ts";
-import type { OperatorQueue } from "./_outbound.ts";
+import type { Approvals } from "./_approvals.ts";
+import type { ApprovalRecord, OperatorQueue } from "./_outbound.ts";
 import { outboundBody } from "./_outbound_body.ts";
 import { outboundHead } from "./_outbound_head.ts";
 import { framing } from "./_request_rules.ts";
@@ -31,12 +32,14 @@ import { framing } from "./_request_rules.ts";
 export interface PipelineOptions extends PolicyOptions<Route> {
   /** The DLP engine of the live routes and token values. */
   engine: () => DlpEngine;
-  /** Values the operator approved, for the life of the proxy. */
-  approved: Set<string>;
+  /** Operator approvals, each for one value on one host and route. */
+  approvals: Approvals;
   /** Where to ask the operator; absent when no queue is configured. */
   operator: OperatorQueue | undefined;
   /** Logs a warn-level finding. */
   warn: (host: string, finding: Finding) => void;
+  /** Writes an approval and its scope to the audit log. */
+  approved: (record: ApprovalRecord) => void;
 }
 
 /**
@@ -49,9 +52,10 @@ export function createPipeline(options: PipelineOptions): Policy<ExchangeContext
   const env: ExchangeEnv = {
     ...routingEnv(options),
     engine: options.engine,
-    approved: options.approved,
+    approvals: options.approvals,
     operator: options.operator,
     warn: options.warn,
+    approved: options.approved,
   };
   return composePolicy<ExchangeContext, ExchangeEnv>([
     // 1. `_egress.local` answers locally: the live routes, never a token.

@@ -72,6 +72,9 @@ export function toEgressRequest(head: RequestHead, tunnel: Tunnel | undefined): 
   });
 }
 
+/** Longest method accepted: every registered method fits with room to spare. */
+export const MAX_METHOD_LENGTH = 24;
+
 function build(
   head: RequestHead,
   where: {
@@ -83,6 +86,16 @@ function build(
     sni: string | undefined;
   },
 ): EgressRequest {
+  if (head.method.length > MAX_METHOD_LENGTH) {
+    throw new BadTargetError(
+      `request method of ${head.method.length} characters refused (at most ${MAX_METHOD_LENGTH})`,
+    );
+  }
+  if (head.target.includes("#")) {
+    // Never valid on the wire (RFC 9112 §3.2): origins differ on what they do with it, so the
+    // path a route matched might not be the path served.
+    throw new BadTargetError("request targets must not contain a fragment (#)");
+  }
   const q = where.pathAndQuery.indexOf("?");
   return {
     scheme: where.scheme,

@@ -1,6 +1,8 @@
 /**
  * Refusals that depend on how a request is framed rather than where it goes, checked once the
- * route is known and before anything is sent upstream. Each one closes a way around the scanners.
+ * route is known and before anything is sent upstream. Each one closes a way around the scanners:
+ * a method that echoes the request (and its injected credential), plain-http credentials,
+ * compressed bodies, upgrades the scanners cannot follow.
  */
 import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList } from "../http1/mod.ts";
@@ -13,6 +15,8 @@ interface RuleInput {
   scheme: "http" | "https";
   /** Upstream host, for messages. */
   host: string;
+  /** The request method. */
+  method: string;
   /** The request headers as the client sent them. */
   headers: HeaderList;
   /** The matched route. */
@@ -30,6 +34,7 @@ export function framing(ctx: ExchangeContext): Decision {
   return requestRefusal({
     scheme: ctx.req.scheme,
     host: ctx.req.host,
+    method: ctx.req.method,
     headers: ctx.head.headers,
     route: ctx.route,
   }) ?? ALLOW;
@@ -42,7 +47,14 @@ export function framing(ctx: ExchangeContext): Decision {
  * @returns A deny, or undefined when the request may go on.
  */
 function requestRefusal(input: RuleInput): DenyDecision | undefined {
-  const { scheme, host, headers, route } = input;
+  const { scheme, host, method, headers, route } = input;
+  if (ECHO_METHODS.has(method.toUpperCase()) && !allowsTrace(route)) {
+    return deny(
+      "trace",
+      `${method} echoes the request, injected credentials included, back to the agent; a route ` +
+        `must list TRACE in a matches entry's methods to allow it`,
+    );
+  }
   if (scheme === "http" && route.auth !== undefined) {
     return deny(
       "plaintext_auth",
@@ -61,6 +73,13 @@ function requestRefusal(input: RuleInput): DenyDecision | undefined {
     if (protocol !== "websocket") {
       return deny("upgrade", `upgrading to "${protocol}" is not supported through the proxy`);
     }
+    if (route.auth !== undefined) {
+      return deny(
+        "upgrade",
+        `the route for "${host}" injects a credential, and WebSocket frames cannot be scanned ` +
+          "for it being echoed back; the upgrade is refused",
+      );
+    }
     if (scansAnything(route)) {
       return deny(
         "upgrade",
@@ -69,6 +88,13 @@ function requestRefusal(input: RuleInput): DenyDecision | undefined {
     }
   }
   return undefined;
+}
+
+/** Methods whose answer is the request itself (TRACK is IIS's TRACE). */
+const ECHO_METHODS: ReadonlySet<string> = new Set(["TRACE", "TRACK"]);
+
+function allowsTrace(route: Route): boolean {
+  return route.matches?.some((entry) => entry.methods?.includes("TRACE")) ?? false;
 }
 
 function scansAnything(route: Route): boolean {

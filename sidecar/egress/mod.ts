@@ -26,6 +26,7 @@ import { LeafCache, loadOrCreateCa } from "../../core/tls/mod.ts";
 import type { OperatorQueue } from "./_outbound.ts";
 import { createPipeline } from "./_pipeline.ts";
 import { DnsCache } from "./_dns_cache.ts";
+import { Approvals } from "./_approvals.ts";
 import { EgressLog, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
@@ -124,7 +125,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       ...(options.connectTo === undefined ? {} : { connectTo: options.connectTo }),
       lookup: options.lookup ?? ((host) => dns.resolve(host)),
       engine: engineFor,
-      approved: new Set(),
+      approvals: new Approvals(),
+      approved: (record) => log.info({ event: "dlp_approval", scope: "host+route", ...record }),
       operator: options.operator,
       warn: (host, finding) =>
         log.block({

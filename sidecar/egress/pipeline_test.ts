@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Approvals } from "./_approvals.ts";
 import { DlpEngine, type Finding } from "../../core/dlp/mod.ts";
 import { type Route, RouteSchema } from "../../core/routes/mod.ts";
 import { HeaderList } from "../http1/mod.ts";
@@ -83,7 +84,8 @@ function options(overrides: Partial<PipelineOptions> = {}): PipelineOptions {
   const engine = new DlpEngine({ knownSecrets: [SECRET], canary: CANARY });
   return {
     engine: () => engine,
-    approved: new Set(),
+    approvals: new Approvals(),
+    approved: () => {},
     operator: undefined,
     warn: () => {},
     routes: () => ROUTES,

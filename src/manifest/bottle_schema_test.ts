@@ -305,7 +305,12 @@ Deno.test("loadBottle() accepts an empty frontmatter with every default", async 
     gitGate: { user: {}, repos: {} },
     egress: {
       log: 0,
-      routes: [{ host: "api.anthropic.com", outbound_on_match: "redact", allow_private: false }],
+      routes: [{
+        host: "api.anthropic.com",
+        outbound_on_match: "redact",
+        inbound_on_secret: "redact",
+        allow_private: false,
+      }],
     },
     supervise: true,
     warnings: [],

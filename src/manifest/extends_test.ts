@@ -227,9 +227,15 @@ Deno.test("loadBottle() lets a provider route win over a manifest route, with a 
       host: "api.anthropic.com",
       auth: { scheme: "Bearer", token_ref: "CLAUDE_TOKEN" },
       outbound_on_match: "redact",
+      inbound_on_secret: "redact",
       allow_private: false,
     },
-    { host: "pypi.org", outbound_on_match: "supervise", allow_private: false },
+    {
+      host: "pypi.org",
+      outbound_on_match: "supervise",
+      inbound_on_secret: "redact",
+      allow_private: false,
+    },
   ]);
   assert.deepEqual(child.warnings, [
     `bottle "child": dropped the route for "api.anthropic.com" at ${base}:6:13: the claude ` +

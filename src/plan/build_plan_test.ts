@@ -46,18 +46,21 @@ Deno.test("buildPlan() puts token slots in the routes and never a host variable 
         host: "a.test",
         auth: { scheme: "Bearer", token_ref: "HOST_A" },
         outbound_on_match: "block",
+        inbound_on_secret: "redact",
         allow_private: false,
       },
       {
         host: "b.test",
         auth: { scheme: "token", token_ref: "HOST_B" },
         outbound_on_match: "block",
+        inbound_on_secret: "redact",
         allow_private: false,
       },
       {
         host: "c.test",
         auth: { scheme: "Bearer", token_ref: "HOST_A" },
         outbound_on_match: "block",
+        inbound_on_secret: "redact",
         allow_private: false,
       },
     ];
@@ -301,12 +304,14 @@ Deno.test("resolveSecrets() fills slots from the host and names every missing va
         host: "a.test",
         auth: { scheme: "Bearer", token_ref: "HOST_A" },
         outbound_on_match: "block",
+        inbound_on_secret: "redact",
         allow_private: false,
       },
       {
         host: "b.test",
         auth: { scheme: "Bearer", token_ref: "HOST_B" },
         outbound_on_match: "block",
+        inbound_on_secret: "redact",
         allow_private: false,
       },
     ];

@@ -42,6 +42,7 @@ export function demoAgent(): ResolvedAgent {
           host,
           matches: readOnly,
           outbound_on_match: "block" as const,
+          inbound_on_secret: "redact" as const,
           allow_private: false,
         })),
       },

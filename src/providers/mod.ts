@@ -113,7 +113,12 @@ export function providerSettingsProblem(settings: ProviderSettings): ProviderPro
 export function providerRoutes(settings: ProviderSettings): Route[] {
   if (!isBuiltinTemplate(settings.template)) return [];
   return PROVIDERS[settings.template].hosts.map((h) => {
-    const route: Route = { host: h.host, outbound_on_match: "redact", allow_private: false };
+    const route: Route = {
+      host: h.host,
+      outbound_on_match: "redact",
+      inbound_on_secret: "redact",
+      allow_private: false,
+    };
     const tokenRef = settings.forwardHostCredentials && h.credentials.includes("host_credentials")
       ? CODEX_HOST_CREDENTIAL_TOKEN_REF
       : settings.authToken !== undefined && h.credentials.includes("auth_token")

@@ -15,11 +15,13 @@ Deno.test("providerRoutes() gives claude api.anthropic.com with Bearer injection
     host: "api.anthropic.com",
     auth: { scheme: "Bearer", token_ref: "CLAUDE_TOKEN" },
     outbound_on_match: "redact",
+    inbound_on_secret: "redact",
     allow_private: false,
   }]);
   assert.deepEqual(providerRoutes({ template: "claude" }), [{
     host: "api.anthropic.com",
     outbound_on_match: "redact",
+    inbound_on_secret: "redact",
     allow_private: false,
   }]);
 });

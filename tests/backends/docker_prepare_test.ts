@@ -13,6 +13,7 @@ function planWithToken() {
     host: "api.test",
     auth: { scheme: "Bearer", token_ref: "HOST_TOKEN" },
     outbound_on_match: "block",
+    inbound_on_secret: "redact",
     allow_private: false,
   });
   return buildPlan(agent, { slug: "dev-abc123", label: "dev", cwd: "/w", paths, hostEnv: {} });

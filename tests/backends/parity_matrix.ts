@@ -188,6 +188,7 @@ function withSecrets(): ResolvedAgent {
     host: "api.test",
     auth: { scheme: "Bearer", token_ref: "HOST_TOKEN_VAR" },
     outbound_on_match: "block",
+    inbound_on_secret: "redact",
     allow_private: false,
   });
   return agent;

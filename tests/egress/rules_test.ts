@@ -91,27 +91,40 @@ Deno.test("egress proxy sends an HTTP/1.0 client a close-delimited body", async 
   assert.ok(answer.endsWith("\r\n\r\ndecoded for an old client"), answer);
 });
 
-Deno.test("egress DLP refuses a second, encoded token next to a redactable one", async () => {
+Deno.test("egress DLP redacts a token the origin would decode from escapes, next to a plain one", async () => {
   await using bed = await startBed(ROUTES);
   const encodedB = `%67${TOKEN_B.slice(1)}`;
   const url = await curl(bed, `https://redact.test/q?a=${TOKEN_A}&b=${encodedB}`);
-  assert.equal(url.status, 403, url.body);
+  assert.equal(url.status, 200, url.body);
+  const jsonB = `\\u0067${TOKEN_B.slice(1)}`;
+  // No Content-Type: the origin decodes escapes whatever the declared type.
+  const body = `a=${TOKEN_A}&b=${encodedB}&c=${jsonB}`;
   const form = await curl(bed, "https://redact.test/form", [
+    "-H",
+    "Content-Type:",
     "--data-binary",
-    `a=${TOKEN_A}&b=${encodedB}`,
+    body,
   ]);
-  assert.equal(form.status, 403, form.body);
-  assert.equal(bed.seen.length, 0);
+  assert.equal(form.status, 200, form.body);
+  assert.equal(bed.seen.length, 2);
+  const sent = JSON.stringify(bed.seen);
+  for (const leaked of [TOKEN_A, TOKEN_B.slice(1), encodedB]) {
+    assert.ok(!sent.includes(leaked), `the origin saw ${leaked}: ${sent}`);
+  }
+  assert.equal(bed.seen[1]!.body.length, body.length, "body redaction keeps the length");
 });
 
-Deno.test("egress DLP refuses form bodies too large to scan whole", async () => {
-  await using bed = await startBed(ROUTES);
+Deno.test("egress DLP scans a large form body as it streams, to its last byte", async () => {
+  await using bed = await startBed(ROUTES, { env: { API_TOKEN: "real-token-value-123456789" } });
   const big = `${bed.dir}/big.txt`;
-  await Deno.writeTextFile(big, `a=${"x".repeat(1024 * 1024 + 10)}`);
-  const result = await curl(bed, "https://redact.test/form", ["--data-binary", `@${big}`]);
-  assert.equal(result.status, 413);
-  assert.equal(rule(result.body), "body_too_large");
-  assert.equal(bed.seen.length, 0);
+  await Deno.writeTextFile(big, `a=${"x".repeat(2 * 1024 * 1024)}&t=%67${TOKEN_B.slice(1)}`);
+  const result = await curl(bed, "https://api.test/form", ["--data-binary", `@${big}`]);
+  assert.equal(result.status, 403, result.body);
+  assert.equal(rule(result.body), "dlp_outbound");
+  assert.ok(!JSON.stringify(bed.seen).includes(TOKEN_B.slice(1)), "the origin saw the token");
+  await Deno.writeTextFile(big, `a=${"y".repeat(3e6)}`);
+  const ok = await curl(bed, "https://api.test/form", ["--data-binary", `@${big}`]);
+  assert.equal(ok.status, 200, ok.body);
 });
 
 Deno.test("egress route prefix rules refuse '..;' path segments", async () => {

@@ -26,14 +26,37 @@ Deno.test("auth() strips the agent's credentials on a route without auth", () =>
 Deno.test("auth() injects the route's token with its scheme", () => {
   for (const scheme of ["Bearer", "token"] as const) {
     const route = { host: "api.github.com", auth: { scheme, token_ref: "GH" } };
-    const { decision, headers } = run(route, { GH: "ghp_real" });
+    const { decision, headers } = run(route, { GH: "ghp_real1234" });
     assert.deepEqual(decision, { action: "allow" });
     assert.deepEqual(headers, [
       ["Host", "api.github.com"],
       ["Accept", "*/*"],
-      ["authorization", `${scheme} ghp_real`],
+      ["authorization", `${scheme} ghp_real1234`],
     ]);
   }
+});
+
+Deno.test("auth() keeps what it stripped for outbound DLP", () => {
+  const req = request({ headers: AGENT_HEADERS });
+  const ctx: Parameters<typeof auth>[0] = { req, route: { host: "api.github.com" } };
+  auth(ctx, testEnv({ tokenFor: () => undefined }));
+  assert.deepEqual(ctx.stripped, [
+    ["authorization", "Bearer placeholder"],
+    ["authorization", "Basic second"],
+    ["proxy-authorization", "Basic cHJveHk="],
+  ]);
+});
+
+Deno.test("auth() refuses to inject a token too short to be kept from echoing back", () => {
+  const route: PolicyRoute = {
+    host: "api.github.com",
+    auth: { scheme: "Bearer", token_ref: "GH" },
+  };
+  const { decision, headers } = run(route, { GH: "ab-12_cd!!" });
+  assert.equal(decision.action === "deny" && decision.rule, "missing_token");
+  assert.match(JSON.stringify(decision), /fewer than 8 letters and digits/);
+  assert.doesNotMatch(JSON.stringify(decision), /ab-12_cd/);
+  assert.ok(!headers.some(([name]) => name.toLowerCase() === "authorization"));
 });
 
 Deno.test("auth() denies missing_token when the route's token slot is empty", () => {

@@ -38,6 +38,7 @@ function manifestRoute(route: PolicyRoute): Record<string, unknown> {
   if (route.matches !== undefined) out.matches = route.matches;
   if (route.dlp !== undefined) out.dlp = route.dlp;
   if (route.outbound_on_match !== undefined) out.outbound_on_match = route.outbound_on_match;
+  if (route.inbound_on_secret !== undefined) out.inbound_on_secret = route.inbound_on_secret;
   if (route.git?.fetch === true) out.git = { fetch: true };
   if (route.allow_private === true) out.allow_private = true;
   return out;

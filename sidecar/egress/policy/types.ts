@@ -102,6 +102,8 @@ export interface PolicyRoute {
   dlp?: unknown;
   /** DLP action; echoed by introspection. */
   outbound_on_match?: unknown;
+  /** Response DLP action; echoed by introspection. */
+  inbound_on_secret?: unknown;
 }
 
 /** The exact address the proxy must connect to: the one the policy checked. */
@@ -124,6 +126,8 @@ export interface PolicyContext<R extends PolicyRoute = PolicyRoute> {
   route?: R;
   /** The checked upstream address. */
   upstream?: Upstream;
+  /** The agent's own credential headers, removed by the auth step (never sent; still scanned). */
+  stripped?: readonly (readonly [string, string])[];
 }
 
 /** A resolved address, as `node:dns/promises` `lookup(host, { all: true })` returns it. */

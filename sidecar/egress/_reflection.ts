@@ -1,0 +1,69 @@
+/**
+ * Known secrets coming back (SPEC §6.1 step 9): an origin that echoes its request (a `/headers`
+ * endpoint, an error page quoting it) would hand the agent the credential the sidecar injected.
+ * Response headers are scanned here, one by one and name with value; the body streams through
+ * the engine's reflection scanner in `_inbound.ts`.
+ */
+import type { DlpEngine, Finding } from "../../core/dlp/mod.ts";
+import { HeaderList } from "../http1/mod.ts";
+import type { DenyDecision } from "./policy/mod.ts";
+
+/** What the header screen needs. */
+export interface ReflectionOptions {
+  /** The engine. */
+  engine: DlpEngine;
+  /** Upstream host, for messages. */
+  host: string;
+  /** Redact (default) or refuse. */
+  onSecret: "redact" | "block";
+}
+
+/**
+ * Screen response headers for known secrets.
+ *
+ * @param headers The headers to send (not modified).
+ * @param options Engine, host and the route's choice.
+ * @returns The headers to send (values redacted, headers whose name carries a secret dropped),
+ *   or a deny when the route refuses.
+ */
+export function screenResponseHeaders(
+  headers: HeaderList,
+  options: ReflectionOptions,
+): { action: "allow"; headers: HeaderList } | DenyDecision {
+  if (!options.engine.protectsSecrets) return { action: "allow", headers };
+  const out = new HeaderList();
+  const found: Finding[] = [];
+  for (const [name, value] of headers) {
+    const inName = options.engine.scanReflection(name, { location: "response header name" });
+    const inValue = options.engine.scanReflection(value, {
+      location: `response header:${name.toLowerCase()}`,
+    });
+    const whole = options.engine.scanReflection(`${name}: ${value}`, {
+      location: "response header",
+    });
+    found.push(...inName, ...inValue, ...whole);
+    if (inName.length > 0 || (whole.length > 0 && inValue.length === 0)) continue;
+    out.append(name, inValue.length === 0 ? value : options.engine.redact(value, inValue));
+  }
+  if (found.length === 0) return { action: "allow", headers };
+  if (options.onSecret === "block") return reflectionDeny(options.host, found);
+  return { action: "allow", headers: out };
+}
+
+/**
+ * The refusal of a response that carries a known secret; never includes it.
+ *
+ * @param host The upstream host.
+ * @param findings What was found.
+ * @returns The decision.
+ */
+export function reflectionDeny(host: string, findings: readonly Finding[]): DenyDecision {
+  const first = findings[0]!;
+  return {
+    action: "deny",
+    rule: "dlp_reflection",
+    status: 403,
+    reason: `response from "${host}" carries a credential of this bottle (${first.snippet}) in ` +
+      `${first.location}; the agent must never see it`,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Outbound DLP on the whole request head (SPEC §6.1 step 8): the method, the target, every header
+ * name and value, repeated headers joined the way origins join them (`a, b`; cookies `a; b`),
+ * the head as one text (a secret split between a name and its value), and the credentials the
+ * policy stripped from the agent's request. Each part is also scanned as the origin decodes it
+ * (the engine does that). The injected `Authorization` is ours and is not scanned.
+ */
+import type { Finding, OutboundDetector } from "../../core/dlp/mod.ts";
+import { HeaderList } from "../http1/mod.ts";
+import type { DenyDecision } from "./policy/mod.ts";
+import {
+  actionFor,
+  ask,
+  denyFinding,
+  keep,
+  type OutboundContext,
+  outboundDetectors,
+} from "./_outbound.ts";
+
+/** The head to screen. */
+export interface HeadToScreen {
+  /** The upstream host. */
+  host: string;
+  /** The request method. */
+  method: string;
+  /** Origin-form target, as it will be sent. */
+  target: string;
+  /** Headers as they will be sent. */
+  headers: HeaderList;
+  /** Credential headers the policy removed from the agent's request (never sent). */
+  stripped: readonly (readonly [string, string])[];
+}
+
+/** Allowed (maybe with a redacted target and headers), or denied. */
+export type ScreenResult =
+  | { action: "allow"; target: string; headers: HeaderList }
+  | DenyDecision;
+
+/** One scanned part of the head. */
+interface Part {
+  location: string;
+  text: string;
+  /** Writes a redacted text back; absent when the part cannot be rewritten. */
+  rewrite?: (text: string) => void;
+  /** Set for the parts that say again what other parts said (joins, the whole head). */
+  derived?: boolean;
+}
+
+interface Hit {
+  finding: Finding;
+  value: string;
+  part: Part;
+}
+
+/**
+ * Screen a request head.
+ *
+ * @param ctx Engine, route, approvals and operator.
+ * @param head The head as it will be sent, and what was stripped from it.
+ * @returns Allow with the head to send, or a deny.
+ */
+export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Promise<ScreenResult> {
+  const detectors = outboundDetectors(ctx.route);
+  let target = head.target;
+  const fields: [string, string][] = [...head.headers].filter(([name]) => !isInjected(name));
+  const injected = [...head.headers].filter(([name]) => isInjected(name));
+  let stripped = head.stripped;
+  const parts = (): Part[] => [
+    { location: "method", text: head.method },
+    { location: "url", text: target, rewrite: (text) => target = text },
+    ...fields.flatMap(([name, value], i): Part[] => [
+      { location: "header name", text: name },
+      {
+        location: `header:${name.toLowerCase()}`,
+        text: value,
+        rewrite: (text) => fields[i] = [name, text],
+      },
+    ]),
+    ...joinedParts(fields),
+    ...stripped.map(([name, value]): Part => ({
+      location: `header:${name.toLowerCase()} (stripped)`,
+      text: value,
+      // Already removed from what is sent.
+      rewrite: () => stripped = [],
+    })),
+    {
+      location: "head",
+      text: [`${head.method} ${target}`, ...fields.map(([n, v]) => `${n}: ${v}`)].join("\r\n"),
+      derived: true,
+    },
+  ];
+  const scan = (): Hit[] => {
+    const hits = parts().flatMap((part) => scanPart(ctx, part, detectors));
+    const direct = hits.filter((hit) => hit.part.derived !== true);
+    return hits
+      .filter((hit) => hit.part.derived !== true || !direct.some((d) => sameValue(d, hit)))
+      .filter(({ finding, value }) => keep(ctx, finding, value));
+  };
+  const allow = (): ScreenResult => ({
+    action: "allow",
+    target,
+    headers: new HeaderList([...fields, ...injected]),
+  });
+  const found = scan();
+  if (found.length === 0) return allow();
+  const action = actionFor(ctx.route, found.map((hit) => hit.finding));
+  if (action === "supervise") return (await ask(ctx, head.host, found)) ?? allow();
+  if (action === "block") return denyFinding(found[0]!.finding, head.host);
+  // Redact each part once with all of its findings (offsets stay valid), then scan again: what
+  // remains (a header name, a method, a secret split across parts) cannot be rewritten.
+  for (const part of new Set(found.map((hit) => hit.part))) {
+    const findings = found.filter((hit) => hit.part === part).map((hit) => hit.finding);
+    part.rewrite?.(ctx.engine.redact(part.text, findings));
+  }
+  const remaining = scan();
+  if (remaining.length === 0) return allow();
+  return denyFinding(remaining[0]!.finding, head.host, "it cannot be redacted");
+}
+
+/** The injected credential: ours, and never scanned. */
+function isInjected(name: string): boolean {
+  return name.toLowerCase() === "authorization";
+}
+
+/** A header sent more than once, joined as origins join it. */
+function joinedParts(fields: readonly (readonly [string, string])[]): Part[] {
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of fields) {
+    const key = name.toLowerCase();
+    byName.set(key, [...byName.get(key) ?? [], value]);
+  }
+  const parts: Part[] = [];
+  for (const [name, values] of byName) {
+    if (values.length < 2) continue;
+    parts.push({ location: `header:${name} (joined)`, text: values.join(", "), derived: true });
+    if (name === "cookie") {
+      parts.push({ location: `header:${name} (joined)`, text: values.join("; "), derived: true });
+    }
+  }
+  return parts;
+}
+
+function scanPart(ctx: OutboundContext, part: Part, detectors: OutboundDetector[]): Hit[] {
+  const findings = part.location === "url"
+    ? ctx.engine.scanUrl(part.text, { detectors })
+    : ctx.engine.scanOutbound(part.text, { detectors, location: part.location });
+  return findings.map((finding) => ({
+    finding,
+    value: part.text.slice(finding.start, finding.end),
+    part,
+  }));
+}
+
+/** Whether a derived hit is a direct hit seen again. */
+function sameValue(direct: Hit, derived: Hit): boolean {
+  return direct.finding.detector === derived.finding.detector &&
+    (direct.value.includes(derived.value) || derived.value.includes(direct.value));
+}
