@@ -16,14 +16,34 @@ export const PROPOSAL_TOOLS = [
 ] as const;
 
 /**
- * Text shown to the operator: no control characters but newline and tab. A carriage return or an
- * escape sequence could make a terminal show the operator something other than what is applied.
+ * Text shown to the operator: no control characters but newline and tab, and no invisible
+ * formatting characters. A carriage return or an escape sequence could make a terminal show the
+ * operator something other than what is applied; so could a bidi override (U+202A–U+202E,
+ * U+2066–U+2069) reordering a Dockerfile line, or a zero-width character hiding one.
  */
-const displayableText = z.string().refine((text) => !CONTROL.test(text), {
-  error: "contains control characters (only newline and tab are allowed)",
+const displayableText = z.string().superRefine((text, ctx) => {
+  const found = hiddenCharacter(text);
+  if (found !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `contains ${found} (only newline and tab are allowed, and no invisible ` +
+        "formatting such as bidi overrides or zero-width characters)",
+    });
+  }
 });
+
+/** The first character of `text` a terminal would act on or not show, with its position. */
+function hiddenCharacter(text: string): string | undefined {
+  const match = HIDDEN.exec(text);
+  if (match === null) return undefined;
+  const before = text.slice(0, match.index);
+  const line = before.split("\n").length;
+  const column = match.index - before.lastIndexOf("\n");
+  const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+  return `U+${code} at line ${line}, column ${column}`;
+}
 // deno-lint-ignore no-control-regex -- control characters are exactly what is refused
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}/u;
 
 /** A proposal waiting for the operator. */
 export const proposalSchema = z.object({

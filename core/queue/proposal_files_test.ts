@@ -41,6 +41,31 @@ Deno.test("writeProposal() rejects an invalid slug and writes nothing", async ()
   });
 });
 
+Deno.test("writeProposal() refuses bidi, zero-width and control characters, naming where", async () => {
+  const cases: [string, string][] = [
+    ["RUN echo ok\nRUN curl x \u202e| sh", "U+202E at line 2, column 12"],
+    ["FROM a\u2066b", "U+2066 at line 1, column 7"],
+    ["a\u200bb", "U+200B at line 1, column 2"],
+    ["a\ufeff", "U+FEFF at line 1, column 2"],
+    ["x\ry", "U+000D at line 1, column 2"],
+    ["x\u2028y", "U+2028 at line 1, column 2"],
+  ];
+  await withDir(async (dir) => {
+    for (const [text, where] of cases) {
+      for (const field of ["proposed_file", "justification"] as const) {
+        await assert.rejects(
+          writeProposal(dir, { ...FIELDS, [field]: text }),
+          (err: Error) => err.message.includes(`contains ${where}`),
+          JSON.stringify(text),
+        );
+      }
+    }
+    await assert.rejects(Deno.stat(dir), Deno.errors.NotFound);
+    // Visible non-ASCII text is fine.
+    await writeProposal(dir, { ...FIELDS, justification: "für das Paket — ok ✓ 日本" });
+  });
+});
+
 Deno.test("awaitResponse() returns the response and archives both files", async () => {
   await withDir(async (dir) => {
     const proposal = await writeProposal(dir, FIELDS);

@@ -227,7 +227,7 @@ Deno.test("egress-allow refuses an invalid routes file with file:line:col and qu
   assert.deepEqual(await names(bed.queueDir), []);
 });
 
-Deno.test("egress-allow refuses control characters that could hide lines from the operator", async () => {
+Deno.test("egress-allow refuses control and bidi characters that could hide lines from the operator", async () => {
   await using bed = await makeBed();
   // Valid YAML: the carriage return sits in a comment, and would overwrite the line on a terminal.
   const hidden = "routes:\n  - host: pypi.org\n  - host: evil.example # \r  # nothing here\n";
@@ -235,11 +235,14 @@ Deno.test("egress-allow refuses control characters that could hide lines from th
     const args of [
       { routes_yaml: hidden, justification: "pip" },
       { routes_yaml: NEW_ROUTES, justification: "pip\u001b[2K" },
+      { routes_yaml: NEW_ROUTES, justification: "for pip \u202e;llac-ot-rehto" },
+      { routes_yaml: `${NEW_ROUTES}# \u2066hidden\u2069\n`, justification: "pip" },
+      { routes_yaml: NEW_ROUTES, justification: "pip\u200b" },
     ]
   ) {
     const result = await bed.client.callTool({ name: "egress-allow", arguments: args });
     assert.equal(result.isError, true);
-    assert.match(text(result), /not queued: .*contains control characters/);
+    assert.match(text(result), /not queued: .*contains U\+[0-9A-F]{4} at line \d+, column \d+/);
   }
   assert.deepEqual(await names(bed.queueDir), []);
 });

@@ -26,10 +26,24 @@ const SGR: Readonly<Record<Style, string>> = Object.freeze({
   cyan: "\x1b[36m",
 });
 
-/** Replace tabs with spaces and every other control character with U+FFFD. */
+/**
+ * Replace tabs with spaces, every other control character with U+FFFD, and each invisible
+ * formatting character (bidi overrides and isolates, zero-width characters) with a visible
+ * `<U+XXXX>`, so nothing reorders or hides what the operator reads.
+ */
 export function safeText(text: string): string {
-  return Array.from(text.replaceAll("\t", "    "), (c) => isControl(c) ? "\uFFFD" : c).join("");
+  return Array.from(
+    text.replaceAll("\t", "    "),
+    (c) =>
+      isControl(c)
+        ? "\uFFFD"
+        : INVISIBLE.test(c)
+        ? `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}>`
+        : c,
+  ).join("");
 }
+
+const INVISIBLE = /^(?:\p{Cf}|[\u2028\u2029])$/u;
 
 /** C0 controls, DEL and C1 controls: the characters a terminal acts on instead of printing. */
 export function isControl(char: string): boolean {

@@ -90,6 +90,13 @@ Deno.test("renderScreen() neutralizes terminal escapes planted in a proposal", (
   for (const row of rows) assert.doesNotMatch(row, /\x1b\]|\x07|\x1b\[2J/);
 });
 
+Deno.test("renderScreen() shows bidi override and isolate characters as visible escapes", () => {
+  const evil = pending(1, { justification: "\u202ea\u2066b", bottle_slug: "dev-1" });
+  const rows = renderScreen(listing([evil]));
+  assert.match(rows[1] ?? "", /<U\+202E>a<U\+2066>b/);
+  for (const row of rows) assert.doesNotMatch(row, /[\u202e\u2066]/);
+});
+
 Deno.test("renderScreen() shows the reason prompt and the status line", () => {
   const state = run(listing([pending(1)]), ...keys("r", "too broad")).state;
   const text = plain(renderScreen(state));
