@@ -145,6 +145,8 @@ export interface ContainerSpec {
 export interface SidecarSpec extends ContainerSpec {
   /** `<uid>:<gid>` of the host user it runs as, so it can read the 0600 files the host wrote. */
   user: string;
+  /** Kernel settings of its network namespace (the contract's `SIDECAR_SYSCTLS`). */
+  sysctls: Readonly<Record<string, string>>;
 }
 
 /** The agent container. */

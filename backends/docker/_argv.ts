@@ -87,6 +87,7 @@ export function sidecarCreateArgs(
     "no-new-privileges",
     "--pids-limit",
     "512",
+    ...Object.entries(spec.sysctls).flatMap(([key, value]) => ["--sysctl", `${key}=${value}`]),
     ...mounts(spec.mounts),
     ...environment(spec),
     spec.image,

@@ -51,3 +51,4 @@ export {
   type SidecarEnvironmentOptions,
 } from "./_environment.ts";
 export { agentEnvironment } from "./_agent.ts";
+export { SIDECAR_SYSCTLS } from "./_kernel.ts";

@@ -8,6 +8,7 @@ import {
   agentEnvironment,
   SIDECAR_ENV,
   SIDECAR_MOUNTS,
+  SIDECAR_SYSCTLS,
   sidecarEnvironment,
 } from "../../core/sidecar_contract/mod.ts";
 import type { AgentSpec, LaunchSpec, Mount, NetworkSpec, SidecarSpec } from "../../backends/mod.ts";
@@ -75,6 +76,7 @@ export function sidecarSpec(
     secretEnv: [SIDECAR_ENV.canary.name, ...plan.tokenSlots.map((s) => s.slot)],
     mounts,
     user: options.user,
+    sysctls: SIDECAR_SYSCTLS,
   };
 }
 

@@ -9,71 +9,21 @@ import { join } from "node:path";
 import {
   agentCurl,
   blockBody,
-  dockerOk,
+  callTool,
+  DENO_AGENT_BASE,
   execIn,
-  REPO,
+  installMcpClient,
+  pendingIds,
   runCli,
   showCurl,
   startWorld,
   UPSTREAM_PAGE_MARKER,
-  type World,
+  waitForPending,
   writeAgent,
   writeBottle,
 } from "./_harness/mod.ts";
 
 const AGENT = "asker";
-const SUPERVISE_URL = "http://bot-bottle-sidecar:9100/mcp";
-const CLIENT_IN_BOTTLE = "/tmp/mcp_client.js";
-
-/** The SDK client as one file: the bottle cannot reach a registry. */
-async function bundleClient(dir: string): Promise<string> {
-  const out = join(dir, "mcp_client.js");
-  const bundled = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "deno",
-      "--frozen-lockfile",
-      "--config",
-      join(REPO, "deno.json"),
-      "-o",
-      out,
-      join(REPO, "tests", "e2e", "_mcp", "mcp_client.ts"),
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.equal(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
-  return out;
-}
-
-async function callTool(
-  world: World,
-  slug: string,
-  tool: string,
-  args: Record<string, unknown>,
-): Promise<{ isError: boolean; text: string }> {
-  const result = await execIn(world, slug, [
-    "deno",
-    "run",
-    "--quiet",
-    "--allow-net",
-    "--allow-env",
-    CLIENT_IN_BOTTLE,
-    SUPERVISE_URL,
-    tool,
-    JSON.stringify(args),
-  ]);
-  assert.equal(result.code, 0, `${tool}: ${result.stdout}\n${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split("\n").at(-1)!);
-}
-
-async function pendingIds(world: World): Promise<string[]> {
-  const listed = await runCli(world, ["supervise", "list", "--json"]);
-  assert.equal(listed.code, 0, listed.stderr);
-  return (JSON.parse(listed.stdout) as { id: string }[]).map((p) => p.id);
-}
 
 Deno.test("an agent asks for a host over MCP, the operator approves, the bottle reaches it", async () => {
   await using world = await startWorld("supervise");
@@ -84,8 +34,9 @@ Deno.test("an agent asks for a host over MCP, the operator approves, the bottle 
   });
   await writeAgent(world, AGENT, { bottle: AGENT });
   // The agent image needs deno for the SDK client: build it on the offline Deno base.
-  const env = { BOT_BOTTLE_AGENT_BASE_IMAGE: `bot-bottle-test/deno:${Deno.version.deno}` };
-  const started = await runCli(world, ["start", AGENT, "--yes", "--detach"], { env });
+  const started = await runCli(world, ["start", AGENT, "--yes", "--detach"], {
+    env: DENO_AGENT_BASE,
+  });
   const slug = started.stdout.trim().split("\n").at(-1) ?? "";
   assert.equal(started.code, 0, started.stderr);
   world.track(slug);
@@ -94,8 +45,7 @@ Deno.test("an agent asks for a host over MCP, the operator approves, the bottle 
   assert.equal(before.status, 403, showCurl(before));
   assert.equal(blockBody(before.body)?.rule, "no_route", showCurl(before));
 
-  const client = await bundleClient(world.dir);
-  await dockerOk(["cp", client, `bot-bottle-${slug}:${CLIENT_IN_BOTTLE}`]);
+  await installMcpClient(world, slug);
   const listed = await callTool(world, slug, "list-egress-routes", {});
   assert.equal(listed.isError, false, listed.text);
   assert.match(listed.text, /host: example\.com/);
@@ -105,12 +55,7 @@ Deno.test("an agent asks for a host over MCP, the operator approves, the bottle 
     routes_yaml: proposed,
     justification: "the docs live on example.org",
   });
-  let ids: string[] = [];
-  for (let i = 0; i < 100 && ids.length === 0; i++) {
-    ids = await pendingIds(world);
-    if (ids.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  assert.equal(ids.length, 1, "the proposal reached the operator's queue");
+  const ids = await waitForPending(world);
   // The agent cannot answer its own proposal: the queue exists only in the sidecar and the host.
   const hunt = await execIn(world, slug, [
     "sh",

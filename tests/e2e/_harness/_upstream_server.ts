@@ -5,6 +5,9 @@
  *
  * - `/headers`: the request (method, host, path, headers) as JSON, to see what egress forwarded;
  * - `/inject`: a page carrying a prompt injection (disclosure + jailbreak phrase);
+ * - `/echo/<how>`: the request's `Authorization` echoed back the ways origins do it: `header`
+ *   (a response header), `gzip`, `base64`, `escaped` (JSON `\uXXXX`), `sse`, `error` (a 400 page
+ *   quoting it); any method, TRACE included (answered as a TRACE would be);
  * - `/repo.git/…`: a real git repository over smart HTTP (`git http-backend`), pushes enabled;
  * - anything else: a small page naming the host.
  *
@@ -39,12 +42,51 @@ async function handle(req: Request): Promise<Response> {
   if (url.pathname === "/headers") {
     return Response.json({ method: req.method, host, path: url.pathname + url.search, headers });
   }
+  if (url.pathname.startsWith("/echo/")) return echo(req, url.pathname.slice(6));
   if (url.pathname === "/inject") {
     return new Response(INJECTION_PAGE, { headers: { "content-type": "text/html" } });
   }
   return new Response(`<html><body>${PAGE_MARKER} host=${host}</body></html>\n`, {
     headers: { "content-type": "text/html" },
   });
+}
+
+/** The request's credential, echoed back as `how` says. */
+function echo(req: Request, how: string): Response {
+  const auth = req.headers.get("authorization") ?? "";
+  if (req.method === "TRACE") {
+    return new Response(`TRACE ${how} HTTP/1.1\r\nAuthorization: ${auth}\r\n`, {
+      headers: { "content-type": "message/http" },
+    });
+  }
+  switch (how) {
+    case "header":
+      return new Response("ok\n", { headers: { "x-echo": auth } });
+    case "gzip":
+      return new Response(gzip(`you sent: ${auth}\n`), {
+        headers: { "content-encoding": "gzip", "content-type": "text/plain" },
+      });
+    case "base64":
+      return new Response(`debug=${btoa(auth)}\n`);
+    case "escaped":
+      return new Response(
+        `{"auth": "${
+          [...auth].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")
+        }"}\n`,
+      );
+    case "sse":
+      return new Response(`data: hello\n\ndata: ${auth}\n\n`, {
+        headers: { "content-type": "text/event-stream" },
+      });
+    default:
+      return new Response(`<h1>400 Bad Request</h1><pre>Authorization: ${auth}</pre>\n`, {
+        status: 400,
+      });
+  }
+}
+
+function gzip(text: string): ReadableStream<Uint8Array> {
+  return new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
 }
 
 /** A bare repository with one commit, so clones have something to fetch. */

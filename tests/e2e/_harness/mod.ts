@@ -57,6 +57,14 @@ export {
   parseCurl,
   showCurl,
 } from "./probes.ts";
+export {
+  callTool,
+  DENO_AGENT_BASE,
+  installMcpClient,
+  pendingIds,
+  SUPERVISE_URL,
+  waitForPending,
+} from "./mcp.ts";
 export { SSH_UPSTREAM_HOST, type SshUpstream, startSshUpstream } from "./ssh_upstream.ts";
 export {
   containerIp,
