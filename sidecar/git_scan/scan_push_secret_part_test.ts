@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import type { PushFinding } from "./mod.ts";
+import { GitFixture, SECRETS } from "./_testing.ts";
+
+/** The fixture canary without its public prefix `bb-canary-`: 24 hex digits. */
+const RANDOM = SECRETS.canary.slice("bb-canary-".length);
+
+function where(f: PushFinding): string {
+  return `${f.file}:${f.line} ${f.detector}`;
+}
+
+/** Commit a gitlink (a submodule entry: no file, just an object id in the tree). */
+async function addGitlink(repo: GitFixture, id: string): Promise<void> {
+  await repo.git(["update-index", "--add", "--cacheinfo", `160000,${id},vendor/lib`]);
+  // `commit -a`-style helpers would drop the entry: it has no file in the work tree.
+  await repo.git(["commit", "-q", "-m", "vendor a library"], repo.work, {
+    GIT_AUTHOR_DATE: "1699999999 +0000",
+    GIT_COMMITTER_DATE: "1699999999 +0000",
+  });
+}
+
+async function gated(): Promise<GitFixture> {
+  const repo = await GitFixture.create();
+  await repo.commit("base", { "README.md": "# hello\n" });
+  await repo.publish("main");
+  return repo;
+}
+
+Deno.test("scanPush() finds the canary's random part alone, and reversed", async () => {
+  await using repo = await gated();
+  await repo.commit("ids", {
+    "ids.txt": `build id: ${RANDOM}\n`,
+    "rev.txt": `x\n${[...RANDOM].reverse().join("")}\n`,
+  });
+  const scan = await repo.push("HEAD");
+  assert.deepEqual(scan.findings.map(where), ["ids.txt:1 canary", "rev.txt:2 canary"]);
+  for (const f of scan.findings) assert.ok(!f.snippet.includes(RANDOM.slice(0, 8)), f.snippet);
+});
+
+Deno.test("scanPush() finds the canary's random part used as a gitlink's object id", async () => {
+  await using repo = await gated();
+  const id = `${RANDOM}${"0".repeat(40 - RANDOM.length)}`;
+  await addGitlink(repo, id);
+  const scan = await repo.push("HEAD");
+  assert.deepEqual(scan.findings.map(where), ["vendor/lib:1 canary"]);
+});
+
+Deno.test("scanPush() does not mistake another gitlink or a near miss for the canary", async () => {
+  await using repo = await gated();
+  const near = `${RANDOM.slice(0, -1)}${RANDOM.endsWith("0") ? "1" : "0"}`;
+  await addGitlink(repo, "ab".repeat(20));
+  await repo.commit("near", { "ids.txt": `build id: ${near}\n${RANDOM.slice(4)}\n` });
+  assert.deepEqual((await repo.push("HEAD")).findings, []);
+});
