@@ -37,6 +37,7 @@ export class DlpEngine {
   readonly #compiled = new Map<string, unknown>();
   readonly #ignored: number;
   readonly #scanned: number;
+  readonly #seamBytes: number;
 
   /**
    * Compile the registered detectors for a bottle.
@@ -51,6 +52,15 @@ export class DlpEngine {
     const secrets = this.#compiled.get(KNOWN_SECRETS.name) as SecretTables;
     this.#ignored = secrets.ignored;
     this.#scanned = secrets.scanned;
+    this.#seamBytes = secrets.matcher?.span ?? 0;
+  }
+
+  /**
+   * The most bytes one match of a known secret (or the canary) can span: how much of one piece
+   * a `SeamWatch` keeps to find a secret split across two. 0 when there is none.
+   */
+  get seamBytes(): number {
+    return this.#seamBytes;
   }
 
   /** Whether any known secret (the canary aside) is scanned for: responses need scanning. */

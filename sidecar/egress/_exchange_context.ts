@@ -7,6 +7,7 @@ import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList, ParsedRequest } from "../http1/mod.ts";
 import type { PolicyContext, PolicyEnv } from "./policy/mod.ts";
 import type { Approvals } from "./_approvals.ts";
+import type { HostSeams } from "./_host_seams.ts";
 import type { ApprovalRecord, OperatorQueue, OutboundContext } from "./_outbound.ts";
 import type { OutboundBody } from "./_request_body.ts";
 
@@ -61,6 +62,8 @@ export interface ExchangeEnv extends PolicyEnv<Route> {
   warn: (host: string, finding: Finding) => void;
   /** Writes an approval and its scope to the audit log. */
   approved: (record: ApprovalRecord) => void;
+  /** What each host was last sent, for secrets split across requests. */
+  seams: HostSeams;
 }
 
 /**
@@ -68,13 +71,16 @@ export interface ExchangeEnv extends PolicyEnv<Route> {
  *
  * @param ctx The request (its route is known).
  * @param env The environment.
- * @returns Engine, host, route, approvals, operator and audit log.
+ * @returns Engine, the host's seam watch, route, approvals, operator and audit log.
  */
 export function outboundContext(ctx: ExchangeContext, env: ExchangeEnv): OutboundContext {
   if (ctx.route === undefined) throw new TypeError("outbound DLP ran before route lookup");
+  if (ctx.outbound !== undefined) return ctx.outbound;
   const host = ctx.req.host;
-  ctx.outbound ??= {
-    engine: env.engine(),
+  const engine = env.engine();
+  ctx.outbound = {
+    engine,
+    seam: env.seams.watch(host, engine),
     host,
     route: ctx.route,
     approvals: env.approvals,

@@ -11,7 +11,9 @@ import {
   type DlpEngine,
   type Finding,
   type OutboundDetector,
+  type SeamWatch,
 } from "../../core/dlp/mod.ts";
+import type { HostSeam } from "./_host_seams.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
 import { type Approvals, routeFingerprint } from "./_approvals.ts";
@@ -33,6 +35,8 @@ export type OperatorQueue = Pick<AskOperatorOptions, "queueDir" | "bottleSlug" |
 export interface OutboundContext {
   /** The engine. */
   engine: DlpEngine;
+  /** The host's watches for a known secret split across requests. */
+  seam: HostSeam;
   /** The matched route. */
   route: Route;
   /** The upstream host. */
@@ -77,6 +81,35 @@ export async function judgeBodyFindings(
   if (action === "redact") return "redact";
   if (action === "supervise") return (await ask(ctx, host, found)) ?? "allow";
   return denyFinding(found[0]!.finding, host);
+}
+
+/**
+ * Check the start of a piece sent to a host (a target, a body's first bytes) against the end of
+ * the pieces before it, then remember this one's end. A secret split across them cannot be
+ * rewritten in place: a redact route refuses it.
+ *
+ * @param ctx The outbound context.
+ * @param watches The watch this piece continues (remembered), then others it is only checked
+ *   against (a body against its own request's target).
+ * @param piece The piece's first bytes (latin1), and its last ones to remember.
+ * @returns A deny, or undefined when the request may go on.
+ */
+export async function judgeSeam(
+  ctx: OutboundContext,
+  watches: readonly SeamWatch[],
+  piece: { head: string; tail: string },
+): Promise<DenyDecision | undefined> {
+  const { head } = piece;
+  const found = watches.flatMap((watch) => watch.check(head))
+    .map((finding) => ({ finding, value: head.slice(finding.start, finding.end) }))
+    .filter(({ finding, value }) => keep(ctx, finding, value));
+  watches[0]?.remember(piece.tail);
+  if (found.length === 0) return undefined;
+  const verdict = await judgeBodyFindings(ctx, ctx.host, found);
+  if (verdict === "allow") return undefined;
+  return verdict === "redact"
+    ? denyFinding(found[0]!.finding, ctx.host, "it is split across requests and cannot be redacted")
+    : verdict;
 }
 
 /**

@@ -13,6 +13,6 @@ import { OutboundBody } from "./_request_body.ts";
  */
 export function outboundBody(ctx: ExchangeContext, env: ExchangeEnv): Decision {
   if (ctx.forward === undefined) throw new TypeError("outbound DLP ran before the forward head");
-  ctx.body = new OutboundBody(outboundContext(ctx, env));
+  ctx.body = new OutboundBody(outboundContext(ctx, env), ctx.forward.target);
   return ALLOW;
 }

@@ -23,6 +23,7 @@ import type { ExchangeContext, ExchangeEnv } from "./_exchange_context.ts";
 import { forwardHead } from "./_forward_head.ts";
 import { inboundScan } from "./_inbound_scan.ts";
 import type { Approvals } from "./_approvals.ts";
+import { HostSeams } from "./_host_seams.ts";
 import type { ApprovalRecord, OperatorQueue } from "./_outbound.ts";
 import { outboundBody } from "./_outbound_body.ts";
 import { outboundHead } from "./_outbound_head.ts";
@@ -56,6 +57,7 @@ export function createPipeline(options: PipelineOptions): Policy<ExchangeContext
     operator: options.operator,
     warn: options.warn,
     approved: options.approved,
+    seams: new HostSeams(),
   };
   return composePolicy<ExchangeContext, ExchangeEnv>([
     // 1. `_egress.local` answers locally: the live routes, never a token.

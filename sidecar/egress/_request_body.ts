@@ -2,14 +2,17 @@
  * Outbound DLP on a request body, streamed: every chunk is scanned before any of it is released,
  * and only bytes before the scanner's `settled` offset leave. The engine also scans the body as
  * the origin will decode it (`%XX`, JSON escapes), whatever its declared type, and reports those
- * findings on the raw bytes they decode from, so a redaction rewrites the escaped form.
+ * findings on the raw bytes they decode from, so a redaction rewrites the escaped form. The
+ * body's first bytes are also checked against the end of what the host was sent last (a secret
+ * split across requests), and its last bytes remembered for the next.
  */
-import type { Buffer } from "node:buffer";
-import type { Finding, StreamScanner } from "../../core/dlp/mod.ts";
+import { Buffer } from "node:buffer";
+import { type Finding, SeamWatch, type StreamScanner } from "../../core/dlp/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
 import { HeldBytes } from "./_held_bytes.ts";
 import {
   judgeBodyFindings,
+  judgeSeam,
   keep,
   type OutboundContext,
   outboundDetectors,
@@ -21,10 +24,20 @@ export class OutboundBody {
   #ctx: OutboundContext;
   #scanner: StreamScanner;
   #held = new HeldBytes();
+  /** Seam state: the body's first and last bytes (as much as a known secret spans). */
+  #head = "";
+  #tail = "";
+  #total = 0;
+  #seamChecked = false;
+  readonly #target: string;
 
-  /** @param ctx Engine, host, route and operator. */
-  constructor(ctx: OutboundContext) {
+  /**
+   * @param ctx Engine, host, route and operator.
+   * @param target The request's target, as sent.
+   */
+  constructor(ctx: OutboundContext, target: string) {
     this.#ctx = ctx;
+    this.#target = target;
     this.#scanner = ctx.engine.outboundStream({
       detectors: outboundDetectors(ctx.route),
       location: "body",
@@ -44,7 +57,7 @@ export class OutboundBody {
    */
   async push(chunk: Uint8Array): Promise<DenyDecision | undefined> {
     this.#held.push(chunk);
-    return await this.#judge(this.#scanner.push(chunk));
+    return await this.#judge(this.#scanner.push(chunk)) ?? await this.#seam(chunk, false);
   }
 
   /**
@@ -53,17 +66,45 @@ export class OutboundBody {
    * @returns A deny when the tail carries a secret that may not pass.
    */
   async finish(): Promise<DenyDecision | undefined> {
-    return await this.#judge(this.#scanner.end());
+    return await this.#judge(this.#scanner.end()) ?? await this.#seam(new Uint8Array(0), true);
   }
 
-  /** Bytes the scanner has vouched for. */
+  /** Bytes the scanner has vouched for (none before the seam with the last request is checked). */
   release(): Buffer[] {
-    return this.#held.releaseUpTo(this.#scanner.settled);
+    return this.#seamChecked ? this.#held.releaseUpTo(this.#scanner.settled) : [];
   }
 
   /** Everything left, after `finish()`. */
   drain(): Buffer[] {
     return this.#held.drain();
+  }
+
+  /**
+   * Check the body's first bytes against what the host was sent last, once enough arrived (or at
+   * the end); at the end remember the body's last bytes for the next piece.
+   */
+  async #seam(chunk: Uint8Array, final: boolean): Promise<DenyDecision | undefined> {
+    const n = this.#ctx.engine.seamBytes;
+    if (n === 0 || (this.#total === 0 && chunk.length === 0)) {
+      this.#seamChecked = true;
+      return undefined;
+    }
+    this.#total += chunk.length;
+    const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
+    this.#tail = (this.#tail + text.slice(-n)).slice(-n);
+    if (this.#head.length < n) this.#head += text.slice(0, n - this.#head.length);
+    if (!this.#seamChecked && (this.#head.length >= n || final)) {
+      this.#seamChecked = true;
+      // Against the host's last body, and against this request's own target.
+      const own = new SeamWatch(this.#ctx.engine, "body, split from its url");
+      own.remember(this.#target);
+      return await judgeSeam(this.#ctx, [this.#ctx.seam.bodies, own], {
+        head: this.#head,
+        tail: final ? this.#tail : this.#head,
+      });
+    }
+    if (final) this.#ctx.seam.bodies.remember(this.#tail);
+    return undefined;
   }
 
   async #judge(findings: Finding[]): Promise<DenyDecision | undefined> {

@@ -37,8 +37,15 @@ export class FileScan {
   #offset = 0;
   #staged = 0;
   #lines = 0;
+  #firstLine = 0;
   /** The last bytes pushed, to find a marker cut by a flush. */
   #carry = new Uint8Array(0);
+  /** How many of the first and last bytes are kept for the seam between files. */
+  readonly #seamBytes: number;
+  /** The first `#seamBytes` bytes of the file's added text. */
+  #head = "";
+  /** The last `#seamBytes` bytes of the file's added text. */
+  #tail = "";
 
   /**
    * @param dlp The bottle's engine.
@@ -51,6 +58,22 @@ export class FileScan {
       location: "git",
     });
     this.#stage = stage;
+    this.#seamBytes = dlp.seamBytes;
+  }
+
+  /** The first bytes of the added text (as much as a known secret can span), latin1. */
+  get head(): string {
+    return this.#head;
+  }
+
+  /** The last bytes of the added text (as much as a known secret can span), latin1. */
+  get tail(): string {
+    return this.#tail;
+  }
+
+  /** The new-file line of the first added byte. */
+  get firstLine(): number {
+    return this.#firstLine;
   }
 
   /** Bytes given to the DLP engine so far. */
@@ -61,6 +84,7 @@ export class FileScan {
   /** Begin the added line numbered `line`. */
   line(line: number): void {
     if (this.#lines > 0) this.write(NEWLINE);
+    else this.#firstLine = line;
     this.#lines += 1;
     this.#index.add(this.bytes, line);
   }
@@ -93,11 +117,23 @@ export class FileScan {
 
   #flush(): void {
     const staged = this.#stage.subarray(0, this.#staged);
+    this.#keepSeam(staged);
     this.#markAllows(staged);
     this.#collect(this.#stream.push(staged));
     this.#offset += staged.length;
     this.#staged = 0;
     this.#index.forget(Math.min(this.#stream.settled, this.#offset - ALLOW.length));
+  }
+
+  #keepSeam(staged: Uint8Array): void {
+    const n = this.#seamBytes;
+    if (n === 0 || staged.length === 0) return;
+    const view = Buffer.from(staged.buffer, staged.byteOffset, staged.byteLength);
+    if (this.#head.length < n) {
+      this.#head += view.subarray(0, n - this.#head.length).toString("latin1");
+    }
+    this.#tail = (this.#tail + view.subarray(Math.max(0, view.length - n)).toString("latin1"))
+      .slice(-n);
   }
 
   #markAllows(staged: Uint8Array): void {

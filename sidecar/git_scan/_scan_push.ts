@@ -1,3 +1,4 @@
+import { SeamWatch } from "../../core/dlp/mod.ts";
 import { AddedRanges } from "./_added_ranges.ts";
 import { DiffParser, type DiffSink } from "./_diff_parser.ts";
 import { gitText, streamGit } from "./_git_child.ts";
@@ -87,11 +88,14 @@ class PushScanner {
   readonly #stage = new Uint8Array(STAGE_BYTES);
   readonly #findings: PushFinding[] = [];
   readonly #tags = new Set<string>();
+  /** One watch for the whole push: a secret split between two files of different commits too. */
+  readonly #seam: SeamWatch;
   #commits = 0;
   #bytes = 0;
 
   constructor(options: ScanPushOptions) {
     this.#options = options;
+    this.#seam = new SeamWatch(options.dlp, "git (split across files)");
   }
 
   /** Scan what `commit` adds (its lines, then its header and message). */
@@ -187,6 +191,7 @@ class PushScanner {
         ref,
         commit,
         ...(earlier.length > 0 ? { filter } : {}),
+        seam: this.#seam,
         report: (findings, bytes) => this.#report(findings, bytes),
       }),
     );

@@ -1,4 +1,4 @@
-import type { DlpEngine } from "../../core/dlp/mod.ts";
+import type { DlpEngine, SeamWatch } from "../../core/dlp/mod.ts";
 import type { DiffSink } from "./_diff_parser.ts";
 import { FileScan, type LineFinding } from "./_file_scan.ts";
 import type { PushFinding } from "./_types.ts";
@@ -22,6 +22,8 @@ export interface ScanSinkOptions {
   commit: string;
   /** Keep only the added lines and paths it accepts; everything counts without one. */
   filter?: AddedFilter;
+  /** The push's watch for a known secret split between one file's added text and the next. */
+  seam?: SeamWatch;
   /** Receives each path's and each file's findings and scanned byte count. */
   report(findings: PushFinding[], bytes: number): void;
 }
@@ -77,8 +79,15 @@ export class ScanSink implements DiffSink {
     this.#scan = undefined;
     this.#path = undefined;
     if (scan === undefined || file === undefined) return;
-    const { ref, commit } = this.#options;
-    this.#options.report(pushFindings(scan.end(), { ref, commit, file }), scan.bytes);
+    const { ref, commit, seam } = this.#options;
+    const found = scan.end();
+    if (seam !== undefined) {
+      for (const finding of seam.check(scan.head)) {
+        found.push({ finding, line: scan.firstLine, suppressed: false });
+      }
+      seam.remember(scan.tail);
+    }
+    this.#options.report(pushFindings(found, { ref, commit, file }), scan.bytes);
   }
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { DlpEngine } from "../../core/dlp/mod.ts";
 import type { PushFinding } from "./mod.ts";
-import { GitFixture, SECRETS } from "./_testing.ts";
+import { GitFixture, SECRETS, ZERO } from "./_testing.ts";
 
 /** The fixture canary without its public prefix `bb-canary-`: 24 hex digits. */
 const RANDOM = SECRETS.canary.slice("bb-canary-".length);
@@ -51,4 +52,27 @@ Deno.test("scanPush() does not mistake another gitlink or a near miss for the ca
   await addGitlink(repo, "ab".repeat(20));
   await repo.commit("near", { "ids.txt": `build id: ${near}\n${RANDOM.slice(4)}\n` });
   assert.deepEqual((await repo.push("HEAD")).findings, []);
+});
+
+Deno.test("scanPush() finds a known secret split across two files, in one commit or two", async () => {
+  const secret = "Vb8nQ3xZ7kW2mR5tY9pL4cJ6";
+  for (const commits of [1, 2]) {
+    await using repo = await gated();
+    const first = { "a.txt": `notes\nkey part: ${secret.slice(0, 12)}\n` };
+    const second = { "b.txt": `${secret.slice(12)}\nmore notes\n` };
+    if (commits === 1) await repo.commit("both", { ...first, ...second });
+    else {
+      await repo.commit("first", first);
+      await repo.commit("second", second);
+    }
+    const scan = await repo.scan([{
+      old: ZERO,
+      new: await repo.stage("HEAD"),
+      ref: "refs/heads/main",
+    }], {
+      dlp: new DlpEngine({ knownSecrets: [secret], canary: SECRETS.canary }),
+    });
+    assert.deepEqual(scan.findings.map(where), ["b.txt:1 known_secrets"], `${commits} commit(s)`);
+    assert.match(scan.findings[0]!.snippet, /split across two pieces/);
+  }
 });

@@ -251,3 +251,23 @@ async function waitForProposal(queueDir: string): Promise<Proposal> {
   }
   throw new Error(`no proposal in ${queueDir}`);
 }
+
+Deno.test("a known secret split across two requests to one host is refused", async () => {
+  await using bed = await startBed(ROUTES, { env: ENV });
+  const random = CANARY.slice(9);
+  const first = await curl(bed, "https://api.test/a", [
+    "--data-binary",
+    `part=${random.slice(0, 14)}`,
+  ]);
+  assert.equal(first.status, 200, "half a canary is nothing on its own");
+  const second = await curl(bed, "https://api.test/b", ["--data-binary", random.slice(14)]);
+  assert.equal(second.status, 403, second.body);
+  assert.equal(rule(second.body), "dlp_canary");
+  // The seam between a target and its own body, too.
+  const split = await curl(bed, `https://api.test/c?x=${random.slice(0, 20)}`, [
+    "--data-binary",
+    `${random.slice(20)}&y=1`,
+  ]);
+  assert.equal(rule(split.body), "dlp_canary", split.body);
+  assert.deepEqual(bed.seen.map((r) => new URL(r.url).pathname), ["/a"]);
+});

@@ -171,6 +171,24 @@ Deno.test("a bottle's agent cannot get its injected token back, nor smuggle secr
     },
   );
 
+  await t.step("a secret split across two requests to one host is refused", async () => {
+    const first = await agentCurl(world, slug, [
+      "--data-binary",
+      `note=${random.slice(0, 15)}`,
+      "https://api.example.test/split-1",
+    ]);
+    assert.equal(first.status, 200, `half a canary is nothing on its own: ${showCurl(first)}`);
+    const between = await agentCurl(world, slug, ["https://api.example.test/split-get"]);
+    assert.equal(between.status, 200, showCurl(between));
+    const second = await agentCurl(world, slug, [
+      "--data-binary",
+      random.slice(15),
+      "https://api.example.test/split-2",
+    ]);
+    assert.equal(blockBody(second.body)?.rule, "dlp_canary", showCurl(second));
+    assert.deepEqual(await arrived("/split-2"), []);
+  });
+
   await t.step("7. a fragment in the target is refused, never forwarded", async () => {
     const raw = await agentBash(
       world,

@@ -1,0 +1,64 @@
+/**
+ * Known secrets split between pieces sent one after another: two requests to one host, two files
+ * of one push. Each piece is scanned whole on its own; what no single scan can see is a secret
+ * whose first half ends one piece and whose second half starts the next. The watch keeps the last
+ * bytes of the previous piece (no more than the longest form of a known secret can span) and
+ * scans them joined to the first bytes of the next, for the bottle's known secrets and canary.
+ */
+import type { DlpEngine } from "./_dlp_engine.ts";
+import type { Finding } from "./_types.ts";
+
+/** Between the two sides, as if the pieces were lines of one text. */
+const JOIN = "\n";
+
+/** One sequence of pieces (one host's requests, one push's files). */
+export class SeamWatch {
+  readonly #engine: DlpEngine;
+  readonly #location: string;
+  #tail = "";
+
+  /**
+   * @param engine The bottle's engine.
+   * @param location Copied into findings, e.g. `body (split across requests)`.
+   */
+  constructor(engine: DlpEngine, location: string) {
+    this.#engine = engine;
+    this.#location = location;
+  }
+
+  /**
+   * Check the start of the next piece against the end of the previous one.
+   *
+   * @param head The first bytes of the next piece (latin1 text; only the first
+   *   `engine.seamBytes` matter).
+   * @returns Findings that straddle the seam, with offsets in `head` (clamped to it).
+   */
+  check(head: string): Finding[] {
+    const span = this.#engine.seamBytes;
+    if (span === 0 || this.#tail === "" || head === "") return [];
+    const front = head.slice(0, span);
+    const text = `${this.#tail}${JOIN}${front}`;
+    const seam = this.#tail.length;
+    return this.#engine.scanOutbound(text, {
+      detectors: ["known_secrets"],
+      location: this.#location,
+    })
+      .filter((f) => f.start < seam && f.end > seam + JOIN.length)
+      .map((f) => ({
+        ...f,
+        snippet: `${f.snippet}, split across two pieces (${this.#location})`,
+        start: 0,
+        end: Math.min(front.length, f.end - seam - JOIN.length),
+      }));
+  }
+
+  /**
+   * Remember the end of the piece just sent.
+   *
+   * @param tail Its last bytes (latin1 text; only the last `engine.seamBytes` are kept).
+   */
+  remember(tail: string): void {
+    const span = this.#engine.seamBytes;
+    this.#tail = span === 0 ? "" : tail.slice(-span);
+  }
+}
