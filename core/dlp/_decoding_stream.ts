@@ -36,7 +36,7 @@ export class DecodingStream implements StreamScanner {
   /** The stretch being decoded, if any. */
   #stretch: Stretch | undefined;
   /** Since the last stretch: the last bytes (at most MARGIN), context for the next escape. */
-  #recent: Buffer[] = [];
+  #recent: Uint8Array | undefined;
   #recentLength = 0;
   /** The latest findings of each scan, to drop the other scan's report of the same match. */
   #seenRaw: Finding[] = [];
@@ -94,8 +94,7 @@ export class DecodingStream implements StreamScanner {
         return [];
       }
       if (final) return [];
-      const context = Buffer.concat(this.#recent);
-      this.#recent = [];
+      const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
       this.#recentLength = 0;
       stretch = {
         decoder: new EscapeDecoder(start - context.length),
@@ -126,18 +125,13 @@ export class DecodingStream implements StreamScanner {
 
   #remember(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    // A copy: the caller may reuse or rewrite its chunk.
-    this.#recent.push(Buffer.from(bytes.subarray(Math.max(0, bytes.length - MARGIN))));
-    this.#recentLength += this.#recent.at(-1)!.length;
-    while (this.#recentLength - this.#recent[0]!.length >= MARGIN) {
-      this.#recentLength -= this.#recent.shift()!.length;
-    }
-    if (this.#recentLength > MARGIN) {
-      const first = this.#recent[0]!;
-      const cut = this.#recentLength - MARGIN;
-      this.#recent[0] = first.subarray(cut);
-      this.#recentLength = MARGIN;
-    }
+    // Copied into one buffer kept for the stream: the caller may reuse or rewrite its chunk.
+    this.#recent ??= new Uint8Array(MARGIN);
+    const take = bytes.subarray(Math.max(0, bytes.length - MARGIN));
+    const keep = Math.min(this.#recentLength, MARGIN - take.length);
+    if (keep > 0) this.#recent.copyWithin(0, this.#recentLength - keep, this.#recentLength);
+    this.#recent.set(take, keep);
+    this.#recentLength = keep + take.length;
   }
 }
 

@@ -112,3 +112,13 @@ Deno.test("DlpEngine decodes a malformed or truncated escape as the bytes it is"
     assert.deepEqual(streamAll(dlp.outboundStream(ON), text, [1]), [], text);
   }
 });
+
+Deno.test("DlpEngine sees an escape at any alignment and in chunks of any length", () => {
+  const text = `ab${SECRET.slice(0, 5)}%${SECRET.charCodeAt(5).toString(16)}${SECRET.slice(6)}`;
+  const expected = spans(dlp.scanOutbound(text, ON));
+  assert.equal(expected.length, 1);
+  for (let shift = 0; shift < 4; shift++) {
+    const cuts = Array.from({ length: text.length }, (_, i) => i).filter((i) => i % 3 === shift);
+    assert.deepEqual(spans(streamAll(dlp.outboundStream(ON), text, cuts)), expected, `${shift}`);
+  }
+});
