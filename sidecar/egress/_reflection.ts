@@ -31,6 +31,11 @@ export function screenResponseHeaders(
   options: ReflectionOptions,
 ): { action: "allow"; headers: HeaderList } | DenyDecision {
   if (!options.engine.protectsSecrets) return { action: "allow", headers };
+  // One scan of the whole block first: almost every response has nothing to find.
+  const block = [...headers].map(([name, value]) => `${name}: ${value}`).join("\r\n");
+  if (options.engine.scanReflection(block, { location: "response headers" }).length === 0) {
+    return { action: "allow", headers };
+  }
   const out = new HeaderList();
   const found: Finding[] = [];
   for (const [name, value] of headers) {
