@@ -271,3 +271,27 @@ Deno.test("a known secret split across two requests to one host is refused", asy
   assert.equal(rule(split.body), "dlp_canary", split.body);
   assert.deepEqual(bed.seen.map((r) => new URL(r.url).pathname), ["/a"]);
 });
+
+Deno.test("a WebSocket upgrade is refused on a route that injects a credential", async () => {
+  const routes = `
+routes:
+  - host: api.test
+    auth: {scheme: Bearer, token_ref: API_TOKEN}
+    dlp: {outbound_detectors: false, inbound_detectors: false}
+`;
+  await using bed = await startBed(routes, { env: ENV });
+  const out = await curl(bed, "https://api.test/ws", [
+    "-H",
+    "Upgrade: websocket",
+    "-H",
+    "Connection: Upgrade",
+    "-H",
+    "Sec-WebSocket-Version: 13",
+    "-H",
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+  ]);
+  assert.equal(out.status, 403, out.body);
+  assert.equal(rule(out.body), "upgrade");
+  assert.match(out.body, /injects a credential/);
+  assert.equal(bed.seen.length, 0);
+});
