@@ -11,13 +11,17 @@ import { blockResponse, type DenyDecision } from "./policy/mod.ts";
  * @param writer The client writer.
  * @param decision The deny.
  * @param host The requested host.
+ * @param redact Scrubs known secrets from the reason: some reasons quote what an upstream sent
+ *   (a malformed head, an unknown encoding), and an origin could have put an echoed credential
+ *   there.
  */
 export async function sendBlock(
   writer: Http1Writer,
   decision: DenyDecision,
   host: string,
+  redact: (text: string) => string,
 ): Promise<void> {
-  const block = blockResponse(decision, { host });
+  const block = blockResponse({ ...decision, reason: redact(decision.reason) }, { host });
   const body = new TextEncoder().encode(block.body);
   const headers = new HeaderList([...block.headers, ["Connection", "close"]]);
   writer.writeResponseHead(

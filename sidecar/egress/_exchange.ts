@@ -35,6 +35,8 @@ export interface ExchangeDeps {
   pool: UpstreamPool;
   /** The log. */
   log: EgressLog;
+  /** Scrubs the bottle's known secrets and token patterns from text sent to the agent. */
+  redact: (text: string) => string;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function handleExchange(
   const started = performance.now();
   const req = toEgressRequest(head, tunnel);
   const refuse = async (decision: DenyDecision): Promise<false> => {
-    await sendBlock(client.writer, decision, req.host);
+    await sendBlock(client.writer, decision, req.host, deps.redact);
     deps.log.block({
       host: req.host,
       method: req.method,
@@ -237,6 +239,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     upstream: conn,
     client,
     engine: input.inbound.engine,
+    redact: deps.redact,
     detectors: input.inbound.detectors,
     onSecret: input.inbound.onSecret,
     host: req.host,

@@ -51,6 +51,8 @@ export interface ForwardOptions {
   client: { writer: Http1Writer; socket: Duplex };
   /** The engine. */
   engine: DlpEngine;
+  /** Scrubs known secrets from a refusal's reason. */
+  redact: (text: string) => string;
   /** Inbound detectors of the route (empty: none). */
   detectors: readonly InboundDetector[];
   /** What a known secret in the response does. */
@@ -81,7 +83,7 @@ export async function forwardResponse(
     response.framing.kind !== "none";
   const screened = screenResponseHeaders(stripHopByHop(response.headers), options);
   if (screened.action === "deny") {
-    await sendBlock(options.client.writer, screened, options.host);
+    await sendBlock(options.client.writer, screened, options.host, options.redact);
     return { upstreamReusable: false, clientReusable: false, blocked: screened };
   }
   const headers = screened.headers;
@@ -93,7 +95,7 @@ export async function forwardResponse(
       const blocked = deny(
         `response from "${options.host}" uses content-encoding "${encoding}", which cannot be scanned`,
       );
-      await sendBlock(options.client.writer, blocked, options.host);
+      await sendBlock(options.client.writer, blocked, options.host, options.redact);
       return { upstreamReusable: false, clientReusable: false, blocked };
     }
     body = decode(body, decoder);
@@ -142,7 +144,7 @@ export async function forwardResponse(
   };
   const blockNow = async (blocked: DenyDecision): Promise<ForwardResult> => {
     if (!committed) {
-      await sendBlock(options.client.writer, blocked, options.host);
+      await sendBlock(options.client.writer, blocked, options.host, options.redact);
     } else if (isSse) {
       const event = `event: egress_blocked\ndata: ${
         JSON.stringify({ error: "egress_blocked", rule: blocked.rule, reason: blocked.reason })

@@ -167,7 +167,8 @@ export class EgressServer {
     const reason = messageOf(err);
     // Every failure is explained when no response is under way; when one is, writing the head
     // throws and the connection is cut instead.
-    await sendBlock(writer, { action: "deny", ...known, reason }, "").catch(() => {});
+    await sendBlock(writer, { action: "deny", ...known, reason }, "", this.#deps.redact)
+      .catch(() => {});
     this.#deps.log.block({ rule: known.rule, reason });
     socket.destroy();
   }

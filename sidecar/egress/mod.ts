@@ -137,6 +137,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     }),
     pool,
     log,
+    redact: (text) => engineFor().redactSecrets(text),
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
   });

@@ -6,9 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
+import net from "node:net";
 import { join } from "node:path";
+import tls from "node:tls";
 import { gzipSync } from "node:zlib";
 import { type Proposal, writeResponse } from "../../core/queue/mod.ts";
+import { loadOrCreateCa } from "../../core/tls/mod.ts";
 import { curl, openTunnel, startBed } from "./_harness.ts";
 
 const TOKEN = `e2e-real-${crypto.randomUUID().replaceAll("-", "")}`;
@@ -294,4 +297,32 @@ routes:
   assert.equal(rule(out.body), "upgrade");
   assert.match(out.body, /injects a credential/);
   assert.equal(bed.seen.length, 0);
+});
+
+Deno.test("a refusal never quotes an echoed token from a malformed upstream answer", async () => {
+  let context: tls.SecureContext | undefined;
+  const raw = net.createServer((socket) => {
+    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context! });
+    secure.on("error", () => {});
+    secure.once("data", (data) => {
+      const auth = /^authorization: (.*)\r$/im.exec(String(data))?.[1] ?? "";
+      secure.end(`HTTP/1.1 abc ${auth}\r\n\r\n`);
+    });
+  });
+  await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+  const port = (raw.address() as net.AddressInfo).port;
+  try {
+    await using bed = await startBed(ROUTES, {
+      env: ENV,
+      connectTo: { "api.test:443": `127.0.0.1:${port}` },
+    });
+    const leaf = await (await loadOrCreateCa(join(bed.dir, "origin-ca"))).issueLeaf("api.test");
+    context = tls.createSecureContext({ cert: leaf.certPem, key: leaf.keyPem });
+    const out = await curl(bed, "https://api.test/x");
+    assert.equal(out.status, 502, out.body);
+    assert.match(out.body, /malformed status line/);
+    assert.ok(!out.body.includes(TOKEN.slice(9)), out.body);
+  } finally {
+    raw.close();
+  }
 });
