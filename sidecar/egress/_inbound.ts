@@ -28,7 +28,7 @@ import type { DenyDecision } from "./policy/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { HeldBytes } from "./_held_bytes.ts";
 import { REDACT_FILL } from "./_outbound.ts";
-import { reflectionDeny, screenResponseHeaders } from "./_reflection.ts";
+import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
 
 /** Bytes of a response held before its head is committed to the client. */
 export const COMMIT_BYTES = 1024 * 1024;
@@ -81,7 +81,10 @@ export async function forwardResponse(
   const mirror = options.engine.protectsSecrets;
   const scanning = (options.detectors.length > 0 || mirror) &&
     response.framing.kind !== "none";
-  const screened = screenResponseHeaders(stripHopByHop(response.headers), options);
+  const screened = screenResponseHead(
+    { reason: response.reason, headers: stripHopByHop(response.headers) },
+    options,
+  );
   if (screened.action === "deny") {
     await sendBlock(options.client.writer, screened, options.host, options.redact);
     return { upstreamReusable: false, clientReusable: false, blocked: screened };
@@ -112,7 +115,7 @@ export async function forwardResponse(
   if (!clientKeep) headers.set("Connection", "close");
   const head = {
     status: response.status,
-    reason: response.reason,
+    reason: screened.reason,
     version: "HTTP/1.1" as const,
     headers,
   };

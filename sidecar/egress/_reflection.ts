@@ -1,8 +1,8 @@
 /**
  * Known secrets coming back (SPEC §6.1 step 9): an origin that echoes its request (a `/headers`
  * endpoint, an error page quoting it) would hand the agent the credential the sidecar injected.
- * Response headers are scanned here, one by one and name with value; the body streams through
- * the engine's reflection scanner in `_inbound.ts`.
+ * The status line's reason phrase and the response headers are scanned here; the body streams
+ * through the engine's reflection scanner in `_inbound.ts`.
  */
 import type { DlpEngine, Finding } from "../../core/dlp/mod.ts";
 import { HeaderList } from "../http1/mod.ts";
@@ -18,26 +18,36 @@ export interface ReflectionOptions {
   onSecret: "redact" | "block";
 }
 
+/** A response head as it will be sent. */
+export interface ResponseHeadText {
+  /** The status line's reason phrase. */
+  reason: string;
+  /** The headers. */
+  headers: HeaderList;
+}
+
 /**
- * Screen response headers for known secrets.
+ * Screen a response's reason phrase and headers for known secrets.
  *
- * @param headers The headers to send (not modified).
+ * @param head The reason phrase and headers to send (not modified).
  * @param options Engine, host and the route's choice.
- * @returns The headers to send (values redacted, headers whose name carries a secret dropped),
- *   or a deny when the route refuses.
+ * @returns What to send (reason and values redacted, headers whose name carries a secret
+ *   dropped), or a deny when the route refuses.
  */
-export function screenResponseHeaders(
-  headers: HeaderList,
+export function screenResponseHead(
+  head: ResponseHeadText,
   options: ReflectionOptions,
-): { action: "allow"; headers: HeaderList } | DenyDecision {
-  if (!options.engine.protectsSecrets) return { action: "allow", headers };
-  // One scan of the whole block first: almost every response has nothing to find.
-  const block = [...headers].map(([name, value]) => `${name}: ${value}`).join("\r\n");
-  if (options.engine.scanReflection(block, { location: "response headers" }).length === 0) {
-    return { action: "allow", headers };
+): { action: "allow" } & ResponseHeadText | DenyDecision {
+  const { reason, headers } = head;
+  if (!options.engine.protectsSecrets) return { action: "allow", reason, headers };
+  // One scan of the whole head first: almost every response has nothing to find.
+  const block = [reason, ...[...headers].map(([name, value]) => `${name}: ${value}`)].join("\r\n");
+  if (options.engine.scanReflection(block, { location: "response head" }).length === 0) {
+    return { action: "allow", reason, headers };
   }
+  const inReason = options.engine.scanReflection(reason, { location: "response status line" });
   const out = new HeaderList();
-  const found: Finding[] = [];
+  const found: Finding[] = [...inReason];
   for (const [name, value] of headers) {
     const inName = options.engine.scanReflection(name, { location: "response header name" });
     const inValue = options.engine.scanReflection(value, {
@@ -50,9 +60,9 @@ export function screenResponseHeaders(
     if (inName.length > 0 || (whole.length > 0 && inValue.length === 0)) continue;
     out.append(name, inValue.length === 0 ? value : options.engine.redact(value, inValue));
   }
-  if (found.length === 0) return { action: "allow", headers };
+  if (found.length === 0) return { action: "allow", reason, headers };
   if (options.onSecret === "block") return reflectionDeny(options.host, found);
-  return { action: "allow", headers: out };
+  return { action: "allow", reason: options.engine.redact(reason, inReason), headers: out };
 }
 
 /**

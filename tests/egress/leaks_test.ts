@@ -299,14 +299,18 @@ routes:
   assert.equal(bed.seen.length, 0);
 });
 
-Deno.test("a refusal never quotes an echoed token from a malformed upstream answer", async () => {
+Deno.test("an echoed token in a status line, or quoted in a refusal, never reaches the agent", async () => {
   let context: tls.SecureContext | undefined;
   const raw = net.createServer((socket) => {
     const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context! });
     secure.on("error", () => {});
     secure.once("data", (data) => {
       const auth = /^authorization: (.*)\r$/im.exec(String(data))?.[1] ?? "";
-      secure.end(`HTTP/1.1 abc ${auth}\r\n\r\n`);
+      secure.end(
+        String(data).startsWith("GET /reason ")
+          ? `HTTP/1.1 200 ${auth}\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n`
+          : `HTTP/1.1 abc ${auth}\r\n\r\n`,
+      );
     });
   });
   await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
@@ -322,6 +326,10 @@ Deno.test("a refusal never quotes an echoed token from a malformed upstream answ
     assert.equal(out.status, 502, out.body);
     assert.match(out.body, /malformed status line/);
     assert.ok(!out.body.includes(TOKEN.slice(9)), out.body);
+    const reason = await curl(bed, "https://api.test/reason", ["-D", "/dev/stderr"]);
+    assert.equal(reason.status, 200, reason.stderr);
+    assert.match(reason.stderr, /HTTP\/1\.1 200 Bearer e2e-real-\[REDACTED/);
+    assert.ok(!reason.stderr.includes(TOKEN.slice(9)), reason.stderr);
   } finally {
     raw.close();
   }
