@@ -183,6 +183,31 @@ Deno.test("git gate: clone, fetch and push through the gate; secrets and bad ups
   );
 
   await t.step(
+    "the canary's random part alone, reversed, or split across two files is refused",
+    async () => {
+      const before = await upstreamMain(up);
+      const cases: [string, string][] = [
+        ["alone", 'printf "build %s\\n" "$r" > id.txt'],
+        ["reversed", 'printf "%s\\n" "$r" | rev > id.txt'],
+        ["split", 'printf "x %s\\n" "${r:0:16}" > a.txt; printf "%s y\\n" "${r:16}" > id.txt'],
+      ];
+      for (const [what, write] of cases) {
+        const pushed = await inClone(
+          world,
+          slug,
+          `r=\${BOT_BOTTLE_CANARY#bbcanary-}; ${write}; git add -A; git commit -qm ${what}; ` +
+            "code=0; git push origin HEAD:main 2>&1 || code=$?; git reset -q --hard HEAD~1; exit $code",
+        );
+        assert.notEqual(pushed.code, 0, `${what}: ${show(pushed)}`);
+        const out = pushed.stdout + pushed.stderr;
+        assert.match(out, /push refused: 1 secret\(s\) in the new commits/, `${what}: ${out}`);
+        assert.match(out, /id\.txt:1 canary/, `${what}: ${out}`);
+        assert.equal(await upstreamMain(up), before, `${what} reached the upstream`);
+      }
+    },
+  );
+
+  await t.step(
     "a new branch with an old finding in its history but clean new commits is accepted",
     async () => {
       const direct = await up.directClient([

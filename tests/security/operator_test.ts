@@ -5,6 +5,7 @@
  * bidi or zero-width characters.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import {
   agentCurl,
   blockBody,
@@ -76,6 +77,13 @@ Deno.test("an operator's approval holds for one host and route; the operator nev
     assert.deepEqual(await uploads("example.org"), []);
     assert.deepEqual(await uploads("api.example.test"), []);
 
+    // The host's audit log has the approval with its scope; the sidecar's log has it too.
+    const audit = (await Deno.readTextFile(join(world.home, "state", slug, "audit.jsonl")))
+      .trim().split("\n").map((line) => JSON.parse(line));
+    const granted = audit.find((entry) => entry.decision === "approved");
+    assert.equal(granted?.tool, "egress-token-allow");
+    assert.match(granted?.after ?? "", /to example\.com only, under its\s+current route/);
+    assert.ok(!JSON.stringify(audit).includes(secret), "the audit log holds the secret");
     const sidecarLog = await docker(["logs", `bot-bottle-sidecars-${slug}`]);
     const logs = sidecarLog.stdout + sidecarLog.stderr;
     const approvals = logs.split("\n").filter((line) => line.includes('"dlp_approval"'));
