@@ -125,12 +125,18 @@ export class DecodingStream implements StreamScanner {
 
   #remember(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    // Copied into one buffer kept for the stream: the caller may reuse or rewrite its chunk.
-    this.#recent ??= new Uint8Array(MARGIN);
+    // Copied into one buffer kept for the stream (the caller may reuse or rewrite its chunk),
+    // grown as needed up to MARGIN: most streams are short.
     const take = bytes.subarray(Math.max(0, bytes.length - MARGIN));
     const keep = Math.min(this.#recentLength, MARGIN - take.length);
-    if (keep > 0) this.#recent.copyWithin(0, this.#recentLength - keep, this.#recentLength);
-    this.#recent.set(take, keep);
+    const recent = this.#recent ?? new Uint8Array(0);
+    let into = recent;
+    if (into.length < keep + take.length) {
+      into = new Uint8Array(Math.min(MARGIN, Math.max(2 * recent.length, keep + take.length, 256)));
+    }
+    if (keep > 0) into.set(recent.subarray(this.#recentLength - keep, this.#recentLength));
+    into.set(take, keep);
+    this.#recent = into;
     this.#recentLength = keep + take.length;
   }
 }
@@ -140,18 +146,18 @@ export class DecodingStream implements StreamScanner {
  * that an escape was part of, with raw offsets.
  *
  * @param bytes The raw text, one byte per character.
- * @param passes Fresh passes for the decoded text.
+ * @param passes Builds fresh passes for the decoded text (called only when there are escapes).
  * @param raw What the raw scan found (not reported again).
  * @returns The findings, possibly empty.
  */
 export function scanDecodedOnce(
   bytes: Uint8Array,
-  passes: readonly ScanPass[],
+  passes: () => ScanPass[],
   raw: readonly Finding[],
 ): Finding[] {
   if (!hasEscape(bytes)) return [];
   const decoder = new EscapeDecoder(0);
-  const scanner = new PassStream(passes);
+  const scanner = new PassStream(passes());
   return onRaw(decoder, [...scanner.push(decoder.push(bytes, true)), ...scanner.end()])
     .filter((f) => !overlapsAny(f, raw));
 }

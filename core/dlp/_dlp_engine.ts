@@ -154,7 +154,7 @@ export class DlpEngine {
     const win = ScanWindow.ofText(text);
     const out: Finding[] = [];
     for (const pass of raw) pass.scan(win, out);
-    out.push(...scanDecodedOnce(win.bytes, passes(), [...out]));
+    out.push(...scanDecodedOnce(win.bytes, passes, out));
     return sortFindings(out);
   }
 
