@@ -5,12 +5,17 @@
 import { proxyUrl, SIDECAR_HOST } from "./_endpoints.ts";
 import { AGENT_FILES, AGENT_MOUNTS, AGENT_SYSTEM_CA_BUNDLE } from "./_layout.ts";
 
+/** The variable that tells the agent where the supervise MCP server is. */
+export const SUPERVISE_URL_VARIABLE = "MCP_SUPERVISE_URL";
+
 /**
- * The agent's proxy, CA and gitconfig variables (no secrets).
+ * The agent's proxy, CA and gitconfig variables (no secrets), and, in a bottle with supervise,
+ * where its MCP server is.
  *
+ * @param options The supervise server's URL as the backend gives it, when the bottle has one.
  * @returns Names and values.
  */
-export function agentEnvironment(): Record<string, string> {
+export function agentEnvironment(options: { superviseUrl?: string } = {}): Record<string, string> {
   const proxy = proxyUrl();
   // The sidecar itself is no upstream: supervise's long polls and the git gate must never go
   // through egress (which refuses every push).
@@ -30,5 +35,8 @@ export function agentEnvironment(): Record<string, string> {
     CODEX_CA_CERTIFICATE: caCert,
     // Git (2.32+) reads this instead of /etc/gitconfig: identity and the rewrites to the gate.
     GIT_CONFIG_SYSTEM: `${AGENT_MOUNTS.git}/${AGENT_FILES.gitconfig}`,
+    ...(options.superviseUrl === undefined
+      ? {}
+      : { [SUPERVISE_URL_VARIABLE]: options.superviseUrl }),
   };
 }

@@ -50,5 +50,5 @@ export {
   sidecarEnvironment,
   type SidecarEnvironmentOptions,
 } from "./_environment.ts";
-export { agentEnvironment } from "./_agent.ts";
+export { agentEnvironment, SUPERVISE_URL_VARIABLE } from "./_agent.ts";
 export { SIDECAR_SYSCTLS } from "./_kernel.ts";

@@ -18,7 +18,7 @@ import {
   type ParsedResponse,
 } from "../http1/mod.ts";
 import type { DenyDecision, EgressRequest, Policy } from "./policy/mod.ts";
-import { sendBlock } from "./_block.ts";
+import { type RefusalStyle, sendBlock } from "./_block.ts";
 import type { ExchangeContext, ForwardHead, InboundScan } from "./_exchange_context.ts";
 import { forwardResponse } from "./_inbound.ts";
 import type { EgressLog } from "./_log.ts";
@@ -35,8 +35,8 @@ export interface ExchangeDeps {
   pool: UpstreamPool;
   /** The log. */
   log: EgressLog;
-  /** Scrubs the bottle's known secrets and token patterns from text sent to the agent. */
-  redact: (text: string) => string;
+  /** How refusals are worded: secrets scrubbed, supervise tools named when there are any. */
+  refusal: RefusalStyle;
 }
 
 /**
@@ -65,7 +65,7 @@ export async function handleExchange(
   const started = performance.now();
   const req = toEgressRequest(head, tunnel);
   const refuse = async (decision: DenyDecision): Promise<false> => {
-    await sendBlock(client.writer, decision, req.host, deps.redact);
+    await sendBlock(client.writer, decision, req.host, deps.refusal);
     deps.log.block({
       host: req.host,
       method: req.method,
@@ -239,7 +239,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     upstream: conn,
     client,
     engine: input.inbound.engine,
-    redact: deps.redact,
+    refusal: deps.refusal,
     detectors: input.inbound.detectors,
     onSecret: input.inbound.onSecret,
     host: req.host,

@@ -25,7 +25,7 @@ import {
   stripHopByHop,
 } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
-import { sendBlock } from "./_block.ts";
+import { type RefusalStyle, sendBlock } from "./_block.ts";
 import { HeldBytes } from "./_held_bytes.ts";
 import { REDACT_FILL } from "./_outbound.ts";
 import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
@@ -51,8 +51,8 @@ export interface ForwardOptions {
   client: { writer: Http1Writer; socket: Duplex };
   /** The engine. */
   engine: DlpEngine;
-  /** Scrubs known secrets from a refusal's reason. */
-  redact: (text: string) => string;
+  /** How refusals are worded. */
+  refusal: RefusalStyle;
   /** Inbound detectors of the route (empty: none). */
   detectors: readonly InboundDetector[];
   /** What a known secret in the response does. */
@@ -86,7 +86,7 @@ export async function forwardResponse(
     options,
   );
   if (screened.action === "deny") {
-    await sendBlock(options.client.writer, screened, options.host, options.redact);
+    await sendBlock(options.client.writer, screened, options.host, options.refusal);
     return { upstreamReusable: false, clientReusable: false, blocked: screened };
   }
   const headers = screened.headers;
@@ -98,7 +98,7 @@ export async function forwardResponse(
       const blocked = deny(
         `response from "${options.host}" uses content-encoding "${encoding}", which cannot be scanned`,
       );
-      await sendBlock(options.client.writer, blocked, options.host, options.redact);
+      await sendBlock(options.client.writer, blocked, options.host, options.refusal);
       return { upstreamReusable: false, clientReusable: false, blocked };
     }
     body = decode(body, decoder);
@@ -147,7 +147,7 @@ export async function forwardResponse(
   };
   const blockNow = async (blocked: DenyDecision): Promise<ForwardResult> => {
     if (!committed) {
-      await sendBlock(options.client.writer, blocked, options.host, options.redact);
+      await sendBlock(options.client.writer, blocked, options.host, options.refusal);
     } else if (isSse) {
       const event = `event: egress_blocked\ndata: ${
         JSON.stringify({ error: "egress_blocked", rule: blocked.rule, reason: blocked.reason })

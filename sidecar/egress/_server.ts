@@ -167,7 +167,7 @@ export class EgressServer {
     const reason = messageOf(err);
     // Every failure is explained when no response is under way; when one is, writing the head
     // throws and the connection is cut instead.
-    await sendBlock(writer, { action: "deny", ...known, reason }, "", this.#deps.redact)
+    await sendBlock(writer, { action: "deny", ...known, reason }, "", this.#deps.refusal)
       .catch(() => {});
     this.#deps.log.block({ rule: known.rule, reason });
     socket.destroy();

@@ -58,6 +58,11 @@ export interface EgressProxyOptions {
   lookup?: (host: string) => Promise<readonly { address: string; family: number }[]>;
   /** Operator queue for `outbound_on_match: supervise`; without it supervise fails closed. */
   operator?: OperatorQueue;
+  /**
+   * Whether the agent has the supervise MCP server to ask for access with: refusals point at
+   * its tools only then (default: no, as for `egress serve` on its own).
+   */
+  supervise?: boolean;
 }
 
 /** A running proxy. */
@@ -137,7 +142,10 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     }),
     pool,
     log,
-    redact: (text) => engineFor().redactSecrets(text),
+    refusal: {
+      redact: (text) => engineFor().redactSecrets(text),
+      supervise: options.supervise ?? false,
+    },
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
   });

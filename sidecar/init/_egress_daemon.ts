@@ -41,6 +41,10 @@ export interface EgressConfig {
    * from the private-address check, like `--connect-to`), keyed by lowercase `host:port`.
    */
   connectTo: Map<string, { address: string; port: number }>;
+  /**
+   * `BOT_BOTTLE_SIDECAR_DAEMONS` names `supervise`: refusals may point the agent at its tools.
+   */
+  supervise: boolean;
 }
 
 function parseQueue(env: Environment): EgressConfig["operator"] {
@@ -80,6 +84,7 @@ export function egressConfig(env: Environment): EgressConfig {
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     ...(operator === undefined ? {} : { operator }),
     connectTo: new Map(connectTo.map((c) => [c.key, { address: c.address, port: c.port }])),
+    supervise: (readSetting(env, SIDECAR_ENV.daemons) ?? []).includes("supervise"),
   };
 }
 
@@ -140,6 +145,7 @@ export async function runEgressDaemon(
       ...(upstreamCa === undefined ? {} : { upstreamCa }),
       ...(config.operator === undefined ? {} : { operator: config.operator }),
       ...(config.connectTo.size === 0 ? {} : { connectTo: config.connectTo }),
+      supervise: config.supervise,
     });
     try {
       while (await signals.next() === "SIGHUP") await proxy.reload();

@@ -10,7 +10,10 @@ Deno.test("egressConfig() defaults to the sidecar's state paths and port 9099", 
     caDir: "/state/egress/ca",
     listen: { hostname: "0.0.0.0", port: 9099 },
     connectTo: new Map(),
+    supervise: false,
   });
+  assert.equal(egressConfig({ BOT_BOTTLE_SIDECAR_DAEMONS: "egress, supervise" }).supervise, true);
+  assert.equal(egressConfig({ BOT_BOTTLE_SIDECAR_DAEMONS: "egress,git-gate" }).supervise, false);
 });
 
 Deno.test("egressConfig() reads every setting from the environment", () => {
@@ -34,6 +37,7 @@ Deno.test("egressConfig() reads every setting from the environment", () => {
       ["example.com:443", { address: "10.1.2.3", port: 8443 }],
       ["b.test:80", { address: "fd00::1", port: 80 }],
     ]),
+    supervise: false,
   });
   assert.equal(
     egressConfig({ BOT_BOTTLE_QUEUE_DIR: "/q", BOT_BOTTLE_SLUG: "b" }).operator?.timeoutMs,

@@ -37,6 +37,7 @@ Deno.test("every daemon reads back what the host wrote", () => {
     upstreamCaFile: `${SIDECAR_MOUNTS.egress}/upstream-ca.pem`,
     operator: { queueDir: SIDECAR_MOUNTS.queue, bottleSlug: "dev-1a2b3c", timeoutMs: 9_000 },
     connectTo: new Map([["example.com:443", { address: "172.30.0.2", port: 8443 }]]),
+    supervise: true,
   });
   assert.deepEqual(superviseConfig(ENV), {
     routesFile: `${SIDECAR_MOUNTS.egress}/routes.yaml`,

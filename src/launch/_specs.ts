@@ -86,12 +86,15 @@ export function sidecarSpec(
  *
  * @param plan The plan.
  * @param image The agent image.
+ * @param superviseUrl Where the backend says the agent reaches the supervise MCP server; set in
+ *   the agent's environment only when the bottle runs it.
  * @returns The agent spec.
  */
-export function agentSpec(plan: BottlePlan, image: string): AgentSpec {
+export function agentSpec(plan: BottlePlan, image: string, superviseUrl: string): AgentSpec {
+  const supervised = plan.daemons.includes("supervise");
   return {
     image,
-    env: agentEnvironment(),
+    env: agentEnvironment(supervised ? { superviseUrl } : {}),
     secretEnv: plan.env.map((e) => e.name),
     mounts: [
       { source: plan.paths.agentCa, target: AGENT_MOUNTS.ca, readonly: true },
@@ -115,9 +118,10 @@ export function sidecarSecrets(secrets: LaunchSecrets): Record<string, string> {
  * a placeholder.
  *
  * @param plan The plan.
+ * @param superviseUrl The backend's supervise URL for this bottle.
  * @returns The launch spec.
  */
-export function launchSpec(plan: BottlePlan): LaunchSpec {
+export function launchSpec(plan: BottlePlan, superviseUrl: string): LaunchSpec {
   const agentImage = plan.image.kind === "committed" ? plan.image.ref : PLACEHOLDERS.agentImage;
   return {
     bottle: { slug: plan.slug, label: plan.label, agent: plan.agent },
@@ -127,7 +131,7 @@ export function launchSpec(plan: BottlePlan): LaunchSpec {
       internalSubnet: PLACEHOLDERS.internalSubnet,
       user: PLACEHOLDERS.user,
     }),
-    agent: agentSpec(plan, agentImage),
+    agent: agentSpec(plan, agentImage, superviseUrl),
     command: plan.command,
   };
 }

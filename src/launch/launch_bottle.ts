@@ -98,7 +98,7 @@ export async function launchBottle(
       { networks, secrets: sidecarSecrets(secrets) },
     );
     progress("starting the agent");
-    await backend.startAgent(step, agentSpec(plan, agentImage), {
+    await backend.startAgent(step, agentSpec(plan, agentImage, backend.superviseUrl(plan.slug)), {
       sidecar,
       secrets: secrets.agentEnv,
     });

@@ -101,7 +101,10 @@ export function planBottle(
       ? {}
       : { approvedDockerfile: options.approvedDockerfile }),
   });
-  return { plan, prepared: options.backend.prepare(launchSpec(plan)) };
+  return {
+    plan,
+    prepared: options.backend.prepare(launchSpec(plan, options.backend.superviseUrl(plan.slug))),
+  };
 }
 
 /**

@@ -20,7 +20,8 @@ function planWithToken() {
 }
 
 function step(title: string): string[] {
-  const found = backend.prepare(launchSpec(planWithToken())).steps.find((s) => s.title === title);
+  const found = backend.prepare(launchSpec(planWithToken(), backend.superviseUrl("dev"))).steps
+    .find((s) => s.title === title);
   assert.ok(found, `no step "${title}"`);
   return found.argv;
 }
@@ -37,7 +38,8 @@ Deno.test("prepare() passes secrets to containers as bare -e NAME only", () => {
   assert.ok(values(sidecar, "--env").includes("BOT_BOTTLE_CANARY"));
   assert.ok(values(agent, "--env").includes("GREETING"));
   assert.ok(values(agent, "--env").includes("BOT_BOTTLE_CANARY"));
-  const all = backend.prepare(launchSpec(planWithToken())).steps.flatMap((s) => s.argv).join(" ");
+  const all = backend.prepare(launchSpec(planWithToken(), backend.superviseUrl("dev"))).steps
+    .flatMap((s) => s.argv).join(" ");
   assert.ok(!all.includes("hello-literal"), "env values never reach argv");
   assert.ok(!all.includes("HOST_TOKEN"), "host variable names never reach the containers");
 });
@@ -91,7 +93,7 @@ Deno.test("prepare() sets the proxy and CA variables SPEC §5 lists", () => {
 });
 
 Deno.test("prepare() labels every container and network with the slug", () => {
-  for (const s of backend.prepare(launchSpec(planWithToken())).steps) {
+  for (const s of backend.prepare(launchSpec(planWithToken(), backend.superviseUrl("dev"))).steps) {
     if (
       ["run", "create"].includes(s.argv[1]!) || (s.argv[1] === "network" && s.argv[2] === "create")
     ) {
@@ -133,7 +135,7 @@ function planWithRepos(hostEnv: Record<string, string> = {}) {
 }
 
 function sidecarOf(plan: ReturnType<typeof buildPlan>): string[] {
-  return backend.prepare(launchSpec(plan)).steps.find((s) =>
+  return backend.prepare(launchSpec(plan, backend.superviseUrl("dev"))).steps.find((s) =>
     s.title === "create the sidecar on the internal network"
   )!
     .argv;
@@ -160,7 +162,8 @@ Deno.test("prepare() gives the sidecar the git gate's mounts and settings only w
   ) {
     assert.ok(env.includes(setting), setting);
   }
-  const argv = backend.prepare(launchSpec(planWithRepos())).steps.flatMap((s) => s.argv).join("\n");
+  const argv = backend.prepare(launchSpec(planWithRepos(), backend.superviseUrl("dev"))).steps
+    .flatMap((s) => s.argv).join("\n");
   assert.ok(!argv.includes("deploy_key"), "the host key path reaches no argv");
   const plain = sidecarOf(buildPlan(demoAgent(), {
     slug: "dev-abc123",
@@ -176,7 +179,9 @@ Deno.test("prepare() gives the sidecar the git gate's mounts and settings only w
 
 Deno.test("prepare() points the agent's git at the bottle's gitconfig", () => {
   const agent =
-    backend.prepare(launchSpec(planWithRepos())).steps.find((s) => s.title === "start the agent")!
+    backend.prepare(launchSpec(planWithRepos(), backend.superviseUrl("dev"))).steps.find((s) =>
+      s.title === "start the agent"
+    )!
       .argv;
   assert.ok(values(agent, "--env").includes("GIT_CONFIG_SYSTEM=/etc/bot-bottle/git/gitconfig"));
   const noProxy = values(agent, "--env").find((e) => e.startsWith("NO_PROXY="));
@@ -207,7 +212,7 @@ Deno.test("prepare() uses an operator's egress network instead of creating one",
     paths,
     hostEnv: { BOT_BOTTLE_EGRESS_NETWORK: "lab-net" },
   });
-  const steps = backend.prepare(launchSpec(plan)).steps;
+  const steps = backend.prepare(launchSpec(plan, backend.superviseUrl("dev"))).steps;
   assert.ok(!steps.some((s) => s.title === "create the egress network"));
   const connect = steps.find((s) => s.title === "attach the sidecar to the egress network")!;
   assert.deepEqual(connect.argv.slice(1), [

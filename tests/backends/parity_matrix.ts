@@ -64,8 +64,12 @@ export async function parityMatrix(t: Deno.TestContext, s: ParitySubject): Promi
   await t.step("prepare() is pure, deterministic and shows no secret", () => {
     const { backend } = s.bottle("isolated");
     for (const plan of fixtures(s)) {
-      const prepared = backend.prepare(launchSpec(plan));
-      assert.deepEqual(backend.prepare(launchSpec(plan)), prepared, s.label);
+      const prepared = backend.prepare(launchSpec(plan, backend.superviseUrl("dev")));
+      assert.deepEqual(
+        backend.prepare(launchSpec(plan, backend.superviseUrl("dev"))),
+        prepared,
+        s.label,
+      );
       const argv = prepared.steps.flatMap((step) => step.argv).join("\n");
       for (const leak of [LITERAL, "HOST_SECRET_VAR", "HOST_TOKEN_VAR", "parity_deploy_key"]) {
         assert.ok(!argv.includes(leak), `${leak} appears in ${s.label}'s prepared argv`);

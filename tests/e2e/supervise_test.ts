@@ -17,6 +17,7 @@ import {
   runCli,
   showCurl,
   startWorld,
+  SUPERVISE_URL,
   UPSTREAM_PAGE_MARKER,
   waitForPending,
   writeAgent,
@@ -45,6 +46,14 @@ Deno.test("an agent asks for a host over MCP, the operator approves, the bottle 
   assert.equal(before.status, 403, showCurl(before));
   assert.equal(blockBody(before.body)?.rule, "no_route", showCurl(before));
 
+  const discovered = await execIn(world, slug, ["printenv", "MCP_SUPERVISE_URL"]);
+  assert.equal(discovered.stdout.trim(), SUPERVISE_URL, "the agent is told where supervise is");
+  assert.match(blockBody(before.body)?.reason ?? "", /example\.org/);
+  assert.match(
+    JSON.parse(before.body).how_to_request,
+    /"egress-allow"/,
+    "the refusal points at the tool the agent has",
+  );
   await installMcpClient(world, slug);
   const listed = await callTool(world, slug, "list-egress-routes", {});
   assert.equal(listed.isError, false, listed.text);

@@ -56,6 +56,8 @@ export async function startBed(
     connectTo?: Record<string, string>;
     limits?: { headTimeoutMs?: number; idleTimeoutMs?: number };
     logLevel?: 0 | 1 | 2;
+    /** The agent has the supervise tools (refusals name them). */
+    supervise?: boolean;
   } = {},
 ): Promise<Bed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-egress-" });
@@ -117,6 +119,7 @@ export async function startBed(
     connectTo,
     lookup: loopbackOnlyLookup,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.supervise === undefined ? {} : { supervise: options.supervise }),
     ...(options.queue === undefined ? {} : {
       operator: {
         queueDir: join(dir, "queue"),

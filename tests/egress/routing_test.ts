@@ -40,7 +40,7 @@ Deno.test("egress proxy forwards an allowed HTTPS request and injects the route'
 });
 
 Deno.test("egress proxy refuses an unknown host with the JSON 403 and X-Bot-Bottle-Block", async () => {
-  await using bed = await startBed(ROUTES);
+  await using bed = await startBed(ROUTES, { supervise: true });
   const result = await curl(bed, "https://evil.test/steal", ["-i"]);
   assert.equal(result.status, 403);
   assert.match(result.body, /^x-bot-bottle-block: no_route\r$/im);
@@ -52,6 +52,15 @@ Deno.test("egress proxy refuses an unknown host with the JSON 403 and X-Bot-Bott
   assert.match(body.how_to_request, /egress-allow/);
   assert.equal(bed.seen.length, 0);
   assert.ok(bed.logs.some((line) => line.includes('"no_route"')), "the operator sees it too");
+});
+
+Deno.test("egress proxy without supervise tools does not point the agent at them", async () => {
+  await using bed = await startBed(ROUTES);
+  const result = await curl(bed, "https://evil.test/steal");
+  assert.equal(result.status, 403);
+  const body = blockBody(result.body);
+  assert.doesNotMatch(body.how_to_request, /egress-allow|list-egress-routes/);
+  assert.match(body.how_to_request, /bottle's manifest/);
 });
 
 Deno.test("egress proxy refuses IP literals and plain-HTTP requests to unknown hosts", async () => {

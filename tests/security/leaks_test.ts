@@ -189,6 +189,17 @@ Deno.test("a bottle's agent cannot get its injected token back, nor smuggle secr
     assert.deepEqual(await arrived("/split-2"), []);
   });
 
+  await t.step(
+    "without supervise, nothing points the agent at tools it does not have",
+    async () => {
+      const env = await agentBash(world, slug, "printenv MCP_SUPERVISE_URL || echo unset");
+      assert.equal(env.stdout.trim(), "unset");
+      const out = await agentCurl(world, slug, ["https://unrouted.example.test/"]);
+      assert.equal(blockBody(out.body)?.rule, "no_route", showCurl(out));
+      assert.doesNotMatch(out.body, /egress-allow|list-egress-routes/, out.body);
+    },
+  );
+
   await t.step("7. a fragment in the target is refused, never forwarded", async () => {
     const raw = await agentBash(
       world,

@@ -14,7 +14,7 @@ export function routeLookup<R extends PolicyRoute>(
   if (route === undefined) {
     return deny(
       "no_route",
-      `no route for host "${host}"; ask the operator to add one with the supervise tool "egress-allow"`,
+      `no route for host "${host}"`,
     );
   }
   ctx.route = route;

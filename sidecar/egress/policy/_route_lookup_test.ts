@@ -17,8 +17,7 @@ Deno.test("routeLookup() denies a host without a route, naming it and the superv
     assert.deepEqual(routeLookup(ctx, env), {
       action: "deny",
       rule: "no_route",
-      reason:
-        `no route for host "${host}"; ask the operator to add one with the supervise tool "egress-allow"`,
+      reason: `no route for host "${host}"`,
       status: 403,
     });
     assert.equal(ctx.route, undefined);

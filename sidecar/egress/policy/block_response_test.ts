@@ -35,6 +35,18 @@ Deno.test("blockResponse() tailors how_to_request to the rule", () => {
   assert.match(block("private_address").json.how_to_request, /"egress-allow"/);
 });
 
+Deno.test("blockResponse() never points at supervise tools a bottle does not have", () => {
+  for (const rule of ["no_route", "private_address", "dns_error"]) {
+    const decision: DenyDecision = { action: "deny", rule, reason: "r", status: 403 };
+    const json = JSON.parse(blockResponse(decision, { host: "x" }, { supervise: false }).body);
+    assert.doesNotMatch(json.how_to_request, /egress-allow|list-egress-routes|MCP/, rule);
+    assert.match(json.how_to_request, /no supervise tools: ask the operator/, rule);
+  }
+  const gitPush: DenyDecision = { action: "deny", rule: "git_push", reason: "r", status: 403 };
+  const json = JSON.parse(blockResponse(gitPush, { host: "x" }, { supervise: false }).body);
+  assert.match(json.how_to_request, /git gate/);
+});
+
 Deno.test("blockResponse() marks non-403 denials as failures, not blocks", () => {
   const res = block("dns_error", 502);
   assert.equal(res.status, 502);

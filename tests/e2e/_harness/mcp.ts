@@ -47,7 +47,8 @@ export async function installMcpClient(world: World, slug: string): Promise<void
 }
 
 /**
- * Call a supervise tool from inside the bottle.
+ * Call a supervise tool from inside the bottle, at the URL the bottle gives the agent in
+ * `MCP_SUPERVISE_URL` (discovery is part of what is tested).
  *
  * @param world The world.
  * @param slug The bottle.
@@ -62,13 +63,11 @@ export async function callTool(
   args: Record<string, unknown>,
 ): Promise<{ isError: boolean; text: string }> {
   const result = await execIn(world, slug, [
-    "deno",
-    "run",
-    "--quiet",
-    "--allow-net",
-    "--allow-env",
+    "sh",
+    "-c",
+    'exec deno run --quiet --allow-net --allow-env "$1" "$MCP_SUPERVISE_URL" "$2" "$3"',
+    "sh",
     CLIENT_IN_BOTTLE,
-    SUPERVISE_URL,
     tool,
     JSON.stringify(args),
   ]);
