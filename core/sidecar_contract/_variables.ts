@@ -130,6 +130,22 @@ export function tokenSlotName(index: number): string {
   return `${TOKEN_SLOT_PREFIX}${index}`;
 }
 
+/**
+ * The prefix of the known-secret slots (`EGRESS_KNOWN_SECRET_1`, …): the values of the agent's
+ * secret env (`${HOST_VAR}` and `?prompt`), which egress scans for but never injects.
+ */
+export const KNOWN_SECRET_PREFIX = "EGRESS_KNOWN_SECRET_";
+
+/**
+ * The name of a known-secret slot.
+ *
+ * @param index The slot's number, from 1.
+ * @returns `EGRESS_KNOWN_SECRET_<index>`.
+ */
+export function knownSecretSlotName(index: number): string {
+  return `${KNOWN_SECRET_PREFIX}${index}`;
+}
+
 /** Every variable of the sidecar's environment. */
 export const SIDECAR_ENV = Object.freeze({
   /** Which daemons the init process starts. */

@@ -36,6 +36,8 @@ export {
 } from "./_values.ts";
 export {
   type Environment,
+  KNOWN_SECRET_PREFIX,
+  knownSecretSlotName,
   OPERATOR_TIMEOUTS,
   readSetting,
   settingOrDefault,

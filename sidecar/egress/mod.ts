@@ -18,7 +18,7 @@
  * Deno.addSignalListener("SIGHUP", () => void proxy.reload());
  * ```
  */
-import { SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
+import { KNOWN_SECRET_PREFIX, SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
 import { join } from "node:path";
 import { DlpEngine } from "../../core/dlp/mod.ts";
 import type { Limits } from "../http1/mod.ts";
@@ -99,10 +99,15 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     const current = routes.current;
     let engine = engines.get(current);
     if (engine === undefined) {
-      const secrets = current.routes.flatMap((r) => {
+      const tokens = current.routes.flatMap((r) => {
         const value = r.auth === undefined ? undefined : tokenFor(r.auth.token_ref);
         return value === undefined ? [] : [value];
       });
+      // The agent's own secrets (its `${HOST_VAR}` and `?prompt` env): scanned for, never sent.
+      const held = Object.entries(options.env)
+        .filter(([name, value]) => name.startsWith(KNOWN_SECRET_PREFIX) && value !== "")
+        .map(([, value]) => value as string);
+      const secrets = [...tokens, ...held];
       engine = new DlpEngine({
         knownSecrets: secrets,
         ...(canary === undefined || canary === "" ? {} : { canary }),

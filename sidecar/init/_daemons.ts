@@ -6,6 +6,7 @@ import { ConfigError } from "../../core/errors/mod.ts";
 import {
   DAEMON_NAMES,
   type DaemonName,
+  KNOWN_SECRET_PREFIX,
   readSetting,
   SIDECAR_ENV,
   TOKEN_SLOT_PREFIX,
@@ -41,7 +42,10 @@ export interface AvailableDaemon {
 export const DAEMONS: Readonly<Record<DaemonName, AvailableDaemon>> = Object.freeze({
   egress: Object.freeze(
     {
-      env: { names: [SIDECAR_ENV.canary.name], prefixes: [TOKEN_SLOT_PREFIX] },
+      env: {
+        names: [SIDECAR_ENV.canary.name],
+        prefixes: [TOKEN_SLOT_PREFIX, KNOWN_SECRET_PREFIX],
+      },
       permissions: (env: Environment) => egressPermissions(egressConfig(env)),
       run: (env: Environment, io: DaemonIo) => runEgressDaemon(env, io),
     } satisfies AvailableDaemon,

@@ -11,6 +11,7 @@ const PARENT = {
   BOT_BOTTLE_EGRESS_ROUTES: "/state/egress/routes.yaml",
   BOT_BOTTLE_CANARY: "canary-value",
   EGRESS_TOKEN_0: "ghp_real",
+  EGRESS_KNOWN_SECRET_1: "the-agents-db-password",
   EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "60",
   SECRET_X: "parent-only",
   AWS_SECRET_ACCESS_KEY: "aws",
@@ -20,7 +21,7 @@ const PARENT = {
 const EGRESS = availableDaemon("egress").env;
 const NOTHING = { names: [], prefixes: [] };
 
-Deno.test("daemonEnv() gives egress its tokens, the canary and the common allowlist only", () => {
+Deno.test("daemonEnv() gives egress its tokens, known secrets, the canary and the common allowlist only", () => {
   assert.deepEqual(daemonEnv(PARENT, EGRESS), {
     PATH: "/usr/bin:/bin",
     HOME: "/root",
@@ -29,6 +30,7 @@ Deno.test("daemonEnv() gives egress its tokens, the canary and the common allowl
     BOT_BOTTLE_EGRESS_ROUTES: "/state/egress/routes.yaml",
     BOT_BOTTLE_CANARY: "canary-value",
     EGRESS_TOKEN_0: "ghp_real",
+    EGRESS_KNOWN_SECRET_1: "the-agents-db-password",
     EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "60",
   });
 });
@@ -36,6 +38,7 @@ Deno.test("daemonEnv() gives egress its tokens, the canary and the common allowl
 Deno.test("daemonEnv() keeps tokens and the canary from a daemon without that grant", () => {
   const env = daemonEnv(PARENT, NOTHING);
   assert.equal(env.EGRESS_TOKEN_0, undefined);
+  assert.equal(env.EGRESS_KNOWN_SECRET_1, undefined);
   assert.equal(env.BOT_BOTTLE_CANARY, undefined);
   assert.equal(env.BOT_BOTTLE_SIDECAR_DAEMONS, "egress");
   assert.equal(env.PATH, "/usr/bin:/bin");

@@ -73,7 +73,11 @@ export function sidecarSpec(
       connectTo: plan.connectTo,
       timeouts: plan.operatorTimeouts,
     }),
-    secretEnv: [SIDECAR_ENV.canary.name, ...plan.tokenSlots.map((s) => s.slot)],
+    secretEnv: [
+      SIDECAR_ENV.canary.name,
+      ...plan.tokenSlots.map((s) => s.slot),
+      ...plan.knownSecretSlots.map((s) => s.slot),
+    ],
     mounts,
     user: options.user,
     sysctls: SIDECAR_SYSCTLS,
@@ -106,11 +110,17 @@ export function agentSpec(plan: BottlePlan, image: string, superviseUrl: string)
 /**
  * The values of the sidecar's secret variables.
  *
+ * @param plan The plan (its known-secret slots).
  * @param secrets The launch's secrets.
- * @returns Canary and token slots by name.
+ * @returns Canary, token slots and known-secret slots by name.
  */
-export function sidecarSecrets(secrets: LaunchSecrets): Record<string, string> {
-  return { [SIDECAR_ENV.canary.name]: secrets.canary, ...secrets.tokens };
+export function sidecarSecrets(plan: BottlePlan, secrets: LaunchSecrets): Record<string, string> {
+  const known = plan.knownSecretSlots.map(({ slot, env }) => [slot, secrets.agentEnv[env] ?? ""]);
+  return {
+    [SIDECAR_ENV.canary.name]: secrets.canary,
+    ...secrets.tokens,
+    ...Object.fromEntries(known),
+  };
 }
 
 /**

@@ -95,7 +95,7 @@ export async function launchBottle(
         internalSubnet: networks.internalSubnet,
         user: `${user.uid}:${user.gid}`,
       }),
-      { networks, secrets: sidecarSecrets(secrets) },
+      { networks, secrets: sidecarSecrets(plan, secrets) },
     );
     progress("starting the agent");
     await backend.startAgent(step, agentSpec(plan, agentImage, backend.superviseUrl(plan.slug)), {

@@ -21,6 +21,14 @@ export interface PlannedEnv {
   source: "literal" | "host" | "prompt" | "bot-bottle";
 }
 
+/** One known-secret slot: the sidecar variable and the agent env variable whose value fills it. */
+export interface KnownSecretSlot {
+  /** `EGRESS_KNOWN_SECRET_<n>`. */
+  slot: string;
+  /** The agent's variable. */
+  env: string;
+}
+
 /** One egress token slot: the sidecar variable and the host variable that fills it. */
 export interface TokenSlot {
   /** `EGRESS_TOKEN_<n>`, as named in the rendered routes file. */
@@ -75,6 +83,11 @@ export interface BottlePlan {
   logLevel: 0 | 1 | 2;
   /** Token slots, one per distinct `token_ref`. */
   tokenSlots: TokenSlot[];
+  /**
+   * Known-secret slots, one per secret env value (`${HOST_VAR}`, `?prompt`): egress scans for
+   * them in every encoding, and never injects them.
+   */
+  knownSecretSlots: KnownSecretSlot[];
   /** Sidecar daemons to run. */
   daemons: DaemonName[];
   /** The git gate: upstream repos, their host key files and the agent's commit identity. */

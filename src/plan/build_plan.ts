@@ -4,7 +4,11 @@
  * at launch.
  */
 import { ConfigError } from "../../core/errors/mod.ts";
-import { SIDECAR_ENV, tokenSlotName } from "../../core/sidecar_contract/mod.ts";
+import {
+  knownSecretSlotName,
+  SIDECAR_ENV,
+  tokenSlotName,
+} from "../../core/sidecar_contract/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import { bottlePaths, type HomePaths } from "../paths/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
@@ -93,6 +97,9 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     routes,
     logLevel: bottle.egress.log,
     tokenSlots: slots,
+    knownSecretSlots: env
+      .filter((e) => e.source === "host" || e.source === "prompt")
+      .map((e, i) => ({ slot: knownSecretSlotName(i + 1), env: e.name })),
     daemons: [
       "egress",
       ...(bottle.supervise ? ["supervise" as const] : []),

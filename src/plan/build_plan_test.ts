@@ -78,6 +78,21 @@ Deno.test("buildPlan() puts token slots in the routes and never a host variable 
   assert.ok(!JSON.stringify(plan).includes('HOST_A",'), "routes keep no host variable");
 });
 
+Deno.test("buildPlan() gives every secret env value a known-secret slot, and literals none", () => {
+  const agent = withBottle((a) => {
+    a.bottle.env = {
+      GREETING: { kind: "literal", value: "hello there friend" },
+      DB_PASSWORD: { kind: "host", name: "HOST_DB_PASSWORD" },
+      PIN: { kind: "prompt" },
+    };
+  });
+  const plan = buildPlan(agent, base);
+  assert.deepEqual(plan.knownSecretSlots, [
+    { slot: "EGRESS_KNOWN_SECRET_1", env: "DB_PASSWORD" },
+    { slot: "EGRESS_KNOWN_SECRET_2", env: "PIN" },
+  ]);
+});
+
 Deno.test("buildPlan() runs `-- <cmd…>` instead of the provider's command", () => {
   const plan = buildPlan(demoAgent(), { ...base, command: ["curl", "-s", "https://example.com"] });
   assert.deepEqual(plan.command, ["curl", "-s", "https://example.com"]);

@@ -334,3 +334,17 @@ Deno.test("an echoed token in a status line, or quoted in a refusal, never reach
     raw.close();
   }
 });
+
+Deno.test("the agent's own secret env values are scanned for both ways, never injected", async () => {
+  const held = `db-${crypto.randomUUID()}`;
+  await using bed = await startBed(ROUTES, { env: { ...ENV, EGRESS_KNOWN_SECRET_1: held } });
+  const out = await curl(bed, "https://api.test/up", ["--data-binary", `pw=${btoa(held)}`]);
+  assert.equal(out.status, 403, out.body);
+  assert.equal(rule(out.body), "dlp_outbound");
+  assert.equal(bed.seen.length, 0);
+  bed.setHandler(() => new Response(`leaked: ${held}`));
+  const echoed = await curl(bed, "https://api.test/page");
+  assert.equal(echoed.status, 200);
+  assert.ok(!echoed.body.includes(held.slice(3)), echoed.body);
+  assert.ok(!JSON.stringify(bed.seen).includes(held), "egress never sends it on its own");
+});
