@@ -57,6 +57,8 @@ export interface ExecOptions {
   capture?: boolean;
   /** Kill the command after this many milliseconds. */
   timeoutMs?: number;
+  /** Feed this to the command's standard input (closed at its end). */
+  stdin?: ReadableStream<Uint8Array>;
 }
 
 /** The result of {@link Backend.exec}. */

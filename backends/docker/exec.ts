@@ -12,7 +12,7 @@ import { bottleNames } from "./_names.ts";
  *
  * @param slug The bottle's slug.
  * @param argv The command.
- * @param options TTY, user, extra env, capture, timeout.
+ * @param options TTY, user, extra env, capture, timeout, standard input.
  * @returns The exit code (124 on timeout) and captured output.
  */
 export async function execInAgent(
@@ -26,7 +26,7 @@ export async function execInAgent(
   if (options.tty && term !== undefined) env.TERM = term;
   const args = [
     "exec",
-    ...(options.capture === true ? [] : ["--interactive"]),
+    ...(options.capture === true && options.stdin === undefined ? [] : ["--interactive"]),
     ...(options.tty ? ["--tty"] : []),
     "--user",
     options.user === "root" ? "0" : "agent",
@@ -40,12 +40,14 @@ export async function execInAgent(
   const io = options.capture === true ? "piped" : "inherit";
   const child = cli.command(args, {
     env: cli.env(env),
-    stdin: options.capture === true ? "null" : "inherit",
+    stdin: options.stdin !== undefined ? "piped" : options.capture === true ? "null" : "inherit",
     stdout: io,
     stderr: io,
     ...(signal === undefined ? {} : { signal }),
   }).spawn();
-  const output = await child.output();
+  // A command that stops reading early ends the feed: its exit code says what happened.
+  const feeding = options.stdin?.pipeTo(child.stdin).catch(() => {});
+  const [output] = await Promise.all([child.output(), feeding]);
   const decoder = new TextDecoder();
   return {
     code: signal?.aborted ? 124 : output.code,

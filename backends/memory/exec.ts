@@ -28,5 +28,10 @@ export async function execInAgent(
     throw new Error(`memory engine: container "${name}" is not running`);
   }
   world.commands.push(["memory", "exec", name, ...call.argv]);
-  return await agent(call.slug, call.argv, call.options);
+  const result = await agent(call.slug, call.argv, call.options);
+  // Standard input the agent did not read is closed, as a real process exiting would.
+  if (call.options.stdin !== undefined && !call.options.stdin.locked) {
+    await call.options.stdin.cancel();
+  }
+  return result;
 }

@@ -60,3 +60,9 @@ export const AGENT_FILES = Object.freeze(
 
 /** The system CA bundle of a Debian-based agent image, once the bottle CA is installed in it. */
 export const AGENT_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+/**
+ * The agent's working directory: every agent image makes it, owned by the agent user, and the
+ * host's working directory is copied into it at start.
+ */
+export const AGENT_WORKSPACE = "/home/agent/workspace";

@@ -23,7 +23,13 @@
  * ```
  */
 export { gateUrl, proxyUrl, SIDECAR_HOST, SIDECAR_PORTS, superviseUrl } from "./_endpoints.ts";
-export { AGENT_FILES, AGENT_MOUNTS, SIDECAR_FILES, SIDECAR_MOUNTS } from "./_layout.ts";
+export {
+  AGENT_FILES,
+  AGENT_MOUNTS,
+  AGENT_WORKSPACE,
+  SIDECAR_FILES,
+  SIDECAR_MOUNTS,
+} from "./_layout.ts";
 export {
   addressInSubnet,
   type ConnectTo,

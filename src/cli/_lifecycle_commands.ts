@@ -40,11 +40,14 @@ export function registerLifecycle(program: Command, wiring: LifecycleWiring): vo
     .option("-y, --yes", "start without asking y/N")
     .option("--dry-run", "print the plan and the backend's steps, then exit")
     .option("-d, --detach", "leave the bottle running; print its slug on stdout")
+    .option("--cwd <dir>", "copy this folder into the workspace (default: the current one)")
+    .option("--no-cwd", "start with an empty workspace")
     .addHelpText(
       "after",
       `
 Examples:
   bot-bottle start dev                        preflight, y/N, then the agent's default command
+  bot-bottle start dev --cwd ~/src/app        work on a copy of another folder
   bot-bottle start                            pick an agent (in a terminal)
   bot-bottle start demo --dry-run             print what would run, change nothing
   bot-bottle start dev --label review --yes   no question; the bottle is named "review"
@@ -59,6 +62,9 @@ Examples:
         yes: opts.yes === true,
         dryRun: opts.dryRun === true,
         detach: opts.detach === true,
+        ...(opts.cwd === undefined
+          ? {}
+          : { workspace: opts.cwd === false ? false : String(opts.cwd) }),
         ...command,
       });
     });
@@ -104,6 +110,9 @@ Examples:
         slug,
         yes: opts.yes === true,
         detach: opts.detach === true,
+        ...(opts.cwd === undefined
+          ? {}
+          : { workspace: opts.cwd === false ? false : String(opts.cwd) }),
         ...command,
       });
     });

@@ -4,6 +4,7 @@
  * plan and the backend's steps without side effects; `--detach` leaves the bottle running and
  * prints its slug alone on stdout.
  */
+import { resolve } from "node:path";
 import { UsageError } from "../../core/errors/mod.ts";
 import {
   agentChoices,
@@ -22,6 +23,7 @@ import {
 } from "../lifecycle/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
+import { measureWorkspace } from "../launch/mod.ts";
 import type { BottlePlan } from "../plan/mod.ts";
 import type { Backend } from "../../backends/mod.ts";
 import { type CliContext, println, warn } from "./_context.ts";
@@ -46,6 +48,8 @@ export interface StartOptions {
   detach: boolean;
   /** `-- <cmd…>`: run this instead of the provider's default command. */
   command?: readonly string[];
+  /** `--cwd DIR` (copied into the workspace instead of the current folder) or `--no-cwd`. */
+  workspace?: string | false;
   /** The backends (tests pass doubles). */
   registry?: BackendRegistry;
   /** Where Ctrl-C comes from (tests fire it by hand). */
@@ -96,15 +100,19 @@ export async function startCommand(ctx: CliContext, options: StartOptions): Prom
     active,
     ...(options.label === undefined ? {} : { label: options.label }),
   });
+  const workspace = await workspaceFolder(ctx, options.workspace);
   const { plan, prepared } = planBottle(agent, {
     backend: chosen.backend,
     slug,
     label,
     cwd: ctx.cwd,
+    ...(workspace === undefined ? {} : { workspace }),
     paths,
     hostEnv: ctx.env,
     ...(options.command === undefined ? {} : { command: options.command }),
   });
+  // Before any question: a folder too large to copy changes nothing.
+  if (plan.workspace !== undefined) await measureWorkspace(plan.workspace, plan.workspaceMaxBytes);
   if (options.dryRun) {
     warnAbout(ctx, agent);
     ctx.stdout.write(`${preflightText(agent, plan, chosen.backend.name)}\n${stepsText(prepared)}`);
@@ -124,6 +132,33 @@ export async function startCommand(ctx: CliContext, options: StartOptions): Prom
     resume: false,
     ...(options.interrupts === undefined ? {} : { interrupts: options.interrupts }),
   });
+}
+
+/**
+ * The folder copied into the workspace: `--cwd DIR` (relative to the current folder), none with
+ * `--no-cwd`, else the current folder.
+ *
+ * @throws {UsageError} When the folder does not exist or is not a directory, or is `/` or the
+ *   user's home.
+ */
+async function workspaceFolder(
+  ctx: CliContext,
+  option: string | false | undefined,
+): Promise<string | undefined> {
+  if (option === false) return undefined;
+  const dir = option === undefined ? ctx.cwd : resolve(ctx.cwd, option);
+  const info = await Deno.stat(dir).catch(() => undefined);
+  if (info?.isDirectory !== true) {
+    throw new UsageError(`--cwd ${dir}: not a directory`);
+  }
+  // Your home holds your own credentials (~/.ssh, ~/.aws, …): never the agent's to read.
+  if (dir === "/" || (ctx.env.HOME !== undefined && resolve(ctx.env.HOME) === resolve(dir))) {
+    throw new UsageError(
+      `${dir} would be copied into the bottle whole, with your own credentials in it: start ` +
+        "from a project folder, pass --cwd DIR, or --no-cwd",
+    );
+  }
+  return dir;
 }
 
 /** What {@link confirmAndRun} needs. */

@@ -252,3 +252,65 @@ Deno.test("startCommand() tears down and throws InterruptedError on Ctrl-C", asy
   assert.match(ctx.err, /bot-bottle: interrupted; stopping bottle int-1\n/);
   assert.deepEqual(await home.tree(), ["queue", "state"]);
 });
+
+Deno.test("startCommand() copies the current folder, or --cwd DIR, or nothing with --no-cwd", async () => {
+  await using home = await tempBotHome();
+  const project = await Deno.makeTempDir({ prefix: "bb-project-" });
+  try {
+    await Deno.writeTextFile(`${project}/main.go`, "package main\n");
+    const run = async (workspace: StartOptions["workspace"], label: string, cwd = "/") => {
+      const docker = new FakeBackend();
+      const ctx = capturedContext(home.env, { cwd });
+      const code = await startCommand(ctx, {
+        ...FLAGS,
+        agent: "demo",
+        yes: true,
+        detach: true,
+        label,
+        registry: fakeRegistry(docker),
+        ...(workspace === undefined ? {} : { workspace }),
+      });
+      assert.equal(code, 0, ctx.err);
+      return new TextDecoder().decode(docker.workspaces.get(label) ?? new Uint8Array());
+    };
+    assert.match(await run(project, "given"), /\.\/main\.go/);
+    assert.equal(await run(false, "empty"), "");
+    assert.match(await run(undefined, "here", project), /\.\/main\.go/, "the current folder");
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
+Deno.test("startCommand() refuses a missing --cwd folder, and one too large, before anything starts", async () => {
+  await using home = await tempBotHome();
+  const docker = new FakeBackend();
+  const ctx = capturedContext(home.env);
+  const options = { ...FLAGS, agent: "demo", yes: true, registry: fakeRegistry(docker) };
+  await assert.rejects(
+    startCommand(ctx, { ...options, workspace: "/nonexistent-bb-folder" }),
+    (err: unknown) =>
+      err instanceof UsageError &&
+      /--cwd \/nonexistent-bb-folder: not a directory/.test(err.message),
+  );
+  for (const whole of ["/", home.paths.root]) {
+    const homeCtx = capturedContext({ ...home.env, HOME: home.paths.root }, { cwd: whole });
+    await assert.rejects(
+      startCommand(homeCtx, options),
+      (err: unknown) =>
+        err instanceof UsageError && /with your own credentials in it/.test(err.message),
+      whole,
+    );
+  }
+  const big = await Deno.makeTempDir({ prefix: "bb-big-" });
+  try {
+    await Deno.writeFile(`${big}/blob`, new Uint8Array(2 * 1024 * 1024));
+    const limited = capturedContext({ ...home.env, BOT_BOTTLE_WORKSPACE_MAX_MB: "1" });
+    await assert.rejects(
+      startCommand(limited, { ...options, workspace: big }),
+      /holds 2\.0 MiB, over the 1\.0 MiB a bottle takes/,
+    );
+  } finally {
+    await Deno.remove(big, { recursive: true });
+  }
+  assert.deepEqual(docker.calls, [], "nothing was launched");
+});

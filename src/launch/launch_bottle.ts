@@ -25,6 +25,7 @@ import { writeSidecarFiles } from "../sidecar_files/mod.ts";
 import { proxyUrl } from "../../core/sidecar_contract/mod.ts";
 import { checkAgentUser, installCa, waitForProxy } from "./_provision.ts";
 import { agentSpec, networkSpec, sidecarSecrets, sidecarSpec } from "./_specs.ts";
+import { copyWorkspace } from "./_workspace.ts";
 
 /** The recipes of a bottle's two images. */
 export interface BottleRecipes {
@@ -117,6 +118,11 @@ export async function launchBottle(
       timeoutMs: SELF_TEST_TIMEOUT_MS,
     });
     assertSelfTest(parseSelfTest(result, targets));
+    // Only into a bottle that proved it is sealed.
+    if (plan.workspace !== undefined) {
+      progress(`copying ${plan.workspace} into the workspace`);
+      await copyWorkspace(backend, plan.slug, plan.workspace);
+    }
     return { slug: plan.slug, created: created.map((c) => c.name) };
   } catch (err) {
     // Only what this launch created: another bottle may carry the same slug on this engine. A

@@ -64,6 +64,8 @@ export interface PlanBottleOptions {
   label: string;
   /** The directory the bottle is for. */
   cwd: string;
+  /** The host folder copied into the workspace; none: it starts empty. */
+  workspace?: string;
   /** The bot-bottle home. */
   paths: HomePaths;
   /** The host environment (launch settings). */
@@ -93,6 +95,7 @@ export function planBottle(
     slug: options.slug,
     label: options.label,
     cwd: options.cwd,
+    ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
     paths: options.paths,
     hostEnv: options.hostEnv,
     ...(options.command === undefined ? {} : { command: options.command }),

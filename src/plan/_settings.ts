@@ -13,6 +13,8 @@
  * - `SUPERVISE_RESPONSE_TIMEOUT_SECONDS`, `SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS`,
  *   `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS`: how long the sidecar waits for the operator, passed on
  *   by name (tests need short ones; the sidecar applies its defaults to those not set).
+ * - `BOT_BOTTLE_WORKSPACE_MAX_MB`: the largest working directory `start` copies into a bottle
+ *   (default 1024).
  */
 import { isAbsolute } from "node:path";
 import { ConfigError } from "../../core/errors/mod.ts";
@@ -38,7 +40,12 @@ export interface LaunchSettings {
   selfTest: SelfTestTargets;
   /** Operator timeouts for the sidecar, only those set, seconds by variable name. */
   operatorTimeouts: Record<string, number>;
+  /** The largest working directory copied into a bottle, in bytes. */
+  workspaceMaxBytes: number;
 }
+
+/** Default of `BOT_BOTTLE_WORKSPACE_MAX_MB`. */
+const WORKSPACE_MAX_MB = 1024;
 
 /** Public resolvers and a well-known name: unreachable from a bottle that works. */
 function defaultSelfTest(): SelfTestTargets {
@@ -89,7 +96,20 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     selfTest: { tcp: tcp ?? defaultSelfTest().tcp, dns: dns ?? defaultSelfTest().dns },
     operatorTimeouts: operatorTimeouts(env),
+    workspaceMaxBytes: workspaceMaxMb(env) * 1024 * 1024,
   };
+}
+
+/** `BOT_BOTTLE_WORKSPACE_MAX_MB`: a whole number of MiB, 1 or more. */
+function workspaceMaxMb(env: Readonly<Record<string, string | undefined>>): number {
+  const text = value(env, "BOT_BOTTLE_WORKSPACE_MAX_MB");
+  if (text === undefined) return WORKSPACE_MAX_MB;
+  if (!/^[1-9]\d{0,6}$/.test(text)) {
+    throw new ConfigError(
+      `BOT_BOTTLE_WORKSPACE_MAX_MB "${text}" is not a whole number of MiB from 1 to 9999999`,
+    );
+  }
+  return Number(text);
 }
 
 /** The operator timeouts set on the host, checked with the sidecar's own schemas. */

@@ -67,6 +67,10 @@ export interface BottlePlan {
   bottle: string;
   /** The directory `start` ran in. */
   cwd: string;
+  /** The host folder copied into the agent's workspace; absent: the workspace starts empty. */
+  workspace?: string;
+  /** The largest folder that may be copied (`BOT_BOTTLE_WORKSPACE_MAX_MB`), in bytes. */
+  workspaceMaxBytes: number;
   /** Host paths of this bottle's state. */
   paths: BottlePaths;
   /** The agent image. */

@@ -25,6 +25,8 @@ export interface BuildPlanOptions {
   label: string;
   /** The directory `start` runs in. */
   cwd: string;
+  /** The host folder copied into the agent's workspace (absolute); none: it starts empty. */
+  workspace?: string;
   /** The bot-bottle home layout. */
   paths: HomePaths;
   /** `-- <cmd…>`, replacing the provider's default command. */
@@ -83,6 +85,8 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     agent: agent.name,
     bottle: bottle.name,
     cwd: options.cwd,
+    ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
+    workspaceMaxBytes: settings.workspaceMaxBytes,
     paths: bottlePaths(options.paths, options.slug),
     image: options.approvedDockerfile !== undefined
       ? { kind: "dockerfile", path: options.approvedDockerfile }

@@ -5,6 +5,7 @@
  * Every step ends by checking that nothing is left: containers, networks, state dir.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import {
   agentCurl,
   blockBody,
@@ -79,6 +80,49 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
       after.stdout,
     );
   });
+
+  await t.step(
+    "the working directory is copied in, .git and symlinks kept, owned by the agent",
+    async () => {
+      const work = join(world.dir, "work");
+      await Deno.mkdir(join(work, "src"), { recursive: true });
+      await Deno.writeTextFile(join(work, "src", "main.txt"), "from the host\n");
+      await Deno.symlink("src/main.txt", join(work, "link.txt"));
+      await Deno.symlink("/etc/hostname", join(work, "outside-link"));
+      const git = (...args: string[]) =>
+        new Deno.Command("git", {
+          args: ["-C", work, "-c", "user.name=h", "-c", "user.email=h@e.test", ...args],
+          stdout: "null",
+          stderr: "null",
+        }).output();
+      await git("init", "-q", "-b", "main");
+      await git("add", "-A");
+      await git("commit", "-q", "-m", "host commit");
+      const slug = await startDetached(world, TEST_AGENT);
+      const seen = await execIn(world, slug, [
+        "bash",
+        "-c",
+        "pwd; cat src/main.txt; readlink link.txt; readlink outside-link; stat -c %U src/main.txt; " +
+        "git log -1 --format=%s; touch new.txt && echo writable",
+      ]);
+      assert.equal(seen.code, 0, seen.stderr);
+      assert.deepEqual(seen.stdout.trim().split("\n"), [
+        "/home/agent/workspace",
+        "from the host",
+        "src/main.txt",
+        "/etc/hostname",
+        "agent",
+        "host commit",
+        "writable",
+      ]);
+      // One way: what the agent writes never reaches the host folder.
+      assert.equal(await Deno.lstat(join(work, "new.txt")).catch(() => undefined), undefined);
+      const stop = await runCli(world, ["stop", slug]);
+      assert.equal(stop.code, 0, stop.stderr);
+      assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+      await Deno.remove(work, { recursive: true });
+    },
+  );
 
   await t.step("attached demo prints the upstream's page", async () => {
     const run = await attached(world, [

@@ -1,8 +1,8 @@
 /**
  * Test support: an agent for the memory backend that behaves like a real one in a working
- * bottle. It answers the launch's provisioning (`id -u`, the CA install, the proxy check) and
- * the isolation self-test the way the agent image would, and hands every other command to the
- * test. Options make it misbehave the ways a real bottle can (a root user, a dead proxy, a
+ * bottle. It answers the launch's provisioning (`id -u`, the CA install, the proxy check), the
+ * isolation self-test and the workspace copy (`tar --extract`, reading its whole input) the way
+ * the agent image would, and hands every other command to the test. Options make it misbehave the ways a real bottle can (a root user, a dead proxy, a
  * reachable target), so the shared launch can be shown to refuse each one.
  *
  * @module
@@ -27,6 +27,8 @@ export interface SimulatedAgentOptions {
   caTools?: boolean;
   /** Self-test targets the agent reaches directly: `ADDR:PORT` or a name that resolves. */
   reachable?: ReadonlySet<string>;
+  /** Receives the tar stream of a bottle's workspace copy, whole. */
+  workspace?: (slug: string, tar: Uint8Array) => void;
   /** Every other command: its exit code (default 0). */
   command?: (
     slug: string,
@@ -51,6 +53,11 @@ export function simulatedAgent(options: SimulatedAgentOptions = {}): MemoryAgent
     }
     if (program === "curl" && argv.includes("http://_egress.local/allowlist")) {
       return ok(options.proxy === false ? "000" : "200");
+    }
+    if (program === "tar" && flag === "--extract") {
+      const tar = new Uint8Array(await new Response(execOptions.stdin).arrayBuffer());
+      options.workspace?.(slug, tar);
+      return ok("");
     }
     if (program === "sh" && argv[3] === "bot-bottle-self-test") {
       return selfTest(argv.slice(4), options);

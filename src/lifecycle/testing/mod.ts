@@ -65,6 +65,8 @@ export class FakeBackend extends MemoryBackend {
   readonly launched: { bottle: BottleRef; agent: AgentSpec }[] = [];
   /** Steps passed to `cleanup`. */
   readonly cleaned: CleanupStep[] = [];
+  /** The workspace tar streams copied into bottles, by slug. */
+  readonly workspaces: Map<string, Uint8Array>;
   readonly #behaviour: FakeBehaviour;
 
   /**
@@ -73,10 +75,12 @@ export class FakeBackend extends MemoryBackend {
    */
   constructor(behaviour: FakeBehaviour = {}, name: BackendName = "docker") {
     const calls: string[] = [];
+    const workspaces = new Map<string, Uint8Array>();
     super({
       name,
       ...(behaviour.availability === undefined ? {} : { availability: behaviour.availability }),
       agent: simulatedAgent({
+        workspace: (slug, tar) => workspaces.set(slug, tar),
         command: (slug, argv, options) => {
           calls.push(`exec ${slug} ${argv.join(" ")}${options.tty ? " (tty)" : ""}`);
           return behaviour.onExec?.(slug, argv, options) ?? 0;
@@ -95,6 +99,7 @@ export class FakeBackend extends MemoryBackend {
       },
     });
     this.calls = calls;
+    this.workspaces = workspaces;
     this.#behaviour = behaviour;
   }
 

@@ -1,0 +1,99 @@
+/**
+ * The agent's workspace (issue 13): the host folder `start` runs in is copied into the bottle,
+ * one way, so the agent works on the project without any host folder being mounted. The copy is
+ * a tar stream made by the host's `tar` and unpacked by the agent user inside the bottle, so the
+ * files belong to the agent, symlinks stay symlinks (never followed on the host), and `.git`
+ * comes along.
+ */
+import { join } from "node:path";
+import type { Backend } from "../../backends/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
+import { messageOf } from "../../core/errors/mod.ts";
+import { AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
+import { LaunchError } from "./launch_error.ts";
+
+/** Stop counting once a folder is this many times over the limit: the answer is "too big". */
+const COUNT_UP_TO = 4;
+
+/**
+ * The size of a folder's contents, symlinks counted as links (never followed).
+ *
+ * @param dir The folder.
+ * @param limit The largest size allowed, in bytes.
+ * @returns Its size in bytes.
+ * @throws {ConfigError} When it is over the limit (with its size and how to narrow it), or cannot
+ *   be read.
+ */
+export async function measureWorkspace(dir: string, limit: number): Promise<number> {
+  let total = 0;
+  const pending = [dir];
+  try {
+    while (pending.length > 0 && total <= COUNT_UP_TO * limit) {
+      const folder = pending.pop()!;
+      for await (const entry of Deno.readDir(folder)) {
+        const path = join(folder, entry.name);
+        const info = await Deno.lstat(path);
+        total += info.size;
+        if (info.isDirectory) pending.push(path);
+      }
+    }
+  } catch (err) {
+    throw new ConfigError(`Cannot copy the working directory ${dir}: ${messageOf(err)}`);
+  }
+  if (total > limit) {
+    const size = total > COUNT_UP_TO * limit ? `more than ${mib(total)}` : mib(total);
+    throw new ConfigError(
+      `The working directory ${dir} holds ${size}, over the ${mib(limit)} a bottle takes ` +
+        "(BOT_BOTTLE_WORKSPACE_MAX_MB): start from a narrower folder, pass --cwd DIR, or " +
+        "--no-cwd to start with an empty workspace",
+    );
+  }
+  return total;
+}
+
+/**
+ * Copy a host folder into the agent's workspace.
+ *
+ * @param backend The bottle's backend.
+ * @param slug The bottle.
+ * @param dir The host folder.
+ * @throws {LaunchError} When the host's `tar` or the agent's fails.
+ */
+export async function copyWorkspace(backend: Backend, slug: string, dir: string): Promise<void> {
+  const pack = new Deno.Command("tar", {
+    args: ["--create", "--file=-", `--directory=${dir}`, "."],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const unpack = [
+    "tar",
+    "--extract",
+    "--file=-",
+    "--no-same-owner",
+    "--directory",
+    AGENT_WORKSPACE,
+  ];
+  const [unpacked, packed, packErrors] = await Promise.all([
+    backend.exec(slug, unpack, { tty: false, capture: true, stdin: pack.stdout }),
+    pack.status,
+    new Response(pack.stderr).text(),
+  ]);
+  if (!packed.success) {
+    throw new LaunchError(
+      `Cannot copy ${dir} into the bottle: tar on the host failed: ${packErrors.trim()}`,
+    );
+  }
+  if (unpacked.code !== 0) {
+    throw new LaunchError(
+      `Cannot copy ${dir} into the bottle: tar in the agent failed (exit ${unpacked.code}): ` +
+        unpacked.stderr.trim(),
+    );
+  }
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1024 ** 3
+    ? `${(bytes / 1024 ** 3).toFixed(1)} GiB`
+    : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { MemoryBackend } from "../../backends/memory/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
+import { measureWorkspace } from "./mod.ts";
+import { copyWorkspace } from "./_workspace.ts";
+import { simulatedAgent } from "./testing/mod.ts";
+
+async function folder(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "bb-workspace-" });
+  await Deno.mkdir(join(dir, ".git", "objects"), { recursive: true });
+  await Deno.writeTextFile(join(dir, ".git", "HEAD"), "ref: refs/heads/main\n");
+  await Deno.writeTextFile(join(dir, "hello.txt"), "hello\n");
+  await Deno.symlink("/etc", join(dir, "etc-link"));
+  return dir;
+}
+
+Deno.test("measureWorkspace() counts a folder's bytes without following symlinks", async () => {
+  const dir = await folder();
+  try {
+    const size = await measureWorkspace(dir, 1024 * 1024);
+    // The link to /etc counts as a link, not as /etc.
+    assert.ok(size > 6 && size < 64 * 1024, `${size}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("measureWorkspace() refuses a folder over the limit, saying how large it is and what to do", async () => {
+  const dir = await folder();
+  try {
+    await Deno.writeFile(join(dir, "big.bin"), new Uint8Array(3 * 1024 * 1024));
+    await assert.rejects(measureWorkspace(dir, 1024 * 1024), (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, new RegExp(`The working directory ${dir} holds 3\\.0 MiB`));
+      assert.match(err.message, /over the 1\.0 MiB a bottle takes \(BOT_BOTTLE_WORKSPACE_MAX_MB\)/);
+      assert.match(err.message, /--cwd DIR, or --no-cwd/);
+      return true;
+    });
+    await Deno.writeFile(join(dir, "huge.bin"), new Uint8Array(6 * 1024 * 1024));
+    await assert.rejects(measureWorkspace(dir, 1024 * 1024), /holds more than/);
+    await assert.rejects(
+      measureWorkspace(join(dir, "nope"), 1),
+      /Cannot copy the working directory/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("copyWorkspace() streams the folder, .git and symlinks included, to tar in the agent", async () => {
+  const dir = await folder();
+  let received: Uint8Array = new Uint8Array(0);
+  const backend = new MemoryBackend({
+    agent: simulatedAgent({ workspace: (_slug, tar) => received = tar }),
+  });
+  try {
+    backend.world.objects.set("memory-agent-w-1", {
+      kind: "container",
+      name: "memory-agent-w-1",
+      bottle: { slug: "w-1", label: "w", agent: "w" },
+      role: "agent",
+      state: "running",
+    });
+    await copyWorkspace(backend, "w-1", dir);
+    const text = new TextDecoder("latin1").decode(received);
+    for (const name of ["./hello.txt", "./.git/HEAD", "./etc-link"]) {
+      assert.ok(text.includes(name), name);
+    }
+    assert.ok(text.includes("/etc"), "the symlink's target is in the archive, as a link");
+    assert.ok(!text.includes("root:x:0:0"), "the link was not followed");
+    assert.deepEqual(backend.world.commands.at(-1), [
+      "memory",
+      "exec",
+      "memory-agent-w-1",
+      "tar",
+      "--extract",
+      "--file=-",
+      "--no-same-owner",
+      "--directory",
+      "/home/agent/workspace",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
