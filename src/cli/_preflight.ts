@@ -2,7 +2,7 @@
  * The compact preflight `start` and `resume` print before asking y/N (SPEC §4), and the steps
  * `--dry-run` adds. Names only: env values and tokens never appear.
  */
-import { SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
+import { AGENT_WORKSPACE, SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
 import type { PreparedBottle } from "../../backends/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import type { BottlePlan } from "../plan/mod.ts";
@@ -46,6 +46,12 @@ export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: s
       ? [["image", `built from ${plan.image.path}`] as const]
       : []),
     ["command", displayArgv(plan.command)],
+    [
+      "workspace",
+      plan.workspace === undefined
+        ? `empty  (--no-cwd)`
+        : `copy of ${plan.workspace}  (one way, into ${AGENT_WORKSPACE})`,
+    ],
     ["env", env.join("\n")],
     ["skills", listOrNone(agent.skills)],
     ["git gate", listOrNone(repos)],
