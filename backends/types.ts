@@ -59,6 +59,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Feed this to the command's standard input (closed at its end). */
   stdin?: ReadableStream<Uint8Array>;
+  /** Stream the command's standard output here (binary; `capture` then keeps stderr only). */
+  stdout?: WritableStream<Uint8Array>;
 }
 
 /** The result of {@link Backend.exec}. */

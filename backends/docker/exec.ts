@@ -41,17 +41,21 @@ export async function execInAgent(
   const child = cli.command(args, {
     env: cli.env(env),
     stdin: options.stdin !== undefined ? "piped" : options.capture === true ? "null" : "inherit",
-    stdout: io,
+    stdout: options.stdout !== undefined ? "piped" : io,
     stderr: io,
     ...(signal === undefined ? {} : { signal }),
   }).spawn();
   // A command that stops reading early ends the feed: its exit code says what happened.
   const feeding = options.stdin?.pipeTo(child.stdin).catch(() => {});
-  const [output] = await Promise.all([child.output(), feeding]);
-  const decoder = new TextDecoder();
-  return {
-    code: signal?.aborted ? 124 : output.code,
-    stdout: options.capture === true ? decoder.decode(output.stdout) : "",
-    stderr: options.capture === true ? decoder.decode(output.stderr) : "",
-  };
+  const draining = options.stdout === undefined ? undefined : child.stdout.pipeTo(options.stdout);
+  const [status, stdout, stderr] = await Promise.all([
+    child.status,
+    options.stdout === undefined && options.capture === true
+      ? new Response(child.stdout).text()
+      : "",
+    options.capture === true ? new Response(child.stderr).text() : "",
+    feeding,
+    draining,
+  ]);
+  return { code: signal?.aborted ? 124 : status.code, stdout, stderr };
 }

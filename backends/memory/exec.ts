@@ -33,5 +33,9 @@ export async function execInAgent(
   if (call.options.stdin !== undefined && !call.options.stdin.locked) {
     await call.options.stdin.cancel();
   }
+  // And output it did not write ends, as a real process exiting would end it.
+  if (call.options.stdout !== undefined && !call.options.stdout.locked) {
+    await call.options.stdout.close().catch(() => {});
+  }
   return result;
 }

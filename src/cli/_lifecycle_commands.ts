@@ -128,6 +128,20 @@ Examples:
     });
 
   program
+    .command("cp")
+    .description("copy a file or folder out of a running bottle (relative paths: its workspace)")
+    .argument("<source>", "<slug>:<path>")
+    .argument("<host-dir>", "an existing folder; the copy lands in it under the same name")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  bot-bottle cp dev-3f9a1c:dist ./out\n  bot-bottle cp dev-3f9a1c:/tmp/report.txt .",
+    )
+    .action(async (source: string, hostDir: string) => {
+      const { cpCommand } = await import("./cp.ts");
+      state.code = await cpCommand(ctx, { source, hostDir });
+    });
+
+  program
     .command("commit")
     .description("snapshot a running bottle's filesystem to an image; resume boots from it")
     .argument("[slug]", "the bottle's slug (default: the only running bottle)")

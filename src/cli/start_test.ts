@@ -107,7 +107,7 @@ Deno.test("startCommand() --dry-run prints preflight and steps and changes nothi
   assert.match(ctx.out, /bottle: +base/);
   assert.match(ctx.out, /backend: +docker/);
   assert.match(ctx.out, /command: +make 'test it'/);
-  assert.match(ctx.out, /workspace: +copy of \S+  \(one way, into \/home\/agent\/workspace\)/);
+  assert.match(ctx.out, /workspace: +copy of \S+ {2}\(one way, into \/home\/agent\/workspace\)/);
   assert.match(
     ctx.out,
     /env: +GREETING \(literal\)\n +API_TOKEN \(from host \$HOST_API_TOKEN\)\n +PASSPHRASE \(asked at launch\)\n +BOT_BOTTLE_CANARY \(set by bot-bottle\)/,

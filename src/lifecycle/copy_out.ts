@@ -1,0 +1,73 @@
+/**
+ * `bot-bottle cp <slug>:<path> <host-dir>`: copy a file or folder out of a running bottle, on the
+ * operator's request (the agent never writes to the host). The bottle's `tar` packs it; the host
+ * unpacks it with {@link untar}, which treats the archive as hostile: nothing lands outside
+ * `<host-dir>`, nothing is written through a symlink. It is unpacked into a fresh folder inside
+ * `<host-dir>` first and moved into place only when whole, so a refused copy changes nothing.
+ */
+import { join, posix } from "node:path";
+import { UsageError } from "../../core/errors/mod.ts";
+import { AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
+import { type BackendRegistry, findActive, scanActive } from "./backends.ts";
+import { untar } from "./_untar.ts";
+
+/** What was copied. */
+export interface CopiedOut {
+  /** The new host path. */
+  path: string;
+  /** Entries skipped (hard links, devices), by name. */
+  skipped: string[];
+}
+
+/**
+ * Copy `path` (relative to the agent's workspace, or absolute) out of a bottle into `hostDir`.
+ *
+ * @param slug The bottle.
+ * @param path The path inside the bottle.
+ * @param hostDir An existing host folder; the copy is `<hostDir>/<basename of path>`.
+ * @param options The backends.
+ * @returns Where it landed.
+ * @throws {UsageError} For a bad path, a missing folder, an existing target, or a failed tar.
+ * @throws {UnsafeArchiveError} For an archive entry that breaks the rules (nothing is kept).
+ * @throws {NotFoundError} When the bottle is not running.
+ */
+export async function copyOut(
+  slug: string,
+  path: string,
+  hostDir: string,
+  options: { registry: BackendRegistry },
+): Promise<CopiedOut> {
+  const inside = posix.isAbsolute(path) ? posix.normalize(path) : posix.join(AGENT_WORKSPACE, path);
+  const name = posix.basename(inside);
+  if (name === "" || name === "." || name === ".." || inside === "/") {
+    throw new UsageError(`cp: "${path}" names no file or folder to copy`);
+  }
+  const info = await Deno.stat(hostDir).catch(() => undefined);
+  if (info?.isDirectory !== true) throw new UsageError(`cp: ${hostDir} is not a folder`);
+  const root = await Deno.realPath(hostDir);
+  const target = join(root, name);
+  if (await Deno.lstat(target).then(() => true, () => false)) {
+    throw new UsageError(`cp: ${target} already exists; remove it or copy into another folder`);
+  }
+  const { backend } = findActive(await scanActive(options.registry), slug);
+  const staging = await Deno.makeTempDir({ dir: root, prefix: ".bot-bottle-cp-" });
+  try {
+    const pipe = new TransformStream<Uint8Array, Uint8Array>();
+    const pack = ["tar", "--create", "--file=-", "--directory", posix.dirname(inside), "--", name];
+    const [packed, unpacked] = await Promise.all([
+      backend.exec(slug, pack, { tty: false, capture: true, stdout: pipe.writable }),
+      untar(pipe.readable, staging),
+    ]);
+    if (packed.code !== 0) {
+      throw new UsageError(`cp: cannot read ${inside} in ${slug}: ${packed.stderr.trim()}`);
+    }
+    const made = join(staging, name);
+    if (!await Deno.lstat(made).then(() => true, () => false)) {
+      throw new UsageError(`cp: ${inside} in ${slug} came back empty`);
+    }
+    await Deno.rename(made, target);
+    return { path: target, skipped: unpacked.skipped };
+  } finally {
+    await Deno.remove(staging, { recursive: true });
+  }
+}
