@@ -12,7 +12,7 @@ import {
   resolveAgent,
   resumeTarget,
 } from "../lifecycle/mod.ts";
-import { homePaths } from "../paths/mod.ts";
+import { bottlePaths, homePaths } from "../paths/mod.ts";
 import type { CliContext } from "./_context.ts";
 import { confirmAndRun } from "./start.ts";
 
@@ -59,6 +59,10 @@ export async function resumeCommand(ctx: CliContext, options: ResumeOptions): Pr
   });
   const approved = approvedDockerfilePath(paths, metadata.slug);
   const hasApproved = await Deno.lstat(approved).then((info) => info.isFile, () => false);
+  // A committed image has the workspace in it; otherwise put back the one saved at exit.
+  const archive = bottlePaths(paths, metadata.slug).workspaceArchive;
+  const saved = metadata.committed_image === undefined &&
+    await Deno.lstat(archive).then((info) => info.isFile, () => false);
   const { plan } = planBottle(agent, {
     backend,
     slug: metadata.slug,
@@ -69,6 +73,7 @@ export async function resumeCommand(ctx: CliContext, options: ResumeOptions): Pr
     ...(options.command === undefined ? {} : { command: options.command }),
     ...(metadata.committed_image === undefined ? {} : { committedImage: metadata.committed_image }),
     ...(hasApproved ? { approvedDockerfile: approved } : {}),
+    ...(saved ? { workspaceArchive: archive } : {}),
   });
   return await confirmAndRun(ctx, {
     agent,

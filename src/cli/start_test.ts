@@ -209,7 +209,13 @@ Deno.test("startCommand() runs the command and exits with its code, keeping stat
     registry: fakeRegistry(docker),
   });
   assert.equal(code, 3);
-  assert.deepEqual(docker.calls, ["launch run-1", "exec run-1 false", "stop run-1"]);
+  assert.deepEqual(docker.calls, [
+    "launch run-1",
+    "exec run-1 false",
+    "exec run-1 tar --create --file=- --directory /home/agent/workspace .",
+    "stop run-1",
+  ]);
+  assert.match(ctx.err, /the workspace was not saved/, "the fake's tar failed, and says so");
   assert.match(ctx.err, /^Bottle run-1\n/);
   assert.match(ctx.err, /bot-bottle: running the isolation self-test\n/);
   assert.match(

@@ -66,16 +66,8 @@ export async function copyWorkspace(backend: Backend, slug: string, dir: string)
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const unpack = [
-    "tar",
-    "--extract",
-    "--file=-",
-    "--no-same-owner",
-    "--directory",
-    AGENT_WORKSPACE,
-  ];
   const [unpacked, packed, packErrors] = await Promise.all([
-    backend.exec(slug, unpack, { tty: false, capture: true, stdin: pack.stdout }),
+    unpackInAgent(backend, slug, pack.stdout),
     pack.status,
     new Response(pack.stderr).text(),
   ]);
@@ -84,12 +76,76 @@ export async function copyWorkspace(backend: Backend, slug: string, dir: string)
       `Cannot copy ${dir} into the bottle: tar on the host failed: ${packErrors.trim()}`,
     );
   }
-  if (unpacked.code !== 0) {
-    throw new LaunchError(
-      `Cannot copy ${dir} into the bottle: tar in the agent failed (exit ${unpacked.code}): ` +
-        unpacked.stderr.trim(),
-    );
+  if (unpacked !== undefined) {
+    throw new LaunchError(`Cannot copy ${dir} into the bottle: ${unpacked}`);
   }
+}
+
+/**
+ * Put a saved workspace (see {@link saveWorkspace}) back into a resumed bottle.
+ *
+ * @param backend The bottle's backend.
+ * @param slug The bottle.
+ * @param archive The saved archive.
+ * @throws {LaunchError} When the agent's `tar` fails.
+ */
+export async function restoreWorkspace(
+  backend: Backend,
+  slug: string,
+  archive: string,
+): Promise<void> {
+  const file = await Deno.open(archive, { read: true });
+  const failed = await unpackInAgent(backend, slug, file.readable);
+  if (failed !== undefined) {
+    throw new LaunchError(`Cannot restore the saved workspace ${archive}: ${failed}`);
+  }
+}
+
+/**
+ * Save a bottle's workspace as an archive on the host, so `resume` can put it back. The archive
+ * is the agent's own tar stream, stored as it is (mode 0600) and never unpacked on the host.
+ *
+ * @param backend The bottle's backend.
+ * @param slug The bottle.
+ * @param archive Where to write it.
+ * @throws {Error} When the agent's `tar` fails (nothing is left at `archive`).
+ */
+export async function saveWorkspace(
+  backend: Backend,
+  slug: string,
+  archive: string,
+): Promise<void> {
+  const file = await Deno.open(archive, { write: true, create: true, truncate: true, mode: 0o600 });
+  const pack = ["tar", "--create", "--file=-", "--directory", AGENT_WORKSPACE, "."];
+  const packed = await backend.exec(slug, pack, {
+    tty: false,
+    capture: true,
+    stdout: file.writable,
+  });
+  if (packed.code !== 0) {
+    await Deno.remove(archive).catch(() => {});
+    throw new Error(`Cannot save the workspace of ${slug}: ${packed.stderr.trim()}`);
+  }
+}
+
+/** Unpack a tar stream into the agent's workspace as the agent user; returns why it failed. */
+async function unpackInAgent(
+  backend: Backend,
+  slug: string,
+  stream: ReadableStream<Uint8Array>,
+): Promise<string | undefined> {
+  const unpack = [
+    "tar",
+    "--extract",
+    "--file=-",
+    "--no-same-owner",
+    "--directory",
+    AGENT_WORKSPACE,
+  ];
+  const result = await backend.exec(slug, unpack, { tty: false, capture: true, stdin: stream });
+  return result.code === 0
+    ? undefined
+    : `tar in the agent failed (exit ${result.code}): ${result.stderr.trim()}`;
 }
 
 function mib(bytes: number): string {

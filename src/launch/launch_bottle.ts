@@ -25,7 +25,7 @@ import { writeSidecarFiles } from "../sidecar_files/mod.ts";
 import { proxyUrl } from "../../core/sidecar_contract/mod.ts";
 import { checkAgentUser, installCa, waitForProxy } from "./_provision.ts";
 import { agentSpec, networkSpec, sidecarSecrets, sidecarSpec } from "./_specs.ts";
-import { copyWorkspace } from "./_workspace.ts";
+import { copyWorkspace, restoreWorkspace } from "./_workspace.ts";
 
 /** The recipes of a bottle's two images. */
 export interface BottleRecipes {
@@ -122,6 +122,9 @@ export async function launchBottle(
     if (plan.workspace !== undefined) {
       progress(`copying ${plan.workspace} into the workspace`);
       await copyWorkspace(backend, plan.slug, plan.workspace);
+    } else if (plan.workspaceArchive !== undefined) {
+      progress("putting the saved workspace back");
+      await restoreWorkspace(backend, plan.slug, plan.workspaceArchive);
     }
     return { slug: plan.slug, created: created.map((c) => c.name) };
   } catch (err) {

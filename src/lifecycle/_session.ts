@@ -1,11 +1,13 @@
 /**
  * The end of a bottle's life, run once however many paths reach it (normal exit, failed
  * launch, Ctrl-C while the command runs): stop the backend's objects, then keep or delete the
- * state directory by the rules of SPEC §8.
+ * state directory by the rules of SPEC §8. A kept state also keeps the agent's workspace, saved
+ * before the bottle goes, so `resume` continues where the agent left off.
  */
 import type { Backend } from "../../backends/mod.ts";
 import type { BottleState } from "./state.ts";
 import { messageOf } from "../../core/errors/mod.ts";
+import { saveWorkspace } from "../launch/mod.ts";
 
 /** Where teardown reports what it did. */
 export interface SessionLog {
@@ -21,20 +23,22 @@ export class BottleSession implements AsyncDisposable {
   readonly #slug: string;
   readonly #state: BottleState;
   readonly #log: SessionLog;
+  readonly #workspaceArchive: string;
   #stopping: Promise<void> | undefined;
 
   /**
    * @param backend The backend that runs it.
-   * @param options Its slug, state and log.
+   * @param options Its slug, state, log, and where a kept state saves the workspace.
    */
   constructor(
     backend: Backend,
-    options: { slug: string; state: BottleState; log: SessionLog },
+    options: { slug: string; state: BottleState; log: SessionLog; workspaceArchive: string },
   ) {
     this.#backend = backend;
     this.#slug = options.slug;
     this.#state = options.state;
     this.#log = options.log;
+    this.#workspaceArchive = options.workspaceArchive;
   }
 
   /**
@@ -81,8 +85,13 @@ export class BottleSession implements AsyncDisposable {
    * @throws {Error} When the bottle could not be torn down (its state is kept).
    */
   async finish(code: number): Promise<boolean> {
-    await this.stop();
     const preserved = await this.#state.preserved();
+    if ((code !== 0 || preserved) && this.#stopping === undefined) {
+      await saveWorkspace(this.#backend, this.#slug, this.#workspaceArchive).catch(
+        (err: unknown) => this.#log.warn(`the workspace was not saved: ${messageOf(err)}`),
+      );
+    }
+    await this.stop();
     if (code === 0 && !preserved) {
       await this.#state.remove();
       return false;

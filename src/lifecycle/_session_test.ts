@@ -9,7 +9,12 @@ Deno.test("BottleSession stops its bottle once, however many paths ask", async (
   const state = new BottleState(home.paths, "dev-1");
   const log = { info: () => {}, warn: () => {} };
   {
-    await using session = new BottleSession(backend, { slug: "dev-1", state, log });
+    await using session = new BottleSession(backend, {
+      slug: "dev-1",
+      state,
+      log,
+      workspaceArchive: `${home.paths.root}/ws.tar`,
+    });
     await Promise.all([session.stop(), session.stop()]);
     assert.equal(await session.finish(0), false);
   }
@@ -30,10 +35,69 @@ Deno.test("BottleSession disposal stops a bottle nothing stopped, and warns on f
       slug: "dev-1",
       state,
       log: { info: () => {}, warn: (line) => warnings.push(line) },
+      workspaceArchive: `${home.paths.root}/ws.tar`,
     });
   }
   assert.deepEqual(backend.calls, ["stop dev-1"]);
   assert.deepEqual(warnings, [
     'Cannot tear down bottle "dev-1": engine gone; run bot-bottle cleanup',
   ]);
+});
+
+Deno.test("BottleSession saves the workspace when it keeps the state, and only then", async () => {
+  await using home = await tempBotHome();
+  const backend = new FakeBackend({
+    onExec: async (_slug, argv, options) => {
+      if (argv[0] !== "tar" || options.stdout === undefined) return 2;
+      const writer = options.stdout.getWriter();
+      await writer.write(new TextEncoder().encode("tar-bytes"));
+      await writer.close();
+      return 0;
+    },
+  });
+  backend.addRunning("dev-1");
+  const archive = `${home.paths.root}/ws.tar`;
+  const state = new BottleState(home.paths, "dev-1");
+  await state.create({
+    slug: "dev-1",
+    agent: "a",
+    bottle: "b",
+    backend: "docker",
+    label: "dev-1",
+    cwd: "/",
+    started_at: new Date().toISOString(),
+  });
+  const warnings: string[] = [];
+  const log = { info: () => {}, warn: (line: string) => warnings.push(line) };
+  {
+    await using session = new BottleSession(backend, {
+      slug: "dev-1",
+      state,
+      log,
+      workspaceArchive: archive,
+    });
+    assert.equal(await session.finish(3), true);
+  }
+  assert.equal(await Deno.readTextFile(archive), "tar-bytes");
+  assert.equal((await Deno.stat(archive)).mode! & 0o777, 0o600);
+  assert.deepEqual(backend.calls, [
+    "exec dev-1 tar --create --file=- --directory /home/agent/workspace .",
+    "stop dev-1",
+  ]);
+  await Deno.remove(archive);
+  {
+    await using session = new BottleSession(backend, {
+      slug: "dev-1",
+      state,
+      log,
+      workspaceArchive: archive,
+    });
+    assert.equal(await session.finish(0), false);
+  }
+  assert.equal(
+    await Deno.lstat(archive).catch(() => undefined),
+    undefined,
+    "a clean exit saves none",
+  );
+  assert.deepEqual(warnings, []);
 });

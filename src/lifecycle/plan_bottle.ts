@@ -66,6 +66,8 @@ export interface PlanBottleOptions {
   cwd: string;
   /** The host folder copied into the workspace; none: it starts empty. */
   workspace?: string;
+  /** A saved workspace to put back instead (`resume`). */
+  workspaceArchive?: string;
   /** The bot-bottle home. */
   paths: HomePaths;
   /** The host environment (launch settings). */
@@ -96,6 +98,9 @@ export function planBottle(
     label: options.label,
     cwd: options.cwd,
     ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
+    ...(options.workspaceArchive === undefined
+      ? {}
+      : { workspaceArchive: options.workspaceArchive }),
     paths: options.paths,
     hostEnv: options.hostEnv,
     ...(options.command === undefined ? {} : { command: options.command }),

@@ -64,7 +64,12 @@ export interface RunOutcome {
 export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Promise<RunOutcome> {
   const { backend, log } = options;
   const state = new BottleState(options.paths, plan.slug);
-  const session = new BottleSession(backend, { slug: plan.slug, state, log });
+  const session = new BottleSession(backend, {
+    slug: plan.slug,
+    state,
+    log,
+    workspaceArchive: plan.paths.workspaceArchive,
+  });
   const interrupted = new AbortController();
   const phase = { commandRunning: false };
   using _listening = (options.interrupts ?? processInterrupts()).listen(() => {

@@ -97,7 +97,13 @@ Deno.test("runBottle() keeps the state and prints the resume hint on a non-zero 
   const { backend, plan, log, options, state } = setup(home, { onExec: () => 3 });
   const outcome = await runBottle(plan, { ...options, tty: true });
   assert.deepEqual(outcome, { code: 3, kept: true });
-  assert.deepEqual(backend.calls, [`launch ${SLUG}`, `exec ${SLUG} work (tty)`, `stop ${SLUG}`]);
+  assert.deepEqual(backend.calls, [
+    `launch ${SLUG}`,
+    `exec ${SLUG} work (tty)`,
+    // The kept state keeps the workspace for resume (saved before the bottle goes).
+    `exec ${SLUG} tar --create --file=- --directory /home/agent/workspace .`,
+    `stop ${SLUG}`,
+  ]);
   assert.equal((await state.read()).slug, SLUG);
   assert.equal(await state.preserved(), false, "cleanup may still reap a crash's state");
   assert.equal(

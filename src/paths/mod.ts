@@ -90,6 +90,8 @@ export interface BottlePaths {
   agentGit: string;
   /** `state/<slug>/sidecar-etc`: `passwd` and `group` naming the sidecar's host uid and gid. */
   sidecarEtc: string;
+  /** `state/<slug>/workspace.tar`: the agent's workspace, saved when the state is kept. */
+  workspaceArchive: string;
 }
 
 /**
@@ -111,6 +113,7 @@ export function bottlePaths(paths: HomePaths, slug: string): BottlePaths {
     gitMirrors: join(state, "git-mirrors"),
     agentGit: join(state, "agent-git"),
     sidecarEtc: join(state, "sidecar-etc"),
+    workspaceArchive: join(state, "workspace.tar"),
   };
 }
 

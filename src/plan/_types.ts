@@ -69,6 +69,8 @@ export interface BottlePlan {
   cwd: string;
   /** The host folder copied into the agent's workspace; absent: the workspace starts empty. */
   workspace?: string;
+  /** A workspace saved when the state was kept, put back into a resumed bottle. */
+  workspaceArchive?: string;
   /** The largest folder that may be copied (`BOT_BOTTLE_WORKSPACE_MAX_MB`), in bytes. */
   workspaceMaxBytes: number;
   /** Host paths of this bottle's state. */

@@ -27,6 +27,8 @@ export interface BuildPlanOptions {
   cwd: string;
   /** The host folder copied into the agent's workspace (absolute); none: it starts empty. */
   workspace?: string;
+  /** A workspace saved when the state was kept, put back instead (`resume`). */
+  workspaceArchive?: string;
   /** The bot-bottle home layout. */
   paths: HomePaths;
   /** `-- <cmd…>`, replacing the provider's default command. */
@@ -86,6 +88,9 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     bottle: bottle.name,
     cwd: options.cwd,
     ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
+    ...(options.workspaceArchive === undefined
+      ? {}
+      : { workspaceArchive: options.workspaceArchive }),
     workspaceMaxBytes: settings.workspaceMaxBytes,
     paths: bottlePaths(options.paths, options.slug),
     image: options.approvedDockerfile !== undefined

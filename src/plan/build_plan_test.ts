@@ -33,6 +33,7 @@ Deno.test("buildPlan() plans the demo as a shell bottle with its read-only route
     gitMirrors: "/tmp/bb-home/state/dev-abc123/git-mirrors",
     agentGit: "/tmp/bb-home/state/dev-abc123/agent-git",
     sidecarEtc: "/tmp/bb-home/state/dev-abc123/sidecar-etc",
+    workspaceArchive: "/tmp/bb-home/state/dev-abc123/workspace.tar",
   });
   assert.deepEqual(plan.gitGate, { repos: [], keys: [], user: {} });
   assert.deepEqual(plan.operatorTimeouts, {});

@@ -155,16 +155,35 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
     assert.deepEqual(await bottleLeftovers(world.home, run.slug), CLEAN);
   });
 
-  await t.step("a failing agent command keeps the state and prints the resume hint", async () => {
-    const run = await attached(world, [TEST_AGENT, "--yes", "--", "bash", "-c", "exit 3"]);
-    assert.equal(run.result.code, 3, run.result.stderr);
-    assert.match(run.result.stdout + run.result.stderr, new RegExp(`resume ${run.slug}`));
-    const left = await bottleLeftovers(world.home, run.slug);
-    assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
-    const stop = await runCli(world, ["stop", run.slug]);
-    assert.equal(stop.code, 0, stop.stderr);
-    assert.deepEqual(await bottleLeftovers(world.home, run.slug), CLEAN);
-  });
+  await t.step(
+    "a failing agent command keeps the state, and resume keeps the workspace",
+    async () => {
+      const run = await attached(world, [
+        TEST_AGENT,
+        "--yes",
+        "--",
+        "bash",
+        "-c",
+        "echo half-done > progress.txt; exit 3",
+      ]);
+      assert.equal(run.result.code, 3, run.result.stderr);
+      assert.match(run.result.stdout + run.result.stderr, new RegExp(`resume ${run.slug}`));
+      const left = await bottleLeftovers(world.home, run.slug);
+      assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
+      const resumed = await runCli(world, [
+        "resume",
+        run.slug,
+        "--yes",
+        "--",
+        "cat",
+        "progress.txt",
+      ]);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.equal(resumed.stdout.trim().split("\n").at(-1), "half-done");
+      // The resumed run exited 0: its bottle and state, saved workspace included, are gone.
+      assert.deepEqual(await bottleLeftovers(world.home, run.slug), CLEAN);
+    },
+  );
 
   await t.step("the agent container killed under an attached start is torn down", async () => {
     const before = await stateSlugs(world);
