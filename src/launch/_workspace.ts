@@ -7,8 +7,7 @@
  */
 import { join } from "node:path";
 import type { Backend } from "../../backends/mod.ts";
-import { ConfigError } from "../../core/errors/mod.ts";
-import { messageOf } from "../../core/errors/mod.ts";
+import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import { AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
 import { LaunchError } from "./launch_error.ts";
 
@@ -108,23 +107,36 @@ export async function restoreWorkspace(
  * @param backend The bottle's backend.
  * @param slug The bottle.
  * @param archive Where to write it.
- * @throws {Error} When the agent's `tar` fails (nothing is left at `archive`).
+ * @param maxBytes The most the agent may make the host store (the agent chooses the size).
+ * @throws {Error} When the agent's `tar` fails or the archive outgrows `maxBytes` (nothing is
+ *   left at `archive`).
  */
 export async function saveWorkspace(
   backend: Backend,
   slug: string,
   archive: string,
+  maxBytes: number,
 ): Promise<void> {
   const file = await Deno.open(archive, { write: true, create: true, truncate: true, mode: 0o600 });
-  const pack = ["tar", "--create", "--file=-", "--directory", AGENT_WORKSPACE, "."];
-  const packed = await backend.exec(slug, pack, {
-    tty: false,
-    capture: true,
-    stdout: file.writable,
+  let written = 0;
+  const capped = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      written += chunk.length;
+      if (written > maxBytes) throw new Error(`it is over ${mib(maxBytes)}`);
+      controller.enqueue(chunk);
+    },
   });
-  if (packed.code !== 0) {
+  const pack = ["tar", "--create", "--file=-", "--directory", AGENT_WORKSPACE, "."];
+  const [packed, stored] = await Promise.all([
+    backend.exec(slug, pack, { tty: false, capture: true, stdout: capped.writable })
+      .catch((err: unknown) => ({ code: 1, stdout: "", stderr: messageOf(err) })),
+    capped.readable.pipeTo(file.writable).then(() => undefined, (err: unknown) => messageOf(err)),
+  ]);
+  if (packed.code !== 0 || stored !== undefined) {
     await Deno.remove(archive).catch(() => {});
-    throw new Error(`Cannot save the workspace of ${slug}: ${packed.stderr.trim()}`);
+    throw new Error(
+      `Cannot save the workspace of ${slug}: ${stored ?? packed.stderr.trim()}`,
+    );
   }
 }
 

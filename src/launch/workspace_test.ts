@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { MemoryBackend } from "../../backends/memory/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { measureWorkspace } from "./mod.ts";
-import { copyWorkspace } from "./_workspace.ts";
+import { copyWorkspace, saveWorkspace } from "./_workspace.ts";
 import { simulatedAgent } from "./testing/mod.ts";
 
 async function folder(): Promise<string> {
@@ -80,6 +80,37 @@ Deno.test("copyWorkspace() streams the folder, .git and symlinks included, to ta
       "--directory",
       "/home/agent/workspace",
     ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("saveWorkspace() keeps no more than its cap of what the agent sends, and nothing then", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-save-" });
+  const backend = new MemoryBackend({
+    agent: simulatedAgent({
+      command: async (_slug, _argv, options) => {
+        const writer = options.stdout!.getWriter();
+        await writer.write(new Uint8Array(5000)).catch(() => {});
+        await writer.close().catch(() => {});
+        return 0;
+      },
+    }),
+  });
+  backend.world.objects.set("memory-agent-s-1", {
+    kind: "container",
+    name: "memory-agent-s-1",
+    bottle: { slug: "s-1", label: "s", agent: "s" },
+    role: "agent",
+    state: "running",
+  });
+  try {
+    const archive = join(dir, "workspace.tar");
+    await assert.rejects(saveWorkspace(backend, "s-1", archive, 1024), /it is over/);
+    assert.equal(await Deno.lstat(archive).catch(() => undefined), undefined);
+    await saveWorkspace(backend, "s-1", archive, 8192);
+    assert.equal((await Deno.stat(archive)).size, 5000);
+    assert.equal((await Deno.stat(archive)).mode! & 0o777, 0o600);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -23,22 +23,28 @@ export class BottleSession implements AsyncDisposable {
   readonly #slug: string;
   readonly #state: BottleState;
   readonly #log: SessionLog;
-  readonly #workspaceArchive: string;
+  readonly #workspace: { archive: string; maxBytes: number };
   #stopping: Promise<void> | undefined;
 
   /**
    * @param backend The backend that runs it.
-   * @param options Its slug, state, log, and where a kept state saves the workspace.
+   * @param options Its slug, state, log, and where a kept state saves the workspace (and the
+   *   most it may take).
    */
   constructor(
     backend: Backend,
-    options: { slug: string; state: BottleState; log: SessionLog; workspaceArchive: string },
+    options: {
+      slug: string;
+      state: BottleState;
+      log: SessionLog;
+      workspace: { archive: string; maxBytes: number };
+    },
   ) {
     this.#backend = backend;
     this.#slug = options.slug;
     this.#state = options.state;
     this.#log = options.log;
-    this.#workspaceArchive = options.workspaceArchive;
+    this.#workspace = options.workspace;
   }
 
   /**
@@ -87,7 +93,8 @@ export class BottleSession implements AsyncDisposable {
   async finish(code: number): Promise<boolean> {
     const preserved = await this.#state.preserved();
     if ((code !== 0 || preserved) && this.#stopping === undefined) {
-      await saveWorkspace(this.#backend, this.#slug, this.#workspaceArchive).catch(
+      const { archive, maxBytes } = this.#workspace;
+      await saveWorkspace(this.#backend, this.#slug, archive, maxBytes).catch(
         (err: unknown) => this.#log.warn(`the workspace was not saved: ${messageOf(err)}`),
       );
     }

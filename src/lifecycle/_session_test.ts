@@ -13,7 +13,7 @@ Deno.test("BottleSession stops its bottle once, however many paths ask", async (
       slug: "dev-1",
       state,
       log,
-      workspaceArchive: `${home.paths.root}/ws.tar`,
+      workspace: { archive: `${home.paths.root}/ws.tar`, maxBytes: 1024 },
     });
     await Promise.all([session.stop(), session.stop()]);
     assert.equal(await session.finish(0), false);
@@ -35,7 +35,7 @@ Deno.test("BottleSession disposal stops a bottle nothing stopped, and warns on f
       slug: "dev-1",
       state,
       log: { info: () => {}, warn: (line) => warnings.push(line) },
-      workspaceArchive: `${home.paths.root}/ws.tar`,
+      workspace: { archive: `${home.paths.root}/ws.tar`, maxBytes: 1024 },
     });
   }
   assert.deepEqual(backend.calls, ["stop dev-1"]);
@@ -74,7 +74,7 @@ Deno.test("BottleSession saves the workspace when it keeps the state, and only t
       slug: "dev-1",
       state,
       log,
-      workspaceArchive: archive,
+      workspace: { archive, maxBytes: 1024 },
     });
     assert.equal(await session.finish(3), true);
   }
@@ -90,7 +90,7 @@ Deno.test("BottleSession saves the workspace when it keeps the state, and only t
       slug: "dev-1",
       state,
       log,
-      workspaceArchive: archive,
+      workspace: { archive, maxBytes: 1024 },
     });
     assert.equal(await session.finish(0), false);
   }

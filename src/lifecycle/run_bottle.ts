@@ -68,7 +68,8 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
     slug: plan.slug,
     state,
     log,
-    workspaceArchive: plan.paths.workspaceArchive,
+    // The agent picks the archive's size: the host keeps no more than the copy-in limit, twice.
+    workspace: { archive: plan.paths.workspaceArchive, maxBytes: 2 * plan.workspaceMaxBytes },
   });
   const interrupted = new AbortController();
   const phase = { commandRunning: false };
