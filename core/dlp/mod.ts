@@ -9,13 +9,14 @@
  * - `token_patterns` (block): credential formats with a literal prefix (AWS, GitHub, GitLab,
  *   Slack, Stripe, OpenAI, Anthropic, Google, npm, PyPI, Hugging Face, SendGrid, private key
  *   blocks, JWTs) and AWS secret keys next to their label. Each finding names its rule.
- * - `known_secrets` (block): the bottle's provisioned secrets raw, hex (any case), base64 (three
- *   alignments, standard and URL alphabets), URL-encoded (every byte, or reserved characters
- *   only) and separator-injected. A secret is compared by its letters and digits, case-folded:
- *   runs of up to 8 other bytes (any of `-._/: ,
-`, quotes, `%`, zero-width spaces…) may sit
- *   between its characters. Secrets with fewer than {@link MIN_SECRET_ALNUM} letters and digits
- *   are ignored, as they would match by chance.
+ * - `known_secrets` (block): the bottle's provisioned secrets by their *secret part* (leading
+ *   public segments such as `ghp_` or `bbcanary-` stripped while 16 letters and digits remain),
+ *   raw, reversed, hex (any case), base64 (three alignments, standard and URL alphabets),
+ *   URL-encoded (every byte, or reserved characters only) and separator-injected. A secret is
+ *   compared by its letters and digits, case-folded: runs of up to 8 other bytes (any of
+ *   `-._/: ,`, quotes, `%`, zero-width spaces…) may sit between its characters. Secrets with
+ *   fewer than {@link MIN_SECRET_ALNUM} letters and digits are ignored, as they would match by
+ *   chance.
  * - `entropy` (opt-in, warn): random-looking base64 runs of 20 to 512 characters.
  * - The canary (rule `canary`) is scanned on every outbound scan, whatever the route's detectors.
  * - URL-encoded CRLF (`%0d%0a`, rule `url_encoded_crlf`) is checked on URLs and header values
@@ -25,13 +26,20 @@
  * (case-insensitive, any whitespace run of up to 64 bytes between words) and blocks when one of
  * each, not overlapping, start at most 500 bytes apart (rule `injection_pair`).
  *
+ * Every scan also reads its input as an origin decodes it (`%XX` and JSON string escapes,
+ * whatever the declared type), near escapes only, and reports those findings on the raw bytes
+ * they decode from. {@link DlpEngine.scanReflection} finds known secrets in what comes back to the
+ * agent (the canary aside), and {@link SeamWatch} finds one split between two pieces sent one
+ * after the other.
+ *
  * Bytes are read as latin1, so offsets are byte offsets and binary bodies scan without decoding
  * errors. Every detector runs in time linear in its input: literal prefilters, bounded
  * quantifiers, DFAs. Streams keep a tail no longer than the longest match window: about 9 × the
  * longest form of a known secret (its letters and digits plus 8 separators between each), 1.7 KiB
  * for phrases, 512 bytes for entropy runs, and, only while a token at the chunk end is still
  * undecided, that rule's maximum length (18 KiB for a JWT, 16.5 KiB for a private key block,
- * at most 2 KiB for the others).
+ * at most 2 KiB for the others); the decoded view keeps up to 20 KiB of context for an escape
+ * that may still come.
  *
  * @module
  * @example
