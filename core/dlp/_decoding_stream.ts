@@ -35,7 +35,7 @@ export class DecodingStream implements StreamScanner {
   #end = 0;
   /** The stretch being decoded, if any. */
   #stretch: Stretch | undefined;
-  /** Since the last stretch: the last bytes (at most MARGIN), context for the next escape. */
+  /** The last raw bytes (at most the margin): context for the next stretch. */
   #recent: Uint8Array | undefined;
   #recentLength = 0;
   /** The latest findings of each scan, to drop the other scan's report of the same match. */
@@ -44,10 +44,16 @@ export class DecodingStream implements StreamScanner {
   #ended = false;
   /** No passes at all: nothing to look for, raw or decoded. */
   readonly #idle: boolean;
+  /** Context kept on each side of an escape: MARGIN, or more when a match can span more. */
+  readonly #margin: number;
 
-  /** @param passes Builds a fresh set of passes (one for the raw scan, one per stretch). */
-  constructor(passes: () => ScanPass[]) {
+  /**
+   * @param passes Builds a fresh set of passes (one for the raw scan, one per stretch).
+   * @param longestMatch The longest span a pass may report (a long known secret's widest form).
+   */
+  constructor(passes: () => ScanPass[], longestMatch = 0) {
     this.#passes = passes;
+    this.#margin = Math.max(MARGIN, longestMatch + 1024);
     const raw = passes();
     this.#raw = new PassStream(raw);
     this.#idle = raw.length === 0;
@@ -71,7 +77,10 @@ export class DecodingStream implements StreamScanner {
   /** Report each thing once: a match both scans see (an escaped form the raw scan knows too). */
   #merge(raw: Finding[], view: Finding[]): Finding[] {
     const newRaw = raw.filter((f) => !overlapsAny(f, this.#seenView));
-    const newView = view.filter((f) => !overlapsAny(f, this.#seenRaw) && !overlapsAny(f, raw));
+    // A new stretch re-reads the context the last one read, so it may find the same match again.
+    const newView = view.filter((f) =>
+      !overlapsAny(f, this.#seenRaw) && !overlapsAny(f, raw) && !overlapsAny(f, this.#seenView)
+    );
     this.#seenRaw = [...this.#seenRaw, ...raw].slice(-SEEN);
     this.#seenView = [...this.#seenView, ...newView].slice(-SEEN);
     return sortFindings([...newRaw, ...newView]);
@@ -80,22 +89,27 @@ export class DecodingStream implements StreamScanner {
   get settled(): number {
     if (this.#ended || this.#idle) return this.#raw.settled;
     const stretch = this.#stretch;
+    // The kept context may become part of a stretch that starts later.
+    const context = this.#end - this.#recentLength;
     const view = stretch === undefined
-      ? this.#end - this.#recentLength
-      : stretch.decoder.rawOffset(stretch.scanner.settled);
+      ? context
+      : Math.min(context, stretch.decoder.rawOffset(stretch.scanner.settled));
     return Math.min(this.#raw.settled, view);
   }
 
   #view(chunk: Uint8Array, start: number, final: boolean): Finding[] {
+    const found = this.#decode(chunk, start, final);
+    // Every byte joins the context, inside a stretch too: a stretch that starts after a cut
+    // must see what came just before it.
+    this.#remember(chunk);
+    return found;
+  }
+
+  #decode(chunk: Uint8Array, start: number, final: boolean): Finding[] {
     let stretch = this.#stretch;
     if (stretch === undefined) {
-      if (!final && !hasEscape(chunk)) {
-        this.#remember(chunk);
-        return [];
-      }
-      if (final) return [];
+      if (final || !hasEscape(chunk)) return [];
       const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
-      this.#recentLength = 0;
       stretch = {
         decoder: new EscapeDecoder(start - context.length),
         scanner: new PassStream(this.#passes()),
@@ -103,13 +117,15 @@ export class DecodingStream implements StreamScanner {
       this.#stretch = stretch;
       return this.#feed(stretch, Buffer.concat([context, chunk]), final);
     }
-    if (final || hasEscape(chunk)) return this.#feed(stretch, chunk, final);
-    // No escape in this chunk: the view needs only what lies within MARGIN of the last one.
-    const wanted = Math.max(0, stretch.decoder.lastEscapeEnd + MARGIN - start);
+    // An escape in this chunk, or one the last chunk left unfinished: decode all of it.
+    if (final || hasEscape(chunk) || stretch.decoder.pending < start) {
+      return this.#feed(stretch, chunk, final);
+    }
+    // No escape in this chunk: the view needs only what lies within the margin of the last one.
+    const wanted = Math.max(0, stretch.decoder.lastEscapeEnd + this.#margin - start);
     if (wanted >= chunk.length) return this.#feed(stretch, chunk, false);
     const found = this.#feed(stretch, chunk.subarray(0, wanted), true);
     this.#stretch = undefined;
-    this.#remember(chunk.subarray(wanted));
     return found;
   }
 
@@ -126,13 +142,14 @@ export class DecodingStream implements StreamScanner {
   #remember(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     // Copied into one buffer kept for the stream (the caller may reuse or rewrite its chunk),
-    // grown as needed up to MARGIN: most streams are short.
-    const take = bytes.subarray(Math.max(0, bytes.length - MARGIN));
-    const keep = Math.min(this.#recentLength, MARGIN - take.length);
+    // grown as needed up to the margin: most streams are short.
+    const margin = this.#margin;
+    const take = bytes.subarray(Math.max(0, bytes.length - margin));
+    const keep = Math.min(this.#recentLength, margin - take.length);
     const recent = this.#recent ?? new Uint8Array(0);
     let into = recent;
     if (into.length < keep + take.length) {
-      into = new Uint8Array(Math.min(MARGIN, Math.max(2 * recent.length, keep + take.length, 256)));
+      into = new Uint8Array(Math.min(margin, Math.max(2 * recent.length, keep + take.length, 256)));
     }
     if (keep > 0) into.set(recent.subarray(this.#recentLength - keep, this.#recentLength));
     into.set(take, keep);

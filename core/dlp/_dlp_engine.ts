@@ -125,12 +125,18 @@ export class DlpEngine {
 
   /** A streaming inbound scanner (offsets are absolute in the stream). */
   inboundStream(options: InboundScanOptions): StreamScanner {
-    return new DecodingStream(() => this.#passes("inbound", options.detectors, options.location));
+    return new DecodingStream(
+      () => this.#passes("inbound", options.detectors, options.location),
+      this.#seamBytes,
+    );
   }
 
   /** The streaming form of {@link DlpEngine.scanReflection}. */
   reflectionStream(options: { location: string }): StreamScanner {
-    const stream = new DecodingStream(() => this.#reflectionPasses(options.location));
+    const stream = new DecodingStream(
+      () => this.#reflectionPasses(options.location),
+      this.#seamBytes,
+    );
     return {
       push: (chunk) => withoutCanary(stream.push(chunk)),
       end: () => withoutCanary(stream.end()),

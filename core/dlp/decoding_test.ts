@@ -122,3 +122,30 @@ Deno.test("DlpEngine sees an escape at any alignment and in chunks of any length
     assert.deepEqual(spans(streamAll(dlp.outboundStream(ON), text, cuts)), expected, `${shift}`);
   }
 });
+
+Deno.test("DlpEngine decodes an escape split across chunks far from any other escape", () => {
+  const filler = "f ".repeat(15 * 1024);
+  const at = 10;
+  const escaped = `${SECRET.slice(0, at)}%${SECRET.charCodeAt(at).toString(16)}${
+    SECRET.slice(at + 1)
+  }`;
+  const text = `${filler}${escaped}`;
+  const cut = filler.length + at + 2; // between "%6" and its last hex digit
+  const found = streamAll(dlp.outboundStream(ON), text, [cut]);
+  assert.deepEqual(spans(found), spans(dlp.scanOutbound(text, ON)));
+  assert.equal(found.length, 1);
+});
+
+Deno.test("DlpEngine sees a secret whole when its escape comes after the decoded view was cut", () => {
+  const escapedAt = 15;
+  const escaped = `${SECRET.slice(0, escapedAt)}%${SECRET.charCodeAt(escapedAt).toString(16)}${
+    SECRET.slice(escapedAt + 1)
+  }`;
+  // One early escape opens a stretch; the secret starts just before that stretch would end.
+  const lead = `%41 ${"g".repeat(20 * 1024 - 20)} `;
+  const text = `${lead}${escaped}`;
+  const cuts = [lead.length - 100, lead.length + escapedAt];
+  const found = streamAll(dlp.outboundStream(ON), text, cuts);
+  assert.equal(found.length, 1, spans(found).join(", "));
+  assert.deepEqual(spans(found), spans(dlp.scanOutbound(text, ON)));
+});
