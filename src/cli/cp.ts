@@ -1,7 +1,7 @@
 /** `bot-bottle cp <slug>:<path> <host-dir>`: copy results out of a bottle, on the operator's word. */
 import { resolve } from "node:path";
 import { UsageError } from "../../core/errors/mod.ts";
-import { type BackendRegistry, copyOut, defaultRegistry } from "../lifecycle/mod.ts";
+import { type BackendRegistry, copyOut, defaultRegistry, printable } from "../lifecycle/mod.ts";
 import { type CliContext, println, warn } from "./_context.ts";
 
 /**

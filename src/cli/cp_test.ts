@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { UsageError } from "../../core/errors/mod.ts";
 import { FakeBackend, fakeRegistry, tempBotHome } from "../lifecycle/testing/mod.ts";
-import { UnsafeArchiveError } from "../lifecycle/mod.ts";
+import { printable, UnsafeArchiveError } from "../lifecycle/mod.ts";
 import { cpCommand } from "./cp.ts";
 import { capturedContext } from "./_testing.ts";
 
@@ -111,4 +111,9 @@ Deno.test("cpCommand() keeps nothing of an archive that tries to escape", async 
   );
   assert.deepEqual([...Deno.readDirSync(out)], [], "nothing was kept");
   assert.equal(await Deno.lstat(join(home.paths.root, "x")).catch(() => undefined), undefined);
+});
+
+Deno.test("printable() shows control and bidi characters from a bottle as escapes", () => {
+  assert.equal(printable("a\x1b]52;c;eA==\x07b\u202e"), "a\\u001b]52;c;eA==\\u0007b\\u202e");
+  assert.equal(printable("plain name.txt"), "plain name.txt");
 });

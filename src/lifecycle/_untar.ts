@@ -22,6 +22,17 @@ export class UnsafeArchiveError extends Error {
   }
 }
 
+/** How much an archive may make the host store: its writer chooses. */
+export interface UntarLimits {
+  /** Bytes of entry data, all entries together. */
+  maxBytes: number;
+  /** Entries, skipped ones included. */
+  maxEntries: number;
+}
+
+/** The largest long-name or pax header accepted. */
+const META_BYTES = 64 * 1024;
+
 /** What was unpacked. */
 export interface Unpacked {
   /** Files, folders and symlinks made. */
@@ -35,13 +46,18 @@ export interface Unpacked {
  *
  * @param stream The archive.
  * @param root The folder everything lands in.
+ * @param limits The most bytes and entries the archive may hold.
  * @returns What was made and skipped.
  * @throws {UnsafeArchiveError} For an entry outside `root`, through a symlink, or malformed.
  */
-export async function untar(stream: ReadableStream<Uint8Array>, root: string): Promise<Unpacked> {
+export async function untar(
+  stream: ReadableStream<Uint8Array>,
+  root: string,
+  limits: UntarLimits,
+): Promise<Unpacked> {
   const reader = new BlockReader(stream);
   try {
-    const result = await unpack(reader, root);
+    const result = await unpack(reader, root, limits);
     // tar pads its output to whole records after the end marker: read them, within reason.
     await reader.drain(TRAILING_BYTES);
     return result;
@@ -52,51 +68,68 @@ export async function untar(stream: ReadableStream<Uint8Array>, root: string): P
   }
 }
 
-async function unpack(reader: BlockReader, root: string): Promise<Unpacked> {
+async function unpack(reader: BlockReader, root: string, limits: UntarLimits): Promise<Unpacked> {
   const result: Unpacked = { entries: 0, skipped: [] };
   let longName: string | undefined;
   let longLink: string | undefined;
   let pax: Record<string, string> = {};
+  let bytes = 0;
   for (;;) {
     const header = await reader.read(BLOCK);
-    if (header === undefined || header.every((b) => b === 0)) break;
+    if (header === undefined) {
+      throw new UnsafeArchiveError("the archive ends without its end marker");
+    }
+    if (header.every((b) => b === 0)) break;
     const type = String.fromCharCode(header[156]!);
     const size = octal(header.subarray(124, 136));
-    const body = async () => {
-      const data = await reader.read(size);
-      await reader.read((BLOCK - (size % BLOCK)) % BLOCK);
-      if (data === undefined) throw new UnsafeArchiveError("the archive ends inside an entry");
-      return data;
+    bytes += size;
+    if (bytes > limits.maxBytes || result.entries + result.skipped.length >= limits.maxEntries) {
+      throw new UnsafeArchiveError(
+        `the copy is over ${limits.maxBytes} bytes or ${limits.maxEntries} entries`,
+      );
+    }
+    const padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    /** Read and drop an entry's data (folders, links and skipped entries). */
+    const skip = async () => {
+      let left = size + padding;
+      for await (const part of reader.take(left)) left -= part.length;
+      if (left > 0) throw new UnsafeArchiveError("the archive ends inside an entry");
     };
     if (type === "L" || type === "K" || type === "x") {
-      const text = new TextDecoder().decode(await body());
+      if (size > META_BYTES) throw new UnsafeArchiveError(`a ${size}-byte name header`);
+      const data = await reader.read(size + padding);
+      if (data === undefined) throw new UnsafeArchiveError("the archive ends inside an entry");
+      const text = new TextDecoder().decode(data.subarray(0, size));
       if (type === "L") longName = text.replace(/\0+$/, "");
       else if (type === "K") longLink = text.replace(/\0+$/, "");
       else pax = parsePax(text);
-      continue;
-    }
-    if (type === "g") {
-      await body();
       continue;
     }
     const name = pax.path ?? longName ?? headerName(header);
     const link = pax.linkpath ?? longLink ?? cString(header.subarray(157, 257));
     longName = longLink = undefined;
     pax = {};
+    if (type === "g") {
+      await skip();
+      continue;
+    }
     const target = await placeUnder(root, name);
     if (type === "0" || type === "\0" || type === "7") {
       const written = await writeFile(target, reader.take(size), octal(header.subarray(100, 108)));
-      const padding = await reader.read((BLOCK - (size % BLOCK)) % BLOCK);
-      if (written < size || padding === undefined) {
+      const tail = await reader.read(padding);
+      if (written < size || tail === undefined) {
         throw new UnsafeArchiveError(`entry ${JSON.stringify(name)}: the archive ends inside it`);
       }
-    } else if (type === "5") {
+      result.entries += 1;
+      continue;
+    }
+    await skip();
+    if (type === "5") {
       if (target !== root) await makeDir(target);
     } else if (type === "2") {
       await refuseExisting(target, name);
       await Deno.symlink(link, target);
     } else {
-      await body();
       result.skipped.push(name);
       continue;
     }
@@ -112,7 +145,7 @@ async function placeUnder(root: string, name: string): Promise<string> {
   }
   const target = join(root, normalize(name));
   const rel = relative(root, target);
-  if (rel.startsWith("..") || isAbsolute(rel)) {
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw new UnsafeArchiveError(`entry ${JSON.stringify(name)}: outside the target folder`);
   }
   // Every folder between root and the entry must be a real folder: never write through a link.

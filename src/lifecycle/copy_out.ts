@@ -11,6 +11,9 @@ import { AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
 import { type BackendRegistry, findActive, scanActive } from "./backends.ts";
 import { untar } from "./_untar.ts";
 
+/** The most a copy may make the host store: the bottle chooses what it sends. */
+const COPY_LIMITS = { maxBytes: 8 * 1024 ** 3, maxEntries: 1_000_000 };
+
 /** What was copied. */
 export interface CopiedOut {
   /** The new host path. */
@@ -56,10 +59,12 @@ export async function copyOut(
     const pack = ["tar", "--create", "--file=-", "--directory", posix.dirname(inside), "--", name];
     const [packed, unpacked] = await Promise.all([
       backend.exec(slug, pack, { tty: false, capture: true, stdout: pipe.writable }),
-      untar(pipe.readable, staging),
+      untar(pipe.readable, staging, COPY_LIMITS),
     ]);
     if (packed.code !== 0) {
-      throw new UsageError(`cp: cannot read ${inside} in ${slug}: ${packed.stderr.trim()}`);
+      throw new UsageError(
+        `cp: cannot read ${inside} in ${slug}: ${printable(packed.stderr.trim())}`,
+      );
     }
     const made = join(staging, name);
     if (!await Deno.lstat(made).then(() => true, () => false)) {
@@ -70,4 +75,13 @@ export async function copyOut(
   } finally {
     await Deno.remove(staging, { recursive: true });
   }
+}
+
+/** Text from inside a bottle, safe for a terminal: control characters shown as escapes. */
+export function printable(text: string): string {
+  // deno-lint-ignore no-control-regex -- control characters are what is escaped
+  return text.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\p{Cf}/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

@@ -35,7 +35,7 @@ export {
 export { type CleanupPlan, planCleanup, runCleanup } from "./cleanup_plan.ts";
 export { commitBottle } from "./commit_bottle.ts";
 export { execInBottle } from "./exec_in_bottle.ts";
-export { type CopiedOut, copyOut } from "./copy_out.ts";
+export { type CopiedOut, copyOut, printable } from "./copy_out.ts";
 export { UnsafeArchiveError } from "./_untar.ts";
 export {
   InterruptedError,

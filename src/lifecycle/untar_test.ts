@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { UnsafeArchiveError, untar } from "./_untar.ts";
 
+/** Generous limits for the tests that are not about limits. */
+const LIMITS = { maxBytes: 1024 * 1024, maxEntries: 100 };
+
 /** One ustar entry, built by hand: the archive comes from a bottle, so tests forge them. */
 function entry(name: string, options: { type?: string; body?: string; link?: string } = {}) {
   const body = new TextEncoder().encode(options.body ?? "");
@@ -60,7 +63,7 @@ Deno.test("untar() unpacks files, folders and symlinks from a real tar", async (
       args: ["--create", "--file=-", `--directory=${outside}`, "src"],
       stdout: "piped",
     }).spawn();
-    const result = await untar(tar.stdout, root);
+    const result = await untar(tar.stdout, root, LIMITS);
     assert.equal((await tar.status).success, true);
     assert.deepEqual(result.skipped, []);
     assert.equal(await Deno.readTextFile(join(root, "src", "dir", "deep", "a.txt")), "alpha\n");
@@ -94,7 +97,7 @@ Deno.test("untar() refuses entries outside the folder, absolute ones, and writes
           return Uint8Array.from(text, (c) => c.charCodeAt(0));
         })
       );
-      await assert.rejects(untar(archive(...forged), root), UnsafeArchiveError, what);
+      await assert.rejects(untar(archive(...forged), root, LIMITS), UnsafeArchiveError, what);
       for await (const written of Deno.readDir(outside)) {
         assert.fail(`${what}: ${written.name} was written outside`);
       }
@@ -112,12 +115,40 @@ Deno.test("untar() skips hard links and devices, and refuses a truncated archive
     const result = await untar(
       archive(entry("hard", { type: "1", link: "/etc/shadow" }), entry("ok.txt", { body: "ok" })),
       root,
+      LIMITS,
     );
     assert.deepEqual(result, { entries: 1, skipped: ["hard"] });
     const [header, body] = entry("cut.txt", { body: "x".repeat(2000) });
     await assert.rejects(
-      untar(ReadableStream.from([header!, body!.subarray(0, 700)]), root),
+      untar(ReadableStream.from([header!, body!.subarray(0, 700)]), root, LIMITS),
       /the archive ends inside it/,
     );
+  });
+});
+
+Deno.test("untar() bounds what the archive makes the host hold or store", async () => {
+  await inTemp(async (root) => {
+    const [header] = entry("huge-name", { type: "L" });
+    header!.set(new TextEncoder().encode("77777777777\0"), 124);
+    const roomy = { maxBytes: 1e12, maxEntries: 10 };
+    await assert.rejects(untar(archive([header!]), root, roomy), /name header/);
+    const many = Array.from({ length: 5 }, (_, i) => entry(`f${i}`, { body: "x" }));
+    await assert.rejects(
+      untar(archive(...many), root, { maxBytes: 1024, maxEntries: 3 }),
+      /over 1024 bytes or 3 entries/,
+    );
+    const big = entry("big", { body: "y".repeat(3000) });
+    await assert.rejects(untar(archive(big), root, { maxBytes: 2048, maxEntries: 10 }), /over/);
+    await assert.rejects(
+      untar(ReadableStream.from([entry("a", { body: "z" }).flat()].flat()), root, LIMITS),
+      /end marker/,
+    );
+  });
+});
+
+Deno.test("untar() takes names that merely start with two dots", async () => {
+  await inTemp(async (root) => {
+    await untar(archive(entry("..hidden", { body: "ok" })), root, LIMITS);
+    assert.equal(await Deno.readTextFile(join(root, "..hidden")), "ok");
   });
 });
