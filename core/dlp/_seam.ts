@@ -53,12 +53,14 @@ export class SeamWatch {
   }
 
   /**
-   * Remember the end of the piece just sent.
+   * Remember the end of the piece just sent, after the ends of the ones before it: a secret in
+   * three short pieces is still seen whole, within the span one secret can take.
    *
    * @param tail Its last bytes (latin1 text; only the last `engine.seamBytes` are kept).
    */
   remember(tail: string): void {
     const span = this.#engine.seamBytes;
-    this.#tail = span === 0 ? "" : tail.slice(-span);
+    const joined = this.#tail === "" ? tail : `${this.#tail}${JOIN}${tail}`;
+    this.#tail = span === 0 ? "" : joined.slice(-span);
   }
 }

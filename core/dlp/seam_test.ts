@@ -39,3 +39,12 @@ Deno.test("SeamWatch keeps a bounded tail and does nothing without known secrets
   idle.remember("anything");
   assert.deepEqual(idle.check("anything"), []);
 });
+
+Deno.test("SeamWatch finds a known secret split over three short pieces in a row", () => {
+  const watch = new SeamWatch(dlp, "url");
+  const pieces = [SECRET.slice(0, 8), SECRET.slice(8, 16), SECRET.slice(16)];
+  watch.remember(pieces[0]!);
+  assert.deepEqual(watch.check(pieces[1]!), []);
+  watch.remember(pieces[1]!);
+  assert.deepEqual(watch.check(pieces[2]!).map((f) => f.detector), ["known_secrets"]);
+});

@@ -42,9 +42,8 @@ export function screenResponseHead(
   if (!options.engine.protectsSecrets) return { action: "allow", reason, headers };
   // One scan of the whole head first: almost every response has nothing to find.
   const block = [reason, ...[...headers].map(([name, value]) => `${name}: ${value}`)].join("\r\n");
-  if (options.engine.scanReflection(block, { location: "response head" }).length === 0) {
-    return { action: "allow", reason, headers };
-  }
+  const wholeHead = options.engine.scanReflection(block, { location: "response head" });
+  if (wholeHead.length === 0) return { action: "allow", reason, headers };
   const inReason = options.engine.scanReflection(reason, { location: "response status line" });
   const out = new HeaderList();
   const found: Finding[] = [...inReason];
@@ -60,7 +59,9 @@ export function screenResponseHead(
     if (inName.length > 0 || (whole.length > 0 && inValue.length === 0)) continue;
     out.append(name, inValue.length === 0 ? value : options.engine.redact(value, inValue));
   }
-  if (found.length === 0) return { action: "allow", reason, headers };
+  // The whole head held a secret that no part holds alone (split between two headers, or
+  // between the status line and a header): nothing can be redacted, so the response is refused.
+  if (found.length === 0) return reflectionDeny(options.host, wholeHead);
   if (options.onSecret === "block") return reflectionDeny(options.host, found);
   return { action: "allow", reason: options.engine.redact(reason, inReason), headers: out };
 }

@@ -117,7 +117,10 @@ export async function saveWorkspace(
   archive: string,
   maxBytes: number,
 ): Promise<void> {
-  const file = await Deno.open(archive, { write: true, create: true, truncate: true, mode: 0o600 });
+  // Written beside the archive and renamed over it only when whole: a failed save (the agent
+  // can make one fail) never loses the workspace an earlier keep saved.
+  const partial = `${archive}.partial`;
+  const file = await Deno.open(partial, { write: true, create: true, truncate: true, mode: 0o600 });
   let written = 0;
   const capped = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
@@ -129,15 +132,19 @@ export async function saveWorkspace(
   const pack = ["tar", "--create", "--file=-", "--directory", AGENT_WORKSPACE, "."];
   const [packed, stored] = await Promise.all([
     backend.exec(slug, pack, { tty: false, capture: true, stdout: capped.writable })
-      .catch((err: unknown) => ({ code: 1, stdout: "", stderr: messageOf(err) })),
+      .catch(async (err: unknown) => {
+        await capped.writable.abort(err).catch(() => {});
+        return { code: 1, stdout: "", stderr: messageOf(err) };
+      }),
     capped.readable.pipeTo(file.writable).then(() => undefined, (err: unknown) => messageOf(err)),
   ]);
   if (packed.code !== 0 || stored !== undefined) {
-    await Deno.remove(archive).catch(() => {});
+    await Deno.remove(partial).catch(() => {});
     throw new Error(
       `Cannot save the workspace of ${slug}: ${stored ?? packed.stderr.trim()}`,
     );
   }
+  await Deno.rename(partial, archive);
 }
 
 /** Unpack a tar stream into the agent's workspace as the agent user; returns why it failed. */

@@ -115,3 +115,35 @@ Deno.test("saveWorkspace() keeps no more than its cap of what the agent sends, a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("saveWorkspace() that fails keeps the workspace an earlier save kept", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-save-" });
+  let size = 100;
+  const backend = new MemoryBackend({
+    agent: simulatedAgent({
+      command: async (_slug, _argv, options) => {
+        const writer = options.stdout!.getWriter();
+        await writer.write(new Uint8Array(size)).catch(() => {});
+        await writer.close().catch(() => {});
+        return 0;
+      },
+    }),
+  });
+  backend.world.objects.set("memory-agent-s-2", {
+    kind: "container",
+    name: "memory-agent-s-2",
+    bottle: { slug: "s-2", label: "s", agent: "s" },
+    role: "agent",
+    state: "running",
+  });
+  try {
+    const archive = join(dir, "workspace.tar");
+    await saveWorkspace(backend, "s-2", archive, 1024);
+    size = 5000;
+    await assert.rejects(saveWorkspace(backend, "s-2", archive, 1024), /it is over/);
+    assert.equal((await Deno.stat(archive)).size, 100, "the earlier save is intact");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["workspace.tar"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
