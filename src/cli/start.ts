@@ -23,7 +23,7 @@ import {
 } from "../lifecycle/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
-import { measureWorkspace } from "../launch/mod.ts";
+import { measureWorkspace, refuseGitCredentials } from "../launch/mod.ts";
 import type { BottlePlan } from "../plan/mod.ts";
 import type { Backend } from "../../backends/mod.ts";
 import { type CliContext, println, warn } from "./_context.ts";
@@ -112,7 +112,10 @@ export async function startCommand(ctx: CliContext, options: StartOptions): Prom
     ...(options.command === undefined ? {} : { command: options.command }),
   });
   // Before any question: a folder too large to copy changes nothing.
-  if (plan.workspace !== undefined) await measureWorkspace(plan.workspace, plan.workspaceMaxBytes);
+  if (plan.workspace !== undefined) {
+    await measureWorkspace(plan.workspace, plan.workspaceMaxBytes);
+    await refuseGitCredentials(plan.workspace);
+  }
   if (options.dryRun) {
     warnAbout(ctx, agent);
     ctx.stdout.write(`${preflightText(agent, plan, chosen.backend.name)}\n${stepsText(prepared)}`);

@@ -50,6 +50,28 @@ export async function measureWorkspace(dir: string, limit: number): Promise<numb
   return total;
 }
 
+/** What in a `.git/config` is a credential: an HTTP auth header, or a password in a URL. */
+const GIT_CREDENTIAL = /^\s*extraheader\s*=|:\/\/[^/@\s:]+:[^/@\s]+@/im;
+
+/**
+ * Refuse a folder whose `.git/config` holds a credential (a CI checkout's `extraheader`, a
+ * token in a remote URL): copied in, the agent would hold a secret egress does not know.
+ *
+ * @param dir The folder about to be copied.
+ * @throws {ConfigError} Naming the file and what to do.
+ */
+export async function refuseGitCredentials(dir: string): Promise<void> {
+  const config = join(dir, ".git", "config");
+  const text = await Deno.readTextFile(config).catch(() => "");
+  if (GIT_CREDENTIAL.test(text)) {
+    throw new ConfigError(
+      `${config} holds a credential (an http extraheader or a password in a remote URL), which ` +
+        "the agent would get with the copy: remove it (git remote set-url, git config --unset) " +
+        "and give the bottle a git-gate repo instead, or pass --no-cwd",
+    );
+  }
+}
+
 /**
  * Copy a host folder into the agent's workspace.
  *

@@ -22,4 +22,4 @@ export {
 } from "./launch_bottle.ts";
 export { LaunchError } from "./launch_error.ts";
 export { launchSpec } from "./_specs.ts";
-export { measureWorkspace, saveWorkspace } from "./_workspace.ts";
+export { measureWorkspace, refuseGitCredentials, saveWorkspace } from "./_workspace.ts";

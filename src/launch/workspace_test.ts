@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MemoryBackend } from "../../backends/memory/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
-import { measureWorkspace } from "./mod.ts";
+import { measureWorkspace, refuseGitCredentials } from "./mod.ts";
 import { copyWorkspace, saveWorkspace } from "./_workspace.ts";
 import { simulatedAgent } from "./testing/mod.ts";
 
@@ -143,6 +143,32 @@ Deno.test("saveWorkspace() that fails keeps the workspace an earlier save kept",
     await assert.rejects(saveWorkspace(backend, "s-2", archive, 1024), /it is over/);
     assert.equal((await Deno.stat(archive)).size, 100, "the earlier save is intact");
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["workspace.tar"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("refuseGitCredentials() refuses a .git/config with a credential, and takes a clean one", async () => {
+  const dir = await folder();
+  try {
+    await refuseGitCredentials(dir);
+    const config = join(dir, ".git", "config");
+    await Deno.writeTextFile(config, '[remote "origin"]\n\turl = git@github.com:team/app.git\n');
+    await refuseGitCredentials(dir);
+    for (
+      const bad of [
+        '[remote "origin"]\n\turl = https://x-access-token:ghs_abc123@github.com/team/app\n',
+        '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3M=\n',
+      ]
+    ) {
+      await Deno.writeTextFile(config, bad);
+      await assert.rejects(refuseGitCredentials(dir), (err: Error) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /holds a credential/);
+        assert.doesNotMatch(err.message, /ghs_abc123|eC1hY2Nlc3M/);
+        return true;
+      });
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
