@@ -28,7 +28,7 @@ export async function cpCommand(
     registry: options.registry ?? defaultRegistry(),
   });
   for (const name of copied.skipped) {
-    warn(ctx, `cp: skipped ${name} (not a file, folder or symlink)`);
+    warn(ctx, `cp: skipped ${printable(name)} (not a file, folder or symlink)`);
   }
   println(ctx, copied.path);
   return 0;

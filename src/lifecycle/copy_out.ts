@@ -77,11 +77,11 @@ export async function copyOut(
   }
 }
 
+/** Characters a terminal acts on or hides: C0 and C1 controls (tab and newline kept), formats. */
+// deno-lint-ignore no-control-regex -- control characters are what is escaped
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\p{Cf}/gu;
+
 /** Text from inside a bottle, safe for a terminal: control characters shown as escapes. */
 export function printable(text: string): string {
-  // deno-lint-ignore no-control-regex -- control characters are what is escaped
-  return text.replace(
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\p{Cf}/gu,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
