@@ -50,8 +50,8 @@ export interface ExchangeContext extends PolicyContext<Route> {
   inbound?: InboundScan;
 }
 
-/** What every step may use, built once per proxy. */
-export interface ExchangeEnv extends PolicyEnv<Route> {
+/** What the DLP steps are given by whoever builds the pipeline. */
+export interface GuardOptions {
   /** The DLP engine of the live routes and token values. */
   engine: () => DlpEngine;
   /** Operator approvals, each for one value on one host and route. */
@@ -62,6 +62,10 @@ export interface ExchangeEnv extends PolicyEnv<Route> {
   warn: (host: string, finding: Finding) => void;
   /** Writes an approval and its scope to the audit log. */
   approved: (record: ApprovalRecord) => void;
+}
+
+/** What every step may use, built once per proxy. */
+export interface ExchangeEnv extends PolicyEnv<Route>, GuardOptions {
   /** What each host was last sent, for secrets split across requests. */
   seams: HostSeams;
 }

@@ -4,7 +4,6 @@
  * Once every step allowed, `_exchange.ts` moves the bytes: the head the steps built, the body
  * through the scanner they armed, the response through the detectors they chose.
  */
-import type { DlpEngine, Finding } from "../../core/dlp/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import {
   antiFronting,
@@ -19,29 +18,16 @@ import {
   routingEnv,
   upstreamAddress,
 } from "./policy/mod.ts";
-import type { ExchangeContext, ExchangeEnv } from "./_exchange_context.ts";
+import type { ExchangeContext, ExchangeEnv, GuardOptions } from "./_exchange_context.ts";
 import { forwardHead } from "./_forward_head.ts";
 import { inboundScan } from "./_inbound_scan.ts";
-import type { Approvals } from "./_approvals.ts";
 import { HostSeams } from "./_host_seams.ts";
-import type { ApprovalRecord, OperatorQueue } from "./_outbound.ts";
 import { outboundBody } from "./_outbound_body.ts";
 import { outboundHead } from "./_outbound_head.ts";
 import { framing } from "./_request_rules.ts";
 
-/** What the pipeline is built from. */
-export interface PipelineOptions extends PolicyOptions<Route> {
-  /** The DLP engine of the live routes and token values. */
-  engine: () => DlpEngine;
-  /** Operator approvals, each for one value on one host and route. */
-  approvals: Approvals;
-  /** Where to ask the operator; absent when no queue is configured. */
-  operator: OperatorQueue | undefined;
-  /** Logs a warn-level finding. */
-  warn: (host: string, finding: Finding) => void;
-  /** Writes an approval and its scope to the audit log. */
-  approved: (record: ApprovalRecord) => void;
-}
+/** What the pipeline is built from: routing, and the DLP steps' collaborators. */
+export interface PipelineOptions extends PolicyOptions<Route>, GuardOptions {}
 
 /**
  * Build the pipeline.
@@ -50,13 +36,14 @@ export interface PipelineOptions extends PolicyOptions<Route> {
  * @returns The pipeline; `decide()` never rejects.
  */
 export function createPipeline(options: PipelineOptions): Policy<ExchangeContext> {
+  const { engine, approvals, operator, warn, approved } = options;
   const env: ExchangeEnv = {
     ...routingEnv(options),
-    engine: options.engine,
-    approvals: options.approvals,
-    operator: options.operator,
-    warn: options.warn,
-    approved: options.approved,
+    engine,
+    approvals,
+    operator,
+    warn,
+    approved,
     seams: new HostSeams(),
   };
   return composePolicy<ExchangeContext, ExchangeEnv>([
