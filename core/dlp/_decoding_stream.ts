@@ -76,13 +76,15 @@ export class DecodingStream implements StreamScanner {
 
   /** Report each thing once: a match both scans see (an escaped form the raw scan knows too). */
   #merge(raw: Finding[], view: Finding[]): Finding[] {
+    // Almost every chunk finds nothing: no copies then.
+    if (raw.length === 0 && view.length === 0) return raw;
     const newRaw = raw.filter((f) => !overlapsAny(f, this.#seenView));
     // A new stretch re-reads the context the last one read, so it may find the same match again.
     const newView = view.filter((f) =>
       !overlapsAny(f, this.#seenRaw) && !overlapsAny(f, raw) && !overlapsAny(f, this.#seenView)
     );
-    this.#seenRaw = [...this.#seenRaw, ...raw].slice(-SEEN);
-    this.#seenView = [...this.#seenView, ...newView].slice(-SEEN);
+    if (raw.length > 0) this.#seenRaw = [...this.#seenRaw, ...raw].slice(-SEEN);
+    if (newView.length > 0) this.#seenView = [...this.#seenView, ...newView].slice(-SEEN);
     return sortFindings([...newRaw, ...newView]);
   }
 

@@ -141,8 +141,9 @@ Deno.test("DlpEngine sees a secret whole when its escape comes after the decoded
   const escaped = `${SECRET.slice(0, escapedAt)}%${SECRET.charCodeAt(escapedAt).toString(16)}${
     SECRET.slice(escapedAt + 1)
   }`;
-  // One early escape opens a stretch; the secret starts just before that stretch would end.
-  const lead = `%41 ${"g".repeat(20 * 1024 - 20)} `;
+  // One early escape opens a stretch that ends 20 KiB later, inside the secret, before its
+  // own escape: the next stretch must still see the secret's start.
+  const lead = `%41 ${"g".repeat(20 * 1024 - 10)} `;
   const text = `${lead}${escaped}`;
   const cuts = [lead.length - 100, lead.length + escapedAt];
   const found = streamAll(dlp.outboundStream(ON), text, cuts);
