@@ -1,10 +1,36 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { MemoryBackend } from "../../backends/memory/mod.ts";
+import { type MemoryAgent, MemoryBackend } from "../../backends/memory/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { measureWorkspace, refuseGitCredentials } from "./mod.ts";
 import { copyWorkspace, saveWorkspace } from "./_workspace.ts";
 import { simulatedAgent } from "./testing/mod.ts";
+
+/** A memory backend whose agent container for `slug` is running. */
+function runningAgent(slug: string, agent: MemoryAgent): MemoryBackend {
+  const backend = new MemoryBackend({ agent });
+  const name = `memory-agent-${slug}`;
+  backend.world.objects.set(name, {
+    kind: "container",
+    name,
+    bottle: { slug, label: slug, agent: slug },
+    role: "agent",
+    state: "running",
+  });
+  return backend;
+}
+
+/** An agent whose every command writes `size()` zero bytes to its output. */
+function sending(size: () => number): MemoryAgent {
+  return simulatedAgent({
+    command: async (_slug, _argv, options) => {
+      const writer = options.stdout!.getWriter();
+      await writer.write(new Uint8Array(size())).catch(() => {});
+      await writer.close().catch(() => {});
+      return 0;
+    },
+  });
+}
 
 async function folder(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "bb-workspace-" });
@@ -51,17 +77,11 @@ Deno.test("measureWorkspace() refuses a folder over the limit, saying how large 
 Deno.test("copyWorkspace() streams the folder, .git and symlinks included, to tar in the agent", async () => {
   const dir = await folder();
   let received: Uint8Array = new Uint8Array(0);
-  const backend = new MemoryBackend({
-    agent: simulatedAgent({ workspace: (_slug, tar) => received = tar }),
-  });
+  const backend = runningAgent(
+    "w-1",
+    simulatedAgent({ workspace: (_slug, tar) => received = tar }),
+  );
   try {
-    backend.world.objects.set("memory-agent-w-1", {
-      kind: "container",
-      name: "memory-agent-w-1",
-      bottle: { slug: "w-1", label: "w", agent: "w" },
-      role: "agent",
-      state: "running",
-    });
     await copyWorkspace(backend, "w-1", dir);
     const text = new TextDecoder("latin1").decode(received);
     for (const name of ["./hello.txt", "./.git/HEAD", "./etc-link"]) {
@@ -87,23 +107,7 @@ Deno.test("copyWorkspace() streams the folder, .git and symlinks included, to ta
 
 Deno.test("saveWorkspace() keeps no more than its cap of what the agent sends, and nothing then", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bb-save-" });
-  const backend = new MemoryBackend({
-    agent: simulatedAgent({
-      command: async (_slug, _argv, options) => {
-        const writer = options.stdout!.getWriter();
-        await writer.write(new Uint8Array(5000)).catch(() => {});
-        await writer.close().catch(() => {});
-        return 0;
-      },
-    }),
-  });
-  backend.world.objects.set("memory-agent-s-1", {
-    kind: "container",
-    name: "memory-agent-s-1",
-    bottle: { slug: "s-1", label: "s", agent: "s" },
-    role: "agent",
-    state: "running",
-  });
+  const backend = runningAgent("s-1", sending(() => 5000));
   try {
     const archive = join(dir, "workspace.tar");
     await assert.rejects(saveWorkspace(backend, "s-1", archive, 1024), /it is over/);
@@ -119,23 +123,7 @@ Deno.test("saveWorkspace() keeps no more than its cap of what the agent sends, a
 Deno.test("saveWorkspace() that fails keeps the workspace an earlier save kept", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bb-save-" });
   let size = 100;
-  const backend = new MemoryBackend({
-    agent: simulatedAgent({
-      command: async (_slug, _argv, options) => {
-        const writer = options.stdout!.getWriter();
-        await writer.write(new Uint8Array(size)).catch(() => {});
-        await writer.close().catch(() => {});
-        return 0;
-      },
-    }),
-  });
-  backend.world.objects.set("memory-agent-s-2", {
-    kind: "container",
-    name: "memory-agent-s-2",
-    bottle: { slug: "s-2", label: "s", agent: "s" },
-    role: "agent",
-    state: "running",
-  });
+  const backend = runningAgent("s-2", sending(() => size));
   try {
     const archive = join(dir, "workspace.tar");
     await saveWorkspace(backend, "s-2", archive, 1024);

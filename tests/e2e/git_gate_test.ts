@@ -12,6 +12,7 @@ import {
   runCli,
   type RunResult,
   type SshUpstream,
+  startDetached,
   startSshUpstream,
   startWorld,
   type World,
@@ -91,12 +92,9 @@ Deno.test("git gate: clone, fetch and push through the gate; secrets and bad ups
     },
   });
   await writeAgent(world, AGENT, { bottle: AGENT });
-  const started = await runCli(world, ["start", AGENT, "--yes", "--detach"], {
-    env: { SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS: String(ALLOW_TIMEOUT_SECONDS) },
+  const slug = await startDetached(world, AGENT, {
+    SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS: String(ALLOW_TIMEOUT_SECONDS),
   });
-  const slug = started.stdout.trim().split("\n").at(-1) ?? "";
-  assert.equal(started.code, 0, show(started));
-  world.track(slug);
 
   await t.step(
     "the agent clones with the upstream URL and commits as the manifest's identity",

@@ -16,6 +16,7 @@ import {
   pendingIds,
   runCli,
   showCurl,
+  startDetached,
   startWorld,
   SUPERVISE_URL,
   UPSTREAM_PAGE_MARKER,
@@ -35,12 +36,7 @@ Deno.test("an agent asks for a host over MCP, the operator approves, the bottle 
   });
   await writeAgent(world, AGENT, { bottle: AGENT });
   // The agent image needs deno for the SDK client: build it on the offline Deno base.
-  const started = await runCli(world, ["start", AGENT, "--yes", "--detach"], {
-    env: DENO_AGENT_BASE,
-  });
-  const slug = started.stdout.trim().split("\n").at(-1) ?? "";
-  assert.equal(started.code, 0, started.stderr);
-  world.track(slug);
+  const slug = await startDetached(world, AGENT, DENO_AGENT_BASE);
 
   const before = await agentCurl(world, slug, ["https://example.org/"]);
   assert.equal(before.status, 403, showCurl(before));

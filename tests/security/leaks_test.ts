@@ -19,6 +19,7 @@ import {
   parseCurl,
   runCli,
   showCurl,
+  startDetached,
   startWorld,
   TOKEN_VAR,
   writeAgent,
@@ -60,12 +61,7 @@ Deno.test("a bottle's agent cannot get its injected token back, nor smuggle secr
   });
   await writeAgent(world, AGENT, { bottle: AGENT });
   const dbPassword = `pw-${crypto.randomUUID()}`;
-  const started = await runCli(world, ["start", AGENT, "--yes", "--detach"], {
-    env: { E2E_DB_PASSWORD: dbPassword },
-  });
-  const slug = started.stdout.trim().split("\n").at(-1) ?? "";
-  assert.equal(started.code, 0, started.stderr);
-  world.track(slug);
+  const slug = await startDetached(world, AGENT, { E2E_DB_PASSWORD: dbPassword });
   // The token is `e2e-real-token-<32 hex>`: its secret part is what must never show.
   const secretPart = world.realToken.split("-").at(-1)!;
   const canaryOf = async () =>

@@ -16,6 +16,7 @@ import {
   pendingIds,
   runCli,
   showCurl,
+  startDetached,
   startWorld,
   waitForPending,
   writeAgent,
@@ -39,12 +40,7 @@ Deno.test("an operator's approval holds for one host and route; the operator nev
     },
   });
   await writeAgent(world, AGENT, { bottle: AGENT });
-  const started = await runCli(world, ["start", AGENT, "--yes", "--detach"], {
-    env: DENO_AGENT_BASE,
-  });
-  const slug = started.stdout.trim().split("\n").at(-1) ?? "";
-  assert.equal(started.code, 0, started.stderr);
-  world.track(slug);
+  const slug = await startDetached(world, AGENT, DENO_AGENT_BASE);
   // A GitHub-token-shaped value made at run time.
   const secret = `ghp_${crypto.randomUUID().replaceAll("-", "").slice(0, 32)}Ab12`;
   const upload = (host: string) =>

@@ -139,12 +139,17 @@ export async function spawnCli(world: World, args: readonly string[]): Promise<R
  *
  * @param world The world.
  * @param agent Agent name (`demo` or one in the world's home).
+ * @param env Host variables added for this start (settings, `${HOST_VAR}` values).
  * @returns The slug (the last line of stdout).
  * @throws {Error} With the CLI's output when it fails or prints no slug.
  */
-export async function startDetached(world: World, agent: string): Promise<string> {
+export async function startDetached(
+  world: World,
+  agent: string,
+  env: Record<string, string> = {},
+): Promise<string> {
   const before = await stateSlugs(world);
-  const result = await runCli(world, ["start", agent, "--yes", "--detach"]);
+  const result = await runCli(world, ["start", agent, "--yes", "--detach"], { env });
   for (const slug of await stateSlugs(world)) if (!before.has(slug)) world.track(slug);
   const slug = result.stdout.trim().split("\n").at(-1)?.trim() ?? "";
   if (result.code !== 0 || !/^[a-z][a-z0-9-]*$/.test(slug)) {
