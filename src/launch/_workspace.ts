@@ -92,7 +92,9 @@ export async function copyWorkspace(backend: Backend, slug: string, dir: string)
     pack.status,
     new Response(pack.stderr).text(),
   ]);
-  if (!packed.success) {
+  // When the agent's tar stops reading, the host's dies of a broken pipe with nothing to say:
+  // then the agent's words are the cause.
+  if (!packed.success && (unpacked === undefined || packErrors.trim() !== "")) {
     throw new LaunchError(
       `Cannot copy ${dir} into the bottle: tar on the host failed: ${packErrors.trim()}`,
     );

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { type MemoryAgent, MemoryBackend } from "../../backends/memory/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { measureWorkspace, refuseGitCredentials } from "./mod.ts";
-import { copyWorkspace, saveWorkspace } from "./_workspace.ts";
+import { copyWorkspace, restoreWorkspace, saveWorkspace } from "./_workspace.ts";
+import { LaunchError } from "./launch_error.ts";
 import { simulatedAgent } from "./testing/mod.ts";
 
 /** A memory backend whose agent container for `slug` is running. */
@@ -157,6 +158,33 @@ Deno.test("refuseGitCredentials() refuses a .git/config with a credential, and t
         return true;
       });
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("copyWorkspace() and restoreWorkspace() fail with the tar that failed, host or agent", async () => {
+  const dir = await folder();
+  const refusing: MemoryAgent = async (_slug, _argv, options) => {
+    await options.stdin?.cancel();
+    return { code: 2, stdout: "", stderr: "tar: Cannot open: Permission denied" };
+  };
+  try {
+    await assert.rejects(
+      copyWorkspace(runningAgent("f-1", simulatedAgent()), "f-1", join(dir, "gone")),
+      (err: Error) => err instanceof LaunchError && /tar on the host failed/.test(err.message),
+    );
+    await assert.rejects(
+      copyWorkspace(runningAgent("f-2", refusing), "f-2", dir),
+      /tar in the agent failed \(exit 2\): tar: Cannot open: Permission denied/,
+    );
+    const archive = join(dir, "saved.tar");
+    await Deno.writeFile(archive, new Uint8Array(1024));
+    await assert.rejects(
+      restoreWorkspace(runningAgent("f-3", refusing), "f-3", archive),
+      (err: Error) =>
+        err instanceof LaunchError && /Cannot restore the saved workspace/.test(err.message),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
