@@ -60,6 +60,14 @@ export class GitFixture {
     return fixture;
   }
 
+  /** Create both repos, with one clean commit on `main` that the gate already has. */
+  static async gated(): Promise<GitFixture> {
+    const repo = await GitFixture.create();
+    await repo.commit("base", { "README.md": "# hello\n" });
+    await repo.publish("main");
+    return repo;
+  }
+
   /** Run git (in the work repo by default); returns trimmed stdout. */
   async git(
     args: readonly string[],

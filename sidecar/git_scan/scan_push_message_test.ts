@@ -14,16 +14,8 @@ function assertRedacted(findings: readonly PushFinding[], secret: string): void 
   }
 }
 
-/** A gate whose main already holds one clean commit; returns the repo. */
-async function gated(): Promise<GitFixture> {
-  const repo = await GitFixture.create();
-  await repo.commit("base", { "README.md": "# hello\n" });
-  await repo.publish("main");
-  return repo;
-}
-
 Deno.test("scanPush() finds a secret in a commit message on its message line", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   const commit = await repo.commit(`fix ci\n\nthe token was\ntoken: ${SECRETS.github}\n`, {});
   const scan = await repo.push("HEAD");
   assert.deepEqual(scan.findings.map(where), [
@@ -34,7 +26,7 @@ Deno.test("scanPush() finds a secret in a commit message on its message line", a
 });
 
 Deno.test("scanPush() finds the canary in base64 in a commit message", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   const commit = await repo.commit(`notes ${btoa(SECRETS.canary)}`, {});
   const scan = await repo.push("HEAD");
   assert.deepEqual(scan.findings.map(where), [
@@ -44,7 +36,7 @@ Deno.test("scanPush() finds the canary in base64 in a commit message", async () 
 });
 
 Deno.test("scanPush() finds a secret in an author name on its header line", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   await repo.git(["commit", "-q", "--allow-empty", "-m", "clean"], repo.work, {
     GIT_AUTHOR_NAME: `Agent ${SECRETS.github}`,
   });
@@ -58,7 +50,7 @@ Deno.test("scanPush() finds a secret in an author name on its header line", asyn
 });
 
 Deno.test("scanPush() marks a message finding suppressed only on a gitleaks:allow line", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   await repo.commit(
     `add keys\n\n${SECRETS.awsKeyId} gitleaks:allow\ngitleaks:allow\n${SECRETS.github}`,
     {},
@@ -72,7 +64,7 @@ Deno.test("scanPush() marks a message finding suppressed only on a gitleaks:allo
 });
 
 Deno.test("scanPush() finds a secret in a new annotated tag's message, not in its gated commit", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   await repo.git(["tag", "-a", "-m", `release\n\nkey ${SECRETS.awsKeyId}`, "v1"]);
   const tag = await repo.git(["rev-parse", "v1"]);
   const scan = await repo.push("v1", "refs/tags/v1");
@@ -84,7 +76,7 @@ Deno.test("scanPush() finds a secret in a new annotated tag's message, not in it
 });
 
 Deno.test("scanPush() scans every new tag of a chain and a tag's new commits", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   const commit = await repo.commit(`c ${SECRETS.github}`, {});
   await repo.git(["tag", "-a", "-m", `inner ${SECRETS.github}`, "inner"]);
   await repo.git(["tag", "-a", "-m", `outer ${SECRETS.github}`, "outer", "inner"]);
@@ -101,7 +93,7 @@ Deno.test("scanPush() scans every new tag of a chain and a tag's new commits", a
 });
 
 Deno.test("scanPush() skips a tag the gate already has and a lightweight tag to a gated commit", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   await repo.git(["tag", "-a", "-m", `old ${SECRETS.github}`, "v1"]);
   await repo.publish("v1");
   await repo.git(["tag", "light", "main"]);
@@ -115,7 +107,7 @@ Deno.test("scanPush() skips a tag the gate already has and a lightweight tag to 
 });
 
 Deno.test("scanPush() refuses a tag to a tree the gate does not have", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   await repo.commit("more", { "secret.txt": `${SECRETS.github}\n` });
   await repo.git(["tag", "-a", "-m", "a tree", "tree-tag", "HEAD^{tree}"]);
   await assert.rejects(

@@ -20,15 +20,8 @@ async function addGitlink(repo: GitFixture, id: string): Promise<void> {
   });
 }
 
-async function gated(): Promise<GitFixture> {
-  const repo = await GitFixture.create();
-  await repo.commit("base", { "README.md": "# hello\n" });
-  await repo.publish("main");
-  return repo;
-}
-
 Deno.test("scanPush() finds the canary's random part alone, and reversed", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   await repo.commit("ids", {
     "ids.txt": `build id: ${RANDOM}\n`,
     "rev.txt": `x\n${[...RANDOM].reverse().join("")}\n`,
@@ -39,7 +32,7 @@ Deno.test("scanPush() finds the canary's random part alone, and reversed", async
 });
 
 Deno.test("scanPush() finds the canary's random part used as a gitlink's object id", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   const id = `${RANDOM}${"0".repeat(40 - RANDOM.length)}`;
   await addGitlink(repo, id);
   const scan = await repo.push("HEAD");
@@ -47,7 +40,7 @@ Deno.test("scanPush() finds the canary's random part used as a gitlink's object 
 });
 
 Deno.test("scanPush() does not mistake another gitlink or a near miss for the canary", async () => {
-  await using repo = await gated();
+  await using repo = await GitFixture.gated();
   const near = `${RANDOM.slice(0, -1)}${RANDOM.endsWith("0") ? "1" : "0"}`;
   await addGitlink(repo, "ab".repeat(20));
   await repo.commit("near", { "ids.txt": `build id: ${near}\n${RANDOM.slice(4)}\n` });
@@ -57,7 +50,7 @@ Deno.test("scanPush() does not mistake another gitlink or a near miss for the ca
 Deno.test("scanPush() finds a known secret split across two files, in one commit or two", async () => {
   const secret = "Vb8nQ3xZ7kW2mR5tY9pL4cJ6";
   for (const commits of [1, 2]) {
-    await using repo = await gated();
+    await using repo = await GitFixture.gated();
     const first = { "a.txt": `notes\nkey part: ${secret.slice(0, 12)}\n` };
     const second = { "b.txt": `${secret.slice(12)}\nmore notes\n` };
     if (commits === 1) await repo.commit("both", { ...first, ...second });
