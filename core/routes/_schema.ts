@@ -51,8 +51,9 @@ function detectorList<T extends readonly [string, ...string[]]>(names: T, what: 
 
 /** `auth`: the credential the proxy injects; the agent never sees it. */
 export const RouteAuthSchema = z.strictObject({
-  scheme: z.enum(["Bearer", "token"]).describe(
-    "Authorization scheme: Bearer, or token (Gitea-style `Authorization: token …`)",
+  scheme: z.enum(["Bearer", "token", "x-api-key"]).describe(
+    "Authorization scheme: Bearer, token (Gitea-style `Authorization: token …`), or x-api-key " +
+      "(the token alone in an `x-api-key` header, as Anthropic's API keys go)",
   ),
   token_ref: z.string().regex(TOKEN_REF_PATTERN, {
     error: "must name an environment variable: upper-case letters, digits and _ (e.g. GH_TOKEN)",

@@ -89,7 +89,7 @@ const INVALID: [string, string, number, number, string][] = [
     "host: a.example\nauth: {scheme: Basic, token_ref: T}",
     3,
     20,
-    'routes[0].auth.scheme must be one of Bearer, token, got "Basic"',
+    'routes[0].auth.scheme must be one of Bearer, token, x-api-key, got "Basic"',
   ],
   [
     "a lower-case token_ref",

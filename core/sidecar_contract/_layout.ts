@@ -66,3 +66,6 @@ export const AGENT_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
  * host's working directory is copied into it at start.
  */
 export const AGENT_WORKSPACE = "/home/agent/workspace";
+
+/** The agent user's home: provider settings, transcripts and skills live under it. */
+export const AGENT_HOME = "/home/agent";

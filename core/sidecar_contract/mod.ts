@@ -25,6 +25,7 @@
 export { gateUrl, proxyUrl, SIDECAR_HOST, SIDECAR_PORTS, superviseUrl } from "./_endpoints.ts";
 export {
   AGENT_FILES,
+  AGENT_HOME,
   AGENT_MOUNTS,
   AGENT_WORKSPACE,
   SIDECAR_FILES,

@@ -18,7 +18,11 @@
  * Deno.addSignalListener("SIGHUP", () => void proxy.reload());
  * ```
  */
-import { KNOWN_SECRET_PREFIX, SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
+import {
+  KNOWN_SECRET_PREFIX,
+  SIDECAR_ENV,
+  TOKEN_SLOT_PREFIX,
+} from "../../core/sidecar_contract/mod.ts";
 import { join } from "node:path";
 import { DlpEngine } from "../../core/dlp/mod.ts";
 import type { Limits } from "../http1/mod.ts";
@@ -103,11 +107,13 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         const value = r.auth === undefined ? undefined : tokenFor(r.auth.token_ref);
         return value === undefined ? [] : [value];
       });
-      // The agent's own secrets (its `${HOST_VAR}` and `?prompt` env): scanned for, never sent.
+      // Every secret the bottle holds besides the canary (scanned with them regardless): the
+      // agent's own (`${HOST_VAR}` and `?prompt` env) and every token slot, even one whose route
+      // a reload dropped, so each is caught in every encoding the engine knows.
       const held = Object.entries(options.env)
-        .filter(([name, value]) => name.startsWith(KNOWN_SECRET_PREFIX) && value !== "")
+        .filter(([name, value]) => isHeldSecret(name) && value !== "")
         .map(([, value]) => value as string);
-      const secrets = [...tokens, ...held];
+      const secrets = [...new Set([...tokens, ...held])];
       engine = new DlpEngine({
         knownSecrets: secrets,
         ...(canary === undefined || canary === "" ? {} : { canary }),
@@ -182,4 +188,10 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       pool.close();
     },
   };
+}
+
+/** A sidecar variable holding a secret of the bottle: a known-secret or an egress token slot. */
+function isHeldSecret(name: string): boolean {
+  return name.startsWith(KNOWN_SECRET_PREFIX) ||
+    (name.startsWith(TOKEN_SLOT_PREFIX) && /^\d+$/.test(name.slice(TOKEN_SLOT_PREFIX.length)));
 }

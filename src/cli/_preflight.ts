@@ -68,6 +68,9 @@ function hostSettings(plan: BottlePlan): Field[] {
   if (plan.connectTo.length > 0) {
     fields.push(["connect-to", `${plan.connectTo.join("\n")}  (no private-address check)`]);
   }
+  if (plan.buildCaFile !== undefined) {
+    fields.push(["build CA", `${plan.buildCaFile}  (trusted by image builds only)`]);
+  }
   if (plan.upstreamCaFile !== undefined) {
     fields.push(["upstream CA", `${plan.upstreamCaFile}  (also trusted for upstream TLS)`]);
   }

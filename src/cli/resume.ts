@@ -70,6 +70,7 @@ export async function resumeCommand(ctx: CliContext, options: ResumeOptions): Pr
     cwd: metadata.cwd,
     paths,
     hostEnv: ctx.env,
+    resume: true,
     ...(options.command === undefined ? {} : { command: options.command }),
     ...(metadata.committed_image === undefined ? {} : { committedImage: metadata.committed_image }),
     ...(hasApproved ? { approvedDockerfile: approved } : {}),

@@ -212,7 +212,7 @@ Deno.test("startCommand() runs the command and exits with its code, keeping stat
   assert.deepEqual(docker.calls, [
     "launch run-1",
     "exec run-1 false",
-    "exec run-1 tar --create --file=- --directory /home/agent/workspace .",
+    "exec run-1 tar --create --file=- --directory /home/agent --ignore-failed-read workspace",
     "stop run-1",
   ]);
   assert.match(ctx.err, /the workspace was not saved/, "the fake's tar failed, and says so");

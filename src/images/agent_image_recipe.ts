@@ -10,7 +10,12 @@ import type { ImageRecipe } from "../../backends/mod.ts";
 export interface AgentImageOptions {
   /** `BASE_IMAGE` build argument; without it the Dockerfile's own default applies. */
   baseImage?: string;
+  /** A CA file a provider image's install stage trusts (`BOT_BOTTLE_BUILD_CA_FILE`). */
+  buildCaFile?: string;
 }
+
+/** The script every provider image runs to add the agent tools and user (images/agent). */
+const AGENT_SETUP = new URL("../../images/agent/agent-setup.sh", import.meta.url);
 
 /** Template names become part of an image repository name, which docker keeps lowercase. */
 const TEMPLATE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -21,7 +26,7 @@ const TEMPLATE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
  * @param source Where the plan says the image comes from.
  * @param options The base image, if overridden.
  * @returns A recipe tagged `bot-bottle/agent-<template>:<digest>` (a provider's Dockerfile, whose
- *   context is the Dockerfile alone), `bot-bottle/agent-custom:<digest>` (a bottle's Dockerfile,
+ *   context is the Dockerfile, images/agent/agent-setup.sh and the build CA), `bot-bottle/agent-custom:<digest>` (a bottle's Dockerfile,
  *   whose folder is the context) or the committed reference itself.
  * @throws {ConfigError} When the Dockerfile is missing, unreadable or empty, or the template name
  *   cannot be part of an image name.
@@ -34,7 +39,7 @@ export async function agentImageRecipe(
     case "committed":
       return { needsBuild: false, tag: source.ref, role: "agent" };
     case "provider":
-      return await providerRecipe(source.template, source.dockerfile, baseArgs(options));
+      return await providerRecipe(source.template, source.dockerfile, options);
     case "dockerfile":
       return await dockerfileRecipe(source.path, baseArgs(options));
   }
@@ -47,8 +52,9 @@ function baseArgs(options: AgentImageOptions): Record<string, string> {
 async function providerRecipe(
   template: string,
   url: string,
-  buildArgs: Record<string, string>,
+  options: AgentImageOptions,
 ): Promise<ImageRecipe> {
+  const buildArgs = baseArgs(options);
   if (!TEMPLATE.test(template)) {
     throw new ConfigError(
       `Cannot build the agent image: provider name "${template}" must be lowercase letters, digits, "-" and "_"`,
@@ -70,7 +76,17 @@ async function providerRecipe(
       `Cannot build the agent image: the Dockerfile of provider "${template}" (${url}) is empty`,
     );
   }
-  const entries = [{ name: "Dockerfile", type: "file", executable: false, bytes }] as const;
+  const files = new Map([
+    ["Dockerfile", bytes],
+    ["agent-setup.sh", await Deno.readFile(AGENT_SETUP)],
+    ["build-ca.pem", await buildCa(options.buildCaFile)],
+  ]);
+  const entries = [...files].map(([name, bytes]) => ({
+    name,
+    type: "file" as const,
+    executable: false,
+    bytes,
+  }));
   return {
     needsBuild: true,
     tag: contentTag(`bot-bottle/agent-${template}`, {
@@ -81,7 +97,7 @@ async function providerRecipe(
     }),
     role: "agent",
     buildArgs,
-    context: { kind: "files", files: new Map([["Dockerfile", bytes]]) },
+    context: { kind: "files", files },
   };
 }
 
@@ -116,6 +132,28 @@ async function dockerfileRecipe(
     buildArgs,
     context: { kind: "dir", dir, dockerfile },
   };
+}
+
+/** The build CA's bytes (empty without one): checked to hold a certificate, never parsed further. */
+async function buildCa(path: string | undefined): Promise<Uint8Array> {
+  if (path === undefined) return new Uint8Array();
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (err) {
+    throw new ConfigError(
+      `Cannot build the agent image: BOT_BOTTLE_BUILD_CA_FILE "${path}" cannot be read: ${
+        messageOf(err)
+      }`,
+      { cause: err },
+    );
+  }
+  if (!new TextDecoder().decode(bytes).includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError(
+      `Cannot build the agent image: BOT_BOTTLE_BUILD_CA_FILE "${path}" holds no PEM certificate`,
+    );
+  }
+  return bytes;
 }
 
 function isBlank(bytes: Uint8Array): boolean {

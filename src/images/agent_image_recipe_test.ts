@@ -25,14 +25,23 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-Deno.test("agentImageRecipe() builds a provider's Dockerfile alone, tagged by its content", async () => {
+Deno.test("agentImageRecipe() builds a provider's Dockerfile with the agent setup, tagged by its content", async () => {
   const recipe = built(await agentImageRecipe(shell()));
   assert.match(recipe.tag, /^bot-bottle\/agent-shell:[0-9a-f]{16}$/);
   assert.equal(recipe.role, "agent");
   assert.deepEqual(recipe.buildArgs, {});
   assert.equal(recipe.context.kind, "files");
   if (recipe.context.kind !== "files") return;
-  assert.deepEqual([...recipe.context.files.keys()], ["Dockerfile"]);
+  assert.deepEqual([...recipe.context.files.keys()], [
+    "Dockerfile",
+    "agent-setup.sh",
+    "build-ca.pem",
+  ]);
+  assert.equal(recipe.context.files.get("build-ca.pem")?.length, 0, "no build CA unless set");
+  assert.match(
+    new TextDecoder().decode(recipe.context.files.get("agent-setup.sh")),
+    /useradd --uid 1000/,
+  );
   const text = new TextDecoder().decode(recipe.context.files.get("Dockerfile"));
   assert.match(text, /ARG BASE_IMAGE=debian:bookworm-slim/);
   assert.equal((await agentImageRecipe(shell())).tag, recipe.tag, "same inputs, same tag");
@@ -154,4 +163,51 @@ Deno.test("agentImageRecipe() boots a committed image as is", async () => {
     tag: "bot-bottle/committed:dev-1a2b3c",
     role: "agent",
   });
+});
+
+Deno.test("agentImageRecipe() gives the build CA to the build, changing the tag, and checks it", async () => {
+  await withDir(async (dir) => {
+    const pem = join(dir, "ca.pem");
+    await Deno.writeTextFile(pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    const plain = built(await agentImageRecipe(shell()));
+    const trusting = built(await agentImageRecipe(shell(), { buildCaFile: pem }));
+    assert.notEqual(trusting.tag, plain.tag);
+    if (trusting.context.kind !== "files") throw new Error("a files context");
+    assert.match(
+      new TextDecoder().decode(trusting.context.files.get("build-ca.pem")),
+      /BEGIN CERTIFICATE/,
+    );
+    await assert.rejects(
+      agentImageRecipe(shell(), { buildCaFile: join(dir, "gone.pem") }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /BOT_BOTTLE_BUILD_CA_FILE .*gone\.pem.* cannot be read/.test(err.message),
+    );
+    await Deno.writeTextFile(join(dir, "junk.pem"), "not a certificate\n");
+    await assert.rejects(
+      agentImageRecipe(shell(), { buildCaFile: join(dir, "junk.pem") }),
+      (err: unknown) => err instanceof ConfigError && /holds no PEM certificate/.test(err.message),
+    );
+  });
+});
+
+Deno.test("the claude and codex images pin their CLI, trust the build CA only while installing, run as agent", async () => {
+  for (
+    const [template, pin] of [["claude", /@anthropic-ai\/claude-code@\$\{CLAUDE_CODE_VERSION\}/], [
+      "codex",
+      /@openai\/codex@\$\{CODEX_VERSION\}/,
+    ]] as const
+  ) {
+    const text = await Deno.readTextFile(
+      new URL(`../../images/${template}/Dockerfile`, import.meta.url),
+    );
+    assert.match(text, pin);
+    assert.match(text, /^ARG (CLAUDE_CODE|CODEX)_VERSION=\d+\.\d+\.\d+$/m, "a pinned version");
+    const stages = text.split(/^FROM /m);
+    assert.equal(stages.length, 3, `${template}: an install stage and a final stage`);
+    assert.match(stages[1]!, /build-ca\.pem/);
+    assert.doesNotMatch(stages[2]!, /build-ca/, `${template}: the final image never sees the CA`);
+    assert.match(stages[2]!, /^USER agent$/m);
+    assert.match(stages[2]!, /agent-setup\.sh/);
+  }
 });

@@ -98,7 +98,7 @@ export function agentSpec(plan: BottlePlan, image: string, superviseUrl: string)
   const supervised = plan.daemons.includes("supervise");
   return {
     image,
-    env: agentEnvironment(supervised ? { superviseUrl } : {}),
+    env: { ...plan.provider.env, ...agentEnvironment(supervised ? { superviseUrl } : {}) },
     secretEnv: plan.env.map((e) => e.name),
     mounts: [
       { source: plan.paths.agentCa, target: AGENT_MOUNTS.ca, readonly: true },

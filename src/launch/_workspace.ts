@@ -5,10 +5,10 @@
  * files belong to the agent, symlinks stay symlinks (never followed on the host), and `.git`
  * comes along.
  */
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { Backend } from "../../backends/mod.ts";
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
-import { AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
+import { AGENT_HOME, AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
 import { LaunchError } from "./launch_error.ts";
 
 /** Stop counting once a folder is this many times over the limit: the answer is "too big". */
@@ -81,6 +81,24 @@ export async function refuseGitCredentials(dir: string): Promise<void> {
  * @throws {LaunchError} When the host's `tar` or the agent's fails.
  */
 export async function copyWorkspace(backend: Backend, slug: string, dir: string): Promise<void> {
+  await copyFolderIn(backend, slug, dir, AGENT_WORKSPACE);
+}
+
+/**
+ * Copy a host folder's contents into a folder of the agent (made if missing), as the agent user.
+ *
+ * @param backend The bottle's backend.
+ * @param slug The bottle.
+ * @param dir The host folder.
+ * @param target The folder in the agent.
+ * @throws {LaunchError} When the host's `tar` or the agent's fails.
+ */
+export async function copyFolderIn(
+  backend: Backend,
+  slug: string,
+  dir: string,
+  target: string,
+): Promise<void> {
   const pack = new Deno.Command("tar", {
     args: ["--create", "--file=-", `--directory=${dir}`, "."],
     stdin: "null",
@@ -88,7 +106,7 @@ export async function copyWorkspace(backend: Backend, slug: string, dir: string)
     stderr: "piped",
   }).spawn();
   const [unpacked, packed, packErrors] = await Promise.all([
-    unpackInAgent(backend, slug, pack.stdout),
+    unpackInAgent(backend, slug, pack.stdout, target),
     pack.status,
     new Response(pack.stderr).text(),
   ]);
@@ -118,20 +136,22 @@ export async function restoreWorkspace(
   archive: string,
 ): Promise<void> {
   const file = await Deno.open(archive, { read: true });
-  const failed = await unpackInAgent(backend, slug, file.readable);
+  const failed = await unpackInAgent(backend, slug, file.readable, AGENT_HOME);
   if (failed !== undefined) {
     throw new LaunchError(`Cannot restore the saved workspace ${archive}: ${failed}`);
   }
 }
 
 /**
- * Save a bottle's workspace as an archive on the host, so `resume` can put it back. The archive
- * is the agent's own tar stream, stored as it is (mode 0600) and never unpacked on the host.
+ * Save a bottle's workspace, and the provider's files (`keep`: its transcript), as an archive on
+ * the host, so `resume` can put them back. The archive is the agent's own tar stream of its home,
+ * stored as it is (mode 0600) and never unpacked on the host.
  *
  * @param backend The bottle's backend.
  * @param slug The bottle.
  * @param archive Where to write it.
  * @param maxBytes The most the agent may make the host store (the agent chooses the size).
+ * @param keep Paths under the agent's home kept besides the workspace (missing ones are skipped).
  * @throws {Error} When the agent's `tar` fails or the archive outgrows `maxBytes` (nothing is
  *   left at `archive`).
  */
@@ -140,6 +160,7 @@ export async function saveWorkspace(
   slug: string,
   archive: string,
   maxBytes: number,
+  keep: readonly string[] = [],
 ): Promise<void> {
   // Written beside the archive and renamed over it only when whole: a failed save (the agent
   // can make one fail) never loses the workspace an earlier keep saved.
@@ -153,7 +174,16 @@ export async function saveWorkspace(
       controller.enqueue(chunk);
     },
   });
-  const pack = ["tar", "--create", "--file=-", "--directory", AGENT_WORKSPACE, "."];
+  const pack = [
+    "tar",
+    "--create",
+    "--file=-",
+    "--directory",
+    AGENT_HOME,
+    "--ignore-failed-read",
+    relative(AGENT_HOME, AGENT_WORKSPACE),
+    ...keep,
+  ];
   const [packed, stored] = await Promise.all([
     backend.exec(slug, pack, { tty: false, capture: true, stdout: capped.writable })
       .catch(async (err: unknown) => {
@@ -171,20 +201,17 @@ export async function saveWorkspace(
   await Deno.rename(partial, archive);
 }
 
-/** Unpack a tar stream into the agent's workspace as the agent user; returns why it failed. */
+/** Unpack a tar stream into a folder of the agent as the agent user; returns why it failed. */
 async function unpackInAgent(
   backend: Backend,
   slug: string,
   stream: ReadableStream<Uint8Array>,
+  target: string,
 ): Promise<string | undefined> {
-  const unpack = [
-    "tar",
-    "--extract",
-    "--file=-",
-    "--no-same-owner",
-    "--directory",
-    AGENT_WORKSPACE,
-  ];
+  const unpack = ["tar", "--extract", "--file=-", "--no-same-owner", "--directory", target];
+  if (target !== AGENT_WORKSPACE && target !== AGENT_HOME) {
+    await backend.exec(slug, ["mkdir", "-p", "--", target], { tty: false, capture: true });
+  }
   const result = await backend.exec(slug, unpack, { tty: false, capture: true, stdin: stream });
   return result.code === 0
     ? undefined

@@ -26,6 +26,7 @@ import { proxyUrl } from "../../core/sidecar_contract/mod.ts";
 import { checkAgentUser, installCa, waitForProxy } from "./_provision.ts";
 import { agentSpec, networkSpec, sidecarSecrets, sidecarSpec } from "./_specs.ts";
 import { copyWorkspace, restoreWorkspace } from "./_workspace.ts";
+import { setupProvider } from "./_provider_setup.ts";
 
 /** The recipes of a bottle's two images. */
 export interface BottleRecipes {
@@ -126,6 +127,8 @@ export async function launchBottle(
       progress("putting the saved workspace back");
       await restoreWorkspace(backend, plan.slug, plan.workspaceArchive);
     }
+    // After the saved files are back: the first-run files are rewritten at every start.
+    await setupProvider(backend, plan, secrets, progress);
     return { slug: plan.slug, created: created.map((c) => c.name) };
   } catch (err) {
     // Only what this launch created: another bottle may carry the same slug on this engine. A
@@ -144,6 +147,7 @@ async function planRecipes(plan: BottlePlan): Promise<BottleRecipes> {
   return {
     agent: await agentImageRecipe(plan.image, {
       ...(plan.baseImages.agent === undefined ? {} : { baseImage: plan.baseImages.agent }),
+      ...(plan.buildCaFile === undefined ? {} : { buildCaFile: plan.buildCaFile }),
     }),
     sidecar: await sidecarImageRecipe({
       ...(plan.baseImages.sidecar === undefined ? {} : { baseImage: plan.baseImages.sidecar }),

@@ -9,6 +9,7 @@ const SECRETS: LaunchSecrets = {
   agentEnv: { BOT_BOTTLE_CANARY: "bot-bottle-canary-0123456789abcdef" },
   tokens: {},
   canary: "bot-bottle-canary-0123456789abcdef",
+  agentFiles: [],
 };
 
 /** A plan in a temp home, and fixed recipes (no bundling: this is about the sequence). */

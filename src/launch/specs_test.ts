@@ -39,6 +39,7 @@ Deno.test("sidecarSpec() and sidecarSecrets() pass secret env values to egress b
     agentEnv: { DB_PASSWORD: "hunter2-db-password", BOT_BOTTLE_CANARY: "c" },
     tokens: { EGRESS_TOKEN_1: "t" },
     canary: "c",
+    agentFiles: [],
   });
   assert.deepEqual(values, {
     BOT_BOTTLE_CANARY: "c",

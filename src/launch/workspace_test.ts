@@ -1,25 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type MemoryAgent, MemoryBackend } from "../../backends/memory/mod.ts";
+import type { MemoryAgent } from "../../backends/memory/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { measureWorkspace, refuseGitCredentials } from "./mod.ts";
 import { copyWorkspace, restoreWorkspace, saveWorkspace } from "./_workspace.ts";
 import { LaunchError } from "./launch_error.ts";
-import { simulatedAgent } from "./testing/mod.ts";
-
-/** A memory backend whose agent container for `slug` is running. */
-function runningAgent(slug: string, agent: MemoryAgent): MemoryBackend {
-  const backend = new MemoryBackend({ agent });
-  const name = `memory-agent-${slug}`;
-  backend.world.objects.set(name, {
-    kind: "container",
-    name,
-    bottle: { slug, label: slug, agent: slug },
-    role: "agent",
-    state: "running",
-  });
-  return backend;
-}
+import { runningAgent, simulatedAgent } from "./testing/mod.ts";
 
 /** An agent whose every command writes `size()` zero bytes to its output. */
 function sending(size: () => number): MemoryAgent {

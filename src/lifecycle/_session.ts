@@ -23,7 +23,7 @@ export class BottleSession implements AsyncDisposable {
   readonly #slug: string;
   readonly #state: BottleState;
   readonly #log: SessionLog;
-  readonly #workspace: { archive: string; maxBytes: number };
+  readonly #workspace: { archive: string; maxBytes: number; keep?: readonly string[] };
   #stopping: Promise<void> | undefined;
 
   /**
@@ -37,7 +37,7 @@ export class BottleSession implements AsyncDisposable {
       slug: string;
       state: BottleState;
       log: SessionLog;
-      workspace: { archive: string; maxBytes: number };
+      workspace: { archive: string; maxBytes: number; keep?: readonly string[] };
     },
   ) {
     this.#backend = backend;
@@ -93,8 +93,8 @@ export class BottleSession implements AsyncDisposable {
   async finish(code: number): Promise<boolean> {
     const preserved = await this.#state.preserved();
     if ((code !== 0 || preserved) && this.#stopping === undefined) {
-      const { archive, maxBytes } = this.#workspace;
-      await saveWorkspace(this.#backend, this.#slug, archive, maxBytes).catch(
+      const { archive, maxBytes, keep } = this.#workspace;
+      await saveWorkspace(this.#backend, this.#slug, archive, maxBytes, keep).catch(
         (err: unknown) => this.#log.warn(`the workspace was not saved: ${messageOf(err)}`),
       );
     }

@@ -76,6 +76,8 @@ export interface PlanBottleOptions {
   command?: readonly string[];
   /** A committed image to boot (`resume`). */
   committedImage?: string;
+  /** This start resumes a bottle (the provider continues its conversation). */
+  resume?: boolean;
   /** A Dockerfile the operator approved, built ahead of a committed image (`resume`). */
   approvedDockerfile?: string;
 }
@@ -105,6 +107,7 @@ export function planBottle(
     hostEnv: options.hostEnv,
     ...(options.command === undefined ? {} : { command: options.command }),
     ...(options.committedImage === undefined ? {} : { committedImage: options.committedImage }),
+    ...(options.resume === true ? { resume: true } : {}),
     ...(options.approvedDockerfile === undefined
       ? {}
       : { approvedDockerfile: options.approvedDockerfile }),

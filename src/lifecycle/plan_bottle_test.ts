@@ -71,7 +71,7 @@ Deno.test("planBottle() plans with the backend's steps and the given command", a
 Deno.test("planBottle() refuses a provider this version cannot launch", async () => {
   await using home = await tempBotHome();
   const agent = demoAgent();
-  agent.bottle.agentProvider.template = "claude";
+  agent.bottle.agentProvider.template = "aider";
   assert.throws(
     () =>
       planBottle(agent, {

@@ -69,7 +69,11 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
     state,
     log,
     // The agent picks the archive's size: the host keeps no more than the copy-in limit, twice.
-    workspace: { archive: plan.paths.workspaceArchive, maxBytes: 2 * plan.workspaceMaxBytes },
+    workspace: {
+      archive: plan.paths.workspaceArchive,
+      maxBytes: 2 * plan.workspaceMaxBytes,
+      keep: plan.provider.keep,
+    },
   });
   const interrupted = new AbortController();
   const phase = { commandRunning: false };

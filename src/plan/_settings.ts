@@ -8,6 +8,8 @@
  * - `BOT_BOTTLE_EGRESS_CONNECT_TO`: comma-separated `HOST:PORT=ADDR:PORT` (like curl's
  *   `--connect-to`), for local upstreams in tests and labs.
  * - `BOT_BOTTLE_EGRESS_UPSTREAM_CA`: a PEM file egress also trusts for upstream TLS.
+ * - `BOT_BOTTLE_BUILD_CA_FILE`: a PEM file provider image builds trust while they install from
+ *   a registry (TLS-inspecting proxies); never part of the built image.
  * - `BOT_BOTTLE_SELFTEST_TCP`, `BOT_BOTTLE_SELFTEST_DNS`: comma-separated `ADDR:PORT` and names
  *   the launch self-test must fail to reach and resolve.
  * - `SUPERVISE_RESPONSE_TIMEOUT_SECONDS`, `SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS`,
@@ -36,6 +38,8 @@ export interface LaunchSettings {
   connectTo: string[];
   /** Extra upstream CA file. */
   upstreamCaFile?: string;
+  /** CA file trusted by image builds only. */
+  buildCaFile?: string;
   /** Self-test targets. */
   selfTest: SelfTestTargets;
   /** Operator timeouts for the sidecar, only those set, seconds by variable name. */
@@ -76,6 +80,12 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
         "containers; name a network made for egress (docker network create …)",
     );
   }
+  const buildCaFile = value(env, "BOT_BOTTLE_BUILD_CA_FILE");
+  if (buildCaFile !== undefined && !isAbsolute(buildCaFile)) {
+    throw new ConfigError(
+      `BOT_BOTTLE_BUILD_CA_FILE must be an absolute path (got "${buildCaFile}")`,
+    );
+  }
   // The host's own setting, a host path: the sidecar's variable of the same name (written by
   // sidecarEnvironment) points at the copy inside the sidecar instead.
   const upstreamCaFile = value(env, "BOT_BOTTLE_EGRESS_UPSTREAM_CA");
@@ -94,6 +104,7 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
     ...(egressNetwork === undefined ? {} : { egressNetwork }),
     connectTo: connectTo(env),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
+    ...(buildCaFile === undefined ? {} : { buildCaFile }),
     selfTest: { tcp: tcp ?? defaultSelfTest().tcp, dns: dns ?? defaultSelfTest().dns },
     operatorTimeouts: operatorTimeouts(env),
     workspaceMaxBytes: workspaceMaxMb(env) * 1024 * 1024,

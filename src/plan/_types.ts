@@ -55,6 +55,28 @@ export interface GitGatePlan {
   user: { name?: string; email?: string };
 }
 
+/** A skill folder on the host and where it goes in the agent. */
+export interface SkillCopy {
+  /** The skill's name. */
+  name: string;
+  /** The host folder. */
+  source: string;
+  /** The folder in the agent. */
+  target: string;
+}
+
+/** What the provider is given before its command starts (nothing here is secret). */
+export interface ProviderSetup {
+  /** Non-secret variables: the provider's own and its credential placeholder. */
+  env: Record<string, string>;
+  /** First-run files and the prompt, written as the agent user. */
+  files: { path: string; content: string }[];
+  /** Skills copied in. */
+  skills: SkillCopy[];
+  /** Paths under the agent's home saved with the workspace when the state is kept. */
+  keep: string[];
+}
+
 /** Everything the launch (`src/launch`) needs to start one bottle, without secret values. */
 export interface BottlePlan {
   /** The bottle's identifier: names, labels and state paths derive from it. */
@@ -79,6 +101,10 @@ export interface BottlePlan {
   image: AgentImageSource;
   /** The provider template. */
   template: string;
+  /** How the provider authenticates (the real credential only reaches egress). */
+  credential: "none" | "oauth" | "api_key" | "device";
+  /** What the provider is given before its command starts. */
+  provider: ProviderSetup;
   /** What runs in the bottle once it is up. */
   command: string[];
   /** The agent's environment, by name. */
@@ -104,6 +130,8 @@ export interface BottlePlan {
   connectTo: string[];
   /** Host file with an extra CA egress trusts for upstream TLS. */
   upstreamCaFile?: string;
+  /** A CA file the agent image build trusts while it installs (`BOT_BOTTLE_BUILD_CA_FILE`). */
+  buildCaFile?: string;
   /** Base image build arguments (`BASE_IMAGE`) for the agent and sidecar images. */
   baseImages: { agent?: string; sidecar?: string };
   /** An existing network the sidecar uses for egress instead of a per-bottle one. */
@@ -120,4 +148,6 @@ export interface LaunchSecrets {
   tokens: Record<string, string>;
   /** The bottle's canary token. */
   canary: string;
+  /** Files only the launch can make, written into the agent (Codex's dummy login). */
+  agentFiles: { path: string; content: string }[];
 }

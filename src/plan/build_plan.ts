@@ -14,6 +14,7 @@ import { bottlePaths, type HomePaths } from "../paths/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import { gitGatePlan } from "./_git_gate_plan.ts";
 import { providerLaunch } from "./_provider_launch.ts";
+import { providerCredential, providerRouteAuth, providerSetup } from "./_provider_plan.ts";
 import { launchSettings } from "./_settings.ts";
 import type { BottlePlan, PlannedEnv, TokenSlot } from "./_types.ts";
 
@@ -35,6 +36,8 @@ export interface BuildPlanOptions {
   command?: readonly string[];
   /** The host environment (settings such as base images and self-test targets). */
   hostEnv: Readonly<Record<string, string | undefined>>;
+  /** This start resumes a bottle: the provider continues its last conversation. */
+  resume?: boolean;
   /** A committed image to boot instead of building (`resume`). */
   committedImage?: string;
   /**
@@ -64,7 +67,22 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
         "bot-bottle itself (proxy, CA, home and engine variables); remove it from env",
     );
   }
-  const { routes, slots } = slotTokens(bottle.egress.routes);
+  const credential = providerCredential(agent, options.hostEnv);
+  const setup = providerSetup(agent, provider, {
+    credential,
+    label: options.label,
+    hostEnv: options.hostEnv,
+  });
+  const clash = Object.keys(bottle.env).find((name) => name in setup.env);
+  if (clash !== undefined) {
+    throw new ConfigError(
+      `Cannot start bottle "${bottle.name}" (${bottle.path}): env ${clash} is set by the ` +
+        `"${provider.template}" provider itself; remove it from env`,
+    );
+  }
+  const { routes, slots } = slotTokens(
+    providerRouteAuth(bottle.egress.routes, provider.template, credential),
+  );
   const settings = launchSettings(options.hostEnv);
   const gitGate = gitGatePlan(agent);
   const env: PlannedEnv[] = [
@@ -73,7 +91,7 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
   ];
   const command = options.command !== undefined && options.command.length > 0
     ? [...options.command]
-    : [...provider.command];
+    : provider.command({ prompt: agent.prompt.trim() !== "", resume: options.resume === true });
   if (/[,\n]/.test(options.paths.root)) {
     throw new ConfigError(
       `Cannot start bottle "${bottle.name}": the bot-bottle home "${options.paths.root}" ` +
@@ -101,6 +119,8 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
       ? { kind: "dockerfile", path: dockerfile }
       : { kind: "provider", template: provider.template, dockerfile: provider.dockerfile },
     template: provider.template,
+    credential,
+    provider: setup,
     command,
     env,
     routes,
@@ -118,6 +138,7 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     operatorTimeouts: settings.operatorTimeouts,
     connectTo: settings.connectTo,
     ...(settings.upstreamCaFile === undefined ? {} : { upstreamCaFile: settings.upstreamCaFile }),
+    ...(settings.buildCaFile === undefined ? {} : { buildCaFile: settings.buildCaFile }),
     baseImages: settings.baseImages,
     ...(settings.egressNetwork === undefined ? {} : { egressNetwork: settings.egressNetwork }),
     selfTest: settings.selfTest,

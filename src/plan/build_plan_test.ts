@@ -116,13 +116,13 @@ Deno.test("buildPlan() builds from an operator-approved Dockerfile ahead of a co
   });
 });
 
-Deno.test("buildPlan() refuses providers this version cannot launch", () => {
-  const claude = withBottle((a) => {
-    a.bottle.agentProvider = { template: "claude", builtin: true, forwardHostCredentials: false };
+Deno.test("buildPlan() refuses providers this version cannot launch (plugins)", () => {
+  const plugin = withBottle((a) => {
+    a.bottle.agentProvider = { template: "aider", builtin: false, forwardHostCredentials: false };
   });
-  assert.throws(() => buildPlan(claude, base), (err: unknown) => {
+  assert.throws(() => buildPlan(plugin, base), (err: unknown) => {
     assert.ok(err instanceof NotYetAvailableError);
-    assert.match(err.message, /agent provider "claude"/);
+    assert.match(err.message, /agent provider "aider"/);
     return true;
   });
 });

@@ -6,6 +6,8 @@
 import { SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { type EnvValue, resolveEnv } from "../manifest/mod.ts";
+import { CODEX_HOST_CREDENTIAL_TOKEN_REF, readCodexHostAuth } from "../providers/mod.ts";
+import { CODEX_HOME } from "./_provider_launch.ts";
 import type { BottlePlan, LaunchSecrets } from "./_types.ts";
 
 /** Options of {@link resolveSecrets}. */
@@ -23,14 +25,21 @@ export interface ResolveSecretsOptions {
  * @param env The bottle's env as declared.
  * @param options Host environment and prompt.
  * @returns The values.
- * @throws {ConfigError} Naming every missing host variable (env references and token refs).
+ * @throws {ConfigError} Naming every missing host variable (env references and token refs), or
+ *   when the host's Codex login cannot be forwarded (missing, API-key auth, expired, malformed).
  */
 export async function resolveSecrets(
   plan: BottlePlan,
   env: Readonly<Record<string, EnvValue>>,
   options: ResolveSecretsOptions,
 ): Promise<LaunchSecrets> {
-  const missing = plan.tokenSlots.filter((s) => !options.hostEnv[s.from]).map((s) => s.from);
+  // Codex device auth: the access token is read from the host's login, not from a variable.
+  const codex = plan.credential === "device" ? await readCodexHostAuth(options.hostEnv) : undefined;
+  const valueOf = (from: string) =>
+    from === CODEX_HOST_CREDENTIAL_TOKEN_REF && codex !== undefined
+      ? codex.accessToken
+      : options.hostEnv[from];
+  const missing = plan.tokenSlots.filter((s) => !valueOf(s.from)).map((s) => s.from);
   if (missing.length > 0) {
     throw new ConfigError(
       `Cannot start bottle "${plan.bottle}": host variable${missing.length > 1 ? "s" : ""} ` +
@@ -42,9 +51,12 @@ export async function resolveSecrets(
   const canary = newCanary();
   agentEnv[SIDECAR_ENV.canary.name] = canary;
   const tokens = Object.fromEntries(
-    plan.tokenSlots.map((s) => [s.slot, options.hostEnv[s.from] as string]),
+    plan.tokenSlots.map((s) => [s.slot, valueOf(s.from) as string]),
   );
-  return { agentEnv, tokens, canary };
+  const agentFiles = codex === undefined
+    ? []
+    : [{ path: `${CODEX_HOME}/auth.json`, content: codex.dummyAuthJson }];
+  return { agentEnv, tokens, canary, agentFiles };
 }
 
 /** A canary no scanner would mistake for anything else, unique per bottle. */

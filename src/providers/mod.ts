@@ -37,6 +37,7 @@ export {
   type ProviderHost,
   PROVIDERS,
 } from "./_definitions.ts";
+export { codexAuthPath, type CodexHostAuth, readCodexHostAuth } from "./codex_auth.ts";
 
 /** A bottle's provider choice, as far as routes are concerned. */
 export interface ProviderSettings {

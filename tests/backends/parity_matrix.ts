@@ -224,6 +224,7 @@ function secretsFor(plan: BottlePlan): LaunchSecrets {
       plan.tokenSlots.map((slot) => [slot.slot, `token-${crypto.randomUUID()}`]),
     ),
     canary,
+    agentFiles: [],
   };
 }
 

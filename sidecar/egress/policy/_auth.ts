@@ -1,7 +1,8 @@
 /**
  * Step 7: credentials. The agent's own `Authorization` and `Proxy-Authorization` are always
  * removed (it holds placeholders at best; what they carried is kept on the context for outbound
- * DLP); a route with `auth` gets the real token injected. A route whose token slot is empty is
+ * DLP); a route with `auth` also loses the agent's `x-api-key` and gets the real token injected,
+ * in `Authorization` or, for scheme `x-api-key`, in that header. A route whose token slot is empty is
  * refused rather than forwarded without credentials, and so is a token too short for the
  * scanners to keep it from being echoed back to the agent.
  */
@@ -13,6 +14,9 @@ import type { Decision, PolicyContext } from "./types.ts";
 /** The agent's credential headers: always removed, whatever the route. */
 const STRIPPED = ["authorization", "proxy-authorization"];
 
+/** The header Anthropic's API keys travel in. */
+const API_KEY = "x-api-key";
+
 const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
 
 /** Strips agent credentials and injects the route's token, or denies with `missing_token`. */
@@ -23,6 +27,12 @@ export function auth(ctx: PolicyContext, env: PolicyEnv): Decision {
   );
   for (const name of STRIPPED) req.headers.delete(name);
   if (route?.auth === undefined) return ALLOW;
+  // On a credential route the agent's own key header is a placeholder too, whichever scheme.
+  ctx.stripped = [
+    ...ctx.stripped,
+    ...req.headers.getAll(API_KEY).map((v) => [API_KEY, v] as const),
+  ];
+  req.headers.delete(API_KEY);
   const { scheme, token_ref: ref } = route.auth;
   const token = env.tokenFor(ref);
   if (token === undefined || token === "") {
@@ -45,6 +55,7 @@ export function auth(ctx: PolicyContext, env: PolicyEnv): Decision {
         "digits: too short for the scanners to keep an origin from echoing it to the agent",
     );
   }
-  req.headers.set("authorization", `${scheme} ${token}`);
+  if (scheme === "x-api-key") req.headers.set(API_KEY, token);
+  else req.headers.set("authorization", `${scheme} ${token}`);
   return ALLOW;
 }

@@ -89,3 +89,28 @@ Deno.test("auth() denies a token that would break the header, without echoing it
     status: 403,
   });
 });
+
+Deno.test("auth() with scheme x-api-key puts the token in x-api-key and drops the agent's own", () => {
+  const req = request({ headers: [...AGENT_HEADERS, ["x-api-key", "placeholder-key"]] });
+  const route = {
+    host: "api.anthropic.com",
+    auth: { scheme: "x-api-key", token_ref: "K" },
+  } as const;
+  const ctx: Parameters<typeof auth>[0] = { req, route };
+  const decision = auth(ctx, testEnv({ tokenFor: () => "sk-ant-api03-real-key-123" }));
+  assert.deepEqual(decision, { action: "allow" });
+  assert.deepEqual(req.headers.entries(), [
+    ["Host", "api.github.com"],
+    ["Accept", "*/*"],
+    ["x-api-key", "sk-ant-api03-real-key-123"],
+  ]);
+  assert.ok(
+    ctx.stripped?.some(([name, value]) => name === "x-api-key" && value === "placeholder-key"),
+  );
+});
+
+Deno.test("auth() leaves an x-api-key alone on a route that injects nothing", () => {
+  const req = request({ headers: [["Host", "a.test"], ["x-api-key", "the-agent-s-own"]] });
+  auth({ req, route: { host: "a.test" } }, testEnv({ tokenFor: () => undefined }));
+  assert.deepEqual(req.headers.entries(), [["Host", "a.test"], ["x-api-key", "the-agent-s-own"]]);
+});

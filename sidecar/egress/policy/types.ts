@@ -81,7 +81,7 @@ export interface EgressRequest {
 /** Credential injection of a route (token values never appear here, only their names). */
 export interface PolicyRouteAuth {
   /** `Authorization` scheme to inject. */
-  scheme: "Bearer" | "token";
+  scheme: "Bearer" | "token" | "x-api-key";
   /** Name of the token slot whose value the proxy injects. */
   token_ref: string;
 }

@@ -15,7 +15,7 @@
  * ```
  */
 import type { ExecOptions, ExecResult } from "../../../backends/mod.ts";
-import type { MemoryAgent } from "../../../backends/memory/mod.ts";
+import { type MemoryAgent, MemoryBackend } from "../../../backends/memory/mod.ts";
 
 /** How the simulated agent behaves. */
 export interface SimulatedAgentOptions {
@@ -94,4 +94,18 @@ function ok(stdout: string): ExecResult {
 
 function failed(stderr: string): ExecResult {
   return { code: 1, stdout: "", stderr };
+}
+
+/** A memory backend whose agent container for `slug` is running. */
+export function runningAgent(slug: string, agent: MemoryAgent): MemoryBackend {
+  const backend = new MemoryBackend({ agent });
+  const name = `memory-agent-${slug}`;
+  backend.world.objects.set(name, {
+    kind: "container",
+    name,
+    bottle: { slug, label: slug, agent: slug },
+    role: "agent",
+    state: "running",
+  });
+  return backend;
 }

@@ -24,13 +24,15 @@ export async function writeBottle(
  * @param world The world.
  * @param name The agent's name.
  * @param frontmatter The agent's keys (at least `bottle`).
+ * @param body The Markdown body (the agent's prompt).
  */
 export async function writeAgent(
   world: World,
   name: string,
   frontmatter: Record<string, unknown>,
+  body = `Agent ${name}.`,
 ): Promise<void> {
-  await writeManifest(join(world.home, "agents", `${name}.md`), frontmatter, `Agent ${name}.`);
+  await writeManifest(join(world.home, "agents", `${name}.md`), frontmatter, body);
 }
 
 async function writeManifest(

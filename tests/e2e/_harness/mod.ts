@@ -15,6 +15,7 @@
  * ```
  */
 export {
+  type ModelRequest,
   OUTSIDE_TCP_BODY,
   OUTSIDE_TCP_PORT,
   type OutsideEvent,

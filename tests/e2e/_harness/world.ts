@@ -20,7 +20,15 @@ import {
 import { bottleLeftovers, describeLeftovers, isClean } from "./leftovers.ts";
 
 /** Host names the upstream answers for (network aliases and certificate SANs). */
-export const UPSTREAM_HOSTS = ["example.com", "example.org", "api.example.test"] as const;
+export const UPSTREAM_HOSTS = [
+  "example.com",
+  "example.org",
+  "api.example.test",
+  // The fake model APIs (_fake_models.ts), for the provider tests.
+  "api.anthropic.com",
+  "api.openai.com",
+  "chatgpt.com",
+] as const;
 /** TCP port of the outside host's listener. */
 export const OUTSIDE_TCP_PORT = 8080;
 /** What the upstream's default page contains (the same constant as in _upstream_server.ts). */
@@ -44,6 +52,20 @@ export interface UpstreamRequest {
   path: string;
   /** Request headers, lower-case names. */
   headers: Record<string, string>;
+}
+
+/** A request a fake model API answered (`_fake_models.ts`). */
+export interface ModelRequest {
+  /** `anthropic` or `openai`. */
+  api: string;
+  /** `Host` header. */
+  host: string;
+  /** The path. */
+  path: string;
+  /** Request headers, lower-case names. */
+  headers: Record<string, string>;
+  /** The JSON body. */
+  body: Record<string, unknown>;
 }
 
 /** A connection or DNS query the outside host logged. */
@@ -78,6 +100,8 @@ export class World implements AsyncDisposable {
   readonly outsideName: string;
   /** The test CA's certificate file (what egress trusts upstream). */
   readonly caFile: string;
+  /** The Node base image the claude and codex provider images build on here. */
+  readonly nodeImage: string;
   /** The real token behind {@link TOKEN_VAR}; the agent must never see it. */
   readonly realToken: string;
   /** The environment every CLI call gets (nothing inherited beyond it). */
@@ -95,7 +119,7 @@ export class World implements AsyncDisposable {
     outsideIp: string;
     controlIp: string;
     caFile: string;
-    images: { agent: string; sidecar: string };
+    images: { agent: string; sidecar: string; node: string };
     denoDir: string;
   }) {
     this.id = parts.id;
@@ -108,6 +132,7 @@ export class World implements AsyncDisposable {
     this.controlIp = parts.controlIp;
     this.outsideName = `only-outside-${parts.id}.e2e.test`;
     this.caFile = parts.caFile;
+    this.nodeImage = parts.images.node;
     this.realToken = `e2e-real-token-${crypto.randomUUID().replaceAll("-", "")}`;
     this.#label = worldLabel(parts.id);
     const passThrough = ["DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CONTEXT"].flatMap((name) => {
@@ -163,6 +188,12 @@ export class World implements AsyncDisposable {
   async upstreamRequests(): Promise<UpstreamRequest[]> {
     return (await logRecords(`bb-e2e-${this.id}-upstream`))
       .filter((record) => record.event === "request") as unknown as UpstreamRequest[];
+  }
+
+  /** @returns Every request the fake model APIs have answered so far. */
+  async modelRequests(): Promise<ModelRequest[]> {
+    return (await logRecords(`bb-e2e-${this.id}-upstream`))
+      .filter((record) => record.event === "model") as unknown as ModelRequest[];
   }
 
   /** @returns Every connection and DNS query the outside host has logged so far. */
@@ -222,6 +253,7 @@ export async function startWorld(name: string): Promise<World> {
     await Deno.mkdir(srv);
     const certs = await mintTestCerts(srv, UPSTREAM_HOSTS);
     await Deno.copyFile(join(HERE, "_upstream_server.ts"), join(srv, "upstream_server.ts"));
+    await Deno.copyFile(join(HERE, "_fake_models.ts"), join(srv, "_fake_models.ts"));
     await Deno.copyFile(join(HERE, "_outside_host.py"), join(srv, "outside_host.py"));
     const home = join(dir, "bot-bottle-home");
     for (const sub of ["bottles", "agents", "contrib", "state", "queue", "logs"]) {
@@ -295,8 +327,8 @@ function worldLabel(id: string): string {
   return `bot-bottle-test.world=${id}`;
 }
 
-/** tests/e2e/images/build.sh, which prints `debian=<ref>` and `deno=<ref>`. */
-async function buildImages(): Promise<{ agent: string; sidecar: string }> {
+/** tests/e2e/images/build.sh, which prints `debian=<ref>`, `deno=<ref>` and `node=<ref>`. */
+async function buildImages(): Promise<{ agent: string; sidecar: string; node: string }> {
   const result = await runProgram("bash", [join(HERE, "..", "images", "build.sh")], {
     timeoutMs: 20 * 60_000,
   });
@@ -309,10 +341,10 @@ async function buildImages(): Promise<{ agent: string; sidecar: string }> {
       return [line.slice(0, at), line.slice(at + 1).trim()];
     }),
   );
-  if (refs.debian === undefined || refs.deno === undefined) {
+  if (refs.debian === undefined || refs.deno === undefined || refs.node === undefined) {
     throw new Error(`tests/e2e/images/build.sh printed no image refs:\n${result.stdout}`);
   }
-  return { agent: refs.debian, sidecar: refs.deno };
+  return { agent: refs.debian, sidecar: refs.deno, node: refs.node };
 }
 
 /** The CLI runs with a temp HOME; it must still find the modules this checkout has cached. */

@@ -3,6 +3,8 @@
 #
 #   bot-bottle-test/debian:bookworm    debootstrap'd minimal Debian with the agent and probe tools
 #   bot-bottle-test/deno:<version>     that image plus the host's own deno binary
+#   bot-bottle-test/node:<version>     that image plus the host's own node and npm (the base of the
+#                                      claude and codex provider images, which install from npm)
 #
 # The real Dockerfiles (images/shell, images/sidecar) are then built on top via BASE_IMAGE.
 #
@@ -15,8 +17,11 @@
 #   BOT_BOTTLE_E2E_MIRROR  Debian mirror (default: the bookworm entry of /etc/apt/sources.list*)
 #   BOT_BOTTLE_E2E_DENO    deno binary to ship (default: the ELF behind `command -v deno`)
 #
-# Prints progress on stderr and, on success, the two image references on stdout as
-# `debian=<ref>` and `deno=<ref>`. debootstrap needs root; a cached rootfs needs only docker.
+#   BOT_BOTTLE_E2E_NODE    node binary to ship (default: the ELF behind `command -v node`); npm
+#                          comes from its install prefix (lib/node_modules/npm)
+#
+# Prints progress on stderr and, on success, the image references on stdout as
+# `debian=<ref>`, `deno=<ref>` and `node=<ref>`. debootstrap needs root; a cached rootfs needs only docker.
 set -euo pipefail
 shopt -s inherit_errexit # so failures inside $(...) stop the script too
 
@@ -229,6 +234,45 @@ build_deno() {
   printf '%s\n' "$image"
 }
 
+# Prints the node image reference after building it (tagged with the binary's own version).
+build_node() {
+  local node npm version image base_id key context
+  node="$(readlink -f "${BOT_BOTTLE_E2E_NODE:-$(command -v node || die "node not on PATH")}")"
+  is_elf "$node" || die "${node} is not an ELF binary; set BOT_BOTTLE_E2E_NODE"
+  npm="$(dirname "$(dirname "$node")")/lib/node_modules/npm"
+  [[ -f "${npm}/bin/npm-cli.js" ]] || die "no npm next to ${node} (looked in ${npm})"
+  version="$("$node" --version)"
+  version="${version#v}"
+  [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the version of ${node}"
+  image="bot-bottle-test/node:${version}"
+  base_id="$(docker image inspect --format '{{.Id}}' "$DEBIAN_IMAGE")"
+  key="$({
+    printf 'base=%s npm=%s\n' "$base_id" "$(cat "${npm}/package.json" | sha256_of)"
+    sha256sum <"$node"
+    sha256sum <"${HERE}/node.Dockerfile"
+  } | sha256_of)"
+  if [[ "$(image_label "$image")" == "$key" ]]; then
+    log "${image} is up to date"
+  else
+    context="$(mktemp -d)"
+    # shellcheck disable=SC2064 # expand now: $context is local
+    trap "rm -rf '${context}'" EXIT
+    cp "$node" "${context}/node"
+    chmod 0755 "${context}/node"
+    cp -r "$npm" "${context}/npm"
+    log "building ${image} from ${node}"
+    docker build --quiet \
+      --file "${HERE}/node.Dockerfile" \
+      --build-arg "BASE_IMAGE=${DEBIAN_IMAGE}" \
+      --label "${LABEL}=${key}" \
+      --tag "$image" \
+      "$context" >/dev/null
+    rm -rf "$context"
+    trap - EXIT
+  fi
+  printf '%s\n' "$image"
+}
+
 main() {
   case "${1:-}" in
     "") ;;
@@ -240,11 +284,12 @@ main() {
   # Concurrent runs (parallel CI jobs) wait for each other instead of racing on the same tags.
   exec 9>"${CACHE_DIR}/.lock"
   flock 9
-  local deno_image
+  local deno_image node_image
   build_debian
   deno_image="$(build_deno)"
+  node_image="$(build_node)"
   log "done"
-  printf 'debian=%s\ndeno=%s\n' "$DEBIAN_IMAGE" "$deno_image"
+  printf 'debian=%s\ndeno=%s\nnode=%s\n' "$DEBIAN_IMAGE" "$deno_image" "$node_image"
 }
 
 main "$@"

@@ -1,0 +1,132 @@
+/**
+ * The files a provider needs so its first run inside a bottle asks no human anything (SPEC §7):
+ * onboarding done, the workspace trusted, bypass-permissions accepted (the bottle is the
+ * sandbox), telemetry off, and the model API reached the way egress can carry it. Nothing here is
+ * secret: credentials are placeholders the proxy replaces.
+ */
+import { AGENT_HOME, AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
+import { CODEX_HOME } from "./_provider_launch.ts";
+
+/** A file written into the agent (as the agent user) before its command starts. */
+export interface AgentFile {
+  /** Absolute path inside the agent. */
+  path: string;
+  /** The content. */
+  content: string;
+}
+
+/** How a provider authenticates; the real credential only ever reaches egress. */
+export type ProviderCredential = "none" | "oauth" | "api_key" | "device";
+
+/** What the agent holds instead of a real credential. */
+export const PLACEHOLDER = "bot-bottle-placeholder-credential-0000";
+
+/**
+ * Where each provider's credential placeholder goes.
+ *
+ * @param template The provider template.
+ * @param credential How it authenticates.
+ * @returns The variable and its placeholder value (none for device auth, which uses a file).
+ */
+export function placeholderEnv(
+  template: string,
+  credential: ProviderCredential,
+): Record<string, string> {
+  if (template === "claude" && credential === "oauth") {
+    return { CLAUDE_CODE_OAUTH_TOKEN: PLACEHOLDER };
+  }
+  if (template === "claude" && credential === "api_key") return { ANTHROPIC_API_KEY: PLACEHOLDER };
+  if (template === "codex" && credential === "api_key") return { OPENAI_API_KEY: PLACEHOLDER };
+  return {};
+}
+
+/**
+ * The first-run files of a provider.
+ *
+ * @param template The provider template.
+ * @param options The credential kind and the bottle's label (shown in Claude's statusline).
+ * @returns The files (none for a provider that needs none).
+ */
+export function firstRunFiles(
+  template: string,
+  options: { credential: ProviderCredential; label: string },
+): AgentFile[] {
+  if (template === "claude") return claudeFiles(options);
+  if (template === "codex") {
+    return [{ path: `${CODEX_HOME}/config.toml`, content: codexConfig(options.credential) }];
+  }
+  return [];
+}
+
+function claudeFiles(options: { credential: ProviderCredential; label: string }): AgentFile[] {
+  const trusted = { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true };
+  const state = {
+    hasCompletedOnboarding: true,
+    theme: "dark",
+    bypassPermissionsModeAccepted: true,
+    projects: { [AGENT_HOME]: trusted, [AGENT_WORKSPACE]: trusted },
+    // Claude Code asks once whether to use an ANTHROPIC_API_KEY it finds; it remembers the
+    // answer by the key's last 20 characters.
+    ...(options.credential === "api_key"
+      ? { customApiKeyResponses: { approved: [PLACEHOLDER.slice(-20)], rejected: [] } }
+      : {}),
+  };
+  const settings = {
+    skipDangerousModePermissionPrompt: true,
+    permissions: { defaultMode: "bypassPermissions" },
+    // The statusline names the bottle, so a glance tells which sandbox this conversation is in.
+    statusLine: {
+      type: "command",
+      command: `printf '%s' ${shellQuote(`[bottle: ${options.label}]`)}`,
+    },
+  };
+  return [
+    { path: `${AGENT_HOME}/.claude.json`, content: `${JSON.stringify(state, null, 2)}\n` },
+    {
+      path: `${AGENT_HOME}/.claude/settings.json`,
+      content: `${JSON.stringify(settings, null, 2)}\n`,
+    },
+  ];
+}
+
+/**
+ * Codex's config: its own model provider entry pointing where the built-in one would, but without
+ * WebSockets (egress refuses upgrades on credential-injecting routes, whose frames it cannot
+ * scan), so no start waits for a refused upgrade to fall back to HTTPS.
+ */
+function codexConfig(credential: ProviderCredential): string {
+  const device = credential === "device";
+  const provider = [
+    `name = "OpenAI (through the bottle's egress)"`,
+    device
+      ? `base_url = "https://chatgpt.com/backend-api/codex"`
+      : `base_url = "https://api.openai.com/v1"`,
+    device ? "requires_openai_auth = true" : `env_key = "OPENAI_API_KEY"`,
+    `wire_api = "responses"`,
+    "supports_websockets = false",
+  ];
+  return [
+    "# Written by bot-bottle at every start; edits inside the bottle last until the next one.",
+    "check_for_update_on_startup = false",
+    `model_provider = "bot-bottle"`,
+    "",
+    "[analytics]",
+    "enabled = false",
+    "",
+    "[model_providers.bot-bottle]",
+    ...provider,
+    "",
+    `[projects.${tomlString(AGENT_WORKSPACE)}]`,
+    `trust_level = "trusted"`,
+    "",
+  ].join("\n");
+}
+
+/** A TOML basic string. */
+function tomlString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
