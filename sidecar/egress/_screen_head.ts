@@ -3,11 +3,12 @@
  * name and value, repeated headers joined the way origins join them (`a, b`; cookies `a; b`),
  * the head as one text (a secret split between a name and its value), and the credentials the
  * policy stripped from the agent's request. Each part is also scanned as the origin decodes it
- * (the engine does that). The injected `Authorization` is ours and is not scanned.
+ * (the engine does that). The injected credential (`Authorization`, or `x-api-key` on a route
+ * that injects one) is ours and is not scanned.
  */
 import type { Finding, OutboundDetector } from "../../core/dlp/mod.ts";
 import { HeaderList } from "../http1/mod.ts";
-import type { DenyDecision } from "./policy/mod.ts";
+import { type DenyDecision, isInjectedCredential } from "./policy/mod.ts";
 import {
   actionFor,
   ask,
@@ -62,8 +63,9 @@ interface Hit {
 export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Promise<ScreenResult> {
   const detectors = outboundDetectors(ctx.route);
   let target = head.target;
-  const fields: [string, string][] = [...head.headers].filter(([name]) => !isInjected(name));
-  const injected = [...head.headers].filter(([name]) => isInjected(name));
+  const ours = (name: string) => isInjectedCredential(name, ctx.route);
+  const fields: [string, string][] = [...head.headers].filter(([name]) => !ours(name));
+  const injected = [...head.headers].filter(([name]) => ours(name));
   let stripped = head.stripped;
   const parts = (): Part[] => [
     { location: "method", text: head.method },
@@ -131,11 +133,6 @@ function nothingIn(
 ): boolean {
   const text = parts.map((part) => part.text).join("\r\n");
   return ctx.engine.scanOutbound(text, { detectors, location: "header:(all)" }).length === 0;
-}
-
-/** The injected credential: ours, and never scanned. */
-function isInjected(name: string): boolean {
-  return name.toLowerCase() === "authorization";
 }
 
 /** A header sent more than once, joined as origins join it. */

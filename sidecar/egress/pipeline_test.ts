@@ -19,6 +19,11 @@ const ROUTES: Route[] = [
   { host: "plain.example", auth: { scheme: "Bearer", token_ref: "GH" } },
   { host: "redact.example", outbound_on_match: "redact" },
   { host: "blind.example", dlp: { outbound_detectors: false, inbound_detectors: false } },
+  {
+    host: "key.example",
+    auth: { scheme: "x-api-key", token_ref: "GH" },
+    outbound_on_match: "redact",
+  },
 ].map((route) => RouteSchema.parse(route));
 
 const DNS: Readonly<Record<string, string>> = {
@@ -32,6 +37,7 @@ const DNS: Readonly<Record<string, string>> = {
   "plain.example": "93.184.215.16",
   "redact.example": "93.184.215.17",
   "blind.example": "93.184.215.18",
+  "key.example": "93.184.215.19",
 };
 
 /** A GitHub token that is not the route's own: outbound DLP finds it. */
@@ -272,6 +278,22 @@ Deno.test("createPipeline().decide() redacts a secret in the head it will send o
   assert.equal(ctx.forward!.target, "/q?t=[REDACTED:github_pat]");
   assert.equal(ctx.forward!.headers.get("x-note"), "v=[REDACTED:github_pat]");
   assert.deepEqual(warned, []);
+});
+
+Deno.test("createPipeline().decide() sends an injected x-api-key unscanned, and scans the agent's own", async () => {
+  const keyed = request(at("key.example", "/v1/messages", {
+    headers: [["Host", "key.example"], ["x-api-key", "bot-bottle-placeholder-credential-0000"]],
+  }));
+  const sent = await createPipeline(options()).decide(keyed);
+  assert.deepEqual(sent.decision, { action: "allow" });
+  assert.deepEqual(sent.ctx.forward!.headers.getAll("x-api-key"), [SECRET], "ours, intact");
+  // Where the route injects nothing, an x-api-key is the agent's, and scanned like any header.
+  const own = request(at("redact.example", "/v1", {
+    headers: [["Host", "redact.example"], ["x-api-key", LEAKED]],
+  }));
+  const screened = await createPipeline(options()).decide(own);
+  assert.deepEqual(screened.decision, { action: "allow" });
+  assert.deepEqual(screened.ctx.forward!.headers.getAll("x-api-key"), ["[REDACTED:github_pat]"]);
 });
 
 Deno.test("createPipeline().decide() introspection never shows token values", async () => {

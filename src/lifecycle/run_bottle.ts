@@ -16,6 +16,7 @@ import { InterruptedError, type InterruptSource, processInterrupts } from "./int
 import { messageOf } from "../../core/errors/mod.ts";
 import { BottleSession, type SessionLog } from "./_session.ts";
 import { type BottleMetadata, BottleState } from "./state.ts";
+import { terminalTint } from "./_terminal_tint.ts";
 
 /** Options of {@link runBottle}. */
 export interface RunBottleOptions {
@@ -39,6 +40,8 @@ export interface RunBottleOptions {
   tty: boolean;
   /** The state directory exists already (`resume`): keep it on a failed launch. */
   resume?: boolean;
+  /** Writes escape sequences to the terminal (with `tty`; default: this process's stdout). */
+  terminal?: (text: string) => void;
   /** Where interruptions come from (the process's signals unless a test says otherwise). */
   interrupts?: InterruptSource;
 }
@@ -115,14 +118,23 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
 
   phase.commandRunning = true;
   let code: number;
+  const tint = terminalTint(plan.label, options.metadata.color);
+  const terminal = options.tty ? (options.terminal ?? writeStdout) : () => {};
+  terminal(tint.enter);
   try {
     code = (await backend.exec(plan.slug, plan.command, { tty: options.tty })).code;
   } catch (err) {
+    terminal(tint.leave);
     await session.finish(1).catch((stopErr: unknown) => log.warn(messageOf(stopErr)));
     throw err;
   }
+  terminal(tint.leave);
   if (interrupted.signal.aborted) code = 130;
   const kept = await session.finish(code);
   if (interrupted.signal.aborted) throw new InterruptedError();
   return { code, kept };
+}
+
+function writeStdout(text: string): void {
+  Deno.stdout.writeSync(new TextEncoder().encode(text));
 }

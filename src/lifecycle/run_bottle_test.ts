@@ -94,9 +94,25 @@ Deno.test("runBottle() runs the command, tears down once and deletes state on ex
 
 Deno.test("runBottle() keeps the state and prints the resume hint on a non-zero exit", async () => {
   await using home = await tempBotHome();
-  const { backend, plan, log, options, state } = setup(home, { onExec: () => 3 });
-  const outcome = await runBottle(plan, { ...options, tty: true });
+  const written: string[] = [];
+  const { backend, plan, log, options, state } = setup(home, {
+    onExec: () => {
+      written.push("<agent>");
+      return 3;
+    },
+  });
+  const outcome = await runBottle(plan, {
+    ...options,
+    tty: true,
+    terminal: (text) => written.push(text),
+  });
   assert.deepEqual(outcome, { code: 3, kept: true });
+  // The terminal names the bottle while the agent runs, and is reset after.
+  assert.deepEqual(written.slice(0, 3), [
+    "\x1b]0;bot-bottle: demo\x1b\\",
+    "<agent>",
+    "\x1b]0;\x1b\\",
+  ]);
   assert.deepEqual(backend.calls, [
     `launch ${SLUG}`,
     `exec ${SLUG} work (tty)`,

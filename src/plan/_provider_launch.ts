@@ -72,6 +72,8 @@ const CLAUDE: ProviderLaunch = Object.freeze({
     DISABLE_TELEMETRY: "1",
     DISABLE_ERROR_REPORTING: "1",
     DISABLE_AUTOUPDATER: "1",
+    // The terminal's title is bot-bottle's: it names the bottle.
+    CLAUDE_CODE_DISABLE_TERMINAL_TITLE: "1",
   }),
   promptFile: CLAUDE_PROMPT,
   skillsDir: `${AGENT_HOME}/.claude/skills`,

@@ -52,6 +52,7 @@ Deno.test("buildPlan() for claude with an OAuth token: Bearer route, placeholder
   assert.equal(plan.provider.env.ANTHROPIC_API_KEY, undefined);
   assert.equal(plan.provider.env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC, "1");
   assert.equal(plan.provider.env.DISABLE_TELEMETRY, "1");
+  assert.equal(plan.provider.env.CLAUDE_CODE_DISABLE_TERMINAL_TITLE, "1");
   assert.ok(!JSON.stringify(plan).includes("sk-ant-oat01-real-token-value"), "no secret in a plan");
   assert.deepEqual(plan.command, [
     "claude",
@@ -119,6 +120,7 @@ Deno.test("buildPlan() for codex with an API key: its own provider entry, truste
   assert.match(config, /^supports_websockets = false$/m);
   assert.match(config, /^\[projects\."\/home\/agent\/workspace"\]\ntrust_level = "trusted"$/m);
   assert.match(config, /^check_for_update_on_startup = false$/m);
+  assert.match(config, /^\[tui\]\nterminal_title = \[\]$/m, "the title stays bot-bottle's");
   assert.equal(file(plan, "/home/agent/.codex/AGENTS.md"), "Be careful.\n");
   const resumed = buildPlan(agentOf("codex"), { ...base, resume: true });
   assert.deepEqual(resumed.command, [

@@ -37,13 +37,21 @@ const HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
 /** One provider's case. */
 interface Case {
+  /** The step's name. */
+  name: string;
+  /** The agent's (and bottle's) name. */
+  agent: string;
+  /** The header the real credential arrives in, as sent (default: Authorization, Bearer). */
+  sent?: (token: string) => Record<string, string>;
   template: "claude" | "codex";
+  /** Forward the host's Codex login instead of an `auth_token`. */
+  forward?: boolean;
   /** The model API's host. */
   host: string;
   /** Host variable and real value of the credential. */
   token: string;
-  /** The agent's variable holding the placeholder. */
-  placeholderVar: string;
+  /** The agent's variable holding the placeholder (none with a forwarded login). */
+  placeholderVar?: string;
   /** The first run, after the probes (`$1` is the task). */
   first: string[];
   /** The resumed run (`$1` is the task). */
@@ -52,6 +60,8 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    name: "claude with an OAuth token",
+    agent: "claude-oauth",
     template: "claude",
     host: "api.anthropic.com",
     token: `sk-ant-oat01-e2e-${crypto.randomUUID().replaceAll("-", "")}`,
@@ -60,6 +70,19 @@ const CASES: Case[] = [
     second: [...providerLaunch("claude").command({ prompt: true, resume: true }), "-p"],
   },
   {
+    name: "claude with an API key",
+    agent: "claude-key",
+    template: "claude",
+    host: "api.anthropic.com",
+    token: `sk-ant-api03-e2e-${crypto.randomUUID().replaceAll("-", "")}`,
+    placeholderVar: "ANTHROPIC_API_KEY",
+    sent: (token) => ({ "x-api-key": token }),
+    first: [...providerLaunch("claude").command({ prompt: true, resume: false }), "-p"],
+    second: [...providerLaunch("claude").command({ prompt: true, resume: true }), "-p"],
+  },
+  {
+    name: "codex with an API key",
+    agent: "codex-key",
     template: "codex",
     host: "api.openai.com",
     token: `sk-proj-e2e-${crypto.randomUUID().replaceAll("-", "")}`,
@@ -68,7 +91,37 @@ const CASES: Case[] = [
     first: ["codex", "exec", "--dangerously-bypass-approvals-and-sandbox"],
     second: ["codex", "exec", "resume", "--last", "--dangerously-bypass-approvals-and-sandbox"],
   },
+  {
+    name: "codex with the host's ChatGPT login forwarded",
+    agent: "codex-login",
+    template: "codex",
+    forward: true,
+    host: "chatgpt.com",
+    token: hostAccessToken(),
+    first: ["codex", "exec", "--dangerously-bypass-approvals-and-sandbox"],
+    second: ["codex", "exec", "resume", "--last", "--dangerously-bypass-approvals-and-sandbox"],
+  },
 ];
+
+/** A ChatGPT access token as `codex login --device-auth` leaves it (unsigned here). */
+function hostAccessToken(): string {
+  const part = (value: unknown) =>
+    btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return [
+    part({ alg: "RS256", typ: "JWT" }),
+    part({
+      exp: Math.floor(Date.now() / 1000) + 86_400,
+      sub: `user-${crypto.randomUUID()}`,
+      email: "someone@example.test",
+      "https://api.openai.com/auth": {
+        chatgpt_account_id: "acc-e2e",
+        chatgpt_plan_type: "plus",
+        chatgpt_user_id: "user-e2e",
+      },
+    }),
+    crypto.randomUUID().replaceAll("-", ""),
+  ].join(".");
+}
 
 Deno.test("claude and codex run in bottles against the fake model APIs, end to end", async (t) => {
   await using world = await startWorld("providers");
@@ -77,19 +130,39 @@ Deno.test("claude and codex run in bottles against the fake model APIs, end to e
   await Deno.mkdir(skills, { recursive: true });
   await Deno.writeTextFile(join(skills, "SKILL.md"), "---\nname: e2e-skill\n---\nA test skill.\n");
   for (const c of CASES) {
-    await t.step(`${c.template}: task, MCP tool, file, credentials, resume`, async () => {
+    await t.step(`${c.name}: task, MCP tool, file, credentials, resume`, async () => {
       await runCase(world, project, c);
     });
   }
 });
 
 async function runCase(world: World, project: string, c: Case): Promise<void> {
-  const agent = `${c.template}-e2e`;
-  const tokenVar = `E2E_${c.template.toUpperCase()}_TOKEN`;
+  const agent = c.agent;
+  const tokenVar = `E2E_${agent.toUpperCase().replaceAll("-", "_")}_TOKEN`;
   await writeBottle(world, agent, {
-    agent_provider: { template: c.template, auth_token: tokenVar },
+    agent_provider: c.forward
+      ? { template: c.template, forward_host_credentials: true }
+      : { template: c.template, auth_token: tokenVar },
     supervise: true,
   });
+  if (c.forward) {
+    const codexHome = join(world.dir, "user-home", ".codex");
+    await Deno.mkdir(codexHome, { recursive: true });
+    await Deno.writeTextFile(
+      join(codexHome, "auth.json"),
+      JSON.stringify({
+        auth_mode: "chatgpt",
+        OPENAI_API_KEY: null,
+        tokens: {
+          id_token: c.token,
+          access_token: c.token,
+          refresh_token: `rt_${crypto.randomUUID()}`,
+          account_id: "acc-e2e",
+        },
+        last_refresh: new Date().toISOString(),
+      }),
+    );
+  }
   await writeAgent(world, agent, { bottle: agent, skills: ["e2e-skill"] }, `${PROMPT_MARKER}\n`);
   const env = {
     [tokenVar]: c.token,
@@ -110,7 +183,7 @@ async function runCase(world: World, project: string, c: Case): Promise<void> {
       c.template === "claude" ? ".claude" : ".codex"
     }/skills/e2e-skill/SKILL.md" && echo skill=yes`,
     `git log --format=commit=%s -1`,
-    `echo "placeholder=$${c.placeholderVar}"`,
+    `echo "placeholder=$${c.placeholderVar ?? "CODEX_HOME"}"`,
     // Everything the agent holds, for the host to search for the real credential.
     `echo "held=$( (cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline; grep -rsh . "$HOME" /tmp) 2>/dev/null | gzip | base64 -w0)"`,
     "exit 3",
@@ -138,7 +211,13 @@ async function runCase(world: World, project: string, c: Case): Promise<void> {
   assert.match(first.stdout, new RegExp(`result=${RESULT_CONTENT}`), out);
   assert.match(first.stdout, /skill=yes/, out);
   assert.match(first.stdout, /commit=the project's first commit/, out);
-  assert.match(first.stdout, /placeholder=bot-bottle-placeholder/, out);
+  assert.match(
+    first.stdout,
+    c.placeholderVar === undefined
+      ? /placeholder=\/home\/agent\/.codex/
+      : /placeholder=bot-bottle-placeholder/,
+    out,
+  );
   const held = await gunzip(first.stdout.match(/held=(\S+)/)?.[1] ?? "");
   assert.ok(held.length > 1000, "the probe dumped nothing");
   assert.ok(!held.includes(c.token), "the agent holds the real credential");
@@ -146,8 +225,16 @@ async function runCase(world: World, project: string, c: Case): Promise<void> {
   const requests = (await world.modelRequests()).slice(before).filter((r) => r.host === c.host);
   assert.ok(requests.length >= 3, `the fake API saw ${requests.length} requests:\n${out}`);
   for (const r of requests) {
-    const credential = r.headers["authorization"] ?? r.headers["x-api-key"] ?? "";
-    assert.equal(credential, `Bearer ${c.token}`, `${r.path} carried ${credential || "nothing"}`);
+    const sent = (c.sent ?? ((token) => ({ authorization: `Bearer ${token}` })))(c.token);
+    const credentials = {
+      authorization: r.headers["authorization"],
+      "x-api-key": r.headers["x-api-key"],
+    };
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(credentials).filter(([, v]) => v !== undefined)),
+      sent,
+      `${r.path}: the real credential, alone, in the provider's header`,
+    );
     assert.ok(
       !JSON.stringify(r).includes("bot-bottle-placeholder"),
       "a placeholder reached the API",

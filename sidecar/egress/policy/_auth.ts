@@ -9,7 +9,7 @@
 import { MIN_SECRET_ALNUM } from "../../../core/dlp/mod.ts";
 import { ALLOW, deny } from "./_decision.ts";
 import type { PolicyEnv } from "./_env.ts";
-import type { Decision, PolicyContext } from "./types.ts";
+import type { Decision, PolicyContext, PolicyRoute } from "./types.ts";
 
 /** The agent's credential headers: always removed, whatever the route. */
 const STRIPPED = ["authorization", "proxy-authorization"];
@@ -18,6 +18,19 @@ const STRIPPED = ["authorization", "proxy-authorization"];
 const API_KEY = "x-api-key";
 
 const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
+
+/**
+ * Whether a header of a request this step let through is the credential it injected (never the
+ * agent's: `authorization` is always stripped, the key header is on a credential route).
+ *
+ * @param name A header name, any case.
+ * @param route The request's route.
+ * @returns True for the injected credential's header.
+ */
+export function isInjectedCredential(name: string, route: PolicyRoute | undefined): boolean {
+  const lower = name.toLowerCase();
+  return lower === "authorization" || (lower === API_KEY && route?.auth?.scheme === "x-api-key");
+}
 
 /** Strips agent credentials and injects the route's token, or denies with `missing_token`. */
 export function auth(ctx: PolicyContext, env: PolicyEnv): Decision {

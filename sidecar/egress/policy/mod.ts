@@ -61,7 +61,7 @@ export { routeLookup } from "./_route_lookup.ts";
 export { gitPush } from "./_git_push.ts";
 export { matches } from "./_matches.ts";
 export { upstreamAddress } from "./_upstream_address.ts";
-export { auth } from "./_auth.ts";
+export { auth, isInjectedCredential } from "./_auth.ts";
 export { ALLOW, deny } from "./_decision.ts";
 export { BLOCK_HEADER, blockResponse } from "./block_response.ts";
 export { type AddressClass, classifyAddress } from "./classify_address.ts";
