@@ -29,7 +29,8 @@ export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: s
     `${SIDECAR_ENV.canary.name} (set by bot-bottle)`,
   ];
   const repos = Object.entries(bottle.gitGate.repos).map(([name, repo]) => `${name}  ${repo.url}`);
-  const egress = bottle.egress.routes.map((route) =>
+  // The plan's routes: the provider's own say how its credential is really sent.
+  const egress = plan.routes.map((route) =>
     route.auth === undefined ? route.host : `${route.host} [auth:${route.auth.scheme}]`
   );
   const identity = (["name", "email"] as const).map((field) => {
@@ -41,6 +42,7 @@ export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: s
     ["bottle", `${bottle.name}  (${bottle.chain.join(" -> ")})`],
     ["backend", backend],
     ["label", plan.label],
+    ["provider", providerText(agent, plan)],
     ...(plan.image.kind === "committed" ? [["image", plan.image.ref] as const] : []),
     ...(plan.image.kind === "dockerfile"
       ? [["image", `built from ${plan.image.path}`] as const]
@@ -60,6 +62,21 @@ export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: s
     ...hostSettings(plan),
   ];
   return renderFields(`Bottle ${plan.slug}`, fields);
+}
+
+/** The provider and where its credential comes from (names only). */
+function providerText(agent: ResolvedAgent, plan: BottlePlan): string {
+  const from = agent.bottle.agentProvider.authToken;
+  switch (plan.credential) {
+    case "none":
+      return `${plan.template}  (no credential)`;
+    case "oauth":
+      return `${plan.template}  (OAuth token from $${from}, injected by egress; the agent holds a placeholder)`;
+    case "api_key":
+      return `${plan.template}  (API key from $${from}, injected by egress; the agent holds a placeholder)`;
+    case "device":
+      return `${plan.template}  (the host's Codex login: egress holds its access token, the agent a dummy login)`;
+  }
 }
 
 /** Host settings that change isolation or testing: the operator sees every one in effect. */

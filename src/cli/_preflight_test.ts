@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { homePaths } from "../paths/mod.ts";
 import { buildPlan, demoAgent } from "../plan/mod.ts";
+import { providerRoutes } from "../providers/mod.ts";
 import { displayArgv, preflightText, stepsText } from "./_preflight.ts";
 
 Deno.test("displayArgv() quotes only what a shell would split or expand", () => {
@@ -42,6 +43,7 @@ Deno.test("preflightText() shows every host setting that changes isolation or te
       BOT_BOTTLE_EGRESS_NETWORK: "lab-net",
       BOT_BOTTLE_SELFTEST_DNS: "outside.test",
       SUPERVISE_RESPONSE_TIMEOUT_SECONDS: "2",
+      BOT_BOTTLE_BUILD_CA_FILE: "/etc/ssl/certs/proxy-ca.pem",
     },
   });
   const text = preflightText(demoAgent(), lab, "docker");
@@ -54,6 +56,42 @@ Deno.test("preflightText() shows every host setting that changes isolation or te
   assert.match(text, /no DNS for outside\.test/);
   assert.match(text, /timeouts: +SUPERVISE_RESPONSE_TIMEOUT_SECONDS=2\n/);
   assert.ok(!plain.includes("timeouts"), plain);
+  assert.match(
+    text,
+    /build CA: +\/etc\/ssl\/certs\/proxy-ca\.pem {2}\(trusted by image builds only\)/,
+  );
+  assert.ok(!plain.includes("build CA"), plain);
+});
+
+Deno.test("preflightText() says where the provider's credential comes from, and how it is sent", () => {
+  const paths = homePaths({ BOT_BOTTLE_HOME: "/tmp/bb-pre" });
+  const agent = demoAgent();
+  agent.bottle.agentProvider = {
+    template: "claude",
+    builtin: true,
+    forwardHostCredentials: false,
+    authToken: "ANTHROPIC_KEY",
+  };
+  agent.bottle.egress.routes = providerRoutes({ template: "claude", authToken: "ANTHROPIC_KEY" });
+  const plan = buildPlan(agent, {
+    slug: "c-1",
+    label: "c",
+    cwd: "/w",
+    paths,
+    hostEnv: { ANTHROPIC_KEY: "sk-ant-api03-secret-value" },
+  });
+  const text = preflightText(agent, plan, "docker");
+  assert.match(text, /provider: +claude {2}\(API key from \$ANTHROPIC_KEY, injected by egress;/);
+  assert.match(text, /api\.anthropic\.com \[auth:x-api-key\]/);
+  assert.ok(!text.includes("secret-value"), "names only");
+  assert.match(
+    preflightText(
+      demoAgent(),
+      buildPlan(demoAgent(), { ...{ slug: "d-1", label: "d", cwd: "/w", paths }, hostEnv: {} }),
+      "docker",
+    ),
+    /provider: +shell {2}\(no credential\)/,
+  );
 });
 
 Deno.test("preflightText() shows git gate repos and the identity with provenance, no key", () => {

@@ -24,6 +24,8 @@ export const RESULT_CONTENT = "written by the fake model";
 export const DONE_TEXT = "FAKE-MODEL-DONE";
 /** The answer to any other prompt. */
 export const PLAIN_TEXT = "FAKE-MODEL-PLAIN";
+/** The hosts whose every path this module answers. */
+const MODEL_HOSTS = ["api.anthropic.com", "api.openai.com", "chatgpt.com"];
 /** The supervise tool the first turn calls. */
 export const SUPERVISE_TOOL = "list-egress-routes";
 
@@ -35,7 +37,7 @@ type Log = (record: Json) => void;
  *
  * @param req The request.
  * @param url Its URL.
- * @param log Logs `{event: "model", …, body}` for each request.
+ * @param log Logs `{event: "model", at, api, host, path, headers, body}` for each request.
  * @returns The response.
  */
 export async function fakeModels(req: Request, url: URL, log: Log): Promise<Response | undefined> {
@@ -45,7 +47,16 @@ export async function fakeModels(req: Request, url: URL, log: Log): Promise<Resp
     : path.endsWith("/responses")
     ? "openai"
     : undefined;
-  if (api === undefined || req.method !== "POST") return undefined;
+  if (api === undefined || req.method !== "POST") {
+    // Anything else on a model host (settings, limits, model lists) is not there, as an API says
+    // it, so a CLI moves on instead of retrying a page it cannot parse.
+    const host = (req.headers.get("host") ?? url.host).replace(/:\d+$/, "");
+    if (!MODEL_HOSTS.includes(host)) return undefined;
+    log({ event: "model-other", at: Date.now(), host, method: req.method, path });
+    return Response.json({ type: "error", error: { type: "not_found_error", message: path } }, {
+      status: 404,
+    });
+  }
   const text = await req.text();
   let body: Json;
   try {
@@ -55,6 +66,7 @@ export async function fakeModels(req: Request, url: URL, log: Log): Promise<Resp
   }
   log({
     event: "model",
+    at: Date.now(),
     api,
     host: req.headers.get("host") ?? url.host,
     path,

@@ -56,6 +56,8 @@ export interface UpstreamRequest {
 
 /** A request a fake model API answered (`_fake_models.ts`). */
 export interface ModelRequest {
+  /** When it arrived (ms since the epoch). */
+  at: number;
   /** `anthropic` or `openai`. */
   api: string;
   /** `Host` header. */
