@@ -140,23 +140,28 @@ async function firstRequest(world: World, template: Template): Promise<number> {
   return first.at - t0;
 }
 
-await using world = await startWorld("bench-providers");
-console.log(`provider bottles (Docker; ${ROUNDS} rounds of start → first model request)\n`);
-console.log("image build         cold (npm install)   warm (tag exists)   image size");
-for (const template of ["claude", "codex"] as const) {
-  const b = await buildTimes(world, template);
-  console.log(
-    `${template.padEnd(20)}${seconds(b.cold).padEnd(21)}${seconds(b.warm).padEnd(20)}${
-      b.mb.toFixed(0)
-    } MB`,
-  );
+/** Both tables, on one test internet. */
+async function main(): Promise<void> {
+  await using world = await startWorld("bench-providers");
+  console.log(`provider bottles (Docker; ${ROUNDS} rounds of start → first model request)\n`);
+  console.log("image build         cold (npm install)   warm (tag exists)   image size");
+  for (const template of ["claude", "codex"] as const) {
+    const b = await buildTimes(world, template);
+    console.log(
+      `${template.padEnd(20)}${seconds(b.cold).padEnd(21)}${seconds(b.warm).padEnd(20)}${
+        b.mb.toFixed(0)
+      } MB`,
+    );
+  }
+  console.log("\nstart → first model request (images warm)   median      rounds");
+  for (const template of ["shell", "claude", "codex"] as const) {
+    const samples: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) samples.push(await firstRequest(world, template));
+    const label = template === "shell" ? "shell + curl (baseline)" : template;
+    console.log(
+      `${label.padEnd(44)}${seconds(median(samples)).padEnd(12)}${samples.map(seconds).join(", ")}`,
+    );
+  }
 }
-console.log("\nstart → first model request (images warm)   median      rounds");
-for (const template of ["shell", "claude", "codex"] as const) {
-  const samples: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) samples.push(await firstRequest(world, template));
-  const label = template === "shell" ? "shell + curl (baseline)" : template;
-  console.log(
-    `${label.padEnd(44)}${seconds(median(samples)).padEnd(12)}${samples.map(seconds).join(", ")}`,
-  );
-}
+
+await main();
