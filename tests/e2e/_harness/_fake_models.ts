@@ -24,7 +24,7 @@ export const RESULT_CONTENT = "written by the fake model";
 export const DONE_TEXT = "FAKE-MODEL-DONE";
 /** The answer to any other prompt. */
 export const PLAIN_TEXT = "FAKE-MODEL-PLAIN";
-/** The hosts whose every path this module answers. */
+/** The hosts whose every path this module answers (world.ts's MODEL_API_HOSTS; this file imports nothing). */
 const MODEL_HOSTS = ["api.anthropic.com", "api.openai.com", "chatgpt.com"];
 /** The supervise tool the first turn calls. */
 export const SUPERVISE_TOOL = "list-egress-routes";

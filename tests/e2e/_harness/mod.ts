@@ -15,6 +15,7 @@
  * ```
  */
 export {
+  MODEL_API_HOSTS,
   type ModelRequest,
   OUTSIDE_TCP_BODY,
   OUTSIDE_TCP_PORT,

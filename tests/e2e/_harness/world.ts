@@ -20,15 +20,9 @@ import {
 import { bottleLeftovers, describeLeftovers, isClean } from "./leftovers.ts";
 
 /** Host names the upstream answers for (network aliases and certificate SANs). */
-export const UPSTREAM_HOSTS = [
-  "example.com",
-  "example.org",
-  "api.example.test",
-  // The fake model APIs (_fake_models.ts), for the provider tests.
-  "api.anthropic.com",
-  "api.openai.com",
-  "chatgpt.com",
-] as const;
+export const UPSTREAM_HOSTS = ["example.com", "example.org", "api.example.test"] as const;
+/** The fake model APIs' hosts (`_fake_models.ts` answers every path of these). */
+export const MODEL_API_HOSTS = ["api.anthropic.com", "api.openai.com", "chatgpt.com"] as const;
 /** TCP port of the outside host's listener. */
 export const OUTSIDE_TCP_PORT = 8080;
 /** What the upstream's default page contains (the same constant as in _upstream_server.ts). */
@@ -253,7 +247,7 @@ export async function startWorld(name: string): Promise<World> {
   try {
     const srv = join(dir, "srv");
     await Deno.mkdir(srv);
-    const certs = await mintTestCerts(srv, UPSTREAM_HOSTS);
+    const certs = await mintTestCerts(srv, [...UPSTREAM_HOSTS, ...MODEL_API_HOSTS]);
     await Deno.copyFile(join(HERE, "_upstream_server.ts"), join(srv, "upstream_server.ts"));
     await Deno.copyFile(join(HERE, "_fake_models.ts"), join(srv, "_fake_models.ts"));
     await Deno.copyFile(join(HERE, "_outside_host.py"), join(srv, "outside_host.py"));
@@ -271,7 +265,7 @@ export async function startWorld(name: string): Promise<World> {
       ...common,
       "--name",
       `bb-e2e-${id}-upstream`,
-      ...UPSTREAM_HOSTS.flatMap((host) => ["--network-alias", host]),
+      ...[...UPSTREAM_HOSTS, ...MODEL_API_HOSTS].flatMap((host) => ["--network-alias", host]),
       images.sidecar,
       "deno",
       "run",

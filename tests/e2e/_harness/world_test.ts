@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import {
   docker,
   dockerOk,
+  MODEL_API_HOSTS,
   OUTSIDE_TCP_BODY,
   OUTSIDE_TCP_PORT,
   runCli,
@@ -30,6 +31,18 @@ Deno.test("startWorld() serves the upstream, outside host and resolver to a plai
     ]);
     assert.equal(page.code, 0, `https://${host}/ from the control container: ${page.stderr}`);
     assert.match(page.stdout, new RegExp(`${UPSTREAM_PAGE_MARKER} host=${host}`));
+  }
+  for (const host of MODEL_API_HOSTS) {
+    // The fake model APIs answer what they do not serve as an API would: a JSON 404.
+    const page = await world.controlRun([
+      "curl",
+      "-sS",
+      "--cacert",
+      "/srv/ca.pem",
+      `https://${host}/`,
+    ]);
+    assert.equal(page.code, 0, `https://${host}/ from the control container: ${page.stderr}`);
+    assert.match(page.stdout, /"not_found_error"/);
   }
   const echo = await world.controlRun([
     "curl",

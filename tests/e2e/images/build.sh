@@ -200,30 +200,25 @@ build_debian() {
      done' || die "${DEBIAN_IMAGE} lacks a required tool; fix PACKAGES and bump RECIPE"
 }
 
-# Prints the deno image reference after building it (tagged with the binary's own version).
-build_deno() {
-  local deno version image base_id key context
-  deno="$(find_deno)"
-  version="$("$deno" --version | awk 'NR == 1 { print $2 }')"
-  [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the version of ${deno}"
-  image="bot-bottle-test/deno:${version}"
-  base_id="$(docker image inspect --format '{{.Id}}' "$DEBIAN_IMAGE")"
-  key="$({
-    printf 'base=%s\n' "$base_id"
-    sha256sum <"$deno"
-    sha256sum <"${HERE}/deno.Dockerfile"
-  } | sha256_of)"
+# Builds image $1 from tests/e2e/images/$2 on the Debian image, with a build context holding the
+# host files and folders given after $3 (each under its own base name), unless the image already
+# carries the same content key; $3 is a digest of those sources. Prints the image reference.
+build_on_debian() {
+  local image="$1" dockerfile="${HERE}/$2" sources="$3" key context src
+  shift 3
+  key="$(printf 'base=%s sources=%s dockerfile=%s\n' \
+    "$(docker image inspect --format '{{.Id}}' "$DEBIAN_IMAGE")" "$sources" \
+    "$(sha256_of <"$dockerfile")" | sha256_of)"
   if [[ "$(image_label "$image")" == "$key" ]]; then
     log "${image} is up to date"
   else
     context="$(mktemp -d)"
     # shellcheck disable=SC2064 # expand now: $context is local
     trap "rm -rf '${context}'" EXIT
-    cp "$deno" "${context}/deno"
-    chmod 0755 "${context}/deno"
-    log "building ${image} from ${deno}"
+    for src in "$@"; do cp -r "$src" "${context}/$(basename "$src")"; done
+    log "building ${image} from $*"
     docker build --quiet \
-      --file "${HERE}/deno.Dockerfile" \
+      --file "$dockerfile" \
       --build-arg "BASE_IMAGE=${DEBIAN_IMAGE}" \
       --label "${LABEL}=${key}" \
       --tag "$image" \
@@ -234,43 +229,29 @@ build_deno() {
   printf '%s\n' "$image"
 }
 
+# Prints the deno image reference after building it (tagged with the binary's own version).
+build_deno() {
+  local deno version
+  deno="$(find_deno)"
+  [[ "$(basename "$deno")" == deno ]] || die "${deno} must be named deno"
+  version="$("$deno" --version | awk 'NR == 1 { print $2 }')"
+  [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the version of ${deno}"
+  build_on_debian "bot-bottle-test/deno:${version}" deno.Dockerfile "$(sha256_of <"$deno")" "$deno"
+}
+
 # Prints the node image reference after building it (tagged with the binary's own version).
 build_node() {
-  local node npm version image base_id key context
+  local node npm version
   node="$(readlink -f "${BOT_BOTTLE_E2E_NODE:-$(command -v node || die "node not on PATH")}")"
   is_elf "$node" || die "${node} is not an ELF binary; set BOT_BOTTLE_E2E_NODE"
+  [[ "$(basename "$node")" == node ]] || die "${node} must be named node"
   npm="$(dirname "$(dirname "$node")")/lib/node_modules/npm"
   [[ -f "${npm}/bin/npm-cli.js" ]] || die "no npm next to ${node} (looked in ${npm})"
   version="$("$node" --version)"
   version="${version#v}"
   [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the version of ${node}"
-  image="bot-bottle-test/node:${version}"
-  base_id="$(docker image inspect --format '{{.Id}}' "$DEBIAN_IMAGE")"
-  key="$({
-    printf 'base=%s npm=%s\n' "$base_id" "$(cat "${npm}/package.json" | sha256_of)"
-    sha256sum <"$node"
-    sha256sum <"${HERE}/node.Dockerfile"
-  } | sha256_of)"
-  if [[ "$(image_label "$image")" == "$key" ]]; then
-    log "${image} is up to date"
-  else
-    context="$(mktemp -d)"
-    # shellcheck disable=SC2064 # expand now: $context is local
-    trap "rm -rf '${context}'" EXIT
-    cp "$node" "${context}/node"
-    chmod 0755 "${context}/node"
-    cp -r "$npm" "${context}/npm"
-    log "building ${image} from ${node}"
-    docker build --quiet \
-      --file "${HERE}/node.Dockerfile" \
-      --build-arg "BASE_IMAGE=${DEBIAN_IMAGE}" \
-      --label "${LABEL}=${key}" \
-      --tag "$image" \
-      "$context" >/dev/null
-    rm -rf "$context"
-    trap - EXIT
-  fi
-  printf '%s\n' "$image"
+  build_on_debian "bot-bottle-test/node:${version}" node.Dockerfile \
+    "$({ sha256_of <"$node"; sha256_of <"${npm}/package.json"; } | sha256_of)" "$node" "$npm"
 }
 
 main() {
