@@ -71,6 +71,7 @@ export async function resumeCommand(ctx: CliContext, options: ResumeOptions): Pr
     paths,
     hostEnv: ctx.env,
     resume: true,
+    ...(metadata.color === undefined ? {} : { color: metadata.color }),
     ...(options.command === undefined ? {} : { command: options.command }),
     ...(metadata.committed_image === undefined ? {} : { committedImage: metadata.committed_image }),
     ...(hasApproved ? { approvedDockerfile: approved } : {}),

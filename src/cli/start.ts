@@ -110,6 +110,7 @@ export async function startCommand(ctx: CliContext, options: StartOptions): Prom
     paths,
     hostEnv: ctx.env,
     ...(options.command === undefined ? {} : { command: options.command }),
+    ...(color === undefined ? {} : { color }),
   });
   // Before any question: a folder too large to copy changes nothing.
   if (plan.workspace !== undefined) {

@@ -78,6 +78,8 @@ export interface PlanBottleOptions {
   committedImage?: string;
   /** This start resumes a bottle (the provider continues its conversation). */
   resume?: boolean;
+  /** The bottle's `--color` (the agent's statusline shows it). */
+  color?: string;
   /** A Dockerfile the operator approved, built ahead of a committed image (`resume`). */
   approvedDockerfile?: string;
 }
@@ -108,6 +110,7 @@ export function planBottle(
     ...(options.command === undefined ? {} : { command: options.command }),
     ...(options.committedImage === undefined ? {} : { committedImage: options.committedImage }),
     ...(options.resume === true ? { resume: true } : {}),
+    ...(options.color === undefined ? {} : { color: options.color }),
     ...(options.approvedDockerfile === undefined
       ? {}
       : { approvedDockerfile: options.approvedDockerfile }),

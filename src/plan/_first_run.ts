@@ -44,12 +44,12 @@ export function placeholderEnv(
  * The first-run files of a provider.
  *
  * @param template The provider template.
- * @param options The credential kind and the bottle's label (shown in Claude's statusline).
+ * @param options The credential kind and the bottle's label and colour (Claude's statusline).
  * @returns The files (none for a provider that needs none).
  */
 export function firstRunFiles(
   template: string,
-  options: { credential: ProviderCredential; label: string },
+  options: { credential: ProviderCredential; label: string; color?: string },
 ): AgentFile[] {
   if (template === "claude") return claudeFiles(options);
   if (template === "codex") {
@@ -58,7 +58,9 @@ export function firstRunFiles(
   return [];
 }
 
-function claudeFiles(options: { credential: ProviderCredential; label: string }): AgentFile[] {
+function claudeFiles(
+  options: { credential: ProviderCredential; label: string; color?: string },
+): AgentFile[] {
   const trusted = { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true };
   const state = {
     hasCompletedOnboarding: true,
@@ -75,10 +77,7 @@ function claudeFiles(options: { credential: ProviderCredential; label: string })
     skipDangerousModePermissionPrompt: true,
     permissions: { defaultMode: "bypassPermissions" },
     // The statusline names the bottle, so a glance tells which sandbox this conversation is in.
-    statusLine: {
-      type: "command",
-      command: `printf '%s' ${shellQuote(`[bottle: ${options.label}]`)}`,
-    },
+    statusLine: { type: "command", command: statusLine(options.label, options.color) },
   };
   return [
     { path: `${AGENT_HOME}/.claude.json`, content: `${JSON.stringify(state, null, 2)}\n` },
@@ -87,6 +86,25 @@ function claudeFiles(options: { credential: ProviderCredential; label: string })
       content: `${JSON.stringify(settings, null, 2)}\n`,
     },
   ];
+}
+
+/** ANSI foreground codes of the `--color` names. */
+const ANSI: Readonly<Record<string, number>> = Object.freeze({
+  red: 31,
+  green: 32,
+  yellow: 33,
+  blue: 34,
+  magenta: 35,
+  cyan: 36,
+  white: 37,
+  gray: 90,
+});
+
+/** A statusline command printing `[bottle: <label>]`, in the bottle's colour when it has one. */
+function statusLine(label: string, color: string | undefined): string {
+  const code = color === undefined ? undefined : ANSI[color];
+  const text = shellQuote(`[bottle: ${label}]`);
+  return code === undefined ? `printf '%s' ${text}` : `printf '\\033[${code}m%s\\033[0m' ${text}`;
 }
 
 /**

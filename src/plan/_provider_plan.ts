@@ -64,7 +64,8 @@ export function providerRouteAuth(
  *
  * @param agent The agent.
  * @param provider The provider's launch recipe.
- * @param options The credential kind, the label, and the host environment (`HOME` locates skills).
+ * @param options The credential kind, the label and colour, and the host environment (`HOME`
+ *   locates skills).
  * @returns The setup.
  * @throws {ConfigError} When a skill folder is missing, or the provider takes no skills.
  */
@@ -74,6 +75,7 @@ export function providerSetup(
   options: {
     credential: ProviderCredential;
     label: string;
+    color?: string;
     hostEnv: Readonly<Record<string, string | undefined>>;
   },
 ): ProviderSetup {

@@ -38,6 +38,8 @@ export interface BuildPlanOptions {
   hostEnv: Readonly<Record<string, string | undefined>>;
   /** This start resumes a bottle: the provider continues its last conversation. */
   resume?: boolean;
+  /** The bottle's `--color`, a terminal colour name (the agent's statusline shows it). */
+  color?: string;
   /** A committed image to boot instead of building (`resume`). */
   committedImage?: string;
   /**
@@ -71,6 +73,7 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
   const setup = providerSetup(agent, provider, {
     credential,
     label: options.label,
+    ...(options.color === undefined ? {} : { color: options.color }),
     hostEnv: options.hostEnv,
   });
   const clash = Object.keys(bottle.env).find((name) => name in setup.env);

@@ -233,3 +233,19 @@ Deno.test("resolveSecrets() forwards the host's Codex login: the token to egress
     await Deno.remove(codexHome, { recursive: true });
   }
 });
+
+Deno.test("buildPlan() for claude: the statusline prints the bottle's label, in its colour", async () => {
+  const statusline = async (color?: string) => {
+    const plan = buildPlan(agentOf("claude"), {
+      ...base,
+      label: "it's-dev",
+      ...(color === undefined ? {} : { color }),
+    });
+    const settings = JSON.parse(file(plan, "/home/agent/.claude/settings.json"));
+    const out = await new Deno.Command("sh", { args: ["-c", settings.statusLine.command] })
+      .output();
+    return new TextDecoder().decode(out.stdout);
+  };
+  assert.equal(await statusline(), "[bottle: it's-dev]");
+  assert.equal(await statusline("blue"), "\x1b[34m[bottle: it's-dev]\x1b[0m");
+});

@@ -348,3 +348,19 @@ Deno.test("the agent's own secret env values are scanned for both ways, never in
   assert.ok(!echoed.body.includes(held.slice(3)), echoed.body);
   assert.ok(!JSON.stringify(bed.seen).includes(held), "egress never sends it on its own");
 });
+
+Deno.test("every token slot the sidecar holds is a known secret, even one no live route names", async () => {
+  // A route the operator dropped at a reload: its token was injected before, so the agent's
+  // traffic may have carried it; it stays a secret to catch, in every encoding.
+  const dropped = `slot-${crypto.randomUUID().replaceAll("-", "")}`;
+  await using bed = await startBed(ROUTES, {
+    env: { ...ENV, EGRESS_TOKEN_9: dropped, EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "30" },
+  });
+  const out = await curl(bed, "https://api.test/up", ["--data-binary", `k=${btoa(dropped)}`]);
+  assert.equal(out.status, 403, out.body);
+  assert.equal(rule(out.body), "dlp_outbound");
+  assert.equal(bed.seen.length, 0);
+  // A setting that shares the prefix is no secret: a number like it is not scanned for.
+  const plain = await curl(bed, "https://api.test/up", ["--data-binary", "timeout=30"]);
+  assert.equal(plain.status, 200, plain.body);
+});
