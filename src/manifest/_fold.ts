@@ -89,6 +89,16 @@ export function foldBottle(
     );
     return false;
   });
+  if (
+    (provider.template === "claude" || provider.template === "codex") &&
+    provider.authToken === undefined && provider.forwardHostCredentials !== true
+  ) {
+    warnings.push(
+      `bottle "${self.name}": the ${provider.template} provider has no credential, so the agent ` +
+        "will ask to log in, which its bottle cannot do; set agent_provider.auth_token" +
+        (provider.template === "codex" ? " or forward_host_credentials: true" : ""),
+    );
+  }
   return {
     name: self.name,
     path: self.file.path,

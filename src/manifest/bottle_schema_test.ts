@@ -313,7 +313,11 @@ Deno.test("loadBottle() accepts an empty frontmatter with every default", async 
       }],
     },
     supervise: true,
-    warnings: [],
+    // The default provider is claude, and nothing here gives it a credential.
+    warnings: [
+      'bottle "plain": the claude provider has no credential, so the agent will ask to log in, ' +
+      "which its bottle cannot do; set agent_provider.auth_token",
+    ],
   });
 });
 

@@ -212,6 +212,20 @@ Deno.test("loadBottle() concatenates routes and rejects a host routed by two fil
   );
 });
 
+Deno.test("loadBottle() warns when a claude or codex bottle has no credential", async () => {
+  await using t = await tempHome();
+  await t.bottle("bare", "agent_provider: {template: claude}\n");
+  await t.bottle("login", "agent_provider: {template: codex, forward_host_credentials: true}\n");
+  await t.bottle("keyed", "agent_provider: {template: codex, auth_token: OPENAI_KEY}\n");
+  const bare = await loadBottle("bare", t.opts);
+  assert.deepEqual(bare.warnings, [
+    'bottle "bare": the claude provider has no credential, so the agent will ask to log in, ' +
+    "which its bottle cannot do; set agent_provider.auth_token",
+  ]);
+  assert.deepEqual((await loadBottle("login", t.opts)).warnings, []);
+  assert.deepEqual((await loadBottle("keyed", t.opts)).warnings, []);
+});
+
 Deno.test("loadBottle() lets a provider route win over a manifest route, with a warning", async () => {
   await using t = await tempHome();
   const base = await t.bottle(
