@@ -1,7 +1,8 @@
 // deno-lint-ignore-file no-console -- a benchmark prints its results
 /**
- * Bottle start time on Docker (issue 4): `bot-bottle start demo --yes --detach` until it prints
- * the slug (images warm: networks, sidecar, agent, CA, the isolation self-test), next to a bare
+ * Bottle start time on Docker (issue 4): `bot-bottle start demo --yes --detach --no-cwd` until it
+ * prints the slug (images warm: networks, sidecar, agent, CA, the isolation self-test), and the
+ * same start copying this checkout into the workspace (`--cwd`), next to a bare
  * `docker run` of the same agent image, and `stop`. Needs the offline base images
  * (`bash tests/e2e/images/build.sh`) and a Docker engine:
  *
@@ -80,7 +81,13 @@ try {
     BOT_BOTTLE_SELFTEST_DNS: "outside.bench.invalid",
   };
   const cli = ["run", "-q", "-P=cli", join(REPO, "main.ts")];
-  const start = () => run(Deno.execPath(), [...cli, "start", "demo", "--yes", "--detach"], env);
+  // An empty workspace, so the figure is the bottle's own start; a second row copies this checkout.
+  const start = (copy = false) =>
+    run(
+      Deno.execPath(),
+      [...cli, "start", "demo", "--yes", "--detach", ...(copy ? ["--cwd", REPO] : ["--no-cwd"])],
+      env,
+    );
   const stop = (slug: string) => run(Deno.execPath(), [...cli, "stop", slug], env);
 
   console.error("warming up (builds the images once)…");
@@ -91,11 +98,15 @@ try {
   )).tag;
 
   const starts: number[] = [];
+  const copying: number[] = [];
   const stops: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const [startMs, slug] = await timed(start);
+    const [startMs, slug] = await timed(() => start());
     const [stopMs] = await timed(() => stop(slug));
+    const [copyMs, copied] = await timed(() => start(true));
+    await stop(copied);
+    copying.push(copyMs);
     const [bareMs] = await timed(() =>
       run("docker", ["run", "--rm", "--label", LABEL, "--network", "none", image, "true"])
     );
@@ -106,6 +117,7 @@ try {
   console.log(`rounds: ${ROUNDS}, agent image ${image}`);
   console.log(`bare docker run --rm <agent image> true   ${stats(bare)}`);
   console.log(`bot-bottle start demo --detach (ready)    ${stats(starts)}`);
+  console.log(`  … copying this checkout (--cwd)          ${stats(copying)}`);
   console.log(`bot-bottle stop                           ${stats(stops)}`);
 } finally {
   await new Deno.Command("docker", {
