@@ -22,16 +22,19 @@ export async function readSystemRoots(path = SYSTEM_CA_BUNDLE): Promise<string |
   }
 }
 import net from "node:net";
+import type { Duplex } from "node:stream";
 import tls from "node:tls";
+import { messageOf } from "../../core/errors/mod.ts";
 import { Http1Reader, Http1Writer } from "../http1/mod.ts";
 import type { Upstream } from "./policy/mod.ts";
+import { connectTlsDuplex } from "./_tls_duplex.ts";
 
 /** One open upstream connection with its codec. */
 export interface UpstreamConnection {
   /** The pool key this connection belongs to. */
   key: string;
   /** The socket (TLS or plain). */
-  socket: net.Socket;
+  socket: Duplex;
   /** Reads responses. */
   reader: Http1Reader;
   /** Writes requests. */
@@ -145,32 +148,52 @@ export class UpstreamPool {
     this.#idle.clear();
   }
 
-  #connect(upstream: Upstream, secure: boolean): Promise<net.Socket> {
+  async #connect(upstream: Upstream, secure: boolean): Promise<Duplex> {
     const where = `${upstream.servername || upstream.address}:${upstream.port}`;
-    return new Promise((resolve, reject) => {
-      const socket: net.Socket = secure
-        ? tls.connect({
-          host: upstream.address,
-          port: upstream.port,
-          ...(upstream.servername === "" ? {} : { servername: upstream.servername }),
-          ...(this.#ca === undefined ? {} : { ca: this.#ca }),
-          ALPNProtocols: ["http/1.1"],
-        })
-        : net.connect({ host: upstream.address, port: upstream.port, family: upstream.family });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new UpstreamConnectError(`connecting to ${where} timed out`));
-      }, this.#timeoutMs);
-      socket.once(secure ? "secureConnect" : "connect", () => {
-        clearTimeout(timer);
-        socket.setNoDelay(true);
-        resolve(socket);
-      });
-      socket.once("error", (err) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(new UpstreamConnectError(`cannot reach ${where}: ${err.message}`, { cause: err }));
-      });
+    const connecting = secure
+      ? connectTlsDuplex({
+        address: upstream.address,
+        port: upstream.port,
+        servername: upstream.servername,
+        ...(this.#ca === undefined ? {} : { ca: this.#ca }),
+      })
+      : connectTcp(upstream);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new UpstreamConnectError(`connecting to ${where} timed out`)),
+        this.#timeoutMs,
+      );
     });
+    try {
+      return await Promise.race([connecting, timeout]);
+    } catch (err) {
+      // A connection that completes after the timeout is closed, not leaked.
+      connecting.then((socket) => socket.destroy(), () => {});
+      if (err instanceof UpstreamConnectError) throw err;
+      throw new UpstreamConnectError(`cannot reach ${where}: ${messageOf(err)}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
   }
+}
+
+/** Plain TCP (node's socket pauses and pushes back correctly under Deno). */
+function connectTcp(upstream: Upstream): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({
+      host: upstream.address,
+      port: upstream.port,
+      family: upstream.family,
+    });
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+    socket.once("error", (err) => {
+      socket.destroy();
+      reject(err);
+    });
+  });
 }

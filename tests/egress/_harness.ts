@@ -35,6 +35,8 @@ export interface Bed {
   logs: string[];
   routesPath: string;
   setHandler(handler: OriginHandler | undefined): void;
+  /** Answer with this instead, the request body left unread for it (streaming tests). */
+  setRawHandler(handler: ((req: Request) => Response | Promise<Response>) | undefined): void;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -64,7 +66,9 @@ export async function startBed(
   const originCa = await loadOrCreateCa(join(dir, "origin-ca"));
   const seen: SeenRequest[] = [];
   let handler: OriginHandler | undefined;
+  let rawHandler: ((req: Request) => Response | Promise<Response>) | undefined;
   const serveOrigin = async (req: Request) => {
+    if (rawHandler !== undefined) return await rawHandler(req);
     const body = new Uint8Array(await req.arrayBuffer());
     seen.push({
       method: req.method,
@@ -141,6 +145,9 @@ export async function startBed(
     routesPath,
     setHandler(next) {
       handler = next;
+    },
+    setRawHandler(next) {
+      rawHandler = next;
     },
     async [Symbol.asyncDispose]() {
       await proxy.close();
