@@ -16,6 +16,7 @@ import {
   type Limits,
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
+import { GatedSocket } from "./_gated_socket.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { UpstreamConnectError } from "./_upstream.ts";
@@ -130,17 +131,25 @@ export class EgressServer {
     await writer.end();
     const { socket, buffered } = reader.detach();
     socket.on("error", () => socket.destroy());
-    if (buffered.length > 0) socket.unshift(buffered);
-    const secure = new tls.TLSSocket(socket as net.Socket, {
+    const gated = new GatedSocket(socket as net.Socket, buffered);
+    const secure = new tls.TLSSocket(gated as unknown as net.Socket, {
       isServer: true,
       secureContext: context,
       ALPNProtocols: ["http/1.1"],
       SNICallback: (name, done) => {
         // Deno calls this with "" when the client sent no SNI (it dialled an IP literal).
         if (name === "") return done(null, context);
-        this.#deps.leaves.secureContext(name).then((ctx) => done(null, ctx), (err) => done(err));
+        this.#deps.leaves.secureContext(name).then((ctx) => {
+          done(null, ctx);
+          // Deno's TLS socket over a stream (the gated socket) sends what the handshake produced
+          // only after input arrives; a certificate chosen later would wait for the client, who
+          // waits for it. Flush it now (a no-op where the runtime has nothing to flush).
+          (secure as unknown as { _handle?: { _flushEncOut?: () => void } })._handle
+            ?._flushEncOut?.();
+        }, (err) => done(err));
       },
     });
+    gated.gate(secure);
     secure.on("error", () => secure.destroy());
     const timer = setTimeout(() => secure.destroy(), HANDSHAKE_TIMEOUT_MS);
     secure.once("secure", () => {

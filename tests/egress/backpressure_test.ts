@@ -1,9 +1,9 @@
 /**
- * Bounded memory (issue 19), the download direction: the proxy reads from the origin only as fast
- * as the client takes the bytes. Each test stalls or slows the client of a 256 MiB download and
- * counts how much the origin was asked for: with backpressure that is a few socket buffers,
- * without it the whole body (held in the proxy). Counting bytes instead of sampling RSS keeps
- * the tests independent of the garbage collector.
+ * Bounded memory (issue 19): the proxy reads from one side only as fast as the other side takes
+ * the bytes. Each test stalls or slows one end of a 256 MiB transfer and counts how far the other
+ * end got: with backpressure that is a few socket buffers, without it the whole body (held in the
+ * proxy). Counting bytes instead of sampling RSS keeps the tests independent of the garbage
+ * collector.
  */
 import assert from "node:assert/strict";
 import { startBed } from "./_harness.ts";
@@ -72,6 +72,48 @@ Deno.test("a client that stops reading stops the proxy reading from the origin",
     assert.ok(counter.pulled > before, "the transfer goes on once the client reads");
   } finally {
     conn.close();
+  }
+});
+
+Deno.test("an origin that stops reading stops the proxy reading from the client", async () => {
+  await using bed = await startBed(ROUTES, { logLevel: 0 });
+  const release = Promise.withResolvers<void>();
+  bed.setRawHandler(async (req) => {
+    const reader = req.body!.getReader();
+    let got = 0;
+    while (got < 1024 * 1024) got += (await reader.read()).value?.length ?? 0;
+    await release.promise;
+    await reader.cancel().catch(() => {});
+    return new Response("enough");
+  });
+  const conn = await tunnel(bed.proxy.port, bed.caPem);
+  const progress = { written: 0, stop: false };
+  const writing = (async () => {
+    await writeAll(
+      conn,
+      new TextEncoder().encode(
+        `POST /upload HTTP/1.1\r\nHost: api.test\r\nContent-Length: ${TOTAL}\r\n` +
+          "Content-Type: application/octet-stream\r\n\r\n",
+      ),
+    );
+    while (!progress.stop && progress.written < TOTAL) {
+      await writeAll(conn, CHUNK);
+      progress.written += CHUNK.length;
+    }
+  })().catch(() => {});
+  try {
+    await sleep(STALL_MS);
+    const accepted = progress.written;
+    assert.ok(
+      accepted < BOUND,
+      `the origin read 1 MiB, then stopped; the client wrote ${accepted}`,
+    );
+    assert.ok(accepted >= 1024 * 1024, "the first MiB went through");
+  } finally {
+    progress.stop = true;
+    release.resolve();
+    conn.close();
+    await writing;
   }
 });
 
