@@ -1,0 +1,115 @@
+// deno-lint-ignore-file no-console -- benchmarks print their results
+/**
+ * What the egress benchmarks share: a local HTTPS origin (`_origin.ts`) and `bot-bottle egress
+ * serve` in front of it (default detectors), each its own process, loopback only; and their
+ * table printer.
+ */
+import { join } from "node:path";
+import { loadOrCreateCa } from "../../core/tls/mod.ts";
+
+const HERE = new URL(".", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** The running origin and proxy. */
+export interface ProxyBed extends AsyncDisposable {
+  /** The origin's port (`bench.test`, trusted through `originCa`). */
+  originPort: number;
+  /** The origin's CA file. */
+  originCa: string;
+  /** The proxy's port. */
+  proxyPort: number;
+  /** The proxy's CA file (what a client through it trusts). */
+  proxyCa: string;
+  /** The proxy's process id (for its memory). */
+  proxyPid: number;
+}
+
+/**
+ * Start the origin, then the proxy, and wait until both listen.
+ *
+ * @param proxyPort Where the proxy listens.
+ * @returns The bed; dispose it to stop both and remove their files.
+ */
+export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
+  const dir = await Deno.makeTempDir({ prefix: "bb-bench-" });
+  const ca = await loadOrCreateCa(join(dir, "origin-ca"));
+  const leaf = await ca.issueLeaf("bench.test");
+  await Deno.writeTextFile(join(dir, "origin.pem"), leaf.certPem);
+  await Deno.writeTextFile(join(dir, "origin-key.pem"), leaf.keyPem);
+  await Deno.writeTextFile(join(dir, "origin-ca.pem"), ca.certPem);
+  await Deno.writeTextFile(join(dir, "routes.yaml"), "log: 0\nroutes:\n  - host: bench.test\n");
+  const origin = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      join(HERE, "_origin.ts"),
+      join(dir, "origin.pem"),
+      join(dir, "origin-key.pem"),
+    ],
+    stdout: "piped",
+  }).spawn();
+  const originPort = Number((await until(origin.stdout, "\n")).split("\n")[0]);
+  const proxy = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-q",
+      "-P=cli",
+      join(ROOT, "main.ts"),
+      "egress",
+      "serve",
+      "--routes",
+      join(dir, "routes.yaml"),
+      "--ca-dir",
+      join(dir, "ca"),
+      "--listen",
+      `127.0.0.1:${proxyPort}`,
+      "--upstream-ca",
+      join(dir, "origin-ca.pem"),
+      "--connect-to",
+      `bench.test:443=127.0.0.1:${originPort}`,
+    ],
+    cwd: ROOT,
+    stderr: "piped",
+  }).spawn();
+  await until(proxy.stderr, "listening on");
+  return {
+    originPort,
+    originCa: join(dir, "origin-ca.pem"),
+    proxyPort,
+    proxyCa: join(dir, "ca", "ca.pem"),
+    proxyPid: proxy.pid,
+    async [Symbol.asyncDispose]() {
+      proxy.kill("SIGTERM");
+      origin.kill("SIGTERM");
+      await proxy.status;
+      await origin.status;
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/**
+ * Print rows under a header, columns padded.
+ *
+ * @param header Column names.
+ * @param rows The rows.
+ */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+/** Read a process's stream until `text` appears; the rest is left unread. */
+async function until(stream: ReadableStream<Uint8Array>, text: string): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the process exited before printing "${text}": ${seen}`);
+    seen += value;
+  }
+  reader.releaseLock();
+  return seen;
+}
