@@ -67,11 +67,6 @@ class ConnDuplex extends Duplex {
     this.#conn = conn;
   }
 
-  /** Node compatibility: the proxy sets it on every socket; Deno's TCP already has it. */
-  setNoDelay(): this {
-    return this;
-  }
-
   override _read(): void {
     if (this.#reading) return;
     this.#reading = true;
