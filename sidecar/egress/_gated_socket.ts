@@ -117,7 +117,9 @@ export class GatedSocket extends Duplex {
     return this.#reader === undefined || !this.#reader.isPaused();
   }
 
+  /** Run `fn` once the gate opened; dropped if this socket is destroyed first. */
   #whenOpen(fn: () => void): void {
+    if (this.destroyed) return;
     if (this.#open) fn();
     else setTimeout(() => this.#whenOpen(fn), 0);
   }

@@ -132,23 +132,30 @@ export class EgressServer {
     const { socket, buffered } = reader.detach();
     socket.on("error", () => socket.destroy());
     const gated = new GatedSocket(socket as net.Socket, buffered);
-    const secure = new tls.TLSSocket(gated as unknown as net.Socket, {
-      isServer: true,
-      secureContext: context,
-      ALPNProtocols: ["http/1.1"],
-      SNICallback: (name, done) => {
-        // Deno calls this with "" when the client sent no SNI (it dialled an IP literal).
-        if (name === "") return done(null, context);
-        this.#deps.leaves.secureContext(name).then((ctx) => {
-          done(null, ctx);
-          // Deno's TLS socket over a stream (the gated socket) sends what the handshake produced
-          // only after input arrives; a certificate chosen later would wait for the client, who
-          // waits for it. Flush it now (a no-op where the runtime has nothing to flush).
-          (secure as unknown as { _handle?: { _flushEncOut?: () => void } })._handle
-            ?._flushEncOut?.();
-        }, (err) => done(err));
-      },
-    });
+    let secure: tls.TLSSocket;
+    try {
+      secure = new tls.TLSSocket(gated as unknown as net.Socket, {
+        isServer: true,
+        secureContext: context,
+        ALPNProtocols: ["http/1.1"],
+        SNICallback: (name, done) => {
+          // Deno calls this with "" when the client sent no SNI (it dialled an IP literal).
+          if (name === "") return done(null, context);
+          this.#deps.leaves.secureContext(name).then((ctx) => {
+            done(null, ctx);
+            // Deno's TLS socket over a stream (the gated socket) sends what the handshake
+            // produced only after input arrives; a certificate chosen later would wait for the
+            // client, who waits for it. Flush it now (a no-op where there is nothing to flush).
+            (secure as unknown as { _handle?: { _flushEncOut?: () => void } })._handle
+              ?._flushEncOut?.();
+          }, (err) => done(err));
+        },
+      });
+    } catch (err) {
+      // The gate never opens then; without this it would wait for it.
+      gated.destroy();
+      throw err;
+    }
     gated.gate(secure);
     secure.on("error", () => secure.destroy());
     const timer = setTimeout(() => secure.destroy(), HANDSHAKE_TIMEOUT_MS);
