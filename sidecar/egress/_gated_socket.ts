@@ -22,6 +22,7 @@ export class GatedSocket extends Duplex {
   #open = false;
   #wanted = false;
   #pending: Uint8Array | undefined;
+  #ended = false;
 
   /**
    * @param raw The accepted TCP socket (after the CONNECT exchange).
@@ -38,7 +39,10 @@ export class GatedSocket extends Duplex {
     });
     // However the transport ends, the TLS socket above sees the end of its stream and closes
     // itself and this one.
-    const ended = () => this.#whenOpen(() => this.readableEnded || this.push(null));
+    const ended = () => {
+      this.#ended = true;
+      if (this.#open) this.#end();
+    };
     raw.on("end", ended);
     raw.on("error", ended);
     raw.on("close", ended);
@@ -63,6 +67,7 @@ export class GatedSocket extends Duplex {
     setTimeout(() => {
       this.#open = true;
       if (this.#wanted) this._read();
+      if (this.#ended) this.#end();
     }, 0);
   }
 
@@ -117,10 +122,12 @@ export class GatedSocket extends Duplex {
     return this.#reader === undefined || !this.#reader.isPaused();
   }
 
-  /** Run `fn` once the gate opened; dropped if this socket is destroyed first. */
-  #whenOpen(fn: () => void): void {
-    if (this.destroyed) return;
-    if (this.#open) fn();
-    else setTimeout(() => this.#whenOpen(fn), 0);
+  /** The end of the stream, after any bytes still pending; once, and not after a destroy. */
+  #end(): void {
+    if (this.destroyed || this.readableEnded) return;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending !== undefined) this.push(Buffer.from(pending));
+    this.push(null);
   }
 }

@@ -152,7 +152,7 @@ export class EgressServer {
         },
       });
     } catch (err) {
-      // The gate never opens then; without this it would wait for it.
+      // No TLS socket will ever close the transport: close it here.
       gated.destroy();
       throw err;
     }

@@ -56,6 +56,8 @@ export async function connectTlsDuplex(target: TlsTarget): Promise<Duplex> {
 class ConnDuplex extends Duplex {
   #conn: Deno.TlsConn;
   #reading = false;
+  /** One read at a time, so one buffer serves them all. */
+  #buffer = new Uint8Array(READ_SIZE);
 
   constructor(conn: Deno.TlsConn) {
     // Like a net.Socket: when the upstream ends its side, this side ends too.
@@ -70,12 +72,12 @@ class ConnDuplex extends Duplex {
   override _read(): void {
     if (this.#reading) return;
     this.#reading = true;
-    const buffer = new Uint8Array(READ_SIZE);
-    this.#conn.read(buffer).then(
+    this.#conn.read(this.#buffer).then(
       (n) => {
         this.#reading = false;
-        // push() asks for the next read itself while the consumer wants more.
-        this.push(n === null ? null : buffer.subarray(0, n));
+        // A copy of what arrived, not a view: a queued view would hold the whole read buffer
+        // for each TLS record. push() asks for the next read while the consumer wants more.
+        this.push(n === null ? null : this.#buffer.slice(0, n));
       },
       (err: Error) => {
         this.#reading = false;
