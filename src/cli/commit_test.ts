@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../../core/errors/mod.ts";
 import { BottleState } from "../lifecycle/mod.ts";
-import { FakeBackend, fakeRegistry, tempBotHome } from "../lifecycle/testing/mod.ts";
+import { FakeBackend, fakeRegistry, tempBotHome, testMetadata } from "../lifecycle/testing/mod.ts";
 import { commitCommand } from "./commit.ts";
 import { capturedContext } from "./_testing.ts";
 
@@ -10,15 +10,7 @@ Deno.test("commitCommand() prints the image ref alone on stdout and preserves th
   const docker = new FakeBackend();
   docker.addRunning("dev-1");
   const state = new BottleState(home.paths, "dev-1");
-  await state.create({
-    slug: "dev-1",
-    agent: "dev",
-    bottle: "base",
-    backend: "docker",
-    label: "dev",
-    cwd: "/repo",
-    started_at: "2025-01-01T00:00:00.000Z",
-  });
+  await state.create(testMetadata("dev-1", { agent: "dev", bottle: "base", label: "dev" }));
   const ctx = capturedContext(home.env);
   assert.equal(await commitCommand(ctx, { registry: fakeRegistry(docker) }), 0);
   assert.equal(ctx.out, "memory/committed-dev-1:1\n");

@@ -1,23 +1,16 @@
 import assert from "node:assert/strict";
 import { NotFoundError, UsageError } from "../../core/errors/mod.ts";
 import { BottleState } from "../lifecycle/mod.ts";
-import { FakeBackend, fakeRegistry, tempBotHome } from "../lifecycle/testing/mod.ts";
+import { FakeBackend, fakeRegistry, tempBotHome, testMetadata } from "../lifecycle/testing/mod.ts";
 import { resumeCommand } from "./resume.ts";
 import { capturedContext } from "./_testing.ts";
 
 Deno.test("resumeCommand() relaunches the recorded agent on its slug and committed image", async () => {
   await using home = await tempBotHome();
   const state = new BottleState(home.paths, "demo-1");
-  await state.create({
-    slug: "demo-1",
-    agent: "demo",
-    bottle: "demo",
-    backend: "docker",
-    label: "mine",
-    cwd: "/somewhere/else",
-    started_at: "2025-01-01T00:00:00.000Z",
-    committed_image: "img:1",
-  });
+  await state.create(
+    testMetadata("demo-1", { label: "mine", cwd: "/somewhere/else", committed_image: "img:1" }),
+  );
   await state.preserve();
   const seen: { cwd?: string } = {};
   const docker = new FakeBackend({
@@ -66,16 +59,9 @@ Deno.test("resumeCommand() without a terminal needs --yes", async () => {
 Deno.test("resumeCommand() builds from a Dockerfile the operator approved", async () => {
   await using home = await tempBotHome();
   const state = new BottleState(home.paths, "demo-2");
-  await state.create({
-    slug: "demo-2",
-    agent: "demo",
-    bottle: "demo",
-    backend: "docker",
-    label: "demo",
-    cwd: "/w",
-    started_at: "2025-01-01T00:00:00.000Z",
-    committed_image: "img:1",
-  });
+  await state.create(
+    testMetadata("demo-2", { label: "demo", cwd: "/w", committed_image: "img:1" }),
+  );
   await state.preserve();
   const approved = `${state.dir}/image/Dockerfile`;
   await Deno.mkdir(`${state.dir}/image`);

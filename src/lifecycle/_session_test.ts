@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { BottleSession } from "./_session.ts";
 import { BottleState } from "./state.ts";
-import { FakeBackend, tempBotHome } from "./testing/mod.ts";
+import { FakeBackend, tempBotHome, testMetadata } from "./testing/mod.ts";
 
 Deno.test("BottleSession stops its bottle once, however many paths ask", async () => {
   await using home = await tempBotHome();
@@ -58,15 +58,7 @@ Deno.test("BottleSession saves the workspace when it keeps the state, and only t
   backend.addRunning("dev-1");
   const archive = `${home.paths.root}/ws.tar`;
   const state = new BottleState(home.paths, "dev-1");
-  await state.create({
-    slug: "dev-1",
-    agent: "a",
-    bottle: "b",
-    backend: "docker",
-    label: "dev-1",
-    cwd: "/",
-    started_at: new Date().toISOString(),
-  });
+  await state.create(testMetadata("dev-1"));
   const warnings: string[] = [];
   const log = { info: () => {}, warn: (line: string) => warnings.push(line) };
   {

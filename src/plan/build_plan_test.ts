@@ -292,6 +292,11 @@ Deno.test("buildPlan() reads launch settings and names a malformed one", () => {
       /BOT_BOTTLE_SIDECAR_BASE_IMAGE "Bad Image" is not an image reference/,
     ],
     ["BOT_BOTTLE_EGRESS_UPSTREAM_CA", "ca.pem", /must be an absolute path/],
+    [
+      "BOT_BOTTLE_BUILD_CA_FILE",
+      "proxy-ca.pem",
+      /BOT_BOTTLE_BUILD_CA_FILE must be an absolute path/,
+    ],
     ["BOT_BOTTLE_EGRESS_CONNECT_TO", "a.test:443=::1:80", /"a.test:443=::1:80" is not a comma-sep/],
     ["BOT_BOTTLE_EGRESS_CONNECT_TO", "a.test:443=10.0.0.1:99999", /is not a comma-separated list/],
     ["BOT_BOTTLE_EGRESS_CONNECT_TO", "a.test:443=upstream.test:443", /is not a comma-separated/],

@@ -33,6 +33,7 @@ import { UsageError } from "../../../core/errors/mod.ts";
 import { simulatedAgent } from "../../launch/testing/mod.ts";
 import { type HomePaths, homePaths } from "../../paths/mod.ts";
 import type { BackendRegistry } from "../mod.ts";
+import type { BottleMetadata } from "../state.ts";
 
 /** How a {@link FakeBackend} behaves; every hook is optional. */
 export interface FakeBehaviour {
@@ -210,5 +211,28 @@ export async function tempBotHome(): Promise<TempBotHome> {
       return found.sort();
     },
     [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
+  };
+}
+
+/**
+ * The metadata of a bottle on the docker backend, as a launch records it.
+ *
+ * @param slug The bottle's slug (also its label unless overridden).
+ * @param overrides Fields that differ.
+ * @returns The metadata.
+ */
+export function testMetadata(
+  slug: string,
+  overrides: Partial<BottleMetadata> = {},
+): BottleMetadata {
+  return {
+    slug,
+    agent: "demo",
+    bottle: "demo",
+    backend: "docker",
+    label: slug,
+    cwd: "/repo",
+    started_at: "2025-01-01T00:00:00.000Z",
+    ...overrides,
   };
 }
