@@ -32,8 +32,7 @@ import { MemoryBackend } from "../../../backends/memory/mod.ts";
 import { UsageError } from "../../../core/errors/mod.ts";
 import { simulatedAgent } from "../../launch/testing/mod.ts";
 import { type HomePaths, homePaths } from "../../paths/mod.ts";
-import type { BackendRegistry } from "../mod.ts";
-import type { BottleMetadata } from "../state.ts";
+import type { BackendRegistry, BottleMetadata } from "../mod.ts";
 
 /** How a {@link FakeBackend} behaves; every hook is optional. */
 export interface FakeBehaviour {
