@@ -158,7 +158,9 @@ export const RouteListSchema = z.array(RouteSchema).superRefine((routes, ctx) =>
 
 /** The routes file: the same YAML as a bottle's `egress:` section. */
 export const RoutesFileSchema = z.strictObject({
-  log: z.literal([0, 1, 2]).default(0).describe("0 off, 1 blocks, 2 every request"),
+  log: z.literal([0, 1, 2]).default(0).describe(
+    "0 refusals only, 1 also DLP warnings, 2 also every forwarded request",
+  ),
   routes: RouteListSchema,
 }).describe("The egress proxy's routes file");
 

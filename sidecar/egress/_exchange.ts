@@ -21,7 +21,7 @@ import type { DenyDecision, EgressRequest, Policy } from "./policy/mod.ts";
 import { type RefusalStyle, sendBlock } from "./_block.ts";
 import type { ExchangeContext, ForwardHead, InboundScan } from "./_exchange_context.ts";
 import { forwardResponse } from "./_inbound.ts";
-import type { EgressLog } from "./_log.ts";
+import { type EgressLog, findingFields } from "./_log.ts";
 import type { OutboundBody } from "./_request_body.ts";
 import { toEgressRequest, type Tunnel } from "./_request.ts";
 import { UpstreamConnectError, type UpstreamConnection, type UpstreamPool } from "./_upstream.ts";
@@ -72,6 +72,7 @@ export async function handleExchange(
       path: req.path,
       rule: decision.rule,
       reason: decision.reason,
+      ...(decision.finding === undefined ? {} : findingFields(decision.finding)),
     });
     return false;
   };
@@ -242,6 +243,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     refusal: deps.refusal,
     detectors: input.inbound.detectors,
     onSecret: input.inbound.onSecret,
+    onWarn: input.inbound.onWarn,
     host: req.host,
     clientKeepAlive: keepAlive(head),
     clientVersion: head.version,
@@ -255,6 +257,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
       path: req.path,
       rule: result.blocked.rule,
       reason: result.blocked.reason,
+      ...(result.blocked.finding === undefined ? {} : findingFields(result.blocked.finding)),
     });
   } else {
     deps.log.request({

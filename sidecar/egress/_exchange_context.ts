@@ -31,6 +31,8 @@ export interface InboundScan {
   detectors: readonly InboundDetector[];
   /** What a known secret echoed in the response does. */
   onSecret: "redact" | "block";
+  /** Logs a finding that only warns. */
+  onWarn: (finding: Finding) => void;
 }
 
 /** One request as the steps see it and fill it in. */

@@ -27,7 +27,7 @@ import {
 import type { DenyDecision } from "./policy/mod.ts";
 import { type RefusalStyle, sendBlock } from "./_block.ts";
 import { HeldBytes } from "./_held_bytes.ts";
-import { REDACT_FILL } from "./_outbound.ts";
+import { REDACT_FILL, summary } from "./_outbound.ts";
 import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
 
 /** Bytes of a response held before its head is committed to the client. */
@@ -57,6 +57,8 @@ export interface ForwardOptions {
   detectors: readonly InboundDetector[];
   /** What a known secret in the response does. */
   onSecret: "redact" | "block";
+  /** Logs a finding that only warns. */
+  onWarn: (finding: Finding) => void;
   /** Upstream host, for messages. */
   host: string;
   /** Whether the client asked to keep the connection. */
@@ -172,7 +174,7 @@ export async function forwardResponse(
   };
   for await (const chunk of body) {
     held.push(chunk);
-    const finding = blocking(scanner.push(chunk));
+    const finding = blocking(scanner.push(chunk), options.onWarn);
     if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
     const stop = await echoed(echoes?.push(chunk) ?? []);
     if (stop !== undefined) return stop;
@@ -194,7 +196,7 @@ export async function forwardResponse(
       }
     }
   }
-  const finding = blocking(scanner.end());
+  const finding = blocking(scanner.end(), options.onWarn);
   if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
   const stop = await echoed(echoes?.end() ?? []);
   if (stop !== undefined) return stop;
@@ -209,11 +211,22 @@ function deny(reason: string): DenyDecision {
 }
 
 function injectionDeny(host: string, finding: Finding): DenyDecision {
-  return deny(`response from "${host}" looks like prompt injection (${finding.rule})`);
+  return {
+    ...deny(`response from "${host}" looks like prompt injection (${finding.rule})`),
+    finding: summary(finding),
+  };
 }
 
-function blocking(findings: readonly Finding[]): Finding | undefined {
-  return findings.find((finding) => finding.severity === "block");
+/** The first blocking finding; the warnings before it are logged. */
+function blocking(
+  findings: readonly Finding[],
+  onWarn: (finding: Finding) => void,
+): Finding | undefined {
+  for (const finding of findings) {
+    if (finding.severity === "block") return finding;
+    onWarn(finding);
+  }
+  return undefined;
 }
 
 /**

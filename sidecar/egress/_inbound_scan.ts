@@ -16,8 +16,10 @@ import { type ExchangeContext, type ExchangeEnv, outboundContext } from "./_exch
  */
 export function inboundScan(ctx: ExchangeContext, env: ExchangeEnv): Decision {
   const configured = ctx.route?.dlp?.inbound_detectors;
+  const outbound = outboundContext(ctx, env);
   ctx.inbound = {
-    engine: outboundContext(ctx, env).engine,
+    engine: outbound.engine,
+    onWarn: outbound.onWarn,
     detectors: configured === false ? [] : configured ?? defaultDetectors("inbound"),
     onSecret: ctx.route?.inbound_on_secret ?? "redact",
   };

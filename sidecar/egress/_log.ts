@@ -1,6 +1,8 @@
 /**
- * The egress log: JSON lines at level 0 (off), 1 (blocked requests) or 2 (every request).
- * Every line passes through the redactor, so token values and detected secrets never reach it.
+ * The egress log: JSON lines. Every refusal is written whatever the level, so an operator always
+ * sees why a request was refused; level 1 adds the DLP warnings (findings that did not block) and
+ * level 2 every forwarded request. Every line passes through the redactor, so token values and
+ * detected secrets never reach it.
  */
 
 /** Where log lines go (stderr in the sidecar, a test buffer in tests). */
@@ -9,6 +11,23 @@ export type LogSink = (line: string) => void;
 /** One logged event; values are plain data. */
 export type LogEvent = Record<string, string | number | boolean | undefined>;
 
+/**
+ * The fields a log line carries about a DLP finding.
+ *
+ * @param finding The finding (or a refusal's summary of it).
+ * @returns The detector, its rule, the location and the redacted excerpt.
+ */
+export function findingFields(
+  finding: { detector: string; rule: string; location: string; snippet: string },
+): LogEvent {
+  return {
+    detector: finding.detector,
+    detector_rule: finding.rule,
+    location: finding.location,
+    excerpt: finding.snippet,
+  };
+}
+
 /** Writes egress events as redacted JSON lines. */
 export class EgressLog {
   #level: 0 | 1 | 2;
@@ -16,7 +35,7 @@ export class EgressLog {
   #redact: (text: string) => string;
 
   /**
-   * @param level 0 off, 1 blocks, 2 full.
+   * @param level 0 refusals only, 1 also warnings, 2 also every forwarded request.
    * @param options The sink and the redactor applied to every serialized line.
    */
   constructor(level: 0 | 1 | 2, options: { sink: LogSink; redact: (text: string) => string }) {
@@ -30,9 +49,14 @@ export class EgressLog {
     this.#level = level;
   }
 
-  /** A blocked request (level ≥ 1). */
+  /** A refused request or response: written at every level. */
   block(event: LogEvent): void {
-    if (this.#level >= 1) this.#write("block", event);
+    this.#write("block", event);
+  }
+
+  /** A DLP finding that only warns (level ≥ 1). */
+  warn(event: LogEvent): void {
+    if (this.#level >= 1) this.#write("warn", event);
   }
 
   /** A forwarded request (level 2). */

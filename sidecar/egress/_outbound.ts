@@ -15,7 +15,7 @@ import {
 } from "../../core/dlp/mod.ts";
 import type { HostSeam } from "./_host_seams.ts";
 import type { Route } from "../../core/routes/mod.ts";
-import type { DenyDecision } from "./policy/mod.ts";
+import type { DenyDecision, FindingSummary } from "./policy/mod.ts";
 import { type Approvals, routeFingerprint } from "./_approvals.ts";
 
 /** Detectors a route scans outbound with (unlisted: the registry's defaults). */
@@ -214,5 +214,12 @@ export function denyFinding(finding: Finding, host: string, extra?: string): Den
     reason: `request to "${host}" carries ${what} in ${finding.location}${
       extra === undefined ? "" : `; ${extra}`
     }`,
+    finding: summary(finding),
   };
+}
+
+/** What a refusal records about its finding. */
+export function summary(finding: Finding): FindingSummary {
+  const { detector, rule, location, snippet } = finding;
+  return { detector, rule, location, snippet };
 }

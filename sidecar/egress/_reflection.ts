@@ -7,6 +7,7 @@
 import type { DlpEngine, Finding } from "../../core/dlp/mod.ts";
 import { HeaderList } from "../http1/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
+import { summary } from "./_outbound.ts";
 
 /** What the header screen needs. */
 export interface ReflectionOptions {
@@ -81,5 +82,6 @@ export function reflectionDeny(host: string, findings: readonly Finding[]): Deny
     status: 403,
     reason: `response from "${host}" carries a credential of this bottle (${first.snippet}) in ` +
       `${first.location}; the agent must never see it`,
+    finding: summary(first),
   };
 }

@@ -31,7 +31,7 @@ import type { OperatorQueue } from "./_outbound.ts";
 import { createPipeline } from "./_pipeline.ts";
 import { DnsCache } from "./_dns_cache.ts";
 import { Approvals } from "./_approvals.ts";
-import { EgressLog, type LogSink } from "./_log.ts";
+import { EgressLog, findingFields, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
 import { readSystemRoots, UpstreamPool } from "./_upstream.ts";
@@ -145,10 +145,10 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       approved: (record) => log.info({ event: "dlp_approval", scope: "host+route", ...record }),
       operator: options.operator,
       warn: (host, finding) =>
-        log.block({
+        log.warn({
           host,
           rule: `warn:${finding.detector}/${finding.rule}`,
-          location: finding.location,
+          ...findingFields(finding),
         }),
     }),
     pool,

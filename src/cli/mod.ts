@@ -155,7 +155,11 @@ function registerEgress(program: Command, ctx: CliContext, state: { code: number
       "address to listen on (default 127.0.0.1:9099, the egress port of a sidecar)",
     )
     .option("--upstream-ca <file>", "extra CA (PEM) trusted for upstream TLS")
-    .option("--log <level>", "0 off, 1 blocks, 2 full", undefined)
+    .option(
+      "--log <level>",
+      "0 refusals only, 1 also DLP warnings, 2 also every request",
+      undefined,
+    )
     .option(
       "--queue-dir <dir>",
       "operator queue for outbound_on_match: supervise (without it, supervise refuses)",

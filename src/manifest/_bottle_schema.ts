@@ -46,7 +46,9 @@ export const BottleLayerSchema = z.strictObject({
   agent_provider: AgentProviderSchema.optional().describe("Which agent runs in the bottle"),
   "git-gate": GitGateLayerSchema.optional().describe("Commit identity and upstream repos"),
   egress: z.strictObject({
-    log: z.literal([0, 1, 2]).optional().describe("0 off (default), 1 blocks, 2 full"),
+    log: z.literal([0, 1, 2]).optional().describe(
+      "0 refusals only (default), 1 also DLP warnings, 2 also every request",
+    ),
     routes: RouteListSchema.optional().describe("Routes, concatenated across extends"),
   }).optional().describe("The egress proxy's routes and log level"),
   supervise: z.boolean().optional().describe("Run the supervise MCP server (default true)"),

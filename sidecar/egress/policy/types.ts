@@ -21,6 +21,20 @@ export interface DenyDecision {
   reason: string;
   /** HTTP status the proxy answers with (403 for policy blocks). */
   status: number;
+  /** The DLP finding behind a DLP refusal: what the log records about it. */
+  finding?: FindingSummary;
+}
+
+/** What a refusal says about the DLP finding behind it; every field is safe to log. */
+export interface FindingSummary {
+  /** The detector that matched, e.g. `token_patterns`. */
+  detector: string;
+  /** The rule inside the detector, e.g. `github_pat`. */
+  rule: string;
+  /** Where the match was: `url`, `header:x-api-key`, `body`. */
+  location: string;
+  /** The redacted excerpt (never the secret). */
+  snippet: string;
 }
 
 /** A response the proxy writes itself instead of forwarding (used by introspection). */
