@@ -62,6 +62,8 @@ export interface GuardOptions {
   operator: OperatorQueue | undefined;
   /** Logs a warn-level finding. */
   warn: (host: string, finding: Finding) => void;
+  /** Logs findings redacted (or stripped) instead of refused. */
+  redacted: (host: string, findings: readonly Finding[]) => void;
   /** Writes an approval and its scope to the audit log. */
   approved: (record: ApprovalRecord) => void;
 }
@@ -92,6 +94,7 @@ export function outboundContext(ctx: ExchangeContext, env: ExchangeEnv): Outboun
     approvals: env.approvals,
     operator: env.operator,
     onWarn: (finding) => env.warn(host, finding),
+    onRedact: (findings) => env.redacted(host, findings),
     onApproved: env.approved,
   };
   return ctx.outbound;

@@ -1,6 +1,6 @@
 /**
- * The egress log: JSON lines. Every refusal is written whatever the level, so an operator always
- * sees why a request was refused; level 1 adds the DLP warnings (findings that did not block) and
+ * The egress log: JSON lines. Every refusal and every redaction is written whatever the level, so
+ * an operator always sees why a request was refused or rewritten; level 1 adds the DLP warnings (findings that did not block) and
  * level 2 every forwarded request. Every line passes through the redactor, so token values and
  * detected secrets never reach it.
  */
@@ -52,6 +52,11 @@ export class EgressLog {
   /** A refused request or response: written at every level. */
   block(event: LogEvent): void {
     this.#write("block", event);
+  }
+
+  /** A DLP finding redacted (or stripped) from a request instead of refused: every level. */
+  redact(event: LogEvent): void {
+    this.#write("redact", event);
   }
 
   /** A DLP finding that only warns (level ≥ 1). */

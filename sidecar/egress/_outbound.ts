@@ -47,6 +47,8 @@ export interface OutboundContext {
   operator: OperatorQueue | undefined;
   /** Logs warn-level findings. */
   onWarn: (finding: Finding) => void;
+  /** Logs findings that were redacted (or stripped) instead of refused. */
+  onRedact: (findings: readonly Finding[]) => void;
   /** Writes an approval and its scope to the audit log. */
   onApproved: (record: ApprovalRecord) => void;
 }
@@ -78,7 +80,10 @@ export async function judgeBodyFindings(
   found: Array<{ finding: Finding; value: string }>,
 ): Promise<"redact" | "allow" | DenyDecision> {
   const action = actionFor(ctx.route, found.map((f) => f.finding));
-  if (action === "redact") return "redact";
+  if (action === "redact") {
+    ctx.onRedact(found.map((f) => f.finding));
+    return "redact";
+  }
   if (action === "supervise") return (await ask(ctx, host, found)) ?? "allow";
   return denyFinding(found[0]!.finding, host);
 }

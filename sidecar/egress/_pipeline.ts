@@ -36,13 +36,14 @@ export interface PipelineOptions extends PolicyOptions<Route>, GuardOptions {}
  * @returns The pipeline; `decide()` never rejects.
  */
 export function createPipeline(options: PipelineOptions): Policy<ExchangeContext> {
-  const { engine, approvals, operator, warn, approved } = options;
+  const { engine, approvals, operator, warn, redacted, approved } = options;
   const env: ExchangeEnv = {
     ...routingEnv(options),
     engine,
     approvals,
     operator,
     warn,
+    redacted,
     approved,
     seams: new HostSeams(),
   };

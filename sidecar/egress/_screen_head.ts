@@ -111,6 +111,7 @@ export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Prom
   if (action === "block") return denyFinding(found[0]!.finding, head.host);
   // Redact each part once with all of its findings (offsets stay valid), then scan again: what
   // remains (a header name, a method, a secret split across parts) cannot be rewritten.
+  ctx.onRedact(found.map((hit) => hit.finding));
   for (const part of new Set(found.map((hit) => hit.part))) {
     const findings = found.filter((hit) => hit.part === part).map((hit) => hit.finding);
     part.rewrite?.(ctx.engine.redact(part.text, findings));

@@ -144,6 +144,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       approvals: new Approvals(),
       approved: (record) => log.info({ event: "dlp_approval", scope: "host+route", ...record }),
       operator: options.operator,
+      redacted: (host, findings) => {
+        for (const finding of findings) {
+          log.redact({ host, rule: "dlp_redacted", ...findingFields(finding) });
+        }
+      },
       warn: (host, finding) =>
         log.warn({
           host,

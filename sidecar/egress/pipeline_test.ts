@@ -94,6 +94,7 @@ function options(overrides: Partial<PipelineOptions> = {}): PipelineOptions {
     approved: () => {},
     operator: undefined,
     warn: () => {},
+    redacted: () => {},
     routes: () => ROUTES,
     matchRequest: (_route, req): Decision =>
       req.method === "POST" && req.path.startsWith("/forbidden")
