@@ -10,10 +10,11 @@ import { ENTROPY } from "./_detector_entropy.ts";
 import { NAIVE_INJECTION_DETECTION } from "./_detector_injection.ts";
 import { KNOWN_SECRETS } from "./_detector_known_secrets.ts";
 import { TOKEN_PATTERNS } from "./_detector_token_patterns.ts";
+import { URL_ENTROPY } from "./_detector_url_entropy.ts";
 
 /** The registered detectors. */
 export const DETECTORS = Object.freeze(
-  [TOKEN_PATTERNS, KNOWN_SECRETS, ENTROPY, CRLF, NAIVE_INJECTION_DETECTION] as const,
+  [TOKEN_PATTERNS, KNOWN_SECRETS, ENTROPY, URL_ENTROPY, CRLF, NAIVE_INJECTION_DETECTION] as const,
 );
 
 type Registered = typeof DETECTORS[number];

@@ -4,9 +4,18 @@ import { streamAll } from "./_testing.ts";
 import { DETECTORS } from "./_registry.ts";
 import { defaultDetectors, DlpEngine, listableDetectors } from "./mod.ts";
 
-Deno.test("the registry's defaults: token patterns and known secrets out, injection in", () => {
-  assert.deepEqual(listableDetectors("outbound"), ["token_patterns", "known_secrets", "entropy"]);
-  assert.deepEqual(defaultDetectors("outbound"), ["token_patterns", "known_secrets"]);
+Deno.test("the registry's defaults: token patterns, known secrets and URL entropy out, injection in", () => {
+  assert.deepEqual(listableDetectors("outbound"), [
+    "token_patterns",
+    "known_secrets",
+    "entropy",
+    "url_entropy",
+  ]);
+  assert.deepEqual(defaultDetectors("outbound"), [
+    "token_patterns",
+    "known_secrets",
+    "url_entropy",
+  ]);
   assert.deepEqual(listableDetectors("inbound"), ["naive_injection_detection"]);
   assert.deepEqual(defaultDetectors("inbound"), ["naive_injection_detection"]);
   assert.deepEqual(new Set(DETECTORS.map((d) => d.name)).size, DETECTORS.length, "unique names");

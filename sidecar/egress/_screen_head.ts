@@ -123,7 +123,8 @@ export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Prom
 
 /**
  * Whether every part is clean, in one scan of them all as lines of one text: almost every
- * request has nothing to find, and one scan costs far less than one per part. The location is a
+ * request has nothing to find, and one scan costs far less than one per part (plus one of the URL
+ * alone, for the detectors that read only URLs). The location is a
  * `header:` one so URL-encoded CRLF is looked for too; anything found sends the request through
  * the part-by-part scan, which says where.
  */
@@ -133,7 +134,12 @@ function nothingIn(
   detectors: OutboundDetector[],
 ): boolean {
   const text = parts.map((part) => part.text).join("\r\n");
-  return ctx.engine.scanOutbound(text, { detectors, location: "header:(all)" }).length === 0;
+  if (ctx.engine.scanOutbound(text, { detectors, location: "header:(all)" }).length > 0) {
+    return false;
+  }
+  // Some detectors read only URLs (`url_entropy`).
+  const url = parts.find((part) => part.location === "url")?.text ?? "";
+  return ctx.engine.scanUrl(url, { detectors }).length === 0;
 }
 
 /** A header sent more than once, joined as origins join it. */
