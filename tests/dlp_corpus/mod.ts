@@ -129,7 +129,7 @@ export function loadCorpus(): CorpusCase[] {
  * @param part A request or response of a case.
  * @returns The body (empty when there is none; SSE events are not joined).
  */
-export function bodyBytes(part: { body?: string; bodyBase64?: string }): Uint8Array {
+export function bodyBytes(part: { body?: string; bodyBase64?: string }): Uint8Array<ArrayBuffer> {
   if (part.bodyBase64 !== undefined) return new Uint8Array(Buffer.from(part.bodyBase64, "base64"));
   return new TextEncoder().encode(part.body ?? "");
 }
