@@ -1,7 +1,8 @@
 /**
- * Text the benign builders share: real package names, source files that name credentials by
- * their variables with placeholders, and image bytes.
+ * Material the benign builders share: real package names, source files that name credentials by
+ * their variables with placeholders, image bytes, and checksum look-alikes.
  */
+import { ibanValid, luhnValid } from "./_checksums.ts";
 import type { Rng } from "./_rng.ts";
 
 /** Packages (npm name, version, PyPI name). */
@@ -130,4 +131,35 @@ export function pngBytes(rng: Rng, size: number): Uint8Array {
     ...rng.bytes(4),
     ...tail,
   ]);
+}
+
+/**
+ * A number shaped like a card or an IBAN whose checksum fails.
+ *
+ * @param r The generator.
+ * @param i Which shape.
+ * @returns The value and its claim.
+ */
+export function lookalike(
+  r: Rng,
+  i: number,
+): { value: string; kind: "luhn" | "iban"; what: string } {
+  if (i % 3 === 2) {
+    for (;;) {
+      const value = `DE${r.digits(2)}${r.digits(18)}`;
+      if (!ibanValid(value)) {
+        return { value, kind: "iban", what: "IBAN-shaped reference with wrong check digits" };
+      }
+    }
+  }
+  for (;;) {
+    const value = `${i % 3 === 0 ? "4" : "5" + r.int(1, 5)}${r.digits(i % 3 === 0 ? 15 : 14)}`;
+    if (!luhnValid(value)) {
+      return {
+        value: i % 2 === 0 ? value : value.match(/.{4}/g)!.join(" "),
+        kind: "luhn",
+        what: "card-shaped order number failing Luhn",
+      };
+    }
+  }
 }

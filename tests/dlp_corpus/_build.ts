@@ -25,23 +25,24 @@ import {
   apiJsonCases,
   cacheBustingCases,
   contentAddressedCases,
+  jwtPublicCases,
+  registryRequestCases,
+} from "./_benign_outbound.ts";
+import {
   csvUploadCases,
   imageUploadCases,
-  jwtPublicCases,
   lookalikeOutboundCases,
   modelRequestCases,
-  registryRequestCases,
   sourceUploadCases,
   telemetryCases,
-} from "./_benign_outbound.ts";
+} from "./_benign_uploads.ts";
+import { lockfileCases, registryMetadataCases } from "./_benign_registry.ts";
 import {
   apiResponseCases,
   binaryCases,
   csvDownloadCases,
   gzipBenignCases,
-  lockfileCases,
   lookalikeInboundCases,
-  registryMetadataCases,
 } from "./_benign_inbound.ts";
 import {
   docsCases,
