@@ -2,7 +2,8 @@
  * Sends one corpus case through the proxy as a client would: a CONNECT tunnel, TLS trusting the
  * bottle CA, one HTTP/1.1 request written byte for byte as the case gives it, then reads the whole
  * answer and classifies it. A refusal is the proxy's own answer (a block tag on the CONNECT reply
- * or on the response) or a response cut short; an answer the origin completed passed.
+ * or on the response, or the `egress_blocked` event that ends a refused event stream) or an
+ * answer cut short; an answer the origin completed passed.
  */
 import { Buffer } from "node:buffer";
 import net from "node:net";
@@ -69,9 +70,12 @@ async function exchange(raw: net.Socket, c: CorpusCase, caPem: string): Promise<
   const response = parseHead(answer);
   if (response === undefined) return { kind: "cut", detail: "no response head" };
   if (response.headers.has(BLOCK_HEADER)) return refusal(response, "response");
-  return complete(answer.subarray(response.bodyStart), response.headers)
-    ? { kind: "passed", detail: String(response.status) }
-    : { kind: "cut", detail: `status ${response.status}, body cut` };
+  const text = unframe(answer.subarray(response.bodyStart), response.headers);
+  if (text === undefined) return { kind: "cut", detail: `status ${response.status}, body cut` };
+  // An event stream already under way is refused in band: a last `egress_blocked` event.
+  const sseBlock = /^event: egress_blocked\r?\ndata: .*?"rule":"([^"]*)"/m.exec(text);
+  if (sseBlock !== null) return { kind: "refused", detail: `${sseBlock[1]} (SSE event)` };
+  return { kind: "passed", detail: String(response.status) };
 }
 
 interface Head {
@@ -104,24 +108,26 @@ function parseHead(bytes: Uint8Array): Head | undefined {
   return { status, headers, bodyStart: end + 4 };
 }
 
-/** Whether a body is whole by its framing: Content-Length, or chunked with its last chunk. */
-function complete(body: Uint8Array, headers: Map<string, string>): boolean {
+/**
+ * The body by its framing (Content-Length, or chunked up to its last chunk), or `undefined` when
+ * the framing says it was cut short.
+ */
+function unframe(body: Uint8Array, headers: Map<string, string>): string | undefined {
+  const text = Buffer.from(body).toString("latin1");
   const length = headers.get("content-length");
-  if (length !== undefined) return body.length === Number(length);
-  if (/chunked/i.test(headers.get("transfer-encoding") ?? "")) {
-    let at = 0;
-    const text = Buffer.from(body).toString("latin1");
-    for (;;) {
-      const eol = text.indexOf("\r\n", at);
-      if (eol < 0) return false;
-      const size = parseInt(text.slice(at, eol), 16);
-      if (!Number.isFinite(size)) return false;
-      if (size === 0) return true;
-      at = eol + 2 + size + 2;
-      if (at > text.length) return false;
-    }
+  if (length !== undefined) return text.length === Number(length) ? text : undefined;
+  if (!/chunked/i.test(headers.get("transfer-encoding") ?? "")) return text;
+  let out = "";
+  for (let at = 0;;) {
+    const eol = text.indexOf("\r\n", at);
+    if (eol < 0) return undefined;
+    const size = parseInt(text.slice(at, eol), 16);
+    if (!Number.isFinite(size)) return undefined;
+    if (size === 0) return out;
+    if (eol + 2 + size + 2 > text.length) return undefined;
+    out += text.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
   }
-  return true;
 }
 
 /** Read until the peer ends (or, for a CONNECT reply, until the end of its head). */
