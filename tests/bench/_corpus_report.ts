@@ -8,6 +8,8 @@ export interface CaseResult {
   id: string;
   /** Its class. */
   class: string;
+  /** Its one-line description. */
+  what: string;
   /** Its label. */
   label: CorpusCase["label"];
   /** Its direction. */

@@ -4,9 +4,10 @@
  * proxy, detection rate per malicious class and false-positive rate per benign class; then the
  * throughput of the stream scanners with every default detector.
  *
- *     deno task bench:dlp [--engine] [--json] [--no-corpus] [--no-throughput] [megabytes]
+ *     deno task bench:dlp [--engine] [--json] [--misses] [--no-corpus] [--no-throughput] [megabytes]
  *
  * - `--engine`: run the corpus through the DLP engine only (seconds, no proxy; approximate).
+ * - `--misses`: also list each malicious case that passed and each benign case that was blocked.
  * - `--json`: print one JSON document (per-class rows, totals, every case, throughput) instead
  *   of tables, for diffing runs.
  * - `megabytes`: data per throughput row (50 by default).
@@ -22,7 +23,7 @@ import { loadCorpus } from "../dlp_corpus/mod.ts";
 import { type Outcome, sendThroughProxy } from "./_corpus_client.ts";
 import { EngineJudge } from "./_corpus_engine.ts";
 import { startCorpusBed } from "./_corpus_bed.ts";
-import { type CaseResult, tally } from "./_corpus_report.ts";
+import { type CaseResult, isBlocked, tally } from "./_corpus_report.ts";
 import { measureThroughput, type ThroughputRow } from "./_dlp_throughput.ts";
 import { printTable } from "./_proxy_bed.ts";
 
@@ -51,11 +52,21 @@ async function runCorpus(): Promise<CaseResult[]> {
   return cases.map((c, i) => ({
     id: c.id,
     class: c.class,
+    what: c.what,
     label: c.label,
     direction: c.direction,
     outcome: outcomes[i]!.kind,
     detail: outcomes[i]!.detail,
   }));
+}
+
+function printMisses(results: readonly CaseResult[]): void {
+  const misses = results.filter((r) => isBlocked(r.outcome) !== (r.label === "malicious"));
+  printTable(
+    ["id", "label", "outcome", "detail", "what"],
+    misses.map((r) => [r.id, r.label, r.outcome, r.detail, r.what]),
+  );
+  console.log("");
 }
 
 function pct(rate: number): string {
@@ -102,6 +113,7 @@ if (json) {
       "false pos.",
     ], rows);
     console.log("");
+    if (flags.has("--misses")) printMisses(results);
   }
   if (throughput.length > 0) {
     console.log(
