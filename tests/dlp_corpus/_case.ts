@@ -49,7 +49,7 @@ function withoutEmpty(head: Head): Head {
   return checks === undefined || checks.length === 0 ? rest : head;
 }
 
-/** Two-digit sequence numbers for ids. */
+/** Three-digit sequence numbers for ids (1-based). */
 export function seq(n: number): string {
   return String(n + 1).padStart(3, "0");
 }

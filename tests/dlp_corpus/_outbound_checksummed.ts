@@ -43,9 +43,10 @@ function builder(cls: string, prefix: string) {
   };
 }
 
-const CARD_IINS: readonly { brand: string; iin: () => string; length: number }[] = [
+/** Brands, a prefix in their IIN ranges, and their number length. */
+const CARD_IINS: readonly { brand: string; iin: (r: Rng) => string; length: number }[] = [
   { brand: "visa", iin: () => "4", length: 16 },
-  { brand: "mastercard", iin: () => "5", length: 16 },
+  { brand: "mastercard", iin: (r) => `5${r.int(1, 5)}`, length: 16 },
   { brand: "mastercard_2series", iin: () => "2221", length: 16 },
   { brand: "amex", iin: () => "37", length: 15 },
   { brand: "discover", iin: () => "6011", length: 16 },
@@ -71,7 +72,7 @@ export function cardCases(): CorpusCase[] {
   const b = builder("payment_card", "card");
   for (let round = 0; round < 3; round++) {
     for (const card of CARD_IINS) {
-      const iin = card.brand === "mastercard" ? `5${b.rng.int(1, 5)}` : card.iin();
+      const iin = card.iin(b.rng);
       const number = luhnComplete(iin + b.rng.digits(card.length - iin.length - 1));
       const sep = ["", " ", "-"][round]!;
       const shown = groupCard(number, sep);

@@ -111,8 +111,11 @@ Deno.test("cases are shaped for their direction; inbound targets are unique per 
   }
 });
 
-Deno.test("only subdomain cases leave the routed hosts", () => {
+Deno.test("only subdomain cases leave the routed hosts, and every host name is valid", () => {
   for (const c of cases) {
+    for (const label of c.host.split(".")) {
+      assert.match(label, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, `${c.id}: bad label ${label}`);
+    }
     const routed = (ROUTED_HOSTS as readonly string[]).includes(c.host);
     assert.equal(routed, c.class !== "subdomain", c.id);
     if (!routed) assert.ok(ROUTED_HOSTS.some((h) => c.host.endsWith(`.${h}`)), c.id);
