@@ -1,93 +1,130 @@
 // deno-lint-ignore-file no-console -- a benchmark prints its results
 /**
- * Throughput of the DLP stream scanners with the default detectors (SPEC §6.1: the proxy must pass
- * 150 MB/s, so the scanners target ≥ 400 MB/s on one core). Plain script:
+ * DLP benchmark (issue 14): the labelled corpus (`tests/dlp_corpus/`) through the real egress
+ * proxy, detection rate per malicious class and false-positive rate per benign class; then the
+ * throughput of the stream scanners with every default detector.
  *
- *     deno run tests/bench/dlp_bench.ts [megabytes]
+ *     deno task bench:dlp [--engine] [--json] [--misses] [--no-corpus] [--no-throughput] [megabytes]
  *
- * Feeds 64 KiB chunks of random base64 and of random English-like text (50 MB each by default)
- * through `outboundStream` (token_patterns + known_secrets with three secrets and a canary) and
- * `inboundStream` (naive_injection_detection), and prints MB/s per data set: best of three rounds,
- * by wall clock and by the process's CPU time (the second is steadier on a shared machine).
+ * - `--engine`: run the corpus through the DLP engine only (seconds, no proxy; approximate).
+ * - `--misses`: also list each malicious case that passed and each benign case that was blocked.
+ * - `--json`: print one JSON document (per-class rows, totals, every case, throughput) instead
+ *   of tables, for diffing runs.
+ * - `megabytes`: data per throughput row (50 by default).
+ *
+ * Through the proxy, every corpus host has a route (every path and method, default detectors,
+ * `outbound_on_match: block`, `inbound_on_secret: block`), so only DLP (or, for subdomains,
+ * exact-host routing) can refuse a case. A case counts as blocked when the proxy refuses it (its
+ * block tag) or cuts the answer short, never because the origin answered.
  *
  * @module
  */
-import { cpuUsage } from "node:process";
-import { DlpEngine } from "../../core/dlp/mod.ts";
+import { loadCorpus } from "../dlp_corpus/mod.ts";
+import { type Outcome, sendThroughProxy } from "./_corpus_client.ts";
+import { EngineJudge } from "./_corpus_engine.ts";
+import { startCorpusBed } from "./_corpus_bed.ts";
+import { type CaseResult, isBlocked, tally } from "./_corpus_report.ts";
+import { measureThroughput, type ThroughputRow } from "./_dlp_throughput.ts";
+import { printTable } from "./_proxy_bed.ts";
 
-const CHUNK = 64 * 1024;
-const TOTAL = Number(Deno.args[0] ?? 50) * 1e6;
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const WORDS = ("the of and to in is that for it with as was on be by this are from at or an " +
-  "have not which but had they you were his all one there can their has been more when will " +
-  "would who so if out about up what into them some could time these two may then do first " +
-  "any my now such like our over man me even most made after also did many before must " +
-  "request response server client token header value json array object string number " +
-  "function return import export const async await error message status config").split(" ");
+const PARALLEL = 8;
+const flags = new Set(Deno.args.filter((a) => a.startsWith("--")));
+const megabytes = Number(Deno.args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 50);
+const json = flags.has("--json");
+const mode = flags.has("--engine") ? "engine" : "proxy";
 
-function randomBase64(): Uint8Array {
-  const bytes = crypto.getRandomValues(new Uint8Array(CHUNK));
-  return bytes.map((b) => B64.charCodeAt(b & 63));
-}
-
-function randomText(): Uint8Array {
-  const random = crypto.getRandomValues(new Uint16Array(CHUNK / 2));
-  let text = "";
-  for (let i = 0; text.length < CHUNK; i++) {
-    const r = random[i % random.length]!;
-    text += WORDS[r % WORDS.length] + (r % 17 === 0 ? ".\n" : r % 11 === 0 ? ", " : " ");
+async function runCorpus(): Promise<CaseResult[]> {
+  const cases = loadCorpus();
+  const outcomes: Outcome[] = new Array(cases.length);
+  if (mode === "engine") {
+    const judge = new EngineJudge();
+    cases.forEach((c, i) => outcomes[i] = judge.judge(c));
+  } else {
+    await using bed = await startCorpusBed(cases);
+    const proxy = { port: bed.proxyPort, caPem: bed.proxyCaPem };
+    const next = { index: 0 };
+    await Promise.all(Array.from({ length: PARALLEL }, async () => {
+      for (let i = next.index++; i < cases.length; i = next.index++) {
+        outcomes[i] = await sendThroughProxy(cases[i]!, proxy);
+      }
+    }));
   }
-  return new TextEncoder().encode(text.slice(0, CHUNK));
+  return cases.map((c, i) => ({
+    id: c.id,
+    class: c.class,
+    what: c.what,
+    label: c.label,
+    direction: c.direction,
+    outcome: outcomes[i]!.kind,
+    detail: outcomes[i]!.detail,
+  }));
 }
 
-interface Scanner {
-  push(chunk: Uint8Array): unknown[];
-  end(): unknown[];
-}
-
-function measure(label: string, chunks: Uint8Array[], open: () => Scanner): void {
-  const warm = open();
-  for (const c of chunks) warm.push(c);
-  let wall = Infinity;
-  let cpu = Infinity;
-  let findings = 0;
-  for (let round = 0; round < 3; round++) {
-    const scanner = open();
-    let bytes = 0;
-    findings = 0;
-    const started = performance.now();
-    const cpuStarted = cpuUsage();
-    for (let i = 0; bytes < TOTAL; i++) {
-      const c = chunks[i % chunks.length]!;
-      findings += scanner.push(c).length;
-      bytes += c.length;
-    }
-    findings += scanner.end().length;
-    const used = cpuUsage(cpuStarted);
-    wall = Math.min(wall, (performance.now() - started) / 1000);
-    cpu = Math.min(cpu, (used.user + used.system) / 1e6);
-  }
-  const rate = (seconds: number) => (TOTAL / 1e6 / seconds).toFixed(0).padStart(6);
-  console.log(
-    `${label.padEnd(34)} ${rate(wall)} MB/s wall ${rate(cpu)} MB/s cpu  (${findings} findings)`,
+function printMisses(results: readonly CaseResult[]): void {
+  const misses = results.filter((r) => isBlocked(r.outcome) !== (r.label === "malicious"));
+  printTable(
+    ["id", "label", "outcome", "detail", "what"],
+    misses.map((r) => [r.id, r.label, r.outcome, r.detail, r.what]),
   );
+  console.log("");
 }
 
-const dlp = new DlpEngine({
-  knownSecrets: [
-    "ghp_R8x2Kq9LmT4vW7yZ1aB3cD5eF6gH0jN2pQ4s",
-    "sk-ant-api03-Xy7Qm2Lp9Rt4Vw8Zb1Cd3Ef5Gh6Jk0Mn2Pq4St6Uv8Wx0Yz2Ab4Cd6Ef8Gh0Jk2Lm4No6Pq8Rs0Tu",
-    "AKIAZ7QX3M2K5LJ8P4RW/wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-  ],
-  canary: "c4n4ry-Jq3nV8sLw2Xz7Rb5Tm1Ky9Pd0Hf6Ga4",
-});
-const outbound = { detectors: ["token_patterns", "known_secrets"] as const, location: "body" };
-const inbound = { detectors: ["naive_injection_detection"] as const, location: "body" };
-const base64 = Array.from({ length: 16 }, randomBase64);
-const text = Array.from({ length: 16 }, randomText);
+function pct(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
 
-console.log(`DLP stream throughput, ${TOTAL / 1e6} MB per row, ${CHUNK / 1024} KiB chunks`);
-measure("outbound defaults, random base64", base64, () => dlp.outboundStream(outbound));
-measure("outbound defaults, random text", text, () => dlp.outboundStream(outbound));
-measure("inbound defaults, random base64", base64, () => dlp.inboundStream(inbound));
-measure("inbound defaults, random text", text, () => dlp.inboundStream(inbound));
+const started = performance.now();
+const results = flags.has("--no-corpus") ? [] : await runCorpus();
+const corpusSeconds = (performance.now() - started) / 1000;
+const { classes, totals } = tally(results);
+const throughput: ThroughputRow[] = flags.has("--no-throughput")
+  ? []
+  : measureThroughput(megabytes);
+
+if (json) {
+  console.log(
+    JSON.stringify({ mode, corpusSeconds, totals, classes, throughput, cases: results }, null, 2),
+  );
+} else {
+  if (results.length > 0) {
+    console.log(
+      `DLP corpus through the ${
+        mode === "proxy" ? "egress proxy" : "engine only"
+      }: ${results.length} cases in ${corpusSeconds.toFixed(1)} s\n`,
+    );
+    const rows = [...classes, ...totals].map((t) => [
+      t.class,
+      t.label,
+      t.direction,
+      String(t.cases),
+      String(t.blocked),
+      t.errors === 0 ? "" : String(t.errors),
+      t.label === "malicious" ? pct(t.rate) : "",
+      t.label === "benign" ? pct(t.rate) : "",
+    ]);
+    printTable([
+      "class",
+      "label",
+      "direction",
+      "cases",
+      "blocked",
+      "errors",
+      "detection",
+      "false pos.",
+    ], rows);
+    console.log("");
+    if (flags.has("--misses")) printMisses(results);
+  }
+  if (throughput.length > 0) {
+    console.log(
+      `DLP stream throughput, ${megabytes} MB per row, 64 KiB chunks, all default detectors`,
+    );
+    for (const row of throughput) {
+      console.log(
+        `${row.label.padEnd(34)} ${row.wallMBs.toFixed(0).padStart(6)} MB/s wall ${
+          row.cpuMBs.toFixed(0).padStart(6)
+        } MB/s cpu  (${row.findings} findings)`,
+      );
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/** Small constructors shared by the builders. */
+import type { Placed } from "./_carriers.ts";
+import type { ChecksumClaim, CorpusCase, CorpusResponse } from "./mod.ts";
+
+/** Fields every case names. */
+interface Head {
+  id: string;
+  class: string;
+  label: "malicious" | "benign";
+  what: string;
+  checks?: ChecksumClaim[];
+}
+
+/**
+ * An outbound case from a placed request.
+ *
+ * @param head Id, class, label, description, checksummed values.
+ * @param placed Host and request.
+ * @returns The case.
+ */
+export function outbound(head: Head, placed: Placed): CorpusCase {
+  return { ...withoutEmpty(head), direction: "outbound", ...placed };
+}
+
+/**
+ * An inbound case: a GET of `target` on `host` answered with `response`.
+ *
+ * @param head Id, class, label, description.
+ * @param where Host and path (with query) the agent fetches.
+ * @param response The origin's answer.
+ * @returns The case.
+ */
+export function inbound(
+  head: Head,
+  where: { host: string; target: string; headers?: [string, string][] },
+  response: Partial<CorpusResponse> & { contentType: string },
+): CorpusCase {
+  return {
+    ...withoutEmpty(head),
+    direction: "inbound",
+    host: where.host,
+    request: { method: "GET", target: where.target, headers: where.headers ?? [] },
+    response: { status: 200, headers: [], ...response },
+  };
+}
+
+function withoutEmpty(head: Head): Head {
+  const { checks, ...rest } = head;
+  return checks === undefined || checks.length === 0 ? rest : head;
+}
+
+/** Three-digit sequence numbers for ids (1-based). */
+export function seq(n: number): string {
+  return String(n + 1).padStart(3, "0");
+}
