@@ -2,13 +2,14 @@
  * `url_entropy`: long opaque values in a request URL (a path segment or a query value) that look
  * like a random secret or encoded data, whatever their format.
  *
- * A value is a run of letters, digits and `-_.+` (and `/`, which standard base64 uses, inside
- * the query); `?`, `&`, `=`, `;`, `#`, `%` and, in the path, `/` end it. A value of at least
- * {@link MIN_OPAQUE} characters is judged:
+ * A value is a run of letters, digits and `-_+` (and `/`, which standard base64 uses, inside
+ * the query); anything else ends it (`.`, `?`, `&`, `=`, `%`… and, in the path, `/`). A value of
+ * at least {@link MIN_OPAQUE} characters is judged:
  * - shapes that are public by design pass: hex only (git SHAs, content-addressed digests, UUIDs),
- *   digits only (timestamps, IDs), JWT-shaped (`eyJ…`, refused by `token_patterns` when it
- *   really is one), integrity strings (`sha512-…`), base64 of a URL (redirect links), and values
- *   that are more than 15% punctuation (slugs, file names, versions);
+ *   digits only (timestamps, IDs), named digests (`pack-<sha1>`, base32 and Nix hashes, IPFS
+ *   CIDs), JWT-shaped tokens (`eyJ…` and the dotted parts after it; `token_patterns` judges
+ *   those), integrity strings (`sha512-…`), base64 of a URL (redirect links), and values that
+ *   are more than 15% punctuation (slugs, versions);
  * - its Shannon entropy may fall at most 0.6 bits short of what a random string of its length
  *   over its alphabet (letters in one or both cases, digits) measures;
  * - then a randomness score weighs how far its vowels are below the 38% of words (random letters
@@ -40,6 +41,7 @@ const CLASS = classTable();
 
 const SLASH = 0x2f;
 const QUESTION = 0x3f;
+const DOT = 0x2e;
 const HASH = 0x23;
 const VOWELS = new Set(Array.from("aeiouAEIOU", (c) => c.charCodeAt(0)));
 
@@ -80,7 +82,7 @@ export function opaqueValue(value: Uint8Array): number | undefined {
     if (previous !== 0 && cls !== previous) switches++;
     previous = cls;
   }
-  if (hexOnly || letters === 0 || punct / length > 0.15) return undefined;
+  if (hexOnly || letters === 0 || punct / length > 0.15 || namedDigest(value)) return undefined;
   const alphabet = (lower ? 26 : 0) + (upper ? 26 : 0) + (digits > 0 ? 10 : 0);
   let bits = 0;
   for (const n of counts.values()) bits -= (n / length) * Math.log2(n / length);
@@ -95,25 +97,29 @@ export function opaqueValue(value: Uint8Array): number | undefined {
 }
 
 /**
- * Shapes that are public by design: JWT-shaped (`eyJ…`, or `pk.eyJ…`), integrity strings (`sha512-…`) and
+ * Shapes that are public by design: JWT-shaped (`eyJ…`), integrity strings (`sha512-…`) and
  * base64 of a URL (`aHR0c…`, redirect and tracking links).
  */
 function publicShape(value: Uint8Array): boolean {
   const head = String.fromCharCode(...value.subarray(0, 8));
   return head.startsWith("eyJ") || head.startsWith("aHR0c") ||
-    /^sha(?:1|224|256|384|512)-/i.test(head) || dottedJwt(value);
+    /^sha(?:1|224|256|384|512)-/i.test(head);
 }
 
-/** A JWT-shaped value behind a short public prefix, such as `pk.eyJ…`. */
-function dottedJwt(value: Uint8Array): boolean {
-  for (let i = 0; i < Math.min(value.length - 3, 8); i++) {
-    if (
-      value[i] === 0x2e && value[i + 1] === 0x65 && value[i + 2] === 0x79 && value[i + 3] === 0x4a
-    ) {
-      return true;
-    }
+/**
+ * A digest with a name: segments (split at `-_+/`) that are all hex, digits or short words
+ * (`pack-<sha1>`, `main-<contenthash>`), a lower-case base32 or Nix base32 hash (IPFS CIDv1,
+ * Nix store paths) or an IPFS CIDv0 (`Qm` and 44 base58 characters).
+ */
+function namedDigest(value: Uint8Array): boolean {
+  const text = String.fromCharCode(...value.subarray(0, MAX_JUDGED));
+  if (text.split(/[-_+/]/).every((part) => /^(?:[0-9a-f]+|[0-9A-F]+|[a-zA-Z]{1,10})$/.test(part))) {
+    return true;
   }
-  return false;
+  if (/^[a-z2-7]+$/.test(text) || /^[0-9a-df-np-sv-z]{32}(?:[0-9a-df-np-sv-z]{20})?$/.test(text)) {
+    return true;
+  }
+  return /^Qm[1-9A-HJ-NP-Za-km-z]{44}$/.test(text);
 }
 
 /** Per-scan state: finds the values of a URL and judges each once it has ended. */
@@ -126,6 +132,8 @@ export class UrlEntropyPass implements ScanPass {
   #inQuery = false;
   /** Inside a value already judged on its first {@link MAX_JUDGED} characters. */
   #judged = false;
+  /** The values after a dot that follows an `eyJ…` value: the rest of a JWT-shaped token. */
+  #inJwt = false;
 
   constructor(location: string) {
     this.#location = location;
@@ -144,19 +152,27 @@ export class UrlEntropyPass implements ScanPass {
         }
         continue;
       }
-      this.#close(win, base + j, out);
+      this.#close(win, base + j, b, out);
       if (b === QUESTION || b === HASH) this.#inQuery = true;
     }
     this.#pos = win.end;
-    if (win.final) this.#close(win, win.end, out);
+    if (win.final) this.#close(win, win.end, 0, out);
   }
 
   keepFrom(): number {
     return this.#start >= 0 && !this.#judged ? this.#start : this.#pos;
   }
 
-  #close(win: ScanWindow, end: number, out: Finding[]): void {
-    if (this.#start >= 0 && !this.#judged) this.#judge(win, this.#start, end, out);
+  #close(win: ScanWindow, end: number, next: number, out: Finding[]): void {
+    if (this.#start < 0) {
+      this.#inJwt = false;
+      return;
+    }
+    const local = this.#start - win.base;
+    const jwt = this.#inJwt ||
+      (win.bytes[local] === 0x65 && win.bytes[local + 1] === 0x79 && win.bytes[local + 2] === 0x4a);
+    if (!jwt && !this.#judged) this.#judge(win, this.#start, end, out);
+    this.#inJwt = jwt && next === DOT;
     this.#start = -1;
     this.#judged = false;
   }
@@ -181,6 +197,6 @@ function classTable(): Uint8Array {
   for (let b = 0x61; b <= 0x7a; b++) table[b] = LOWER;
   for (let b = 0x41; b <= 0x5a; b++) table[b] = UPPER;
   for (let b = 0x30; b <= 0x39; b++) table[b] = DIGIT;
-  for (const ch of "-_.+") table[ch.charCodeAt(0)] = PUNCT;
+  for (const ch of "-_+") table[ch.charCodeAt(0)] = PUNCT;
   return table;
 }

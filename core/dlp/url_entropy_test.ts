@@ -81,6 +81,11 @@ Deno.test("url_entropy passes hashes, UUIDs, JWTs, integrity strings, slugs and 
     "/search?q=how+to+configure+typescript+strict+mode+in+deno+projects",
     "/files/Screenshot_2024-01-05_at_10-22-33_PM_final_version.png",
     "/maven2/org/springframework/spring-core/6.1.2/spring-core-6.1.2.jar",
+    "/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+    "/ipfs/QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG/readme",
+    "/0c6kzph7l0dcbf1gqxl4b4ynnk8qqbmk.narinfo",
+    "/repo.git/objects/pack/pack-9a01fd1ce6273686412cc81257135e8d13d4b4ab.pack",
+    "/dist/vendors~main.ff35b0541296c5c96456.chunk.js",
   ];
   for (const url of benign) assert.deepEqual(flagged(url), [], url);
 });
