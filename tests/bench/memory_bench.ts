@@ -3,9 +3,15 @@
  * Runs `bot-bottle egress serve` (default detectors) in front of a local HTTPS origin and, for
  * each load, samples the proxy's RSS from /proc every 50 ms: idle before, peak during, final
  * after. Loads: a 1 GiB download read as fast as curl can, 256 MiB read at 10 MB/s, a 1 GiB
- * upload, and 200 connections each downloading 20 MiB at once. Loopback only.
+ * upload, and 200 connections each downloading 20 MiB at once. Then the steady state: the RSS
+ * after the first 10k small keep-alive requests (8 connections) against the RSS after 1M
+ * (`BENCH_STEADY_REQUESTS` changes the second figure). Loopback only.
  */
+import { join } from "node:path";
 import { printTable, startProxyBed } from "./_proxy_bed.ts";
+
+const HERE = new URL(".", import.meta.url).pathname;
+const STEADY_REQUESTS = Number(Deno.env.get("BENCH_STEADY_REQUESTS") ?? "1000000");
 
 function rssMiB(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
@@ -51,6 +57,36 @@ function bytes(mib: number): ReadableStream<Uint8Array> {
   });
 }
 
+/** Run the load generator (`_load.ts`) for `seconds` of small requests; returns how many. */
+async function smallRequests(options: Record<string, unknown>, seconds: number): Promise<number> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(HERE, "_load.ts"), JSON.stringify({ ...options, seconds })],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error("load generator failed");
+  return JSON.parse(new TextDecoder().decode(out.stdout)).requests;
+}
+
+/** RSS after the first 10k small requests and after {@link STEADY_REQUESTS}. */
+async function steadyState(
+  pid: number,
+  options: Record<string, unknown>,
+): Promise<string[]> {
+  let done = 0;
+  while (done < 10_000) done += await smallRequests(options, 1);
+  const early = rssMiB(pid);
+  const earlyCount = done;
+  while (done < STEADY_REQUESTS) done += await smallRequests(options, 10);
+  const late = rssMiB(pid);
+  return [
+    `small requests: ${earlyCount} then ${done}`,
+    early.toFixed(0),
+    "-",
+    `${(((late - early) / early) * 100).toFixed(1)}%`,
+    late.toFixed(0),
+  ];
+}
+
 /** Every load, then the table. */
 async function main(): Promise<void> {
   await using bed = await startProxyBed(19_098);
@@ -84,6 +120,15 @@ async function main(): Promise<void> {
       after.toFixed(0),
     ]);
   }
+  const small = {
+    mode: "small",
+    host: "bench.test",
+    port: bed.originPort,
+    ca: bed.proxyCa,
+    proxy: { host: "127.0.0.1", port: bed.proxyPort },
+    connections: 8,
+  };
+  rows.push(await steadyState(bed.proxyPid, small));
   printTable(["load (proxy RSS, MiB)", "before", "peak", "growth", "after"], rows);
 }
 
