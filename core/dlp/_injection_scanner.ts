@@ -1,10 +1,32 @@
 /**
- * `naive_injection_detection`: one DFA pass over the response finds every phrase; a phrase warns,
- * and a disclosure and a jailbreak phrase that do not overlap and start at most
- * {@link PAIR_DISTANCE} bytes apart add a blocking `injection_pair` finding.
+ * `naive_injection_detection`: one DFA pass over the response finds every signal phrase and every
+ * structural marker (comments, script bodies, code blocks, inline styles, invisible characters).
+ * Each instruction phrase warns at once (`injection_<signal>`); a block waits until
+ * {@link PAIR_DISTANCE} bytes past the phrase have been read, then scores everything near it
+ * (`_injection_score.ts`), so the result is the same whatever the chunking. State is bounded: hits
+ * within reach of a pending decision, a few open regions, styles not yet read.
  */
 import { type Automaton, buildAutomaton, runAutomaton } from "./_automaton.ts";
-import { DISCLOSURE_PHRASES, JAILBREAK_PHRASES, PAIR_DISTANCE } from "./_injection_phrases.ts";
+import {
+  BLOCKING_CARRIER,
+  invisibleStyle,
+  LOOKBACK,
+  type Marker,
+  MARKERS,
+  quotedCarrier,
+  STRONG_CARRIER,
+  STYLE_READ,
+  WEAK_CARRIER,
+} from "./_injection_carriers.ts";
+import { hidden, InvisibleRuns, Regions } from "./_injection_context.ts";
+import {
+  FETCH_PHRASES,
+  FETCH_REACH,
+  PAIR_DISTANCE,
+  SIGNAL_PHRASES,
+  type SignalPhrase,
+} from "./_injection_phrases.ts";
+import { type Carrier, type Hit, insertHit, lowerBound, scoreAround } from "./_injection_score.ts";
 import type { Finding } from "./_types.ts";
 import type { ScanPass, ScanWindow } from "./_window.ts";
 
@@ -15,34 +37,32 @@ const OTHER = 0;
 const SPACE = 1;
 const WHITESPACE = [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0];
 
-interface Phrase {
-  readonly text: string;
-  readonly kind: "disclosure" | "jailbreak";
-}
+type Pattern =
+  | { readonly kind: "phrase"; readonly text: string; readonly phrase: SignalPhrase }
+  | { readonly kind: "fetch"; readonly text: string }
+  | { readonly kind: "marker"; readonly text: string; readonly marker: Marker };
 
-interface Hit {
-  readonly phrase: Phrase;
-  readonly start: number;
-  readonly end: number;
-}
+/** Signals that warn on their own and can start a block. */
+const INSTRUCTIONS = new Set(["jailbreak", "disclosure", "authority", "tool_command"]);
 
-/** The compiled phrase automaton, shared by every scan of an engine. */
+/** The compiled automaton, shared by every scan of an engine. */
 export class InjectionMatcher {
-  /** Every phrase, by pattern id. */
-  readonly phrases: readonly Phrase[] = [
-    ...DISCLOSURE_PHRASES.map((text) => ({ text, kind: "disclosure" as const })),
-    ...JAILBREAK_PHRASES.map((text) => ({ text, kind: "jailbreak" as const })),
+  /** Every pattern, by id. */
+  readonly patterns: readonly Pattern[] = [
+    ...SIGNAL_PHRASES.map((phrase) => ({ kind: "phrase" as const, text: phrase.text, phrase })),
+    ...FETCH_PHRASES.map((text) => ({ kind: "fetch" as const, text })),
+    ...MARKERS.map((marker) => ({ kind: "marker" as const, text: marker.text, marker })),
   ];
-  /** DFA over case-folded phrase characters; whitespace runs collapse to one space. */
+  /** DFA over case-folded pattern bytes; whitespace runs collapse to one space. */
   readonly automaton: Automaton;
-  /** The longest span a phrase can cover: the stream overlap this detector needs. */
+  /** The longest span a pattern can cover. */
   readonly span: number;
 
   constructor() {
     const classes = new Uint8Array(256);
     let width = SPACE + 1;
     for (const b of WHITESPACE) classes[b] = SPACE;
-    for (const { text } of this.phrases) {
+    for (const { text } of this.patterns) {
       for (const ch of text) {
         const b = ch.charCodeAt(0);
         if (classes[b] !== OTHER) continue;
@@ -52,10 +72,14 @@ export class InjectionMatcher {
       }
     }
     this.automaton = buildAutomaton(
-      this.phrases.map(({ text }) => [...text].map((ch) => classes[ch.charCodeAt(0)]!)),
+      this.patterns.map(({ text }) => [...text].map((ch) => classes[ch.charCodeAt(0)]!)),
       { classes, width, collapseClass: SPACE },
     );
-    this.span = Math.max(...this.phrases.map(({ text }) => text.length * MAX_WHITESPACE_RUN));
+    this.span = Math.max(
+      ...this.patterns.map(({ text }) =>
+        text.length + text.split(" ").length * (MAX_WHITESPACE_RUN - 1)
+      ),
+    );
   }
 }
 
@@ -65,7 +89,17 @@ export class InjectionPass implements ScanPass {
   readonly #location: string;
   #pos = 0;
   #state = 0;
-  readonly #last: { disclosure?: Hit; jailbreak?: Hit } = {};
+  readonly #regions = new Regions();
+  readonly #invisible = new InvisibleRuns();
+  /** Evidence within reach of a decision still to come, sorted by start. */
+  #hits: Hit[] = [];
+  /** Instruction phrases (and blocking carriers) whose decision waits for what follows. */
+  #pending: Hit[] = [];
+  /** `style` attribute values not read yet, by the offset where the value starts. */
+  #styles: number[] = [];
+  #lastPhrase = { start: -1, end: -1 };
+  #fetchEnd = -Infinity;
+  #blockedUpTo = -1;
 
   constructor(matcher: InjectionMatcher, location: string) {
     this.#m = matcher;
@@ -73,41 +107,133 @@ export class InjectionPass implements ScanPass {
   }
 
   scan(win: ScanWindow, out: Finding[]): void {
-    const hits: number[] = [];
+    const found: number[] = [];
     this.#state = runAutomaton(this.#m.automaton, win.bytes, {
       from: this.#pos - win.base,
       to: win.bytes.length,
       state: this.#state,
       window: this.#m.span,
-    }, hits);
-    for (let h = 0; h < hits.length; h += 2) this.#report(win, hits[h]!, hits[h + 1]!, out);
+    }, found);
+    for (let h = 0; h < found.length; h += 2) this.#report(win, found[h]!, found[h + 1]!, out);
     this.#pos = win.end;
+    this.#decide(win, out);
   }
 
   keepFrom(): number {
-    return Math.max(0, this.#pos - this.#m.span);
+    let keep = this.#pos - this.#m.span - Math.max(PAIR_DISTANCE, LOOKBACK);
+    if (this.#pending.length > 0) keep = Math.min(keep, this.#pending[0]!.start - PAIR_DISTANCE);
+    if (this.#styles.length > 0) keep = Math.min(keep, this.#styles[0]!);
+    return Math.max(0, keep);
   }
 
   #report(win: ScanWindow, j: number, state: number, out: Finding[]): void {
+    let phrase: { p: SignalPhrase; start: number } | undefined;
     for (const id of this.#m.automaton.outputs(state)) {
-      const phrase = this.#m.phrases[id]!;
-      const start = phraseStart(win.bytes, j, phrase.text);
+      const pattern = this.#m.patterns[id]!;
+      const start = patternStart(win.bytes, j, pattern.text, this.#m.automaton.classes);
       if (start < 0) continue;
-      const hit = { phrase, start: win.base + start, end: win.base + j + 1 };
-      out.push(this.#finding(`injection_${phrase.kind}`, "warn", hit, `"${phrase.text}"`));
-      const other = this.#last[phrase.kind === "disclosure" ? "jailbreak" : "disclosure"];
-      if (
-        other !== undefined && Math.abs(hit.start - other.start) <= PAIR_DISTANCE &&
-        (other.end <= hit.start || hit.end <= other.start)
-      ) {
-        const [a, b] = other.start < hit.start ? [other, hit] : [hit, other];
-        const pair = { start: a.start, end: Math.max(a.end, b.end) };
-        out.push(
-          this.#finding("injection_pair", "block", pair, `"${a.phrase.text}" … "${b.phrase.text}"`),
-        );
-      }
-      this.#last[phrase.kind] = hit;
+      if (pattern.kind === "marker") this.#mark(win, pattern.marker, start, j);
+      else if (pattern.kind === "fetch") this.#fetchEnd = win.base + j + 1;
+      // Of phrases ending here, the longest: "ignore your instructions", not "your instructions".
+      else if (phrase === undefined || start < phrase.start) phrase = { p: pattern.phrase, start };
     }
+    if (phrase !== undefined) {
+      this.#phrase(win, phrase.p, { start: win.base + phrase.start, j }, out);
+    }
+  }
+
+  #phrase(
+    win: ScanWindow,
+    p: SignalPhrase,
+    at: { start: number; j: number },
+    out: Finding[],
+  ): void {
+    const { start } = at;
+    const end = win.base + at.j + 1;
+    if (start < this.#lastPhrase.end) return;
+    if (p.afterFetch && start - this.#fetchEnd > FETCH_REACH) return;
+    this.#lastPhrase = { start, end };
+    // Fields and attributes are excusable carriers, so they do not matter for educational text.
+    const carrier = this.#regions.carrierAt(start) ??
+      (p.signal === "educational" ? undefined : this.#field(win, start - win.base));
+    const hit: Hit = {
+      signal: p.signal,
+      weight: p.weight,
+      start,
+      end,
+      label: p.label ?? p.text,
+      carrier,
+      quoted: this.#regions.quotedAt(start),
+      before: false,
+    };
+    insertHit(this.#hits, hit);
+    if (!INSTRUCTIONS.has(p.signal)) return;
+    insertHit(this.#pending, hit);
+    const where = carrier === undefined ? "" : ` in ${carrier.label}`;
+    out.push(this.#finding(`injection_${p.signal}`, "warn", hit, `"${hit.label}"${where}`));
+  }
+
+  /** The attribute or JSON field a phrase at `local` (an index into the window) sits in. */
+  #field(win: ScanWindow, local: number): Carrier | undefined {
+    const label = quotedCarrier(win.bytes, local, Math.max(0, local - LOOKBACK));
+    return label === undefined ? undefined : { label, weight: WEAK_CARRIER, excusable: true };
+  }
+
+  #mark(win: ScanWindow, marker: Marker, local: number, j: number): void {
+    const start = win.base + local;
+    const bytes = win.bytes;
+    switch (marker.kind) {
+      case "style":
+        if (!this.#regions.quotedAt(start)) this.#styles.push(win.base + j + 1);
+        return;
+      case "zero_width": {
+        const b = bytes[local - 1] ?? 0;
+        const inWord = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a || (b >= 0x30 && b <= 0x39);
+        this.#addHidden(this.#invisible.zeroWidth(start, inWord));
+        return;
+      }
+      case "tag_char":
+        this.#addHidden(this.#invisible.tag(start));
+        return;
+      default:
+        this.#regions.mark(marker.kind, marker.label, start, win.base + j + 1);
+    }
+  }
+
+  #addHidden(hit: Hit | undefined): void {
+    if (hit === undefined) return;
+    insertHit(this.#hits, hit);
+    if (hit.weight >= BLOCKING_CARRIER) insertHit(this.#pending, hit);
+  }
+
+  /** Read the styles and score the phrases whose surroundings are now complete. */
+  #decide(win: ScanWindow, out: Finding[]): void {
+    while (this.#styles.length > 0 && (win.final || this.#styles[0]! + STYLE_READ <= this.#pos)) {
+      const from = this.#styles.shift()! - win.base;
+      const value = styleValue(win.bytes, from);
+      const label = invisibleStyle(value);
+      if (label === undefined) continue;
+      const at = win.base + from;
+      insertHit(this.#hits, {
+        ...hidden(label, STRONG_CARRIER, at - 7, at + value.length),
+        before: true,
+      });
+    }
+    const ready = win.final ? Infinity : this.#pos - this.#m.span - PAIR_DISTANCE;
+    while (this.#pending.length > 0 && this.#pending[0]!.start <= ready) {
+      const at = this.#pending.shift()!;
+      if (at.start < this.#blockedUpTo) continue;
+      const verdict = scoreAround(this.#hits, at);
+      if (verdict === undefined) continue;
+      // One block per cluster: a later phrase of the same cluster scores the same evidence.
+      const seen = verdict.start < this.#blockedUpTo;
+      this.#blockedUpTo = Math.max(this.#blockedUpTo, verdict.end);
+      if (seen) continue;
+      out.push(this.#finding(verdict.rule, "block", verdict, verdict.snippet));
+    }
+    const oldest = Math.min(this.#pending[0]?.start ?? Infinity, ready + 1);
+    const drop = lowerBound(this.#hits, oldest - PAIR_DISTANCE);
+    if (drop > 0) this.#hits = this.#hits.slice(drop);
   }
 
   #finding(
@@ -129,14 +255,28 @@ export class InjectionPass implements ScanPass {
   }
 }
 
+/** The value of a `style` attribute: up to its closing quote, at most {@link STYLE_READ} bytes. */
+function styleValue(bytes: Uint8Array, from: number): string {
+  const quote = bytes[from - 1]!;
+  const to = Math.min(bytes.length, from + STYLE_READ);
+  let k = from;
+  while (k < to && bytes[k] !== quote) k++;
+  return String.fromCharCode(...bytes.subarray(from, k));
+}
+
 /**
- * Walk back from the last byte of a phrase match to its first byte. Each space of the phrase
- * stands for a whitespace run of 1 to {@link MAX_WHITESPACE_RUN} bytes; -1 when a run is longer.
+ * Walk back from the last byte of a pattern match to its first byte, or -1 when the match is not
+ * the pattern's own: a space of a phrase stands for a whitespace run of 1 to
+ * {@link MAX_WHITESPACE_RUN} bytes; a marker's whitespace-class byte (`\xa0`) must be itself, as
+ * the automaton lets any whitespace run stand for it.
  */
-function phraseStart(bytes: Uint8Array, last: number, phrase: string): number {
+function patternStart(bytes: Uint8Array, last: number, text: string, classes: Uint8Array): number {
   let k = last;
-  for (let p = phrase.length - 1; p >= 0; p--) {
-    if (phrase[p] !== " ") {
+  for (let p = text.length - 1; p >= 0; p--) {
+    const c = text.charCodeAt(p);
+    if (c !== 0x20) {
+      const b = bytes[k] ?? -1;
+      if (WHITESPACE.includes(c) ? b !== c : classes[b] !== classes[c]) return -1;
       k--;
       continue;
     }
