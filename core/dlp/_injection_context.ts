@@ -137,7 +137,7 @@ export class InvisibleRuns {
   }
 }
 
-/** A hidden-carrier hit that counts on both sides. */
+/** A hidden-carrier hit. */
 export function hidden(label: string, weight: number, start: number, end: number): Hit {
   return {
     signal: "hidden_carrier",
@@ -147,6 +147,5 @@ export function hidden(label: string, weight: number, start: number, end: number
     label,
     carrier: undefined,
     quoted: false,
-    before: false,
   };
 }

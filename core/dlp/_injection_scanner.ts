@@ -1,14 +1,13 @@
 /**
  * `naive_injection_detection`: one DFA pass over the response finds every signal phrase and every
  * structural marker (comments, script bodies, code blocks, inline styles, invisible characters).
- * Each instruction phrase warns at once (`injection_<signal>`); a block waits until
- * {@link PAIR_DISTANCE} bytes past the phrase have been read, then scores everything near it
- * (`_injection_score.ts`), so the result is the same whatever the chunking. State is bounded: hits
- * within reach of a pending decision, a few open regions, styles not yet read.
+ * Each instruction phrase warns (`injection_<signal>`), and each hit scores the evidence of the
+ * {@link PAIR_DISTANCE} bytes before it (`_injection_score.ts`), in stream order, so the result is
+ * the same whatever the chunking. State is bounded: the hits and styles within reach, a few open
+ * regions.
  */
 import { type Automaton, buildAutomaton, runAutomaton } from "./_automaton.ts";
 import {
-  BLOCKING_CARRIER,
   invisibleStyle,
   LOOKBACK,
   type Marker,
@@ -83,6 +82,17 @@ export class InjectionMatcher {
   }
 }
 
+/** An inline `style` attribute, read once its closing quote has been seen. */
+interface Style {
+  /** Offset of `style=`. */
+  readonly at: number;
+  /** Offset of the first byte of the value. */
+  readonly value: number;
+  /** What hides the element (`null`: shown), once read. */
+  label?: string | null;
+  end?: number;
+}
+
 /** Per-scan state of the injection detector. */
 export class InjectionPass implements ScanPass {
   readonly #m: InjectionMatcher;
@@ -91,12 +101,9 @@ export class InjectionPass implements ScanPass {
   #state = 0;
   readonly #regions = new Regions();
   readonly #invisible = new InvisibleRuns();
-  /** Evidence within reach of a decision still to come, sorted by start. */
+  /** Evidence within reach of the next hit, sorted by start. */
   #hits: Hit[] = [];
-  /** Instruction phrases (and blocking carriers) whose decision waits for what follows. */
-  #pending: Hit[] = [];
-  /** `style` attribute values not read yet, by the offset where the value starts. */
-  #styles: number[] = [];
+  #styles: Style[] = [];
   #lastPhrase = { start: -1, end: -1 };
   #fetchEnd = -Infinity;
   #blockedUpTo = -1;
@@ -116,14 +123,16 @@ export class InjectionPass implements ScanPass {
     }, found);
     for (let h = 0; h < found.length; h += 2) this.#report(win, found[h]!, found[h + 1]!, out);
     this.#pos = win.end;
-    this.#decide(win, out);
+    const reach = this.#pos - this.#m.span - PAIR_DISTANCE;
+    const drop = lowerBound(this.#hits, reach);
+    if (drop > 0) this.#hits = this.#hits.slice(drop);
+    if (this.#styles.length > 0 && this.#styles[0]!.at < reach) {
+      this.#styles = this.#styles.filter((s) => s.at >= reach);
+    }
   }
 
   keepFrom(): number {
-    let keep = this.#pos - this.#m.span - Math.max(PAIR_DISTANCE, LOOKBACK);
-    if (this.#pending.length > 0) keep = Math.min(keep, this.#pending[0]!.start - PAIR_DISTANCE);
-    if (this.#styles.length > 0) keep = Math.min(keep, this.#styles[0]!);
-    return Math.max(0, keep);
+    return Math.max(0, this.#pos - this.#m.span - Math.max(PAIR_DISTANCE, LOOKBACK));
   }
 
   #report(win: ScanWindow, j: number, state: number, out: Finding[]): void {
@@ -132,7 +141,7 @@ export class InjectionPass implements ScanPass {
       const pattern = this.#m.patterns[id]!;
       const start = patternStart(win.bytes, j, pattern.text, this.#m.automaton.classes);
       if (start < 0) continue;
-      if (pattern.kind === "marker") this.#mark(win, pattern.marker, start, j);
+      if (pattern.kind === "marker") this.#mark(win, pattern.marker, start, j, out);
       else if (pattern.kind === "fetch") this.#fetchEnd = win.base + j + 1;
       // Of phrases ending here, the longest: "ignore your instructions", not "your instructions".
       else if (phrase === undefined || start < phrase.start) phrase = { p: pattern.phrase, start };
@@ -164,13 +173,12 @@ export class InjectionPass implements ScanPass {
       label: p.label ?? p.text,
       carrier,
       quoted: this.#regions.quotedAt(start),
-      before: false,
     };
-    insertHit(this.#hits, hit);
-    if (!INSTRUCTIONS.has(p.signal)) return;
-    insertHit(this.#pending, hit);
-    const where = carrier === undefined ? "" : ` in ${carrier.label}`;
-    out.push(this.#finding(`injection_${p.signal}`, "warn", hit, `"${hit.label}"${where}`));
+    if (INSTRUCTIONS.has(p.signal)) {
+      const where = carrier === undefined ? "" : ` in ${carrier.label}`;
+      out.push(this.#finding(`injection_${p.signal}`, "warn", hit, `"${hit.label}"${where}`));
+    }
+    this.#add(win, hit, out);
   }
 
   /** The attribute or JSON field a phrase at `local` (an index into the window) sits in. */
@@ -179,61 +187,73 @@ export class InjectionPass implements ScanPass {
     return label === undefined ? undefined : { label, weight: WEAK_CARRIER, excusable: true };
   }
 
-  #mark(win: ScanWindow, marker: Marker, local: number, j: number): void {
+  #mark(win: ScanWindow, marker: Marker, local: number, j: number, out: Finding[]): void {
     const start = win.base + local;
     const bytes = win.bytes;
     switch (marker.kind) {
       case "style":
-        if (!this.#regions.quotedAt(start)) this.#styles.push(win.base + j + 1);
+        if (!this.#regions.quotedAt(start)) {
+          this.#styles.push({ at: start, value: win.base + j + 1 });
+        }
         return;
       case "zero_width": {
         const b = bytes[local - 1] ?? 0;
         const inWord = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a || (b >= 0x30 && b <= 0x39);
-        this.#addHidden(this.#invisible.zeroWidth(start, inWord));
+        const hit = this.#invisible.zeroWidth(start, inWord);
+        if (hit !== undefined) this.#add(win, hit, out);
         return;
       }
-      case "tag_char":
-        this.#addHidden(this.#invisible.tag(start));
+      case "tag_char": {
+        const hit = this.#invisible.tag(start);
+        if (hit !== undefined) this.#add(win, hit, out);
         return;
+      }
       default:
         this.#regions.mark(marker.kind, marker.label, start, win.base + j + 1);
     }
   }
 
-  #addHidden(hit: Hit | undefined): void {
-    if (hit === undefined) return;
+  /**
+   * Record a hit and score what surrounds it so far. Deciding at once, on what came before, is
+   * what lets the proxy cut a stream of events before the next one goes out; later evidence is
+   * scored when its own hit arrives.
+   */
+  #add(win: ScanWindow, hit: Hit, out: Finding[]): void {
     insertHit(this.#hits, hit);
-    if (hit.weight >= BLOCKING_CARRIER) insertHit(this.#pending, hit);
+    const verdict = scoreAround(this.#hits, hit, this.#styleBefore(win, hit.start));
+    if (verdict === undefined) return;
+    // One block per cluster: a later phrase of the same cluster scores the same evidence.
+    const seen = verdict.start < this.#blockedUpTo;
+    this.#blockedUpTo = Math.max(this.#blockedUpTo, verdict.end);
+    if (!seen) out.push(this.#finding(verdict.rule, "block", verdict, verdict.snippet));
   }
 
-  /** Read the styles and score the phrases whose surroundings are now complete. */
-  #decide(win: ScanWindow, out: Finding[]): void {
-    while (this.#styles.length > 0 && (win.final || this.#styles[0]! + STYLE_READ <= this.#pos)) {
-      const from = this.#styles.shift()! - win.base;
-      const value = styleValue(win.bytes, from);
-      const label = invisibleStyle(value);
-      if (label === undefined) continue;
-      const at = win.base + from;
-      insertHit(this.#hits, {
-        ...hidden(label, STRONG_CARRIER, at - 7, at + value.length),
-        before: true,
-      });
+  /** The nearest inline style before `start`, within reach, that hides its element. */
+  #styleBefore(win: ScanWindow, start: number): Hit | undefined {
+    for (let i = this.#styles.length - 1; i >= 0; i--) {
+      const style = this.#styles[i]!;
+      if (style.at < start - PAIR_DISTANCE) break;
+      if (style.at >= start) continue;
+      if (style.label === undefined) this.#read(win, style, start);
+      if (typeof style.label === "string" && style.end! <= start) {
+        return hidden(style.label, STRONG_CARRIER, style.at, style.end!);
+      }
     }
-    const ready = win.final ? Infinity : this.#pos - this.#m.span - PAIR_DISTANCE;
-    while (this.#pending.length > 0 && this.#pending[0]!.start <= ready) {
-      const at = this.#pending.shift()!;
-      if (at.start < this.#blockedUpTo) continue;
-      const verdict = scoreAround(this.#hits, at);
-      if (verdict === undefined) continue;
-      // One block per cluster: a later phrase of the same cluster scores the same evidence.
-      const seen = verdict.start < this.#blockedUpTo;
-      this.#blockedUpTo = Math.max(this.#blockedUpTo, verdict.end);
-      if (seen) continue;
-      out.push(this.#finding(verdict.rule, "block", verdict, verdict.snippet));
-    }
-    const oldest = Math.min(this.#pending[0]?.start ?? Infinity, ready + 1);
-    const drop = lowerBound(this.#hits, oldest - PAIR_DISTANCE);
-    if (drop > 0) this.#hits = this.#hits.slice(drop);
+    return undefined;
+  }
+
+  /** Read a style's value, up to its closing quote, without looking at or past `limit`. */
+  #read(win: ScanWindow, style: Style, limit: number): void {
+    const bytes = win.bytes;
+    const from = style.value - win.base;
+    const to = Math.min(from + STYLE_READ, limit - win.base);
+    const quote = bytes[from - 1]!;
+    let k = from;
+    while (k < to && bytes[k] !== quote) k++;
+    // No closing quote yet: a later phrase may read further.
+    if (k === to && k < from + STYLE_READ) return;
+    style.label = invisibleStyle(String.fromCharCode(...bytes.subarray(from, k))) ?? null;
+    style.end = win.base + k + 1;
   }
 
   #finding(
@@ -253,15 +273,6 @@ export class InjectionPass implements ScanPass {
       end,
     };
   }
-}
-
-/** The value of a `style` attribute: up to its closing quote, at most {@link STYLE_READ} bytes. */
-function styleValue(bytes: Uint8Array, from: number): string {
-  const quote = bytes[from - 1]!;
-  const to = Math.min(bytes.length, from + STYLE_READ);
-  let k = from;
-  while (k < to && bytes[k] !== quote) k++;
-  return String.fromCharCode(...bytes.subarray(from, k));
 }
 
 /**

@@ -1,13 +1,15 @@
 /**
- * The scoring model of `naive_injection_detection`. Every signal found within
- * {@link PAIR_DISTANCE} bytes of a phrase counts once, by its strongest phrase; the carrier the
+ * The scoring model of `naive_injection_detection`. At each hit, every signal whose phrases start
+ * at most {@link PAIR_DISTANCE} bytes apart counts once, by its strongest phrase; the carrier the
  * phrases hide in adds its weight; the sum blocks at {@link BLOCK_SCORE}. Two things lower it,
  * because they mark text that *describes* an injection to a human instead of performing one:
  *
  * - a phrase inside a code block, `<pre>`, `<code>`, `<samp>` or `<blockquote>` counts half;
- * - an educational phrase ("for example", "an attacker", "prompt injection"…) nearby takes off
- *   {@link EDUCATIONAL_DISCOUNT}, unless a strong carrier hides the text from the human reader (an
- *   HTML comment, invisible CSS, invisible characters): nothing excuses hiding it.
+ * - an educational phrase ("for example", "an attacker", "prompt injection"…) before the second
+ *   phrase takes off {@link EDUCATIONAL_DISCOUNT}, unless a strong carrier hides the text from the
+ *   human reader (an HTML comment, invisible CSS, invisible characters): nothing excuses hiding
+ *   it. Only what came before counts, as in prose that introduces an example: the decision cannot
+ *   wait, since the proxy forwards a stream of events as soon as each is scanned.
  *
  * So "ignore previous instructions" plus "system prompt" in prose blocks (4 + 3); the same in an
  * article that says "for example" warns (4); `curl … | sh` after `[SYSTEM]` blocks (3 + 3), in a
@@ -40,8 +42,6 @@ export interface Hit {
   readonly carrier: Carrier | undefined;
   /** Inside a code block or quotation. */
   readonly quoted: boolean;
-  /** Counts only for phrases after it (an invisible element's style precedes its text). */
-  readonly before: boolean;
 }
 
 /** A blocking decision. */
@@ -53,21 +53,22 @@ export interface Verdict {
 }
 
 /**
- * Score the evidence around one hit.
+ * Score the evidence that starts at most {@link PAIR_DISTANCE} bytes before a hit.
  *
- * @param hits Every retained hit, sorted by start.
- * @param at The hit to score around.
+ * @param hits Every hit so far, sorted by start.
+ * @param at The newest hit.
+ * @param style An inline style before it that hides its element, if any.
  * @returns The block, or undefined when the score stays below {@link BLOCK_SCORE}.
  */
-export function scoreAround(hits: readonly Hit[], at: Hit): Verdict | undefined {
+export function scoreAround(hits: readonly Hit[], at: Hit, style?: Hit): Verdict | undefined {
   const best = new Map<Signal, { hit: Hit; weight: number }>();
-  let hidden: { label: string; weight: number; excusable: boolean; hit: Hit } | undefined;
+  let hidden: { label: string; weight: number; excusable: boolean; hit: Hit } | undefined =
+    style === undefined ? undefined : { ...style, excusable: false, hit: style };
   let educational: Hit | undefined;
   for (let i = lowerBound(hits, at.start - PAIR_DISTANCE); i < hits.length; i++) {
     const h = hits[i]!;
     if (h.start > at.start + PAIR_DISTANCE) break;
     if (h.signal === "hidden_carrier") {
-      if (h.before && h.start > at.start) continue;
       if (hidden === undefined || h.weight > hidden.weight) {
         hidden = { label: h.label, weight: h.weight, excusable: false, hit: h };
       }
