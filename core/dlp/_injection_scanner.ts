@@ -107,6 +107,7 @@ export class InjectionPass implements ScanPass {
   #lastPhrase = { start: -1, end: -1 };
   #fetchEnd = -Infinity;
   #blockedUpTo = -1;
+  readonly #warned = new Map<string, number>();
 
   constructor(matcher: InjectionMatcher, location: string) {
     this.#m = matcher;
@@ -174,7 +175,10 @@ export class InjectionPass implements ScanPass {
       carrier,
       quoted: this.#regions.quotedAt(start),
     };
-    if (INSTRUCTIONS.has(p.signal)) {
+    // One warning per signal per reach: a flood of phrases must not become a flood of findings.
+    const warned = this.#warned.get(p.signal) ?? -Infinity;
+    if (INSTRUCTIONS.has(p.signal) && start - warned >= PAIR_DISTANCE) {
+      this.#warned.set(p.signal, start);
       const where = carrier === undefined ? "" : ` in ${carrier.label}`;
       out.push(this.#finding(`injection_${p.signal}`, "warn", hit, `"${hit.label}"${where}`));
     }
