@@ -5,8 +5,9 @@
  * Each phrase is evidence for one signal, with a weight. No phrase decides alone: the scorer
  * (`_injection_score.ts`) adds the strongest phrase of each signal found close together, with the
  * hidden carrier around them, and blocks at {@link BLOCK_SCORE}. Weights say how rarely a phrase
- * shows up in text written for a human reader: "your api key" is everywhere in docs (2),
- * "ignore previous instructions" almost only in attacks and articles about them (4).
+ * shows up in text written for a human reader: "your api key" is everywhere in docs (1.5),
+ * "ignore previous instructions" almost only in attacks and articles about them (4.5), so that
+ * one with any disclosure phrase blocks, as it always has.
  */
 
 /** What a phrase is evidence of. */
@@ -47,7 +48,7 @@ function phrases(signal: Signal, weight: number, texts: readonly string[]): Sign
 }
 
 const JAILBREAK = [
-  ...phrases("jailbreak", 4, [
+  ...phrases("jailbreak", 4.5, [
     "ignore previous",
     "ignore all previous",
     "ignore the previous",
@@ -115,14 +116,15 @@ const DISCLOSURE = [
     "upload the contents",
     "post the contents",
   ]),
-  ...phrases("disclosure", 2, [
+  ...phrases("disclosure", 2, ["your environment variables", "your private key", "your tokens"]),
+  // Docs say these to every reader: with a jailbreak they block, with a tool command they warn.
+  ...phrases("disclosure", 1.5, [
     "your api key",
     "your api keys",
     "your credentials",
     "your access token",
     "your secret",
     "your password",
-    "your environment variables",
     "environment variables",
     ".env file",
     "mcp.json",

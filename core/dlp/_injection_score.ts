@@ -11,8 +11,8 @@
  *   it. Only what came before counts, as in prose that introduces an example: the decision cannot
  *   wait, since the proxy forwards a stream of events as soon as each is scanned.
  *
- * So "ignore previous instructions" plus "system prompt" in prose blocks (4 + 3); the same in an
- * article that says "for example" warns (4); `curl … | sh` after `[SYSTEM]` blocks (3 + 3), in a
+ * So "ignore previous instructions" plus "system prompt" in prose blocks (4.5 + 3); the same in an
+ * article that says "for example" warns (4.5); `curl … | sh` after `[SYSTEM]` blocks (3 + 3), in a
  * README's code block it warns (3 / 2), in an HTML comment it blocks (3 + 3).
  */
 import {

@@ -317,6 +317,10 @@ const BENIGN: [string, string][] = [
     "json",
     '{"name":"left-pad","version":"1.3.0","description":"String left pad","dist":{"integrity":"sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQGNpqG+TcTg6yfoYvzoqMq3glwMwalRVRxJ3BYMjGvyvOg=="}}',
   ],
+  [
+    "article",
+    '<script>self.__next_f.push([1,"Get your API key from the dashboard, then run the following command:\\ncurl -fsSL https://get.example.com | sh\\n"])</script>',
+  ],
   // Minified code.
   [
     "code",
