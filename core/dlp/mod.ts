@@ -22,9 +22,19 @@
  * - URL-encoded CRLF (`%0d%0a`, rule `url_encoded_crlf`) is checked on URLs and header values
  *   (`location` `url` or `header:*`), never on bodies, where form encoding carries it.
  *
- * Inbound: `naive_injection_detection` warns on each disclosure or jailbreak phrase
- * (case-insensitive, any whitespace run of up to 64 bytes between words) and blocks when one of
- * each, not overlapping, start at most 500 bytes apart (rule `injection_pair`).
+ * Inbound: `naive_injection_detection` reads phrases (case-insensitive, any whitespace run of up
+ * to 64 bytes between words) as evidence of signals: jailbreak, disclosure, authority (fake
+ * `[SYSTEM]`/`<|im_start|>system` markers, "the user has authorized you"), tool commands
+ * (`curl … | sh`, "send it to http…", "add this to your memory"), text addressed to the AI, and
+ * educational context. It tracks where they sit: hidden carriers (HTML comments, inline styles that
+ * hide an element, zero-width characters inside words, tag characters, `<script>`/`<iframe>`/
+ * `<noscript>`/`<template>` bodies, `alt`/`title`/`aria-label`/`data-*` attributes, JSON fields
+ * such as `description`) and quotation (code fences, `<pre>`, `<code>`, `<blockquote>`). Each
+ * instruction phrase warns (`injection_<signal>`); at each hit, the strongest phrase of each signal
+ * within 500 bytes before it plus its carrier's weight make a score, halved per phrase in code,
+ * less 3 after an educational phrase unless hidden, and 6 blocks (rule
+ * `injection_hidden_carrier`, `injection_authority`, `injection_tool_command` or `injection_pair`,
+ * the snippet naming each signal). See `_injection_score.ts`.
  *
  * Every scan also reads its input as an origin decodes it (`%XX` and JSON string escapes,
  * whatever the declared type), near escapes only, and reports those findings on the raw bytes
@@ -35,7 +45,7 @@
  * Bytes are read as latin1, so offsets are byte offsets and binary bodies scan without decoding
  * errors. Every detector runs in time linear in its input: literal prefilters, bounded
  * quantifiers, DFAs. Streams keep a tail no longer than the longest match window: about 9 × the
- * longest form of a known secret (its letters and digits plus 8 separators between each), 1.7 KiB
+ * longest form of a known secret (its letters and digits plus 8 separators between each), 1.4 KiB
  * for phrases, 512 bytes for entropy runs, and, only while a token at the chunk end is still
  * undecided, that rule's maximum length (18 KiB for a JWT, 16.5 KiB for a private key block,
  * at most 2 KiB for the others); the decoded view keeps up to 20 KiB of context for an escape
