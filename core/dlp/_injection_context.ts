@@ -39,8 +39,9 @@ export class Regions {
   mark(kind: MarkerKind, label: string, start: number, end: number): void {
     switch (kind) {
       case "comment_open":
-        // A comment shown inside a code block is text, not a hiding place.
-        if (!this.quotedAt(start)) this.#comment = start;
+        // A comment shown in a Markdown code fence is text, not a hiding place; inside an HTML
+        // `<pre>` or `<code>` it is still a comment (showing one there takes `&lt;!--`).
+        if (!this.#open(this.#fence, start)) this.#comment = start;
         break;
       case "comment_close":
         this.#comment = NONE;
@@ -70,8 +71,9 @@ export class Regions {
     }
   }
 
-  /** Whether text at `at` sits in a code block or quotation. */
+  /** Whether text at `at` sits in a code block or quotation (and not in a comment, unseen). */
   quotedAt(at: number): boolean {
+    if (this.#open(this.#comment, at)) return false;
     return (this.#quoteDepth > 0 && this.#open(this.#quote, at)) || this.#open(this.#fence, at);
   }
 
