@@ -6,7 +6,9 @@
  *
  * - compressed bodies (gzip, deflate, br) are decoded and forwarded decoded; other encodings are
  *   refused;
- * - `text/event-stream` is forwarded event by event, each event scanned before it is sent;
+ * - `text/event-stream` is forwarded event by event, each event scanned before it is sent, both
+ *   as bytes and as the text the events carry joined together (`_sse_text.ts`), so a phrase or
+ *   a secret split between delta events is seen whole;
  * - other bodies are held up to {@link COMMIT_BYTES} so a blocked response can still become a
  *   JSON 403; past that the head is committed and the rest streams with a held-back tail, and a
  *   block cuts the connection.
@@ -29,6 +31,7 @@ import { type RefusalStyle, sendBlock } from "./_block.ts";
 import { HeldBytes } from "./_held_bytes.ts";
 import { REDACT_FILL, summary } from "./_outbound.ts";
 import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
+import { SseTextScan } from "./_sse_text.ts";
 
 /** Bytes of a response held before its head is committed to the client. */
 export const COMMIT_BYTES = 1024 * 1024;
@@ -141,6 +144,18 @@ export async function forwardResponse(
   const settled = () => Math.min(scanner.settled, echoes?.settled ?? Infinity);
   const held = new HeldBytes();
   const events = new EventBoundaries();
+  const joined = isSse
+    ? new SseTextScan(options.engine, {
+      detectors: options.detectors,
+      mirror,
+      onWarn: options.onWarn,
+    })
+    : undefined;
+  /** A finding in the text joined across events: nothing in the raw bytes to redact. */
+  const joinedDeny = (finding: Finding): DenyDecision =>
+    finding.detector === "known_secrets"
+      ? reflectionDeny(options.host, [finding])
+      : injectionDeny(options.host, finding);
   let committed = false;
   const commit = () => {
     if (committed) return;
@@ -178,7 +193,9 @@ export async function forwardResponse(
     if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
     const stop = await echoed(echoes?.push(chunk) ?? []);
     if (stop !== undefined) return stop;
-    if (isSse) {
+    if (joined !== undefined) {
+      const split = joined.push(chunk);
+      if (split !== undefined) return await blockNow(joinedDeny(split));
       // Whole events go out as soon as they are scanned; an event that outgrows COMMIT_BYTES
       // streams like any other body (only settled bytes), so memory stays bounded.
       const end = events.push(chunk);
@@ -198,6 +215,8 @@ export async function forwardResponse(
   }
   const finding = blocking(scanner.end(), options.onWarn);
   if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
+  const split = joined?.end();
+  if (split !== undefined) return await blockNow(joinedDeny(split));
   const stop = await echoed(echoes?.end() ?? []);
   if (stop !== undefined) return stop;
   commit();
