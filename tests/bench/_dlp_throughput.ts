@@ -1,10 +1,19 @@
 /**
  * Throughput of the DLP stream scanners with every default detector: 64 KiB chunks of random
- * base64 and of English-like text through `outboundStream` and `inboundStream`, best of three
- * rounds, by wall clock and by the process's CPU time (steadier on a shared machine).
+ * base64, of English-like text and of mixed traffic (the bodies of the corpus's benign cases:
+ * registry JSON, lockfiles, pages, source, images) through `outboundStream` and `inboundStream`,
+ * best of three rounds, by wall clock and by the process's CPU time (steadier on a shared
+ * machine). Then the cost of each detector alone on the mixed traffic.
  */
 import { cpuUsage } from "node:process";
-import { defaultDetectors, DlpEngine, type StreamScanner } from "../../core/dlp/mod.ts";
+import {
+  defaultDetectors,
+  DlpEngine,
+  type InboundDetector,
+  type OutboundDetector,
+  type StreamScanner,
+} from "../../core/dlp/mod.ts";
+import { bodyBytes, loadCorpus } from "../dlp_corpus/mod.ts";
 
 const CHUNK = 64 * 1024;
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -40,6 +49,25 @@ function randomText(): Uint8Array {
     text += WORDS[r % WORDS.length] + (r % 17 === 0 ? ".\n" : r % 11 === 0 ? ", " : " ");
   }
   return new TextEncoder().encode(text.slice(0, CHUNK));
+}
+
+/** The benign corpus's request and response bodies, joined and cut into chunks. */
+function mixedTraffic(): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (const c of loadCorpus()) {
+    if (c.label !== "benign") continue;
+    parts.push(bodyBytes(c.request));
+    if (c.response !== undefined) parts.push(bodyBytes(c.response));
+  }
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i + CHUNK <= all.length; i += CHUNK) chunks.push(all.slice(i, i + CHUNK));
+  return chunks;
 }
 
 function measure(
@@ -92,10 +120,37 @@ export function measureThroughput(megabytes: number): ThroughputRow[] {
   const inbound = { detectors: defaultDetectors("inbound"), location: "body" };
   const base64 = Array.from({ length: 16 }, randomBase64);
   const text = Array.from({ length: 16 }, randomText);
-  return [
+  const mixed = mixedTraffic();
+  const rows = [
     measure("outbound defaults, random base64", total, base64, () => dlp.outboundStream(outbound)),
     measure("outbound defaults, random text", total, text, () => dlp.outboundStream(outbound)),
+    measure("outbound defaults, mixed traffic", total, mixed, () => dlp.outboundStream(outbound)),
     measure("inbound defaults, random base64", total, base64, () => dlp.inboundStream(inbound)),
     measure("inbound defaults, random text", total, text, () => dlp.inboundStream(inbound)),
+    measure("inbound defaults, mixed traffic", total, mixed, () => dlp.inboundStream(inbound)),
   ];
+  // Each detector alone (the canary rides along on every outbound scan).
+  const alone = total / 2;
+  rows.push(
+    measure("outbound canary only, mixed", alone, mixed, () => dlp.outboundStream(only([]))),
+  );
+  for (const name of defaultDetectors("outbound")) {
+    rows.push(
+      measure(`outbound ${name} only, mixed`, alone, mixed, () => dlp.outboundStream(only([name]))),
+    );
+  }
+  for (const name of defaultDetectors("inbound")) {
+    rows.push(
+      measure(`inbound ${name} only, mixed`, alone, mixed, () => dlp.inboundStream(onlyIn([name]))),
+    );
+  }
+  return rows;
+}
+
+function only(detectors: OutboundDetector[]) {
+  return { detectors, location: "body" };
+}
+
+function onlyIn(detectors: InboundDetector[]) {
+  return { detectors, location: "body" };
 }

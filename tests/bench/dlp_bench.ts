@@ -117,11 +117,13 @@ if (json) {
   }
   if (throughput.length > 0) {
     console.log(
-      `DLP stream throughput, ${megabytes} MB per row, 64 KiB chunks, all default detectors`,
+      `DLP stream throughput, ${megabytes} MB per row (${
+        megabytes / 2
+      } MB for single detectors), 64 KiB chunks`,
     );
     for (const row of throughput) {
       console.log(
-        `${row.label.padEnd(34)} ${row.wallMBs.toFixed(0).padStart(6)} MB/s wall ${
+        `${row.label.padEnd(48)} ${row.wallMBs.toFixed(0).padStart(6)} MB/s wall ${
           row.cpuMBs.toFixed(0).padStart(6)
         } MB/s cpu  (${row.findings} findings)`,
       );
