@@ -5,6 +5,7 @@
  * defaults from it.
  */
 import type { Detector, Direction } from "./_detector.ts";
+import { CHECKSUMMED } from "./_detector_checksummed.ts";
 import { CRLF } from "./_detector_crlf.ts";
 import { ENTROPY } from "./_detector_entropy.ts";
 import { NAIVE_INJECTION_DETECTION } from "./_detector_injection.ts";
@@ -13,7 +14,7 @@ import { TOKEN_PATTERNS } from "./_detector_token_patterns.ts";
 
 /** The registered detectors. */
 export const DETECTORS = Object.freeze(
-  [TOKEN_PATTERNS, KNOWN_SECRETS, ENTROPY, CRLF, NAIVE_INJECTION_DETECTION] as const,
+  [TOKEN_PATTERNS, KNOWN_SECRETS, ENTROPY, CHECKSUMMED, CRLF, NAIVE_INJECTION_DETECTION] as const,
 );
 
 type Registered = typeof DETECTORS[number];

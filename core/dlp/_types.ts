@@ -7,6 +7,7 @@ export type FindingDetector =
   | "known_secrets"
   | "canary"
   | "entropy"
+  | "checksummed"
   | "crlf"
   | "naive_injection_detection";
 

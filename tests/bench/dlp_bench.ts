@@ -13,7 +13,7 @@
  * @module
  */
 import { cpuUsage } from "node:process";
-import { DlpEngine } from "../../core/dlp/mod.ts";
+import { defaultDetectors, DlpEngine } from "../../core/dlp/mod.ts";
 
 const CHUNK = 64 * 1024;
 const TOTAL = Number(Deno.args[0] ?? 50) * 1e6;
@@ -81,7 +81,7 @@ const dlp = new DlpEngine({
   ],
   canary: "c4n4ry-Jq3nV8sLw2Xz7Rb5Tm1Ky9Pd0Hf6Ga4",
 });
-const outbound = { detectors: ["token_patterns", "known_secrets"] as const, location: "body" };
+const outbound = { detectors: defaultDetectors("outbound"), location: "body" };
 const inbound = { detectors: ["naive_injection_detection"] as const, location: "body" };
 const base64 = Array.from({ length: 16 }, randomBase64);
 const text = Array.from({ length: 16 }, randomText);
