@@ -184,7 +184,7 @@ export class ChecksumPass implements ScanPass {
     }
     if (s < 0 && win.base === 0 && last < LONG_STREAK) s = 0;
     if (s < 0 || !keyStart(bytes, s)) return -1;
-    return this.#word(win, s, out);
+    return this.#word(win, s, runEnd(bytes, s, s + MAX_WORD + 1), out);
   }
 
   /** Bytes around `j` (a digit) may hold a long number or digit groups: examine them. */
@@ -197,21 +197,25 @@ export class ChecksumPass implements ScanPass {
     if (b - a >= LONG_DIGITS) {
       let s = j;
       while (s > j - MAX_WORD && (cls(bytes, s - 1) & ALNUM) !== 0) s--;
-      return this.#word(win, s, out);
+      return this.#word(win, s, runEnd(bytes, j, j + MAX_WORD + 1), out);
     }
     if (((cls(bytes, b) | cls(bytes, a - 1)) & SEP) === 0) return -1;
     const found = evaluateChain(win, a, b, this.#location);
-    if (found === undefined) return -1;
     this.#report(found, out);
-    return found.end - win.base;
+    if (found !== undefined) return found.end - win.base;
+    // Every rule that could hold these digits was tried: resume after them, unless a letter
+    // follows (the streak of a base58 run must go on counting).
+    return (cls(bytes, b) & ALNUM) === 0 ? b : -1;
   }
 
-  /** Evaluate the word starting at local `s`; returns where sampling may resume. */
-  #word(win: ScanWindow, s: number, out: Finding[]): number {
+  /**
+   * Evaluate the run `[s, e)` if it is a whole word of at most MAX_WORD bytes; returns where
+   * sampling may resume (past the run either way).
+   */
+  #word(win: ScanWindow, s: number, e: number, out: Finding[]): number {
     const { bytes } = win;
-    const e = runEnd(bytes, s, s + MAX_WORD);
-    if ((cls(bytes, s - 1) & ALNUM) !== 0 || (cls(bytes, e) & ALNUM) !== 0) return e;
-    this.#report(evaluateWord(win, s, e, this.#location), out);
+    const whole = (cls(bytes, s - 1) & ALNUM) === 0 && (cls(bytes, e) & ALNUM) === 0;
+    if (whole && e - s <= MAX_WORD) this.#report(evaluateWord(win, s, e, this.#location), out);
     return e;
   }
 

@@ -64,8 +64,15 @@ export function cardNetwork(digits: readonly number[]): string | undefined {
   return undefined;
 }
 
+/** The IBAN length of a country code given as two bytes of any case, or 0. */
+export function ibanLength(first: number, second: number): number {
+  const a = (first | 0x20) - 97;
+  const b = (second | 0x20) - 97;
+  return a >= 0 && a < 26 && b >= 0 && b < 26 ? IBAN_BY_CODE[a * 26 + b]! : 0;
+}
+
 /** Country code → IBAN length (upper-case code). */
-export const IBAN_LENGTHS: ReadonlyMap<string, number> = new Map(
+const IBAN_LENGTHS: ReadonlyMap<string, number> = new Map(
   (
     "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DK18 DO28 " +
     "EE20 EG29 ES24 FI18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 " +
@@ -74,3 +81,11 @@ export const IBAN_LENGTHS: ReadonlyMap<string, number> = new Map(
     "TN24 TR26 UA29 VA22 VG24 XK20"
   ).split(" ").map((entry) => [entry.slice(0, 2), Number(entry.slice(2))]),
 );
+
+const IBAN_BY_CODE = (() => {
+  const table = new Uint8Array(26 * 26);
+  for (const [code, length] of IBAN_LENGTHS) {
+    table[(code.charCodeAt(0) - 65) * 26 + code.charCodeAt(1) - 65] = length;
+  }
+  return table;
+})();

@@ -16,7 +16,7 @@ import {
   luhnValid,
   segwitValid,
 } from "./_checksums.ts";
-import { cardNetwork, IBAN_LENGTHS } from "./_checksum_tables.ts";
+import { cardNetwork, ibanLength } from "./_checksum_tables.ts";
 import type { Finding } from "./_types.ts";
 import type { ScanWindow } from "./_window.ts";
 
@@ -163,8 +163,7 @@ function spanishId(
 }
 
 function ibanContiguous(chars: readonly number[]): boolean {
-  const country = String.fromCharCode(chars[0]!, chars[1]!).toUpperCase();
-  if (IBAN_LENGTHS.get(country) !== chars.length) return false;
+  if (ibanLength(chars[0]!, chars[1]!) !== chars.length) return false;
   return isDigit(chars[2]) && isDigit(chars[3]) && ibanValid(chars);
 }
 
@@ -327,8 +326,10 @@ function cpfAt(bytes: Uint8Array, s: number): boolean {
   const before = at(bytes, s - 1);
   const after = at(bytes, s + 14);
   if (isAlnum(before) || isAlnum(after) || before === 0x5f || after === 0x5f) return false;
-  if ((isSep(before) || before === 0x2b) && isDigit(at(bytes, s - 2))) return false;
-  if (isSep(after) && isDigit(at(bytes, s + 15))) return false;
+  // `1.529.982.247-25` or `529.982.247-25-1` continue a longer number; a space does not.
+  const dotOrDash = (b: number) => b === 0x2e || b === 0x2d;
+  if ((dotOrDash(before) || before === 0x2b) && isDigit(at(bytes, s - 2))) return false;
+  if (dotOrDash(after) && isDigit(at(bytes, s + 15))) return false;
   return cpfValid(digits);
 }
 
@@ -348,11 +349,11 @@ function ibanGroups(
   while (w > a - 4 && isAlnum(at(bytes, w - 1))) w--;
   if (isAlnum(at(bytes, w - 1))) return undefined;
   for (let k = 0; k < 9 && w >= 0; k++) {
-    const country = String.fromCharCode(at(bytes, w), at(bytes, w + 1)).toUpperCase();
-    const length = IBAN_LENGTHS.get(country);
-    if (length !== undefined && at(bytes, w + 4) === 0x20 && !isAlnum(at(bytes, w - 1))) {
+    const length = ibanLength(at(bytes, w), at(bytes, w + 1));
+    if (length !== 0 && at(bytes, w + 4) === 0x20 && !isAlnum(at(bytes, w - 1))) {
       const end = ibanGroupedAt(bytes, w, length);
       if (end !== undefined && end >= b) {
+        const country = String.fromCharCode(at(bytes, w), at(bytes, w + 1)).toUpperCase();
         return { snippet: `${country} IBAN (${length})`, span: [w, end] };
       }
     }

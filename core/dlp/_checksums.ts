@@ -274,28 +274,20 @@ const K = Uint32Array.from([
 
 /**
  * SHA-256 of a small message, synchronously (WebCrypto's digest is async and scan passes are
- * not). Only base58check payloads (under 100 bytes) go through it, so clarity beats speed.
+ * not). Only base58check payloads (under 100 bytes) go through it.
  */
 export function sha256(message: Uint8Array): Uint8Array {
-  const padded = new Uint8Array(((message.length + 72) >>> 6) << 6);
-  padded.set(message);
-  padded[message.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(message.length / 0x20000000));
-  view.setUint32(padded.length - 4, (message.length << 3) >>> 0);
-  const h = Uint32Array.from([
-    0x6a09e667,
-    0xbb67ae85,
-    0x3c6ef372,
-    0xa54ff53a,
-    0x510e527f,
-    0x9b05688c,
-    0x1f83d9ab,
-    0x5be0cd19,
-  ]);
+  const blocks = (message.length + 72) >>> 6;
   const w = new Uint32Array(64);
-  for (let block = 0; block < padded.length; block += 64) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(block + 4 * t);
+  const h = Uint32Array.from(H0);
+  for (let block = 0; block < blocks; block++) {
+    for (let t = 0; t < 16; t++) {
+      let word = 0;
+      for (let k = 0; k < 4; k++) {
+        word = (word << 8) | paddedByte(message, 64 * block + 4 * t + k, blocks);
+      }
+      w[t] = word;
+    }
     for (let t = 16; t < 64; t++) {
       const a = w[t - 15]!;
       const b = w[t - 2]!;
@@ -303,31 +295,55 @@ export function sha256(message: Uint8Array): Uint8Array {
       const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
       w[t] = w[t - 16]! + s0 + w[t - 7]! + s1;
     }
-    const v = Array.from(h);
+    let a = h[0]!, b = h[1]!, c = h[2]!, d = h[3]!, e = h[4]!, f = h[5]!, g = h[6]!, hh = h[7]!;
     for (let t = 0; t < 64; t++) {
-      const [a, b, c, d, e, f, g, hh] = v as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      const t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t]! +
-        w[t]!;
-      const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      v.pop();
-      v.unshift((t1 + t2) | 0);
-      v[4] = (d + t1) | 0;
+      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t]! +
+        w[t]!) | 0;
+      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      hh = g;
+      g = f;
+      f = e;
+      e = (d + t1) | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) | 0;
     }
-    for (let k = 0; k < 8; k++) h[k] = h[k]! + v[k]!;
+    h[0]! += a;
+    h[1]! += b;
+    h[2]! += c;
+    h[3]! += d;
+    h[4]! += e;
+    h[5]! += f;
+    h[6]! += g;
+    h[7]! += hh;
   }
   const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let k = 0; k < 8; k++) outView.setUint32(4 * k, h[k]!);
+  for (let k = 0; k < 32; k++) out[k] = h[k >>> 2]! >>> (24 - 8 * (k & 3));
   return out;
+}
+
+const H0 = [
+  0x6a09e667,
+  0xbb67ae85,
+  0x3c6ef372,
+  0xa54ff53a,
+  0x510e527f,
+  0x9b05688c,
+  0x1f83d9ab,
+  0x5be0cd19,
+];
+
+/** Byte `at` of the padded message: the message, 0x80, zeros, its bit length in 8 bytes. */
+function paddedByte(message: Uint8Array, at: number, blocks: number): number {
+  if (at < message.length) return message[at]!;
+  if (at === message.length) return 0x80;
+  const fromEnd = 64 * blocks - 1 - at;
+  if (fromEnd >= 8) return 0;
+  const bits = message.length * 8;
+  return fromEnd >= 4
+    ? Math.floor(bits / 2 ** (8 * fromEnd)) & 0xff
+    : (bits >>> (8 * fromEnd)) & 0xff;
 }
 
 function rotr(x: number, n: number): number {
