@@ -1,12 +1,12 @@
 /**
- * `checksummed`: the pass. It samples one byte in four and only looks closer where a sample can
- * belong to a candidate, then hands the candidate's bytes to `_checksum_words.ts`.
+ * `checksummed`: the pass. It reads one pair of bytes in every four and only looks closer where a
+ * pair can belong to a candidate, then hands the candidate's bytes to `_checksum_words.ts`.
  *
- * Why sampling finds everything: every candidate holds either a run of at least 4 digits, or digit
- * groups joined by single separators (a sample lands on a digit with a digit or separator beside
- * it, or on a separator between two digits), or is a run of at least 25 letters and digits
- * (base58 and bech32: six alnum samples in a row). Prose without digits costs one table lookup per
- * four bytes; random base64 a little more.
+ * Why sampling finds everything: every candidate holds a run of at least 7 digits or digit groups
+ * joined by single separators (so some pair holds two digits, or a digit and a separator), or is
+ * a run of at least 25 base58 or bech32 characters (six key pairs in a row; the run's start is
+ * then found by reading back, four bytes at a time). Prose without digits costs one table lookup
+ * per four bytes; random base64, where long runs are everywhere, costs a read back per run.
  *
  * Every look is bounded: at most {@link BEHIND} bytes before a sample and {@link AHEAD} after it,
  * and after a look the sampling resumes past what was examined, so the pass is linear. In a stream
@@ -25,7 +25,12 @@ const AHEAD = 192;
 const MAX_WORD = 128;
 /** A digit run this long is a number to read whole; shorter ones only matter in groups. */
 const LONG_DIGITS = 7;
-/** Six alnum samples in a row: a run of at least 21 letters and digits. */
+/**
+ * Words read back from a streak's last sample for the run's start: the streak may have begun up
+ * to two samples before the run (a separator inside an unread pair half).
+ */
+const BACK_WORDS = 8;
+/** Six key pairs in a row: a run of at least 22 letters and digits. */
 const LONG_STREAK = 6;
 
 const ALNUM = 1;
@@ -49,18 +54,41 @@ function cls(bytes: Uint8Array, k: number): number {
   return k >= 0 && k < bytes.length ? CLASS[bytes[k]!]! : 0;
 }
 
-/** Sample classes: alnum, plus TRIGGER for digits and CPF punctuation (`.` and `-`). */
-const TRIGGER = 8;
-const SAMPLE = (() => {
-  const table = new Uint8Array(256);
-  for (let b = 0; b < 256; b++) {
-    table[b] = (CLASS[b]! & (ALNUM | DIGIT)) | ((CLASS[b]! & DIGIT) !== 0 ? TRIGGER : 0);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A sample pair that starts or ends digits, or sits in digit groups: look closer. */
+const TRIGGER = 1;
+/** A sample pair both of whose bytes may sit in a base58 or bech32 key. */
+const KEY = 2;
+
+/**
+ * Sample pair (two bytes read as one native 16-bit word) → TRIGGER and KEY bits. Reading pairs
+ * rather than single bytes makes lone digits in base64 (one byte in six) and word ends in prose
+ * end a streak or pass without a look.
+ */
+const PAIR = (() => {
+  const base58 = new Uint8Array(256);
+  for (const ch of "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz") {
+    base58[ch.charCodeAt(0)] = 1;
   }
-  table[0x2d] = table[0x2e] = TRIGGER;
+  const bech32 = new Uint8Array(256);
+  for (const ch of "qpzry9x8gf2tvdw0s3jn54khce6mua7l") {
+    bech32[ch.charCodeAt(0)] = 1;
+    bech32[ch.toUpperCase().charCodeAt(0)]! |= 2;
+  }
+  const table = new Uint8Array(65536);
+  for (let a = 0; a < 256; a++) {
+    for (let b = 0; b < 256; b++) {
+      const da = (CLASS[a]! & DIGIT) !== 0;
+      const db = (CLASS[b]! & DIGIT) !== 0;
+      const trigger = (da && (db || isSep(b))) || (db && isSep(a));
+      const key = (base58[a]! & base58[b]!) !== 0 || (bech32[a]! & bech32[b]!) !== 0;
+      table[LITTLE_ENDIAN ? a | (b << 8) : (a << 8) | b] = (trigger ? TRIGGER : 0) |
+        (key ? KEY : 0);
+    }
+  }
   return table;
 })();
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Bit 7 of each byte of a 32-bit word set where that byte is not an ASCII letter or digit. */
 function nonAlnum(x: number): number {
@@ -84,7 +112,7 @@ function runEnd(bytes: Uint8Array, s: number, limit: number): number {
   let e = s;
   while (e < limit && (e & 3) !== 0 && (cls(bytes, e) & ALNUM) !== 0) e++;
   if (e >= limit || (e & 3) !== 0) return e;
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+  const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
   for (let k = e >>> 2; k < words.length && 4 * k < limit; k++) {
     const na = nonAlnum(words[k]!);
     if (na !== 0) {
@@ -111,13 +139,70 @@ function keyStart(bytes: Uint8Array, s: number): boolean {
   return b1 === 0x70 && b2 === 0x72;
 }
 
+/** What sampling carries from one sample to the next. */
+interface SampleState {
+  /** Key pairs in a row. */
+  streak: number;
+  /** Set by `nextSample`: the start of a run that may be a key, or -1. */
+  start: number;
+}
+
+/**
+ * The offset of the next sample from `i` (a multiple of 4) worth a closer look: a pair that
+ * touches digits, or the end of a streak of LONG_STREAK key pairs inside a run that starts like a
+ * key (its start goes to `state.start`, else -1). At least `stop` when there is none. Kept small
+ * and separate so the engine compiles this loop, where nearly all time goes, on its own.
+ */
+function nextSample(
+  bytes: Uint8Array,
+  words: Int32Array,
+  i: number,
+  stop: number,
+  state: SampleState,
+): number {
+  const pairs = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 1);
+  let streak = state.streak;
+  state.start = -1;
+  for (; i < stop; i += 4) {
+    const c = PAIR[pairs[i >>> 1]!]!;
+    streak = (streak + 1) & -(c >>> 1);
+    if ((c & TRIGGER) !== 0) break;
+    if (streak !== LONG_STREAK) continue;
+    // The run holding this sample starts after the last byte that is not a letter or digit;
+    // not a key there: count again, so a key after a separator no sample saw starts a streak.
+    const start = runStart(words, i);
+    if (start >= 0 && keyStart(bytes, start)) {
+      state.start = start;
+      break;
+    }
+    streak = 0;
+  }
+  state.streak = streak;
+  return i;
+}
+
+/**
+ * Where the alnum run holding local offset `i` (a multiple of 4) starts, looking at most
+ * BACK_WORDS words back; -1 when it starts earlier (a long run, not a key start).
+ */
+function runStart(words: Int32Array, i: number): number {
+  const last = (i >>> 2) - 1;
+  for (let k = last; k >= 0 && k > last - BACK_WORDS; k--) {
+    const na = nonAlnum(words[k]!);
+    if (na !== 0) {
+      return 4 * k + 1 + (LITTLE_ENDIAN ? (31 - Math.clz32(na)) >>> 3 : 3 - lowestByte(na));
+    }
+  }
+  return last < BACK_WORDS ? 0 : -1;
+}
+
 /** Per-scan state of the checksummed detector. */
 export class ChecksumPass implements ScanPass {
   readonly #location: string;
   /** Absolute offset of the next sample (a multiple of 4). */
   #pos = 0;
   /** Alnum samples in a row up to `#pos`. */
-  #streak = 0;
+  readonly #state: SampleState = { streak: 0, start: -1 };
   /** No finding may start before this (one was reported up to here). */
   #reportedEnd = 0;
 
@@ -127,64 +212,39 @@ export class ChecksumPass implements ScanPass {
 
   scan(win: ScanWindow, out: Finding[]): void {
     const { bytes, base } = win;
-    const stop = (win.final ? win.end : win.end - AHEAD) - base;
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
-    let streak = this.#streak;
+    // A sample reads its byte and the next, so the last byte of the input is never a sample.
+    const stop = (win.final ? win.end - 1 : win.end - AHEAD) - base;
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+    const state = this.#state;
     let i = this.#pos - base;
-    for (; i < stop; i += 4) {
-      // One table lookup per sample; the branch is rarely taken on text and base64 alike.
-      const c = SAMPLE[bytes[i]!]!;
-      streak = (streak + 1) & -(c & ALNUM);
-      if ((c & TRIGGER) === 0 && streak !== LONG_STREAK) continue;
+    while ((i = nextSample(bytes, words, i, stop, state)) < stop) {
+      let start = state.start;
       let resume = -1;
-      if ((c & TRIGGER) !== 0) {
-        const inside = i > 0 && i + 1 < bytes.length;
-        const before = inside ? CLASS[bytes[i - 1]!]! : cls(bytes, i - 1);
-        const after = inside ? CLASS[bytes[i + 1]!]! : cls(bytes, i + 1);
-        if ((c & DIGIT) !== 0) {
-          if (((before | after) & (DIGIT | SEP)) !== 0) resume = this.#digits(win, i, out);
-        } else if ((before & after & DIGIT) !== 0) {
-          resume = this.#digits(win, i - 1, out);
+      if (start < 0) {
+        resume = this.#digits(win, (cls(bytes, i) & DIGIT) !== 0 ? i : i + 1, out);
+        // The pair touched digits and also ended a streak: look at the run as nextSample would.
+        if (resume < 0 && state.streak === LONG_STREAK) {
+          start = runStart(words, i);
+          if (start < 0 || !keyStart(bytes, start)) {
+            start = -1;
+            state.streak = 0;
+          }
         }
       }
-      if (resume < 0 && streak === LONG_STREAK) {
-        resume = this.#longRun(win, words, i, out);
-        // Not a key: count again, so a key after a separator no sample saw still starts a streak.
-        if (resume < 0) streak = 0;
+      if (start >= 0) {
+        resume = this.#word(win, start, runEnd(bytes, start, start + MAX_WORD + 1), out);
       }
       if (resume > i) {
         i = ((resume + 3) & ~3) - 4;
-        streak = 0;
+        state.streak = 0;
       }
+      i += 4;
     }
     this.#pos = base + i;
-    this.#streak = streak;
   }
 
   keepFrom(): number {
     return Math.max(0, this.#pos - BEHIND);
-  }
-
-  /**
-   * A streak of alnum samples ends at `i`: the run holding `i` started after the last sample
-   * that was not alnum, or after a separator between samples. Look at it if it starts like a
-   * key; returns where sampling resumes, or -1 to keep sampling.
-   */
-  #longRun(win: ScanWindow, words: Uint32Array, i: number, out: Finding[]): number {
-    const { bytes } = win;
-    // Long runs are read whole here (once per LONG_STREAK samples), so four bytes at a time.
-    const last = (i >>> 2) - 1;
-    let s = -1;
-    for (let k = last; k >= 0 && k > last - LONG_STREAK; k--) {
-      const na = nonAlnum(words[k]!);
-      if (na !== 0) {
-        s = 4 * k + 1 + (LITTLE_ENDIAN ? (31 - Math.clz32(na)) >>> 3 : 3 - lowestByte(na));
-        break;
-      }
-    }
-    if (s < 0 && win.base === 0 && last < LONG_STREAK) s = 0;
-    if (s < 0 || !keyStart(bytes, s)) return -1;
-    return this.#word(win, s, runEnd(bytes, s, s + MAX_WORD + 1), out);
   }
 
   /** Bytes around `j` (a digit) may hold a long number or digit groups: examine them. */
