@@ -4,7 +4,7 @@
  *
  * Why sampling finds everything: every candidate holds a run of at least 7 digits or digit groups
  * joined by single separators (so some pair holds two digits, or a digit and a separator), or is
- * a run of at least 25 base58 or bech32 characters (six key pairs in a row; the run's start is
+ * a run of at least 29 base58 or bech32 characters (seven key pairs in a row; the run's start is
  * then found by reading back, four bytes at a time). Prose without digits costs one table lookup
  * per four bytes; random base64, where long runs are everywhere, costs a read back per run.
  *
@@ -29,9 +29,12 @@ const LONG_DIGITS = 7;
  * Words read back from a streak's last sample for the run's start: the streak may have begun up
  * to two samples before the run (a separator inside an unread pair half).
  */
-const BACK_WORDS = 8;
-/** Six key pairs in a row: a run of at least 22 letters and digits. */
-const LONG_STREAK = 6;
+const BACK_WORDS = 9;
+/**
+ * Seven key pairs in a row: a run of at least 26 letters and digits. Every key or address of 29
+ * characters or more (Bitcoin addresses have 33 or 34) holds seven such pairs.
+ */
+const LONG_STREAK = 7;
 
 const ALNUM = 1;
 const DIGIT = 2;

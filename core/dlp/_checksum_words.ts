@@ -22,6 +22,11 @@ import type { ScanWindow } from "./_window.ts";
 
 /** Bytes before an identifier searched for its keyword. */
 const CONTEXT = 48;
+/**
+ * The shortest base58 address looked at: the scanner finds runs of 29 characters or more, and
+ * P2PKH/P2SH addresses have 33 or 34 (shorter ones need a hash with several leading zero bytes).
+ */
+const MIN_ADDRESS = 29;
 /** The longest digit group of a written card. */
 const MAX_GROUP = 6;
 /** The most groups a written card has (4-4-4-4-3). */
@@ -139,7 +144,7 @@ function mayMatch(bytes: Uint8Array, s: number, length: number): boolean {
   }
   if (length >= 14 && at(bytes, s + 2) === 0x31 && (at(bytes, s + 1) | 0x20) === 0x63) return true;
   if (length >= 14 && at(bytes, s + 2) === 0x31 && (at(bytes, s + 1) | 0x20) === 0x62) return true;
-  if (b0 === 0x31 || b0 === 0x33) return length >= 26 && length <= 35;
+  if (b0 === 0x31 || b0 === 0x33) return length >= MIN_ADDRESS && length <= 35;
   if (b0 === 0x35) return length === 51;
   if (b0 === 0x4b || b0 === 0x4c) return length === 52;
   return (length === 111 || length === 112) && at(bytes, s + 1) === 0x70;
@@ -182,7 +187,7 @@ function base58Key(chars: readonly number[], found: Found): Finding | undefined 
   let rule: string | undefined;
   let snippet = "";
   let decoded: Uint8Array | undefined;
-  if ((first === "1" || first === "3") && length >= 26 && length <= 35) {
+  if ((first === "1" || first === "3") && length >= MIN_ADDRESS && length <= 35) {
     decoded = base58Decode(chars);
     if (decoded?.length === 25 && decoded[0] === (first === "1" ? 0 : 5)) {
       rule = "bitcoin_address";

@@ -213,6 +213,18 @@ Deno.test("checksummed finds Bitcoin addresses and keys by their checksums", () 
   assert.equal(scan(XPRV)[0]!.snippet, "BIP32 extended private key (xprv)");
 });
 
+Deno.test("checksummed finds a key right after a long word, at every alignment", () => {
+  // The separator may fall between the bytes the scanner samples.
+  for (let pad = 0; pad < 8; pad++) {
+    for (const sep of ["=", " ", "/", ": "]) {
+      const text = `${"x".repeat(pad)} wifPrivateKeyCompressedFormatString${sep}${WIF_COMPRESSED}`;
+      assert.deepEqual(found(text), [["bitcoin_wif", WIF_COMPRESSED]], text);
+      const long = `${"Ab9".repeat(20 + pad)}${sep}${P2PKH} ${"k".repeat(pad)}`;
+      assert.deepEqual(found(long), [["bitcoin_address", P2PKH]], long);
+    }
+  }
+});
+
 Deno.test("checksummed refuses base58 and bech32 strings whose checksum fails", () => {
   const flip = (text: string, at: number) => {
     const c = text[at]!;
