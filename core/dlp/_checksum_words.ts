@@ -144,11 +144,22 @@ function mayMatch(bytes: Uint8Array, s: number, length: number): boolean {
   }
   if (length >= 14 && at(bytes, s + 2) === 0x31 && (at(bytes, s + 1) | 0x20) === 0x63) return true;
   if (length >= 14 && at(bytes, s + 2) === 0x31 && (at(bytes, s + 1) | 0x20) === 0x62) return true;
-  if (b0 === 0x31 || b0 === 0x33) return length >= MIN_ADDRESS && length <= 35;
-  if (b0 === 0x35) return length === 51;
-  if (b0 === 0x4b || b0 === 0x4c) return length === 52;
-  return (length === 111 || length === 112) && at(bytes, s + 1) === 0x70;
+  let base58 = false;
+  if (b0 === 0x31 || b0 === 0x33) base58 = length >= MIN_ADDRESS && length <= 35;
+  else if (b0 === 0x35) base58 = length === 51;
+  else if (b0 === 0x4b || b0 === 0x4c) base58 = length === 52;
+  else base58 = (length === 111 || length === 112) && at(bytes, s + 1) === 0x70;
+  // Random base64 words of the right shape nearly always hold a 0, O, I or l.
+  return base58 && bytes.subarray(s, s + length).every((b) => BASE58_BYTES[b] === 1);
 }
+
+const BASE58_BYTES = Uint8Array.from(
+  { length: 256 },
+  (_, b) =>
+    "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".includes(String.fromCharCode(b))
+      ? 1
+      : 0,
+);
 
 /** A Spanish DNI (8 digits and a letter, after a keyword) or NIE (X/Y/Z, 7 digits, a letter). */
 function spanishId(
