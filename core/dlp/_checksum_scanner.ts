@@ -63,6 +63,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const TRIGGER = 1;
 /** A sample pair both of whose bytes may sit in a base58 or bech32 key. */
 const KEY = 2;
+/** A pair of two letters or digits. */
+const BOTH_ALNUM = 4;
 
 /**
  * Sample pair (two bytes read as one native 16-bit word) → TRIGGER and KEY bits. Reading pairs
@@ -86,45 +88,30 @@ const PAIR = (() => {
       const db = (CLASS[b]! & DIGIT) !== 0;
       const trigger = (da && (db || isSep(b))) || (db && isSep(a));
       const key = (base58[a]! & base58[b]!) !== 0 || (bech32[a]! & bech32[b]!) !== 0;
-      table[LITTLE_ENDIAN ? a | (b << 8) : (a << 8) | b] = (trigger ? TRIGGER : 0) |
+      const alnum = (CLASS[a]! & CLASS[b]! & ALNUM) !== 0 ? BOTH_ALNUM : 0;
+      table[LITTLE_ENDIAN ? a | (b << 8) : (a << 8) | b] = alnum | (trigger ? TRIGGER : 0) |
         (key ? KEY : 0);
     }
   }
   return table;
 })();
 
-/** Bit 7 of each byte of a 32-bit word set where that byte is not an ASCII letter or digit. */
-function nonAlnum(x: number): number {
-  const t = x & 0x7f7f7f7f;
-  const digit = (t + 0x50505050) & ~(t + 0x46464646);
-  const u = t | 0x20202020;
-  const letter = (u + 0x1f1f1f1f) & ~(u + 0x05050505);
-  return (~(digit | letter) | x) & 0x80808080;
-}
-
-/** Index of the lowest-addressed marked byte of a big-endian word's mask. */
-function lowestByte(mask: number): number {
-  return (31 - Math.clz32(mask & -mask)) >>> 3;
-}
-
 /**
- * The end of the alnum run from local offset `s`, or `limit` if it runs that far: four bytes at a
- * time while whole words are in the window.
+ * The end of the alnum run from local offset `s`, or `limit` if it runs that far: four bytes (two
+ * pair lookups) at a time.
  */
-function runEnd(bytes: Uint8Array, s: number, limit: number): number {
+function runEnd(bytes: Uint8Array, pairs: Uint16Array, s: number, limit: number): number {
   let e = s;
-  while (e < limit && (e & 3) !== 0 && (cls(bytes, e) & ALNUM) !== 0) e++;
-  if (e >= limit || (e & 3) !== 0) return e;
-  const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
-  for (let k = e >>> 2; k < words.length && 4 * k < limit; k++) {
-    const na = nonAlnum(words[k]!);
-    if (na !== 0) {
-      const first = LITTLE_ENDIAN ? lowestByte(na) : (31 - Math.clz32(na)) >>> 3;
-      return Math.min(4 * k + (LITTLE_ENDIAN ? first : 3 - first), limit);
+  while (e < limit && (e & 3) !== 0 && (CLASS[bytes[e]!]! & ALNUM) !== 0) e++;
+  if ((e & 3) === 0) {
+    while (
+      e < limit && e + 3 < bytes.length &&
+      (PAIR[pairs[e >>> 1]!]! & PAIR[pairs[(e >>> 1) + 1]!]! & BOTH_ALNUM) !== 0
+    ) {
+      e += 4;
     }
+    while (e < limit && (cls(bytes, e) & ALNUM) !== 0) e++;
   }
-  e = Math.max(e, 4 * words.length);
-  while (e < limit && (cls(bytes, e) & ALNUM) !== 0) e++;
   return Math.min(e, limit);
 }
 
@@ -158,22 +145,21 @@ interface SampleState {
  */
 function nextSample(
   bytes: Uint8Array,
-  words: Int32Array,
+  pairs: Uint16Array,
   i: number,
   stop: number,
   state: SampleState,
 ): number {
-  const pairs = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 1);
   let streak = state.streak;
   state.start = -1;
   for (; i < stop; i += 4) {
     const c = PAIR[pairs[i >>> 1]!]!;
-    streak = (streak + 1) & -(c >>> 1);
+    streak = (streak + 1) & -((c >>> 1) & 1);
     if ((c & TRIGGER) !== 0) break;
     if (streak !== LONG_STREAK) continue;
     // The run holding this sample starts after the last byte that is not a letter or digit;
     // not a key there: count again, so a key after a separator no sample saw starts a streak.
-    const start = runStart(words, i);
+    const start = runStart(bytes, pairs, i);
     if (start >= 0 && keyStart(bytes, start)) {
       state.start = start;
       break;
@@ -188,15 +174,14 @@ function nextSample(
  * Where the alnum run holding local offset `i` (a multiple of 4) starts, looking at most
  * BACK_WORDS words back; -1 when it starts earlier (a long run, not a key start).
  */
-function runStart(words: Int32Array, i: number): number {
-  const last = (i >>> 2) - 1;
-  for (let k = last; k >= 0 && k > last - BACK_WORDS; k--) {
-    const na = nonAlnum(words[k]!);
-    if (na !== 0) {
-      return 4 * k + 1 + (LITTLE_ENDIAN ? (31 - Math.clz32(na)) >>> 3 : 3 - lowestByte(na));
-    }
+function runStart(bytes: Uint8Array, pairs: Uint16Array, i: number): number {
+  // Two pair lookups tell whether four bytes are all letters and digits; only the group with a
+  // separator is read byte by byte.
+  for (let q = i - 4; q >= 0 && q > i - 4 - 4 * BACK_WORDS; q -= 4) {
+    if ((PAIR[pairs[q >>> 1]!]! & PAIR[pairs[(q >>> 1) + 1]!]! & BOTH_ALNUM) !== 0) continue;
+    for (let k = q + 3; k >= q; k--) if ((CLASS[bytes[k]!]! & ALNUM) === 0) return k + 1;
   }
-  return last < BACK_WORDS ? 0 : -1;
+  return i < 4 + 4 * BACK_WORDS ? 0 : -1;
 }
 
 /** Per-scan state of the checksummed detector. */
@@ -206,6 +191,8 @@ export class ChecksumPass implements ScanPass {
   #pos = 0;
   /** Alnum samples in a row up to `#pos`. */
   readonly #state: SampleState = { streak: 0, start: -1 };
+  /** The current window read as 16-bit pairs. */
+  #pairs: Uint16Array = new Uint16Array(0);
   /** No finding may start before this (one was reported up to here). */
   #reportedEnd = 0;
 
@@ -217,17 +204,18 @@ export class ChecksumPass implements ScanPass {
     const { bytes, base } = win;
     // A sample reads its byte and the next, so the last byte of the input is never a sample.
     const stop = (win.final ? win.end - 1 : win.end - AHEAD) - base;
-    const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+    const pairs = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 1);
+    this.#pairs = pairs;
     const state = this.#state;
     let i = this.#pos - base;
-    while ((i = nextSample(bytes, words, i, stop, state)) < stop) {
+    while ((i = nextSample(bytes, pairs, i, stop, state)) < stop) {
       let start = state.start;
       let resume = -1;
       if (start < 0) {
         resume = this.#digits(win, (cls(bytes, i) & DIGIT) !== 0 ? i : i + 1, out);
         // The pair touched digits and also ended a streak: look at the run as nextSample would.
         if (resume < 0 && state.streak === LONG_STREAK) {
-          start = runStart(words, i);
+          start = runStart(bytes, pairs, i);
           if (start < 0 || !keyStart(bytes, start)) {
             start = -1;
             state.streak = 0;
@@ -235,7 +223,7 @@ export class ChecksumPass implements ScanPass {
         }
       }
       if (start >= 0) {
-        resume = this.#word(win, start, runEnd(bytes, start, start + MAX_WORD + 1), out);
+        resume = this.#word(win, start, runEnd(bytes, pairs, start, start + MAX_WORD + 1), out);
       }
       if (resume > i) {
         i = ((resume + 3) & ~3) - 4;
@@ -260,7 +248,7 @@ export class ChecksumPass implements ScanPass {
     if (b - a >= LONG_DIGITS) {
       let s = j;
       while (s > j - MAX_WORD && (cls(bytes, s - 1) & ALNUM) !== 0) s--;
-      return this.#word(win, s, runEnd(bytes, j, j + MAX_WORD + 1), out);
+      return this.#word(win, s, runEnd(bytes, this.#pairs, j, j + MAX_WORD + 1), out);
     }
     if (((cls(bytes, b) | cls(bytes, a - 1)) & SEP) === 0) return -1;
     const found = evaluateChain(win, a, b, this.#location);
