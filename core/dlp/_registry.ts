@@ -5,6 +5,7 @@
  * defaults from it.
  */
 import type { Detector, Direction } from "./_detector.ts";
+import { CHECKSUMMED } from "./_detector_checksummed.ts";
 import { CRLF } from "./_detector_crlf.ts";
 import { ENTROPY } from "./_detector_entropy.ts";
 import { NAIVE_INJECTION_DETECTION } from "./_detector_injection.ts";
@@ -14,7 +15,15 @@ import { URL_ENTROPY } from "./_detector_url_entropy.ts";
 
 /** The registered detectors. */
 export const DETECTORS = Object.freeze(
-  [TOKEN_PATTERNS, KNOWN_SECRETS, ENTROPY, URL_ENTROPY, CRLF, NAIVE_INJECTION_DETECTION] as const,
+  [
+    TOKEN_PATTERNS,
+    KNOWN_SECRETS,
+    ENTROPY,
+    URL_ENTROPY,
+    CHECKSUMMED,
+    CRLF,
+    NAIVE_INJECTION_DETECTION,
+  ] as const,
 );
 
 type Registered = typeof DETECTORS[number];

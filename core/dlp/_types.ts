@@ -8,6 +8,7 @@ export type FindingDetector =
   | "canary"
   | "entropy"
   | "url_entropy"
+  | "checksummed"
   | "crlf"
   | "naive_injection_detection";
 

@@ -18,6 +18,19 @@
  *   fewer than {@link MIN_SECRET_ALNUM} letters and digits are ignored, as they would match by
  *   chance.
  * - `entropy` (opt-in, warn): random-looking base64 runs of 20 to 512 characters.
+ * - `url_entropy` (block, URLs only): long opaque path segments and query values that look like
+ *   random secrets or encoded data; hashes, UUIDs, JWT-shaped tokens, named digests, slugs and
+ *   cache busters pass (see `_url_entropy.ts`).
+ * - `checksummed` (block): data that carries its own check digits, so a checksum rather than a
+ *   digit pattern decides: payment cards (network IIN range and length, then Luhn; contiguous or
+ *   grouped 4-4-4-4, 4-6-5, 4-6-4 with one repeated space or hyphen; not inside a longer number,
+ *   a decimal, an identifier or after a phone `+`), IBANs (country length, mod 97; contiguous or
+ *   in groups of four), Bitcoin WIF and BIP32 private keys and P2PKH/P2SH addresses
+ *   (base58check) and segwit addresses (bech32/bech32m), a CPF written `ddd.ddd.ddd-dd`, a
+ *   Spanish NIE, and, after a keyword, a Spanish DNI or a Chinese resident ID. Addresses are
+ *   blocked too: an agent has no business sending a wallet (a payout target or a person's funds)
+ *   and routes that do (an exchange API) drop `checksummed` from their detectors. Snippets name
+ *   the network or country, never digits.
  * - The canary (rule `canary`) is scanned on every outbound scan, whatever the route's detectors.
  * - URL-encoded CRLF (`%0d%0a`, rule `url_encoded_crlf`) is checked on URLs and header values
  *   (`location` `url` or `header:*`), never on bodies, where form encoding carries it.
@@ -46,10 +59,10 @@
  * errors. Every detector runs in time linear in its input: literal prefilters, bounded
  * quantifiers, DFAs. Streams keep a tail no longer than the longest match window: about 9 × the
  * longest form of a known secret (its letters and digits plus 8 separators between each), 1.4 KiB
- * for phrases, 512 bytes for entropy runs, and, only while a token at the chunk end is still
- * undecided, that rule's maximum length (18 KiB for a JWT, 16.5 KiB for a private key block,
- * at most 2 KiB for the others); the decoded view keeps up to 20 KiB of context for an escape
- * that may still come.
+ * for phrases, 512 bytes for entropy runs and at most 4 KiB for URL values, 448 bytes for checksummed values, and, only while a
+ * token at the chunk end is still undecided, that rule's maximum length (18 KiB for a JWT,
+ * 16.5 KiB for a private key block, at most 2 KiB for the others); the decoded view keeps up to
+ * 20 KiB of context for an escape that may still come.
  *
  * @module
  * @example

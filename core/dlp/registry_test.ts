@@ -4,17 +4,19 @@ import { streamAll } from "./_testing.ts";
 import { DETECTORS } from "./_registry.ts";
 import { defaultDetectors, DlpEngine, listableDetectors } from "./mod.ts";
 
-Deno.test("the registry's defaults: token patterns, known secrets and URL entropy out, injection in", () => {
+Deno.test("the registry's defaults: tokens, known secrets, URL entropy and checksums out, injection in", () => {
   assert.deepEqual(listableDetectors("outbound"), [
     "token_patterns",
     "known_secrets",
     "entropy",
     "url_entropy",
+    "checksummed",
   ]);
   assert.deepEqual(defaultDetectors("outbound"), [
     "token_patterns",
     "known_secrets",
     "url_entropy",
+    "checksummed",
   ]);
   assert.deepEqual(listableDetectors("inbound"), ["naive_injection_detection"]);
   assert.deepEqual(defaultDetectors("inbound"), ["naive_injection_detection"]);
@@ -46,6 +48,7 @@ Deno.test("every detector's findings carry a label it declares", () => {
     "canary-0123456789",
     "q=aGVsbG8gd29ybGQgdGhpcyBpcyByYW5kb20gOHpROXg3WmtMcQ==",
     "%0d%0a",
+    "4111111111111111",
   ].join(" ");
   const found = [
     ...dlp.scanOutbound(outbound, { detectors: listableDetectors("outbound"), location: "url" }),
@@ -53,7 +56,16 @@ Deno.test("every detector's findings carry a label it declares", () => {
   ];
   const declared = new Map(DETECTORS.map((d) => [d.name, new Set<string>(d.emits)]));
   const labels = new Set(found.map((f) => f.detector));
-  for (const label of ["token_patterns", "known_secrets", "canary", "entropy", "crlf"] as const) {
+  for (
+    const label of [
+      "token_patterns",
+      "known_secrets",
+      "canary",
+      "entropy",
+      "crlf",
+      "checksummed",
+    ] as const
+  ) {
     assert.ok(labels.has(label), `no ${label} finding`);
   }
   assert.ok(labels.has("naive_injection_detection"));

@@ -187,7 +187,7 @@ const INVALID: [string, string, number, number, string][] = [
     "host: a.example\ndlp: {outbound_detectors: true}",
     3,
     31,
-    "routes[0].dlp.outbound_detectors must be false or a list of outbound detectors: token_patterns, known_secrets, entropy, url_entropy",
+    "routes[0].dlp.outbound_detectors must be false or a list of outbound detectors: token_patterns, known_secrets, entropy, url_entropy, checksummed",
   ],
   [
     "an empty detector list",
@@ -201,14 +201,14 @@ const INVALID: [string, string, number, number, string][] = [
     "host: a.example\ndlp: {outbound_detectors: [entropee]}",
     3,
     32,
-    'routes[0].dlp.outbound_detectors[0] must be one of token_patterns, known_secrets, entropy, url_entropy, got "entropee" (did you mean "entropy"?)',
+    'routes[0].dlp.outbound_detectors[0] must be one of token_patterns, known_secrets, entropy, url_entropy, checksummed, got "entropee" (did you mean "entropy"?)',
   ],
   [
     "an inbound detector used outbound",
     "host: a.example\ndlp: {outbound_detectors: [naive_injection_detection]}",
     3,
     32,
-    'routes[0].dlp.outbound_detectors[0] must be one of token_patterns, known_secrets, entropy, url_entropy, got "naive_injection_detection"',
+    'routes[0].dlp.outbound_detectors[0] must be one of token_patterns, known_secrets, entropy, url_entropy, checksummed, got "naive_injection_detection"',
   ],
   [
     "an unknown on-match policy",

@@ -1,0 +1,401 @@
+/**
+ * `checksummed`: deciding a candidate the pass found. A *word* is a maximal run of letters and
+ * digits (card and IBAN written contiguously, base58 and bech32 keys and addresses, national
+ * identifiers); a *chain* is digit groups joined by one repeated separator (cards written
+ * `4-4-4-4`, IBANs in groups of four, a CPF's `ddd.ddd.ddd-dd`). Each is checked for its exact
+ * shape, its context (a number that continues a longer one, a decimal, a phone number's `+`, an
+ * identifier's `_`) and then its checksum. Offsets are local to the window.
+ */
+import {
+  base58ChecksumOk,
+  base58Decode,
+  cnResidentIdValid,
+  cpfValid,
+  dniLetter,
+  ibanValid,
+  luhnValid,
+  segwitValid,
+} from "./_checksums.ts";
+import { cardNetwork, ibanLength } from "./_checksum_tables.ts";
+import type { Finding } from "./_types.ts";
+import type { ScanWindow } from "./_window.ts";
+
+/** Bytes before an identifier searched for its keyword. */
+const CONTEXT = 48;
+/**
+ * The shortest base58 address looked at: the scanner finds runs of 29 characters or more, and
+ * P2PKH/P2SH addresses have 33 or 34 (shorter ones need a hash with several leading zero bytes).
+ */
+const MIN_ADDRESS = 29;
+/** The longest digit group of a written card. */
+const MAX_GROUP = 6;
+/** The most groups a written card has (4-4-4-4-3). */
+const MAX_GROUPS = 5;
+
+/** Keywords that must precede a Spanish DNI (8 digits and a letter is a common shape). */
+const DNI_KEYWORDS = ["dni", "nif", "documento"];
+/**
+ * Keywords that must precede a Chinese resident ID: 18-digit numbers (snowflake IDs) pass the
+ * province, date and check digit about once in 60,000, too often for traffic full of them.
+ */
+const CN_KEYWORDS = [
+  "\xe8\xba\xab\xe4\xbb\xbd\xe8\xaf\x81", // 身份证 in UTF-8, as latin1 bytes
+  "id card",
+  "idcard",
+  "id_card",
+  "id-card",
+  "id number",
+  "id_number",
+  "idnumber",
+  "id no",
+  "id_no",
+  "idno",
+  "resident",
+  "citizen",
+  "shenfenzheng",
+  "sfz",
+];
+
+/** Card separators, CPF punctuation. */
+export function isSep(b: number): boolean {
+  return b === 0x20 || b === 0x2d || b === 0x2e;
+}
+
+/** The byte at local offset `k`, 0 outside the window (no out-of-bounds read). */
+function at(bytes: Uint8Array, k: number): number {
+  return k >= 0 && k < bytes.length ? bytes[k]! : 0;
+}
+
+function isDigit(b: number | undefined): boolean {
+  return b !== undefined && b >= 48 && b <= 57;
+}
+
+function isAlnum(b: number | undefined): boolean {
+  if (b === undefined) return false;
+  const lower = b | 0x20;
+  return (b >= 48 && b <= 57) || (lower >= 97 && lower <= 122);
+}
+
+/** Decide the word `[s, e)` (local offsets, maximal run of letters and digits). */
+export function evaluateWord(
+  win: ScanWindow,
+  s: number,
+  e: number,
+  location: string,
+): Finding | undefined {
+  const bytes = win.bytes;
+  if (!mayMatch(bytes, s, e - s)) return undefined;
+  const chars = Array.from(bytes.subarray(s, e));
+  const length = chars.length;
+  let digits = 0;
+  let upper = false;
+  let lower = false;
+  for (const b of chars) {
+    if (b <= 57) digits++;
+    else if (b <= 90) upper = true;
+    else lower = true;
+  }
+  const found = (rule: string, snippet: string): Finding => ({
+    detector: "checksummed",
+    rule,
+    severity: "block",
+    location,
+    snippet,
+    start: win.base + s,
+    end: win.base + e,
+  });
+  const b0 = chars[0]!;
+  if (digits === length) {
+    if (!numberContextOk(bytes, s, e)) return undefined;
+    const values = chars.map((b) => b - 48);
+    const network = length >= 12 && length <= 19 ? cardNetwork(values) : undefined;
+    if (network !== undefined && luhnValid(values)) {
+      return found("payment_card", `${network} card number (${length} digits)`);
+    }
+    if (length === 18 && cnResidentIdValid(chars) && keywordBefore(bytes, s, CN_KEYWORDS)) {
+      return found("cn_resident_id", "Chinese resident ID (18 characters)");
+    }
+    return undefined;
+  }
+  if (length === 18 && digits === 17 && (chars[17]! | 0x20) === 0x78) {
+    const ok = cnResidentIdValid(chars) && keywordBefore(bytes, s, CN_KEYWORDS);
+    return ok ? found("cn_resident_id", "Chinese resident ID (18 characters)") : undefined;
+  }
+  if (length === 9 && digits >= 7 && upper && !lower) return spanishId(win, s, chars, found);
+  if (length >= 15 && length <= 34 && !(upper && lower) && ibanContiguous(chars)) {
+    return found("iban", `${String.fromCharCode(b0, chars[1]!).toUpperCase()} IBAN (${length})`);
+  }
+  if (length >= 14 && !(upper && lower) && isSegwitStart(chars) && segwitValid(chars)) {
+    return found("segwit_address", `segwit address (${length} characters)`);
+  }
+  return base58Key(chars, found);
+}
+
+type Found = (rule: string, snippet: string) => Finding;
+
+/** Whether a word's length and first bytes fit any rule: most words are ruled out here. */
+function mayMatch(bytes: Uint8Array, s: number, length: number): boolean {
+  const b0 = at(bytes, s);
+  if (isDigit(b0)) {
+    if ((length >= 12 && length <= 19) || length === 9) return true;
+  } else if (length === 9) return true;
+  if (length >= 15 && length <= 34 && isDigit(at(bytes, s + 2)) && isDigit(at(bytes, s + 3))) {
+    return true;
+  }
+  if (length >= 14 && at(bytes, s + 2) === 0x31 && (at(bytes, s + 1) | 0x20) === 0x63) return true;
+  if (length >= 14 && at(bytes, s + 2) === 0x31 && (at(bytes, s + 1) | 0x20) === 0x62) return true;
+  let base58 = false;
+  if (b0 === 0x31 || b0 === 0x33) base58 = length >= MIN_ADDRESS && length <= 35;
+  else if (b0 === 0x35) base58 = length === 51;
+  else if (b0 === 0x4b || b0 === 0x4c) base58 = length === 52;
+  else base58 = (length === 111 || length === 112) && at(bytes, s + 1) === 0x70;
+  // Random base64 words of the right shape nearly always hold a 0, O, I or l.
+  return base58 && bytes.subarray(s, s + length).every((b) => BASE58_BYTES[b] === 1);
+}
+
+const BASE58_BYTES = Uint8Array.from(
+  { length: 256 },
+  (_, b) =>
+    "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".includes(String.fromCharCode(b))
+      ? 1
+      : 0,
+);
+
+/** A Spanish DNI (8 digits and a letter, after a keyword) or NIE (X/Y/Z, 7 digits, a letter). */
+function spanishId(
+  win: ScanWindow,
+  s: number,
+  chars: readonly number[],
+  found: Found,
+): Finding | undefined {
+  const lead = "XYZ".indexOf(String.fromCharCode(chars[0]!));
+  const body = chars.slice(lead >= 0 ? 1 : 0, 8);
+  if (!body.every(isDigit) || isDigit(chars[8])) return undefined;
+  const number = Number(String(Math.max(lead, 0)) + String.fromCharCode(...body));
+  if (dniLetter(number) !== chars[8]) return undefined;
+  if (lead >= 0) return found("es_nie", "Spanish NIE (9 characters)");
+  if (!keywordBefore(win.bytes, s, DNI_KEYWORDS)) return undefined;
+  return found("es_dni", "Spanish DNI (9 characters)");
+}
+
+function ibanContiguous(chars: readonly number[]): boolean {
+  if (ibanLength(chars[0]!, chars[1]!) !== chars.length) return false;
+  return isDigit(chars[2]) && isDigit(chars[3]) && ibanValid(chars);
+}
+
+function isSegwitStart(chars: readonly number[]): boolean {
+  const hrp = String.fromCharCode(chars[0]!, chars[1]!, chars[2]!).toLowerCase();
+  return hrp === "bc1" || hrp === "tb1";
+}
+
+/**
+ * Bitcoin addresses (P2PKH, P2SH), WIF private keys and BIP32 extended private keys: length and
+ * version bytes first, the double SHA-256 last.
+ */
+function base58Key(chars: readonly number[], found: Found): Finding | undefined {
+  const length = chars.length;
+  const first = String.fromCharCode(chars[0]!);
+  let rule: string | undefined;
+  let snippet = "";
+  let decoded: Uint8Array | undefined;
+  if ((first === "1" || first === "3") && length >= MIN_ADDRESS && length <= 35) {
+    decoded = base58Decode(chars);
+    if (decoded?.length === 25 && decoded[0] === (first === "1" ? 0 : 5)) {
+      rule = "bitcoin_address";
+      snippet = `bitcoin ${first === "1" ? "P2PKH" : "P2SH"} address`;
+    }
+  } else if ((first === "5" && length === 51) || ("KL".includes(first) && length === 52)) {
+    decoded = base58Decode(chars);
+    const compressed = length === 52;
+    if (
+      decoded?.length === (compressed ? 38 : 37) && decoded[0] === 0x80 &&
+      (!compressed || decoded[33] === 1)
+    ) {
+      rule = "bitcoin_wif";
+      snippet = "bitcoin WIF private key";
+    }
+  } else if (
+    (length === 111 || length === 112) && String.fromCharCode(...chars.slice(1, 4)) === "prv"
+  ) {
+    decoded = base58Decode(chars);
+    if (decoded?.length === 82 && decoded[45] === 0) {
+      rule = "bip32_private_key";
+      snippet = `BIP32 extended private key (${first}prv)`;
+    }
+  }
+  if (rule === undefined || decoded === undefined || !base58ChecksumOk(decoded)) return undefined;
+  return found(rule, snippet);
+}
+
+/**
+ * A number must stand alone: not the tail of a decimal or an identifier (`.`, `_`), not a phone
+ * number (`+`), not a piece of a longer number written with `-` or `:`.
+ */
+function numberContextOk(bytes: Uint8Array, s: number, e: number): boolean {
+  const before = at(bytes, s - 1);
+  const after = at(bytes, e);
+  if (before === 0x2e || before === 0x2b || before === 0x5f || after === 0x5f) return false;
+  if ((before === 0x2d || before === 0x3a) && isDigit(at(bytes, s - 2))) return false;
+  const tail = after === 0x2e || after === 0x2d || after === 0x3a;
+  return !(tail && isDigit(at(bytes, e + 1)));
+}
+
+/** Is one of `keywords` (lower case) within {@link CONTEXT} bytes before local offset `s`? */
+function keywordBefore(bytes: Uint8Array, s: number, keywords: readonly string[]): boolean {
+  const from = Math.max(0, s - CONTEXT);
+  let text = "";
+  for (let k = from; k < s; k++) {
+    const b = at(bytes, k);
+    text += String.fromCharCode(b >= 65 && b <= 90 ? b | 0x20 : b);
+  }
+  return keywords.some((keyword) => text.includes(keyword));
+}
+
+/**
+ * Decide the digit groups around the digit run `[a, b)` (local offsets, at most 6 digits, next to
+ * a separator): a card written in groups, a CPF, an IBAN in groups of four.
+ */
+export function evaluateChain(
+  win: ScanWindow,
+  a: number,
+  b: number,
+  location: string,
+): Finding | undefined {
+  const bytes = win.bytes;
+  const make = (rule: string, snippet: string, [start, end]: [number, number]): Finding => ({
+    detector: "checksummed",
+    rule,
+    severity: "block",
+    location,
+    snippet,
+    start: win.base + start,
+    end: win.base + end,
+  });
+  for (const sep of [at(bytes, b), at(bytes, a - 1)]) {
+    if (sep !== 0x20 && sep !== 0x2d) continue;
+    const card = cardChain(bytes, a, b, sep);
+    if (card !== undefined) {
+      return make("payment_card", `${card.network} card number (${card.digits} digits)`, card.span);
+    }
+  }
+  for (const start of [b - 3, b - 7, b - 11, a - 12]) {
+    if (cpfAt(bytes, start)) return make("br_cpf", "Brazilian CPF", [start, start + 14]);
+  }
+  const iban = ibanGroups(bytes, a, b);
+  return iban === undefined ? undefined : make("iban", iban.snippet, iban.span);
+}
+
+interface CardChain {
+  network: string;
+  digits: number;
+  span: [number, number];
+}
+
+/** Card groups joined by `sep` around the group `[a, b)`: the whole chain must be one card. */
+function cardChain(bytes: Uint8Array, a: number, b: number, sep: number): CardChain | undefined {
+  const groups: [number, number][] = [[a, b]];
+  for (let k = 0; k < MAX_GROUPS; k++) {
+    const [start] = groups[0]!;
+    if (at(bytes, start - 1) !== sep || !isDigit(at(bytes, start - 2))) break;
+    let g = start - 2;
+    while (g > start - 2 - MAX_GROUP && isDigit(at(bytes, g - 1))) g--;
+    groups.unshift([g, start - 1]);
+  }
+  for (let k = 0; k < MAX_GROUPS; k++) {
+    const [, end] = groups[groups.length - 1]!;
+    if (at(bytes, end) !== sep || !isDigit(at(bytes, end + 1))) break;
+    let g = end + 1;
+    while (g < end + 1 + MAX_GROUP && isDigit(at(bytes, g))) g++;
+    groups.push([end + 1, g]);
+  }
+  if (groups.length < 3 || groups.length > MAX_GROUPS) return undefined;
+  const start = groups[0]![0];
+  const end = groups[groups.length - 1]![1];
+  // Still more groups (or a longer group) on either side: part of a longer number.
+  if (isDigit(at(bytes, start - 1)) || isDigit(at(bytes, end))) return undefined;
+  if (at(bytes, start - 1) === sep && isDigit(at(bytes, start - 2))) return undefined;
+  if (at(bytes, end) === sep && isDigit(at(bytes, end + 1))) return undefined;
+  if (isAlnum(at(bytes, start - 1)) || isAlnum(at(bytes, end))) return undefined;
+  if (!numberContextOk(bytes, start, end)) return undefined;
+  const sizes = groups.map(([g, h]) => h - g).join("-");
+  if (!CARD_GROUPINGS.test(sizes)) return undefined;
+  const values: number[] = [];
+  for (const [g, h] of groups) for (let k = g; k < h; k++) values.push(at(bytes, k) - 48);
+  const network = cardNetwork(values);
+  if (network === undefined || !luhnValid(values)) return undefined;
+  return { network, digits: values.length, span: [start, end] };
+}
+
+/** How cards are written: groups of four (the last one shorter), Amex 4-6-5, Diners 4-6-4. */
+const CARD_GROUPINGS = /^(?:4-4-4-[1-4]|4-4-4-4-[1-3]|4-6-5|4-6-4)$/;
+
+/** A CPF written `ddd.ddd.ddd-dd` at local offset `s`, standing alone, with valid check digits. */
+function cpfAt(bytes: Uint8Array, s: number): boolean {
+  if (s < 0) return false;
+  const digits: number[] = [];
+  for (let k = 0; k < 14; k++) {
+    const b = at(bytes, s + k);
+    const punct = k === 3 || k === 7 ? 0x2e : k === 11 ? 0x2d : 0;
+    if (punct !== 0 ? b !== punct : !isDigit(b)) return false;
+    if (punct === 0) digits.push(b! - 48);
+  }
+  const before = at(bytes, s - 1);
+  const after = at(bytes, s + 14);
+  if (isAlnum(before) || isAlnum(after) || before === 0x5f || after === 0x5f) return false;
+  // `1.529.982.247-25` or `529.982.247-25-1` continue a longer number; a space does not.
+  const dotOrDash = (b: number) => b === 0x2e || b === 0x2d;
+  if ((dotOrDash(before) || before === 0x2b) && isDigit(at(bytes, s - 2))) return false;
+  if (dotOrDash(after) && isDigit(at(bytes, s + 15))) return false;
+  return cpfValid(digits);
+}
+
+/**
+ * An IBAN in groups of four separated by single spaces, one of whose groups is `[a, b)`: walk
+ * back over groups to a country code with two check digits, then read the country's length.
+ */
+function ibanGroups(
+  bytes: Uint8Array,
+  a: number,
+  b: number,
+): { snippet: string; span: [number, number] } | undefined {
+  if (at(bytes, a - 1) !== 0x20 && at(bytes, b) !== 0x20 && !isAlnum(at(bytes, b))) {
+    return undefined;
+  }
+  let w = a;
+  while (w > a - 4 && isAlnum(at(bytes, w - 1))) w--;
+  if (isAlnum(at(bytes, w - 1))) return undefined;
+  for (let k = 0; k < 9 && w >= 0; k++) {
+    const length = ibanLength(at(bytes, w), at(bytes, w + 1));
+    if (length !== 0 && at(bytes, w + 4) === 0x20 && !isAlnum(at(bytes, w - 1))) {
+      const end = ibanGroupedAt(bytes, w, length);
+      if (end !== undefined && end >= b) {
+        const country = String.fromCharCode(at(bytes, w), at(bytes, w + 1)).toUpperCase();
+        return { snippet: `${country} IBAN (${length})`, span: [w, end] };
+      }
+    }
+    if (at(bytes, w - 1) !== 0x20 || !isAlnum(at(bytes, w - 5)) || isAlnum(at(bytes, w - 6))) break;
+    w -= 5;
+    for (let t = 0; t < 4; t++) if (!isAlnum(at(bytes, w + t))) return undefined;
+  }
+  return undefined;
+}
+
+/** The end of an IBAN of `length` characters written in groups of four from `w`, if valid. */
+function ibanGroupedAt(bytes: Uint8Array, w: number, length: number): number | undefined {
+  const chars: number[] = [];
+  let q = w;
+  for (let k = 0; k < length; k++, q++) {
+    if (k > 0 && k % 4 === 0) {
+      if (at(bytes, q) !== 0x20) return undefined;
+      q++;
+    }
+    const c = at(bytes, q);
+    if (!isAlnum(c)) return undefined;
+    chars.push(c);
+  }
+  if (isAlnum(at(bytes, q))) return undefined;
+  const upper = chars.some((c) => c >= 65 && c <= 90);
+  const lower = chars.some((c) => c >= 97);
+  if ((upper && lower) || !isDigit(chars[2]) || !isDigit(chars[3])) return undefined;
+  return ibanValid(chars) ? q : undefined;
+}
