@@ -85,7 +85,7 @@ export async function judgeBodyFindings(
     return "redact";
   }
   if (action === "supervise") return (await ask(ctx, host, found)) ?? "allow";
-  return denyFinding(found[0]!.finding, host);
+  return denyFinding(primary(found), host);
 }
 
 /**
@@ -113,7 +113,7 @@ export async function judgeSeam(
   const verdict = await judgeBodyFindings(ctx, ctx.host, found);
   if (verdict === "allow") return undefined;
   return verdict === "redact"
-    ? denyFinding(found[0]!.finding, ctx.host, "it is split across requests and cannot be redacted")
+    ? denyFinding(primary(found), ctx.host, "it is split across requests and cannot be redacted")
     : verdict;
 }
 
@@ -164,7 +164,7 @@ export async function ask(
   host: string,
   found: Array<{ finding: Finding; value: string }>,
 ): Promise<DenyDecision | undefined> {
-  const first = found[0]!.finding;
+  const first = primary(found);
   if (ctx.operator === undefined) {
     return denyFinding(first, host, "no operator queue is configured, so it cannot be approved");
   }
@@ -221,6 +221,16 @@ export function denyFinding(finding: Finding, host: string, extra?: string): Den
     }`,
     finding: summary(finding),
   };
+}
+
+/**
+ * The finding a refusal names: the canary when it is among them (proof of exfiltration, whatever
+ * else matched the same bytes), else the first.
+ *
+ * @param found Findings, at least one.
+ */
+export function primary(found: readonly { finding: Finding }[]): Finding {
+  return (found.find(({ finding }) => finding.detector === "canary") ?? found[0]!).finding;
 }
 
 /** What a refusal records about its finding. */

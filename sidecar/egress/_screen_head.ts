@@ -16,6 +16,7 @@ import {
   keep,
   type OutboundContext,
   outboundDetectors,
+  primary,
 } from "./_outbound.ts";
 
 /** The head to screen. */
@@ -108,7 +109,7 @@ export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Prom
   if (found.length === 0) return allow();
   const action = actionFor(ctx.route, found.map((hit) => hit.finding));
   if (action === "supervise") return (await ask(ctx, head.host, found)) ?? allow();
-  if (action === "block") return denyFinding(found[0]!.finding, head.host);
+  if (action === "block") return denyFinding(primary(found), head.host);
   // Redact each part once with all of its findings (offsets stay valid), then scan again: what
   // remains (a header name, a method, a secret split across parts) cannot be rewritten.
   ctx.onRedact(found.map((hit) => hit.finding));
@@ -118,7 +119,7 @@ export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Prom
   }
   const remaining = scan();
   if (remaining.length === 0) return allow();
-  return denyFinding(remaining[0]!.finding, head.host, "it cannot be redacted");
+  return denyFinding(primary(remaining), head.host, "it cannot be redacted");
 }
 
 /**

@@ -148,3 +148,12 @@ Deno.test("egress proxy passes SSE events one by one without buffering the strea
     client.close();
   }
 });
+
+Deno.test("egress DLP names the canary when another detector matches the same bytes", async () => {
+  const canary = "bbcanary-Qx7Lm2Vz9Kp4Ts8Wn3Rb6Yc1Hd5Jf0Ga";
+  await using bed = await startBed(ROUTES, { env: { ...ENV, BOT_BOTTLE_CANARY: canary } });
+  const result = await curl(bed, `https://api.test/collect?c=${canary}`);
+  assert.equal(result.status, 403, result.body);
+  assert.equal(rule(result.body), "dlp_canary", "proof of exfiltration is named as such");
+  assert.equal(bed.seen.length, 0);
+});
