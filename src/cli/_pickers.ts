@@ -64,6 +64,22 @@ export function askSecret(name: string, signal: AbortSignal): Promise<string> {
   );
 }
 
+/**
+ * Choose a provider for `init`.
+ *
+ * @param choices Provider names with their descriptions.
+ * @returns The chosen name.
+ * @throws {InterruptedError} On Ctrl-C.
+ */
+export function pickProvider(choices: readonly { name: string; description: string }[]) {
+  return prompt(() =>
+    select({
+      message: "Agent provider",
+      choices: choices.map((c) => ({ value: c.name, name: `${c.name}  ${c.description}` })),
+    }, { output: process.stderr })
+  );
+}
+
 async function prompt<T>(ask: () => Promise<T>): Promise<T> {
   try {
     return await ask();
