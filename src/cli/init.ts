@@ -40,8 +40,10 @@ const NAME = /^[a-z][a-z0-9-]*$/;
  */
 export async function initCommand(ctx: CliContext, options: InitOptions): Promise<number> {
   const paths = homePaths(ctx.env);
+  const interactive = options.provider === undefined;
   const template = options.provider ?? await askProvider(ctx, paths.contrib);
   const provider = await findProvider(template, paths.contrib);
+  const { authToken, hosts } = interactive ? await askDetails(provider.spec.credential) : options;
   const name = options.name ?? template;
   const bottle = options.bottle ?? name;
   for (const [what, value] of [["--name", name], ["--bottle", bottle]]) {
@@ -49,7 +51,7 @@ export async function initCommand(ctx: CliContext, options: InitOptions): Promis
       throw new UsageError(`${what} "${value}" must be lower-case letters, digits and -`);
     }
   }
-  if (options.authToken !== undefined && !TOKEN_REF_PATTERN.test(options.authToken)) {
+  if (authToken !== undefined && !TOKEN_REF_PATTERN.test(authToken)) {
     throw new UsageError(`--auth-token must name a host variable (e.g. MY_TOKEN)`);
   }
   const bottleFile = join(paths.bottles, `${bottle}.md`);
@@ -64,11 +66,9 @@ export async function initCommand(ctx: CliContext, options: InitOptions): Promis
   const bottleYaml = {
     agent_provider: {
       template,
-      ...(options.authToken === undefined ? {} : { auth_token: options.authToken }),
+      ...(authToken === undefined ? {} : { auth_token: authToken }),
     },
-    ...(options.hosts.length === 0
-      ? {}
-      : { egress: { routes: options.hosts.map((host) => ({ host })) } }),
+    ...(hosts.length === 0 ? {} : { egress: { routes: hosts.map((host) => ({ host })) } }),
   };
   await Deno.mkdir(paths.bottles, { recursive: true });
   await Deno.mkdir(paths.agents, { recursive: true });
@@ -84,7 +84,7 @@ export async function initCommand(ctx: CliContext, options: InitOptions): Promis
   }
   println(ctx, `wrote ${bottleFile}`);
   println(ctx, `wrote ${agentFile}`);
-  if (provider.spec.credential !== undefined && options.authToken === undefined) {
+  if (provider.spec.credential !== undefined && authToken === undefined) {
     const from = provider.spec.credential.token_ref;
     println(
       ctx,
@@ -108,6 +108,27 @@ async function askProvider(ctx: CliContext, contribDir: string): Promise<string>
   return await pickProvider(
     entries.map((e) => ({ name: e.name, description: e.provider?.spec.description ?? "" })),
   );
+}
+
+/** The rest of the interactive form: the credential's host variable and extra hosts. */
+async function askDetails(
+  credential: { token_ref?: string | undefined } | undefined,
+): Promise<Pick<InitOptions, "authToken" | "hosts">> {
+  const { askLine } = await import("./_pickers.ts");
+  const token = credential === undefined ? "" : await askLine(
+    `Host variable holding the credential${
+      credential.token_ref ? ` (empty: ${credential.token_ref})` : ""
+    }`,
+    (v) => v === "" || TOKEN_REF_PATTERN.test(v) || "upper-case letters, digits and _",
+  );
+  const hosts = await askLine(
+    "Other hosts the agent may reach (comma-separated, empty: none)",
+    () => true,
+  );
+  return {
+    ...(token === "" ? {} : { authToken: token }),
+    hosts: hosts.split(",").map((h) => h.trim()).filter(Boolean),
+  };
 }
 
 async function writeNew(path: string, frontmatter: unknown, body: string): Promise<void> {
