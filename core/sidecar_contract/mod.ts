@@ -60,4 +60,5 @@ export {
   type SidecarEnvironmentOptions,
 } from "./_environment.ts";
 export { agentEnvironment, SUPERVISE_URL_VARIABLE } from "./_agent.ts";
+export { isOwnedEnvName } from "./_owned_env.ts";
 export { SIDECAR_SYSCTLS } from "./_kernel.ts";

@@ -4,7 +4,7 @@
  * stdout stays clean for scripts (`start --detach` prints only the slug there).
  */
 import process from "node:process";
-import { confirm, password, search, select } from "@inquirer/prompts";
+import { confirm, input, password, search, select } from "@inquirer/prompts";
 import { InterruptedError } from "../lifecycle/mod.ts";
 
 /**
@@ -62,6 +62,40 @@ export function askSecret(name: string, signal: AbortSignal): Promise<string> {
   return prompt(() =>
     password({ message: `Value for ${name} (hidden)` }, { output: process.stderr, signal })
   );
+}
+
+/**
+ * Choose a provider for `init`.
+ *
+ * @param choices Provider names with their descriptions.
+ * @returns The chosen name.
+ * @throws {InterruptedError} On Ctrl-C.
+ */
+export function pickProvider(choices: readonly { name: string; description: string }[]) {
+  return prompt(() =>
+    select({
+      message: "Agent provider",
+      choices: choices.map((c) => ({ value: c.name, name: `${c.name}  ${c.description}` })),
+    }, { output: process.stderr })
+  );
+}
+
+/**
+ * Ask for one line of text.
+ *
+ * @param message The question.
+ * @param validate Returns an error message for an invalid answer, or `true`.
+ * @returns The answer, trimmed.
+ * @throws {InterruptedError} On Ctrl-C.
+ */
+export async function askLine(
+  message: string,
+  validate: (value: string) => string | true,
+): Promise<string> {
+  const answer = await prompt(() =>
+    input({ message, validate: (v) => validate(v.trim()) }, { output: process.stderr })
+  );
+  return answer.trim();
 }
 
 async function prompt<T>(ask: () => Promise<T>): Promise<T> {

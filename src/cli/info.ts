@@ -2,26 +2,37 @@
  * `bot-bottle info <agent>`: what the agent would get — env names (never values), skills, prompt,
  * git identity with provenance, repos and egress routes. Parses only that agent and its bottles.
  */
+import { NotFoundError } from "../../core/errors/mod.ts";
 import { loadAgent, type ResolvedAgent } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
+import { isBuiltinTemplate, pluginNames } from "../providers/mod.ts";
 import { type CliContext, warn } from "./_context.ts";
 import { type Field, renderFields } from "./_fields.ts";
+import { infoProviderCommand } from "./providers.ts";
 
 /**
- * Print an agent's resolved configuration.
+ * Print an agent's resolved configuration, or a provider's when no agent has that name.
  *
  * @param ctx The CLI context.
- * @param name The agent name.
+ * @param name The agent (or provider) name.
  * @returns The exit code (0).
- * @throws {NotFoundError} When no such agent exists.
- * @throws {ManifestError} When the agent or one of its bottles does not load.
+ * @throws {NotFoundError} When no such agent or provider exists.
+ * @throws {ManifestError} When the agent or one of its bottles (or the plugin) does not load.
  */
 export async function infoCommand(ctx: CliContext, name: string): Promise<number> {
-  const agent = await loadAgent(name, {
-    home: homePaths(ctx.env).root,
-    cwd: ctx.cwd,
-    ...(ctx.env.HOME === undefined ? {} : { userHome: ctx.env.HOME }),
-  });
+  let agent: ResolvedAgent;
+  try {
+    agent = await loadAgent(name, {
+      home: homePaths(ctx.env).root,
+      cwd: ctx.cwd,
+      ...(ctx.env.HOME === undefined ? {} : { userHome: ctx.env.HOME }),
+    });
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    const plugins = await pluginNames(homePaths(ctx.env).contrib);
+    if (!isBuiltinTemplate(name) && !plugins.includes(name)) throw err;
+    return await infoProviderCommand(ctx, name);
+  }
   for (const message of agent.warnings) warn(ctx, message);
   ctx.stdout.write(renderFields(`Agent ${agent.name}`, infoFields(agent)));
   return 0;
@@ -55,7 +66,12 @@ export function infoFields(agent: ResolvedAgent): Field[] {
   return [
     ["file", `${agent.path} (${agent.source})`],
     ["bottle", `${bottle.name}  (${bottle.chain.join(" -> ")})`],
-    ["provider", bottle.agentProvider.template],
+    [
+      "provider",
+      bottle.agentProvider.plugin === undefined
+        ? `${bottle.agentProvider.template} (built in)`
+        : `${bottle.agentProvider.template} (plugin ${bottle.agentProvider.plugin.folder})`,
+    ],
     ["supervise", bottle.supervise ? "on" : "off"],
     ["env", listOrNone(env)],
     ["skills", listOrNone(agent.skills)],

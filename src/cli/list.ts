@@ -1,11 +1,13 @@
 /**
- * `bot-bottle list`: the agents that can be started, home and repo-local. Only names are scanned,
- * so a broken manifest never hides the others (SPEC §3 "loading is lazy").
+ * `bot-bottle list`: the agents that can be started, home and repo-local, then the providers
+ * (built in and plugins). Only agent names are scanned, so a broken manifest never hides the
+ * others (SPEC §3 "loading is lazy"); a broken plugin is listed with its error.
  */
 import { listAgents } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
 import { type CliContext, println, warn } from "./_context.ts";
 import { renderFields } from "./_fields.ts";
+import { providersSection } from "./providers.ts";
 
 /** Options of `list`. */
 export interface ListOptions {
@@ -30,16 +32,21 @@ export async function listCommand(ctx: CliContext, options: ListOptions): Promis
   }
   if (agents.length === 0) {
     println(ctx, "No agents yet.");
-    println(ctx, `Write one in ${home}/agents/<name>.md (see README "Manifests").`);
-    return 0;
+    println(
+      ctx,
+      `Write one in ${home}/agents/<name>.md, or run bot-bottle init --provider <name>.`,
+    );
+  } else {
+    ctx.stdout.write(
+      renderFields(
+        "Agents",
+        agents.map((
+          { name, source, path },
+        ) => [name, `${source === "repo" ? "repo " : "home "} ${path}`]),
+      ),
+    );
   }
-  ctx.stdout.write(
-    renderFields(
-      "Agents",
-      agents.map((
-        { name, source, path },
-      ) => [name, `${source === "repo" ? "repo " : "home "} ${path}`]),
-    ),
-  );
+  println(ctx);
+  ctx.stdout.write(await providersSection(ctx));
   return 0;
 }

@@ -21,7 +21,7 @@
  * ```
  */
 import { Command, CommanderError } from "commander";
-import { NotYetAvailableError, UsageError } from "../../core/errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import { registerLifecycle } from "./_lifecycle_commands.ts";
 import type { CliContext } from "./_context.ts";
 import { VERSION } from "./_version.ts";
@@ -98,11 +98,12 @@ Examples:
   program
     .command("list")
     .description("list agents, or running bottles with `list active`")
-    .argument("[what]", '"active" to list running bottles')
+    .argument("[what]", '"active" to list running bottles, "providers" for agent providers')
     .option("--json", "print JSON for scripts")
     .addHelpText(
       "after",
-      "\nExamples:\n  bot-bottle list\n  bot-bottle list --json\n  bot-bottle list active --json",
+      "\nExamples:\n  bot-bottle list\n  bot-bottle list --json\n  bot-bottle list active --json" +
+        "\n  bot-bottle list providers",
     )
     .action(async (what: string | undefined, opts: { json?: boolean }) => {
       if (what === "active") {
@@ -110,8 +111,15 @@ Examples:
         state.code = await listActiveCommand(ctx, { json: opts.json === true });
         return;
       }
+      if (what === "providers") {
+        const { listProvidersCommand } = await import("./providers.ts");
+        state.code = await listProvidersCommand(ctx, { json: opts.json === true });
+        return;
+      }
       if (what !== undefined) {
-        throw new UsageError(`unknown list target "${what}" (did you mean "active"?)`);
+        throw new UsageError(
+          `unknown list target "${what}" (did you mean "active" or "providers"?)`,
+        );
       }
       const { listCommand } = await import("./list.ts");
       state.code = await listCommand(ctx, { json: opts.json === true });
@@ -119,9 +127,12 @@ Examples:
 
   program
     .command("info")
-    .description("show an agent's resolved bottle: env names, skills, routes, repos, identity")
-    .argument("<agent>", "agent name")
-    .addHelpText("after", "\nExample:\n  bot-bottle info dev")
+    .description(
+      "show an agent's resolved bottle (env names, skills, routes, repos, identity), or a " +
+        "provider with its folder",
+    )
+    .argument("<agent>", "agent name, or a provider name when no agent has it")
+    .addHelpText("after", "\nExamples:\n  bot-bottle info dev\n  bot-bottle info pi")
     .action(async (agent: string) => {
       const { infoCommand } = await import("./info.ts");
       state.code = await infoCommand(ctx, agent);
@@ -139,7 +150,7 @@ Examples:
   registerLifecycle(program, { ctx, state, tail });
   registerEgress(program, ctx, state);
   registerSupervise(program, ctx, state);
-  registerPlanned(program);
+  registerManifestCommands(program, ctx, state);
   return program;
 }
 
@@ -245,18 +256,52 @@ Examples:
     });
 }
 
-/** Commands of the CLI surface (SPEC §4) that later work fills in. */
-const PLANNED: ReadonlyArray<readonly [name: string, args: string, description: string]> = [
-  ["init", "", "create a bottle and an agent interactively"],
-  ["edit", "<name>", "edit an agent or bottle in $EDITOR, validated on save"],
-];
-
-function registerPlanned(program: Command): void {
-  for (const [name, args, description] of PLANNED) {
-    const command = program.command(name).description(`${description} (not yet available)`);
-    if (args !== "") command.argument(args);
-    command.allowUnknownOption(true).allowExcessArguments(true).action(() => {
-      throw new NotYetAvailableError(name);
+function registerManifestCommands(
+  program: Command,
+  ctx: CliContext,
+  state: { code: number },
+): void {
+  program
+    .command("init")
+    .description("write a starter bottle and agent for a provider (built in or a plugin)")
+    .option("--provider <name>", "claude, codex, shell or a plugin (asked on a terminal)")
+    .option("--name <agent>", "the agent's name (default: the provider's)")
+    .option("--bottle <name>", "the bottle's name (default: the agent's)")
+    .option("--auth-token <VAR>", "host variable holding the provider credential")
+    .option(
+      "--host <host>",
+      "a host the agent may reach (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  bot-bottle init --provider claude --auth-token CLAUDE_TOKEN\n" +
+        "  bot-bottle init --provider pi --name helper --host registry.npmjs.org",
+    )
+    .action(async (opts: {
+      provider?: string;
+      name?: string;
+      bottle?: string;
+      authToken?: string;
+      host: string[];
+    }) => {
+      const { initCommand } = await import("./init.ts");
+      state.code = await initCommand(ctx, {
+        provider: opts.provider,
+        name: opts.name,
+        bottle: opts.bottle,
+        authToken: opts.authToken,
+        hosts: opts.host,
+      });
     });
-  }
+  program
+    .command("edit")
+    .description("edit an agent (or bottle) in $EDITOR, validated on save")
+    .argument("<name>", "agent name, or a bottle name when no agent has it")
+    .addHelpText("after", "\nExample:\n  EDITOR=vi bot-bottle edit dev")
+    .action(async (name: string) => {
+      const { editCommand } = await import("./edit.ts");
+      state.code = await editCommand(ctx, name);
+    });
 }

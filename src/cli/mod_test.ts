@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotYetAvailableError, UsageError } from "../../core/errors/mod.ts";
+import { UsageError } from "../../core/errors/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import { runCli } from "./mod.ts";
 import { capturedContext } from "./_testing.ts";
@@ -22,9 +22,7 @@ Deno.test("runCli() rejects extra words without -- rather than guessing", async 
   await assert.rejects(runCli(["stop", "a-1", "--", "x"], capturedContext(home.env)), UsageError);
 });
 
-Deno.test("runCli() still answers init as not yet available", async () => {
+Deno.test("runCli() init without --provider and without a terminal is a usage error", async () => {
   await using home = await tempBotHome();
-  for (const command of ["init"]) {
-    await assert.rejects(runCli([command], capturedContext(home.env)), NotYetAvailableError);
-  }
+  await assert.rejects(runCli(["init"], capturedContext(home.env)), /init needs --provider/);
 });

@@ -20,6 +20,7 @@ import {
   type HostCheck,
   shippedBackends,
 } from "../../backends/mod.ts";
+import { checkProviders } from "./_providers.ts";
 import { runProgram } from "./_run.ts";
 
 /** Everything `runDoctor` found. */
@@ -73,6 +74,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   checks.push(await checkProgram(run, "git", ["git", "--version"], "fail"));
   checks.push(await checkProgram(run, "ssh", ["ssh", "-V"], "warn"));
   checks.push(...await checkHome(options.env));
+  checks.push(...await checkProviders(homePaths(options.env).contrib));
 
   const requested = options.env.BOT_BOTTLE_BACKEND;
   const defaultBackend = isBackend(requested)

@@ -4,7 +4,7 @@
  * server's registration, and (Codex device auth) the check that the CLI accepts its dummy login.
  */
 import type { Backend, Progress } from "../../backends/mod.ts";
-import { providerLaunch } from "../plan/mod.ts";
+import { PLACEHOLDERS } from "../providers/mod.ts";
 import type { BottlePlan, LaunchSecrets } from "../plan/mod.ts";
 import { LaunchError } from "./launch_error.ts";
 import { copyFolderIn } from "./_workspace.ts";
@@ -46,9 +46,10 @@ export async function setupProvider(
     progress(`copying skill ${skill.name}`);
     await copyFolderIn(backend, plan.slug, skill.source, skill.target);
   }
-  const recipe = providerLaunch(plan.template);
-  if (plan.daemons.includes("supervise") && recipe.registerMcp !== undefined) {
-    const argv = recipe.registerMcp(backend.superviseUrl(plan.slug));
+  const mcp = provider.mcp;
+  if (plan.daemons.includes("supervise") && mcp !== undefined) {
+    const url = backend.superviseUrl(plan.slug);
+    const argv = mcp.map((word) => word === PLACEHOLDERS.url ? url : word);
     const result = await backend.exec(plan.slug, argv, {
       tty: false,
       capture: true,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotYetAvailableError, UsageError } from "../../core/errors/mod.ts";
+import { ConfigError, UsageError } from "../../core/errors/mod.ts";
 import { demoAgent } from "../plan/mod.ts";
 import { BottleState, chooseSlug, metadataFor, metadataSchema, planBottle } from "./mod.ts";
 import { FakeBackend, tempBotHome } from "./testing/mod.ts";
@@ -68,7 +68,7 @@ Deno.test("planBottle() plans with the backend's steps and the given command", a
   assert.deepEqual(await home.tree(), [], "planning writes nothing");
 });
 
-Deno.test("planBottle() refuses a provider this version cannot launch", async () => {
+Deno.test("planBottle() refuses a plugin provider that was not loaded with its bottle", async () => {
   await using home = await tempBotHome();
   const agent = demoAgent();
   agent.bottle.agentProvider.template = "aider";
@@ -82,7 +82,7 @@ Deno.test("planBottle() refuses a provider this version cannot launch", async ()
         paths: home.paths,
         hostEnv: {},
       }),
-    NotYetAvailableError,
+    ConfigError,
   );
 });
 

@@ -23,7 +23,9 @@ export const AgentProviderSchema = z.strictObject({
   }).default("claude").describe("claude (default), codex, shell, or a contrib plugin name"),
   auth_token: z.string().regex(TOKEN_REF_PATTERN, {
     error: "must name a host environment variable: upper-case letters, digits and _",
-  }).optional().describe("Host env var holding the provider credential (built-ins only)"),
+  }).optional().describe(
+    "Host env var holding the provider credential (providers whose provider.yaml declares one)",
+  ),
   forward_host_credentials: z.boolean().default(false).describe(
     "Forward the host's Codex device-auth token through egress (codex only)",
   ),

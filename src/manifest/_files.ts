@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { homePaths, repoAgentsDir } from "../paths/mod.ts";
+import { pluginNames } from "../providers/mod.ts";
 import { NAME_PATTERN } from "./_bottle_schema.ts";
 import type { AgentEntry, LoadOptions } from "./_types.ts";
 
@@ -63,15 +64,7 @@ export function bottlesDir(opts: LoadOptions): string {
  * @returns Sorted plugin names.
  */
 export async function contribNames(opts: LoadOptions): Promise<string[]> {
-  const dir = homePaths({ BOT_BOTTLE_HOME: opts.home }).contrib;
-  try {
-    const entries = await Array.fromAsync(Deno.readDir(dir));
-    return entries.filter((e) => e.isDirectory && NAME_PATTERN.test(e.name)).map((e) => e.name)
-      .sort();
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
-  }
+  return await pluginNames(homePaths({ BOT_BOTTLE_HOME: opts.home }).contrib);
 }
 
 /** What {@link scanAgents} found. */

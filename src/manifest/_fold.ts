@@ -6,7 +6,7 @@
  * take the last value declared. Provider routes then replace manifest routes for the hosts the
  * provider owns, with a warning naming each dropped route.
  */
-import { providerRoutes } from "../providers/mod.ts";
+import { providerRoutes, settingsSpec } from "../providers/mod.ts";
 import { duplicateHost, type Route } from "../../core/routes/mod.ts";
 import { labelOf } from "../../core/yaml_strict/mod.ts";
 import type { EnvValue } from "./_env.ts";
@@ -89,14 +89,15 @@ export function foldBottle(
     );
     return false;
   });
+  const spec = settingsSpec(provider);
   if (
-    (provider.template === "claude" || provider.template === "codex") &&
-    provider.authToken === undefined && provider.forwardHostCredentials !== true
+    spec?.credential !== undefined && provider.authToken === undefined &&
+    provider.forwardHostCredentials !== true
   ) {
     warnings.push(
       `bottle "${self.name}": the ${provider.template} provider has no credential, so the agent ` +
         "will ask to log in, which its bottle cannot do; set agent_provider.auth_token" +
-        (provider.template === "codex" ? " or forward_host_credentials: true" : ""),
+        (spec.features.host_login !== undefined ? " or forward_host_credentials: true" : ""),
     );
   }
   return {

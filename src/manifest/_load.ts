@@ -4,7 +4,12 @@
  */
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { NotFoundError } from "../../core/errors/mod.ts";
-import { BUILTIN_TEMPLATES, isBuiltinTemplate, providerSettingsProblem } from "../providers/mod.ts";
+import {
+  BUILTIN_TEMPLATES,
+  isBuiltinTemplate,
+  loadContribProvider,
+  providerSettingsProblem,
+} from "../providers/mod.ts";
 import { didYouMean, validateYaml } from "../../core/yaml_strict/mod.ts";
 import { agentKeyHint, AgentSchema } from "./_agent_schema.ts";
 import { type AgentProviderLayer, bottleKeyHint, BottleLayerSchema } from "./_bottle_schema.ts";
@@ -143,11 +148,17 @@ async function checkProvider(
     throw file.doc.error(
       ["agent_provider", "template"],
       `agent_provider.template must be one of ${known.join(", ")} (or a plugin in ${
-        join(opts.home, "contrib")
+        contribDir(opts)
       }/), got "${template}"${guess ? ` (did you mean "${guess}"?)` : ""}`,
     );
   }
-  const problem = providerSettingsProblem({ template, authToken, forwardHostCredentials: forward });
+  const plugin = builtin ? undefined : await loadContribProvider(contribDir(opts), template);
+  const problem = providerSettingsProblem({
+    template,
+    authToken,
+    forwardHostCredentials: forward,
+    plugin,
+  });
   if (problem) {
     throw file.doc.error(
       ["agent_provider", problem.field],
@@ -155,11 +166,18 @@ async function checkProvider(
     );
   }
   const provider: AgentProvider = { template, builtin, forwardHostCredentials: forward };
-  if (authToken !== undefined) provider.authToken = authToken;
+  // A plugin may name the host variable its credential comes from when the bottle names none.
+  const token = authToken ?? (forward ? undefined : plugin?.spec.credential?.token_ref);
+  if (token !== undefined) provider.authToken = token;
+  if (plugin !== undefined) provider.plugin = plugin;
   if (declared.dockerfile !== undefined) {
     provider.dockerfile = expandPath(declared.dockerfile, file.path, opts);
   }
   return provider;
+}
+
+function contribDir(opts: LoadOptions): string {
+  return join(opts.home, "contrib");
 }
 
 function expandPath(path: string, file: string, opts: LoadOptions): string {

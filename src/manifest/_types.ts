@@ -1,5 +1,6 @@
 /** The shapes `loadAgent` and `loadBottle` return. */
 import type { Route } from "../../core/routes/mod.ts";
+import type { Provider } from "../providers/mod.ts";
 import type { EnvValue } from "./_env.ts";
 
 /** Where the manifests are. */
@@ -72,6 +73,8 @@ export interface AgentProvider {
   forwardHostCredentials: boolean;
   /** Absolute path of a bottle-supplied Dockerfile (or `~/…` when no user home was given). */
   dockerfile?: string;
+  /** The loaded contrib plugin (built-ins are found by name). */
+  plugin?: Provider;
 }
 
 /** A bottle with its `extends` chain folded in. */

@@ -321,23 +321,71 @@ Deno.test("loadBottle() accepts an empty frontmatter with every default", async 
   });
 });
 
-Deno.test("loadBottle() accepts a contrib plugin template and gives it no provider routes", async () => {
+Deno.test("loadBottle() loads a contrib plugin template with its provider.yaml and routes", async () => {
   await using t = await tempHome();
-  await Deno.mkdir(join(t.opts.home, "contrib", "aider"), { recursive: true });
+  await t.write(
+    "home/contrib/aider/provider.yaml",
+    "description: Aider\nuser: agent\nworkdir: /home/agent/workspace\ncommand: [aider]\n" +
+      "routes:\n  - host: models.example\n",
+  );
+  await t.write(
+    "home/contrib/aider/Dockerfile",
+    "ARG BASE_IMAGE=debian\nFROM ${BASE_IMAGE}\nUSER agent\n",
+  );
   await t.bottle(
     "dev",
     "agent_provider: {template: aider}\negress:\n  routes:\n    - host: a.example\n",
   );
   const b = await loadBottle("dev", t.opts);
-  assert.deepEqual(b.agentProvider, {
-    template: "aider",
-    builtin: false,
-    forwardHostCredentials: false,
-  });
-  assert.deepEqual(b.egress.routes.map((r) => r.host), ["a.example"]);
+  assert.equal(b.agentProvider.template, "aider");
+  assert.equal(b.agentProvider.builtin, false);
+  assert.equal(b.agentProvider.plugin?.folder, join(t.opts.home, "contrib", "aider"));
+  assert.deepEqual(b.egress.routes.map((r) => r.host), ["models.example", "a.example"]);
   await t.bottle("bad", "agent_provider: {template: aider, auth_token: TOKEN}\n");
   const err = await manifestError(loadBottle("bad", t.opts));
-  assert.match(err.detail, /agent_provider\.auth_token is only for built-in providers/);
+  assert.match(err.detail, /agent_provider\.auth_token is not supported by provider "aider"/);
+});
+
+Deno.test("loadBottle() lets a plugin's route win over the bottle's, with a warning", async () => {
+  await using t = await tempHome();
+  await t.write(
+    "home/contrib/aider/provider.yaml",
+    "description: Aider\nuser: agent\nworkdir: /home/agent/workspace\ncommand: [aider]\n" +
+      "credential: {scheme: Bearer, placeholder_env: AIDER_KEY, token_ref: HOST_AIDER_KEY}\n" +
+      "routes:\n  - host: models.example\n    credential: [auth_token]\n",
+  );
+  await t.write(
+    "home/contrib/aider/Dockerfile",
+    "ARG BASE_IMAGE=debian\nFROM ${BASE_IMAGE}\nUSER agent\n",
+  );
+  await t.bottle(
+    "dev",
+    "agent_provider: {template: aider}\negress:\n  routes:\n    - host: models.example\n" +
+      "      allow_private: true\n",
+  );
+  const b = await loadBottle("dev", t.opts);
+  assert.deepEqual(b.egress.routes, [{
+    host: "models.example",
+    auth: { scheme: "Bearer", token_ref: "HOST_AIDER_KEY" },
+    outbound_on_match: "redact",
+    inbound_on_secret: "redact",
+    allow_private: false,
+  }]);
+  assert.equal(b.agentProvider.authToken, "HOST_AIDER_KEY");
+  assert.match(
+    b.warnings[0] ?? "",
+    /dropped the route for "models\.example" at .*dev\.md:5:13: the aider provider owns that host/,
+  );
+});
+
+Deno.test("loadBottle() reports a broken plugin at its provider.yaml line", async () => {
+  await using t = await tempHome();
+  await t.write("home/contrib/aider/provider.yaml", "description: Aider\ncomand: [aider]\n");
+  await t.bottle("dev", "agent_provider: {template: aider}\n");
+  const err = await manifestError(loadBottle("dev", t.opts));
+  assert.equal(err.file, join(t.opts.home, "contrib", "aider", "provider.yaml"));
+  assert.equal(err.line, 2);
+  assert.match(err.detail, /unknown key "comand" \(did you mean "command"\?\)/);
 });
 
 Deno.test("loadBottle() reports a missing frontmatter and an unclosed one", async () => {

@@ -5,7 +5,10 @@
  * secret: credentials are placeholders the proxy replaces.
  */
 import { AGENT_HOME, AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
-import { CODEX_HOME } from "./_provider_launch.ts";
+import type { ProviderSpec } from "../providers/mod.ts";
+
+/** Codex's home inside the bottle (the codex first-run feature and its dummy login). */
+export const CODEX_HOME = `${AGENT_HOME}/.codex`;
 
 /** A file written into the agent (as the agent user) before its command starts. */
 export interface AgentFile {
@@ -22,37 +25,38 @@ export type ProviderCredential = "none" | "oauth" | "api_key" | "device";
 export const PLACEHOLDER = "bot-bottle-placeholder-credential-0000";
 
 /**
- * Where each provider's credential placeholder goes.
+ * Where a provider's credential placeholder goes, as its `provider.yaml` says.
  *
- * @param template The provider template.
+ * @param spec The provider's spec.
  * @param credential How it authenticates.
- * @returns The variable and its placeholder value (none for device auth, which uses a file).
+ * @returns The variable and its placeholder value (none without a credential, or for a
+ *   forwarded login, which uses a file).
  */
 export function placeholderEnv(
-  template: string,
+  spec: ProviderSpec,
   credential: ProviderCredential,
 ): Record<string, string> {
-  if (template === "claude" && credential === "oauth") {
-    return { CLAUDE_CODE_OAUTH_TOKEN: PLACEHOLDER };
-  }
-  if (template === "claude" && credential === "api_key") return { ANTHROPIC_API_KEY: PLACEHOLDER };
-  if (template === "codex" && credential === "api_key") return { OPENAI_API_KEY: PLACEHOLDER };
-  return {};
+  const declared = spec.credential;
+  if (declared === undefined || credential === "none" || credential === "device") return {};
+  const name = credential === "api_key"
+    ? declared.api_key?.placeholder_env ?? declared.placeholder_env
+    : declared.placeholder_env;
+  return { [name]: PLACEHOLDER };
 }
 
 /**
- * The first-run files of a provider.
+ * The first-run files of a provider's `features.first_run`.
  *
- * @param template The provider template.
+ * @param feature The built-in first-run feature (claude, codex), if any.
  * @param options The credential kind and the bottle's label and colour (Claude's statusline).
- * @returns The files (none for a provider that needs none).
+ * @returns The files (none without the feature).
  */
 export function firstRunFiles(
-  template: string,
+  feature: ProviderSpec["features"]["first_run"],
   options: { credential: ProviderCredential; label: string; color?: string },
 ): AgentFile[] {
-  if (template === "claude") return claudeFiles(options);
-  if (template === "codex") {
+  if (feature === "claude") return claudeFiles(options);
+  if (feature === "codex") {
     return [{ path: `${CODEX_HOME}/config.toml`, content: codexConfig(options.credential) }];
   }
   return [];

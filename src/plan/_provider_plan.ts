@@ -15,46 +15,51 @@ import {
 import type { ProviderLaunch } from "./_provider_launch.ts";
 import type { ProviderSetup } from "./_types.ts";
 
-/** Anthropic's API keys; anything else in `auth_token` is an OAuth token (`claude setup-token`). */
-const ANTHROPIC_API_KEY = /^sk-ant-api/;
-
 /**
  * How the bottle's provider authenticates.
  *
+ * A provider whose credential declares an `api_key` prefix tells the two kinds apart by the
+ * token (Claude: `sk-ant-api…` is an API key, anything else an OAuth token from
+ * `claude setup-token`); any other credential is an API key.
+ *
  * @param agent The agent.
+ * @param provider The provider's launch recipe.
  * @param hostEnv The host environment (the token's shape tells a key from an OAuth token).
  * @returns The credential kind.
  */
 export function providerCredential(
   agent: ResolvedAgent,
+  provider: ProviderLaunch,
   hostEnv: Readonly<Record<string, string | undefined>>,
 ): ProviderCredential {
-  const { template, authToken, forwardHostCredentials } = agent.bottle.agentProvider;
+  const { authToken, forwardHostCredentials } = agent.bottle.agentProvider;
   if (forwardHostCredentials === true) return "device";
   if (authToken === undefined) return "none";
-  if (template === "claude") {
-    return ANTHROPIC_API_KEY.test(hostEnv[authToken] ?? "") ? "api_key" : "oauth";
-  }
-  return "api_key";
+  const apiKey = provider.spec.credential?.api_key;
+  if (apiKey === undefined) return "api_key";
+  return (hostEnv[authToken] ?? "").startsWith(apiKey.prefix) ? "api_key" : "oauth";
 }
 
 /**
- * An Anthropic API key goes in `x-api-key`, not `Authorization`: the provider route says so.
+ * An API key may go in another header than the other kind (Anthropic's in `x-api-key`, not
+ * `Authorization`): the credential's `api_key.scheme` says so for the provider's own routes.
  *
  * @param routes The bottle's routes (provider routes included).
- * @param template The provider template.
+ * @param provider The provider's launch recipe.
  * @param credential How it authenticates.
  * @returns The routes, the provider's own adjusted.
  */
 export function providerRouteAuth(
   routes: readonly Route[],
-  template: string,
+  provider: ProviderLaunch,
   credential: ProviderCredential,
 ): Route[] {
-  if (template !== "claude" || credential !== "api_key") return [...routes];
+  const apiKey = provider.spec.credential?.api_key;
+  if (apiKey === undefined || credential !== "api_key") return [...routes];
+  const own = new Set(provider.spec.routes.map((r) => r.host));
   return routes.map((route) =>
-    route.host === "api.anthropic.com" && route.auth !== undefined
-      ? { ...route, auth: { ...route.auth, scheme: "x-api-key" } }
+    own.has(route.host) && route.auth !== undefined
+      ? { ...route, auth: { ...route.auth, scheme: apiKey.scheme } }
       : route
   );
 }
@@ -79,16 +84,20 @@ export function providerSetup(
     hostEnv: Readonly<Record<string, string | undefined>>;
   },
 ): ProviderSetup {
-  const files: AgentFile[] = firstRunFiles(provider.template, options);
+  const files: AgentFile[] = firstRunFiles(provider.spec.features.first_run, options);
   const prompt = agent.prompt.trim();
   if (prompt !== "" && provider.promptFile !== undefined) {
     files.push({ path: provider.promptFile, content: `${prompt}\n` });
   }
+  const promptEnv = prompt !== "" && provider.promptEnv !== undefined
+    ? { [provider.promptEnv]: prompt }
+    : {};
   return {
-    env: { ...provider.env, ...placeholderEnv(provider.template, options.credential) },
+    env: { ...provider.env, ...promptEnv, ...placeholderEnv(provider.spec, options.credential) },
     files,
     skills: skillFolders(agent, provider, options.hostEnv),
     keep: [...provider.keep],
+    ...(provider.spec.mcp === undefined ? {} : { mcp: [...provider.spec.mcp] }),
   };
 }
 

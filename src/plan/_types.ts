@@ -75,6 +75,8 @@ export interface ProviderSetup {
   skills: SkillCopy[];
   /** Paths under the agent's home saved with the workspace when the state is kept. */
   keep: string[];
+  /** The supervise MCP registration command, `{url}` standing for the server's URL. */
+  mcp?: string[];
 }
 
 /** Everything the launch (`src/launch`) needs to start one bottle, without secret values. */

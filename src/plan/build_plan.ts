@@ -5,6 +5,7 @@
  */
 import { ConfigError } from "../../core/errors/mod.ts";
 import {
+  isOwnedEnvName,
   knownSecretSlotName,
   SIDECAR_ENV,
   tokenSlotName,
@@ -13,7 +14,7 @@ import type { ResolvedAgent } from "../manifest/mod.ts";
 import { bottlePaths, type HomePaths } from "../paths/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import { gitGatePlan } from "./_git_gate_plan.ts";
-import { providerLaunch } from "./_provider_launch.ts";
+import { bottleProviderLaunch } from "./_provider_launch.ts";
 import { providerCredential, providerRouteAuth, providerSetup } from "./_provider_plan.ts";
 import { launchSettings } from "./_settings.ts";
 import type { BottlePlan, PlannedEnv, TokenSlot } from "./_types.ts";
@@ -61,15 +62,15 @@ export interface BuildPlanOptions {
  */
 export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): BottlePlan {
   const bottle = agent.bottle;
-  const provider = providerLaunch(bottle.agentProvider.template);
-  const reserved = Object.keys(bottle.env).find(isReservedEnvName);
+  const provider = bottleProviderLaunch(bottle.agentProvider);
+  const reserved = Object.keys(bottle.env).find(isOwnedEnvName);
   if (reserved !== undefined) {
     throw new ConfigError(
       `Cannot start bottle "${bottle.name}" (${bottle.path}): env ${reserved} is set by ` +
         "bot-bottle itself (proxy, CA, home and engine variables); remove it from env",
     );
   }
-  const credential = providerCredential(agent, options.hostEnv);
+  const credential = providerCredential(agent, provider, options.hostEnv);
   const setup = providerSetup(agent, provider, {
     credential,
     label: options.label,
@@ -84,7 +85,7 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     );
   }
   const { routes, slots } = slotTokens(
-    providerRouteAuth(bottle.egress.routes, provider.template, credential),
+    providerRouteAuth(bottle.egress.routes, provider, credential),
   );
   const settings = launchSettings(options.hostEnv);
   const gitGate = gitGatePlan(agent);
@@ -146,20 +147,6 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     ...(settings.egressNetwork === undefined ? {} : { egressNetwork: settings.egressNetwork }),
     selfTest: settings.selfTest,
   };
-}
-
-/**
- * Names bot-bottle sets in the agent (proxy, CA, canary, the gitconfig that sends git to the
- * gate), names that would silently undo that gitconfig or route git around the gate (`GIT_CONFIG*`
- * covers `GIT_CONFIG_SYSTEM`, `_GLOBAL`, `_NOSYSTEM`, `_COUNT`, `_KEY_<n>`, `_VALUE_<n>`,
- * `_PARAMETERS`), or that would change how the engine CLI behaves while it carries the agent's
- * values (`-e NAME` reads them from its environment).
- */
-const RESERVED_ENV =
-  /^(BOT_BOTTLE_.*|DOCKER_.*|HTTPS?_PROXY|NO_PROXY|ALL_PROXY|PATH|HOME|USER|TERM|XDG_RUNTIME_DIR|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|GIT_SSL_CAINFO|CODEX_CA_CERTIFICATE|GIT_CONFIG.*|GIT_SSH|GIT_SSH_COMMAND|GIT_SSH_VARIANT|GIT_PROXY_COMMAND)$/i;
-
-function isReservedEnvName(name: string): boolean {
-  return RESERVED_ENV.test(name);
 }
 
 /** One slot per distinct `token_ref`, so the rendered routes file names no host variable. */

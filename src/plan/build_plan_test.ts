@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, NotYetAvailableError } from "../../core/errors/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
 import type { Repo, ResolvedAgent } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
 import { buildPlan, demoAgent, resolveSecrets } from "./mod.ts";
@@ -116,13 +116,13 @@ Deno.test("buildPlan() builds from an operator-approved Dockerfile ahead of a co
   });
 });
 
-Deno.test("buildPlan() refuses providers this version cannot launch (plugins)", () => {
+Deno.test("buildPlan() refuses a plugin provider that was not loaded with the manifest", () => {
   const plugin = withBottle((a) => {
     a.bottle.agentProvider = { template: "aider", builtin: false, forwardHostCredentials: false };
   });
   assert.throws(() => buildPlan(plugin, base), (err: unknown) => {
-    assert.ok(err instanceof NotYetAvailableError);
-    assert.match(err.message, /agent provider "aider"/);
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /agent provider "aider" is neither built in nor a loaded plugin/);
     return true;
   });
 });

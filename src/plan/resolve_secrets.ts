@@ -7,7 +7,7 @@ import { SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { type EnvValue, resolveEnv } from "../manifest/mod.ts";
 import { CODEX_HOST_CREDENTIAL_TOKEN_REF, readCodexHostAuth } from "../providers/mod.ts";
-import { CODEX_HOME } from "./_provider_launch.ts";
+import { CODEX_HOME } from "./_first_run.ts";
 import type { BottlePlan, LaunchSecrets } from "./_types.ts";
 
 /** Options of {@link resolveSecrets}. */

@@ -5,7 +5,6 @@ import {
   CODEX_HOST_CREDENTIAL_TOKEN_REF,
   isBuiltinTemplate,
   providerRoutes,
-  PROVIDERS,
   type ProviderSettings,
   providerSettingsProblem,
 } from "./mod.ts";
@@ -70,7 +69,7 @@ const PROBLEMS: [ProviderSettings, string | undefined, string | undefined][] = [
   [
     { template: "my-plugin", authToken: "T" },
     "auth_token",
-    "is only for built-in providers (claude, codex); a plugin provider declares its own routes",
+    'is not supported by provider "my-plugin": its provider.yaml declares no credential',
   ],
   [
     { template: "codex", authToken: "T", forwardHostCredentials: true },
@@ -86,8 +85,8 @@ for (const [settings, field, message] of PROBLEMS) {
   });
 }
 
-Deno.test("isBuiltinTemplate() knows the built-ins and PROVIDERS is frozen", () => {
+Deno.test("isBuiltinTemplate() knows the built-ins", () => {
   assert.deepEqual(BUILTIN_TEMPLATES.filter(isBuiltinTemplate), ["claude", "codex", "shell"]);
   assert.equal(isBuiltinTemplate("claud"), false);
-  assert.ok(Object.isFrozen(PROVIDERS) && Object.isFrozen(PROVIDERS.codex.hosts));
+  assert.ok(Object.isFrozen(BUILTIN_TEMPLATES));
 });
