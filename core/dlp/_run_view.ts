@@ -173,6 +173,10 @@ interface Run {
 }
 
 const NO_WORDS = new Uint32Array(0);
+/** What a restart found: a new start, none yet (a soft character may still come), none. */
+const RESTARTED = 0;
+const WAIT = 1;
+const NONE = 2;
 
 /** One kind of run, one layer. */
 export class RunView implements View {
@@ -338,30 +342,32 @@ export class RunView implements View {
           return;
         }
       }
-      if (!this.#restart(run, d, atEnd)) {
+      const restarted = this.#restart(run, d, atEnd);
+      if (restarted === WAIT && !atEnd) return;
+      if (restarted !== RESTARTED) {
         this.#die(run, d);
         return;
       }
     }
   }
 
-  /** Start the try again past the next soft character; false when there is none left. */
-  #restart(run: Run, d: Decoding, atEnd: boolean): boolean {
+  /** Start the try again past the next soft character (which may not have come yet). */
+  #restart(run: Run, d: Decoding, atEnd: boolean): number {
     const limit = Math.min(run.chars, RESTART_WITHIN);
-    if (run.chars > PREFIX || d.restarts >= RESTARTS) return false;
+    if (run.chars > PREFIX || d.restarts >= RESTARTS) return NONE;
     let at = d.attempt;
     while (at < limit && this.#kind.soft[run.prefix[at]!] === 0) at++;
-    if (at >= limit) return false;
+    if (at >= limit) return run.chars < RESTART_WITHIN ? WAIT : NONE;
     d.restarts++;
     d.reset(at + 1);
     for (let k = at + 1; k < run.chars; k++) {
       if (!d.decoder.push(run.prefix[k]!, run.prefixAt[k]!, d)) {
         d.failed = true;
-        return true;
+        return RESTARTED;
       }
     }
     if (atEnd) d.decoder.flush(d);
-    return true;
+    return RESTARTED;
   }
 
   #goLive(d: Decoding): void {
