@@ -6,8 +6,8 @@
  * characters, and only while its decoded bytes stay mostly printable (judged on the first
  * {@link PROBE} bytes, then per block): random binary (images, packs, hashes) dies after a few
  * characters, and a dead run is skipped a word at a time until it ends. Finding runs reads four
- * bytes at a time: a run of 19 or more characters covers four whole aligned words, so when one
- * word of a candidate four is outside the alphabet, the scan jumps past it.
+ * bytes at a time: a run of 23 or more characters covers five whole aligned words, so when one
+ * word of a candidate five is outside the alphabet, the scan jumps past it.
  *
  * A base64 run in a URL path or after a label (`/v1/upload/Z2hw…`, `sha512-…`) does not start
  * where the encoding does, so a run whose first decoding is not printable is tried again past each
@@ -26,8 +26,13 @@ import {
 } from "./_run_decoders.ts";
 import type { ScanPass } from "./_window.ts";
 
-/** Characters a run needs before it is decoded. */
-export const MIN_RUN = 20;
+/**
+ * Characters a run needs before it is decoded: 18 bytes of base64, 15 of base32, 12 of hex. Any
+ * run this long covers {@link WORDS} whole aligned words, which is what makes finding runs cheap.
+ */
+export const MIN_RUN = 24;
+/** Aligned 4-byte words inside every run of {@link MIN_RUN} characters (23 are enough). */
+const WORDS = 5;
 /** Decoded bytes judged before a run's decoding is scanned. */
 const PROBE = 10;
 /** Fewer decoded bytes than this (a short run) are not scanned. */
@@ -43,7 +48,7 @@ const BLOCK = 64;
 /** …holds more non-printable bytes than this. */
 const BAD_IN_BLOCK = 8;
 /** Bytes at the end of a chunk kept for a run that may continue in the next. */
-const TAIL = 24;
+const TAIL = 28;
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -218,7 +223,7 @@ export class RunView implements View {
     }
     const n = chunk.length;
     const lead = Math.min(n, (4 - (chunk.byteOffset & 3)) & 3);
-    const words = n - lead >= 16
+    const words = n - lead >= 4 * WORDS
       ? new Uint32Array(chunk.buffer, chunk.byteOffset + lead, (n - lead) >>> 2)
       : NO_WORDS;
     let i = 0;
@@ -435,7 +440,11 @@ export class RunView implements View {
   }
 }
 
-/** Start of the first run of `bit` bytes at or after `from` long enough to cover four words. */
+/**
+ * Start of the first run of `bit` bytes at or after `from` that covers {@link WORDS} whole
+ * words, or -1. The last word of a candidate window is read first: when it fails, no window
+ * holding it can succeed, and the scan jumps past it.
+ */
 function findRun(
   bytes: Uint8Array,
   from: number,
@@ -444,27 +453,14 @@ function findRun(
   bit: number,
 ): number {
   let k = Math.max(0, (from - lead + 3) >> 2);
-  const last = words.length - 4;
-  while (k <= last) {
-    let w = words[k + 3]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 4;
-      continue;
-    }
-    w = words[k + 2]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 3;
-      continue;
-    }
-    w = words[k + 1]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 2;
-      continue;
-    }
-    w = words[k]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 1;
-      continue;
+  const last = words.length - WORDS;
+  outer: while (k <= last) {
+    for (let j = WORDS - 1; j >= 0; j--) {
+      const w = words[k + j]!;
+      if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
+        k += j + 1;
+        continue outer;
+      }
     }
     let s = lead + 4 * k;
     while (s > from && (CLASS[bytes[s - 1]!]! & bit) !== 0) s--;

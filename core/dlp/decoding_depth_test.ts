@@ -28,8 +28,8 @@ function b32(s: string): string {
 const ENCODINGS: [string, (s: string) => string, RegExp][] = [
   ["base64", b64, /after base64 decoding/],
   ["unpadded URL-safe base64", b64url, /after base64 decoding/],
-  ["base64 wrapped at 20 with CR LF", (s) => b64(s).replace(/.{20}/g, "$&\r\n"), /base64/],
-  ["base64 wrapped at 24 with LF", (s) => b64(s).replace(/.{24}/g, "$&\n"), /base64/],
+  ["base64 wrapped at 24 with CR LF", (s) => b64(s).replace(/.{24}/g, "$&\r\n"), /base64/],
+  ["base64 wrapped at 32 with LF", (s) => b64(s).replace(/.{32}/g, "$&\n"), /base64/],
   ["base32", b32, /after base32 decoding/],
   ["unpadded lower-case base32", (s) => b32(s).replace(/=+$/, "").toLowerCase(), /base32/],
   ["hex", hex, /after hex decoding/],
