@@ -6,7 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
-import { EscapeDecoder, hasEscape } from "./_escape_decoder.ts";
+import { EscapeDecoder, hasDecodableEscape, hasEscape } from "./_escape_decoder.ts";
 import type { ScanPass } from "./_window.ts";
 
 /**
@@ -66,7 +66,7 @@ export class EscapeView implements View {
   #decode(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
     let stretch = this.#stretch;
     if (stretch === undefined) {
-      if (!hasEscape(chunk)) return [];
+      if (!hasDecodableEscape(chunk)) return [];
       const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
       const decoder = new EscapeDecoder(start - context.length);
       stretch = {
