@@ -200,3 +200,41 @@ Deno.test("DlpEngine decodes hostile encodings in linear time", () => {
   dlp.scanOutbound(fill("%25", 10 * 1024 * KB), ON);
   assert.ok(performance.now() - started < 20_000);
 });
+
+/** A deterministic generator, so a failure reproduces. */
+function prng(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+}
+
+Deno.test("DlpEngine streams report the one-shot findings of encoded secrets under random chunking", () => {
+  const random = prng(11);
+  const pieces = ENCODINGS.flatMap(([, encode]) => [encode(TOKEN), encode(SECRET)]);
+  const filler = ['{"a": [1, 2]} ', "the quick brown fox ", "id=", "/v1/x/", "\n", "Zm9vYmFy "];
+  for (let round = 0; round < 6; round++) {
+    let text = "";
+    while (text.length < 6000 + round * 3000) {
+      text += random() < 0.25
+        ? pieces[Math.floor(random() * pieces.length)]!
+        : filler[Math.floor(random() * filler.length)]!;
+      text += random() < 0.5 ? " " : "&";
+    }
+    const once = spans(dlp.scanOutbound(text, ON));
+    assert.ok(once.length > 10, `${once.length}`);
+    for (const maxChunk of [3, 50, 700, 9000]) {
+      const cuts: number[] = [];
+      for (
+        let at = 1 + Math.floor(random() * maxChunk);
+        at < text.length;
+        at += 1 + Math.floor(random() * maxChunk)
+      ) {
+        cuts.push(at);
+      }
+      assert.deepEqual(
+        spans(streamAll(dlp.outboundStream(ON), text, cuts)),
+        once,
+        `max chunk ${maxChunk}`,
+      );
+    }
+  }
+});
