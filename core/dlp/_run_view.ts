@@ -454,13 +454,32 @@ function findRun(
 ): number {
   let k = Math.max(0, (from - lead + 3) >> 2);
   const last = words.length - WORDS;
-  outer: while (k <= last) {
-    for (let j = WORDS - 1; j >= 0; j--) {
-      const w = words[k + j]!;
-      if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-        k += j + 1;
-        continue outer;
-      }
+  // Unrolled for WORDS = 5: the loop runs over nearly every chunk, text included.
+  while (k <= last) {
+    let w = words[k + 4]!;
+    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
+      k += 5;
+      continue;
+    }
+    w = words[k + 3]!;
+    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
+      k += 4;
+      continue;
+    }
+    w = words[k + 2]!;
+    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
+      k += 3;
+      continue;
+    }
+    w = words[k + 1]!;
+    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
+      k += 2;
+      continue;
+    }
+    w = words[k]!;
+    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
+      k += 1;
+      continue;
     }
     let s = lead + 4 * k;
     while (s > from && (CLASS[bytes[s - 1]!]! & bit) !== 0) s--;
