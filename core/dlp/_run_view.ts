@@ -15,6 +15,8 @@
  */
 import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
 import { OffsetMap } from "./_offset_map.ts";
+import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
+import { ALPHABET, CLASS, findRun, HEXISH, skipRun, WORDS } from "./_run_search.ts";
 import {
   Base32Decoder,
   BASE64_SOFT,
@@ -22,7 +24,6 @@ import {
   HEX_SOFT,
   HexDecoder,
   type RunDecoder,
-  type Sink,
 } from "./_run_decoders.ts";
 import type { ScanPass } from "./_window.ts";
 
@@ -31,8 +32,6 @@ import type { ScanPass } from "./_window.ts";
  * run this long covers {@link WORDS} whole aligned words, which is what makes finding runs cheap.
  */
 export const MIN_RUN = 24;
-/** Aligned 4-byte words inside every run of {@link MIN_RUN} characters (23 are enough). */
-const WORDS = 5;
 /** Decoded bytes judged before a run's decoding is scanned. */
 const PROBE = 10;
 /** Fewer decoded bytes than this (a short run) are not scanned. */
@@ -43,32 +42,10 @@ const PREFIX = 160;
 const RESTART_WITHIN = 64;
 /** …and at most this often. */
 const RESTARTS = 8;
-/** A live decoding dies when a block of this many bytes… */
-const BLOCK = 64;
-/** …holds more non-printable bytes than this. */
-const BAD_IN_BLOCK = 8;
 /** Bytes at the end of a chunk kept for a run that may continue in the next. */
 const TAIL = 28;
 const CR = 0x0d;
 const LF = 0x0a;
-
-const ALPHABET = 1;
-const HEXISH = 2;
-/** Per byte, the run classes it belongs to. */
-const CLASS = new Uint8Array(256);
-/** Per 16-bit pair (either byte order), the classes both bytes share. */
-const PAIR = new Uint8Array(65536);
-{
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
-  for (const c of alphabet) CLASS[c.charCodeAt(0)]! |= ALPHABET;
-  for (const c of "0123456789abcdefABCDEF:,- \\xX") CLASS[c.charCodeAt(0)]! |= HEXISH;
-  for (let x = 0; x < 65536; x++) PAIR[x] = CLASS[x & 0xff]! & CLASS[x >>> 8]!;
-}
-
-/** Printable ASCII, tab, LF, CR. */
-function isBad(byte: number): boolean {
-  return byte > 0x7e || (byte < 0x20 && byte !== 0x09 && byte !== LF && byte !== CR);
-}
 
 /** One kind of run and the decodings tried on it. */
 export interface RunKind {
@@ -94,76 +71,6 @@ export const HEX_RUNS: RunKind = {
   soft: HEX_SOFT,
   decoders: [{ phrase: "hex decoding", make: () => new HexDecoder() }],
 };
-
-const PROBING = 0;
-const LIVE = 1;
-const DEAD = 2;
-
-/** One decoding tried on a run. */
-class Decoding implements Sink {
-  readonly phrase: string;
-  readonly make: () => RunDecoder;
-  decoder: RunDecoder;
-  state = PROBING;
-  /** Index in the run of this try's first character. */
-  attempt = 0;
-  restarts = 0;
-  failed = false;
-  probe: number[] = [];
-  probeStarts: number[] = [];
-  probeEnds: number[] = [];
-  branch: Branch | undefined;
-  map: OffsetMap | undefined;
-  batch = new Uint8Array(256);
-  batchLength = 0;
-  blockCount = 0;
-  blockBad = 0;
-  dying = false;
-
-  constructor(spec: { phrase: string; make: () => RunDecoder }) {
-    this.phrase = spec.phrase;
-    this.make = spec.make;
-    this.decoder = spec.make();
-  }
-
-  emit(byte: number, start: number, end: number): void {
-    if (this.state === PROBING) {
-      this.probe.push(byte);
-      this.probeStarts.push(start);
-      this.probeEnds.push(end);
-      return;
-    }
-    this.map!.add(start, end);
-    if (this.batchLength === this.batch.length) {
-      const grown = new Uint8Array(this.batch.length * 2);
-      grown.set(this.batch);
-      this.batch = grown;
-    }
-    this.batch[this.batchLength++] = byte;
-    if (isBad(byte)) this.blockBad++;
-    if (++this.blockCount === BLOCK) {
-      if (this.blockBad > BAD_IN_BLOCK) this.dying = true;
-      this.blockCount = 0;
-      this.blockBad = 0;
-    }
-  }
-
-  /** Start a new try at the run's character `attempt`. */
-  reset(attempt: number): void {
-    this.attempt = attempt;
-    this.decoder = this.make();
-    this.failed = false;
-    this.probe = [];
-    this.probeStarts = [];
-    this.probeEnds = [];
-  }
-
-  printable(): boolean {
-    let bad = 0;
-    for (const byte of this.probe) if (isBad(byte)) bad++;
-    return bad * 8 <= this.probe.length;
-  }
-}
 
 interface Run {
   start: number;
@@ -438,77 +345,4 @@ export class RunView implements View {
     this.#tailLength = n - s;
     this.#tailStart = base + s;
   }
-}
-
-/**
- * Start of the first run of `bit` bytes at or after `from` that covers {@link WORDS} whole
- * words, or -1. The last word of a candidate window is read first: when it fails, no window
- * holding it can succeed, and the scan jumps past it.
- */
-function findRun(
-  bytes: Uint8Array,
-  from: number,
-  words: Uint32Array,
-  lead: number,
-  bit: number,
-): number {
-  let k = Math.max(0, (from - lead + 3) >> 2);
-  const last = words.length - WORDS;
-  // Unrolled for WORDS = 5: the loop runs over nearly every chunk, text included.
-  while (k <= last) {
-    let w = words[k + 4]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 5;
-      continue;
-    }
-    w = words[k + 3]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 4;
-      continue;
-    }
-    w = words[k + 2]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 3;
-      continue;
-    }
-    w = words[k + 1]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 2;
-      continue;
-    }
-    w = words[k]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 1;
-      continue;
-    }
-    let s = lead + 4 * k;
-    while (s > from && (CLASS[bytes[s - 1]!]! & bit) !== 0) s--;
-    return s;
-  }
-  return -1;
-}
-
-/** End of the run of `bit` bytes at `from` (a word at a time where aligned). */
-function skipRun(
-  bytes: Uint8Array,
-  from: number,
-  words: Uint32Array,
-  lead: number,
-  bit: number,
-): number {
-  const n = bytes.length;
-  let j = from;
-  while (j < n && (j < lead || ((j - lead) & 3) !== 0)) {
-    if ((CLASS[bytes[j]!]! & bit) === 0) return j;
-    j++;
-  }
-  let k = (j - lead) >> 2;
-  while (k < words.length) {
-    const w = words[k]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) break;
-    k++;
-  }
-  j = Math.max(j, lead + 4 * k);
-  while (j < n && (CLASS[bytes[j]!]! & bit) !== 0) j++;
-  return j;
 }
