@@ -1,12 +1,10 @@
 /**
- * Finding runs for the run views four bytes at a time. A run of 23 or more characters covers five
- * whole aligned words, so a search reads the last word of a candidate five first: when it is not
- * wholly in the class, no window holding it can be, and the search jumps past it. On text most
- * jumps are five words long.
+ * Finding runs for the run views four bytes at a time. A run of `4 × span + 3` or more characters
+ * covers `span` whole aligned words, so a search reads the last word of a candidate window first:
+ * when it is not wholly in the class, no window holding it can be, and the search jumps past it.
+ * On text most jumps are a whole window long.
  */
 
-/** Aligned 4-byte words inside every run of 23 or more characters. */
-export const WORDS = 5;
 /** Base64 and base32 characters. */
 export const ALPHABET = 1;
 /** Hex digits and the delimiters and prefixes of delimited hex. */
@@ -23,44 +21,35 @@ export const PAIR = new Uint8Array(65536);
 }
 
 /**
- * Start of the first run of `bit` bytes at or after `from` that covers {@link WORDS} whole
- * words, or -1. The last word of a candidate window is read first: when it fails, no window
- * holding it can succeed, and the scan jumps past it.
+ * Start of the first run of `bit` bytes at or after `from` that covers `span` whole words, or -1.
+ * The last word of a candidate window is read first: when it fails, no window holding it can
+ * succeed, and the scan jumps past it.
  */
 export function findRun(
   bytes: Uint8Array,
   from: number,
   words: Uint32Array,
   lead: number,
-  bit: number,
+  kind: { bit: number; span: number },
 ): number {
+  const { bit, span } = kind;
   let k = Math.max(0, (from - lead + 3) >> 2);
-  const last = words.length - WORDS;
-  // Unrolled for WORDS = 5: the loop runs over nearly every chunk, text included.
+  const last = words.length - span;
   while (k <= last) {
-    let w = words[k + 4]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 5;
+    // Most windows fail on their last word: that test stays out of the inner loop.
+    const end = words[k + span - 1]!;
+    if ((PAIR[end & 0xffff]! & PAIR[end >>> 16]! & bit) === 0) {
+      k += span;
       continue;
     }
-    w = words[k + 3]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 4;
-      continue;
+    let j = span - 2;
+    while (j >= 0) {
+      const w = words[k + j]!;
+      if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) break;
+      j--;
     }
-    w = words[k + 2]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 3;
-      continue;
-    }
-    w = words[k + 1]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 2;
-      continue;
-    }
-    w = words[k]!;
-    if ((PAIR[w & 0xffff]! & PAIR[w >>> 16]! & bit) === 0) {
-      k += 1;
+    if (j >= 0) {
+      k += j + 1;
       continue;
     }
     let s = lead + 4 * k;

@@ -2,8 +2,8 @@
  * The run layers of the decoded view: runs of base64 or base32 characters (wrapped lines joined)
  * and of hex digits (contiguous or delimited), decoded as they stream and scanned by fresh passes.
  *
- * Bounds, so the cost stays linear: a run is decoded only once it holds {@link MIN_RUN}
- * characters, and only while its decoded bytes stay mostly printable (judged on the first
+ * Bounds, so the cost stays linear: a run is decoded only once it holds its kind's `minRun`
+ * characters (24 for base64 and base32, 32 for hex), and only while its decoded bytes stay mostly printable (judged on the first
  * {@link PROBE} bytes, then per block): random binary (images, packs, hashes) dies after a few
  * characters, and a dead run is skipped a word at a time until it ends. Finding runs reads four
  * bytes at a time: a run of 23 or more characters covers five whole aligned words, so when one
@@ -16,7 +16,7 @@
 import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
 import { OffsetMap } from "./_offset_map.ts";
 import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
-import { ALPHABET, CLASS, findRun, HEXISH, skipRun, WORDS } from "./_run_search.ts";
+import { ALPHABET, CLASS, findRun, HEXISH, skipRun } from "./_run_search.ts";
 import {
   Base32Decoder,
   BASE64_SOFT,
@@ -27,11 +27,6 @@ import {
 } from "./_run_decoders.ts";
 import type { ScanPass } from "./_window.ts";
 
-/**
- * Characters a run needs before it is decoded: 18 bytes of base64, 15 of base32, 12 of hex. Any
- * run this long covers {@link WORDS} whole aligned words, which is what makes finding runs cheap.
- */
-export const MIN_RUN = 24;
 /** Decoded bytes judged before a run's decoding is scanned. */
 const PROBE = 10;
 /** Fewer decoded bytes than this (a short run) are not scanned. */
@@ -43,13 +38,17 @@ const RESTART_WITHIN = 64;
 /** …and at most this often. */
 const RESTARTS = 8;
 /** Bytes at the end of a chunk kept for a run that may continue in the next. */
-const TAIL = 28;
+const TAIL = 36;
 const CR = 0x0d;
 const LF = 0x0a;
 
 /** One kind of run and the decodings tried on it. */
 export interface RunKind {
   readonly bit: number;
+  /** Characters a run needs before it is decoded. */
+  readonly minRun: number;
+  /** Whole aligned words inside every run of `minRun` characters: `(minRun - 3) / 4`. */
+  readonly span: number;
   /** Where a try may start again. */
   readonly soft: Uint8Array;
   readonly decoders: readonly { phrase: string; make: () => RunDecoder }[];
@@ -58,6 +57,9 @@ export interface RunKind {
 /** Base64 and base32 runs. */
 export const ALPHABET_RUNS: RunKind = {
   bit: ALPHABET,
+  // 18 bytes of base64, 15 of base32.
+  minRun: 24,
+  span: 5,
   soft: BASE64_SOFT,
   decoders: [
     { phrase: "base64 decoding", make: () => new Base64Decoder() },
@@ -68,6 +70,9 @@ export const ALPHABET_RUNS: RunKind = {
 /** Hex runs, contiguous or delimited. */
 export const HEX_RUNS: RunKind = {
   bit: HEXISH,
+  // 16 bytes: shorter hex (ids, short hashes) holds no secret worth the scan.
+  minRun: 32,
+  span: 7,
   soft: HEX_SOFT,
   decoders: [{ phrase: "hex decoding", make: () => new HexDecoder() }],
 };
@@ -130,7 +135,7 @@ export class RunView implements View {
     }
     const n = chunk.length;
     const lead = Math.min(n, (4 - (chunk.byteOffset & 3)) & 3);
-    const words = n - lead >= 4 * WORDS
+    const words = n - lead >= 4 * this.#kind.span
       ? new Uint32Array(chunk.buffer, chunk.byteOffset + lead, (n - lead) >>> 2)
       : NO_WORDS;
     let i = 0;
@@ -139,7 +144,7 @@ export class RunView implements View {
         i = this.#advance(chunk, i, start, words, lead);
         continue;
       }
-      const at = findRun(chunk, i, words, lead, this.#kind.bit);
+      const at = findRun(chunk, i, words, lead, this.#kind);
       if (at < 0) {
         if (!final) this.#keepTail(chunk, i, start);
         break;
@@ -210,7 +215,7 @@ export class RunView implements View {
       }
       // Wrapped lines (MIME, PEM, `xxd -p`): a long line, LF or CR LF, and the run goes on.
       if (
-        run.segment >= MIN_RUN &&
+        run.segment >= this.#kind.minRun &&
         (byte === LF ? this.#break !== LF : byte === CR && this.#break === 0)
       ) {
         this.#break = byte;
@@ -243,7 +248,7 @@ export class RunView implements View {
   #probe(run: Run, d: Decoding, atEnd: boolean): void {
     for (;;) {
       if (!d.failed) {
-        const enough = run.chars >= MIN_RUN &&
+        const enough = run.chars >= this.#kind.minRun &&
           (d.probe.length >= PROBE || (atEnd && d.probe.length >= MIN_DECODED));
         if (!enough) {
           if (atEnd) this.#die(run, d);
