@@ -41,7 +41,7 @@ export class Decoding implements Sink {
   probeEnds: number[] = [];
   branch: Branch | undefined;
   map: OffsetMap | undefined;
-  batch = new Uint8Array(256);
+  batch = new Uint8Array(0);
   batchLength = 0;
   blockCount = 0;
   blockBad = 0;
@@ -62,7 +62,7 @@ export class Decoding implements Sink {
     }
     this.map!.add(start, end);
     if (this.batchLength === this.batch.length) {
-      const grown = new Uint8Array(this.batch.length * 2);
+      const grown = new Uint8Array(Math.max(256, this.batch.length * 2));
       grown.set(this.batch);
       this.batch = grown;
     }

@@ -47,7 +47,8 @@ export interface RunKind {
   readonly bit: number;
   /** Characters a run needs before it is decoded. */
   readonly minRun: number;
-  /** Whole aligned words inside every run of `minRun` characters: `(minRun - 3) / 4`. */
+  /** How runs are searched for (`minRun ≥ 4 × unit × (span + 1) - 1`). */
+  readonly unit: 1 | 2;
   readonly span: number;
   /** Where a try may start again. */
   readonly soft: Uint8Array;
@@ -59,7 +60,8 @@ export const ALPHABET_RUNS: RunKind = {
   bit: ALPHABET,
   // 18 bytes of base64, 15 of base32.
   minRun: 24,
-  span: 5,
+  unit: 2,
+  span: 2,
   soft: BASE64_SOFT,
   decoders: [
     { phrase: "base64 decoding", make: () => new Base64Decoder() },
@@ -72,6 +74,7 @@ export const HEX_RUNS: RunKind = {
   bit: HEXISH,
   // 16 bytes: shorter hex (ids, short hashes) holds no secret worth the scan.
   minRun: 32,
+  unit: 1,
   span: 7,
   soft: HEX_SOFT,
   decoders: [{ phrase: "hex decoding", make: () => new HexDecoder() }],
@@ -109,6 +112,9 @@ export class RunView implements View {
   #tailStart = 0;
   #end = 0;
   #out: ViewFinding[] = [];
+  /** The current run's first characters and their offsets (one run at a time). */
+  readonly #prefix = new Uint8Array(PREFIX);
+  readonly #prefixAt = new Float64Array(PREFIX);
 
   /**
    * @param kind The runs to read.
@@ -135,7 +141,7 @@ export class RunView implements View {
     }
     const n = chunk.length;
     const lead = Math.min(n, (4 - (chunk.byteOffset & 3)) & 3);
-    const words = n - lead >= 4 * this.#kind.span
+    const words = n - lead >= 4 * this.#kind.unit * this.#kind.span
       ? new Uint32Array(chunk.buffer, chunk.byteOffset + lead, (n - lead) >>> 2)
       : NO_WORDS;
     let i = 0;
@@ -162,6 +168,8 @@ export class RunView implements View {
     if (this.#tailLength > 0) settled = this.#tailStart;
     const run = this.#run;
     if (run === undefined) return settled;
+    // A run not yet long enough may become so.
+    if (run.decodings.length === 0) return Math.min(settled, run.start);
     for (const d of run.decodings) {
       if (d.state === PROBING) settled = Math.min(settled, run.start);
       else if (d.state === LIVE) {
@@ -172,15 +180,15 @@ export class RunView implements View {
   }
 
   #begin(start: number): void {
-    const decodings = this.#kind.decoders.map((spec) => new Decoding(spec));
+    // Decodings are made once the run is long enough: most runs in text never are.
     this.#run = {
       start,
       chars: 0,
       segment: 0,
-      prefix: new Uint8Array(PREFIX),
-      prefixAt: new Float64Array(PREFIX),
-      decodings,
-      active: decodings.length,
+      prefix: this.#prefix,
+      prefixAt: this.#prefixAt,
+      decodings: [],
+      active: this.#kind.decoders.length,
     };
     this.#break = 0;
   }
@@ -234,13 +242,27 @@ export class RunView implements View {
     }
     run.chars++;
     run.segment++;
-    for (const d of run.decodings) {
-      if (d.state === PROBING) {
-        if (!d.failed && !d.decoder.push(byte, at, d)) d.failed = true;
-        this.#probe(run, d, false);
-      } else if (d.state === LIVE) {
-        if (!d.decoder.push(byte, at, d) || d.dying) this.#endLive(run, d);
-      }
+    if (run.decodings.length > 0) {
+      for (const d of run.decodings) this.#take(run, d, byte, at);
+      return;
+    }
+    if (run.chars < this.#kind.minRun) return;
+    // Long enough: try each decoding on what came so far, as if it had read along.
+    run.decodings = this.#kind.decoders.map((spec) => new Decoding(spec));
+    const chars = run.chars;
+    for (let k = 0; k < chars; k++) {
+      run.chars = k + 1;
+      for (const d of run.decodings) this.#take(run, d, run.prefix[k]!, run.prefixAt[k]!);
+    }
+    run.chars = chars;
+  }
+
+  #take(run: Run, d: Decoding, byte: number, at: number): void {
+    if (d.state === PROBING) {
+      if (!d.failed && !d.decoder.push(byte, at, d)) d.failed = true;
+      this.#probe(run, d, false);
+    } else if (d.state === LIVE) {
+      if (!d.decoder.push(byte, at, d) || d.dying) this.#endLive(run, d);
     }
   }
 
