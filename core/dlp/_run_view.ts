@@ -3,11 +3,10 @@
  * and of hex digits (contiguous or delimited), decoded as they stream and scanned by fresh passes.
  *
  * Bounds, so the cost stays linear: a run is decoded only once it holds its kind's `minRun`
- * characters (24 for base64 and base32, 32 for hex), and only while its decoded bytes stay mostly printable (judged on the first
- * {@link PROBE} bytes, then per block): random binary (images, packs, hashes) dies after a few
- * characters, and a dead run is skipped a word at a time until it ends. Finding runs reads four
- * bytes at a time: a run of 23 or more characters covers five whole aligned words, so when one
- * word of a candidate five is outside the alphabet, the scan jumps past it.
+ * characters (24 for base64 and base32, 32 for hex), and only while its decoded bytes stay mostly
+ * printable (judged on the first {@link PROBE} bytes, then per block): random binary (images,
+ * packs, hashes) dies after a few characters, and a dead run is skipped a word at a time until it
+ * ends. Runs are found without reading every byte (`_run_search.ts`).
  *
  * A base64 run in a URL path or after a label (`/v1/upload/Z2hw…`, `sha512-…`) does not start
  * where the encoding does, so a run whose first decoding is not printable is tried again past each
