@@ -1,171 +1,125 @@
 /**
- * A stream scanned twice: as sent, and as an origin decodes it (`%XX` and JSON escapes, see
- * `_escape_decoder.ts`), whatever type the sender declared. The decoded view only matters near
- * escapes, so it covers just those stretches: from {@link MARGIN} bytes before an escape to
- * {@link MARGIN} bytes after the last one, each stretch scanned by fresh passes. Traffic without
- * escapes is scanned once; traffic full of them at most twice. Findings of the decoded view are
- * reported with the raw offsets of the bytes they decode from (so redaction rewrites exactly the
- * escaped form) and only when an escape lies inside them: anything else the raw scan reports.
+ * A stream scanned as sent and as its encodings decode: `%XX` and JSON escapes near escapes (`_escape_view.ts`), and runs of base64, base32 and hex (`_run_view.ts`), each decoded
+ * view read again by the same views, at most {@link MAX_DEPTH} layers deep (`%252541` is read as
+ * `%2541`, `%41` and `A`; base64 of URL-encoded text, hex of base64…). Every layer's decoded bytes
+ * are scanned by fresh passes of the same detectors, and their findings are reported on the raw
+ * bytes they decode from (so redaction rewrites exactly the encoded form), with the decodings
+ * applied in the snippet. A match two views (or the raw scan and a view) both see is reported
+ * once.
  */
-import { Buffer } from "node:buffer";
-import { EscapeDecoder, hasEscape } from "./_escape_decoder.ts";
+import type { View, ViewFinding, Views } from "./_branch.ts";
+import { EscapeView, MARGIN } from "./_escape_view.ts";
+import { ALPHABET_RUNS, HEX_RUNS, RunView } from "./_run_view.ts";
 import { PassStream, sortFindings } from "./_stream.ts";
 import type { Finding, StreamScanner } from "./_types.ts";
 import type { ScanPass } from "./_window.ts";
 
-/**
- * Bytes of context kept on each side of an escape: more than the longest match any pass reports
- * (a JWT, 18 KiB), so a secret with one escaped character is seen whole in the decoded view.
- */
-export const MARGIN = 20 * 1024;
+/** Decoding layers read: a fourth encoding around a secret is not unwrapped. */
+export const MAX_DEPTH = 3;
 
-/** How many recent findings of each scan are remembered for de-duplication. */
-const SEEN = 64;
-
-interface Stretch {
-  decoder: EscapeDecoder;
-  scanner: PassStream;
+/** The views of every layer, over passes built by `passes`. */
+function viewsOf(passes: () => ScanPass[], margin: number): Views {
+  const views: Views = (depth) =>
+    depth > MAX_DEPTH ? [] : [
+      new EscapeView(passes, views, depth, margin),
+      new RunView(ALPHABET_RUNS, passes, views, depth),
+      new RunView(HEX_RUNS, passes, views, depth),
+    ];
+  return views;
 }
 
-/** The raw scan plus the decoded view. */
+/** The raw scan plus the decoded views. */
 export class DecodingStream implements StreamScanner {
   readonly #raw: PassStream;
-  readonly #passes: () => ScanPass[];
+  readonly #views: View[];
   /** Absolute raw offset of the end of the input so far. */
   #end = 0;
-  /** The stretch being decoded, if any. */
-  #stretch: Stretch | undefined;
-  /** The last raw bytes (at most the margin): context for the next stretch. */
-  #recent: Uint8Array | undefined;
-  #recentLength = 0;
-  /** The latest findings of each scan, to drop the other scan's report of the same match. */
+  /** Findings a later view finding may overlap, to report each match once. */
   #seenRaw: Finding[] = [];
   #seenView: Finding[] = [];
+  /** View findings not yet reported (see `#merge`). */
+  #pending: Finding[] = [];
   #ended = false;
-  /** No passes at all: nothing to look for, raw or decoded. */
-  readonly #idle: boolean;
-  /** Context kept on each side of an escape: MARGIN, or more when a match can span more. */
-  readonly #margin: number;
 
   /**
-   * @param passes Builds a fresh set of passes (one for the raw scan, one per stretch).
+   * @param passes Builds a fresh set of passes (one for the raw scan, one per decoded stream).
    * @param longestMatch The longest span a pass may report (a long known secret's widest form).
    */
   constructor(passes: () => ScanPass[], longestMatch = 0) {
-    this.#passes = passes;
-    this.#margin = Math.max(MARGIN, longestMatch + 1024);
     const raw = passes();
     this.#raw = new PassStream(raw);
-    this.#idle = raw.length === 0;
+    // No passes at all: nothing to look for, raw or decoded.
+    this.#views = raw.length === 0 ? [] : viewsOf(passes, Math.max(MARGIN, longestMatch + 1024))(1);
   }
 
   push(chunk: Uint8Array): Finding[] {
     const found = this.#raw.push(chunk);
     const start = this.#end;
     this.#end += chunk.length;
-    if (this.#idle) return found;
     return this.#merge(found, this.#view(chunk, start, false));
   }
 
   end(): Finding[] {
     if (this.#ended) return [];
-    this.#ended = true;
     const found = this.#raw.end();
-    return this.#merge(found, this.#view(new Uint8Array(0), this.#end, true));
-  }
-
-  /** Report each thing once: a match both scans see (an escaped form the raw scan knows too). */
-  #merge(raw: Finding[], view: Finding[]): Finding[] {
-    // Almost every chunk finds nothing: no copies then.
-    if (raw.length === 0 && view.length === 0) return raw;
-    const newRaw = raw.filter((f) => !overlapsAny(f, this.#seenView));
-    // A new stretch re-reads the context the last one read, so it may find the same match again.
-    const newView = view.filter((f) =>
-      !overlapsAny(f, this.#seenRaw) && !overlapsAny(f, raw) && !overlapsAny(f, this.#seenView)
-    );
-    if (raw.length > 0) this.#seenRaw = [...this.#seenRaw, ...raw].slice(-SEEN);
-    if (newView.length > 0) this.#seenView = [...this.#seenView, ...newView].slice(-SEEN);
-    return sortFindings([...newRaw, ...newView]);
+    const view = this.#view(new Uint8Array(0), this.#end, true);
+    this.#ended = true;
+    return this.#merge(found, view);
   }
 
   get settled(): number {
-    if (this.#ended || this.#idle) return this.#raw.settled;
-    const stretch = this.#stretch;
-    // The kept context may become part of a stretch that starts later.
-    const context = this.#end - this.#recentLength;
-    const view = stretch === undefined
-      ? context
-      : Math.min(context, stretch.decoder.rawOffset(stretch.scanner.settled));
-    return Math.min(this.#raw.settled, view);
+    let settled = this.#raw.settled;
+    if (this.#ended) return settled;
+    for (const view of this.#views) settled = Math.min(settled, view.settled);
+    for (const finding of this.#pending) settled = Math.min(settled, finding.start);
+    return settled;
   }
 
   #view(chunk: Uint8Array, start: number, final: boolean): Finding[] {
-    const found = this.#decode(chunk, start, final);
-    // Every byte joins the context, inside a stretch too: a stretch that starts after a cut
-    // must see what came just before it.
-    this.#remember(chunk);
-    return found;
+    const found: ViewFinding[] = [];
+    for (const view of this.#views) found.push(...view.push(chunk, start, final));
+    return found.length === 0 ? [] : withDecodings(found);
   }
 
-  #decode(chunk: Uint8Array, start: number, final: boolean): Finding[] {
-    let stretch = this.#stretch;
-    if (stretch === undefined) {
-      if (final || !hasEscape(chunk)) return [];
-      const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
-      stretch = {
-        decoder: new EscapeDecoder(start - context.length),
-        scanner: new PassStream(this.#passes()),
-      };
-      this.#stretch = stretch;
-      return this.#feed(stretch, Buffer.concat([context, chunk]), final);
+  /**
+   * Report each thing once. The raw scan's finding wins over a view's, and of overlapping view
+   * findings the first in stream order: a view's finding waits until neither the raw scan nor a
+   * view can report anything before its end, so the choice does not depend on the chunking.
+   */
+  #merge(raw: Finding[], view: Finding[]): Finding[] {
+    if (raw.length > 0) this.#seenRaw = [...this.#seenRaw, ...raw];
+    if (view.length > 0) this.#pending = [...this.#pending, ...view];
+    // Almost every chunk finds nothing: no copies then.
+    if (this.#pending.length === 0 && this.#seenRaw.length === 0) return raw;
+    let bound = this.#ended ? Infinity : this.#raw.settled;
+    if (!this.#ended) { for (const v of this.#views) bound = Math.min(bound, v.settled); }
+    const pending = inStreamOrder(this.#pending);
+    let ready = 0;
+    while (ready < pending.length && pending[ready]!.end <= bound) ready++;
+    this.#pending = pending.slice(ready);
+    const released: Finding[] = [];
+    for (const finding of pending.slice(0, ready)) {
+      if (
+        overlapsAny(finding, this.#seenRaw) || overlapsAny(finding, this.#seenView) ||
+        overlapsAny(finding, released)
+      ) continue;
+      released.push(finding);
     }
-    // An escape in this chunk, or one the last chunk left unfinished: decode all of it.
-    if (final || hasEscape(chunk) || stretch.decoder.pending < start) {
-      return this.#feed(stretch, chunk, final);
-    }
-    // No escape in this chunk: the view needs only what lies within the margin of the last one.
-    const wanted = Math.max(0, stretch.decoder.lastEscapeEnd + this.#margin - start);
-    if (wanted >= chunk.length) return this.#feed(stretch, chunk, false);
-    const found = this.#feed(stretch, chunk.subarray(0, wanted), true);
-    this.#stretch = undefined;
-    return found;
-  }
-
-  #feed(stretch: Stretch, bytes: Uint8Array, final: boolean): Finding[] {
-    const decoded = stretch.decoder.push(bytes, final);
-    const found = stretch.scanner.push(decoded);
-    if (final) found.push(...stretch.scanner.end());
-    const out = onRaw(stretch.decoder, found);
-    stretch.decoder.forget(stretch.scanner.settled);
-    if (final) this.#stretch = undefined;
-    return out;
-  }
-
-  #remember(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    // Copied into one buffer kept for the stream (the caller may reuse or rewrite its chunk),
-    // grown as needed up to the margin: most streams are short.
-    const margin = this.#margin;
-    const take = bytes.subarray(Math.max(0, bytes.length - margin));
-    const keep = Math.min(this.#recentLength, margin - take.length);
-    const recent = this.#recent ?? new Uint8Array(0);
-    let into = recent;
-    if (into.length < keep + take.length) {
-      into = new Uint8Array(Math.min(margin, Math.max(2 * recent.length, keep + take.length, 256)));
-    }
-    if (keep > 0) into.set(recent.subarray(this.#recentLength - keep, this.#recentLength));
-    into.set(take, keep);
-    this.#recent = into;
-    this.#recentLength = keep + take.length;
+    if (released.length > 0) this.#seenView = [...this.#seenView, ...released];
+    // Only findings that reach past where a later view finding may start can still overlap one.
+    const floor = Math.min(bound, this.#pending[0]?.start ?? Infinity);
+    this.#seenRaw = this.#seenRaw.filter((f) => f.end > floor);
+    this.#seenView = this.#seenView.filter((f) => f.end > floor);
+    return released.length === 0 ? raw : sortFindings([...raw, ...released]);
   }
 }
 
 /**
- * One-shot form of the decoded view: decode a whole text and report what the passes find in it
- * that an escape was part of, with raw offsets.
+ * One-shot form of the decoded views: decode a whole text and report what the passes find in it
+ * that a decoding was part of, with raw offsets.
  *
  * @param bytes The raw text, one byte per character.
- * @param passes Builds fresh passes for the decoded text (called only when there are escapes).
+ * @param passes Builds fresh passes for each decoded stream.
  * @param raw What the raw scan found (not reported again).
  * @returns The findings, possibly empty.
  */
@@ -174,31 +128,37 @@ export function scanDecodedOnce(
   passes: () => ScanPass[],
   raw: readonly Finding[],
 ): Finding[] {
-  if (!hasEscape(bytes)) return [];
-  const decoder = new EscapeDecoder(0);
-  const scanner = new PassStream(passes());
-  return onRaw(decoder, [...scanner.push(decoder.push(bytes, true)), ...scanner.end()])
-    .filter((f) => !overlapsAny(f, raw));
+  const found: ViewFinding[] = [];
+  for (const view of viewsOf(passes, MARGIN)(1)) found.push(...view.push(bytes, 0, true));
+  if (found.length === 0) return [];
+  return onceEach(inStreamOrder(withDecodings(found)).filter((f) => !overlapsAny(f, raw)));
+}
+
+/** Findings by start, the longer first, then by rule: one order whatever the chunking. */
+function inStreamOrder(found: Finding[]): Finding[] {
+  return found.sort((a, b) =>
+    a.start - b.start || b.end - a.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+    (a.snippet < b.snippet ? -1 : a.snippet > b.snippet ? 1 : 0)
+  );
+}
+
+/** Findings of the views as reported: the decodings named in the snippet. */
+function withDecodings(found: ViewFinding[]): Finding[] {
+  return found.map(({ via, ...finding }) => ({
+    ...finding,
+    snippet: `${finding.snippet}, after ${(via ?? []).join(", then ")}`,
+  }));
+}
+
+/** Drop findings that overlap an earlier one of the same detector. */
+function onceEach(found: Finding[]): Finding[] {
+  const kept: Finding[] = [];
+  for (const finding of found) if (!overlapsAny(finding, kept)) kept.push(finding);
+  return kept;
 }
 
 function overlapsAny(finding: Finding, others: readonly Finding[]): boolean {
   return others.some((o) =>
     o.detector === finding.detector && o.start < finding.end && finding.start < o.end
   );
-}
-
-/** Findings of a decoded view moved onto raw offsets; those no escape was part of are dropped. */
-function onRaw(decoder: EscapeDecoder, found: readonly Finding[]): Finding[] {
-  const out: Finding[] = [];
-  for (const finding of found) {
-    const raw = decoder.toRaw(finding.start, finding.end);
-    if (!raw.escaped) continue;
-    out.push({
-      ...finding,
-      start: raw.start,
-      end: raw.end,
-      snippet: `${finding.snippet}, after decoding escapes`,
-    });
-  }
-  return out;
 }

@@ -58,6 +58,23 @@ export function hasEscape(bytes: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * Whether a chunk holds an escape that decodes (`%41`, `\n`, `\u0041`), or one its end may yet
+ * complete: `C:\Windows` or `100%` alone do not open a decoded stretch, so neither a path nor a
+ * layer that decoded nothing is read again.
+ */
+export function hasDecodableEscape(bytes: Uint8Array): boolean {
+  if (!hasEscape(bytes)) return false;
+  const length = bytes.length;
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[i]!;
+    if (byte !== PERCENT && byte !== BACKSLASH) continue;
+    if (length - i < LONGEST) return true;
+    if ((byte === PERCENT ? percent(bytes, i) : backslash(bytes, i))[0] > 0) return true;
+  }
+  return false;
+}
+
 function isEscapeByte(byte: number): boolean {
   return byte === PERCENT || byte === BACKSLASH;
 }

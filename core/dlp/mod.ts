@@ -50,8 +50,11 @@
  * the snippet naming each signal). See `_injection_score.ts`.
  *
  * Every scan also reads its input as an origin decodes it (`%XX` and JSON string escapes,
- * whatever the declared type), near escapes only, and reports those findings on the raw bytes
- * they decode from. {@link DlpEngine.scanReflection} finds known secrets in what comes back to the
+ * whatever the declared type, near escapes only) and decodes runs of base64 (either alphabet,
+ * wrapped lines joined) and base32 of 24 characters or more, and hex (delimited or not) of 32,
+ * whose decoded bytes are mostly printable, each decoded view read again up to 3 layers deep
+ * (`%252541`, base64 of URL-encoded text, hex of base64). Their findings are reported on the raw
+ * bytes they decode from, and their snippet names the decodings applied. {@link DlpEngine.scanReflection} finds known secrets in what comes back to the
  * agent (the canary aside), and {@link SeamWatch} finds one split between two pieces sent one
  * after the other.
  *

@@ -1,0 +1,101 @@
+/**
+ * One decoded stream of the decoded view: the bytes a decoder produced, scanned by fresh passes
+ * and by the next layer of views, every finding moved back onto the parent's offsets. A finding
+ * is reported only when this layer's decoding took part in it (an escape inside it, or any byte
+ * of a base64, base32 or hex run), and it remembers which decodings led to it.
+ */
+import { PassStream } from "./_stream.ts";
+import type { Finding } from "./_types.ts";
+import type { ScanPass } from "./_window.ts";
+
+/** A finding inside the decoded view, with the decodings applied, outermost first. */
+export type ViewFinding = Finding & { via?: string[] };
+
+/** A decoded view over one input stream (the raw stream, or a layer's decoded bytes). */
+export interface View {
+  /**
+   * Read the next input bytes.
+   *
+   * @param chunk The bytes (not kept: the caller may reuse them).
+   * @param start Offset of `chunk[0]` in the input stream.
+   * @param final No more input follows.
+   * @returns Findings with input offsets.
+   */
+  push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[];
+  /** No finding reported later can start before this input offset. */
+  readonly settled: number;
+}
+
+/** Builds the views of one layer (empty past the deepest layer). */
+export type Views = (depth: number) => View[];
+
+/** How decoded offsets map back onto the parent stream. */
+export interface Mapper {
+  /** The parent span of decoded `[start, end)`, and whether decoding took part in it. */
+  toParent(start: number, end: number): { start: number; end: number; decoded: boolean };
+  /** Parent offset where decoded byte `dec` begins. */
+  parentOffset(dec: number): number;
+  /** Drop what is needed only for decoded offsets before `dec`. */
+  forget(dec: number): void;
+}
+
+/** A decoded stream, its passes and its child views. */
+export class Branch {
+  readonly #scanner: PassStream;
+  readonly #children: View[];
+  readonly #map: Mapper;
+  readonly #phrase: string;
+  #fed = 0;
+
+  /**
+   * @param passes Fresh passes for this stream.
+   * @param children The next layer's views over it.
+   * @param map Decoded to parent offsets.
+   * @param phrase The decoding, as findings name it (`base64 decoding`).
+   */
+  constructor(passes: ScanPass[], children: View[], map: Mapper, phrase: string) {
+    this.#scanner = new PassStream(passes);
+    this.#children = children;
+    this.#map = map;
+    this.#phrase = phrase;
+  }
+
+  /** Decoded bytes fed so far. */
+  get fed(): number {
+    return this.#fed;
+  }
+
+  /** Scan the next decoded bytes; returns findings with parent offsets. */
+  push(decoded: Uint8Array, final: boolean): ViewFinding[] {
+    const start = this.#fed;
+    this.#fed += decoded.length;
+    const found: ViewFinding[] = this.#scanner.push(decoded);
+    if (final) found.push(...this.#scanner.end());
+    for (const child of this.#children) found.push(...child.push(decoded, start, final));
+    const out: ViewFinding[] = [];
+    for (const finding of found) {
+      const span = this.#map.toParent(finding.start, finding.end);
+      if (!span.decoded) continue;
+      out.push({
+        ...finding,
+        start: span.start,
+        end: span.end,
+        via: [this.#phrase, ...finding.via ?? []],
+      });
+    }
+    if (!final) this.#map.forget(this.settled);
+    return out;
+  }
+
+  /** Decoded offset before which no finding will start. */
+  get settled(): number {
+    let settled = this.#scanner.settled;
+    for (const child of this.#children) settled = Math.min(settled, child.settled);
+    return settled;
+  }
+
+  /** Parent offset before which no finding will start. */
+  get parentSettled(): number {
+    return this.#map.parentOffset(this.settled);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The escape layer of the decoded view: the input as an origin decodes it (`%XX` and JSON string
+ * escapes, see `_escape_decoder.ts`). It only matters near escapes, so it covers just those
+ * stretches: from the margin before an escape to the margin after the last one, each stretch a
+ * fresh {@link Branch}. Input without escapes costs one word-wise check per chunk.
+ */
+import { Buffer } from "node:buffer";
+import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
+import { EscapeDecoder, hasDecodableEscape, hasEscape } from "./_escape_decoder.ts";
+import type { ScanPass } from "./_window.ts";
+
+/**
+ * Bytes of context kept on each side of an escape: more than the longest match any pass reports
+ * (a JWT, 18 KiB), so a secret with one escaped character is seen whole in the decoded view.
+ */
+export const MARGIN = 20 * 1024;
+
+interface Stretch {
+  decoder: EscapeDecoder;
+  branch: Branch;
+}
+
+/** Escape decoding near escapes, one layer. */
+export class EscapeView implements View {
+  readonly #passes: () => ScanPass[];
+  readonly #views: Views;
+  readonly #depth: number;
+  readonly #margin: number;
+  /** Input offset of the end of the input so far. */
+  #end = 0;
+  #stretch: Stretch | undefined;
+  /** The last input bytes (at most the margin): context for the next stretch. */
+  #recent: Uint8Array | undefined;
+  #recentLength = 0;
+
+  /**
+   * @param passes Fresh passes for each stretch.
+   * @param views The layers below this one.
+   * @param depth This layer's depth (1 reads the raw stream).
+   * @param margin Context kept on each side of an escape.
+   */
+  constructor(passes: () => ScanPass[], views: Views, depth: number, margin: number) {
+    this.#passes = passes;
+    this.#views = views;
+    this.#depth = depth;
+    this.#margin = margin;
+  }
+
+  push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
+    this.#end = start + chunk.length;
+    const found = this.#decode(chunk, start, final);
+    // Every byte joins the context, inside a stretch too: a stretch that starts after a cut
+    // must see what came just before it.
+    this.#remember(chunk);
+    return found;
+  }
+
+  get settled(): number {
+    // The kept context may become part of a stretch that starts later.
+    const context = this.#end - this.#recentLength;
+    const stretch = this.#stretch;
+    if (stretch === undefined) return context;
+    return Math.min(context, stretch.decoder.rawOffset(stretch.branch.settled));
+  }
+
+  #decode(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
+    let stretch = this.#stretch;
+    if (stretch === undefined) {
+      if (!hasDecodableEscape(chunk)) return [];
+      const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
+      const decoder = new EscapeDecoder(start - context.length);
+      stretch = {
+        decoder,
+        branch: new Branch(
+          this.#passes(),
+          this.#views(this.#depth + 1),
+          {
+            toParent: (s, e) => {
+              const raw = decoder.toRaw(s, e);
+              return { start: raw.start, end: raw.end, decoded: raw.escaped };
+            },
+            parentOffset: (dec) => decoder.rawOffset(dec),
+            forget: (dec) => decoder.forget(dec),
+          },
+          "decoding escapes",
+        ),
+      };
+      this.#stretch = stretch;
+      return this.#feed(stretch, Buffer.concat([context, chunk]), final);
+    }
+    // An escape in this chunk, or one the last chunk left unfinished: decode all of it.
+    if (final || hasEscape(chunk) || stretch.decoder.pending < start) {
+      return this.#feed(stretch, chunk, final);
+    }
+    // No escape in this chunk: the view needs only what lies within the margin of the last one.
+    const wanted = Math.max(0, stretch.decoder.lastEscapeEnd + this.#margin - start);
+    if (wanted >= chunk.length) return this.#feed(stretch, chunk, false);
+    return this.#feed(stretch, chunk.subarray(0, wanted), true);
+  }
+
+  #feed(stretch: Stretch, bytes: Uint8Array, final: boolean): ViewFinding[] {
+    const decoded = stretch.decoder.push(bytes, final);
+    const out = stretch.branch.push(decoded, final);
+    if (final) this.#stretch = undefined;
+    return out;
+  }
+
+  #remember(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    // Copied into one buffer kept for the stream (the caller may reuse or rewrite its chunk),
+    // grown as needed up to the margin: most streams are short.
+    const margin = this.#margin;
+    const take = bytes.subarray(Math.max(0, bytes.length - margin));
+    const keep = Math.min(this.#recentLength, margin - take.length);
+    const recent = this.#recent ?? new Uint8Array(0);
+    let into = recent;
+    if (into.length < keep + take.length) {
+      into = new Uint8Array(Math.min(margin, Math.max(2 * recent.length, keep + take.length, 256)));
+    }
+    if (keep > 0) into.set(recent.subarray(this.#recentLength - keep, this.#recentLength));
+    into.set(take, keep);
+    this.#recent = into;
+    this.#recentLength = keep + take.length;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * One decoding tried on a run (base64, base32 or hex): probing (its first bytes are judged for
+ * printability), then live (its bytes batched for the run's scan, still judged per block), or
+ * dead until the run ends.
+ */
+import type { Branch } from "./_branch.ts";
+import type { OffsetMap } from "./_offset_map.ts";
+import type { RunDecoder, Sink } from "./_run_decoders.ts";
+
+/** A live decoding dies when a block of this many bytes… */
+const BLOCK = 64;
+/** …holds more non-printable bytes than this. */
+const BAD_IN_BLOCK = 8;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** Printable ASCII, tab, LF, CR. */
+function isBad(byte: number): boolean {
+  return byte > 0x7e || (byte < 0x20 && byte !== 0x09 && byte !== LF && byte !== CR);
+}
+
+/** Its first bytes are being judged. */
+export const PROBING = 0;
+/** Scanned. */
+export const LIVE = 1;
+/** Given up until the run ends. */
+export const DEAD = 2;
+
+/** One decoding tried on a run. */
+export class Decoding implements Sink {
+  readonly phrase: string;
+  readonly make: () => RunDecoder;
+  decoder: RunDecoder;
+  state = PROBING;
+  /** Index in the run of this try's first character. */
+  attempt = 0;
+  restarts = 0;
+  failed = false;
+  probe: number[] = [];
+  probeStarts: number[] = [];
+  probeEnds: number[] = [];
+  branch: Branch | undefined;
+  map: OffsetMap | undefined;
+  batch = new Uint8Array(0);
+  batchLength = 0;
+  blockCount = 0;
+  blockBad = 0;
+  dying = false;
+
+  constructor(spec: { phrase: string; make: () => RunDecoder }) {
+    this.phrase = spec.phrase;
+    this.make = spec.make;
+    this.decoder = spec.make();
+  }
+
+  emit(byte: number, start: number, end: number): void {
+    if (this.state === PROBING) {
+      this.probe.push(byte);
+      this.probeStarts.push(start);
+      this.probeEnds.push(end);
+      return;
+    }
+    this.map!.add(start, end);
+    if (this.batchLength === this.batch.length) {
+      const grown = new Uint8Array(Math.max(256, this.batch.length * 2));
+      grown.set(this.batch);
+      this.batch = grown;
+    }
+    this.batch[this.batchLength++] = byte;
+    if (isBad(byte)) this.blockBad++;
+    if (++this.blockCount === BLOCK) {
+      if (this.blockBad > BAD_IN_BLOCK) this.dying = true;
+      this.blockCount = 0;
+      this.blockBad = 0;
+    }
+  }
+
+  /** Start a new try at the run's character `attempt`. */
+  reset(attempt: number): void {
+    this.attempt = attempt;
+    this.decoder = this.make();
+    this.failed = false;
+    this.probe = [];
+    this.probeStarts = [];
+    this.probeEnds = [];
+  }
+
+  printable(): boolean {
+    let bad = 0;
+    for (const byte of this.probe) if (isBad(byte)) bad++;
+    return bad * 8 <= this.probe.length;
+  }
+}

@@ -1,0 +1,374 @@
+/**
+ * The run layers of the decoded view: runs of base64 or base32 characters (wrapped lines joined)
+ * and of hex digits (contiguous or delimited), decoded as they stream and scanned by fresh passes.
+ *
+ * Bounds, so the cost stays linear: a run is decoded only once it holds its kind's `minRun`
+ * characters (24 for base64 and base32, 32 for hex), and only while its decoded bytes stay mostly
+ * printable (judged on the first {@link PROBE} bytes, then per block): random binary (images,
+ * packs, hashes) dies after a few characters, and a dead run is skipped a word at a time until it
+ * ends. Runs are found without reading every byte (`_run_search.ts`).
+ *
+ * A base64 run in a URL path or after a label (`/v1/upload/Z2hw…`, `sha512-…`) does not start
+ * where the encoding does, so a run whose first decoding is not printable is tried again past each
+ * of its first few `/ + - _` (`: , - \` for hex).
+ */
+import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
+import { OffsetMap } from "./_offset_map.ts";
+import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
+import { ALPHABET, CLASS, findRun, HEXISH, skipRun } from "./_run_search.ts";
+import {
+  Base32Decoder,
+  BASE64_SOFT,
+  Base64Decoder,
+  HEX_SOFT,
+  HexDecoder,
+  type RunDecoder,
+} from "./_run_decoders.ts";
+import type { ScanPass } from "./_window.ts";
+
+/** Decoded bytes judged before a run's decoding is scanned. */
+const PROBE = 10;
+/** Fewer decoded bytes than this (a short run) are not scanned. */
+const MIN_DECODED = 8;
+/** Characters of a run kept to try it again from a later start. */
+const PREFIX = 160;
+/** Tries start within this many characters of a run's start… */
+const RESTART_WITHIN = 64;
+/** …and at most this often. */
+const RESTARTS = 8;
+/** Bytes at the end of a chunk kept for a run that may continue in the next. */
+const TAIL = 36;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** One kind of run and the decodings tried on it. */
+export interface RunKind {
+  readonly bit: number;
+  /** Characters a run needs before it is decoded. */
+  readonly minRun: number;
+  /** How runs are searched for (`minRun ≥ 4 × unit × (span + 1) - 1`). */
+  readonly unit: 1 | 2;
+  readonly span: number;
+  /** Where a try may start again. */
+  readonly soft: Uint8Array;
+  readonly decoders: readonly { phrase: string; make: () => RunDecoder }[];
+}
+
+/** Base64 and base32 runs. */
+export const ALPHABET_RUNS: RunKind = {
+  bit: ALPHABET,
+  // 18 bytes of base64, 15 of base32.
+  minRun: 24,
+  unit: 2,
+  span: 2,
+  soft: BASE64_SOFT,
+  decoders: [
+    { phrase: "base64 decoding", make: () => new Base64Decoder() },
+    { phrase: "base32 decoding", make: () => new Base32Decoder() },
+  ],
+};
+
+/** Hex runs, contiguous or delimited. */
+export const HEX_RUNS: RunKind = {
+  bit: HEXISH,
+  // 16 bytes: shorter hex (ids, short hashes) holds no secret worth the scan.
+  minRun: 32,
+  unit: 1,
+  span: 7,
+  soft: HEX_SOFT,
+  decoders: [{ phrase: "hex decoding", make: () => new HexDecoder() }],
+};
+
+interface Run {
+  start: number;
+  chars: number;
+  /** Characters since the last line break. */
+  segment: number;
+  prefix: Uint8Array;
+  prefixAt: Float64Array;
+  decodings: Decoding[];
+  /** Decodings not dead. */
+  active: number;
+}
+
+const NO_WORDS = new Uint32Array(0);
+/** What a restart found: a new start, none yet (a soft character may still come), none. */
+const RESTARTED = 0;
+const WAIT = 1;
+const NONE = 2;
+
+/** One kind of run, one layer. */
+export class RunView implements View {
+  readonly #kind: RunKind;
+  readonly #passes: () => ScanPass[];
+  readonly #views: Views;
+  readonly #depth: number;
+  #run: Run | undefined;
+  /** 0, or the line break seen inside the run: CR, LF (or CR LF). */
+  #break = 0;
+  #tail = new Uint8Array(TAIL);
+  #tailLength = 0;
+  #tailStart = 0;
+  #end = 0;
+  #out: ViewFinding[] = [];
+  /** The current run's first characters and their offsets (one run at a time). */
+  readonly #prefix = new Uint8Array(PREFIX);
+  readonly #prefixAt = new Float64Array(PREFIX);
+
+  /**
+   * @param kind The runs to read.
+   * @param passes Fresh passes for each decoded run.
+   * @param views The layers below this one.
+   * @param depth This layer's depth (1 reads the raw stream).
+   */
+  constructor(kind: RunKind, passes: () => ScanPass[], views: Views, depth: number) {
+    this.#kind = kind;
+    this.#passes = passes;
+    this.#views = views;
+    this.#depth = depth;
+  }
+
+  push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
+    this.#end = start + chunk.length;
+    const out: ViewFinding[] = [];
+    this.#out = out;
+    if (this.#tailLength > 0) {
+      const tail = this.#tail.slice(0, this.#tailLength);
+      this.#tailLength = 0;
+      this.#begin(this.#tailStart);
+      this.#advance(tail, 0, this.#tailStart, NO_WORDS, 0);
+    }
+    const n = chunk.length;
+    const lead = Math.min(n, (4 - (chunk.byteOffset & 3)) & 3);
+    const words = n - lead >= 4 * this.#kind.unit * this.#kind.span
+      ? new Uint32Array(chunk.buffer, chunk.byteOffset + lead, (n - lead) >>> 2)
+      : NO_WORDS;
+    let i = 0;
+    while (i < n) {
+      if (this.#run !== undefined) {
+        i = this.#advance(chunk, i, start, words, lead);
+        continue;
+      }
+      const at = findRun(chunk, i, words, lead, this.#kind);
+      if (at < 0) {
+        if (!final) this.#keepTail(chunk, i, start);
+        break;
+      }
+      i = at;
+      this.#begin(start + at);
+    }
+    if (final) this.#endRun();
+    else this.#flush();
+    return out;
+  }
+
+  get settled(): number {
+    let settled = this.#end;
+    if (this.#tailLength > 0) settled = this.#tailStart;
+    const run = this.#run;
+    if (run === undefined) return settled;
+    // A run not yet long enough may become so.
+    if (run.decodings.length === 0) return Math.min(settled, run.start);
+    for (const d of run.decodings) {
+      if (d.state === PROBING) settled = Math.min(settled, run.start);
+      else if (d.state === LIVE) {
+        settled = Math.min(settled, d.branch!.parentSettled, d.decoder.pending);
+      }
+    }
+    return settled;
+  }
+
+  #begin(start: number): void {
+    // Decodings are made once the run is long enough: most runs in text never are.
+    this.#run = {
+      start,
+      chars: 0,
+      segment: 0,
+      prefix: this.#prefix,
+      prefixAt: this.#prefixAt,
+      decodings: [],
+      active: this.#kind.decoders.length,
+    };
+    this.#break = 0;
+  }
+
+  /** Read the run on from `i`; returns where reading for runs resumes (the run ended) or `n`. */
+  #advance(
+    bytes: Uint8Array,
+    from: number,
+    base: number,
+    words: Uint32Array,
+    lead: number,
+  ): number {
+    const run = this.#run!;
+    const bit = this.#kind.bit;
+    const n = bytes.length;
+    for (let i = from; i < n; i++) {
+      const byte = bytes[i]!;
+      if ((CLASS[byte]! & bit) !== 0) {
+        if (this.#break !== 0) {
+          this.#break = 0;
+          run.segment = 0;
+        }
+        if (run.active === 0) {
+          const end = skipRun(bytes, i, words, lead, bit);
+          run.chars += end - i;
+          run.segment += end - i;
+          i = end - 1;
+          continue;
+        }
+        this.#add(run, byte, base + i);
+        continue;
+      }
+      // Wrapped lines (MIME, PEM, `xxd -p`): a long line, LF or CR LF, and the run goes on.
+      if (
+        run.segment >= this.#kind.minRun &&
+        (byte === LF ? this.#break !== LF : byte === CR && this.#break === 0)
+      ) {
+        this.#break = byte;
+        continue;
+      }
+      this.#endRun();
+      return i + 1;
+    }
+    return n;
+  }
+
+  #add(run: Run, byte: number, at: number): void {
+    if (run.chars < PREFIX) {
+      run.prefix[run.chars] = byte;
+      run.prefixAt[run.chars] = at;
+    }
+    run.chars++;
+    run.segment++;
+    if (run.decodings.length > 0) {
+      for (const d of run.decodings) this.#take(run, d, byte, at);
+      return;
+    }
+    if (run.chars < this.#kind.minRun) return;
+    // Long enough: try each decoding on what came so far, as if it had read along.
+    run.decodings = this.#kind.decoders.map((spec) => new Decoding(spec));
+    const chars = run.chars;
+    for (let k = 0; k < chars; k++) {
+      run.chars = k + 1;
+      for (const d of run.decodings) this.#take(run, d, run.prefix[k]!, run.prefixAt[k]!);
+    }
+    run.chars = chars;
+  }
+
+  #take(run: Run, d: Decoding, byte: number, at: number): void {
+    if (d.state === PROBING) {
+      if (!d.failed && !d.decoder.push(byte, at, d)) d.failed = true;
+      this.#probe(run, d, false);
+    } else if (d.state === LIVE) {
+      if (!d.decoder.push(byte, at, d) || d.dying) this.#endLive(run, d);
+    }
+  }
+
+  /** Judge a probing decoding once it has enough bytes; try again further on when it fails. */
+  #probe(run: Run, d: Decoding, atEnd: boolean): void {
+    for (;;) {
+      if (!d.failed) {
+        const enough = run.chars >= this.#kind.minRun &&
+          (d.probe.length >= PROBE || (atEnd && d.probe.length >= MIN_DECODED));
+        if (!enough) {
+          if (atEnd) this.#die(run, d);
+          return;
+        }
+        if (d.printable()) {
+          this.#goLive(d);
+          return;
+        }
+      }
+      const restarted = this.#restart(run, d, atEnd);
+      if (restarted === WAIT && !atEnd) return;
+      if (restarted !== RESTARTED) {
+        this.#die(run, d);
+        return;
+      }
+    }
+  }
+
+  /** Start the try again past the next soft character (which may not have come yet). */
+  #restart(run: Run, d: Decoding, atEnd: boolean): number {
+    const limit = Math.min(run.chars, RESTART_WITHIN);
+    if (run.chars > PREFIX || d.restarts >= RESTARTS) return NONE;
+    let at = d.attempt;
+    while (at < limit && this.#kind.soft[run.prefix[at]!] === 0) at++;
+    if (at >= limit) return run.chars < RESTART_WITHIN ? WAIT : NONE;
+    d.restarts++;
+    d.reset(at + 1);
+    for (let k = at + 1; k < run.chars; k++) {
+      if (!d.decoder.push(run.prefix[k]!, run.prefixAt[k]!, d)) {
+        d.failed = true;
+        return RESTARTED;
+      }
+    }
+    if (atEnd) d.decoder.flush(d);
+    return RESTARTED;
+  }
+
+  #goLive(d: Decoding): void {
+    d.state = LIVE;
+    d.map = new OffsetMap();
+    d.branch = new Branch(this.#passes(), this.#views(this.#depth + 1), d.map, d.phrase);
+    const probe = d.probe;
+    for (let k = 0; k < probe.length; k++) d.emit(probe[k]!, d.probeStarts[k]!, d.probeEnds[k]!);
+    d.probe = [];
+    d.probeStarts = [];
+    d.probeEnds = [];
+  }
+
+  #die(run: Run, d: Decoding): void {
+    if (d.state === DEAD) return;
+    d.state = DEAD;
+    run.active--;
+  }
+
+  #endLive(run: Run, d: Decoding): void {
+    d.decoder.flush(d);
+    this.#out.push(...d.branch!.push(d.batch.subarray(0, d.batchLength), true));
+    d.batchLength = 0;
+    d.branch = undefined;
+    d.map = undefined;
+    this.#die(run, d);
+  }
+
+  /** Hand what the live decodings produced in this chunk to their scans. */
+  #flush(): void {
+    const run = this.#run;
+    if (run === undefined) return;
+    for (const d of run.decodings) {
+      if (d.state !== LIVE || d.batchLength === 0) continue;
+      this.#out.push(...d.branch!.push(d.batch.subarray(0, d.batchLength), false));
+      d.batchLength = 0;
+    }
+  }
+
+  #endRun(): void {
+    const run = this.#run;
+    if (run === undefined) return;
+    for (const d of run.decodings) {
+      if (d.state === PROBING) {
+        if (!d.failed) d.decoder.flush(d);
+        this.#probe(run, d, true);
+      }
+      if (d.state === LIVE) this.#endLive(run, d);
+    }
+    this.#run = undefined;
+    this.#break = 0;
+  }
+
+  /** Keep the run of class bytes at the chunk's end: it may go on in the next chunk. */
+  #keepTail(bytes: Uint8Array, from: number, base: number): void {
+    const bit = this.#kind.bit;
+    const n = bytes.length;
+    let s = n;
+    const limit = Math.max(from, n - TAIL);
+    while (s > limit && (CLASS[bytes[s - 1]!]! & bit) !== 0) s--;
+    if (s === n) return;
+    this.#tail.set(bytes.subarray(s, n));
+    this.#tailLength = n - s;
+    this.#tailStart = base + s;
+  }
+}
