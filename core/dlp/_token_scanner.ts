@@ -12,8 +12,11 @@ import { tokenRules } from "./_token_rules.ts";
 import type { Finding } from "./_types.ts";
 import type { ScanPass, ScanWindow } from "./_window.ts";
 
-/** Context kept before a candidate: the longest lookbehind (`aws_`) plus the boundary byte. */
-const LEFT_CONTEXT = 8;
+/**
+ * Context kept before a candidate: the longest lookbehind (a Terraform token's 14-character id
+ * before `.atlasv1.`) plus the boundary byte.
+ */
+const LEFT_CONTEXT = 16;
 /** Rules at most this long are re-checked on every push while undecided. */
 const SHORT_RULE = 4096;
 
@@ -198,7 +201,8 @@ export class TokenPass implements ScanPass {
     if (m === null) return decided;
     const matchEnd = c.start + m[0].length;
     if (!decided && matchEnd + rule.slack > end) return false;
-    const start = rule.valueGroup ? matchEnd - m[1]!.length : c.start;
+    // A value group may begin inside a lookbehind, before the literal (a Telegram bot's id).
+    const start = rule.valueGroup ? base + m.indices![1]![0] : c.start;
     // Show at most the literal that matched: the rest of the match is the credential.
     const literal = rule.literals.find((l) => text.startsWith(l, local))?.length ?? 0;
     const shown = text.slice(start - base, start - base + Math.min(rule.shown, literal));
