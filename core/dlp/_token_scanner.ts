@@ -3,9 +3,10 @@
  * there.
  *
  * Why it is fast: every literal has at least three characters, so of its two bigrams starting at
- * `anchor` and `anchor + 1` one starts at an even offset. Reading the window as 32-bit words gives
- * the two even-offset bigrams of four bytes with two lookups in a 64 Ki-entry table, and regexes
- * only run where a whole literal was confirmed byte by byte.
+ * its anchor and the next offset one starts at an even offset. Reading the window as 32-bit words
+ * gives the two even-offset bigrams of four bytes with two lookups in a 64 Ki-entry table, and
+ * regexes only run where a whole literal was confirmed byte by byte. Anchors are the literal's
+ * rarest adjacent bigram pair (`pickAnchor`), since every table hit costs a check.
  */
 import type { LeftBoundary, TokenRule } from "./_token_rules.ts";
 import { tokenRules } from "./_token_rules.ts";
@@ -45,8 +46,8 @@ export class TokenMatcher {
   readonly table = new Uint16Array(65536);
   /** Literal placements per table entry. */
   readonly anchors: (readonly Anchor[])[] = [];
-  /** Per entry, a 256-bit set of the bytes that may follow the bigram (8 words per entry). */
-  readonly thirds: Uint32Array;
+  /** Per entry (row 1 on), a 256-bit set of the bytes that may follow the bigram (8 words). */
+  readonly thirds: Int32Array;
   /** The largest `offset` of any anchor: bytes needed before a bigram. */
   readonly maxOffset: number;
   /** Whether the low 16 bits of a 32-bit word hold its first two bytes. */
@@ -56,12 +57,13 @@ export class TokenMatcher {
     const lists = new Map<number, Anchor[]>();
     let maxOffset = 0;
     this.rules.forEach((rule, index) => {
-      for (const text of rule.literals) {
+      for (const [i, text] of rule.literals.entries()) {
         const literal = Uint8Array.from(text, (c) => c.charCodeAt(0));
-        for (const offset of [rule.anchor, rule.anchor + 1]) {
+        const first = rule.anchors[i]!;
+        for (const offset of [first, first + 1]) {
           const anchor = { rule: index, literal, offset, ignoreCase: rule.ignoreCase };
           const pair = text.slice(offset, offset + 2);
-          for (const spelling of rule.ignoreCase ? caseVariants(pair) : [pair]) {
+          for (const spelling of rule.ignoreCase ? caseVariants(pair, offset === 0) : [pair]) {
             const key = bigramKey(spelling.charCodeAt(0), spelling.charCodeAt(1));
             lists.set(key, [...lists.get(key) ?? [], anchor]);
           }
@@ -69,9 +71,10 @@ export class TokenMatcher {
         }
       }
     });
-    this.thirds = new Uint32Array(lists.size * 8);
+    // Row 0 stays empty: the row of a bigram without an entry.
+    this.thirds = new Int32Array((lists.size + 1) * 8);
     for (const [key, list] of lists) {
-      const at = this.anchors.length * 8;
+      const at = (this.anchors.length + 1) * 8;
       for (const { literal, offset, ignoreCase } of list) {
         const next = literal[offset + 2];
         const allowed = next === undefined
@@ -152,13 +155,13 @@ export class TokenPass implements ScanPass {
       // The byte after the bigram rules most hits out before any call (unknown yet: keep it).
       if (lo !== 0) {
         const c = bytes[4 * t + first + 2];
-        if (c === undefined || (thirds[lo * 8 - 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) {
+        if (c === undefined || ((thirds[lo * 8 + (c >> 5)]! >> c) & 1) !== 0) {
           this.#literalsAt(win, base + 4 * t + first, lo, out);
         }
       }
       if (hi !== 0) {
         const c = bytes[4 * t + second + 2];
-        if (c === undefined || (thirds[hi * 8 - 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) {
+        if (c === undefined || ((thirds[hi * 8 + (c >> 5)]! >> c) & 1) !== 0) {
           this.#literalsAt(win, base + 4 * t + second, hi, out);
         }
       }
@@ -245,14 +248,13 @@ function bigramKey(a: number, b: number): number {
   return new Uint16Array(Uint8Array.of(a, b).buffer)[0]!;
 }
 
-/** Every ASCII case spelling of a short literal. */
-function caseVariants(text: string): string[] {
-  let out = [""];
-  for (const ch of text) {
-    const both = ch.toLowerCase() === ch.toUpperCase()
-      ? [ch]
-      : [ch.toLowerCase(), ch.toUpperCase()];
-    out = out.flatMap((prefix) => both.map((c) => prefix + c));
-  }
-  return out;
+/**
+ * The case spellings of a bigram of a case-insensitive literal that the table holds: lower and
+ * upper case, and capitalised when it starts the literal (`secret`, `SECRET`, `Secret`, and the
+ * `awsSecretKey` of camel case). Other mixes (`sEcReT`) are not looked for.
+ */
+function caseVariants(pair: string, atStart: boolean): string[] {
+  const lower = pair.toLowerCase();
+  const capitalised = lower.charAt(0).toUpperCase() + lower.slice(1);
+  return [...new Set([lower, pair.toUpperCase(), ...(atStart ? [capitalised] : [])])];
 }

@@ -31,8 +31,6 @@ export interface TokenSpec {
   readonly shown: number;
   /** Compare literals and the regex ASCII case-insensitively. */
   readonly ignoreCase?: boolean;
-  /** Index in each literal of the first of the two bigrams used to find it (default 0). */
-  readonly anchor?: number;
   /** Characters after a match the regex may still look at (default 1). */
   readonly slack?: number;
   /** The finding runs from capture group 1 (which may begin in a lookbehind) to the match end. */
@@ -98,7 +96,6 @@ interface Extra {
   readonly tp: readonly Example[];
   readonly fp: readonly string[];
   readonly shown?: number;
-  readonly anchor?: number;
 }
 
 /**
@@ -122,15 +119,14 @@ export function prefixed(
     maxLength: Math.max(...list.map((l) => l.length)) + max,
     leftBoundary: "alnum",
     shown: extra.shown ?? Math.min(...list.map((l) => l.length)),
-    ...(extra.anchor === undefined ? {} : { anchor: extra.anchor }),
     tp: extra.tp,
     fp: extra.fp,
   };
 }
 
 /**
- * A format with no distinctive prefix, found next to its label: a keyword (case-insensitive),
- * up to 24 identifier characters, a credential word (`key`, `token`, `secret`…), an assignment,
+ * A format with no distinctive prefix, found next to its label: a keyword (case-insensitive) and
+ * a separator, up to 24 identifier characters, a credential word (`key`, `token`, `secret`…), an assignment,
  * then the value (`value` is a regex source of bounded length `valueMax`). Only the value is
  * reported.
  */
@@ -141,7 +137,11 @@ export function labelled(
   valueMax: number,
   extra: Extra,
 ): TokenSpec {
-  const list = typeof keywords === "string" ? [keywords] : keywords;
+  // A bare word is looked for with the separator after it (`HEROKU_`, `heroku-`, `heroku.`): a
+  // literal of letters alone would be looked up in every base64 body and most prose.
+  const list = (typeof keywords === "string" ? [keywords] : keywords).flatMap((k) =>
+    /[_.-]/.test(k) ? [k] : [`${k}_`, `${k}-`, `${k}.`]
+  );
   return {
     name,
     literals: list,
@@ -153,7 +153,6 @@ export function labelled(
     leftBoundary: "alnum",
     shown: 0,
     valueGroup: true,
-    ...(extra.anchor === undefined ? {} : { anchor: extra.anchor }),
     tp: extra.tp,
     fp: extra.fp,
   };

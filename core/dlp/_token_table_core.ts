@@ -60,7 +60,6 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
     name: "aws_secret_access_key",
     literals: ["secret"],
     ignoreCase: true,
-    anchor: 1,
     source: "(?:(?<=aws[_-]?)secret[_-]?(?:access[_-]?)?key|secret[_-]?access[_-]?key)" +
       `["']?[ \\t]{0,4}[:=>][ \\t]{0,4}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
     maxLength: 68,
@@ -97,7 +96,6 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
   }),
   prefixed("github_fine_grained_pat", "github_pat_", "[A-Za-z0-9_]", [22, 255], {
     end: false,
-    anchor: 4,
     tp: [`github_pat_11${fake(alnum, 20, 9)}_${fake(alnum, 59, 10)}`],
     fp: ["github_pat_short", "see github_pat_<token> in the docs"],
   }),
@@ -141,14 +139,12 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
   },
   prefixed("slack_app_token", "xapp-", SLACK, [10, 255], {
     end: false,
-    anchor: 2,
     tp: [`xapp-1-A0123456789-${fake(digits, 13, 22)}-${fake(alnum, 64, 23)}`],
     fp: ["xapp-token"],
   }),
   {
     name: "slack_webhook",
     literals: ["hooks.slack.com/services/"],
-    anchor: 4,
     source:
       "hooks\\.slack\\.com/services/[A-Za-z0-9_]{6,16}/[A-Za-z0-9_]{6,16}/[A-Za-z0-9_]{16,64}",
     maxLength: 123,
@@ -159,13 +155,11 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
   },
   prefixed("stripe_secret_key", "sk_live_", ALNUM, [16, 247], {
     end: false,
-    anchor: 1,
     tp: [`sk_live_${fake(alnum, 24, 25)}`],
     fp: ["STRIPE_KEY=sk_live_...", `sk_test_${fake(alnum, 24, 25)}`],
   }),
   prefixed("stripe_restricted_key", "rk_live_", ALNUM, [16, 247], {
     end: false,
-    anchor: 1,
     tp: [`rk_live_${fake(alnum, 99, 26)}`],
     fp: [`rk_live_${fake(alnum, 10, 26)}`],
   }),
@@ -199,7 +193,6 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
   {
     name: "google_api_key",
     literals: ["AIza"],
-    anchor: 1,
     source: `AIza${NOT_REPEATED}${B64URL}{35}`,
     maxLength: 39,
     leftBoundary: "alnum",
@@ -210,7 +203,6 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
   {
     name: "google_oauth_client_secret",
     literals: ["GOCSPX-"],
-    anchor: 4,
     source: `GOCSPX-${NOT_REPEATED}${B64URL}{28}`,
     maxLength: 35,
     leftBoundary: "alnum",
@@ -220,14 +212,12 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
   },
   prefixed("google_oauth_access_token", "ya29.", B64URL, [20, 2048], {
     end: false,
-    anchor: 2,
     tp: [`ya29.a0AfH6SM${fake(b64url, 120, 38)}`],
     fp: ["ya29.short", "token=ya29.xxxxxxxxxxxxxxxxxxxxxxxx"],
   }),
   {
     name: "private_key",
     literals: ["-----BEGIN"],
-    anchor: 4,
     // The block up to its END line; without one (truncated, or longer than 16 KiB) the finding
     // runs to the end of the base64 body so redaction still removes the key material. A header
     // with no body (code that looks for one: `indexOf("-----BEGIN PRIVATE KEY-----")`) is none.
@@ -261,7 +251,6 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
   {
     name: "npm_token",
     literals: ["npm_"],
-    anchor: 1,
     source: `npm_${NOT_REPEATED}[A-Za-z0-9]{36}(?![A-Za-z0-9])`,
     maxLength: 40,
     leftBoundary: "alnum",
@@ -271,7 +260,6 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
   },
   prefixed("pypi_token", "pypi-AgEIcHlwaS5vcmc", B64URL, [50, 1000], {
     end: false,
-    anchor: 4,
     shown: 5,
     tp: [`pypi-AgEIcHlwaS5vcmc${fake(b64url, 70, 40)}`],
     fp: ["pypi-AgEIcHlwaS5vcmc..."],
