@@ -103,9 +103,9 @@ function bigramCost(bigram: string, ignoreCase: boolean): number {
 }
 
 /**
- * The offset in `literal` of the adjacent bigram pair that occurs least in ordinary text. The
- * scanner looks up the bigrams at the offset and the next one, so one of them starts at an even
- * position whatever the alignment.
+ * The offset in `literal` of the adjacent bigram pair that occurs least in ordinary text and
+ * base64. The scanner looks up the bigrams at the offset and the next one, so one of them starts
+ * at an even position whatever the alignment.
  */
 export function pickAnchor(literal: string, ignoreCase: boolean): number {
   let best = 0;

@@ -217,10 +217,17 @@ export const CLOUD_TOKENS: readonly TokenSpec[] = [
     tp: [`${fake(alnum, 14, 135)}.atlasv1.${fake(b64url, 67, 136)}`],
     fp: ['token = "xxxxxxxxxxxxxx.atlasv1.xxxxxxxx"', `${fake(alnum, 14, 135)}.atlasv1.short`],
   },
-  prefixed("pulumi_token", "pul-", HEX, [40, 40], {
+  {
+    name: "pulumi_token",
+    // `pul-` and the first hex digit: a 5-byte literal is looked up by a 4-gram, not a bigram.
+    literals: Array.from(CHARS.hex, (h) => `pul-${h}`),
+    source: `pul-${NOT_REPEATED}[0-9a-f]{40}(?![A-Za-z0-9])`,
+    maxLength: 44,
+    leftBoundary: "alnum",
+    shown: 4,
     tp: [`pul-${fake(hex, 40, 137)}`],
     fp: [`pul-${fake(hex, 39, 137)}`, "PULUMI_ACCESS_TOKEN=pul-..."],
-  }),
+  },
   prefixed("planetscale_token", ["pscale_tkn_", "pscale_oauth_", "pscale_pw_"], "[A-Za-z0-9_=.-]", [
     32,
     64,

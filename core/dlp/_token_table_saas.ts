@@ -242,10 +242,6 @@ export const SAAS_TOKENS: readonly TokenSpec[] = [
     tp: [`sk.eyJ1Ijoi${fake(b64url, 60, 274)}.${fake(b64url, 22, 275)}`],
     fp: ["pk.eyJ1IjoiZXhhbXBsZSJ9.public_token_is_fine", "MAPBOX_TOKEN=sk.eyJ..."],
   },
-  prefixed("prefect_api_key", "pnu_", ALNUM, [36, 36], {
-    tp: [`pnu_${fake(alnum, 36, 276)}`],
-    fp: ["PREFECT_API_KEY=pnu_..."],
-  }),
   prefixed("readme_api_key", "rdme_", "[a-z0-9]", [70, 70], {
     tp: [`rdme_${fake(lower, 70, 277)}`],
     fp: ["rdme_xxx"],
@@ -272,16 +268,6 @@ export const SAAS_TOKENS: readonly TokenSpec[] = [
     tp: [`EZAK${fake(alnum, 54, 281)}`],
     fp: [`EZAK${fake(alnum, 20, 281)}`],
   }),
-  {
-    name: "shippo_api_key",
-    literals: ["shippo_live_", "shippo_test_"],
-    source: `shippo_(?:live|test)_${NOT_REPEATED}[a-fA-F0-9]{40}(?![A-Za-z0-9])`,
-    maxLength: 52,
-    leftBoundary: "alnum",
-    shown: 12,
-    tp: [`shippo_live_${fake(hex, 40, 282)}`],
-    fp: ["SHIPPO_API_KEY=shippo_test_..."],
-  },
   prefixed("typeform_api_key", "tfp_", "[A-Za-z0-9_.=-]", [59, 59], {
     tp: [`tfp_${fake(b64url, 59, 283)}`],
     fp: ["TYPEFORM_TOKEN=tfp_..."],
