@@ -71,7 +71,7 @@ export function fake(chars: string, n: number, seed = 1): string {
 }
 
 /** Rejects a value that starts with 8 equal characters (`XXXXXXXX`, `00000000`: placeholders). */
-export function notRepeated(group = "same"): string {
+function notRepeated(group = "same"): string {
   return `(?!(?<${group}>[^\\n])\\k<${group}>{7})`;
 }
 
@@ -107,7 +107,11 @@ export function prefixed(
   literals: string | readonly string[],
   body: string,
   [min, max]: readonly [number, number],
-  extra: Extra & { readonly end?: boolean; readonly lookahead?: string },
+  extra: Extra & {
+    readonly end?: boolean;
+    readonly lookahead?: string;
+    readonly leftBoundary?: LeftBoundary;
+  },
 ): TokenSpec {
   const list = typeof literals === "string" ? [literals] : literals;
   const end = extra.end === false ? "" : `(?!${body})`;
@@ -117,7 +121,9 @@ export function prefixed(
     literals: list,
     source: `(?:${list.map(escape).join("|")})${NOT_REPEATED}${ahead}${body}{${min},${max}}${end}`,
     maxLength: Math.max(...list.map((l) => l.length)) + max,
-    leftBoundary: "alnum",
+    // A body with `_` or `-` needs the wider boundary, or each literal in a run of them would
+    // rescan the run (`sntrys_sntrys_…`).
+    leftBoundary: extra.leftBoundary ?? "alnum",
     shown: extra.shown ?? Math.min(...list.map((l) => l.length)),
     tp: extra.tp,
     fp: extra.fp,

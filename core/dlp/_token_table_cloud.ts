@@ -252,6 +252,7 @@ export const CLOUD_TOKENS: readonly TokenSpec[] = [
     fp: ["NEW_RELIC_API_KEY=NRAK-...", "NRAK-SHORT"],
   }),
   prefixed("sentry_token", ["sntryu_", "sntrys_"], "[A-Za-z0-9+/=_]", [40, 600], {
+    leftBoundary: "base64url",
     tp: [
       `sntryu_${fake(hex, 64, 147)}`,
       `sntrys_eyJpYXQiO${fake(b64, 150, 148)}_${fake(b64, 43, 149)}`,
@@ -259,6 +260,7 @@ export const CLOUD_TOKENS: readonly TokenSpec[] = [
     fp: ["SENTRY_AUTH_TOKEN=sntryu_...", "sntrys_token"],
   }),
   prefixed("grafana_token", ["glc_", "glsa_"], "[A-Za-z0-9+/=_]", [32, 400], {
+    leftBoundary: "base64url",
     tp: [`glc_${fake(b64, 120, 150)}`, `glsa_${fake(alnum, 32, 151)}_${fake(hex, 8, 152)}`],
     fp: ["GRAFANA_TOKEN=glsa_...", `glc_${fake(b64, 20, 150)}`],
   }),

@@ -7,7 +7,6 @@ import {
   B64URL,
   CHARS,
   fake,
-  HEX,
   NOT_REPEATED,
   prefixed,
   type TokenSpec,

@@ -10,7 +10,6 @@ import {
   HEX,
   labelled,
   NOT_REPEATED,
-  notRepeated,
   prefixed,
   type TokenSpec,
   UPPER_ALNUM,
@@ -26,6 +25,7 @@ export const SAAS_TOKENS: readonly TokenSpec[] = [
     255,
   ], {
     end: false,
+    leftBoundary: "base64url",
     tp: [
       `glagent-${fake(b64url, 50, 200)}`,
       `glcbt-${fake(alnum, 2, 201)}_${fake(b64url, 20, 201)}`,
@@ -116,10 +116,16 @@ export const SAAS_TOKENS: readonly TokenSpec[] = [
     tp: [`7${fake(digits, 9, 227)}:AA${fake(b64url, 33, 228)}`],
     fp: ["TELEGRAM_BOT_TOKEN=123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", "12:AAbbcc"],
   },
-  prefixed("dropbox_short_lived_token", "sl.", "[A-Za-z0-9_.-]", [130, 1500], {
+  {
+    name: "dropbox_short_lived_token",
+    literals: ["sl."],
+    source: `sl\\.(?:u\\.)?${NOT_REPEATED}${B64URL}{130,1500}(?![A-Za-z0-9_-])`,
+    maxLength: 1505,
+    leftBoundary: "base64url",
+    shown: 3,
     tp: [`sl.u.${fake(b64url, 140, 230)}`, `sl.B${fake(b64url, 138, 231)}`],
     fp: ["tsl.min.js sl.short", `sl.${fake(b64url, 60, 230)}`],
-  }),
+  },
   prefixed("notion_token", "ntn_", ALNUM, [40, 50], {
     tp: [`ntn_${fake(digits, 11, 239)}${fake(alnum, 35, 240)}`],
     fp: ["NOTION_TOKEN=ntn_...", `ntn_${fake(alnum, 20, 239)}`],
@@ -269,6 +275,7 @@ export const SAAS_TOKENS: readonly TokenSpec[] = [
     fp: [`EZAK${fake(alnum, 20, 281)}`],
   }),
   prefixed("typeform_api_key", "tfp_", "[A-Za-z0-9_.=-]", [59, 59], {
+    leftBoundary: "base64url",
     tp: [`tfp_${fake(b64url, 59, 283)}`],
     fp: ["TYPEFORM_TOKEN=tfp_..."],
   }),
