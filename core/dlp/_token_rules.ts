@@ -121,10 +121,11 @@ export function pickAnchor(literal: string, ignoreCase: boolean): number {
 /** Fresh rule objects (sticky regexes carry `lastIndex`, so each engine owns its own). */
 export function tokenRules(): TokenRule[] {
   return TOKEN_SPECS.map((spec) => {
-    const { source, tp: _tp, fp: _fp, ...rest } = spec;
+    const { source, tp: _tp, fp: _fp, regexIgnoreCase: _regexIgnoreCase, ...rest } = spec;
     const valueGroup = spec.valueGroup ?? false;
     const ignoreCase = spec.ignoreCase ?? false;
-    const flags = `${valueGroup ? "d" : ""}${ignoreCase ? "i" : ""}y`;
+    const regexIgnoreCase = spec.regexIgnoreCase ?? ignoreCase;
+    const flags = `${valueGroup ? "d" : ""}${regexIgnoreCase ? "i" : ""}y`;
     return {
       slack: 1,
       ...rest,

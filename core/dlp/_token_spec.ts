@@ -31,6 +31,8 @@ export interface TokenSpec {
   readonly shown: number;
   /** Compare literals and the regex ASCII case-insensitively. */
   readonly ignoreCase?: boolean;
+  /** Run the regex case-insensitively while literals compare exactly (default: `ignoreCase`). */
+  readonly regexIgnoreCase?: boolean;
   /** Characters after a match the regex may still look at (default 1). */
   readonly slack?: number;
   /** The finding runs from capture group 1 (which may begin in a lookbehind) to the match end. */
@@ -84,6 +86,8 @@ const ASSIGN_MAX = 12;
 /** The word a label must end in, so `HEROKU_APP_ID` or `DISCORD_CLIENT_ID` never qualify. */
 const CREDENTIAL = "(?:key|token|secret|password|passwd|pwd|pat|auth|credentials?|creds)";
 const CREDENTIAL_MAX = 11;
+/** First letters of the credential words and their usual qualifiers (`api`, `auth`, `client`). */
+const CREDENTIAL_STARTS = "ackpst";
 /** Bytes that may not follow a value (it would be longer than the format). */
 const VALUE_END = "(?![A-Za-z0-9_+/=-])";
 
@@ -131,8 +135,8 @@ export function prefixed(
 }
 
 /**
- * A format with no distinctive prefix, found next to its label: a keyword (case-insensitive) and
- * a separator, up to 24 identifier characters, a credential word (`key`, `token`, `secret`…), an assignment,
+ * A format with no distinctive prefix, found next to its label: a keyword, up to 24 identifier
+ * characters, a credential word (`key`, `token`, `secret`…), an assignment,
  * then the value (`value` is a regex source of bounded length `valueMax`). Only the value is
  * reported.
  */
@@ -143,18 +147,22 @@ export function labelled(
   valueMax: number,
   extra: Extra,
 ): TokenSpec {
-  // A bare word is looked for with the separator after it (`HEROKU_`, `heroku-`, `heroku.`): a
-  // literal of letters alone would be looked up in every base64 body and most prose.
-  const list = (typeof keywords === "string" ? [keywords] : keywords).flatMap((k) =>
-    /[_.-]/.test(k) ? [k] : [`${k}_`, `${k}-`, `${k}.`]
+  const words = typeof keywords === "string" ? [keywords] : keywords;
+  // Looked up in the spellings labels use, never by a bare word (which every base64 body and
+  // most prose would hit): `HEROKU_` of env files, and `heroku_` before the first letter of a
+  // credential word (`heroku_api_key`, `heroku_token`…). Other spellings (camel case) are missed.
+  const literals = words.flatMap((k) =>
+    /[_.-]/.test(k)
+      ? [k, k.toUpperCase()]
+      : [`${k.toUpperCase()}_`, ...Array.from(CREDENTIAL_STARTS, (c) => `${k}_${c}`)]
   );
   return {
     name,
-    literals: list,
-    ignoreCase: true,
-    source: `(?:${list.map(escape).join("|")})[A-Za-z0-9_.-]{0,24}?${CREDENTIAL}${ASSIGN}` +
+    literals,
+    regexIgnoreCase: true,
+    source: `(?:${words.map(escape).join("|")})[A-Za-z0-9_.-]{0,24}?${CREDENTIAL}${ASSIGN}` +
       `(${NOT_REPEATED}${value})${VALUE_END}`,
-    maxLength: Math.max(...list.map((k) => k.length)) + 24 + CREDENTIAL_MAX + ASSIGN_MAX +
+    maxLength: Math.max(...words.map((k) => k.length)) + 24 + CREDENTIAL_MAX + ASSIGN_MAX +
       valueMax,
     leftBoundary: "alnum",
     shown: 0,

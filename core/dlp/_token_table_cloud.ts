@@ -133,7 +133,7 @@ export const CLOUD_TOKENS: readonly TokenSpec[] = [
     fp: ["HRKU-AA<your key>"],
   }),
   labelled("heroku_legacy_api_key", "heroku", UUID, 36, {
-    tp: [["HEROKU_API_KEY=", fakeUuid(116)], ['"heroku.authToken": "', fakeUuid(117), '"']],
+    tp: [["HEROKU_API_KEY=", fakeUuid(116)], ['"heroku_auth_token": "', fakeUuid(117), '"']],
     fp: [
       `HEROKU_APP_ID=${fakeUuid(116)}`,
       "HEROKU_API_KEY=00000000-0000-0000-0000-000000000000",
