@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spans } from "./_testing.ts";
+import { bytesOf, spans } from "./_testing.ts";
 import { TOKEN_SPECS } from "./_token_rules.ts";
 import type { Example } from "./_token_spec.ts";
 import { DlpEngine } from "./mod.ts";
@@ -66,6 +66,31 @@ Deno.test("token table: a finding never runs past its rule's maxLength from the 
         ...spec.literals.map((l) => text.toLowerCase().lastIndexOf(l.toLowerCase())),
       );
       assert.ok(text.length - literalAt <= spec.maxLength, spec.name);
+    }
+  }
+});
+
+Deno.test("token_patterns finds a labelled or lookbehind value split at every offset", () => {
+  const rules = [
+    "heroku_legacy_api_key",
+    "url_credentials",
+    "azure_ad_client_secret",
+    "terraform_cloud_token",
+    "azure_sas_token",
+  ];
+  for (const name of rules) {
+    const [before, value, after] = parts(TOKEN_SPECS.find((s) => s.name === name)!.tp[0]!);
+    const text = `line one\n${before}${value}${after}\nlast`;
+    const expected = spans(dlp.scanOutbound(text, TOKENS));
+    assert.equal(expected.length, 1, name);
+    for (let cut = 0; cut <= text.length; cut++) {
+      const stream = dlp.outboundStream(TOKENS);
+      const first = stream.push(bytesOf(text.slice(0, cut)));
+      // Nothing of the value may be released before its finding is known.
+      const start = text.indexOf(value);
+      if (first.length === 0) assert.ok(stream.settled <= start, `${name} cut ${cut}`);
+      const found = [...first, ...stream.push(bytesOf(text.slice(cut))), ...stream.end()];
+      assert.deepEqual(spans(found), expected, `${name} cut ${cut}`);
     }
   }
 });
