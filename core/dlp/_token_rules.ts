@@ -99,7 +99,7 @@ function bigramCost(bigram: string, ignoreCase: boolean): number {
   const rank = Math.min(COMMON_BIGRAMS.get(key) ?? 400, ENGLISH_BIGRAMS.get(key) ?? 400);
   const text = 0.035 * Math.exp(-rank / 60);
   const spellings = ignoreCase && /[A-Za-z]/.test(bigram) ? 2 : 1;
-  return text + (BASE64.test(bigram) ? spellings / 4096 : 0);
+  return text + (BASE64.test(bigram) ? (4 * spellings) / 4096 : 0);
 }
 
 /**

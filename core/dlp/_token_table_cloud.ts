@@ -20,6 +20,8 @@ const { alnum, b64, b64url, hex, upper, lower } = CHARS;
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const fakeUuid = (seed: number) =>
   [8, 4, 4, 4, 12].map((n, i) => fake(hex, n, seed * 10 + i)).join("-");
+/** Characters of an Azure AD client secret. */
+const AZURE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-";
 /** URL userinfo and password characters: no separators, quotes, or template syntax. */
 const USERINFO = "[^\\s:/?#@\"'`<>\\[\\]{}$\\\\]";
 /** Rejects passwords that documentation and test fixtures use, followed by `end`. */
@@ -74,12 +76,13 @@ export const CLOUD_TOKENS: readonly TokenSpec[] = [
   }),
   {
     name: "azure_ad_client_secret",
-    // Three characters, a digit, `Q~`, then 31 to 34 more: the literal is the digit and `Q~`,
-    // so the three characters before it come from a lookbehind.
-    literals: Array.from({ length: 10 }, (_, d) => `${d}Q~`),
-    source: "(?<=(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}))[0-9]Q~" +
+    // Three characters, a digit, `Q~`, then 31 to 34 more. The literal is `Q~` and the character
+    // after it (no base64 or prose bigram looks it up); the four characters before it come from
+    // a lookbehind.
+    literals: Array.from(AZURE_CHARS, (c) => `Q~${c}`),
+    source: "(?<=(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]))Q~" +
       `${NOT_REPEATED}[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`,
-    maxLength: 37,
+    maxLength: 36,
     leftBoundary: "none",
     shown: 0,
     valueGroup: true,
@@ -247,8 +250,9 @@ export const CLOUD_TOKENS: readonly TokenSpec[] = [
     tp: [["DD_API_KEY=", fake(hex, 32, 143)], ["datadog_app_key: ", fake(hex, 40, 144)]],
     fp: ["DD_API_KEY=<DATADOG_API_KEY>", `DD_SITE=${fake(hex, 32, 143)}`],
   }),
-  prefixed("new_relic_key", ["NRAK-", "NRII-", "NRJS-", "NRRA-"], B64URL, [19, 40], {
-    tp: [`NRAK-${fake(upper, 27, 145)}`, `NRJS-${fake(hex, 19, 146)}`],
+  prefixed("new_relic_key", ["NRAK-", "NRII-"], B64URL, [19, 40], {
+    // NRJS- browser keys are public (they ship in web pages): not looked for.
+    tp: [`NRAK-${fake(upper, 27, 145)}`, `NRII-${fake(b64url, 32, 146)}`],
     fp: ["NEW_RELIC_API_KEY=NRAK-...", "NRAK-SHORT"],
   }),
   prefixed("sentry_token", ["sntryu_", "sntrys_"], "[A-Za-z0-9+/=_]", [40, 600], {

@@ -51,7 +51,7 @@ export const SAAS_TOKENS: readonly TokenSpec[] = [
       `shpat_${fake(hex, 31, 207)}`,
     ],
   }),
-  prefixed("square_token", ["sq0atp-", "sq0csp-", "sq0idp-"], B64URL, [22, 60], {
+  prefixed("square_token", ["sq0atp-", "sq0csp-"], B64URL, [22, 60], {
     tp: [`sq0atp-${fake(b64url, 22, 209)}`, `sq0csp-${fake(b64url, 43, 210)}`],
     fp: ["SQUARE_ACCESS_TOKEN=sq0atp-...", "sq0atp-short"],
   }),
@@ -130,7 +130,7 @@ export const SAAS_TOKENS: readonly TokenSpec[] = [
     tp: [`ntn_${fake(digits, 11, 239)}${fake(alnum, 35, 240)}`],
     fp: ["NOTION_TOKEN=ntn_...", `ntn_${fake(alnum, 20, 239)}`],
   }),
-  prefixed("figma_token", ["figd_", "figu_", "figo_"], B64URL, [30, 80], {
+  prefixed("figma_token", "figd_", B64URL, [30, 80], {
     tp: [`figd_${fake(b64url, 40, 242)}`],
     fp: ["FIGMA_TOKEN=figd_...", "figd_short"],
   }),
