@@ -12,6 +12,7 @@
 import { CORE_TOKENS } from "./_token_table_core.ts";
 import { CLOUD_TOKENS } from "./_token_table_cloud.ts";
 import { SAAS_TOKENS } from "./_token_table_saas.ts";
+import { LABELLED_TOKENS } from "./_token_table_labelled.ts";
 import type { LeftBoundary, TokenSpec } from "./_token_spec.ts";
 
 export type { LeftBoundary } from "./_token_spec.ts";
@@ -44,6 +45,7 @@ export interface TokenRule {
 export const TOKEN_SPECS: readonly TokenSpec[] = Object.freeze([
   ...SAAS_TOKENS,
   ...CLOUD_TOKENS,
+  ...LABELLED_TOKENS,
   ...CORE_TOKENS,
 ]);
 

@@ -149,12 +149,14 @@ export function labelled(
 ): TokenSpec {
   const words = typeof keywords === "string" ? [keywords] : keywords;
   // Looked up in the spellings labels use, never by a bare word (which every base64 body and
-  // most prose would hit): `HEROKU_` of env files, and `heroku_` before the first letter of a
-  // credential word (`heroku_api_key`, `heroku_token`…). Other spellings (camel case) are missed.
+  // most prose would hit): `heroku_` or `HEROKU_` before the first letter of a credential word
+  // (`heroku_api_key`, `HEROKU_TOKEN`…), whose bigrams around the `_` are rare everywhere. Other
+  // spellings (camel case, `heroku.key`) are missed.
   const literals = words.flatMap((k) =>
-    /[_.-]/.test(k)
-      ? [k, k.toUpperCase()]
-      : [`${k.toUpperCase()}_`, ...Array.from(CREDENTIAL_STARTS, (c) => `${k}_${c}`)]
+    /[_.-]/.test(k) ? [k, k.toUpperCase()] : Array.from(CREDENTIAL_STARTS, (c) => [
+      `${k}_${c}`,
+      `${k}_${c}`.toUpperCase(),
+    ]).flat()
   );
   return {
     name,
