@@ -2,12 +2,13 @@
  * The `token_patterns` rules: credential formats, each found at a literal (its prefix, or the
  * label a value sits next to).
  *
- * Every rule starts with one of its `literals`, so the scanner only runs a rule's regex where a
- * literal occurs (found with a bigram table, see `_token_scanner.ts`). Every quantifier is bounded
- * and no two adjacent quantified classes overlap, so one attempt costs at most `maxLength` steps;
- * the left-boundary check means two attempts of the same rule never scan the same run. The rules
- * are data, in three tables with their examples; earlier entries win where two match at one
- * offset, so specific formats come before the generic `sk-` one.
+ * Every match starts at one of its rule's `literals` (a value group may take a few bytes before
+ * it from a lookbehind), so the scanner only runs a rule's regex where a literal occurs (found with
+ * a bigram table, see `_token_scanner.ts`). Every quantifier is bounded and no two adjacent
+ * quantified classes overlap, so one attempt costs at most `maxLength` steps; the left-boundary
+ * check means two attempts of the same rule never scan the same run. The rules are data, in four
+ * tables with their examples; earlier entries win where two match at one offset, so specific
+ * formats come before the generic `sk-` one.
  */
 import { CORE_TOKENS } from "./_token_table_core.ts";
 import { CLOUD_TOKENS } from "./_token_table_cloud.ts";

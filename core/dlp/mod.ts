@@ -6,7 +6,7 @@
  * scanner ({@link defaultDetectors}) all read that list.
  *
  * Outbound detectors:
- * - `token_patterns` (block): over 100 credential formats, one rule each with its examples
+ * - `token_patterns` (block): about 170 credential formats, one rule each with its examples
  *   (`_token_table_*.ts`): provider tokens by prefix (gitleaks' default set: forges, clouds, SaaS,
  *   AI providers), private key blocks, JWTs, passwords in URLs, and values next to a provider's
  *   label (`HEROKU_API_KEY=…`). Each finding names its rule.
