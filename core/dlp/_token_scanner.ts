@@ -46,8 +46,8 @@ export class TokenMatcher {
   readonly table = new Uint16Array(65536);
   /** Literal placements per table entry. */
   readonly anchors: (readonly Anchor[])[] = [];
-  /** Per entry (row 1 on), a 256-bit set of the bytes that may follow the bigram (8 words). */
-  readonly thirds: Int32Array;
+  /** Per entry, a 256-bit set of the bytes that may follow the bigram (8 words per entry). */
+  readonly thirds: Uint32Array;
   /** The largest `offset` of any anchor: bytes needed before a bigram. */
   readonly maxOffset: number;
   /** Whether the low 16 bits of a 32-bit word hold its first two bytes. */
@@ -71,10 +71,9 @@ export class TokenMatcher {
         }
       }
     });
-    // Row 0 stays empty: the row of a bigram without an entry.
-    this.thirds = new Int32Array((lists.size + 1) * 8);
+    this.thirds = new Uint32Array(lists.size * 8);
     for (const [key, list] of lists) {
-      const at = (this.anchors.length + 1) * 8;
+      const at = this.anchors.length * 8;
       for (const { literal, offset, ignoreCase } of list) {
         const next = literal[offset + 2];
         const allowed = next === undefined
@@ -155,13 +154,13 @@ export class TokenPass implements ScanPass {
       // The byte after the bigram rules most hits out before any call (unknown yet: keep it).
       if (lo !== 0) {
         const c = bytes[4 * t + first + 2];
-        if (c === undefined || ((thirds[lo * 8 + (c >> 5)]! >> c) & 1) !== 0) {
+        if (c === undefined || (thirds[lo * 8 - 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) {
           this.#literalsAt(win, base + 4 * t + first, lo, out);
         }
       }
       if (hi !== 0) {
         const c = bytes[4 * t + second + 2];
-        if (c === undefined || ((thirds[hi * 8 + (c >> 5)]! >> c) & 1) !== 0) {
+        if (c === undefined || (thirds[hi * 8 - 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) {
           this.#literalsAt(win, base + 4 * t + second, hi, out);
         }
       }
