@@ -3,17 +3,21 @@
  * there.
  *
  * Why it is fast: every literal has at least three characters, so of its two bigrams starting at
- * `anchor` and `anchor + 1` one starts at an even offset. Reading the window as 32-bit words gives
- * the two even-offset bigrams of four bytes with two lookups in a 64 Ki-entry table, and regexes
- * only run where a whole literal was confirmed byte by byte.
+ * its anchor and the next offset one starts at an even offset. Reading the window as 32-bit words
+ * gives the two even-offset bigrams of four bytes with two lookups in a 64 Ki-entry table, and
+ * regexes only run where a whole literal was confirmed byte by byte. Anchors are the literal's
+ * rarest adjacent bigram pair (`pickAnchor`), since every table hit costs a check.
  */
 import type { LeftBoundary, TokenRule } from "./_token_rules.ts";
 import { tokenRules } from "./_token_rules.ts";
 import type { Finding } from "./_types.ts";
 import type { ScanPass, ScanWindow } from "./_window.ts";
 
-/** Context kept before a candidate: the longest lookbehind (`aws_`) plus the boundary byte. */
-const LEFT_CONTEXT = 8;
+/**
+ * Context kept before a candidate: the longest lookbehind (a Terraform token's 14-character id
+ * before `.atlasv1.`) plus the boundary byte.
+ */
+const LEFT_CONTEXT = 16;
 /** Rules at most this long are re-checked on every push while undecided. */
 const SHORT_RULE = 4096;
 
@@ -53,12 +57,13 @@ export class TokenMatcher {
     const lists = new Map<number, Anchor[]>();
     let maxOffset = 0;
     this.rules.forEach((rule, index) => {
-      for (const text of rule.literals) {
+      for (const [i, text] of rule.literals.entries()) {
         const literal = Uint8Array.from(text, (c) => c.charCodeAt(0));
-        for (const offset of [rule.anchor, rule.anchor + 1]) {
+        const first = rule.anchors[i]!;
+        for (const offset of [first, first + 1]) {
           const anchor = { rule: index, literal, offset, ignoreCase: rule.ignoreCase };
           const pair = text.slice(offset, offset + 2);
-          for (const spelling of rule.ignoreCase ? caseVariants(pair) : [pair]) {
+          for (const spelling of rule.ignoreCase ? caseVariants(pair, offset === 0) : [pair]) {
             const key = bigramKey(spelling.charCodeAt(0), spelling.charCodeAt(1));
             lists.set(key, [...lists.get(key) ?? [], anchor]);
           }
@@ -198,7 +203,8 @@ export class TokenPass implements ScanPass {
     if (m === null) return decided;
     const matchEnd = c.start + m[0].length;
     if (!decided && matchEnd + rule.slack > end) return false;
-    const start = rule.valueGroup ? matchEnd - m[1]!.length : c.start;
+    // A value group may begin inside a lookbehind, before the literal (a Telegram bot's id).
+    const start = rule.valueGroup ? base + m.indices![1]![0] : c.start;
     // Show at most the literal that matched: the rest of the match is the credential.
     const literal = rule.literals.find((l) => text.startsWith(l, local))?.length ?? 0;
     const shown = text.slice(start - base, start - base + Math.min(rule.shown, literal));
@@ -241,14 +247,13 @@ function bigramKey(a: number, b: number): number {
   return new Uint16Array(Uint8Array.of(a, b).buffer)[0]!;
 }
 
-/** Every ASCII case spelling of a short literal. */
-function caseVariants(text: string): string[] {
-  let out = [""];
-  for (const ch of text) {
-    const both = ch.toLowerCase() === ch.toUpperCase()
-      ? [ch]
-      : [ch.toLowerCase(), ch.toUpperCase()];
-    out = out.flatMap((prefix) => both.map((c) => prefix + c));
-  }
-  return out;
+/**
+ * The case spellings of a bigram of a case-insensitive literal that the table holds: lower and
+ * upper case, and capitalised when it starts the literal (`secret`, `SECRET`, `Secret`, and the
+ * `awsSecretKey` of camel case). Other mixes (`sEcReT`) are not looked for.
+ */
+function caseVariants(pair: string, atStart: boolean): string[] {
+  const lower = pair.toLowerCase();
+  const capitalised = lower.charAt(0).toUpperCase() + lower.slice(1);
+  return [...new Set([lower, pair.toUpperCase(), ...(atStart ? [capitalised] : [])])];
 }

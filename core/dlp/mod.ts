@@ -6,9 +6,10 @@
  * scanner ({@link defaultDetectors}) all read that list.
  *
  * Outbound detectors:
- * - `token_patterns` (block): credential formats with a literal prefix (AWS, GitHub, GitLab,
- *   Slack, Stripe, OpenAI, Anthropic, Google, npm, PyPI, Hugging Face, SendGrid, private key
- *   blocks, JWTs) and AWS secret keys next to their label. Each finding names its rule.
+ * - `token_patterns` (block): about 170 credential formats, one rule each with its examples
+ *   (`_token_table_*.ts`): provider tokens by prefix (gitleaks' default set: forges, clouds, SaaS,
+ *   AI providers), private key blocks, JWTs, passwords in URLs, and values next to a provider's
+ *   label (`HEROKU_API_KEY=…`). Each finding names its rule.
  * - `known_secrets` (block): the bottle's provisioned secrets by their *secret part* (leading
  *   public segments such as `ghp_` or `bbcanary-` stripped while 16 letters and digits remain),
  *   raw, reversed, hex (any case), base64 (three alignments, standard and URL alphabets),
@@ -62,10 +63,10 @@
  * errors. Every detector runs in time linear in its input: literal prefilters, bounded
  * quantifiers, DFAs. Streams keep a tail no longer than the longest match window: about 9 × the
  * longest form of a known secret (its letters and digits plus 8 separators between each), 1.4 KiB
- * for phrases, 512 bytes for entropy runs and at most 4 KiB for URL values, 448 bytes for checksummed values, and, only while a
- * token at the chunk end is still undecided, that rule's maximum length (18 KiB for a JWT,
- * 16.5 KiB for a private key block, at most 2 KiB for the others); the decoded view keeps up to
- * 20 KiB of context for an escape that may still come.
+ * for phrases, 512 bytes for entropy runs, at most 4 KiB for URL values, 448 bytes for
+ * checksummed values, and, only while a token at the chunk end is still undecided, that rule's
+ * maximum length (18 KiB for a JWT, 16.5 KiB for a private key block, at most 4 KiB for the
+ * others); the decoded views keep up to 20 KiB of context for an escape that may still come.
  *
  * @module
  * @example
