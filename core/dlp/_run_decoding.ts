@@ -5,19 +5,16 @@
  */
 import type { Branch } from "./_branch.ts";
 import type { OffsetMap } from "./_offset_map.ts";
+import { isBad } from "./_run_gate.ts";
 import type { RunDecoder, Sink } from "./_run_decoders.ts";
 
 /** A live decoding dies when a block of this many bytes… */
 const BLOCK = 64;
 /** …holds more non-printable bytes than this. */
 const BAD_IN_BLOCK = 8;
-const CR = 0x0d;
-const LF = 0x0a;
 
-/** Printable ASCII, tab, LF, CR. */
-function isBad(byte: number): boolean {
-  return byte > 0x7e || (byte < 0x20 && byte !== 0x09 && byte !== LF && byte !== CR);
-}
+/** The batch before a decoding goes live (never written: emitting grows a new one). */
+const EMPTY = new Uint8Array(0);
 
 /** Its first bytes are being judged. */
 export const PROBING = 0;
@@ -36,18 +33,25 @@ export class Decoding implements Sink {
   attempt = 0;
   restarts = 0;
   failed = false;
+  /** Judged unprintable, and no later start to try yet: wait for the next soft character. */
+  waiting = false;
   probe: number[] = [];
   probeStarts: number[] = [];
   probeEnds: number[] = [];
   branch: Branch | undefined;
   map: OffsetMap | undefined;
-  batch = new Uint8Array(0);
+  batch = EMPTY;
   batchLength = 0;
   blockCount = 0;
   blockBad = 0;
   dying = false;
 
-  constructor(spec: { phrase: string; make: () => RunDecoder }) {
+  constructor(
+    spec: {
+      phrase: string;
+      make: () => RunDecoder;
+    },
+  ) {
     this.phrase = spec.phrase;
     this.make = spec.make;
     this.decoder = spec.make();
@@ -80,6 +84,7 @@ export class Decoding implements Sink {
     this.attempt = attempt;
     this.decoder = this.make();
     this.failed = false;
+    this.waiting = false;
     this.probe = [];
     this.probeStarts = [];
     this.probeEnds = [];

@@ -14,6 +14,7 @@
  */
 import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
 import { OffsetMap } from "./_offset_map.ts";
+import { mayPass, MIN_DECODED, PROBE } from "./_run_gate.ts";
 import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
 import { ALPHABET, CLASS, findRun, HEXISH, skipRun } from "./_run_search.ts";
 import {
@@ -26,10 +27,6 @@ import {
 } from "./_run_decoders.ts";
 import type { ScanPass } from "./_window.ts";
 
-/** Decoded bytes judged before a run's decoding is scanned. */
-const PROBE = 10;
-/** Fewer decoded bytes than this (a short run) are not scanned. */
-const MIN_DECODED = 8;
 /** Characters of a run kept to try it again from a later start. */
 const PREFIX = 160;
 /** Tries start within this many characters of a run's start… */
@@ -51,7 +48,13 @@ export interface RunKind {
   readonly span: number;
   /** Where a try may start again. */
   readonly soft: Uint8Array;
-  readonly decoders: readonly { phrase: string; make: () => RunDecoder }[];
+  readonly decoders: readonly DecoderSpec[];
+}
+
+/** One decoding a kind of run is tried with. */
+interface DecoderSpec {
+  readonly phrase: string;
+  readonly make: () => RunDecoder;
 }
 
 /** Base64 and base32 runs. */
@@ -63,8 +66,14 @@ export const ALPHABET_RUNS: RunKind = {
   span: 2,
   soft: BASE64_SOFT,
   decoders: [
-    { phrase: "base64 decoding", make: () => new Base64Decoder() },
-    { phrase: "base32 decoding", make: () => new Base32Decoder() },
+    {
+      phrase: "base64 decoding",
+      make: () => new Base64Decoder(),
+    },
+    {
+      phrase: "base32 decoding",
+      make: () => new Base32Decoder(),
+    },
   ],
 };
 
@@ -89,6 +98,8 @@ interface Run {
   decodings: Decoding[];
   /** Decodings not dead. */
   active: number;
+  /** No decoding could start: the run is skipped to its end. */
+  dead: boolean;
 }
 
 const NO_WORDS = new Uint32Array(0);
@@ -167,6 +178,7 @@ export class RunView implements View {
     if (this.#tailLength > 0) settled = this.#tailStart;
     const run = this.#run;
     if (run === undefined) return settled;
+    if (run.dead) return settled;
     // A run not yet long enough may become so.
     if (run.decodings.length === 0) return Math.min(settled, run.start);
     for (const d of run.decodings) {
@@ -188,6 +200,7 @@ export class RunView implements View {
       prefixAt: this.#prefixAt,
       decodings: [],
       active: this.#kind.decoders.length,
+      dead: false,
     };
     this.#break = 0;
   }
@@ -203,6 +216,10 @@ export class RunView implements View {
     const run = this.#run!;
     const bit = this.#kind.bit;
     const n = bytes.length;
+    if (run.chars === 0 && this.#deadFrom(bytes, from)) {
+      run.dead = true;
+      run.active = 0;
+    }
     for (let i = from; i < n; i++) {
       const byte = bytes[i]!;
       if ((CLASS[byte]! & bit) !== 0) {
@@ -234,6 +251,31 @@ export class RunView implements View {
     return n;
   }
 
+  /**
+   * Whether a run that starts at `from` is certain to be dead, judged on the chunk's bytes when
+   * they settle it: no decoding's probe could pass from its start or after any soft character a
+   * try may restart at (`_run_gate.ts`). Most runs in traffic (digests, paths, identifiers) end
+   * here without being copied and judged one character at a time.
+   */
+  #deadFrom(bytes: Uint8Array, from: number): boolean {
+    const { bit, minRun, soft, decoders } = this.#kind;
+    const window = Math.min(bytes.length, from + RESTART_WITHIN + 2 * PROBE + 8);
+    let end = from;
+    while (end < window && (CLASS[bytes[end]!]! & bit) !== 0) end++;
+    if (end - from < minRun) return false;
+    const next = bytes[end];
+    // A line break may continue the run (wrapped base64).
+    if (next === LF || next === CR) return false;
+    const ended = end < window;
+    const starts = [from];
+    const restarts = Math.min(end, from + RESTART_WITHIN);
+    for (let k = from; k < restarts; k++) if (soft[bytes[k]!] === 1) starts.push(k + 1);
+    for (const { make } of decoders) {
+      for (const start of starts) if (mayPass(make, bytes, start, end, ended)) return false;
+    }
+    return true;
+  }
+
   #add(run: Run, byte: number, at: number): void {
     if (run.chars < PREFIX) {
       run.prefix[run.chars] = byte;
@@ -246,8 +288,27 @@ export class RunView implements View {
       return;
     }
     if (run.chars < this.#kind.minRun) return;
-    // Long enough: try each decoding on what came so far, as if it had read along.
-    run.decodings = this.#kind.decoders.map((spec) => new Decoding(spec));
+    // Long enough: try each decoding on what came so far, as if it had read along. One that
+    // cannot be text from here is failed at once: only a later start may still be tried, and
+    // without a soft character in the run so far there is none (most runs in traffic).
+    const soft = this.#kind.soft;
+    let restartable = false;
+    for (let k = 0; k < run.chars && !restartable; k++) restartable = soft[run.prefix[k]!] === 1;
+    const specs = this.#kind.decoders.map((spec) => ({
+      spec,
+      textual: mayPass(spec.make, run.prefix, 0, run.chars, false),
+    })).filter(({ textual }) => textual || restartable);
+    if (specs.length === 0) {
+      run.dead = true;
+      run.active = 0;
+      return;
+    }
+    run.active = specs.length;
+    run.decodings = specs.map(({ spec, textual }) => {
+      const d = new Decoding(spec);
+      d.failed = !textual;
+      return d;
+    });
     const chars = run.chars;
     for (let k = 0; k < chars; k++) {
       run.chars = k + 1;
@@ -258,7 +319,13 @@ export class RunView implements View {
 
   #take(run: Run, d: Decoding, byte: number, at: number): void {
     if (d.state === PROBING) {
-      if (!d.failed && !d.decoder.push(byte, at, d)) d.failed = true;
+      if (d.waiting) {
+        // Nothing to judge again until a later start exists (a restart re-reads the prefix).
+        if (this.#kind.soft[byte] === 0 && run.chars < RESTART_WITHIN) return;
+        d.waiting = false;
+      } else if (!d.failed && !d.decoder.push(byte, at, d)) {
+        d.failed = true;
+      }
       this.#probe(run, d, false);
     } else if (d.state === LIVE) {
       if (!d.decoder.push(byte, at, d) || d.dying) this.#endLive(run, d);
@@ -281,7 +348,10 @@ export class RunView implements View {
         }
       }
       const restarted = this.#restart(run, d, atEnd);
-      if (restarted === WAIT && !atEnd) return;
+      if (restarted === WAIT && !atEnd) {
+        d.waiting = true;
+        return;
+      }
       if (restarted !== RESTARTED) {
         this.#die(run, d);
         return;
@@ -291,14 +361,25 @@ export class RunView implements View {
 
   /** Start the try again past the next soft character (which may not have come yet). */
   #restart(run: Run, d: Decoding, atEnd: boolean): number {
+    if (run.chars > PREFIX) return NONE;
     const limit = Math.min(run.chars, RESTART_WITHIN);
-    if (run.chars > PREFIX || d.restarts >= RESTARTS) return NONE;
+    const soft = this.#kind.soft;
     let at = d.attempt;
-    while (at < limit && this.#kind.soft[run.prefix[at]!] === 0) at++;
-    if (at >= limit) return run.chars < RESTART_WITHIN ? WAIT : NONE;
-    d.restarts++;
-    d.reset(at + 1);
-    for (let k = at + 1; k < run.chars; k++) {
+    // Starts that cannot be text are passed over without decoding anything.
+    for (;;) {
+      if (d.restarts >= RESTARTS) return NONE;
+      while (at < limit && soft[run.prefix[at]!] === 0) at++;
+      if (at >= limit) {
+        d.attempt = at;
+        d.failed = true;
+        return run.chars < RESTART_WITHIN ? WAIT : NONE;
+      }
+      d.restarts++;
+      at++;
+      if (mayPass(d.make, run.prefix, at, run.chars, atEnd)) break;
+    }
+    d.reset(at);
+    for (let k = at; k < run.chars; k++) {
       if (!d.decoder.push(run.prefix[k]!, run.prefixAt[k]!, d)) {
         d.failed = true;
         return RESTARTED;
