@@ -40,6 +40,8 @@ export interface TokenRule {
   readonly shown: number;
   /** When true the finding runs from capture group 1 to the end of the match. */
   readonly valueGroup: boolean;
+  /** Matches this says are public by design are not reported. */
+  readonly publicValue?: (value: string) => boolean;
 }
 
 /** Every table entry, in priority order. */

@@ -205,6 +205,10 @@ export class TokenPass implements ScanPass {
     if (!decided && matchEnd + rule.slack > end) return false;
     // A value group may begin inside a lookbehind, before the literal (a Telegram bot's id).
     const start = rule.valueGroup ? base + m.indices![1]![0] : c.start;
+    if (rule.publicValue?.(text.slice(start - base, matchEnd - base)) === true) {
+      this.#skipUntil = matchEnd;
+      return true;
+    }
     // Show at most the literal that matched: the rest of the match is the credential.
     const literal = rule.literals.find((l) => text.startsWith(l, local))?.length ?? 0;
     const shown = text.slice(start - base, start - base + Math.min(rule.shown, literal));

@@ -2,6 +2,7 @@
  * `token_patterns` table, part 1: source forges, chat, payments, the large AI providers, Google,
  * package registries, private keys and JWTs.
  */
+import { publicJwt } from "./_jwt_public.ts";
 import {
   ALNUM,
   B64URL,
@@ -25,6 +26,11 @@ const PEM = [
 ].join("\n");
 const JWT = `eyJhbGciOiJIUzI1NiJ9.eyJ${fake(b64url, 60, 92)}.${fake(b64url, 43, 93)}`;
 const PLACEHOLDER = "X".repeat(36);
+
+/** A JSON object as a JWT segment (base64url, no padding). */
+function b64u(value: object): string {
+  return btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
 const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /** A Slack bot or user token: the literal, a numeric team or user id, then the rest. */
@@ -244,8 +250,16 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
     maxLength: 18434,
     leftBoundary: "base64url",
     shown: 3,
+    publicValue: publicJwt,
     tp: [JWT],
-    fp: ["eyJhbGciOiJIUzI1NiJ9 and eyJ.eyJ.x"],
+    fp: [
+      "eyJhbGciOiJIUzI1NiJ9 and eyJ.eyJ.x",
+      // Unsigned (alg none) and anonymous-role tokens authenticate nothing beyond the public.
+      `${b64u({ alg: "none", typ: "JWT" })}.${b64u({ sub: "1234567890", admin: true })}.`,
+      `${b64u({ alg: "HS256", typ: "JWT" })}.${b64u({ iss: "supabase", role: "anon" })}.${
+        fake(b64url, 43, 94)
+      }`,
+    ],
   },
   {
     name: "npm_token",
