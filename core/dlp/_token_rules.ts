@@ -40,8 +40,8 @@ export interface TokenRule {
   readonly shown: number;
   /** When true the finding runs from capture group 1 to the end of the match. */
   readonly valueGroup: boolean;
-  /** Matches this says are public by design are not reported. */
-  readonly publicValue?: (value: string) => boolean;
+  /** Matches this rejects are not reported (public by design, or failing a check). */
+  readonly reject?: (value: string) => boolean;
 }
 
 /** Every table entry, in priority order. */
@@ -125,7 +125,17 @@ export function pickAnchor(literal: string, ignoreCase: boolean): number {
 
 /** Fresh rule objects (sticky regexes carry `lastIndex`, so each engine owns its own). */
 export function tokenRules(): TokenRule[] {
-  return TOKEN_SPECS.map((spec) => {
+  return compileRules(TOKEN_SPECS);
+}
+
+/**
+ * Compile table entries into rules (fresh regexes: sticky ones carry `lastIndex`).
+ *
+ * @param specs The entries.
+ * @returns The rules, in the entries' order.
+ */
+export function compileRules(specs: readonly TokenSpec[]): TokenRule[] {
+  return specs.map((spec) => {
     const { source, tp: _tp, fp: _fp, regexIgnoreCase: _regexIgnoreCase, ...rest } = spec;
     const valueGroup = spec.valueGroup ?? false;
     const ignoreCase = spec.ignoreCase ?? false;

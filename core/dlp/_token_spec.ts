@@ -37,8 +37,11 @@ export interface TokenSpec {
   readonly slack?: number;
   /** The finding runs from capture group 1 (which may begin in a lookbehind) to the match end. */
   readonly valueGroup?: boolean;
-  /** Matches this says are public by design are not reported (e.g. unsigned JWTs). */
-  readonly publicValue?: (value: string) => boolean;
+  /**
+   * Matches this rejects are not reported: public by design (unsigned JWTs), or failing their
+   * check digits (national identifiers).
+   */
+  readonly reject?: (value: string) => boolean;
   /** Texts with one credential of this format. */
   readonly tp: readonly Example[];
   /** Near misses (placeholders, wrong length or charset, prose) that no rule may flag. */

@@ -250,7 +250,7 @@ export const CORE_TOKENS: readonly TokenSpec[] = [
     maxLength: 18434,
     leftBoundary: "base64url",
     shown: 3,
-    publicValue: publicJwt,
+    reject: publicJwt,
     tp: [JWT],
     fp: [
       "eyJhbGciOiJIUzI1NiJ9 and eyJ.eyJ.x",
