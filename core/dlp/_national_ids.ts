@@ -115,6 +115,9 @@ function ssnValid(value: string): boolean {
     serial !== "0000";
 }
 
+/** What may follow a keyword: a quote, an assignment, or the start of a qualifier. */
+const AFTER_KEYWORD = `"'=:_>`;
+
 /** Between the keyword and the value: a qualifier (`_number`), then `=`, `:` or `>`. */
 const ASSIGN = `[A-Za-z_ .-]{0,20}?["']?\\s{0,3}[:=>]\\s{0,3}["']?`;
 
@@ -128,7 +131,9 @@ function keyed(
   const escaped = keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return {
     name,
-    literals: keywords,
+    // Looked up as the keyword with the character after it (`bsn"`, `nhs_`, `pesel:`): bare
+    // short words would be looked up all over prose and base64.
+    literals: keywords.flatMap((k) => Array.from(AFTER_KEYWORD, (c) => `${k}${c}`)),
     ignoreCase: true,
     source: `(?:${escaped.join("|")})${ASSIGN}(${value[0]})(?![0-9A-Za-z])`,
     maxLength: Math.max(...keywords.map((k) => k.length)) + 20 + 9 + value[1],
@@ -151,7 +156,7 @@ export const NATIONAL_ID_SPECS: readonly TokenSpec[] = Object.freeze([
   }),
   keyed(
     "fr_nir",
-    ["securite_sociale", "securite sociale", "numero_ss", "insee"],
+    ["securite_sociale", "numero_ss", "insee"],
     [
       "[12][ .]?[0-9]{2}[ .]?[0-9]{2}[ .]?(?:[0-9]{2}|2[ABab])[ .]?[0-9]{3}[ .]?[0-9]{3}" +
       "[ .]?[0-9]{2}",
@@ -194,7 +199,7 @@ export const NATIONAL_ID_SPECS: readonly TokenSpec[] = Object.freeze([
   ),
   keyed(
     "us_ssn",
-    ["ssn", "social_security", "social security", "socialsecurity"],
+    ["ssn", "social_security", "socialsecurity"],
     ["[0-9]{3}-[0-9]{2}-[0-9]{4}", 11],
     ssnValid,
     { tp: ["ssn=123-45-6789"], fp: ["ssn=666-45-6789", "ssn=123-00-6789"] },
