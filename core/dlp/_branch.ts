@@ -1,8 +1,9 @@
 /**
  * One decoded stream of the decoded view: the bytes a decoder produced, scanned by fresh passes
  * and by the next layer of views, every finding moved back onto the parent's offsets. A finding
- * is reported only when this layer's decoding took part in it (an escape inside it, or any byte
- * of a base64, base32 or hex run), and it remembers which decodings led to it.
+ * of this layer's passes is reported only when this layer's decoding took part in it (an escape
+ * inside it or just before it, or any byte of a base64, base32 or hex run); one of a deeper layer
+ * always is. Each remembers which decodings led to it.
  */
 import { PassStream } from "./_stream.ts";
 import type { Finding } from "./_types.ts";
@@ -75,7 +76,9 @@ export class Branch {
     const out: ViewFinding[] = [];
     for (const finding of found) {
       const span = this.#map.toParent(finding.start, finding.end);
-      if (!span.decoded) continue;
+      // This layer's own passes report only what its decoding took part in (the rest the layer
+      // above sees too); a deeper layer's finding already took a decoding to be seen.
+      if (!span.decoded && finding.via === undefined) continue;
       out.push({
         ...finding,
         start: span.start,

@@ -77,7 +77,10 @@ export class EscapeView implements View {
           {
             toParent: (s, e) => {
               const raw = decoder.toRaw(s, e);
-              return { start: raw.start, end: raw.end, decoded: raw.escaped };
+              // An escape just before the match counts too: it is what the match's left
+              // boundary reads (`%22AKIA…` is `2AKIA…` raw, a word the raw scan cannot start).
+              const before = s > 0 && decoder.toRaw(s - 1, s).escaped;
+              return { start: raw.start, end: raw.end, decoded: raw.escaped || before };
             },
             parentOffset: (dec) => decoder.rawOffset(dec),
             forget: (dec) => decoder.forget(dec),

@@ -118,7 +118,8 @@ export const LABELLED_TOKENS: readonly TokenSpec[] = [
     "plaid",
     `access-(?:sandbox|development|production)-${UUID}|[a-z0-9]{30}`,
     59,
-    `access-production-${fakeUuid(341)}`,
+    // The access-token form is found by its prefix alone (`plaid_access_token`).
+    fake(lower, 30, 341),
   ),
   provider("rapidapi_token", "rapidapi", "[A-Za-z0-9_-]{50}", 50, fake(b64url, 50, 342)),
   provider("sendbird_token", "sendbird", "[a-f0-9]{40}", 40, fake(hex, 40, 343)),

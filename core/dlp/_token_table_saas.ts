@@ -303,4 +303,58 @@ export const SAAS_TOKENS: readonly TokenSpec[] = [
     tp: [`s-s4t2ud-${fake(hex, 64, 287)}`],
     fp: ["s-s4t2ud-<secret>"],
   },
+  prefixed("stripe_webhook_secret", "whsec_", "[A-Za-z0-9+/]", [32, 64], {
+    tp: [`whsec_${fake(alnum, 32, 288)}`],
+    fp: ["STRIPE_WEBHOOK_SECRET=whsec_...", `whsec_${fake(alnum, 20, 288)}`],
+  }),
+  prefixed(
+    "tailscale_key",
+    ["tskey-auth-", "tskey-api-", "tskey-client-", "tskey-scim-"],
+    "[A-Za-z0-9-]",
+    [24, 100],
+    {
+      leftBoundary: "base64url",
+      tp: [`tskey-auth-${fake(alnum, 12, 289)}CNTRL-${fake(alnum, 33, 290)}`],
+      fp: ["TS_AUTHKEY=tskey-auth-xxxxx", "tskey-auth-<key>"],
+    },
+  ),
+  prefixed("langfuse_secret_key", "sk-lf-", "[0-9a-f-]", [36, 36], {
+    tp: [
+      `sk-lf-${fake(hex, 8, 291)}-${fake(hex, 4, 292)}-${fake(hex, 4, 293)}-${fake(hex, 4, 294)}-${
+        fake(hex, 12, 295)
+      }`,
+    ],
+    fp: ["LANGFUSE_SECRET_KEY=sk-lf-..."],
+  }),
+  prefixed(
+    "plaid_access_token",
+    ["access-sandbox-", "access-development-", "access-production-"],
+    "[0-9a-f-]",
+    [36, 36],
+    {
+      tp: [
+        `access-production-${fake(hex, 8, 296)}-${fake(hex, 4, 297)}-${fake(hex, 4, 298)}-${
+          fake(hex, 4, 299)
+        }-${fake(hex, 12, 300)}`,
+      ],
+      fp: ["PLAID_ACCESS_TOKEN=access-sandbox-..."],
+    },
+  ),
+  {
+    name: "putty_private_key",
+    literals: ["PuTTY-User-Key-File-"],
+    // The header, then everything up to the private lines and their MAC: all of it is the key.
+    source: "PuTTY-User-Key-File-[23]: [a-z0-9-]{3,40}[\\s\\S]{0,4096}?Private-Lines: [0-9]{1,3}" +
+      "[\\s\\S]{0,8192}?Private-MAC: [0-9a-f]{40,64}",
+    maxLength: 12400,
+    slack: 72,
+    leftBoundary: "none",
+    shown: 5,
+    tp: [
+      "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: a\nPublic-Lines: 2\n" +
+      `${fake(b64, 64, 301)}\nPrivate-Lines: 1\n${fake(b64, 44, 302)}\n` +
+      `Private-MAC: ${fake(hex, 64, 303)}`,
+    ],
+    fp: ["Export the key with puttygen (PuTTY-User-Key-File-3 format) and keep it private."],
+  },
 ];

@@ -53,3 +53,17 @@ Deno.test("the decoded view still finds a base64-wrapped token behind a path and
     assert.match(found[0]!.snippet, /after base64 decoding/);
   }
 });
+
+Deno.test("a token whose left boundary only an escape provides is found in every encoding depth", () => {
+  const dlp = new DlpEngine({ knownSecrets: [] });
+  const key = ["AKIA", "LBCJIJZFKOAIM7VA"].join("");
+  let body = JSON.stringify({ k: key });
+  for (let depth = 1; depth <= 3; depth++) {
+    body = encodeURIComponent(body);
+    const text = `name=build&data=${body}&notify=1`;
+    const found = dlp.scanOutbound(text, { detectors: ["token_patterns"], location: "body" });
+    assert.equal(found.length, 1, `depth ${depth}: ${text}`);
+    assert.equal(found[0]!.rule, "aws_access_key_id");
+    assert.ok(!dlp.redact(text, found).includes(key.slice(4)), "redaction removes the key");
+  }
+});
