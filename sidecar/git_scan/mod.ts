@@ -5,8 +5,8 @@
  * unsuppressed finding or on any thrown error (fail closed).
  *
  * Only commits new to the gate are scanned (`git rev-list <new> --not --all`); for each, the lines
- * it adds (`git diff-tree -p -U0 --text -M`, streamed), with the DLP engine's `token_patterns`
- * and `known_secrets` detectors and the canary. A merge's line counts only when it is added
+ * it adds (`git diff-tree -p -U0 --text -M`, streamed), with the DLP engine's default outbound
+ * detectors (`token_patterns`, `known_secrets`, `checksummed`) and the canary. A merge's line counts only when it is added
  * relative to every parent (an "evil merge"). Each file's added lines are joined by "\n", so a
  * private key block spanning lines is found; a finding whose every line contains `gitleaks:allow`
  * is reported with `suppressed: true` for the operator to decide. Each path a commit gives a file
