@@ -19,8 +19,7 @@ import {
   PROVISIONED_SECRETS,
   ROUTED_HOSTS,
 } from "../dlp_corpus/mod.ts";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
+import { spawnEgress } from "./_proxy_bed.ts";
 
 /** The running origins and proxy. */
 export interface CorpusBed extends AsyncDisposable {
@@ -69,28 +68,7 @@ export async function startCorpusBed(cases: readonly CorpusCase[]): Promise<Corp
   await Deno.writeTextFile(join(dir, "routes.yaml"), `log: 1\nroutes:\n${routes.join("")}`);
   const env: Record<string, string> = { [SIDECAR_ENV.canary.name]: PROVISIONED_CANARY };
   PROVISIONED_SECRETS.forEach((s, i) => env[`${KNOWN_SECRET_PREFIX}${i + 1}`] = s);
-  const proxy = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-q",
-      "-P=cli",
-      join(ROOT, "main.ts"),
-      "egress",
-      "serve",
-      "--routes",
-      join(dir, "routes.yaml"),
-      "--ca-dir",
-      join(dir, "ca"),
-      "--listen",
-      "127.0.0.1:0",
-      "--upstream-ca",
-      join(dir, "origin-ca.pem"),
-      ...connectTo,
-    ],
-    cwd: ROOT,
-    env,
-    stderr: "piped",
-  }).spawn();
+  const proxy = spawnEgress(dir, "127.0.0.1:0", connectTo, env);
   const proxyPort = await listeningPort(proxy.stderr);
   return {
     proxyPort,

@@ -49,28 +49,10 @@ export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
     stdout: "piped",
   }).spawn();
   const originPort = Number((await until(origin.stdout, "\n")).split("\n")[0]);
-  const proxy = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-q",
-      "-P=cli",
-      join(ROOT, "main.ts"),
-      "egress",
-      "serve",
-      "--routes",
-      join(dir, "routes.yaml"),
-      "--ca-dir",
-      join(dir, "ca"),
-      "--listen",
-      `127.0.0.1:${proxyPort}`,
-      "--upstream-ca",
-      join(dir, "origin-ca.pem"),
-      "--connect-to",
-      `bench.test:443=127.0.0.1:${originPort}`,
-    ],
-    cwd: ROOT,
-    stderr: "piped",
-  }).spawn();
+  const proxy = spawnEgress(dir, `127.0.0.1:${proxyPort}`, [
+    "--connect-to",
+    `bench.test:443=127.0.0.1:${originPort}`,
+  ]);
   await until(proxy.stderr, "listening on");
   return {
     originPort,
@@ -86,6 +68,46 @@ export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
       await Deno.remove(dir, { recursive: true });
     },
   };
+}
+
+/**
+ * Start `bot-bottle egress serve` from source on the files a bed wrote in `dir` (`routes.yaml`,
+ * `origin-ca.pem`; the CA is made in `dir/ca`), its stderr piped for the listening line.
+ *
+ * @param dir The bed's folder.
+ * @param listen Where it listens.
+ * @param extra More flags (`--connect-to …`).
+ * @param env Its environment (token slots, canary), added to the inherited one.
+ * @returns The process.
+ */
+export function spawnEgress(
+  dir: string,
+  listen: string,
+  extra: readonly string[],
+  env: Record<string, string> = {},
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-q",
+      "-P=cli",
+      join(ROOT, "main.ts"),
+      "egress",
+      "serve",
+      "--routes",
+      join(dir, "routes.yaml"),
+      "--ca-dir",
+      join(dir, "ca"),
+      "--listen",
+      listen,
+      "--upstream-ca",
+      join(dir, "origin-ca.pem"),
+      ...extra,
+    ],
+    cwd: ROOT,
+    env,
+    stderr: "piped",
+  }).spawn();
 }
 
 /**

@@ -3,46 +3,12 @@
  * with ids, timestamps, prices and phone numbers, content-addressed and cache-busted URLs, and
  * public JWT-shaped tokens.
  */
-import { outbound, seq } from "./_case.ts";
+import { benignOutbound, json } from "./_case.ts";
 import type { Placed } from "./_carriers.ts";
 import { b64url } from "./_encode.ts";
-import { B64URL, Rng } from "./_rng.ts";
+import { B64URL } from "./_rng.ts";
 import { PACKAGES } from "./_benign_material.ts";
 import type { CorpusCase } from "./mod.ts";
-
-function builder(cls: string, prefix: string) {
-  const cases: CorpusCase[] = [];
-  return {
-    rng: new Rng(`benign:${cls}`),
-    cases,
-    add(what: string, placed: Placed): void {
-      cases.push(
-        outbound(
-          { id: `${prefix}-${seq(cases.length)}`, class: cls, label: "benign", what },
-          placed,
-        ),
-      );
-    },
-  };
-}
-
-function json(
-  host: string,
-  target: string,
-  body: unknown,
-  headers: [string, string][] = [],
-): Placed {
-  return {
-    host,
-    request: {
-      method: "POST",
-      target,
-      headers,
-      contentType: "application/json",
-      body: JSON.stringify(body),
-    },
-  };
-}
 
 function get(host: string, target: string, headers: [string, string][] = []): Placed {
   return { host, request: { method: "GET", target, headers } };
@@ -50,7 +16,7 @@ function get(host: string, target: string, headers: [string, string][] = []): Pl
 
 /** @returns npm, PyPI, crates and Go proxy requests (class `registry_request`). */
 export function registryRequestCases(): CorpusCase[] {
-  const b = builder("registry_request", "b-reg");
+  const b = benignOutbound("registry_request", "b-reg");
   PACKAGES.slice(0, 8).forEach((p, i) => {
     const npm: [string, string][] = [
       ["User-Agent", "npm/10.9.2 node/v22.12.0 linux x64 workspaces/false"],
@@ -124,7 +90,7 @@ const NAMES = [
 
 /** @returns API calls full of identifiers (class `api_json`). */
 export function apiJsonCases(): CorpusCase[] {
-  const b = builder("api_json", "b-api");
+  const b = benignOutbound("api_json", "b-api");
   const r = b.rng;
   for (let i = 0; i < 30; i++) {
     const when = new Date(Date.UTC(2026, r.int(0, 11), r.int(1, 28), r.int(0, 23), r.int(0, 59)))
@@ -197,7 +163,7 @@ export function apiJsonCases(): CorpusCase[] {
 
 /** @returns Content-addressed URLs (class `content_addressed`). */
 export function contentAddressedCases(): CorpusCase[] {
-  const b = builder("content_addressed", "b-cas");
+  const b = benignOutbound("content_addressed", "b-cas");
   const r = b.rng;
   const nix = "0123456789abcdfghijklmnpqrsvwxyz";
   const shapes: [string, () => string][] = [
@@ -229,7 +195,7 @@ export function contentAddressedCases(): CorpusCase[] {
 
 /** @returns Cache-busting query strings and hashed asset names (class `cache_busting`). */
 export function cacheBustingCases(): CorpusCase[] {
-  const b = builder("cache_busting", "b-cache");
+  const b = benignOutbound("cache_busting", "b-cache");
   const r = b.rng;
   const shapes: [string, () => string][] = [
     ["CRA hashed bundle", () => `/static/js/main.${r.hex(8)}.js`],
@@ -261,7 +227,7 @@ function jwt(header: object, payload: object, signature: string): string {
 
 /** @returns Tokens that are public by design and shaped like JWTs (class `jwt_public`). */
 export function jwtPublicCases(): CorpusCase[] {
-  const b = builder("jwt_public", "b-jwt");
+  const b = benignOutbound("jwt_public", "b-jwt");
   const r = b.rng;
   for (let i = 0; i < 4; i++) {
     const anon = jwt({ alg: "HS256", typ: "JWT" }, {

@@ -2,46 +2,12 @@
  * Benign outbound uploads: model API requests about security, source files sent to APIs,
  * checksum look-alikes, images, telemetry and CSVs.
  */
-import { outbound, seq } from "./_case.ts";
+import { benignOutbound, json, outbound, seq } from "./_case.ts";
 import type { Placed } from "./_carriers.ts";
 import { b64 } from "./_encode.ts";
 import { Rng } from "./_rng.ts";
 import { lookalike, pngBytes, SOURCE_FILES } from "./_benign_material.ts";
 import type { CorpusCase } from "./mod.ts";
-
-function builder(cls: string, prefix: string) {
-  const cases: CorpusCase[] = [];
-  return {
-    rng: new Rng(`benign:${cls}`),
-    cases,
-    add(what: string, placed: Placed): void {
-      cases.push(
-        outbound(
-          { id: `${prefix}-${seq(cases.length)}`, class: cls, label: "benign", what },
-          placed,
-        ),
-      );
-    },
-  };
-}
-
-function json(
-  host: string,
-  target: string,
-  body: unknown,
-  headers: [string, string][] = [],
-): Placed {
-  return {
-    host,
-    request: {
-      method: "POST",
-      target,
-      headers,
-      contentType: "application/json",
-      body: JSON.stringify(body),
-    },
-  };
-}
 
 const SECURITY_QUESTIONS = [
   "How do I rotate the AWS_SECRET_ACCESS_KEY used by our CI without downtime?",
@@ -58,7 +24,7 @@ const SECURITY_QUESTIONS = [
 
 /** @returns Model API requests about security (class `model_api_request`). */
 export function modelRequestCases(): CorpusCase[] {
-  const b = builder("model_api_request", "b-llm");
+  const b = benignOutbound("model_api_request", "b-llm");
   const r = b.rng;
   for (let i = 0; i < 30; i++) {
     const question = SECURITY_QUESTIONS[i % SECURITY_QUESTIONS.length]!;
@@ -100,7 +66,7 @@ export function modelRequestCases(): CorpusCase[] {
 
 /** @returns Source files sent to APIs (class `source_upload`). */
 export function sourceUploadCases(): CorpusCase[] {
-  const b = builder("source_upload", "b-src");
+  const b = benignOutbound("source_upload", "b-src");
   const r = b.rng;
   for (let i = 0; i < 20; i++) {
     const file = SOURCE_FILES[i % SOURCE_FILES.length]!;
@@ -163,7 +129,7 @@ export function lookalikeOutboundCases(): CorpusCase[] {
 
 /** @returns Images sent as base64 (class `base64_image`). */
 export function imageUploadCases(): CorpusCase[] {
-  const b = builder("base64_image", "b-img-out");
+  const b = benignOutbound("base64_image", "b-img-out");
   for (let i = 0; i < 10; i++) {
     const png = b64(pngBytes(b.rng, 600 + i * 150));
     b.add(
@@ -188,7 +154,7 @@ export function imageUploadCases(): CorpusCase[] {
 
 /** @returns Traces, error reports and analytics (class `telemetry`). */
 export function telemetryCases(): CorpusCase[] {
-  const b = builder("telemetry", "b-tel");
+  const b = benignOutbound("telemetry", "b-tel");
   const r = b.rng;
   for (let i = 0; i < 15; i++) {
     const traceId = r.hex(32);
@@ -249,7 +215,7 @@ export function telemetryCases(): CorpusCase[] {
 
 /** @returns CSV uploads of numbers (class `csv_numbers`). */
 export function csvUploadCases(): CorpusCase[] {
-  const b = builder("csv_numbers", "b-csv-out");
+  const b = benignOutbound("csv_numbers", "b-csv-out");
   const r = b.rng;
   for (let i = 0; i < 8; i++) {
     const rows = ["date,open,high,low,close,volume"];

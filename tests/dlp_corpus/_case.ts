@@ -1,6 +1,7 @@
 /** Small constructors shared by the builders. */
 import type { Placed } from "./_carriers.ts";
 import type { ChecksumClaim, CorpusCase, CorpusResponse } from "./mod.ts";
+import { Rng } from "./_rng.ts";
 
 /** Fields every case names. */
 interface Head {
@@ -52,4 +53,40 @@ function withoutEmpty(head: Head): Head {
 /** Three-digit sequence numbers for ids (1-based). */
 export function seq(n: number): string {
   return String(n + 1).padStart(3, "0");
+}
+
+/** Numbered benign outbound cases of one class, with the class's own random stream. */
+export function benignOutbound(cls: string, prefix: string) {
+  const cases: CorpusCase[] = [];
+  return {
+    rng: new Rng(`benign:${cls}`),
+    cases,
+    add(what: string, placed: Placed): void {
+      cases.push(
+        outbound(
+          { id: `${prefix}-${seq(cases.length)}`, class: cls, label: "benign", what },
+          placed,
+        ),
+      );
+    },
+  };
+}
+
+/** A JSON POST to `host`. */
+export function json(
+  host: string,
+  target: string,
+  body: unknown,
+  headers: [string, string][] = [],
+): Placed {
+  return {
+    host,
+    request: {
+      method: "POST",
+      target,
+      headers,
+      contentType: "application/json",
+      body: JSON.stringify(body),
+    },
+  };
 }
