@@ -2,8 +2,8 @@
  * National identifiers that are only told apart from other numbers by the name written next to
  * them (`"bsn": "…"`, `pesel=…`, `nhs_number=…`), then confirmed by their own check digits or,
  * for the US SSN, which has none, by its strict `AAA-GG-SSSS` layout and the ranges never issued.
- * Rules are token-table entries (found by the token scanner's keyword lookup, reported by the
- * `checksummed` detector): keywords, the value's shape, its check, and examples a test runs.
+ * Rules are `token_patterns` table entries, found by the same keyword lookup as labelled
+ * credentials: keywords, the value's shape, its check, and examples a test runs.
  */
 import type { TokenSpec } from "./_token_spec.ts";
 

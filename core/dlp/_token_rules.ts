@@ -14,6 +14,7 @@ import { CORE_TOKENS } from "./_token_table_core.ts";
 import { CLOUD_TOKENS } from "./_token_table_cloud.ts";
 import { SAAS_TOKENS } from "./_token_table_saas.ts";
 import { LABELLED_TOKENS } from "./_token_table_labelled.ts";
+import { NATIONAL_ID_SPECS } from "./_national_ids.ts";
 import type { LeftBoundary, TokenSpec } from "./_token_spec.ts";
 
 export type { LeftBoundary } from "./_token_spec.ts";
@@ -50,6 +51,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = Object.freeze([
   ...CLOUD_TOKENS,
   ...LABELLED_TOKENS,
   ...CORE_TOKENS,
+  ...NATIONAL_ID_SPECS,
 ]);
 
 /**
@@ -125,17 +127,7 @@ export function pickAnchor(literal: string, ignoreCase: boolean): number {
 
 /** Fresh rule objects (sticky regexes carry `lastIndex`, so each engine owns its own). */
 export function tokenRules(): TokenRule[] {
-  return compileRules(TOKEN_SPECS);
-}
-
-/**
- * Compile table entries into rules (fresh regexes: sticky ones carry `lastIndex`).
- *
- * @param specs The entries.
- * @returns The rules, in the entries' order.
- */
-export function compileRules(specs: readonly TokenSpec[]): TokenRule[] {
-  return specs.map((spec) => {
+  return TOKEN_SPECS.map((spec) => {
     const { source, tp: _tp, fp: _fp, regexIgnoreCase: _regexIgnoreCase, ...rest } = spec;
     const valueGroup = spec.valueGroup ?? false;
     const ignoreCase = spec.ignoreCase ?? false;

@@ -10,7 +10,7 @@
  */
 import type { LeftBoundary, TokenRule } from "./_token_rules.ts";
 import { tokenRules } from "./_token_rules.ts";
-import type { Finding, FindingDetector } from "./_types.ts";
+import type { Finding } from "./_types.ts";
 import type { ScanPass, ScanWindow } from "./_window.ts";
 
 /**
@@ -41,9 +41,7 @@ interface Candidate {
 /** The immutable tables for the token rules, shared by every scan of an engine. */
 export class TokenMatcher {
   /** The rules, in priority order. */
-  readonly rules: readonly TokenRule[];
-  /** The `detector` its findings carry. */
-  readonly detector: FindingDetector;
+  readonly rules: readonly TokenRule[] = tokenRules();
   /** Bigram (as read through a Uint16 view) → 1 + index into `anchors`, or 0. */
   readonly table = new Uint16Array(65536);
   /** Literal placements per table entry. */
@@ -55,16 +53,7 @@ export class TokenMatcher {
   /** Whether the low 16 bits of a 32-bit word hold its first two bytes. */
   readonly littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-  /**
-   * @param rules The rules, in priority order (the credential formats unless given).
-   * @param detector The label findings carry.
-   */
-  constructor(
-    rules: readonly TokenRule[] = tokenRules(),
-    detector: FindingDetector = "token_patterns",
-  ) {
-    this.rules = rules;
-    this.detector = detector;
+  constructor() {
     const lists = new Map<number, Anchor[]>();
     let maxOffset = 0;
     this.rules.forEach((rule, index) => {
@@ -224,7 +213,7 @@ export class TokenPass implements ScanPass {
     const literal = rule.literals.find((l) => text.startsWith(l, local))?.length ?? 0;
     const shown = text.slice(start - base, start - base + Math.min(rule.shown, literal));
     out.push({
-      detector: this.#m.detector,
+      detector: "token_patterns",
       rule: rule.name,
       severity: "block",
       location: this.#location,

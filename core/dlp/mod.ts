@@ -28,10 +28,10 @@
  *   a decimal, an identifier or after a phone `+`), IBANs (country length, mod 97; contiguous or
  *   in groups of four), Bitcoin WIF and BIP32 private keys and P2PKH/P2SH addresses
  *   (base58check) and segwit addresses (bech32/bech32m), a CPF written `ddd.ddd.ddd-dd`, a
- *   Spanish NIE, and, after a keyword (`"bsn": …`, `pesel=…`), a Spanish DNI, a Chinese resident
- *   ID, a Dutch BSN, a French NIR, an Indian Aadhaar, a Polish PESEL, a Finnish HETU, a UK NHS
- *   number, a Swedish personnummer (each by its check digits) or a US SSN (by its layout and
- *   the ranges never issued). Addresses are
+ *   Spanish NIE, and, after a keyword, a Spanish DNI or a Chinese resident ID. (A Dutch BSN, a
+ *   French NIR, an Indian Aadhaar, a Polish PESEL, a Finnish HETU, a UK NHS number, a Swedish
+ *   personnummer, each by its check digits, and a US SSN, by its layout and the ranges never
+ *   issued, are `token_patterns` entries found next to their keyword: `"bsn": …`, `pesel=…`.) Addresses are
  *   blocked too: an agent has no business sending a wallet (a payout target or a person's funds)
  *   and routes that do (an exchange API) drop `checksummed` from their detectors. Snippets name
  *   the network or country, never digits.
