@@ -132,6 +132,9 @@ async function until(stream: ReadableStream<Uint8Array>, text: string): Promise<
     if (done) throw new Error(`the process exited before printing "${text}": ${seen}`);
     seen += value;
   }
-  reader.releaseLock();
+  // Keep reading: a process whose stderr pipe fills (the proxy logs every refusal) blocks.
+  void (async () => {
+    while (!(await reader.read()).done);
+  })();
   return seen;
 }
