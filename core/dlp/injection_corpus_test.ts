@@ -263,7 +263,7 @@ const BENIGN: [string, string][] = [
   ],
   [
     "install",
-    "<!-- Install section --><h2>Install</h2><p>Run the following command:</p><pre>curl -fsSL https://deno.land/install.sh | sh</pre>",
+    "<!-- Install section --><h2>Install</h2><p>Run the following command:</p><pre>curl -fsSL https://deno.com/install.sh | sh</pre>",
   ],
   [
     "install",
@@ -272,11 +272,11 @@ const BENIGN: [string, string][] = [
   // Model responses streamed to the agent.
   [
     "model",
-    'data: {"type":"content_block_delta","delta":{"type":"text_delta","text":"To install, run the following command:\\n\\n```bash\\ncurl -fsSL https://deno.land/install.sh | sh\\n```"}}\n\n',
+    'data: {"type":"content_block_delta","delta":{"type":"text_delta","text":"To install, run the following command:\\n\\n```bash\\ncurl -fsSL https://deno.com/install.sh | sh\\n```"}}\n\n',
   ],
   [
     "model",
-    'data: {"type":"tool_use","name":"Bash","input":{"command":"curl -fsSL https://deno.land/install.sh | sh"}}\n\n',
+    'data: {"type":"tool_use","name":"Bash","input":{"command":"curl -fsSL https://deno.com/install.sh | sh"}}\n\n',
   ],
   // HTML with ordinary comments and hidden elements.
   [

@@ -224,7 +224,7 @@ export function lockfileCases(): CorpusCase[] {
           remote: Object.fromEntries(
             Array.from(
               { length: 5 },
-              (_, k) => [`https://deno.land/std@0.224.0/path/mod${k}.ts`, r.hex(64)],
+              (_, k) => [`https://esm.sh/@std/path@1.0.8/mod${k}.ts`, r.hex(64)],
             ),
           ),
         },
