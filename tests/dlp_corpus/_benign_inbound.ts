@@ -2,34 +2,15 @@
  * Benign inbound data: API JSON, git and other binary downloads, CSVs, gzip-compressed bodies
  * and checksum look-alikes.
  */
-import { inbound, seq } from "./_case.ts";
+import { benignInbound, inbound, seq } from "./_case.ts";
 import { b64 } from "./_encode.ts";
 import { B64URL, Rng } from "./_rng.ts";
 import { lookalike } from "./_benign_material.ts";
-import type { CorpusCase, CorpusResponse } from "./mod.ts";
-
-type Response = Partial<CorpusResponse> & { contentType: string };
-
-function builder(cls: string, prefix: string) {
-  const cases: CorpusCase[] = [];
-  return {
-    rng: new Rng(`benign:${cls}`),
-    cases,
-    add(what: string, where: { host: string; target: string }, response: Response): void {
-      cases.push(
-        inbound(
-          { id: `${prefix}-${seq(cases.length)}`, class: cls, label: "benign", what },
-          where,
-          response,
-        ),
-      );
-    },
-  };
-}
+import type { CorpusCase } from "./mod.ts";
 
 /** @returns API responses full of ids, timestamps and prices (class `api_json`). */
 export function apiResponseCases(): CorpusCase[] {
-  const b = builder("api_json", "b-api-in");
+  const b = benignInbound("api_json", "b-api-in");
   const r = b.rng;
   for (let i = 0; i < 25; i++) {
     const shapes: [string, () => unknown][] = [
@@ -110,7 +91,7 @@ function pktLine(text: string): string {
 
 /** @returns Git refs, packs, tarballs and images (class `binary`). */
 export function binaryCases(): CorpusCase[] {
-  const b = builder("binary", "b-bin");
+  const b = benignInbound("binary", "b-bin");
   const r = b.rng;
   for (let i = 0; i < 5; i++) {
     const refs = [
@@ -168,7 +149,7 @@ export function binaryCases(): CorpusCase[] {
 
 /** @returns CSV downloads of numbers (class `csv_numbers`). */
 export function csvDownloadCases(): CorpusCase[] {
-  const b = builder("csv_numbers", "b-csv-in");
+  const b = benignInbound("csv_numbers", "b-csv-in");
   const r = b.rng;
   for (let i = 0; i < 15; i++) {
     const header = [
@@ -232,7 +213,7 @@ export function lookalikeInboundCases(): CorpusCase[] {
 
 /** @returns Benign bodies sent gzip-compressed (class `gzip_body`). */
 export function gzipBenignCases(): CorpusCase[] {
-  const b = builder("gzip_body", "b-gz");
+  const b = benignInbound("gzip_body", "b-gz");
   const r = b.rng;
   for (let i = 0; i < 10; i++) {
     b.add(

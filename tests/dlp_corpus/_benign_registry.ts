@@ -1,28 +1,9 @@
 /** Benign inbound registry traffic: npm, PyPI and crates metadata, and lockfiles. */
-import { inbound, seq } from "./_case.ts";
+import { benignInbound } from "./_case.ts";
 import { b64 } from "./_encode.ts";
 import { B64, Rng } from "./_rng.ts";
 import { PACKAGES } from "./_benign_material.ts";
-import type { CorpusCase, CorpusResponse } from "./mod.ts";
-
-type Response = Partial<CorpusResponse> & { contentType: string };
-
-function builder(cls: string, prefix: string) {
-  const cases: CorpusCase[] = [];
-  return {
-    rng: new Rng(`benign:${cls}`),
-    cases,
-    add(what: string, where: { host: string; target: string }, response: Response): void {
-      cases.push(
-        inbound(
-          { id: `${prefix}-${seq(cases.length)}`, class: cls, label: "benign", what },
-          where,
-          response,
-        ),
-      );
-    },
-  };
-}
+import type { CorpusCase } from "./mod.ts";
 
 function integrity(r: Rng): string {
   return `sha512-${b64(r.bytes(64))}`;
@@ -30,7 +11,7 @@ function integrity(r: Rng): string {
 
 /** @returns npm packuments, PyPI JSON and crates index lines (class `registry_metadata`). */
 export function registryMetadataCases(): CorpusCase[] {
-  const b = builder("registry_metadata", "b-meta");
+  const b = benignInbound("registry_metadata", "b-meta");
   const r = b.rng;
   PACKAGES.forEach((p, i) => {
     const versions: Record<string, unknown> = {};
@@ -112,7 +93,7 @@ export function registryMetadataCases(): CorpusCase[] {
 
 /** @returns Lockfiles of eight ecosystems (class `lockfile`). */
 export function lockfileCases(): CorpusCase[] {
-  const b = builder("lockfile", "b-lock");
+  const b = benignInbound("lockfile", "b-lock");
   const r = b.rng;
   const shapes: [string, string, () => string][] = [
     ["package-lock.json", "application/json", () =>

@@ -90,3 +90,25 @@ export function json(
     },
   };
 }
+
+/** Numbered benign inbound cases of one class, with the class's own random stream. */
+export function benignInbound(cls: string, prefix: string) {
+  const cases: CorpusCase[] = [];
+  return {
+    rng: new Rng(`benign:${cls}`),
+    cases,
+    add(
+      what: string,
+      where: { host: string; target: string },
+      response: Partial<CorpusResponse> & { contentType: string },
+    ): void {
+      cases.push(
+        inbound(
+          { id: `${prefix}-${seq(cases.length)}`, class: cls, label: "benign", what },
+          where,
+          response,
+        ),
+      );
+    },
+  };
+}
