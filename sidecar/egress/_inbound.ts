@@ -143,7 +143,6 @@ export async function forwardResponse(
     : undefined;
   const settled = () => Math.min(scanner.settled, echoes?.settled ?? Infinity);
   const held = new HeldBytes();
-  const events = new EventBoundaries();
   const joined = isSse
     ? new SseTextScan(options.engine, {
       detectors: options.detectors,
@@ -198,7 +197,7 @@ export async function forwardResponse(
       if (split !== undefined) return await blockNow(joinedDeny(split));
       // Whole events go out as soon as they are scanned; an event that outgrows COMMIT_BYTES
       // streams like any other body (only settled bytes), so memory stays bounded.
-      const end = events.push(chunk);
+      const end = joined.eventsEnd;
       const ready = end > held.offset
         ? held.releaseUpTo(end)
         : held.length > COMMIT_BYTES
@@ -246,35 +245,6 @@ function blocking(
     onWarn(finding);
   }
   return undefined;
-}
-
-/**
- * Tracks where the last complete server-sent event ends (a blank line), looking only at new
- * bytes plus the three before them, so each chunk costs its own length.
- */
-class EventBoundaries {
-  #offset = 0;
-  #tail = "";
-  #end = 0;
-
-  /**
-   * Account for the next chunk.
-   *
-   * @param chunk Response bytes.
-   * @returns Absolute offset just past the last complete event seen so far.
-   */
-  push(chunk: Uint8Array): number {
-    const text = this.#tail +
-      Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
-    const base = this.#offset - this.#tail.length;
-    const lf = text.lastIndexOf("\n\n");
-    const crlf = text.lastIndexOf("\r\n\r\n");
-    const end = Math.max(lf < 0 ? -1 : lf + 2, crlf < 0 ? -1 : crlf + 4);
-    if (end >= 0) this.#end = Math.max(this.#end, base + end);
-    this.#offset += chunk.length;
-    this.#tail = text.slice(-3);
-    return this.#end;
-  }
 }
 
 function decoderFor(

@@ -33,7 +33,15 @@ export class SseText {
   #searched = 0;
   /** The event under way outgrew the limit: its text is skipped. */
   #overflow = false;
+  /** Bytes pushed so far. */
+  #consumed = 0;
+  #eventsEnd = 0;
   readonly #encoder = new TextEncoder();
+
+  /** Absolute offset just past the last complete event: what may be forwarded whole. */
+  get eventsEnd(): number {
+    return this.#eventsEnd;
+  }
 
   /**
    * Account for the next chunk of the stream.
@@ -43,6 +51,7 @@ export class SseText {
    */
   push(chunk: Uint8Array): Uint8Array {
     this.#pending += Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
+    this.#consumed += chunk.length;
     let text = "";
     while (true) {
       const end = blankLineEnd(this.#pending, Math.max(0, this.#searched - 3));
@@ -50,6 +59,7 @@ export class SseText {
       if (!this.#overflow) {
         text += eventText(Buffer.from(this.#pending.slice(0, end), "latin1").toString("utf8"));
       }
+      this.#eventsEnd = this.#consumed - this.#pending.length + end;
       this.#pending = this.#pending.slice(end);
       this.#searched = 0;
       this.#overflow = false;
@@ -151,6 +161,11 @@ export class SseTextScan {
     const text = this.#text.push(chunk);
     if (text.length === 0) return undefined;
     return this.#judge(this.#injection.push(text), this.#echoes?.push(text) ?? []);
+  }
+
+  /** Absolute offset just past the last complete event. */
+  get eventsEnd(): number {
+    return this.#text.eventsEnd;
   }
 
   /** Flush both scanners at the end of the stream. */

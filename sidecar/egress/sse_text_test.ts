@@ -47,3 +47,15 @@ Deno.test("SseText skips an event longer than 1 MiB and reads the next one", () 
   assert.equal(decode(text.push(encode(big))), "");
   assert.equal(decode(text.push(encode("y\n\ndata: after\n\n"))), "after");
 });
+
+Deno.test("SseText.eventsEnd is the offset past the last complete event, whatever the chunking", () => {
+  const stream = "data: one\n\ndata: two\r\n\r\ndata: thr";
+  for (let cut = 1; cut < stream.length; cut++) {
+    const text = new SseText();
+    text.push(encode(stream.slice(0, cut)));
+    const early = text.eventsEnd;
+    assert.ok(early === 0 || early === 11 || early === 24, `cut ${cut}: ${early}`);
+    text.push(encode(stream.slice(cut)));
+    assert.equal(text.eventsEnd, "data: one\n\ndata: two\r\n\r\n".length, `cut at ${cut}`);
+  }
+});
