@@ -69,13 +69,16 @@ function absolutePath(text: string): string | undefined {
   return isAbsolute(text) ? text : undefined;
 }
 
-function seconds(name: string, description: string, fallback: number) {
+function seconds(name: string, description: string, fallback: number, max = MAX_TIMEOUT_SECONDS) {
   return variable({
     name,
     description,
-    format: `a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`,
+    format: `a whole number of seconds from 1 to ${max}`,
     example: String(fallback),
-    parse: parseWholeSeconds,
+    parse: (text) => {
+      const value = parseWholeSeconds(text);
+      return value === undefined || value > max ? undefined : value;
+    },
     fallback: String(fallback),
   });
 }
@@ -209,6 +212,27 @@ export const SIDECAR_ENV = Object.freeze({
       return parsed.every((p) => p !== undefined) ? parsed as ConnectTo[] : undefined;
     },
   }),
+  /** How long egress waits for an upstream to connect (TLS included) before a 504. */
+  egressConnectTimeout: seconds(
+    "BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS",
+    "How long egress waits for an upstream to connect before answering 504",
+    10,
+    300,
+  ),
+  /** How long egress waits for the first byte of an upstream's answer before a 504. */
+  egressResponseTimeout: seconds(
+    "BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS",
+    "How long egress waits for an upstream to start answering before answering 504",
+    300,
+    3600,
+  ),
+  /** The longest silence egress allows in the middle of an upstream's answer. */
+  egressStallTimeout: seconds(
+    "BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS",
+    "The longest silence egress allows in the middle of an upstream's answer",
+    300,
+    3600,
+  ),
   /** Where the supervise MCP server listens. */
   superviseListen: listen("BOT_BOTTLE_SUPERVISE_LISTEN", SIDECAR_PORTS.supervise),
   /** The internal network it listens on. */
@@ -262,6 +286,15 @@ export const SIDECAR_ENV = Object.freeze({
     parse: (text) => text,
   }),
 });
+
+/** The egress upstream timeouts the host passes on from its own environment, by name. */
+export const EGRESS_TIMEOUTS = Object.freeze(
+  [
+    SIDECAR_ENV.egressConnectTimeout,
+    SIDECAR_ENV.egressResponseTimeout,
+    SIDECAR_ENV.egressStallTimeout,
+  ] as const,
+);
 
 /** The operator timeouts the host passes on from its own environment, by name. */
 export const OPERATOR_TIMEOUTS = Object.freeze(

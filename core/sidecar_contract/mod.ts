@@ -42,6 +42,7 @@ export {
   type Subnet,
 } from "./_values.ts";
 export {
+  EGRESS_TIMEOUTS,
   type Environment,
   KNOWN_SECRET_PREFIX,
   knownSecretSlotName,

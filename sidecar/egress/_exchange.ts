@@ -24,7 +24,12 @@ import { forwardResponse } from "./_inbound.ts";
 import { type EgressLog, findingFields } from "./_log.ts";
 import type { OutboundBody } from "./_request_body.ts";
 import { toEgressRequest, type Tunnel } from "./_request.ts";
-import { UpstreamConnectError, type UpstreamConnection, type UpstreamPool } from "./_upstream.ts";
+import {
+  UpstreamConnectError,
+  type UpstreamConnection,
+  type UpstreamPool,
+  UpstreamTimeoutError,
+} from "./_upstream.ts";
 import { pipeUpgrade } from "./_upgrade.ts";
 
 /** Long-lived collaborators of every exchange (one set per proxy). */
@@ -139,11 +144,12 @@ export async function handleExchange(
     try {
       conn = await deps.pool.acquire(upstream, req.scheme === "https");
     } catch (err) {
+      const late = err instanceof UpstreamTimeoutError;
       return await refuse({
         action: "deny",
-        rule: "upstream_unreachable",
+        rule: late ? "upstream_timeout" : "upstream_unreachable",
         reason: messageOf(err),
-        status: 502,
+        status: late ? 504 : 502,
       });
     }
     try {
@@ -228,6 +234,8 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     // Closed before a single byte of an answer: the connection was stale, not the upstream broken.
     const Stale = err instanceof HttpParseError && err.code === "closed-before-response"
       ? StaleConnectionError
+      : err instanceof HttpParseError && err.status === 504
+      ? UpstreamTimeoutError
       : UpstreamConnectError;
     throw new Stale(`no valid response from "${req.host}": ${messageOf(err)}`, { cause: err });
   }

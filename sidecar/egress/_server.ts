@@ -19,7 +19,7 @@ import { sendBlock } from "./_block.ts";
 import { GatedSocket } from "./_gated_socket.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
-import { UpstreamConnectError } from "./_upstream.ts";
+import { UpstreamConnectError, UpstreamTimeoutError } from "./_upstream.ts";
 import { messageOf } from "../../core/errors/mod.ts";
 
 /** How long a client has to finish the TLS handshake inside a tunnel. */
@@ -177,6 +177,8 @@ export class EgressServer {
       ? { status: err.status, rule: err.status >= 500 ? "upstream_error" : "bad_request" }
       : err instanceof BadTargetError
       ? { status: 400, rule: "bad_request" }
+      : err instanceof UpstreamTimeoutError
+      ? { status: 504, rule: "upstream_timeout" }
       : err instanceof UpstreamConnectError
       ? { status: 502, rule: "upstream_error" }
       : { status: 500, rule: "internal_error" };

@@ -25,7 +25,7 @@ import net from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
 import { messageOf } from "../../core/errors/mod.ts";
-import { Http1Reader, Http1Writer } from "../http1/mod.ts";
+import { DEFAULT_LIMITS, Http1Reader, Http1Writer, type Limits } from "../http1/mod.ts";
 import type { Upstream } from "./policy/mod.ts";
 import { connectTlsDuplex } from "./_tls_duplex.ts";
 
@@ -51,9 +51,33 @@ export interface UpstreamPoolOptions {
   extraCa?: string | undefined;
   /** Idle connections kept per target. */
   maxIdlePerTarget?: number;
-  /** Connect (and TLS handshake) timeout. */
-  connectTimeoutMs?: number;
+  /** How long an upstream may keep the agent waiting. */
+  timeouts?: Partial<UpstreamTimeouts>;
 }
+
+/**
+ * How long an upstream may keep the agent waiting, at each stage of an exchange. Each is bounded
+ * so that an upstream that accepts and never answers, or answers a byte at a time, holds neither
+ * the agent nor the proxy for ever.
+ */
+export interface UpstreamTimeouts {
+  /** To connect, TLS handshake included. Over → 504. */
+  connectMs: number;
+  /** From the request sent to the first byte of the answer. Over → 504. */
+  responseMs: number;
+  /**
+   * The longest silence once the answer started (and the most a head may take to arrive).
+   * Before the head is complete → 504; later the agent's connection is cut, the body unfinished.
+   */
+  stallMs: number;
+}
+
+/** The timeouts the proxy uses unless told otherwise. */
+export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = Object.freeze({
+  connectMs: 10_000,
+  responseMs: 300_000,
+  stallMs: 300_000,
+});
 
 /** A failure to reach the upstream; answered with 502. */
 export class UpstreamConnectError extends Error {
@@ -67,12 +91,25 @@ export class UpstreamConnectError extends Error {
   }
 }
 
+/** The upstream did not connect or answer in time; answered with 504. */
+export class UpstreamTimeoutError extends UpstreamConnectError {
+  /**
+   * @param message What took too long.
+   * @param options The cause.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "UpstreamTimeoutError";
+  }
+}
+
 /** Keep-alive pool of upstream connections. */
 export class UpstreamPool {
   #idle = new Map<string, UpstreamConnection[]>();
   #ca: string[] | undefined;
   #maxIdle: number;
-  #timeoutMs: number;
+  #timeouts: UpstreamTimeouts;
+  #limits: Partial<Limits>;
   #closed = false;
 
   /** @param options Trust and pool limits. */
@@ -82,7 +119,13 @@ export class UpstreamPool {
       ? undefined
       : [...roots, ...(options.extraCa === undefined ? [] : [options.extraCa])];
     this.#maxIdle = options.maxIdlePerTarget ?? 16;
-    this.#timeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
+    const { responseMs, stallMs } = this.#timeouts;
+    this.#limits = {
+      responseTimeoutMs: responseMs,
+      headTimeoutMs: Math.min(DEFAULT_LIMITS.headTimeoutMs, stallMs),
+      bodyStallTimeoutMs: stallMs,
+    };
   }
 
   /**
@@ -110,7 +153,7 @@ export class UpstreamPool {
     const conn: UpstreamConnection = {
       key,
       socket,
-      reader: new Http1Reader(socket),
+      reader: new Http1Reader(socket, this.#limits),
       writer: new Http1Writer(socket),
       reused: false,
     };
@@ -161,8 +204,13 @@ export class UpstreamPool {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new UpstreamConnectError(`connecting to ${where} timed out`)),
-        this.#timeoutMs,
+        () =>
+          reject(
+            new UpstreamTimeoutError(
+              `connecting to ${where} took longer than ${this.#timeouts.connectMs} ms`,
+            ),
+          ),
+        this.#timeouts.connectMs,
       );
     });
     try {

@@ -34,7 +34,9 @@ import { Approvals } from "./_approvals.ts";
 import { EgressLog, findingFields, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
-import { readSystemRoots, UpstreamPool } from "./_upstream.ts";
+import { readSystemRoots, UpstreamPool, type UpstreamTimeouts } from "./_upstream.ts";
+
+export { DEFAULT_UPSTREAM_TIMEOUTS, type UpstreamTimeouts } from "./_upstream.ts";
 
 export type { OperatorQueue } from "./_outbound.ts";
 
@@ -58,6 +60,8 @@ export interface EgressProxyOptions {
   connectTo?: ReadonlyMap<string, { address: string; port: number }>;
   /** Client-side HTTP limits (head size and timeouts); tests shrink the timeouts. */
   limits?: Partial<Limits>;
+  /** How long an upstream may take to connect, to answer, and be silent mid-answer. */
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
   /** Resolver for upstream hosts (tests pass one that never sends DNS queries). */
   lookup?: (host: string) => Promise<readonly { address: string; family: number }[]>;
   /** Operator queue for `outbound_on_match: supervise`; without it supervise fails closed. */
@@ -131,6 +135,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   const pool = new UpstreamPool({
     extraCa: options.upstreamCa,
     roots: systemRoots === undefined ? undefined : [systemRoots],
+    ...(options.upstreamTimeouts === undefined ? {} : { timeouts: options.upstreamTimeouts }),
   });
   const dns = new DnsCache();
   const server = new EgressServer({

@@ -13,24 +13,30 @@ const MAX_CHUNK_LINE = 1024;
 /** 13 hex digits stay below 2^53, so sizes are exact. */
 const CHUNK_LINE = /^([0-9A-Fa-f]{1,13})(?:[ \t]*;[\t\x20-\x7e\x80-\xff]*)?$/;
 
-/** Options of {@link lengthBody}. */
-export interface LengthOptions {
-  /** Exact body length. */
-  length: number;
+/** What every body reader needs to know. */
+export interface BodyOptions {
   /** Who sends the body. */
   side: Side;
+  /** Longest wait for the next byte (`bodyStallTimeoutMs`). */
+  stallMs: number;
+}
+
+/** Options of {@link lengthBody}. */
+export interface LengthOptions extends BodyOptions {
+  /** Exact body length. */
+  length: number;
 }
 
 /** Exactly `length` bytes. */
 export async function* lengthBody(src: ByteSource, options: LengthOptions) {
-  yield* exactBytes(src, options.length, options.side);
+  yield* exactBytes(src, options.length, options);
 }
 
 /** The next `count` bytes as they arrive; bytes past them go back to the source. */
-async function* exactBytes(src: ByteSource, count: number, side: Side) {
+async function* exactBytes(src: ByteSource, count: number, options: BodyOptions) {
   let remaining = count;
   while (remaining > 0) {
-    const chunk = await nextOrTruncated(src, side);
+    const chunk = await nextOrTruncated(src, options);
     if (chunk.length > remaining) {
       src.unshift(chunk.subarray(remaining));
       const data = chunk.subarray(0, remaining);
@@ -44,18 +50,16 @@ async function* exactBytes(src: ByteSource, count: number, side: Side) {
 }
 
 /** Everything until the peer closes (responses without Content-Length/Transfer-Encoding). */
-export async function* closeBody(src: ByteSource) {
+export async function* closeBody(src: ByteSource, options: BodyOptions) {
   for (;;) {
-    const chunk = await src.next();
+    const chunk = await nextWithin(src, options);
     if (chunk === null) return;
     yield chunk;
   }
 }
 
 /** Options of {@link chunkedBody}. */
-export interface ChunkedOptions {
-  /** Who sends the body. */
-  side: Side;
+export interface ChunkedOptions extends BodyOptions {
   /** Bytes of all trailer lines together. */
   maxHeadBytes: number;
   /** Most trailer fields. */
@@ -68,15 +72,15 @@ export interface ChunkedOptions {
 export async function* chunkedBody(src: ByteSource, options: ChunkedOptions) {
   const { side } = options;
   for (;;) {
-    const line = await readLine(src, { max: MAX_CHUNK_LINE, side, trailer: false });
+    const line = await readLine(src, { ...options, max: MAX_CHUNK_LINE, trailer: false });
     const match = CHUNK_LINE.exec(line);
     if (match === null) {
       throw fail("bad-chunk", `invalid chunk size line ${quote(line)}`, { side });
     }
     const size = parseInt(match[1]!, 16);
     if (size === 0) break;
-    yield* exactBytes(src, size, side);
-    await expectCrlf(src, side);
+    yield* exactBytes(src, size, options);
+    await expectCrlf(src, options);
   }
   options.onTrailers(await readTrailers(src, options));
 }
@@ -86,7 +90,7 @@ async function readTrailers(src: ByteSource, options: ChunkedOptions): Promise<H
   const trailers = new HeaderList();
   let budget = options.maxHeadBytes;
   for (;;) {
-    const line = await readLine(src, { max: Math.max(0, budget), side, trailer: true });
+    const line = await readLine(src, { ...options, max: Math.max(0, budget), trailer: true });
     if (line === "") return trailers;
     budget -= line.length + 2;
     if (trailers.size >= maxHeaders) {
@@ -97,17 +101,18 @@ async function readTrailers(src: ByteSource, options: ChunkedOptions): Promise<H
   }
 }
 
-async function expectCrlf(src: ByteSource, side: Side): Promise<void> {
+async function expectCrlf(src: ByteSource, options: BodyOptions): Promise<void> {
   for (const expected of [0x0d, 0x0a]) {
-    const chunk = await nextOrTruncated(src, side);
+    const chunk = await nextOrTruncated(src, options);
     src.unshift(chunk.subarray(1));
-    if (chunk[0] !== expected) throw fail("bad-chunk", "missing CRLF after chunk data", { side });
+    if (chunk[0] !== expected) {
+      throw fail("bad-chunk", "missing CRLF after chunk data", { side: options.side });
+    }
   }
 }
 
-interface LineOptions {
+interface LineOptions extends BodyOptions {
   max: number;
-  side: Side;
   trailer: boolean;
 }
 
@@ -119,7 +124,7 @@ async function readLine(src: ByteSource, options: LineOptions): Promise<string> 
   const { max, side } = options;
   let acc: Buffer | undefined;
   for (;;) {
-    let chunk = await nextOrTruncated(src, side);
+    let chunk = await nextOrTruncated(src, options);
     const room = max + 2 - (acc?.length ?? 0);
     if (chunk.length > room) {
       src.unshift(chunk.subarray(room));
@@ -142,10 +147,23 @@ async function readLine(src: ByteSource, options: LineOptions): Promise<string> 
   }
 }
 
-async function nextOrTruncated(src: ByteSource, side: Side): Promise<Buffer> {
-  const chunk = await src.next();
+async function nextOrTruncated(src: ByteSource, options: BodyOptions): Promise<Buffer> {
+  const chunk = await nextWithin(src, options);
   if (chunk === null) {
-    throw fail("truncated", "connection closed in the middle of the body", { side });
+    throw fail("truncated", "connection closed in the middle of the body", { side: options.side });
   }
   return chunk;
+}
+
+/**
+ * The next chunk, or null at the end; a peer silent for `stallMs` in the middle of a body (one
+ * byte now and then keeps it alive) holds the connection no longer.
+ */
+async function nextWithin(src: ByteSource, options: BodyOptions): Promise<Buffer | null> {
+  if (!await src.wait(options.stallMs)) {
+    throw fail("body-timeout", `nothing arrived for ${options.stallMs} ms in the body`, {
+      side: options.side,
+    });
+  }
+  return await src.next();
 }

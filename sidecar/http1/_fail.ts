@@ -21,6 +21,7 @@ const REQUEST_STATUS: Readonly<Record<HttpParseErrorCode, number>> = Object.free
   "too-many-headers": 431,
   "head-timeout": 408,
   "response-timeout": 504,
+  "body-timeout": 408,
   "truncated": 400,
   "closed-before-response": 400,
 });
@@ -40,7 +41,8 @@ export function fail(
   options: FailOptions,
 ): HttpParseError {
   const { side, cause } = options;
-  const timedOut = code === "head-timeout" || code === "response-timeout";
+  const timedOut = code === "head-timeout" || code === "response-timeout" ||
+    code === "body-timeout";
   const status = side === "request" ? REQUEST_STATUS[code] : timedOut ? 504 : 502;
   return new HttpParseError(`Cannot read ${side}: ${detail}`, {
     status,

@@ -132,13 +132,13 @@ export class Http1Reader {
 
   async *#iterate(framing: Framing): AsyncGenerator<Uint8Array, void, undefined> {
     const src = this.#src;
-    const side = this.#side;
+    const options = { side: this.#side, stallMs: this.#limits.bodyStallTimeoutMs };
     let body: AsyncGenerator<Buffer, void, undefined>;
-    if (framing.kind === "length") body = lengthBody(src, { length: framing.length, side });
-    else if (framing.kind === "close") body = closeBody(src);
+    if (framing.kind === "length") body = lengthBody(src, { ...options, length: framing.length });
+    else if (framing.kind === "close") body = closeBody(src, options);
     else {
       body = chunkedBody(src, {
-        side,
+        ...options,
         maxHeadBytes: this.#limits.maxHeadBytes,
         maxHeaders: this.#limits.maxHeaders,
         onTrailers: (trailers) => {
@@ -209,8 +209,12 @@ export class Http1Reader {
         const until = deadline === Infinity ? called + firstByteMs : deadline;
         if (!(await src.wait(until - Date.now()))) {
           if (!started && side === "request") return null;
-          if (acc === undefined) throw fail("response-timeout", "no response in time", { side });
-          throw fail("head-timeout", "head not complete within the time limit", { side });
+          if (acc === undefined) {
+            throw fail("response-timeout", `no response within ${firstByteMs} ms`, { side });
+          }
+          throw fail("head-timeout", `head not complete within ${limits.headTimeoutMs} ms`, {
+            side,
+          });
         }
         chunk = src.take();
         if (chunk === undefined) {

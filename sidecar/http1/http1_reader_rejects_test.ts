@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Http1Reader } from "./mod.ts";
-import { isParseError, parseRequest, parseResponse, socketPair } from "./_test_utils.ts";
+import { isParseError, parseRequest, parseResponse, socketPair, text } from "./_test_utils.ts";
 
 // Each row is a request-smuggling or robustness case: [what, raw bytes, status, code].
 const REJECTED: readonly [string, string, number, string][] = [
@@ -187,4 +187,42 @@ Deno.test("readResponseHead() maps bad upstream bytes to 502 and slowness to 504
   const slow = new Http1Reader(pair.server, { headTimeoutMs: 100 });
   pair.client.write("HTTP/1.1 200 OK\r\n");
   await assert.rejects(slow.readResponseHead("GET"), isParseError(504, "head-timeout"));
+});
+
+Deno.test("body() gives up on a peer silent for bodyStallTimeoutMs mid-body: 504 upstream, 408 client", async () => {
+  const framings = [
+    "Content-Length: 10\r\n\r\nabc",
+    "Transfer-Encoding: chunked\r\n\r\n3\r\nabc",
+    "Transfer-Encoding: chunked\r\n\r\n3\r\nab",
+    "Connection: close\r\n\r\nabc",
+  ];
+  for (const rest of framings) {
+    await using pair = await socketPair();
+    const reader = new Http1Reader(pair.server, { bodyStallTimeoutMs: 150 });
+    pair.client.write(`HTTP/1.1 200 OK\r\n${rest}`);
+    await reader.readResponseHead("GET");
+    const started = performance.now();
+    await assert.rejects(text(reader.body()), isParseError(504, "body-timeout"), rest);
+    const waited = performance.now() - started;
+    assert.ok(waited >= 140 && waited < 2_000, `${rest}: gave up after ${waited} ms`);
+  }
+  await using pair = await socketPair();
+  const reader = new Http1Reader(pair.server, { bodyStallTimeoutMs: 150 });
+  pair.client.write("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc");
+  await reader.readRequestHead();
+  await assert.rejects(text(reader.body()), isParseError(408, "body-timeout"));
+});
+
+Deno.test("body() keeps reading a body whose bytes keep coming within bodyStallTimeoutMs", async () => {
+  await using pair = await socketPair();
+  const reader = new Http1Reader(pair.server, { bodyStallTimeoutMs: 300 });
+  pair.client.write("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n");
+  const head = await reader.readResponseHead("GET");
+  assert.equal(head.status, 200);
+  const reading = text(reader.body());
+  for (const byte of "abcdef") {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    pair.client.write(byte);
+  }
+  assert.equal(await reading, "abcdef");
 });

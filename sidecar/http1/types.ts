@@ -66,6 +66,8 @@ export interface Limits {
   idleTimeoutMs: number;
   /** Longest wait for the first byte of a response after the request was sent. Over → 504. */
   responseTimeoutMs: number;
+  /** Longest silence in the middle of a body. Over → 408 for a request, 504 for a response. */
+  bodyStallTimeoutMs: number;
 }
 
 /** The limits a reader uses unless told otherwise. */
@@ -75,4 +77,5 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   headTimeoutMs: 10_000,
   idleTimeoutMs: 60_000,
   responseTimeoutMs: 300_000,
+  bodyStallTimeoutMs: 300_000,
 });

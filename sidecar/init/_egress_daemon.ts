@@ -12,7 +12,7 @@ import {
   SIDECAR_ENV,
   type Subnet,
 } from "../../core/sidecar_contract/mod.ts";
-import { type OperatorQueue, startEgressProxy } from "../egress/mod.ts";
+import { type OperatorQueue, startEgressProxy, type UpstreamTimeouts } from "../egress/mod.ts";
 import { EventQueue } from "./_event_queue.ts";
 import { listenAddress } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
@@ -45,6 +45,11 @@ export interface EgressConfig {
    * `BOT_BOTTLE_SIDECAR_DAEMONS` names `supervise`: refusals may point the agent at its tools.
    */
   supervise: boolean;
+  /**
+   * `BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS`, `BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS`,
+   * `BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS`: how long an upstream may keep the agent waiting.
+   */
+  upstreamTimeouts: UpstreamTimeouts;
 }
 
 function parseQueue(env: Environment): EgressConfig["operator"] {
@@ -85,6 +90,11 @@ export function egressConfig(env: Environment): EgressConfig {
     ...(operator === undefined ? {} : { operator }),
     connectTo: new Map(connectTo.map((c) => [c.key, { address: c.address, port: c.port }])),
     supervise: (readSetting(env, SIDECAR_ENV.daemons) ?? []).includes("supervise"),
+    upstreamTimeouts: {
+      connectMs: settingOrDefault(env, SIDECAR_ENV.egressConnectTimeout) * 1000,
+      responseMs: settingOrDefault(env, SIDECAR_ENV.egressResponseTimeout) * 1000,
+      stallMs: settingOrDefault(env, SIDECAR_ENV.egressStallTimeout) * 1000,
+    },
   };
 }
 
@@ -146,6 +156,7 @@ export async function runEgressDaemon(
       ...(config.operator === undefined ? {} : { operator: config.operator }),
       ...(config.connectTo.size === 0 ? {} : { connectTo: config.connectTo }),
       supervise: config.supervise,
+      upstreamTimeouts: config.upstreamTimeouts,
     });
     try {
       while (await signals.next() === "SIGHUP") await proxy.reload();

@@ -11,6 +11,7 @@ Deno.test("egressConfig() defaults to the sidecar's state paths and port 9099", 
     listen: { hostname: "0.0.0.0", port: 9099 },
     connectTo: new Map(),
     supervise: false,
+    upstreamTimeouts: { connectMs: 10_000, responseMs: 300_000, stallMs: 300_000 },
   });
   assert.equal(egressConfig({ BOT_BOTTLE_SIDECAR_DAEMONS: "egress, supervise" }).supervise, true);
   assert.equal(egressConfig({ BOT_BOTTLE_SIDECAR_DAEMONS: "egress,git-gate" }).supervise, false);
@@ -26,6 +27,9 @@ Deno.test("egressConfig() reads every setting from the environment", () => {
     BOT_BOTTLE_SLUG: "dev-1",
     EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: "7",
     BOT_BOTTLE_EGRESS_CONNECT_TO: "Example.com:443=10.1.2.3:8443, b.test:80=[fd00::1]:80",
+    BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS: "3",
+    BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS: "3600",
+    BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS: "1",
   });
   assert.deepEqual(config, {
     routesFile: "/tmp/r/routes.yaml",
@@ -38,6 +42,7 @@ Deno.test("egressConfig() reads every setting from the environment", () => {
       ["b.test:80", { address: "fd00::1", port: 80 }],
     ]),
     supervise: false,
+    upstreamTimeouts: { connectMs: 3_000, responseMs: 3_600_000, stallMs: 1_000 },
   });
   assert.equal(
     egressConfig({ BOT_BOTTLE_QUEUE_DIR: "/q", BOT_BOTTLE_SLUG: "b" }).operator?.timeoutMs,
@@ -69,6 +74,21 @@ Deno.test("egressConfig() rejects bad settings and names the variable", () => {
       { BOT_BOTTLE_EGRESS_CONNECT_TO: "a.test:0=10.0.0.1:443" },
       'BOT_BOTTLE_EGRESS_CONNECT_TO "a.test:0=10.0.0.1:443" is not a comma-separated list ' +
       "of HOST:PORT=IP:PORT (e.g. api.example.com:443=10.0.0.5:8443)",
+    ],
+    [
+      { BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS: "301" },
+      'BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS "301" is not a whole number of seconds from 1 ' +
+      "to 300 (e.g. 10)",
+    ],
+    [
+      { BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS: "0" },
+      'BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS "0" is not a whole number of seconds from 1 ' +
+      "to 3600 (e.g. 300)",
+    ],
+    [
+      { BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS: "1.5" },
+      'BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS "1.5" is not a whole number of seconds from 1 ' +
+      "to 3600 (e.g. 300)",
     ],
     [
       { BOT_BOTTLE_EGRESS_LISTEN: "9099" },

@@ -13,7 +13,9 @@
  * - `BOT_BOTTLE_SELFTEST_TCP`, `BOT_BOTTLE_SELFTEST_DNS`: comma-separated `ADDR:PORT` and names
  *   the launch self-test must fail to reach and resolve.
  * - `SUPERVISE_RESPONSE_TIMEOUT_SECONDS`, `SUPERVISE_GITLEAKS_ALLOW_TIMEOUT_SECONDS`,
- *   `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS`: how long the sidecar waits for the operator, passed on
+ *   `EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS`: how long the sidecar waits for the operator; and
+ *   `BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS`, `BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS`,
+ *   `BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS`: how long egress waits for an upstream. Passed on
  *   by name (tests need short ones; the sidecar applies its defaults to those not set).
  * - `BOT_BOTTLE_WORKSPACE_MAX_MB`: the largest working directory `start` copies into a bottle
  *   (default 1024).
@@ -21,6 +23,7 @@
 import { isAbsolute } from "node:path";
 import { ConfigError } from "../../core/errors/mod.ts";
 import {
+  EGRESS_TIMEOUTS,
   OPERATOR_TIMEOUTS,
   readSetting,
   settingOrDefault,
@@ -123,12 +126,12 @@ function workspaceMaxMb(env: Readonly<Record<string, string | undefined>>): numb
   return Number(text);
 }
 
-/** The operator timeouts set on the host, checked with the sidecar's own schemas. */
+/** The operator and egress timeouts set on the host, checked with the sidecar's own schemas. */
 function operatorTimeouts(
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, number> {
   const timeouts: Record<string, number> = {};
-  for (const setting of OPERATOR_TIMEOUTS) {
+  for (const setting of [...OPERATOR_TIMEOUTS, ...EGRESS_TIMEOUTS]) {
     const text = value(env, setting.name);
     if (text === undefined) continue;
     timeouts[setting.name] = settingOrDefault({ [setting.name]: text }, setting);

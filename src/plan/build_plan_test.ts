@@ -226,6 +226,34 @@ Deno.test("buildPlan() passes operator timeouts to the sidecar and names a malfo
   }
 });
 
+Deno.test("buildPlan() passes egress upstream timeouts to the sidecar within their bounds", () => {
+  const plan = buildPlan(demoAgent(), {
+    ...base,
+    hostEnv: {
+      BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS: "3",
+      BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS: "3600",
+      BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS: "5",
+    },
+  });
+  assert.deepEqual(plan.operatorTimeouts, {
+    BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS: 3,
+    BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS: 3600,
+    BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS: 5,
+  });
+  const bounds: [string, string, number][] = [
+    ["BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS", "301", 300],
+    ["BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS", "3601", 3600],
+    ["BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS", "0", 3600],
+  ];
+  for (const [name, bad, max] of bounds) {
+    assert.throws(() => buildPlan(demoAgent(), { ...base, hostEnv: { [name]: bad } }), (err) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, new RegExp(`^${name} "${bad}" is not .* from 1 to ${max} `));
+      return true;
+    });
+  }
+});
+
 Deno.test("buildPlan() refuses env names bot-bottle or the engine CLI own", () => {
   for (
     const name of [

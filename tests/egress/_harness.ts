@@ -6,7 +6,11 @@
 import net from "node:net";
 import { join } from "node:path";
 import tls from "node:tls";
-import { type EgressProxy, startEgressProxy } from "../../sidecar/egress/mod.ts";
+import {
+  type EgressProxy,
+  startEgressProxy,
+  type UpstreamTimeouts,
+} from "../../sidecar/egress/mod.ts";
 import { loadOrCreateCa } from "../../core/tls/mod.ts";
 
 /** A request the origin saw. */
@@ -57,13 +61,16 @@ export async function startBed(
     queue?: { timeoutMs: number };
     connectTo?: Record<string, string>;
     limits?: { headTimeoutMs?: number; idleTimeoutMs?: number };
+    upstreamTimeouts?: Partial<UpstreamTimeouts>;
+    /** An existing CA directory to issue the origins' leaves from (a test's own origins too). */
+    originCaDir?: string;
     logLevel?: 0 | 1 | 2;
     /** The agent has the supervise tools (refusals name them). */
     supervise?: boolean;
   } = {},
 ): Promise<Bed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-egress-" });
-  const originCa = await loadOrCreateCa(join(dir, "origin-ca"));
+  const originCa = await loadOrCreateCa(options.originCaDir ?? join(dir, "origin-ca"));
   const seen: SeenRequest[] = [];
   let handler: OriginHandler | undefined;
   let rawHandler: ((req: Request) => Response | Promise<Response>) | undefined;
@@ -123,6 +130,9 @@ export async function startBed(
     connectTo,
     lookup: loopbackOnlyLookup,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.upstreamTimeouts === undefined
+      ? {}
+      : { upstreamTimeouts: options.upstreamTimeouts }),
     ...(options.supervise === undefined ? {} : { supervise: options.supervise }),
     ...(options.queue === undefined ? {} : {
       operator: {
