@@ -25,6 +25,7 @@ export class BottleSession implements AsyncDisposable {
   readonly #log: SessionLog;
   readonly #workspace: { archive: string; maxBytes: number; keep?: readonly string[] };
   #stopping: Promise<void> | undefined;
+  #halting: Promise<void> | undefined;
 
   /**
    * @param backend The backend that runs it.
@@ -83,6 +84,21 @@ export class BottleSession implements AsyncDisposable {
   }
 
   /**
+   * Tear down while the command still runs, because the bottle cannot work any more (its sidecar
+   * stopped): save the workspace for `resume`, then stop; later calls share the first's outcome.
+   * The command ends with its bottle, and {@link finish} then keeps the state.
+   *
+   * @throws {Error} When the bottle could not be torn down.
+   */
+  halt(): Promise<void> {
+    this.#halting ??= (async () => {
+      if (this.#stopping === undefined) await this.#saveWorkspace();
+      await this.stop();
+    })();
+    return this.#halting;
+  }
+
+  /**
    * Tear down after the command exited: stop, then delete the state on a clean exit unless it
    * is preserved; otherwise keep it and say how to resume.
    *
@@ -91,13 +107,10 @@ export class BottleSession implements AsyncDisposable {
    * @throws {Error} When the bottle could not be torn down (its state is kept).
    */
   async finish(code: number): Promise<boolean> {
+    // A halt under way saves the workspace itself; what it threw, stop() throws again below.
+    await this.#halting?.catch(() => {});
     const preserved = await this.#state.preserved();
-    if ((code !== 0 || preserved) && this.#stopping === undefined) {
-      const { archive, maxBytes, keep } = this.#workspace;
-      await saveWorkspace(this.#backend, this.#slug, archive, maxBytes, keep).catch(
-        (err: unknown) => this.#log.warn(`the workspace was not saved: ${messageOf(err)}`),
-      );
-    }
+    if ((code !== 0 || preserved) && this.#stopping === undefined) await this.#saveWorkspace();
     await this.stop();
     if (code === 0 && !preserved) {
       await this.#state.remove();
@@ -110,6 +123,13 @@ export class BottleSession implements AsyncDisposable {
         : `agent exited with ${code}; state kept in ${this.#state.dir}; ${resume}`,
     );
     return true;
+  }
+
+  async #saveWorkspace(): Promise<void> {
+    const { archive, maxBytes, keep } = this.#workspace;
+    await saveWorkspace(this.#backend, this.#slug, archive, maxBytes, keep).catch(
+      (err: unknown) => this.#log.warn(`the workspace was not saved: ${messageOf(err)}`),
+    );
   }
 
   /** Stop the bottle if nothing did yet; later calls are no-ops (their callers reported). */

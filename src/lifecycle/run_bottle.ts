@@ -6,6 +6,9 @@
  * a launch step in progress is allowed to finish (its own child processes got the signal too),
  * then the bottle is torn down; a running command is ended by stopping its bottle. Either way
  * {@link InterruptedError} is thrown after teardown, and `main.ts` exits 130.
+ *
+ * While the command runs the sidecar is watched: a bottle whose sidecar stopped has no egress,
+ * so it is torn down (workspace saved, state kept) and the operator told how to resume.
  */
 import type { Backend } from "../../backends/mod.ts";
 import type { EnvValue } from "../manifest/mod.ts";
@@ -17,6 +20,7 @@ import { messageOf } from "../../core/errors/mod.ts";
 import { BottleSession, type SessionLog } from "./_session.ts";
 import { type BottleMetadata, BottleState } from "./state.ts";
 import { terminalTint } from "./_terminal_tint.ts";
+import { watchSidecar } from "./_sidecar_watch.ts";
 
 /** Options of {@link runBottle}. */
 export interface RunBottleOptions {
@@ -44,6 +48,8 @@ export interface RunBottleOptions {
   terminal?: (text: string) => void;
   /** Where interruptions come from (the process's signals unless a test says otherwise). */
   interrupts?: InterruptSource;
+  /** How often the sidecar is checked while the command runs (default 2 s). */
+  sidecarCheckMs?: number;
 }
 
 /** How a run ended. */
@@ -121,7 +127,21 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
   const tint = terminalTint(plan.label, options.metadata.color);
   const terminal = options.tty ? (options.terminal ?? writeStdout) : () => {};
   terminal(tint.enter);
+  const lost = { sidecar: false };
   try {
+    // Only while the command runs: teardown stops the sidecar on purpose.
+    using _watching = watchSidecar(backend, plan.slug, {
+      intervalMs: options.sidecarCheckMs ?? 2_000,
+      onLost: (lastWords) => {
+        lost.sidecar = true;
+        log.warn(
+          `the sidecar of bottle ${plan.slug} stopped` +
+            (lastWords === "" ? "" : ` (its last words: ${lastWords})`) +
+            "; the agent has no egress left, so the bottle is being torn down",
+        );
+        session.halt().catch(() => {});
+      },
+    });
     code = (await backend.exec(plan.slug, plan.command, { tty: options.tty })).code;
   } catch (err) {
     terminal(tint.leave);
@@ -130,6 +150,8 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
   }
   terminal(tint.leave);
   if (interrupted.signal.aborted) code = 130;
+  // Whatever the command made of it, a bottle that lost its sidecar keeps its state to resume.
+  else if (lost.sidecar && code === 0) code = 1;
   const kept = await session.finish(code);
   if (interrupted.signal.aborted) throw new InterruptedError();
   return { code, kept };
