@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../atomic_file/mod.ts";
 
 /** The tools that create proposals. */
 export const PROPOSAL_TOOLS = [
@@ -91,7 +92,13 @@ export async function writeProposal(
     arrival_timestamp: new Date().toISOString(),
   });
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeAtomic(join(dir, `${proposal.id}.proposal.json`), JSON.stringify(proposal, null, 2));
+  await writeFileAtomic(
+    join(dir, `${proposal.id}.proposal.json`),
+    JSON.stringify(proposal, null, 2),
+    {
+      mode: 0o600,
+    },
+  );
   return proposal;
 }
 
@@ -108,7 +115,9 @@ export async function writeResponse(
   response: ProposalResponse,
 ): Promise<void> {
   const parsed = responseSchema.parse(response);
-  await writeAtomic(join(dir, `${id}.response.json`), JSON.stringify(parsed, null, 2));
+  await writeFileAtomic(join(dir, `${id}.response.json`), JSON.stringify(parsed, null, 2), {
+    mode: 0o600,
+  });
 }
 
 /**
@@ -181,17 +190,6 @@ async function readIfPresent(path: string): Promise<string | undefined> {
     return await Deno.readTextFile(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${randomUUID()}.tmp`;
-  try {
-    await Deno.writeTextFile(temp, text, { mode: 0o600, createNew: true });
-    await Deno.rename(temp, path);
-  } catch (err) {
-    await Deno.remove(temp).catch(() => {});
     throw err;
   }
 }

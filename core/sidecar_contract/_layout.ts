@@ -1,7 +1,8 @@
 /**
  * Where the host's files appear inside the sidecar and the agent. The host writes them into the
  * bottle's state directory and every backend mounts those directories at these paths (always a
- * directory, never a single file: the host rewrites the routes file in place, SPEC §12).
+ * directory, never a single file: the host replaces the routes file atomically, by a rename inside
+ * the directory, which a single-file mount would not show, SPEC §12).
  */
 
 /** Mount points inside the sidecar. */

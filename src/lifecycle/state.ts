@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { BACKEND_NAMES, type BackendName } from "../../backends/mod.ts";
+import { writeFileAtomic } from "../../core/atomic_file/mod.ts";
 import { ConfigError, NotFoundError, UsageError } from "../../core/errors/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { SLUG_PATTERN } from "../plan/mod.ts";
@@ -177,10 +178,8 @@ export class BottleState {
    * @param metadata The metadata.
    */
   async write(metadata: BottleMetadata): Promise<void> {
-    const file = join(this.#dir, METADATA);
-    const temp = `${file}.${crypto.randomUUID()}.tmp`;
-    await Deno.writeTextFile(temp, `${JSON.stringify(metadata, null, 2)}\n`, { mode: 0o600 });
-    await Deno.rename(temp, file);
+    const text = `${JSON.stringify(metadata, null, 2)}\n`;
+    await writeFileAtomic(join(this.#dir, METADATA), text, { mode: 0o600 });
   }
 
   /** Whether the `.preserve` marker exists. */

@@ -8,6 +8,7 @@
 import { AGENT_FILES, SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../core/atomic_file/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { renderGateConfig } from "../../core/git_gate/mod.ts";
 import { renderAgentGitconfig } from "./_agent_gitconfig.ts";
@@ -42,11 +43,11 @@ export async function writeGitGateFiles(plan: BottlePlan): Promise<void> {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     await Deno.chmod(dir, 0o700);
   }
-  await Deno.writeTextFile(join(gitGate, SIDECAR_FILES.gateConfig), renderGateConfig({ repos }), {
+  await writeFileAtomic(join(gitGate, SIDECAR_FILES.gateConfig), renderGateConfig({ repos }), {
     mode: 0o600,
   });
   for (const { name, bytes } of material) {
-    await Deno.writeFile(join(keysDir, name), bytes, { mode: 0o600 });
+    await writeFileAtomic(join(keysDir, name), bytes, { mode: 0o600 });
   }
 }
 
@@ -63,9 +64,7 @@ export async function writeAgentGitconfig(plan: BottlePlan): Promise<void> {
     user: plan.gitGate.user,
     repos: plan.gitGate.repos,
   });
-  const file = join(dir, AGENT_FILES.gitconfig);
-  await Deno.writeTextFile(file, text, { mode: 0o644 });
-  await Deno.chmod(file, 0o644);
+  await writeFileAtomic(join(dir, AGENT_FILES.gitconfig), text, { mode: 0o644 });
 }
 
 async function readKey(bottle: string, key: { name: string; path: string }): Promise<Uint8Array> {

@@ -15,6 +15,7 @@
  */
 import { join } from "node:path";
 import { loadOrCreateCa } from "../../core/tls/mod.ts";
+import { writeFileAtomic } from "../../core/atomic_file/mod.ts";
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import { AGENT_FILES, SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
 import type { BottlePlan } from "../plan/mod.ts";
@@ -35,7 +36,7 @@ export interface SidecarFilesOptions {
 
 /**
  * Write everything the sidecar and the agent read at start. Safe to run again (resume): an
- * existing CA and the git mirrors are kept, the routes file is rewritten in place.
+ * existing CA and the git mirrors are kept, every other file is replaced whole.
  *
  * @param plan The bottle plan.
  * @param options The sidecar's user and group ids.
@@ -52,14 +53,15 @@ export async function writeSidecarFiles(
     await Deno.chmod(dir, 0o700);
   }
   await Deno.mkdir(agentCa, { recursive: true, mode: 0o755 });
-  // In place, never rename: the sidecar sees this directory through a bind mount (SPEC §12).
-  await Deno.writeTextFile(
+  // Replaced whole (a full disk leaves a resumed bottle's previous routes as they were); the
+  // sidecar sees the new file at once because its mount is this directory (SPEC §12).
+  await writeFileAtomic(
     join(egress, SIDECAR_FILES.routes),
     stringifyRoutesFile({ log: plan.logLevel, routes: plan.routes }),
     { mode: 0o600 },
   );
   const ca = await loadOrCreateCa(join(egress, SIDECAR_FILES.caDir));
-  await Deno.writeTextFile(join(agentCa, AGENT_FILES.caCert), ca.certPem, { mode: 0o644 });
+  await writeFileAtomic(join(agentCa, AGENT_FILES.caCert), ca.certPem, { mode: 0o644 });
   if (plan.upstreamCaFile !== undefined) {
     let pem: string;
     try {
@@ -70,18 +72,15 @@ export async function writeSidecarFiles(
         { cause: err },
       );
     }
-    await Deno.writeTextFile(join(egress, SIDECAR_FILES.upstreamCa), pem, { mode: 0o644 });
+    await writeFileAtomic(join(egress, SIDECAR_FILES.upstreamCa), pem, { mode: 0o644 });
   }
   await writeGitGateFiles(plan);
   await writeAgentGitconfig(plan);
   const accounts = sidecarAccounts(options.uid, options.gid);
   await Deno.mkdir(plan.paths.sidecarEtc, { recursive: true, mode: 0o755 });
-  await writeReadable(join(plan.paths.sidecarEtc, SIDECAR_ETC_FILES.passwd), accounts.passwd);
-  await writeReadable(join(plan.paths.sidecarEtc, SIDECAR_ETC_FILES.group), accounts.group);
-}
-
-async function writeReadable(path: string, text: string): Promise<void> {
-  await Deno.writeTextFile(path, text, { mode: 0o644 });
-  // The mode applies only when the file is created; a resumed bottle's file keeps its own.
-  await Deno.chmod(path, 0o644);
+  for (const [name, text] of [["passwd", accounts.passwd], ["group", accounts.group]] as const) {
+    await writeFileAtomic(join(plan.paths.sidecarEtc, SIDECAR_ETC_FILES[name]), text, {
+      mode: 0o644,
+    });
+  }
 }

@@ -1,9 +1,11 @@
 /**
  * Writes that never follow a symlink. The sidecar can write into the bottle's queue and egress
  * directories, so anything the host writes there could have been swapped for a link to a host
- * file; each write checks with `lstat` first and, for in-place writes, that the file it opened is
- * the one it checked.
+ * file; each write checks with `lstat` first. Whole files are replaced atomically (a rename never
+ * follows a link), appends check that the file they opened is the one they checked.
  */
+import { writeFileAtomic } from "../../core/atomic_file/mod.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 
 /**
  * Refuse a path that is a symlink or not a regular file.
@@ -40,27 +42,20 @@ export async function assertRealDir(path: string, what: string): Promise<void> {
 }
 
 /**
- * Replace an existing regular file's content in place: open, check it is the file `lstat` saw,
- * truncate, write. Never a rename, because the sidecar sees the file through a bind mount of its
- * directory and must see the new content at the same inode (SPEC §12).
+ * Replace an existing regular file (mode 0600) atomically: a temp file beside it, renamed over
+ * it. A write that fails (a full disk) leaves the previous content, never half a file; the
+ * sidecar sees the new file at once because its mount is the directory, not the file (SPEC §12).
  *
  * @param path The existing file.
  * @param text The new content.
  * @param what What the file is, for messages.
- * @throws {Error} When the file is missing, a symlink, not regular, or changed under us.
+ * @throws {Error} When the file is missing, a symlink or not regular, or cannot be written.
  */
-export async function writeInPlace(path: string, text: string, what: string): Promise<void> {
-  const before = await lstatRegular(path, what);
-  if (before === undefined) throw new Error(`${what} ${path} does not exist`);
-  using file = await Deno.open(path, { write: true });
-  const opened = await file.stat();
-  if (opened.ino !== before.ino || opened.dev !== before.dev) {
-    throw new Error(`${what} ${path} was replaced while being written; refusing`);
+export async function replaceFile(path: string, text: string, what: string): Promise<void> {
+  if (await lstatRegular(path, what) === undefined) {
+    throw new Error(`${what} ${path} does not exist`);
   }
-  await file.truncate(0);
-  const bytes = new TextEncoder().encode(text);
-  let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  await writeFileAtomic(path, text, { mode: 0o600 });
 }
 
 /**
@@ -72,20 +67,18 @@ export async function writeInPlace(path: string, text: string, what: string): Pr
  * @param what What the file is, for messages.
  */
 export async function writePrivate(path: string, text: string, what: string): Promise<void> {
-  if (await lstatRegular(path, what) !== undefined) {
-    await writeInPlace(path, text, what);
-  } else {
-    await Deno.writeTextFile(path, text, { mode: 0o600, createNew: true });
-  }
-  await Deno.chmod(path, 0o600);
+  await lstatRegular(path, what);
+  await writeFileAtomic(path, text, { mode: 0o600 });
 }
 
 /**
- * Append one line to a file (created 0600), refusing a symlink in its place.
+ * Append one line to a file (created 0600), refusing a symlink in its place. An append that
+ * fails half-way (a full disk) is cut back off, so the file never ends in half a line.
  *
  * @param path The file.
  * @param line The line, without the newline.
  * @param what What the file is, for messages.
+ * @throws {Error} When the file is a symlink, was replaced, or the line cannot be written.
  */
 export async function appendLine(path: string, line: string, what: string): Promise<void> {
   const before = await lstatRegular(path, what);
@@ -102,6 +95,12 @@ export async function appendLine(path: string, line: string, what: string): Prom
     }
   }
   const bytes = new TextEncoder().encode(`${line}\n`);
-  let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  const size = before?.size ?? 0;
+  try {
+    let written = 0;
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  } catch (err) {
+    await file.truncate(size).catch(() => {});
+    throw new Error(`Cannot append to ${what} ${path}: ${messageOf(err)}`, { cause: err });
+  }
 }

@@ -14,7 +14,7 @@ import { parseRoutesFile, type RoutesFile } from "../../core/routes/mod.ts";
 import { appendAudit } from "./audit.ts";
 import { credentialChange } from "./_credentials.ts";
 import { bottleFiles } from "./_files.ts";
-import { assertRealDir, lstatRegular, writeInPlace, writePrivate } from "./_safe_fs.ts";
+import { assertRealDir, lstatRegular, replaceFile, writePrivate } from "./_safe_fs.ts";
 import { readLive, sha256Hex } from "./describe_proposal.ts";
 import { findPending } from "./pending.ts";
 
@@ -192,11 +192,11 @@ async function applyRoutes(
       `${change}; a proposal may not add, change or move credentials or allow private addresses (edit the bottle instead)`,
     );
   }
-  await writeInPlace(routesPath, proposal.proposed_file, "live routes file");
+  await replaceFile(routesPath, proposal.proposed_file, "live routes file");
   try {
     await backend.reloadEgress(slug);
   } catch (err) {
-    const restored = await writeInPlace(routesPath, before, "live routes file").then(
+    const restored = await replaceFile(routesPath, before, "live routes file").then(
       () => "the previous routes file was restored",
       (undo) => `restoring the previous routes file failed too: ${messageOf(undo)}`,
     );

@@ -18,10 +18,9 @@ async function pendingIds(paths: HomePaths): Promise<string[]> {
   return (await listPending(paths)).pending.map((p) => p.proposal.id);
 }
 
-Deno.test("approveProposal() writes the routes in place, reloads, audits, answers", async () => {
+Deno.test("approveProposal() replaces the routes file whole, reloads, audits, answers", async () => {
   await using home = await tempBotHome();
   const routes = await makeBottle(home.paths, "aa-1");
-  const inode = (await Deno.stat(routes)).ino;
   const proposal = await queueProposal(home.paths, "aa-1");
   const recorder = reloadRecorder();
   const decision = await approveProposal(home.paths, proposal.id, {
@@ -32,7 +31,9 @@ Deno.test("approveProposal() writes the routes in place, reloads, audits, answer
   });
   assert.equal(decision.status, "approved");
   assert.equal(await Deno.readTextFile(routes), proposal.proposed_file);
-  assert.equal((await Deno.stat(routes)).ino, inode);
+  assert.equal((await Deno.stat(routes)).mode! & 0o777, 0o600);
+  const egress = await Array.fromAsync(Deno.readDir(join(routes, "..")));
+  assert.deepEqual(egress.map((entry) => entry.name), ["routes.yaml"], "no temp file is left");
   assert.deepEqual(recorder.reloads, ["docker:aa-1"]);
   assert.deepEqual(await response(home.paths, "aa-1", proposal.id), {
     status: "approved",

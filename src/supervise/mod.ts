@@ -5,8 +5,9 @@
  *
  * Why it is careful: proposals come from inside bottles. A proposal is listed only from its own
  * bottle's queue; an egress proposal may change routes but never credentials; the live routes
- * file is rewritten in place (the sidecar sees it through a directory bind mount) and never
- * through a symlink; and nothing answers the agent until the change is live.
+ * file is replaced atomically (the sidecar sees it through a directory bind mount; a full disk
+ * leaves the previous file) and never through a symlink; and nothing answers the agent until the
+ * change is live.
  *
  * @module
  * @example
