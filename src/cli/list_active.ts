@@ -1,12 +1,16 @@
 /**
  * `bot-bottle list active`: running bottles across the available backends (backend, slug,
- * label and agent, services), or JSON for scripts.
+ * label and agent, services), or JSON for scripts. Bottles whose every service stopped (the
+ * engine restarted, a crash) are listed apart as stopped, with the command that removes them;
+ * when a backend could not be asked, "none" is never claimed.
  */
+import type { ActiveBottle } from "../../backends/mod.ts";
 import {
   type BackendRegistry,
   type BottleMetadata,
   BottleState,
   defaultRegistry,
+  isLive,
   scanActive,
 } from "../lifecycle/mod.ts";
 import { type HomePaths, homePaths } from "../paths/mod.ts";
@@ -30,12 +34,37 @@ export async function listActiveCommand(
     println(ctx, JSON.stringify(scan.bottles));
     return 0;
   }
-  if (scan.bottles.length === 0) {
-    println(ctx, "No running bottles.");
-    return 0;
+  const running = scan.bottles.filter(isLive);
+  const stopped = scan.bottles.filter((bottle) => !isLive(bottle));
+  if (running.length === 0) {
+    println(
+      ctx,
+      scan.warnings.length === 0
+        ? "No running bottles."
+        : "No running bottles found (not every backend could be asked).",
+    );
+  } else {
+    ctx.stdout.write(renderFields("Running bottles", await rows(ctx, running)));
   }
+  if (stopped.length > 0) {
+    println(ctx, "");
+    ctx.stdout.write(renderFields("Stopped bottles", await rows(ctx, stopped)));
+    println(ctx, "");
+    println(
+      ctx,
+      "Nothing runs in a stopped bottle; bot-bottle cleanup removes what is left of it.",
+    );
+  }
+  return 0;
+}
+
+/** One row per bottle: slug, then backend, label (agent) in its color, services. */
+async function rows(
+  ctx: CliContext,
+  bottles: readonly ActiveBottle[],
+): Promise<(readonly [string, string])[]> {
   const paths = homePaths(ctx.env);
-  const rows = await Promise.all(scan.bottles.map(async (bottle) => {
+  return await Promise.all(bottles.map(async (bottle) => {
     const color = await recordedColor(paths, bottle.slug);
     const label = `${bottle.label} (${bottle.agent})`;
     return [
@@ -45,8 +74,6 @@ export async function listActiveCommand(
       }`,
     ] as const;
   }));
-  ctx.stdout.write(renderFields("Running bottles", rows));
-  return 0;
 }
 
 /** The `--color` a bottle was started with; none when its state is missing or unreadable. */

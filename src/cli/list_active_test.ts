@@ -38,6 +38,30 @@ Deno.test("listActiveCommand() warns about a backend it cannot ask", async () =>
   const docker = new FakeBackend({ availability: { ok: false, reason: "daemon down" } });
   const ctx = capturedContext(home.env);
   await listActiveCommand(ctx, { json: false, registry: fakeRegistry(docker) });
-  assert.equal(ctx.out, "No running bottles.\n");
+  assert.equal(ctx.out, "No running bottles found (not every backend could be asked).\n");
   assert.equal(ctx.err, "bot-bottle: warning: backend docker cannot be asked: daemon down\n");
+});
+
+Deno.test("listActiveCommand() lists bottles with nothing running apart, as stopped", async () => {
+  await using home = await tempBotHome();
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  docker.addRunning("dev-2", ["agent:exited", "sidecar:exited"]);
+  docker.addRunning("dev-3", ["agent:running", "sidecar:exited"]);
+  const ctx = capturedContext(home.env);
+  await listActiveCommand(ctx, { json: false, registry: fakeRegistry(docker) });
+  assert.equal(
+    ctx.out,
+    "Running bottles\n\n" +
+      "  dev-1: docker  dev-1 (dev)  agent:running, sidecar:running\n" +
+      "  dev-3: docker  dev-3 (dev)  agent:running, sidecar:exited\n" +
+      "\nStopped bottles\n\n" +
+      "  dev-2: docker  dev-2 (dev)  agent:exited, sidecar:exited\n" +
+      "\nNothing runs in a stopped bottle; bot-bottle cleanup removes what is left of it.\n",
+  );
+  const only = capturedContext(home.env);
+  const stoppedOnly = new FakeBackend();
+  stoppedOnly.addRunning("dev-4", ["agent:exited", "sidecar:created"]);
+  await listActiveCommand(only, { json: false, registry: fakeRegistry(stoppedOnly) });
+  assert.match(only.out, /^No running bottles\.\n\nStopped bottles\n\n {2}dev-4: /);
 });
