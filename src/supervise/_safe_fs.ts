@@ -100,7 +100,8 @@ export async function appendLine(path: string, line: string, what: string): Prom
     let written = 0;
     while (written < bytes.length) written += await file.write(bytes.subarray(written));
   } catch (err) {
-    await file.truncate(size).catch(() => {});
+    // A file this call created goes again; an existing one is cut back to its last whole line.
+    await (before === undefined ? Deno.remove(path) : file.truncate(size)).catch(() => {});
     throw new Error(`Cannot append to ${what} ${path}: ${messageOf(err)}`, { cause: err });
   }
 }

@@ -192,7 +192,11 @@ async function applyRoutes(
       `${change}; a proposal may not add, change or move credentials or allow private addresses (edit the bottle instead)`,
     );
   }
-  await replaceFile(routesPath, proposal.proposed_file, "live routes file");
+  try {
+    await replaceFile(routesPath, proposal.proposed_file, "live routes file");
+  } catch (err) {
+    throw new ApplyError(proposal, messageOf(err), { cause: err });
+  }
   try {
     await backend.reloadEgress(slug);
   } catch (err) {
