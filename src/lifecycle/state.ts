@@ -76,6 +76,7 @@ export class BottleState {
    *
    * @param metadata The bottle's metadata.
    * @throws {ConfigError} When the directory exists (another bottle owns the slug).
+   * @throws {Error} When the metadata cannot be written; the directory is removed again.
    */
   async create(metadata: BottleMetadata): Promise<void> {
     await Deno.mkdir(join(this.#dir, ".."), { recursive: true, mode: 0o700 });
@@ -90,7 +91,13 @@ export class BottleState {
     }
     // mkdir's mode is filtered by the umask; the state may hold CA keys.
     await Deno.chmod(this.#dir, 0o700);
-    await this.write(metadata);
+    try {
+      await this.write(metadata);
+    } catch (err) {
+      // No state without metadata (a full disk): nothing would ever know whose it is.
+      await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+      throw err;
+    }
   }
 
   /**

@@ -41,6 +41,17 @@ Deno.test("BottleState.create() refuses a slug whose state dir exists", async ()
   });
 });
 
+Deno.test("BottleState.create() leaves no state dir when its metadata cannot be written", async () => {
+  await using home = await tempBotHome();
+  const state = new BottleState(home.paths, METADATA.slug);
+  // A value JSON cannot hold stands in for a full disk: the write fails after the mkdir.
+  const unwritable = { ...METADATA, cwd: 1n } as unknown as BottleMetadata;
+  await assert.rejects(state.create(unwritable), TypeError);
+  assert.equal(await state.exists(), false);
+  await state.create(METADATA);
+  assert.deepEqual(await state.read(), METADATA);
+});
+
 Deno.test("BottleState.read() names the state dir when there is none", async () => {
   await using home = await tempBotHome();
   await assert.rejects(new BottleState(home.paths, "gone-1").read(), (err: unknown) => {
