@@ -1,0 +1,173 @@
+/**
+ * A second Docker engine, private to one test, that the test may stop and restart without
+ * touching the engine other tests share: its own data root, exec root (and so its own
+ * containerd), pid file, socket and (empty) daemon.json in a temp dir, its own pre-made bridge
+ * for the default network, its own address pool, and no iptables rules (the shared engine owns
+ * those chains). Runtimes registered with the shared engine (gVisor) do not apply to it.
+ *
+ * Never `--bridge=none`: on that setting dockerd deletes the host's `docker0`, which belongs to
+ * the shared engine.
+ */
+import { join } from "node:path";
+import { runProgram, type RunResult } from "./_docker.ts";
+
+/** A running (or stopped) private engine. */
+export class PrivateEngine implements AsyncDisposable {
+  /** `unix://…/docker.sock`, for `DOCKER_HOST`. */
+  readonly host: string;
+  readonly #dir: string;
+  readonly #bridge: string;
+  readonly #forward: string[];
+  readonly #args: string[];
+  #daemon: { child: Deno.ChildProcess; log: Promise<string> } | undefined;
+
+  private constructor(dir: string, bridge: string, pool: string) {
+    this.#dir = dir;
+    this.#bridge = bridge;
+    // The host bridges its containers' traffic through iptables (br_netfilter), where the shared
+    // engine's FORWARD policy drops what no rule of its own allows: this engine's pool talking
+    // to itself is allowed by one rule of its own, first in DOCKER-USER, removed on dispose.
+    this.#forward = ["DOCKER-USER", "-s", pool, "-d", pool, "-m", "comment", "--comment", bridge];
+    this.host = `unix://${join(dir, "docker.sock")}`;
+    this.#args = [
+      "--data-root",
+      join(dir, "data"),
+      "--exec-root",
+      join(dir, "exec"),
+      "--pidfile",
+      join(dir, "docker.pid"),
+      // Not the host's /etc/docker/daemon.json: only what this engine is told here applies.
+      "--config-file",
+      join(dir, "daemon.json"),
+      "--host",
+      this.host,
+      "--bridge",
+      bridge,
+      "--iptables=false",
+      "--ip-masq=false",
+      "--default-address-pool",
+      `base=${pool},size=24`,
+      "--log-level",
+      "warn",
+    ];
+  }
+
+  /**
+   * Create the bridge and start the engine.
+   *
+   * @returns The engine, answering.
+   * @throws {Error} When not root, or the engine does not come up within a minute.
+   */
+  static async start(): Promise<PrivateEngine> {
+    const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
+    // /tmp is short enough for a unix socket path; the temp dir name is random anyway.
+    const dir = await Deno.makeTempDir({ prefix: "bbpe-" });
+    const bridge = `bbpe${id}`;
+    // A /24 for the bridge, a /16 pool for the bottles' networks, both unlikely to be in use.
+    const octet = 200 + 2 * Math.floor(Math.random() * 25);
+    const engine = new PrivateEngine(dir, bridge, `10.${octet}.0.0/16`);
+    try {
+      await Deno.writeTextFile(join(dir, "daemon.json"), "{}\n");
+      await ip(["link", "add", "name", bridge, "type", "bridge"]);
+      await ip(["addr", "add", `10.${octet + 1}.0.1/24`, "dev", bridge]);
+      await ip(["link", "set", bridge, "up"]);
+      await iptables(["-I", ...engine.#forward, "-j", "ACCEPT"]);
+      await engine.#launch();
+      return engine;
+    } catch (err) {
+      await engine[Symbol.asyncDispose]().catch(() => {});
+      throw err;
+    }
+  }
+
+  /**
+   * Run `docker <args>` against this engine.
+   *
+   * @param args Arguments after `docker`.
+   * @param options Time limit.
+   * @returns The result.
+   */
+  docker(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+    return runProgram("docker", args, {
+      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", DOCKER_HOST: this.host },
+      ...options,
+    });
+  }
+
+  /**
+   * Copy images from the shared engine (no registry is reachable here).
+   *
+   * @param refs Image references.
+   */
+  async loadImages(refs: readonly string[]): Promise<void> {
+    const archive = join(this.#dir, "images.tar");
+    const saved = await runProgram("docker", ["save", "--output", archive, ...refs], {
+      timeoutMs: 10 * 60_000,
+    });
+    if (saved.code !== 0) throw new Error(`docker save: ${saved.stderr}`);
+    const loaded = await this.docker(["load", "--input", archive], { timeoutMs: 10 * 60_000 });
+    await Deno.remove(archive);
+    if (loaded.code !== 0) throw new Error(`docker load: ${loaded.stderr}`);
+  }
+
+  /** Stop the engine as a service manager would (SIGTERM; it stops its containers first). */
+  async stop(): Promise<void> {
+    const daemon = this.#daemon;
+    if (daemon === undefined) return;
+    this.#daemon = undefined;
+    daemon.child.kill("SIGTERM");
+    const timer = setTimeout(() => daemon.child.kill("SIGKILL"), 60_000);
+    await daemon.child.status;
+    clearTimeout(timer);
+    await daemon.log;
+  }
+
+  /** Stop the engine and start it again on the same state. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.#launch();
+  }
+
+  /** Stop the engine, remove its state and its bridge. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+    await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+    await ip(["link", "delete", this.#bridge]).catch(() => {});
+    await iptables(["-D", ...this.#forward, "-j", "ACCEPT"]).catch(() => {});
+  }
+
+  async #launch(): Promise<void> {
+    const child = new Deno.Command("dockerd", {
+      args: this.#args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Drained as it comes (a full pipe would block the daemon); kept for the error message.
+    const log = Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+    ]).then((parts) => parts.join(""));
+    this.#daemon = { child, log };
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const version = await this.docker(["version", "--format", "{{.Server.Version}}"], {
+        timeoutMs: 10_000,
+      });
+      if (version.code === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await this.stop();
+    throw new Error(`the private engine did not answer within a minute:\n${await log}`);
+  }
+}
+
+async function ip(args: readonly string[]): Promise<void> {
+  const result = await runProgram("ip", args);
+  if (result.code !== 0) throw new Error(`ip ${args.join(" ")}: ${result.stderr}`);
+}
+
+async function iptables(args: readonly string[]): Promise<void> {
+  const result = await runProgram("iptables", ["--wait", ...args]);
+  if (result.code !== 0) throw new Error(`iptables ${args.join(" ")}: ${result.stderr}`);
+}
