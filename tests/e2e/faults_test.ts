@@ -33,7 +33,8 @@ Deno.test("bot-bottle copes with a killed sidecar: no egress, teardown, state ke
   await writeTestAgent(world);
 
   await t.step("a detached bottle whose sidecar was killed has no egress left", async () => {
-    const slug = await startDetached(world, TEST_AGENT);
+    // The demo bottle's routes include example.com, which the test internet serves.
+    const slug = await startDetached(world, "demo");
     const before = await agentCurl(world, slug, ["https://example.com/"]);
     assert.equal(before.status, 200, showCurl(before));
     assert.match(before.body, new RegExp(UPSTREAM_PAGE_MARKER));
