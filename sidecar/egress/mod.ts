@@ -37,6 +37,7 @@ import { EgressServer } from "./_server.ts";
 import { readSystemRoots, UpstreamPool, type UpstreamTimeouts } from "./_upstream.ts";
 
 export { DEFAULT_UPSTREAM_TIMEOUTS, type UpstreamTimeouts } from "./_upstream.ts";
+export { upstreamTimeoutsFrom } from "./_upstream_timeouts.ts";
 
 export type { OperatorQueue } from "./_outbound.ts";
 

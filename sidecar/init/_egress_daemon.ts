@@ -12,7 +12,12 @@ import {
   SIDECAR_ENV,
   type Subnet,
 } from "../../core/sidecar_contract/mod.ts";
-import { type OperatorQueue, startEgressProxy, type UpstreamTimeouts } from "../egress/mod.ts";
+import {
+  type OperatorQueue,
+  startEgressProxy,
+  type UpstreamTimeouts,
+  upstreamTimeoutsFrom,
+} from "../egress/mod.ts";
 import { EventQueue } from "./_event_queue.ts";
 import { listenAddress } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
@@ -90,11 +95,7 @@ export function egressConfig(env: Environment): EgressConfig {
     ...(operator === undefined ? {} : { operator }),
     connectTo: new Map(connectTo.map((c) => [c.key, { address: c.address, port: c.port }])),
     supervise: (readSetting(env, SIDECAR_ENV.daemons) ?? []).includes("supervise"),
-    upstreamTimeouts: {
-      connectMs: settingOrDefault(env, SIDECAR_ENV.egressConnectTimeout) * 1000,
-      responseMs: settingOrDefault(env, SIDECAR_ENV.egressResponseTimeout) * 1000,
-      stallMs: settingOrDefault(env, SIDECAR_ENV.egressStallTimeout) * 1000,
-    },
+    upstreamTimeouts: upstreamTimeoutsFrom(env),
   };
 }
 

@@ -91,7 +91,7 @@ export async function egressServeCommand(
       timeoutMs: settingOrDefault(ctx.env, SIDECAR_ENV.tokenAllowTimeout) * 1000,
     }
     : undefined;
-  const { startEgressProxy } = await import("../../sidecar/egress/mod.ts");
+  const { startEgressProxy, upstreamTimeoutsFrom } = await import("../../sidecar/egress/mod.ts");
   const proxy = await startEgressProxy({
     routesFile: String(options.routes),
     caDir: String(options.caDir),
@@ -102,6 +102,8 @@ export async function egressServeCommand(
     ...(logLevel === undefined ? {} : { logLevel }),
     ...(upstreamCa === undefined ? {} : { upstreamCa }),
     ...(operator === undefined ? {} : { operator }),
+    // The sidecar's own variables (BOT_BOTTLE_EGRESS_*_TIMEOUT_SECONDS), same bounds.
+    upstreamTimeouts: upstreamTimeoutsFrom(ctx.env),
   });
   ctx.stderr.write(
     `egress proxy listening on ${proxy.hostname}:${proxy.port} (CA: ${proxy.caCertPath})\n`,

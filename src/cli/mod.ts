@@ -183,7 +183,11 @@ function registerEgress(program: Command, ctx: CliContext, state: { code: number
     )
     .addHelpText(
       "after",
-      "\nExample:\n  bot-bottle egress serve --routes routes.yaml --ca-dir ./ca",
+      "\nEnvironment (seconds; default, most):\n" +
+        "  BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS   to connect to an upstream (10, 300)\n" +
+        "  BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS  for its answer to start (300, 3600)\n" +
+        "  BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS     of silence within its answer (300, 3600)\n" +
+        "\nExample:\n  bot-bottle egress serve --routes routes.yaml --ca-dir ./ca",
     )
     .action(async (opts: Record<string, unknown>) => {
       const { egressServeCommand } = await import("./egress_serve.ts");

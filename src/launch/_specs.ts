@@ -48,8 +48,8 @@ export function sidecarSpec(
   const gate = plan.daemons.includes("git-gate");
   const etc = plan.paths.sidecarEtc;
   const mounts: Mount[] = [
-    // Read-only: the host replaces the routes file in this directory, and a sidecar that could
-    // plant files here could confuse what the host reads back (the file before a change).
+    // Read-only: the sidecar never changes its own routes or CA. The host replaces the routes
+    // file inside this directory (a rename, which the directory mount shows at once).
     { source: plan.paths.egress, target: SIDECAR_MOUNTS.egress, readonly: true },
     { source: plan.paths.queue, target: SIDECAR_MOUNTS.queue, readonly: false },
     // The host uid needs a name: OpenSSH's client refuses to run for a uid without one.

@@ -273,3 +273,18 @@ Deno.test("egress serve exits 1 when the routes file is missing or invalid", asy
   assert.doesNotMatch(invalidErr, /listening/, "nothing was started");
   await assert.rejects(Deno.stat(join(origin.dir, "ca")), Deno.errors.NotFound);
 });
+
+Deno.test("egress serve refuses an upstream timeout outside its bounds, naming the variable", async () => {
+  await using origin = await startOrigin();
+  await writeRoutes(origin.dir, ROUTES);
+  const args = ["--routes", join(origin.dir, "routes", "routes.yaml"), "--ca-dir", origin.dir];
+  const out = await spawnServe(args, { BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS: "7200" })
+    .output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1, stderr);
+  assert.match(
+    stderr,
+    /^bot-bottle: error: BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS "7200" is not a whole number of seconds from 1 to 3600/m,
+  );
+  assert.doesNotMatch(stderr, /listening/, "nothing was started");
+});
