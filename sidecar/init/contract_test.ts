@@ -19,7 +19,11 @@ const ENV = sidecarEnvironment({
   listenSubnet: "172.20.0.0/16",
   upstreamCa: true,
   connectTo: ["example.com:443=172.30.0.2:8443"],
-  timeouts: { SUPERVISE_RESPONSE_TIMEOUT_SECONDS: 7, EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: 9 },
+  timeouts: {
+    SUPERVISE_RESPONSE_TIMEOUT_SECONDS: 7,
+    EGRESS_TOKEN_ALLOW_TIMEOUT_SECONDS: 9,
+    BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS: 60,
+  },
 });
 
 Deno.test("every daemon reads back what the host wrote", () => {
@@ -38,6 +42,7 @@ Deno.test("every daemon reads back what the host wrote", () => {
     operator: { queueDir: SIDECAR_MOUNTS.queue, bottleSlug: "dev-1a2b3c", timeoutMs: 9_000 },
     connectTo: new Map([["example.com:443", { address: "172.30.0.2", port: 8443 }]]),
     supervise: true,
+    upstreamTimeouts: { connectMs: 10_000, responseMs: 60_000, stallMs: 300_000 },
   });
   assert.deepEqual(superviseConfig(ENV), {
     routesFile: `${SIDECAR_MOUNTS.egress}/routes.yaml`,
