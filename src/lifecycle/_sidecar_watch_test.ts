@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import type { Backend } from "../../backends/mod.ts";
 import { demoAgent } from "../plan/mod.ts";
-import { BottleState, manualInterrupts, metadataFor, planBottle, runBottle } from "./mod.ts";
+import {
+  BottleState,
+  InterruptedError,
+  manualInterrupts,
+  metadataFor,
+  planBottle,
+  runBottle,
+} from "./mod.ts";
 import { watchSidecar } from "./_sidecar_watch.ts";
 import { FakeBackend, type FakeBehaviour, type TempBotHome, tempBotHome } from "./testing/mod.ts";
 
@@ -147,4 +154,21 @@ Deno.test("watchSidecar() ignores one odd answer and an engine that does not ans
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.deepEqual(lost, []);
   assert.equal(asked(), seen, "disposed, it asks no more");
+});
+
+Deno.test("runBottle() does not call the stop that Ctrl-C started a lost sidecar", async () => {
+  await using home = await tempBotHome();
+  const interrupts = manualInterrupts();
+  const { backend, plan, log, options } = setup(home, {
+    onExec: async (slug, argv) => {
+      if (argv[0] !== "work") return 0;
+      interrupts.interrupt();
+      // The teardown Ctrl-C started takes the sidecar down first; the command outlives it.
+      await until(() => backend.calls.includes(`stop ${slug}`));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return 130;
+    },
+  });
+  await assert.rejects(runBottle(plan, { ...options, interrupts }), InterruptedError);
+  assert.deepEqual(log.warn, []);
 });

@@ -133,6 +133,8 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
     using _watching = watchSidecar(backend, plan.slug, {
       intervalMs: options.sidecarCheckMs ?? 2_000,
       onLost: (lastWords) => {
+        // After Ctrl-C the bottle is being stopped on purpose: its sidecar goes first.
+        if (interrupted.signal.aborted) return;
         lost.sidecar = true;
         log.warn(
           `the sidecar of bottle ${plan.slug} stopped` +
