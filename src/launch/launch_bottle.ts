@@ -8,6 +8,7 @@
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type {
   Backend,
+  BottleNetworks,
   CreatedObject,
   ImageRecipe,
   LaunchStep,
@@ -104,21 +105,14 @@ export async function launchBottle(
       sidecar,
       secrets: secrets.agentEnv,
     });
-    await checkAgentUser(backend, plan.slug);
-    await installCa(backend, plan.slug);
-    await waitForProxy(backend, plan.slug);
-    progress("running the isolation self-test");
-    // Besides the configured targets, addresses known to answer from outside the bottle.
-    const targets = {
-      tcp: [...plan.selfTest.tcp, ...await backend.outsideAddresses(step.bottle, networks)],
-      dns: plan.selfTest.dns,
-    };
-    const result = await backend.exec(plan.slug, selfTestArgv(targets, { proxyUrl: proxyUrl() }), {
-      tty: false,
-      capture: true,
-      timeoutMs: SELF_TEST_TIMEOUT_MS,
-    });
-    assertSelfTest(parseSelfTest(result, targets));
+    // Independent of each other, so concurrent: the user check, the CA install (root), and the
+    // proxy wait followed by the self-test. Nothing of the agent's runs until all have passed;
+    // every one is awaited before a failure is told, so cleanup never races a running exec.
+    await allOrFirstError([
+      checkAgentUser(backend, plan.slug),
+      installCa(backend, plan.slug),
+      selfTest(backend, plan, { networks, step, progress }),
+    ]);
     // Only into a bottle that proved it is sealed.
     if (plan.workspace !== undefined) {
       progress(`copying ${plan.workspace} into the workspace`);
@@ -140,6 +134,32 @@ export async function launchBottle(
     }
     throw err;
   }
+}
+
+/** Wait for the proxy, then prove isolation from inside the agent (SPEC §1.3). */
+async function selfTest(
+  backend: Backend,
+  plan: BottlePlan,
+  context: { networks: BottleNetworks; step: LaunchStep; progress: Progress },
+): Promise<void> {
+  // Besides the configured targets, addresses known to answer from outside the bottle.
+  const outside = backend.outsideAddresses(context.step.bottle, context.networks);
+  await allOrFirstError([waitForProxy(backend, plan.slug), outside]);
+  context.progress("running the isolation self-test");
+  const targets = { tcp: [...plan.selfTest.tcp, ...await outside], dns: plan.selfTest.dns };
+  const result = await backend.exec(plan.slug, selfTestArgv(targets, { proxyUrl: proxyUrl() }), {
+    tty: false,
+    capture: true,
+    timeoutMs: SELF_TEST_TIMEOUT_MS,
+  });
+  assertSelfTest(parseSelfTest(result, targets));
+}
+
+/** Settle every step, then throw the first failure in the given order (or nothing). */
+async function allOrFirstError(steps: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(steps);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** The recipes the plan asks for: its agent image and the sidecar built from this codebase. */
