@@ -1,7 +1,8 @@
 /**
  * Launching a bottle (SPEC §5), the same sequence on every backend: the sidecar's files, the
  * images, the networks, the sidecar, then the agent, its provisioning and the isolation
- * self-test. Each backend supplies the primitives; every object a primitive creates is recorded
+ * self-test. Steps that need nothing of each other overlap (the images with the networks; the
+ * user check, the CA install and the self-test with each other). Each backend supplies the primitives; every object a primitive creates is recorded
  * the moment it exists, and on any failure what this launch created is removed, newest first,
  * before the error is rethrown.
  */
@@ -85,11 +86,19 @@ export async function launchBottle(
   try {
     const user = options.user ?? hostIds(plan.bottle);
     await writeSidecarFiles(plan, user);
-    const recipes = await (options.recipes ?? planRecipes)(plan);
-    const agentImage = await backend.ensureImage(recipes.agent, progress);
-    const sidecarImage = await backend.ensureImage(recipes.sidecar, progress);
+    // The images and the networks need nothing of each other: checked (or built) meanwhile.
+    const images = (async () => {
+      const recipes = await (options.recipes ?? planRecipes)(plan);
+      return await Promise.all([
+        backend.ensureImage(recipes.agent, progress),
+        backend.ensureImage(recipes.sidecar, progress),
+      ]);
+    })();
     progress("creating networks");
-    const networks = await backend.createNetworks(step, networkSpec(plan));
+    const networking = backend.createNetworks(step, networkSpec(plan));
+    await allOrFirstError([images, networking]);
+    const [agentImage, sidecarImage] = await images;
+    const networks = await networking;
     progress("starting the sidecar");
     const sidecar = await backend.startSidecar(
       step,
