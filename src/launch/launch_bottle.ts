@@ -2,9 +2,9 @@
  * Launching a bottle (SPEC §5), the same sequence on every backend: the sidecar's files, the
  * images, the networks, the sidecar, then the agent, its provisioning and the isolation
  * self-test. Steps that need nothing of each other overlap (the images with the networks; the
- * user check, the CA install and the self-test with each other). Each backend supplies the primitives; every object a primitive creates is recorded
- * the moment it exists, and on any failure what this launch created is removed, newest first,
- * before the error is rethrown.
+ * user check, the CA install and the self-test with each other). Each backend supplies the
+ * primitives; every object a primitive creates is recorded the moment it exists, and on any
+ * failure what this launch created is removed, newest first, before the error is rethrown.
  */
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type {
