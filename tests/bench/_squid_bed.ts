@@ -38,8 +38,17 @@ export interface SquidOptions {
  * @throws {Error} when `squid-openssl` is not installed or it never listens.
  */
 export async function startSquid(options: SquidOptions): Promise<SquidBed> {
+  await Deno.mkdir(options.dir, { recursive: true });
+  try {
+    return await spawnSquid(options);
+  } catch (err) {
+    await Deno.remove(options.dir, { recursive: true });
+    throw err;
+  }
+}
+
+async function spawnSquid(options: SquidOptions): Promise<SquidBed> {
   const { dir, port } = options;
-  await Deno.mkdir(dir, { recursive: true });
   await loadOrCreateCa(join(dir, "ca"));
   await Deno.writeTextFile(join(dir, "hosts"), "127.0.0.1 bench.test\n");
   const db = join(dir, "ssldb");
