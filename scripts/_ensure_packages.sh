@@ -5,6 +5,7 @@
 #   curl openssl python3   real clients in the egress and TLS tests
 #   netcat-openbsd tmux    probes and the supervise terminal UI test
 #   util-linux procps      flock and ps in the lifecycle tests
+#   squid-openssl          the ssl-bump yardstick `deno task bench:egress` measures against
 BOT_BOTTLE_DEBIAN_PACKAGES=(
   debootstrap
   git
@@ -16,6 +17,7 @@ BOT_BOTTLE_DEBIAN_PACKAGES=(
   tmux
   util-linux
   procps
+  squid-openssl
 )
 bot_bottle_missing_packages() {
   local p

@@ -10,6 +10,7 @@ import {
 } from "../../core/sidecar_contract/mod.ts";
 import type { Backend } from "../../backends/mod.ts";
 import { LaunchError } from "./launch_error.ts";
+import { CA_INSTALL_SCRIPT } from "./_ca_install.ts";
 
 /** How long the sidecar may take to answer through the proxy. */
 const SIDECAR_READY_MS = 30_000;
@@ -41,13 +42,12 @@ export async function checkAgentUser(backend: Backend, slug: string): Promise<vo
  *
  * @param backend The backend.
  * @param slug The bottle.
- * @throws {LaunchError} When the image has no `update-ca-certificates` or it fails.
+ * @throws {LaunchError} When the image has neither Debian's trust store layout nor
+ *   `update-ca-certificates`, or the install fails.
  */
 export async function installCa(backend: Backend, slug: string): Promise<void> {
-  const script =
-    `cp ${AGENT_MOUNTS.ca}/${AGENT_FILES.caCert} /usr/local/share/ca-certificates/bot-bottle.crt` +
-    " && update-ca-certificates >/dev/null";
-  const result = await backend.exec(slug, ["sh", "-c", script], {
+  const argv = ["sh", "-c", CA_INSTALL_SCRIPT, "sh", `${AGENT_MOUNTS.ca}/${AGENT_FILES.caCert}`];
+  const result = await backend.exec(slug, argv, {
     tty: false,
     user: "root",
     capture: true,

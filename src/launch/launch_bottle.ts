@@ -1,13 +1,15 @@
 /**
  * Launching a bottle (SPEC §5), the same sequence on every backend: the sidecar's files, the
  * images, the networks, the sidecar, then the agent, its provisioning and the isolation
- * self-test. Each backend supplies the primitives; every object a primitive creates is recorded
- * the moment it exists, and on any failure what this launch created is removed, newest first,
- * before the error is rethrown.
+ * self-test. Steps that need nothing of each other overlap (the images with the networks; the
+ * user check, the CA install and the self-test with each other). Each backend supplies the
+ * primitives; every object a primitive creates is recorded the moment it exists, and on any
+ * failure what this launch created is removed, newest first, before the error is rethrown.
  */
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type {
   Backend,
+  BottleNetworks,
   CreatedObject,
   ImageRecipe,
   LaunchStep,
@@ -84,11 +86,19 @@ export async function launchBottle(
   try {
     const user = options.user ?? hostIds(plan.bottle);
     await writeSidecarFiles(plan, user);
-    const recipes = await (options.recipes ?? planRecipes)(plan);
-    const agentImage = await backend.ensureImage(recipes.agent, progress);
-    const sidecarImage = await backend.ensureImage(recipes.sidecar, progress);
+    // The images and the networks need nothing of each other: checked (or built) meanwhile.
+    const images = (async () => {
+      const recipes = await (options.recipes ?? planRecipes)(plan);
+      return await Promise.all([
+        backend.ensureImage(recipes.agent, progress),
+        backend.ensureImage(recipes.sidecar, progress),
+      ]);
+    })();
     progress("creating networks");
-    const networks = await backend.createNetworks(step, networkSpec(plan));
+    const networking = backend.createNetworks(step, networkSpec(plan));
+    await allOrFirstError([images, networking]);
+    const [agentImage, sidecarImage] = await images;
+    const networks = await networking;
     progress("starting the sidecar");
     const sidecar = await backend.startSidecar(
       step,
@@ -104,21 +114,14 @@ export async function launchBottle(
       sidecar,
       secrets: secrets.agentEnv,
     });
-    await checkAgentUser(backend, plan.slug);
-    await installCa(backend, plan.slug);
-    await waitForProxy(backend, plan.slug);
-    progress("running the isolation self-test");
-    // Besides the configured targets, addresses known to answer from outside the bottle.
-    const targets = {
-      tcp: [...plan.selfTest.tcp, ...await backend.outsideAddresses(step.bottle, networks)],
-      dns: plan.selfTest.dns,
-    };
-    const result = await backend.exec(plan.slug, selfTestArgv(targets, { proxyUrl: proxyUrl() }), {
-      tty: false,
-      capture: true,
-      timeoutMs: SELF_TEST_TIMEOUT_MS,
-    });
-    assertSelfTest(parseSelfTest(result, targets));
+    // Independent of each other, so concurrent: the user check, the CA install (root), and the
+    // proxy wait followed by the self-test. Nothing of the agent's runs until all have passed;
+    // every one is awaited before a failure is told, so cleanup never races a running exec.
+    await allOrFirstError([
+      checkAgentUser(backend, plan.slug),
+      installCa(backend, plan.slug),
+      selfTest(backend, plan, { networks, step, progress }),
+    ]);
     // Only into a bottle that proved it is sealed.
     if (plan.workspace !== undefined) {
       progress(`copying ${plan.workspace} into the workspace`);
@@ -140,6 +143,32 @@ export async function launchBottle(
     }
     throw err;
   }
+}
+
+/** Wait for the proxy, then prove isolation from inside the agent (SPEC §1.3). */
+async function selfTest(
+  backend: Backend,
+  plan: BottlePlan,
+  context: { networks: BottleNetworks; step: LaunchStep; progress: Progress },
+): Promise<void> {
+  // Besides the configured targets, addresses known to answer from outside the bottle.
+  const outside = backend.outsideAddresses(context.step.bottle, context.networks);
+  await allOrFirstError([waitForProxy(backend, plan.slug), outside]);
+  context.progress("running the isolation self-test");
+  const targets = { tcp: [...plan.selfTest.tcp, ...await outside], dns: plan.selfTest.dns };
+  const result = await backend.exec(plan.slug, selfTestArgv(targets, { proxyUrl: proxyUrl() }), {
+    tty: false,
+    capture: true,
+    timeoutMs: SELF_TEST_TIMEOUT_MS,
+  });
+  assertSelfTest(parseSelfTest(result, targets));
+}
+
+/** Settle every step, then throw the first failure in the given order (or nothing). */
+async function allOrFirstError(steps: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(steps);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** The recipes the plan asks for: its agent image and the sidecar built from this codebase. */

@@ -138,3 +138,22 @@ Deno.test("launchBottle() gives up at once when the sidecar died, with its state
   assert.ok(performance.now() - started < 5_000, "no waiting for a proxy that cannot answer");
   assert.deepEqual(backend.world.of(s.plan.slug), []);
 });
+
+Deno.test("launchBottle() tells the first failed check when several fail at once, after all end", async () => {
+  await using s = await setup("many");
+  const ran: string[] = [];
+  const backend = new MemoryBackend({
+    // A root image whose bottle also leaks: the user check, the CA install and the self-test run
+    // together, and the user check is the one told.
+    agent: simulatedAgent({ uid: 0, reachable: new Set(["192.0.2.10:80"]) }),
+    fault: (primitive, name) => {
+      if (primitive === "exec") ran.push(name);
+    },
+  });
+  await assert.rejects(
+    launchBottle(s.plan, SECRETS, { ...s, backend, progress: () => {} }),
+    (err: unknown) => err instanceof LaunchError && /non-root user/.test(err.message),
+  );
+  assert.ok(ran.length >= 3, `every check ran before the launch gave up: ${ran.join(", ")}`);
+  assert.deepEqual(backend.world.of(s.plan.slug), []);
+});

@@ -13,6 +13,8 @@ interface Options {
   port: number;
   ca: string;
   proxy?: { host: string; port: number };
+  /** The port named in CONNECT (443 unless the proxy cannot map names to ports, as Squid). */
+  connectPort?: number;
   connections?: number;
   seconds?: number;
   mb?: number;
@@ -20,6 +22,7 @@ interface Options {
 
 const opts: Options = JSON.parse(Deno.args[0]!);
 const ca = await Deno.readTextFile(opts.ca);
+const authority = opts.connectPort === undefined ? opts.host : `${opts.host}:${opts.connectPort}`;
 
 async function open(): Promise<tls.TLSSocket> {
   let raw: net.Socket | undefined;
@@ -27,7 +30,8 @@ async function open(): Promise<tls.TLSSocket> {
     raw = net.connect({ host: opts.proxy.host, port: opts.proxy.port });
     await new Promise((resolve, reject) => raw!.once("connect", resolve).once("error", reject));
     raw.setNoDelay(true);
-    raw.write(`CONNECT ${opts.host}:443 HTTP/1.1\r\nHost: ${opts.host}:443\r\n\r\n`);
+    const target = `${opts.host}:${opts.connectPort ?? 443}`;
+    raw.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
     const answer = await new Promise<string>((resolve) =>
       raw!.once("data", (d) => resolve(String(d)))
     );
@@ -50,7 +54,7 @@ function head(
     method,
     target: path,
     version: "HTTP/1.1",
-    headers: new HeaderList([["Host", opts.host]]),
+    headers: new HeaderList([["Host", authority]]),
   };
 }
 

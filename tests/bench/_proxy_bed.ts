@@ -138,3 +138,11 @@ async function until(stream: ReadableStream<Uint8Array>, text: string): Promise<
   })();
   return seen;
 }
+
+/** A loopback port free right now (other benchmarks on this machine hold fixed ones). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}

@@ -1,17 +1,25 @@
+// deno-lint-ignore-file no-console -- a benchmark prints its results
 /**
- * `deno task bench:egress`: the same HTTPS workload direct to a local origin and through the
- * egress proxy (`bot-bottle egress serve`, default detectors on), side by side:
- * small keep-alive requests over 8 connections, one 50 MiB download, one 50 MiB upload, and the
- * proxy's resident memory across a long run of small requests. Loopback only.
+ * `deno task bench:egress`: the same HTTPS workload direct to a local origin, through Squid
+ * ssl-bump (`_squid_bed.ts`, the yardstick) and through the egress proxy (`bot-bottle egress
+ * serve`, default detectors on), side by side in one run: small keep-alive requests over 8
+ * connections, one 50 MiB download, one 50 MiB upload, and the proxy's resident memory across a
+ * long run of small requests. Every figure is printed as a ratio to direct and to Squid. The
+ * machine is shared and noisy, so each workload runs `BENCH_ROUNDS` times, the three paths
+ * interleaved, and the median counts. Loopback only.
  */
 import { join } from "node:path";
-import { printTable, startProxyBed } from "./_proxy_bed.ts";
+import { freePort, printTable, startProxyBed } from "./_proxy_bed.ts";
+import { startSquid } from "./_squid_bed.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
-const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? "8");
+const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? "5");
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? "3");
 const MEMORY_REQUESTS = Number(Deno.env.get("BENCH_MEMORY_REQUESTS") ?? "100000");
 
-async function load(options: Record<string, unknown>): Promise<Record<string, number>> {
+type Figures = Record<string, number>;
+
+async function load(options: Record<string, unknown>): Promise<Figures> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", join(HERE, "_load.ts"), JSON.stringify(options)],
     stderr: "inherit",
@@ -26,64 +34,103 @@ async function rssMiB(pid: number): Promise<number> {
   return Number(new TextDecoder().decode(out.stdout).trim()) / 1024;
 }
 
-/** Every workload, direct and through the proxy, then the table. */
-async function main(): Promise<void> {
-  await using bed = await startProxyBed(19_099);
-  const direct = { host: "bench.test", port: bed.originPort, ca: bed.originCa };
-  const proxied = { ...direct, ca: bed.proxyCa, proxy: { host: "127.0.0.1", port: bed.proxyPort } };
-  const rows: string[][] = [];
-  const fmt = (n: number, digits = 1) => n.toFixed(digits);
-  await load({ ...proxied, mode: "small", seconds: 2, connections: 8 }); // warm up
-  const sd = await load({ ...direct, mode: "small", seconds: SECONDS, connections: 8 });
-  const sp = await load({ ...proxied, mode: "small", seconds: SECONDS, connections: 8 });
-  rows.push([
-    "small req/s (8 conns)",
-    fmt(sd.rps!, 0),
-    fmt(sp.rps!, 0),
-    `${fmt((sp.rps! / sd.rps!) * 100)}%`,
-  ]);
-  rows.push([
-    "small p50 ms",
-    fmt(sd.p50!, 2),
-    fmt(sp.p50!, 2),
-    `+${fmt(sp.p50! - sd.p50!, 2)} ms`,
-  ]);
-  rows.push([
-    "small p99 ms",
-    fmt(sd.p99!, 2),
-    fmt(sp.p99!, 2),
-    `+${fmt(sp.p99! - sd.p99!, 2)} ms`,
-  ]);
-  const dd = await load({ ...direct, mode: "download", mb: 50 });
-  const dp = await load({ ...proxied, mode: "download", mb: 50 });
-  rows.push([
-    "50 MiB download MB/s",
-    fmt(dd.mbps!),
-    fmt(dp.mbps!),
-    `${fmt((dp.mbps! / dd.mbps!) * 100)}%`,
-  ]);
-  const ud = await load({ ...direct, mode: "upload", mb: 50 });
-  const up = await load({ ...proxied, mode: "upload", mb: 50 });
-  rows.push([
-    "50 MiB upload MB/s",
-    fmt(ud.mbps!),
-    fmt(up.mbps!),
-    `${fmt((up.mbps! / ud.mbps!) * 100)}%`,
-  ]);
-  const before = await rssMiB(bed.proxyPid);
-  let done = 0;
-  while (done < MEMORY_REQUESTS) {
-    done += (await load({ ...proxied, mode: "small", seconds: 5, connections: 8 })).requests!;
-  }
-  const after = await rssMiB(bed.proxyPid);
-  rows.push([
-    `proxy RSS MiB (${done} more requests)`,
-    "-",
-    `${fmt(before)} -> ${fmt(after)}`,
-    `${fmt(after - before)} MiB`,
-  ]);
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
 
-  printTable(["workload", "direct", "through proxy", "ratio / added"], rows);
+/** Each path's median of one figure over interleaved rounds of one workload. */
+async function measure(
+  paths: Record<string, Record<string, unknown>>,
+  workload: Record<string, unknown>,
+): Promise<Record<string, Figures>> {
+  const runs: Record<string, Figures[]> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, path] of Object.entries(paths)) {
+      (runs[name] ??= []).push(await load({ ...path, ...workload }));
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, all]) => [
+      name,
+      Object.fromEntries(Object.keys(all[0]!).map((k) => [k, median(all.map((f) => f[k]!))])),
+    ]),
+  );
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const ratio = (a: number, b: number) => `${fmt(a / b, 2)}x`;
+const added = (a: number, b: number) => `${a >= b ? "+" : ""}${fmt(a - b, 2)} ms`;
+
+/** A row of a rate (higher is better): the three figures, then egress and Squid as ratios. */
+function rateRow(label: string, key: string, m: Record<string, Figures>): string[] {
+  const [d, s, e] = [m.direct![key]!, m.squid![key]!, m.egress![key]!];
+  return [label, fmt(d, 0), fmt(s, 0), fmt(e, 0), ratio(e, d), ratio(e, s), ratio(s, d)];
+}
+
+/** A row of a latency: the three figures, then what each proxy adds and egress against Squid. */
+function latencyRow(label: string, key: string, m: Record<string, Figures>): string[] {
+  const [d, s, e] = [m.direct![key]!, m.squid![key]!, m.egress![key]!];
+  return [label, fmt(d, 2), fmt(s, 2), fmt(e, 2), added(e, d), added(e, s), added(s, d)];
+}
+
+/** Every workload on every path, then the table. */
+async function main(): Promise<void> {
+  await using bed = await startProxyBed(freePort());
+  await using squid = await startSquid({
+    dir: await Deno.makeTempDir({ prefix: "bb-bench-squid-" }),
+    port: freePort(),
+    originCa: bed.originCa,
+  });
+  const direct = { host: "bench.test", port: bed.originPort, ca: bed.originCa };
+  const paths = {
+    direct,
+    squid: {
+      ...direct,
+      ca: squid.ca,
+      proxy: { host: "127.0.0.1", port: squid.port },
+      connectPort: bed.originPort,
+    },
+    egress: { ...direct, ca: bed.proxyCa, proxy: { host: "127.0.0.1", port: bed.proxyPort } },
+  };
+  for (const path of [paths.squid, paths.egress]) {
+    await load({ ...path, mode: "small", seconds: 2, connections: 8 }); // warm up
+  }
+  const small = await measure(paths, { mode: "small", seconds: SECONDS, connections: 8 });
+  const down = await measure(paths, { mode: "download", mb: 50 });
+  const up = await measure(paths, { mode: "upload", mb: 50 });
+  const rows = [
+    rateRow("small req/s (8 conns)", "rps", small),
+    latencyRow("small p50 ms", "p50", small),
+    latencyRow("small p99 ms", "p99", small),
+    rateRow("50 MiB download MB/s", "mbps", down),
+    rateRow("50 MiB upload MB/s", "mbps", up),
+  ];
+
+  const memory: string[][] = [];
+  for (const [name, pid] of [["squid", squid.pid], ["egress", bed.proxyPid]] as const) {
+    const before = await rssMiB(pid);
+    let done = 0;
+    while (done < MEMORY_REQUESTS) {
+      const path = name === "squid" ? paths.squid : paths.egress;
+      done += (await load({ ...path, mode: "small", seconds: 5, connections: 8 })).requests!;
+    }
+    const after = await rssMiB(pid);
+    memory.push([name, String(done), fmt(before), fmt(after), `${fmt(after - before)} MiB`]);
+  }
+
+  console.log(`rounds: ${ROUNDS} (median), small: ${SECONDS} s each`);
+  printTable([
+    "workload",
+    "direct",
+    "squid",
+    "egress",
+    "egress/direct",
+    "egress/squid",
+    "squid/direct",
+  ], rows);
+  console.log("");
+  printTable(["RSS (main process)", "more requests", "before MiB", "after MiB", "growth"], memory);
 }
 
 await main();

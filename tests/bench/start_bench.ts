@@ -37,6 +37,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, value];
 }
 
+function median(samples: number[]): number {
+  return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+}
+
 function stats(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
@@ -97,6 +101,10 @@ try {
     { baseImage: AGENT_BASE },
   )).tag;
 
+  // A bottle's agent runs under gVisor whenever the engine has it registered: compare like with
+  // like, so the bare run uses it too then.
+  const runtimes = JSON.parse(await run("docker", ["info", "--format", "{{json .Runtimes}}"]));
+  const runtime = runtimes !== null && "runsc" in runtimes ? ["--runtime", "runsc"] : [];
   const starts: number[] = [];
   const copying: number[] = [];
   const stops: number[] = [];
@@ -108,17 +116,28 @@ try {
     await stop(copied);
     copying.push(copyMs);
     const [bareMs] = await timed(() =>
-      run("docker", ["run", "--rm", "--label", LABEL, "--network", "none", image, "true"])
+      run("docker", [
+        "run",
+        "--rm",
+        "--label",
+        LABEL,
+        ...runtime,
+        "--network",
+        "none",
+        image,
+        "true",
+      ])
     );
     starts.push(startMs);
     stops.push(stopMs);
     bare.push(bareMs);
   }
   console.log(`rounds: ${ROUNDS}, agent image ${image}`);
-  console.log(`bare docker run --rm <agent image> true   ${stats(bare)}`);
+  console.log(`bare docker run --rm <agent image> true   ${stats(bare)} ${runtime.join(" ")}`);
   console.log(`bot-bottle start demo --detach (ready)    ${stats(starts)}`);
   console.log(`  … copying this checkout (--cwd)          ${stats(copying)}`);
   console.log(`bot-bottle stop                           ${stats(stops)}`);
+  console.log(`start / bare run: ${(median(starts) / median(bare)).toFixed(1)}x`);
 } finally {
   await new Deno.Command("docker", {
     args: ["rm", "--force", outside],
