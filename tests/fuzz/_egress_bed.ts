@@ -1,11 +1,13 @@
 /**
  * The egress proxy under fuzz: `bot-bottle egress serve` as its own process (the benchmarks'
  * `spawnEgress`), in front of the benchmarks' HTTPS origin, which answers for `fuzz.test` and
- * `auth.fuzz.test` (the second route injects a token and filters methods and paths).
+ * `auth.fuzz.test` (the second route injects a token and filters methods and paths). Its heap is
+ * capped like the daemons' (`FUZZ_V8_FLAGS`).
  */
 import { join } from "node:path";
 import { loadOrCreateCa } from "../../core/tls/mod.ts";
 import { spawnEgress } from "../bench/_proxy_bed.ts";
+import { FUZZ_V8_FLAGS } from "./_daemon.ts";
 import { type ServerProcess, watchServer } from "./_process.ts";
 
 const ORIGIN = new URL("../bench/_origin.ts", import.meta.url).pathname;
@@ -65,7 +67,7 @@ export async function startEgressBed(): Promise<EgressBed> {
       `fuzz.test:443=127.0.0.1:${originPort}`,
       "--connect-to",
       `auth.fuzz.test:443=127.0.0.1:${originPort}`,
-    ], { EGRESS_TOKEN_1: "fuzz-token-0123456789abcdef" }));
+    ], { EGRESS_TOKEN_1: "fuzz-token-0123456789abcdef", DENO_V8_FLAGS: FUZZ_V8_FLAGS }));
     proxyStarted.proxy = proxy;
     const [, port] = await proxy.waitFor(/listening on [^\s]+:(\d+)/);
     return {

@@ -35,18 +35,20 @@ export interface ServerProcess extends AsyncDisposable {
  * Spawn a server process with a piped stderr.
  *
  * @param command The program.
- * @param options Its arguments, working directory and environment (added to the inherited one).
+ * @param options Its arguments, working directory and environment (added to the inherited one,
+ *   or alone with `clearEnv`).
  * @returns The process; dispose it to stop it (SIGTERM) and wait for it.
  */
 export function spawnServer(
   command: string,
-  options: { args: string[]; cwd: string; env?: Record<string, string> },
+  options: { args: string[]; cwd: string; env?: Record<string, string>; clearEnv?: boolean },
 ): ServerProcess {
   return watchServer(
     new Deno.Command(command, {
       args: options.args,
       cwd: options.cwd,
       env: options.env ?? {},
+      clearEnv: options.clearEnv ?? false,
       stdin: "null",
       stdout: "null",
       stderr: "piped",

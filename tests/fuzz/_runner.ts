@@ -55,8 +55,11 @@ export interface Report {
   verdicts: Record<Verdict, number>;
   /** Failing cases: their numbers, files and reasons. */
   failures: { index: number; verdict: Verdict; file?: string; detail: string }[];
-  /** The server's memory after the warm-up and at the end (none for in-process targets). */
-  memory?: { warm: Memory; end: Memory };
+  /**
+   * The server's memory after the warm-up and at the end, and its resident size (KiB) every tenth
+   * of the run (none for in-process targets).
+   */
+  memory?: { warm: Memory; end: Memory; series: number[] };
   /** Wall time in milliseconds. */
   wallMs: number;
 }
@@ -94,6 +97,8 @@ export async function runFuzz(target: Target, options: RunOptions): Promise<Repo
   };
   await using bed = await target.start();
   const warmAfter = Math.min(200, Math.ceil(indices.length / 10));
+  const step = Math.max(1, Math.ceil(indices.length / 10));
+  const series: number[] = [];
   let warm: Memory | undefined;
   let next = 0;
   let stop = false;
@@ -121,8 +126,9 @@ export async function runFuzz(target: Target, options: RunOptions): Promise<Repo
         });
       }
       if (bed.process?.exited()) stop = true;
-      if (warm === undefined && bed.process && report.cases >= warmAfter) {
-        warm = await bed.process.memory();
+      if (bed.process && !bed.process.exited()) {
+        if (warm === undefined && report.cases >= warmAfter) warm = await bed.process.memory();
+        if (report.cases % step === 0) series.push((await bed.process.memory()).rssKiB);
       }
     }
   };
@@ -135,7 +141,7 @@ export async function runFuzz(target: Target, options: RunOptions): Promise<Repo
       const detail = trace ?? `the server exited: ${process.stderr().slice(-4_000)}`;
       report.failures.push({ index: -1, verdict: "crash", detail });
     } else if (!process.exited()) {
-      report.memory = { warm: warm ?? await process.memory(), end: await process.memory() };
+      report.memory = { warm: warm ?? await process.memory(), end: await process.memory(), series };
     }
   }
   report.wallMs = Math.round(performance.now() - started);
@@ -178,6 +184,7 @@ export function formatReport(report: Report): string {
     lines.push(
       `  memory: RSS ${mib(warm.rssKiB)} after warm-up, ${mib(end.rssKiB)} at the end ` +
         `(${end.rssKiB >= warm.rssKiB ? "+" : ""}${mib(end.rssKiB - warm.rssKiB)}), peak ${mib(end.peakKiB)}`,
+      `  RSS every tenth: ${report.memory.series.map((k) => (k / 1024).toFixed(0)).join(" ")} MiB`,
     );
   }
   for (const f of report.failures.slice(0, 20)) {

@@ -53,3 +53,17 @@ export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/\s+/g, "");
   return Uint8Array.from({ length: clean.length / 2 }, (_, i) => parseInt(clean.slice(2 * i, 2 * i + 2), 16));
 }
+
+/**
+ * Bytes as Latin-1 text, one character a byte (the inverse of {@link latin1}).
+ *
+ * @param bytes The bytes.
+ * @returns The text.
+ */
+export function fromLatin1(bytes: Uint8Array): string {
+  let out = "";
+  for (let at = 0; at < bytes.length; at += 8_192) {
+    out += String.fromCharCode(...bytes.subarray(at, at + 8_192));
+  }
+  return out;
+}

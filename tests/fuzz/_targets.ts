@@ -2,6 +2,7 @@
 import type { Target } from "./_runner.ts";
 import { manifestsTarget, providersTarget, routesTarget } from "./_target_files.ts";
 import { httpTarget, tlsTarget } from "./_target_proxy.ts";
+import { mcpTarget } from "./_target_supervise.ts";
 
 /** The targets and their full-run case counts. */
 export const TARGETS: Readonly<Record<string, { target: Target; cases: number }>> = {
@@ -10,4 +11,5 @@ export const TARGETS: Readonly<Record<string, { target: Target; cases: number }>
   providers: { target: providersTarget, cases: 10_000 },
   http: { target: httpTarget, cases: 10_000 },
   tls: { target: tlsTarget, cases: 10_000 },
+  mcp: { target: mcpTarget, cases: 1_000 },
 };
