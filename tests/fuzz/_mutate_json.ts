@@ -8,10 +8,21 @@ import { below, pick, type Random } from "./_random.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/**
+ * Deep nesting stands in the tree as a marker string and is written out only in the final text:
+ * as a value it would take the mutator's own recursion past the stack.
+ */
+const NEST = "\u0000nest:";
+
 function nested(depth: number, r: Random): Json {
-  let value: Json = "x";
-  for (let i = 0; i < depth; i++) value = r() < 0.5 ? [value] : { a: value };
-  return value;
+  return `${NEST}${r() < 0.5 ? "[" : "o"}${depth}`;
+}
+
+function writeNests(text: string): string {
+  return text.replace(/"\\u0000nest:([[o])(\d+)"/g, (_, kind: string, depth: string) => {
+    const n = Number(depth);
+    return kind === "[" ? `${"[".repeat(n)}1${"]".repeat(n)}` : `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
+  });
 }
 
 const REPLACEMENTS: readonly ((r: Random) => Json)[] = [
@@ -23,7 +34,7 @@ const REPLACEMENTS: readonly ((r: Random) => Json)[] = [
   (r) => pick(["2.0", "1.0", "tools/call", "initialize", "\u0000", "\ud800", "../../etc/passwd", "${HOME}"], r),
   () => [],
   () => ({}),
-  (r) => nested(1 + below(r, r() < 0.1 ? 5_000 : 50), r),
+  (r) => nested(1 + below(r, r() < 0.1 ? 100_000 : 50), r),
   (r) => Array.from({ length: below(r, 2_000) }, (_, i) => i),
 ];
 
@@ -72,7 +83,7 @@ export function mutateJson(seed: string, r: Random): string {
       else container[key as string] = pick(REPLACEMENTS, r)(r);
     });
   }
-  let text = JSON.stringify(root.root) ?? "null";
+  let text = writeNests(JSON.stringify(root.root) ?? "null");
   const roll = r();
   // A duplicate key: JSON.stringify never writes one, parsers disagree on which wins.
   if (roll < 0.1 && text.startsWith("{")) text = `{"id":${pick(['"dup"', "0", "null", "{}"], r)},${text.slice(1)}`;

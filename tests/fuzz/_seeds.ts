@@ -13,12 +13,23 @@ const SEEDS = new URL("./seeds/", import.meta.url);
  * @returns The files' texts.
  */
 export async function readSeeds(folder: string): Promise<string[]> {
+  const decoder = new TextDecoder();
+  return (await readSeedBytes(folder)).map((bytes) => decoder.decode(bytes));
+}
+
+/**
+ * Read every file of one seed folder as bytes, sorted by name.
+ *
+ * @param folder The folder under `seeds/`.
+ * @returns The files' bytes.
+ */
+export async function readSeedBytes(folder: string): Promise<Uint8Array[]> {
   const dir = new URL(`${folder}/`, SEEDS);
   const names = (await Array.fromAsync(Deno.readDir(dir)))
     .filter((e) => e.isFile)
     .map((e) => e.name)
     .sort();
-  return await Promise.all(names.map((name) => Deno.readTextFile(new URL(name, dir))));
+  return await Promise.all(names.map((name) => Deno.readFile(new URL(name, dir))));
 }
 
 /**

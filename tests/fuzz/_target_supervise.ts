@@ -14,6 +14,9 @@ import type { Bed, CaseResult, Target } from "./_runner.ts";
 import { readSeeds } from "./_seeds.ts";
 import { exchange, pickDelivery } from "./_wire.ts";
 
+/** How long a case waits for an answer before ending its side (a proposal waits 1 s for the operator). */
+const ANSWER_MS = 3_000;
+
 /** After the client's end, how long the server has (a proposal waits 1 s for the operator). */
 const BOUND_MS = 10_000;
 
@@ -65,7 +68,11 @@ export const mcpTarget: Target = {
             ],
             body: new TextEncoder().encode(body),
           }, MCP_MUTATIONS, r);
-          const result = await exchange(daemon.port, bytes, { delivery: pickDelivery(bytes.length, r), boundMs: BOUND_MS });
+          const result = await exchange(daemon.port, bytes, {
+            delivery: pickDelivery(bytes.length, r),
+            boundMs: BOUND_MS,
+            awaitAnswerMs: ANSWER_MS,
+          });
           return judgeHttp(bytes, result);
         },
         async [Symbol.asyncDispose]() {
@@ -82,18 +89,27 @@ export const mcpTarget: Target = {
 
 /**
  * Judge an HTTP server's answer: a hang when the connection outlived the bound, an untyped error
- * on a 500 (what a web framework answers for an exception nobody handled), else its status.
+ * on a 500 (what a web framework answers for an exception nobody handled) unless its body is one
+ * the server words itself, else its status.
  *
  * @param input What was sent.
  * @param result What came back.
+ * @param own The start of the server's own 500 bodies, if it words any.
  * @returns The verdict.
  */
-export function judgeHttp(input: Uint8Array, result: { answer: Uint8Array; closed: boolean; ms: number }): CaseResult {
+export function judgeHttp(
+  input: Uint8Array,
+  result: { answer: Uint8Array; closed: boolean; ms: number },
+  own?: string,
+): CaseResult {
   const head = new TextDecoder().decode(result.answer.subarray(0, 2_000));
   const label = /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? (result.answer.length === 0 ? "closed" : "other");
   if (!result.closed) {
     return { verdict: "hang", label, input, detail: `still open ${result.ms} ms after the client ended; answer: ${JSON.stringify(head.slice(0, 300))}` };
   }
-  if (label === "500") return { verdict: "untyped", label, input, detail: head };
+  const body = head.slice(head.indexOf("\r\n\r\n") + 4);
+  if (label === "500" && (own === undefined || !body.startsWith(own))) {
+    return { verdict: "untyped", label, input, detail: head };
+  }
   return { verdict: "ok", label, input };
 }

@@ -3,6 +3,9 @@
  * client), end our side, and see whether the server answers or closes within a bound. After our
  * side has ended a server has nothing left to wait for, so a connection still open past the bound
  * is a hang.
+ *
+ * Servers built on `Deno.serve` take the end of our side for a client gone and drop the answer,
+ * so for them the case first waits (a while) for an answer head before ending its side.
  */
 import net from "node:net";
 import tls from "node:tls";
@@ -41,16 +44,19 @@ const ANSWER_CAP = 64 * 1024;
  *
  * @param port The server's loopback port.
  * @param payload What to send.
- * @param options Delivery, the bound, and an optional tunnel to send it through.
+ * @param options Delivery, the bound, an optional tunnel to send it through, and how long to wait
+ *   for an answer head before ending our side (none: end at once).
  * @returns The answer and whether the server closed in time.
  * @throws {Error} When the connection or the tunnel cannot be set up (a refused CONNECT).
  */
 export async function exchange(
   port: number,
   payload: Uint8Array,
-  options: { delivery: Delivery; boundMs: number; tunnel?: Tunnel },
+  options: { delivery: Delivery; boundMs: number; tunnel?: Tunnel; awaitAnswerMs?: number },
 ): Promise<Exchange> {
   const raw = await connect(port);
+  // A reset can come at any moment, before any other listener is attached.
+  raw.on("error", () => {});
   let socket: net.Socket = raw;
   try {
     if (options.tunnel !== undefined) socket = await openTunnel(raw, options.tunnel);
@@ -65,7 +71,6 @@ export async function exchange(
     size += chunk.length;
   });
   socket.on("error", () => {});
-  raw.on("error", () => {});
   const closed = new Promise<void>((resolve) => {
     if (raw.destroyed) resolve();
     raw.once("close", () => resolve());
@@ -78,6 +83,9 @@ export async function exchange(
     if (cut < payload.length && options.delivery.gapMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, options.delivery.gapMs));
     }
+  }
+  if (options.awaitAnswerMs !== undefined) {
+    await answerHead(() => concat(chunks), closed, options.awaitAnswerMs);
   }
   socket.end();
   const ended = performance.now();
@@ -92,6 +100,17 @@ export async function exchange(
   raw.destroy();
   await closed;
   return { answer: concat(chunks), closed: inTime, ms };
+}
+
+/** Wait until the answer holds a whole head, the connection closes, or `ms` pass. */
+async function answerHead(answer: () => Uint8Array, closed: Promise<void>, ms: number): Promise<void> {
+  const deadline = performance.now() + ms;
+  let done = false;
+  void closed.then(() => (done = true));
+  while (!done && performance.now() < deadline) {
+    if (new TextDecoder().decode(answer().subarray(0, 8_192)).includes("\r\n\r\n")) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function connect(port: number): Promise<net.Socket> {
