@@ -51,7 +51,12 @@ const BYTE_MUTATIONS: readonly ByteMutation[] = [
   (b, r) => splice(b, below(r, b.length + 1), 0, new Uint8Array(1 + below(r, 8))),
   // Insert an oversize run of one byte.
   (b, r) =>
-    splice(b, below(r, b.length + 1), 0, new Uint8Array(1 + below(r, 100_000)).fill(pick([0x41, 0x20, 0x0a, 0xff], r))),
+    splice(
+      b,
+      below(r, b.length + 1),
+      0,
+      new Uint8Array(1 + below(r, 100_000)).fill(pick([0x41, 0x20, 0x0a, 0xff], r)),
+    ),
 ];
 
 /**

@@ -21,12 +21,24 @@ export type EnvelopeMutation = (e: Envelope, r: Random) => void;
 
 /** Changes that apply to any request; targets add their own. */
 export const COMMON_MUTATIONS: readonly EnvelopeMutation[] = [
-  (e, r) => void (e.method = pick(["GET", "DELETE", "PUT", "OPTIONS", "HEAD", "PATCH", "post", "BREW"], r)),
+  (e, r) =>
+    void (e.method = pick(["GET", "DELETE", "PUT", "OPTIONS", "HEAD", "PATCH", "post", "BREW"], r)),
   (e, r) => {
     const name = pick(e.headers, r)?.[0];
     e.headers = e.headers.filter(([n]) => n !== name);
   },
-  (e, r) => e.headers.push([pick(["Content-Length", "Content-Type", "Content-Encoding", "Accept", "Host", "Transfer-Encoding"], r), pick(["", "0", "-1", "99999999999", "gzip", "chunked", "x/y", "\x00"], r)]),
+  (e, r) =>
+    e.headers.push([
+      pick([
+        "Content-Length",
+        "Content-Type",
+        "Content-Encoding",
+        "Accept",
+        "Host",
+        "Transfer-Encoding",
+      ], r),
+      pick(["", "0", "-1", "99999999999", "gzip", "chunked", "x/y", "\x00"], r),
+    ]),
   (e, r) => void (e.body = e.body.subarray(0, below(r, e.body.length + 1))),
   // A body far past any cap.
   (e, r) => void (e.body = new Uint8Array(1024 * 1024 + below(r, 200_000)).fill(0x20)),
@@ -46,10 +58,16 @@ function withLength(e: Envelope): [string, string][] {
  * @param r The case's stream.
  * @returns The bytes to send.
  */
-export function writeEnvelope(e: Envelope, mutations: readonly EnvelopeMutation[], r: Random): Uint8Array {
+export function writeEnvelope(
+  e: Envelope,
+  mutations: readonly EnvelopeMutation[],
+  r: Random,
+): Uint8Array {
   const count = r() < 0.5 ? 0 : 1 + below(r, 2);
   for (let m = 0; m < count; m++) pick(mutations, r)(e, r);
-  const head = `${e.method} ${e.path} HTTP/1.1\r\n${withLength(e).map(([n, v]) => `${n}: ${v}\r\n`).join("")}\r\n`;
+  const head = `${e.method} ${e.path} HTTP/1.1\r\n${
+    withLength(e).map(([n, v]) => `${n}: ${v}\r\n`).join("")
+  }\r\n`;
   const headBytes = latin1(head);
   let out: Uint8Array = new Uint8Array(headBytes.length + e.body.length);
   out.set(headBytes);

@@ -21,7 +21,9 @@ function nested(depth: number, r: Random): Json {
 function writeNests(text: string): string {
   return text.replace(/"\\u0000nest:([[o])(\d+)"/g, (_, kind: string, depth: string) => {
     const n = Number(depth);
-    return kind === "[" ? `${"[".repeat(n)}1${"]".repeat(n)}` : `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
+    return kind === "["
+      ? `${"[".repeat(n)}1${"]".repeat(n)}`
+      : `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
   });
 }
 
@@ -31,17 +33,44 @@ const REPLACEMENTS: readonly ((r: Random) => Json)[] = [
   (r) => pick([0, -1, 1.5, 2 ** 53 + 1, -(2 ** 63), 1e308, -0], r),
   () => "",
   (r) => "s".repeat(1 + below(r, r() < 0.1 ? 300_000 : 2_000)),
-  (r) => pick(["2.0", "1.0", "tools/call", "initialize", "\u0000", "\ud800", "../../etc/passwd", "${HOME}"], r),
+  (r) =>
+    pick([
+      "2.0",
+      "1.0",
+      "tools/call",
+      "initialize",
+      "\u0000",
+      "\ud800",
+      "../../etc/passwd",
+      "${HOME}",
+    ], r),
   () => [],
   () => ({}),
   (r) => nested(1 + below(r, r() < 0.1 ? 100_000 : 50), r),
   (r) => Array.from({ length: below(r, 2_000) }, (_, i) => i),
 ];
 
-const KEYS = ["__proto__", "constructor", "id", "method", "params", "result", "error", "_meta", "progressToken", "name", "arguments", ""];
+const KEYS = [
+  "__proto__",
+  "constructor",
+  "id",
+  "method",
+  "params",
+  "result",
+  "error",
+  "_meta",
+  "progressToken",
+  "name",
+  "arguments",
+  "",
+];
 
 /** Every path to a node of a value. */
-function paths(value: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function paths(
+  value: Json,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(prefix);
   if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
   else if (value !== null && typeof value === "object") {
@@ -50,7 +79,11 @@ function paths(value: Json, prefix: (string | number)[] = [], out: (string | num
   return out;
 }
 
-function edit(value: Json, path: (string | number)[], change: (node: Json, parent: Json, key: string | number) => void): void {
+function edit(
+  value: Json,
+  path: (string | number)[],
+  change: (node: Json, parent: Json, key: string | number) => void,
+): void {
   let parent: Json = value;
   for (const key of path.slice(0, -1)) parent = (parent as Record<string, Json>)[key as string]!;
   const key = path.at(-1)!;
@@ -78,7 +111,12 @@ export function mutateJson(seed: string, r: Random): string {
         else delete container[key as string];
       } else if (node !== null && typeof node === "object" && !Array.isArray(node)) {
         // JSON.parse makes `__proto__` an own key; so does defining it.
-        Object.defineProperty(node, pick(KEYS, r), { value: pick(REPLACEMENTS, r)(r), enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(node, pick(KEYS, r), {
+          value: pick(REPLACEMENTS, r)(r),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       } else if (Array.isArray(node)) node.push(pick(REPLACEMENTS, r)(r));
       else container[key as string] = pick(REPLACEMENTS, r)(r);
     });
@@ -86,7 +124,8 @@ export function mutateJson(seed: string, r: Random): string {
   let text = writeNests(JSON.stringify(root.root) ?? "null");
   const roll = r();
   // A duplicate key: JSON.stringify never writes one, parsers disagree on which wins.
-  if (roll < 0.1 && text.startsWith("{")) text = `{"id":${pick(['"dup"', "0", "null", "{}"], r)},${text.slice(1)}`;
-  else if (roll < 0.2) text = text.slice(0, below(r, text.length + 1));
+  if (roll < 0.1 && text.startsWith("{")) {
+    text = `{"id":${pick(['"dup"', "0", "null", "{}"], r)},${text.slice(1)}`;
+  } else if (roll < 0.2) text = text.slice(0, below(r, text.length + 1));
   return text;
 }

@@ -45,16 +45,45 @@ const MUTATIONS: readonly PktMutation[] = [
   // A length prefix that lies (or is one of the special ones, or not hex).
   (l, r) => {
     const target = l.lines[below(r, l.lines.length)];
-    if (target) target[0] = pick(["ffff", "fff0", "0000", "0001", "0002", "0003", "0004", "zzzz", "FFFF", "000", hex4(target[1].length + 5), hex4(Math.max(0, target[1].length + 3))], r);
+    if (target) {
+      target[0] = pick([
+        "ffff",
+        "fff0",
+        "0000",
+        "0001",
+        "0002",
+        "0003",
+        "0004",
+        "zzzz",
+        "FFFF",
+        "000",
+        hex4(target[1].length + 5),
+        hex4(Math.max(0, target[1].length + 3)),
+      ], r);
+    }
   },
   (l, r) => void l.lines.splice(below(r, l.lines.length), 1),
   (l, r) => {
     const i = below(r, l.lines.length);
     const target = l.lines[i];
-    if (target) l.lines.splice(i, 0, ...Array.from({ length: 1 + below(r, r() < 0.1 ? 5_000 : 5) }, () => [...target] as [string, string]));
+    if (target) {
+      l.lines.splice(
+        i,
+        0,
+        ...Array.from(
+          { length: 1 + below(r, r() < 0.1 ? 5_000 : 5) },
+          () => [...target] as [string, string],
+        ),
+      );
+    }
   },
   // The longest payload a pkt-line may carry, or past it.
-  (l, r) => l.lines.splice(below(r, l.lines.length + 1), 0, line("x".repeat(pick([65516, 65517, 70000], r)))),
+  (l, r) =>
+    l.lines.splice(
+      below(r, l.lines.length + 1),
+      0,
+      line("x".repeat(pick([65516, 65517, 70000], r))),
+    ),
   (l, r) => {
     const target = l.lines[below(r, l.lines.length)];
     if (target) target[1] = `${target[1]}\0\0${pick(["", "\n", "capability", "\xff"], r)}`;
@@ -63,11 +92,29 @@ const MUTATIONS: readonly PktMutation[] = [
   (l, r) => {
     const target = l.lines[below(r, l.lines.length)];
     if (target) {
-      const payload = target[1].replace(/[0-9a-f]{40}/, pick(OIDS, r)).replace(/command=[a-z-]+/, `command=${pick(["bundle-uri", "object-info", "x", ""], r)}`);
+      const payload = target[1].replace(/[0-9a-f]{40}/, pick(OIDS, r)).replace(
+        /command=[a-z-]+/,
+        `command=${pick(["bundle-uri", "object-info", "x", ""], r)}`,
+      );
       Object.assign(target, line(payload));
     }
   },
-  (l, r) => l.lines.splice(below(r, l.lines.length + 1), 0, line(pick([`want ${pick(OIDS, r)}\n`, "deepen 2147483648\n", "filter blob:none\n", "shallow ffff\n", `${"0".repeat(40)} ${"1".repeat(40)} refs/heads/../../x\0report-status\n`, "command=ls-refs\n", "done\n"], r))),
+  (l, r) =>
+    l.lines.splice(
+      below(r, l.lines.length + 1),
+      0,
+      line(
+        pick([
+          `want ${pick(OIDS, r)}\n`,
+          "deepen 2147483648\n",
+          "filter blob:none\n",
+          "shallow ffff\n",
+          `${"0".repeat(40)} ${"1".repeat(40)} refs/heads/../../x\0report-status\n`,
+          "command=ls-refs\n",
+          "done\n",
+        ], r),
+      ),
+    ),
   // The pack header: a bad version, a huge object count, cut short.
   (l, r) => {
     if (!l.tail.startsWith("PACK")) {
@@ -92,5 +139,7 @@ export function mutatePktLines(body: Uint8Array, r: Random): Uint8Array {
   const parts = parse(fromLatin1(body));
   const count = 1 + below(r, 3);
   for (let m = 0; m < count; m++) pick(MUTATIONS, r)(parts, r);
-  return latin1(`${parts.lines.map(([prefix, payload]) => prefix + payload).join("")}${parts.tail}`);
+  return latin1(
+    `${parts.lines.map(([prefix, payload]) => prefix + payload).join("")}${parts.tail}`,
+  );
 }

@@ -37,15 +37,29 @@ const MUTATIONS: readonly TlsMutation[] = [
   (h, r) => join(h.subarray(0, 1), Uint8Array.from(u16(pick(VERSIONS, r))), h.subarray(3)),
   // The record's length: zero, one, the maximum, past the maximum, off by a little.
   (h, r) => {
-    const length = pick([0, 1, 0x4000, 0x4001, 0xffff, h.length - 5 + 1, h.length - 5 - 1, h.length - 5 + 100], r);
+    const length = pick([
+      0,
+      1,
+      0x4000,
+      0x4001,
+      0xffff,
+      h.length - 5 + 1,
+      h.length - 5 - 1,
+      h.length - 5 + 100,
+    ], r);
     return join(h.subarray(0, 3), Uint8Array.from(u16(length)), h.subarray(5));
   },
   // The handshake message's type.
-  (h, r) => Uint8Array.from(h, (b, i) => (i === 5 ? pick([0x00, 0x02, 0x0b, 0x0f, 0x14, 0xff], r) : b)),
+  (h, r) =>
+    Uint8Array.from(h, (b, i) => (i === 5 ? pick([0x00, 0x02, 0x0b, 0x0f, 0x14, 0xff], r) : b)),
   // The handshake message's 24-bit length.
   (h, r) => {
     const length = pick([0, 1, 0xffffff, 0x4000, h.length - 9 + 1, h.length - 9 - 1], r);
-    return join(h.subarray(0, 6), Uint8Array.from([length >> 16, (length >> 8) & 0xff, length & 0xff]), h.subarray(9));
+    return join(
+      h.subarray(0, 6),
+      Uint8Array.from([length >> 16, (length >> 8) & 0xff, length & 0xff]),
+      h.subarray(9),
+    );
   },
   // A 16-bit length inside the hello (cipher suites, extensions, a name) set to a lie.
   (h, r) => {
@@ -61,7 +75,9 @@ const MUTATIONS: readonly TlsMutation[] = [
     const body = h.subarray(5);
     const size = 1 + below(r, 16);
     const records: Uint8Array[] = [];
-    for (let at = 0; at < body.length; at += size) records.push(record(0x16, 0x0301, body.subarray(at, at + size)));
+    for (let at = 0; at < body.length; at += size) {
+      records.push(record(0x16, 0x0301, body.subarray(at, at + size)));
+    }
     return join(...records);
   },
   // Something before the hello: an alert, a ChangeCipherSpec, an empty record, application data.
@@ -87,7 +103,8 @@ const MUTATIONS: readonly TlsMutation[] = [
       ], r),
     ),
   // An SSLv2-style hello header in front of the body.
-  (h) => join(Uint8Array.from([0x80, Math.min(h.length - 5, 0x7f), 0x01, 0x03, 0x01]), h.subarray(5)),
+  (h) =>
+    join(Uint8Array.from([0x80, Math.min(h.length - 5, 0x7f), 0x01, 0x03, 0x01]), h.subarray(5)),
   // Nothing like TLS at all.
   (_h, r) => Uint8Array.from({ length: below(r, 300) }, () => below(r, 256)),
 ];

@@ -5,7 +5,8 @@
  */
 
 /** What a runtime prints when a process dies of an error nobody caught. */
-const CRASH_TRACE = /Uncaught|panicked at|RUST_BACKTRACE|Segmentation fault|FATAL ERROR/;
+const CRASH_TRACE =
+  /Uncaught|panicked at|RUST_BACKTRACE|Segmentation fault|FATAL ERROR|out of memory/i;
 
 /** What a process's status file says about its memory, in KiB. */
 export interface Memory {
@@ -25,6 +26,8 @@ export interface ServerProcess extends AsyncDisposable {
   crashTrace(): string | undefined;
   /** Whether it has exited. */
   exited(): boolean;
+  /** How it exited, with the tail of its stderr; undefined while it runs. */
+  exitReport(): string | undefined;
   /** Wait until stderr matches (the listening line); throws when it exits or 60 s pass first. */
   waitFor(pattern: RegExp): Promise<RegExpExecArray>;
   /** Its memory now. */
@@ -74,8 +77,12 @@ export function watchServer(child: Deno.ChildProcess): ServerProcess {
       if (at >= 0) trace = text.slice(Math.max(0, at - 500), at + 4_000);
     }
   })();
+  let report: string | undefined;
   const status = Promise.all([child.status, collected]).then(([s]) => {
     done = true;
+    report = `the server exited (code ${s.code}, signal ${s.signal ?? "none"}): ${
+      text.slice(-4_000)
+    }`;
     return s;
   });
   return {
@@ -83,6 +90,7 @@ export function watchServer(child: Deno.ChildProcess): ServerProcess {
     stderr: () => text,
     crashTrace: () => trace,
     exited: () => done,
+    exitReport: () => report,
     async waitFor(pattern) {
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline && !done) {
@@ -109,6 +117,7 @@ export function watchServer(child: Deno.ChildProcess): ServerProcess {
 export async function readMemory(pid: number): Promise<Memory> {
   const out = await new Deno.Command("cat", { args: [`/proc/${pid}/status`] }).output();
   const status = new TextDecoder().decode(out.stdout);
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
   return { rssKiB: field("VmRSS"), peakKiB: field("VmHWM") };
 }

@@ -111,7 +111,8 @@ export async function runFuzz(target: Target, options: RunOptions): Promise<Repo
       if (!blamed && process && (process.exited() || process.crashTrace() !== undefined)) {
         // The first case to finish after the server died or printed a trace is the suspect.
         blamed = true;
-        result = { ...result, verdict: "crash", detail: process.crashTrace() ?? "the server exited" };
+        const detail = process.crashTrace() ?? process.exitReport() ?? "the server exited";
+        result = { ...result, verdict: "crash", detail };
       }
       report.cases++;
       report.labels[result.label] = (report.labels[result.label] ?? 0) + 1;
@@ -138,7 +139,7 @@ export async function runFuzz(target: Target, options: RunOptions): Promise<Repo
     const trace = process.crashTrace();
     if ((process.exited() || trace !== undefined) && !blamed) {
       report.verdicts.crash++;
-      const detail = trace ?? `the server exited: ${process.stderr().slice(-4_000)}`;
+      const detail = trace ?? process.exitReport() ?? "the server exited";
       report.failures.push({ index: -1, verdict: "crash", detail });
     } else if (!process.exited()) {
       report.memory = { warm: warm ?? await process.memory(), end: await process.memory(), series };
@@ -153,11 +154,21 @@ async function runOne(bed: Bed, index: number, seed: number): Promise<CaseResult
     return await bed.runCase(index, caseRandom(seed, index));
   } catch (err) {
     // The harness itself failed (a refused connection): the server is gone or not listening.
-    return { verdict: "crash", label: "harness_error", input: new Uint8Array(), detail: String(err) };
+    return {
+      verdict: "crash",
+      label: "harness_error",
+      input: new Uint8Array(),
+      detail: String(err),
+    };
   }
 }
 
-async function save(options: RunOptions, target: string, index: number, input: Uint8Array): Promise<string | undefined> {
+async function save(
+  options: RunOptions,
+  target: string,
+  index: number,
+  input: Uint8Array,
+): Promise<string | undefined> {
   if (options.failuresDir === undefined) return undefined;
   await Deno.mkdir(options.failuresDir, { recursive: true });
   const file = join(options.failuresDir, `${target}-seed${options.seed}-case${index}.bin`);
@@ -175,22 +186,36 @@ async function save(options: RunOptions, target: string, index: number, input: U
 export function formatReport(report: Report): string {
   const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
   const lines = [
-    `${report.target}: seed ${report.seed}, ${report.cases} cases in ${(report.wallMs / 1000).toFixed(1)} s`,
+    `${report.target}: seed ${report.seed}, ${report.cases} cases in ${
+      (report.wallMs / 1000).toFixed(1)
+    } s`,
     `  crashes ${report.verdicts.crash}, hangs ${report.verdicts.hang}, untyped errors ${report.verdicts.untyped}`,
-    `  outcomes ${Object.entries(report.labels).sort(([, a], [, b]) => b - a).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+    `  outcomes ${
+      Object.entries(report.labels).sort(([, a], [, b]) => b - a).map(([k, v]) => `${k}=${v}`).join(
+        " ",
+      )
+    }`,
   ];
   if (report.memory) {
     const { warm, end } = report.memory;
     lines.push(
       `  memory: RSS ${mib(warm.rssKiB)} after warm-up, ${mib(end.rssKiB)} at the end ` +
-        `(${end.rssKiB >= warm.rssKiB ? "+" : ""}${mib(end.rssKiB - warm.rssKiB)}), peak ${mib(end.peakKiB)}`,
+        `(${end.rssKiB >= warm.rssKiB ? "+" : ""}${mib(end.rssKiB - warm.rssKiB)}), peak ${
+          mib(end.peakKiB)
+        }`,
       `  RSS every tenth: ${report.memory.series.map((k) => (k / 1024).toFixed(0)).join(" ")} MiB`,
     );
   }
   for (const f of report.failures.slice(0, 20)) {
-    lines.push(`  FAIL case ${f.index} (${f.verdict})${f.file ? ` saved to ${f.file}` : ""}: ${f.detail.slice(0, 500)}`);
+    lines.push(
+      `  FAIL case ${f.index} (${f.verdict})${f.file ? ` saved to ${f.file}` : ""}: ${
+        f.detail.slice(0, 500)
+      }`,
+    );
     if (f.index >= 0) {
-      lines.push(`    replay: deno task fuzz ${report.target} --seed ${report.seed} --case ${f.index}`);
+      lines.push(
+        `    replay: deno task fuzz ${report.target} --seed ${report.seed} --case ${f.index}`,
+      );
     }
   }
   return lines.join("\n");

@@ -62,7 +62,10 @@ export function latin1(text: string): Uint8Array {
  */
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/\s+/g, "");
-  return Uint8Array.from({ length: clean.length / 2 }, (_, i) => parseInt(clean.slice(2 * i, 2 * i + 2), 16));
+  return Uint8Array.from(
+    { length: clean.length / 2 },
+    (_, i) => parseInt(clean.slice(2 * i, 2 * i + 2), 16),
+  );
 }
 
 /**

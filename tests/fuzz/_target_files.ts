@@ -24,7 +24,8 @@ const PROVIDERS = ["images/claude", "images/codex", "images/shell", "contrib/pi"
 
 /** A refusal must name the file, a line and a column, then the subject. */
 function positioned(err: ManifestError, file: string, subject: RegExp): boolean {
-  return err.line >= 1 && err.column >= 1 && err.message.startsWith(`${file}:${err.line}:${err.column}: `) &&
+  return err.line >= 1 && err.column >= 1 &&
+    err.message.startsWith(`${file}:${err.line}:${err.column}: `) &&
     subject.test(err.message.slice(`${file}:${err.line}:${err.column}: `.length));
 }
 
@@ -42,10 +43,17 @@ async function judge(
   } catch (err) {
     result = err instanceof ManifestError && refusal(err)
       ? { verdict: "ok", label: "refused", input: bytes }
-      : { verdict: "untyped", label: err instanceof Error ? err.name : typeof err, input: bytes, detail: String(err) };
+      : {
+        verdict: "untyped",
+        label: err instanceof Error ? err.name : typeof err,
+        input: bytes,
+        detail: String(err),
+      };
   }
   const ms = performance.now() - started;
-  if (ms > BOUND_MS) return { verdict: "hang", label: result.label, input: bytes, detail: `${Math.round(ms)} ms` };
+  if (ms > BOUND_MS) {
+    return { verdict: "hang", label: result.label, input: bytes, detail: `${Math.round(ms)} ms` };
+  }
   return result;
 }
 
@@ -56,7 +64,9 @@ export const manifestsTarget: Target = {
   async start(): Promise<Bed> {
     const root = await Deno.makeTempDir({ prefix: "bb-fuzz-manifests-" });
     const copy = await new Deno.Command("cp", { args: ["-r", `${FIXTURE}.`, root] }).output();
-    if (!copy.success) throw new Error(`cannot copy ${FIXTURE}: ${new TextDecoder().decode(copy.stderr)}`);
+    if (!copy.success) {
+      throw new Error(`cannot copy ${FIXTURE}: ${new TextDecoder().decode(copy.stderr)}`);
+    }
     const opts = { home: join(root, "home"), cwd: join(root, "repo") };
     // Which agent reads each file (the agent itself, or one whose bottle chain holds it).
     const files: [string, string][] = [
@@ -66,7 +76,9 @@ export const manifestsTarget: Target = {
       ["bottles/claude.md", "reviewer"],
     ];
     const originals = new Map(
-      await Promise.all(files.map(async ([f]) => [f, await Deno.readTextFile(join(opts.home, f))] as const)),
+      await Promise.all(
+        files.map(async ([f]) => [f, await Deno.readTextFile(join(opts.home, f))] as const),
+      ),
     );
     return {
       async runCase(_index: number, r: Random): Promise<CaseResult> {
@@ -105,7 +117,9 @@ export const routesTarget: Target = {
             const parsed = parseRoutesFile(text, file);
             parsed.routes.forEach(compileRoute);
             const again = parseRoutesFile(stringifyRoutesFile(parsed), file);
-            if (!isDeepStrictEqual(again, parsed)) throw new Error("the routes file did not survive a write and a read back");
+            if (!isDeepStrictEqual(again, parsed)) {
+              throw new Error("the routes file did not survive a write and a read back");
+            }
             return "valid";
           },
           (err) => positioned(err, file, /^Cannot load routes file: /),

@@ -10,7 +10,12 @@
 import { join } from "node:path";
 import { renderGateConfig } from "../../core/git_gate/mod.ts";
 import { startDaemon } from "./_daemon.ts";
-import { COMMON_MUTATIONS, type Envelope, type EnvelopeMutation, writeEnvelope } from "./_mutate_envelope.ts";
+import {
+  COMMON_MUTATIONS,
+  type Envelope,
+  type EnvelopeMutation,
+  writeEnvelope,
+} from "./_mutate_envelope.ts";
 import { mutatePktLines } from "./_mutate_pkt.ts";
 import { pick, type Random } from "./_random.ts";
 import type { Bed, CaseResult, Target } from "./_runner.ts";
@@ -50,12 +55,25 @@ const GIT_MUTATIONS: readonly EnvelopeMutation[] = [
       ...pick<[string, string][]>([
         [["Content-Type", "application/x-git-upload-pack-request"]],
         [["Content-Type", "application/x-git-receive-pack-request"]],
-        [["Content-Type", "application/x-git-upload-pack-request"], ["Content-Encoding", pick(["gzip", "x-gzip", "deflate", "br"], r)]],
+        [["Content-Type", "application/x-git-upload-pack-request"], [
+          "Content-Encoding",
+          pick(["gzip", "x-gzip", "deflate", "br"], r),
+        ]],
         [["Content-Type", "text/plain"]],
       ], r),
     );
   },
-  (e, r) => e.headers.push(["Git-Protocol", pick(["version=2", "version=1", "version=99", "version=2:object-format=sha256", "x".repeat(9_000)], r)]),
+  (e, r) =>
+    e.headers.push([
+      "Git-Protocol",
+      pick([
+        "version=2",
+        "version=1",
+        "version=99",
+        "version=2:object-format=sha256",
+        "x".repeat(9_000),
+      ], r),
+    ]),
   (e, r) => void (e.body = mutatePktLines(e.body, r)),
   (e, r) => void (e.body = mutatePktLines(mutatePktLines(e.body, r), r)),
 ];
@@ -84,7 +102,9 @@ export const gitTarget: Target = {
         process: daemon.process,
         async runCase(_index: number, r: Random): Promise<CaseResult> {
           const envelope = toEnvelope(pick(seeds, r));
-          envelope.headers = envelope.headers.map(([n, v]) => [n, n === "Host" ? `127.0.0.1:${daemon.port}` : v]);
+          envelope.headers = envelope.headers.map((
+            [n, v],
+          ) => [n, n === "Host" ? `127.0.0.1:${daemon.port}` : v]);
           const bytes = writeEnvelope(envelope, GIT_MUTATIONS, r);
           const result = await exchange(daemon.port, bytes, {
             delivery: pickDelivery(bytes.length, r),
@@ -132,7 +152,9 @@ async function gateFiles(dir: string): Promise<Record<string, string>> {
   const keygen = await new Deno.Command("ssh-keygen", {
     args: ["-q", "-t", "ed25519", "-N", "", "-f", join(configDir, "keys", "app")],
   }).output();
-  if (!keygen.success) throw new Error(`ssh-keygen failed: ${new TextDecoder().decode(keygen.stderr)}`);
+  if (!keygen.success) {
+    throw new Error(`ssh-keygen failed: ${new TextDecoder().decode(keygen.stderr)}`);
+  }
   return {
     BOT_BOTTLE_GIT_GATE_CONFIG_DIR: configDir,
     BOT_BOTTLE_GIT_GATE_MIRROR_DIR: join(dir, "git"),

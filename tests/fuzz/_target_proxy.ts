@@ -17,6 +17,15 @@ import { type Exchange, exchange, pickDelivery, type Tunnel } from "./_wire.ts";
 /** After the client's end, how long the proxy has to answer or close. */
 const BOUND_MS = 10_000;
 
+/**
+ * How long a stalled connection (the client neither sends more nor ends) may stay open: the
+ * proxy's head timeout (10 s) and a margin.
+ */
+const STALL_BOUND_MS = 15_000;
+
+/** The share of cases that stall (each costs up to the head timeout). */
+const STALL_SHARE = 0.01;
+
 const UNTYPED = /\r\nx-bot-bottle-block:\s*internal_error\r\n/i;
 
 /** Mutated HTTP/1.1 requests. */
@@ -37,13 +46,14 @@ export const httpTarget: Target = {
             tls: { servername: pick(["fuzz.test", "auth.fuzz.test"], r), ca: bed.ca },
           }
           : undefined;
-        const delivery = pickDelivery(bytes.length, r);
+        const stall = r() < STALL_SHARE;
+        const delivery = { ...pickDelivery(bytes.length, r), stall };
         const result = await exchange(bed.port, bytes, {
           delivery,
-          boundMs: BOUND_MS,
+          boundMs: stall ? STALL_BOUND_MS : BOUND_MS,
           ...(tunnel === undefined ? {} : { tunnel }),
         });
-        return judge(bytes, result, httpLabel(result));
+        return judge(bytes, result, `${stall ? "stalled:" : ""}${httpLabel(result)}`);
       },
       [Symbol.asyncDispose]: () => bed[Symbol.asyncDispose](),
     };
@@ -68,7 +78,13 @@ export const tlsTarget: Target = {
           tunnel: { authority: "fuzz.test:443" },
         });
         const first = result.answer[0];
-        const label = first === undefined ? "closed" : first === 0x15 ? "alert" : first === 0x16 ? "handshake" : "other";
+        const label = first === undefined
+          ? "closed"
+          : first === 0x15
+          ? "alert"
+          : first === 0x16
+          ? "handshake"
+          : "other";
         return judge(bytes, result, label);
       },
       [Symbol.asyncDispose]: () => bed[Symbol.asyncDispose](),
@@ -78,13 +94,21 @@ export const tlsTarget: Target = {
 
 function httpLabel(result: Exchange): string {
   const head = new TextDecoder().decode(result.answer.subarray(0, 200));
-  return /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? (result.answer.length === 0 ? "closed" : "other");
+  return /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ??
+    (result.answer.length === 0 ? "closed" : "other");
 }
 
 function judge(input: Uint8Array, result: Exchange, label: string): CaseResult {
   const head = new TextDecoder().decode(result.answer.subarray(0, 4_000));
   if (!result.closed) {
-    return { verdict: "hang", label, input, detail: `still open ${result.ms} ms after the client ended; answer: ${JSON.stringify(head.slice(0, 300))}` };
+    return {
+      verdict: "hang",
+      label,
+      input,
+      detail: `still open ${result.ms} ms after the client ended; answer: ${
+        JSON.stringify(head.slice(0, 300))
+      }`,
+    };
   }
   if (UNTYPED.test(head)) {
     return { verdict: "untyped", label, input, detail: head.slice(0, 1_000) };

@@ -25,16 +25,27 @@ const ROUTES = "routes:\n  - host: api.github.com\n    auth:\n      scheme: Bear
 
 const MCP_MUTATIONS: readonly EnvelopeMutation[] = [
   ...COMMON_MUTATIONS,
-  (e, r) => void (e.path = pick(["/", "/mcp/", "/MCP", "/mcp?x=1", "/mcp/../mcp", "*", "/%6dcp", "//mcp"], r)),
+  (e, r) =>
+    void (e.path = pick(
+      ["/", "/mcp/", "/MCP", "/mcp?x=1", "/mcp/../mcp", "*", "/%6dcp", "//mcp"],
+      r,
+    )),
   (e, r) => {
     e.headers = e.headers.filter(([n]) => n !== "Accept");
     e.headers.push(["Accept", pick(["application/json", "text/event-stream", "*/*", ""], r)]);
   },
   (e, r) => {
     e.headers = e.headers.filter(([n]) => n !== "Content-Type");
-    e.headers.push(["Content-Type", pick(["text/plain", "application/json; charset=utf-16", "multipart/form-data", ""], r)]);
+    e.headers.push([
+      "Content-Type",
+      pick(["text/plain", "application/json; charset=utf-16", "multipart/form-data", ""], r),
+    ]);
   },
-  (e, r) => e.headers.push([pick(["Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID"], r), pick(["1999-01-01", "", "x".repeat(5_000), "2025-06-18"], r)]),
+  (e, r) =>
+    e.headers.push([
+      pick(["Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID"], r),
+      pick(["1999-01-01", "", "x".repeat(5_000), "2025-06-18"], r),
+    ]),
 ];
 
 /** Mutated MCP messages. */
@@ -58,16 +69,20 @@ export const mcpTarget: Target = {
         process: daemon.process,
         async runCase(_index: number, r: Random): Promise<CaseResult> {
           const body = r() < 0.9 ? mutateJson(pick(seeds, r), r) : pick(seeds, r);
-          const bytes = writeEnvelope({
-            method: "POST",
-            path: "/mcp",
-            headers: [
-              ["Host", `127.0.0.1:${daemon.port}`],
-              ["Content-Type", "application/json"],
-              ["Accept", "application/json, text/event-stream"],
-            ],
-            body: new TextEncoder().encode(body),
-          }, MCP_MUTATIONS, r);
+          const bytes = writeEnvelope(
+            {
+              method: "POST",
+              path: "/mcp",
+              headers: [
+                ["Host", `127.0.0.1:${daemon.port}`],
+                ["Content-Type", "application/json"],
+                ["Accept", "application/json, text/event-stream"],
+              ],
+              body: new TextEncoder().encode(body),
+            },
+            MCP_MUTATIONS,
+            r,
+          );
           const result = await exchange(daemon.port, bytes, {
             delivery: pickDelivery(bytes.length, r),
             boundMs: BOUND_MS,
@@ -103,9 +118,17 @@ export function judgeHttp(
   own?: string,
 ): CaseResult {
   const head = new TextDecoder().decode(result.answer.subarray(0, 2_000));
-  const label = /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? (result.answer.length === 0 ? "closed" : "other");
+  const label = /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ??
+    (result.answer.length === 0 ? "closed" : "other");
   if (!result.closed) {
-    return { verdict: "hang", label, input, detail: `still open ${result.ms} ms after the client ended; answer: ${JSON.stringify(head.slice(0, 300))}` };
+    return {
+      verdict: "hang",
+      label,
+      input,
+      detail: `still open ${result.ms} ms after the client ended; answer: ${
+        JSON.stringify(head.slice(0, 300))
+      }`,
+    };
   }
   const body = head.slice(head.indexOf("\r\n\r\n") + 4);
   if (label === "500" && (own === undefined || !body.startsWith(own))) {

@@ -17,13 +17,18 @@ export interface Delivery {
   cuts: number[];
   /** Pause between pieces, in milliseconds (slowloris-style, bounded by the case). */
   gapMs: number;
+  /**
+   * Stop after the bytes without ending our side, like a client that stalls: the server's own
+   * timeouts must then close the connection within the bound.
+   */
+  stall?: boolean;
 }
 
 /** What came back. */
 export interface Exchange {
   /** The server's bytes (capped at 64 KiB). */
   answer: Uint8Array;
-  /** Whether the server closed within the bound after our side ended. */
+  /** Whether the server closed within the bound after our side ended (or stalled). */
   closed: boolean;
   /** Milliseconds from our end to the server's close (or to the bound). */
   ms: number;
@@ -87,7 +92,7 @@ export async function exchange(
   if (options.awaitAnswerMs !== undefined) {
     await answerHead(() => concat(chunks), closed, options.awaitAnswerMs);
   }
-  socket.end();
+  if (options.delivery.stall !== true) socket.end();
   const ended = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const inTime = await Promise.race([
@@ -103,7 +108,11 @@ export async function exchange(
 }
 
 /** Wait until the answer holds a whole head, the connection closes, or `ms` pass. */
-async function answerHead(answer: () => Uint8Array, closed: Promise<void>, ms: number): Promise<void> {
+async function answerHead(
+  answer: () => Uint8Array,
+  closed: Promise<void>,
+  ms: number,
+): Promise<void> {
   const deadline = performance.now() + ms;
   let done = false;
   void closed.then(() => (done = true));
