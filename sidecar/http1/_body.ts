@@ -19,18 +19,26 @@ export interface LengthOptions {
   length: number;
   /** Who sends the body. */
   side: Side;
+  /** Longest wait for the next bytes; none when absent. */
+  idleMs?: number;
 }
 
 /** Exactly `length` bytes. */
 export async function* lengthBody(src: ByteSource, options: LengthOptions) {
-  yield* exactBytes(src, options.length, options.side);
+  yield* exactBytes(src, options.length, options);
+}
+
+/** How a body's bytes are awaited: who sends them, and for how long at most. */
+interface Wait {
+  side: Side;
+  idleMs?: number;
 }
 
 /** The next `count` bytes as they arrive; bytes past them go back to the source. */
-async function* exactBytes(src: ByteSource, count: number, side: Side) {
+async function* exactBytes(src: ByteSource, count: number, wait: Wait) {
   let remaining = count;
   while (remaining > 0) {
-    const chunk = await nextOrTruncated(src, side);
+    const chunk = await nextOrTruncated(src, wait);
     if (chunk.length > remaining) {
       src.unshift(chunk.subarray(remaining));
       const data = chunk.subarray(0, remaining);
@@ -62,21 +70,23 @@ export interface ChunkedOptions {
   maxHeaders: number;
   /** Receives the trailer fields once the last chunk was read. */
   onTrailers: (trailers: HeaderList) => void;
+  /** Longest wait for the next bytes; none when absent. */
+  idleMs?: number;
 }
 
 /** Decode the chunked transfer coding. */
 export async function* chunkedBody(src: ByteSource, options: ChunkedOptions) {
   const { side } = options;
   for (;;) {
-    const line = await readLine(src, { max: MAX_CHUNK_LINE, side, trailer: false });
+    const line = await readLine(src, { max: MAX_CHUNK_LINE, trailer: false, ...waitOf(options) });
     const match = CHUNK_LINE.exec(line);
     if (match === null) {
       throw fail("bad-chunk", `invalid chunk size line ${quote(line)}`, { side });
     }
     const size = parseInt(match[1]!, 16);
     if (size === 0) break;
-    yield* exactBytes(src, size, side);
-    await expectCrlf(src, side);
+    yield* exactBytes(src, size, options);
+    await expectCrlf(src, options);
   }
   options.onTrailers(await readTrailers(src, options));
 }
@@ -86,7 +96,11 @@ async function readTrailers(src: ByteSource, options: ChunkedOptions): Promise<H
   const trailers = new HeaderList();
   let budget = options.maxHeadBytes;
   for (;;) {
-    const line = await readLine(src, { max: Math.max(0, budget), side, trailer: true });
+    const line = await readLine(src, {
+      max: Math.max(0, budget),
+      trailer: true,
+      ...waitOf(options),
+    });
     if (line === "") return trailers;
     budget -= line.length + 2;
     if (trailers.size >= maxHeaders) {
@@ -97,17 +111,18 @@ async function readTrailers(src: ByteSource, options: ChunkedOptions): Promise<H
   }
 }
 
-async function expectCrlf(src: ByteSource, side: Side): Promise<void> {
+async function expectCrlf(src: ByteSource, wait: Wait): Promise<void> {
   for (const expected of [0x0d, 0x0a]) {
-    const chunk = await nextOrTruncated(src, side);
+    const chunk = await nextOrTruncated(src, wait);
     src.unshift(chunk.subarray(1));
-    if (chunk[0] !== expected) throw fail("bad-chunk", "missing CRLF after chunk data", { side });
+    if (chunk[0] !== expected) {
+      throw fail("bad-chunk", "missing CRLF after chunk data", { side: wait.side });
+    }
   }
 }
 
-interface LineOptions {
+interface LineOptions extends Wait {
   max: number;
-  side: Side;
   trailer: boolean;
 }
 
@@ -119,7 +134,7 @@ async function readLine(src: ByteSource, options: LineOptions): Promise<string> 
   const { max, side } = options;
   let acc: Buffer | undefined;
   for (;;) {
-    let chunk = await nextOrTruncated(src, side);
+    let chunk = await nextOrTruncated(src, options);
     const room = max + 2 - (acc?.length ?? 0);
     if (chunk.length > room) {
       src.unshift(chunk.subarray(room));
@@ -142,7 +157,19 @@ async function readLine(src: ByteSource, options: LineOptions): Promise<string> 
   }
 }
 
-async function nextOrTruncated(src: ByteSource, side: Side): Promise<Buffer> {
+function waitOf(options: Wait): Wait {
+  return options.idleMs === undefined
+    ? { side: options.side }
+    : { side: options.side, idleMs: options.idleMs };
+}
+
+async function nextOrTruncated(src: ByteSource, wait: Wait): Promise<Buffer> {
+  const { side, idleMs } = wait;
+  // A sender that stalls mid-body would hold the connection (and, in a proxy, the upstream's)
+  // for ever: past the idle bound the body fails like a head that took too long.
+  if (idleMs !== undefined && !(await src.wait(idleMs))) {
+    throw fail("body-timeout", `no body bytes for ${idleMs} ms`, { side });
+  }
   const chunk = await src.next();
   if (chunk === null) {
     throw fail("truncated", "connection closed in the middle of the body", { side });

@@ -21,6 +21,7 @@ const REQUEST_STATUS: Readonly<Record<HttpParseErrorCode, number>> = Object.free
   "too-many-headers": 431,
   "head-timeout": 408,
   "response-timeout": 504,
+  "body-timeout": 408,
   "truncated": 400,
   "closed-before-response": 400,
 });

@@ -134,8 +134,11 @@ export class Http1Reader {
     const src = this.#src;
     const side = this.#side;
     let body: AsyncGenerator<Buffer, void, undefined>;
-    if (framing.kind === "length") body = lengthBody(src, { length: framing.length, side });
-    else if (framing.kind === "close") body = closeBody(src);
+    // Only a client's stall is bounded here: an upstream may pause a streamed answer at will.
+    const idle = side === "request" ? { idleMs: this.#limits.bodyIdleTimeoutMs } : {};
+    if (framing.kind === "length") {
+      body = lengthBody(src, { length: framing.length, side, ...idle });
+    } else if (framing.kind === "close") body = closeBody(src);
     else {
       body = chunkedBody(src, {
         side,
@@ -144,6 +147,7 @@ export class Http1Reader {
         onTrailers: (trailers) => {
           this.#trailers = trailers;
         },
+        ...idle,
       });
     }
     try {

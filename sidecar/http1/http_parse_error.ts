@@ -21,6 +21,7 @@ export type HttpParseErrorCode =
   | "too-many-headers"
   | "head-timeout"
   | "response-timeout"
+  | "body-timeout"
   | "truncated"
   | "closed-before-response";
 

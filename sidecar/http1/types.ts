@@ -66,6 +66,8 @@ export interface Limits {
   idleTimeoutMs: number;
   /** Longest wait for the first byte of a response after the request was sent. Over → 504. */
   responseTimeoutMs: number;
+  /** Longest wait for more of a request body once it has started (a client stalled). Over → 408. */
+  bodyIdleTimeoutMs: number;
 }
 
 /** The limits a reader uses unless told otherwise. */
@@ -75,4 +77,5 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   headTimeoutMs: 10_000,
   idleTimeoutMs: 60_000,
   responseTimeoutMs: 300_000,
+  bodyIdleTimeoutMs: 60_000,
 });

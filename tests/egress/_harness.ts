@@ -56,7 +56,7 @@ export async function startBed(
     env?: Record<string, string>;
     queue?: { timeoutMs: number };
     connectTo?: Record<string, string>;
-    limits?: { headTimeoutMs?: number; idleTimeoutMs?: number };
+    limits?: { headTimeoutMs?: number; idleTimeoutMs?: number; bodyIdleTimeoutMs?: number };
     logLevel?: 0 | 1 | 2;
     /** The agent has the supervise tools (refusals name them). */
     supervise?: boolean;
