@@ -39,9 +39,10 @@ export interface EgressBed extends AsyncDisposable {
 /**
  * Start the origin and the proxy.
  *
+ * @param v8Flags The proxy's V8 flags (a tighter heap for a leak test).
  * @returns The bed; dispose it to stop both and remove their files.
  */
-export async function startEgressBed(): Promise<EgressBed> {
+export async function startEgressBed(v8Flags = FUZZ_V8_FLAGS): Promise<EgressBed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-fuzz-egress-" });
   const ca = await loadOrCreateCa(join(dir, "origin-ca"));
   const leaf = await ca.issueLeaf("fuzz.test");
@@ -67,7 +68,7 @@ export async function startEgressBed(): Promise<EgressBed> {
       `fuzz.test:443=127.0.0.1:${originPort}`,
       "--connect-to",
       `auth.fuzz.test:443=127.0.0.1:${originPort}`,
-    ], { EGRESS_TOKEN_1: "fuzz-token-0123456789abcdef", DENO_V8_FLAGS: FUZZ_V8_FLAGS }));
+    ], { EGRESS_TOKEN_1: "fuzz-token-0123456789abcdef", DENO_V8_FLAGS: v8Flags }));
     proxyStarted.proxy = proxy;
     const [, port] = await proxy.waitFor(/listening on [^\s]+:(\d+)/);
     return {
