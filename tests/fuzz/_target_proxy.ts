@@ -19,12 +19,12 @@ const BOUND_MS = 10_000;
 
 /**
  * How long a stalled connection (the client neither sends more nor ends) may stay open: the
- * proxy's head timeout (10 s) and a margin.
+ * proxy's longest client timeout (60 s for a body that stopped, 10 s for a head) and a margin.
  */
-const STALL_BOUND_MS = 15_000;
+const STALL_BOUND_MS = 75_000;
 
-/** The share of cases that stall (each costs up to the head timeout). */
-const STALL_SHARE = 0.01;
+/** The share of cases that stall (each costs up to a minute). */
+const STALL_SHARE = 0.002;
 
 const UNTYPED = /\r\nx-bot-bottle-block:\s*internal_error\r\n/i;
 
