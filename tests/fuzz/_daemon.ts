@@ -5,6 +5,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { type ServerProcess, spawnServer } from "./_process.ts";
+import type { Random } from "./_random.ts";
+import type { Bed, CaseResult } from "./_runner.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -43,6 +45,38 @@ export async function startDaemon(
     return { process, port: Number(port) };
   } catch (err) {
     await process[Symbol.asyncDispose]();
+    throw err;
+  }
+}
+
+/**
+ * A fuzz bed around a daemon: a temp folder under /tmp (the sidecar's permission set reads and
+ * writes there), the daemon's files and settings written into it, the daemon started, and both
+ * removed on dispose.
+ *
+ * @param name The daemon.
+ * @param setup Writes its files into the folder; returns its settings.
+ * @param runCase Runs one case against the daemon's port.
+ * @returns The bed.
+ */
+export async function daemonBed(
+  name: string,
+  setup: (dir: string) => Promise<Record<string, string>>,
+  runCase: (port: number, r: Random) => Promise<CaseResult>,
+): Promise<Bed> {
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: `bb-fuzz-${name}-` });
+  try {
+    const daemon = await startDaemon(name, await setup(dir));
+    return {
+      process: daemon.process,
+      runCase: (_index, r) => runCase(daemon.port, r),
+      async [Symbol.asyncDispose]() {
+        await daemon.process[Symbol.asyncDispose]();
+        await Deno.remove(dir, { recursive: true });
+      },
+    };
+  } catch (err) {
+    await Deno.remove(dir, { recursive: true });
     throw err;
   }
 }

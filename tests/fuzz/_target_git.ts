@@ -9,7 +9,8 @@
  */
 import { join } from "node:path";
 import { renderGateConfig } from "../../core/git_gate/mod.ts";
-import { startDaemon } from "./_daemon.ts";
+import { daemonBed } from "./_daemon.ts";
+import { judgeExchange, statusLabel, unexplained500 } from "./_judge.ts";
 import {
   COMMON_MUTATIONS,
   type Envelope,
@@ -17,10 +18,9 @@ import {
   writeEnvelope,
 } from "./_mutate_envelope.ts";
 import { mutatePktLines } from "./_mutate_pkt.ts";
-import { pick, type Random } from "./_random.ts";
-import type { Bed, CaseResult, Target } from "./_runner.ts";
+import { pick } from "./_random.ts";
+import type { Bed, Target } from "./_runner.ts";
 import { fromLatin1, readSeedBytes } from "./_seeds.ts";
-import { judgeHttp } from "./_target_supervise.ts";
 import { exchange, pickDelivery } from "./_wire.ts";
 
 /** How long a case waits for an answer before ending its side (a push scans, runs the hook and tries the upstream). */
@@ -95,34 +95,21 @@ export const gitTarget: Target = {
   concurrency: 4,
   async start(): Promise<Bed> {
     const seeds = await readSeedBytes("git");
-    const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "bb-fuzz-gate-" });
-    try {
-      const daemon = await startDaemon("git-gate", await gateFiles(dir));
-      return {
-        process: daemon.process,
-        async runCase(_index: number, r: Random): Promise<CaseResult> {
-          const envelope = toEnvelope(pick(seeds, r));
-          envelope.headers = envelope.headers.map((
-            [n, v],
-          ) => [n, n === "Host" ? `127.0.0.1:${daemon.port}` : v]);
-          const bytes = writeEnvelope(envelope, GIT_MUTATIONS, r);
-          const result = await exchange(daemon.port, bytes, {
-            delivery: pickDelivery(bytes.length, r),
-            boundMs: BOUND_MS,
-            awaitAnswerMs: ANSWER_MS,
-          });
-          // The gate words its own 500s (a backend that died answering).
-          return judgeHttp(bytes, result, "git gate: ");
-        },
-        async [Symbol.asyncDispose]() {
-          await daemon.process[Symbol.asyncDispose]();
-          await Deno.remove(dir, { recursive: true });
-        },
-      };
-    } catch (err) {
-      await Deno.remove(dir, { recursive: true });
-      throw err;
-    }
+    return await daemonBed("git-gate", gateFiles, async (port, r) => {
+      const envelope = toEnvelope(pick(seeds, r));
+      envelope.headers = envelope.headers.map((
+        [n, v],
+      ) => [n, n === "Host" ? `127.0.0.1:${port}` : v]);
+      const bytes = writeEnvelope(envelope, GIT_MUTATIONS, r);
+      const result = await exchange(port, bytes, {
+        delivery: pickDelivery(bytes.length, r),
+        boundMs: BOUND_MS,
+        awaitAnswerMs: ANSWER_MS,
+      });
+      // The gate words its own 500s (a backend that died before answering).
+      const label = statusLabel(result.answer);
+      return judgeExchange(bytes, result, { label, untyped: unexplained500("git gate: ") });
+    });
   },
 };
 

@@ -12,7 +12,8 @@ import { mutateTls } from "./_mutate_tls.ts";
 import { pick, type Random } from "./_random.ts";
 import type { Bed, CaseResult, Target } from "./_runner.ts";
 import { crlf, fromHex, latin1, readSeeds } from "./_seeds.ts";
-import { type Exchange, exchange, pickDelivery, type Tunnel } from "./_wire.ts";
+import { exchange, pickDelivery, type Tunnel } from "./_wire.ts";
+import { judgeExchange, statusLabel } from "./_judge.ts";
 
 /** After the client's end, how long the proxy has to answer or close. */
 const BOUND_MS = 10_000;
@@ -53,7 +54,8 @@ export const httpTarget: Target = {
           boundMs: stall ? STALL_BOUND_MS : BOUND_MS,
           ...(tunnel === undefined ? {} : { tunnel }),
         });
-        return judge(bytes, result, `${stall ? "stalled:" : ""}${httpLabel(result)}`);
+        const label = `${stall ? "stalled:" : ""}${statusLabel(result.answer)}`;
+        return judgeExchange(bytes, result, { label, untyped: (head) => UNTYPED.test(head) });
       },
       [Symbol.asyncDispose]: () => bed[Symbol.asyncDispose](),
     };
@@ -85,33 +87,9 @@ export const tlsTarget: Target = {
           : first === 0x16
           ? "handshake"
           : "other";
-        return judge(bytes, result, label);
+        return judgeExchange(bytes, result, { label, untyped: (head) => UNTYPED.test(head) });
       },
       [Symbol.asyncDispose]: () => bed[Symbol.asyncDispose](),
     };
   },
 };
-
-function httpLabel(result: Exchange): string {
-  const head = new TextDecoder().decode(result.answer.subarray(0, 200));
-  return /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ??
-    (result.answer.length === 0 ? "closed" : "other");
-}
-
-function judge(input: Uint8Array, result: Exchange, label: string): CaseResult {
-  const head = new TextDecoder().decode(result.answer.subarray(0, 4_000));
-  if (!result.closed) {
-    return {
-      verdict: "hang",
-      label,
-      input,
-      detail: `still open ${result.ms} ms after the client ended; answer: ${
-        JSON.stringify(head.slice(0, 300))
-      }`,
-    };
-  }
-  if (UNTYPED.test(head)) {
-    return { verdict: "untyped", label, input, detail: head.slice(0, 1_000) };
-  }
-  return { verdict: "ok", label, input };
-}

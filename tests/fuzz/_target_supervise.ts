@@ -6,11 +6,12 @@
  * shortest response timeout (1 s) and comes back `pending`.
  */
 import { join } from "node:path";
-import { startDaemon } from "./_daemon.ts";
+import { daemonBed } from "./_daemon.ts";
+import { judgeExchange, statusLabel, unexplained500 } from "./_judge.ts";
 import { COMMON_MUTATIONS, type EnvelopeMutation, writeEnvelope } from "./_mutate_envelope.ts";
 import { mutateJson } from "./_mutate_json.ts";
-import { pick, type Random } from "./_random.ts";
-import type { Bed, CaseResult, Target } from "./_runner.ts";
+import { pick } from "./_random.ts";
+import type { Bed, Target } from "./_runner.ts";
 import { readSeeds } from "./_seeds.ts";
 import { exchange, pickDelivery } from "./_wire.ts";
 
@@ -54,85 +55,39 @@ export const mcpTarget: Target = {
   concurrency: 8,
   async start(): Promise<Bed> {
     const seeds = await readSeeds("mcp");
-    const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "bb-fuzz-supervise-" });
-    const routesFile = join(dir, "routes.yaml");
-    await Deno.writeTextFile(routesFile, ROUTES);
-    try {
-      const daemon = await startDaemon("supervise", {
+    return await daemonBed("supervise", async (dir) => {
+      const routesFile = join(dir, "routes.yaml");
+      await Deno.writeTextFile(routesFile, ROUTES);
+      return {
         BOT_BOTTLE_EGRESS_ROUTES: routesFile,
         BOT_BOTTLE_QUEUE_DIR: join(dir, "queue"),
         BOT_BOTTLE_SLUG: "fuzz",
         BOT_BOTTLE_SUPERVISE_LISTEN: "127.0.0.1:0",
         SUPERVISE_RESPONSE_TIMEOUT_SECONDS: "1",
-      });
-      return {
-        process: daemon.process,
-        async runCase(_index: number, r: Random): Promise<CaseResult> {
-          const body = r() < 0.9 ? mutateJson(pick(seeds, r), r) : pick(seeds, r);
-          const bytes = writeEnvelope(
-            {
-              method: "POST",
-              path: "/mcp",
-              headers: [
-                ["Host", `127.0.0.1:${daemon.port}`],
-                ["Content-Type", "application/json"],
-                ["Accept", "application/json, text/event-stream"],
-              ],
-              body: new TextEncoder().encode(body),
-            },
-            MCP_MUTATIONS,
-            r,
-          );
-          const result = await exchange(daemon.port, bytes, {
-            delivery: pickDelivery(bytes.length, r),
-            boundMs: BOUND_MS,
-            awaitAnswerMs: ANSWER_MS,
-          });
-          return judgeHttp(bytes, result);
-        },
-        async [Symbol.asyncDispose]() {
-          await daemon.process[Symbol.asyncDispose]();
-          await Deno.remove(dir, { recursive: true });
-        },
       };
-    } catch (err) {
-      await Deno.remove(dir, { recursive: true });
-      throw err;
-    }
+    }, async (port, r) => {
+      const body = r() < 0.9 ? mutateJson(pick(seeds, r), r) : pick(seeds, r);
+      const bytes = writeEnvelope(
+        {
+          method: "POST",
+          path: "/mcp",
+          headers: [
+            ["Host", `127.0.0.1:${port}`],
+            ["Content-Type", "application/json"],
+            ["Accept", "application/json, text/event-stream"],
+          ],
+          body: new TextEncoder().encode(body),
+        },
+        MCP_MUTATIONS,
+        r,
+      );
+      const result = await exchange(port, bytes, {
+        delivery: pickDelivery(bytes.length, r),
+        boundMs: BOUND_MS,
+        awaitAnswerMs: ANSWER_MS,
+      });
+      const label = statusLabel(result.answer);
+      return judgeExchange(bytes, result, { label, untyped: unexplained500() });
+    });
   },
 };
-
-/**
- * Judge an HTTP server's answer: a hang when the connection outlived the bound, an untyped error
- * on a 500 (what a web framework answers for an exception nobody handled) unless its body is one
- * the server words itself, else its status.
- *
- * @param input What was sent.
- * @param result What came back.
- * @param own The start of the server's own 500 bodies, if it words any.
- * @returns The verdict.
- */
-export function judgeHttp(
-  input: Uint8Array,
-  result: { answer: Uint8Array; closed: boolean; ms: number },
-  own?: string,
-): CaseResult {
-  const head = new TextDecoder().decode(result.answer.subarray(0, 2_000));
-  const label = /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ??
-    (result.answer.length === 0 ? "closed" : "other");
-  if (!result.closed) {
-    return {
-      verdict: "hang",
-      label,
-      input,
-      detail: `still open ${result.ms} ms after the client ended; answer: ${
-        JSON.stringify(head.slice(0, 300))
-      }`,
-    };
-  }
-  const body = head.slice(head.indexOf("\r\n\r\n") + 4);
-  if (label === "500" && (own === undefined || !body.startsWith(own))) {
-    return { verdict: "untyped", label, input, detail: head };
-  }
-  return { verdict: "ok", label, input };
-}
