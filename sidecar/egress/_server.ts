@@ -19,6 +19,7 @@ import { sendBlock } from "./_block.ts";
 import { GatedSocket } from "./_gated_socket.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
+import { releaseFailedHandshake } from "./_tls_handle.ts";
 import { UpstreamConnectError, UpstreamTimeoutError } from "./_upstream.ts";
 import { messageOf } from "../../core/errors/mod.ts";
 
@@ -157,6 +158,7 @@ export class EgressServer {
       throw err;
     }
     gated.gate(secure);
+    releaseFailedHandshake(secure);
     secure.on("error", () => secure.destroy());
     const timer = setTimeout(() => secure.destroy(), HANDSHAKE_TIMEOUT_MS);
     secure.once("secure", () => {

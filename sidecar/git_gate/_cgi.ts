@@ -82,8 +82,12 @@ export async function runCgi(request: CgiRequest, options: CgiOptions): Promise<
     stderr: "piped",
   }).spawn();
   let killed = false;
+  // Stopping also drops the request body: a read of it left pending (the client gone, the answer
+  // cancelled) would hold the client's connection open until the server shuts down.
+  const stopped = new AbortController();
   const kill = () => {
     killed = true;
+    stopped.abort();
     try {
       child.kill("SIGTERM");
     } catch {
@@ -98,7 +102,7 @@ export async function runCgi(request: CgiRequest, options: CgiOptions): Promise<
   });
   // A client that stops sending, or sends a broken chunk, ends the backend's input: it fails.
   void (request.body ?? new ReadableStream({ start: (c) => c.close() }))
-    .pipeTo(child.stdin)
+    .pipeTo(child.stdin, { signal: stopped.signal })
     .catch(kill);
   // Exit codes from 124 up are `timeout`'s own or a signal's: the answer is incomplete.
   const complete = child.status.then((status) =>

@@ -127,3 +127,38 @@ Deno.test("gate server: a malformed Content-Length is refused with 400", async (
     assert.match(new TextDecoder().decode(head.subarray(0, n ?? 0)), /^HTTP\/1\.1 400 /, length);
   }
 });
+
+Deno.test("gate server: a client that leaves mid-body after the answer head has its connection closed", async () => {
+  // Found by `deno task fuzz git`: the backend was stopped, but the pending read of the request
+  // body held the connection open until the server shut down.
+  await using bed = await startBed();
+  const body = "0014command=ls-refs\n0000";
+  const socket = await Deno.connect({
+    hostname: "127.0.0.1",
+    port: Number(new URL(bed.base).port),
+  });
+  await socket.write(new TextEncoder().encode(
+    "POST /app.git/git-upload-pack HTTP/1.1\r\nHost: gate\r\n" +
+      "Content-Type: application/x-git-upload-pack-request\r\nGit-Protocol: version=2\r\n" +
+      `Content-Length: ${body.length + 50}\r\n\r\n${body}`,
+  ));
+  const buffer = new Uint8Array(4096);
+  let head = "";
+  while (!head.includes("\r\n\r\n")) {
+    const n = await socket.read(buffer);
+    assert.ok(n !== null, `closed before the answer head: ${head}`);
+    head += new TextDecoder().decode(buffer.subarray(0, n));
+  }
+  assert.match(head, /^HTTP\/1\.1 200 /);
+  await socket.closeWrite();
+  const closed = (async () => {
+    while (await socket.read(buffer) !== null);
+    return true;
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 5_000)));
+  const inTime = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  socket.close();
+  assert.ok(inTime, "the connection was still open 5 s after the client left");
+});

@@ -60,7 +60,7 @@ export async function startBed(
     env?: Record<string, string>;
     queue?: { timeoutMs: number };
     connectTo?: Record<string, string>;
-    limits?: { headTimeoutMs?: number; idleTimeoutMs?: number };
+    limits?: { headTimeoutMs?: number; idleTimeoutMs?: number; bodyStallTimeoutMs?: number };
     upstreamTimeouts?: Partial<UpstreamTimeouts>;
     /** An existing CA directory to issue the origins' leaves from (a test's own origins too). */
     originCaDir?: string;

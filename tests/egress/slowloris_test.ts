@@ -1,9 +1,11 @@
 /**
- * Slow and idle clients cannot tie the proxy up: a request head has `headTimeoutMs` to arrive,
- * and connections that sit there do not stop other clients from being served.
+ * Slow and idle clients cannot tie the proxy up: a request head has `headTimeoutMs` to arrive, a
+ * body that stalls gets `bodyStallTimeoutMs` between bytes, and connections that sit there do not
+ * stop other clients from being served.
  */
 import assert from "node:assert/strict";
 import net from "node:net";
+import tls from "node:tls";
 import { curl, startBed } from "./_harness.ts";
 
 const ROUTES = "routes:\n  - host: api.test\n";
@@ -78,4 +80,31 @@ Deno.test("egress proxy serves a request while 200 idle connections are open", a
   const allClosed = await within(Promise.all(closed), 6_000);
   assert.ok(allClosed, "the proxy dropped the idle connections after headTimeoutMs");
   assert.equal(bed.seen.length, 1);
+});
+
+Deno.test("egress proxy answers a request body stalled past bodyStallTimeoutMs with 408 and closes", async () => {
+  // Found by `deno task fuzz http`: a body that stopped half way held the client's connection
+  // and the upstream's open for ever (no timeout applied once the head was read).
+  await using bed = await startBed(ROUTES, { limits: { bodyStallTimeoutMs: 300 } });
+  const raw = await connect(bed.proxy.port);
+  raw.on("error", () => {});
+  raw.write("CONNECT api.test:443 HTTP/1.1\r\nHost: api.test:443\r\n\r\n");
+  await new Promise((resolve) => raw.once("data", resolve));
+  const secure = tls.connect({ socket: raw, servername: "api.test", ca: bed.caPem });
+  secure.on("error", () => {});
+  await new Promise((resolve) => secure.once("secureConnect", resolve));
+  let answer = "";
+  secure.on("data", (chunk) => (answer += String(chunk)));
+  const closed = new Promise<void>((resolve) => raw.once("close", () => resolve()));
+  const started = performance.now();
+  secure.write("POST /upload HTTP/1.1\r\nHost: api.test\r\nContent-Length: 100\r\n\r\nhalf");
+  const inTime = await within(closed, 5_000);
+  const elapsed = performance.now() - started;
+  secure.destroy();
+  raw.destroy();
+
+  assert.ok(inTime, "the stalled body kept the connection open");
+  assert.ok(elapsed >= 250, `closed after ${elapsed} ms, before the timeout`);
+  assert.match(answer, /^HTTP\/1\.1 408 /, answer);
+  assert.equal((await curl(bed, "https://api.test/after")).status, 200);
 });
