@@ -75,6 +75,12 @@ export function hasDecodableEscape(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** Offset of the first `byte` at or after `from`, or the length. */
+function indexOrEnd(input: Uint8Array, byte: number, from: number): number {
+  const at = input.indexOf(byte, from);
+  return at < 0 ? input.length : at;
+}
+
 function isEscapeByte(byte: number): boolean {
   return byte === PERCENT || byte === BACKSLASH;
 }
@@ -117,12 +123,21 @@ export class EscapeDecoder {
     const out = Buffer.allocUnsafe(input.length);
     let n = 0;
     let i = 0;
+    // Where the next `%` and `\\` are, each searched again only once passed: linear.
+    let percentAt = -1;
+    let backslashAt = -1;
     for (; i < input.length; i++) {
-      const byte = input[i]!;
-      if (byte !== PERCENT && byte !== BACKSLASH) {
-        out[n++] = byte;
-        continue;
+      // Bytes between escapes are copied in one go (most of a stretch is plain text).
+      if (percentAt < i) percentAt = indexOrEnd(input, PERCENT, i);
+      if (backslashAt < i) backslashAt = indexOrEnd(input, BACKSLASH, i);
+      const next = Math.min(percentAt, backslashAt);
+      if (next > i) {
+        out.set(input.subarray(i, next), n);
+        n += next - i;
+        i = next;
+        if (i === input.length) break;
       }
+      const byte = input[i]!;
       if (!final && input.length - i < (byte === PERCENT ? 3 : escapeLength(input, i))) {
         this.#carry = input.slice(i);
         break;

@@ -14,7 +14,7 @@
  */
 import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
 import { OffsetMap } from "./_offset_map.ts";
-import { mayPass, MIN_DECODED, PROBE } from "./_run_gate.ts";
+import { base32Gate, base64Gate, type Gate, mayPass, MIN_DECODED, PROBE } from "./_run_gate.ts";
 import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
 import { ALPHABET, CLASS, findRun, HEXISH, skipRun } from "./_run_search.ts";
 import {
@@ -55,6 +55,8 @@ export interface RunKind {
 interface DecoderSpec {
   readonly phrase: string;
   readonly make: () => RunDecoder;
+  /** Whether a try from a character may pass its probe (`_run_gate.ts`). */
+  readonly gate: Gate;
 }
 
 /** Base64 and base32 runs. */
@@ -69,10 +71,12 @@ export const ALPHABET_RUNS: RunKind = {
     {
       phrase: "base64 decoding",
       make: () => new Base64Decoder(),
+      gate: base64Gate,
     },
     {
       phrase: "base32 decoding",
       make: () => new Base32Decoder(),
+      gate: base32Gate,
     },
   ],
 };
@@ -85,8 +89,16 @@ export const HEX_RUNS: RunKind = {
   unit: 1,
   span: 7,
   soft: HEX_SOFT,
-  decoders: [{ phrase: "hex decoding", make: () => new HexDecoder() }],
+  decoders: [{ phrase: "hex decoding", make: hexDecoder, gate: hexGate }],
 };
+
+function hexDecoder(): RunDecoder {
+  return new HexDecoder();
+}
+
+function hexGate(chars: Uint8Array, from: number, to: number, ended: boolean): boolean {
+  return mayPass(hexDecoder, chars, from, to, ended);
+}
 
 interface Run {
   start: number;
@@ -270,8 +282,8 @@ export class RunView implements View {
     const starts = [from];
     const restarts = Math.min(end, from + RESTART_WITHIN);
     for (let k = from; k < restarts; k++) if (soft[bytes[k]!] === 1) starts.push(k + 1);
-    for (const { make } of decoders) {
-      for (const start of starts) if (mayPass(make, bytes, start, end, ended)) return false;
+    for (const { gate } of decoders) {
+      for (const start of starts) if (gate(bytes, start, end, ended)) return false;
     }
     return true;
   }
@@ -296,7 +308,7 @@ export class RunView implements View {
     for (let k = 0; k < run.chars && !restartable; k++) restartable = soft[run.prefix[k]!] === 1;
     const specs = this.#kind.decoders.map((spec) => ({
       spec,
-      textual: mayPass(spec.make, run.prefix, 0, run.chars, false),
+      textual: spec.gate(run.prefix, 0, run.chars, false),
     })).filter(({ textual }) => textual || restartable);
     if (specs.length === 0) {
       run.dead = true;
@@ -376,7 +388,7 @@ export class RunView implements View {
       }
       d.restarts++;
       at++;
-      if (mayPass(d.make, run.prefix, at, run.chars, atEnd)) break;
+      if (d.gate(run.prefix, at, run.chars, atEnd)) break;
     }
     d.reset(at);
     for (let k = at; k < run.chars; k++) {
