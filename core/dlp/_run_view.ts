@@ -14,7 +14,7 @@
  */
 import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
 import { OffsetMap } from "./_offset_map.ts";
-import { base32Gate, base64Gate, type Gate, mayPass, MIN_DECODED, PROBE } from "./_run_gate.ts";
+import { base32Gate, base64Gate, type Gate, hexGate, MIN_DECODED, PROBE } from "./_run_gate.ts";
 import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
 import { ALPHABET, CLASS, findRun, HEXISH, skipRun } from "./_run_search.ts";
 import {
@@ -89,16 +89,8 @@ export const HEX_RUNS: RunKind = {
   unit: 1,
   span: 7,
   soft: HEX_SOFT,
-  decoders: [{ phrase: "hex decoding", make: hexDecoder, gate: hexGate }],
+  decoders: [{ phrase: "hex decoding", make: () => new HexDecoder(), gate: hexGate }],
 };
-
-function hexDecoder(): RunDecoder {
-  return new HexDecoder();
-}
-
-function hexGate(chars: Uint8Array, from: number, to: number, ended: boolean): boolean {
-  return mayPass(hexDecoder, chars, from, to, ended);
-}
 
 interface Run {
   start: number;

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Base32Decoder, Base64Decoder, HexDecoder } from "./_run_decoders.ts";
-import { base32Gate, base64Gate, isBad, mayPass, MIN_DECODED, PROBE } from "./_run_gate.ts";
+import {
+  base32Gate,
+  base64Gate,
+  hexGate,
+  isBad,
+  mayPass,
+  MIN_DECODED,
+  PROBE,
+} from "./_run_gate.ts";
 import { DlpEngine } from "./mod.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -33,10 +41,11 @@ Deno.test("mayPass() refuses a base64 try exactly when its probe would", () => {
   }
 });
 
-Deno.test("base64Gate() and base32Gate() answer as mayPass() does, from every start", () => {
+Deno.test("base64Gate(), base32Gate() and hexGate() answer as mayPass() does, from every start", () => {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=.";
+  const hexish = "0123456789abcdefABCDEF:,- \\xX";
   const samples: Uint8Array[] = [];
-  for (let i = 0; i < 80; i++) {
+  for (let i = 0; i < 40; i++) {
     const random = crypto.getRandomValues(new Uint8Array(1 + (i % 40)));
     samples.push(bytes(Buffer.from(random).toString("base64")));
     samples.push(
@@ -44,16 +53,23 @@ Deno.test("base64Gate() and base32Gate() answer as mayPass() does, from every st
     );
     samples.push(bytes(base32(`text ${i} in base32, ${"y".repeat(i % 7)}`)));
     samples.push(random.map((b) => alphabet.charCodeAt(b % alphabet.length)));
+    samples.push(random.map((b) => hexish.charCodeAt(b % hexish.length)));
+    const text = Buffer.from(`hex ${i} text, token=${"h".repeat(i % 5)}`);
+    const hex = [...text].map((b) => b.toString(16).padStart(2, "0"));
+    samples.push(bytes([hex.join(""), hex.join(":"), hex.map((h) => `0x${h}`).join(", ")][i % 3]!));
+    samples.push(bytes(hex.map((h) => `\\x${h}`).join("")));
   }
   const gates = [
     { gate: base64Gate, make: () => new Base64Decoder() },
     { gate: base32Gate, make: () => new Base32Decoder() },
+    { gate: hexGate, make: () => new HexDecoder() },
   ];
   let accepted = 0;
   for (const chars of samples) {
     for (const { gate, make } of gates) {
-      for (let from = 0; from <= chars.length; from++) {
-        for (let to = from; to <= chars.length; to++) {
+      for (let from = 0; from <= Math.min(chars.length, 24); from++) {
+        // A probe reads at most PROBE decoded bytes: 64 characters cover every format's probe.
+        for (let to = from; to <= Math.min(chars.length, from + 64); to++) {
           for (const ended of [false, true]) {
             const expected = mayPass(make, chars, from, to, ended);
             if (expected) accepted++;
