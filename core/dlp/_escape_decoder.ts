@@ -173,6 +173,24 @@ export class EscapeDecoder {
     };
   }
 
+  /**
+   * Whether an escape produced any decoded byte of `[start, end)` (kept escapes only: callers ask
+   * about offsets not yet forgotten).
+   */
+  escapedIn(start: number, end: number): boolean {
+    const escapes = this.#escapes;
+    // The last escape that starts before `end`, by bisection (they are in decoded order).
+    let lo = 0;
+    let hi = escapes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (escapes[mid]!.dec < end) lo = mid + 1;
+      else hi = mid;
+    }
+    const last = escapes[lo - 1];
+    return last !== undefined && last.dec + last.decLen > start;
+  }
+
   /** Raw offset where decoded byte `dec` begins (the pending offset past the end). */
   rawOffset(dec: number): number {
     return dec >= this.#dec ? this.#raw : this.#at(dec).raw;

@@ -73,7 +73,7 @@ export class EscapeView implements View {
         decoder,
         branch: new Branch(
           this.#passes(),
-          this.#views(this.#depth + 1),
+          this.#views(this.#depth + 1, (s, e) => decoder.escapedIn(s, e)),
           {
             toParent: (s, e) => {
               const raw = decoder.toRaw(s, e);
