@@ -66,18 +66,23 @@ export function hasEscape(bytes: Uint8Array): boolean {
 export function hasDecodableEscape(bytes: Uint8Array): boolean {
   if (!hasEscape(bytes)) return false;
   const length = bytes.length;
+  let percentAt = -1;
+  let backslashAt = -1;
   for (let i = 0; i < length; i++) {
-    const byte = bytes[i]!;
-    if (byte !== PERCENT && byte !== BACKSLASH) continue;
+    if (percentAt < i) percentAt = indexOrEnd(bytes, PERCENT, i);
+    if (backslashAt < i) backslashAt = indexOrEnd(bytes, BACKSLASH, i);
+    i = Math.min(percentAt, backslashAt);
+    if (i === length) return false;
     if (length - i < LONGEST) return true;
-    if ((byte === PERCENT ? percent(bytes, i) : backslash(bytes, i))[0] > 0) return true;
+    if ((i === percentAt ? percent(bytes, i) : backslash(bytes, i))[0] > 0) return true;
   }
   return false;
 }
 
 /** Offset of the first `byte` at or after `from`, or the length. */
 function indexOrEnd(input: Uint8Array, byte: number, from: number): number {
-  const at = input.indexOf(byte, from);
+  // The typed array's own search: a `Buffer`'s `indexOf` takes a slower path for numbers.
+  const at = Uint8Array.prototype.indexOf.call(input, byte, from);
   return at < 0 ? input.length : at;
 }
 
