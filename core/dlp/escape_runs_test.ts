@@ -68,3 +68,21 @@ Deno.test("a base64 run that starts right after an escape is read after escape d
   assert.equal(found.length, 1, spans(found).join());
   assert.match(found[0]!.snippet, /decoding escapes, then base64 decoding/);
 });
+
+Deno.test("escapes far apart in one chunk are each read, with their margins, at every cut", () => {
+  // Each token is split by an escape, so only the escape layer sees it; 60 KB of plain text
+  // between them is more than two margins, so they are read as two stretches.
+  const first = `${TOKEN.slice(0, 10)}%${TOKEN.charCodeAt(10).toString(16)}${TOKEN.slice(11)}`;
+  const second = `${TOKEN.slice(0, 20)}\\u00${TOKEN.charCodeAt(20).toString(16)}${TOKEN.slice(21)}`;
+  const filler = "plain words and numbers 12 34, ".repeat(2000);
+  const text = `a=${first}&b=${filler}&c="${second}"&d=${filler}`;
+  const once = dlp.scanOutbound(text, ON);
+  assert.deepEqual(
+    once.map((f) => [f.rule, f.start]),
+    [["github_pat", text.indexOf(first)], ["github_pat", text.indexOf(second)]],
+  );
+  for (const cuts of [[], [70_000], [text.indexOf(second) + 3], [30_000, 65_536, 100_000]]) {
+    const streamed = streamAll(dlp.outboundStream(ON), text, cuts);
+    assert.deepEqual(spans(streamed), spans(once), `cuts ${cuts}`);
+  }
+});
