@@ -79,9 +79,27 @@ class EscapeSearch {
   }
 }
 
-/** Whether a chunk holds a byte that may start an escape (`%` or `\\`). */
+/**
+ * Whether a chunk holds a byte that may start an escape (`%` or `\\`). Every chunk of every
+ * stream is checked, so this is its own small loop (the same test as {@link EscapeSearch}).
+ */
 export function hasEscape(bytes: Uint8Array): boolean {
-  return new EscapeSearch(bytes).next(0) < bytes.length;
+  const length = bytes.length;
+  const lead = Math.min(length, (4 - (bytes.byteOffset & 3)) & 3);
+  for (let i = 0; i < lead; i++) if (isEscapeByte(bytes[i]!)) return true;
+  const count = (length - lead) >>> 2;
+  if (count > 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + lead, count);
+    for (let k = 0; k < count; k++) {
+      const word = words[k]!;
+      const percent = word ^ 0x25252525;
+      const backslash = word ^ 0x5c5c5c5c;
+      const zero = ((percent - 0x01010101) & ~percent) | ((backslash - 0x01010101) & ~backslash);
+      if ((zero & 0x80808080) !== 0) return true;
+    }
+  }
+  for (let i = lead + 4 * count; i < length; i++) if (isEscapeByte(bytes[i]!)) return true;
+  return false;
 }
 
 /**
