@@ -27,8 +27,17 @@ export interface View {
   readonly settled: number;
 }
 
-/** Builds the views of one layer (empty past the deepest layer). */
-export type Views = (depth: number) => View[];
+/**
+ * Whether the decoding of the layer above produced any byte of input `[start, end)`. Where it did
+ * not, that input is the parent's input byte for byte, and the parent's own views read it.
+ */
+export type Touched = (start: number, end: number) => boolean;
+
+/**
+ * Builds the views of one layer (empty past the deepest layer). `touched` is given when the layer
+ * decodes only here and there (escapes), so views can leave what it did not change to the parent.
+ */
+export type Views = (depth: number, touched?: Touched) => View[];
 
 /** How decoded offsets map back onto the parent stream. */
 export interface Mapper {

@@ -47,19 +47,66 @@ const NETWORKS: readonly Network[] = [
   },
 ];
 
+/** One IIN range as numbers: the first `digits` digits of a card fall in `[low, high]`. */
+interface CompiledRange {
+  readonly name: string;
+  readonly digits: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * Per card length (index), the ranges of the networks that issue it, in `NETWORKS` order: a
+ * number is judged by arithmetic on its leading digits, with no string built (timestamps and ids
+ * of card lengths are everywhere in traffic).
+ */
+const RANGES_BY_LENGTH: readonly (readonly CompiledRange[])[] = Array.from(
+  { length: 20 },
+  (_, length) =>
+    NETWORKS.filter((n) => n.lengths.includes(length)).flatMap(({ name, ranges }) =>
+      ranges.map(([low, high]) => ({
+        name,
+        digits: low.length,
+        low: Number(low),
+        high: Number(high),
+      }))
+    ),
+);
+
+/** Per card length, a bit per leading digit (0-9) that some network of that length issues. */
+const LEADING_DIGITS: readonly number[] = RANGES_BY_LENGTH.map((ranges) => {
+  let bits = 0;
+  for (const { digits, low, high } of ranges) {
+    const scale = 10 ** (digits - 1);
+    for (let d = Math.floor(low / scale); d <= Math.floor(high / scale); d++) bits |= 1 << d;
+  }
+  return bits;
+});
+
+/**
+ * Whether any network issues card numbers of this length starting with this digit: most numbers
+ * in traffic (timestamps start with 1) are ruled out before their digits are read.
+ *
+ * @param length The number of digits.
+ * @param first The leading digit's value, 0-9.
+ */
+export function mayBeCard(length: number, first: number): boolean {
+  return ((LEADING_DIGITS[length] ?? 0) & (1 << first)) !== 0;
+}
+
 /**
  * The network a card number of this length belongs to, by its leading digits.
  *
  * @param digits The number's digits as values 0-9.
  * @returns The network's name, or `undefined` when no network issues such a number.
  */
-export function cardNetwork(digits: readonly number[]): string | undefined {
-  for (const { name, ranges, lengths } of NETWORKS) {
-    if (!lengths.includes(digits.length)) continue;
-    for (const [low, high] of ranges) {
-      const prefix = Number(digits.slice(0, low.length).join(""));
-      if (prefix >= Number(low) && prefix <= Number(high)) return name;
-    }
+export function cardNetwork(digits: ArrayLike<number>): string | undefined {
+  const ranges = RANGES_BY_LENGTH[digits.length];
+  if (ranges === undefined) return undefined;
+  for (const { name, digits: count, low, high } of ranges) {
+    let prefix = 0;
+    for (let k = 0; k < count; k++) prefix = prefix * 10 + digits[k]!;
+    if (prefix >= low && prefix <= high) return name;
   }
   return undefined;
 }

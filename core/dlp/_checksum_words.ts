@@ -16,7 +16,7 @@ import {
   luhnValid,
   segwitValid,
 } from "./_checksums.ts";
-import { cardNetwork, ibanLength } from "./_checksum_tables.ts";
+import { cardNetwork, ibanLength, mayBeCard } from "./_checksum_tables.ts";
 import type { Finding } from "./_types.ts";
 import type { ScanWindow } from "./_window.ts";
 
@@ -84,18 +84,18 @@ export function evaluateWord(
   location: string,
 ): Finding | undefined {
   const bytes = win.bytes;
-  if (!mayMatch(bytes, s, e - s)) return undefined;
-  const chars = Array.from(bytes.subarray(s, e));
-  const length = chars.length;
+  const length = e - s;
+  if (!mayMatch(bytes, s, length)) return undefined;
   let digits = 0;
   let upper = false;
   let lower = false;
-  for (const b of chars) {
+  for (let k = s; k < e; k++) {
+    const b = bytes[k]!;
     if (b <= 57) digits++;
     else if (b <= 90) upper = true;
     else lower = true;
   }
-  const found = (rule: string, snippet: string): Finding => ({
+  const found: Found = (rule, snippet) => ({
     detector: "checksummed",
     rule,
     severity: "block",
@@ -104,19 +104,25 @@ export function evaluateWord(
     start: win.base + s,
     end: win.base + e,
   });
-  const b0 = chars[0]!;
   if (digits === length) {
-    if (!numberContextOk(bytes, s, e)) return undefined;
-    const values = chars.map((b) => b - 48);
-    const network = length >= 12 && length <= 19 ? cardNetwork(values) : undefined;
-    if (network !== undefined && luhnValid(values)) {
-      return found("payment_card", `${network} card number (${length} digits)`);
+    // Numbers (timestamps, ids) are the common case: only card lengths are read further.
+    if (length < 12 || !numberContextOk(bytes, s, e)) return undefined;
+    if (mayBeCard(length, bytes[s]! - 48)) {
+      const values = Array.from(bytes.subarray(s, e), (b) => b - 48);
+      const network = cardNetwork(values);
+      if (network !== undefined && luhnValid(values)) {
+        return found("payment_card", `${network} card number (${length} digits)`);
+      }
     }
-    if (length === 18 && cnResidentIdValid(chars) && keywordBefore(bytes, s, CN_KEYWORDS)) {
+    if (length !== 18) return undefined;
+    const chars = Array.from(bytes.subarray(s, e));
+    if (cnResidentIdValid(chars) && keywordBefore(bytes, s, CN_KEYWORDS)) {
       return found("cn_resident_id", "Chinese resident ID (18 characters)");
     }
     return undefined;
   }
+  const chars = Array.from(bytes.subarray(s, e));
+  const b0 = chars[0]!;
   if (length === 18 && digits === 17 && (chars[17]! | 0x20) === 0x78) {
     const ok = cnResidentIdValid(chars) && keywordBefore(bytes, s, CN_KEYWORDS);
     return ok ? found("cn_resident_id", "Chinese resident ID (18 characters)") : undefined;
@@ -252,8 +258,8 @@ function keywordBefore(bytes: Uint8Array, s: number, keywords: readonly string[]
 }
 
 /**
- * Decide the digit groups around the digit run `[a, b)` (local offsets, at most 6 digits, next to
- * a separator): a card written in groups, a CPF, an IBAN in groups of four.
+ * Decide the digit groups around the digit run `[a, b)` (local offsets, a whole run of at most 6
+ * digits, next to a separator): a card written in groups, a CPF, an IBAN in groups of four.
  */
 export function evaluateChain(
   win: ScanWindow,
@@ -261,8 +267,36 @@ export function evaluateChain(
   b: number,
   location: string,
 ): Finding | undefined {
+  // Called for every digit group next to a separator (dates, decimals, versions): no allocation
+  // until a rule's shape fits.
   const bytes = win.bytes;
-  const make = (rule: string, snippet: string, [start, end]: [number, number]): Finding => ({
+  const card = cardChain(bytes, a, b, at(bytes, b)) ?? cardChain(bytes, a, b, at(bytes, a - 1));
+  if (card !== undefined) {
+    const snippet = `${card.network} card number (${card.digits} digits)`;
+    return chainFinding(win, location, "payment_card", snippet, card.span);
+  }
+  // `[a, b)` is a whole digit run: one of a CPF's three-digit groups, or its two check digits.
+  for (let k = 0; k < 4; k++) {
+    const start = k === 3 ? a - 12 : b - 3 - 4 * k;
+    if (b - a !== (k === 3 ? 2 : 3)) continue;
+    if (cpfAt(bytes, start)) {
+      return chainFinding(win, location, "br_cpf", "Brazilian CPF", [start, start + 14]);
+    }
+  }
+  const iban = ibanGroups(bytes, a, b);
+  return iban === undefined
+    ? undefined
+    : chainFinding(win, location, "iban", iban.snippet, iban.span);
+}
+
+function chainFinding(
+  win: ScanWindow,
+  location: string,
+  rule: string,
+  snippet: string,
+  [start, end]: [number, number],
+): Finding {
+  return {
     detector: "checksummed",
     rule,
     severity: "block",
@@ -270,19 +304,7 @@ export function evaluateChain(
     snippet,
     start: win.base + start,
     end: win.base + end,
-  });
-  for (const sep of [at(bytes, b), at(bytes, a - 1)]) {
-    if (sep !== 0x20 && sep !== 0x2d) continue;
-    const card = cardChain(bytes, a, b, sep);
-    if (card !== undefined) {
-      return make("payment_card", `${card.network} card number (${card.digits} digits)`, card.span);
-    }
-  }
-  for (const start of [b - 3, b - 7, b - 11, a - 12]) {
-    if (cpfAt(bytes, start)) return make("br_cpf", "Brazilian CPF", [start, start + 14]);
-  }
-  const iban = ibanGroups(bytes, a, b);
-  return iban === undefined ? undefined : make("iban", iban.snippet, iban.span);
+  };
 }
 
 interface CardChain {
@@ -293,34 +315,42 @@ interface CardChain {
 
 /** Card groups joined by `sep` around the group `[a, b)`: the whole chain must be one card. */
 function cardChain(bytes: Uint8Array, a: number, b: number, sep: number): CardChain | undefined {
-  const groups: [number, number][] = [[a, b]];
-  for (let k = 0; k < MAX_GROUPS; k++) {
-    const [start] = groups[0]!;
+  if (sep !== 0x20 && sep !== 0x2d) return undefined;
+  // Walk out over at most MAX_GROUPS groups of at most MAX_GROUP digits on each side.
+  let start = a;
+  let groups = 1;
+  for (let k = 0; k < MAX_GROUPS; k++, groups++) {
     if (at(bytes, start - 1) !== sep || !isDigit(at(bytes, start - 2))) break;
     let g = start - 2;
     while (g > start - 2 - MAX_GROUP && isDigit(at(bytes, g - 1))) g--;
-    groups.unshift([g, start - 1]);
+    start = g;
   }
-  for (let k = 0; k < MAX_GROUPS; k++) {
-    const [, end] = groups[groups.length - 1]!;
+  let end = b;
+  for (let k = 0; k < MAX_GROUPS; k++, groups++) {
     if (at(bytes, end) !== sep || !isDigit(at(bytes, end + 1))) break;
     let g = end + 1;
     while (g < end + 1 + MAX_GROUP && isDigit(at(bytes, g))) g++;
-    groups.push([end + 1, g]);
+    end = g;
   }
-  if (groups.length < 3 || groups.length > MAX_GROUPS) return undefined;
-  const start = groups[0]![0];
-  const end = groups[groups.length - 1]![1];
+  if (groups < 3 || groups > MAX_GROUPS) return undefined;
   // Still more groups (or a longer group) on either side: part of a longer number.
   if (isDigit(at(bytes, start - 1)) || isDigit(at(bytes, end))) return undefined;
   if (at(bytes, start - 1) === sep && isDigit(at(bytes, start - 2))) return undefined;
   if (at(bytes, end) === sep && isDigit(at(bytes, end + 1))) return undefined;
   if (isAlnum(at(bytes, start - 1)) || isAlnum(at(bytes, end))) return undefined;
   if (!numberContextOk(bytes, start, end)) return undefined;
-  const sizes = groups.map(([g, h]) => h - g).join("-");
-  if (!CARD_GROUPINGS.test(sizes)) return undefined;
+  // Every group is now a whole digit run of at most MAX_GROUP digits between single separators.
+  const sizes: number[] = [0];
   const values: number[] = [];
-  for (const [g, h] of groups) for (let k = g; k < h; k++) values.push(at(bytes, k) - 48);
+  for (let k = start; k < end; k++) {
+    const byte = at(bytes, k);
+    if (byte === sep) sizes.push(0);
+    else {
+      values.push(byte - 48);
+      sizes[sizes.length - 1]!++;
+    }
+  }
+  if (!CARD_GROUPINGS.test(sizes.join("-"))) return undefined;
   const network = cardNetwork(values);
   if (network === undefined || !luhnValid(values)) return undefined;
   return { network, digits: values.length, span: [start, end] };
@@ -332,12 +362,10 @@ const CARD_GROUPINGS = /^(?:4-4-4-[1-4]|4-4-4-4-[1-3]|4-6-5|4-6-4)$/;
 /** A CPF written `ddd.ddd.ddd-dd` at local offset `s`, standing alone, with valid check digits. */
 function cpfAt(bytes: Uint8Array, s: number): boolean {
   if (s < 0) return false;
-  const digits: number[] = [];
   for (let k = 0; k < 14; k++) {
     const b = at(bytes, s + k);
     const punct = k === 3 || k === 7 ? 0x2e : k === 11 ? 0x2d : 0;
     if (punct !== 0 ? b !== punct : !isDigit(b)) return false;
-    if (punct === 0) digits.push(b! - 48);
   }
   const before = at(bytes, s - 1);
   const after = at(bytes, s + 14);
@@ -346,6 +374,10 @@ function cpfAt(bytes: Uint8Array, s: number): boolean {
   const dotOrDash = (b: number) => b === 0x2e || b === 0x2d;
   if ((dotOrDash(before) || before === 0x2b) && isDigit(at(bytes, s - 2))) return false;
   if (dotOrDash(after) && isDigit(at(bytes, s + 15))) return false;
+  const digits: number[] = [];
+  for (let k = 0; k < 14; k++) {
+    if (k !== 3 && k !== 7 && k !== 11) digits.push(at(bytes, s + k) - 48);
+  }
   return cpfValid(digits);
 }
 

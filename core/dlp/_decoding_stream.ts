@@ -19,11 +19,11 @@ export const MAX_DEPTH = 3;
 
 /** The views of every layer, over passes built by `passes`. */
 function viewsOf(passes: () => ScanPass[], margin: number): Views {
-  const views: Views = (depth) =>
+  const views: Views = (depth, touched) =>
     depth > MAX_DEPTH ? [] : [
       new EscapeView(passes, views, depth, margin),
-      new RunView(ALPHABET_RUNS, passes, views, depth),
-      new RunView(HEX_RUNS, passes, views, depth),
+      new RunView(ALPHABET_RUNS, { passes, views, depth, touched }),
+      new RunView(HEX_RUNS, { passes, views, depth, touched }),
     ];
   return views;
 }

@@ -80,10 +80,7 @@ export class DlpEngine {
    * @throws {ConfigError} On an unknown detector name.
    */
   scanOutbound(text: string, options: OutboundScanOptions): Finding[] {
-    return this.#scanText(
-      text,
-      () => this.#passes("outbound", options.detectors, options.location),
-    );
+    return this.#scanText(text, this.#passes("outbound", options.detectors, options.location));
   }
 
   /**
@@ -92,7 +89,7 @@ export class DlpEngine {
    * @throws {ConfigError} On an unknown detector name.
    */
   scanInbound(text: string, options: InboundScanOptions): Finding[] {
-    return this.#scanText(text, () => this.#passes("inbound", options.detectors, options.location));
+    return this.#scanText(text, this.#passes("inbound", options.detectors, options.location));
   }
 
   /**
@@ -101,7 +98,7 @@ export class DlpEngine {
    * The canary is not reported: the agent holds it already.
    */
   scanReflection(text: string, options: { location: string }): Finding[] {
-    return withoutCanary(this.#scanText(text, () => this.#reflectionPasses(options.location)));
+    return withoutCanary(this.#scanText(text, this.#reflectionPasses(options.location)));
   }
 
   /** Scan a request URL: the outbound detectors, the canary, and URL-encoded CRLF. */
@@ -120,23 +117,20 @@ export class DlpEngine {
 
   /** A streaming outbound scanner (offsets are absolute in the stream). */
   outboundStream(options: OutboundScanOptions): StreamScanner {
-    return new DecodingStream(() => this.#passes("outbound", options.detectors, options.location));
+    return new DecodingStream(this.#passes("outbound", options.detectors, options.location));
   }
 
   /** A streaming inbound scanner (offsets are absolute in the stream). */
   inboundStream(options: InboundScanOptions): StreamScanner {
     return new DecodingStream(
-      () => this.#passes("inbound", options.detectors, options.location),
+      this.#passes("inbound", options.detectors, options.location),
       this.#seamBytes,
     );
   }
 
   /** The streaming form of {@link DlpEngine.scanReflection}. */
   reflectionStream(options: { location: string }): StreamScanner {
-    const stream = new DecodingStream(
-      () => this.#reflectionPasses(options.location),
-      this.#seamBytes,
-    );
+    const stream = new DecodingStream(this.#reflectionPasses(options.location), this.#seamBytes);
     return {
       push: (chunk) => withoutCanary(stream.push(chunk)),
       end: () => withoutCanary(stream.end()),
@@ -164,13 +158,19 @@ export class DlpEngine {
     return sortFindings(out);
   }
 
-  #reflectionPasses(location: string): ScanPass[] {
+  #reflectionPasses(location: string): () => ScanPass[] {
     const tables = this.#compiled.get(KNOWN_SECRETS.name) as SecretTables;
-    const pass = KNOWN_SECRETS.pass(tables, { location, enabled: true });
-    return pass === undefined ? [] : [pass];
+    return () => {
+      const pass = KNOWN_SECRETS.pass(tables, { location, enabled: true });
+      return pass === undefined ? [] : [pass];
+    };
   }
 
-  #passes(direction: Direction, listed: readonly string[], location: string): ScanPass[] {
+  /**
+   * What builds the passes of one scan: the detectors are checked and picked once, then every
+   * decoded stretch and run of the scan gets fresh passes from the same list.
+   */
+  #passes(direction: Direction, listed: readonly string[], location: string): () => ScanPass[] {
     const known: readonly string[] = listableDetectors(direction);
     const unknown = listed.find((name) => !known.includes(name));
     if (unknown !== undefined) {
@@ -180,13 +180,19 @@ export class DlpEngine {
         })`,
       );
     }
-    const passes: ScanPass[] = [];
-    for (const detector of detectorsOf(direction)) {
-      const enabled = !detector.listable || listed.includes(detector.name);
-      const pass = detector.pass(this.#compiled.get(detector.name), { location, enabled });
-      if (pass !== undefined) passes.push(pass);
-    }
-    return passes;
+    const picked = detectorsOf(direction).map((detector) => ({
+      detector,
+      compiled: this.#compiled.get(detector.name),
+      scan: { location, enabled: !detector.listable || listed.includes(detector.name) },
+    }));
+    return () => {
+      const passes: ScanPass[] = [];
+      for (const { detector, compiled, scan } of picked) {
+        const pass = detector.pass(compiled, scan);
+        if (pass !== undefined) passes.push(pass);
+      }
+      return passes;
+    };
   }
 }
 

@@ -35,26 +35,70 @@ interface Escape {
 }
 
 /**
- * Whether a chunk holds a byte that may start an escape (`%` or `\\`). Runs on every chunk of
- * every stream, so it reads four bytes at a time: for each word, the classic "has a zero byte"
- * test on the word XOR each target byte repeated.
+ * Finds the bytes that may start an escape (`%` or `\\`) four bytes at a time: for each word,
+ * the classic "has a zero byte" test on the word XOR each target byte repeated. Every chunk of
+ * every stream is searched, and a stretch's decoding copies what lies between escapes.
+ */
+class EscapeSearch {
+  readonly #bytes: Uint8Array;
+  readonly #words: Uint32Array;
+  /** Bytes before the first 4-byte aligned one. */
+  readonly #lead: number;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+    const lead = Math.min(bytes.length, (4 - (bytes.byteOffset & 3)) & 3);
+    this.#lead = lead;
+    const count = (bytes.length - lead) >>> 2;
+    this.#words = count === 0
+      ? new Uint32Array(0)
+      : new Uint32Array(bytes.buffer, bytes.byteOffset + lead, count);
+  }
+
+  /** Offset of the first `%` or `\\` at or after `from`, or the length. */
+  next(from: number): number {
+    const bytes = this.#bytes;
+    const lead = this.#lead;
+    const words = this.#words;
+    let i = from;
+    while (i < lead || ((i - lead) & 3) !== 0) {
+      if (i >= bytes.length) return bytes.length;
+      if (isEscapeByte(bytes[i]!)) return i;
+      i++;
+    }
+    for (let k = (i - lead) >>> 2; k < words.length; k++) {
+      const word = words[k]!;
+      const percent = word ^ 0x25252525;
+      const backslash = word ^ 0x5c5c5c5c;
+      const zero = ((percent - 0x01010101) & ~percent) | ((backslash - 0x01010101) & ~backslash);
+      if ((zero & 0x80808080) !== 0) break;
+      i += 4;
+    }
+    for (; i < bytes.length; i++) if (isEscapeByte(bytes[i]!)) return i;
+    return bytes.length;
+  }
+}
+
+/**
+ * Whether a chunk holds a byte that may start an escape (`%` or `\\`). Every chunk of every
+ * stream is checked, so this is its own small loop (the same test as {@link EscapeSearch}).
  */
 export function hasEscape(bytes: Uint8Array): boolean {
   const length = bytes.length;
   const lead = Math.min(length, (4 - (bytes.byteOffset & 3)) & 3);
   for (let i = 0; i < lead; i++) if (isEscapeByte(bytes[i]!)) return true;
   const count = (length - lead) >>> 2;
-  const words = count === 0
-    ? new Uint32Array(0)
-    : new Uint32Array(bytes.buffer, bytes.byteOffset + lead, count);
-  for (let i = 0; i < count; i++) {
-    const word = words[i]!;
-    const percent = word ^ 0x25252525;
-    const backslash = word ^ 0x5c5c5c5c;
-    const zero = ((percent - 0x01010101) & ~percent) | ((backslash - 0x01010101) & ~backslash);
-    if ((zero & 0x80808080) !== 0) return true;
+  if (count > 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + lead, count);
+    for (let k = 0; k < count; k++) {
+      const word = words[k]!;
+      const percent = word ^ 0x25252525;
+      const backslash = word ^ 0x5c5c5c5c;
+      const zero = ((percent - 0x01010101) & ~percent) | ((backslash - 0x01010101) & ~backslash);
+      if ((zero & 0x80808080) !== 0) return true;
+    }
   }
-  for (let i = lead + count * 4; i < length; i++) if (isEscapeByte(bytes[i]!)) return true;
+  for (let i = lead + 4 * count; i < length; i++) if (isEscapeByte(bytes[i]!)) return true;
   return false;
 }
 
@@ -64,15 +108,31 @@ export function hasEscape(bytes: Uint8Array): boolean {
  * layer that decoded nothing is read again.
  */
 export function hasDecodableEscape(bytes: Uint8Array): boolean {
-  if (!hasEscape(bytes)) return false;
+  return decodableEscapes(bytes, 1).length > 0;
+}
+
+/**
+ * Where the escapes that decode (or that the chunk's end may yet complete) sit in a chunk, as
+ * `start, end` pairs in order.
+ *
+ * @param bytes The chunk.
+ * @param most Stop after this many.
+ */
+export function decodableEscapes(bytes: Uint8Array, most = Infinity): number[] {
+  const found: number[] = [];
   const length = bytes.length;
-  for (let i = 0; i < length; i++) {
-    const byte = bytes[i]!;
-    if (byte !== PERCENT && byte !== BACKSLASH) continue;
-    if (length - i < LONGEST) return true;
-    if ((byte === PERCENT ? percent(bytes, i) : backslash(bytes, i))[0] > 0) return true;
+  const search = new EscapeSearch(bytes);
+  for (let i = search.next(0); i < length && found.length < 2 * most; i = search.next(i + 1)) {
+    if (length - i < LONGEST) {
+      found.push(i, length);
+      break;
+    }
+    const [rawLen] = bytes[i] === PERCENT ? percent(bytes, i) : backslash(bytes, i);
+    if (rawLen === 0) continue;
+    found.push(i, i + rawLen);
+    i += rawLen - 1;
   }
-  return false;
+  return found;
 }
 
 function isEscapeByte(byte: number): boolean {
@@ -117,12 +177,17 @@ export class EscapeDecoder {
     const out = Buffer.allocUnsafe(input.length);
     let n = 0;
     let i = 0;
+    const search = new EscapeSearch(input);
     for (; i < input.length; i++) {
-      const byte = input[i]!;
-      if (byte !== PERCENT && byte !== BACKSLASH) {
-        out[n++] = byte;
-        continue;
+      // Bytes between escapes are copied in one go (most of a stretch is plain text).
+      const next = search.next(i);
+      if (next > i) {
+        out.set(input.subarray(i, next), n);
+        n += next - i;
+        i = next;
+        if (i === input.length) break;
       }
+      const byte = input[i]!;
       if (!final && input.length - i < (byte === PERCENT ? 3 : escapeLength(input, i))) {
         this.#carry = input.slice(i);
         break;
@@ -156,6 +221,24 @@ export class EscapeDecoder {
       end: last.rawEnd,
       escaped: this.#escapes.some((e) => e.dec < end && e.dec + e.decLen > start),
     };
+  }
+
+  /**
+   * Whether an escape produced any decoded byte of `[start, end)` (kept escapes only: callers ask
+   * about offsets not yet forgotten).
+   */
+  escapedIn(start: number, end: number): boolean {
+    const escapes = this.#escapes;
+    // The last escape that starts before `end`, by bisection (they are in decoded order).
+    let lo = 0;
+    let hi = escapes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (escapes[mid]!.dec < end) lo = mid + 1;
+      else hi = mid;
+    }
+    const last = escapes[lo - 1];
+    return last !== undefined && last.dec + last.decLen > start;
   }
 
   /** Raw offset where decoded byte `dec` begins (the pending offset past the end). */

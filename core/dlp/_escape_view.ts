@@ -6,7 +6,12 @@
  */
 import { Buffer } from "node:buffer";
 import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
-import { EscapeDecoder, hasDecodableEscape, hasEscape } from "./_escape_decoder.ts";
+import {
+  decodableEscapes,
+  EscapeDecoder,
+  hasDecodableEscape,
+  hasEscape,
+} from "./_escape_decoder.ts";
 import type { ScanPass } from "./_window.ts";
 
 /**
@@ -47,11 +52,53 @@ export class EscapeView implements View {
   }
 
   push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
-    this.#end = start + chunk.length;
-    const found = this.#decode(chunk, start, final);
+    if (!hasEscape(chunk)) {
+      if (this.#stretch !== undefined) return this.#piece(chunk, start, final);
+      // No stretch, nothing to decode: only the context moves on.
+      this.#end = start + chunk.length;
+      this.#remember(chunk);
+      return [];
+    }
+    // Read as pieces cut where escapes are far apart, so each stretch covers its escapes and
+    // their margins, not the whole chunk around them.
+    const found: ViewFinding[] = [];
+    let from = 0;
+    for (const cut of this.#cuts(chunk, start)) {
+      found.push(...this.#piece(chunk.subarray(from, cut), start + from, false));
+      from = cut;
+    }
+    found.push(...this.#piece(chunk.subarray(from), start + from, final));
+    return found;
+  }
+
+  /**
+   * Where to cut a chunk: after an escape's margin when the next escape is more than two margins
+   * further (the piece between holds no escape that decodes, so the stretch ends there), and at
+   * the next escape (a new stretch starts there, with the margin before it as context).
+   */
+  #cuts(chunk: Uint8Array, start: number): number[] {
+    const margin = this.#margin;
+    const cuts: number[] = [];
+    const last = this.#stretch?.decoder.lastEscapeEnd;
+    let previous = last === undefined || last < 0 ? -Infinity : last - start;
+    const escapes = decodableEscapes(chunk);
+    for (let k = 0; k < escapes.length; k += 2) {
+      const at = escapes[k]!;
+      if (at - previous > 2 * margin) {
+        if (previous + margin > 0) cuts.push(previous + margin);
+        if (at > 0) cuts.push(at);
+      }
+      previous = escapes[k + 1]!;
+    }
+    return cuts;
+  }
+
+  #piece(piece: Uint8Array, start: number, final: boolean): ViewFinding[] {
+    this.#end = start + piece.length;
+    const found = this.#decode(piece, start, final);
     // Every byte joins the context, inside a stretch too: a stretch that starts after a cut
     // must see what came just before it.
-    this.#remember(chunk);
+    this.#remember(piece);
     return found;
   }
 
@@ -73,7 +120,7 @@ export class EscapeView implements View {
         decoder,
         branch: new Branch(
           this.#passes(),
-          this.#views(this.#depth + 1),
+          this.#views(this.#depth + 1, (s, e) => decoder.escapedIn(s, e)),
           {
             toParent: (s, e) => {
               const raw = decoder.toRaw(s, e);

@@ -32,11 +32,14 @@ function table(pairs: [string, number][]): Int8Array {
 
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
-const BASE64 = table([[UPPER, 0], [LOWER, 26], ["0123456789", 52], ["+-", 62], ["/_", 63]]);
-const BASE32 = table([[UPPER, 0], [LOWER, 0], ["234567", 26]]);
-const HEX = table([["0123456789", 0], ["abcdef", 10], ["ABCDEF", 10]]);
+/** Byte → base64 digit (either alphabet), or -1. */
+export const BASE64 = table([[UPPER, 0], [LOWER, 26], ["0123456789", 52], ["+-", 62], ["/_", 63]]);
+/** Byte → base32 digit (either case), or -1. */
+export const BASE32 = table([[UPPER, 0], [LOWER, 0], ["234567", 26]]);
+/** Byte → hex digit, or -1. */
+export const HEX = table([["0123456789", 0], ["abcdef", 10], ["ABCDEF", 10]]);
 /** Delimiters allowed between hex bytes. */
-const HEX_DELIMITER = new Uint8Array(256);
+export const HEX_DELIMITER = new Uint8Array(256);
 for (const c of ":,- ") HEX_DELIMITER[c.charCodeAt(0)] = 1;
 const BACKSLASH = 0x5c;
 const X_LOWER = 0x78;

@@ -5,7 +5,7 @@
  */
 import type { Branch } from "./_branch.ts";
 import type { OffsetMap } from "./_offset_map.ts";
-import { isBad } from "./_run_gate.ts";
+import { type Gate, isBad } from "./_run_gate.ts";
 import type { RunDecoder, Sink } from "./_run_decoders.ts";
 
 /** A live decoding dies when a block of this many bytes… */
@@ -27,6 +27,7 @@ export const DEAD = 2;
 export class Decoding implements Sink {
   readonly phrase: string;
   readonly make: () => RunDecoder;
+  readonly gate: Gate;
   decoder: RunDecoder;
   state = PROBING;
   /** Index in the run of this try's first character. */
@@ -50,10 +51,12 @@ export class Decoding implements Sink {
     spec: {
       phrase: string;
       make: () => RunDecoder;
+      gate: Gate;
     },
   ) {
     this.phrase = spec.phrase;
     this.make = spec.make;
+    this.gate = spec.gate;
     this.decoder = spec.make();
   }
 

@@ -12,9 +12,9 @@
  * where the encoding does, so a run whose first decoding is not printable is tried again past each
  * of its first few `/ + - _` (`: , - \` for hex).
  */
-import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
+import { Branch, type Touched, type View, type ViewFinding, type Views } from "./_branch.ts";
 import { OffsetMap } from "./_offset_map.ts";
-import { mayPass, MIN_DECODED, PROBE } from "./_run_gate.ts";
+import { base32Gate, base64Gate, type Gate, hexGate, MIN_DECODED, PROBE } from "./_run_gate.ts";
 import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
 import { ALPHABET, CLASS, findRun, HEXISH, skipRun } from "./_run_search.ts";
 import {
@@ -55,6 +55,8 @@ export interface RunKind {
 interface DecoderSpec {
   readonly phrase: string;
   readonly make: () => RunDecoder;
+  /** Whether a try from a character may pass its probe (`_run_gate.ts`). */
+  readonly gate: Gate;
 }
 
 /** Base64 and base32 runs. */
@@ -69,10 +71,12 @@ export const ALPHABET_RUNS: RunKind = {
     {
       phrase: "base64 decoding",
       make: () => new Base64Decoder(),
+      gate: base64Gate,
     },
     {
       phrase: "base32 decoding",
       make: () => new Base32Decoder(),
+      gate: base32Gate,
     },
   ],
 };
@@ -85,7 +89,7 @@ export const HEX_RUNS: RunKind = {
   unit: 1,
   span: 7,
   soft: HEX_SOFT,
-  decoders: [{ phrase: "hex decoding", make: () => new HexDecoder() }],
+  decoders: [{ phrase: "hex decoding", make: () => new HexDecoder(), gate: hexGate }],
 };
 
 interface Run {
@@ -108,12 +112,25 @@ const RESTARTED = 0;
 const WAIT = 1;
 const NONE = 2;
 
+/** Where a run view reads. */
+export interface RunLayer {
+  /** Fresh passes for each decoded run. */
+  readonly passes: () => ScanPass[];
+  /** The layers below this one. */
+  readonly views: Views;
+  /** This layer's depth (1 reads the raw stream). */
+  readonly depth: number;
+  /** Where the layer above decoded something, when it decodes only here and there. */
+  readonly touched?: Touched | undefined;
+}
+
 /** One kind of run, one layer. */
 export class RunView implements View {
   readonly #kind: RunKind;
   readonly #passes: () => ScanPass[];
   readonly #views: Views;
   readonly #depth: number;
+  readonly #touched: Touched | undefined;
   #run: Run | undefined;
   /** 0, or the line break seen inside the run: CR, LF (or CR LF). */
   #break = 0;
@@ -128,15 +145,14 @@ export class RunView implements View {
 
   /**
    * @param kind The runs to read.
-   * @param passes Fresh passes for each decoded run.
-   * @param views The layers below this one.
-   * @param depth This layer's depth (1 reads the raw stream).
+   * @param layer Its passes, the layers below it, and what the layer above decoded.
    */
-  constructor(kind: RunKind, passes: () => ScanPass[], views: Views, depth: number) {
+  constructor(kind: RunKind, layer: RunLayer) {
     this.#kind = kind;
-    this.#passes = passes;
-    this.#views = views;
-    this.#depth = depth;
+    this.#passes = layer.passes;
+    this.#views = layer.views;
+    this.#depth = layer.depth;
+    this.#touched = layer.touched;
   }
 
   push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
@@ -216,7 +232,10 @@ export class RunView implements View {
     const run = this.#run!;
     const bit = this.#kind.bit;
     const n = bytes.length;
-    if (run.chars === 0 && this.#deadFrom(bytes, from)) {
+    if (
+      run.chars === 0 &&
+      (this.#untouched(bytes, from, base, words, lead) || this.#deadFrom(bytes, from))
+    ) {
       run.dead = true;
       run.active = 0;
     }
@@ -252,6 +271,29 @@ export class RunView implements View {
   }
 
   /**
+   * Whether the run at `from` and the bytes on either side of it are input the layer above did not
+   * decode (escape decoding copies most bytes as they are). Then the parent's views read the very
+   * same run between the very same bytes, one layer shallower, and find all this one could. Not
+   * when a line break borders it: a wrapped run may join lines differently in the parent.
+   */
+  #untouched(
+    bytes: Uint8Array,
+    from: number,
+    base: number,
+    words: Uint32Array,
+    lead: number,
+  ): boolean {
+    const touched = this.#touched;
+    if (touched === undefined || from === 0) return false;
+    const end = skipRun(bytes, from, words, lead, this.#kind.bit);
+    if (end >= bytes.length) return false;
+    const before = bytes[from - 1];
+    const after = bytes[end];
+    if (before === LF || before === CR || after === LF || after === CR) return false;
+    return !touched(base + from - 1, base + end + 1);
+  }
+
+  /**
    * Whether a run that starts at `from` is certain to be dead, judged on the chunk's bytes when
    * they settle it: no decoding's probe could pass from its start or after any soft character a
    * try may restart at (`_run_gate.ts`). Most runs in traffic (digests, paths, identifiers) end
@@ -270,8 +312,8 @@ export class RunView implements View {
     const starts = [from];
     const restarts = Math.min(end, from + RESTART_WITHIN);
     for (let k = from; k < restarts; k++) if (soft[bytes[k]!] === 1) starts.push(k + 1);
-    for (const { make } of decoders) {
-      for (const start of starts) if (mayPass(make, bytes, start, end, ended)) return false;
+    for (const { gate } of decoders) {
+      for (const start of starts) if (gate(bytes, start, end, ended)) return false;
     }
     return true;
   }
@@ -296,7 +338,7 @@ export class RunView implements View {
     for (let k = 0; k < run.chars && !restartable; k++) restartable = soft[run.prefix[k]!] === 1;
     const specs = this.#kind.decoders.map((spec) => ({
       spec,
-      textual: mayPass(spec.make, run.prefix, 0, run.chars, false),
+      textual: spec.gate(run.prefix, 0, run.chars, false),
     })).filter(({ textual }) => textual || restartable);
     if (specs.length === 0) {
       run.dead = true;
@@ -376,7 +418,7 @@ export class RunView implements View {
       }
       d.restarts++;
       at++;
-      if (mayPass(d.make, run.prefix, at, run.chars, atEnd)) break;
+      if (d.gate(run.prefix, at, run.chars, atEnd)) break;
     }
     d.reset(at);
     for (let k = at; k < run.chars; k++) {

@@ -46,6 +46,12 @@ export class TokenMatcher {
   readonly table = new Uint16Array(65536);
   /** Literal placements per table entry. */
   readonly anchors: (readonly Anchor[])[] = [];
+  /**
+   * For entries with many placements (`_s` anchors dozens of `twilio_s…` labels), the placements
+   * by the byte before the bigram (lower case): those that start there, or whose literal has that
+   * byte there. Other entries: `undefined`.
+   */
+  readonly byPrevious: ((readonly Anchor[])[] | undefined)[] = [];
   /** Per entry, a 256-bit set of the bytes that may follow the bigram (8 words per entry). */
   readonly thirds: Uint32Array;
   /** The largest `offset` of any anchor: bytes needed before a bigram. */
@@ -84,6 +90,7 @@ export class TokenMatcher {
         for (const b of allowed) this.thirds[at + (b >>> 5)]! |= 1 << (b & 31);
       }
       this.anchors.push(list);
+      this.byPrevious.push(list.length > MANY_ANCHORS ? byPreviousByte(list) : undefined);
       this.table[key] = this.anchors.length;
     }
     this.maxOffset = maxOffset;
@@ -175,7 +182,12 @@ export class TokenPass implements ScanPass {
   }
 
   #literalsAt(win: ScanWindow, q: number, entry: number, out: Candidate[]): void {
-    for (const anchor of this.#m.anchors[entry - 1]!) {
+    const split = this.#m.byPrevious[entry - 1];
+    const previous = win.bytes[q - 1 - win.base];
+    const anchors = split === undefined || previous === undefined
+      ? this.#m.anchors[entry - 1]!
+      : split[lowerCase(previous)]!;
+    for (const anchor of anchors) {
       const start = q - anchor.offset;
       if (start < 0) continue;
       if (start + anchor.literal.length > win.end) {
@@ -245,6 +257,25 @@ function boundaryOk(before: number | undefined, boundary: LeftBoundary): boolean
   const alnum = (before >= 48 && before <= 57) || (lower >= 97 && lower <= 122);
   if (boundary === "alnum") return !alnum;
   return !alnum && before !== 0x5f && before !== 0x2d;
+}
+
+/** Entries with more placements than this are split by the byte before the bigram. */
+const MANY_ANCHORS = 8;
+
+function lowerCase(byte: number): number {
+  return byte >= 65 && byte <= 90 ? byte | 0x20 : byte;
+}
+
+/** The placements of one entry by the byte before the bigram (see `TokenMatcher.byPrevious`). */
+function byPreviousByte(list: readonly Anchor[]): (readonly Anchor[])[] {
+  const anywhere = list.filter((a) => a.offset === 0);
+  const split: (readonly Anchor[])[] = new Array(256).fill(anywhere);
+  for (const anchor of list) {
+    if (anchor.offset === 0) continue;
+    const byte = lowerCase(anchor.literal[anchor.offset - 1]!);
+    split[byte] = [...split[byte]!, anchor];
+  }
+  return split;
 }
 
 function bigramKey(a: number, b: number): number {

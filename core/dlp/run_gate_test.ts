@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { Base64Decoder, HexDecoder } from "./_run_decoders.ts";
-import { isBad, mayPass, MIN_DECODED, PROBE } from "./_run_gate.ts";
+import { Base32Decoder, Base64Decoder, HexDecoder } from "./_run_decoders.ts";
+import {
+  base32Gate,
+  base64Gate,
+  hexGate,
+  isBad,
+  mayPass,
+  MIN_DECODED,
+  PROBE,
+} from "./_run_gate.ts";
 import { DlpEngine } from "./mod.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -32,6 +40,65 @@ Deno.test("mayPass() refuses a base64 try exactly when its probe would", () => {
     if (expected) assert.equal(got, true, padded);
   }
 });
+
+Deno.test("base64Gate(), base32Gate() and hexGate() answer as mayPass() does, from every start", () => {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=.";
+  const hexish = "0123456789abcdefABCDEF:,- \\xX";
+  const samples: Uint8Array[] = [];
+  for (let i = 0; i < 40; i++) {
+    const random = crypto.getRandomValues(new Uint8Array(1 + (i % 40)));
+    samples.push(bytes(Buffer.from(random).toString("base64")));
+    samples.push(
+      bytes(Buffer.from(`say ${i} words, secret=${"k".repeat(i % 9)}`).toString("base64")),
+    );
+    samples.push(bytes(base32(`text ${i} in base32, ${"y".repeat(i % 7)}`)));
+    samples.push(random.map((b) => alphabet.charCodeAt(b % alphabet.length)));
+    samples.push(random.map((b) => hexish.charCodeAt(b % hexish.length)));
+    const text = Buffer.from(`hex ${i} text, token=${"h".repeat(i % 5)}`);
+    const hex = [...text].map((b) => b.toString(16).padStart(2, "0"));
+    samples.push(bytes([hex.join(""), hex.join(":"), hex.map((h) => `0x${h}`).join(", ")][i % 3]!));
+    samples.push(bytes(hex.map((h) => `\\x${h}`).join("")));
+  }
+  const gates = [
+    { gate: base64Gate, make: () => new Base64Decoder() },
+    { gate: base32Gate, make: () => new Base32Decoder() },
+    { gate: hexGate, make: () => new HexDecoder() },
+  ];
+  let accepted = 0;
+  for (const chars of samples) {
+    for (const { gate, make } of gates) {
+      for (let from = 0; from <= Math.min(chars.length, 24); from++) {
+        // A probe reads at most PROBE decoded bytes: 64 characters cover every format's probe.
+        for (let to = from; to <= Math.min(chars.length, from + 64); to++) {
+          for (const ended of [false, true]) {
+            const expected = mayPass(make, chars, from, to, ended);
+            if (expected) accepted++;
+            assert.equal(gate(chars, from, to, ended), expected, `${chars} ${from} ${to} ${ended}`);
+          }
+        }
+      }
+    }
+  }
+  assert.ok(accepted > 1000, "the samples hold tries that pass");
+});
+
+/** RFC 4648 base32 of ASCII text, without padding. */
+function base32(text: string): string {
+  const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let have = 0;
+  let out = "";
+  for (const byte of bytes(text)) {
+    bits = (bits << 8) | byte;
+    have += 8;
+    while (have >= 5) {
+      have -= 5;
+      out += digits[(bits >>> have) & 31];
+    }
+    bits &= (1 << have) - 1;
+  }
+  return have > 0 ? out + digits[(bits << (5 - have)) & 31] : out;
+}
 
 Deno.test("mayPass() says maybe until a run is long enough, and judges hex by its high digits", () => {
   const hexText = Buffer.from("password=hunter2-and-more").toString("hex");

@@ -70,6 +70,63 @@ function mixedTraffic(): Uint8Array[] {
   return chunks;
 }
 
+/** CPU seconds to scan `total` bytes of `chunks` (cycled) in one stream, best of three. */
+function cpuSeconds(total: number, chunks: Uint8Array[], open: () => StreamScanner): number {
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const scanner = open();
+    const started = cpuUsage();
+    for (let i = 0, bytes = 0; bytes < total; i++) {
+      const c = chunks[i % chunks.length]!;
+      scanner.push(c);
+      bytes += c.length;
+    }
+    scanner.end();
+    const used = cpuUsage(started);
+    best = Math.min(best, (used.user + used.system) / 1e6);
+  }
+  return best;
+}
+
+/** One size check: the same traffic at two sizes, one stream each. */
+export interface ScalingRow {
+  /** What was scanned. */
+  label: string;
+  /** The smaller size, in MB (the larger is twice that). */
+  megabytes: number;
+  /** CPU seconds for the smaller size. */
+  seconds: number;
+  /** CPU seconds for twice the data. */
+  doubledSeconds: number;
+}
+
+/**
+ * Check that the scan stays linear: mixed traffic in one stream of `megabytes`, then of twice
+ * that; the time should double (a ratio near 2), never grow faster.
+ *
+ * @param megabytes The smaller size.
+ * @returns One row per direction.
+ */
+export function measureScaling(megabytes: number): ScalingRow[] {
+  const dlp = new DlpEngine({ knownSecrets: ["ghp_R8x2Kq9LmT4vW7yZ1aB3cD5eF6gH0jN2pQ4s"] });
+  const mixed = mixedTraffic();
+  const outbound = () =>
+    dlp.outboundStream({ detectors: defaultDetectors("outbound"), location: "body" });
+  const inbound = () =>
+    dlp.inboundStream({ detectors: defaultDetectors("inbound"), location: "body" });
+  const rows: ScalingRow[] = [];
+  for (const [label, open] of [["outbound", outbound], ["inbound", inbound]] as const) {
+    cpuSeconds(1e6, mixed, open);
+    rows.push({
+      label: `${label} defaults, mixed traffic`,
+      megabytes,
+      seconds: cpuSeconds(megabytes * 1e6, mixed, open),
+      doubledSeconds: cpuSeconds(2 * megabytes * 1e6, mixed, open),
+    });
+  }
+  return rows;
+}
+
 function measure(
   label: string,
   total: number,

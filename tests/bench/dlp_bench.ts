@@ -12,6 +12,9 @@
  *   of tables, for diffing runs.
  * - `megabytes`: data per throughput row (50 by default).
  *
+ * After the throughput rows, a size check scans mixed traffic in one stream of `megabytes / 2`
+ * and of `megabytes`: the time must double, not grow faster (the scan is linear).
+ *
  * Through the proxy, every corpus host has a route (every path and method, default detectors,
  * `outbound_on_match: block`, `inbound_on_secret: block`), so only DLP (or, for subdomains,
  * exact-host routing) can refuse a case. A case counts as blocked when the proxy refuses it (its
@@ -24,7 +27,12 @@ import { type Outcome, sendThroughProxy } from "./_corpus_client.ts";
 import { EngineJudge } from "./_corpus_engine.ts";
 import { startCorpusBed } from "./_corpus_bed.ts";
 import { type CaseResult, isBlocked, tally } from "./_corpus_report.ts";
-import { measureThroughput, type ThroughputRow } from "./_dlp_throughput.ts";
+import {
+  measureScaling,
+  measureThroughput,
+  type ScalingRow,
+  type ThroughputRow,
+} from "./_dlp_throughput.ts";
 import { printTable } from "./_proxy_bed.ts";
 
 const PARALLEL = 8;
@@ -80,10 +88,15 @@ const { classes, totals } = tally(results);
 const throughput: ThroughputRow[] = flags.has("--no-throughput")
   ? []
   : measureThroughput(megabytes);
+const scaling: ScalingRow[] = flags.has("--no-throughput") ? [] : measureScaling(megabytes / 2);
 
 if (json) {
   console.log(
-    JSON.stringify({ mode, corpusSeconds, totals, classes, throughput, cases: results }, null, 2),
+    JSON.stringify(
+      { mode, corpusSeconds, totals, classes, throughput, scaling, cases: results },
+      null,
+      2,
+    ),
   );
 } else {
   if (results.length > 0) {
@@ -126,6 +139,14 @@ if (json) {
         `${row.label.padEnd(48)} ${row.wallMBs.toFixed(0).padStart(6)} MB/s wall ${
           row.cpuMBs.toFixed(0).padStart(6)
         } MB/s cpu  (${row.findings} findings)`,
+      );
+    }
+    console.log("\nDLP size check: one stream of mixed traffic, then twice as much (CPU time)");
+    for (const row of scaling) {
+      console.log(
+        `${row.label.padEnd(48)} ${row.megabytes} MB ${row.seconds.toFixed(2)} s, ${
+          2 * row.megabytes
+        } MB ${row.doubledSeconds.toFixed(2)} s: x${(row.doubledSeconds / row.seconds).toFixed(2)}`,
       );
     }
   }

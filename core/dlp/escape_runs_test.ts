@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { spans, streamAll } from "./_testing.ts";
+import { DlpEngine } from "./mod.ts";
+
+// Runs inside an escape-decoded stretch that no escape touched are left to the raw layer's views;
+// the ones an escape cuts, joins or borders are still read after escape decoding.
+
+const TOKEN = `ghp_${"Zk8Qw2Rt6Yp1Lm4Nb7Vc3Xs9Hd5Jf0Ga2Ke4u"}`;
+const dlp = new DlpEngine({ knownSecrets: [] });
+const ON = { detectors: ["token_patterns"] as const, location: "body" };
+const b64 = (s: string) => Buffer.from(s, "latin1").toString("base64");
+
+/** Base64 of a sentence holding the token, one character in the token's middle `\u`-escaped. */
+function escapedInside(): string {
+  const encoded = b64(`some words, then ${TOKEN} and the end`);
+  const middle = Math.floor(encoded.length / 2);
+  const unicode = `\\u00${encoded.charCodeAt(middle).toString(16)}`;
+  return encoded.slice(0, middle) + unicode + encoded.slice(middle + 1);
+}
+
+function cutsOf(text: string): number[][] {
+  return [[], [1], [Math.floor(text.length / 2)], [text.length - 1], [7, 40, 90]];
+}
+
+Deno.test("a base64 token beside JSON escapes is reported once, by the raw layer, at every cut", () => {
+  const blob = b64(`secret: ${TOKEN}`);
+  const text = `{"note":"line one\\nline \\"two\\"","blob":"${blob}","tail":"caf\\u00e9\\t!"}`;
+  const once = dlp.scanOutbound(text, ON);
+  assert.equal(once.length, 1, spans(once).join());
+  const at = text.indexOf(blob);
+  assert.ok(once[0]!.start >= at && once[0]!.end <= at + blob.length, spans(once).join());
+  assert.match(once[0]!.snippet, /, after base64 decoding$/);
+  for (const cuts of cutsOf(text)) {
+    const streamed = streamAll(dlp.outboundStream(ON), text, cuts);
+    assert.deepEqual(spans(streamed), spans(once), `cuts ${cuts}`);
+    assert.equal(streamed[0]!.snippet, once[0]!.snippet, `cuts ${cuts}`);
+  }
+});
+
+Deno.test("a base64 run that a JSON escape cuts is still read after escape decoding", () => {
+  const text = `{"a":"x","data":"${escapedInside()}","b":1}`;
+  for (const cuts of cutsOf(text)) {
+    const found = streamAll(dlp.outboundStream(ON), text, cuts);
+    assert.equal(found.length, 1, `cuts ${cuts}: ${spans(found)}`);
+    assert.match(found[0]!.snippet, /decoding escapes, then base64 decoding/);
+    const redacted = dlp.redact(text, found);
+    assert.deepEqual(dlp.scanOutbound(redacted, ON), [], redacted);
+  }
+});
+
+Deno.test("base64 wrapped with JSON \\n escapes is joined and read after escape decoding", () => {
+  const wrapped = b64(`config with ${TOKEN} inside, and more words after it`)
+    .replace(/.{32}/g, "$&\\n");
+  const text = `{"pem":"${wrapped}"}`;
+  for (const cuts of cutsOf(text)) {
+    const found = streamAll(dlp.outboundStream(ON), text, cuts);
+    assert.equal(found.length, 1, `cuts ${cuts}: ${spans(found)}`);
+    assert.match(found[0]!.snippet, /decoding escapes, then base64 decoding/);
+  }
+});
+
+Deno.test("a base64 run that starts right after an escape is read after escape decoding", () => {
+  // `\u0041` decodes to a base64 character, so the decoded run starts one character earlier.
+  const encoded = b64(`xx ${TOKEN} yy`);
+  const text = `{"d":"\\u00${encoded.charCodeAt(0).toString(16)}${encoded.slice(1)}"}`;
+  const found = dlp.scanOutbound(text, ON);
+  assert.equal(found.length, 1, spans(found).join());
+  assert.match(found[0]!.snippet, /decoding escapes, then base64 decoding/);
+});
+
+Deno.test("escapes far apart in one chunk are each read, with their margins, at every cut", () => {
+  // Each token is split by an escape, so only the escape layer sees it; 60 KB of plain text
+  // between them is more than two margins, so they are read as two stretches.
+  const first = `${TOKEN.slice(0, 10)}%${TOKEN.charCodeAt(10).toString(16)}${TOKEN.slice(11)}`;
+  const second = `${TOKEN.slice(0, 20)}\\u00${TOKEN.charCodeAt(20).toString(16)}${TOKEN.slice(21)}`;
+  const filler = "plain words and numbers 12 34, ".repeat(2000);
+  const text = `a=${first}&b=${filler}&c="${second}"&d=${filler}`;
+  const once = dlp.scanOutbound(text, ON);
+  assert.deepEqual(
+    once.map((f) => [f.rule, f.start]),
+    [["github_pat", text.indexOf(first)], ["github_pat", text.indexOf(second)]],
+  );
+  for (const cuts of [[], [70_000], [text.indexOf(second) + 3], [30_000, 65_536, 100_000]]) {
+    const streamed = streamAll(dlp.outboundStream(ON), text, cuts);
+    assert.deepEqual(spans(streamed), spans(once), `cuts ${cuts}`);
+  }
+});
