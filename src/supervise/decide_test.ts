@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { NotFoundError, UsageError } from "../../core/errors/mod.ts";
+import { BottleState } from "../lifecycle/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { responseSchema } from "../../core/queue/mod.ts";
@@ -150,6 +151,62 @@ Deno.test("approveProposal() refuses a symlinked live routes file", async () => 
   assert.equal(await Deno.readTextFile(target), LIVE_ROUTES);
 });
 
+Deno.test("approveProposal() refuses a live routes file that is a FIFO, without waiting on it", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  await Deno.remove(routes);
+  assert.equal((await new Deno.Command("mkfifo", { args: [routes] }).output()).code, 0);
+  const reloads = await assertRefused(
+    home.paths,
+    `${LIVE_ROUTES}  - host: x.example\n`,
+    /live routes file .*routes\.yaml is a FIFO, not a regular file; refusing to read it/,
+  );
+  assert.deepEqual(reloads, []);
+});
+
+Deno.test("approveProposal() refuses a routes proposal made against routes that changed since", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1");
+  // Another approval (or the operator) changed the routes after the agent read them.
+  const changed = `${LIVE_ROUTES}  - host: docs.example\n`;
+  await Deno.writeTextFile(routes, changed);
+  const blind = await queueProposal(home.paths, "aa-1", { current_file_hash: "" });
+  for (
+    const [stale, made] of [[proposal, "routes with SHA-256 "], [blind, "no routes file"]] as const
+  ) {
+    const recorder = reloadRecorder();
+    for (const finalFile of [undefined, `${changed}  - host: y.example\n`]) {
+      await assert.rejects(
+        approveProposal(home.paths, stale.id, {
+          backendFor: recorder.backendFor,
+          ...(finalFile === undefined ? {} : { finalFile }),
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof ApplyError);
+          assert.match(
+            err.message,
+            new RegExp(
+              `^Cannot approve proposal ${stale.id} of bottle "aa-1": it is stale: it was made ` +
+                `against ${made}.*the live routes file has changed since .*approving it would ` +
+                "undo that change; reject it and have the agent propose again from " +
+                "list-egress-routes; the proposal stays pending$",
+            ),
+          );
+          return true;
+        },
+      );
+    }
+    assert.deepEqual(recorder.reloads, []);
+  }
+  assert.equal(await Deno.readTextFile(routes), changed);
+  assert.deepEqual(await pendingIds(home.paths), [proposal.id, blind.id]);
+  assert.deepEqual(await readAudit(home.paths, "aa-1"), []);
+  // Rejecting it stays possible: the operator can still answer the agent.
+  await rejectProposal(home.paths, proposal.id, { reason: "stale, ask again" });
+  assert.deepEqual(await pendingIds(home.paths), [blind.id]);
+});
+
 Deno.test("approveProposal() restores the routes and stays pending when reload fails", async () => {
   await using home = await tempBotHome();
   const routes = await makeBottle(home.paths, "aa-1");
@@ -192,6 +249,11 @@ Deno.test("approveProposal() stores an approved Dockerfile for the next resume",
   assert.equal(decision.notes, expected.notes);
   assert.deepEqual(await response(home.paths, "aa-1", proposal.id), expected);
   assert.equal((await readAudit(home.paths, "aa-1"))[0]?.who, "unknown");
+  assert.equal(
+    await new BottleState(home.paths, "aa-1").preserved(),
+    true,
+    "the state (Dockerfile, audit log) outlives a clean exit, so the resume can happen",
+  );
 });
 
 Deno.test("approveProposal() needs a reason for gitleaks and token findings", async () => {
