@@ -52,15 +52,17 @@ export async function readRegularFile(
     if (info.ino !== seen.ino || info.dev !== seen.dev || !info.isFile()) {
       throw new Error(`${what} ${path} was replaced while being read; refusing it`);
     }
-    // One byte past the cap: a file that grew after the stat is refused too, not cut short.
-    const buffer = new Uint8Array(maxBytes + 1);
+    // One byte past what the check saw: a file that grew since is refused, never cut short.
+    const buffer = new Uint8Array(seen.size + 1);
     let filled = 0;
     while (filled < buffer.length) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    if (filled > maxBytes) throw tooBig(path, { maxBytes, what }, filled);
+    if (filled > seen.size) {
+      throw new Error(`${what} ${path} grew while being read; refusing it`);
+    }
     return new TextDecoder().decode(buffer.subarray(0, filled));
   } finally {
     await handle.close();
@@ -92,7 +94,7 @@ function replacedOr(err: unknown, path: string, what: string): unknown {
 
 function tooBig(path: string, options: ReadRegularFileOptions, size: number): Error {
   return new Error(
-    `${options.what} ${path} is ${size} bytes or more, over the limit of ${options.maxBytes}; ` +
+    `${options.what} ${path} is ${size} bytes, over the limit of ${options.maxBytes}; ` +
       "refusing to read it",
   );
 }

@@ -52,7 +52,7 @@ Deno.test("readRegularFile() refuses a file over the cap, and accepts one exactl
     await Deno.writeTextFile(path, "x".repeat(65));
     await assert.rejects(
       readRegularFile(path, OPTIONS),
-      /proposal .*big\.json is 65 bytes or more, over the limit of 64; refusing to read it/,
+      /proposal .*big\.json is 65 bytes, over the limit of 64; refusing to read it/,
     );
     await Deno.writeTextFile(path, "y".repeat(64));
     assert.equal(await readRegularFile(path, OPTIONS), "y".repeat(64));
@@ -107,5 +107,17 @@ Deno.test("readRegularFile() refuses a regular file swapped for a FIFO or a syml
         kind,
       );
     }
+  });
+});
+
+Deno.test("readRegularFile() refuses a file that grew between the check and the read", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "growing.json");
+    await Deno.writeTextFile(path, "{}");
+    const grow = () => Deno.writeTextFile(path, "more", { append: true });
+    await assert.rejects(
+      readRegularFile(path, { ...OPTIONS, beforeOpen: grow }),
+      /growing\.json grew while being read; refusing it/,
+    );
   });
 });

@@ -56,7 +56,7 @@ Deno.test("listPending() reports symlinked, FIFO, oversized and unreadable propo
       }: not readable JSON (Expected property name or '}' in JSON at position 1 (line 1 column 2))`,
       `proposal ${big} is ${
         MAX_QUEUE_FILE_BYTES + 1
-      } bytes or more, over the limit of ${MAX_QUEUE_FILE_BYTES}; refusing to read it`,
+      } bytes, over the limit of ${MAX_QUEUE_FILE_BYTES}; refusing to read it`,
       `proposal ${fifo} is a FIFO, not a regular file; refusing to read it`,
     ].toSorted(),
   );
