@@ -12,7 +12,7 @@ import type { HomePaths } from "../paths/mod.ts";
 import { MAX_QUEUE_FILE_BYTES, type Proposal, writeResponse } from "../../core/queue/mod.ts";
 import { readRegularFile } from "../../core/regular_file/mod.ts";
 import { parseRoutesFile, type RoutesFile } from "../../core/routes/mod.ts";
-import { appendAudit } from "./audit.ts";
+import { appendAudit } from "../audit/mod.ts";
 import { credentialChange } from "./_credentials.ts";
 import { bottleFiles } from "./_files.ts";
 import { assertRealDir, writeInPlace, writePrivate } from "./_safe_fs.ts";

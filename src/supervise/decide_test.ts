@@ -5,7 +5,7 @@ import { BottleState } from "../lifecycle/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { responseSchema } from "../../core/queue/mod.ts";
-import { readAudit } from "./audit.ts";
+import { readAudit } from "../audit/mod.ts";
 import { ApplyError, approveProposal, proposalDigest, rejectProposal } from "./decide.ts";
 import { listPending } from "./pending.ts";
 import { LIVE_ROUTES, makeBottle, queueProposal, reloadRecorder } from "./testing/mod.ts";
@@ -200,7 +200,7 @@ Deno.test("approveProposal() refuses a routes proposal made against routes that 
     assert.deepEqual(recorder.reloads, []);
   }
   assert.equal(await Deno.readTextFile(routes), changed);
-  assert.deepEqual(await pendingIds(home.paths), [proposal.id, blind.id]);
+  assert.deepEqual((await pendingIds(home.paths)).toSorted(), [proposal.id, blind.id].toSorted());
   assert.deepEqual(await readAudit(home.paths, "aa-1"), []);
   // Rejecting it stays possible: the operator can still answer the agent.
   await rejectProposal(home.paths, proposal.id, { reason: "stale, ask again" });
