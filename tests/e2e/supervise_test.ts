@@ -2,15 +2,20 @@
  * Supervise end to end (SPEC §6.3, issue 5): inside a running bottle a request to a new host is
  * refused; the agent asks for it with the `egress-allow` MCP tool (the official SDK client, run
  * inside the bottle); the operator approves with `bot-bottle supervise approve`; the same request
- * then succeeds in the same bottle, and the audit log has the decision.
+ * then succeeds in the same bottle, and the audit log has the decision. And issue 17: an approved
+ * `capability-block` keeps the bottle's state through `stop`, and `resume` boots an image built
+ * from the approved Dockerfile; the audit log's chain verifies.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   agentCurl,
   blockBody,
+  bottleLeftovers,
   callTool,
+  CLEAN,
   DENO_AGENT_BASE,
+  dockerOk,
   execIn,
   installMcpClient,
   pendingIds,
@@ -87,4 +92,47 @@ Deno.test("an agent asks for a host over MCP, the operator approves, the bottle 
 
   const stop = await runCli(world, ["stop", slug]);
   assert.equal(stop.code, 0, stop.stderr);
+});
+
+Deno.test("an approved capability-block survives stop, and resume boots the approved image", async () => {
+  await using world = await startWorld("capability");
+  await writeBottle(world, AGENT, {
+    agent_provider: { template: "shell" },
+    supervise: true,
+    egress: { routes: [{ host: "example.com" }] },
+  });
+  await writeAgent(world, AGENT, { bottle: AGENT });
+  const slug = await startDetached(world, AGENT, DENO_AGENT_BASE);
+  await installMcpClient(world, slug);
+  // The agent asks for one more layer on top of the image it runs now.
+  const image = (await dockerOk(["inspect", "--format", "{{.Config.Image}}", `bot-bottle-${slug}`]))
+    .trim();
+  const dockerfile = `FROM ${image}\nUSER root\nRUN echo approved-layer > /etc/bb-approved\n` +
+    "USER agent\n";
+  const asking = callTool(world, slug, "capability-block", {
+    dockerfile,
+    justification: "needs the approved layer",
+  });
+  const [id] = await waitForPending(world);
+  const approved = await runCli(world, ["supervise", "approve", id!]);
+  assert.equal(approved.code, 0, `${approved.stdout}\n${approved.stderr}`);
+  const answer = await asking;
+  assert.equal(answer.isError, false, answer.text);
+  assert.match(answer.text, /status: approved/);
+
+  const stop = await runCli(world, ["stop", slug]);
+  assert.equal(stop.code, 0, stop.stderr);
+  const state = join(world.home, "state", slug);
+  assert.equal(await Deno.readTextFile(join(state, "image", "Dockerfile")), dockerfile);
+  const verified = await runCli(world, ["audit", "verify", slug]);
+  assert.equal(verified.code, 0, verified.stderr);
+  assert.match(verified.stdout, /chain intact[\s\S]*entries: 1/);
+
+  const resumed = await runCli(world, ["resume", slug, "--yes", "--", "cat", "/etc/bb-approved"], {
+    env: DENO_AGENT_BASE,
+  });
+  assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
+  assert.equal(resumed.stdout.trim().split("\n").at(-1), "approved-layer");
+  // The resumed run used the preserved state and exited 0: nothing is left.
+  assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
 });
