@@ -1,9 +1,10 @@
 /**
- * Writes that never follow a symlink. The sidecar can write into the bottle's queue and egress
- * directories, so anything the host writes there could have been swapped for a link to a host
- * file; each write checks with `lstat` first and, for in-place writes, that the file it opened is
- * the one it checked.
+ * Writes that never follow a symlink or wait on a FIFO. The sidecar can write into the bottle's
+ * queue and egress directories, so anything the host writes there could have been swapped for a
+ * link to a host file; each write checks with `lstat` first and, for in-place writes, that the
+ * file it opened is the one it checked.
  */
+import { constants, promises as fs } from "node:fs";
 
 /**
  * Refuse a path that is a symlink or not a regular file.
@@ -52,15 +53,28 @@ export async function assertRealDir(path: string, what: string): Promise<void> {
 export async function writeInPlace(path: string, text: string, what: string): Promise<void> {
   const before = await lstatRegular(path, what);
   if (before === undefined) throw new Error(`${what} ${path} does not exist`);
-  using file = await Deno.open(path, { write: true });
-  const opened = await file.stat();
-  if (opened.ino !== before.ino || opened.dev !== before.dev) {
-    throw new Error(`${what} ${path} was replaced while being written; refusing`);
+  // O_NONBLOCK: a FIFO swapped in after the check fails the open (or is refused below) instead of
+  // blocking until a reader comes.
+  let file: fs.FileHandle;
+  try {
+    file = await fs.open(path, constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (err) {
+    throw new Error(`${what} ${path} was replaced while being written; refusing`, { cause: err });
   }
-  await file.truncate(0);
-  const bytes = new TextEncoder().encode(text);
-  let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  try {
+    const opened = await file.stat();
+    if (!opened.isFile() || opened.ino !== before.ino || opened.dev !== before.dev) {
+      throw new Error(`${what} ${path} was replaced while being written; refusing`);
+    }
+    await file.truncate(0);
+    const bytes = new TextEncoder().encode(text);
+    let written = 0;
+    while (written < bytes.length) {
+      written += (await file.write(bytes, written, bytes.length - written, written)).bytesWritten;
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /**
@@ -78,30 +92,4 @@ export async function writePrivate(path: string, text: string, what: string): Pr
     await Deno.writeTextFile(path, text, { mode: 0o600, createNew: true });
   }
   await Deno.chmod(path, 0o600);
-}
-
-/**
- * Append one line to a file (created 0600), refusing a symlink in its place.
- *
- * @param path The file.
- * @param line The line, without the newline.
- * @param what What the file is, for messages.
- */
-export async function appendLine(path: string, line: string, what: string): Promise<void> {
-  const before = await lstatRegular(path, what);
-  using file = await Deno.open(path, {
-    append: true,
-    create: before === undefined,
-    createNew: before === undefined,
-    mode: 0o600,
-  });
-  if (before !== undefined) {
-    const opened = await file.stat();
-    if (opened.ino !== before.ino || opened.dev !== before.dev) {
-      throw new Error(`${what} ${path} was replaced while being written; refusing`);
-    }
-  }
-  const bytes = new TextEncoder().encode(`${line}\n`);
-  let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
 }
