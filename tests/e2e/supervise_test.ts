@@ -3,8 +3,8 @@
  * refused; the agent asks for it with the `egress-allow` MCP tool (the official SDK client, run
  * inside the bottle); the operator approves with `bot-bottle supervise approve`; the same request
  * then succeeds in the same bottle, and the audit log has the decision. And issue 17: an approved
- * `capability-block` keeps the bottle's state through `stop`, and `resume` boots an image built
- * from the approved Dockerfile; the audit log's chain verifies.
+ * `capability-block` keeps the bottle's state through the agent's clean exit, and `resume` boots
+ * an image built from the approved Dockerfile, with the saved workspace; the audit log verifies.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -21,16 +21,23 @@ import {
   pendingIds,
   runCli,
   showCurl,
+  spawnCli,
   startDetached,
   startWorld,
+  stateSlugs,
   SUPERVISE_URL,
   UPSTREAM_PAGE_MARKER,
+  waitForAgentProcess,
+  waitForNewBottle,
   waitForPending,
   writeAgent,
   writeBottle,
 } from "./_harness/mod.ts";
 
 const AGENT = "asker";
+
+/** An attached run's time limit: a launch plus the command. */
+const ATTACHED_TIMEOUT_MS = 4 * 60_000;
 
 Deno.test("an agent asks for a host over MCP, the operator approves, the bottle reaches it", async () => {
   await using world = await startWorld("supervise");
@@ -94,7 +101,7 @@ Deno.test("an agent asks for a host over MCP, the operator approves, the bottle 
   assert.equal(stop.code, 0, stop.stderr);
 });
 
-Deno.test("an approved capability-block survives stop, and resume boots the approved image", async () => {
+Deno.test("an approved capability-block survives the clean exit, and resume boots the approved image", async () => {
   await using world = await startWorld("capability");
   await writeBottle(world, AGENT, {
     agent_provider: { template: "shell" },
@@ -102,11 +109,22 @@ Deno.test("an approved capability-block survives stop, and resume boots the appr
     egress: { routes: [{ host: "example.com" }] },
   });
   await writeAgent(world, AGENT, { bottle: AGENT });
-  const slug = await startDetached(world, AGENT, DENO_AGENT_BASE);
+  const before = await stateSlugs(world);
+  // The agent works, then waits for the test to let it exit 0.
+  await using running = await spawnCli(world, [
+    "start",
+    AGENT,
+    "--yes",
+    "--",
+    "sh",
+    "-c",
+    "echo half-done > notes.txt; while [ ! -e /tmp/bb-go ]; do sleep 1; done",
+  ], DENO_AGENT_BASE);
+  const slug = await waitForNewBottle(world, before, running);
+  await waitForAgentProcess(running, slug, "bb-go");
   await installMcpClient(world, slug);
-  // The agent asks for one more layer on top of the image it runs now.
-  const image = (await dockerOk(["inspect", "--format", "{{.Config.Image}}", `bot-bottle-${slug}`]))
-    .trim();
+  // It asks for one more layer on top of the image it runs now.
+  const image = await dockerOk(["inspect", "--format", "{{.Config.Image}}", `bot-bottle-${slug}`]);
   const dockerfile = `FROM ${image}\nUSER root\nRUN echo approved-layer > /etc/bb-approved\n` +
     "USER agent\n";
   const asking = callTool(world, slug, "capability-block", {
@@ -120,19 +138,26 @@ Deno.test("an approved capability-block survives stop, and resume boots the appr
   assert.equal(answer.isError, false, answer.text);
   assert.match(answer.text, /status: approved/);
 
-  const stop = await runCli(world, ["stop", slug]);
-  assert.equal(stop.code, 0, stop.stderr);
+  await dockerOk(["exec", `bot-bottle-${slug}`, "touch", "/tmp/bb-go"]);
+  const exited = await running.finish(ATTACHED_TIMEOUT_MS);
+  assert.equal(exited.code, 0, exited.stderr);
+  assert.match(
+    exited.stderr,
+    new RegExp(`\\(preserved\\); resume with: bot-bottle resume ${slug}`),
+  );
   const state = join(world.home, "state", slug);
   assert.equal(await Deno.readTextFile(join(state, "image", "Dockerfile")), dockerfile);
   const verified = await runCli(world, ["audit", "verify", slug]);
   assert.equal(verified.code, 0, verified.stderr);
   assert.match(verified.stdout, /chain intact[\s\S]*entries: 1/);
 
-  const resumed = await runCli(world, ["resume", slug, "--yes", "--", "cat", "/etc/bb-approved"], {
-    env: DENO_AGENT_BASE,
-  });
+  const resumed = await runCli(
+    world,
+    ["resume", slug, "--yes", "--", "sh", "-c", "cat /etc/bb-approved notes.txt"],
+    { env: DENO_AGENT_BASE, timeoutMs: ATTACHED_TIMEOUT_MS },
+  );
   assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
-  assert.equal(resumed.stdout.trim().split("\n").at(-1), "approved-layer");
+  assert.deepEqual(resumed.stdout.trim().split("\n").slice(-2), ["approved-layer", "half-done"]);
   // The resumed run used the preserved state and exited 0: nothing is left.
   assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
 });
