@@ -14,6 +14,7 @@ import { readRegularFile } from "../../core/regular_file/mod.ts";
 import { parseRoutesFile, type RoutesFile } from "../../core/routes/mod.ts";
 import { appendAudit } from "../audit/mod.ts";
 import { credentialChange } from "./_credentials.ts";
+import { holdDecisionLock } from "./_decision_lock.ts";
 import { bottleFiles } from "./_files.ts";
 import { assertRealDir, writeInPlace, writePrivate } from "./_safe_fs.ts";
 import { readLive, sha256Hex } from "./describe_proposal.ts";
@@ -91,6 +92,8 @@ export async function approveProposal(
   options: DecideOptions = {},
 ): Promise<Decision> {
   const { proposal, queueDir } = await findPending(paths, id);
+  await using _lock = await holdDecisionLock(paths, proposal.bottle_slug);
+  await assertUnanswered(proposal, queueDir);
   assertUnchanged(proposal, options);
   const reason = options.reason?.trim() ?? "";
   if (reason === "" && REASON_TO_APPROVE.includes(proposal.tool)) {
@@ -145,6 +148,8 @@ export async function rejectProposal(
   options: DecideOptions = {},
 ): Promise<Decision> {
   const pending = await findPending(paths, id);
+  await using _lock = await holdDecisionLock(paths, pending.proposal.bottle_slug);
+  await assertUnanswered(pending.proposal, pending.queueDir);
   assertUnchanged(pending.proposal, options);
   const reason = options.reason?.trim() ?? "";
   if (reason === "") throw new UsageError("rejecting a proposal needs --reason");
@@ -306,6 +311,16 @@ async function record(
  */
 export function proposalDigest(proposal: Proposal): string {
   return sha256Hex(JSON.stringify(proposal)).slice(0, 16);
+}
+
+/** Another decision on the same proposal may have finished while this one waited for the lock. */
+async function assertUnanswered(proposal: Proposal, queueDir: string): Promise<void> {
+  const present = (name: string) => Deno.lstat(join(queueDir, name)).then(() => true, () => false);
+  const answered = await present(`${proposal.id}.response.json`) ||
+    !await present(`${proposal.id}.proposal.json`);
+  if (answered) {
+    throw new ApplyError(proposal, "it was answered meanwhile (another decision came first)");
+  }
 }
 
 function assertUnchanged(found: Proposal, options: DecideOptions): void {

@@ -386,3 +386,39 @@ Deno.test("approveProposal() and rejectProposal() refuse a proposal swapped afte
   });
   assert.equal(unchanged.status, "approved", "the digest of what is there now passes");
 });
+
+Deno.test("approveProposal() twice at once: one applies and answers, the other is refused", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1", { tool: "capability-block" });
+  const outcomes = await Promise.allSettled([
+    approveProposal(home.paths, proposal.id, { user: "alice" }),
+    approveProposal(home.paths, proposal.id, { user: "bob" }),
+  ]);
+  assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1);
+  const refused = outcomes.find((o) => o.status === "rejected");
+  assert.ok(refused?.reason instanceof ApplyError);
+  assert.match(refused.reason.message, /it was answered meanwhile \(another decision came first\)/);
+  assert.equal((await readAudit(home.paths, "aa-1")).length, 1);
+});
+
+Deno.test("approveProposal() of two routes proposals at once: the second is stale, not applied", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const first = await queueProposal(home.paths, "aa-1", {
+    proposed_file: `${LIVE_ROUTES}  - host: one.example\n`,
+  });
+  const second = await queueProposal(home.paths, "aa-1", {
+    proposed_file: `${LIVE_ROUTES}  - host: two.example\n`,
+  });
+  const { backendFor } = reloadRecorder();
+  const outcomes = await Promise.allSettled(
+    [first, second].map((p) => approveProposal(home.paths, p.id, { backendFor })),
+  );
+  const applied = outcomes.findIndex((o) => o.status === "fulfilled");
+  assert.notEqual(applied, -1);
+  const refused = outcomes[1 - applied];
+  assert.equal(refused?.status, "rejected");
+  assert.match(String(refused.reason), /it is stale/);
+  assert.equal(await Deno.readTextFile(routes), [first, second][applied]!.proposed_file);
+});
