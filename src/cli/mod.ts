@@ -261,9 +261,7 @@ function registerAudit(program: Command, ctx: CliContext, state: { code: number 
   const audit = program.command("audit").description("check a bottle's audit log");
   audit
     .command("verify")
-    .description(
-      "check the hash chain of a bottle's audit.jsonl; name the first broken line (exit 1)",
-    )
+    .description("check the hash chain of a bottle's audit log; name the first broken line")
     .argument("<slug>", "the bottle's slug (see list active)")
     .option("--json", "print JSON for scripts")
     .addHelpText(
