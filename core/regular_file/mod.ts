@@ -15,3 +15,4 @@
  * ```
  */
 export { readRegularFile, type ReadRegularFileOptions } from "./read_regular_file.ts";
+export { lstatRegular } from "./lstat_regular.ts";

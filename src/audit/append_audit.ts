@@ -6,6 +6,7 @@
  * read-head, write-line, write-head sequence. The new entry chains from the head, not from the
  * log's last line, so a log cut short or edited stays visibly broken after later appends.
  */
+import { lstatRegular } from "../../core/regular_file/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import {
   type AuditEntry,
@@ -53,7 +54,7 @@ export async function appendAudit(paths: HomePaths, entry: AuditEntry): Promise<
  * A log another writer created since the check is opened as an existing one.
  */
 async function openLog(path: string): Promise<Deno.FsFile> {
-  const before = await lstatLog(path);
+  const before = await lstatRegular(path, "audit log");
   if (before === undefined) {
     try {
       return await Deno.open(path, { read: true, append: true, createNew: true, mode: 0o600 });
@@ -69,19 +70,6 @@ async function openLog(path: string): Promise<Deno.FsFile> {
     throw new Error(`audit log ${path} was replaced while being opened; refusing it`);
   }
   return file;
-}
-
-async function lstatLog(path: string): Promise<Deno.FileInfo | undefined> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.lstat(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
-  if (info.isSymlink) throw new Error(`audit log ${path} is a symlink; refusing to follow it`);
-  if (!info.isFile) throw new Error(`audit log ${path} is not a regular file`);
-  return info;
 }
 
 /**

@@ -52,6 +52,7 @@ export async function verifyAudit(paths: HomePaths, slug: string): Promise<Audit
   return { log: files.log, lines, ...(broken === undefined ? {} : { broken }) };
 }
 
+/** The state directory is the host's alone: nothing swaps the checked log for a FIFO. */
 async function lockShared(path: string): Promise<Deno.FsFile | undefined> {
   const info = await Deno.lstat(path).catch(() => undefined);
   // Not a regular file: nothing to lock, and the read refuses it with the reason.
