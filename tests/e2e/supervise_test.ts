@@ -15,6 +15,7 @@ import {
   callTool,
   CLEAN,
   DENO_AGENT_BASE,
+  describeLeftovers,
   dockerOk,
   execIn,
   installMcpClient,
@@ -159,5 +160,6 @@ Deno.test("an approved capability-block survives the clean exit, and resume boot
   assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
   assert.deepEqual(resumed.stdout.trim().split("\n").slice(-2), ["approved-layer", "half-done"]);
   // The resumed run used the preserved state and exited 0: nothing is left.
-  assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+  const left = await bottleLeftovers(world.home, slug);
+  assert.deepEqual(left, CLEAN, describeLeftovers(left));
 });
