@@ -16,11 +16,13 @@ import {
   CLEAN,
   DENO_AGENT_BASE,
   describeLeftovers,
+  docker,
   dockerOk,
   execIn,
   installMcpClient,
   pendingIds,
   runCli,
+  type RunningCli,
   showCurl,
   spawnCli,
   startDetached,
@@ -28,7 +30,6 @@ import {
   stateSlugs,
   SUPERVISE_URL,
   UPSTREAM_PAGE_MARKER,
-  waitForAgentProcess,
   waitForNewBottle,
   waitForPending,
   writeAgent,
@@ -39,6 +40,20 @@ const AGENT = "asker";
 
 /** An attached run's time limit: a launch plus the command. */
 const ATTACHED_TIMEOUT_MS = 4 * 60_000;
+
+/**
+ * Wait until the agent's command has written `path` (so it runs), looking with `docker exec`:
+ * `docker top` does not list a container's processes on every engine.
+ */
+async function waitForAgentFile(running: RunningCli, slug: string, path: string): Promise<void> {
+  const deadline = Date.now() + ATTACHED_TIMEOUT_MS;
+  while (Date.now() < deadline && !running.exited) {
+    if ((await docker(["exec", `bot-bottle-${slug}`, "test", "-e", path])).code === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const result = running.exited ? await running.result : undefined;
+  throw new Error(`the agent's command never wrote ${path}: ${result?.stderr ?? "timed out"}`);
+}
 
 Deno.test("an agent asks for a host over MCP, the operator approves, the bottle reaches it", async () => {
   await using world = await startWorld("supervise");
@@ -122,7 +137,7 @@ Deno.test("an approved capability-block survives the clean exit, and resume boot
     "echo half-done > notes.txt; while [ ! -e /tmp/bb-go ]; do sleep 1; done",
   ], DENO_AGENT_BASE);
   const slug = await waitForNewBottle(world, before, running);
-  await waitForAgentProcess(running, slug, "bb-go");
+  await waitForAgentFile(running, slug, "/home/agent/workspace/notes.txt");
   await installMcpClient(world, slug);
   // It asks for one more layer on top of the image it runs now.
   const image = await dockerOk(["inspect", "--format", "{{.Config.Image}}", `bot-bottle-${slug}`]);
