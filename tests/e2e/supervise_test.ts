@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { writeProposal } from "../../core/queue/mod.ts";
 import {
   agentCurl,
   blockBody,
@@ -126,7 +127,7 @@ Deno.test("an approved capability-block survives the clean exit, and resume boot
   });
   await writeAgent(world, AGENT, { bottle: AGENT });
   const before = await stateSlugs(world);
-  // The agent works, then waits for the test to let it exit 0.
+  // The agent works, then waits for the test to let it exit 0 (the agent base is the world's).
   await using running = await spawnCli(world, [
     "start",
     AGENT,
@@ -135,24 +136,23 @@ Deno.test("an approved capability-block survives the clean exit, and resume boot
     "sh",
     "-c",
     "echo half-done > notes.txt; while [ ! -e /tmp/bb-go ]; do sleep 1; done",
-  ], DENO_AGENT_BASE);
+  ]);
   const slug = await waitForNewBottle(world, before, running);
   await waitForAgentFile(running, slug, "/home/agent/workspace/notes.txt");
-  await installMcpClient(world, slug);
-  // It asks for one more layer on top of the image it runs now.
+  // It asks for one more layer on top of the image it runs now; the proposal is queued as the
+  // sidecar's capability-block tool queues it (the MCP path itself is the first test's).
   const image = await dockerOk(["inspect", "--format", "{{.Config.Image}}", `bot-bottle-${slug}`]);
   const dockerfile = `FROM ${image}\nUSER root\nRUN echo approved-layer > /etc/bb-approved\n` +
     "USER agent\n";
-  const asking = callTool(world, slug, "capability-block", {
-    dockerfile,
+  const proposal = await writeProposal(join(world.home, "queue", slug), {
+    bottle_slug: slug,
+    tool: "capability-block",
+    proposed_file: dockerfile,
     justification: "needs the approved layer",
+    current_file_hash: "",
   });
-  const [id] = await waitForPending(world);
-  const approved = await runCli(world, ["supervise", "approve", id!]);
+  const approved = await runCli(world, ["supervise", "approve", proposal.id]);
   assert.equal(approved.code, 0, `${approved.stdout}\n${approved.stderr}`);
-  const answer = await asking;
-  assert.equal(answer.isError, false, answer.text);
-  assert.match(answer.text, /status: approved/);
 
   await dockerOk(["exec", `bot-bottle-${slug}`, "touch", "/tmp/bb-go"]);
   const exited = await running.finish(ATTACHED_TIMEOUT_MS);
@@ -170,7 +170,7 @@ Deno.test("an approved capability-block survives the clean exit, and resume boot
   const resumed = await runCli(
     world,
     ["resume", slug, "--yes", "--", "sh", "-c", "cat /etc/bb-approved notes.txt"],
-    { env: DENO_AGENT_BASE, timeoutMs: ATTACHED_TIMEOUT_MS },
+    { timeoutMs: ATTACHED_TIMEOUT_MS },
   );
   assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
   assert.deepEqual(resumed.stdout.trim().split("\n").slice(-2), ["approved-layer", "half-done"]);
