@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describeFailure } from "./main.ts";
 import { ManifestError, UsageError } from "./core/errors/mod.ts";
+import { appendAudit } from "./src/audit/mod.ts";
 import { InterruptedError } from "./src/lifecycle/interrupt/mod.ts";
+import { homePaths } from "./src/paths/mod.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -220,5 +222,42 @@ Deno.test("the README's example bottle and agent load as documented", async () =
     assert.match(result.stdout, /api\.github\.com \[auth:token\]/);
     assert.match(result.stdout, /name: Reviewer Bot/);
     assert.match(result.stdout, /app +ssh:\/\/git@git\.example\.com:22\/team\/app\.git/);
+  });
+});
+
+Deno.test("bot-bottle audit verify exits 0 on an intact chain and 1 naming the first broken line", async () => {
+  await withHome(async (home) => {
+    const paths = homePaths({ BOT_BOTTLE_HOME: home });
+    await Deno.mkdir(paths.stateDir("dev-1"), { recursive: true });
+    for (const decision of ["approved", "rejected"] as const) {
+      await appendAudit(paths, {
+        time: "2025-01-01T00:00:00.000Z",
+        who: "op",
+        bottle: "dev-1",
+        id: `p-${decision}`,
+        tool: "egress-allow",
+        decision,
+        reason: "",
+        before: "",
+        after: null,
+      });
+    }
+    const intact = await cli(["audit", "verify", "dev-1"], { home });
+    assert.equal(intact.code, 0, intact.stderr);
+    assert.match(
+      intact.stdout,
+      /^Audit log of bottle "dev-1": chain intact\n\n.*\n {2}entries: 2\n$/,
+    );
+    const log = join(paths.stateDir("dev-1"), "audit.jsonl");
+    const [first, second] = (await Deno.readTextFile(log)).split("\n");
+    await Deno.writeTextFile(log, `${second}\n${first}\n`);
+    const broken = await cli(["audit", "verify", "dev-1"], { home });
+    assert.equal(broken.code, 1);
+    assert.equal(broken.stdout, "");
+    assert.equal(
+      broken.stderr,
+      `bot-bottle: error: Audit log ${log} is broken at line 1: reordered (entry #1 is out of ` +
+        "place: it follows line 2, further down)\n",
+    );
   });
 });

@@ -29,11 +29,13 @@
 export {
   archive,
   awaitResponse,
+  MAX_QUEUE_FILE_BYTES,
   PROCESSED_DIR,
   type Proposal,
   PROPOSAL_TOOLS,
   type ProposalResponse,
   proposalSchema,
+  readQueueFile,
   responseSchema,
   writeProposal,
   writeResponse,

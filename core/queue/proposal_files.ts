@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../atomic_file/mod.ts";
+import { readRegularFile } from "../regular_file/mod.ts";
 
 /** The tools that create proposals. */
 export const PROPOSAL_TOOLS = [
@@ -72,6 +73,26 @@ export const responseSchema = z.object({
 /** A response file's content. */
 export type ProposalResponse = z.infer<typeof responseSchema>;
 
+/**
+ * The most bytes a queue file (proposal or response) may hold. Proposals come from the supervise
+ * server, whose request bodies are capped at 1 MiB; JSON escaping at most doubles that. A bigger
+ * file was not written by bot-bottle and is refused unread.
+ */
+export const MAX_QUEUE_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Read a queue file (proposal or response), which the other side of the queue can replace with
+ * anything: size-capped, never following a symlink, never blocking on a FIFO.
+ *
+ * @param path The file.
+ * @param what What it is, for messages.
+ * @returns Its text, or `undefined` when it does not exist.
+ * @throws {Error} When it is a symlink, not a regular file, or over {@link MAX_QUEUE_FILE_BYTES}.
+ */
+export async function readQueueFile(path: string, what: string): Promise<string | undefined> {
+  return await readRegularFile(path, { maxBytes: MAX_QUEUE_FILE_BYTES, what });
+}
+
 /** Name of the archive folder inside a queue directory. */
 export const PROCESSED_DIR = "processed";
 
@@ -129,6 +150,8 @@ export async function writeResponse(
  * @returns The response, or `undefined` on timeout (the proposal stays queued).
  * @throws {SyntaxError} When the response file is not valid JSON of the response schema: a
  * malformed answer is never taken as an approval.
+ * @throws {Error} When the response is a symlink, not a regular file, or over
+ * {@link MAX_QUEUE_FILE_BYTES}.
  */
 export async function awaitResponse(
   dir: string,
@@ -139,7 +162,7 @@ export async function awaitResponse(
   const deadline = Date.now() + options.timeoutMs;
   const pollMs = options.pollMs ?? 100;
   while (true) {
-    const text = await readIfPresent(path);
+    const text = await readQueueFile(path, "response");
     if (text !== undefined) {
       const response = parseResponse(text, path);
       await archive(dir, id);
@@ -183,13 +206,4 @@ function parseResponse(text: string, path: string): ProposalResponse {
     });
   }
   return result.data;
-}
-
-async function readIfPresent(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
 }

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { awaitResponse, PROCESSED_DIR, writeProposal, writeResponse } from "./proposal_files.ts";
+import {
+  awaitResponse,
+  MAX_QUEUE_FILE_BYTES,
+  PROCESSED_DIR,
+  writeProposal,
+  writeResponse,
+} from "./proposal_files.ts";
 
 const FIELDS = {
   bottle_slug: "dev-1",
@@ -93,6 +99,27 @@ Deno.test("awaitResponse() refuses a malformed response instead of approving", a
     await assert.rejects(
       awaitResponse(dir, proposal.id, { timeoutMs: 1_000, pollMs: 10 }),
       (err) => err instanceof SyntaxError && /Cannot read response/.test(err.message),
+    );
+  });
+});
+
+Deno.test("awaitResponse() refuses a response that is a FIFO or oversized, without blocking", async () => {
+  await withDir(async (dir) => {
+    const fifo = await writeProposal(dir, FIELDS);
+    const fifoPath = join(dir, `${fifo.id}.response.json`);
+    assert.equal((await new Deno.Command("mkfifo", { args: [fifoPath] }).output()).code, 0);
+    await assert.rejects(
+      awaitResponse(dir, fifo.id, { timeoutMs: 0 }),
+      /response .* is a FIFO, not a regular file; refusing to read it/,
+    );
+    const big = await writeProposal(dir, FIELDS);
+    await Deno.writeTextFile(
+      join(dir, `${big.id}.response.json`),
+      `{"status":"approved","notes":"${"x".repeat(MAX_QUEUE_FILE_BYTES)}"}`,
+    );
+    await assert.rejects(
+      awaitResponse(dir, big.id, { timeoutMs: 0 }),
+      /over the limit of 4194304; refusing to read it/,
     );
   });
 });

@@ -150,6 +150,7 @@ Examples:
   registerLifecycle(program, { ctx, state, tail });
   registerEgress(program, ctx, state);
   registerSupervise(program, ctx, state);
+  registerAudit(program, ctx, state);
   registerManifestCommands(program, ctx, state);
   return program;
 }
@@ -257,6 +258,23 @@ Examples:
         reason: opts.reason,
         ...(opts.expect === undefined ? {} : { expect: opts.expect }),
       });
+    });
+}
+
+function registerAudit(program: Command, ctx: CliContext, state: { code: number }): void {
+  const audit = program.command("audit").description("check a bottle's audit log");
+  audit
+    .command("verify")
+    .description("check the hash chain of a bottle's audit log; name the first broken line")
+    .argument("<slug>", "the bottle's slug (see list active)")
+    .option("--json", "print JSON for scripts")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  bot-bottle audit verify dev-1\n  bot-bottle audit verify dev-1 --json",
+    )
+    .action(async (slug: string, opts: { json?: boolean }) => {
+      const { auditVerifyCommand } = await import("./audit.ts");
+      state.code = await auditVerifyCommand(ctx, slug, { json: opts.json === true });
     });
 }
 

@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { NotFoundError, UsageError } from "../../core/errors/mod.ts";
 import { BottleState } from "../lifecycle/mod.ts";
 import { FakeBackend, fakeRegistry, tempBotHome, testMetadata } from "../lifecycle/testing/mod.ts";
+import { writeProposal } from "../../core/queue/mod.ts";
+import { approveProposal, readAudit } from "../supervise/mod.ts";
 import { resumeCommand } from "./resume.ts";
+import { startCommand } from "./start.ts";
 import { capturedContext } from "./_testing.ts";
 
 Deno.test("resumeCommand() relaunches the recorded agent on its slug and committed image", async () => {
@@ -85,4 +88,65 @@ Deno.test("resumeCommand() builds from a Dockerfile the operator approved", asyn
   });
   assert.equal(docker.launched[0]?.agent.image, agentImage.tag);
   assert.match(ctx.err, /image: +built from .*\/image\/Dockerfile/);
+});
+
+Deno.test("an approved capability-block survives the bottle's clean exit, and resume builds from it", async () => {
+  await using home = await tempBotHome();
+  const dockerfile = "FROM bot-bottle/agent-shell:x\nRUN apt-get install -y jq\n";
+  const decided: string[] = [];
+  // While the agent runs, it asks for a new image and the operator approves; then it exits 0.
+  const docker = new FakeBackend({
+    onExec: async (slug, argv) => {
+      if (argv.join(" ") !== "work") return 0;
+      const proposal = await writeProposal(home.paths.queueDir(slug), {
+        bottle_slug: slug,
+        tool: "capability-block",
+        proposed_file: dockerfile,
+        justification: "needs jq",
+        current_file_hash: "",
+      });
+      decided.push((await approveProposal(home.paths, proposal.id, { user: "op" })).notes);
+      return 0;
+    },
+  });
+  const ctx = capturedContext(home.env);
+  const code = await startCommand(ctx, {
+    agent: "demo",
+    yes: true,
+    dryRun: false,
+    detach: false,
+    command: ["work"],
+    workspace: false,
+    registry: fakeRegistry(docker),
+  });
+  assert.equal(code, 0, ctx.err);
+  const slug = docker.launched[0]?.bottle.slug ?? "";
+  assert.match(decided[0] ?? "", new RegExp(`bot-bottle resume ${slug}\` builds`));
+  const state = new BottleState(home.paths, slug);
+  assert.equal(await state.exists(), true, "a clean exit after the approval keeps the state");
+  assert.match(ctx.err, new RegExp(`resume with: bot-bottle resume ${slug}`));
+  assert.equal(await Deno.readTextFile(`${state.dir}/image/Dockerfile`), dockerfile);
+  assert.deepEqual((await readAudit(home.paths, slug)).map((e) => e.tool), ["capability-block"]);
+
+  const resumed = capturedContext(home.env);
+  assert.equal(
+    await resumeCommand(resumed, {
+      slug,
+      yes: true,
+      detach: false,
+      command: ["true"],
+      registry: fakeRegistry(docker),
+    }),
+    0,
+    resumed.err,
+  );
+  const agentImage = docker.world.images.findLast((recipe) => recipe.role === "agent");
+  assert.ok(agentImage?.needsBuild === true);
+  assert.deepEqual(agentImage.context, {
+    kind: "dir",
+    dir: `${state.dir}/image`,
+    dockerfile: "Dockerfile",
+  });
+  assert.equal(docker.launched.at(-1)?.agent.image, agentImage.tag);
+  assert.equal(await state.exists(), false, "the resumed bottle used its preserved state");
 });

@@ -8,12 +8,11 @@ import { bottlePaths, type HomePaths } from "../paths/mod.ts";
  *
  * @param paths The bot-bottle home.
  * @param slug The bottle's slug.
- * @returns The live routes file, the approved Dockerfile, the audit log and the queue dir.
+ * @returns The live routes file, the approved Dockerfile and the queue dir.
  */
 export function bottleFiles(paths: HomePaths, slug: string): {
   routes: string;
   dockerfile: string;
-  audit: string;
   queue: string;
 } {
   const state = paths.stateDir(slug);
@@ -21,7 +20,6 @@ export function bottleFiles(paths: HomePaths, slug: string): {
     routes: join(bottlePaths(paths, slug).egress, SIDECAR_FILES.routes),
     // Alone in its folder: the folder is the build context, and the state holds the CA key.
     dockerfile: join(state, "image", "Dockerfile"),
-    audit: join(state, "audit.jsonl"),
     queue: paths.queueDir(slug),
   };
 }

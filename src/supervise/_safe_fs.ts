@@ -2,31 +2,10 @@
  * Writes that never follow a symlink. The sidecar can write into the bottle's queue and egress
  * directories, so anything the host writes there could have been swapped for a link to a host
  * file; each write checks with `lstat` first. Whole files are replaced atomically (a rename never
- * follows a link), appends check that the file they opened is the one they checked.
+ * follows a link, and a rename over a FIFO never waits on it).
  */
 import { writeFileAtomic } from "../../core/atomic_file/mod.ts";
-import { messageOf } from "../../core/errors/mod.ts";
-
-/**
- * Refuse a path that is a symlink or not a regular file.
- *
- * @param path The path.
- * @param what What the file is, for the message.
- * @returns The lstat result, or `undefined` when nothing is there.
- * @throws {Error} When the path is a symlink or not a regular file.
- */
-export async function lstatRegular(path: string, what: string): Promise<Deno.FileInfo | undefined> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.lstat(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
-  if (info.isSymlink) throw new Error(`${what} ${path} is a symlink; refusing to follow it`);
-  if (!info.isFile) throw new Error(`${what} ${path} is not a regular file`);
-  return info;
-}
+import { lstatRegular } from "../../core/regular_file/mod.ts";
 
 /**
  * Refuse a directory path that is a symlink or not a directory.
@@ -69,39 +48,4 @@ export async function replaceFile(path: string, text: string, what: string): Pro
 export async function writePrivate(path: string, text: string, what: string): Promise<void> {
   await lstatRegular(path, what);
   await writeFileAtomic(path, text, { mode: 0o600 });
-}
-
-/**
- * Append one line to a file (created 0600), refusing a symlink in its place. An append that
- * fails half-way (a full disk) is cut back off, so the file never ends in half a line.
- *
- * @param path The file.
- * @param line The line, without the newline.
- * @param what What the file is, for messages.
- * @throws {Error} When the file is a symlink, was replaced, or the line cannot be written.
- */
-export async function appendLine(path: string, line: string, what: string): Promise<void> {
-  const before = await lstatRegular(path, what);
-  using file = await Deno.open(path, {
-    append: true,
-    create: before === undefined,
-    createNew: before === undefined,
-    mode: 0o600,
-  });
-  if (before !== undefined) {
-    const opened = await file.stat();
-    if (opened.ino !== before.ino || opened.dev !== before.dev) {
-      throw new Error(`${what} ${path} was replaced while being written; refusing`);
-    }
-  }
-  const bytes = new TextEncoder().encode(`${line}\n`);
-  const size = before?.size ?? 0;
-  try {
-    let written = 0;
-    while (written < bytes.length) written += await file.write(bytes.subarray(written));
-  } catch (err) {
-    // A file this call created goes again; an existing one is cut back to its last whole line.
-    await (before === undefined ? Deno.remove(path) : file.truncate(size)).catch(() => {});
-    throw new Error(`Cannot append to ${what} ${path}: ${messageOf(err)}`, { cause: err });
-  }
 }

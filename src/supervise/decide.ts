@@ -9,12 +9,14 @@ import { type Backend, backendByName } from "../../backends/mod.ts";
 import { messageOf, UsageError } from "../../core/errors/mod.ts";
 import { BottleState } from "../lifecycle/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { type Proposal, writeResponse } from "../../core/queue/mod.ts";
+import { MAX_QUEUE_FILE_BYTES, type Proposal, writeResponse } from "../../core/queue/mod.ts";
+import { readRegularFile } from "../../core/regular_file/mod.ts";
 import { parseRoutesFile, type RoutesFile } from "../../core/routes/mod.ts";
-import { appendAudit } from "./audit.ts";
+import { appendAudit } from "../audit/mod.ts";
 import { credentialChange } from "./_credentials.ts";
+import { holdDecisionLock } from "./_decision_lock.ts";
 import { bottleFiles } from "./_files.ts";
-import { assertRealDir, lstatRegular, replaceFile, writePrivate } from "./_safe_fs.ts";
+import { assertRealDir, replaceFile, writePrivate } from "./_safe_fs.ts";
 import { readLive, sha256Hex } from "./describe_proposal.ts";
 import { findPending } from "./pending.ts";
 
@@ -90,6 +92,8 @@ export async function approveProposal(
   options: DecideOptions = {},
 ): Promise<Decision> {
   const { proposal, queueDir } = await findPending(paths, id);
+  await using _lock = await holdDecisionLock(paths, proposal.bottle_slug);
+  await assertUnanswered(proposal, queueDir);
   assertUnchanged(proposal, options);
   const reason = options.reason?.trim() ?? "";
   if (reason === "" && REASON_TO_APPROVE.includes(proposal.tool)) {
@@ -144,6 +148,8 @@ export async function rejectProposal(
   options: DecideOptions = {},
 ): Promise<Decision> {
   const pending = await findPending(paths, id);
+  await using _lock = await holdDecisionLock(paths, pending.proposal.bottle_slug);
+  await assertUnanswered(pending.proposal, pending.queueDir);
   assertUnchanged(pending.proposal, options);
   const reason = options.reason?.trim() ?? "";
   if (reason === "") throw new UsageError("rejecting a proposal needs --reason");
@@ -177,6 +183,7 @@ async function applyRoutes(
   const backend = (options.backendFor ?? backendByName)(metadata.backend);
   const before = await readLive(routesPath);
   if (before === undefined) throw new ApplyError(proposal, `${routesPath} does not exist`);
+  assertCurrent(proposal, before);
   let proposed: RoutesFile;
   try {
     proposed = parseRoutesFile(proposal.proposed_file, `proposal ${proposal.id}`);
@@ -221,14 +228,35 @@ async function applyDockerfile(
   await assertRealDir(paths.stateDir(slug), "bottle state directory");
   const path = bottleFiles(paths, slug).dockerfile;
   await ensureRealDir(dirname(path));
-  const previous = await lstatRegular(path, "approved Dockerfile") === undefined
-    ? proposal.current_file_hash
-    : await Deno.readTextFile(path);
+  const previous = await readRegularFile(path, {
+    maxBytes: MAX_QUEUE_FILE_BYTES,
+    what: "approved Dockerfile",
+  }) ?? proposal.current_file_hash;
   await writePrivate(path, proposal.proposed_file, "approved Dockerfile");
+  // The approval is only worth something if `resume` can use it: a clean exit of the bottle
+  // must not delete the Dockerfile (or this decision's audit entry) with the rest of its state.
+  await new BottleState(paths, slug).preserve();
   return {
     before: previous,
     note: `the next \`bot-bottle resume ${slug}\` builds the bottle's image from this Dockerfile`,
   };
+}
+
+/**
+ * Refuse a routes proposal made against another version of the live file: the proposal is a
+ * whole file, so approving it would silently undo whatever changed since (another approval, an
+ * edit). The agent has to propose again against the routes as they are now.
+ */
+function assertCurrent(proposal: Proposal, live: string): void {
+  const recorded = proposal.current_file_hash.replace(/^sha256:/i, "").toLowerCase();
+  if (recorded === sha256Hex(live)) return;
+  const was = recorded === "" ? "no routes file" : `routes with SHA-256 ${recorded.slice(0, 12)}…`;
+  throw new ApplyError(
+    proposal,
+    `it is stale: it was made against ${was}, and the live routes file has changed since ` +
+      `(SHA-256 ${sha256Hex(live).slice(0, 12)}…); approving it would undo that change; ` +
+      "reject it and have the agent propose again from list-egress-routes",
+  );
 }
 
 /** The image folder, created 0700; a symlink there is refused. */
@@ -287,6 +315,16 @@ async function record(
  */
 export function proposalDigest(proposal: Proposal): string {
   return sha256Hex(JSON.stringify(proposal)).slice(0, 16);
+}
+
+/** Another decision on the same proposal may have finished while this one waited for the lock. */
+async function assertUnanswered(proposal: Proposal, queueDir: string): Promise<void> {
+  const present = (name: string) => Deno.lstat(join(queueDir, name)).then(() => true, () => false);
+  const answered = await present(`${proposal.id}.response.json`) ||
+    !await present(`${proposal.id}.proposal.json`);
+  if (answered) {
+    throw new ApplyError(proposal, "it was answered meanwhile (another decision came first)");
+  }
 }
 
 function assertUnchanged(found: Proposal, options: DecideOptions): void {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { NotFoundError, UsageError } from "../../core/errors/mod.ts";
+import { BottleState } from "../lifecycle/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { responseSchema } from "../../core/queue/mod.ts";
-import { readAudit } from "./audit.ts";
+import { readAudit } from "../audit/mod.ts";
 import { ApplyError, approveProposal, proposalDigest, rejectProposal } from "./decide.ts";
 import { listPending } from "./pending.ts";
 import { LIVE_ROUTES, makeBottle, queueProposal, reloadRecorder } from "./testing/mod.ts";
@@ -151,6 +152,62 @@ Deno.test("approveProposal() refuses a symlinked live routes file", async () => 
   assert.equal(await Deno.readTextFile(target), LIVE_ROUTES);
 });
 
+Deno.test("approveProposal() refuses a live routes file that is a FIFO, without waiting on it", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  await Deno.remove(routes);
+  assert.equal((await new Deno.Command("mkfifo", { args: [routes] }).output()).code, 0);
+  const reloads = await assertRefused(
+    home.paths,
+    `${LIVE_ROUTES}  - host: x.example\n`,
+    /live routes file .*routes\.yaml is a FIFO, not a regular file; refusing to read it/,
+  );
+  assert.deepEqual(reloads, []);
+});
+
+Deno.test("approveProposal() refuses a routes proposal made against routes that changed since", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1");
+  // Another approval (or the operator) changed the routes after the agent read them.
+  const changed = `${LIVE_ROUTES}  - host: docs.example\n`;
+  await Deno.writeTextFile(routes, changed);
+  const blind = await queueProposal(home.paths, "aa-1", { current_file_hash: "" });
+  for (
+    const [stale, made] of [[proposal, "routes with SHA-256 "], [blind, "no routes file"]] as const
+  ) {
+    const recorder = reloadRecorder();
+    for (const finalFile of [undefined, `${changed}  - host: y.example\n`]) {
+      await assert.rejects(
+        approveProposal(home.paths, stale.id, {
+          backendFor: recorder.backendFor,
+          ...(finalFile === undefined ? {} : { finalFile }),
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof ApplyError);
+          assert.match(
+            err.message,
+            new RegExp(
+              `^Cannot approve proposal ${stale.id} of bottle "aa-1": it is stale: it was made ` +
+                `against ${made}.*the live routes file has changed since .*approving it would ` +
+                "undo that change; reject it and have the agent propose again from " +
+                "list-egress-routes; the proposal stays pending$",
+            ),
+          );
+          return true;
+        },
+      );
+    }
+    assert.deepEqual(recorder.reloads, []);
+  }
+  assert.equal(await Deno.readTextFile(routes), changed);
+  assert.deepEqual((await pendingIds(home.paths)).toSorted(), [proposal.id, blind.id].toSorted());
+  assert.deepEqual(await readAudit(home.paths, "aa-1"), []);
+  // Rejecting it stays possible: the operator can still answer the agent.
+  await rejectProposal(home.paths, proposal.id, { reason: "stale, ask again" });
+  assert.deepEqual(await pendingIds(home.paths), [blind.id]);
+});
+
 Deno.test("approveProposal() restores the routes and stays pending when reload fails", async () => {
   await using home = await tempBotHome();
   const routes = await makeBottle(home.paths, "aa-1");
@@ -193,6 +250,11 @@ Deno.test("approveProposal() stores an approved Dockerfile for the next resume",
   assert.equal(decision.notes, expected.notes);
   assert.deepEqual(await response(home.paths, "aa-1", proposal.id), expected);
   assert.equal((await readAudit(home.paths, "aa-1"))[0]?.who, "unknown");
+  assert.equal(
+    await new BottleState(home.paths, "aa-1").preserved(),
+    true,
+    "the state (Dockerfile, audit log) outlives a clean exit, so the resume can happen",
+  );
 });
 
 Deno.test("approveProposal() needs a reason for gitleaks and token findings", async () => {
@@ -324,4 +386,40 @@ Deno.test("approveProposal() and rejectProposal() refuse a proposal swapped afte
     backendFor: recorder.backendFor,
   });
   assert.equal(unchanged.status, "approved", "the digest of what is there now passes");
+});
+
+Deno.test("approveProposal() twice at once: one applies and answers, the other is refused", async () => {
+  await using home = await tempBotHome();
+  await makeBottle(home.paths, "aa-1");
+  const proposal = await queueProposal(home.paths, "aa-1", { tool: "capability-block" });
+  const outcomes = await Promise.allSettled([
+    approveProposal(home.paths, proposal.id, { user: "alice" }),
+    approveProposal(home.paths, proposal.id, { user: "bob" }),
+  ]);
+  assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1);
+  const refused = outcomes.find((o) => o.status === "rejected");
+  assert.ok(refused?.reason instanceof ApplyError);
+  assert.match(refused.reason.message, /it was answered meanwhile \(another decision came first\)/);
+  assert.equal((await readAudit(home.paths, "aa-1")).length, 1);
+});
+
+Deno.test("approveProposal() of two routes proposals at once: the second is stale, not applied", async () => {
+  await using home = await tempBotHome();
+  const routes = await makeBottle(home.paths, "aa-1");
+  const first = await queueProposal(home.paths, "aa-1", {
+    proposed_file: `${LIVE_ROUTES}  - host: one.example\n`,
+  });
+  const second = await queueProposal(home.paths, "aa-1", {
+    proposed_file: `${LIVE_ROUTES}  - host: two.example\n`,
+  });
+  const { backendFor } = reloadRecorder();
+  const outcomes = await Promise.allSettled(
+    [first, second].map((p) => approveProposal(home.paths, p.id, { backendFor })),
+  );
+  const applied = outcomes.findIndex((o) => o.status === "fulfilled");
+  assert.notEqual(applied, -1);
+  const refused = outcomes[1 - applied];
+  assert.equal(refused?.status, "rejected");
+  assert.match(String(refused.reason), /it is stale/);
+  assert.equal(await Deno.readTextFile(routes), [first, second][applied]!.proposed_file);
 });

@@ -1,8 +1,8 @@
 /** What the operator needs to decide on one proposal: the proposal, the diff, staleness. */
 import { createHash } from "node:crypto";
 import type { HomePaths } from "../paths/mod.ts";
+import { readQueueFile } from "../../core/queue/mod.ts";
 import { bottleFiles } from "./_files.ts";
-import { lstatRegular } from "./_safe_fs.ts";
 import { lineDiff } from "./line_diff.ts";
 import type { PendingProposal } from "./pending.ts";
 
@@ -62,21 +62,23 @@ export function sha256Hex(text: string): string {
 }
 
 /**
- * Read the live routes file, refusing a symlink.
+ * Read the live routes file, which the sidecar's directory holds: size-capped like a queue file,
+ * never through a symlink, never blocking on a FIFO.
  *
  * @param path The live routes file.
  * @returns Its text, or `undefined` when it does not exist.
+ * @throws {Error} When it is a symlink, not a regular file, or too big.
  */
 export async function readLive(path: string): Promise<string | undefined> {
-  if (await lstatRegular(path, "live routes file") === undefined) return undefined;
-  return await Deno.readTextFile(path);
+  return await readQueueFile(path, "live routes file");
 }
 
 function staleness(recorded: string, live: string | undefined): string | undefined {
   const expected = recorded.replace(/^sha256:/i, "").toLowerCase();
-  if (expected === "") return undefined;
-  if (live === undefined) return "the live routes file no longer exists";
+  if (live === undefined) {
+    return expected === "" ? undefined : "the live routes file no longer exists";
+  }
   if (sha256Hex(live) === expected) return undefined;
-  return "the live routes file changed since this proposal was made; approving replaces " +
-    "those changes with the proposed file";
+  return "the live routes file changed since this proposal was made; approve refuses it " +
+    "(it would undo those changes): reject it and let the agent propose again";
 }

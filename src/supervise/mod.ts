@@ -21,7 +21,7 @@
  * await Deno.remove(root, { recursive: true });
  * ```
  */
-export { appendAudit, type AuditEntry, readAudit } from "./audit.ts";
+export { appendAudit, type AuditEntry, readAudit } from "../audit/mod.ts";
 export {
   ApplyError,
   approveProposal,

@@ -1,14 +1,15 @@
 /**
  * The pending proposals across all bottles: a `<id>.proposal.json` in `queue/<slug>/` without a
  * `<id>.response.json` beside it. The queue directories are written by sidecars, which the host
- * does not trust: symlinks are skipped, and a proposal whose `bottle_slug` or `id` disagrees with
- * where it was found is reported, never listed, so one bottle cannot ask on behalf of another.
+ * does not trust: a proposal file that is a symlink, a FIFO, a device or oversized is reported,
+ * never followed, waited on or read whole; and a proposal whose `bottle_slug` or `id` disagrees
+ * with where it was found is reported, never listed, so one bottle cannot ask on behalf of another.
  */
 import { join } from "node:path";
 import { messageOf, NotFoundError } from "../../core/errors/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
 import { SLUG_PATTERN } from "../plan/mod.ts";
-import { type Proposal, proposalSchema } from "../../core/queue/mod.ts";
+import { type Proposal, proposalSchema, readQueueFile } from "../../core/queue/mod.ts";
 
 /** A proposal waiting for the operator, with where it was found. */
 export interface PendingProposal {
@@ -53,7 +54,7 @@ export async function listPending(paths: HomePaths): Promise<PendingScan> {
       if (names.has(`${id}.response.json`)) continue;
       const read = await readProposal(join(dir, name), { slug, id });
       if (typeof read === "string") scan.problems.push(read);
-      else scan.pending.push({ proposal: read, queueDir: dir });
+      else if (read !== undefined) scan.pending.push({ proposal: read, queueDir: dir });
     }
   }
   scan.pending.sort((a, b) =>
@@ -98,8 +99,10 @@ async function entries(dir: string, kind: "dir" | "file"): Promise<string[]> {
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      // readDir reports a symlink as isSymlink, never as its target's type: links are skipped.
-      if (kind === "dir" ? entry.isDirectory : entry.isFile) names.push(entry.name);
+      // readDir reports a symlink as isSymlink, never as its target's type: a linked queue
+      // directory is skipped; anything else that is not a directory is a file to look at, and
+      // the read refuses what is not a regular file.
+      if (kind === "dir" ? entry.isDirectory : !entry.isDirectory) names.push(entry.name);
     }
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
@@ -110,10 +113,18 @@ async function entries(dir: string, kind: "dir" | "file"): Promise<string[]> {
 async function readProposal(
   path: string,
   expected: { slug: string; id: string },
-): Promise<Proposal | string> {
+): Promise<Proposal | string | undefined> {
+  let text: string | undefined;
+  try {
+    text = await readQueueFile(path, "proposal");
+  } catch (err) {
+    return messageOf(err);
+  }
+  // Gone since the directory was listed: answered and archived meanwhile.
+  if (text === undefined) return undefined;
   let raw: unknown;
   try {
-    raw = JSON.parse(await Deno.readTextFile(path));
+    raw = JSON.parse(text);
   } catch (err) {
     return `${path}: not readable JSON (${messageOf(err)})`;
   }

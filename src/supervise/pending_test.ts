@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { NotFoundError } from "../../core/errors/mod.ts";
 import { tempBotHome } from "../lifecycle/testing/mod.ts";
-import { writeResponse } from "../../core/queue/mod.ts";
+import { MAX_QUEUE_FILE_BYTES, writeResponse } from "../../core/queue/mod.ts";
 import { LIVE_ROUTES, makeBottle, queueProposal } from "./testing/mod.ts";
 import { describeProposal, sha256Hex } from "./describe_proposal.ts";
 import { findPending, listPending } from "./pending.ts";
@@ -32,7 +32,7 @@ Deno.test("listPending() refuses a proposal that claims another bottle", async (
   assert.match(scan.problems[0] ?? "", /names bottle "aa-1" but sits in the queue of "bb-1"/);
 });
 
-Deno.test("listPending() skips symlinked proposals and reports unreadable ones", async () => {
+Deno.test("listPending() reports symlinked, FIFO, oversized and unreadable proposals, and reads none", async () => {
   await using home = await tempBotHome();
   await makeBottle(home.paths, "aa-1");
   const dir = home.paths.queueDir("aa-1");
@@ -40,10 +40,26 @@ Deno.test("listPending() skips symlinked proposals and reports unreadable ones",
   await Deno.rename(join(dir, `${proposal.id}.proposal.json`), join(home.paths.root, "p.json"));
   await Deno.symlink(join(home.paths.root, "p.json"), join(dir, `${proposal.id}.proposal.json`));
   await Deno.writeTextFile(join(dir, "bad.proposal.json"), "{");
+  const fifo = join(dir, "fifo.proposal.json");
+  assert.equal((await new Deno.Command("mkfifo", { args: [fifo] }).output()).code, 0);
+  const big = join(dir, "big.proposal.json");
+  await Deno.writeTextFile(big, " ".repeat(MAX_QUEUE_FILE_BYTES + 1));
+  const ok = await queueProposal(home.paths, "aa-1");
   const scan = await listPending(home.paths);
-  assert.deepEqual(scan.pending, []);
-  assert.equal(scan.problems.length, 1);
-  assert.match(scan.problems[0] ?? "", /bad\.proposal\.json: not readable JSON/);
+  assert.deepEqual(scan.pending.map((p) => p.proposal.id), [ok.id]);
+  assert.deepEqual(
+    scan.problems.toSorted(),
+    [
+      `proposal ${join(dir, proposal.id)}.proposal.json is a symlink; refusing to follow it`,
+      `${
+        join(dir, "bad.proposal.json")
+      }: not readable JSON (Expected property name or '}' in JSON at position 1 (line 1 column 2))`,
+      `proposal ${big} is ${
+        MAX_QUEUE_FILE_BYTES + 1
+      } bytes, over the limit of ${MAX_QUEUE_FILE_BYTES}; refusing to read it`,
+      `proposal ${fifo} is a FIFO, not a regular file; refusing to read it`,
+    ].toSorted(),
+  );
 });
 
 Deno.test("findPending() names the pending ids when the id is unknown", async () => {
@@ -89,7 +105,10 @@ Deno.test("describeProposal() warns when the live file changed since the proposa
     current_file_hash: sha256Hex("routes: []\n"),
   });
   const detail = await describeProposal(home.paths, await findPending(home.paths, proposal.id));
-  assert.match(detail.staleWarning ?? "", /live routes file changed since this proposal/);
+  assert.match(
+    detail.staleWarning ?? "",
+    /live routes file changed since this proposal.*approve refuses it/,
+  );
 });
 
 Deno.test("describeProposal() has no diff for a token finding", async () => {

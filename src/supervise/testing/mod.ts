@@ -13,6 +13,7 @@
  * await Deno.remove(paths.root, { recursive: true });
  * ```
  */
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { BottleState } from "../../lifecycle/mod.ts";
 import type { HomePaths } from "../../paths/mod.ts";
@@ -56,7 +57,8 @@ export async function makeBottle(paths: HomePaths, slug: string): Promise<string
  *
  * @param paths The temp home.
  * @param slug The bottle's slug.
- * @param fields The tool and file; the rest defaults.
+ * @param fields The tool and file; the rest defaults (an egress proposal is made against
+ *   {@link LIVE_ROUTES}, as the sidecar records the live file it read).
  * @returns The proposal.
  */
 export async function queueProposal(
@@ -64,12 +66,15 @@ export async function queueProposal(
   slug: string,
   fields: Partial<Omit<Proposal, "id" | "arrival_timestamp" | "bottle_slug">> = {},
 ): Promise<Proposal> {
+  const tool = fields.tool ?? "egress-allow";
   return await writeProposal(paths.queueDir(slug), {
     bottle_slug: slug,
-    tool: "egress-allow",
+    tool,
     proposed_file: `${LIVE_ROUTES}  - host: registry.npmjs.org\n`,
     justification: "npm install needs the registry\nsecond line",
-    current_file_hash: "",
+    current_file_hash: tool === "egress-allow"
+      ? createHash("sha256").update(LIVE_ROUTES).digest("hex")
+      : "",
     ...fields,
   });
 }

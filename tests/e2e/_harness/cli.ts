@@ -118,13 +118,18 @@ export class RunningCli implements AsyncDisposable {
  *
  * @param world The world.
  * @param args Arguments after `bot-bottle`.
+ * @param env Host settings on top of the world's (e.g. another agent base image).
  * @returns The running CLI; dispose it with `await using` so a failed test kills it.
  */
-export async function spawnCli(world: World, args: readonly string[]): Promise<RunningCli> {
+export async function spawnCli(
+  world: World,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<RunningCli> {
   return new RunningCli(
     new Deno.Command(Deno.execPath(), {
       args: [...CLI_PREFIX, ...args],
-      env: { ...world.cliEnv },
+      env: { ...world.cliEnv, ...env },
       clearEnv: true,
       cwd: await workDir(world),
       stdin: "null",
