@@ -267,7 +267,9 @@ async function* decode(
   const decoder = make();
   // pipeline() tears the source down when the decoder fails or the consumer stops early (a
   // blocked response), so nothing is left waiting for 'drain'.
-  pipeline(Readable.from(body), decoder, () => {});
+  // One compressed chunk queued at a time (the default queues 16): the decoder's own buffers
+  // and the reader's pace bound what a compressed response holds.
+  pipeline(Readable.from(body, { highWaterMark: 1 }), decoder, () => {});
   try {
     for await (const chunk of decoder) yield chunk as Buffer;
   } finally {
