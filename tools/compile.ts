@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { bundleSidecar } from "../src/images/mod.ts";
+import { BODY_RUNTIME_FLAGS } from "../core/sidecar_contract/mod.ts";
 
 const TARGETS = [
   "x86_64-unknown-linux-gnu",
@@ -28,7 +29,8 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const INCLUDES = ["images/", "dist/sidecar.js"] as const;
 
 async function compile(target: string | undefined, output: string, env: Record<string, string>) {
-  const args = ["compile", "-q", "-P=cli", "--output", output];
+  // The binary runs `egress serve` and the sidecar's daemons itself: their V8 flags are baked in.
+  const args = ["compile", "-q", "-P=cli", ...BODY_RUNTIME_FLAGS, "--output", output];
   for (const include of INCLUDES) args.push("--include", include);
   if (target !== undefined) args.push("--target", target);
   args.push(join(ROOT, "main.ts"));

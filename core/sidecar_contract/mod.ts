@@ -63,3 +63,4 @@ export {
 export { agentEnvironment, SUPERVISE_URL_VARIABLE } from "./_agent.ts";
 export { isOwnedEnvName } from "./_owned_env.ts";
 export { SIDECAR_SYSCTLS } from "./_kernel.ts";
+export { BODY_RUNTIME_FLAGS } from "./_runtime.ts";

@@ -33,8 +33,12 @@ import { REDACT_FILL, summary } from "./_outbound.ts";
 import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
 import { SseTextScan } from "./_sse_text.ts";
 
-/** Bytes of a response held before its head is committed to the client. */
-export const COMMIT_BYTES = 1024 * 1024;
+/**
+ * Bytes of a response held before its head is committed to the client: a block within them is a
+ * readable 403, a later one cuts the connection. Part of each connection's fixed buffer budget
+ * (issue 19): 200 responses starting at once held up to 1 MiB each before.
+ */
+export const COMMIT_BYTES = 256 * 1024;
 
 /** How the response went. */
 export interface ForwardResult {
@@ -263,7 +267,9 @@ async function* decode(
   const decoder = make();
   // pipeline() tears the source down when the decoder fails or the consumer stops early (a
   // blocked response), so nothing is left waiting for 'drain'.
-  pipeline(Readable.from(body), decoder, () => {});
+  // One compressed chunk queued at a time (the default queues 16): the decoder's own buffers
+  // and the reader's pace bound what a compressed response holds.
+  pipeline(Readable.from(body, { highWaterMark: 1 }), decoder, () => {});
   try {
     for await (const chunk of decoder) yield chunk as Buffer;
   } finally {

@@ -4,9 +4,12 @@
  * others) with its own environment and permission flags. From source or from the bundle
  * (`deno run … /app/sidecar.js`) that is `deno run FLAGS SCRIPT --daemon NAME`; a compiled binary
  * runs itself, and its permissions were fixed at compile time, so the flags cannot narrow them.
+ * Every daemon relays bodies (egress, the git gate's pushes, supervise's requests), so each runs
+ * with {@link BODY_RUNTIME_FLAGS} (a compiled binary has them from its compile).
  */
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../../core/errors/mod.ts";
+import { BODY_RUNTIME_FLAGS } from "../../core/sidecar_contract/mod.ts";
 import type { PermissionQuery } from "./_permissions.ts";
 
 /** A program and its arguments. */
@@ -55,5 +58,8 @@ export function selfCommand(daemon: string, options: SelfCommandOptions): SelfCo
   if (standalone) return { command, args: daemonArgs };
   const main = options.mainModule ?? Deno.mainModule;
   const script = main.startsWith("file:") ? fileURLToPath(main) : main;
-  return { command, args: ["run", ...options.flags, script, ...daemonArgs] };
+  return {
+    command,
+    args: ["run", ...BODY_RUNTIME_FLAGS, ...options.flags, script, ...daemonArgs],
+  };
 }

@@ -3,7 +3,7 @@ import { selfCommand } from "./_self_command.ts";
 
 const FLAGS = ["--no-prompt", "--allow-net"];
 
-Deno.test("selfCommand() re-runs the entry point with deno run, the flags and --daemon", () => {
+Deno.test("selfCommand() re-runs the entry point with deno run, a small young generation, the flags and --daemon", () => {
   const command = selfCommand("egress", {
     flags: FLAGS,
     mainModule: "file:///app/sidecar.js",
@@ -12,7 +12,15 @@ Deno.test("selfCommand() re-runs the entry point with deno run, the flags and --
   });
   assert.deepEqual(command, {
     command: Deno.execPath(),
-    args: ["run", "--no-prompt", "--allow-net", "/app/sidecar.js", "--daemon", "egress"],
+    args: [
+      "run",
+      "--v8-flags=--max-semi-space-size=1",
+      "--no-prompt",
+      "--allow-net",
+      "/app/sidecar.js",
+      "--daemon",
+      "egress",
+    ],
   });
 });
 

@@ -5,6 +5,7 @@
  * table printer.
  */
 import { join } from "node:path";
+import { BODY_RUNTIME_FLAGS } from "../../core/sidecar_contract/mod.ts";
 import { loadOrCreateCa } from "../../core/tls/mod.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
@@ -27,7 +28,7 @@ export interface ProxyBed extends AsyncDisposable {
 /**
  * Start the origin, then the proxy, and wait until both listen.
  *
- * @param proxyPort Where the proxy listens.
+ * @param proxyPort Where the proxy listens (0: a free port, read from its log).
  * @returns The bed; dispose it to stop both and remove their files.
  */
 export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
@@ -53,11 +54,11 @@ export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
     "--connect-to",
     `bench.test:443=127.0.0.1:${originPort}`,
   ]);
-  await until(proxy.stderr, "listening on");
+  const said = await until(proxy.stderr, "(CA:");
   return {
     originPort,
     originCa: join(dir, "origin-ca.pem"),
-    proxyPort,
+    proxyPort: Number(/listening on [^\s]*:(\d+) /.exec(said)?.[1] ?? proxyPort),
     proxyCa: join(dir, "ca", "ca.pem"),
     proxyPid: proxy.pid,
     async [Symbol.asyncDispose]() {
@@ -68,6 +69,16 @@ export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
       await Deno.remove(dir, { recursive: true });
     },
   };
+}
+
+/**
+ * The proxy's runtime flags: the sidecar daemon's ({@link BODY_RUNTIME_FLAGS}), or
+ * `BENCH_RUNTIME_FLAGS` (space-separated; empty for V8's defaults) for an A/B run.
+ */
+function runtimeFlags(): readonly string[] {
+  const chosen = Deno.env.get("BENCH_RUNTIME_FLAGS");
+  if (chosen === undefined) return BODY_RUNTIME_FLAGS;
+  return chosen.split(" ").filter((flag) => flag !== "");
 }
 
 /**
@@ -91,6 +102,7 @@ export function spawnEgress(
       "run",
       "-q",
       "-P=cli",
+      ...runtimeFlags(),
       join(ROOT, "main.ts"),
       "egress",
       "serve",

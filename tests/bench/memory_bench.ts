@@ -32,7 +32,7 @@ async function sampled(pid: number, load: () => Promise<void>): Promise<[number,
 
 async function curl(args: string[], stdin?: ReadableStream<Uint8Array>): Promise<void> {
   const child = new Deno.Command("curl", {
-    args: ["-sS", "--fail", "-o", "/dev/null", ...args],
+    args: ["-sS", "--fail", "--no-progress-meter", "-o", "/dev/null", ...args],
     stdin: stdin === undefined ? "null" : "piped",
     stderr: "inherit",
   }).spawn();
@@ -111,9 +111,16 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const [name, load] of loads) {
     const idle = rssMiB(bed.proxyPid);
-    const [peak, after] = await sampled(bed.proxyPid, load);
+    // A load that fails (a 502 when a loaded machine misses the connect timeout) still has a
+    // row, marked, and the loads after it still run.
+    let failed = "";
+    const [peak, after] = await sampled(bed.proxyPid, () =>
+      load().catch(() => {
+        // curl's own stderr (inherited) said why.
+        failed = " (failed)";
+      }));
     rows.push([
-      name,
+      name + failed,
       idle.toFixed(0),
       peak.toFixed(0),
       `+${(peak - idle).toFixed(0)}`,

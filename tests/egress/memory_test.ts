@@ -1,0 +1,157 @@
+/**
+ * Bounded memory (issue 19), as the operator sees it: the resident memory of `bot-bottle egress
+ * serve` (its own process, started with the sidecar daemons' runtime flags, default detectors)
+ * grows by less than {@link BOUND_MIB} while a 256 MiB download passes through one connection,
+ * read by curl as fast as it can, by curl at a limited rate and by a Node client that keeps
+ * pausing, and while curl uploads 64 MiB (the test origin, `Deno.serve`, takes uploads far more
+ * slowly than the proxy relays them: 256 MiB took minutes on a busy machine). The 1 GiB and
+ * 200-connection figures are in `deno task bench:memory`.
+ */
+import assert from "node:assert/strict";
+import { startProxyBed } from "../bench/_proxy_bed.ts";
+
+/** The issue's bound on peak growth over idle. */
+const BOUND_MIB = 64;
+const MIB = 1024 * 1024;
+
+/** A process's resident memory, from `ps` (reading /proc takes --allow-all). */
+async function rssMiB(pid: number): Promise<number> {
+  const out = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] }).output();
+  const kib = Number(new TextDecoder().decode(out.stdout).trim());
+  if (!out.success || !(kib > 0)) throw new Error(`no RSS for process ${pid}`);
+  return kib / 1024;
+}
+
+/** Run `load` while sampling the proxy's RSS back to back; the peak growth over the RSS before. */
+async function growthDuring(pid: number, load: () => Promise<void>): Promise<number> {
+  const idle = await rssMiB(pid);
+  let peak = idle;
+  let done = false;
+  const sampling = (async () => {
+    while (!done) peak = Math.max(peak, await rssMiB(pid));
+  })();
+  try {
+    await load();
+  } finally {
+    done = true;
+    await sampling;
+  }
+  return Math.max(peak, await rssMiB(pid)) - idle;
+}
+
+/** Run a client to completion; it must succeed. Returns its stdout. */
+async function run(
+  command: string,
+  args: string[],
+  stdin?: { block: Uint8Array; total: number },
+): Promise<string> {
+  const child = new Deno.Command(command, {
+    args,
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    // The same block over and over: the test's own memory stays small.
+    for (let sent = 0; sent < stdin.total; sent += stdin.block.length) {
+      await writer.write(stdin.block);
+    }
+    await writer.close();
+  }
+  const out = await child.output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.ok(out.success, `${command} failed: ${new TextDecoder().decode(out.stderr)}`);
+  return text;
+}
+
+function curlVia(bed: { proxyPort: number; proxyCa: string }): string[] {
+  return [
+    "-sS",
+    "--fail",
+    "-o",
+    "/dev/null",
+    "-w",
+    "%{size_download} %{size_upload}",
+    "--proxy",
+    `http://127.0.0.1:${bed.proxyPort}`,
+    "--cacert",
+    bed.proxyCa,
+  ];
+}
+
+Deno.test("a 256 MiB download read as fast as curl can grows the proxy by less than 64 MiB", async () => {
+  await using bed = await startProxyBed(0);
+  let out = "";
+  const growth = await growthDuring(bed.proxyPid, async () => {
+    out = await run("curl", [...curlVia(bed), "https://bench.test/big?mb=256"]);
+  });
+  assert.equal(out.split(" ")[0], String(256 * MIB), "curl got the whole body");
+  assert.ok(growth < BOUND_MIB, `peak RSS growth ${growth.toFixed(0)} MiB`);
+});
+
+Deno.test("a 256 MiB download read by curl at 40 MB/s grows the proxy by less than 64 MiB", async () => {
+  await using bed = await startProxyBed(0);
+  let out = "";
+  const growth = await growthDuring(bed.proxyPid, async () => {
+    out = await run("curl", [
+      ...curlVia(bed),
+      "--limit-rate",
+      "40M",
+      "https://bench.test/big?mb=256",
+    ]);
+  });
+  assert.equal(out.split(" ")[0], String(256 * MIB), "curl got the whole body");
+  assert.ok(growth < BOUND_MIB, `peak RSS growth ${growth.toFixed(0)} MiB`);
+});
+
+/** Node through the tunnel by hand, pausing for 300 ms after every 16 MiB it reads. */
+const PAUSING_NODE_CLIENT = `
+const net = require("node:net");
+const tls = require("node:tls");
+const fs = require("node:fs");
+const [port, caFile] = process.argv.slice(1);
+const raw = net.connect(Number(port), "127.0.0.1", () => {
+  raw.write("CONNECT bench.test:443 HTTP/1.1\\r\\nHost: bench.test:443\\r\\n\\r\\n");
+  raw.once("data", () => {
+    const s = tls.connect({ socket: raw, servername: "bench.test", ca: fs.readFileSync(caFile) });
+    s.write("GET /big?mb=256 HTTP/1.1\\r\\nHost: bench.test\\r\\nConnection: close\\r\\n\\r\\n");
+    let got = 0, mark = 16 << 20;
+    s.on("data", (chunk) => {
+      got += chunk.length;
+      if (got >= mark) {
+        mark += 16 << 20;
+        s.pause();
+        setTimeout(() => s.resume(), 300);
+      }
+    });
+    s.on("end", () => { console.log(got); s.destroy(); });
+  });
+});
+`;
+
+Deno.test("a 256 MiB download read by a Node client that keeps pausing grows the proxy by less than 64 MiB", async () => {
+  await using bed = await startProxyBed(0);
+  let out = "";
+  const growth = await growthDuring(bed.proxyPid, async () => {
+    out = await run("node", ["-e", PAUSING_NODE_CLIENT, String(bed.proxyPort), bed.proxyCa]);
+  });
+  assert.ok(Number(out.trim()) > 256 * MIB, `node read ${out.trim()} bytes (head and body)`);
+  assert.ok(growth < BOUND_MIB, `peak RSS growth ${growth.toFixed(0)} MiB`);
+});
+
+Deno.test("a 64 MiB upload from curl grows the proxy by less than 64 MiB", async () => {
+  await using bed = await startProxyBed(0);
+  const block = new TextEncoder().encode("upload body line for the memory test\n".repeat(1771));
+  let out = "";
+  const growth = await growthDuring(bed.proxyPid, async () => {
+    out = await run(
+      "curl",
+      [...curlVia(bed), "-T", "-", "-X", "POST", "https://bench.test/upload"],
+      { block, total: 64 * MIB },
+    );
+  });
+  // curl counts the chunk framing it sent too.
+  assert.ok(Number(out.split(" ")[1]) >= 64 * MIB, `curl uploaded ${out.split(" ")[1]} bytes`);
+  assert.ok(growth < BOUND_MIB, `peak RSS growth ${growth.toFixed(0)} MiB`);
+});
