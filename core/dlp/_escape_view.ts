@@ -138,11 +138,13 @@ export class EscapeView implements View {
       this.#stretch = stretch;
       return this.#feed(stretch, Buffer.concat([context, chunk]), final);
     }
-    // An escape in this chunk, or one the last chunk left unfinished: decode all of it.
-    if (final || hasEscape(chunk) || stretch.decoder.pending < start) {
+    // An escape that decodes in this chunk, or one the last chunk left unfinished: decode all
+    // of it. A lone `%` or `\` (`100%`, `C:\Windows`) decodes nothing and extends nothing.
+    if (final || hasDecodableEscape(chunk) || stretch.decoder.pending < start) {
       return this.#feed(stretch, chunk, final);
     }
-    // No escape in this chunk: the view needs only what lies within the margin of the last one.
+    // No escape that decodes in this chunk: the view needs only what lies within the margin of
+    // the last one.
     const wanted = Math.max(0, stretch.decoder.lastEscapeEnd + this.#margin - start);
     if (wanted >= chunk.length) return this.#feed(stretch, chunk, false);
     return this.#feed(stretch, chunk.subarray(0, wanted), true);

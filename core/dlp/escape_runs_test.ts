@@ -86,3 +86,19 @@ Deno.test("escapes far apart in one chunk are each read, with their margins, at 
     assert.deepEqual(spans(streamed), spans(once), `cuts ${cuts}`);
   }
 });
+
+Deno.test("inside a stretch, `100%` and `C:\\Windows` do not hide a token whose escape a cut splits", () => {
+  // The stretch opened by `\n` reads on only while escapes that decode follow: the lone `%` and
+  // `\W` decode nothing, and the token's own `%XX` (cut in two by the chunking) keeps it open.
+  const escaped = `${TOKEN.slice(0, 12)}%${TOKEN.charCodeAt(12).toString(16)}${TOKEN.slice(13)}`;
+  const head = `{"a":"one\\ntwo","p":"C:\\Windows at 100% ","k":"`;
+  const text = `${head}${escaped}"} and 100% more`;
+  const at = head.length + 12;
+  const once = dlp.scanOutbound(text, ON);
+  assert.deepEqual(once.map((f) => [f.rule, f.start]), [["github_pat", head.length]]);
+  assert.match(once[0]!.snippet, /, after decoding escapes$/);
+  for (const cuts of [[12], [12, at], [12, at + 1], [12, at + 2], [head.length - 5, at + 1]]) {
+    const streamed = streamAll(dlp.outboundStream(ON), text, cuts);
+    assert.deepEqual(spans(streamed), spans(once), `cuts ${cuts}`);
+  }
+});
