@@ -5,6 +5,7 @@
 #   curl openssl python3   real clients in the egress and TLS tests
 #   netcat-openbsd tmux    probes and the supervise terminal UI test
 #   util-linux procps      flock and ps in the lifecycle tests
+#   runsc                  gVisor: CI runs the lifecycle and escape suites a second time under it
 BOT_BOTTLE_DEBIAN_PACKAGES=(
   debootstrap
   git
@@ -16,6 +17,7 @@ BOT_BOTTLE_DEBIAN_PACKAGES=(
   tmux
   util-linux
   procps
+  runsc
 )
 bot_bottle_missing_packages() {
   local p
