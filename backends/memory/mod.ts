@@ -55,7 +55,7 @@ import {
 import { prepare } from "./prepare.ts";
 
 export type { MemoryAgent } from "./exec.ts";
-export { type MemoryObject, MemoryWorld } from "./_world.ts";
+export { memoryNames, type MemoryObject, MemoryWorld } from "./_world.ts";
 
 /** The primitives a {@link MemoryBackendOptions.fault} hook is called before. */
 export type MemoryPrimitive =
