@@ -283,8 +283,14 @@ export interface Backend {
    * @throws {ConfigError} When the engine cannot give the runtime asked for.
    */
   isolation(runtime: RuntimeRequest): Promise<string>;
-  /** `doctor`'s checks of its engine, run through the given runner; and whether it can run. */
-  checks(run: ProgramRunner): Promise<{ checks: HostCheck[]; usable: boolean }>;
+  /**
+   * `doctor`'s checks of its engine, run through the given runner, for an agent asking for
+   * `runtime`; and whether it can run.
+   */
+  checks(
+    run: ProgramRunner,
+    runtime: RuntimeRequest,
+  ): Promise<{ checks: HostCheck[]; usable: boolean }>;
   /** The engine commands a launch runs, as data (pure and fast: no side effects). */
   prepare(spec: LaunchSpec): PreparedBottle;
   /**

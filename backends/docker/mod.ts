@@ -70,7 +70,7 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
         }
       },
       isolation: async (runtime) => (await resolveRuntime(cli, runtime)).words,
-      checks: (run: ProgramRunner) => dockerChecks(cli.program, run),
+      checks: (run: ProgramRunner, runtime) => dockerChecks(cli.program, { run, runtime }),
       prepare: (spec) => prepare(cli.program, spec),
       async ensureImage(recipe: ImageRecipe, progress: Progress) {
         return (await ensureDockerImage(recipe, { progress, docker: cli.program })).tag;

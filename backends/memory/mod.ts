@@ -116,7 +116,10 @@ export class MemoryBackend implements Backend {
   }
 
   /** {@inheritDoc Backend.checks} */
-  checks(_run: ProgramRunner): Promise<{ checks: HostCheck[]; usable: boolean }> {
+  checks(
+    _run: ProgramRunner,
+    _runtime: RuntimeRequest,
+  ): Promise<{ checks: HostCheck[]; usable: boolean }> {
     const availability = this.#options.availability ?? { ok: true, detail: "memory engine" };
     return Promise.resolve({
       checks: [

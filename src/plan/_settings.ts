@@ -113,12 +113,18 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
     selfTest: { tcp: tcp ?? defaultSelfTest().tcp, dns: dns ?? defaultSelfTest().dns },
     operatorTimeouts: operatorTimeouts(env),
     workspaceMaxBytes: workspaceMaxMb(env) * 1024 * 1024,
-    runtime: runtime(env),
+    runtime: runtimeSetting(env),
   };
 }
 
-/** `BOT_BOTTLE_RUNTIME`: `auto` (the default), `runsc` or `runc`. */
-function runtime(env: Readonly<Record<string, string | undefined>>): RuntimeRequest {
+/**
+ * `BOT_BOTTLE_RUNTIME`: `auto` (the default), `runsc` or `runc`.
+ *
+ * @param env The host environment.
+ * @returns The runtime the agent asks for.
+ * @throws {ConfigError} For any other value.
+ */
+export function runtimeSetting(env: Readonly<Record<string, string | undefined>>): RuntimeRequest {
   const text = value(env, "BOT_BOTTLE_RUNTIME");
   if (text === undefined) return "auto";
   if (text === "auto" || text === "runsc" || text === "runc") return text;
