@@ -35,6 +35,17 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
   await using world = await startWorld("lifecycle");
   await writeTestAgent(world);
 
+  await t.step("the preflight names the agent's isolation and both containers' caps", async () => {
+    const dry = await runCli(world, ["start", TEST_AGENT, "--dry-run"]);
+    assert.equal(dry.code, 0, dry.stderr);
+    const isolation = world.runtime === "runsc"
+      ? /isolation: +gVisor \(runsc\)\n/
+      : /isolation: +runc \(Linux namespaces, shared kernel\); gVisor opted out\n/;
+    assert.match(dry.stdout, isolation);
+    assert.match(dry.stdout, /limits: +agent: 4GiB memory, 2 CPUs, 4096 processes\n/);
+    assert.match(dry.stdout, /--pids-limit 512 /);
+  });
+
   await t.step("start --detach, exec, list active --json, stop", async () => {
     const slug = await startDetached(world, TEST_AGENT);
     const out = await agentCurl(world, slug, [

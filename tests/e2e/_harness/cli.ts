@@ -3,7 +3,7 @@
  * with the world's controlled environment and a scratch working directory.
  */
 import { join } from "node:path";
-import { dockerOk, runProgram, type RunResult } from "./_docker.ts";
+import { docker, dockerOk, runProgram, type RunResult } from "./_docker.ts";
 import { REPO, type World } from "./world.ts";
 
 const CLI_PREFIX = [
@@ -159,6 +159,19 @@ export async function startDetached(
     );
   }
   world.track(slug);
+  // Every suite run under gVisor proves it ran there, not quietly under runc.
+  const runtime = await docker([
+    "inspect",
+    "--format",
+    "{{.HostConfig.Runtime}}",
+    `bot-bottle-${slug}`,
+  ]);
+  if (runtime.stdout.trim() !== world.runtime) {
+    throw new Error(
+      `bottle ${slug}'s agent runs under "${runtime.stdout.trim()}", not ${world.runtime}: ` +
+        runtime.stderr,
+    );
+  }
   return slug;
 }
 
