@@ -40,11 +40,19 @@ function mounts(list: readonly Mount[]): string[] {
 const CPU_PERIOD_US = 100_000;
 
 /**
+ * Host tasks gVisor itself needs under the pids cap: with the ptrace platform its sentry, gofer
+ * and stub processes count about 220 tasks before the agent runs anything (measured with
+ * `docker stats` on an idle sandbox), so the cap the agent's processes get stays near the one
+ * the manifest names.
+ */
+export const GVISOR_PIDS_OVERHEAD = 256;
+
+/**
  * The caps as docker flags. Swap is capped at the memory cap, so memory means memory. CPUs go as
  * a CFS quota rather than `--cpus`, which docker refuses above the host's CPU count: a manifest
  * written on a larger machine still starts here, its cap simply not biting.
  */
-function limitFlags(limits: Readonly<ResourceLimits>): string[] {
+function limitFlags(limits: Readonly<ResourceLimits>, extraPids = 0): string[] {
   return [
     "--memory",
     `${limits.memory}b`,
@@ -55,7 +63,7 @@ function limitFlags(limits: Readonly<ResourceLimits>): string[] {
     "--cpu-quota",
     String(Math.round(limits.cpus * CPU_PERIOD_US)),
     "--pids-limit",
-    String(limits.pids),
+    String(limits.pids + extraPids),
   ];
 }
 
@@ -162,7 +170,7 @@ export function agentRunArgs(
     "ALL",
     "--security-opt",
     "no-new-privileges",
-    ...limitFlags(spec.limits),
+    ...limitFlags(spec.limits, options.runtime === "runsc" ? GVISOR_PIDS_OVERHEAD : 0),
     ...mounts(spec.mounts),
     ...environment(spec),
     "--entrypoint",
