@@ -113,7 +113,9 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
       const seen = await execIn(world, slug, [
         "bash",
         "-c",
-        "pwd; cat src/main.txt; readlink link.txt; readlink outside-link; stat -c %U src/main.txt; " +
+        // find, not stat: Debian's runsc refuses coreutils 9's statx flags (EINVAL).
+        "pwd; cat src/main.txt; readlink link.txt; readlink outside-link; " +
+        "find src/main.txt -printf '%u\\n'; " +
         "git log -1 --format=%s; touch new.txt && echo writable",
       ]);
       assert.equal(seen.code, 0, seen.stderr);
