@@ -5,9 +5,10 @@
  * Under runc the kernel refuses the bomb's forks and the OOM killer takes only the hog, so the
  * agent itself lives on and reaches its upstream through the sidecar right after. Under gVisor
  * (`BOT_BOTTLE_E2E_RUNTIME=runsc`) the whole sandbox is one set of host processes: the bomb
- * exhausts the sentry's threads and the hog gets the sandbox OOM-killed, so the agent container
- * ends. That is still contained: the sidecar is untouched, and the agent container started
- * again into the same bottle reaches its upstream through that same sidecar.
+ * exhausts the sentry's threads and the hog usually gets the whole sandbox OOM-killed (sometimes
+ * gVisor kills the hog alone), so the agent container may end. That is still contained: the
+ * sidecar is untouched, and the agent container started again into the same bottle reaches its
+ * upstream through that same sidecar.
  */
 import assert from "node:assert/strict";
 import {
@@ -87,10 +88,9 @@ Deno.test("a fork bomb and a memory hog in the agent stop at its caps", async (t
     ]);
     assert.equal(started.code, 0, started.stderr);
     const ended = await hogOutcome(world, slug);
-    if (world.runtime === "runc") {
+    if (world.runtime === "runc" || ended !== "sandbox ended") {
       assert.equal(ended, "exit 137", "the hog was not killed at the memory cap");
     } else {
-      assert.equal(ended, "sandbox ended", "the hog outlived its memory cap");
       const oom = await dockerOk(["inspect", "--format", "{{.State.OOMKilled}}", agentName(slug)]);
       assert.equal(oom, "true", "the gVisor sandbox ended, but not at its memory cap");
     }
@@ -146,13 +146,15 @@ async function assertHostAndSidecarWork(world: World, slug: string): Promise<voi
 
 /**
  * After a hazard: the sidecar is untouched and the agent reaches its upstream through it again
- * (under gVisor, once the ended agent container is started again into the same bottle).
+ * (under gVisor, once an ended agent container is started again into the same bottle).
  */
 async function afterHazard(world: World, slug: string): Promise<void> {
   await assertHostAndSidecarWork(world, slug);
-  if (world.runtime === "runsc") {
-    const state = await waitForState(agentName(slug), (s) => s !== "running");
-    assert.equal(state, "exited", `the gVisor sandbox of ${slug} outlived its hazard`);
+  // gVisor may end the whole sandbox rather than the one process: start the agent again.
+  const state = await dockerOk(["inspect", "--format", "{{.State.Status}}", agentName(slug)]);
+  if (state !== "running") {
+    assert.equal(world.runtime, "runsc", `the agent container of ${slug} ended under runc`);
+    assert.equal(state, "exited");
     await dockerOk(["start", agentName(slug)]);
   }
   await waitForAgentShell(world, slug);
@@ -182,17 +184,6 @@ async function hogOutcome(world: World, slug: string): Promise<string> {
 async function pidsOf(container: string): Promise<number> {
   const out = await docker(["stats", "--no-stream", "--format", "{{.PIDs}}", container]);
   return Number(out.stdout.trim()) || 0;
-}
-
-async function waitForState(container: string, done: (state: string) => boolean): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  let state = "";
-  while (Date.now() < deadline) {
-    state = await dockerOk(["inspect", "--format", "{{.State.Status}}", container]);
-    if (done(state)) return state;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return state;
 }
 
 /** Until the agent can run a command again (the bomb's last processes take a moment to go). */
