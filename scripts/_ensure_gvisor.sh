@@ -35,10 +35,11 @@ with open(tmp, "w") as f:
     f.write("\n")
 os.replace(tmp, path)
 PY
-    _bb_dockerd="$(pidof dockerd || true)"
+    # The daemon behind the default socket writes its pid here; another dockerd (a test's nested
+    # engine with its own --pidfile) is not ours to signal.
+    _bb_dockerd="$(cat /var/run/docker.pid 2>/dev/null || true)"
     if [ -n "$_bb_dockerd" ]; then
-      # shellcheck disable=SC2086 # one pid, or several words only if several daemons run
-      kill -HUP $_bb_dockerd
+      kill -HUP "$_bb_dockerd"
       for _ in $(seq 1 20); do bot_bottle_runsc_registered && break; sleep 0.5; done
     fi
     bot_bottle_runsc_registered ||
