@@ -130,7 +130,23 @@ export interface Mount {
   readonly: boolean;
 }
 
-/** What one container runs: its image, environment and mounts. */
+/** Caps on what one container may use; the engine enforces them. */
+export interface ResourceLimits {
+  /** Memory in bytes, swap included (the container gets no swap beyond it). */
+  memory: number;
+  /** CPU time, in CPUs (`1.5` is one and a half CPUs' worth). */
+  cpus: number;
+  /** Most processes and threads it may run at once. */
+  pids: number;
+}
+
+/**
+ * The OCI runtime the agent asks for: `auto` takes gVisor (`runsc`) when the engine has it and
+ * the engine's default otherwise; `runsc` insists on gVisor; `runc` opts out of it.
+ */
+export type RuntimeRequest = "auto" | "runc" | "runsc";
+
+/** What one container runs: its image, environment, mounts and caps. */
 export interface ContainerSpec {
   /** The image reference. */
   image: string;
@@ -143,6 +159,8 @@ export interface ContainerSpec {
   secretEnv: readonly string[];
   /** Directories to mount. */
   mounts: readonly Mount[];
+  /** Memory, CPU and process caps. */
+  limits: Readonly<ResourceLimits>;
 }
 
 /** The sidecar container. */
@@ -154,7 +172,10 @@ export interface SidecarSpec extends ContainerSpec {
 }
 
 /** The agent container. */
-export type AgentSpec = ContainerSpec;
+export interface AgentSpec extends ContainerSpec {
+  /** The runtime it asks for. */
+  runtime: RuntimeRequest;
+}
 
 /** How a bottle's networks are made. */
 export interface NetworkSpec {
@@ -256,8 +277,20 @@ export interface Backend {
   readonly name: BackendName;
   /** Whether its CLI and engine answer here. */
   isAvailable(): Promise<Availability>;
-  /** `doctor`'s checks of its engine, run through the given runner; and whether it can run. */
-  checks(run: ProgramRunner): Promise<{ checks: HostCheck[]; usable: boolean }>;
+  /**
+   * The isolation an agent asking for `runtime` gets here, in words (the preflight shows it).
+   *
+   * @throws {ConfigError} When the engine cannot give the runtime asked for.
+   */
+  isolation(runtime: RuntimeRequest): Promise<string>;
+  /**
+   * `doctor`'s checks of its engine, run through the given runner, for an agent asking for
+   * `runtime`; and whether it can run.
+   */
+  checks(
+    run: ProgramRunner,
+    runtime: RuntimeRequest,
+  ): Promise<{ checks: HostCheck[]; usable: boolean }>;
   /** The engine commands a launch runs, as data (pure and fast: no side effects). */
   prepare(spec: LaunchSpec): PreparedBottle;
   /**

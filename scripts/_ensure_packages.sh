@@ -6,6 +6,7 @@
 #   netcat-openbsd tmux    probes and the supervise terminal UI test
 #   util-linux procps      flock and ps in the lifecycle tests
 #   squid-openssl          the ssl-bump yardstick `deno task bench:egress` measures against
+#   runsc                  gVisor: CI runs the lifecycle and escape suites a second time under it
 BOT_BOTTLE_DEBIAN_PACKAGES=(
   debootstrap
   git
@@ -18,6 +19,7 @@ BOT_BOTTLE_DEBIAN_PACKAGES=(
   util-linux
   procps
   squid-openssl
+  runsc
 )
 bot_bottle_missing_packages() {
   local p

@@ -6,7 +6,14 @@
  * environment). How docker enforces isolation is decided here and nowhere else.
  */
 import { SIDECAR_HOST } from "../../core/sidecar_contract/mod.ts";
-import type { AgentSpec, BottleRef, ContainerSpec, Mount, SidecarSpec } from "../types.ts";
+import type {
+  AgentSpec,
+  BottleRef,
+  ContainerSpec,
+  Mount,
+  ResourceLimits,
+  SidecarSpec,
+} from "../types.ts";
 import { type BottleNames, SLUG_LABEL } from "./_names.ts";
 
 function labels(bottle: BottleRef, role: string): string[] {
@@ -27,6 +34,37 @@ function mounts(list: readonly Mount[]): string[] {
     "--mount",
     `type=bind,source=${m.source},target=${m.target}${m.readonly ? ",readonly" : ""}`,
   ]);
+}
+
+/** The CFS period `--cpu-quota` counts in (Docker's default, 100 ms). */
+const CPU_PERIOD_US = 100_000;
+
+/**
+ * Host tasks gVisor itself needs under the pids cap: with the ptrace platform its sentry, gofer
+ * and stub processes count about 220 tasks before the agent runs anything (measured with
+ * `docker stats` on an idle sandbox), so the cap the agent's processes get stays near the one
+ * the manifest names.
+ */
+export const GVISOR_PIDS_OVERHEAD = 256;
+
+/**
+ * The caps as docker flags. Swap is capped at the memory cap, so memory means memory. CPUs go as
+ * a CFS quota rather than `--cpus`, which docker refuses above the host's CPU count: a manifest
+ * written on a larger machine still starts here, its cap simply not biting.
+ */
+function limitFlags(limits: Readonly<ResourceLimits>, extraPids = 0): string[] {
+  return [
+    "--memory",
+    `${limits.memory}b`,
+    "--memory-swap",
+    `${limits.memory}b`,
+    "--cpu-period",
+    String(CPU_PERIOD_US),
+    "--cpu-quota",
+    String(Math.round(limits.cpus * CPU_PERIOD_US)),
+    "--pids-limit",
+    String(limits.pids + extraPids),
+  ];
 }
 
 function environment(spec: ContainerSpec): string[] {
@@ -85,8 +123,7 @@ export function sidecarCreateArgs(
     "ALL",
     "--security-opt",
     "no-new-privileges",
-    "--pids-limit",
-    "512",
+    ...limitFlags(spec.limits),
     ...Object.entries(spec.sysctls).flatMap(([key, value]) => ["--sysctl", `${key}=${value}`]),
     ...mounts(spec.mounts),
     ...environment(spec),
@@ -133,8 +170,7 @@ export function agentRunArgs(
     "ALL",
     "--security-opt",
     "no-new-privileges",
-    "--pids-limit",
-    "4096",
+    ...limitFlags(spec.limits, options.runtime === "runsc" ? GVISOR_PIDS_OVERHEAD : 0),
     ...mounts(spec.mounts),
     ...environment(spec),
     "--entrypoint",

@@ -2,8 +2,10 @@
  * `doctor`'s checks of the docker engine: the CLI, the daemon (from `docker info`'s JSON, never
  * its human text), gVisor, and whether the sidecar image was built yet.
  */
-import type { HostCheck, ProgramRunner } from "../types.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
+import type { HostCheck, ProgramRunner, RuntimeRequest } from "../types.ts";
 import { parseDockerInfo } from "./_docker_info.ts";
+import { pickRuntime } from "./_runtime.ts";
 
 /** The sidecar image's repository (tags are content digests). */
 const SIDECAR_IMAGE = "bot-bottle/sidecar";
@@ -12,13 +14,14 @@ const SIDECAR_IMAGE = "bot-bottle/sidecar";
  * Check the docker engine.
  *
  * @param program The docker CLI.
- * @param run Runs a host program.
+ * @param options Runs a host program; the runtime the agent asks for.
  * @returns The checks, and whether docker can run bottles here.
  */
 export async function dockerChecks(
   program: string,
-  run: ProgramRunner,
+  options: { run: ProgramRunner; runtime: RuntimeRequest },
 ): Promise<{ checks: HostCheck[]; usable: boolean }> {
+  const { run } = options;
   const client = await run([program, "version", "--format", "{{.Client.Version}}"]);
   if (!client.started) {
     return {
@@ -41,19 +44,9 @@ export async function dockerChecks(
     return { checks, usable: false };
   }
   checks.push({ status: "ok", name: "docker daemon", detail: `server ${parsed.version}` });
-  checks.push(
-    parsed.runsc
-      ? {
-        status: "ok",
-        name: "docker isolation",
-        detail: "gVisor (runsc) registered; bottles use it",
-      }
-      : {
-        status: "warn",
-        name: "docker isolation",
-        detail: "runsc not registered: bottles use runc (Linux namespaces, shared kernel)",
-      },
-  );
+  const isolation = isolationCheck(options.runtime, parsed.runsc);
+  checks.push(isolation);
+  if (isolation.status === "fail") return { checks, usable: false };
   const image = await run([program, "image", "ls", "--quiet", SIDECAR_IMAGE]);
   checks.push(
     image.code === 0 && image.stdout.trim() !== ""
@@ -65,4 +58,26 @@ export async function dockerChecks(
       },
   );
   return { checks, usable: true };
+}
+
+/** How to give the engine gVisor, for a check that finds it absent. */
+const ADD_GVISOR = "install runsc (apt-get install runsc) and add it to /etc/docker/daemon.json " +
+  '("runtimes": {"runsc": {"path": "/usr/bin/runsc"}}), then reload dockerd (kill -HUP)';
+
+/** The runtime the agent gets, as `pickRuntime` decides at launch. */
+function isolationCheck(runtime: RuntimeRequest, registered: boolean): HostCheck {
+  const name = "docker isolation";
+  try {
+    const { words } = pickRuntime(runtime, registered);
+    if (registered && runtime !== "runc") {
+      return { status: "ok", name, detail: `${words} registered; the agent runs under it` };
+    }
+    const why = runtime === "runc"
+      ? "BOT_BOTTLE_RUNTIME=runc"
+      : `runsc not registered: ${ADD_GVISOR}`;
+    return { status: "warn", name, detail: `the agent gets ${words} (${why})` };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return { status: "fail", name, detail: `BOT_BOTTLE_RUNTIME=runsc, but ${ADD_GVISOR}` };
+  }
 }

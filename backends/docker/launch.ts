@@ -24,7 +24,7 @@ import {
 } from "./_argv.ts";
 import { type DockerCli, DockerError } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
-import { gvisorRuntime } from "./_runtime.ts";
+import { resolveRuntime } from "./_runtime.ts";
 
 /**
  * Create the internal network and, unless an existing one is named, the egress network.
@@ -84,6 +84,7 @@ export async function startSidecar(
  * @param spec Image, environment and mounts.
  * @param options The sidecar's address, and the values of the spec's secret variables.
  * @throws {DockerError} When docker refuses.
+ * @throws {ConfigError} When the spec insists on gVisor and the engine does not have it.
  */
 export async function startAgent(
   cli: DockerCli,
@@ -92,7 +93,7 @@ export async function startAgent(
   options: { sidecar: SidecarEndpoint; secrets: Readonly<Record<string, string>> },
 ): Promise<void> {
   const names = bottleNames(step.bottle.slug);
-  const runtime = await gvisorRuntime(cli);
+  const { runtime } = await resolveRuntime(cli, spec.runtime);
   await cli.run(
     agentRunArgs(step.bottle, spec, {
       names,

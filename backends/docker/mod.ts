@@ -2,7 +2,8 @@
  * The docker backend (SPEC §5): plain `docker` CLI, no compose. Per bottle an internal network
  * without a host-side address (agent and sidecar only), an egress network (sidecar only), the
  * sidecar `bot-bottle-sidecars-<slug>` and the agent `bot-bottle-<slug>`, everything labelled
- * `bot-bottle.slug=<slug>`. gVisor (`runsc`) is used when the engine has it registered. These are
+ * `bot-bottle.slug=<slug>`. The agent runs under gVisor (`runsc`) when the engine has it registered
+ * (`BOT_BOTTLE_RUNTIME` opts out or insists); both containers are capped (memory, CPU, pids). These are
  * primitives: `src/launch` runs them in order.
  *
  * @module
@@ -30,6 +31,7 @@ import {
   startSidecar,
 } from "./launch.ts";
 import { prepare } from "./prepare.ts";
+import { resolveRuntime } from "./_runtime.ts";
 
 export { DockerError } from "./_docker.ts";
 export { type EnsuredImage, ensureDockerImage, type EnsureDockerImageOptions } from "./image.ts";
@@ -67,7 +69,8 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
           throw err;
         }
       },
-      checks: (run: ProgramRunner) => dockerChecks(cli.program, run),
+      isolation: async (runtime) => (await resolveRuntime(cli, runtime)).words,
+      checks: (run: ProgramRunner, runtime) => dockerChecks(cli.program, { run, runtime }),
       prepare: (spec) => prepare(cli.program, spec),
       async ensureImage(recipe: ImageRecipe, progress: Progress) {
         return (await ensureDockerImage(recipe, { progress, docker: cli.program })).tag;

@@ -2,7 +2,7 @@
  * The in-memory engine the memory backend drives: named networks and containers labelled with
  * their bottle, and a record of every command it was given. Nothing leaves the process.
  */
-import type { BottleRef, ImageRecipe } from "../types.ts";
+import type { BottleRef, ImageRecipe, ResourceLimits } from "../types.ts";
 
 /** A network or container the engine holds. */
 export interface MemoryObject {
@@ -16,6 +16,10 @@ export interface MemoryObject {
   role: string;
   /** For containers: `running` or `exited`. */
   state: string;
+  /** For started containers: the caps the engine enforces. */
+  limits?: Readonly<ResourceLimits>;
+  /** For a started agent: `runsc` when it runs under gVisor. */
+  runtime?: "runsc";
 }
 
 /** The engine's state; one per backend instance. */

@@ -1,10 +1,12 @@
 /** The memory backend's launch primitives: objects appear in its engine, commands are recorded. */
+import { ConfigError } from "../../core/errors/mod.ts";
 import type {
   AgentSpec,
   BottleNetworks,
   CreatedObject,
   LaunchStep,
   NetworkSpec,
+  RuntimeRequest,
   SidecarEndpoint,
   SidecarSpec,
 } from "../types.ts";
@@ -46,24 +48,58 @@ export function createNetworks(
  * @param step The bottle and the launch's record.
  * @param role `sidecar` or `agent`.
  * @param spec The container.
- * @param secrets The values of its secret variables.
+ * @param options The values of its secret variables; whether the engine has gVisor.
+ * @throws {ConfigError} When an agent insists on gVisor and the engine has none.
  */
 export function startContainer(
   world: MemoryWorld,
   step: LaunchStep,
   role: "sidecar" | "agent",
   spec: SidecarSpec | AgentSpec,
-  secrets: Readonly<Record<string, string>>,
+  options: { secrets: Readonly<Record<string, string>>; gvisor: boolean },
 ): void {
+  const { secrets, gvisor } = options;
   const name = memoryNames(step.bottle.slug)[role];
   const missing = spec.secretEnv.find((key) => secrets[key] === undefined);
   if (missing !== undefined) {
     throw new TypeError(`Cannot start a container: no value for its secret variable ${missing}`);
   }
+  const runtime = "runtime" in spec ? memoryRuntime(spec.runtime, gvisor).runtime : undefined;
   world.commands.push(containerArgv(step.bottle, name, spec));
-  world.add({ kind: "container", name, bottle: step.bottle, role, state: "running" });
+  world.add({
+    kind: "container",
+    name,
+    bottle: step.bottle,
+    role,
+    state: "running",
+    limits: { ...spec.limits },
+    ...(runtime === undefined ? {} : { runtime }),
+  });
   world.secrets.set(name, Object.fromEntries(spec.secretEnv.map((key) => [key, secrets[key]!])));
   step.created({ kind: "container", name });
+}
+
+/**
+ * The runtime an agent gets on the memory engine, as docker picks it: gVisor when the engine has
+ * it unless opted out, refused when insisted on and absent.
+ *
+ * @param request What the agent asks for.
+ * @param gvisor Whether the engine has gVisor.
+ * @returns The runtime and its description.
+ * @throws {ConfigError} When `runsc` is asked for and the engine has none.
+ */
+export function memoryRuntime(
+  request: RuntimeRequest,
+  gvisor: boolean,
+): { runtime?: "runsc"; words: string } {
+  if (request === "runc") return { words: "memory engine; gVisor opted out" };
+  if (gvisor) return { runtime: "runsc", words: "gVisor (memory engine)" };
+  if (request === "runsc") {
+    throw new ConfigError(
+      "BOT_BOTTLE_RUNTIME=runsc asks for gVisor, but the memory engine has none",
+    );
+  }
+  return { words: "memory engine" };
 }
 
 /**

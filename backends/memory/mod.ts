@@ -37,6 +37,7 @@ import type {
   PreparedBottle,
   ProgramRunner,
   Progress,
+  RuntimeRequest,
   SidecarEndpoint,
   SidecarSpec,
 } from "../types.ts";
@@ -45,6 +46,7 @@ import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
 import { execInAgent, type MemoryAgent } from "./exec.ts";
 import {
   createNetworks,
+  memoryRuntime,
   outsideAddresses,
   remove,
   sidecarEndpoint,
@@ -53,7 +55,7 @@ import {
 import { prepare } from "./prepare.ts";
 
 export type { MemoryAgent } from "./exec.ts";
-export { type MemoryObject, MemoryWorld } from "./_world.ts";
+export { memoryNames, type MemoryObject, MemoryWorld } from "./_world.ts";
 
 /** The primitives a {@link MemoryBackendOptions.fault} hook is called before. */
 export type MemoryPrimitive =
@@ -81,6 +83,8 @@ export interface MemoryBackendOptions {
    * there is none); throw to make the primitive fail.
    */
   fault?: (primitive: MemoryPrimitive, slug: string) => void | Promise<void>;
+  /** Whether the engine has gVisor, as a docker engine with `runsc` registered (default no). */
+  gvisor?: boolean;
 }
 
 /** A backend whose engine is an object in memory. */
@@ -102,8 +106,20 @@ export class MemoryBackend implements Backend {
     return Promise.resolve(this.#options.availability ?? { ok: true, detail: "memory engine" });
   }
 
+  /** {@inheritDoc Backend.isolation} */
+  isolation(runtime: RuntimeRequest): Promise<string> {
+    try {
+      return Promise.resolve(memoryRuntime(runtime, this.#options.gvisor === true).words);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   /** {@inheritDoc Backend.checks} */
-  checks(_run: ProgramRunner): Promise<{ checks: HostCheck[]; usable: boolean }> {
+  checks(
+    _run: ProgramRunner,
+    _runtime: RuntimeRequest,
+  ): Promise<{ checks: HostCheck[]; usable: boolean }> {
     const availability = this.#options.availability ?? { ok: true, detail: "memory engine" };
     return Promise.resolve({
       checks: [
@@ -141,7 +157,10 @@ export class MemoryBackend implements Backend {
     options: { networks: BottleNetworks; secrets: Readonly<Record<string, string>> },
   ): Promise<SidecarEndpoint> {
     await this.#fault("startSidecar", step.bottle.slug);
-    startContainer(this.world, step, "sidecar", spec, options.secrets);
+    startContainer(this.world, step, "sidecar", spec, {
+      secrets: options.secrets,
+      gvisor: this.#options.gvisor === true,
+    });
     return sidecarEndpoint();
   }
 
@@ -152,7 +171,10 @@ export class MemoryBackend implements Backend {
     options: { sidecar: SidecarEndpoint; secrets: Readonly<Record<string, string>> },
   ): Promise<void> {
     await this.#fault("startAgent", step.bottle.slug);
-    startContainer(this.world, step, "agent", spec, options.secrets);
+    startContainer(this.world, step, "agent", spec, {
+      secrets: options.secrets,
+      gvisor: this.#options.gvisor === true,
+    });
   }
 
   /** {@inheritDoc Backend.outsideAddresses} */

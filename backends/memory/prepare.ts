@@ -1,5 +1,6 @@
 /** The memory backend's plan for a bottle, as data: the commands its engine would record. */
 import type {
+  AgentSpec,
   BackendName,
   BottleRef,
   ContainerSpec,
@@ -20,14 +21,19 @@ export function networkArgv(bottle: BottleRef, name: string): string[] {
 }
 
 /**
- * The command a container start records: its settings and mounts, secrets by name only.
+ * The command a container start records: its settings, mounts, caps and (for the agent) the
+ * runtime asked for; secrets by name only.
  *
  * @param bottle The bottle.
  * @param name The container.
  * @param spec The container's spec.
  * @returns The argv.
  */
-export function containerArgv(bottle: BottleRef, name: string, spec: ContainerSpec): string[] {
+export function containerArgv(
+  bottle: BottleRef,
+  name: string,
+  spec: ContainerSpec | AgentSpec,
+): string[] {
   return [
     "memory",
     "run",
@@ -35,6 +41,10 @@ export function containerArgv(bottle: BottleRef, name: string, spec: ContainerSp
     ...Object.entries(spec.env).map(([key, value]) => `--env=${key}=${value}`),
     ...spec.secretEnv.map((key) => `--env=${key}`),
     ...spec.mounts.map((m) => `--mount=${m.source}:${m.target}${m.readonly ? ":ro" : ""}`),
+    `--memory=${spec.limits.memory}`,
+    `--cpus=${spec.limits.cpus}`,
+    `--pids-limit=${spec.limits.pids}`,
+    ...("runtime" in spec ? [`--runtime=${spec.runtime}`] : []),
     name,
     spec.image,
   ];

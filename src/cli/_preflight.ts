@@ -4,7 +4,7 @@
  */
 import { AGENT_WORKSPACE, SIDECAR_ENV } from "../../core/sidecar_contract/mod.ts";
 import type { PreparedBottle } from "../../backends/mod.ts";
-import type { ResolvedAgent } from "../manifest/mod.ts";
+import { formatSize, type ResolvedAgent } from "../manifest/mod.ts";
 import type { BottlePlan } from "../plan/mod.ts";
 import { type Field, renderFields } from "./_fields.ts";
 
@@ -13,10 +13,14 @@ import { type Field, renderFields } from "./_fields.ts";
  *
  * @param agent The resolved agent.
  * @param plan Its plan.
- * @param backend The backend's name.
+ * @param engine The backend's name, and the isolation it gives the agent (when known).
  * @returns The text, ending with a newline.
  */
-export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: string): string {
+export function preflightText(
+  agent: ResolvedAgent,
+  plan: BottlePlan,
+  engine: { backend: string; isolation?: string },
+): string {
   const bottle = agent.bottle;
   const env = [
     ...Object.entries(bottle.env).map(([name, value]) =>
@@ -40,7 +44,9 @@ export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: s
   const fields: Field[] = [
     ["agent", `${agent.name}  (${agent.path})`],
     ["bottle", `${bottle.name}  (${bottle.chain.join(" -> ")})`],
-    ["backend", backend],
+    ["backend", engine.backend],
+    ...(engine.isolation === undefined ? [] : [["isolation", engine.isolation] as const]),
+    ["limits", limitsText(plan)],
     ["label", plan.label],
     ["provider", providerText(agent, plan)],
     ...(plan.image.kind === "committed" ? [["image", plan.image.ref] as const] : []),
@@ -62,6 +68,15 @@ export function preflightText(agent: ResolvedAgent, plan: BottlePlan, backend: s
     ...hostSettings(plan),
   ];
   return renderFields(`Bottle ${plan.slug}`, fields);
+}
+
+/** Both containers' caps, one line each. */
+function limitsText(plan: BottlePlan): string {
+  return (["agent", "sidecar"] as const).map((role) => {
+    const { memory, cpus, pids } = plan.limits[role];
+    return `${role}: ${formatSize(memory)} memory, ${cpus} CPU${cpus === 1 ? "" : "s"}, ` +
+      `${pids} processes`;
+  }).join("\n");
 }
 
 /** The provider and where its credential comes from (names only). */

@@ -31,7 +31,7 @@ Deno.test("preflightText() shows every host setting that changes isolation or te
   const plain = preflightText(
     demoAgent(),
     buildPlan(demoAgent(), { ...base, hostEnv: {} }),
-    "docker",
+    { backend: "docker" },
   );
   assert.match(plain, /self-test: +no TCP to 1\.1\.1\.1:443\n/);
   assert.ok(!plain.includes("connect-to"), plain);
@@ -46,7 +46,7 @@ Deno.test("preflightText() shows every host setting that changes isolation or te
       BOT_BOTTLE_BUILD_CA_FILE: "/etc/ssl/certs/proxy-ca.pem",
     },
   });
-  const text = preflightText(demoAgent(), lab, "docker");
+  const text = preflightText(demoAgent(), lab, { backend: "docker" });
   assert.match(
     text,
     /connect-to: +example\.com:443=172\.30\.0\.2:443 {2}\(no private-address check\)/,
@@ -80,7 +80,7 @@ Deno.test("preflightText() says where the provider's credential comes from, and 
     paths,
     hostEnv: { ANTHROPIC_KEY: "sk-ant-api03-secret-value" },
   });
-  const text = preflightText(agent, plan, "docker");
+  const text = preflightText(agent, plan, { backend: "docker" });
   assert.match(text, /provider: +claude {2}\(API key from \$ANTHROPIC_KEY, injected by egress;/);
   assert.match(text, /api\.anthropic\.com \[auth:x-api-key\]/);
   assert.ok(!text.includes("secret-value"), "names only");
@@ -88,7 +88,7 @@ Deno.test("preflightText() says where the provider's credential comes from, and 
     preflightText(
       demoAgent(),
       buildPlan(demoAgent(), { ...{ slug: "d-1", label: "d", cwd: "/w", paths }, hostEnv: {} }),
-      "docker",
+      { backend: "docker" },
     ),
     /provider: +shell {2}\(no credential\)/,
   );
@@ -120,7 +120,7 @@ Deno.test("preflightText() shows git gate repos and the identity with provenance
     paths,
     hostEnv: {},
   });
-  const text = preflightText(agent, plan, "docker");
+  const text = preflightText(agent, plan, { backend: "docker" });
   assert.match(text, /git gate: +app {2}ssh:\/\/git@git\.test\/org\/app\.git\n/);
   assert.match(
     text,
@@ -129,4 +129,15 @@ Deno.test("preflightText() shows git gate repos and the identity with provenance
   assert.match(text, /\n +email: \(unset\)\n/);
   assert.ok(!text.includes("preflight_deploy_key"), "the key path is not shown");
   assert.ok(!text.includes("AAAAC3Nza"), "nor the pinned host key");
+});
+
+Deno.test("preflightText() shows both containers' caps and the agent's isolation", () => {
+  const paths = homePaths({ BOT_BOTTLE_HOME: "/tmp/bb-pre" });
+  const agent = demoAgent();
+  agent.bottle.limits.agent = { memory: 1536 * 1024 ** 2, cpus: 1, pids: 256 };
+  const plan = buildPlan(agent, { slug: "d-1", label: "d", cwd: "/w", paths, hostEnv: {} });
+  const text = preflightText(agent, plan, { backend: "docker", isolation: "gVisor (runsc)" });
+  assert.match(text, /isolation: +gVisor \(runsc\)\n/);
+  assert.match(text, /limits: +agent: 1\.5GiB memory, 1 CPU, 256 processes\n/);
+  assert.match(text, /\n +sidecar: 1GiB memory, 2 CPUs, 512 processes\n/);
 });

@@ -5,7 +5,7 @@
  * prints its slug alone on stdout.
  */
 import { resolve } from "node:path";
-import { UsageError } from "../../core/errors/mod.ts";
+import { ConfigError, UsageError } from "../../core/errors/mod.ts";
 import {
   agentChoices,
   type BackendRegistry,
@@ -119,7 +119,11 @@ export async function startCommand(ctx: CliContext, options: StartOptions): Prom
   }
   if (options.dryRun) {
     warnAbout(ctx, agent);
-    ctx.stdout.write(`${preflightText(agent, plan, chosen.backend.name)}\n${stepsText(prepared)}`);
+    const engine = {
+      backend: chosen.backend.name,
+      isolation: await isolationOf(chosen.backend, plan),
+    };
+    ctx.stdout.write(`${preflightText(agent, plan, engine)}\n${stepsText(prepared)}`);
     return 0;
   }
   const metadata = metadataFor(plan, {
@@ -198,7 +202,11 @@ export async function confirmAndRun(
 ): Promise<number> {
   const { plan } = options;
   warnAbout(ctx, options.agent);
-  ctx.stderr.write(preflightText(options.agent, plan, options.backend.name));
+  // Asked before the question: a runtime the engine cannot give is refused up front.
+  const isolation = await options.backend.isolation(plan.runtime);
+  ctx.stderr.write(
+    preflightText(options.agent, plan, { backend: options.backend.name, isolation }),
+  );
   if (!options.yes && !await confirmYesNo(`Start bottle ${plan.slug}?`)) {
     ctx.stderr.write("bot-bottle: not started\n");
     return 1;
@@ -235,6 +243,16 @@ export async function confirmAndRun(
     );
   }
   return outcome.code;
+}
+
+/** For a dry run, which may name an engine that does not answer: say so instead of failing. */
+async function isolationOf(backend: Backend, plan: BottlePlan): Promise<string> {
+  try {
+    return await backend.isolation(plan.runtime);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    return "unknown (the engine does not answer)";
+  }
 }
 
 function warnAbout(ctx: CliContext, agent: ResolvedAgent): void {

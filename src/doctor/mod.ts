@@ -18,8 +18,11 @@ import {
   BACKEND_NAMES,
   type BackendName,
   type HostCheck,
+  type RuntimeRequest,
   shippedBackends,
 } from "../../backends/mod.ts";
+import { ConfigError } from "../../core/errors/mod.ts";
+import { runtimeSetting } from "../plan/mod.ts";
 import { checkProviders } from "./_providers.ts";
 import { runProgram } from "./_run.ts";
 
@@ -57,8 +60,15 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const checks: HostCheck[] = [];
   const usable = new Map<BackendName, boolean>();
 
+  let runtime: RuntimeRequest = "auto";
+  try {
+    runtime = runtimeSetting(options.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    checks.push({ status: "fail", name: "BOT_BOTTLE_RUNTIME", detail: err.message });
+  }
   for (const backend of shippedBackends()) {
-    const engine = await backend.checks(run);
+    const engine = await backend.checks(run, runtime);
     checks.push(...engine.checks);
     usable.set(backend.name, engine.usable);
   }

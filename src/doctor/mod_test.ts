@@ -77,3 +77,15 @@ Deno.test("runDoctor() rejects an unknown BOT_BOTTLE_BACKEND", async () => {
     assert.equal(report.defaultBackendUsable, false);
   });
 });
+
+Deno.test("runDoctor() names a malformed BOT_BOTTLE_RUNTIME", async () => {
+  await withTempDir(async (dir) => {
+    const report = await runDoctor({
+      env: { PATH: dir, HOME: dir, BOT_BOTTLE_RUNTIME: "gvisor" },
+      os: "linux",
+    });
+    const check = report.checks.find((c) => c.name === "BOT_BOTTLE_RUNTIME");
+    assert.equal(check?.status, "fail");
+    assert.match(check?.detail ?? "", /"gvisor" is not auto, runsc/);
+  });
+});

@@ -16,6 +16,12 @@ import { CA_INSTALL_SCRIPT } from "./_ca_install.ts";
 const SIDECAR_READY_MS = 30_000;
 
 /**
+ * How long `update-ca-certificates` may take: it starts a few hundred processes, which under
+ * gVisor's ptrace platform on a loaded machine took 26-31 s (0.3 s under runc).
+ */
+const CA_INSTALL_MS = 120_000;
+
+/**
  * Refuse an agent that runs as root, whatever its image says (SPEC §7).
  *
  * @param backend The backend.
@@ -51,12 +57,14 @@ export async function installCa(backend: Backend, slug: string): Promise<void> {
     tty: false,
     user: "root",
     capture: true,
-    timeoutMs: 30_000,
+    timeoutMs: CA_INSTALL_MS,
   });
   if (result.code !== 0) {
     throw new LaunchError(
       "installing the bottle CA in the agent image failed (it needs update-ca-certificates): " +
-        result.stderr.trim(),
+        (result.code === 124
+          ? `no answer within ${CA_INSTALL_MS / 1000} s`
+          : `exit ${result.code}: ${result.stderr.trim()}`),
     );
   }
 }

@@ -79,6 +79,7 @@ export function sidecarSpec(
       ...plan.knownSecretSlots.map((s) => s.slot),
     ],
     mounts,
+    limits: plan.limits.sidecar,
     user: options.user,
     sysctls: SIDECAR_SYSCTLS,
   };
@@ -86,7 +87,8 @@ export function sidecarSpec(
 
 /**
  * The agent: the contract's proxy and CA environment, the bottle's env by name (values are
- * secrets of the launch), the CA certificate and the gitconfig mounted read-only.
+ * secrets of the launch), the CA certificate and the gitconfig mounted read-only, its caps and
+ * the runtime it asks for.
  *
  * @param plan The plan.
  * @param image The agent image.
@@ -104,6 +106,8 @@ export function agentSpec(plan: BottlePlan, image: string, superviseUrl: string)
       { source: plan.paths.agentCa, target: AGENT_MOUNTS.ca, readonly: true },
       { source: plan.paths.agentGit, target: AGENT_MOUNTS.git, readonly: true },
     ],
+    limits: plan.limits.agent,
+    runtime: plan.runtime,
   };
 }
 

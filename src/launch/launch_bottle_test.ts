@@ -113,7 +113,7 @@ Deno.test("launchBottle() refuses an agent image that cannot trust the bottle CA
       err instanceof LaunchError &&
       err.message ===
         "installing the bottle CA in the agent image failed (it needs update-ca-certificates): " +
-          "sh: 1: update-ca-certificates: not found",
+          "exit 1: sh: 1: update-ca-certificates: not found",
   );
   assert.deepEqual(backend.world.of(s.plan.slug), []);
 });

@@ -7,6 +7,7 @@ import { routeKeyHint, RouteListSchema, TOKEN_REF_PATTERN } from "../../core/rou
 import type { PathSegment } from "../../core/yaml_strict/mod.ts";
 import { EnvSchema } from "./_env.ts";
 import { GitGateLayerSchema } from "./_git_gate.ts";
+import { LimitsLayerSchema } from "./_limits.ts";
 
 /** Bottle and agent names (they are file names): `^[a-z][a-z0-9-]*$`. */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -54,6 +55,9 @@ export const BottleLayerSchema = z.strictObject({
     routes: RouteListSchema.optional().describe("Routes, concatenated across extends"),
   }).optional().describe("The egress proxy's routes and log level"),
   supervise: z.boolean().optional().describe("Run the supervise MCP server (default true)"),
+  limits: LimitsLayerSchema.optional().describe(
+    "Memory, CPU and process caps of the agent and sidecar containers",
+  ),
 }).describe("A bottle: the agent's environment, credentials, remotes and egress");
 
 /** One bottle file's parsed frontmatter. */

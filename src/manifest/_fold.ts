@@ -3,7 +3,7 @@
  * `env` merges by name (later wins); `git-gate.user` overlays per field; `git-gate.repos`
  * merges by repo name, per field (later wins), and is checked for completeness only after the
  * merge; `egress.routes` concatenate; `supervise`, `agent_provider` (as a whole) and `egress.log`
- * take the last value declared. Provider routes then replace manifest routes for the hosts the
+ * take the last value declared, and so does each field of `limits`. Provider routes then replace manifest routes for the hosts the
  * provider owns, with a warning naming each dropped route.
  */
 import { providerRoutes, settingsSpec } from "../providers/mod.ts";
@@ -12,6 +12,7 @@ import { labelOf } from "../../core/yaml_strict/mod.ts";
 import type { EnvValue } from "./_env.ts";
 import type { BottleSource } from "./_extends.ts";
 import { parseHostKey, parseSshUrl, type RepoLayer } from "./_git_gate.ts";
+import { foldLimits } from "./_limits.ts";
 import type { AgentProvider, GitUser, Repo, ResolvedBottle } from "./_types.ts";
 
 const DEFAULT_PROVIDER: Readonly<AgentProvider> = Object.freeze({
@@ -110,6 +111,7 @@ export function foldBottle(
     gitGate: { user, repos: completeRepos(repos) },
     egress: { log, routes: [...owned, ...kept.map((r) => r.value.route)] },
     supervise,
+    limits: foldLimits(sources.map((s) => s.layer.limits)),
     warnings,
   };
 }

@@ -2,6 +2,7 @@
 import type { Route } from "../../core/routes/mod.ts";
 import type { Provider } from "../providers/mod.ts";
 import type { EnvValue } from "./_env.ts";
+import type { BottleLimits } from "./_limits.ts";
 
 /** Where the manifests are. */
 export interface LoadOptions {
@@ -97,6 +98,8 @@ export interface ResolvedBottle {
   egress: { log: 0 | 1 | 2; routes: Route[] };
   /** Whether the supervise MCP server runs. */
   supervise: boolean;
+  /** Memory, CPU and process caps of both containers (defaults filled in). */
+  limits: BottleLimits;
   /** Things the user should know (printed as `bot-bottle: warning: …`). */
   warnings: string[];
 }

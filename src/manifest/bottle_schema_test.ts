@@ -313,6 +313,10 @@ Deno.test("loadBottle() accepts an empty frontmatter with every default", async 
       }],
     },
     supervise: true,
+    limits: {
+      agent: { memory: 4 * 1024 ** 3, cpus: 2, pids: 4096 },
+      sidecar: { memory: 1024 ** 3, cpus: 2, pids: 512 },
+    },
     // The default provider is claude, and nothing here gives it a credential.
     warnings: [
       'bottle "plain": the claude provider has no credential, so the agent will ask to log in, ' +

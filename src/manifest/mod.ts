@@ -42,6 +42,7 @@ import type { AgentEntry, LoadOptions } from "./_types.ts";
 
 export { type EnvValue, resolveEnv, type ResolveEnvOptions } from "./_env.ts";
 export { loadAgent, loadBottle } from "./_load.ts";
+export { type BottleLimits, DEFAULT_LIMITS, formatSize } from "./_limits.ts";
 export type {
   AgentEntry,
   AgentProvider,

@@ -19,6 +19,8 @@
  *   by name (tests need short ones; the sidecar applies its defaults to those not set).
  * - `BOT_BOTTLE_WORKSPACE_MAX_MB`: the largest working directory `start` copies into a bottle
  *   (default 1024).
+ * - `BOT_BOTTLE_RUNTIME`: `runsc` insists on gVisor for the agent (refused where the engine has
+ *   none), `runc` opts out of it; unset or `auto`, the agent gets gVisor whenever the engine has it.
  */
 import { isAbsolute } from "node:path";
 import { ConfigError } from "../../core/errors/mod.ts";
@@ -29,6 +31,7 @@ import {
   settingOrDefault,
   SIDECAR_ENV,
 } from "../../core/sidecar_contract/mod.ts";
+import type { RuntimeRequest } from "../../backends/mod.ts";
 import type { SelfTestTargets } from "./_types.ts";
 
 /** Settings from the host environment. */
@@ -49,6 +52,8 @@ export interface LaunchSettings {
   operatorTimeouts: Record<string, number>;
   /** The largest working directory copied into a bottle, in bytes. */
   workspaceMaxBytes: number;
+  /** The runtime the agent asks for. */
+  runtime: RuntimeRequest;
 }
 
 /** Default of `BOT_BOTTLE_WORKSPACE_MAX_MB`. */
@@ -111,7 +116,24 @@ export function launchSettings(env: Readonly<Record<string, string | undefined>>
     selfTest: { tcp: tcp ?? defaultSelfTest().tcp, dns: dns ?? defaultSelfTest().dns },
     operatorTimeouts: operatorTimeouts(env),
     workspaceMaxBytes: workspaceMaxMb(env) * 1024 * 1024,
+    runtime: runtimeSetting(env),
   };
+}
+
+/**
+ * `BOT_BOTTLE_RUNTIME`: `auto` (the default), `runsc` or `runc`.
+ *
+ * @param env The host environment.
+ * @returns The runtime the agent asks for.
+ * @throws {ConfigError} For any other value.
+ */
+export function runtimeSetting(env: Readonly<Record<string, string | undefined>>): RuntimeRequest {
+  const text = value(env, "BOT_BOTTLE_RUNTIME");
+  if (text === undefined) return "auto";
+  if (text === "auto" || text === "runsc" || text === "runc") return text;
+  throw new ConfigError(
+    `BOT_BOTTLE_RUNTIME "${text}" is not auto, runsc (insist on gVisor) or runc (opt out of it)`,
+  );
 }
 
 /** `BOT_BOTTLE_WORKSPACE_MAX_MB`: a whole number of MiB, 1 or more. */

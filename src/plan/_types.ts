@@ -2,6 +2,8 @@
 import type { GateRepo } from "../../core/git_gate/mod.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import type { DaemonName } from "../../core/sidecar_contract/mod.ts";
+import type { RuntimeRequest } from "../../backends/mod.ts";
+import type { BottleLimits } from "../manifest/mod.ts";
 import type { BottlePaths } from "../paths/mod.ts";
 
 /** Where the agent image comes from. */
@@ -140,6 +142,10 @@ export interface BottlePlan {
   egressNetwork?: string;
   /** What the self-test probes. */
   selfTest: SelfTestTargets;
+  /** Memory, CPU and process caps of the agent and sidecar containers. */
+  limits: BottleLimits;
+  /** The runtime the agent asks for (`BOT_BOTTLE_RUNTIME`; `auto`: gVisor when the engine has it). */
+  runtime: RuntimeRequest;
 }
 
 /** The secret values a launch needs; never written to disk or argv. */

@@ -146,6 +146,8 @@ export function buildPlan(agent: ResolvedAgent, options: BuildPlanOptions): Bott
     baseImages: settings.baseImages,
     ...(settings.egressNetwork === undefined ? {} : { egressNetwork: settings.egressNetwork }),
     selfTest: settings.selfTest,
+    limits: { agent: { ...bottle.limits.agent }, sidecar: { ...bottle.limits.sidecar } },
+    runtime: settings.runtime,
   };
 }
 

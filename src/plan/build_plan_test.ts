@@ -331,9 +331,29 @@ Deno.test("buildPlan() reads launch settings and names a malformed one", () => {
     ["BOT_BOTTLE_EGRESS_NETWORK", "host", /"host" is shared with the host or with other/],
     ["BOT_BOTTLE_EGRESS_NETWORK", "bridge", /"bridge" is shared/],
     ["BOT_BOTTLE_EGRESS_NETWORK", "bot-bottle-net-other-1", /is shared/],
+    [
+      "BOT_BOTTLE_RUNTIME",
+      "gvisor",
+      /BOT_BOTTLE_RUNTIME "gvisor" is not auto, runsc \(insist on gVisor\) or runc/,
+    ],
   ];
   for (const [name, value, message] of bad) {
     assert.throws(() => buildPlan(demoAgent(), { ...base, hostEnv: { [name]: value } }), message);
+  }
+});
+
+Deno.test("buildPlan() carries the bottle's caps and the runtime asked for", () => {
+  const agent = demoAgent();
+  agent.bottle.limits.agent = { memory: 512 * 1024 ** 2, cpus: 0.5, pids: 128 };
+  const plan = buildPlan(agent, { ...base, hostEnv: {} });
+  assert.deepEqual(plan.limits, {
+    agent: { memory: 512 * 1024 ** 2, cpus: 0.5, pids: 128 },
+    sidecar: { memory: 1024 ** 3, cpus: 2, pids: 512 },
+  });
+  assert.equal(plan.runtime, "auto");
+  for (const runtime of ["auto", "runsc", "runc"] as const) {
+    const asked = buildPlan(demoAgent(), { ...base, hostEnv: { BOT_BOTTLE_RUNTIME: runtime } });
+    assert.equal(asked.runtime, runtime);
   }
 });
 

@@ -2,7 +2,7 @@
  * The built-in `demo` agent: a shell bottle with no credentials and a small read-only
  * allowlist, so a new user sees a working bottle before writing any manifest.
  */
-import type { ResolvedAgent } from "../manifest/mod.ts";
+import { DEFAULT_LIMITS, type ResolvedAgent } from "../manifest/mod.ts";
 
 /** The demo agent's name. */
 export const DEMO_AGENT = "demo";
@@ -47,6 +47,7 @@ export function demoAgent(): ResolvedAgent {
         })),
       },
       supervise: false,
+      limits: { agent: { ...DEFAULT_LIMITS.agent }, sidecar: { ...DEFAULT_LIMITS.sidecar } },
       warnings: [],
     },
   };

@@ -32,5 +32,5 @@ export { buildPlan, type BuildPlanOptions } from "./build_plan.ts";
 export { resolveSecrets, type ResolveSecretsOptions } from "./resolve_secrets.ts";
 export { checkLabel, newSlug, SLUG_PATTERN } from "./slug.ts";
 export { DEMO_AGENT, demoAgent } from "./demo_agent.ts";
-export { type LaunchSettings, launchSettings } from "./_settings.ts";
+export { type LaunchSettings, launchSettings, runtimeSetting } from "./_settings.ts";
 export { type ProviderLaunch, providerLaunch } from "./_provider_launch.ts";

@@ -222,3 +222,17 @@ Deno.test("prepare() uses an operator's egress network instead of creating one",
     "bot-bottle-sidecars-dev-abc123",
   ]);
 });
+
+Deno.test("prepare() caps both containers' memory (no swap beyond it), CPU and pids", () => {
+  const agent = step("start the agent");
+  assert.deepEqual(values(agent, "--memory"), [`${4 * 1024 ** 3}b`]);
+  assert.deepEqual(values(agent, "--memory-swap"), [`${4 * 1024 ** 3}b`]);
+  assert.deepEqual(values(agent, "--cpu-period"), ["100000"]);
+  assert.deepEqual(values(agent, "--cpu-quota"), ["200000"]);
+  assert.deepEqual(values(agent, "--pids-limit"), ["4096"]);
+  const sidecar = step("create the sidecar on the internal network");
+  assert.deepEqual(values(sidecar, "--memory"), [`${1024 ** 3}b`]);
+  assert.deepEqual(values(sidecar, "--memory-swap"), [`${1024 ** 3}b`]);
+  assert.deepEqual(values(sidecar, "--cpu-quota"), ["200000"]);
+  assert.deepEqual(values(sidecar, "--pids-limit"), ["512"]);
+});

@@ -4,11 +4,11 @@
  * backend; `tests/e2e/parity_test.ts` runs it over Docker on a real engine. Rows assert what a
  * user relies on, not how an engine does it: a dry run is pure and shows no secret, a launch
  * brings exactly one agent and one sidecar up and `stop` takes them away, a launch that finds the
- * agent unfit or the isolation weaker refuses and leaves nothing behind, and no secret value ever
- * reaches an argv the engine runs.
+ * agent unfit or the isolation weaker refuses and leaves nothing behind, every container runs
+ * under the bottle's caps, and no secret value ever reaches an argv the engine runs.
  */
 import assert from "node:assert/strict";
-import type { Backend } from "../../backends/mod.ts";
+import type { Backend, ResourceLimits } from "../../backends/mod.ts";
 import { launchBottle, LaunchError, launchSpec } from "../../src/launch/mod.ts";
 import type { ResolvedAgent } from "../../src/manifest/mod.ts";
 import type { HomePaths } from "../../src/paths/mod.ts";
@@ -45,6 +45,11 @@ export interface ParitySubject {
   engineArgv(): Promise<string[][]>;
   /** The value of a variable in a running bottle's agent, as the agent sees it. */
   agentSees(backend: Backend, slug: string, name: string): Promise<string | undefined>;
+  /** The caps the engine enforces on a running bottle's containers (memory counts swap too). */
+  limitsOf(
+    backend: Backend,
+    slug: string,
+  ): Promise<{ agent: ResourceLimits; sidecar: ResourceLimits }>;
 }
 
 /** A name the agent resolves in every backend (the sidecar's), for the leaky kind. */
@@ -100,6 +105,20 @@ export async function parityMatrix(t: Deno.TestContext, s: ParitySubject): Promi
       await backend.stop(plan.slug);
       assert.equal((await backend.enumerateActive()).some((b) => b.slug === plan.slug), false);
       assert.deepEqual(await objectsOf(backend, plan.slug), []);
+    } finally {
+      await cleanUp(s, backend, plan);
+    }
+  });
+
+  await t.step("every container runs under the bottle's memory, CPU and pids caps", async () => {
+    const limits = {
+      agent: { memory: 640 * 1024 ** 2, cpus: 0.5, pids: 300 },
+      sidecar: { memory: 768 * 1024 ** 2, cpus: 1.5, pids: 400 },
+    };
+    const { backend, plan } = planFor(s, "isolated", "parity-caps", limits);
+    try {
+      await launchBottle(plan, secretsFor(plan), { backend, progress: () => {} });
+      assert.deepEqual(await s.limitsOf(backend, plan.slug), limits, s.label);
     } finally {
       await cleanUp(s, backend, plan);
     }
@@ -202,9 +221,12 @@ function planFor(
   s: ParitySubject,
   kind: BottleKind,
   prefix: string,
+  limits?: ResolvedAgent["bottle"]["limits"],
 ): { backend: Backend; plan: BottlePlan } {
   const bottle = s.bottle(kind);
-  const plan = buildPlan(withSecrets(), {
+  const agent = withSecrets();
+  if (limits !== undefined) agent.bottle.limits = limits;
+  const plan = buildPlan(agent, {
     slug: `${prefix}-${crypto.randomUUID().slice(0, 6)}`,
     label: prefix,
     cwd: "/w",

@@ -3,7 +3,7 @@
  * with an agent that behaves like a real image (and misbehaves as a root image or a leaky
  * bottle would). `tests/e2e/parity_test.ts` runs the same rows over Docker.
  */
-import { MemoryBackend } from "../../backends/memory/mod.ts";
+import { MemoryBackend, memoryNames } from "../../backends/memory/mod.ts";
 import { simulatedAgent } from "../../src/launch/testing/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { type BottleKind, LEAKY_NAME, parityMatrix } from "./parity_matrix.ts";
@@ -38,6 +38,14 @@ Deno.test("parity matrix: the memory backend", async (t) => {
       engineArgv: () => Promise.resolve([...backends.values()].flatMap((b) => b.world.commands)),
       agentSees: (b, slug, name) =>
         Promise.resolve((b as MemoryBackend).world.secrets.get(`memory-agent-${slug}`)?.[name]),
+      limitsOf: (b, slug) => {
+        const limits = (role: "agent" | "sidecar") => {
+          const found = (b as MemoryBackend).world.objects.get(memoryNames(slug)[role])?.limits;
+          if (found === undefined) throw new Error(`memory engine: no ${role} for ${slug}`);
+          return { ...found };
+        };
+        return Promise.resolve({ agent: limits("agent"), sidecar: limits("sidecar") });
+      },
     });
   } finally {
     await Deno.remove(home, { recursive: true });

@@ -10,7 +10,8 @@ import { dockerBackend } from "../../backends/docker/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { LEAKY_NAME, parityMatrix } from "../backends/parity_matrix.ts";
 import { which } from "../install/_sandbox.ts";
-import { startWorld } from "./_harness/mod.ts";
+import { dockerOk, startWorld } from "./_harness/mod.ts";
+import type { ResourceLimits } from "../../backends/mod.ts";
 
 /** The offline base image: its user is root, so as an agent image it must be refused. */
 const ROOT_IMAGE = "bot-bottle-test/debian:bookworm";
@@ -56,8 +57,22 @@ Deno.test("parity matrix: the docker backend", async (t) => {
       const result = await b.exec(slug, ["printenv", name], { tty: false, capture: true });
       return result.code === 0 ? result.stdout.replace(/\n$/, "") : undefined;
     },
+    limitsOf: async (_b, slug) => ({
+      agent: await engineLimits(`bot-bottle-${slug}`),
+      sidecar: await engineLimits(`bot-bottle-sidecars-${slug}`),
+    }),
   });
 });
+
+/** The caps the engine holds for a container; memory only when swap is capped at it too. */
+async function engineLimits(container: string): Promise<ResourceLimits> {
+  const format = "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.CpuQuota}} " +
+    "{{.HostConfig.CpuPeriod}} {{.HostConfig.PidsLimit}}";
+  const [memory, swap, quota, period, pids] =
+    (await dockerOk(["inspect", "--format", format, container]))
+      .split(" ").map(Number) as [number, number, number, number, number];
+  return { memory: swap === memory ? memory : -swap, cpus: quota / period, pids };
+}
 
 async function tempDir(prefix: string): Promise<{ path: string } & AsyncDisposable> {
   const path = await Deno.makeTempDir({ prefix });

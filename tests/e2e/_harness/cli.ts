@@ -3,7 +3,7 @@
  * with the world's controlled environment and a scratch working directory.
  */
 import { join } from "node:path";
-import { dockerOk, runProgram, type RunResult } from "./_docker.ts";
+import { docker, dockerOk, runProgram, type RunResult } from "./_docker.ts";
 import { REPO, type World } from "./world.ts";
 
 const CLI_PREFIX = [
@@ -164,6 +164,19 @@ export async function startDetached(
     );
   }
   world.track(slug);
+  // Every suite run under gVisor proves it ran there, not quietly under runc.
+  const runtime = await docker([
+    "inspect",
+    "--format",
+    "{{.HostConfig.Runtime}}",
+    `bot-bottle-${slug}`,
+  ]);
+  if (runtime.stdout.trim() !== world.runtime) {
+    throw new Error(
+      `bottle ${slug}'s agent runs under "${runtime.stdout.trim()}", not ${world.runtime}: ` +
+        runtime.stderr,
+    );
+  }
   return slug;
 }
 
@@ -243,7 +256,7 @@ export async function waitForNewBottle(
 
 /**
  * Wait until a process whose command line contains `needle` runs in the bottle's agent
- * container (seen from the host with `docker top`).
+ * container (its own `ps`: `docker top` lists the host's processes for a gVisor sandbox).
  *
  * @param running The CLI that started the bottle; waiting stops with an error if it exits.
  * @param slug The bottle.
@@ -258,14 +271,15 @@ export async function waitForAgentProcess(
   const deadline = Date.now() + 4 * 60_000;
   let top = "";
   while (Date.now() < deadline && !running.exited) {
-    top = await dockerOk(["top", `bot-bottle-${slug}`, "-o", "pid,args"]).catch((err) => `${err}`);
+    top = await dockerOk(["exec", `bot-bottle-${slug}`, "ps", "-eo", "pid,args"])
+      .catch((err) => `${err}`);
     if (top.includes(needle)) return;
     await sleep(250);
   }
   const result = running.exited ? await running.result : undefined;
   throw new Error(
     result === undefined
-      ? `"${needle}" never ran in bot-bottle-${slug}; docker top said:\n${top}`
+      ? `"${needle}" never ran in bot-bottle-${slug}; its ps said:\n${top}`
       : `the CLI exited (${result.code}) before "${needle}" ran:\n${result.stdout}\n${result.stderr}`,
   );
 }

@@ -15,6 +15,7 @@
  * ```
  */
 export {
+  e2eRuntime,
   MODEL_API_HOSTS,
   type ModelRequest,
   OUTSIDE_TCP_BODY,

@@ -32,6 +32,22 @@ export const OUTSIDE_TCP_BODY = "outside-host-ok";
 /** The host variable holding the test route's real token (route `token_ref`). */
 export const TOKEN_VAR = "E2E_API_TOKEN";
 
+/**
+ * The runtime bottles' agents run under: `BOT_BOTTLE_E2E_RUNTIME` (`runc`, the default, or
+ * `runsc`, which CI uses for its second pass of the lifecycle, escape and limits suites). Pinned
+ * either way, so a run never depends on whether the engine happens to have gVisor.
+ *
+ * @returns The runtime.
+ * @throws {Error} For any other value.
+ */
+export function e2eRuntime(): "runc" | "runsc" {
+  const value = Deno.env.get("BOT_BOTTLE_E2E_RUNTIME") ?? "runc";
+  if (value !== "runc" && value !== "runsc") {
+    throw new Error(`BOT_BOTTLE_E2E_RUNTIME must be runc or runsc, got "${value}"`);
+  }
+  return value;
+}
+
 const HERE = import.meta.dirname!;
 /** The checkout's root (where main.ts and deno.json are). */
 export const REPO = join(HERE, "..", "..", "..");
@@ -100,6 +116,8 @@ export class World implements AsyncDisposable {
   readonly nodeImage: string;
   /** The real token behind {@link TOKEN_VAR}; the agent must never see it. */
   readonly realToken: string;
+  /** The runtime this world's bottles' agents run under ({@link e2eRuntime}). */
+  readonly runtime: "runc" | "runsc";
   /** The environment every CLI call gets (nothing inherited beyond it). */
   readonly cliEnv: Readonly<Record<string, string>>;
   readonly #slugs = new Set<string>();
@@ -130,6 +148,7 @@ export class World implements AsyncDisposable {
     this.caFile = parts.caFile;
     this.nodeImage = parts.images.node;
     this.realToken = `e2e-real-token-${crypto.randomUUID().replaceAll("-", "")}`;
+    this.runtime = e2eRuntime();
     this.#label = worldLabel(parts.id);
     const passThrough = ["DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CONTEXT"].flatMap((name) => {
       const value = Deno.env.get(name);
@@ -143,6 +162,7 @@ export class World implements AsyncDisposable {
       NO_COLOR: "1",
       BOT_BOTTLE_HOME: this.home,
       BOT_BOTTLE_BACKEND: "docker",
+      BOT_BOTTLE_RUNTIME: this.runtime,
       BOT_BOTTLE_AGENT_BASE_IMAGE: parts.images.agent,
       BOT_BOTTLE_SIDECAR_BASE_IMAGE: parts.images.sidecar,
       BOT_BOTTLE_EGRESS_NETWORK: parts.network,
