@@ -4,7 +4,9 @@
 #   bot-bottle-test/debian:bookworm    debootstrap'd minimal Debian with the agent and probe tools
 #   bot-bottle-test/deno:<version>     that image plus the host's own deno binary
 #   bot-bottle-test/node:<version>     that image plus the host's own node and npm (the base of the
-#                                      claude and codex provider images, which install from npm)
+#                                      claude and codex provider images, which install from npm);
+#                                      with Debian's nodejs and npm on the host, a debootstrap
+#                                      that includes them instead
 #
 # The real Dockerfiles (images/shell, images/sidecar) are then built on top via BASE_IMAGE.
 #
@@ -49,6 +51,7 @@ readonly PACKAGES=(
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly HERE
+. "${HERE}/../../../scripts/_debian_mirror.sh"
 readonly CACHE_DIR="${BOT_BOTTLE_E2E_CACHE:-/var/cache/bot-bottle-e2e}"
 
 log() { printf '[e2e-images] %s\n' "$*" >&2; }
@@ -65,40 +68,14 @@ image_label() {
 
 sha256_of() { sha256sum | cut -c1-64; }
 
-# The first bookworm `deb` source in apt's config, one-line or deb822 format.
+# The first bookworm `deb` source in apt's config.
 find_mirror() {
   if [[ -n "${BOT_BOTTLE_E2E_MIRROR:-}" ]]; then
     printf '%s\n' "${BOT_BOTTLE_E2E_MIRROR}"
     return
   fi
-  local f uri
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [[ -r "$f" ]] || continue
-    uri="$(awk -v suite="$SUITE" '$1 == "deb" {
-      sub(/\[[^]]*\][ \t]*/, "")
-      if ($3 == suite) { print $2; exit }
-    }' "$f")"
-    [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return; }
-  done
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [[ -r "$f" ]] || continue
-    uri="$(awk -v suite="$SUITE" 'BEGIN { RS = ""; FS = "\n" } {
-      types = ""; uris = ""; suites = ""; enabled = "yes"
-      for (i = 1; i <= NF; i++) {
-        if ($i ~ /^#/ || !match($i, /^[A-Za-z-]+:/)) continue
-        key = tolower(substr($i, 1, RLENGTH - 1)); val = substr($i, RLENGTH + 1)
-        gsub(/^[ \t]+|[ \t]+$/, "", val)
-        if (key == "types") types = val
-        else if (key == "uris") uris = val
-        else if (key == "suites") suites = val
-        else if (key == "enabled") enabled = tolower(val)
-      }
-      if (enabled == "no" || (" " types " ") !~ / deb / || (" " suites " ") !~ (" " suite " ")) next
-      split(uris, u, /[ \t]+/); print u[1]; exit
-    }' "$f")"
-    [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return; }
-  done
-  die "no '${SUITE}' deb source in /etc/apt/sources.list*; set BOT_BOTTLE_E2E_MIRROR"
+  bot_bottle_debian_mirror "$SUITE" ||
+    die "no '${SUITE}' deb source in /etc/apt/sources.list*; set BOT_BOTTLE_E2E_MIRROR"
 }
 
 # The real deno ELF: `command -v deno` may be a symlink or an npm shim next to the binary.
@@ -126,9 +103,11 @@ remove_tree() {
   rm -rf --one-file-system "$dir"
 }
 
-# Writes the cached rootfs tarball for $1 (the recipe key) with debootstrap.
+# Writes the cached rootfs tarball $2 for $1 (the recipe key) with debootstrap, with the packages
+# given after $3 (a glob of the tarballs it replaces).
 build_rootfs() {
-  local key="$1" tarball="$2" mirror arch work
+  local key="$1" tarball="$2" stale="$3" mirror arch work
+  shift 3
   [[ "$(id -u)" == 0 ]] || die "debootstrap needs root (no cached rootfs at ${tarball})"
   command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
   mirror="$(find_mirror)"
@@ -138,7 +117,7 @@ build_rootfs() {
   trap "remove_tree '${work}'" EXIT
   log "debootstrap ${SUITE} (${arch}, minbase) from ${mirror} into ${work}/rootfs"
   if ! debootstrap --variant=minbase --arch="$arch" --components=main \
-    --include="$(IFS=,; printf '%s' "${PACKAGES[*]}")" \
+    --include="$(IFS=,; printf '%s' "$*")" \
     "$SUITE" "${work}/rootfs" "$mirror" 2>&1 | sed -u 's/^/[e2e-images]   /' >&2; then
     tail -n 20 "${work}/rootfs/debootstrap/debootstrap.log" 2>/dev/null | sed "s/^/[e2e-images]   /" >&2 || true
     die "debootstrap failed (mirror ${mirror})"
@@ -164,40 +143,57 @@ build_rootfs() {
   mv "${work}/rootfs.tar" "$tarball"
   log "cached ${tarball} ($(du -h "$tarball" | cut -f1), key ${key})"
   # A changed recipe makes older tarballs unreachable; drop them rather than grow the cache.
-  find "$CACHE_DIR" -maxdepth 1 -name "rootfs-${SUITE}-*.tar" ! -path "$tarball" -print -delete |
+  find "$CACHE_DIR" -maxdepth 1 -name "$stale" ! -path "$tarball" -print -delete |
     sed 's/^/[e2e-images] removed stale /' >&2
   remove_tree "$work"
   trap - EXIT
 }
 
-build_debian() {
-  local key tarball
+# Imports image $1 from a debootstrap of PACKAGES plus the packages given after $3, unless it
+# already carries the same recipe key. $2 names its tarballs in the cache (empty for the plain
+# Debian image); $3 is a shell command the image must run, to check it.
+build_rootfs_image() {
+  local image="$1" variant="$2" check="$3" key tarball stale
+  shift 3
+  local packages=("${PACKAGES[@]}" "$@")
   key="$(printf 'suite=%s variant=minbase arch=%s recipe=%s packages=%s\n' \
-    "$SUITE" "$(dpkg --print-architecture)" "$RECIPE" "${PACKAGES[*]}" | sha256_of)"
-  if [[ "$(image_label "$DEBIAN_IMAGE")" == "$key" ]]; then
-    log "${DEBIAN_IMAGE} is up to date"
+    "$SUITE" "$(dpkg --print-architecture)" "$RECIPE" "${packages[*]}" | sha256_of)"
+  if [[ "$(image_label "$image")" == "$key" ]]; then
+    log "${image} is up to date"
     return
   fi
-  tarball="${CACHE_DIR}/rootfs-${SUITE}-${key:0:16}.tar"
+  # The plain image's tarballs are named by the key alone (hex), so the two globs never overlap.
+  if [[ -z "$variant" ]]; then
+    tarball="${CACHE_DIR}/rootfs-${SUITE}-${key:0:16}.tar"
+    stale="rootfs-${SUITE}-[0-9a-f]*.tar"
+  else
+    tarball="${CACHE_DIR}/rootfs-${SUITE}-${variant}-${key:0:16}.tar"
+    stale="rootfs-${SUITE}-${variant}-*.tar"
+  fi
   if [[ -f "$tarball" ]]; then
     log "using cached rootfs ${tarball}"
   else
-    build_rootfs "$key" "$tarball"
+    build_rootfs "$key" "$tarball" "$stale" "${packages[@]}"
   fi
-  log "importing ${DEBIAN_IMAGE}"
+  log "importing ${image}"
   docker import \
     --change "LABEL ${LABEL}=${key}" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV LANG=C.UTF-8' \
     --change 'CMD ["/bin/bash"]' \
-    --message "debootstrap ${SUITE} minbase + ${PACKAGES[*]}" \
-    "$tarball" "$DEBIAN_IMAGE" >/dev/null
-  log "checking tools in ${DEBIAN_IMAGE}"
-  docker run --rm --network none "$DEBIAN_IMAGE" sh -c \
+    --message "debootstrap ${SUITE} minbase + ${packages[*]}" \
+    "$tarball" "$image" >/dev/null
+  log "checking tools in ${image}"
+  docker run --rm --network none "$image" sh -c "$check" ||
+    die "${image} lacks a required tool; fix PACKAGES and bump RECIPE"
+}
+
+build_debian() {
+  build_rootfs_image "$DEBIAN_IMAGE" "" \
     'for t in bash git curl ssh sshd ssh-keygen python3 nc dig host ip ps \
          update-ca-certificates useradd; do
        command -v "$t" >/dev/null || { echo "missing: $t" >&2; exit 1; }
-     done' || die "${DEBIAN_IMAGE} lacks a required tool; fix PACKAGES and bump RECIPE"
+     done'
 }
 
 # Builds image $1 from tests/e2e/images/$2 on the Debian image, with a build context holding the
@@ -240,18 +236,36 @@ build_deno() {
 }
 
 # Prints the node image reference after building it (tagged with the binary's own version).
+# A node with npm beside it (nodejs.org's layout) is copied in; Debian's nodejs links shared
+# libraries and Debian's npm is split into many packages, so with those the image is instead a
+# debootstrap that includes Debian's nodejs and npm, the same versions as the host's.
 build_node() {
   local node npm version
   node="$(readlink -f "${BOT_BOTTLE_E2E_NODE:-$(command -v node || die "node not on PATH")}")"
   is_elf "$node" || die "${node} is not an ELF binary; set BOT_BOTTLE_E2E_NODE"
   [[ "$(basename "$node")" == node ]] || die "${node} must be named node"
-  npm="$(dirname "$(dirname "$node")")/lib/node_modules/npm"
-  [[ -f "${npm}/bin/npm-cli.js" ]] || die "no npm next to ${node} (looked in ${npm})"
   version="$("$node" --version)"
   version="${version#v}"
   [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the version of ${node}"
+  npm="$(dirname "$(dirname "$node")")/lib/node_modules/npm"
+  if [[ ! -f "${npm}/bin/npm-cli.js" ]] && debian_node "$node"; then
+    build_rootfs_image "bot-bottle-test/node:${version}" node 'node --version && npm --version' \
+      nodejs npm >&2
+    printf '%s\n' "bot-bottle-test/node:${version}"
+    return
+  fi
+  [[ -f "${npm}/bin/npm-cli.js" ]] || die "no npm next to ${node} (looked in ${npm})"
   build_on_debian "bot-bottle-test/node:${version}" node.Dockerfile \
     "$({ sha256_of <"$node"; sha256_of <"${npm}/package.json"; } | sha256_of)" "$node" "$npm"
+}
+
+# Whether $1 is the node of Debian's own nodejs package, with Debian's npm installed beside it.
+debian_node() {
+  local p
+  [[ "$1" == /usr/bin/node ]] && [[ -f /usr/share/nodejs/npm/package.json ]] || return 1
+  for p in nodejs npm; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || return 1
+  done
 }
 
 main() {
