@@ -250,6 +250,22 @@ export interface HostCheck {
   detail: string;
 }
 
+/** A base image the first `start` builds on, and the host setting that replaces it. */
+export interface BaseImageSetting {
+  /** The image reference. */
+  image: string;
+  /** The host setting (environment variable) that names another one. */
+  setting: string;
+}
+
+/** What `doctor` tells a backend's checks about the host. */
+export interface DoctorHost {
+  /** The host OS, as in `Deno.build.os`: how to fix a failure differs per OS. */
+  os: string;
+  /** The base images a first `start` needs. */
+  baseImages: readonly BaseImageSetting[];
+}
+
 /** One backend (SPEC §5). */
 export interface Backend {
   /** Its name. */
@@ -257,7 +273,7 @@ export interface Backend {
   /** Whether its CLI and engine answer here. */
   isAvailable(): Promise<Availability>;
   /** `doctor`'s checks of its engine, run through the given runner; and whether it can run. */
-  checks(run: ProgramRunner): Promise<{ checks: HostCheck[]; usable: boolean }>;
+  checks(run: ProgramRunner, host: DoctorHost): Promise<{ checks: HostCheck[]; usable: boolean }>;
   /** The engine commands a launch runs, as data (pure and fast: no side effects). */
   prepare(spec: LaunchSpec): PreparedBottle;
   /**

@@ -1,8 +1,11 @@
 /**
  * `doctor`'s checks of the docker engine: the CLI, the daemon (from `docker info`'s JSON, never
- * its human text), gVisor, and whether the sidecar image was built yet.
+ * its human text), gVisor, whether the sidecar image was built yet, and the base images. Each
+ * failure says how to fix it.
  */
-import type { HostCheck, ProgramRunner } from "../types.ts";
+import type { DoctorHost, HostCheck, ProgramRunner } from "../types.ts";
+import { baseImageChecks } from "./_doctor_base_images.ts";
+import { gvisorHint, installHint, startHint } from "./_doctor_hints.ts";
 import { parseDockerInfo } from "./_docker_info.ts";
 
 /** The sidecar image's repository (tags are content digests). */
@@ -13,16 +16,22 @@ const SIDECAR_IMAGE = "bot-bottle/sidecar";
  *
  * @param program The docker CLI.
  * @param run Runs a host program.
+ * @param host The host OS and the base images a first start needs.
  * @returns The checks, and whether docker can run bottles here.
  */
 export async function dockerChecks(
   program: string,
   run: ProgramRunner,
+  host: DoctorHost,
 ): Promise<{ checks: HostCheck[]; usable: boolean }> {
   const client = await run([program, "version", "--format", "{{.Client.Version}}"]);
   if (!client.started) {
     return {
-      checks: [{ status: "fail", name: "docker", detail: `${program} CLI not found on PATH` }],
+      checks: [{
+        status: "fail",
+        name: "docker",
+        detail: `${program} CLI not found on PATH; ${installHint(host.os)}`,
+      }],
       usable: false,
     };
   }
@@ -36,7 +45,7 @@ export async function dockerChecks(
     checks.push({
       status: "fail",
       name: "docker daemon",
-      detail: `not reachable${reason === "" ? "" : `: ${reason}`}`,
+      detail: `not reachable${reason === "" ? "" : `: ${reason}`}; ${startHint(host.os)}`,
     });
     return { checks, usable: false };
   }
@@ -51,7 +60,8 @@ export async function dockerChecks(
       : {
         status: "warn",
         name: "docker isolation",
-        detail: "runsc not registered: bottles use runc (Linux namespaces, shared kernel)",
+        detail: "runsc not registered: bottles use runc (Linux namespaces, shared kernel); " +
+          gvisorHint(host.os),
       },
   );
   const image = await run([program, "image", "ls", "--quiet", SIDECAR_IMAGE]);
@@ -64,5 +74,7 @@ export async function dockerChecks(
         detail: `${SIDECAR_IMAGE} not built yet; the first start builds it`,
       },
   );
-  return { checks, usable: true };
+  const bases = await baseImageChecks(program, run, host.baseImages);
+  checks.push(...bases);
+  return { checks, usable: !bases.some((check) => check.status === "fail") };
 }

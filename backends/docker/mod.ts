@@ -14,7 +14,7 @@
  * ```
  */
 import { superviseUrl } from "../../core/sidecar_contract/mod.ts";
-import type { Backend, ImageRecipe, ProgramRunner, Progress } from "../types.ts";
+import type { Backend, DoctorHost, ImageRecipe, ProgramRunner, Progress } from "../types.ts";
 import { commitAgent, reloadEgress } from "./_control.ts";
 import { DockerCli } from "./_docker.ts";
 import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
@@ -67,7 +67,7 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
           throw err;
         }
       },
-      checks: (run: ProgramRunner) => dockerChecks(cli.program, run),
+      checks: (run: ProgramRunner, host: DoctorHost) => dockerChecks(cli.program, run, host),
       prepare: (spec) => prepare(cli.program, spec),
       async ensureImage(recipe: ImageRecipe, progress: Progress) {
         return (await ensureDockerImage(recipe, { progress, docker: cli.program })).tag;

@@ -20,6 +20,7 @@ import {
   type HostCheck,
   shippedBackends,
 } from "../../backends/mod.ts";
+import { baseImages } from "./_base_images.ts";
 import { checkProviders } from "./_providers.ts";
 import { runProgram } from "./_run.ts";
 
@@ -56,11 +57,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     runProgram(argv, { env: options.env, timeoutMs: options.timeoutMs ?? 10_000 });
   const checks: HostCheck[] = [];
   const usable = new Map<BackendName, boolean>();
+  const bases = await baseImages(options.env);
+  if (bases.problem !== undefined) checks.push(bases.problem);
 
-  for (const backend of shippedBackends()) {
-    const engine = await backend.checks(run);
+  const shipped = shippedBackends();
+  for (const backend of shipped) {
+    const engine = await backend.checks(run, { os: options.os, baseImages: bases.images });
     checks.push(...engine.checks);
-    usable.set(backend.name, engine.usable);
+    usable.set(backend.name, engine.usable && bases.problem === undefined);
   }
   if (options.os === "darwin") {
     const apple = await checkAppleContainer(run);
@@ -77,9 +81,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   checks.push(...await checkProviders(homePaths(options.env).contrib));
 
   const requested = options.env.BOT_BOTTLE_BACKEND;
+  // A macOS backend becomes the default only once this version ships it.
+  const ships = (name: BackendName) => shipped.some((backend) => backend.name === name);
   const defaultBackend = isBackend(requested)
     ? requested
-    : options.os === "darwin" && usable.get("macos-container") === true
+    : options.os === "darwin" && ships("macos-container") &&
+        usable.get("macos-container") === true
     ? "macos-container"
     : "docker";
   if (requested !== undefined && requested !== "" && !isBackend(requested)) {
@@ -89,13 +96,16 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       detail: `unknown backend "${requested}" (expected one of ${BACKEND_NAMES.join(", ")})`,
     });
   }
-  const defaultBackendUsable = usable.get(defaultBackend) === true &&
+  const defaultBackendUsable = ships(defaultBackend) && usable.get(defaultBackend) === true &&
     !checks.some((check) => check.status === "fail" && check.name === "BOT_BOTTLE_BACKEND");
   checks.push({
     status: defaultBackendUsable ? "ok" : "fail",
     name: "default backend",
     detail: defaultBackendUsable
       ? `${defaultBackend} can run bottles`
+      : !ships(defaultBackend)
+      ? `${defaultBackend} is not yet available in this version of bot-bottle; unset ` +
+        "BOT_BOTTLE_BACKEND to use docker"
       : `${defaultBackend} cannot run bottles here (see the checks above)`,
   });
   return { checks, defaultBackend, defaultBackendUsable };
