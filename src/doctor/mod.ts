@@ -70,13 +70,26 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const apple = await checkAppleContainer(run);
     checks.push(apple);
     usable.set("macos-container", apple.status === "ok");
-    const smol = await checkProgram(run, "smolvm", ["smolvm", "--version"], "fail");
+    const smol = await checkProgram(run, "smolvm", ["smolvm", "--version"], {
+      missing: "fail",
+      fix: "the smolmachines backend is not yet available in this version",
+    });
     checks.push(smol);
     // The smolmachines backend runs its sidecar in Docker.
     usable.set("smolmachines", smol.status === "ok" && usable.get("docker") === true);
   }
-  checks.push(await checkProgram(run, "git", ["git", "--version"], "fail"));
-  checks.push(await checkProgram(run, "ssh", ["ssh", "-V"], "warn"));
+  checks.push(
+    await checkProgram(run, "git", ["git", "--version"], {
+      missing: "fail",
+      fix: installFix(options.os, "git", "git"),
+    }),
+  );
+  checks.push(
+    await checkProgram(run, "ssh", ["ssh", "-V"], {
+      missing: "warn",
+      fix: `the git gate pushes over SSH; ${installFix(options.os, "ssh", "openssh-client")}`,
+    }),
+  );
   checks.push(...await checkHome(options.env));
   checks.push(...await checkProviders(homePaths(options.env).contrib));
 
@@ -121,19 +134,36 @@ async function checkProgram(
   run: Run,
   name: string,
   argv: readonly [string, ...string[]],
-  missing: "warn" | "fail",
+  options: { missing: "warn" | "fail"; fix: string },
 ): Promise<HostCheck> {
+  const { missing, fix } = options;
   const result = await run(argv);
-  if (!result.started) return { status: missing, name, detail: `${argv[0]} not found on PATH` };
+  if (!result.started) {
+    return { status: missing, name, detail: `${argv[0]} not found on PATH; ${fix}` };
+  }
   const version = `${result.stdout}${result.stderr}`.trim().split("\n")[0] ?? "";
-  if (result.code !== 0) return { status: missing, name, detail: `${argv.join(" ")} failed` };
+  if (result.code !== 0) {
+    return { status: missing, name, detail: `${argv.join(" ")} failed; ${fix}` };
+  }
   return { status: "ok", name, detail: version };
+}
+
+/** How to install a program that macOS ships with its command line tools. */
+function installFix(os: string, program: string, debianPackage: string): string {
+  return os === "darwin"
+    ? `install ${program}: xcode-select --install`
+    : `install ${program} (Debian, Ubuntu: sudo apt-get install ${debianPackage})`;
 }
 
 async function checkAppleContainer(run: Run): Promise<HostCheck> {
   const status = await run(["container", "system", "status"]);
   if (!status.started) {
-    return { status: "fail", name: "macos-container", detail: "container CLI not found on PATH" };
+    return {
+      status: "fail",
+      name: "macos-container",
+      detail: "container CLI not found on PATH; the macos-container backend is not yet " +
+        "available in this version",
+    };
   }
   return status.code === 0
     ? { status: "ok", name: "macos-container", detail: "container system running" }

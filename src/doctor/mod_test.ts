@@ -18,7 +18,9 @@ Deno.test("runDoctor() fails the default backend when no docker CLI is on PATH",
     assert.equal(byName.get("docker")?.status, "fail");
     assert.match(byName.get("docker")?.detail ?? "", /not found on PATH/);
     assert.equal(byName.get("git")?.status, "fail");
+    assert.match(byName.get("git")?.detail ?? "", /; install git \(.*apt-get install git\)$/);
     assert.equal(byName.get("ssh")?.status, "warn");
+    assert.match(byName.get("ssh")?.detail ?? "", /apt-get install openssh-client\)$/);
     assert.equal(byName.get("config dir")?.status, "warn");
     assert.equal(report.defaultBackend, "docker");
     assert.equal(report.defaultBackendUsable, false);
@@ -106,6 +108,9 @@ Deno.test("runDoctor() tells how to get an engine and how to start it, per OS", 
       /; install a Docker engine \(.*apt-get install docker\.io\)$/,
     );
     assert.match(await missing("darwin") ?? "", /; install Docker Desktop, Colima or OrbStack$/);
+    const git = (await runDoctor({ env: { PATH: dir, HOME: dir }, os: "darwin" })).checks
+      .find((check) => check.name === "git");
+    assert.match(git?.detail ?? "", /; install git: xcode-select --install$/);
     const stopped = await runDoctor({
       env: { PATH: SYSTEM_PATH, HOME: dir, DOCKER_HOST: `unix://${dir}/no-daemon.sock` },
       os: "darwin",
