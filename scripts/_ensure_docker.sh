@@ -4,7 +4,7 @@
 docker_up() { docker info >/dev/null 2>&1; }
 if ! docker_up; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "warning: no Docker engine answers and this is not root; Docker tests will fail" >&2
+    echo "warning: no Docker engine answers and this is not root, so none is started (bot-bottle doctor says how)" >&2
   else
     if ! command -v dockerd >/dev/null 2>&1; then
       # Recommends too: docker.io's bring the tools a build and a bridge network need.
