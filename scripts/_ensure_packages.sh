@@ -7,6 +7,7 @@
 #   netcat-openbsd tmux        probes and the supervise terminal UI test
 #   util-linux procps          flock, findmnt and ps in the lifecycle tests and the scripts
 #   shellcheck                 install.sh's lint test
+#   libcap2-bin                capsh: scripts/check-fresh-machine names the engine's capabilities
 # The container engine (docker.io) is installed by _ensure_docker.sh from this list's companion,
 # BOT_BOTTLE_ENGINE_PACKAGES, only when no engine answers.
 BOT_BOTTLE_DEBIAN_PACKAGES=(
@@ -22,6 +23,7 @@ BOT_BOTTLE_DEBIAN_PACKAGES=(
   util-linux
   procps
   shellcheck
+  libcap2-bin
 )
 BOT_BOTTLE_ENGINE_PACKAGES=(docker.io)
 
