@@ -103,8 +103,9 @@ remove_tree() {
   rm -rf --one-file-system "$dir"
 }
 
-# Writes the cached rootfs tarball $2 for $1 (the recipe key) with debootstrap, with the packages
-# given after $3 (a glob of the tarballs it replaces).
+# Writes the cached rootfs tarball $2 for $1 (the recipe key) with debootstrap of PACKAGES, then
+# apt-get installs the packages given after $3 (a glob of the tarballs it replaces) in it:
+# debootstrap cannot configure a package with as many dependencies as Debian's npm.
 build_rootfs() {
   local key="$1" tarball="$2" stale="$3" mirror arch work
   shift 3
@@ -117,10 +118,19 @@ build_rootfs() {
   trap "remove_tree '${work}'" EXIT
   log "debootstrap ${SUITE} (${arch}, minbase) from ${mirror} into ${work}/rootfs"
   if ! debootstrap --variant=minbase --arch="$arch" --components=main \
-    --include="$(IFS=,; printf '%s' "$*")" \
+    --include="$(IFS=,; printf '%s' "${PACKAGES[*]}")" \
     "$SUITE" "${work}/rootfs" "$mirror" 2>&1 | sed -u 's/^/[e2e-images]   /' >&2; then
     tail -n 20 "${work}/rootfs/debootstrap/debootstrap.log" 2>/dev/null | sed "s/^/[e2e-images]   /" >&2 || true
     die "debootstrap failed (mirror ${mirror})"
+  fi
+  if [[ "$#" -gt 0 ]]; then
+    log "apt-get install $* in the rootfs"
+    cp /etc/resolv.conf "${work}/rootfs/etc/resolv.conf"
+    mount -t proc proc "${work}/rootfs/proc"
+    chroot "${work}/rootfs" sh -c 'apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"' \
+      sh "$@" 2>&1 | sed -u 's/^/[e2e-images]   /' >&2 || die "apt-get install $* failed"
+    umount "${work}/rootfs/proc"
   fi
   log "trimming rootfs (apt caches, docs, translations, host resolv.conf)"
   (
@@ -173,7 +183,7 @@ build_rootfs_image() {
   if [[ -f "$tarball" ]]; then
     log "using cached rootfs ${tarball}"
   else
-    build_rootfs "$key" "$tarball" "$stale" "${packages[@]}"
+    build_rootfs "$key" "$tarball" "$stale" "$@"
   fi
   log "importing ${image}"
   docker import \
