@@ -6,7 +6,7 @@
 import type { DoctorHost, HostCheck, ProgramRunner } from "../types.ts";
 import { baseImageChecks } from "./_doctor_base_images.ts";
 import { gvisorHint, installHint, startHint } from "./_doctor_hints.ts";
-import { parseDockerInfo } from "./_docker_info.ts";
+import { dockerInfoErrors, parseDockerInfo } from "./_docker_info.ts";
 
 /** The sidecar image's repository (tags are content digests). */
 const SIDECAR_IMAGE = "bot-bottle/sidecar";
@@ -41,7 +41,8 @@ export async function dockerChecks(
   const info = await run([program, "info", "--format", "{{json .}}"]);
   const parsed = parseDockerInfo(info.code === 0 ? info.stdout : "");
   if (parsed === undefined) {
-    const reason = info.stderr.trim().split("\n").at(-1) ?? "";
+    const reason = info.stderr.trim().split("\n").at(-1) || dockerInfoErrors(info.stdout).at(-1) ||
+      "";
     checks.push({
       status: "fail",
       name: "docker daemon",

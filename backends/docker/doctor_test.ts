@@ -46,3 +46,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test("dockerChecks() says why the daemon does not answer, with every docker CLI here", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-docker-doctor-" });
+  try {
+    // Docker 20.10's CLI (Debian's docker.io) reports it in the JSON, newer ones on stderr.
+    const clis = ["/usr/bin/docker", "/usr/local/bin/docker"].filter((path) => {
+      try {
+        return Deno.statSync(path).isFile;
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(clis.length > 0, "a docker CLI is installed");
+    const unreachable = async ([program, ...args]: Parameters<ProgramRunner>[0]) => {
+      const out = await new Deno.Command(program, {
+        args,
+        env: { DOCKER_HOST: `unix://${dir}/no-daemon.sock` },
+        stdin: "null",
+      }).output();
+      const decoder = new TextDecoder();
+      return {
+        started: true,
+        code: out.code,
+        stdout: decoder.decode(out.stdout),
+        stderr: decoder.decode(out.stderr),
+      };
+    };
+    for (const cli of clis) {
+      const { checks, usable } = await dockerChecks(cli, unreachable, {
+        os: "linux",
+        baseImages: [],
+      });
+      const daemon = checks.find((check) => check.name === "docker daemon");
+      assert.equal(daemon?.status, "fail", cli);
+      assert.match(daemon?.detail ?? "", /^not reachable: .*no-daemon\.sock.*; start it: /, cli);
+      assert.equal(usable, false);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
