@@ -5,8 +5,9 @@
 #   bot-bottle-test/deno:<version>     that image plus the host's own deno binary
 #   bot-bottle-test/node:<version>     that image plus the host's own node and npm (the base of the
 #                                      claude and codex provider images, which install from npm);
-#                                      with Debian's nodejs and npm on the host, a debootstrap
-#                                      that includes them instead
+#                                      when the host's node has no npm beside it (Debian's nodejs,
+#                                      which also links shared libraries), Node and npm from the
+#                                      npm registry instead (NODE_FALLBACK below)
 #
 # The real Dockerfiles (images/shell, images/sidecar) are then built on top via BASE_IMAGE.
 #
@@ -103,12 +104,9 @@ remove_tree() {
   rm -rf --one-file-system "$dir"
 }
 
-# Writes the cached rootfs tarball $2 for $1 (the recipe key) with debootstrap of PACKAGES, then
-# apt-get installs the packages given after $3 (a glob of the tarballs it replaces) in it:
-# debootstrap cannot configure a package with as many dependencies as Debian's npm.
+# Writes the cached rootfs tarball for $1 (the recipe key) with debootstrap.
 build_rootfs() {
-  local key="$1" tarball="$2" stale="$3" mirror arch work
-  shift 3
+  local key="$1" tarball="$2" mirror arch work
   [[ "$(id -u)" == 0 ]] || die "debootstrap needs root (no cached rootfs at ${tarball})"
   command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
   mirror="$(find_mirror)"
@@ -122,15 +120,6 @@ build_rootfs() {
     "$SUITE" "${work}/rootfs" "$mirror" 2>&1 | sed -u 's/^/[e2e-images]   /' >&2; then
     tail -n 20 "${work}/rootfs/debootstrap/debootstrap.log" 2>/dev/null | sed "s/^/[e2e-images]   /" >&2 || true
     die "debootstrap failed (mirror ${mirror})"
-  fi
-  if [[ "$#" -gt 0 ]]; then
-    log "apt-get install $* in the rootfs"
-    cp /etc/resolv.conf "${work}/rootfs/etc/resolv.conf"
-    mount -t proc proc "${work}/rootfs/proc"
-    chroot "${work}/rootfs" sh -c 'apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"' \
-      sh "$@" 2>&1 | sed -u 's/^/[e2e-images]   /' >&2 || die "apt-get install $* failed"
-    umount "${work}/rootfs/proc"
   fi
   log "trimming rootfs (apt caches, docs, translations, host resolv.conf)"
   (
@@ -153,57 +142,40 @@ build_rootfs() {
   mv "${work}/rootfs.tar" "$tarball"
   log "cached ${tarball} ($(du -h "$tarball" | cut -f1), key ${key})"
   # A changed recipe makes older tarballs unreachable; drop them rather than grow the cache.
-  find "$CACHE_DIR" -maxdepth 1 -name "$stale" ! -path "$tarball" -print -delete |
+  find "$CACHE_DIR" -maxdepth 1 -name "rootfs-${SUITE}-*.tar" ! -path "$tarball" -print -delete |
     sed 's/^/[e2e-images] removed stale /' >&2
   remove_tree "$work"
   trap - EXIT
 }
 
-# Imports image $1 from a debootstrap of PACKAGES plus the packages given after $3, unless it
-# already carries the same recipe key. $2 names its tarballs in the cache (empty for the plain
-# Debian image); $3 is a shell command the image must run, to check it.
-build_rootfs_image() {
-  local image="$1" variant="$2" check="$3" key tarball stale
-  shift 3
-  local packages=("${PACKAGES[@]}" "$@")
+build_debian() {
+  local key tarball
   key="$(printf 'suite=%s variant=minbase arch=%s recipe=%s packages=%s\n' \
-    "$SUITE" "$(dpkg --print-architecture)" "$RECIPE" "${packages[*]}" | sha256_of)"
-  if [[ "$(image_label "$image")" == "$key" ]]; then
-    log "${image} is up to date"
+    "$SUITE" "$(dpkg --print-architecture)" "$RECIPE" "${PACKAGES[*]}" | sha256_of)"
+  if [[ "$(image_label "$DEBIAN_IMAGE")" == "$key" ]]; then
+    log "${DEBIAN_IMAGE} is up to date"
     return
   fi
-  # The plain image's tarballs are named by the key alone (hex), so the two globs never overlap.
-  if [[ -z "$variant" ]]; then
-    tarball="${CACHE_DIR}/rootfs-${SUITE}-${key:0:16}.tar"
-    stale="rootfs-${SUITE}-[0-9a-f]*.tar"
-  else
-    tarball="${CACHE_DIR}/rootfs-${SUITE}-${variant}-${key:0:16}.tar"
-    stale="rootfs-${SUITE}-${variant}-*.tar"
-  fi
+  tarball="${CACHE_DIR}/rootfs-${SUITE}-${key:0:16}.tar"
   if [[ -f "$tarball" ]]; then
     log "using cached rootfs ${tarball}"
   else
-    build_rootfs "$key" "$tarball" "$stale" "$@"
+    build_rootfs "$key" "$tarball"
   fi
-  log "importing ${image}"
+  log "importing ${DEBIAN_IMAGE}"
   docker import \
     --change "LABEL ${LABEL}=${key}" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV LANG=C.UTF-8' \
     --change 'CMD ["/bin/bash"]' \
-    --message "debootstrap ${SUITE} minbase + ${packages[*]}" \
-    "$tarball" "$image" >/dev/null
-  log "checking tools in ${image}"
-  docker run --rm --network none "$image" sh -c "$check" ||
-    die "${image} lacks a required tool; fix PACKAGES and bump RECIPE"
-}
-
-build_debian() {
-  build_rootfs_image "$DEBIAN_IMAGE" "" \
+    --message "debootstrap ${SUITE} minbase + ${PACKAGES[*]}" \
+    "$tarball" "$DEBIAN_IMAGE" >/dev/null
+  log "checking tools in ${DEBIAN_IMAGE}"
+  docker run --rm --network none "$DEBIAN_IMAGE" sh -c \
     'for t in bash git curl ssh sshd ssh-keygen python3 nc dig host ip ps \
          update-ca-certificates useradd; do
        command -v "$t" >/dev/null || { echo "missing: $t" >&2; exit 1; }
-     done'
+     done' || die "${DEBIAN_IMAGE} lacks a required tool; fix PACKAGES and bump RECIPE"
 }
 
 # Builds image $1 from tests/e2e/images/$2 on the Debian image, with a build context holding the
@@ -245,37 +217,55 @@ build_deno() {
   build_on_debian "bot-bottle-test/deno:${version}" deno.Dockerfile "$(sha256_of <"$deno")" "$deno"
 }
 
+# Node and npm for the node image when the host's cannot be copied in (Debian's node links shared
+# libraries and its npm is split into many packages; Debian 12's is also older than the providers
+# need): the official binary from node-linux-<arch> and npm, which ships its own dependencies.
+readonly NODE_FALLBACK=22.23.5 NPM_FALLBACK=10.9.9
+
+# Prints the folder holding `node` and `npm/` fetched from the npm registry (cached).
+fetch_node() {
+  local arch dir work
+  case "$(dpkg --print-architecture)" in
+    amd64) arch=x64 ;;
+    arm64) arch=arm64 ;;
+    *) die "no node-linux package for $(dpkg --print-architecture); set BOT_BOTTLE_E2E_NODE" ;;
+  esac
+  dir="${CACHE_DIR}/node-${NODE_FALLBACK}-npm-${NPM_FALLBACK}-${arch}"
+  if [[ ! -x "${dir}/node" ]]; then
+    command -v npm >/dev/null || die "npm not on PATH (it fetches Node ${NODE_FALLBACK})"
+    log "fetching node ${NODE_FALLBACK} and npm ${NPM_FALLBACK} from the npm registry"
+    work="$(mktemp -d "${CACHE_DIR}/work.XXXXXX")"
+    (cd "$work" && npm pack --silent "node-linux-${arch}@${NODE_FALLBACK}" "npm@${NPM_FALLBACK}" \
+      >/dev/null) || { rm -rf "$work"; die "npm pack of node and npm failed"; }
+    mkdir "${work}/node-pkg" "${work}/npm"
+    tar -xzf "${work}/node-linux-${arch}-${NODE_FALLBACK}.tgz" -C "${work}/node-pkg"
+    tar -xzf "${work}/npm-${NPM_FALLBACK}.tgz" -C "${work}/npm" --strip-components=1
+    mv "${work}/node-pkg/package/bin/node" "${work}/node"
+    rm -rf "${work}/node-pkg" "${work}"/*.tgz
+    rm -rf "$dir"
+    mv "$work" "$dir"
+  fi
+  printf '%s\n' "$dir"
+}
+
 # Prints the node image reference after building it (tagged with the binary's own version).
-# A node with npm beside it (nodejs.org's layout) is copied in; Debian's nodejs links shared
-# libraries and Debian's npm is split into many packages, so with those the image is instead a
-# debootstrap that includes Debian's nodejs and npm, the same versions as the host's.
 build_node() {
-  local node npm version
+  local node npm version fetched
   node="$(readlink -f "${BOT_BOTTLE_E2E_NODE:-$(command -v node || die "node not on PATH")}")"
   is_elf "$node" || die "${node} is not an ELF binary; set BOT_BOTTLE_E2E_NODE"
   [[ "$(basename "$node")" == node ]] || die "${node} must be named node"
+  npm="$(dirname "$(dirname "$node")")/lib/node_modules/npm"
+  if [[ ! -f "${npm}/bin/npm-cli.js" ]] && [[ -z "${BOT_BOTTLE_E2E_NODE:-}" ]]; then
+    fetched="$(fetch_node)"
+    node="${fetched}/node"
+    npm="${fetched}/npm"
+  fi
+  [[ -f "${npm}/bin/npm-cli.js" ]] || die "no npm next to ${node} (looked in ${npm})"
   version="$("$node" --version)"
   version="${version#v}"
   [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "cannot read the version of ${node}"
-  npm="$(dirname "$(dirname "$node")")/lib/node_modules/npm"
-  if [[ ! -f "${npm}/bin/npm-cli.js" ]] && debian_node "$node"; then
-    build_rootfs_image "bot-bottle-test/node:${version}" node 'node --version && npm --version' \
-      nodejs npm >&2
-    printf '%s\n' "bot-bottle-test/node:${version}"
-    return
-  fi
-  [[ -f "${npm}/bin/npm-cli.js" ]] || die "no npm next to ${node} (looked in ${npm})"
   build_on_debian "bot-bottle-test/node:${version}" node.Dockerfile \
     "$({ sha256_of <"$node"; sha256_of <"${npm}/package.json"; } | sha256_of)" "$node" "$npm"
-}
-
-# Whether $1 is the node of Debian's own nodejs package, with Debian's npm installed beside it.
-debian_node() {
-  local p
-  [[ "$1" == /usr/bin/node ]] && [[ -f /usr/share/nodejs/npm/package.json ]] || return 1
-  for p in nodejs npm; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || return 1
-  done
 }
 
 main() {
