@@ -187,7 +187,10 @@ Deno.test("bot-bottle doctor prints ok/warn/fail lines and exits 1 without docke
     assert.equal(result.code, 1);
     const lines = result.stdout.trim().split("\n");
     assert.ok(lines.every((line) => /^(ok|warn|fail): /.test(line)), result.stdout);
-    assert.match(result.stdout, /^fail: docker: docker CLI not found on PATH$/m);
+    assert.match(
+      result.stdout,
+      /^fail: docker: docker CLI not found on PATH; install a Docker engine \(Debian, Ubuntu: sudo apt-get install docker\.io\)$/m,
+    );
     assert.match(result.stdout, /^fail: default backend: docker cannot run bottles/m);
   });
 });

@@ -271,6 +271,24 @@ export interface HostCheck {
   detail: string;
 }
 
+/** A base image the first `start` builds on, and the host setting that replaces it. */
+export interface BaseImageSetting {
+  /** The image reference. */
+  image: string;
+  /** The host setting (environment variable) that names another one. */
+  setting: string;
+}
+
+/** What `doctor` tells a backend's checks about the host. */
+export interface DoctorHost {
+  /** The host OS, as in `Deno.build.os`: how to fix a failure differs per OS. */
+  os: string;
+  /** The base images a first `start` needs. */
+  baseImages: readonly BaseImageSetting[];
+  /** The runtime the agent asks for (`BOT_BOTTLE_RUNTIME`). */
+  runtime: RuntimeRequest;
+}
+
 /** One backend (SPEC §5). */
 export interface Backend {
   /** Its name. */
@@ -283,14 +301,8 @@ export interface Backend {
    * @throws {ConfigError} When the engine cannot give the runtime asked for.
    */
   isolation(runtime: RuntimeRequest): Promise<string>;
-  /**
-   * `doctor`'s checks of its engine, run through the given runner, for an agent asking for
-   * `runtime`; and whether it can run.
-   */
-  checks(
-    run: ProgramRunner,
-    runtime: RuntimeRequest,
-  ): Promise<{ checks: HostCheck[]; usable: boolean }>;
+  /** `doctor`'s checks of its engine, run through the given runner; and whether it can run. */
+  checks(run: ProgramRunner, host: DoctorHost): Promise<{ checks: HostCheck[]; usable: boolean }>;
   /** The engine commands a launch runs, as data (pure and fast: no side effects). */
   prepare(spec: LaunchSpec): PreparedBottle;
   /**

@@ -6,3 +6,6 @@ if ! command -v deno >/dev/null 2>&1 || ! deno --version 2>/dev/null | grep -q "
   npm install --global --silent "deno@${DENO_VERSION}" >&2
   hash -r
 fi
+# Deno trusts only its own copy of Mozilla's roots unless told otherwise; behind a TLS-inspecting
+# proxy (whose CA is in the machine's trust store) its npm downloads would then fail.
+export DENO_TLS_CA_STORE="${DENO_TLS_CA_STORE:-system,mozilla}"

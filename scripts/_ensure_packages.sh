@@ -1,16 +1,22 @@
-# Sourced by scripts/test: installs the Debian packages the tests run on the host, when this is a root shell with apt and one is missing. The one
+# Sourced by scripts/test, scripts/bot-bottle and scripts/check-fresh-machine: installs the Debian
+# packages they run on the host, when this is a root shell with apt and one is missing. The one
 # list of them lives here.
-#   debootstrap            builds the offline test base images (tests/e2e/images/build.sh)
-#   git openssh-client     the git gate's host side and its tests
-#   curl openssl python3   real clients in the egress and TLS tests
-#   netcat-openbsd tmux    probes and the supervise terminal UI test
-#   util-linux procps      flock and ps in the lifecycle tests
-#   squid-openssl          the ssl-bump yardstick `deno task bench:egress` measures against
-#   runsc                  gVisor: CI runs the lifecycle and escape suites a second time under it
+#   git openssh-client tar     the host side of a bottle: the git gate, the workspace copy
+#   debootstrap                builds the offline test base images (tests/e2e/images/build.sh)
+#   curl openssl python3       real clients in the egress and TLS tests
+#   netcat-openbsd tmux        probes and the supervise terminal UI test
+#   util-linux procps          flock, findmnt and ps in the lifecycle tests and the scripts
+#   shellcheck                 install.sh's lint test
+#   libcap2-bin                capsh: scripts/check-fresh-machine names the engine's capabilities
+#   squid-openssl              the ssl-bump yardstick `deno task bench:egress` measures against
+#   runsc                      gVisor: CI runs the lifecycle and escape suites a second time under it
+# The container engine (docker.io) is installed by _ensure_docker.sh from this list's companion,
+# BOT_BOTTLE_ENGINE_PACKAGES, only when no engine answers.
 BOT_BOTTLE_DEBIAN_PACKAGES=(
-  debootstrap
   git
   openssh-client
+  tar
+  debootstrap
   curl
   openssl
   python3
@@ -20,23 +26,32 @@ BOT_BOTTLE_DEBIAN_PACKAGES=(
   procps
   squid-openssl
   runsc
+  shellcheck
+  libcap2-bin
 )
+BOT_BOTTLE_ENGINE_PACKAGES=(docker.io)
+
+# Prints each package given that is not installed.
 bot_bottle_missing_packages() {
   local p
-  for p in "${BOT_BOTTLE_DEBIAN_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || printf '%s\n' "$p"
   done
 }
-if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
-  mapfile -t _bb_missing < <(bot_bottle_missing_packages)
-  if [ "${#_bb_missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "warning: missing Debian packages (${_bb_missing[*]}); install them as root" >&2
-    else
-      echo "installing ${_bb_missing[*]} from Debian..." >&2
-      apt-get update -qq >&2
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${_bb_missing[@]}" >&2
-    fi
+
+# Installs the packages given that are missing, with apt, when this is root; else warns.
+bot_bottle_install_packages() {
+  command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1 || return 0
+  local missing
+  mapfile -t missing < <(bot_bottle_missing_packages "$@")
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "warning: missing Debian packages (${missing[*]}); install them as root" >&2
+    return 0
   fi
-  unset _bb_missing
-fi
+  echo "installing ${missing[*]} from Debian..." >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+bot_bottle_install_packages "${BOT_BOTTLE_DEBIAN_PACKAGES[@]}"

@@ -18,3 +18,21 @@ export function parseDockerInfo(stdout: string): { version: string; runsc: boole
     return undefined;
   }
 }
+
+/**
+ * The errors `docker info --format '{{json .}}'` reports in its JSON: a CLI of Docker 20.10 exits
+ * 0 when the daemon does not answer and says why only there.
+ *
+ * @param stdout The command's standard output.
+ * @returns The `ServerErrors` strings, none when there are none or the output is not JSON.
+ */
+export function dockerInfoErrors(stdout: string): string[] {
+  try {
+    const info = JSON.parse(stdout) as { ServerErrors?: unknown };
+    return Array.isArray(info.ServerErrors)
+      ? info.ServerErrors.filter((e): e is string => typeof e === "string" && e.trim() !== "")
+      : [];
+  } catch {
+    return [];
+  }
+}

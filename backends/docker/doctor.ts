@@ -1,10 +1,13 @@
 /**
  * `doctor`'s checks of the docker engine: the CLI, the daemon (from `docker info`'s JSON, never
- * its human text), gVisor, and whether the sidecar image was built yet.
+ * its human text), gVisor, whether the sidecar image was built yet, and the base images. Each
+ * failure says how to fix it.
  */
 import { ConfigError } from "../../core/errors/mod.ts";
-import type { HostCheck, ProgramRunner, RuntimeRequest } from "../types.ts";
-import { parseDockerInfo } from "./_docker_info.ts";
+import type { DoctorHost, HostCheck, ProgramRunner, RuntimeRequest } from "../types.ts";
+import { baseImageChecks } from "./_doctor_base_images.ts";
+import { gvisorHint, installHint, startHint } from "./_doctor_hints.ts";
+import { dockerInfoErrors, parseDockerInfo } from "./_docker_info.ts";
 import { pickRuntime } from "./_runtime.ts";
 
 /** The sidecar image's repository (tags are content digests). */
@@ -14,18 +17,23 @@ const SIDECAR_IMAGE = "bot-bottle/sidecar";
  * Check the docker engine.
  *
  * @param program The docker CLI.
- * @param options Runs a host program; the runtime the agent asks for.
+ * @param run Runs a host program.
+ * @param host The host OS and the base images a first start needs.
  * @returns The checks, and whether docker can run bottles here.
  */
 export async function dockerChecks(
   program: string,
-  options: { run: ProgramRunner; runtime: RuntimeRequest },
+  run: ProgramRunner,
+  host: DoctorHost,
 ): Promise<{ checks: HostCheck[]; usable: boolean }> {
-  const { run } = options;
   const client = await run([program, "version", "--format", "{{.Client.Version}}"]);
   if (!client.started) {
     return {
-      checks: [{ status: "fail", name: "docker", detail: `${program} CLI not found on PATH` }],
+      checks: [{
+        status: "fail",
+        name: "docker",
+        detail: `${program} CLI not found on PATH; ${installHint(host.os)}`,
+      }],
       usable: false,
     };
   }
@@ -35,16 +43,17 @@ export async function dockerChecks(
   const info = await run([program, "info", "--format", "{{json .}}"]);
   const parsed = parseDockerInfo(info.code === 0 ? info.stdout : "");
   if (parsed === undefined) {
-    const reason = info.stderr.trim().split("\n").at(-1) ?? "";
+    const reason = info.stderr.trim().split("\n").at(-1) || dockerInfoErrors(info.stdout).at(-1) ||
+      "";
     checks.push({
       status: "fail",
       name: "docker daemon",
-      detail: `not reachable${reason === "" ? "" : `: ${reason}`}`,
+      detail: `not reachable${reason === "" ? "" : `: ${reason}`}; ${startHint(host.os)}`,
     });
     return { checks, usable: false };
   }
   checks.push({ status: "ok", name: "docker daemon", detail: `server ${parsed.version}` });
-  const isolation = isolationCheck(options.runtime, parsed.runsc);
+  const isolation = isolationCheck(host.runtime, parsed.runsc, host.os);
   checks.push(isolation);
   if (isolation.status === "fail") return { checks, usable: false };
   const image = await run([program, "image", "ls", "--quiet", SIDECAR_IMAGE]);
@@ -57,15 +66,13 @@ export async function dockerChecks(
         detail: `${SIDECAR_IMAGE} not built yet; the first start builds it`,
       },
   );
-  return { checks, usable: true };
+  const bases = await baseImageChecks(program, run, host.baseImages);
+  checks.push(...bases);
+  return { checks, usable: !bases.some((check) => check.status === "fail") };
 }
 
-/** How to give the engine gVisor, for a check that finds it absent. */
-const ADD_GVISOR = "install runsc (apt-get install runsc) and add it to /etc/docker/daemon.json " +
-  '("runtimes": {"runsc": {"path": "/usr/bin/runsc"}}), then reload dockerd (kill -HUP)';
-
 /** The runtime the agent gets, as `pickRuntime` decides at launch. */
-function isolationCheck(runtime: RuntimeRequest, registered: boolean): HostCheck {
+function isolationCheck(runtime: RuntimeRequest, registered: boolean, os: string): HostCheck {
   const name = "docker isolation";
   try {
     const { words } = pickRuntime(runtime, registered);
@@ -74,10 +81,14 @@ function isolationCheck(runtime: RuntimeRequest, registered: boolean): HostCheck
     }
     const why = runtime === "runc"
       ? "BOT_BOTTLE_RUNTIME=runc"
-      : `runsc not registered: ${ADD_GVISOR}`;
+      : `runsc not registered; ${gvisorHint(os)}`;
     return { status: "warn", name, detail: `the agent gets ${words} (${why})` };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return { status: "fail", name, detail: `BOT_BOTTLE_RUNTIME=runsc, but ${ADD_GVISOR}` };
+    return {
+      status: "fail",
+      name,
+      detail: `BOT_BOTTLE_RUNTIME=runsc, but runsc is not registered; ${gvisorHint(os)}`,
+    };
   }
 }

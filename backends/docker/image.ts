@@ -1,11 +1,13 @@
 /** Making sure an image exists in a docker engine, building it from its recipe when it does not. */
 import { dirname, join } from "node:path";
 import {
+  BaseImageError,
   IMAGE_BUILD_TAIL_LINES,
   ImageBuildError,
   messageOf,
   NotFoundError,
 } from "../../core/errors/mod.ts";
+import { baseImageOf } from "./_base_image.ts";
 import { forEachLine } from "./_lines.ts";
 import type { BuiltImageRecipe, ImageRecipe } from "../types.ts";
 
@@ -28,12 +30,15 @@ export interface EnsuredImage {
 }
 
 /**
- * Make sure the recipe's image exists: skip when its content tag is present, else build it with
- * `docker build` (labelled `bot-bottle.image=<role>`), streaming the output to `progress`.
+ * Make sure the recipe's image exists: skip when its content tag is present, else pull its base
+ * image when the engine lacks it and build it with `docker build` (labelled
+ * `bot-bottle.image=<role>`), streaming the output to `progress`.
  *
  * @param recipe From `agentImageRecipe` or `sidecarImageRecipe`.
  * @param options Progress sink and docker CLI.
  * @returns The tag and whether it was built.
+ * @throws {BaseImageError} When the base image is not there and cannot be pulled: one line with
+ *   the fix, nothing of the engine's output.
  * @throws {ImageBuildError} When the build fails; it carries the last lines of output.
  * @throws {NotFoundError} When an existing (committed) image is gone.
  */
@@ -49,8 +54,36 @@ export async function ensureDockerImage(
       `Cannot use image "${recipe.tag}": ${docker} does not have it (${missing}); start the agent afresh instead of resuming it`,
     );
   }
+  await ensureBase(docker, recipe, options.progress);
   await build(docker, recipe, options);
   return { tag: recipe.tag, built: true };
+}
+
+/**
+ * Pull the recipe's base image unless the engine has it. A build would pull it too, but its
+ * failure would be a page of build output; this one is a {@link BaseImageError}.
+ */
+async function ensureBase(
+  docker: string,
+  recipe: BuiltImageRecipe,
+  progress: (line: string) => void,
+): Promise<void> {
+  const base = await baseImageOf(recipe);
+  if (base === undefined || await inspectFailure(docker, base) === undefined) return;
+  const child = spawnDocker(docker, ["pull", base], recipe.tag);
+  const errors: string[] = [];
+  const [status] = await Promise.all([
+    child.status,
+    forEachLine(child.stdout, progress),
+    forEachLine(child.stderr, (line) => errors.push(line)),
+  ]);
+  if (status.success) return;
+  throw new BaseImageError({
+    tag: recipe.tag,
+    role: recipe.role,
+    baseImage: base,
+    reason: errors.at(-1) ?? `docker pull exited with code ${status.code}`,
+  });
 }
 
 /** `undefined` when the image exists, else docker's reason. */

@@ -15,7 +15,7 @@
  * ```
  */
 import { superviseUrl } from "../../core/sidecar_contract/mod.ts";
-import type { Backend, ImageRecipe, ProgramRunner, Progress } from "../types.ts";
+import type { Backend, DoctorHost, ImageRecipe, ProgramRunner, Progress } from "../types.ts";
 import { commitAgent, reloadEgress } from "./_control.ts";
 import { DockerCli } from "./_docker.ts";
 import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
@@ -70,7 +70,7 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
         }
       },
       isolation: async (runtime) => (await resolveRuntime(cli, runtime)).words,
-      checks: (run: ProgramRunner, runtime) => dockerChecks(cli.program, { run, runtime }),
+      checks: (run: ProgramRunner, host: DoctorHost) => dockerChecks(cli.program, run, host),
       prepare: (spec) => prepare(cli.program, spec),
       async ensureImage(recipe: ImageRecipe, progress: Progress) {
         return (await ensureDockerImage(recipe, { progress, docker: cli.program })).tag;

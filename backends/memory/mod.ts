@@ -27,6 +27,7 @@ import type {
   BottleRef,
   CleanupStep,
   CreatedObject,
+  DoctorHost,
   ExecOptions,
   ExecResult,
   HostCheck,
@@ -118,7 +119,7 @@ export class MemoryBackend implements Backend {
   /** {@inheritDoc Backend.checks} */
   checks(
     _run: ProgramRunner,
-    _runtime: RuntimeRequest,
+    _host: DoctorHost,
   ): Promise<{ checks: HostCheck[]; usable: boolean }> {
     const availability = this.#options.availability ?? { ok: true, detail: "memory engine" };
     return Promise.resolve({

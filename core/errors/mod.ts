@@ -119,6 +119,11 @@ export function messageOf(err: unknown): string {
 }
 
 export {
+  BASE_IMAGE_SETTINGS,
+  BaseImageError,
+  type BaseImageErrorOptions,
+} from "./base_image_error.ts";
+export {
   IMAGE_BUILD_TAIL_LINES,
   ImageBuildError,
   type ImageBuildErrorOptions,

@@ -23,6 +23,7 @@ import {
 } from "../../backends/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { runtimeSetting } from "../plan/mod.ts";
+import { baseImages } from "./_base_images.ts";
 import { checkProviders } from "./_providers.ts";
 import { runProgram } from "./_run.ts";
 
@@ -59,6 +60,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     runProgram(argv, { env: options.env, timeoutMs: options.timeoutMs ?? 10_000 });
   const checks: HostCheck[] = [];
   const usable = new Map<BackendName, boolean>();
+  const bases = await baseImages(options.env);
+  if (bases.problem !== undefined) checks.push(bases.problem);
 
   let runtime: RuntimeRequest = "auto";
   try {
@@ -67,29 +70,46 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     if (!(err instanceof ConfigError)) throw err;
     checks.push({ status: "fail", name: "BOT_BOTTLE_RUNTIME", detail: err.message });
   }
-  for (const backend of shippedBackends()) {
-    const engine = await backend.checks(run, runtime);
+  const shipped = shippedBackends();
+  for (const backend of shipped) {
+    const engine = await backend.checks(run, { os: options.os, baseImages: bases.images, runtime });
     checks.push(...engine.checks);
-    usable.set(backend.name, engine.usable);
+    usable.set(backend.name, engine.usable && bases.problem === undefined);
   }
   if (options.os === "darwin") {
     const apple = await checkAppleContainer(run);
     checks.push(apple);
     usable.set("macos-container", apple.status === "ok");
-    const smol = await checkProgram(run, "smolvm", ["smolvm", "--version"], "fail");
+    const smol = await checkProgram(run, "smolvm", ["smolvm", "--version"], {
+      missing: "fail",
+      fix: "the smolmachines backend is not yet available in this version",
+    });
     checks.push(smol);
     // The smolmachines backend runs its sidecar in Docker.
     usable.set("smolmachines", smol.status === "ok" && usable.get("docker") === true);
   }
-  checks.push(await checkProgram(run, "git", ["git", "--version"], "fail"));
-  checks.push(await checkProgram(run, "ssh", ["ssh", "-V"], "warn"));
+  checks.push(
+    await checkProgram(run, "git", ["git", "--version"], {
+      missing: "fail",
+      fix: installFix(options.os, "git", "git"),
+    }),
+  );
+  checks.push(
+    await checkProgram(run, "ssh", ["ssh", "-V"], {
+      missing: "warn",
+      fix: `the git gate pushes over SSH; ${installFix(options.os, "ssh", "openssh-client")}`,
+    }),
+  );
   checks.push(...await checkHome(options.env));
   checks.push(...await checkProviders(homePaths(options.env).contrib));
 
   const requested = options.env.BOT_BOTTLE_BACKEND;
+  // A macOS backend becomes the default only once this version ships it.
+  const ships = (name: BackendName) => shipped.some((backend) => backend.name === name);
   const defaultBackend = isBackend(requested)
     ? requested
-    : options.os === "darwin" && usable.get("macos-container") === true
+    : options.os === "darwin" && ships("macos-container") &&
+        usable.get("macos-container") === true
     ? "macos-container"
     : "docker";
   if (requested !== undefined && requested !== "" && !isBackend(requested)) {
@@ -99,13 +119,16 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       detail: `unknown backend "${requested}" (expected one of ${BACKEND_NAMES.join(", ")})`,
     });
   }
-  const defaultBackendUsable = usable.get(defaultBackend) === true &&
+  const defaultBackendUsable = ships(defaultBackend) && usable.get(defaultBackend) === true &&
     !checks.some((check) => check.status === "fail" && check.name === "BOT_BOTTLE_BACKEND");
   checks.push({
     status: defaultBackendUsable ? "ok" : "fail",
     name: "default backend",
     detail: defaultBackendUsable
       ? `${defaultBackend} can run bottles`
+      : !ships(defaultBackend)
+      ? `${defaultBackend} is not yet available in this version of bot-bottle; unset ` +
+        "BOT_BOTTLE_BACKEND to use docker"
       : `${defaultBackend} cannot run bottles here (see the checks above)`,
   });
   return { checks, defaultBackend, defaultBackendUsable };
@@ -121,19 +144,36 @@ async function checkProgram(
   run: Run,
   name: string,
   argv: readonly [string, ...string[]],
-  missing: "warn" | "fail",
+  options: { missing: "warn" | "fail"; fix: string },
 ): Promise<HostCheck> {
+  const { missing, fix } = options;
   const result = await run(argv);
-  if (!result.started) return { status: missing, name, detail: `${argv[0]} not found on PATH` };
+  if (!result.started) {
+    return { status: missing, name, detail: `${argv[0]} not found on PATH; ${fix}` };
+  }
   const version = `${result.stdout}${result.stderr}`.trim().split("\n")[0] ?? "";
-  if (result.code !== 0) return { status: missing, name, detail: `${argv.join(" ")} failed` };
+  if (result.code !== 0) {
+    return { status: missing, name, detail: `${argv.join(" ")} failed; ${fix}` };
+  }
   return { status: "ok", name, detail: version };
+}
+
+/** How to install a program that macOS ships with its command line tools. */
+function installFix(os: string, program: string, debianPackage: string): string {
+  return os === "darwin"
+    ? `install ${program}: xcode-select --install`
+    : `install ${program} (Debian, Ubuntu: sudo apt-get install ${debianPackage})`;
 }
 
 async function checkAppleContainer(run: Run): Promise<HostCheck> {
   const status = await run(["container", "system", "status"]);
   if (!status.started) {
-    return { status: "fail", name: "macos-container", detail: "container CLI not found on PATH" };
+    return {
+      status: "fail",
+      name: "macos-container",
+      detail: "container CLI not found on PATH; the macos-container backend is not yet " +
+        "available in this version",
+    };
   }
   return status.code === 0
     ? { status: "ok", name: "macos-container", detail: "container system running" }

@@ -8,7 +8,7 @@ import { NotFoundError } from "../../core/errors/mod.ts";
 import { docker, dockerOk, removeImages, TEST_BASES, TEST_LABEL, uniqueTag } from "./_testing.ts";
 import { agentImageRecipe } from "../../src/images/mod.ts";
 import { ensureDockerImage } from "../../backends/docker/mod.ts";
-import { IMAGE_BUILD_TAIL_LINES, ImageBuildError } from "../../core/errors/mod.ts";
+import { BaseImageError, IMAGE_BUILD_TAIL_LINES, ImageBuildError } from "../../core/errors/mod.ts";
 
 const SHELL = {
   kind: "provider",
@@ -111,4 +111,25 @@ Deno.test("ensureDockerImage() refuses a committed image that is gone, and a mis
     (err) =>
       err instanceof ImageBuildError && err.message.includes('"/nonexistent/docker" cannot be run'),
   );
+});
+
+Deno.test("ensureDockerImage() stops with BaseImageError before building when the base cannot be pulled", async () => {
+  // A registry on a closed loopback port: the engine's pull fails at once, on this machine.
+  const base = `localhost:1/bot-bottle-test/unpullable:${crypto.randomUUID().slice(0, 8)}`;
+  const recipe = await agentImageRecipe(SHELL, { baseImage: base });
+  const tag = uniqueTag("unpullable");
+  const lines: string[] = [];
+  await assert.rejects(
+    ensureDockerImage({ ...recipe, tag }, { progress: (l) => lines.push(l), labels: LABELS }),
+    (err) => {
+      assert.ok(err instanceof BaseImageError && err instanceof ImageBuildError);
+      assert.equal(err.baseImage, base);
+      assert.deepEqual(err.output, []);
+      assert.ok(!err.message.includes("\n"), err.message);
+      assert.ok(err.message.includes("set BOT_BOTTLE_AGENT_BASE_IMAGE"), err.message);
+      return true;
+    },
+  );
+  assert.deepEqual(lines, [], "no build started");
+  assert.notEqual((await docker(["image", "inspect", tag])).code, 0, "no image was tagged");
 });

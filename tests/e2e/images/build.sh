@@ -4,7 +4,10 @@
 #   bot-bottle-test/debian:bookworm    debootstrap'd minimal Debian with the agent and probe tools
 #   bot-bottle-test/deno:<version>     that image plus the host's own deno binary
 #   bot-bottle-test/node:<version>     that image plus the host's own node and npm (the base of the
-#                                      claude and codex provider images, which install from npm)
+#                                      claude and codex provider images, which install from npm);
+#                                      when the host's node has no npm beside it (Debian's nodejs,
+#                                      which also links shared libraries), Node and npm from the
+#                                      npm registry instead (NODE_FALLBACK below)
 #
 # The real Dockerfiles (images/shell, images/sidecar) are then built on top via BASE_IMAGE.
 #
@@ -49,6 +52,7 @@ readonly PACKAGES=(
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly HERE
+. "${HERE}/../../../scripts/_debian_mirror.sh"
 readonly CACHE_DIR="${BOT_BOTTLE_E2E_CACHE:-/var/cache/bot-bottle-e2e}"
 
 log() { printf '[e2e-images] %s\n' "$*" >&2; }
@@ -65,40 +69,14 @@ image_label() {
 
 sha256_of() { sha256sum | cut -c1-64; }
 
-# The first bookworm `deb` source in apt's config, one-line or deb822 format.
+# The first bookworm `deb` source in apt's config.
 find_mirror() {
   if [[ -n "${BOT_BOTTLE_E2E_MIRROR:-}" ]]; then
     printf '%s\n' "${BOT_BOTTLE_E2E_MIRROR}"
     return
   fi
-  local f uri
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [[ -r "$f" ]] || continue
-    uri="$(awk -v suite="$SUITE" '$1 == "deb" {
-      sub(/\[[^]]*\][ \t]*/, "")
-      if ($3 == suite) { print $2; exit }
-    }' "$f")"
-    [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return; }
-  done
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [[ -r "$f" ]] || continue
-    uri="$(awk -v suite="$SUITE" 'BEGIN { RS = ""; FS = "\n" } {
-      types = ""; uris = ""; suites = ""; enabled = "yes"
-      for (i = 1; i <= NF; i++) {
-        if ($i ~ /^#/ || !match($i, /^[A-Za-z-]+:/)) continue
-        key = tolower(substr($i, 1, RLENGTH - 1)); val = substr($i, RLENGTH + 1)
-        gsub(/^[ \t]+|[ \t]+$/, "", val)
-        if (key == "types") types = val
-        else if (key == "uris") uris = val
-        else if (key == "suites") suites = val
-        else if (key == "enabled") enabled = tolower(val)
-      }
-      if (enabled == "no" || (" " types " ") !~ / deb / || (" " suites " ") !~ (" " suite " ")) next
-      split(uris, u, /[ \t]+/); print u[1]; exit
-    }' "$f")"
-    [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return; }
-  done
-  die "no '${SUITE}' deb source in /etc/apt/sources.list*; set BOT_BOTTLE_E2E_MIRROR"
+  bot_bottle_debian_mirror "$SUITE" ||
+    die "no '${SUITE}' deb source in /etc/apt/sources.list*; set BOT_BOTTLE_E2E_MIRROR"
 }
 
 # The real deno ELF: `command -v deno` may be a symlink or an npm shim next to the binary.
@@ -239,13 +217,49 @@ build_deno() {
   build_on_debian "bot-bottle-test/deno:${version}" deno.Dockerfile "$(sha256_of <"$deno")" "$deno"
 }
 
+# Node and npm for the node image when the host's cannot be copied in (Debian's node links shared
+# libraries and its npm is split into many packages; Debian 12's is also older than the providers
+# need): the official binary from node-linux-<arch> and npm, which ships its own dependencies.
+readonly NODE_FALLBACK=22.23.5 NPM_FALLBACK=10.9.9
+
+# Prints the folder holding `node` and `npm/` fetched from the npm registry (cached).
+fetch_node() {
+  local arch dir work
+  case "$(dpkg --print-architecture)" in
+    amd64) arch=x64 ;;
+    arm64) arch=arm64 ;;
+    *) die "no node-linux package for $(dpkg --print-architecture); set BOT_BOTTLE_E2E_NODE" ;;
+  esac
+  dir="${CACHE_DIR}/node-${NODE_FALLBACK}-npm-${NPM_FALLBACK}-${arch}"
+  if [[ ! -x "${dir}/node" ]]; then
+    command -v npm >/dev/null || die "npm not on PATH (it fetches Node ${NODE_FALLBACK})"
+    log "fetching node ${NODE_FALLBACK} and npm ${NPM_FALLBACK} from the npm registry"
+    work="$(mktemp -d "${CACHE_DIR}/work.XXXXXX")"
+    (cd "$work" && npm pack --silent "node-linux-${arch}@${NODE_FALLBACK}" "npm@${NPM_FALLBACK}" \
+      >/dev/null) || { rm -rf "$work"; die "npm pack of node and npm failed"; }
+    mkdir "${work}/node-pkg" "${work}/npm"
+    tar -xzf "${work}/node-linux-${arch}-${NODE_FALLBACK}.tgz" -C "${work}/node-pkg"
+    tar -xzf "${work}/npm-${NPM_FALLBACK}.tgz" -C "${work}/npm" --strip-components=1
+    mv "${work}/node-pkg/package/bin/node" "${work}/node"
+    rm -rf "${work}/node-pkg" "${work}"/*.tgz
+    rm -rf "$dir"
+    mv "$work" "$dir"
+  fi
+  printf '%s\n' "$dir"
+}
+
 # Prints the node image reference after building it (tagged with the binary's own version).
 build_node() {
-  local node npm version
+  local node npm version fetched
   node="$(readlink -f "${BOT_BOTTLE_E2E_NODE:-$(command -v node || die "node not on PATH")}")"
   is_elf "$node" || die "${node} is not an ELF binary; set BOT_BOTTLE_E2E_NODE"
   [[ "$(basename "$node")" == node ]] || die "${node} must be named node"
   npm="$(dirname "$(dirname "$node")")/lib/node_modules/npm"
+  if [[ ! -f "${npm}/bin/npm-cli.js" ]] && [[ -z "${BOT_BOTTLE_E2E_NODE:-}" ]]; then
+    fetched="$(fetch_node)"
+    node="${fetched}/node"
+    npm="${fetched}/npm"
+  fi
   [[ -f "${npm}/bin/npm-cli.js" ]] || die "no npm next to ${node} (looked in ${npm})"
   version="$("$node" --version)"
   version="${version#v}"
