@@ -79,10 +79,10 @@ function isolationCheck(runtime: RuntimeRequest, registered: boolean, os: string
     if (registered && runtime !== "runc") {
       return { status: "ok", name, detail: `${words} registered; the agent runs under it` };
     }
-    const why = runtime === "runc"
-      ? "BOT_BOTTLE_RUNTIME=runc"
-      : `runsc not registered; ${gvisorHint(os)}`;
-    return { status: "warn", name, detail: `the agent gets ${words} (${why})` };
+    const detail = runtime === "runc"
+      ? `the agent gets ${words} (BOT_BOTTLE_RUNTIME=runc)`
+      : `the agent gets ${words}: runsc not registered; ${gvisorHint(os)}`;
+    return { status: "warn", name, detail };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     return {

@@ -45,7 +45,7 @@ Deno.test({
       });
       const isolation = checks.find((check) => check.name === "docker isolation");
       assert.equal(isolation?.status, "warn");
-      assert.match(isolation?.detail ?? "", /^runsc not registered: bottles use runc/);
+      assert.match(isolation?.detail ?? "", /^the agent gets runc .*: runsc not registered; /);
       assert.match(isolation?.detail ?? "", hint);
     }
   },
