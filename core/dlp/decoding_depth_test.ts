@@ -191,9 +191,15 @@ Deno.test("DlpEngine decodes hostile encodings in linear time", () => {
       return (performance.now() - started) / 1000;
     };
     seconds(32 * KB);
-    const small = seconds(128 * KB);
-    const large = seconds(512 * KB);
-    // Four times the input may take at most about four times as long (with room for noise).
+    // Four times the input may take at most about four times as long (with room for noise). A
+    // pair over the bound is timed twice more, fastest of each: a load spike on a shared machine
+    // is not read as a quadratic scan, which is slow every time.
+    let small = Infinity;
+    let large = Infinity;
+    for (let attempt = 0; attempt < 3 && !(large < 10 * small + 0.05); attempt++) {
+      small = Math.min(small, seconds(128 * KB));
+      large = Math.min(large, seconds(512 * KB));
+    }
     assert.ok(large < 10 * small + 0.05, `${name}: ${small}s for 128 KiB, ${large}s for 512 KiB`);
   }
   const started = performance.now();

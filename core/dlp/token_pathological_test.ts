@@ -23,10 +23,19 @@ function fill(unit: string, size = SIZE): string {
 // Compile and warm the engine first, so the first measured scan does not pay for it.
 dlp.scanOutbound("x".repeat(SIZE), TOKENS);
 
-function timed(text: string): number {
-  const started = performance.now();
-  dlp.scanOutbound(text, TOKENS);
-  return (performance.now() - started) / 1000;
+/**
+ * Seconds per MiB for one scan of `text`; a scan over the bound is timed twice more and the
+ * fastest counts, so a load spike on a shared machine is not read as a quadratic scan (which is
+ * slow every time).
+ */
+function secondsPerMib(text: string): number {
+  let best = Infinity;
+  for (let attempt = 0; attempt < 3 && best >= SECONDS_PER_MIB; attempt++) {
+    const started = performance.now();
+    dlp.scanOutbound(text, TOKENS);
+    best = Math.min(best, (performance.now() - started) / 1000 / (text.length / 2 ** 20));
+  }
+  return best;
 }
 
 // Two literals of each rule: the rest of a rule's literals share its regex (a keyword rule has a
@@ -37,7 +46,7 @@ Deno.test(`token_patterns scans every literal repeated (${literals.length} liter
   let worst = 0;
   for (const literal of literals) {
     const variants = [literal, `${literal}_api_key=`];
-    for (const unit of variants) worst = Math.max(worst, timed(fill(unit)) / (SIZE / 2 ** 20));
+    for (const unit of variants) worst = Math.max(worst, secondsPerMib(fill(unit)));
   }
   assert.ok(worst < SECONDS_PER_MIB, `${worst.toFixed(2)} s/MiB`);
 });
@@ -47,7 +56,7 @@ Deno.test("token_patterns scans each literal before a long run of token characte
   for (const literal of literals) {
     for (const run of ["a", "0f", "A1b-", "a.b_"]) {
       const text = `${literal}${fill(run, SIZE - literal.length)}`;
-      worst = Math.max(worst, timed(text) / (SIZE / 2 ** 20));
+      worst = Math.max(worst, secondsPerMib(text));
     }
   }
   assert.ok(worst < SECONDS_PER_MIB, `${worst.toFixed(2)} s/MiB`);
