@@ -44,11 +44,17 @@ function assertFailureLine(stderr: string, base: string, setting: string): void 
 
 Deno.test("start says in one line that the agent's base image cannot be pulled, and how to fix it", async () => {
   const base = unpullable();
-  const result = await startDemo({ BOT_BOTTLE_AGENT_BASE_IMAGE: base });
+  // The sidecar's base is one the engine has: both images are checked at once, and an
+  // unpullable sidecar base could otherwise be the one reported.
+  const result = await startDemo({
+    BOT_BOTTLE_AGENT_BASE_IMAGE: base,
+    BOT_BOTTLE_SIDECAR_BASE_IMAGE: TEST_BASES.deno,
+  });
   assert.equal(result.code, 1);
   assertFailureLine(result.stderr, base, "BOT_BOTTLE_AGENT_BASE_IMAGE");
-  // Without a terminal the preflight is on stderr too; after it, nothing but the one line.
-  const engineLines = result.stderr.split("\n").filter((l) => l.startsWith("bot-bottle: "));
+  // Without a terminal the preflight and progress are on stderr too; only the one line names the
+  // engine's failure.
+  const engineLines = result.stderr.split("\n").filter((l) => l.includes("Error response"));
   assert.equal(engineLines.length, 1, result.stderr);
 });
 

@@ -1,12 +1,14 @@
 /**
  * A second Docker engine, private to one test, that the test may stop and restart without
  * touching the engine other tests share: its own data root, exec root (and so its own
- * containerd), pid file, socket and (empty) daemon.json in a temp dir, its own pre-made bridge
- * for the default network, its own address pool, and no iptables rules (the shared engine owns
- * those chains). Runtimes registered with the shared engine (gVisor) do not apply to it.
+ * containerd), pid file, socket and (empty) daemon.json in a temp dir, and its own network
+ * namespace with its own bridge for the default network and no iptables rules. Runtimes
+ * registered with the shared engine (gVisor) do not apply to it.
  *
- * Never `--bridge=none`: on that setting dockerd deletes the host's `docker0`, which belongs to
- * the shared engine.
+ * The namespace is what keeps it from the shared engine's network: a dockerd that starts again on
+ * a saved "bridge" network deletes the link named `docker0` in its namespace, which on the host's
+ * is the shared engine's default bridge (every `--network bridge` container of other tests lost
+ * it). The bottles it runs reach nothing outside the namespace, which the test does not need.
  */
 import { join } from "node:path";
 import { runProgram, type RunResult } from "./_docker.ts";
@@ -16,18 +18,13 @@ export class PrivateEngine implements AsyncDisposable {
   /** `unix://…/docker.sock`, for `DOCKER_HOST`. */
   readonly host: string;
   readonly #dir: string;
-  readonly #bridge: string;
-  readonly #forward: string[];
+  readonly #netns: string;
   readonly #args: string[];
   #daemon: { child: Deno.ChildProcess; log: Promise<string> } | undefined;
 
-  private constructor(dir: string, bridge: string, pool: string) {
+  private constructor(dir: string, netns: string, pool: string) {
     this.#dir = dir;
-    this.#bridge = bridge;
-    // The host bridges its containers' traffic through iptables (br_netfilter), where the shared
-    // engine's FORWARD policy drops what no rule of its own allows: this engine's pool talking
-    // to itself is allowed by one rule of its own, first in DOCKER-USER, removed on dispose.
-    this.#forward = ["DOCKER-USER", "-s", pool, "-d", pool, "-m", "comment", "--comment", bridge];
+    this.#netns = netns;
     this.host = `unix://${join(dir, "docker.sock")}`;
     this.#args = [
       "--data-root",
@@ -42,7 +39,7 @@ export class PrivateEngine implements AsyncDisposable {
       "--host",
       this.host,
       "--bridge",
-      bridge,
+      netns,
       "--iptables=false",
       "--ip-masq=false",
       "--default-address-pool",
@@ -53,7 +50,7 @@ export class PrivateEngine implements AsyncDisposable {
   }
 
   /**
-   * Create the bridge and start the engine.
+   * Create the network namespace and its bridge, and start the engine in it.
    *
    * @returns The engine, answering.
    * @throws {Error} When not root, or the engine does not come up within a minute.
@@ -62,16 +59,17 @@ export class PrivateEngine implements AsyncDisposable {
     const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
     // /tmp is short enough for a unix socket path; the temp dir name is random anyway.
     const dir = await Deno.makeTempDir({ prefix: "bbpe-" });
-    const bridge = `bbpe${id}`;
+    const netns = `bbpe${id}`;
     // A /24 for the bridge, a /16 pool for the bottles' networks, both unlikely to be in use.
     const octet = 200 + 2 * Math.floor(Math.random() * 25);
-    const engine = new PrivateEngine(dir, bridge, `10.${octet}.0.0/16`);
+    const engine = new PrivateEngine(dir, netns, `10.${octet}.0.0/16`);
     try {
       await Deno.writeTextFile(join(dir, "daemon.json"), "{}\n");
-      await ip(["link", "add", "name", bridge, "type", "bridge"]);
-      await ip(["addr", "add", `10.${octet + 1}.0.1/24`, "dev", bridge]);
-      await ip(["link", "set", bridge, "up"]);
-      await iptables(["-I", ...engine.#forward, "-j", "ACCEPT"]);
+      await ip(["netns", "add", netns]);
+      await ip(["-n", netns, "link", "set", "lo", "up"]);
+      await ip(["-n", netns, "link", "add", "name", netns, "type", "bridge"]);
+      await ip(["-n", netns, "addr", "add", `10.${octet + 1}.0.1/24`, "dev", netns]);
+      await ip(["-n", netns, "link", "set", netns, "up"]);
       await engine.#launch();
       return engine;
     } catch (err) {
@@ -115,7 +113,11 @@ export class PrivateEngine implements AsyncDisposable {
     const daemon = this.#daemon;
     if (daemon === undefined) return;
     this.#daemon = undefined;
-    daemon.child.kill("SIGTERM");
+    try {
+      daemon.child.kill("SIGTERM");
+    } catch {
+      // It exited on its own (the log says why).
+    }
     const timer = setTimeout(() => daemon.child.kill("SIGKILL"), 60_000);
     await daemon.child.status;
     clearTimeout(timer);
@@ -128,17 +130,18 @@ export class PrivateEngine implements AsyncDisposable {
     await this.#launch();
   }
 
-  /** Stop the engine, remove its state and its bridge. */
+  /** Stop the engine, remove its state and its network namespace. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
     await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
-    await ip(["link", "delete", this.#bridge]).catch(() => {});
-    await iptables(["-D", ...this.#forward, "-j", "ACCEPT"]).catch(() => {});
+    await ip(["netns", "delete", this.#netns]).catch(() => {});
   }
 
   async #launch(): Promise<void> {
-    const child = new Deno.Command("dockerd", {
-      args: this.#args,
+    // nsenter enters the network namespace only (`ip netns exec` would remount /sys and hide the
+    // cgroups dockerd needs) and execs dockerd in place: the child is the daemon.
+    const child = new Deno.Command("nsenter", {
+      args: [`--net=/run/netns/${this.#netns}`, "dockerd", ...this.#args],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -165,9 +168,4 @@ export class PrivateEngine implements AsyncDisposable {
 async function ip(args: readonly string[]): Promise<void> {
   const result = await runProgram("ip", args);
   if (result.code !== 0) throw new Error(`ip ${args.join(" ")}: ${result.stderr}`);
-}
-
-async function iptables(args: readonly string[]): Promise<void> {
-  const result = await runProgram("iptables", ["--wait", ...args]);
-  if (result.code !== 0) throw new Error(`iptables ${args.join(" ")}: ${result.stderr}`);
 }
