@@ -30,9 +30,10 @@ import {
 } from "./_harness/mod.ts";
 
 /**
- * Known defect, found by the gVisor pass: with the agent under runsc, an attached start
- * interrupted while its command runs never finishes (the run hung past 16 minutes), so those
- * steps are left out there until it is fixed; they run under runc.
+ * Known defect, found by the gVisor pass: with the agent under runsc, an attached start whose
+ * command is interrupted, or whose agent container is killed, never finishes (the host's
+ * `docker exec` into a runsc sandbox that is gone does not return; runs hung past 16 minutes),
+ * so those steps are left out there until it is fixed; they run under runc.
  */
 const HANGS_UNDER_GVISOR = e2eRuntime() === "runsc";
 
@@ -206,29 +207,33 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
     },
   );
 
-  await t.step("the agent container killed under an attached start is torn down", async () => {
-    const before = await stateSlugs(world);
-    await using running = await spawnCli(world, [
-      "start",
-      TEST_AGENT,
-      "--yes",
-      "--",
-      "sleep",
-      "600",
-    ]);
-    const slug = await waitForNewBottle(world, before, running);
-    await waitForAgentProcess(running, slug, "sleep 600");
-    const kill = await docker(["kill", `bot-bottle-${slug}`]);
-    assert.equal(kill.code, 0, kill.stderr);
-    const result = await running.finish(ATTACHED_TIMEOUT_MS);
-    assert.notEqual(result.code, 0, result.stdout);
-    const left = await bottleLeftovers(world.home, slug);
-    assert.deepEqual([left.containers, left.networks], [[], []], describeLeftovers(left));
-    if (left.stateDir) {
-      const stop = await runCli(world, ["stop", slug]);
-      assert.equal(stop.code, 0, stop.stderr);
-    }
-    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+  await t.step({
+    name: "the agent container killed under an attached start is torn down",
+    ignore: HANGS_UNDER_GVISOR,
+    fn: async () => {
+      const before = await stateSlugs(world);
+      await using running = await spawnCli(world, [
+        "start",
+        TEST_AGENT,
+        "--yes",
+        "--",
+        "sleep",
+        "600",
+      ]);
+      const slug = await waitForNewBottle(world, before, running);
+      await waitForAgentProcess(running, slug, "sleep 600");
+      const kill = await docker(["kill", `bot-bottle-${slug}`]);
+      assert.equal(kill.code, 0, kill.stderr);
+      const result = await running.finish(ATTACHED_TIMEOUT_MS);
+      assert.notEqual(result.code, 0, result.stdout);
+      const left = await bottleLeftovers(world.home, slug);
+      assert.deepEqual([left.containers, left.networks], [[], []], describeLeftovers(left));
+      if (left.stateDir) {
+        const stop = await runCli(world, ["stop", slug]);
+        assert.equal(stop.code, 0, stop.stderr);
+      }
+      assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+    },
   });
 
   await t.step({
