@@ -127,7 +127,7 @@ export function decodableEscapes(bytes: Uint8Array, most = Infinity): number[] {
       found.push(i, length);
       break;
     }
-    const [rawLen] = bytes[i] === PERCENT ? percent(bytes, i) : backslash(bytes, i);
+    const rawLen = escapeAt(bytes, i);
     if (rawLen === 0) continue;
     found.push(i, i + rawLen);
     i += rawLen - 1;
@@ -192,13 +192,14 @@ export class EscapeDecoder {
         this.#carry = input.slice(i);
         break;
       }
-      const [rawLen, bytes] = byte === PERCENT ? percent(input, i) : backslash(input, i);
+      const rawLen = escapeAt(input, i);
       if (rawLen === 0) {
         out[n++] = byte;
         continue;
       }
-      this.#escapes.push({ dec: this.#dec + n, decLen: bytes.length, raw: this.#raw + i, rawLen });
-      for (const b of bytes) out[n++] = b;
+      const written = decodeEscape(input, i, rawLen, out, n);
+      this.#escapes.push({ dec: this.#dec + n, decLen: written - n, raw: this.#raw + i, rawLen });
+      n = written;
       i += rawLen - 1;
     }
     this.#raw += i;
@@ -294,27 +295,59 @@ function escapeLength(input: Uint8Array, i: number): number {
   return unit >= 0xd800 && unit < 0xdc00 ? LONGEST : 6;
 }
 
-function percent(input: Uint8Array, i: number): [number, number[]] {
-  if (i + 2 >= input.length) return [0, []];
-  const value = hex(input[i + 1]!) * 16 + hex(input[i + 2]!);
-  return value >= 0 ? [3, [value]] : [0, []];
+/**
+ * The raw length of the escape at `i` (`%` or `\\`), 0 when it decodes nothing. Every escape of
+ * every stretch goes through here, so it allocates nothing (see {@link decodeEscape}).
+ */
+function escapeAt(input: Uint8Array, i: number): number {
+  if (input[i] === PERCENT) {
+    if (i + 2 >= input.length) return 0;
+    return hex(input[i + 1]!) * 16 + hex(input[i + 2]!) >= 0 ? 3 : 0;
+  }
+  const next = input[i + 1];
+  if (next === undefined) return 0;
+  if (SIMPLE[next] !== undefined) return 2;
+  if (next !== 0x75) return 0;
+  const unit = unit16(input, i + 2);
+  if (unit < 0) return 0;
+  return unit >= 0xd800 && unit < 0xdc00 && lowSurrogate(input, i) >= 0 ? 12 : 6;
 }
 
-function backslash(input: Uint8Array, i: number): [number, number[]] {
-  const next = input[i + 1];
-  if (next === undefined) return [0, []];
-  const simple = SIMPLE[next];
-  if (simple !== undefined) return [2, [simple]];
-  if (next !== 0x75) return [0, []];
-  const unit = unit16(input, i + 2);
-  if (unit < 0) return [0, []];
-  if (unit >= 0xd800 && unit < 0xdc00 && input[i + 6] === BACKSLASH && input[i + 7] === 0x75) {
-    const low = unit16(input, i + 8);
-    if (low >= 0xdc00 && low < 0xe000) {
-      return [12, utf8(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00))];
-    }
+/** The low half of a surrogate pair whose high half is the `\\u` escape at `i`, or -1. */
+function lowSurrogate(input: Uint8Array, i: number): number {
+  if (input[i + 6] !== BACKSLASH || input[i + 7] !== 0x75) return -1;
+  const low = unit16(input, i + 8);
+  return low >= 0xdc00 && low < 0xe000 ? low : -1;
+}
+
+/**
+ * Write what the escape of `rawLen` bytes at `i` ({@link escapeAt}) decodes to into `out` at `n`:
+ * one byte, or the UTF-8 of a `\\u` code point (a lone surrogate becomes U+FFFD).
+ *
+ * @returns The offset in `out` after the decoded bytes.
+ */
+function decodeEscape(
+  input: Uint8Array,
+  i: number,
+  rawLen: number,
+  out: Uint8Array,
+  n: number,
+): number {
+  if (rawLen === 3) {
+    out[n] = hex(input[i + 1]!) * 16 + hex(input[i + 2]!);
+    return n + 1;
   }
-  return [6, utf8(unit >= 0xd800 && unit < 0xe000 ? 0xfffd : unit)];
+  if (rawLen === 2) {
+    out[n] = SIMPLE[input[i + 1]!]!;
+    return n + 1;
+  }
+  const unit = unit16(input, i + 2);
+  const code = rawLen === 12
+    ? 0x10000 + ((unit - 0xd800) << 10) + (lowSurrogate(input, i) - 0xdc00)
+    : unit >= 0xd800 && unit < 0xe000
+    ? 0xfffd
+    : unit;
+  return utf8(code, out, n);
 }
 
 function unit16(input: Uint8Array, at: number): number {
@@ -324,8 +357,28 @@ function unit16(input: Uint8Array, at: number): number {
   return value;
 }
 
-function utf8(code: number): number[] {
-  return [...Buffer.from(String.fromCodePoint(code), "utf8")];
+/** Write the UTF-8 of a code point (not a surrogate) into `out` at `n`; returns the end. */
+function utf8(code: number, out: Uint8Array, n: number): number {
+  if (code < 0x80) {
+    out[n] = code;
+    return n + 1;
+  }
+  if (code < 0x800) {
+    out[n] = 0xc0 | (code >>> 6);
+    out[n + 1] = 0x80 | (code & 0x3f);
+    return n + 2;
+  }
+  if (code < 0x10000) {
+    out[n] = 0xe0 | (code >>> 12);
+    out[n + 1] = 0x80 | ((code >>> 6) & 0x3f);
+    out[n + 2] = 0x80 | (code & 0x3f);
+    return n + 3;
+  }
+  out[n] = 0xf0 | (code >>> 18);
+  out[n + 1] = 0x80 | ((code >>> 12) & 0x3f);
+  out[n + 2] = 0x80 | ((code >>> 6) & 0x3f);
+  out[n + 3] = 0x80 | (code & 0x3f);
+  return n + 4;
 }
 
 function hex(byte: number): number {

@@ -13,6 +13,11 @@ import { BASE32, BASE64, HEX, HEX_DELIMITER, type RunDecoder, type Sink } from "
 export const PROBE = 10;
 /** At the end of a run, fewer decoded bytes than this are not scanned. */
 export const MIN_DECODED = 8;
+/**
+ * The most non-printable bytes a passing probe holds: it judges at most `PROBE + 2` bytes (base64
+ * decodes three at a time) and accepts one in eight. A gate that counts more stops there.
+ */
+const MOST_BAD = Math.floor((PROBE + 2) / 8);
 
 /** Printable ASCII, tab, LF, CR. */
 export function isBad(byte: number): boolean {
@@ -50,7 +55,7 @@ export function mayPass(
   const decoder = make();
   const counter = new Counter();
   for (let i = from; i < to && counter.count < PROBE; i++) {
-    if (!decoder.push(chars[i]!, i, counter)) return false;
+    if (!decoder.push(chars[i]!, i, counter) || counter.bad > MOST_BAD) return false;
   }
   if (counter.count < PROBE) {
     if (!ended) return true;
@@ -78,6 +83,7 @@ export function base64Gate(chars: Uint8Array, from: number, to: number, ended: b
     bits = (bits << 6) | value;
     if (++count === 4) {
       bad += badCount(bits >>> 16) + badCount((bits >>> 8) & 0xff) + badCount(bits & 0xff);
+      if (bad > MOST_BAD) return false;
       decoded += 3;
       bits = 0;
       count = 0;
@@ -114,6 +120,7 @@ export function base32Gate(chars: Uint8Array, from: number, to: number, ended: b
     if (have >= 8) {
       have -= 8;
       bad += badCount((bits >>> have) & 0xff);
+      if (bad > MOST_BAD) return false;
       decoded++;
       bits &= (1 << have) - 1;
     }
@@ -156,6 +163,7 @@ export function hexGate(chars: Uint8Array, from: number, to: number, ended: bool
         highIsZero = byte === 0x30;
       } else {
         bad += badCount(high * 16 + value);
+        if (bad > MOST_BAD) return false;
         decoded++;
         high = -1;
       }

@@ -232,12 +232,18 @@ export class RunView implements View {
     const run = this.#run!;
     const bit = this.#kind.bit;
     const n = bytes.length;
-    if (
-      run.chars === 0 &&
-      (this.#untouched(bytes, from, base, words, lead) || this.#deadFrom(bytes, from))
-    ) {
-      run.dead = true;
-      run.active = 0;
+    if (run.chars === 0) {
+      // A run that ends in these bytes before it is long enough to decode (a line break after
+      // it cannot join it to the next line either) is passed over whole.
+      const end = skipRun(bytes, from, words, lead, bit);
+      if (end < n && end - from < this.#kind.minRun) {
+        this.#run = undefined;
+        return end + 1;
+      }
+      if (this.#untouched(bytes, from, base, end) || this.#deadFrom(bytes, from, end)) {
+        run.dead = true;
+        run.active = 0;
+      }
     }
     for (let i = from; i < n; i++) {
       const byte = bytes[i]!;
@@ -271,21 +277,14 @@ export class RunView implements View {
   }
 
   /**
-   * Whether the run at `from` and the bytes on either side of it are input the layer above did not
+   * Whether the run `[from, end)` and the bytes on either side of it are input the layer above did not
    * decode (escape decoding copies most bytes as they are). Then the parent's views read the very
    * same run between the very same bytes, one layer shallower, and find all this one could. Not
    * when a line break borders it: a wrapped run may join lines differently in the parent.
    */
-  #untouched(
-    bytes: Uint8Array,
-    from: number,
-    base: number,
-    words: Uint32Array,
-    lead: number,
-  ): boolean {
+  #untouched(bytes: Uint8Array, from: number, base: number, end: number): boolean {
     const touched = this.#touched;
     if (touched === undefined || from === 0) return false;
-    const end = skipRun(bytes, from, words, lead, this.#kind.bit);
     if (end >= bytes.length) return false;
     const before = bytes[from - 1];
     const after = bytes[end];
@@ -294,26 +293,25 @@ export class RunView implements View {
   }
 
   /**
-   * Whether a run that starts at `from` is certain to be dead, judged on the chunk's bytes when
+   * Whether the run `[from, runEnd)` is certain to be dead, judged on the chunk's bytes when
    * they settle it: no decoding's probe could pass from its start or after any soft character a
    * try may restart at (`_run_gate.ts`). Most runs in traffic (digests, paths, identifiers) end
    * here without being copied and judged one character at a time.
    */
-  #deadFrom(bytes: Uint8Array, from: number): boolean {
-    const { bit, minRun, soft, decoders } = this.#kind;
+  #deadFrom(bytes: Uint8Array, from: number, runEnd: number): boolean {
+    const { minRun, soft, decoders } = this.#kind;
     const window = Math.min(bytes.length, from + RESTART_WITHIN + 2 * PROBE + 8);
-    let end = from;
-    while (end < window && (CLASS[bytes[end]!]! & bit) !== 0) end++;
+    const end = Math.min(runEnd, window);
     if (end - from < minRun) return false;
     const next = bytes[end];
     // A line break may continue the run (wrapped base64).
     if (next === LF || next === CR) return false;
     const ended = end < window;
-    const starts = [from];
+    for (const { gate } of decoders) if (gate(bytes, from, end, ended)) return false;
     const restarts = Math.min(end, from + RESTART_WITHIN);
-    for (let k = from; k < restarts; k++) if (soft[bytes[k]!] === 1) starts.push(k + 1);
-    for (const { gate } of decoders) {
-      for (const start of starts) if (gate(bytes, start, end, ended)) return false;
+    for (let k = from; k < restarts; k++) {
+      if (soft[bytes[k]!] === 0) continue;
+      for (const { gate } of decoders) if (gate(bytes, k + 1, end, ended)) return false;
     }
     return true;
   }
