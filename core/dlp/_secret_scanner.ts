@@ -5,9 +5,12 @@
  * the last four letters/digits before the sample point (skipping separators) and asks a bitset
  * whether that 4-gram occurs in any pattern. A match of `P` alphanumerics always contains a sample
  * point with four of its own alphanumerics before it when `stride <= P - 3`, so only a sample that
- * hits can be inside a match; the DFA then runs over `[sample - span, sample + span]`, where
- * `span` is the longest a match can be. Each byte is fed to the DFA at most once, so the worst case
- * (every sample hits) is one DFA pass, and typical traffic touches one byte in `stride`.
+ * hits can be inside a match. A hit is confirmed by an 8-gram, since digit runs hit the 4-grams of
+ * a secret's hex form all the time: the match holds either the eight alphanumerics up to the
+ * sample or, when fewer than eight of its own lie before it, the four before and the four after
+ * (P ≥ 15 wherever sampling is used). The DFA then runs over `[sample - span, sample + span]`,
+ * where `span` is the longest a match can be. Each byte is fed to the DFA at most once, so the
+ * worst case (every sample hits) is one DFA pass, and typical traffic touches one byte in `stride`.
  */
 import { type Automaton, buildAutomaton, runAutomaton } from "./_automaton.ts";
 import { alnumClass, type SecretPatternSet } from "./_secret_patterns.ts";
@@ -30,6 +33,8 @@ export class SecretMatcher {
   readonly automaton: Automaton;
   /** Bitset of every 4-gram that occurs in a pattern. */
   readonly grams: Uint32Array;
+  /** Every 8-gram that occurs in a pattern (the same base-36 index, eight digits). */
+  readonly grams8 = new Set<number>();
   /** Distance between sample points. */
   readonly stride: number;
   /** The longest span (bytes) a match can cover: the stream overlap this detector needs. */
@@ -57,6 +62,11 @@ export class SecretMatcher {
         let idx = 0;
         for (let k = 0, mul = 1; k < GRAM; k++, mul *= 36) idx += (p[t - k]! - 1) * mul;
         this.grams[idx >>> 5]! |= 1 << (idx & 31);
+      }
+      for (let t = 2 * GRAM - 1; t < p.length; t++) {
+        let idx = 0;
+        for (let k = 0, mul = 1; k < 2 * GRAM; k++, mul *= 36) idx += (p[t - k]! - 1) * mul;
+        this.grams8.add(idx);
       }
     }
     this.stride = shortest - (GRAM - 1);
@@ -112,6 +122,7 @@ export class SecretPass implements ScanPass {
         }
       }
       if (n < GRAM || (grams[idx >>> 5]! & (1 << (idx & 31))) === 0) continue;
+      if (!this.#confirmed(win, idx)) continue;
       const i = this.#sample;
       if (this.#dfaPos < i - span) {
         this.#dfaPos = i - span;
@@ -120,6 +131,56 @@ export class SecretPass implements ScanPass {
       this.#dfaUntil = Math.max(this.#dfaUntil, i + span + 1);
       this.#run(win, Math.min(this.#dfaUntil, end), out);
     }
+  }
+
+  /**
+   * Whether the sample whose 4-gram `idx4` hit may be inside a match: the eight alphanumerics up
+   * to it, or its 4-gram and the four after it, form an 8-gram of a pattern. True when the
+   * window does not hold enough bytes to tell.
+   */
+  #confirmed(win: ScanWindow, idx4: number): boolean {
+    const { bytes, base } = win;
+    const { classes } = this.#m.automaton;
+    const maxGap = this.#m.set.maxGap;
+    const grams8 = this.#m.grams8;
+    const sample = this.#sample - base;
+    let idx = idx4;
+    let mul = 36 ** GRAM;
+    let n = 0;
+    let gap = 0;
+    let k = sample;
+    // Back past the 4-gram's own four alphanumerics (and separators between them).
+    for (let seen = 0; k >= 0 && seen < GRAM; k--) if (classes[bytes[k]!]! !== 0) seen++;
+    for (; k >= 0 && n < GRAM && gap <= maxGap; k--) {
+      const c = classes[bytes[k]!]!;
+      if (c === 0) {
+        gap++;
+      } else {
+        gap = 0;
+        idx += (c - 1) * mul;
+        mul *= 36;
+        n++;
+      }
+    }
+    if (n === GRAM && grams8.has(idx)) return true;
+    if (n < GRAM && gap <= maxGap && k < 0) return true;
+    // The four after the sample, each shifting the 4-gram one place up.
+    let ahead = idx4;
+    n = 0;
+    gap = 0;
+    let j = sample + 1;
+    for (; j < bytes.length && n < GRAM && gap <= maxGap; j++) {
+      const c = classes[bytes[j]!]!;
+      if (c === 0) {
+        gap++;
+      } else {
+        gap = 0;
+        ahead = ahead * 36 + (c - 1);
+        n++;
+      }
+    }
+    if (n === GRAM) return grams8.has(ahead);
+    return gap <= maxGap && !win.final;
   }
 
   keepFrom(): number {

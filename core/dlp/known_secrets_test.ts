@@ -160,3 +160,19 @@ Deno.test("DlpEngine.outboundStream() finds the canary fed one byte at a time", 
   );
   assert.equal(found.length, 2);
 });
+
+Deno.test("DlpEngine finds a known secret in every form at every offset amid digits, one-shot and streamed", () => {
+  // Digit runs hit the 4-grams of a secret's hex form, so the sampler's 8-gram check decides;
+  // every offset puts the sample point at a different place inside the match.
+  for (const [variant, form] of encodings(SECRET)) {
+    const rule = variant === "raw" ? "known_secret" : `known_secret_${variant}`;
+    for (let pad = 0; pad < 40; pad++) {
+      const lead = "3735363738".repeat(4).slice(0, pad);
+      const text = `${lead} ${form} 7336353537`;
+      assert.deepEqual(scan(text).map((f) => f.rule), [rule], `${variant} after ${pad}`);
+      const cut = [Math.min(text.length, pad + 1 + (pad % form.length))];
+      const streamed = streamAll(dlp.outboundStream(SECRETS_ON), text, cut);
+      assert.deepEqual(streamed.map((f) => f.rule), [rule], `${variant} after ${pad}, streamed`);
+    }
+  }
+});
