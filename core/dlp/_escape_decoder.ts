@@ -147,6 +147,8 @@ export class EscapeDecoder {
   /** Decoded bytes produced so far (the decoded stream's offsets start at 0). */
   #dec = 0;
   #escapes: Escape[] = [];
+  /** Holds the decoded bytes of the last push (reused: a stretch pushes every chunk). */
+  #out = new Uint8Array(0);
 
   /** @param rawStart Absolute raw offset of the first byte this decoder will see. */
   constructor(rawStart: number) {
@@ -169,12 +171,16 @@ export class EscapeDecoder {
    *
    * @param chunk Raw bytes.
    * @param final No more input follows: an incomplete escape is copied as it is.
-   * @returns The decoded bytes.
+   * @returns The decoded bytes, valid until the next push.
    */
   push(chunk: Uint8Array, final = false): Uint8Array {
     const input = this.#carry.length === 0 ? chunk : Buffer.concat([this.#carry, chunk]);
     this.#carry = new Uint8Array(0);
-    const out = Buffer.allocUnsafe(input.length);
+    // Decoding never lengthens: the output fits in the input's length.
+    if (this.#out.length < input.length) {
+      this.#out = new Uint8Array(Math.max(input.length, 2 * this.#out.length));
+    }
+    const out = this.#out;
     let n = 0;
     let i = 0;
     const search = new EscapeSearch(input);

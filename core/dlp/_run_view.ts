@@ -139,9 +139,12 @@ export class RunView implements View {
   #tailStart = 0;
   #end = 0;
   #out: ViewFinding[] = [];
-  /** The current run's first characters and their offsets (one run at a time). */
-  readonly #prefix = new Uint8Array(PREFIX);
-  readonly #prefixAt = new Float64Array(PREFIX);
+  /**
+   * The current run's first characters and their offsets (one run at a time), made with the
+   * first run: a view is made for every decoded stream, and many never see a run.
+   */
+  #prefix: Uint8Array | undefined;
+  #prefixAt: Float64Array | undefined;
 
   /**
    * @param kind The runs to read.
@@ -212,8 +215,8 @@ export class RunView implements View {
       start,
       chars: 0,
       segment: 0,
-      prefix: this.#prefix,
-      prefixAt: this.#prefixAt,
+      prefix: this.#prefix ??= new Uint8Array(PREFIX),
+      prefixAt: this.#prefixAt ??= new Float64Array(PREFIX),
       decodings: [],
       active: this.#kind.decoders.length,
       dead: false,
