@@ -226,7 +226,7 @@ export class EscapeDecoder {
     return {
       start: first.raw,
       end: last.rawEnd,
-      escaped: this.#escapes.some((e) => e.dec < end && e.dec + e.decLen > start),
+      escaped: this.escapedIn(start, end),
     };
   }
 

@@ -52,7 +52,10 @@ export class TokenMatcher {
    * byte there. Other entries: `undefined`.
    */
   readonly byPrevious: ((readonly Anchor[])[] | undefined)[] = [];
-  /** Per entry, a 256-bit set of the bytes that may follow the bigram (8 words per entry). */
+  /**
+   * Per entry, two 256-bit sets (16 words per entry): the bytes that may follow the bigram, and
+   * the bytes that may come after those.
+   */
   readonly thirds: Uint32Array;
   /** The largest `offset` of any anchor: bytes needed before a bigram. */
   readonly maxOffset: number;
@@ -77,17 +80,19 @@ export class TokenMatcher {
         }
       }
     });
-    this.thirds = new Uint32Array(lists.size * 8);
+    this.thirds = new Uint32Array(lists.size * 16);
     for (const [key, list] of lists) {
-      const at = this.anchors.length * 8;
+      const at = this.anchors.length * 16;
       for (const { literal, offset, ignoreCase } of list) {
-        const next = literal[offset + 2];
-        const allowed = next === undefined
-          ? Array.from({ length: 256 }, (_, b) => b)
-          : ignoreCase
-          ? [next, String.fromCharCode(next).toUpperCase().charCodeAt(0)]
-          : [next];
-        for (const b of allowed) this.thirds[at + (b >>> 5)]! |= 1 << (b & 31);
+        for (const [k, set] of [[2, at], [3, at + 8]] as const) {
+          const next = literal[offset + k];
+          const allowed = next === undefined
+            ? Array.from({ length: 256 }, (_, b) => b)
+            : ignoreCase
+            ? [next, String.fromCharCode(next).toUpperCase().charCodeAt(0)]
+            : [next];
+          for (const b of allowed) this.thirds[set + (b >>> 5)]! |= 1 << (b & 31);
+        }
       }
       this.anchors.push(list);
       this.byPrevious.push(list.length > MANY_ANCHORS ? byPreviousByte(list) : undefined);
@@ -158,18 +163,13 @@ export class TokenPass implements ScanPass {
       const lo = table[w & 0xffff]!;
       const hi = table[w >>> 16]!;
       if ((lo | hi) === 0) continue;
-      // The byte after the bigram rules most hits out before any call (unknown yet: keep it).
-      if (lo !== 0) {
-        const c = bytes[4 * t + first + 2];
-        if (c === undefined || (thirds[lo * 8 - 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) {
-          this.#literalsAt(win, base + 4 * t + first, lo, out);
-        }
+      // The two bytes after the bigram rule most hits out before any call (unknown yet: keep
+      // the hit).
+      if (lo !== 0 && follows(bytes, 4 * t + first, thirds, lo)) {
+        this.#literalsAt(win, base + 4 * t + first, lo, out);
       }
-      if (hi !== 0) {
-        const c = bytes[4 * t + second + 2];
-        if (c === undefined || (thirds[hi * 8 - 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) {
-          this.#literalsAt(win, base + 4 * t + second, hi, out);
-        }
+      if (hi !== 0 && follows(bytes, 4 * t + second, thirds, hi)) {
+        this.#literalsAt(win, base + 4 * t + second, hi, out);
       }
     }
     this.#bigramPos = base + 4 * words.length;
@@ -236,6 +236,19 @@ export class TokenPass implements ScanPass {
     this.#skipUntil = matchEnd;
     return true;
   }
+}
+
+/**
+ * Whether the bytes after the bigram at local offset `q` may continue a literal of table entry
+ * `entry` (see `TokenMatcher.thirds`); true when they are not in the window yet.
+ */
+function follows(bytes: Uint8Array, q: number, sets: Uint32Array, entry: number): boolean {
+  const at = entry * 16 - 16;
+  const c = bytes[q + 2];
+  if (c === undefined) return true;
+  if ((sets[at + (c >>> 5)]! & (1 << (c & 31))) === 0) return false;
+  const d = bytes[q + 3];
+  return d === undefined || (sets[at + 8 + (d >>> 5)]! & (1 << (d & 31))) !== 0;
 }
 
 /** Does the anchor's literal occur at absolute offset `start` (inside the window)? */
