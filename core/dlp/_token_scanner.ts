@@ -74,7 +74,9 @@ export class TokenMatcher {
           const pair = text.slice(offset, offset + 2);
           for (const spelling of rule.ignoreCase ? caseVariants(pair, offset === 0) : [pair]) {
             const key = bigramKey(spelling.charCodeAt(0), spelling.charCodeAt(1));
-            lists.set(key, [...lists.get(key) ?? [], anchor]);
+            const list = lists.get(key);
+            if (list === undefined) lists.set(key, [anchor]);
+            else list.push(anchor);
           }
           maxOffset = Math.max(maxOffset, offset);
         }
@@ -86,12 +88,12 @@ export class TokenMatcher {
       for (const { literal, offset, ignoreCase } of list) {
         for (const [k, set] of [[2, at], [3, at + 8]] as const) {
           const next = literal[offset + k];
-          const allowed = next === undefined
-            ? Array.from({ length: 256 }, (_, b) => b)
-            : ignoreCase
-            ? [next, String.fromCharCode(next).toUpperCase().charCodeAt(0)]
-            : [next];
-          for (const b of allowed) this.thirds[set + (b >>> 5)]! |= 1 << (b & 31);
+          if (next === undefined) {
+            this.thirds.fill(~0, set, set + 8);
+            continue;
+          }
+          const upper = ignoreCase ? String.fromCharCode(next).toUpperCase().charCodeAt(0) : next;
+          for (const b of [next, upper]) this.thirds[set + (b >>> 5)]! |= 1 << (b & 31);
         }
       }
       this.anchors.push(list);
