@@ -7,8 +7,10 @@ export class OffsetMap {
   /** Decoded offset of entry 0. */
   #base = 0;
   #length = 0;
-  #starts = new Float64Array(64);
-  #ends = new Float64Array(64);
+  // Eight entries fit in the engine's heap (larger typed arrays get a separately allocated
+  // store, slow to make and to collect); most decoded runs are short.
+  #starts = new Float64Array(8);
+  #ends = new Float64Array(8);
 
   /** Decoded bytes recorded so far (the next decoded offset). */
   get end(): number {

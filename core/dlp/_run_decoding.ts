@@ -69,7 +69,7 @@ export class Decoding implements Sink {
     }
     this.map!.add(start, end);
     if (this.batchLength === this.batch.length) {
-      const grown = new Uint8Array(Math.max(256, this.batch.length * 2));
+      const grown = new Uint8Array(Math.max(64, this.batch.length * 2));
       grown.set(this.batch);
       this.batch = grown;
     }
