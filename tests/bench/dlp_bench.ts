@@ -12,6 +12,9 @@
  *   of tables, for diffing runs.
  * - `megabytes`: data per throughput row (50 by default).
  *
+ * Each single-detector outbound row also shows the detector's own cost, in CPU ns per byte: its
+ * row's time less the canary-only row's (the decoding views and the canary run under every scan).
+ *
  * After the throughput rows, a size check scans mixed traffic in one stream of `megabytes / 2`
  * and of `megabytes`: the time must double, not grow faster (the scan is linear).
  *
@@ -134,11 +137,17 @@ if (json) {
         megabytes / 2
       } MB for single detectors), 64 KiB chunks`,
     );
+    // A single detector's own cost: its row's CPU time per byte less the canary row's (the
+    // decoding views and the canary run under every outbound scan).
+    const floor = throughput.find((row) => row.label.startsWith("outbound canary only"));
     for (const row of throughput) {
+      const alone = floor !== undefined && row !== floor && row.label.startsWith("outbound") &&
+        row.label.includes(" only, ");
+      const own = alone ? `, ${(1e3 / row.cpuMBs - 1e3 / floor.cpuMBs).toFixed(1)} ns/B own` : "";
       console.log(
         `${row.label.padEnd(48)} ${row.wallMBs.toFixed(0).padStart(6)} MB/s wall ${
           row.cpuMBs.toFixed(0).padStart(6)
-        } MB/s cpu  (${row.findings} findings)`,
+        } MB/s cpu  (${row.findings} findings${own})`,
       );
     }
     console.log("\nDLP size check: one stream of mixed traffic, then twice as much (CPU time)");
