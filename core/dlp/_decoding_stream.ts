@@ -9,7 +9,8 @@
  */
 import type { View, ViewFinding, Views } from "./_branch.ts";
 import { EscapeView, MARGIN } from "./_escape_view.ts";
-import { ALPHABET_RUNS, HEX_RUNS, RunView } from "./_run_view.ts";
+import { ALPHABET_RUNS, HEX_RUNS } from "./_run_kinds.ts";
+import { RunView } from "./_run_view.ts";
 import { PassStream, sortFindings } from "./_stream.ts";
 import type { Finding, StreamScanner } from "./_types.ts";
 import type { ScanPass } from "./_window.ts";

@@ -1,0 +1,103 @@
+/**
+ * The kinds of run the run views read (base64 and base32 runs, hex runs), the decodings tried on
+ * each, and the shortcut that settles most runs from the bytes at hand: a run no decoding could
+ * read as text is dead before a character of it is copied (`_run_gate.ts`).
+ */
+import { base32Gate, base64Gate, type Gate, hexGate, PROBE } from "./_run_gate.ts";
+import { ALPHABET, HEXISH } from "./_run_search.ts";
+import {
+  Base32Decoder,
+  BASE64_SOFT,
+  Base64Decoder,
+  HEX_SOFT,
+  HexDecoder,
+  type RunDecoder,
+} from "./_run_decoders.ts";
+
+/** Tries start within this many characters of a run's start. */
+export const RESTART_WITHIN = 64;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** One kind of run and the decodings tried on it. */
+export interface RunKind {
+  readonly bit: number;
+  /** Characters a run needs before it is decoded. */
+  readonly minRun: number;
+  /** How runs are searched for (`minRun ≥ 4 × unit × (span + 1) - 1`). */
+  readonly unit: 1 | 2;
+  readonly span: number;
+  /** Where a try may start again. */
+  readonly soft: Uint8Array;
+  readonly decoders: readonly DecoderSpec[];
+}
+
+/** One decoding a kind of run is tried with. */
+export interface DecoderSpec {
+  readonly phrase: string;
+  readonly make: () => RunDecoder;
+  /** Whether a try from a character may pass its probe (`_run_gate.ts`). */
+  readonly gate: Gate;
+}
+
+/** Base64 and base32 runs. */
+export const ALPHABET_RUNS: RunKind = {
+  bit: ALPHABET,
+  // 18 bytes of base64, 15 of base32.
+  minRun: 24,
+  unit: 2,
+  span: 2,
+  soft: BASE64_SOFT,
+  decoders: [
+    {
+      phrase: "base64 decoding",
+      make: () => new Base64Decoder(),
+      gate: base64Gate,
+    },
+    {
+      phrase: "base32 decoding",
+      make: () => new Base32Decoder(),
+      gate: base32Gate,
+    },
+  ],
+};
+
+/** Hex runs, contiguous or delimited. */
+export const HEX_RUNS: RunKind = {
+  bit: HEXISH,
+  // 16 bytes: shorter hex (ids, short hashes) holds no secret worth the scan.
+  minRun: 32,
+  unit: 1,
+  span: 7,
+  soft: HEX_SOFT,
+  decoders: [{ phrase: "hex decoding", make: () => new HexDecoder(), gate: hexGate }],
+};
+
+/**
+ * Whether the run `[from, runEnd)` is certain to be dead, judged on the chunk's bytes when
+ * they settle it: no decoding's probe could pass from its start or after any soft character a
+ * try may restart at (`_run_gate.ts`). Most runs in traffic (digests, paths, identifiers) end
+ * here without being copied and judged one character at a time.
+ */
+export function certainlyDead(
+  kind: RunKind,
+  bytes: Uint8Array,
+  from: number,
+  runEnd: number,
+): boolean {
+  const { minRun, soft, decoders } = kind;
+  const window = Math.min(bytes.length, from + RESTART_WITHIN + 2 * PROBE + 8);
+  const end = Math.min(runEnd, window);
+  if (end - from < minRun) return false;
+  const next = bytes[end];
+  // A line break may continue the run (wrapped base64).
+  if (next === LF || next === CR) return false;
+  const ended = end < window;
+  for (const { gate } of decoders) if (gate(bytes, from, end, ended)) return false;
+  const restarts = Math.min(end, from + RESTART_WITHIN);
+  for (let k = from; k < restarts; k++) {
+    if (soft[bytes[k]!] === 0) continue;
+    for (const { gate } of decoders) if (gate(bytes, k + 1, end, ended)) return false;
+  }
+  return true;
+}
