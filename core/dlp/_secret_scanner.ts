@@ -94,7 +94,7 @@ export class SecretPass implements ScanPass {
 
   scan(win: ScanWindow, out: Finding[]): void {
     const { bytes, base, end } = win;
-    const { stride, span, grams } = this.#m;
+    const { span, stride } = this.#m;
     const { classes } = this.#m.automaton;
     const maxGap = this.#m.set.maxGap;
     if (this.#m.fullScan) {
@@ -104,25 +104,9 @@ export class SecretPass implements ScanPass {
     }
     if (this.#dfaPos < this.#dfaUntil) this.#run(win, Math.min(this.#dfaUntil, end), out);
     for (; this.#sample < end; this.#sample += stride) {
-      // The 4-gram of the last four alphanumerics at or before the sample point, skipping
-      // separator runs of up to maxGap bytes.
-      let idx = 0;
-      let mul = 1;
-      let n = 0;
-      let gap = 0;
-      for (let k = this.#sample - base; k >= 0 && n < GRAM && gap <= maxGap; k--) {
-        const c = classes[bytes[k]!]!;
-        if (c === 0) {
-          gap++;
-        } else {
-          gap = 0;
-          idx += (c - 1) * mul;
-          mul *= 36;
-          n++;
-        }
-      }
-      if (n < GRAM || (grams[idx >>> 5]! & (1 << (idx & 31))) === 0) continue;
-      if (!this.#confirmed(win, idx)) continue;
+      this.#sample = base + nextHit(bytes, this.#m, this.#sample - base, end - base);
+      if (this.#sample >= end) break;
+      if (!this.#confirmed(win, gramAt(bytes, classes, this.#sample - base, maxGap))) continue;
       const i = this.#sample;
       if (this.#dfaPos < i - span) {
         this.#dfaPos = i - span;
@@ -229,6 +213,46 @@ export class SecretPass implements ScanPass {
       });
     }
   }
+}
+
+/**
+ * The first sample point from local offset `from` (then every `stride` bytes) up to `to` whose
+ * 4-gram is one of a pattern's, or the first past `to`. Kept small and apart from the pass so
+ * the engine compiles this loop, where the time goes, on its own.
+ */
+function nextHit(bytes: Uint8Array, m: SecretMatcher, from: number, to: number): number {
+  const { stride, grams } = m;
+  const { classes } = m.automaton;
+  const maxGap = m.set.maxGap;
+  let at = from;
+  for (; at < to; at += stride) {
+    const idx = gramAt(bytes, classes, at, maxGap);
+    if (idx >= 0 && (grams[idx >>> 5]! & (1 << (idx & 31))) !== 0) return at;
+  }
+  return at;
+}
+
+/**
+ * The 4-gram index of the last four alphanumerics at or before local offset `k`, skipping
+ * separator runs of up to `maxGap` bytes; -1 when there are not four.
+ */
+function gramAt(bytes: Uint8Array, classes: Uint8Array, k: number, maxGap: number): number {
+  let idx = 0;
+  let mul = 1;
+  let n = 0;
+  let gap = 0;
+  for (; k >= 0 && n < GRAM && gap <= maxGap; k--) {
+    const c = classes[bytes[k]!]!;
+    if (c === 0) {
+      gap++;
+    } else {
+      gap = 0;
+      idx += (c - 1) * mul;
+      mul *= 36;
+      n++;
+    }
+  }
+  return n < GRAM ? -1 : idx;
 }
 
 /**
