@@ -106,7 +106,8 @@ export class SecretPass implements ScanPass {
     for (; this.#sample < end; this.#sample += stride) {
       this.#sample = base + nextHit(bytes, this.#m, this.#sample - base, end - base);
       if (this.#sample >= end) break;
-      if (!this.#confirmed(win, gramAt(bytes, classes, this.#sample - base, maxGap))) continue;
+      const idx = gramBefore(bytes, classes, this.#sample - base, { maxGap, count: GRAM });
+      if (!this.#confirmed(win, idx)) continue;
       const i = this.#sample;
       if (this.#dfaPos < i - span) {
         this.#dfaPos = i - span;
@@ -128,30 +129,12 @@ export class SecretPass implements ScanPass {
     const maxGap = this.#m.set.maxGap;
     const grams8 = this.#m.grams8;
     const sample = this.#sample - base;
-    let idx = idx4;
-    let mul = 36 ** GRAM;
-    let n = 0;
-    let gap = 0;
-    let k = sample;
-    // Back past the 4-gram's own four alphanumerics (and separators between them).
-    for (let seen = 0; k >= 0 && seen < GRAM; k--) if (classes[bytes[k]!]! !== 0) seen++;
-    for (; k >= 0 && n < GRAM && gap <= maxGap; k--) {
-      const c = classes[bytes[k]!]!;
-      if (c === 0) {
-        gap++;
-      } else {
-        gap = 0;
-        idx += (c - 1) * mul;
-        mul *= 36;
-        n++;
-      }
-    }
-    if (n === GRAM && grams8.has(idx)) return true;
-    if (n < GRAM && gap <= maxGap && k < 0) return true;
+    const back = gramBefore(bytes, classes, sample, { maxGap, count: 2 * GRAM });
+    if (back === CUT_OFF || (back >= 0 && grams8.has(back))) return true;
     // The four after the sample, each shifting the 4-gram one place up.
     let ahead = idx4;
-    n = 0;
-    gap = 0;
+    let n = 0;
+    let gap = 0;
     let j = sample + 1;
     for (; j < bytes.length && n < GRAM && gap <= maxGap; j++) {
       const c = classes[bytes[j]!]!;
@@ -223,25 +206,34 @@ export class SecretPass implements ScanPass {
 function nextHit(bytes: Uint8Array, m: SecretMatcher, from: number, to: number): number {
   const { stride, grams } = m;
   const { classes } = m.automaton;
-  const maxGap = m.set.maxGap;
+  const gram = { maxGap: m.set.maxGap, count: GRAM };
   let at = from;
   for (; at < to; at += stride) {
-    const idx = gramAt(bytes, classes, at, maxGap);
+    const idx = gramBefore(bytes, classes, at, gram);
     if (idx >= 0 && (grams[idx >>> 5]! & (1 << (idx & 31))) !== 0) return at;
   }
   return at;
 }
 
+/** {@link gramBefore} reached the window's start before it had its alphanumerics. */
+const CUT_OFF = -2;
+
 /**
- * The 4-gram index of the last four alphanumerics at or before local offset `k`, skipping
- * separator runs of up to `maxGap` bytes; -1 when there are not four.
+ * The base-36 index (the last one weighing 1) of the last `count` alphanumerics at or before
+ * local offset `k`, skipping separator runs of up to `maxGap` bytes: -1 when a longer run comes
+ * first, {@link CUT_OFF} when the window starts first.
  */
-function gramAt(bytes: Uint8Array, classes: Uint8Array, k: number, maxGap: number): number {
+function gramBefore(
+  bytes: Uint8Array,
+  classes: Uint8Array,
+  k: number,
+  { maxGap, count }: { maxGap: number; count: number },
+): number {
   let idx = 0;
   let mul = 1;
   let n = 0;
   let gap = 0;
-  for (; k >= 0 && n < GRAM && gap <= maxGap; k--) {
+  for (; k >= 0 && n < count && gap <= maxGap; k--) {
     const c = classes[bytes[k]!]!;
     if (c === 0) {
       gap++;
@@ -252,7 +244,8 @@ function gramAt(bytes: Uint8Array, classes: Uint8Array, k: number, maxGap: numbe
       n++;
     }
   }
-  return n < GRAM ? -1 : idx;
+  if (n === count) return idx;
+  return gap <= maxGap ? CUT_OFF : -1;
 }
 
 /**
