@@ -40,7 +40,7 @@ export async function createNetworks(
   spec: NetworkSpec,
 ): Promise<BottleNetworks> {
   const names = bottleNames(step.bottle.slug);
-  await cli.run(internalNetworkArgs(step.bottle, names));
+  await cli.run(internalNetworkArgs(step.bottle, names, cli.dialect));
   step.created({ kind: "network", name: names.internal });
   if (spec.egressNetwork === undefined) {
     await cli.run(egressNetworkArgs(step.bottle, names));
@@ -68,7 +68,7 @@ export async function startSidecar(
   options: { networks: BottleNetworks; secrets: Readonly<Record<string, string>> },
 ): Promise<SidecarEndpoint> {
   const names = bottleNames(step.bottle.slug);
-  await cli.run(sidecarCreateArgs(step.bottle, spec, names), {
+  await cli.run(sidecarCreateArgs(step.bottle, spec, names, cli.dialect), {
     secrets: pick(options.secrets, spec.secretEnv),
   });
   step.created({ kind: "container", name: names.sidecar });
@@ -98,6 +98,7 @@ export async function startAgent(
     agentRunArgs(step.bottle, spec, {
       names,
       sidecarIp: options.sidecar.address,
+      dialect: cli.dialect,
       ...(runtime === undefined ? {} : { runtime }),
     }),
     { secrets: pick(options.secrets, spec.secretEnv) },
@@ -106,8 +107,10 @@ export async function startAgent(
 }
 
 /**
- * Addresses known to answer from outside the bottle: the egress network's gateway (the host)
- * and the sidecar's own egress-side address, where its proxy must not answer.
+ * Addresses known to answer from outside the bottle: the egress network's gateway (the host),
+ * the sidecar's own egress-side address, where its proxy must not answer, and the internal
+ * network's first address, where a bridge would give the host its address (it must not have
+ * one there: docker is told not to give it one, podman gives none to a network without DNS).
  *
  * @param bottle The bottle.
  * @param networks Its networks.
@@ -119,10 +122,11 @@ export async function outsideAddresses(
   bottle: BottleRef,
   networks: BottleNetworks,
 ): Promise<string[]> {
-  const sidecar = bottleNames(bottle.slug).sidecar;
+  const names = bottleNames(bottle.slug);
   return [
     `${await gatewayOf(cli, networks.egressNetwork)}:9`,
-    `${await addressOn(cli, sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
+    `${await addressOn(cli, names.sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
+    `${firstHost(networks.internalSubnet)}:9`,
   ];
 }
 
@@ -180,7 +184,7 @@ async function subnetOf(cli: DockerCli, network: string): Promise<string> {
     "network",
     "inspect",
     "--format",
-    "{{ (index .IPAM.Config 0).Subnet }}",
+    cli.dialect.formats.subnet,
     network,
   ]);
   return stdout.trim();
@@ -191,10 +195,15 @@ async function gatewayOf(cli: DockerCli, network: string): Promise<string> {
     "network",
     "inspect",
     "--format",
-    "{{ range .IPAM.Config }}{{ .Gateway }}{{ end }}",
+    cli.dialect.formats.gateways,
     network,
   ]);
-  return ipv4(stdout, ["network", "inspect", network], `network ${network} has no IPv4 gateway`);
+  return ipv4(
+    cli,
+    stdout,
+    ["network", "inspect", network],
+    `network ${network} has no IPv4 gateway`,
+  );
 }
 
 async function addressOn(cli: DockerCli, container: string, network: string): Promise<string> {
@@ -204,13 +213,27 @@ async function addressOn(cli: DockerCli, container: string, network: string): Pr
     `{{ (index .NetworkSettings.Networks "${network}").IPAddress }}`,
     container,
   ]);
-  return ipv4(stdout, ["inspect", container], `no IPv4 address on network ${network}`);
+  return ipv4(cli, stdout, ["inspect", container], `no IPv4 address on network ${network}`);
 }
 
-function ipv4(text: string, args: string[], problem: string): string {
+/** The first host address of an IPv4 subnet (`10.89.0.0/24` → `10.89.0.1`). */
+function firstHost(subnet: string): string {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/\d{1,2}$/.exec(subnet);
+  if (match === null) {
+    throw new DockerError(["network", "inspect"], {
+      code: 0,
+      stderr: `the internal network's subnet is not IPv4 (got "${subnet}")`,
+    });
+  }
+  const [a, b, c, d] = match.slice(1).map(Number) as [number, number, number, number];
+  const next = ((a << 24) | (b << 16) | (c << 8) | d) + 1;
+  return [next >>> 24, (next >>> 16) & 255, (next >>> 8) & 255, next & 255].join(".");
+}
+
+function ipv4(cli: DockerCli, text: string, args: string[], problem: string): string {
   const ip = text.trim();
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {
-    throw new DockerError(args, { code: 0, stderr: `${problem} (got "${ip}")` });
+    throw new DockerError(args, { code: 0, stderr: `${problem} (got "${ip}")` }, cli.dialect.name);
   }
   return ip;
 }
