@@ -109,8 +109,9 @@ export async function startAgent(
 /**
  * Addresses known to answer from outside the bottle: the egress network's gateway (the host),
  * the sidecar's own egress-side address, where its proxy must not answer, and the internal
- * network's first address, where a bridge would give the host its address (it must not have
- * one there: docker is told not to give it one, podman gives none to a network without DNS).
+ * network's gateway, when the engine declares one (docker declares one but, told so, gives the
+ * host no address there; podman declares none for a network without DNS): were the host there,
+ * it would answer.
  *
  * @param bottle The bottle.
  * @param networks Its networks.
@@ -126,7 +127,7 @@ export async function outsideAddresses(
   return [
     `${await gatewayOf(cli, networks.egressNetwork)}:9`,
     `${await addressOn(cli, names.sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
-    `${firstHost(networks.internalSubnet)}:9`,
+    ...(await gatewaysOf(cli, names.internal)).map((gateway) => `${gateway}:9`),
   ];
 }
 
@@ -190,7 +191,7 @@ async function subnetOf(cli: DockerCli, network: string): Promise<string> {
   return stdout.trim();
 }
 
-async function gatewayOf(cli: DockerCli, network: string): Promise<string> {
+async function gatewaysOf(cli: DockerCli, network: string): Promise<string[]> {
   const { stdout } = await cli.run([
     "network",
     "inspect",
@@ -198,12 +199,21 @@ async function gatewayOf(cli: DockerCli, network: string): Promise<string> {
     cli.dialect.formats.gateways,
     network,
   ]);
-  return ipv4(
+  return stdout.trim() === "" ? [] : [ipv4(
     cli,
     stdout,
     ["network", "inspect", network],
-    `network ${network} has no IPv4 gateway`,
-  );
+    `network ${network} has a gateway that is not one IPv4 address`,
+  )];
+}
+
+async function gatewayOf(cli: DockerCli, network: string): Promise<string> {
+  const [gateway] = await gatewaysOf(cli, network);
+  if (gateway === undefined) {
+    const stderr = `network ${network} has no IPv4 gateway`;
+    throw new DockerError(["network", "inspect", network], { code: 0, stderr }, cli.dialect.name);
+  }
+  return gateway;
 }
 
 async function addressOn(cli: DockerCli, container: string, network: string): Promise<string> {
@@ -214,20 +224,6 @@ async function addressOn(cli: DockerCli, container: string, network: string): Pr
     container,
   ]);
   return ipv4(cli, stdout, ["inspect", container], `no IPv4 address on network ${network}`);
-}
-
-/** The first host address of an IPv4 subnet (`10.89.0.0/24` → `10.89.0.1`). */
-function firstHost(subnet: string): string {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/\d{1,2}$/.exec(subnet);
-  if (match === null) {
-    throw new DockerError(["network", "inspect"], {
-      code: 0,
-      stderr: `the internal network's subnet is not IPv4 (got "${subnet}")`,
-    });
-  }
-  const [a, b, c, d] = match.slice(1).map(Number) as [number, number, number, number];
-  const next = ((a << 24) | (b << 16) | (c << 8) | d) + 1;
-  return [next >>> 24, (next >>> 16) & 255, (next >>> 8) & 255, next & 255].join(".");
 }
 
 function ipv4(cli: DockerCli, text: string, args: string[], problem: string): string {
