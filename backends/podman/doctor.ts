@@ -76,6 +76,8 @@ export async function podmanChecks(
     return { checks: [{ status: "fail", name: "podman", detail }], usable: false };
   }
   const checks: HostCheck[] = [engineCheck(parsed)];
+  const firewall = await firewallCheck(run);
+  if (firewall !== undefined) checks.push(firewall);
   const runc = await run(["runc", "--version"]);
   checks.push(
     runc.started && runc.code === 0
@@ -102,6 +104,43 @@ export async function podmanChecks(
       },
   );
   return { checks, usable: !checks.some((check) => check.status === "fail") };
+}
+
+/** The rule scripts/_ensure_podman.sh adds, as `iptables` arguments. */
+const PODMAN_FORWARD_RULE = [
+  "FORWARD",
+  "-m",
+  "physdev",
+  "--physdev-is-bridged",
+  "-i",
+  "podman+",
+  "-j",
+  "ACCEPT",
+] as const;
+
+/**
+ * Whether the host's firewall lets containers on one podman network reach each other. Docker sets
+ * the FORWARD policy to DROP and makes bridged frames pass through iptables; netavark accepts
+ * them only on networks with a route out, so on the internal network the agent would never reach
+ * its sidecar. Undefined when the firewall cannot be read (not root, no iptables).
+ */
+async function firewallCheck(run: ProgramRunner): Promise<HostCheck | undefined> {
+  const rules = await run(["iptables", "-S", "FORWARD"]);
+  if (!rules.started || rules.code !== 0) return undefined;
+  const lines = rules.stdout.split("\n");
+  const drops = lines.includes("-P FORWARD DROP");
+  const accepts = lines.some((line) =>
+    line.includes("--physdev-is-bridged") && line.includes("-i podman+") &&
+    line.endsWith("-j ACCEPT")
+  );
+  if (!drops || accepts) return undefined;
+  return {
+    status: "fail",
+    name: "podman network",
+    detail: "the host's firewall drops traffic between containers on one podman network (Docker " +
+      "sets the FORWARD policy to DROP), so an agent could not reach its sidecar: sudo iptables " +
+      `-I ${PODMAN_FORWARD_RULE[0]} 1 ${PODMAN_FORWARD_RULE.slice(1).join(" ")}`,
+  };
 }
 
 function engineCheck(info: PodmanInfo): HostCheck {
