@@ -75,6 +75,8 @@ export {
   containerNetworks,
   docker,
   dockerOk,
+  e2eEngine,
+  engineRunFlags,
   networkGateways,
   runProgram,
   type RunResult,
