@@ -382,6 +382,13 @@ export interface EngineDialect {
   readonly containerFlags: readonly string[];
   /** The templates of its listings. */
   readonly formats: DialectFormats;
+  /** How to ask the engine whether it answers, and what its answer means for running bottles. */
+  readonly probe: {
+    /** Arguments of the CLI call. */
+    args: readonly string[];
+    /** Availability from the call's stdout (it exited 0). */
+    read(stdout: string): Availability;
+  };
   /**
    * Whether the engine offers gVisor (`runsc`) to the agent.
    *

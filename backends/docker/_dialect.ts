@@ -10,6 +10,10 @@ export const DOCKER_DIALECT: EngineDialect = Object.freeze({
   // docker's bridge driver gives the host no address on the bridge with this option.
   internalNetworkFlags: ["--opt", "com.docker.network.bridge.inhibit_ipv4=true"],
   containerFlags: [],
+  probe: Object.freeze({
+    args: ["version", "--format", "{{.Server.Version}}"],
+    read: (stdout: string) => ({ ok: true as const, detail: `docker engine ${stdout.trim()}` }),
+  }),
   formats: Object.freeze({
     psLabel: (key: string) => `{{.Label "${key}"}}`,
     psState: "{{.State}}",

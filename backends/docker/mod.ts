@@ -66,11 +66,11 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
       name: engine,
       async isAvailable() {
         try {
-          const { code, stdout, stderr } = await cli.run(
-            ["version", "--format", "{{.Server.Version}}"],
-            { allowFailure: true, timeoutMs: 10_000 },
-          );
-          return code === 0 ? { ok: true as const, detail: `${engine} engine ${stdout.trim()}` } : {
+          const { code, stdout, stderr } = await cli.run(cli.dialect.probe.args, {
+            allowFailure: true,
+            timeoutMs: 10_000,
+          });
+          return code === 0 ? cli.dialect.probe.read(stdout) : {
             ok: false as const,
             reason: `the ${engine} engine does not answer: ${stderr.trim()}`,
           };

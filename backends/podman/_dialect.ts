@@ -3,7 +3,7 @@
  * registry (backends/mod.ts) gives this dialect to the docker backend's primitives to make the
  * podman backend.
  */
-import type { EngineDialect } from "../types.ts";
+import type { Availability, EngineDialect } from "../types.ts";
 import { podmanChecks } from "./doctor.ts";
 
 /**
@@ -29,6 +29,14 @@ export const PODMAN_DIALECT: EngineDialect = Object.freeze({
     "--ulimit",
     `nproc=${PODMAN_ULIMITS.nproc}:${PODMAN_ULIMITS.nproc}`,
   ],
+  probe: Object.freeze({
+    args: [
+      "info",
+      "--format",
+      "{{.Version.Version}} {{.Host.Security.Rootless}} {{.Host.NetworkBackend}}",
+    ],
+    read: readProbe,
+  }),
   formats: Object.freeze({
     psLabel: (key: string) => `{{index .Labels "${key}"}}`,
     // `.State` is the human "Up 3 seconds ago" in podman's ps; the raw state sits underneath.
@@ -43,3 +51,28 @@ export const PODMAN_DIALECT: EngineDialect = Object.freeze({
     "docker for gVisor)",
   engineChecks: podmanChecks,
 });
+
+/**
+ * Whether this podman can run bottles with the guarantees they need: rootful (rootless podman
+ * ignores the memory, CPU and pids caps on cgroup v1 hosts, and is untested) and netavark (the
+ * internal network's host isolation is netavark's behaviour).
+ *
+ * @param stdout `<version> <rootless> <network backend>`.
+ * @returns Whether it can, and why not.
+ */
+export function readProbe(stdout: string): Availability {
+  const [version = "", rootless = "", network = ""] = stdout.trim().split(" ");
+  if (rootless !== "false") {
+    return {
+      ok: false,
+      reason: `podman ${version} runs rootless; bottles run on rootful podman only (run as root)`,
+    };
+  }
+  if (network !== "netavark") {
+    return {
+      ok: false,
+      reason: `podman ${version} uses the ${network} network backend; bottles need netavark`,
+    };
+  }
+  return { ok: true, detail: `podman engine ${version} (rootful, netavark)` };
+}

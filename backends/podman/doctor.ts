@@ -159,7 +159,8 @@ function engineCheck(info: PodmanInfo): HostCheck {
       status: "fail",
       name,
       detail: `podman ${info.version} runs rootless; this version runs bottles on rootful ` +
-        "podman only: run bot-bottle as root (sudo)",
+        "podman only (rootless podman ignores the memory, CPU and pids caps on cgroup v1 " +
+        "hosts): run bot-bottle as root (sudo)",
     };
   }
   return { status: "ok", name, detail: `podman ${info.version}, rootful, netavark` };

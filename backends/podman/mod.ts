@@ -13,5 +13,5 @@
  * console.assert(PODMAN_DIALECT.internalNetworkFlags.includes("--disable-dns"));
  * ```
  */
-export { PODMAN_DIALECT, PODMAN_ULIMITS } from "./_dialect.ts";
+export { PODMAN_DIALECT, PODMAN_ULIMITS, readProbe } from "./_dialect.ts";
 export { parsePodmanInfo, PODMAN_INSTALL_HINT, podmanChecks } from "./doctor.ts";

@@ -58,3 +58,14 @@ Deno.test("every podman container runs under runc with ulimits under the host's 
   // 20000 open files is the lowest hard limit seen on a host; podman would ask for 1048576.
   assert.ok(PODMAN_ULIMITS.nofile <= 20_000 && PODMAN_ULIMITS.nproc <= 32_768);
 });
+
+Deno.test({
+  name: "the podman backend asks this host's podman whether it can run bottles",
+  ignore: !(await new Deno.Command("podman", { args: ["info"], stdout: "null", stderr: "null" })
+    .output().then((out) => out.success, () => false)),
+  fn: async () => {
+    const availability = await backendByName("podman").isAvailable();
+    assert.ok(availability.ok, JSON.stringify(availability));
+    assert.match(availability.detail, /^podman engine \d+\.\d+\.\d+ \(rootful, netavark\)$/);
+  },
+});
