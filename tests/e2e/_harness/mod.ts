@@ -76,7 +76,6 @@ export {
   docker,
   dockerOk,
   e2eEngine,
-  engineRunFlags,
   networkGateways,
   runProgram,
   type RunResult,
