@@ -1,7 +1,7 @@
 /**
  * The backends (SPEC §5) and how one is chosen: `--backend`, else `BOT_BOTTLE_BACKEND`, else
- * the platform default. Only `docker` ships today; the macOS backends are named so that a user
- * asking for one gets a clear answer.
+ * the platform default. `docker` and `podman` ship today; the macOS backends are named so that a
+ * user asking for one gets a clear answer.
  *
  * @module
  * @example
@@ -11,16 +11,21 @@
  * ```
  */
 import { NotYetAvailableError, UsageError } from "../core/errors/mod.ts";
-import { backend as docker } from "./docker/mod.ts";
+import { backend as docker, dockerBackend } from "./docker/mod.ts";
+import { PODMAN_DIALECT } from "./podman/mod.ts";
 import type { Backend, BackendName } from "./types.ts";
 
 export type * from "./types.ts";
+
+/** Podman drives the docker backend's primitives with its own dialect. */
+const podman: Backend = dockerBackend({ cli: "podman", dialect: PODMAN_DIALECT });
 
 /** Every backend name, in the order messages list them. */
 export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
   "docker",
   "macos-container",
   "smolmachines",
+  "podman",
 ]);
 
 /**
@@ -33,6 +38,7 @@ export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
  */
 export function backendByName(name: string): Backend {
   if (name === "docker") return docker;
+  if (name === "podman") return podman;
   if ((BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new NotYetAvailableError(`backend ${name}`);
   }
@@ -45,5 +51,5 @@ export function backendByName(name: string): Backend {
  * @returns The shipped backends.
  */
 export function shippedBackends(): Backend[] {
-  return [docker];
+  return [docker, podman];
 }

@@ -13,7 +13,7 @@
  */
 
 /** Names a user can pass to `--backend` or `BOT_BOTTLE_BACKEND`. */
-export type BackendName = "docker" | "macos-container" | "smolmachines";
+export type BackendName = "docker" | "macos-container" | "smolmachines" | "podman";
 
 /** Whether a backend can run here, and why not. */
 export type Availability = { ok: true; detail: string } | { ok: false; reason: string };
@@ -350,4 +350,60 @@ export interface Backend {
   reloadEgress(slug: string): Promise<void>;
   /** The supervise MCP server's URL as the agent reaches it. */
   superviseUrl(slug: string): string;
+}
+
+/** Go templates a docker-compatible engine's listings and inspections answer. */
+export interface DialectFormats {
+  /** A label's value in `ps --format`. */
+  psLabel(key: string): string;
+  /** The container's state (`running`, `exited`, …) in `ps --format`. */
+  psState: string;
+  /** A label's value in `network ls --format`. */
+  networkLabel(key: string): string;
+  /** The first IPv4 subnet in `network inspect --format`. */
+  subnet: string;
+  /** Every subnet's gateway, concatenated, in `network inspect --format`. */
+  gateways: string;
+}
+
+/**
+ * How a docker-compatible engine differs from docker where the CLI grammar is otherwise the same
+ * (the docker backend's primitives drive any such engine with its dialect; podman has one).
+ */
+export interface EngineDialect {
+  /** The backend it makes. */
+  readonly name: BackendName;
+  /**
+   * `network create` flags that leave the host without an address on the internal network, so
+   * the agent cannot reach host services.
+   */
+  readonly internalNetworkFlags: readonly string[];
+  /** Flags every container (sidecar and agent) is created with. */
+  readonly containerFlags: readonly string[];
+  /** The templates of its listings. */
+  readonly formats: DialectFormats;
+  /** How to ask the engine whether it answers, and what its answer means for running bottles. */
+  readonly probe: {
+    /** Arguments of the CLI call. */
+    args: readonly string[];
+    /** Availability from the call's stdout (it exited 0). */
+    read(stdout: string): Availability;
+  };
+  /**
+   * Whether the engine offers gVisor (`runsc`) to the agent.
+   *
+   * @param cli Runs the engine's CLI with these arguments and resolves to its stdout.
+   */
+  runscRegistered(cli: (args: readonly string[]) => Promise<string>): Promise<boolean>;
+  /** How to register gVisor with this engine, for the error that refuses `runsc` without it. */
+  readonly gvisorFix: string;
+  /**
+   * `doctor`'s checks of the engine itself (the base images are checked after them when it is
+   * usable); absent: docker's.
+   */
+  engineChecks?(
+    program: string,
+    run: ProgramRunner,
+    host: DoctorHost,
+  ): Promise<{ checks: HostCheck[]; usable: boolean }>;
 }

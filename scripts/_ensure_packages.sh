@@ -10,6 +10,9 @@
 #   libcap2-bin                capsh: scripts/check-fresh-machine names the engine's capabilities
 #   squid-openssl              the ssl-bump yardstick `deno task bench:egress` measures against
 #   runsc                      gVisor: CI runs the lifecycle and escape suites a second time under it
+#   podman netavark aardvark-dns runc catatonit
+#                              the podman backend (rootful, netavark networks, runc, catatonit for
+#                              --init): CI runs the lifecycle and escape suites a third time on it
 # The container engine (docker.io) is installed by _ensure_docker.sh from this list's companion,
 # BOT_BOTTLE_ENGINE_PACKAGES, only when no engine answers.
 BOT_BOTTLE_DEBIAN_PACKAGES=(
@@ -26,6 +29,11 @@ BOT_BOTTLE_DEBIAN_PACKAGES=(
   procps
   squid-openssl
   runsc
+  podman
+  netavark
+  aardvark-dns
+  runc
+  catatonit
   shellcheck
   libcap2-bin
 )

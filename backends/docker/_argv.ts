@@ -10,10 +10,12 @@ import type {
   AgentSpec,
   BottleRef,
   ContainerSpec,
+  EngineDialect,
   Mount,
   ResourceLimits,
   SidecarSpec,
 } from "../types.ts";
+import { DOCKER_DIALECT } from "./_dialect.ts";
 import { type BottleNames, SLUG_LABEL } from "./_names.ts";
 
 function labels(bottle: BottleRef, role: string): string[] {
@@ -75,14 +77,17 @@ function environment(spec: ContainerSpec): string[] {
 }
 
 /** `docker network create` for the internal network: no bridge address, so no host, no route. */
-export function internalNetworkArgs(bottle: BottleRef, names: BottleNames): string[] {
+export function internalNetworkArgs(
+  bottle: BottleRef,
+  names: BottleNames,
+  dialect: EngineDialect = DOCKER_DIALECT,
+): string[] {
   return [
     "network",
     "create",
     "--internal",
     // Without an address on the host side of the bridge the agent cannot reach host services.
-    "--opt",
-    "com.docker.network.bridge.inhibit_ipv4=true",
+    ...dialect.internalNetworkFlags,
     ...labels(bottle, "internal"),
     names.internal,
   ];
@@ -103,12 +108,14 @@ export function sidecarCreateArgs(
   bottle: BottleRef,
   spec: SidecarSpec,
   names: BottleNames,
+  dialect: EngineDialect = DOCKER_DIALECT,
 ): string[] {
   return [
     "create",
     "--name",
     names.sidecar,
     ...labels(bottle, "sidecar"),
+    ...dialect.containerFlags,
     "--network",
     names.internal,
     "--network-alias",
@@ -140,7 +147,7 @@ export function sidecarConnectArgs(names: BottleNames, egressNetwork: string): s
 export function agentRunArgs(
   bottle: BottleRef,
   spec: AgentSpec,
-  options: { names: BottleNames; sidecarIp: string; runtime?: string },
+  options: { names: BottleNames; sidecarIp: string; runtime?: string; dialect?: EngineDialect },
 ): string[] {
   return [
     "run",
@@ -149,6 +156,7 @@ export function agentRunArgs(
     "--name",
     options.names.agent,
     ...labels(bottle, "agent"),
+    ...(options.dialect ?? DOCKER_DIALECT).containerFlags,
     ...(options.runtime === undefined ? [] : ["--runtime", options.runtime]),
     "--network",
     options.names.internal,

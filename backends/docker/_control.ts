@@ -57,7 +57,7 @@ export async function commitAgent(cli: DockerCli, slug: string): Promise<string>
     throw new DockerError([failed, agent], {
       code: exported.code !== 0 ? exported.code : imported.code,
       stderr: exported.code !== 0 ? exportErr : importErr,
-    });
+    }, cli.dialect.name);
   }
   return ref;
 }

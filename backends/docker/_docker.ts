@@ -3,6 +3,8 @@
  * CLI's own settings plus the secrets a `-e NAME` should pick up), and typed failures carrying
  * docker's own words.
  */
+import type { EngineDialect } from "../types.ts";
+import { DOCKER_DIALECT } from "./_dialect.ts";
 
 /** Host variables the docker CLI itself reads; nothing else of the host environment reaches it. */
 const CLI_ENV = [
@@ -16,6 +18,9 @@ const CLI_ENV = [
   "DOCKER_CERT_PATH",
   "DOCKER_TLS_VERIFY",
   "DOCKER_API_VERSION",
+  // podman's: its containers.conf and storage.conf locations.
+  "CONTAINERS_CONF",
+  "CONTAINERS_STORAGE_CONF",
 ] as const;
 
 /** A docker command that failed. */
@@ -30,10 +35,15 @@ export class DockerError extends Error {
   /**
    * @param args The arguments after `docker`.
    * @param result Exit code and stderr.
+   * @param engine The CLI's name in the message.
    */
-  constructor(args: readonly string[], result: { code: number; stderr: string }) {
+  constructor(
+    args: readonly string[],
+    result: { code: number; stderr: string },
+    engine = "docker",
+  ) {
     const what = args.slice(0, 2).join(" ");
-    super(`docker ${what} failed (exit ${result.code}): ${result.stderr.trim() || "no output"}`);
+    super(`${engine} ${what} failed (exit ${result.code}): ${result.stderr.trim() || "no output"}`);
     this.name = "DockerError";
     this.args = args;
     this.code = result.code;
@@ -58,10 +68,16 @@ export interface DockerRunOptions {
 export class DockerCli {
   /** The program: a name looked up on PATH, or a path. */
   readonly program: string;
+  /** The engine it drives, and how that engine differs from docker. */
+  readonly dialect: EngineDialect;
 
-  /** @param program The CLI to run (default `docker`). */
-  constructor(program = "docker") {
+  /**
+   * @param program The CLI to run (default `docker`).
+   * @param dialect The engine's differences (default: none, it is docker).
+   */
+  constructor(program = "docker", dialect: EngineDialect = DOCKER_DIALECT) {
     this.program = program;
+    this.dialect = dialect;
   }
 
   /**
@@ -124,7 +140,9 @@ export class DockerCli {
       stdout: decoder.decode(output.stdout),
       stderr: decoder.decode(output.stderr),
     };
-    if (result.code !== 0 && options.allowFailure !== true) throw new DockerError(args, result);
+    if (result.code !== 0 && options.allowFailure !== true) {
+      throw new DockerError(args, result, this.dialect.name);
+    }
     return result;
   }
 }

@@ -4,7 +4,8 @@
  * quietly running with less isolation).
  */
 import { ConfigError } from "../../core/errors/mod.ts";
-import type { RuntimeRequest } from "../types.ts";
+import type { EngineDialect, RuntimeRequest } from "../types.ts";
+import { DOCKER_DIALECT } from "./_dialect.ts";
 import type { DockerCli } from "./_docker.ts";
 
 /** The runtime an agent gets, and that choice in words. */
@@ -23,17 +24,21 @@ const DEFAULT_WORDS = "runc (Linux namespaces, shared kernel)";
  *
  * @param request What the plan asks for.
  * @param registered Whether the engine has a `runsc` runtime.
+ * @param dialect The engine, named in the refusal with how to give it gVisor.
  * @returns The runtime and its description.
  * @throws {ConfigError} When `runsc` is asked for and the engine does not have it.
  */
-export function pickRuntime(request: RuntimeRequest, registered: boolean): ResolvedRuntime {
+export function pickRuntime(
+  request: RuntimeRequest,
+  registered: boolean,
+  dialect: Pick<EngineDialect, "name" | "gvisorFix"> = DOCKER_DIALECT,
+): ResolvedRuntime {
   if (request === "runc") return { words: `${DEFAULT_WORDS}; gVisor opted out` };
   if (registered) return { runtime: "runsc", words: "gVisor (runsc)" };
   if (request === "runsc") {
     throw new ConfigError(
-      "BOT_BOTTLE_RUNTIME=runsc asks for gVisor, but the docker engine has no runsc runtime " +
-        "registered: install runsc and add it to /etc/docker/daemon.json (scripts/test does " +
-        "both), or unset BOT_BOTTLE_RUNTIME",
+      `BOT_BOTTLE_RUNTIME=runsc asks for gVisor, but the ${dialect.name} engine has no runsc ` +
+        `runtime registered: ${dialect.gvisorFix}, or unset BOT_BOTTLE_RUNTIME`,
     );
   }
   return { words: DEFAULT_WORDS };
@@ -51,8 +56,10 @@ export async function resolveRuntime(
   cli: DockerCli,
   request: RuntimeRequest,
 ): Promise<ResolvedRuntime> {
-  if (request === "runc") return pickRuntime(request, false);
-  const { stdout } = await cli.run(["info", "--format", "{{json .Runtimes}}"]);
-  const runtimes = JSON.parse(stdout) as Record<string, unknown> | null;
-  return pickRuntime(request, runtimes !== null && "runsc" in runtimes);
+  if (request === "runc") return pickRuntime(request, false, cli.dialect);
+  return pickRuntime(
+    request,
+    await cli.dialect.runscRegistered(async (args) => (await cli.run(args)).stdout),
+    cli.dialect,
+  );
 }

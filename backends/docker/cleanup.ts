@@ -20,13 +20,11 @@ interface LabelledContainer {
 
 async function containers(cli: DockerCli, slug?: string): Promise<LabelledContainer[]> {
   const filter = slug === undefined ? SLUG_LABEL : `${SLUG_LABEL}=${slug}`;
+  const { formats } = cli.dialect;
   const format = [
     "{{.Names}}",
-    `{{.Label "${SLUG_LABEL}"}}`,
-    '{{.Label "bot-bottle.role"}}',
-    '{{.Label "bot-bottle.label"}}',
-    '{{.Label "bot-bottle.agent"}}',
-    "{{.State}}",
+    ...[SLUG_LABEL, "bot-bottle.role", "bot-bottle.label", "bot-bottle.agent"].map(formats.psLabel),
+    formats.psState,
   ].join("\t");
   const { stdout } = await cli.run([
     "ps",
@@ -50,7 +48,7 @@ async function networks(cli: DockerCli, slug?: string): Promise<{ name: string; 
     "--filter",
     `label=${filter}`,
     "--format",
-    `{{.Name}}\t{{.Label "${SLUG_LABEL}"}}`,
+    `{{.Name}}\t${cli.dialect.formats.networkLabel(SLUG_LABEL)}`,
   ]);
   return stdout.split("\n").filter((line) => line !== "").map((line) => {
     const [name = "", s = ""] = line.split("\t");
@@ -85,7 +83,7 @@ export async function teardown(cli: DockerCli, slug: string): Promise<void> {
     throw new DockerError(["rm", ...left.map((c) => c.name)], {
       code: 1,
       stderr: `containers of bottle ${slug} are still there: ${left.map((c) => c.name).join(", ")}`,
-    });
+    }, cli.dialect.name);
   }
   const nets = (await networks(cli, slug)).map((n) => n.name);
   if (nets.length > 0) await cli.run(["network", "rm", ...nets], { allowFailure: true });
@@ -96,7 +94,7 @@ export async function teardown(cli: DockerCli, slug: string): Promise<void> {
       stderr: `networks of bottle ${slug} are still there: ${
         netsLeft.map((n) => n.name).join(", ")
       }`,
-    });
+    }, cli.dialect.name);
   }
 }
 
@@ -118,7 +116,7 @@ export async function enumerateActive(cli: DockerCli): Promise<ActiveBottle[]> {
   const bySlug = new Map<string, ActiveBottle>();
   for (const c of await containers(cli)) {
     const entry = bySlug.get(c.slug) ??
-      { backend: "docker" as const, slug: c.slug, label: c.label, agent: c.agent, services: [] };
+      { backend: cli.dialect.name, slug: c.slug, label: c.label, agent: c.agent, services: [] };
     entry.services.push(`${c.role}:${c.state}`);
     bySlug.set(c.slug, entry);
   }

@@ -4,7 +4,14 @@
  * failure says how to fix it.
  */
 import { ConfigError } from "../../core/errors/mod.ts";
-import type { DoctorHost, HostCheck, ProgramRunner, RuntimeRequest } from "../types.ts";
+import type {
+  DoctorHost,
+  EngineDialect,
+  HostCheck,
+  ProgramRunner,
+  RuntimeRequest,
+} from "../types.ts";
+import type { DockerCli } from "./_docker.ts";
 import { baseImageChecks } from "./_doctor_base_images.ts";
 import { gvisorHint, installHint, startHint } from "./_doctor_hints.ts";
 import { dockerInfoErrors, parseDockerInfo } from "./_docker_info.ts";
@@ -69,6 +76,34 @@ export async function dockerChecks(
   const bases = await baseImageChecks(program, run, host.baseImages);
   checks.push(...bases);
   return { checks, usable: !bases.some((check) => check.status === "fail") };
+}
+
+/**
+ * Check another docker-compatible engine: its dialect's own checks, then (when it can run) the
+ * base images, each line named after the engine.
+ *
+ * @param cli The engine's CLI.
+ * @param engineChecks The dialect's checks of the engine itself.
+ * @param run Runs a host program.
+ * @param host The host OS, the base images a first start needs and the runtime asked for.
+ * @returns The checks, and whether the engine can run bottles here.
+ */
+export async function dialectChecks(
+  cli: DockerCli,
+  engineChecks: NonNullable<EngineDialect["engineChecks"]>,
+  run: ProgramRunner,
+  host: DoctorHost,
+): Promise<{ checks: HostCheck[]; usable: boolean }> {
+  const engine = await engineChecks(cli.program, run, host);
+  if (!engine.usable) return engine;
+  const bases = await baseImageChecks(cli.program, run, host.baseImages);
+  return {
+    checks: [
+      ...engine.checks,
+      ...bases.map((check) => ({ ...check, name: `${cli.dialect.name} ${check.name}` })),
+    ],
+    usable: !bases.some((check) => check.status === "fail"),
+  };
 }
 
 /** The runtime the agent gets, as `pickRuntime` decides at launch. */

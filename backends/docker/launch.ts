@@ -40,7 +40,7 @@ export async function createNetworks(
   spec: NetworkSpec,
 ): Promise<BottleNetworks> {
   const names = bottleNames(step.bottle.slug);
-  await cli.run(internalNetworkArgs(step.bottle, names));
+  await cli.run(internalNetworkArgs(step.bottle, names, cli.dialect));
   step.created({ kind: "network", name: names.internal });
   if (spec.egressNetwork === undefined) {
     await cli.run(egressNetworkArgs(step.bottle, names));
@@ -68,7 +68,7 @@ export async function startSidecar(
   options: { networks: BottleNetworks; secrets: Readonly<Record<string, string>> },
 ): Promise<SidecarEndpoint> {
   const names = bottleNames(step.bottle.slug);
-  await cli.run(sidecarCreateArgs(step.bottle, spec, names), {
+  await cli.run(sidecarCreateArgs(step.bottle, spec, names, cli.dialect), {
     secrets: pick(options.secrets, spec.secretEnv),
   });
   step.created({ kind: "container", name: names.sidecar });
@@ -98,6 +98,7 @@ export async function startAgent(
     agentRunArgs(step.bottle, spec, {
       names,
       sidecarIp: options.sidecar.address,
+      dialect: cli.dialect,
       ...(runtime === undefined ? {} : { runtime }),
     }),
     { secrets: pick(options.secrets, spec.secretEnv) },
@@ -106,8 +107,11 @@ export async function startAgent(
 }
 
 /**
- * Addresses known to answer from outside the bottle: the egress network's gateway (the host)
- * and the sidecar's own egress-side address, where its proxy must not answer.
+ * Addresses known to answer from outside the bottle: the egress network's gateway (the host),
+ * the sidecar's own egress-side address, where its proxy must not answer, and the internal
+ * network's gateway, when the engine declares one (docker declares one but, told so, gives the
+ * host no address there; podman declares none for a network without DNS): were the host there,
+ * it would answer.
  *
  * @param bottle The bottle.
  * @param networks Its networks.
@@ -119,10 +123,11 @@ export async function outsideAddresses(
   bottle: BottleRef,
   networks: BottleNetworks,
 ): Promise<string[]> {
-  const sidecar = bottleNames(bottle.slug).sidecar;
+  const names = bottleNames(bottle.slug);
   return [
     `${await gatewayOf(cli, networks.egressNetwork)}:9`,
-    `${await addressOn(cli, sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
+    `${await addressOn(cli, names.sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
+    ...(await gatewaysOf(cli, names.internal)).map((gateway) => `${gateway}:9`),
   ];
 }
 
@@ -180,21 +185,35 @@ async function subnetOf(cli: DockerCli, network: string): Promise<string> {
     "network",
     "inspect",
     "--format",
-    "{{ (index .IPAM.Config 0).Subnet }}",
+    cli.dialect.formats.subnet,
     network,
   ]);
   return stdout.trim();
 }
 
-async function gatewayOf(cli: DockerCli, network: string): Promise<string> {
+async function gatewaysOf(cli: DockerCli, network: string): Promise<string[]> {
   const { stdout } = await cli.run([
     "network",
     "inspect",
     "--format",
-    "{{ range .IPAM.Config }}{{ .Gateway }}{{ end }}",
+    cli.dialect.formats.gateways,
     network,
   ]);
-  return ipv4(stdout, ["network", "inspect", network], `network ${network} has no IPv4 gateway`);
+  return stdout.trim() === "" ? [] : [ipv4(
+    cli,
+    stdout,
+    ["network", "inspect", network],
+    `network ${network} has a gateway that is not one IPv4 address`,
+  )];
+}
+
+async function gatewayOf(cli: DockerCli, network: string): Promise<string> {
+  const [gateway] = await gatewaysOf(cli, network);
+  if (gateway === undefined) {
+    const stderr = `network ${network} has no IPv4 gateway`;
+    throw new DockerError(["network", "inspect", network], { code: 0, stderr }, cli.dialect.name);
+  }
+  return gateway;
 }
 
 async function addressOn(cli: DockerCli, container: string, network: string): Promise<string> {
@@ -204,13 +223,13 @@ async function addressOn(cli: DockerCli, container: string, network: string): Pr
     `{{ (index .NetworkSettings.Networks "${network}").IPAddress }}`,
     container,
   ]);
-  return ipv4(stdout, ["inspect", container], `no IPv4 address on network ${network}`);
+  return ipv4(cli, stdout, ["inspect", container], `no IPv4 address on network ${network}`);
 }
 
-function ipv4(text: string, args: string[], problem: string): string {
+function ipv4(cli: DockerCli, text: string, args: string[], problem: string): string {
   const ip = text.trim();
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {
-    throw new DockerError(args, { code: 0, stderr: `${problem} (got "${ip}")` });
+    throw new DockerError(args, { code: 0, stderr: `${problem} (got "${ip}")` }, cli.dialect.name);
   }
   return ip;
 }

@@ -15,11 +15,18 @@
  * ```
  */
 import { superviseUrl } from "../../core/sidecar_contract/mod.ts";
-import type { Backend, DoctorHost, ImageRecipe, ProgramRunner, Progress } from "../types.ts";
+import type {
+  Backend,
+  DoctorHost,
+  EngineDialect,
+  ImageRecipe,
+  ProgramRunner,
+  Progress,
+} from "../types.ts";
 import { commitAgent, reloadEgress } from "./_control.ts";
 import { DockerCli } from "./_docker.ts";
 import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
-import { dockerChecks } from "./doctor.ts";
+import { dialectChecks, dockerChecks } from "./doctor.ts";
 import { execInAgent } from "./exec.ts";
 import { ensureDockerImage } from "./image.ts";
 import {
@@ -34,12 +41,15 @@ import { prepare } from "./prepare.ts";
 import { resolveRuntime } from "./_runtime.ts";
 
 export { DockerError } from "./_docker.ts";
+export { DOCKER_DIALECT } from "./_dialect.ts";
 export { type EnsuredImage, ensureDockerImage, type EnsureDockerImageOptions } from "./image.ts";
 
 /** Options of {@link dockerBackend}. */
 export interface DockerBackendOptions {
   /** The docker-compatible CLI to run: a name on PATH or a path (default `docker`). */
   cli?: string;
+  /** How its engine differs from docker (default: it is docker). */
+  dialect?: EngineDialect;
 }
 
 /**
@@ -49,19 +59,21 @@ export interface DockerBackendOptions {
  * @returns The backend.
  */
 export function dockerBackend(options: DockerBackendOptions = {}): Backend {
-  const cli = new DockerCli(options.cli);
+  const cli = new DockerCli(options.cli, options.dialect);
+  const engine = cli.dialect.name;
   return Object.freeze(
     {
-      name: "docker" as const,
+      name: engine,
       async isAvailable() {
         try {
-          const { code, stdout, stderr } = await cli.run(
-            ["version", "--format", "{{.Server.Version}}"],
-            { allowFailure: true, timeoutMs: 10_000 },
-          );
-          return code === 0
-            ? { ok: true as const, detail: `docker engine ${stdout.trim()}` }
-            : { ok: false as const, reason: `the docker engine does not answer: ${stderr.trim()}` };
+          const { code, stdout, stderr } = await cli.run(cli.dialect.probe.args, {
+            allowFailure: true,
+            timeoutMs: 10_000,
+          });
+          return code === 0 ? cli.dialect.probe.read(stdout) : {
+            ok: false as const,
+            reason: `the ${engine} engine does not answer: ${stderr.trim()}`,
+          };
         } catch (err) {
           if (err instanceof Deno.errors.NotFound) {
             return { ok: false as const, reason: `the ${cli.program} CLI is not installed` };
@@ -70,8 +82,11 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
         }
       },
       isolation: async (runtime) => (await resolveRuntime(cli, runtime)).words,
-      checks: (run: ProgramRunner, host: DoctorHost) => dockerChecks(cli.program, run, host),
-      prepare: (spec) => prepare(cli.program, spec),
+      checks: (run: ProgramRunner, host: DoctorHost) =>
+        cli.dialect.engineChecks === undefined
+          ? dockerChecks(cli.program, run, host)
+          : dialectChecks(cli, cli.dialect.engineChecks, run, host),
+      prepare: (spec) => prepare(cli.program, spec, cli.dialect),
       async ensureImage(recipe: ImageRecipe, progress: Progress) {
         return (await ensureDockerImage(recipe, { progress, docker: cli.program })).tag;
       },

@@ -3,7 +3,7 @@
  * by the same functions the launch primitives use. What only the launch learns (image tags, the
  * subnet, the sidecar's address) arrives as `<placeholders>` in the spec. Pure and fast.
  */
-import type { LaunchSpec, PreparedBottle } from "../types.ts";
+import type { EngineDialect, LaunchSpec, PreparedBottle } from "../types.ts";
 import {
   agentRunArgs,
   egressNetworkArgs,
@@ -11,6 +11,7 @@ import {
   sidecarConnectArgs,
   sidecarCreateArgs,
 } from "./_argv.ts";
+import { DOCKER_DIALECT } from "./_dialect.ts";
 import { bottleNames } from "./_names.ts";
 
 /**
@@ -18,17 +19,22 @@ import { bottleNames } from "./_names.ts";
  *
  * @param program The docker CLI, as the steps name it.
  * @param spec The launch, with placeholders.
+ * @param dialect The engine's differences from docker.
  * @returns The steps, in order.
  */
-export function prepare(program: string, spec: LaunchSpec): PreparedBottle {
+export function prepare(
+  program: string,
+  spec: LaunchSpec,
+  dialect: EngineDialect = DOCKER_DIALECT,
+): PreparedBottle {
   const names = bottleNames(spec.bottle.slug);
   const own = spec.networks.egressNetwork === undefined;
   return {
-    backend: "docker",
+    backend: dialect.name,
     steps: [
       {
         title: "create the internal network",
-        argv: [program, ...internalNetworkArgs(spec.bottle, names)],
+        argv: [program, ...internalNetworkArgs(spec.bottle, names, dialect)],
       },
       ...(own
         ? [{
@@ -38,7 +44,7 @@ export function prepare(program: string, spec: LaunchSpec): PreparedBottle {
         : []),
       {
         title: "create the sidecar on the internal network",
-        argv: [program, ...sidecarCreateArgs(spec.bottle, spec.sidecar, names)],
+        argv: [program, ...sidecarCreateArgs(spec.bottle, spec.sidecar, names, dialect)],
       },
       {
         title: "attach the sidecar to the egress network",
@@ -49,7 +55,7 @@ export function prepare(program: string, spec: LaunchSpec): PreparedBottle {
         title: "start the agent",
         argv: [
           program,
-          ...agentRunArgs(spec.bottle, spec.agent, { names, sidecarIp: "<sidecar-ip>" }),
+          ...agentRunArgs(spec.bottle, spec.agent, { names, sidecarIp: "<sidecar-ip>", dialect }),
         ],
       },
       {

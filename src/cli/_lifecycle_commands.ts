@@ -32,7 +32,7 @@ export function registerLifecycle(program: Command, wiring: LifecycleWiring): vo
     .usage("[options] [agent] [-- <cmd…>]")
     .option(
       "--backend <name>",
-      "docker, macos-container or smolmachines (default: $BOT_BOTTLE_BACKEND, else the first " +
+      "docker, macos-container, smolmachines or podman (default: $BOT_BOTTLE_BACKEND, else the first " +
         "available)",
     )
     .option("--label <name>", "name the bottle; used as its slug")

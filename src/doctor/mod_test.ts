@@ -88,13 +88,29 @@ Deno.test({
 Deno.test("runDoctor() rejects an unknown BOT_BOTTLE_BACKEND", async () => {
   await withTempDir(async (dir) => {
     const report = await runDoctor({
-      env: { PATH: dir, HOME: dir, BOT_BOTTLE_BACKEND: "podman" },
+      env: { PATH: dir, HOME: dir, BOT_BOTTLE_BACKEND: "lxd" },
       os: "linux",
     });
     const check = report.checks.find((c) => c.name === "BOT_BOTTLE_BACKEND");
     assert.equal(check?.status, "fail");
-    assert.match(check?.detail ?? "", /unknown backend "podman"/);
+    assert.match(check?.detail ?? "", /unknown backend "lxd"/);
     assert.equal(report.defaultBackendUsable, false);
+  });
+});
+
+Deno.test("runDoctor() takes BOT_BOTTLE_BACKEND=podman and says how to install it", async () => {
+  await withTempDir(async (dir) => {
+    const report = await runDoctor({
+      env: { PATH: dir, HOME: dir, BOT_BOTTLE_BACKEND: "podman" },
+      os: "linux",
+    });
+    assert.equal(report.defaultBackend, "podman");
+    assert.equal(report.defaultBackendUsable, false);
+    const podman = report.checks.find((c) => c.name === "podman");
+    assert.equal(podman?.status, "warn");
+    assert.match(podman?.detail ?? "", /sudo apt-get install podman /);
+    const last = report.checks.find((c) => c.name === "default backend");
+    assert.equal(last?.detail, "podman cannot run bottles here (see the checks above)");
   });
 });
 

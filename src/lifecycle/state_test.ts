@@ -68,7 +68,7 @@ Deno.test("BottleState.read() rejects broken, invalid and foreign metadata", asy
   await using home = await tempBotHome();
   const cases: [string, RegExp][] = [
     ["{not json", /is not JSON/],
-    [JSON.stringify({ ...METADATA, backend: "podman" }), /backend: /],
+    [JSON.stringify({ ...METADATA, backend: "lxd" }), /backend: /],
     [JSON.stringify({ ...METADATA, slug: "../etc" }), /slug: /],
     [JSON.stringify({ ...METADATA, slug: "other-1" }), /belongs to "other-1"/],
   ];

@@ -1,5 +1,5 @@
 /**
- * A bottle's life through the CLI on a real Docker engine (SPEC §4, §5, §8): start detached,
+ * A bottle's life through the CLI on a real engine, Docker or Podman (SPEC §4, §5, §8): start detached,
  * exec, list, stop; attached runs that print what the agent's command printed; a failing
  * command that keeps the state; and teardown when the agent dies or the user presses Ctrl-C.
  * Every step ends by checking that nothing is left: containers, networks, state dir.
@@ -13,6 +13,7 @@ import {
   CLEAN,
   describeLeftovers,
   docker,
+  e2eEngine,
   e2eRuntime,
   execIn,
   runCli,
@@ -86,7 +87,7 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
     const active = JSON.parse(list.stdout) as Record<string, unknown>[];
     const mine = active.find((bottle) => bottle.slug === slug);
     assert.ok(mine !== undefined, `list active lacks ${slug}: ${list.stdout}`);
-    assert.equal(mine.backend, "docker");
+    assert.equal(mine.backend, e2eEngine());
     assert.equal(mine.agent, TEST_AGENT);
     assert.equal(typeof mine.label, "string");
     assert.ok(Array.isArray(mine.services) && mine.services.length > 0, list.stdout);

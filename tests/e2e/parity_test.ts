@@ -1,25 +1,28 @@
 /**
- * The parity matrix over Docker, on a real engine: the shared launch (`src/launch`) drives the
- * docker backend in this process, on this file's test internet. The backend runs a logging shim
- * as its docker CLI, so "no secret value on any argv" is checked at the process boundary, where
- * `ps` would see it. `tests/backends/parity_test.ts` runs the same
- * rows over the memory backend.
+ * The parity matrix over Docker, or Podman under `BOT_BOTTLE_E2E_ENGINE=podman`, on a real
+ * engine: the shared launch (`src/launch`) drives the backend in this process, on this file's
+ * test internet. The backend runs a logging shim as its CLI, so "no secret value on any argv" is
+ * checked at the process boundary, where `ps` would see it. `tests/backends/parity_test.ts` runs
+ * the same rows over the memory backend.
  */
 import { join } from "node:path";
 import { dockerBackend } from "../../backends/docker/mod.ts";
+import { PODMAN_DIALECT } from "../../backends/podman/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { LEAKY_NAME, parityMatrix } from "../backends/parity_matrix.ts";
 import { which } from "../install/_sandbox.ts";
-import { dockerOk, startWorld } from "./_harness/mod.ts";
+import { dockerOk, e2eEngine, startWorld } from "./_harness/mod.ts";
 import type { ResourceLimits } from "../../backends/mod.ts";
 
 /** The offline base image: its user is root, so as an agent image it must be refused. */
 const ROOT_IMAGE = "bot-bottle-test/debian:bookworm";
 
-Deno.test("parity matrix: the docker backend", async (t) => {
+const ENGINE = e2eEngine();
+
+Deno.test(`parity matrix: the ${ENGINE} backend`, async (t) => {
   await using world = await startWorld("parity");
-  const realDocker = which("docker");
-  if (realDocker === undefined) throw new Error("docker is not on PATH");
+  const realCli = which(ENGINE);
+  if (realCli === undefined) throw new Error(`${ENGINE} is not on PATH`);
   // Outside the world's folder: its disposal removes only what the world itself made.
   await using shim = await tempDir("bb-e2e-parity-shim-");
   const shimDir = join(shim.path, "bin");
@@ -28,14 +31,17 @@ Deno.test("parity matrix: the docker backend", async (t) => {
   await Deno.mkdir(argvDir);
   // One file per invocation, its arguments NUL-separated, then the real CLI.
   await Deno.writeTextFile(
-    join(shimDir, "docker"),
+    join(shimDir, ENGINE),
     `#!/bin/sh\nf=$(mktemp ${argvDir}/argv.XXXXXX)\nprintf '%s\\0' "$@" > "$f"\n` +
-      `exec ${realDocker} "$@"\n`,
+      `exec ${realCli} "$@"\n`,
     { mode: 0o755 },
   );
-  const backend = dockerBackend({ cli: join(shimDir, "docker") });
+  const backend = dockerBackend({
+    cli: join(shimDir, ENGINE),
+    ...(ENGINE === "podman" ? { dialect: PODMAN_DIALECT } : {}),
+  });
   await parityMatrix(t, {
-    label: "docker",
+    label: ENGINE,
     paths: homePaths({ BOT_BOTTLE_HOME: world.home }),
     hostEnv: world.cliEnv,
     bottle: (kind) => ({

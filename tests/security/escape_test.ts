@@ -194,7 +194,7 @@ Deno.test("a bottle's agent cannot get out of it (SPEC §1.3)", async (t) => {
       if ((await hostCurl(url(address))).trim() === "host-service-ok") owned.push(address);
     }
     assert.ok(owned.includes(world.gateway) && owned.length >= 2, `host answers on: ${owned}`);
-    // The gateways Docker declares for the agent's networks (the host may own none of them).
+    // The gateways the engine declares for the agent's networks (the host may own none of them).
     const declared = [];
     for (const network of await containerNetworks(agent)) {
       declared.push(...await networkGateways(network));
@@ -213,21 +213,25 @@ Deno.test("a bottle's agent cannot get out of it (SPEC §1.3)", async (t) => {
     assert.equal(viaProxy.status, 403, showCurl(viaProxy));
   });
 
-  await t.step("the Docker socket is not in the bottle", async () => {
+  await t.step("the engine's socket is not in the bottle", async () => {
     const sockets = await agentBash(
       world,
       slug,
       // `test -e`, not `ls`: Debian's runsc refuses coreutils 9's statx flags (EINVAL).
-      "for p in /var/run/docker.sock /run/docker.sock; do test -e $p && echo present $p || " +
-        "echo absent $p; done; " +
+      "for p in /var/run/docker.sock /run/docker.sock /run/podman/podman.sock; do " +
+        "test -e $p && echo present $p || echo absent $p; done; " +
         "find / \\( -path /proc -o -path /sys \\) -prune -o -type s -print 2>/dev/null",
     );
     assert.match(
       sockets.stdout,
-      /^absent \/var\/run\/docker\.sock\nabsent \/run\/docker\.sock$/m,
+      /^absent \/var\/run\/docker\.sock\nabsent \/run\/docker\.sock\nabsent \/run\/podman\/podman\.sock$/m,
       sockets.stdout,
     );
-    assert.doesNotMatch(sockets.stdout, /^\/.*(docker|containerd)\.sock$/m, sockets.stdout);
+    assert.doesNotMatch(
+      sockets.stdout,
+      /^\/.*(docker|containerd|podman)\.sock$/m,
+      sockets.stdout,
+    );
   });
 
   await t.step("another bottle's agent and sidecar are unreachable", async () => {

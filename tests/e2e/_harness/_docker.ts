@@ -1,4 +1,34 @@
-/** The `docker` CLI, run with argv arrays; the e2e harness's only way to touch the engine. */
+/**
+ * The engine's CLI (`docker`, or `podman` under `BOT_BOTTLE_E2E_ENGINE=podman`), run with argv
+ * arrays; the e2e harness's only way to touch the engine.
+ */
+import { PODMAN_DIALECT } from "../../../backends/podman/mod.ts";
+
+/**
+ * The engine the e2e suites run on: `BOT_BOTTLE_E2E_ENGINE` (`docker`, the default, or `podman`,
+ * which CI uses for its pass of the lifecycle and escape suites on Podman). It names the CLI the
+ * harness runs and the backend bottles are started with.
+ *
+ * @returns The engine.
+ * @throws {Error} For any other value.
+ */
+export function e2eEngine(): "docker" | "podman" {
+  const value = Deno.env.get("BOT_BOTTLE_E2E_ENGINE") ?? "docker";
+  if (value !== "docker" && value !== "podman") {
+    throw new Error(`BOT_BOTTLE_E2E_ENGINE must be docker or podman, got "${value}"`);
+  }
+  return value;
+}
+
+/**
+ * Flags every container the harness runs needs on the engine (podman's explicit runtime and
+ * ulimits: see backends/podman).
+ *
+ * @returns The flags, for `run` and `create`.
+ */
+export function engineRunFlags(): readonly string[] {
+  return e2eEngine() === "podman" ? PODMAN_DIALECT.containerFlags : [];
+}
 
 /** What a finished command printed and returned. */
 export interface RunResult {
@@ -58,7 +88,7 @@ export async function runProgram(
 }
 
 /**
- * Run `docker <args>`.
+ * Run `docker <args>` (the {@link e2eEngine}'s CLI).
  *
  * @param args Arguments after `docker`.
  * @param options Time limit and stdin.
@@ -68,7 +98,7 @@ export function docker(
   args: readonly string[],
   options: { timeoutMs?: number; stdin?: string } = {},
 ): Promise<RunResult> {
-  return runProgram("docker", args, options);
+  return runProgram(e2eEngine(), args, options);
 }
 
 /**
@@ -86,7 +116,7 @@ export async function dockerOk(
   const result = await docker(args, options);
   if (result.code !== 0) {
     throw new Error(
-      `docker ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim()}`,
+      `${e2eEngine()} ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim()}`,
     );
   }
   return result.stdout.trim();
@@ -138,7 +168,9 @@ export async function networkGateways(network: string): Promise<string[]> {
     "network",
     "inspect",
     "--format",
-    "{{ range .IPAM.Config }}{{ .Gateway }} {{ end }}",
+    e2eEngine() === "podman"
+      ? "{{ range .Subnets }}{{ with .Gateway }}{{ . }} {{ end }}{{ end }}"
+      : "{{ range .IPAM.Config }}{{ .Gateway }} {{ end }}",
     network,
   ]);
   return out.split(/\s+/).filter((ip) => ip !== "");

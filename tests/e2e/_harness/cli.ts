@@ -3,7 +3,7 @@
  * with the world's controlled environment and a scratch working directory.
  */
 import { join } from "node:path";
-import { docker, dockerOk, runProgram, type RunResult } from "./_docker.ts";
+import { docker, dockerOk, e2eEngine, runProgram, type RunResult } from "./_docker.ts";
 import { REPO, type World } from "./world.ts";
 
 const CLI_PREFIX = [
@@ -168,7 +168,8 @@ export async function startDetached(
   const runtime = await docker([
     "inspect",
     "--format",
-    "{{.HostConfig.Runtime}}",
+    // podman's HostConfig.Runtime is always "oci"; the runtime's name is here.
+    e2eEngine() === "podman" ? "{{.OCIRuntime}}" : "{{.HostConfig.Runtime}}",
     `bot-bottle-${slug}`,
   ]);
   if (runtime.stdout.trim() !== world.runtime) {

@@ -75,6 +75,7 @@ export {
   containerNetworks,
   docker,
   dockerOk,
+  e2eEngine,
   networkGateways,
   runProgram,
   type RunResult,

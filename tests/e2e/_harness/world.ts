@@ -11,6 +11,8 @@ import {
   containerIp,
   docker,
   dockerOk,
+  e2eEngine,
+  engineRunFlags,
   networkGateways,
   removeByLabel,
   runProgram,
@@ -38,12 +40,15 @@ export const TOKEN_VAR = "E2E_API_TOKEN";
  * either way, so a run never depends on whether the engine happens to have gVisor.
  *
  * @returns The runtime.
- * @throws {Error} For any other value.
+ * @throws {Error} For any other value, and for `runsc` on podman (its agents run under runc).
  */
 export function e2eRuntime(): "runc" | "runsc" {
   const value = Deno.env.get("BOT_BOTTLE_E2E_RUNTIME") ?? "runc";
   if (value !== "runc" && value !== "runsc") {
     throw new Error(`BOT_BOTTLE_E2E_RUNTIME must be runc or runsc, got "${value}"`);
+  }
+  if (value === "runsc" && e2eEngine() === "podman") {
+    throw new Error("BOT_BOTTLE_E2E_RUNTIME=runsc: the podman backend runs agents under runc");
   }
   return value;
 }
@@ -161,7 +166,7 @@ export class World implements AsyncDisposable {
       DENO_DIR: parts.denoDir,
       NO_COLOR: "1",
       BOT_BOTTLE_HOME: this.home,
-      BOT_BOTTLE_BACKEND: "docker",
+      BOT_BOTTLE_BACKEND: e2eEngine(),
       BOT_BOTTLE_RUNTIME: this.runtime,
       BOT_BOTTLE_AGENT_BASE_IMAGE: parts.images.agent,
       BOT_BOTTLE_SIDECAR_BASE_IMAGE: parts.images.sidecar,
@@ -280,7 +285,16 @@ export async function startWorld(name: string): Promise<World> {
     const labels = ["--label", TEST_LABEL, "--label", label];
     // Internal: the test internet has no route to the real one, whatever a bottle does.
     await dockerOk(["network", "create", "--internal", ...labels, network]);
-    const common = ["run", "--detach", ...labels, "--network", network, "-v", `${srv}:/srv:ro`];
+    const common = [
+      "run",
+      "--detach",
+      ...engineRunFlags(),
+      ...labels,
+      "--network",
+      network,
+      "-v",
+      `${srv}:/srv:ro`,
+    ];
     await dockerOk([
       ...common,
       "--name",
@@ -343,7 +357,10 @@ function worldLabel(id: string): string {
   return `bot-bottle-test.world=${id}`;
 }
 
-/** tests/e2e/images/build.sh, which prints `debian=<ref>`, `deno=<ref>` and `node=<ref>`. */
+/**
+ * tests/e2e/images/build.sh, which prints `debian=<ref>`, `deno=<ref>` and `node=<ref>`; on
+ * podman, then podman_load.sh, which copies them into podman's store.
+ */
 async function buildImages(): Promise<{ agent: string; sidecar: string; node: string }> {
   const result = await runProgram("bash", [join(HERE, "..", "images", "build.sh")], {
     timeoutMs: 20 * 60_000,
@@ -359,6 +376,18 @@ async function buildImages(): Promise<{ agent: string; sidecar: string; node: st
   );
   if (refs.debian === undefined || refs.deno === undefined || refs.node === undefined) {
     throw new Error(`tests/e2e/images/build.sh printed no image refs:\n${result.stdout}`);
+  }
+  if (e2eEngine() === "podman") {
+    const loaded = await runProgram(
+      "bash",
+      [join(HERE, "..", "images", "podman_load.sh"), refs.debian, refs.deno, refs.node],
+      { timeoutMs: 10 * 60_000 },
+    );
+    if (loaded.code !== 0) {
+      throw new Error(
+        `tests/e2e/images/podman_load.sh failed (exit ${loaded.code}):\n${loaded.stderr}`,
+      );
+    }
   }
   return { agent: refs.debian, sidecar: refs.deno, node: refs.node };
 }
