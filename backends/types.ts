@@ -169,6 +169,11 @@ export interface SidecarSpec extends ContainerSpec {
   user: string;
   /** Kernel settings of its network namespace (the contract's `SIDECAR_SYSCTLS`). */
   sysctls: Readonly<Record<string, string>>;
+  /**
+   * A host address every daemon's port is published on, for a backend whose agent is on no
+   * engine network (smolmachines: the bottle's loopback alias). Absent: nothing is published.
+   */
+  publishOn?: string;
 }
 
 /** The agent container. */

@@ -25,6 +25,7 @@ import { ensureDockerImage } from "./image.ts";
 import {
   createNetworks,
   outsideAddresses,
+  subnetOf,
   remove,
   sidecarStatus,
   startAgent,
@@ -91,6 +92,28 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
       superviseUrl: () => superviseUrl(),
     } satisfies Backend,
   );
+}
+
+/** What another backend that runs its sidecar on docker (smolmachines) asks of docker. */
+export interface DockerSidecarTools {
+  /** The subnet of a network. */
+  subnet(network: string): Promise<string>;
+  /** Write an image to a `docker save` archive. */
+  save(tag: string, file: string): Promise<void>;
+}
+
+/**
+ * The docker tools another backend needs beside the docker backend's own primitives.
+ *
+ * @param program The docker-compatible CLI (default `docker`).
+ * @returns The tools.
+ */
+export function dockerSidecarTools(program = "docker"): DockerSidecarTools {
+  const cli = new DockerCli(program);
+  return {
+    subnet: (network) => subnetOf(cli, network),
+    save: async (tag, file) => void await cli.run(["save", "--output", file, tag]),
+  };
 }
 
 /** The docker backend, with the `docker` CLI found on PATH. */
