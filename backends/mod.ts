@@ -1,7 +1,7 @@
 /**
  * The backends (SPEC §5) and how one is chosen: `--backend`, else `BOT_BOTTLE_BACKEND`, else
- * the platform default. Only `docker` ships today; the macOS backends are named so that a user
- * asking for one gets a clear answer.
+ * the platform default. `docker` and `smolmachines` ship (docker first: the default where both
+ * can run); `macos-container` is named so that a user asking for it gets a clear answer.
  *
  * @module
  * @example
@@ -11,10 +11,14 @@
  * ```
  */
 import { NotYetAvailableError, UsageError } from "../core/errors/mod.ts";
-import { backend as docker } from "./docker/mod.ts";
+import { backend as docker, dockerSidecarHost } from "./docker/mod.ts";
+import { smolmachinesBackend } from "./smolmachines/mod.ts";
 import type { Backend, BackendName } from "./types.ts";
 
 export type * from "./types.ts";
+
+/** smolvm micro-VMs for the agent, their sidecars on docker. */
+const smolmachines = smolmachinesBackend({ sidecars: dockerSidecarHost() });
 
 /** Every backend name, in the order messages list them. */
 export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
@@ -33,6 +37,7 @@ export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
  */
 export function backendByName(name: string): Backend {
   if (name === "docker") return docker;
+  if (name === "smolmachines") return smolmachines;
   if ((BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new NotYetAvailableError(`backend ${name}`);
   }
@@ -45,5 +50,5 @@ export function backendByName(name: string): Backend {
  * @returns The shipped backends.
  */
 export function shippedBackends(): Backend[] {
-  return [docker];
+  return [docker, smolmachines];
 }

@@ -135,7 +135,9 @@ export function sidecarCreateArgs(
 /** Every daemon's port on one host address (never all of them: `0.0.0.0` is not asked for). */
 function publishFlags(address: string | undefined): string[] {
   if (address === undefined) return [];
-  return Object.values(SIDECAR_PORTS).flatMap((port) => ["--publish", `${address}:${port}:${port}`]);
+  return Object.values(SIDECAR_PORTS).flatMap((
+    port,
+  ) => ["--publish", `${address}:${port}:${port}`]);
 }
 
 /** `docker network connect` giving the (not yet started) sidecar its egress network. */

@@ -15,7 +15,14 @@
  * ```
  */
 import { superviseUrl } from "../../core/sidecar_contract/mod.ts";
-import type { Backend, DoctorHost, ImageRecipe, ProgramRunner, Progress } from "../types.ts";
+import type {
+  Backend,
+  DoctorHost,
+  ImageRecipe,
+  ProgramRunner,
+  Progress,
+  SidecarHost,
+} from "../types.ts";
 import { commitAgent, reloadEgress } from "./_control.ts";
 import { DockerCli } from "./_docker.ts";
 import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
@@ -25,11 +32,11 @@ import { ensureDockerImage } from "./image.ts";
 import {
   createNetworks,
   outsideAddresses,
-  subnetOf,
   remove,
   sidecarStatus,
   startAgent,
   startSidecar,
+  subnetOf,
 } from "./launch.ts";
 import { prepare } from "./prepare.ts";
 import { resolveRuntime } from "./_runtime.ts";
@@ -94,23 +101,17 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
   );
 }
 
-/** What another backend that runs its sidecar on docker (smolmachines) asks of docker. */
-export interface DockerSidecarTools {
-  /** The subnet of a network. */
-  subnet(network: string): Promise<string>;
-  /** Write an image to a `docker save` archive. */
-  save(tag: string, file: string): Promise<void>;
-}
-
 /**
- * The docker tools another backend needs beside the docker backend's own primitives.
+ * Docker as the engine another backend runs its sidecars on (smolmachines): the docker
+ * backend's own primitives, a network's subnet, and `docker save`.
  *
  * @param program The docker-compatible CLI (default `docker`).
- * @returns The tools.
+ * @returns The sidecar host.
  */
-export function dockerSidecarTools(program = "docker"): DockerSidecarTools {
+export function dockerSidecarHost(program = "docker"): SidecarHost {
   const cli = new DockerCli(program);
   return {
+    ...dockerBackend({ cli: program }),
     subnet: (network) => subnetOf(cli, network),
     save: async (tag, file) => void await cli.run(["save", "--output", file, tag]),
   };

@@ -1,5 +1,6 @@
 /** What every smolmachines primitive works with: the smolvm CLI, the sidecar's engine, a folder. */
-import type { SidecarHost } from "./_sidecar_host.ts";
+
+import type { SidecarHost } from "../types.ts";
 import type { SmolvmCli } from "./_smolvm.ts";
 
 /** The backend's parts. */

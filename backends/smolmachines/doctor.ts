@@ -1,14 +1,14 @@
 /**
- * `doctor`'s checks for smolmachines: the `smolvm` CLI and its machine store, then the docker
- * engine the sidecars run on (the docker backend's own checks; the agent never runs on docker,
- * so gVisor is not asked for). Each failure says how to fix it.
+ * `doctor`'s checks for smolmachines: the `smolvm` CLI and its machine store, then whether the
+ * docker engine the sidecars run on can run them (the docker backend's own checks, summed up in
+ * one line: doctor lists docker's own lines already). smolvm missing is a warning, not a
+ * failure: the backend is optional, and the default backend check fails when it was asked for.
  */
-import type { DoctorHost, HostCheck, ProgramRunner } from "../types.ts";
-import type { SidecarHost } from "./_sidecar_host.ts";
+import type { DoctorHost, HostCheck, ProgramRunner, SidecarHost } from "../types.ts";
 
 /** Where smolvm comes from. */
 const INSTALL_HINT = "install smolvm (https://smolmachines.com; macOS on Apple silicon, or " +
-  "Linux with KVM) and put it on PATH";
+  "Linux with KVM) and put it on PATH to use the smolmachines backend";
 
 /**
  * Check smolvm and the sidecar engine.
@@ -29,7 +29,7 @@ export async function smolvmChecks(
   if (!version.started || version.code !== 0) {
     const why = version.started ? `does not answer: ${version.stderr.trim()}` : "not found on PATH";
     return {
-      checks: [{ status: "fail", name: "smolvm", detail: `${program} ${why}; ${INSTALL_HINT}` }],
+      checks: [{ status: "warn", name: "smolvm", detail: `${program} ${why}; ${INSTALL_HINT}` }],
       usable: false,
     };
   }
@@ -46,6 +46,19 @@ export async function smolvmChecks(
         "check that smolvm can start machines here (`smolvm machine run -- true`)",
     },
   );
+  // The agent never runs on docker: gVisor is not asked for.
   const docker = await sidecars.checks(run, { ...host, runtime: "runc" });
-  return { checks: [...checks, ...docker.checks], usable: listed && docker.usable };
+  const broken = docker.checks.find((c) => c.status === "fail");
+  checks.push(
+    docker.usable
+      ? { status: "ok", name: "smolmachines sidecars", detail: "docker can run them" }
+      : {
+        status: "fail",
+        name: "smolmachines sidecars",
+        detail: `the sidecars run on docker, which cannot run them: ${
+          broken === undefined ? "see the docker checks" : `${broken.name}: ${broken.detail}`
+        }`,
+      },
+  );
+  return { checks, usable: listed && docker.usable };
 }

@@ -10,19 +10,19 @@
  * @module
  * @example
  * ```ts ignore
- * import { backend } from "./mod.ts";
- * const availability = await backend.isAvailable();
- * if (availability.ok) console.log(await backend.enumerateActive());
+ * import { dockerSidecarHost } from "../docker/mod.ts";
+ * import { smolmachinesBackend } from "./mod.ts";
+ * const backend = smolmachinesBackend({ sidecars: dockerSidecarHost() });
+ * if ((await backend.isAvailable()).ok) console.log(await backend.enumerateActive());
  * ```
  */
 import { join } from "node:path";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { superviseUrl } from "../../core/sidecar_contract/mod.ts";
-import type { Availability, Backend, RuntimeRequest } from "../types.ts";
+import type { Availability, Backend, RuntimeRequest, SidecarHost } from "../types.ts";
 import { commitMachine } from "./_commit.ts";
 import type { SmolContext } from "./_context.ts";
 import { ensureImage } from "./_images.ts";
-import { dockerSidecarHost, type SidecarHost } from "./_sidecar_host.ts";
 import { SmolvmCli } from "./_smolvm.ts";
 import { cleanup, cleanupPlan, enumerateActive, teardown } from "./cleanup.ts";
 import { smolvmChecks } from "./doctor.ts";
@@ -31,15 +31,14 @@ import { createNetworks, outsideAddresses, remove, startAgent, startSidecar } fr
 import { prepare } from "./prepare.ts";
 
 export { SmolvmError } from "./_smolvm.ts";
-export type { SidecarHost } from "./_sidecar_host.ts";
 export { loopbackAlias, machineName } from "./_names.ts";
 
 /** Options of {@link smolmachinesBackend}. */
 export interface SmolmachinesBackendOptions {
   /** The smolvm CLI: a name on PATH or a path (default `smolvm`). */
   cli?: string;
-  /** The engine sidecars run on (default the docker backend's, with `docker` on PATH). */
-  sidecars?: SidecarHost;
+  /** The engine sidecars run on (the registry gives it docker's: `dockerSidecarHost`). */
+  sidecars: SidecarHost;
   /** The backend's folder (default `$BOT_BOTTLE_HOME/smolmachines`, else `~/.bot-bottle/…`). */
   runDir?: string;
 }
@@ -50,10 +49,10 @@ export interface SmolmachinesBackendOptions {
  * @param options The CLI, the sidecar engine and the folder.
  * @returns The backend.
  */
-export function smolmachinesBackend(options: SmolmachinesBackendOptions = {}): Backend {
+export function smolmachinesBackend(options: SmolmachinesBackendOptions): Backend {
   const ctx: SmolContext = {
     cli: new SmolvmCli(options.cli),
-    sidecars: options.sidecars ?? dockerSidecarHost(),
+    sidecars: options.sidecars,
     // Read when first needed, not when the module loads.
     get runDir() {
       return options.runDir ?? defaultRunDir();
@@ -85,9 +84,6 @@ export function smolmachinesBackend(options: SmolmachinesBackendOptions = {}): B
   );
 }
 
-/** The smolmachines backend, with `smolvm` and `docker` found on PATH. */
-export const backend: Backend = smolmachinesBackend();
-
 async function availability(ctx: SmolContext): Promise<Availability> {
   let version: string;
   try {
@@ -99,7 +95,7 @@ async function availability(ctx: SmolContext): Promise<Availability> {
     version = stdout.trim();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
-      return { ok: false, reason: `the ${ctx.cli.program} CLI is not installed` };
+      return { ok: false, reason: `the ${ctx.cli.program} CLI is not installed`, absent: true };
     }
     throw err;
   }

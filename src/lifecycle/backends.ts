@@ -121,7 +121,10 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
   for (const backend of registry.shipped) {
     const availability = await backend.isAvailable();
     if (!availability.ok) {
-      scan.warnings.push(`backend ${backend.name} cannot be asked: ${availability.reason}`);
+      // A backend whose CLI is not installed has no bottles here: nothing was missed.
+      if (availability.absent !== true) {
+        scan.warnings.push(`backend ${backend.name} cannot be asked: ${availability.reason}`);
+      }
       continue;
     }
     try {

@@ -66,6 +66,19 @@ Deno.test("scanActive() asks available backends and reports the others", async (
   ]);
 });
 
+Deno.test("scanActive() says nothing of a backend whose CLI is not installed", async () => {
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  const absent = new FakeBackend(
+    { availability: { ok: false, reason: "the smolvm CLI is not installed", absent: true } },
+    "smolmachines",
+  );
+  const scan = await scanActive(fakeRegistry(docker, absent));
+  assert.deepEqual(scan.bottles.map((b) => b.slug), ["dev-1"]);
+  assert.deepEqual(scan.available, [docker]);
+  assert.deepEqual(scan.warnings, []);
+});
+
 Deno.test("isLive() is true while any service runs", () => {
   const bottle = { backend: "docker" as const, slug: "a-1", label: "a", agent: "a" };
   assert.equal(isLive({ ...bottle, services: ["agent:exited", "sidecar:running"] }), true);

@@ -3,7 +3,7 @@
  * the smolmachines tests run their sidecars on (no engine, every command recorded).
  */
 import type { MemoryBackend } from "../../backends/memory/mod.ts";
-import type { SidecarHost } from "../../backends/smolmachines/mod.ts";
+import type { SidecarHost } from "../../backends/mod.ts";
 
 /** The egress subnet every memory sidecar host reports. */
 export const MEMORY_EGRESS_SUBNET = "10.99.1.0/24";

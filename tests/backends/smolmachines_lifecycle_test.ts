@@ -6,14 +6,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError } from "../../core/errors/mod.ts";
-import { MemoryBackend } from "../memory/mod.ts";
+import { MemoryBackend } from "../../backends/memory/mod.ts";
 import { launchBottle } from "../../src/launch/mod.ts";
 import { simulatedAgent } from "../../src/launch/testing/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { type BottlePlan, buildPlan, demoAgent, type LaunchSecrets } from "../../src/plan/mod.ts";
-import { memorySidecarHost } from "../../tests/fakes/memory_sidecar_host.ts";
-import { type FakeSmolvm, installFakeSmolvm } from "../../tests/fakes/smolvm_fake.ts";
-import { loopbackAlias, machineName, smolmachinesBackend } from "./mod.ts";
+import { memorySidecarHost } from "../fakes/memory_sidecar_host.ts";
+import { type FakeSmolvm, installFakeSmolvm } from "../fakes/smolvm_fake.ts";
+import {
+  loopbackAlias,
+  machineName,
+  smolmachinesBackend,
+} from "../../backends/smolmachines/mod.ts";
 
 const GREETING = "hello-from-the-host-5b1d";
 
@@ -175,6 +179,7 @@ Deno.test("smolmachines: availability, isolation and doctor name what is missing
     assert.deepEqual(await missing.isAvailable(), {
       ok: false,
       reason: `the ${join(fake.dir, "no-such-smolvm")} CLI is not installed`,
+      absent: true,
     });
     const run = async (argv: readonly [string, ...string[]]) => {
       try {
@@ -193,6 +198,7 @@ Deno.test("smolmachines: availability, isolation and doctor name what is missing
     const host = { os: "linux", baseImages: [], runtime: "auto" as const };
     const absent = await missing.checks(run, host);
     assert.equal(absent.usable, false);
+    assert.deepEqual(absent.checks.map((c) => c.status), ["warn"]);
     assert.match(absent.checks[0]!.detail, /not found on PATH; install smolvm/);
 
     const present = smolmachinesBackend({ cli: fake.cli, sidecars: memorySidecarHost(memory) });
@@ -202,9 +208,10 @@ Deno.test("smolmachines: availability, isolation and doctor name what is missing
     });
     const doctor = await present.checks(run, host);
     assert.equal(doctor.usable, true);
-    assert.deepEqual(doctor.checks.slice(0, 2).map((c) => `${c.status} ${c.name}`), [
+    assert.deepEqual(doctor.checks.map((c) => `${c.status} ${c.name}`), [
       "ok smolvm",
       "ok smolvm machines",
+      "ok smolmachines sidecars",
     ]);
     assert.match(await present.isolation("auto"), /micro-VM/);
     await assert.rejects(present.isolation("runsc"), ConfigError);
