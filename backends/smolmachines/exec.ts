@@ -4,6 +4,7 @@
  * inheriting stdio or capturing it. Extra variables travel as `--secret-env NAME=NAME`, their
  * values only in smolvm's own environment.
  */
+import { runAttached } from "../../core/host_cli/mod.ts";
 import type { ExecOptions, ExecResult } from "../types.ts";
 import { execArgs } from "./_argv.ts";
 import type { SmolvmCli } from "./_smolvm.ts";
@@ -35,28 +36,9 @@ export async function execInMachine(
     ...(term === undefined ? {} : { term }),
   });
   // smolvm's own --timeout ends the guest process; this one ends a client that hangs.
-  const signal = options.timeoutMs === undefined
-    ? undefined
-    : AbortSignal.timeout(options.timeoutMs + 5_000);
-  const io = options.capture === true ? "piped" : "inherit";
-  const child = cli.command(args, {
-    env: cli.env(env),
-    stdin: options.stdin !== undefined ? "piped" : options.capture === true ? "null" : "inherit",
-    stdout: options.stdout !== undefined ? "piped" : io,
-    stderr: io,
-    ...(signal === undefined ? {} : { signal }),
-  }).spawn();
-  // A command that stops reading early ends the feed: its exit code says what happened.
-  const feeding = options.stdin?.pipeTo(child.stdin).catch(() => {});
-  const draining = options.stdout === undefined ? undefined : child.stdout.pipeTo(options.stdout);
-  const [status, stdout, stderr] = await Promise.all([
-    child.status,
-    options.stdout === undefined && options.capture === true
-      ? new Response(child.stdout).text()
-      : "",
-    options.capture === true ? new Response(child.stderr).text() : "",
-    feeding,
-    draining,
-  ]);
-  return { code: signal?.aborted ? 124 : status.code, stdout, stderr };
+  return await runAttached(cli, args, {
+    ...options,
+    secrets: env,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs + 5_000 }),
+  });
 }

@@ -4,29 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { run } from "../egress/_harness.ts";
 import { installFakeSmolvm } from "../fakes/smolvm_fake.ts";
-
-async function smolvm(
-  cli: string,
-  args: string[],
-  options: { env?: Record<string, string>; stdin?: string } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(cli, {
-    args,
-    env: options.env ?? {},
-    stdin: options.stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
-    await writer.close();
-  }
-  const out = await child.output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
-}
 
 Deno.test("fake smolvm refuses every shape smolvm refuses, with exit 2", async () => {
   const fake = await installFakeSmolvm();
@@ -51,11 +30,11 @@ Deno.test("fake smolvm refuses every shape smolvm refuses, with exit 2", async (
       [["machine", "launch"], /unrecognized subcommand/],
     ];
     for (const [args, why] of refused) {
-      const result = await smolvm(fake.cli, args);
+      const result = await run(fake.cli, args);
       assert.equal(result.code, 2, `${args.join(" ")} was accepted`);
       assert.match(result.stderr, why, args.join(" "));
     }
-    const unsimulated = await smolvm(fake.cli, ["machine", "run", "--", "true"]);
+    const unsimulated = await run(fake.cli, ["machine", "run", "--", "true"]);
     assert.equal(unsimulated.code, 3);
     assert.match(unsimulated.stderr, /not simulated/);
     assert.deepEqual(await fake.machines(), {}, "nothing refused left a machine");
@@ -69,7 +48,7 @@ Deno.test("fake smolvm keeps machines, resolves secrets as smolvm does, and reco
   try {
     const secret = join(fake.dir, "token");
     await Deno.writeTextFile(secret, "file-value");
-    const created = await smolvm(fake.cli, [
+    const created = await run(fake.cli, [
       "machine",
       "create",
       "--name",
@@ -86,14 +65,14 @@ Deno.test("fake smolvm keeps machines, resolves secrets as smolvm does, and reco
       "FROM_ENV=HOST_VAR",
     ]);
     assert.equal(created.code, 0, created.stderr);
-    const notRunning = await smolvm(fake.cli, ["machine", "exec", "--name", "vm1", "--", "true"]);
+    const notRunning = await run(fake.cli, ["machine", "exec", "--name", "vm1", "--", "true"]);
     assert.match(notRunning.stderr, /is not running/);
-    const unset = await smolvm(fake.cli, ["machine", "start", "--name", "vm1"]);
+    const unset = await run(fake.cli, ["machine", "start", "--name", "vm1"]);
     assert.equal(unset.code, 1, "a secret reference that does not resolve fails the start");
     assert.match(unset.stderr, /HOST_VAR is not set/);
     const env = { HOST_VAR: "env-value" };
-    assert.equal((await smolvm(fake.cli, ["machine", "start", "--name", "vm1"], { env })).code, 0);
-    const seen = await smolvm(fake.cli, [
+    assert.equal((await run(fake.cli, ["machine", "start", "--name", "vm1"], { env })).code, 0);
+    const seen = await run(fake.cli, [
       "machine",
       "exec",
       "--name",
@@ -105,7 +84,7 @@ Deno.test("fake smolvm keeps machines, resolves secrets as smolvm does, and reco
       env,
     });
     assert.equal(seen.stdout, "file-value\n");
-    const listed = JSON.parse((await smolvm(fake.cli, ["machine", "ls", "--json"])).stdout);
+    const listed = JSON.parse((await run(fake.cli, ["machine", "ls", "--json"])).stdout);
     assert.deepEqual(
       listed.map((m: Record<string, unknown>) => [m.name, m.state, m.network, m.allowed_cidrs]),
       [["vm1", "running", true, ["127.77.0.2/32"]]],
@@ -123,25 +102,25 @@ Deno.test("fake smolvm keeps machines, resolves secrets as smolvm does, and reco
 Deno.test("fake smolvm's guest reaches only what the allowlist admits, stdin only with -i", async () => {
   const fake = await installFakeSmolvm({ widen: ["10.0.0.0/8"] });
   try {
-    const run = (args: string[], stdin?: string) =>
-      smolvm(
+    const exec = (args: string[], stdin?: string) =>
+      run(
         fake.cli,
         ["machine", "exec", "--name", "vm1", ...args],
         stdin === undefined ? {} : { stdin },
       );
-    await smolvm(fake.cli, ["machine", "create", "--name", "vm1", "--allow-cidr", "127.77.0.2/32"]);
-    await smolvm(fake.cli, ["machine", "start", "--name", "vm1"]);
+    await run(fake.cli, ["machine", "create", "--name", "vm1", "--allow-cidr", "127.77.0.2/32"]);
+    await run(fake.cli, ["machine", "start", "--name", "vm1"]);
     const hosts = ["sh", "-c", 'printf \'%s %s\\n\' "$1" "$2" >> /etc/hosts', "sh"];
     assert.equal(
-      (await run(["--", ...hosts, "127.77.0.2", "bot-bottle-sidecar"])).code,
+      (await exec(["--", ...hosts, "127.77.0.2", "bot-bottle-sidecar"])).code,
       1,
       "not root",
     );
     assert.equal(
-      (await run(["--user", "root", "--", ...hosts, "127.77.0.2", "bot-bottle-sidecar"])).code,
+      (await exec(["--user", "root", "--", ...hosts, "127.77.0.2", "bot-bottle-sidecar"])).code,
       0,
     );
-    const probe = await run([
+    const probe = await exec([
       "--",
       "sh",
       "-c",
@@ -165,7 +144,7 @@ Deno.test("fake smolvm's guest reaches only what the allowlist admits, stdin onl
         "dns example.com ok",
       ],
     );
-    assert.equal((await run(["--", "tar", "--extract"], "data")).code, 0);
+    assert.equal((await exec(["--", "tar", "--extract"], "data")).code, 0);
   } finally {
     await fake.remove();
   }

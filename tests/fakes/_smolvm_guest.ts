@@ -6,6 +6,7 @@
  * name resolves only from the guest's `/etc/hosts` (smolvm's DNS filter passes `--allow-host`
  * names only, and the backend points the resolver where nothing answers).
  */
+import { selfTestOutput } from "../../src/launch/testing/mod.ts";
 
 /** The part of a machine record the guest reads and writes. */
 export interface GuestMachine {
@@ -93,26 +94,13 @@ function sidecarReachable(machine: GuestMachine): boolean {
 }
 
 function selfTest(machine: GuestMachine, args: readonly string[]): GuestResult {
-  const lines = ["probe\ttools\tok\tcurl and getent found"];
-  let failures = 0;
-  const report = (name: string, pass: boolean, detail: string) => {
-    if (!pass) failures++;
-    lines.push(`probe\t${name}\t${pass ? "ok" : "fail"}\t${detail}`);
-  };
-  for (const arg of args) {
-    const [kind, target = ""] = arg.split(/=(.*)/s);
-    if (kind === "proxy") {
-      const up = sidecarReachable(machine);
-      report("proxy", up, up ? `${target} answered` : "no answer");
-    } else if (kind === "tcp") {
-      const hit = reachable(machine, target.replace(/:\d+$/, ""));
-      report(`tcp ${target}`, !hit, hit ? "connected directly" : "no route");
-    } else if (kind === "dns") {
-      const hit = machine.hosts[target] !== undefined;
-      report(`dns ${target}`, !hit, hit ? "resolved" : "does not resolve");
-    }
-  }
-  return { code: failures === 0 ? 0 : 1, stdout: `${lines.join("\n")}\n`, stderr: "" };
+  return selfTestOutput(args, {
+    proxy: sidecarReachable(machine),
+    reaches: (kind, target) =>
+      kind === "tcp"
+        ? reachable(machine, target.replace(/:\d+$/, ""))
+        : machine.hosts[target] !== undefined,
+  });
 }
 
 function inCidr(address: string, cidr: string): boolean {
