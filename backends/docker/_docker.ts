@@ -3,7 +3,7 @@
  * CLI's own settings plus the secrets a `-e NAME` should pick up), and typed failures carrying
  * docker's own words.
  */
-import { HostCli } from "../../core/host_cli/mod.ts";
+import { HostCli, HostCliError } from "../../core/host_cli/mod.ts";
 
 /** Host variables the docker CLI itself reads; nothing else of the host environment reaches it. */
 const CLI_ENV = [
@@ -20,25 +20,14 @@ const CLI_ENV = [
 ] as const;
 
 /** A docker command that failed. */
-export class DockerError extends Error {
-  /** The arguments after `docker`. */
-  readonly args: readonly string[];
-  /** docker's exit code. */
-  readonly code: number;
-  /** docker's stderr, trimmed. */
-  readonly stderr: string;
-
+export class DockerError extends HostCliError {
   /**
    * @param args The arguments after `docker`.
    * @param result Exit code and stderr.
    */
   constructor(args: readonly string[], result: { code: number; stderr: string }) {
-    const what = args.slice(0, 2).join(" ");
-    super(`docker ${what} failed (exit ${result.code}): ${result.stderr.trim() || "no output"}`);
+    super("docker", args, result);
     this.name = "DockerError";
-    this.args = args;
-    this.code = result.code;
-    this.stderr = result.stderr.trim();
   }
 }
 

@@ -3,31 +3,20 @@
  * the values a `--secret-env GUEST=HOST` reference resolves on the host), and typed failures
  * carrying smolvm's own words.
  */
-import { HostCli } from "../../core/host_cli/mod.ts";
+import { HostCli, HostCliError } from "../../core/host_cli/mod.ts";
 
 /** Host variables smolvm itself reads; nothing else of the host environment reaches it. */
 const CLI_ENV = ["PATH", "HOME", "USER", "TMPDIR", "XDG_RUNTIME_DIR", "XDG_DATA_HOME"] as const;
 
 /** A smolvm command that failed. */
-export class SmolvmError extends Error {
-  /** The arguments after `smolvm`. */
-  readonly args: readonly string[];
-  /** smolvm's exit code. */
-  readonly code: number;
-  /** smolvm's stderr, trimmed. */
-  readonly stderr: string;
-
+export class SmolvmError extends HostCliError {
   /**
    * @param args The arguments after `smolvm`.
    * @param result Exit code and stderr.
    */
   constructor(args: readonly string[], result: { code: number; stderr: string }) {
-    const what = args.slice(0, 2).join(" ");
-    super(`smolvm ${what} failed (exit ${result.code}): ${result.stderr.trim() || "no output"}`);
+    super("smolvm", args, result);
     this.name = "SmolvmError";
-    this.args = args;
-    this.code = result.code;
-    this.stderr = result.stderr.trim();
   }
 }
 

@@ -14,6 +14,30 @@ export interface CliResult {
   stderr: string;
 }
 
+/** A CLI command that failed, in the tool's own words; each engine names its own subclass. */
+export class HostCliError extends Error {
+  /** The arguments after the program. */
+  readonly args: readonly string[];
+  /** The exit code. */
+  readonly code: number;
+  /** Its stderr, trimmed. */
+  readonly stderr: string;
+
+  /**
+   * @param tool The tool's name, as messages call it (`docker`, `smolvm`).
+   * @param args The arguments after the program.
+   * @param result Exit code and stderr.
+   */
+  constructor(tool: string, args: readonly string[], result: { code: number; stderr: string }) {
+    const what = args.slice(0, 2).join(" ");
+    super(`${tool} ${what} failed (exit ${result.code}): ${result.stderr.trim() || "no output"}`);
+    this.name = "HostCliError";
+    this.args = args;
+    this.code = result.code;
+    this.stderr = result.stderr.trim();
+  }
+}
+
 /** Options of {@link HostCli.run}. */
 export interface CliRunOptions {
   /** Values flags name, added to the CLI's environment (never to its argv). */

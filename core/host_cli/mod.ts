@@ -17,5 +17,6 @@ export {
   type CliResult,
   type CliRunOptions,
   HostCli,
+  HostCliError,
   runAttached,
 } from "./host_cli.ts";
