@@ -134,6 +134,14 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
       scan.warnings.push(`backend ${backend.name} cannot list its bottles: ${messageOf(err)}`);
     }
   }
+  // A bottle is the backend's that runs its agent: another engine may host only its sidecar
+  // (smolmachines runs its sidecars on docker, whose labels docker lists too).
+  const agented = new Set(
+    scan.bottles.filter((b) => b.services.some((s) => s.startsWith("agent:"))).map((b) => b.slug),
+  );
+  scan.bottles = scan.bottles.filter((b) =>
+    !agented.has(b.slug) || b.services.some((s) => s.startsWith("agent:"))
+  );
   return scan;
 }
 
