@@ -1,7 +1,8 @@
 /**
  * The backends (SPEC §5) and how one is chosen: `--backend`, else `BOT_BOTTLE_BACKEND`, else
- * the platform default. `docker` and `podman` ship today; the macOS backends are named so that a
- * user asking for one gets a clear answer.
+ * the platform default. `docker`, `podman` and `smolmachines` ship (docker first: the default
+ * where several can run); `macos-container` is named so that a user asking for it gets a clear
+ * answer.
  *
  * @module
  * @example
@@ -11,14 +12,18 @@
  * ```
  */
 import { NotYetAvailableError, UsageError } from "../core/errors/mod.ts";
-import { backend as docker, dockerBackend } from "./docker/mod.ts";
+import { backend as docker, dockerBackend, dockerSidecarHost } from "./docker/mod.ts";
 import { PODMAN_DIALECT } from "./podman/mod.ts";
+import { smolmachinesBackend } from "./smolmachines/mod.ts";
 import type { Backend, BackendName } from "./types.ts";
 
 export type * from "./types.ts";
 
 /** Podman drives the docker backend's primitives with its own dialect. */
 const podman: Backend = dockerBackend({ cli: "podman", dialect: PODMAN_DIALECT });
+
+/** smolvm micro-VMs for the agent, their sidecars on docker. */
+const smolmachines = smolmachinesBackend({ sidecars: dockerSidecarHost() });
 
 /** Every backend name, in the order messages list them. */
 export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
@@ -39,6 +44,7 @@ export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
 export function backendByName(name: string): Backend {
   if (name === "docker") return docker;
   if (name === "podman") return podman;
+  if (name === "smolmachines") return smolmachines;
   if ((BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new NotYetAvailableError(`backend ${name}`);
   }
@@ -51,5 +57,5 @@ export function backendByName(name: string): Backend {
  * @returns The shipped backends.
  */
 export function shippedBackends(): Backend[] {
-  return [docker, podman];
+  return [docker, podman, smolmachines];
 }

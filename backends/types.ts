@@ -16,7 +16,12 @@
 export type BackendName = "docker" | "macos-container" | "smolmachines" | "podman";
 
 /** Whether a backend can run here, and why not. */
-export type Availability = { ok: true; detail: string } | { ok: false; reason: string };
+export type Availability = { ok: true; detail: string } | {
+  ok: false;
+  reason: string;
+  /** Its CLI is not installed at all, so it can have no bottles here (nothing to warn about). */
+  absent?: boolean;
+};
 
 /** A running (or stopped but not removed) bottle, as the backend sees it. */
 export interface ActiveBottle {
@@ -169,6 +174,11 @@ export interface SidecarSpec extends ContainerSpec {
   user: string;
   /** Kernel settings of its network namespace (the contract's `SIDECAR_SYSCTLS`). */
   sysctls: Readonly<Record<string, string>>;
+  /**
+   * A host address every daemon's port is published on, for a backend whose agent is on no
+   * engine network (smolmachines: the bottle's loopback alias). Absent: nothing is published.
+   */
+  publishOn?: string;
 }
 
 /** The agent container. */
@@ -406,4 +416,33 @@ export interface EngineDialect {
     run: ProgramRunner,
     host: DoctorHost,
   ): Promise<{ checks: HostCheck[]; usable: boolean }>;
+}
+
+/**
+ * An engine another backend runs its sidecars on (smolmachines runs them on docker): its own
+ * primitives for the images, networks, sidecar container and cleanup, plus what only such a
+ * backend asks of it.
+ */
+export interface SidecarHost extends
+  Pick<
+    Backend,
+    | "isAvailable"
+    | "checks"
+    | "prepare"
+    | "ensureImage"
+    | "createNetworks"
+    | "startSidecar"
+    | "outsideAddresses"
+    | "sidecarStatus"
+    | "remove"
+    | "stop"
+    | "enumerateActive"
+    | "cleanupPlan"
+    | "cleanup"
+    | "reloadEgress"
+  > {
+  /** The subnet of one of its networks. */
+  subnet(network: string): Promise<string>;
+  /** Write an image it built to an image archive at `file` (`docker save`). */
+  save(tag: string, file: string): Promise<void>;
 }

@@ -5,7 +5,7 @@
  * `--env NAME=value`, secrets only as bare `--env NAME` (docker reads the value from its own
  * environment). How docker enforces isolation is decided here and nowhere else.
  */
-import { SIDECAR_HOST } from "../../core/sidecar_contract/mod.ts";
+import { SIDECAR_HOST, SIDECAR_PORTS } from "../../core/sidecar_contract/mod.ts";
 import type {
   AgentSpec,
   BottleRef,
@@ -131,11 +131,20 @@ export function sidecarCreateArgs(
     "--security-opt",
     "no-new-privileges",
     ...limitFlags(spec.limits),
+    ...publishFlags(spec.publishOn),
     ...Object.entries(spec.sysctls).flatMap(([key, value]) => ["--sysctl", `${key}=${value}`]),
     ...mounts(spec.mounts),
     ...environment(spec),
     spec.image,
   ];
+}
+
+/** Every daemon's port on one host address (never all of them: `0.0.0.0` is not asked for). */
+function publishFlags(address: string | undefined): string[] {
+  if (address === undefined) return [];
+  return Object.values(SIDECAR_PORTS).flatMap((
+    port,
+  ) => ["--publish", `${address}:${port}:${port}`]);
 }
 
 /** `docker network connect` giving the (not yet started) sidecar its egress network. */

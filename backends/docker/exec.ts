@@ -3,6 +3,7 @@
  * for provisioning), with a terminal when asked (raw TTY, `TERM` forwarded; docker forwards the
  * window size), inheriting stdio or capturing it.
  */
+import { runAttached } from "../../core/host_cli/mod.ts";
 import type { ExecOptions, ExecResult } from "../types.ts";
 import type { DockerCli } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
@@ -34,28 +35,5 @@ export async function execInAgent(
     bottleNames(slug).agent,
     ...argv,
   ];
-  const signal = options.timeoutMs === undefined
-    ? undefined
-    : AbortSignal.timeout(options.timeoutMs);
-  const io = options.capture === true ? "piped" : "inherit";
-  const child = cli.command(args, {
-    env: cli.env(env),
-    stdin: options.stdin !== undefined ? "piped" : options.capture === true ? "null" : "inherit",
-    stdout: options.stdout !== undefined ? "piped" : io,
-    stderr: io,
-    ...(signal === undefined ? {} : { signal }),
-  }).spawn();
-  // A command that stops reading early ends the feed: its exit code says what happened.
-  const feeding = options.stdin?.pipeTo(child.stdin).catch(() => {});
-  const draining = options.stdout === undefined ? undefined : child.stdout.pipeTo(options.stdout);
-  const [status, stdout, stderr] = await Promise.all([
-    child.status,
-    options.stdout === undefined && options.capture === true
-      ? new Response(child.stdout).text()
-      : "",
-    options.capture === true ? new Response(child.stderr).text() : "",
-    feeding,
-    draining,
-  ]);
-  return { code: signal?.aborted ? 124 : status.code, stdout, stderr };
+  return await runAttached(cli, args, { ...options, secrets: env });
 }

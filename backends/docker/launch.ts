@@ -180,7 +180,14 @@ function pick(
   return out;
 }
 
-async function subnetOf(cli: DockerCli, network: string): Promise<string> {
+/**
+ * The subnet of a network.
+ *
+ * @param network The network.
+ * @returns Its first IPAM subnet.
+ * @throws {DockerError} When the network does not exist.
+ */
+export async function subnetOf(cli: DockerCli, network: string): Promise<string> {
   const { stdout } = await cli.run([
     "network",
     "inspect",

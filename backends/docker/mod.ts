@@ -22,6 +22,7 @@ import type {
   ImageRecipe,
   ProgramRunner,
   Progress,
+  SidecarHost,
 } from "../types.ts";
 import { commitAgent, reloadEgress } from "./_control.ts";
 import { DockerCli } from "./_docker.ts";
@@ -36,6 +37,7 @@ import {
   sidecarStatus,
   startAgent,
   startSidecar,
+  subnetOf,
 } from "./launch.ts";
 import { prepare } from "./prepare.ts";
 import { resolveRuntime } from "./_runtime.ts";
@@ -106,6 +108,22 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
       superviseUrl: () => superviseUrl(),
     } satisfies Backend,
   );
+}
+
+/**
+ * Docker as the engine another backend runs its sidecars on (smolmachines): the docker
+ * backend's own primitives, a network's subnet, and `docker save`.
+ *
+ * @param program The docker-compatible CLI (default `docker`).
+ * @returns The sidecar host.
+ */
+export function dockerSidecarHost(program = "docker"): SidecarHost {
+  const cli = new DockerCli(program);
+  return {
+    ...dockerBackend({ cli: program }),
+    subnet: (network) => subnetOf(cli, network),
+    save: async (tag, file) => void await cli.run(["save", "--output", file, tag]),
+  };
 }
 
 /** The docker backend, with the `docker` CLI found on PATH. */

@@ -6,6 +6,7 @@ import type {
   ContainerSpec,
   LaunchSpec,
   PreparedBottle,
+  SidecarSpec,
 } from "../types.ts";
 import { memoryNames } from "./_world.ts";
 
@@ -32,7 +33,7 @@ export function networkArgv(bottle: BottleRef, name: string): string[] {
 export function containerArgv(
   bottle: BottleRef,
   name: string,
-  spec: ContainerSpec | AgentSpec,
+  spec: ContainerSpec | AgentSpec | SidecarSpec,
 ): string[] {
   return [
     "memory",
@@ -44,6 +45,7 @@ export function containerArgv(
     `--memory=${spec.limits.memory}`,
     `--cpus=${spec.limits.cpus}`,
     `--pids-limit=${spec.limits.pids}`,
+    ...("publishOn" in spec && spec.publishOn !== undefined ? [`--publish=${spec.publishOn}`] : []),
     ...("runtime" in spec ? [`--runtime=${spec.runtime}`] : []),
     name,
     spec.image,

@@ -80,13 +80,6 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const apple = await checkAppleContainer(run);
     checks.push(apple);
     usable.set("macos-container", apple.status === "ok");
-    const smol = await checkProgram(run, "smolvm", ["smolvm", "--version"], {
-      missing: "fail",
-      fix: "the smolmachines backend is not yet available in this version",
-    });
-    checks.push(smol);
-    // The smolmachines backend runs its sidecar in Docker.
-    usable.set("smolmachines", smol.status === "ok" && usable.get("docker") === true);
   }
   checks.push(
     await checkProgram(run, "git", ["git", "--version"], {

@@ -121,7 +121,10 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
   for (const backend of registry.shipped) {
     const availability = await backend.isAvailable();
     if (!availability.ok) {
-      scan.warnings.push(`backend ${backend.name} cannot be asked: ${availability.reason}`);
+      // A backend whose CLI is not installed has no bottles here: nothing was missed.
+      if (availability.absent !== true) {
+        scan.warnings.push(`backend ${backend.name} cannot be asked: ${availability.reason}`);
+      }
       continue;
     }
     try {
@@ -131,6 +134,14 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
       scan.warnings.push(`backend ${backend.name} cannot list its bottles: ${messageOf(err)}`);
     }
   }
+  // A bottle is the backend's that runs its agent: another engine may host only its sidecar
+  // (smolmachines runs its sidecars on docker, whose labels docker lists too).
+  const agented = new Set(
+    scan.bottles.filter((b) => b.services.some((s) => s.startsWith("agent:"))).map((b) => b.slug),
+  );
+  scan.bottles = scan.bottles.filter((b) =>
+    !agented.has(b.slug) || b.services.some((s) => s.startsWith("agent:"))
+  );
   return scan;
 }
 

@@ -66,6 +66,42 @@ Deno.test("scanActive() asks available backends and reports the others", async (
   ]);
 });
 
+Deno.test("scanActive() says nothing of a backend whose CLI is not installed", async () => {
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  const absent = new FakeBackend(
+    { availability: { ok: false, reason: "the smolvm CLI is not installed", absent: true } },
+    "smolmachines",
+  );
+  const scan = await scanActive(fakeRegistry(docker, absent));
+  assert.deepEqual(scan.bottles.map((b) => b.slug), ["dev-1"]);
+  assert.deepEqual(scan.available, [docker]);
+  assert.deepEqual(scan.warnings, []);
+});
+
+Deno.test("scanActive() gives a bottle to the backend that runs its agent", async () => {
+  const docker = new FakeBackend();
+  const smol = new FakeBackend({}, "smolmachines");
+  docker.enumerateActive = () =>
+    Promise.resolve([
+      { backend: "docker", slug: "vm-1", label: "a", agent: "a", services: ["sidecar:running"] },
+      { backend: "docker", slug: "orphan-1", label: "b", agent: "b", services: ["sidecar:exited"] },
+    ]);
+  smol.enumerateActive = () =>
+    Promise.resolve([{
+      backend: "smolmachines",
+      slug: "vm-1",
+      label: "a",
+      agent: "a",
+      services: ["agent:running", "sidecar:running"],
+    }]);
+  const scan = await scanActive(fakeRegistry(docker, smol));
+  assert.deepEqual(scan.bottles.map((b) => `${b.backend} ${b.slug}`), [
+    "docker orphan-1",
+    "smolmachines vm-1",
+  ]);
+});
+
 Deno.test("isLive() is true while any service runs", () => {
   const bottle = { backend: "docker" as const, slug: "a-1", label: "a", agent: "a" };
   assert.equal(isLive({ ...bottle, services: ["agent:exited", "sidecar:running"] }), true);

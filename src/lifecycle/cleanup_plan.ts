@@ -39,8 +39,17 @@ export async function planCleanup(
     if (await new BottleState(paths, slug).held()) live.add(slug);
   }
   const plan: CleanupPlan = { backends: [], state: [], warnings: [...scan.warnings] };
+  // An object two backends list (docker lists a smolmachines bottle's sidecar by its labels too)
+  // is planned once, by the first.
+  const planned = new Set<string>();
   for (const backend of scan.available) {
-    const steps = await backend.cleanupPlan(live);
+    const steps: CleanupStep[] = [];
+    for (const step of await backend.cleanupPlan(live)) {
+      const key = `${step.kind}\u0000${step.name}`;
+      if (planned.has(key)) continue;
+      planned.add(key);
+      steps.push(step);
+    }
     if (steps.length > 0) plan.backends.push({ backend, steps });
   }
   for (const slug of await stateSlugs(paths)) {

@@ -53,6 +53,19 @@ Deno.test("planCleanup() combines backend leftovers with orphan state, sparing l
   );
 });
 
+Deno.test("planCleanup() plans an object two backends list once, by the first", async () => {
+  await using home = await tempBotHome();
+  const sidecar = { kind: "container" as const, name: "bot-bottle-sidecars-vm-1", slug: "vm-1" };
+  const machine = { kind: "container" as const, name: "bot-bottle-vm-vm-1", slug: "vm-1" };
+  const docker = new FakeBackend({ leftovers: [sidecar] });
+  const smol = new FakeBackend({ leftovers: [machine, sidecar] }, "smolmachines");
+  const plan = await planCleanup(fakeRegistry(docker, smol), home.paths);
+  assert.deepEqual(plan.backends.map((b) => [b.backend.name, b.steps.map((s) => s.name)]), [
+    ["docker", [sidecar.name]],
+    ["smolmachines", [machine.name]],
+  ]);
+});
+
 Deno.test("planCleanup() keeps state whose backend cannot say whether it runs", async () => {
   await using home = await tempBotHome();
   const docker = new FakeBackend();

@@ -236,3 +236,15 @@ Deno.test("prepare() caps both containers' memory (no swap beyond it), CPU and p
   assert.deepEqual(values(sidecar, "--cpu-quota"), ["200000"]);
   assert.deepEqual(values(sidecar, "--pids-limit"), ["512"]);
 });
+
+Deno.test("prepare() publishes the sidecar's ports only when asked, and only on that address", () => {
+  assert.deepEqual(values(step("create the sidecar on the internal network"), "--publish"), []);
+  const spec = launchSpec(planWithToken(), backend.superviseUrl("dev"));
+  const asked = backend.prepare({ ...spec, sidecar: { ...spec.sidecar, publishOn: "127.77.1.2" } })
+    .steps.find((s) => s.title === "create the sidecar on the internal network")!.argv;
+  assert.deepEqual(values(asked, "--publish"), [
+    "127.77.1.2:9099:9099",
+    "127.77.1.2:9100:9100",
+    "127.77.1.2:9420:9420",
+  ]);
+});

@@ -69,6 +69,24 @@ export function simulatedAgent(options: SimulatedAgentOptions = {}): MemoryAgent
 
 /** What the self-test script prints in an agent with these properties (one line per probe). */
 function selfTest(args: readonly string[], options: SimulatedAgentOptions): ExecResult {
+  return selfTestOutput(args, {
+    proxy: options.proxy !== false,
+    reaches: (_kind, target) => options.reachable?.has(target) === true,
+  });
+}
+
+/**
+ * What the self-test script prints (one line per probe) in an agent whose proxy does or does
+ * not answer and which reaches what `reaches` says, for agents simulated outside this module too.
+ *
+ * @param args The script's arguments (`proxy=URL`, `tcp=ADDR:PORT`, `dns=NAME`).
+ * @param agent Whether the proxy answers; whether a TCP target or a name is reached directly.
+ * @returns Its exit code (1 when a probe failed) and its output.
+ */
+export function selfTestOutput(
+  args: readonly string[],
+  agent: { proxy: boolean; reaches: (kind: "tcp" | "dns", target: string) => boolean },
+): ExecResult {
   const lines = ["probe\ttools\tok\tcurl and getent found"];
   let failures = 0;
   const report = (name: string, pass: boolean, detail: string) => {
@@ -77,11 +95,13 @@ function selfTest(args: readonly string[], options: SimulatedAgentOptions): Exec
   };
   for (const arg of args) {
     const [kind, target = ""] = arg.split(/=(.*)/s);
-    const reached = options.reachable?.has(target) === true;
-    if (kind === "proxy") report("proxy", options.proxy !== false, `${target} answered`);
-    else if (kind === "tcp") {
+    if (kind === "proxy") {
+      report("proxy", agent.proxy, agent.proxy ? `${target} answered` : "no answer");
+    } else if (kind === "tcp") {
+      const reached = agent.reaches("tcp", target);
       report(`tcp ${target}`, !reached, reached ? "connected directly" : "no route");
     } else if (kind === "dns") {
+      const reached = agent.reaches("dns", target);
       report(`dns ${target}`, !reached, reached ? "resolved" : "does not resolve");
     }
   }
