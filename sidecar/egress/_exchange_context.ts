@@ -7,6 +7,7 @@ import type { Route } from "../../core/routes/mod.ts";
 import type { HeaderList, ParsedRequest } from "../http1/mod.ts";
 import type { PolicyContext, PolicyEnv } from "./policy/mod.ts";
 import type { Approvals } from "./_approvals.ts";
+import type { CleanHeads } from "./_clean_heads.ts";
 import type { HostSeams } from "./_host_seams.ts";
 import type { ApprovalRecord, OperatorQueue, OutboundContext } from "./_outbound.ts";
 import type { OutboundBody } from "./_request_body.ts";
@@ -72,6 +73,8 @@ export interface GuardOptions {
 export interface ExchangeEnv extends PolicyEnv<Route>, GuardOptions {
   /** What each host was last sent, for secrets split across requests. */
   seams: HostSeams;
+  /** Request heads already scanned clean. */
+  cleanHeads: CleanHeads;
 }
 
 /**
@@ -91,6 +94,7 @@ export function outboundContext(ctx: ExchangeContext, env: ExchangeEnv): Outboun
     seam: env.seams.watch(host, engine),
     host,
     route: ctx.route,
+    cleanHeads: env.cleanHeads,
     approvals: env.approvals,
     operator: env.operator,
     onWarn: (finding) => env.warn(host, finding),

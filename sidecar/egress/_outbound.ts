@@ -13,6 +13,7 @@ import {
   type OutboundDetector,
   type SeamWatch,
 } from "../../core/dlp/mod.ts";
+import type { CleanHeads } from "./_clean_heads.ts";
 import type { HostSeam } from "./_host_seams.ts";
 import type { Route } from "../../core/routes/mod.ts";
 import type { DenyDecision, FindingSummary } from "./policy/mod.ts";
@@ -39,6 +40,8 @@ export interface OutboundContext {
   seam: HostSeam;
   /** The matched route. */
   route: Route;
+  /** Heads already scanned clean by this engine, not scanned again. */
+  cleanHeads: CleanHeads;
   /** The upstream host. */
   host: string;
   /** Approvals, each for one value on one host and route, for the life of the bottle. */

@@ -21,6 +21,7 @@ import {
 import type { ExchangeContext, ExchangeEnv, GuardOptions } from "./_exchange_context.ts";
 import { forwardHead } from "./_forward_head.ts";
 import { inboundScan } from "./_inbound_scan.ts";
+import { CleanHeads } from "./_clean_heads.ts";
 import { HostSeams } from "./_host_seams.ts";
 import { outboundBody } from "./_outbound_body.ts";
 import { outboundHead } from "./_outbound_head.ts";
@@ -46,6 +47,7 @@ export function createPipeline(options: PipelineOptions): Policy<ExchangeContext
     redacted,
     approved,
     seams: new HostSeams(),
+    cleanHeads: new CleanHeads(),
   };
   return composePolicy<ExchangeContext, ExchangeEnv>([
     // 1. `_egress.local` answers locally: the live routes, never a token.

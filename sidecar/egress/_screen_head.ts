@@ -134,13 +134,18 @@ function nothingIn(
   parts: readonly Part[],
   detectors: OutboundDetector[],
 ): boolean {
+  // No part holds a line break (field values and targets cannot), so the text says which part
+  // is which, the URL included: it is a sound key for the clean result.
   const text = parts.map((part) => part.text).join("\r\n");
+  if (ctx.cleanHeads.has(ctx.engine, ctx.route, text)) return true;
   if (ctx.engine.scanOutbound(text, { detectors, location: "header:(all)" }).length > 0) {
     return false;
   }
   // Some detectors read only URLs (`url_entropy`).
   const url = parts.find((part) => part.location === "url")?.text ?? "";
-  return ctx.engine.scanUrl(url, { detectors }).length === 0;
+  if (ctx.engine.scanUrl(url, { detectors }).length > 0) return false;
+  ctx.cleanHeads.add(ctx.engine, ctx.route, text);
+  return true;
 }
 
 /** A header sent more than once, joined as origins join it. */

@@ -56,12 +56,18 @@ export class EgressServer {
    *
    * @param hostname Address to bind.
    * @param port Port (0 picks a free one).
+   * @param reusePort Share the port with other processes that bind it the same way (Linux
+   *   SO_REUSEPORT: the kernel spreads new connections over them, one event loop each).
    * @returns The bound address and port.
    */
-  listen(hostname: string, port: number): Promise<{ hostname: string; port: number }> {
+  listen(
+    hostname: string,
+    port: number,
+    reusePort = false,
+  ): Promise<{ hostname: string; port: number }> {
     return new Promise((resolve, reject) => {
       this.#server.once("error", reject);
-      this.#server.listen({ host: hostname, port }, () => {
+      this.#server.listen({ host: hostname, port, reusePort }, () => {
         this.#server.off("error", reject);
         // Later listener errors (EMFILE, …) are logged; they must not crash the proxy.
         this.#server.on("error", (err) => {

@@ -49,6 +49,11 @@ export interface EgressProxyOptions {
   caDir: string;
   /** Where to listen. */
   listen: { hostname: string; port: number };
+  /**
+   * Share the port with other proxies that bind it the same way (Linux SO_REUSEPORT), so several
+   * processes, one event loop each, serve one address; the port must then be fixed.
+   */
+  reusePort?: boolean;
   /** The process environment: token slots (`token_ref` names) and `BOT_BOTTLE_CANARY`. */
   env: Record<string, string | undefined>;
   /** Where JSON log lines go. */
@@ -171,7 +176,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
   });
-  const bound = await server.listen(options.listen.hostname, options.listen.port);
+  const bound = await server.listen(
+    options.listen.hostname,
+    options.listen.port,
+    options.reusePort ?? false,
+  );
   log.info({
     event: "listening",
     address: `${bound.hostname}:${bound.port}`,

@@ -80,6 +80,13 @@ export async function egressServeCommand(
   const connectTo = new Map(
     (options.connectTo as string[]).map(parseConnectTo).map((e) => [e.key, e] as const),
   );
+  const reusePort = options.reusePort === true;
+  if (reusePort && listen.port === 0) {
+    // Port 0 would give each process a port of its own: nothing would be shared.
+    throw new UsageError(
+      `--reuse-port needs a fixed port in --listen (got ${listen.hostname}:0), the same for every process`,
+    );
+  }
   const logLevel = parseLogLevel(options.log);
   const upstreamCa = typeof options.upstreamCa === "string"
     ? await Deno.readTextFile(options.upstreamCa)
@@ -96,6 +103,7 @@ export async function egressServeCommand(
     routesFile: String(options.routes),
     caDir: String(options.caDir),
     listen,
+    reusePort,
     connectTo,
     env: ctx.env,
     logSink: (line) => ctx.stderr.write(`${line}\n`),

@@ -166,6 +166,11 @@ function registerEgress(program: Command, ctx: CliContext, state: { code: number
       "--listen <host:port>",
       "address to listen on (default 127.0.0.1:9099, the egress port of a sidecar)",
     )
+    .option(
+      "--reuse-port",
+      "share the --listen port with other egress serve processes started with it (Linux; one " +
+        "event loop each, the kernel spreads connections)",
+    )
     .option("--upstream-ca <file>", "extra CA (PEM) trusted for upstream TLS")
     .option(
       "--log <level>",

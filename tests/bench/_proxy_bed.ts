@@ -21,17 +21,21 @@ export interface ProxyBed extends AsyncDisposable {
   proxyPort: number;
   /** The proxy's CA file (what a client through it trusts). */
   proxyCa: string;
-  /** The proxy's process id (for its memory). */
+  /** The proxy's process id (for its memory); the first worker's. */
   proxyPid: number;
+  /** Every worker's process id. */
+  proxyPids: number[];
 }
 
 /**
  * Start the origin, then the proxy, and wait until both listen.
  *
  * @param proxyPort Where the proxy listens (0: a free port, read from its log).
+ * @param workers Proxy processes sharing the port (`--reuse-port`; more than one needs a fixed
+ *   port). Each starts once the previous one listens, so the first alone creates the CA.
  * @returns The bed; dispose it to stop both and remove their files.
  */
-export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
+export async function startProxyBed(proxyPort: number, workers = 1): Promise<ProxyBed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-bench-" });
   const ca = await loadOrCreateCa(join(dir, "origin-ca"));
   const leaf = await ca.issueLeaf("bench.test");
@@ -50,21 +54,34 @@ export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
     stdout: "piped",
   }).spawn();
   const originPort = Number((await until(origin.stdout, "\n")).split("\n")[0]);
-  const proxy = spawnEgress(dir, `127.0.0.1:${proxyPort}`, [
+  const flags = [
     "--connect-to",
     `bench.test:443=127.0.0.1:${originPort}`,
-  ]);
-  const said = await until(proxy.stderr, "(CA:");
+    ...(workers > 1 ? ["--reuse-port"] : []),
+  ];
+  const proxies: Deno.ChildProcess[] = [];
+  let said = "";
+  try {
+    for (let i = 0; i < workers; i++) {
+      const proxy = spawnEgress(dir, `127.0.0.1:${proxyPort}`, flags);
+      proxies.push(proxy);
+      said = await until(proxy.stderr, "(CA:");
+    }
+  } catch (err) {
+    for (const child of [...proxies, origin]) child.kill("SIGKILL");
+    throw err;
+  }
   return {
     originPort,
     originCa: join(dir, "origin-ca.pem"),
     proxyPort: Number(/listening on [^\s]*:(\d+) /.exec(said)?.[1] ?? proxyPort),
     proxyCa: join(dir, "ca", "ca.pem"),
-    proxyPid: proxy.pid,
+    proxyPid: proxies[0]!.pid,
+    proxyPids: proxies.map((p) => p.pid),
     async [Symbol.asyncDispose]() {
-      proxy.kill("SIGTERM");
+      for (const proxy of proxies) proxy.kill("SIGTERM");
       origin.kill("SIGTERM");
-      await proxy.status;
+      for (const proxy of proxies) await proxy.status;
       await origin.status;
       await Deno.remove(dir, { recursive: true });
     },

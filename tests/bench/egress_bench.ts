@@ -3,10 +3,12 @@
  * `deno task bench:egress`: the same HTTPS workload direct to a local origin, through Squid
  * ssl-bump (`_squid_bed.ts`, the yardstick) and through the egress proxy (`bot-bottle egress
  * serve`, default detectors on), side by side in one run: small keep-alive requests over 8
- * connections, one 50 MiB download, one 50 MiB upload, and the proxy's resident memory across a
- * long run of small requests. Every figure is printed as a ratio to direct and to Squid. The
- * machine is shared and noisy, so each workload runs `BENCH_ROUNDS` times, the three paths
- * interleaved, and the median counts. Loopback only.
+ * connections, one 50 MiB download, one 50 MiB upload, and the proxy's resident memory and CPU
+ * time per request across a long run of small requests. The proxy runs twice: one process, and
+ * two processes sharing the port (`--reuse-port`, "egress x2"), to show how it scales with
+ * cores. Every figure is printed as a ratio to direct and to Squid. The machine is shared and
+ * noisy, so each workload runs `BENCH_ROUNDS` times, the paths interleaved, and the median
+ * counts. Loopback only.
  */
 import { join } from "node:path";
 import { freePort, printTable, startProxyBed } from "./_proxy_bed.ts";
@@ -32,6 +34,30 @@ async function load(options: Record<string, unknown>): Promise<Figures> {
 async function rssMiB(pid: number): Promise<number> {
   const out = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] }).output();
   return Number(new TextDecoder().decode(out.stdout).trim()) / 1024;
+}
+
+/** CPU time a process has used so far (ms), from `/proc/<pid>/stat` (utime + stime). */
+async function cpuMs(pid: number): Promise<number> {
+  const out = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`] }).output();
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const text = new TextDecoder().decode(out.stdout);
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks * 10; // USER_HZ is 100 on Linux.
+}
+
+/** CPU time of several processes together (ms). */
+async function cpuOf(pids: readonly number[]): Promise<number> {
+  let sum = 0;
+  for (const pid of pids) sum += await cpuMs(pid);
+  return sum;
+}
+
+/** Resident memory of several processes together (MiB). */
+async function rssOf(pids: readonly number[]): Promise<number> {
+  let sum = 0;
+  for (const pid of pids) sum += await rssMiB(pid);
+  return sum;
 }
 
 function median(values: number[]): number {
@@ -62,21 +88,32 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const ratio = (a: number, b: number) => `${fmt(a / b, 2)}x`;
 const added = (a: number, b: number) => `${a >= b ? "+" : ""}${fmt(a - b, 2)} ms`;
 
-/** A row of a rate (higher is better): the three figures, then egress and Squid as ratios. */
-function rateRow(label: string, key: string, m: Record<string, Figures>): string[] {
-  const [d, s, e] = [m.direct![key]!, m.squid![key]!, m.egress![key]!];
-  return [label, fmt(d, 0), fmt(s, 0), fmt(e, 0), ratio(e, d), ratio(e, s), ratio(s, d)];
-}
-
-/** A row of a latency: the three figures, then what each proxy adds and egress against Squid. */
-function latencyRow(label: string, key: string, m: Record<string, Figures>): string[] {
-  const [d, s, e] = [m.direct![key]!, m.squid![key]!, m.egress![key]!];
-  return [label, fmt(d, 2), fmt(s, 2), fmt(e, 2), added(e, d), added(e, s), added(s, d)];
+/**
+ * A row of one figure: direct, Squid, egress and egress x2, then `compare` of egress to direct,
+ * egress and egress x2 to Squid, and Squid to direct.
+ */
+function row(
+  label: string,
+  key: string,
+  m: Record<string, Figures>,
+  digits: number,
+  compare: (a: number, b: number) => string,
+): string[] {
+  const [d, s, e, e2] = [m.direct![key]!, m.squid![key]!, m.egress![key]!, m.egress2![key]!];
+  return [
+    label,
+    ...[d, s, e, e2].map((n) => fmt(n, digits)),
+    compare(e, d),
+    compare(e, s),
+    compare(e2, s),
+    compare(s, d),
+  ];
 }
 
 /** Every workload on every path, then the table. */
 async function main(): Promise<void> {
   await using bed = await startProxyBed(freePort());
+  await using bed2 = await startProxyBed(freePort(), 2);
   await using squid = await startSquid({
     dir: await Deno.makeTempDir({ prefix: "bb-bench-squid-" }),
     port: freePort(),
@@ -92,31 +129,50 @@ async function main(): Promise<void> {
       connectPort: bed.originPort,
     },
     egress: { ...direct, ca: bed.proxyCa, proxy: { host: "127.0.0.1", port: bed.proxyPort } },
+    egress2: {
+      ...direct,
+      ca: bed2.proxyCa,
+      proxy: { host: "127.0.0.1", port: bed2.proxyPort },
+    },
   };
-  for (const path of [paths.squid, paths.egress]) {
+  for (const path of [paths.squid, paths.egress, paths.egress2]) {
     await load({ ...path, mode: "small", seconds: 2, connections: 8 }); // warm up
   }
   const small = await measure(paths, { mode: "small", seconds: SECONDS, connections: 8 });
   const down = await measure(paths, { mode: "download", mb: 50 });
   const up = await measure(paths, { mode: "upload", mb: 50 });
   const rows = [
-    rateRow("small req/s (8 conns)", "rps", small),
-    latencyRow("small p50 ms", "p50", small),
-    latencyRow("small p99 ms", "p99", small),
-    rateRow("50 MiB download MB/s", "mbps", down),
-    rateRow("50 MiB upload MB/s", "mbps", up),
+    // Rates (higher is better) as ratios; latencies as what each proxy adds.
+    row("small req/s (8 conns)", "rps", small, 0, ratio),
+    row("small p50 ms", "p50", small, 2, added),
+    row("small p99 ms", "p99", small, 2, added),
+    row("50 MiB download MB/s", "mbps", down, 0, ratio),
+    row("50 MiB upload MB/s", "mbps", up, 0, ratio),
   ];
 
   const memory: string[][] = [];
-  for (const [name, pid] of [["squid", squid.pid], ["egress", bed.proxyPid]] as const) {
-    const before = await rssMiB(pid);
+  const watched = [
+    ["squid", paths.squid, [squid.pid]],
+    ["egress", paths.egress, [bed.proxyPid]],
+    ["egress x2 (sum)", paths.egress2, bed2.proxyPids],
+  ] as const;
+  for (const [name, path, pids] of watched) {
+    const before = await rssOf(pids);
+    const cpuBefore = await cpuOf(pids);
     let done = 0;
     while (done < MEMORY_REQUESTS) {
-      const path = name === "squid" ? paths.squid : paths.egress;
       done += (await load({ ...path, mode: "small", seconds: 5, connections: 8 })).requests!;
     }
-    const after = await rssMiB(pid);
-    memory.push([name, String(done), fmt(before), fmt(after), `${fmt(after - before)} MiB`]);
+    const cpu = await cpuOf(pids) - cpuBefore;
+    const after = await rssOf(pids);
+    memory.push([
+      name,
+      String(done),
+      fmt(before),
+      fmt(after),
+      `${fmt(after - before)} MiB`,
+      fmt((cpu * 1000) / done, 0),
+    ]);
   }
 
   console.log(`rounds: ${ROUNDS} (median), small: ${SECONDS} s each`);
@@ -125,12 +181,19 @@ async function main(): Promise<void> {
     "direct",
     "squid",
     "egress",
+    "egress x2",
     "egress/direct",
     "egress/squid",
+    "x2/squid",
     "squid/direct",
   ], rows);
   console.log("");
-  printTable(["RSS (main process)", "more requests", "before MiB", "after MiB", "growth"], memory);
+  // CPU per request is the figure the machine's load disturbs least: it counts what the proxy
+  // itself spent, not how long it waited for a core.
+  printTable(
+    ["RSS (main process)", "more requests", "before MiB", "after MiB", "growth", "CPU µs/req"],
+    memory,
+  );
 }
 
 await main();
