@@ -25,7 +25,7 @@ import {
 } from "../self_test/mod.ts";
 import { writeSidecarFiles } from "../sidecar_files/mod.ts";
 import { proxyUrl } from "../../core/sidecar_contract/mod.ts";
-import { checkAgentUser, installCa, waitForProxy } from "./_provision.ts";
+import { checkAgentUser, installCa, proxyFailure, SIDECAR_READY_MS } from "./_provision.ts";
 import { agentSpec, networkSpec, sidecarSecrets, sidecarSpec } from "./_specs.ts";
 import { copyWorkspace, restoreWorkspace } from "./_workspace.ts";
 import { setupProvider } from "./_provider_setup.ts";
@@ -115,7 +115,7 @@ export async function launchBottle(
       secrets: secrets.agentEnv,
     });
     // Independent of each other, so concurrent: the user check, the CA install (root), and the
-    // proxy wait followed by the self-test. Nothing of the agent's runs until all have passed;
+    // self-test (which waits for the proxy). Nothing of the agent's runs until all have passed;
     // every one is awaited before a failure is told, so cleanup never races a running exec.
     await allOrFirstError([
       checkAgentUser(backend, plan.slug),
@@ -145,23 +145,33 @@ export async function launchBottle(
   }
 }
 
-/** Wait for the proxy, then prove isolation from inside the agent (SPEC §1.3). */
+/**
+ * Prove isolation from inside the agent (SPEC §1.3), as soon as the agent runs: the proxy probe
+ * waits for a sidecar still starting, while the network probes, whose timeouts are the test's
+ * floor, run meanwhile. A proxy that never answered is told with the sidecar's state and logs,
+ * unless a network probe failed too: a reachable target is what matters then.
+ */
 async function selfTest(
   backend: Backend,
   plan: BottlePlan,
   context: { networks: BottleNetworks; step: LaunchStep; progress: Progress },
 ): Promise<void> {
   // Besides the configured targets, addresses known to answer from outside the bottle.
-  const outside = backend.outsideAddresses(context.step.bottle, context.networks);
-  await allOrFirstError([waitForProxy(backend, plan.slug), outside]);
+  const outside = await backend.outsideAddresses(context.step.bottle, context.networks);
   context.progress("running the isolation self-test");
-  const targets = { tcp: [...plan.selfTest.tcp, ...await outside], dns: plan.selfTest.dns };
-  const result = await backend.exec(plan.slug, selfTestArgv(targets, { proxyUrl: proxyUrl() }), {
+  const targets = { tcp: [...plan.selfTest.tcp, ...outside], dns: plan.selfTest.dns };
+  const argv = selfTestArgv(targets, { proxyUrl: proxyUrl(), proxyWaitMs: SIDECAR_READY_MS });
+  const result = await backend.exec(plan.slug, argv, {
     tty: false,
     capture: true,
-    timeoutMs: SELF_TEST_TIMEOUT_MS,
+    timeoutMs: SELF_TEST_TIMEOUT_MS + SIDECAR_READY_MS,
   });
-  assertSelfTest(parseSelfTest(result, targets));
+  const report = parseSelfTest(result, targets);
+  const failed = report.probes.filter((probe) => !probe.ok);
+  if (failed.length === 1 && failed[0]!.name === "proxy") {
+    throw await proxyFailure(backend, plan.slug, failed[0]!.detail);
+  }
+  assertSelfTest(report);
 }
 
 /** Settle every step, then throw the first failure in the given order (or nothing). */
