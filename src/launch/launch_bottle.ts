@@ -1,10 +1,11 @@
 /**
  * Launching a bottle (SPEC §5), the same sequence on every backend: the sidecar's files, the
  * images, the networks, the sidecar, then the agent, its provisioning and the isolation
- * self-test. Steps that need nothing of each other overlap (the images with the networks; the
- * user check, the CA install and the self-test with each other). Each backend supplies the
- * primitives; every object a primitive creates is recorded the moment it exists, and on any
- * failure what this launch created is removed, newest first, before the error is rethrown.
+ * self-test. Steps that need nothing of each other overlap (the files, the images and the
+ * networks; the user check, the CA install and the self-test with each other). Each backend
+ * supplies the primitives; every object a primitive creates is recorded the moment it exists,
+ * and on any failure what this launch created is removed, newest first, before the error is
+ * rethrown.
  */
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type {
@@ -85,8 +86,10 @@ export async function launchBottle(
   };
   try {
     const user = options.user ?? hostIds(plan.bottle);
-    await writeSidecarFiles(plan, user);
-    // The images and the networks need nothing of each other: checked (or built) meanwhile.
+    // The sidecar's files (the CA minted), the images (the sidecar bundled, both checked or
+    // built) and the networks need nothing of each other: all three at once. Should one fail,
+    // the networks are removed below like anything else this launch made.
+    const files = writeSidecarFiles(plan, user);
     const images = (async () => {
       const recipes = await (options.recipes ?? planRecipes)(plan);
       return await Promise.all([
@@ -96,7 +99,7 @@ export async function launchBottle(
     })();
     progress("creating networks");
     const networking = backend.createNetworks(step, networkSpec(plan));
-    await allOrFirstError([images, networking]);
+    await allOrFirstError([files, images, networking]);
     const [agentImage, sidecarImage] = await images;
     const networks = await networking;
     progress("starting the sidecar");
