@@ -120,10 +120,11 @@ export async function outsideAddresses(
   networks: BottleNetworks,
 ): Promise<string[]> {
   const sidecar = bottleNames(bottle.slug).sidecar;
-  return [
-    `${await gatewayOf(cli, networks.egressNetwork)}:9`,
-    `${await addressOn(cli, sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
-  ];
+  const [gateway, address] = await Promise.all([
+    gatewayOf(cli, networks.egressNetwork),
+    addressOn(cli, sidecar, networks.egressNetwork),
+  ]);
+  return [`${gateway}:9`, `${address}:${SIDECAR_PORTS.egress}`];
 }
 
 /**

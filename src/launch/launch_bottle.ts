@@ -10,7 +10,6 @@
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type {
   Backend,
-  BottleNetworks,
   CreatedObject,
   ImageRecipe,
   LaunchStep,
@@ -112,18 +111,23 @@ export async function launchBottle(
       }),
       { networks, secrets: sidecarSecrets(plan, secrets) },
     );
+    // Where the self-test must find no route depends on the networks and the sidecar only:
+    // learnt while the agent starts.
+    const outside = backend.outsideAddresses(step.bottle, networks);
     progress("starting the agent");
-    await backend.startAgent(step, agentSpec(plan, agentImage, backend.superviseUrl(plan.slug)), {
-      sidecar,
-      secrets: secrets.agentEnv,
-    });
+    const agentStarted = backend.startAgent(
+      step,
+      agentSpec(plan, agentImage, backend.superviseUrl(plan.slug)),
+      { sidecar, secrets: secrets.agentEnv },
+    );
+    await allOrFirstError([agentStarted, outside]);
     // Independent of each other, so concurrent: the user check, the CA install (root), and the
     // self-test (which waits for the proxy). Nothing of the agent's runs until all have passed;
     // every one is awaited before a failure is told, so cleanup never races a running exec.
     await allOrFirstError([
       checkAgentUser(backend, plan.slug),
       installCa(backend, plan.slug),
-      selfTest(backend, plan, { networks, step, progress }),
+      selfTest(backend, plan, { outside: await outside, progress }),
     ]);
     // Only into a bottle that proved it is sealed.
     if (plan.workspace !== undefined) {
@@ -157,10 +161,10 @@ export async function launchBottle(
 async function selfTest(
   backend: Backend,
   plan: BottlePlan,
-  context: { networks: BottleNetworks; step: LaunchStep; progress: Progress },
+  context: { outside: readonly string[]; progress: Progress },
 ): Promise<void> {
   // Besides the configured targets, addresses known to answer from outside the bottle.
-  const outside = await backend.outsideAddresses(context.step.bottle, context.networks);
+  const { outside } = context;
   context.progress("running the isolation self-test");
   const targets = { tcp: [...plan.selfTest.tcp, ...outside], dns: plan.selfTest.dns };
   const argv = selfTestArgv(targets, { proxyUrl: proxyUrl(), proxyWaitMs: SIDECAR_READY_MS });
