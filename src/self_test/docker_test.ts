@@ -16,6 +16,8 @@ import { docker, DockerLab, testImageAvailable } from "./_testing.ts";
 
 const ignore = !(await testImageAvailable());
 const SIDECAR = "http://bot-bottle-sidecar:9099";
+/** How the docker backend makes a bottle's internal network (backends/docker/_argv.ts). */
+const INTERNAL = ["--internal", "--opt", "com.docker.network.bridge.inhibit_ipv4=true"];
 
 /** Answers `GET http://_egress.local/allowlist` with 200 on 9099; everything with 403 on 9098. */
 const FAKE_PROXY = `
@@ -184,11 +186,7 @@ Deno.test({
   fn: async () => {
     await using lab = new DockerLab();
     // The docker backend's internal network and agent hardening (backends/docker/_argv.ts).
-    const net = await lab.network("net", [
-      "--internal",
-      "--opt",
-      "com.docker.network.bridge.inhibit_ipv4=true",
-    ]);
+    const net = await lab.network("net", INTERNAL);
     const sidecar = await lab.container("sidecar", ["--network", net], [
       "python3",
       "-c",
@@ -301,11 +299,7 @@ Deno.test({
   ignore,
   fn: async () => {
     await using lab = new DockerLab();
-    const net = await lab.network("late", [
-      "--internal",
-      "--opt",
-      "com.docker.network.bridge.inhibit_ipv4=true",
-    ]);
+    const net = await lab.network("late", INTERNAL);
     // A sidecar whose container runs at once and whose proxy listens only when told, and then
     // seconds later.
     const sidecar = await lab.container("late-sidecar", ["--network", net], [
