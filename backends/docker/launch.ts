@@ -124,10 +124,15 @@ export async function outsideAddresses(
   networks: BottleNetworks,
 ): Promise<string[]> {
   const names = bottleNames(bottle.slug);
+  const [gateway, address, internalGateways] = await Promise.all([
+    gatewayOf(cli, networks.egressNetwork),
+    addressOn(cli, names.sidecar, networks.egressNetwork),
+    gatewaysOf(cli, names.internal),
+  ]);
   return [
-    `${await gatewayOf(cli, networks.egressNetwork)}:9`,
-    `${await addressOn(cli, names.sidecar, networks.egressNetwork)}:${SIDECAR_PORTS.egress}`,
-    ...(await gatewaysOf(cli, names.internal)).map((gateway) => `${gateway}:9`),
+    `${gateway}:9`,
+    `${address}:${SIDECAR_PORTS.egress}`,
+    ...internalGateways.map((internal) => `${internal}:9`),
   ];
 }
 

@@ -12,12 +12,7 @@ import {
   SIDECAR_ENV,
   type Subnet,
 } from "../../core/sidecar_contract/mod.ts";
-import {
-  type OperatorQueue,
-  startEgressProxy,
-  type UpstreamTimeouts,
-  upstreamTimeoutsFrom,
-} from "../egress/mod.ts";
+import type { OperatorQueue, UpstreamTimeouts } from "../egress/mod.ts";
 import { EventQueue } from "./_event_queue.ts";
 import { listenAddress } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
@@ -95,7 +90,13 @@ export function egressConfig(env: Environment): EgressConfig {
     ...(operator === undefined ? {} : { operator }),
     connectTo: new Map(connectTo.map((c) => [c.key, { address: c.address, port: c.port }])),
     supervise: (readSetting(env, SIDECAR_ENV.daemons) ?? []).includes("supervise"),
-    upstreamTimeouts: upstreamTimeoutsFrom(env),
+    // As egress's upstreamTimeoutsFrom reads them: importing it would evaluate the whole proxy
+    // in the init process too.
+    upstreamTimeouts: {
+      connectMs: settingOrDefault(env, SIDECAR_ENV.egressConnectTimeout) * 1000,
+      responseMs: settingOrDefault(env, SIDECAR_ENV.egressResponseTimeout) * 1000,
+      stallMs: settingOrDefault(env, SIDECAR_ENV.egressStallTimeout) * 1000,
+    },
   };
 }
 
@@ -141,6 +142,8 @@ export async function runEgressDaemon(
   io: DaemonIo,
 ): Promise<number> {
   const config = egressConfig(env);
+  // Loaded here, not at the top: the init process and the other daemons never evaluate it.
+  const { startEgressProxy } = await import("../egress/mod.ts");
   const signals = new EventQueue<HandledSignal>();
   const unsubscribe = io.signals((signal) => signals.push(signal));
   try {

@@ -18,22 +18,18 @@ import {
   type Subnet,
 } from "../../core/sidecar_contract/mod.ts";
 import { type GateRepo, parseGateConfig } from "../../core/git_gate/mod.ts";
-import {
-  baseGitEnv,
-  type GateDirs,
-  HOOK_ENV,
-  HOOK_PROBE_EXIT,
-  HOOK_PROBE_REPLY,
-  initMirrors,
-  probeHook,
-  runPreReceive,
-  startGateServer,
-  writeHookScript,
-} from "../git_gate/mod.ts";
+import type { GateDirs } from "../git_gate/mod.ts";
 import type { DaemonIo } from "./_daemon_io.ts";
 import { listenAddress } from "./_listen_subnet.ts";
 import { type DaemonPermissions, permissionFlags } from "./_permissions.ts";
 import { serveUntilStopped } from "./_until_stopped.ts";
+
+/** The gate's module, loaded by the processes that serve or hook (the init never evaluates it). */
+type Gate = typeof import("../git_gate/mod.ts");
+
+function loadGate(): Promise<Gate> {
+  return import("../git_gate/mod.ts");
+}
 
 /** The git-gate daemon's settings, read from the environment (`core/sidecar_contract`). */
 export interface GitGateConfig {
@@ -119,13 +115,14 @@ export function gitGatePermissions(config: GitGateConfig): DaemonPermissions {
  */
 export async function runGitGateDaemon(env: Environment, io: DaemonIo): Promise<number> {
   const config = gitGateConfig(env);
+  const gate = await loadGate();
   const repos = await readRepos(config.configDir);
   const privateDir = await Deno.makeTempDir({ dir: config.tmpDir, prefix: "bot-bottle-git-gate-" });
   try {
     const dirs: GateDirs = { configDir: config.configDir, mirrorDir: config.mirrorDir, privateDir };
-    const gitEnv = await prepareGate(repos, { env, config, dirs });
+    const gitEnv = await prepareGate(gate, repos, { env, config, dirs });
     return await serveUntilStopped(io, () =>
-      startGateServer({
+      gate.startGateServer({
         repos,
         dirs,
         env: gitEnv,
@@ -146,21 +143,22 @@ export async function runGitGateDaemon(env: Environment, io: DaemonIo): Promise<
 
 /** Write the hook, make the mirrors and prove git runs the hook; returns git's environment. */
 async function prepareGate(
+  gate: Gate,
   repos: readonly GateRepo[],
   options: { env: Environment; config: GitGateConfig; dirs: GateDirs },
 ): Promise<Record<string, string>> {
   const { config, dirs } = options;
   const hooksDir = join(dirs.privateDir, "hooks");
   await Deno.mkdir(join(dirs.privateDir, "reports"), { recursive: true, mode: 0o700 });
-  await writeHookScript(hooksDir, hookCommand(config, dirs.privateDir));
+  await gate.writeHookScript(hooksDir, hookCommand(config, dirs.privateDir));
   const gitEnv = {
-    ...baseGitEnv(dirs, options.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"),
-    ...hookEnv(options.env, config, dirs.privateDir),
+    ...gate.baseGitEnv(dirs, options.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"),
+    ...hookEnv(gate, options.env, { config, privateDir: dirs.privateDir }),
   };
-  await initMirrors(repos, { dirs, env: gitEnv, hooksDir, timeoutMs: config.timeoutMs });
+  await gate.initMirrors(repos, { dirs, env: gitEnv, hooksDir, timeoutMs: config.timeoutMs });
   for (const repo of repos) {
     try {
-      await probeHook(repo, { dirs, env: gitEnv, timeoutMs: config.timeoutMs });
+      await gate.probeHook(repo, { dirs, env: gitEnv, timeoutMs: config.timeoutMs });
     } catch (err) {
       throw new ConfigError(`The git gate cannot start: ${(err as Error).message}`);
     }
@@ -183,14 +181,14 @@ async function readRepos(configDir: string): Promise<GateRepo[]> {
 
 /** What the hook process reads, passed through git's environment. */
 function hookEnv(
+  gate: Gate,
   env: Environment,
-  config: GitGateConfig,
-  privateDir: string,
+  { config, privateDir }: { config: GitGateConfig; privateDir: string },
 ): Record<string, string> {
   const out: Record<string, string> = {
     [SIDECAR_ENV.gitGateConfigDir.name]: config.configDir,
     [SIDECAR_ENV.gitGateMirrorDir.name]: config.mirrorDir,
-    [HOOK_ENV.privateDir]: privateDir,
+    [gate.HOOK_ENV.privateDir]: privateDir,
     [SIDECAR_ENV.gitleaksAllowTimeout.name]: String(config.allowTimeoutMs / 1000),
     [SIDECAR_ENV.gitGateTimeout.name]: String(config.timeoutMs / 1000),
     DENO_NO_UPDATE_CHECK: "1",
@@ -252,9 +250,11 @@ function hookCommand(config: GitGateConfig, privateDir: string): string[] {
  * @throws {ConfigError} When the daemon's settings are missing.
  */
 export async function runGitHook(env: Environment, say: (line: string) => void): Promise<number> {
+  const gate = await loadGate();
+  const { HOOK_ENV } = gate;
   if (env[HOOK_ENV.probe] === "1") {
-    say(HOOK_PROBE_REPLY);
-    return HOOK_PROBE_EXIT;
+    say(gate.HOOK_PROBE_REPLY);
+    return gate.HOOK_PROBE_EXIT;
   }
   const config = gitGateConfig(env);
   const privateDir = nonEmpty(env[HOOK_ENV.privateDir]);
@@ -268,7 +268,7 @@ export async function runGitHook(env: Environment, say: (line: string) => void):
   }
   const stdin = await new Response(Deno.stdin.readable).text();
   const canary = readSetting(env, SIDECAR_ENV.canary);
-  return await runPreReceive({
+  return await gate.runPreReceive({
     dirs: { configDir: config.configDir, mirrorDir: config.mirrorDir, privateDir },
     repoName,
     reportFile,

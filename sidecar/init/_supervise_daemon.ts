@@ -15,7 +15,6 @@ import {
   type SidecarVariable,
   type Subnet,
 } from "../../core/sidecar_contract/mod.ts";
-import { startSuperviseServer } from "../supervise/mod.ts";
 import type { DaemonIo } from "./_daemon_io.ts";
 import { listenAddress } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
@@ -100,9 +99,11 @@ export function supervisePermissions(config: SuperviseConfig): DaemonPermissions
  * @returns 0 after a clean shutdown.
  * @throws {ConfigError} For bad settings, or no interface in the listen subnet.
  */
-export function runSuperviseDaemon(env: Environment, io: DaemonIo): Promise<number> {
+export async function runSuperviseDaemon(env: Environment, io: DaemonIo): Promise<number> {
   const config = superviseConfig(env);
-  return serveUntilStopped(io, () =>
+  // Loaded here, not at the top: the init process and the other daemons never evaluate it.
+  const { startSuperviseServer } = await import("../supervise/mod.ts");
+  return await serveUntilStopped(io, () =>
     startSuperviseServer({
       routesFile: config.routesFile,
       queueDir: config.queueDir,

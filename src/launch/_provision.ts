@@ -1,19 +1,15 @@
 /**
  * Making a started agent ready, the same on every backend: it must run as a non-root user, it
- * must trust the bottle CA system-wide, and its proxy must answer before anything else runs.
+ * must trust the bottle CA system-wide, and its proxy must answer before anything else runs (the
+ * self-test's proxy probe waits for it; this explains a proxy that never answered).
  */
-import {
-  AGENT_FILES,
-  AGENT_MOUNTS,
-  proxyUrl,
-  SIDECAR_PORTS,
-} from "../../core/sidecar_contract/mod.ts";
+import { AGENT_FILES, AGENT_MOUNTS, SIDECAR_PORTS } from "../../core/sidecar_contract/mod.ts";
 import type { Backend } from "../../backends/mod.ts";
 import { LaunchError } from "./launch_error.ts";
 import { CA_INSTALL_SCRIPT } from "./_ca_install.ts";
 
-/** How long the sidecar may take to answer through the proxy. */
-const SIDECAR_READY_MS = 30_000;
+/** How long the sidecar may take to start answering through the proxy. */
+export const SIDECAR_READY_MS = 30_000;
 
 /**
  * How long `update-ca-certificates` may take: it starts a few hundred processes, which under
@@ -70,37 +66,22 @@ export async function installCa(backend: Backend, slug: string): Promise<void> {
 }
 
 /**
- * Wait until the agent gets an answer from the proxy; fail early when the sidecar died.
+ * Why the proxy did not answer the self-test: the sidecar's state and last log lines.
  *
  * @param backend The backend.
  * @param slug The bottle.
- * @throws {LaunchError} With the sidecar's last log lines, when it stopped or never answered.
+ * @param detail What the self-test's proxy probe saw.
+ * @returns The error to throw.
  */
-export async function waitForProxy(backend: Backend, slug: string): Promise<void> {
-  const deadline = Date.now() + SIDECAR_READY_MS;
-  const probe = [
-    "curl",
-    "--silent",
-    "--max-time",
-    "2",
-    "--output",
-    "/dev/null",
-    "--write-out",
-    "%{http_code}",
-    "--proxy",
-    proxyUrl(),
-    "http://_egress.local/allowlist",
-  ];
-  while (true) {
-    const result = await backend.exec(slug, probe, { tty: false, capture: true, timeoutMs: 5_000 });
-    if (result.stdout.trim() === "200") return;
-    const sidecar = await backend.sidecarStatus(slug);
-    if (!sidecar.running || Date.now() > deadline) {
-      throw new LaunchError(
-        `the sidecar is ${sidecar.running ? "running" : "not running"} and its proxy ` +
-          `(port ${SIDECAR_PORTS.egress}) does not answer; its last log lines:\n${sidecar.logs}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+export async function proxyFailure(
+  backend: Backend,
+  slug: string,
+  detail: string,
+): Promise<LaunchError> {
+  const sidecar = await backend.sidecarStatus(slug);
+  return new LaunchError(
+    `the sidecar is ${sidecar.running ? "running" : "not running"} and its proxy ` +
+      `(port ${SIDECAR_PORTS.egress}) does not answer (${detail}); its last log lines:\n` +
+      sidecar.logs,
+  );
 }

@@ -1,15 +1,15 @@
 /**
  * Launching a bottle (SPEC §5), the same sequence on every backend: the sidecar's files, the
  * images, the networks, the sidecar, then the agent, its provisioning and the isolation
- * self-test. Steps that need nothing of each other overlap (the images with the networks; the
- * user check, the CA install and the self-test with each other). Each backend supplies the
- * primitives; every object a primitive creates is recorded the moment it exists, and on any
- * failure what this launch created is removed, newest first, before the error is rethrown.
+ * self-test. Steps that need nothing of each other overlap (the files, the images and the
+ * networks; the user check, the CA install and the self-test with each other). Each backend
+ * supplies the primitives; every object a primitive creates is recorded the moment it exists,
+ * and on any failure what this launch created is removed, newest first, before the error is
+ * rethrown.
  */
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import type {
   Backend,
-  BottleNetworks,
   CreatedObject,
   ImageRecipe,
   LaunchStep,
@@ -25,7 +25,7 @@ import {
 } from "../self_test/mod.ts";
 import { writeSidecarFiles } from "../sidecar_files/mod.ts";
 import { proxyUrl } from "../../core/sidecar_contract/mod.ts";
-import { checkAgentUser, installCa, waitForProxy } from "./_provision.ts";
+import { checkAgentUser, installCa, proxyFailure, SIDECAR_READY_MS } from "./_provision.ts";
 import { agentSpec, networkSpec, sidecarSecrets, sidecarSpec } from "./_specs.ts";
 import { copyWorkspace, restoreWorkspace } from "./_workspace.ts";
 import { setupProvider } from "./_provider_setup.ts";
@@ -85,8 +85,10 @@ export async function launchBottle(
   };
   try {
     const user = options.user ?? hostIds(plan.bottle);
-    await writeSidecarFiles(plan, user);
-    // The images and the networks need nothing of each other: checked (or built) meanwhile.
+    // The sidecar's files (the CA minted), the images (the sidecar bundled, both checked or
+    // built) and the networks need nothing of each other: all three at once. Should one fail,
+    // the networks are removed below like anything else this launch made.
+    const files = writeSidecarFiles(plan, user);
     const images = (async () => {
       const recipes = await (options.recipes ?? planRecipes)(plan);
       return await Promise.all([
@@ -96,7 +98,7 @@ export async function launchBottle(
     })();
     progress("creating networks");
     const networking = backend.createNetworks(step, networkSpec(plan));
-    await allOrFirstError([images, networking]);
+    await allOrFirstError([files, images, networking]);
     const [agentImage, sidecarImage] = await images;
     const networks = await networking;
     progress("starting the sidecar");
@@ -109,18 +111,23 @@ export async function launchBottle(
       }),
       { networks, secrets: sidecarSecrets(plan, secrets) },
     );
+    // Where the self-test must find no route depends on the networks and the sidecar only:
+    // learnt while the agent starts.
+    const outside = backend.outsideAddresses(step.bottle, networks);
     progress("starting the agent");
-    await backend.startAgent(step, agentSpec(plan, agentImage, backend.superviseUrl(plan.slug)), {
-      sidecar,
-      secrets: secrets.agentEnv,
-    });
+    const agentStarted = backend.startAgent(
+      step,
+      agentSpec(plan, agentImage, backend.superviseUrl(plan.slug)),
+      { sidecar, secrets: secrets.agentEnv },
+    );
+    await allOrFirstError([agentStarted, outside]);
     // Independent of each other, so concurrent: the user check, the CA install (root), and the
-    // proxy wait followed by the self-test. Nothing of the agent's runs until all have passed;
+    // self-test (which waits for the proxy). Nothing of the agent's runs until all have passed;
     // every one is awaited before a failure is told, so cleanup never races a running exec.
     await allOrFirstError([
       checkAgentUser(backend, plan.slug),
       installCa(backend, plan.slug),
-      selfTest(backend, plan, { networks, step, progress }),
+      selfTest(backend, plan, { outside: await outside, progress }),
     ]);
     // Only into a bottle that proved it is sealed.
     if (plan.workspace !== undefined) {
@@ -145,23 +152,33 @@ export async function launchBottle(
   }
 }
 
-/** Wait for the proxy, then prove isolation from inside the agent (SPEC §1.3). */
+/**
+ * Prove isolation from inside the agent (SPEC §1.3), as soon as the agent runs: the proxy probe
+ * waits for a sidecar still starting, while the network probes, whose timeouts are the test's
+ * floor, run meanwhile. A proxy that never answered is told with the sidecar's state and logs,
+ * unless a network probe failed too: a reachable target is what matters then.
+ */
 async function selfTest(
   backend: Backend,
   plan: BottlePlan,
-  context: { networks: BottleNetworks; step: LaunchStep; progress: Progress },
+  context: { outside: readonly string[]; progress: Progress },
 ): Promise<void> {
   // Besides the configured targets, addresses known to answer from outside the bottle.
-  const outside = backend.outsideAddresses(context.step.bottle, context.networks);
-  await allOrFirstError([waitForProxy(backend, plan.slug), outside]);
+  const { outside } = context;
   context.progress("running the isolation self-test");
-  const targets = { tcp: [...plan.selfTest.tcp, ...await outside], dns: plan.selfTest.dns };
-  const result = await backend.exec(plan.slug, selfTestArgv(targets, { proxyUrl: proxyUrl() }), {
+  const targets = { tcp: [...plan.selfTest.tcp, ...outside], dns: plan.selfTest.dns };
+  const argv = selfTestArgv(targets, { proxyUrl: proxyUrl(), proxyWaitMs: SIDECAR_READY_MS });
+  const result = await backend.exec(plan.slug, argv, {
     tty: false,
     capture: true,
-    timeoutMs: SELF_TEST_TIMEOUT_MS,
+    timeoutMs: SELF_TEST_TIMEOUT_MS + SIDECAR_READY_MS,
   });
-  assertSelfTest(parseSelfTest(result, targets));
+  const report = parseSelfTest(result, targets);
+  const failed = report.probes.filter((probe) => !probe.ok);
+  if (failed.length === 1 && failed[0]!.name === "proxy") {
+    throw await proxyFailure(backend, plan.slug, failed[0]!.detail);
+  }
+  assertSelfTest(report);
 }
 
 /** Settle every step, then throw the first failure in the given order (or nothing). */

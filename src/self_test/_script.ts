@@ -2,7 +2,15 @@
  * The self-test's shell text. It runs inside the agent image, which may be a committed or
  * bottle-supplied image, so it relies only on `sh` (POSIX), `curl` and `getent`; `command`,
  * `printf`, `wait` and `set` are shell builtins. Targets arrive as positional arguments tagged
- * `proxy=`, `tcp=` and `dns=`, never as script text.
+ * `wait=`, `proxy=`, `tcp=` and `dns=`, never as script text.
+ *
+ * `wait=TICKS` (first, before `proxy=`) lets the proxy probe wait for a sidecar that is still
+ * starting: while the proxy's port refuses connections (its container runs, its daemon does not
+ * listen yet) the probe tries again every 0.2 s, up to TICKS tries. Only a refusal is retried: a
+ * proxy that answers wrongly, or an address with no host behind it (a dead sidecar), fails at
+ * once. So the launch starts the self-test as soon as the agent runs, and the network probes
+ * (whose timeouts are the test's floor) run while the sidecar starts. The pause is `sleep` where
+ * the image has one; without it the probe just tries again.
  *
  * Each probe prints exactly one `probe<TAB>name<TAB>ok|fail<TAB>detail` line, so a probe that
  * never ran is told apart from one that passed by the line's absence. Probes run as background
@@ -48,15 +56,30 @@ report() {
   [ "$2" = ok ]
 }
 
+proxy_wait=0
+
 probe_proxy() {
-  out=$(curl -q -sS --noproxy '' --proxy "$1" --connect-timeout 3 --max-time 5 \\
-    -o /dev/null -w 'status=%{http_code}' http://_egress.local/allowlist 2>&1)
-  rc=$?
+  tries=0
+  while :; do
+    # -v: only its text tells a refusal from no route; curl's own error is the last line.
+    out=$(curl -q -v -sS --noproxy '' --proxy "$1" --connect-timeout 3 --max-time 5 \\
+      -o /dev/null -w 'status=%{http_code}' http://_egress.local/allowlist 2>&1)
+    rc=$?
+    case "$rc:$out" in
+      7:*"Connection refused"*) [ "$tries" -lt "$proxy_wait" ] || break ;;
+      *) break ;;
+    esac
+    # A fractional sleep is not POSIX: where it fails, a whole second counts as five ticks.
+    if sleep 0.2 2>/dev/null; then tries=$((tries + 1)); else sleep 1; tries=$((tries + 5)); fi
+  done
   status=\${out##*status=}
   case "$rc:$status" in
     0:200) report proxy ok "$1 answered GET http://_egress.local/allowlist with HTTP 200" ;;
     0:*) report proxy fail "$1 answered GET http://_egress.local/allowlist with HTTP $status (expected 200)" ;;
-    *) report proxy fail "$1 did not answer GET http://_egress.local/allowlist: \${out%status=*}" ;;
+    *)
+      why=\${out%status=*}
+      why=\${why%"$nl"}
+      report proxy fail "$1 did not answer GET http://_egress.local/allowlist: \${why##*"$nl"}" ;;
   esac
 }
 
@@ -108,6 +131,7 @@ report tools ok "curl and getent found"
 pids=
 for arg do
   case $arg in
+    wait=*) proxy_wait=\${arg#wait=}; continue ;;
     proxy=*) probe_proxy "\${arg#proxy=}" & ;;
     tcp=*) probe_tcp "\${arg#tcp=}" & ;;
     dns=*) probe_dns "\${arg#dns=}" & ;;

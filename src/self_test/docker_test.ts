@@ -16,6 +16,8 @@ import { docker, DockerLab, testImageAvailable } from "./_testing.ts";
 
 const ignore = !(await testImageAvailable());
 const SIDECAR = "http://bot-bottle-sidecar:9099";
+/** How the docker backend makes a bottle's internal network (backends/docker/_argv.ts). */
+const INTERNAL = ["--internal", "--opt", "com.docker.network.bridge.inhibit_ipv4=true"];
 
 /** Answers `GET http://_egress.local/allowlist` with 200 on 9099; everything with 403 on 9098. */
 const FAKE_PROXY = `
@@ -184,11 +186,7 @@ Deno.test({
   fn: async () => {
     await using lab = new DockerLab();
     // The docker backend's internal network and agent hardening (backends/docker/_argv.ts).
-    const net = await lab.network("net", [
-      "--internal",
-      "--opt",
-      "com.docker.network.bridge.inhibit_ipv4=true",
-    ]);
+    const net = await lab.network("net", INTERNAL);
     const sidecar = await lab.container("sidecar", ["--network", net], [
       "python3",
       "-c",
@@ -293,5 +291,54 @@ Deno.test({
     const { "dns localhost": localhost, "dns example.com": example } = details(report);
     assert.match(localhost ?? "", /^FAIL: resolved to (::1|127\.0\.0\.1) \(expected no answer\)$/);
     assert.equal(example, "ok: does not resolve");
+  },
+});
+
+Deno.test({
+  name: "selfTestArgv() waits for a proxy that starts late, and still catches a reachable target",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const net = await lab.network("late", INTERNAL);
+    // A sidecar whose container runs at once and whose proxy listens only when told, and then
+    // seconds later.
+    const sidecar = await lab.container("late-sidecar", ["--network", net], [
+      "sh",
+      "-c",
+      'until [ -e /tmp/go ]; do sleep 0.1; done; sleep 2; exec python3 -c "$1"',
+      "sh",
+      FAKE_PROXY,
+    ]);
+    const ip = await lab.ip(sidecar);
+    const agent = await lab.container("late-agent", [
+      "--network",
+      net,
+      "--add-host",
+      `bot-bottle-sidecar:${ip}`,
+    ], ["sleep", "infinity"]);
+    const exec = (targets: SelfTestTargets, proxyWaitMs: number) =>
+      docker([
+        "exec",
+        "-u",
+        "65534:65534",
+        agent,
+        ...selfTestArgv(targets, { proxyUrl: SIDECAR, proxyWaitMs }),
+      ]).then((run) => details(parseSelfTest(run, targets)));
+
+    // Without a wait the refusing port fails the probe at once, with curl's own error line.
+    const early = await exec({ tcp: [], dns: [] }, 0);
+    assert.match(early.proxy ?? "", /^FAIL: .* did not answer .*: curl: \(7\) [^\n]*connect/);
+
+    await docker(["exec", sidecar, "touch", "/tmp/go"]);
+    // The sidecar's own address refuses too while it starts: a host answered, so it is caught
+    // even though the proxy probe is still waiting.
+    const targets = { tcp: [`${ip}:9098`], dns: [] };
+    const found = await exec(targets, 30_000);
+    assert.deepEqual(found, {
+      tools: "ok: curl and getent found",
+      proxy: "ok: http://bot-bottle-sidecar:9099 answered GET http://_egress.local/allowlist with" +
+        " HTTP 200",
+      [`tcp ${ip}:9098`]: "FAIL: was refused directly, so a host answered (expected no route)",
+    });
   },
 });

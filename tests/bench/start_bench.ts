@@ -9,15 +9,20 @@
  *     deno task bench:start [rounds]
  *
  * The self-test's targets are an "outside" container this script starts on its own network and
- * a name nothing resolves, so no probe ever leaves the machine.
+ * a name nothing resolves, so no probe ever leaves the machine. The median plain start is printed
+ * as a timeline: every docker call the CLI made (through a logging shim on its PATH) and every
+ * progress line, in seconds from the CLI's spawn. `BOT_BOTTLE_RUNTIME` passes through, so
+ * `BOT_BOTTLE_RUNTIME=runc deno task bench:start` measures the agent under runc.
  *
  * @module
  */
 import { join } from "node:path";
 import { agentImageRecipe } from "../../src/images/mod.ts";
 import { providerLaunch } from "../../src/plan/mod.ts";
+import { installDockerShim, timeline, type Trace, traced } from "./_docker_trace.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 5);
+const RUNTIME = Deno.env.get("BOT_BOTTLE_RUNTIME") ?? "auto";
 const REPO = join(import.meta.dirname!, "..", "..");
 const AGENT_BASE = "bot-bottle-test/debian:bookworm";
 const LABEL = "bot-bottle-test=1";
@@ -83,15 +88,18 @@ try {
     BOT_BOTTLE_EGRESS_NETWORK: net,
     BOT_BOTTLE_SELFTEST_TCP: `${outsideIp}:80`,
     BOT_BOTTLE_SELFTEST_DNS: "outside.bench.invalid",
+    BOT_BOTTLE_RUNTIME: RUNTIME,
+    ...await installDockerShim(home),
   };
   const cli = ["run", "-q", "-P=cli", join(REPO, "main.ts")];
   // An empty workspace, so the figure is the bottle's own start; a second row copies this checkout.
-  const start = (copy = false) =>
-    run(
+  const startTraced = (copy = false) =>
+    traced(
       Deno.execPath(),
       [...cli, "start", "demo", "--yes", "--detach", ...(copy ? ["--cwd", REPO] : ["--no-cwd"])],
       env,
     );
+  const start = async (copy = false) => (await startTraced(copy)).stdout;
   const stop = (slug: string) => run(Deno.execPath(), [...cli, "stop", slug], env);
 
   console.error("warming up (builds the images once)…");
@@ -104,13 +112,17 @@ try {
   // A bottle's agent runs under gVisor whenever the engine has it registered: compare like with
   // like, so the bare run uses it too then.
   const runtimes = JSON.parse(await run("docker", ["info", "--format", "{{json .Runtimes}}"]));
-  const runtime = runtimes !== null && "runsc" in runtimes ? ["--runtime", "runsc"] : [];
+  const runtime = RUNTIME !== "runc" && runtimes !== null && "runsc" in runtimes
+    ? ["--runtime", "runsc"]
+    : [];
   const starts: number[] = [];
   const copying: number[] = [];
   const stops: number[] = [];
   const bare: number[] = [];
+  const traces: Trace[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const [startMs, slug] = await timed(() => start());
+    const [startMs, { stdout: slug, trace }] = await timed(() => startTraced());
+    traces.push(trace);
     const [stopMs] = await timed(() => stop(slug));
     const [copyMs, copied] = await timed(() => start(true));
     await stop(copied);
@@ -138,6 +150,11 @@ try {
   console.log(`  … copying this checkout (--cwd)          ${stats(copying)}`);
   console.log(`bot-bottle stop                           ${stats(stops)}`);
   console.log(`start / bare run: ${(median(starts) / median(bare)).toFixed(1)}x`);
+  const middle = [...traces].sort((a, b) => (a.t1 - a.t0) - (b.t1 - b.t0))[
+    Math.floor(traces.length / 2)
+  ]!;
+  console.log(`\nthe median start, step by step (BOT_BOTTLE_RUNTIME=${RUNTIME}):`);
+  for (const row of timeline(middle)) console.log(`  ${row}`);
 } finally {
   await new Deno.Command("docker", {
     args: ["rm", "--force", outside],

@@ -1,9 +1,10 @@
 /**
  * Test support: an agent for the memory backend that behaves like a real one in a working
- * bottle. It answers the launch's provisioning (`id -u`, the CA install, the proxy check), the
- * isolation self-test and the workspace copy (`tar --extract`, reading its whole input) the way
- * the agent image would, and hands every other command to the test. Options make it misbehave the ways a real bottle can (a root user, a dead proxy, a
- * reachable target), so the shared launch can be shown to refuse each one.
+ * bottle. It answers the launch's provisioning (`id -u`, the CA install), the isolation self-test
+ * (its proxy probe included) and the workspace copy (`tar --extract`, reading its whole input)
+ * the way the agent image would, and hands every other command to the test. Options make it
+ * misbehave the ways a real bottle can (a root user, a dead proxy, a reachable target), so the
+ * shared launch can be shown to refuse each one.
  *
  * @module
  * @example
@@ -50,9 +51,6 @@ export function simulatedAgent(options: SimulatedAgentOptions = {}): MemoryAgent
     if (program === "sh" && flag === "-c" && script?.includes("update-ca-certificates")) {
       if (options.caTools === false) return failed("sh: 1: update-ca-certificates: not found");
       return execOptions.user === "root" ? ok("") : failed("update-ca-certificates: denied");
-    }
-    if (program === "curl" && argv.includes("http://_egress.local/allowlist")) {
-      return ok(options.proxy === false ? "000" : "200");
     }
     if (program === "tar" && flag === "--extract") {
       const tar = new Uint8Array(await new Response(execOptions.stdin).arrayBuffer());

@@ -51,7 +51,7 @@ export interface SshUpstream extends AsyncDisposable {
    */
   directClient(
     args: readonly string[],
-    options?: { stdin?: string; cwd?: string; hostKey?: string },
+    options?: { stdin?: string; cwd?: string; hostKey?: string; timeoutMs?: number },
   ): Promise<RunResult>;
 }
 
@@ -277,7 +277,7 @@ class Upstream implements SshUpstream {
 
   async directClient(
     args: readonly string[],
-    options: { stdin?: string; cwd?: string; hostKey?: string } = {},
+    options: { stdin?: string; cwd?: string; hostKey?: string; timeoutMs?: number } = {},
   ): Promise<RunResult> {
     const knownHosts = options.hostKey === undefined
       ? "/root/.ssh/known_hosts"
@@ -293,7 +293,10 @@ class Upstream implements SshUpstream {
       `${KNOWN_HOSTS_VAR}=${knownHosts}`,
       this.#client,
       ...args,
-    ], options.stdin === undefined ? {} : { stdin: options.stdin });
+    ], {
+      ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
   }
 
   /** Remove both containers and the key dir; safe to call twice. */
