@@ -8,9 +8,13 @@
  * loop, and a download then held 55–130 MiB of dead buffers between scavenges (issue 19). With
  * 1 MiB semi-spaces a scavenge comes every few MiB relayed: a 512 MiB download peaked at
  * +26–29 MiB over idle instead of +146–157 MiB, and the proxy spent less CPU on it, not more.
+ *
+ * Why `--expose-gc`: buffers that outlive a few scavenges (many connections relaying at once)
+ * return only at a full collection; the proxy starts one itself when they pile up
+ * (`core/gc_pacer`).
  */
 
 /** The V8 flags of every body-moving process, as one `deno run` (or `deno compile`) argument. */
 export const BODY_RUNTIME_FLAGS: readonly string[] = Object.freeze([
-  "--v8-flags=--max-semi-space-size=1",
+  "--v8-flags=--max-semi-space-size=1,--expose-gc",
 ]);

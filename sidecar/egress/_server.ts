@@ -32,6 +32,8 @@ export interface ServerDeps extends ExchangeDeps {
   leaves: LeafCache;
   /** Limits for reading client requests. */
   limits: Partial<Limits>;
+  /** Hears the size of every chunk read from a client. */
+  counted?: (bytes: number) => void;
 }
 
 /** The listening proxy socket and its client connections. */
@@ -87,7 +89,7 @@ export class EgressServer {
   }
 
   async #serve(socket: Duplex, tunnel: Tunnel | undefined): Promise<void> {
-    const reader = new Http1Reader(socket, this.#deps.limits);
+    const reader = new Http1Reader(socket, this.#deps.limits, { counted: this.#deps.counted });
     const writer = new Http1Writer(socket);
     try {
       while (true) {

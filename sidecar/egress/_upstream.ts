@@ -53,6 +53,8 @@ export interface UpstreamPoolOptions {
   maxIdlePerTarget?: number;
   /** How long an upstream may keep the agent waiting. */
   timeouts?: Partial<UpstreamTimeouts>;
+  /** Hears the size of every chunk read from an upstream. */
+  counted?: (bytes: number) => void;
 }
 
 /**
@@ -111,6 +113,7 @@ export class UpstreamPool {
   #timeouts: UpstreamTimeouts;
   #limits: Partial<Limits>;
   #closed = false;
+  #counted: ((bytes: number) => void) | undefined;
 
   /** @param options Trust and pool limits. */
   constructor(options: UpstreamPoolOptions = {}) {
@@ -119,6 +122,7 @@ export class UpstreamPool {
       ? undefined
       : [...roots, ...(options.extraCa === undefined ? [] : [options.extraCa])];
     this.#maxIdle = options.maxIdlePerTarget ?? 16;
+    this.#counted = options.counted;
     this.#timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
     const { responseMs, stallMs } = this.#timeouts;
     this.#limits = {
@@ -153,7 +157,7 @@ export class UpstreamPool {
     const conn: UpstreamConnection = {
       key,
       socket,
-      reader: new Http1Reader(socket, this.#limits),
+      reader: new Http1Reader(socket, this.#limits, { counted: this.#counted }),
       writer: new Http1Writer(socket),
       reused: false,
     };

@@ -27,6 +27,7 @@ import { join } from "node:path";
 import { DlpEngine } from "../../core/dlp/mod.ts";
 import type { Limits } from "../http1/mod.ts";
 import { LeafCache, loadOrCreateCa } from "../../core/tls/mod.ts";
+import { GcPacer } from "../../core/gc_pacer/mod.ts";
 import type { OperatorQueue } from "./_outbound.ts";
 import { createPipeline } from "./_pipeline.ts";
 import { DnsCache } from "./_dns_cache.ts";
@@ -138,7 +139,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   });
   const ca = await loadOrCreateCa(options.caDir);
   const systemRoots = await readSystemRoots();
+  // Body bytes read from either side pace the full collections that return dead buffers.
+  const pacer = new GcPacer();
+  const counted = (bytes: number) => pacer.relayed(bytes);
   const pool = new UpstreamPool({
+    counted,
     extraCa: options.upstreamCa,
     roots: systemRoots === undefined ? undefined : [systemRoots],
     ...(options.upstreamTimeouts === undefined ? {} : { timeouts: options.upstreamTimeouts }),
@@ -175,6 +180,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     },
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
+    counted,
   });
   const bound = await server.listen(
     options.listen.hostname,

@@ -19,11 +19,13 @@ export class ByteSource {
   #paused = false;
   #wake: (() => void) | null = null;
   #detached = false;
+  #counted: ((bytes: number) => void) | undefined;
 
   #onData = (chunk: Buffer): void => {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);
     this.#bytes += chunk.length;
+    this.#counted?.(chunk.length);
     if (this.#bytes > HIGH_WATER && !this.#paused) {
       this.#paused = true;
       this.#socket.pause();
@@ -39,8 +41,13 @@ export class ByteSource {
     this.#notify();
   };
 
-  constructor(socket: Duplex) {
+  /**
+   * @param socket The socket to read.
+   * @param counted Hears the size of every chunk it delivers.
+   */
+  constructor(socket: Duplex, counted?: (bytes: number) => void) {
     this.#socket = socket;
+    this.#counted = counted;
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
     socket.on("close", this.#onEnd);

@@ -20,7 +20,7 @@ type BodyState = "done" | "unread" | "reading";
 /**
  * Reads a stream of messages from one connection: call `readRequestHead()` (or
  * `readResponseHead()`), then consume `body()` to the end, then read the next head. Bodies are
- * yielded as they arrive; the socket is paused while more than 512 KiB waits unconsumed.
+ * yielded as they arrive; the socket is paused while more than 128 KiB waits unconsumed.
  * After an {@link HttpParseError} the connection is out of sync: answer and close it.
  */
 export class Http1Reader {
@@ -38,13 +38,19 @@ export class Http1Reader {
    * @param socket A connected `net.Socket` or `tls.TLSSocket` (any `Duplex`). The reader
    *   listens to it until `detach()`.
    * @param limits Overrides of {@link DEFAULT_LIMITS}.
+   * @param options `counted` hears the size of every chunk the socket delivers (the proxy
+   *   paces its garbage collections by it).
    */
-  constructor(socket: Duplex, limits: Partial<Limits> = {}) {
-    this.#src = new ByteSource(socket);
+  constructor(
+    socket: Duplex,
+    limits: Partial<Limits> = {},
+    options: { counted?: ((bytes: number) => void) | undefined } = {},
+  ) {
+    this.#src = new ByteSource(socket, options.counted);
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  /** Bytes received but not consumed yet (about 512 KiB at most, plus one socket read). */
+  /** Bytes received but not consumed yet (about 128 KiB at most, plus one socket read). */
   get buffered(): number {
     return this.#src.buffered;
   }

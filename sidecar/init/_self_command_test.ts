@@ -3,7 +3,7 @@ import { selfCommand } from "./_self_command.ts";
 
 const FLAGS = ["--no-prompt", "--allow-net"];
 
-Deno.test("selfCommand() re-runs the entry point with deno run, a small young generation, the flags and --daemon", () => {
+Deno.test("selfCommand() re-runs the entry point with deno run, a small young generation, an exposed gc, the flags and --daemon", () => {
   const command = selfCommand("egress", {
     flags: FLAGS,
     mainModule: "file:///app/sidecar.js",
@@ -14,7 +14,7 @@ Deno.test("selfCommand() re-runs the entry point with deno run, a small young ge
     command: Deno.execPath(),
     args: [
       "run",
-      "--v8-flags=--max-semi-space-size=1",
+      "--v8-flags=--max-semi-space-size=1,--expose-gc",
       "--no-prompt",
       "--allow-net",
       "/app/sidecar.js",

@@ -6,12 +6,19 @@
  * upload, and 200 connections each downloading 20 MiB at once. Then the steady state: the RSS
  * after the first 10k small keep-alive requests (8 connections) against the RSS after 1M
  * (`BENCH_STEADY_REQUESTS` changes the second figure). Loopback only.
+ *
+ * `deno task bench:memory [down] [slow] [up] [many] [steady]` runs only the loads named (all by
+ * default); `BENCH_RUNTIME_FLAGS` starts the proxy with other V8 flags, e.g.
+ * `--v8-flags=--max-semi-space-size=1` for a proxy without paced collections, and
+ * `BENCH_UPLOAD_MIB` the upload's size.
  */
 import { join } from "node:path";
 import { printTable, startProxyBed } from "./_proxy_bed.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const STEADY_REQUESTS = Number(Deno.env.get("BENCH_STEADY_REQUESTS") ?? "1000000");
+/** The upload's size: the test origin (`Deno.serve`) takes uploads slowly on a busy machine. */
+const UPLOAD_MIB = Number(Deno.env.get("BENCH_UPLOAD_MIB") ?? "1024");
 
 function rssMiB(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
@@ -92,14 +99,19 @@ async function main(): Promise<void> {
   await using bed = await startProxyBed(19_098);
   const via = ["--proxy", `http://127.0.0.1:${bed.proxyPort}`, "--cacert", bed.proxyCa];
   const url = (path: string) => `https://bench.test${path}`;
-  const loads: [string, () => Promise<void>][] = [
-    ["1 GiB download, fast reader", () => curl([...via, url("/big?mb=1024")])],
+  const loads: [string, string, () => Promise<void>][] = [
+    ["down", "1 GiB download, fast reader", () => curl([...via, url("/big?mb=1024")])],
     [
+      "slow",
       "256 MiB download at 10 MB/s",
       () => curl([...via, "--limit-rate", "10M", url("/big?mb=256")]),
     ],
-    ["1 GiB upload", () => curl([...via, "-T", "-", "-X", "POST", url("/upload")], bytes(1024))],
-    ["200 connections x 20 MiB", async () => {
+    [
+      "up",
+      `${UPLOAD_MIB} MiB upload`,
+      () => curl([...via, "-T", "-", "-X", "POST", url("/upload")], bytes(UPLOAD_MIB)),
+    ],
+    ["many", "200 connections x 20 MiB", async () => {
       const urls = Array.from(
         { length: 200 },
         (_, i) => ["-o", "/dev/null", url(`/big?mb=20&i=${i}`)],
@@ -108,8 +120,15 @@ async function main(): Promise<void> {
       await curl([...via, "--parallel", "--parallel-max", "200", ...urls]);
     }],
   ];
+  const known = [...loads.map(([key]) => key), "steady"];
+  const unknown = Deno.args.filter((arg) => !known.includes(arg));
+  if (unknown.length > 0) {
+    throw new TypeError(`Unknown load "${unknown[0]}" (the loads: ${known.join(", ")})`);
+  }
+  const chosen = (key: string) => Deno.args.length === 0 || Deno.args.includes(key);
   const rows: string[][] = [];
-  for (const [name, load] of loads) {
+  for (const [key, name, load] of loads) {
+    if (!chosen(key)) continue;
     const idle = rssMiB(bed.proxyPid);
     // A load that fails (a 502 when a loaded machine misses the connect timeout) still has a
     // row, marked, and the loads after it still run.
@@ -135,7 +154,7 @@ async function main(): Promise<void> {
     proxy: { host: "127.0.0.1", port: bed.proxyPort },
     connections: 8,
   };
-  rows.push(await steadyState(bed.proxyPid, small));
+  if (chosen("steady")) rows.push(await steadyState(bed.proxyPid, small));
   printTable(["load (proxy RSS, MiB)", "before", "peak", "growth", "after"], rows);
 }
 

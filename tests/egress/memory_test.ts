@@ -4,8 +4,9 @@
  * grows by less than {@link BOUND_MIB} while a 256 MiB download passes through one connection,
  * read by curl as fast as it can, by curl at a limited rate and by a Node client that keeps
  * pausing, and while curl uploads 64 MiB (the test origin, `Deno.serve`, takes uploads far more
- * slowly than the proxy relays them: 256 MiB took minutes on a busy machine). The 1 GiB and
- * 200-connection figures are in `deno task bench:memory`.
+ * slowly than the proxy relays them: 256 MiB took minutes on a busy machine), and while 50
+ * connections download 8 MiB each at once. The 1 GiB and 200-connection figures are in
+ * `deno task bench:memory`.
  */
 import assert from "node:assert/strict";
 import { startProxyBed } from "../bench/_proxy_bed.ts";
@@ -153,5 +154,30 @@ Deno.test("a 64 MiB upload from curl grows the proxy by less than 64 MiB", async
   });
   // curl counts the chunk framing it sent too.
   assert.ok(Number(out.split(" ")[1]) >= 64 * MIB, `curl uploaded ${out.split(" ")[1]} bytes`);
+  assert.ok(growth < BOUND_MIB, `peak RSS growth ${growth.toFixed(0)} MiB`);
+});
+
+Deno.test("50 connections downloading 8 MiB each at once grow the proxy by less than 64 MiB", async () => {
+  // Without the paced collections (core/gc_pacer) this load left 80–110 MiB of dead buffers.
+  await using bed = await startProxyBed(0);
+  const transfers = Array.from({ length: 50 }, (_, i) => [
+    "-o",
+    "/dev/null",
+    `https://bench.test/big?mb=8&i=${i}`,
+  ]).flat();
+  let out = "";
+  const growth = await growthDuring(bed.proxyPid, async () => {
+    out = await run("curl", [
+      ...curlVia(bed),
+      "-w",
+      "%{size_download}\n",
+      "--parallel",
+      "--parallel-max",
+      "50",
+      ...transfers,
+    ]);
+  });
+  const sizes = out.trim().split("\n").map((line) => line.trim().split(" ").at(-1));
+  assert.deepEqual(sizes, Array(50).fill(String(8 * MIB)), "every download got its whole body");
   assert.ok(growth < BOUND_MIB, `peak RSS growth ${growth.toFixed(0)} MiB`);
 });
