@@ -2,6 +2,9 @@
  * Running commands in a bottle's agent container: `docker exec` as the agent user (root only
  * for provisioning), with a terminal when asked (raw TTY, `TERM` forwarded; docker forwards the
  * window size), inheriting stdio or capturing it.
+ *
+ * An exec can be given up on: under gVisor a `docker exec` whose sandbox went away never
+ * returns, so the caller's abort signal ends the client itself instead of waiting for it.
  */
 import type { ExecOptions, ExecResult } from "../types.ts";
 import type { DockerCli } from "./_docker.ts";
@@ -12,8 +15,8 @@ import { bottleNames } from "./_names.ts";
  *
  * @param slug The bottle's slug.
  * @param argv The command.
- * @param options TTY, user, extra env, capture, timeout, standard input.
- * @returns The exit code (124 on timeout) and captured output.
+ * @param options TTY, user, extra env, capture, timeout, standard input, abort signal.
+ * @returns The exit code (124 on timeout, 137 when aborted) and captured output.
  */
 export async function execInAgent(
   cli: DockerCli,
@@ -45,6 +48,7 @@ export async function execInAgent(
     stderr: io,
     ...(signal === undefined ? {} : { signal }),
   }).spawn();
+  using _abortable = endOnAbort(child, options.signal);
   // A command that stops reading early ends the feed: its exit code says what happened.
   const feeding = options.stdin?.pipeTo(child.stdin).catch(() => {});
   const draining = options.stdout === undefined ? undefined : child.stdout.pipeTo(options.stdout);
@@ -57,5 +61,36 @@ export async function execInAgent(
     feeding,
     draining,
   ]);
-  return { code: signal?.aborted ? 124 : status.code, stdout, stderr };
+  const code = options.signal?.aborted ? KILLED : signal?.aborted ? 124 : status.code;
+  return { code, stdout, stderr };
+}
+
+/** The exit code of an exec given up on: what a shell reports for a killed command. */
+const KILLED = 137;
+
+/** How long the client gets to restore the terminal after SIGTERM before it is killed. */
+const TERM_GRACE_MS = 1_000;
+
+/** End the client when `signal` aborts: SIGTERM first, SIGKILL if it does not listen. */
+function endOnAbort(child: Deno.ChildProcess, signal: AbortSignal | undefined): Disposable {
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  const kill = (name: Deno.Signal) => {
+    try {
+      child.kill(name);
+    } catch {
+      // It exited meanwhile: nothing to end.
+    }
+  };
+  const onAbort = () => {
+    kill("SIGTERM");
+    grace = setTimeout(() => kill("SIGKILL"), TERM_GRACE_MS);
+  };
+  if (signal?.aborted === true) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    [Symbol.dispose]() {
+      signal?.removeEventListener("abort", onAbort);
+      clearTimeout(grace);
+    },
+  };
 }
