@@ -16,17 +16,14 @@ import {
   docker,
   runCli,
   showCurl,
-  spawnCli,
+  startAttached,
   startDetached,
   startWorld,
-  stateSlugs,
   TEST_AGENT,
   UPSTREAM_PAGE_MARKER,
-  waitForAgentProcess,
-  waitForNewBottle,
   writeTestAgent,
 } from "./_harness/mod.ts";
-import { PrivateEngine } from "./_harness/private_engine.ts";
+import { privateEngineCli } from "./_harness/private_engine.ts";
 
 /** An attached run's time limit: a launch plus the command. */
 const ATTACHED_TIMEOUT_MS = 4 * 60_000;
@@ -86,17 +83,8 @@ Deno.test("bot-bottle copes with a killed sidecar: no egress, teardown, state ke
   await t.step(
     "the host running the command tears the bottle down and says how to resume",
     async () => {
-      const before = await stateSlugs(world);
-      await using running = await spawnCli(world, [
-        "start",
-        TEST_AGENT,
-        "--yes",
-        "--",
-        "sleep",
-        "600",
-      ]);
-      const slug = await waitForNewBottle(world, before, running);
-      await waitForAgentProcess(running, slug, "sleep 600");
+      await using bottle = await startAttached(world, TEST_AGENT, ["sleep", "600"]);
+      const { cli: running, slug } = bottle;
       const kill = await docker(["kill", `bot-bottle-sidecars-${slug}`]);
       assert.equal(kill.code, 0, kill.stderr);
 
@@ -124,21 +112,8 @@ Deno.test("bot-bottle copes with a killed sidecar: no egress, teardown, state ke
 Deno.test("cleanup removes a detached bottle whose sidecar was killed, and its state", async () => {
   // `cleanup` acts on every bottle of its engine: a private one keeps other tests' bottles safe.
   await using world = await startWorld("broken");
-  await using engine = await PrivateEngine.start();
-  await engine.loadImages([
-    world.cliEnv.BOT_BOTTLE_AGENT_BASE_IMAGE!,
-    world.cliEnv.BOT_BOTTLE_SIDECAR_BASE_IMAGE!,
-  ]);
-  // The test internet lives on the shared engine: this bottle gets its own egress network and
-  // the default self-test targets (which it cannot reach either).
-  const env = {
-    DOCKER_HOST: engine.host,
-    BOT_BOTTLE_EGRESS_NETWORK: "",
-    BOT_BOTTLE_EGRESS_CONNECT_TO: "",
-    BOT_BOTTLE_SELFTEST_TCP: "",
-    BOT_BOTTLE_SELFTEST_DNS: "",
-  };
-  const cli = (args: string[]) => runCli(world, args, { env });
+  const { engine: made, cli } = await privateEngineCli(world);
+  await using engine = made;
   const started = await cli(["start", "demo", "--yes", "--detach"]);
   assert.equal(started.code, 0, `${started.stdout}\n${started.stderr}`);
   const slug = started.stdout.trim().split("\n").at(-1)!.trim();

@@ -17,12 +17,12 @@ import {
   runCli,
   showCurl,
   spawnCli,
+  startAttached,
   startDetached,
   startWorld,
   stateSlugs,
   TEST_AGENT,
   UPSTREAM_PAGE_MARKER,
-  waitForAgentProcess,
   waitForNewBottle,
   type World,
   writeTestAgent,
@@ -199,42 +199,26 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
   );
 
   await t.step("the agent container killed under an attached start is torn down", async () => {
-    const before = await stateSlugs(world);
-    await using running = await spawnCli(world, [
-      "start",
-      TEST_AGENT,
-      "--yes",
-      "--",
-      "sleep",
-      "600",
-    ]);
-    const slug = await waitForNewBottle(world, before, running);
-    await waitForAgentProcess(running, slug, "sleep 600");
+    await using bottle = await startAttached(world, TEST_AGENT, ["sleep", "600"]);
+    const { cli: running, slug } = bottle;
     const kill = await docker(["kill", `bot-bottle-${slug}`]);
     assert.equal(kill.code, 0, kill.stderr);
     const result = await running.finish(ATTACHED_TIMEOUT_MS);
     assert.notEqual(result.code, 0, result.stdout);
+    assert.match(
+      result.stderr,
+      new RegExp(`state kept in .*; resume with: bot-bottle resume ${slug}`),
+    );
     const left = await bottleLeftovers(world.home, slug);
-    assert.deepEqual([left.containers, left.networks], [[], []], describeLeftovers(left));
-    if (left.stateDir) {
-      const stop = await runCli(world, ["stop", slug]);
-      assert.equal(stop.code, 0, stop.stderr);
-    }
+    assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
+    const stop = await runCli(world, ["stop", slug]);
+    assert.equal(stop.code, 0, stop.stderr);
     assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
   });
 
   await t.step("Ctrl-C while the command runs exits 130, tears down, keeps state", async () => {
-    const before = await stateSlugs(world);
-    await using running = await spawnCli(world, [
-      "start",
-      TEST_AGENT,
-      "--yes",
-      "--",
-      "sleep",
-      "600",
-    ]);
-    const slug = await waitForNewBottle(world, before, running);
-    await waitForAgentProcess(running, slug, "sleep 600");
+    await using bottle = await startAttached(world, TEST_AGENT, ["sleep", "600"]);
+    const { cli: running, slug } = bottle;
     await running.interrupt();
     const result = await running.finish(ATTACHED_TIMEOUT_MS);
     assert.equal(result.code, 130, `${result.stdout}\n${result.stderr}`);
@@ -249,17 +233,8 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
   await t.step(
     "a closed terminal (SIGHUP) while the command runs tears the bottle down",
     async () => {
-      const before = await stateSlugs(world);
-      await using running = await spawnCli(world, [
-        "start",
-        TEST_AGENT,
-        "--yes",
-        "--",
-        "sleep",
-        "600",
-      ]);
-      const slug = await waitForNewBottle(world, before, running);
-      await waitForAgentProcess(running, slug, "sleep 600");
+      await using bottle = await startAttached(world, TEST_AGENT, ["sleep", "600"]);
+      const { cli: running, slug } = bottle;
       await running.interrupt("SIGHUP");
       const result = await running.finish(ATTACHED_TIMEOUT_MS);
       assert.equal(result.code, 130, `${result.stdout}\n${result.stderr}`);
