@@ -7,6 +7,7 @@
  * every few seconds about both containers and reports the first loss once.
  */
 import type { Backend } from "../../backends/mod.ts";
+import { isUp } from "./backends.ts";
 
 /** A container of the bottle that stopped under a running command. */
 export interface BottleLoss {
@@ -78,8 +79,9 @@ async function lossOf(backend: Backend, slug: string): Promise<BottleLoss | unde
   if (!sidecar.running) {
     return { role: "sidecar", lastWords: sidecar.logs.trim().split("\n").at(-1)?.trim() ?? "" };
   }
-  const services = bottles.find((bottle) => bottle.slug === slug)?.services ?? [];
+  const bottle = bottles.find((found) => found.slug === slug);
   // A paused agent is not gone: it comes back where it was.
-  const agentUp = services.some((service) => /^agent:(running|restarting|paused)$/.test(service));
-  return agentUp ? undefined : { role: "agent", lastWords: "" };
+  return bottle !== undefined && isUp(bottle, "agent")
+    ? undefined
+    : { role: "agent", lastWords: "" };
 }

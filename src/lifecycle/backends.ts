@@ -134,6 +134,9 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
   return scan;
 }
 
+/** A service state that counts as up. */
+const UP = /:(running|restarting|paused)$/;
+
 /**
  * Whether a backend reports any of a bottle's services as up (not stopped or exited).
  *
@@ -143,9 +146,6 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
 export function isLive(bottle: ActiveBottle): boolean {
   return bottle.services.some((service) => UP.test(service));
 }
-
-/** A service state that counts as up. */
-const UP = /:(running|restarting|paused)$/;
 
 /**
  * Whether a live bottle cannot work any more: one of its containers stopped (a killed sidecar
@@ -157,10 +157,18 @@ const UP = /:(running|restarting|paused)$/;
  */
 export function isBroken(bottle: ActiveBottle): boolean {
   const stopped = bottle.services.some((service) => /:(exited|dead)$/.test(service));
-  const sidecarUp = bottle.services.some((service) =>
-    service.startsWith("sidecar:") && UP.test(service)
-  );
-  return isLive(bottle) && (stopped || !sidecarUp);
+  return isLive(bottle) && (stopped || !isUp(bottle, "sidecar"));
+}
+
+/**
+ * Whether one of a bottle's containers is up.
+ *
+ * @param bottle A bottle from `enumerateActive`.
+ * @param role Which container.
+ * @returns True while it runs (or is paused or restarting).
+ */
+export function isUp(bottle: ActiveBottle, role: "agent" | "sidecar"): boolean {
+  return bottle.services.some((service) => service.startsWith(`${role}:`) && UP.test(service));
 }
 
 /**
