@@ -66,11 +66,16 @@ export interface ExecOptions {
   stdin?: ReadableStream<Uint8Array>;
   /** Stream the command's standard output here (binary; `capture` then keeps stderr only). */
   stdout?: WritableStream<Uint8Array>;
+  /**
+   * Give up on the command when this aborts: the engine client is ended at once and the exec
+   * resolves with code 137, as for a killed command (the bottle's teardown is the caller's job).
+   */
+  signal?: AbortSignal;
 }
 
 /** The result of {@link Backend.exec}. */
 export interface ExecResult {
-  /** The command's exit code (124 when it timed out). */
+  /** The command's exit code (124 when it timed out, 137 when its `signal` aborted it). */
   code: number;
   /** Captured stdout (empty unless `capture`). */
   stdout: string;

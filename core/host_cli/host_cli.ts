@@ -140,6 +140,11 @@ export interface AttachedIo {
   stdin?: ReadableStream<Uint8Array>;
   /** Stream its standard output here (`capture` then keeps stderr only). */
   stdout?: WritableStream<Uint8Array>;
+  /**
+   * Give up on the command: its client is ended (SIGTERM, then SIGKILL) and the result's code is
+   * 137. Under gVisor a `docker exec` whose sandbox went away never returns by itself.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -167,6 +172,7 @@ export async function runAttached(
     stderr: io,
     ...(signal === undefined ? {} : { signal }),
   }).spawn();
+  using _abortable = endOnAbort(child, options.signal);
   // A command that stops reading early ends the feed: its exit code says what happened.
   const feeding = options.stdin?.pipeTo(child.stdin).catch(() => {});
   const draining = options.stdout === undefined ? undefined : child.stdout.pipeTo(options.stdout);
@@ -179,5 +185,36 @@ export async function runAttached(
     feeding,
     draining,
   ]);
-  return { code: signal?.aborted ? 124 : status.code, stdout, stderr };
+  const code = options.signal?.aborted ? KILLED : signal?.aborted ? 124 : status.code;
+  return { code, stdout, stderr };
+}
+
+/** The exit code of a command given up on: what a shell reports for a killed command. */
+const KILLED = 137;
+
+/** How long the client gets to restore the terminal after SIGTERM before it is killed. */
+const TERM_GRACE_MS = 1_000;
+
+/** End the client when `signal` aborts: SIGTERM first, SIGKILL if it does not listen. */
+function endOnAbort(child: Deno.ChildProcess, signal: AbortSignal | undefined): Disposable {
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  const kill = (name: Deno.Signal) => {
+    try {
+      child.kill(name);
+    } catch {
+      // It exited meanwhile: nothing to end.
+    }
+  };
+  const onAbort = () => {
+    kill("SIGTERM");
+    grace = setTimeout(() => kill("SIGKILL"), TERM_GRACE_MS);
+  };
+  if (signal?.aborted === true) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    [Symbol.dispose]() {
+      signal?.removeEventListener("abort", onAbort);
+      clearTimeout(grace);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /** `bot-bottle exec <slug> -- <cmd…>`: run a command in a running bottle as the agent user. */
 import { UsageError } from "../../core/errors/mod.ts";
 import { type BackendRegistry, defaultRegistry, execInBottle } from "../lifecycle/mod.ts";
-import type { CliContext } from "./_context.ts";
+import { type CliContext, warn } from "./_context.ts";
 
 /**
  * Run a command in a bottle; a terminal is attached only when stdin is one.
@@ -23,5 +23,6 @@ export async function execCommand(
     registry: options.registry ?? defaultRegistry(),
     command: options.command,
     tty: ctx.stdinIsTty,
+    warn: (line) => warn(ctx, line),
   });
 }

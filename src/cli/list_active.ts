@@ -1,15 +1,19 @@
 /**
  * `bot-bottle list active`: running bottles across the available backends (backend, slug,
- * label and agent, services), or JSON for scripts. Bottles whose every service stopped (the
- * engine restarted, a crash) are listed apart as stopped, with the command that removes them;
- * when a backend could not be asked, "none" is never claimed.
+ * label and agent, services), or JSON for scripts (each bottle with its `condition`). Bottles
+ * whose every service stopped (the engine restarted, a crash) are listed apart as stopped, with
+ * the command that removes them; bottles of which one container stopped (a killed sidecar) are
+ * listed apart as broken, with how to keep their work or remove them. When a backend could not
+ * be asked, "none" is never claimed.
  */
 import type { ActiveBottle } from "../../backends/mod.ts";
 import {
   type BackendRegistry,
   type BottleMetadata,
   BottleState,
+  brokenHint,
   defaultRegistry,
+  isBroken,
   isLive,
   scanActive,
 } from "../lifecycle/mod.ts";
@@ -31,11 +35,15 @@ export async function listActiveCommand(
   const scan = await scanActive(options.registry ?? defaultRegistry());
   for (const line of scan.warnings) warn(ctx, line);
   if (options.json) {
-    println(ctx, JSON.stringify(scan.bottles));
+    println(
+      ctx,
+      JSON.stringify(scan.bottles.map((bottle) => ({ ...bottle, condition: conditionOf(bottle) }))),
+    );
     return 0;
   }
-  const running = scan.bottles.filter(isLive);
-  const stopped = scan.bottles.filter((bottle) => !isLive(bottle));
+  const running = scan.bottles.filter((bottle) => conditionOf(bottle) === "running");
+  const broken = scan.bottles.filter((bottle) => conditionOf(bottle) === "broken");
+  const stopped = scan.bottles.filter((bottle) => conditionOf(bottle) === "stopped");
   if (running.length === 0) {
     println(
       ctx,
@@ -45,6 +53,17 @@ export async function listActiveCommand(
     );
   } else {
     ctx.stdout.write(renderFields("Running bottles", await rows(ctx, running)));
+  }
+  if (broken.length > 0) {
+    println(ctx, "");
+    ctx.stdout.write(renderFields("Broken bottles", await rows(ctx, broken)));
+    println(ctx, "");
+    println(
+      ctx,
+      "A broken bottle cannot work: a stopped sidecar leaves its agent with no egress, a " +
+        "stopped agent leaves nothing to run.",
+    );
+    for (const bottle of broken) println(ctx, `${bottle.slug}: ${brokenHint(bottle.slug)}.`);
   }
   if (stopped.length > 0) {
     println(ctx, "");
@@ -56,6 +75,11 @@ export async function listActiveCommand(
     );
   }
   return 0;
+}
+
+/** Whether a bottle works, cannot work any more, or has nothing running. */
+function conditionOf(bottle: ActiveBottle): "running" | "broken" | "stopped" {
+  return !isLive(bottle) ? "stopped" : isBroken(bottle) ? "broken" : "running";
 }
 
 /** One row per bottle: slug, then backend, label (agent) in its color, services. */

@@ -30,6 +30,7 @@ Deno.test("listActiveCommand() --json gives scripts an array, [] when none", asy
     label: "dev-1",
     agent: "dev",
     services: ["agent:running", "sidecar:running"],
+    condition: "running",
   }]);
 });
 
@@ -47,14 +48,12 @@ Deno.test("listActiveCommand() lists bottles with nothing running apart, as stop
   const docker = new FakeBackend();
   docker.addRunning("dev-1");
   docker.addRunning("dev-2", ["agent:exited", "sidecar:exited"]);
-  docker.addRunning("dev-3", ["agent:running", "sidecar:exited"]);
   const ctx = capturedContext(home.env);
   await listActiveCommand(ctx, { json: false, registry: fakeRegistry(docker) });
   assert.equal(
     ctx.out,
     "Running bottles\n\n" +
       "  dev-1: docker  dev-1 (dev)  agent:running, sidecar:running\n" +
-      "  dev-3: docker  dev-3 (dev)  agent:running, sidecar:exited\n" +
       "\nStopped bottles\n\n" +
       "  dev-2: docker  dev-2 (dev)  agent:exited, sidecar:exited\n" +
       "\nNothing runs in a stopped bottle; bot-bottle cleanup removes what is left of it.\n",
@@ -64,4 +63,44 @@ Deno.test("listActiveCommand() lists bottles with nothing running apart, as stop
   stoppedOnly.addRunning("dev-4", ["agent:exited", "sidecar:created"]);
   await listActiveCommand(only, { json: false, registry: fakeRegistry(stoppedOnly) });
   assert.match(only.out, /^No running bottles\.\n\nStopped bottles\n\n {2}dev-4: /);
+});
+
+Deno.test("listActiveCommand() lists a bottle with a stopped or missing container as broken, saying what to do", async () => {
+  await using home = await tempBotHome();
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  docker.addRunning("dev-3", ["agent:running", "sidecar:exited"]);
+  docker.addRunning("dev-5", ["agent:exited", "sidecar:running"]);
+  docker.addRunning("dev-6", ["agent:running"]);
+  // A launch under way: the sidecar is up, the agent not yet.
+  docker.addRunning("dev-7", ["sidecar:running"]);
+  const ctx = capturedContext(home.env);
+  await listActiveCommand(ctx, { json: false, registry: fakeRegistry(docker) });
+  const hint = (slug: string) =>
+    `${slug}: to keep its work: bot-bottle commit ${slug}, bot-bottle stop ${slug}, then ` +
+    `bot-bottle resume ${slug}; or bot-bottle cleanup removes it.\n`;
+  assert.equal(
+    ctx.out,
+    "Running bottles\n\n" +
+      "  dev-1: docker  dev-1 (dev)  agent:running, sidecar:running\n" +
+      "  dev-7: docker  dev-7 (dev)  sidecar:running\n" +
+      "\nBroken bottles\n\n" +
+      "  dev-3: docker  dev-3 (dev)  agent:running, sidecar:exited\n" +
+      "  dev-5: docker  dev-5 (dev)  agent:exited, sidecar:running\n" +
+      "  dev-6: docker  dev-6 (dev)  agent:running\n" +
+      "\nA broken bottle cannot work: a stopped sidecar leaves its agent with no egress, a " +
+      "stopped agent leaves nothing to run.\n" +
+      hint("dev-3") + hint("dev-5") + hint("dev-6"),
+  );
+  const json = capturedContext(home.env);
+  await listActiveCommand(json, { json: true, registry: fakeRegistry(docker) });
+  const conditions = (JSON.parse(json.out) as { slug: string; condition: string }[])
+    .map((bottle) => `${bottle.slug} ${bottle.condition}`);
+  assert.deepEqual(conditions, [
+    "dev-1 running",
+    "dev-3 broken",
+    "dev-5 broken",
+    "dev-6 broken",
+    "dev-7 running",
+  ]);
 });

@@ -145,6 +145,9 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
   return scan;
 }
 
+/** A service state that counts as up. */
+const UP = /:(running|restarting|paused)$/;
+
 /**
  * Whether a backend reports any of a bottle's services as up (not stopped or exited).
  *
@@ -152,7 +155,42 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
  * @returns True while at least one service runs.
  */
 export function isLive(bottle: ActiveBottle): boolean {
-  return bottle.services.some((service) => /:(running|restarting|paused)$/.test(service));
+  return bottle.services.some((service) => UP.test(service));
+}
+
+/**
+ * Whether a live bottle cannot work any more: one of its containers stopped (a killed sidecar
+ * leaves the agent with no egress; a killed agent leaves nothing to run), or its agent runs
+ * without a sidecar. A launch starts the sidecar first, so a sidecar alone is a launch under way.
+ *
+ * @param bottle A bottle from `enumerateActive`.
+ * @returns True for a live bottle with a stopped or missing container.
+ */
+export function isBroken(bottle: ActiveBottle): boolean {
+  const stopped = bottle.services.some((service) => /:(exited|dead)$/.test(service));
+  return isLive(bottle) && (stopped || !isUp(bottle, "sidecar"));
+}
+
+/**
+ * Whether one of a bottle's containers is up.
+ *
+ * @param bottle A bottle from `enumerateActive`.
+ * @param role Which container.
+ * @returns True while it runs (or is paused or restarting).
+ */
+export function isUp(bottle: ActiveBottle, role: "agent" | "sidecar"): boolean {
+  return bottle.services.some((service) => service.startsWith(`${role}:`) && UP.test(service));
+}
+
+/**
+ * What a user of a broken bottle can do: keep its work for `resume`, or remove it.
+ *
+ * @param slug The bottle's slug.
+ * @returns One sentence, naming the commands.
+ */
+export function brokenHint(slug: string): string {
+  return `to keep its work: bot-bottle commit ${slug}, bot-bottle stop ${slug}, then ` +
+    `bot-bottle resume ${slug}; or bot-bottle cleanup removes it`;
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * `cleanup`: one plan across every backend (leftover containers, networks, images of bottles
  * that no longer run) plus orphan state directories, then removal, best effort. A state
- * directory is an orphan when it is not preserved and its bottle is not live; when its backend
- * cannot be asked, liveness is unknown and the state is kept. A bottle whose state lock a running
- * `start` or `resume` holds is live even before its containers run, so its half-made objects
- * stay too.
+ * directory is an orphan when it is not preserved and its bottle is not live; a broken bottle
+ * (its sidecar or agent stopped) counts as not live, since it cannot work any more. When its
+ * backend cannot be asked, liveness is unknown and the state is kept. A bottle whose state lock
+ * a running `start` or `resume` holds is live even before its containers run, so its half-made
+ * objects stay too.
  */
 import type { Backend, CleanupStep } from "../../backends/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { type BackendRegistry, isLive, scanActive } from "./backends.ts";
+import { type BackendRegistry, isBroken, isLive, scanActive } from "./backends.ts";
 import { messageOf } from "../../core/errors/mod.ts";
 import { BottleState, stateSlugs } from "./state.ts";
 
@@ -34,7 +35,7 @@ export async function planCleanup(
   paths: HomePaths,
 ): Promise<CleanupPlan> {
   const scan = await scanActive(registry);
-  const live = new Set(scan.bottles.filter(isLive).map((b) => b.slug));
+  const live = new Set(scan.bottles.filter((b) => isLive(b) && !isBroken(b)).map((b) => b.slug));
   for (const slug of await stateSlugs(paths)) {
     if (await new BottleState(paths, slug).held()) live.add(slug);
   }

@@ -66,6 +66,29 @@ Deno.test("planCleanup() plans an object two backends list once, by the first", 
   ]);
 });
 
+Deno.test("planCleanup() removes a broken bottle (a container stopped) with its state, unless preserved", async () => {
+  await using home = await tempBotHome();
+  const docker = new FakeBackend({
+    leftovers: [
+      { kind: "container", name: "bot-bottle-broken-1", slug: "broken-1" },
+      { kind: "container", name: "bot-bottle-sidecars-broken-1", slug: "broken-1" },
+      { kind: "container", name: "bot-bottle-live-1", slug: "live-1" },
+    ],
+  });
+  docker.addRunning("live-1");
+  docker.addRunning("broken-1", ["agent:running", "sidecar:exited"]);
+  docker.addRunning("broken-2", ["agent:exited", "sidecar:running"]);
+  await state(home, "live-1");
+  await state(home, "broken-1");
+  await (await state(home, "broken-2")).preserve();
+  const plan = await planCleanup(fakeRegistry(docker), home.paths);
+  assert.deepEqual(plan.backends[0]?.steps.map((step) => step.name), [
+    "bot-bottle-broken-1",
+    "bot-bottle-sidecars-broken-1",
+  ]);
+  assert.deepEqual(plan.state.map((s) => s.slug), ["broken-1"]);
+});
+
 Deno.test("planCleanup() keeps state whose backend cannot say whether it runs", async () => {
   await using home = await tempBotHome();
   const docker = new FakeBackend();

@@ -10,6 +10,7 @@ Deno.test("execInBottle() runs the command in the bottle and returns its exit co
     registry: fakeRegistry(docker),
     command: ["git", "status"],
     tty: true,
+    warn: (line) => assert.fail(line),
   });
   assert.equal(code, 7);
   assert.deepEqual(docker.calls, ["exec dev-1 git status (tty)"]);
@@ -18,9 +19,33 @@ Deno.test("execInBottle() runs the command in the bottle and returns its exit co
 Deno.test("execInBottle() names the running bottles when the slug is not running", async () => {
   const docker = new FakeBackend();
   await assert.rejects(
-    execInBottle("dev-1", { registry: fakeRegistry(docker), command: ["ls"], tty: false }),
+    execInBottle("dev-1", {
+      registry: fakeRegistry(docker),
+      command: ["ls"],
+      tty: false,
+      warn: () => {},
+    }),
     (err: unknown) =>
       err instanceof NotFoundError && err.message === 'No running bottle "dev-1" (running: none)',
   );
   assert.deepEqual(docker.calls, []);
+});
+
+Deno.test("execInBottle() runs the command in a broken bottle after saying it is broken", async () => {
+  const docker = new FakeBackend({ onExec: () => 0 });
+  docker.addRunning("dev-1", ["agent:running", "sidecar:exited"]);
+  const warned: string[] = [];
+  const code = await execInBottle("dev-1", {
+    registry: fakeRegistry(docker),
+    command: ["ls"],
+    tty: false,
+    warn: (line) => warned.push(line),
+  });
+  assert.equal(code, 0);
+  assert.deepEqual(warned, [
+    "bottle dev-1 is broken (agent:running, sidecar:exited); to keep its " +
+    "work: bot-bottle commit dev-1, bot-bottle stop dev-1, then bot-bottle resume dev-1; " +
+    "or bot-bottle cleanup removes it",
+  ]);
+  assert.deepEqual(docker.calls, ["exec dev-1 ls"]);
 });

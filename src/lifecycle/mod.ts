@@ -25,10 +25,12 @@ export { agentChoices, resolveAgent } from "./agents.ts";
 export {
   type ActiveScan,
   type BackendRegistry,
+  brokenHint,
   chooseBackend,
   type ChooseBackendOptions,
   defaultRegistry,
   findActive,
+  isBroken,
   isLive,
   scanActive,
 } from "./backends.ts";

@@ -4,7 +4,7 @@
  */
 import type { Backend } from "../../backends/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { type BackendRegistry, scanActive } from "./backends.ts";
+import { type BackendRegistry, brokenHint, isBroken, scanActive } from "./backends.ts";
 import { type BottleMetadata, BottleState } from "./state.ts";
 
 /**
@@ -22,7 +22,11 @@ export async function resumeTarget(
 ): Promise<{ metadata: BottleMetadata; backend: Backend }> {
   const metadata = await new BottleState(options.paths, slug).read();
   const scan = await scanActive(options.registry);
-  if (scan.bottles.some((b) => b.slug === slug)) {
+  const there = scan.bottles.find((b) => b.slug === slug);
+  if (there !== undefined && isBroken(there)) {
+    throw new Error(`Cannot resume bottle "${slug}": it is there but broken; ${brokenHint(slug)}`);
+  }
+  if (there !== undefined) {
     throw new Error(
       `Cannot resume bottle "${slug}": it is still there (bot-bottle exec ${slug} -- <cmd…> ` +
         `to use it, or bot-bottle stop ${slug} first)`,

@@ -45,6 +45,21 @@ Deno.test("resumeTarget() refuses a bottle that is still there", async () => {
   );
 });
 
+Deno.test("resumeTarget() refuses a broken bottle that is still there, saying what to do", async () => {
+  await using home = await tempBotHome();
+  await kept(home);
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1", ["agent:running", "sidecar:exited"]);
+  await assert.rejects(
+    resumeTarget("dev-1", { registry: fakeRegistry(docker), paths: home.paths }),
+    {
+      message: 'Cannot resume bottle "dev-1": it is there but broken; to keep its work: ' +
+        "bot-bottle commit dev-1, bot-bottle stop dev-1, then bot-bottle resume dev-1; " +
+        "or bot-bottle cleanup removes it",
+    },
+  );
+});
+
 Deno.test("resumeTarget() refuses when the recorded backend cannot run here", async () => {
   await using home = await tempBotHome();
   await kept(home);

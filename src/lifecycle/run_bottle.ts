@@ -7,8 +7,12 @@
  * then the bottle is torn down; a running command is ended by stopping its bottle. Either way
  * {@link InterruptedError} is thrown after teardown, and `main.ts` exits 130.
  *
- * While the command runs the sidecar is watched: a bottle whose sidecar stopped has no egress,
- * so it is torn down (workspace saved, state kept) and the operator told how to resume.
+ * While the command runs the sidecar and the agent are watched: a bottle whose sidecar stopped
+ * has no egress, and one whose agent stopped has nothing left to run, so it is torn down
+ * (workspace saved when it can be, state kept) and the operator told how to resume.
+ *
+ * Whatever tears the bottle down under a running command then gives up on the command's exec:
+ * an engine whose exec outlives its container (gVisor) must not keep the host waiting.
  */
 import type { Backend } from "../../backends/mod.ts";
 import type { EnvValue } from "../manifest/mod.ts";
@@ -20,7 +24,7 @@ import { messageOf } from "../../core/errors/mod.ts";
 import { BottleSession, type SessionLog } from "./_session.ts";
 import { type BottleMetadata, BottleState } from "./state.ts";
 import { terminalTint } from "./_terminal_tint.ts";
-import { watchSidecar } from "./_sidecar_watch.ts";
+import { watchBottle } from "./_bottle_watch.ts";
 
 /** Options of {@link runBottle}. */
 export interface RunBottleOptions {
@@ -48,7 +52,7 @@ export interface RunBottleOptions {
   terminal?: (text: string) => void;
   /** Where interruptions come from (the process's signals unless a test says otherwise). */
   interrupts?: InterruptSource;
-  /** How often the sidecar is checked while the command runs (default 2 s). */
+  /** How often the sidecar and agent are checked while the command runs (default 2 s). */
   sidecarCheckMs?: number;
 }
 
@@ -85,13 +89,17 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
     },
   });
   const interrupted = new AbortController();
+  const commandGone = new AbortController();
+  /** Once the bottle is down its command's exec is given up on, whether it returned or not. */
+  const endCommand = (teardown: Promise<void>) =>
+    teardown.catch(() => {}).finally(() => commandGone.abort());
   const phase = { commandRunning: false };
   using _listening = (options.interrupts ?? processInterrupts()).listen(() => {
     if (interrupted.signal.aborted) return;
     interrupted.abort();
     log.info(`interrupted; stopping bottle ${plan.slug}`);
-    // The command ends when its bottle goes; finish() awaits this same stop and reports it.
-    if (phase.commandRunning) session.stop().catch(() => {});
+    // finish() awaits this same stop and reports it.
+    if (phase.commandRunning) endCommand(session.stop());
   });
 
   const secrets = await resolveSecrets(plan, options.env, {
@@ -127,24 +135,29 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
   const tint = terminalTint(plan.label, options.metadata.color);
   const terminal = options.tty ? (options.terminal ?? writeStdout) : () => {};
   terminal(tint.enter);
-  const lost = { sidecar: false };
+  const lost = { container: false };
   try {
     // Only while the command runs: teardown stops the sidecar on purpose.
-    using _watching = watchSidecar(backend, plan.slug, {
+    using _watching = watchBottle(backend, plan.slug, {
       intervalMs: options.sidecarCheckMs ?? 2_000,
-      onLost: (lastWords) => {
+      onLost: ({ role, lastWords }) => {
         // After Ctrl-C the bottle is being stopped on purpose: its sidecar goes first.
         if (interrupted.signal.aborted) return;
-        lost.sidecar = true;
+        lost.container = true;
         log.warn(
-          `the sidecar of bottle ${plan.slug} stopped` +
-            (lastWords === "" ? "" : ` (its last words: ${lastWords})`) +
-            "; the agent has no egress left, so the bottle is being torn down",
+          role === "sidecar"
+            ? `the sidecar of bottle ${plan.slug} stopped` +
+              (lastWords === "" ? "" : ` (its last words: ${lastWords})`) +
+              "; the agent has no egress left, so the bottle is being torn down"
+            : `the agent container of bottle ${plan.slug} stopped; the bottle is being torn down`,
         );
-        session.halt().catch(() => {});
+        endCommand(session.halt());
       },
     });
-    code = (await backend.exec(plan.slug, plan.command, { tty: options.tty })).code;
+    code = (await backend.exec(plan.slug, plan.command, {
+      tty: options.tty,
+      signal: commandGone.signal,
+    })).code;
   } catch (err) {
     terminal(tint.leave);
     await session.finish(1).catch((stopErr: unknown) => log.warn(messageOf(stopErr)));
@@ -152,8 +165,8 @@ export async function runBottle(plan: BottlePlan, options: RunBottleOptions): Pr
   }
   terminal(tint.leave);
   if (interrupted.signal.aborted) code = 130;
-  // Whatever the command made of it, a bottle that lost its sidecar keeps its state to resume.
-  else if (lost.sidecar && code === 0) code = 1;
+  // Whatever the command made of it, a bottle that lost a container keeps its state to resume.
+  else if (lost.container && code === 0) code = 1;
   const kept = await session.finish(code);
   if (interrupted.signal.aborted) throw new InterruptedError();
   return { code, kept };

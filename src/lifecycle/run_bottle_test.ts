@@ -224,6 +224,24 @@ Deno.test("runBottle() on Ctrl-C during the command stops the bottle and keeps s
   );
 });
 
+Deno.test("runBottle() on Ctrl-C gives up on a command whose exec outlives its bottle", async () => {
+  await using home = await tempBotHome();
+  const hooks = { interrupt: () => {} };
+  const { backend, plan, interrupts, log, options, state } = setup(home, {
+    onExec: async () => {
+      hooks.interrupt();
+      // Like `docker exec` into a gone gVisor sandbox: it never returns.
+      return await new Promise<number>(() => {});
+    },
+  });
+  hooks.interrupt = () => interrupts.interrupt();
+  await assert.rejects(runBottle(plan, options), InterruptedError);
+  assert.deepEqual(backend.calls, [`launch ${SLUG}`, `exec ${SLUG} work`, `stop ${SLUG}`]);
+  assert.deepEqual(backend.world.of(SLUG), [], "the bottle's objects are gone");
+  assert.equal(await state.exists(), true);
+  assert.match(log.info.at(-1) ?? "", new RegExp(`resume with: bot-bottle resume ${SLUG}$`));
+});
+
 Deno.test("runBottle() on Ctrl-C at a secret prompt creates nothing", async () => {
   await using home = await tempBotHome();
   const { backend, plan, interrupts, options } = setup(home);

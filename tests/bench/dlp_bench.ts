@@ -16,7 +16,8 @@
  * row's time less the canary-only row's (the decoding views and the canary run under every scan).
  *
  * After the throughput rows, a size check scans mixed traffic in one stream of `megabytes / 2`
- * and of `megabytes`: the time must double, not grow faster (the scan is linear).
+ * and of `megabytes`: the time must double, not grow faster (the scan is linear). A second one
+ * scans each hostile encoding at 128 KiB and 512 KiB: about x4, never near x16.
  *
  * Through the proxy, every corpus host has a route (every path and method, default detectors,
  * `outbound_on_match: block`, `inbound_on_secret: block`), so only DLP (or, for subdomains,
@@ -36,6 +37,7 @@ import {
   type ScalingRow,
   type ThroughputRow,
 } from "./_dlp_throughput.ts";
+import { type HostileRow, measureHostileScaling } from "./_dlp_hostile.ts";
 import { printTable } from "./_proxy_bed.ts";
 
 const PARALLEL = 8;
@@ -92,11 +94,12 @@ const throughput: ThroughputRow[] = flags.has("--no-throughput")
   ? []
   : measureThroughput(megabytes);
 const scaling: ScalingRow[] = flags.has("--no-throughput") ? [] : measureScaling(megabytes / 2);
+const hostile: HostileRow[] = flags.has("--no-throughput") ? [] : measureHostileScaling();
 
 if (json) {
   console.log(
     JSON.stringify(
-      { mode, corpusSeconds, totals, classes, throughput, scaling, cases: results },
+      { mode, corpusSeconds, totals, classes, throughput, scaling, hostile, cases: results },
       null,
       2,
     ),
@@ -156,6 +159,16 @@ if (json) {
         `${row.label.padEnd(48)} ${row.megabytes} MB ${row.seconds.toFixed(2)} s, ${
           2 * row.megabytes
         } MB ${row.doubledSeconds.toFixed(2)} s: x${(row.doubledSeconds / row.seconds).toFixed(2)}`,
+      );
+    }
+    console.log(
+      "\nDLP hostile encodings: 128 KiB, then 512 KiB (CPU time; linear x4, quadratic x16)",
+    );
+    for (const row of hostile) {
+      console.log(
+        `${row.label.padEnd(48)} ${row.seconds.toFixed(3)} s, ${
+          row.quadrupledSeconds.toFixed(3)
+        } s: x${(row.quadrupledSeconds / row.seconds).toFixed(2)}`,
       );
     }
   }

@@ -7,8 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli, startWorld } from "./_harness/mod.ts";
-import { PrivateEngine } from "./_harness/private_engine.ts";
+import { startWorld } from "./_harness/mod.ts";
+import { privateEngineCli } from "./_harness/private_engine.ts";
 
 interface Listed {
   slug: string;
@@ -17,21 +17,8 @@ interface Listed {
 
 Deno.test("after an engine restart, list active and cleanup tell the truth", async () => {
   await using world = await startWorld("restart");
-  await using engine = await PrivateEngine.start();
-  await engine.loadImages([
-    world.cliEnv.BOT_BOTTLE_AGENT_BASE_IMAGE!,
-    world.cliEnv.BOT_BOTTLE_SIDECAR_BASE_IMAGE!,
-  ]);
-  // The test internet lives on the shared engine: this bottle gets its own egress network and
-  // the default self-test targets (which it cannot reach either).
-  const env = {
-    DOCKER_HOST: engine.host,
-    BOT_BOTTLE_EGRESS_NETWORK: "",
-    BOT_BOTTLE_EGRESS_CONNECT_TO: "",
-    BOT_BOTTLE_SELFTEST_TCP: "",
-    BOT_BOTTLE_SELFTEST_DNS: "",
-  };
-  const cli = (args: string[]) => runCli(world, args, { env });
+  const { engine: made, cli } = await privateEngineCli(world);
+  await using engine = made;
   const listed = async (): Promise<Listed[]> => {
     const list = await cli(["list", "active", "--json"]);
     assert.equal(list.code, 0, list.stderr);

@@ -14,29 +14,20 @@ import {
   describeLeftovers,
   docker,
   e2eEngine,
-  e2eRuntime,
   execIn,
   runCli,
   showCurl,
   spawnCli,
+  startAttached,
   startDetached,
   startWorld,
   stateSlugs,
   TEST_AGENT,
   UPSTREAM_PAGE_MARKER,
-  waitForAgentProcess,
   waitForNewBottle,
   type World,
   writeTestAgent,
 } from "./_harness/mod.ts";
-
-/**
- * Known defect, found by the gVisor pass: with the agent under runsc, an attached start whose
- * command is interrupted, or whose agent container is killed, never finishes (the host's
- * `docker exec` into a runsc sandbox that is gone does not return; runs hung past 16 minutes),
- * so those steps are left out there until it is fixed; they run under runc.
- */
-const HANGS_UNDER_GVISOR = e2eRuntime() === "runsc";
 
 /** An attached run's time limit: a launch plus the command. */
 const ATTACHED_TIMEOUT_MS = 4 * 60_000;
@@ -208,77 +199,43 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
     },
   );
 
-  await t.step({
-    name: "the agent container killed under an attached start is torn down",
-    ignore: HANGS_UNDER_GVISOR,
-    fn: async () => {
-      const before = await stateSlugs(world);
-      await using running = await spawnCli(world, [
-        "start",
-        TEST_AGENT,
-        "--yes",
-        "--",
-        "sleep",
-        "600",
-      ]);
-      const slug = await waitForNewBottle(world, before, running);
-      await waitForAgentProcess(running, slug, "sleep 600");
-      const kill = await docker(["kill", `bot-bottle-${slug}`]);
-      assert.equal(kill.code, 0, kill.stderr);
-      const result = await running.finish(ATTACHED_TIMEOUT_MS);
-      assert.notEqual(result.code, 0, result.stdout);
-      const left = await bottleLeftovers(world.home, slug);
-      assert.deepEqual([left.containers, left.networks], [[], []], describeLeftovers(left));
-      if (left.stateDir) {
-        const stop = await runCli(world, ["stop", slug]);
-        assert.equal(stop.code, 0, stop.stderr);
-      }
-      assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
-    },
+  await t.step("the agent container killed under an attached start is torn down", async () => {
+    await using bottle = await startAttached(world, TEST_AGENT, ["sleep", "600"]);
+    const { cli: running, slug } = bottle;
+    const kill = await docker(["kill", `bot-bottle-${slug}`]);
+    assert.equal(kill.code, 0, kill.stderr);
+    const result = await running.finish(ATTACHED_TIMEOUT_MS);
+    assert.notEqual(result.code, 0, result.stdout);
+    assert.match(
+      result.stderr,
+      new RegExp(`state kept in .*; resume with: bot-bottle resume ${slug}`),
+    );
+    const left = await bottleLeftovers(world.home, slug);
+    assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
+    const stop = await runCli(world, ["stop", slug]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
   });
 
-  await t.step({
-    name: "Ctrl-C while the command runs exits 130, tears down, keeps state",
-    ignore: HANGS_UNDER_GVISOR,
-    fn: async () => {
-      const before = await stateSlugs(world);
-      await using running = await spawnCli(world, [
-        "start",
-        TEST_AGENT,
-        "--yes",
-        "--",
-        "sleep",
-        "600",
-      ]);
-      const slug = await waitForNewBottle(world, before, running);
-      await waitForAgentProcess(running, slug, "sleep 600");
-      await running.interrupt();
-      const result = await running.finish(ATTACHED_TIMEOUT_MS);
-      assert.equal(result.code, 130, `${result.stdout}\n${result.stderr}`);
-      assert.match(result.stderr, new RegExp(`resume ${slug}`));
-      const left = await bottleLeftovers(world.home, slug);
-      assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
-      const stop = await runCli(world, ["stop", slug]);
-      assert.equal(stop.code, 0, stop.stderr);
-      assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
-    },
+  await t.step("Ctrl-C while the command runs exits 130, tears down, keeps state", async () => {
+    await using bottle = await startAttached(world, TEST_AGENT, ["sleep", "600"]);
+    const { cli: running, slug } = bottle;
+    await running.interrupt();
+    const result = await running.finish(ATTACHED_TIMEOUT_MS);
+    assert.equal(result.code, 130, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`resume ${slug}`));
+    const left = await bottleLeftovers(world.home, slug);
+    assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
+    const stop = await runCli(world, ["stop", slug]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
   });
 
-  await t.step({
-    name: "a closed terminal (SIGHUP) while the command runs tears the bottle down",
-    ignore: HANGS_UNDER_GVISOR,
-    fn: async () => {
-      const before = await stateSlugs(world);
-      await using running = await spawnCli(world, [
-        "start",
-        TEST_AGENT,
-        "--yes",
-        "--",
-        "sleep",
-        "600",
-      ]);
-      const slug = await waitForNewBottle(world, before, running);
-      await waitForAgentProcess(running, slug, "sleep 600");
+  await t.step(
+    "a closed terminal (SIGHUP) while the command runs tears the bottle down",
+    async () => {
+      await using bottle = await startAttached(world, TEST_AGENT, ["sleep", "600"]);
+      const { cli: running, slug } = bottle;
       await running.interrupt("SIGHUP");
       const result = await running.finish(ATTACHED_TIMEOUT_MS);
       assert.equal(result.code, 130, `${result.stdout}\n${result.stderr}`);
@@ -287,7 +244,7 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
       const stop = await runCli(world, ["stop", slug]);
       assert.equal(stop.code, 0, stop.stderr);
     },
-  });
+  );
 
   await t.step("Ctrl-C during the launch exits 130 and leaves nothing", async () => {
     const before = await stateSlugs(world);

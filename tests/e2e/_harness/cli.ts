@@ -313,3 +313,38 @@ async function descendants(pid: number): Promise<number[]> {
   }
   return found;
 }
+
+/** An attached `start` whose command is running: the CLI and its bottle. */
+export interface AttachedBottle extends AsyncDisposable {
+  /** The running CLI. */
+  cli: RunningCli;
+  /** The bottle's slug. */
+  slug: string;
+}
+
+/**
+ * Start `start <agent> --yes -- <command…>` attached and wait until the command runs in the
+ * agent container.
+ *
+ * @param world The world.
+ * @param agent The agent to start.
+ * @param command The command; its command line must show in `ps` as given (e.g. `sleep 600`).
+ * @returns The CLI and slug; dispose with `await using` so a failed test kills the CLI.
+ * @throws {Error} When no bottle or command shows up in time (the CLI is killed then).
+ */
+export async function startAttached(
+  world: World,
+  agent: string,
+  command: readonly string[],
+): Promise<AttachedBottle> {
+  const before = await stateSlugs(world);
+  const cli = await spawnCli(world, ["start", agent, "--yes", "--", ...command]);
+  try {
+    const slug = await waitForNewBottle(world, before, cli);
+    await waitForAgentProcess(cli, slug, command.join(" "));
+    return { cli, slug, [Symbol.asyncDispose]: () => cli[Symbol.asyncDispose]() };
+  } catch (err) {
+    await cli[Symbol.asyncDispose]();
+    throw err;
+  }
+}

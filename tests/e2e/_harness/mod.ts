@@ -31,10 +31,12 @@ export {
 } from "./world.ts";
 export {
   agentBash,
+  type AttachedBottle,
   execIn,
   runCli,
   RunningCli,
   spawnCli,
+  startAttached,
   startDetached,
   stateSlugs,
   waitForAgentProcess,

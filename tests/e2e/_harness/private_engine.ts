@@ -12,6 +12,8 @@
  */
 import { join } from "node:path";
 import { runProgram, type RunResult } from "./_docker.ts";
+import { runCli } from "./cli.ts";
+import type { World } from "./world.ts";
 
 /** A running (or stopped) private engine. */
 export class PrivateEngine implements AsyncDisposable {
@@ -168,4 +170,35 @@ export class PrivateEngine implements AsyncDisposable {
 async function ip(args: readonly string[]): Promise<void> {
   const result = await runProgram("ip", args);
   if (result.code !== 0) throw new Error(`ip ${args.join(" ")}: ${result.stderr}`);
+}
+
+/**
+ * Start a private engine with the world's base images loaded, and a CLI pointed at it. The test
+ * internet lives on the shared engine: its bottles get their own egress network and the default
+ * self-test targets (which they cannot reach either).
+ *
+ * @param world The world whose CLI and base images to use.
+ * @returns The engine (dispose it with `await using`) and a CLI runner that uses it.
+ */
+export async function privateEngineCli(
+  world: World,
+): Promise<{ engine: PrivateEngine; cli: (args: string[]) => Promise<RunResult> }> {
+  const engine = await PrivateEngine.start();
+  try {
+    await engine.loadImages([
+      world.cliEnv.BOT_BOTTLE_AGENT_BASE_IMAGE!,
+      world.cliEnv.BOT_BOTTLE_SIDECAR_BASE_IMAGE!,
+    ]);
+  } catch (err) {
+    await engine[Symbol.asyncDispose]();
+    throw err;
+  }
+  const env = {
+    DOCKER_HOST: engine.host,
+    BOT_BOTTLE_EGRESS_NETWORK: "",
+    BOT_BOTTLE_EGRESS_CONNECT_TO: "",
+    BOT_BOTTLE_SELFTEST_TCP: "",
+    BOT_BOTTLE_SELFTEST_DNS: "",
+  };
+  return { engine, cli: (args) => runCli(world, args, { env }) };
 }

@@ -9,7 +9,7 @@ import {
   planBottle,
   runBottle,
 } from "./mod.ts";
-import { watchSidecar } from "./_sidecar_watch.ts";
+import { type BottleLoss, watchBottle } from "./_bottle_watch.ts";
 import { FakeBackend, type FakeBehaviour, type TempBotHome, tempBotHome } from "./testing/mod.ts";
 
 const SLUG = "demo-5a5b5c";
@@ -88,15 +88,45 @@ Deno.test("runBottle() tears down a bottle whose sidecar stopped, keeps its stat
   assert.equal((await state.read()).slug, SLUG);
 });
 
+Deno.test("runBottle() tears down a bottle whose agent container stopped under a command that never returns", async () => {
+  await using home = await tempBotHome();
+  const { backend, plan, log, options, state } = setup(home, {
+    onExec: async (slug, argv) => {
+      if (argv[0] !== "work") return 0;
+      // The agent is killed; like `docker exec` into a gone gVisor sandbox, the exec hangs.
+      backend.world.objects.get(`memory-agent-${slug}`)!.state = "exited";
+      return await new Promise<number>(() => {});
+    },
+  });
+  const outcome = await runBottle(plan, options);
+  assert.deepEqual(outcome, { code: 137, kept: true });
+  assert.equal(
+    log.warn[0],
+    `the agent container of bottle ${SLUG} stopped; the bottle is being torn down`,
+  );
+  // The workspace cannot be saved from a stopped agent: said, and the teardown goes on.
+  assert.match(log.warn[1] ?? "", /^the workspace was not saved: /);
+  assert.equal(
+    log.info.at(-1),
+    `agent exited with 137; state kept in ${state.dir}; resume with: bot-bottle resume ${SLUG}`,
+  );
+  assert.deepEqual(backend.world.of(SLUG), [], "the bottle's objects are gone");
+  assert.equal((await state.read()).slug, SLUG);
+});
+
 Deno.test("runBottle() keeps the state even when the command exits 0 after its sidecar stopped", async () => {
   await using home = await tempBotHome();
+  let exited = false;
   const { backend, plan, log, options, state } = setup(home, {
     onExec: async (slug, argv) => {
       if (argv[0] !== "work") return 0;
       backend.world.objects.get(`memory-sidecar-${slug}`)!.state = "exited";
       await until(() => log.warn.length > 0);
+      exited = true;
       return 0;
     },
+    // The command exits on its own while its bottle is still being torn down.
+    onStop: () => until(() => exited),
   });
   const outcome = await runBottle(plan, options);
   assert.deepEqual(outcome, { code: 1, kept: true });
@@ -119,35 +149,60 @@ Deno.test("runBottle() does not report its own teardown as a lost sidecar", asyn
   assert.deepEqual(log.warn, []);
 });
 
-/** A backend whose sidecar answers from a script, then `running` for ever. */
-function scripted(answers: (boolean | Error)[]): { backend: Backend; asked: () => number } {
+/** A backend whose sidecar (or agent) answers from a script, then `running` for ever. */
+function scripted(
+  answers: (boolean | Error)[],
+  role: BottleLoss["role"] = "sidecar",
+): { backend: Backend; asked: () => number } {
   let asked = 0;
+  let agentRunning = true;
   const backend = {
     sidecarStatus: () => {
       const answer = answers[asked++] ?? true;
-      return answer instanceof Error
-        ? Promise.reject(answer)
-        : Promise.resolve({ running: answer, logs: "[egress] one\n[egress] last line\n" });
+      if (answer instanceof Error) return Promise.reject(answer);
+      if (role === "agent") agentRunning = answer;
+      return Promise.resolve({
+        running: role === "agent" || answer,
+        logs: "[egress] one\n[egress] last line\n",
+      });
     },
+    enumerateActive: () =>
+      Promise.resolve([{
+        backend: "docker",
+        slug: SLUG,
+        label: "demo",
+        agent: "demo",
+        services: [`agent:${agentRunning ? "running" : "exited"}`, "sidecar:running"],
+      }]),
   } as unknown as Backend;
   return { backend, asked: () => asked };
 }
 
-Deno.test("watchSidecar() reports a sidecar seen stopped twice in a row, once, with its last log line", async () => {
+Deno.test("watchBottle() reports a sidecar seen stopped twice in a row, once, with its last log line", async () => {
   const { backend, asked } = scripted([true, false, false, false, false]);
-  const lost: string[] = [];
-  using _watch = watchSidecar(backend, SLUG, { intervalMs: 20, onLost: (w) => lost.push(w) });
+  const lost: BottleLoss[] = [];
+  using _watch = watchBottle(backend, SLUG, { intervalMs: 20, onLost: (l) => lost.push(l) });
   await until(() => lost.length > 0);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.deepEqual(lost, ["[egress] last line"]);
+  assert.deepEqual(lost, [{ role: "sidecar", lastWords: "[egress] last line" }]);
   assert.equal(asked(), 3, "it stops asking once the loss is reported");
 });
 
-Deno.test("watchSidecar() ignores one odd answer and an engine that does not answer", async () => {
+Deno.test("watchBottle() reports an agent container seen stopped twice in a row, once", async () => {
+  const { backend, asked } = scripted([true, false, true, false, false, false], "agent");
+  const lost: BottleLoss[] = [];
+  using _watch = watchBottle(backend, SLUG, { intervalMs: 20, onLost: (l) => lost.push(l) });
+  await until(() => lost.length > 0);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.deepEqual(lost, [{ role: "agent", lastWords: "" }]);
+  assert.equal(asked(), 5, "one odd answer is not a loss; it stops asking once it reported");
+});
+
+Deno.test("watchBottle() ignores one odd answer and an engine that does not answer", async () => {
   const { backend, asked } = scripted([false, true, new Error("engine busy"), false, true]);
-  const lost: string[] = [];
+  const lost: BottleLoss[] = [];
   {
-    using _watch = watchSidecar(backend, SLUG, { intervalMs: 20, onLost: (w) => lost.push(w) });
+    using _watch = watchBottle(backend, SLUG, { intervalMs: 20, onLost: (l) => lost.push(l) });
     await until(() => asked() >= 7);
   }
   const seen = asked();
