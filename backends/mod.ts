@@ -1,7 +1,7 @@
 /**
  * The backends (SPEC §5) and how one is chosen: `--backend`, else `BOT_BOTTLE_BACKEND`, else
- * the platform default. Only `docker` ships today; the macOS backends are named so that a user
- * asking for one gets a clear answer.
+ * the platform default. `docker` and `macos-container` ship; `smolmachines` is named so that a
+ * user asking for it gets a clear answer.
  *
  * @module
  * @example
@@ -12,6 +12,7 @@
  */
 import { NotYetAvailableError, UsageError } from "../core/errors/mod.ts";
 import { backend as docker } from "./docker/mod.ts";
+import { backend as macosContainer } from "./macos_container/mod.ts";
 import type { Backend, BackendName } from "./types.ts";
 
 export type * from "./types.ts";
@@ -33,6 +34,7 @@ export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
  */
 export function backendByName(name: string): Backend {
   if (name === "docker") return docker;
+  if (name === "macos-container") return macosContainer;
   if ((BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new NotYetAvailableError(`backend ${name}`);
   }
@@ -40,10 +42,13 @@ export function backendByName(name: string): Backend {
 }
 
 /**
- * The backends this version ships, in preference order.
+ * The backends this version ships on an OS, in preference order: Apple's `container` first on
+ * macOS (SPEC §5: the macOS default when available); it cannot run anywhere else, so other
+ * hosts are not asked about it (`--backend macos-container` still names it).
  *
+ * @param os The host OS, as in `Deno.build.os`.
  * @returns The shipped backends.
  */
-export function shippedBackends(): Backend[] {
-  return [docker];
+export function shippedBackends(os: string = Deno.build.os): Backend[] {
+  return os === "darwin" ? [macosContainer, docker] : [docker];
 }

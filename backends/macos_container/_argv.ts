@@ -1,0 +1,144 @@
+/**
+ * The `container` argv for each object of a bottle, from the launch's specs. Shared by `prepare`
+ * (which shows them) and the launch primitives (which run them), so a dry run shows exactly what
+ * runs. Every flag's shape follows apple/container `docs/command-reference.md` ("container run",
+ * "container network create"); the strict fake CLI in `tests/fakes/container/` checks them.
+ *
+ * What Apple's CLI offers differs from docker's: every container is its own lightweight VM, so
+ * there is no runtime to choose and no capability or sysctl flag (the launch checks the sidecar's
+ * kernel settings after start instead); CPUs are whole (`--cpus` takes an integer) and memory has
+ * MiB granularity; there is no pids cap; `--add-host` does not exist (the launch pins the
+ * sidecar's name in the agent's `/etc/hosts`).
+ */
+import type {
+  AgentSpec,
+  BottleRef,
+  ContainerSpec,
+  Mount,
+  ResourceLimits,
+  SidecarSpec,
+} from "../types.ts";
+import { type BottleNames, SLUG_LABEL } from "./_names.ts";
+
+const MIB = 1024 * 1024;
+
+function labels(bottle: BottleRef, role: string): string[] {
+  return [
+    "--label",
+    `${SLUG_LABEL}=${bottle.slug}`,
+    "--label",
+    `bot-bottle.role=${role}`,
+    "--label",
+    `bot-bottle.agent=${bottle.agent}`,
+    "--label",
+    `bot-bottle.label=${bottle.label}`,
+  ];
+}
+
+/** `--mount type=bind,source=…,target=…[,readonly]`; the CLI takes directories only (SPEC §12). */
+function mounts(list: readonly Mount[]): string[] {
+  return list.flatMap((m) => [
+    "--mount",
+    `type=bind,source=${m.source},target=${m.target}${m.readonly ? ",readonly" : ""}`,
+  ]);
+}
+
+/**
+ * The caps the VM gets: whole CPUs, rounded up so a fractional cap still boots (at least one),
+ * and memory in MiB, rounded down so the VM never gets more than asked.
+ *
+ * @param limits The caps asked for.
+ * @returns The caps as the CLI can express them (pids: none, see the module doc).
+ */
+export function vmLimits(limits: Readonly<ResourceLimits>): { cpus: number; memoryMib: number } {
+  return {
+    cpus: Math.max(1, Math.ceil(limits.cpus)),
+    memoryMib: Math.max(1, Math.floor(limits.memory / MIB)),
+  };
+}
+
+function limitFlags(limits: Readonly<ResourceLimits>): string[] {
+  const vm = vmLimits(limits);
+  return ["--cpus", String(vm.cpus), "--memory", `${vm.memoryMib}M`];
+}
+
+/** Settings as `--env NAME=value`; secrets as bare `--env NAME`, read from the CLI's env. */
+function environment(spec: ContainerSpec): string[] {
+  return [
+    ...Object.entries(spec.env).flatMap(([name, value]) => ["--env", `${name}=${value}`]),
+    ...spec.secretEnv.flatMap((name) => ["--env", name]),
+  ];
+}
+
+/** `container network create --internal`: a host-only network, no route out. */
+export function internalNetworkArgs(bottle: BottleRef, names: BottleNames): string[] {
+  return ["network", "create", "--internal", ...labels(bottle, "internal"), names.internal];
+}
+
+/** `container network create` for the per-bottle NAT network (sidecar only). */
+export function egressNetworkArgs(bottle: BottleRef, names: BottleNames): string[] {
+  return ["network", "create", ...labels(bottle, "egress"), names.egress];
+}
+
+/**
+ * `container run` for the sidecar on both networks. The NAT network comes first: the CLI gives
+ * a container its default route through the first `--network`, and the sidecar's way out must
+ * be the NAT network, never the host-only one.
+ */
+export function sidecarRunArgs(
+  bottle: BottleRef,
+  spec: SidecarSpec,
+  options: { names: BottleNames; egressNetwork: string },
+): string[] {
+  return [
+    "run",
+    "--detach",
+    "--name",
+    options.names.sidecar,
+    ...labels(bottle, "sidecar"),
+    "--network",
+    options.egressNetwork,
+    "--network",
+    options.names.internal,
+    "--user",
+    spec.user,
+    "--tmpfs",
+    "/tmp",
+    ...limitFlags(spec.limits),
+    ...mounts(spec.mounts),
+    ...environment(spec),
+    spec.image,
+  ];
+}
+
+/** `container run` for the agent: host-only network only, DNS to the sidecar (answers none). */
+export function agentRunArgs(
+  bottle: BottleRef,
+  spec: AgentSpec,
+  options: { names: BottleNames; sidecarIp: string },
+): string[] {
+  return [
+    "run",
+    "--detach",
+    "--name",
+    options.names.agent,
+    ...labels(bottle, "agent"),
+    "--network",
+    options.names.internal,
+    // The agent's resolver asks the sidecar, where nothing answers DNS: no lookups out.
+    "--dns",
+    options.sidecarIp,
+    // Nothing answers, so fail a lookup after one short try instead of stalling every program.
+    "--dns-option",
+    "timeout:1",
+    "--dns-option",
+    "attempts:1",
+    ...limitFlags(spec.limits),
+    ...mounts(spec.mounts),
+    ...environment(spec),
+    "--entrypoint",
+    "sleep",
+    spec.image,
+    "infinity",
+  ];
+}
