@@ -128,6 +128,11 @@ export interface Mount {
   target: string;
   /** Whether the container may only read it. */
   readonly: boolean;
+  /**
+   * The source is one file, not a folder (static: live config is always a folder). An engine
+   * that shares folders only (Apple's virtiofs) mounts its folder and copies the file in.
+   */
+  file?: boolean;
 }
 
 /** Caps on what one container may use; the engine enforces them. */

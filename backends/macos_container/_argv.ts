@@ -10,6 +10,7 @@
  * MiB granularity; there is no pids cap; `--add-host` does not exist (the launch pins the
  * sidecar's name in the agent's `/etc/hosts`).
  */
+import { basename, dirname } from "node:path";
 import type {
   AgentSpec,
   BottleRef,
@@ -35,9 +36,36 @@ function labels(bottle: BottleRef, role: string): string[] {
   ];
 }
 
-/** `--mount type=bind,source=…,target=…[,readonly]`; the CLI takes directories only (SPEC §12). */
+/** Where a file mount's folder is shared inside the container, to be copied from. */
+const STAGING = "/run/bot-bottle-files";
+
+/**
+ * Mounts as the CLI can make them. Its bind mounts are virtiofs shares of folders only
+ * (apple/container `Parser.swift`: "path … is not a directory"), so a file mount becomes a
+ * read-only share of its folder under {@link STAGING} plus a copy into place after start.
+ *
+ * @param list The mounts asked for.
+ * @returns The folder mounts, and the `[staged path, target]` copies to make.
+ */
+export function shareFolders(
+  list: readonly Mount[],
+): { folders: Mount[]; copies: [string, string][] } {
+  const folders = list.filter((m) => m.file !== true);
+  const staged = new Map<string, string>();
+  const copies: [string, string][] = [];
+  for (const m of list.filter((m) => m.file === true)) {
+    const parent = dirname(m.source);
+    const at = staged.get(parent) ?? `${STAGING}/${staged.size}`;
+    if (!staged.has(parent)) folders.push({ source: parent, target: at, readonly: true });
+    staged.set(parent, at);
+    copies.push([`${at}/${basename(m.source)}`, m.target]);
+  }
+  return { folders, copies };
+}
+
+/** `--mount type=bind,source=…,target=…[,readonly]` for each folder. */
 function mounts(list: readonly Mount[]): string[] {
-  return list.flatMap((m) => [
+  return shareFolders(list).folders.flatMap((m) => [
     "--mount",
     `type=bind,source=${m.source},target=${m.target}${m.readonly ? ",readonly" : ""}`,
   ]);

@@ -15,7 +15,13 @@ import type {
   SidecarEndpoint,
   SidecarSpec,
 } from "../types.ts";
-import { agentRunArgs, egressNetworkArgs, internalNetworkArgs, sidecarRunArgs } from "./_argv.ts";
+import {
+  agentRunArgs,
+  egressNetworkArgs,
+  internalNetworkArgs,
+  shareFolders,
+  sidecarRunArgs,
+} from "./_argv.ts";
 import { type ContainerCli, ContainerCliError } from "./_cli.ts";
 import { type ContainerInfo, parseContainers, parseNetworks } from "./_inspect.ts";
 import { bottleNames } from "./_names.ts";
@@ -87,6 +93,7 @@ export async function startSidecar(
     { secrets: pick(options.secrets, spec.secretEnv) },
   );
   step.created({ kind: "container", name: names.sidecar });
+  await copyFiles(cli, names.sidecar, shareFolders(spec.mounts).copies);
   for (const [setting, wanted] of Object.entries(spec.sysctls)) {
     const path = `/proc/sys/${setting.replaceAll(".", "/")}`;
     const found = (await cli.run(["exec", names.sidecar, "cat", path])).stdout.trim();
@@ -194,6 +201,31 @@ export async function remove(cli: ContainerCli, object: CreatedObject): Promise<
     ? ["delete", "--force", object.name]
     : ["network", "delete", object.name];
   await cli.run(args, { allowFailure: true });
+}
+
+/**
+ * Copy staged files into place as root (the values are arguments of a fixed script).
+ *
+ * @param name The container.
+ * @param copies `[staged path, target]` pairs.
+ */
+async function copyFiles(
+  cli: ContainerCli,
+  name: string,
+  copies: readonly [string, string][],
+): Promise<void> {
+  if (copies.length === 0) return;
+  await cli.run([
+    "exec",
+    "--user",
+    "0",
+    name,
+    "sh",
+    "-c",
+    'while [ "$#" -gt 1 ]; do cp "$1" "$2" || exit 1; shift 2; done',
+    "sh",
+    ...copies.flat(),
+  ]);
 }
 
 /** One container's snapshot. */

@@ -128,6 +128,7 @@ async function exec(
   const [program, ...args] = parsed.rest;
   const config = await readConfig(dir);
   if (container.labels["bot-bottle.role"] === "sidecar") {
+    if (program === "sh" && args[0] === "-c") return copyIntoSidecar(container, parsed, args);
     const setting = program === "cat" && args[0]?.startsWith("/proc/sys/")
       ? args[0].slice("/proc/sys/".length).replaceAll("/", ".")
       : undefined;
@@ -151,6 +152,34 @@ async function exec(
   out(result.stdout);
   err(result.stderr);
   return result.code;
+}
+
+/**
+ * The sidecar's `sh -c '…cp "$1" "$2"…' sh SRC DST…` as root: each SRC must be a file the
+ * container sees through one of its mounts (a real `cp` would fail otherwise).
+ */
+function copyIntoSidecar(
+  container: import("./_state.ts").FakeContainer,
+  parsed: import("../_strict_cli.ts").ParsedCommand,
+  args: string[],
+): number {
+  const user = lastValue(parsed, "--user");
+  if (user !== "0" && user !== "root") throw new FakeEngineError("cp: Permission denied");
+  const pairs = args.slice(3);
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const inside = pairs[i] ?? "";
+    const shared = container.mounts.map((m) =>
+      Object.fromEntries(m.split(",").map((p) => p.split(/=(.*)/s)))
+    )
+      .find((m) => inside.startsWith(`${m.target}/`));
+    const host = shared === undefined
+      ? undefined
+      : `${shared.source}${inside.slice(shared.target.length)}`;
+    if (host === undefined || !Deno.statSync(host).isFile) {
+      throw new FakeEngineError(`cp: cannot stat '${inside}': No such file or directory`);
+    }
+  }
+  return 0;
 }
 
 Deno.exit(await main(Deno.args));
