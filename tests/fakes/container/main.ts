@@ -25,6 +25,7 @@ const OWN_ENV = new Set([
   "TMPDIR",
   "XDG_CONFIG_HOME",
   "FAKE_CONTAINER_STATE",
+  "DENO_DIR",
   "PWD",
   "OLDPWD",
   "SHLVL",

@@ -28,6 +28,13 @@ export interface FakeCall {
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const CONFIG = join(dirname(MAIN), "..", "..", "..", "deno.json");
 
+/** Where Deno keeps its module cache when `DENO_DIR` is not set (Deno's documented defaults). */
+function defaultDenoDir(): string {
+  const home = Deno.env.get("HOME") ?? "/";
+  if (Deno.build.os === "darwin") return join(home, "Library", "Caches", "deno");
+  return join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
+}
+
 /** A fake `container` CLI with its own engine state. */
 export class FakeContainerCli {
   /** The folder holding its state, configuration and log. */
@@ -69,10 +76,13 @@ export class FakeContainerCli {
     };
     await Deno.writeTextFile(fakePaths(fake.dir).state, JSON.stringify(state));
     await Deno.writeTextFile(fakePaths(fake.dir).calls, "");
+    // The caller's module cache, whatever HOME the CLI runs with: the fake never downloads.
+    const cache = Deno.env.get("DENO_DIR") ?? defaultDenoDir();
     const script = [
       "#!/bin/sh",
-      `FAKE_CONTAINER_STATE='${fake.dir}' exec '${Deno.execPath()}' run --quiet --no-lock \\`,
-      `  --config '${CONFIG}' --allow-read --allow-write --allow-env '${MAIN}' "$@"`,
+      `FAKE_CONTAINER_STATE='${fake.dir}' DENO_DIR='${cache}' \\`,
+      `  exec '${Deno.execPath()}' run --quiet --no-lock --cached-only --config '${CONFIG}' \\`,
+      `  --allow-read --allow-write --allow-env '${MAIN}' "$@"`,
       "",
     ].join("\n");
     await Deno.writeTextFile(fake.cli, script, { mode: 0o755 });
