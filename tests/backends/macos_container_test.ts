@@ -10,6 +10,7 @@ import type { Backend } from "../../backends/mod.ts";
 import { ConfigError } from "../../core/errors/mod.ts";
 import { launchBottle, launchSpec } from "../../src/launch/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
+import { SelfTestError } from "../../src/self_test/mod.ts";
 import { type BottlePlan, buildPlan, demoAgent, type LaunchSecrets } from "../../src/plan/mod.ts";
 import { type FakeCall, FakeContainerCli } from "../fakes/container/mod.ts";
 
@@ -192,6 +193,20 @@ Deno.test("macos-container: a sidecar whose kernel forwards is refused and leave
     const state = await fake.state();
     assert.deepEqual([Object.keys(state.containers), Object.keys(state.networks)], [[], []]);
   }, { sidecarSysctls: { "net.ipv4.ip_forward": "1" } });
+});
+
+Deno.test("macos-container: an agent that reaches the host on its host-only network is refused", async () => {
+  // A host-only network gives the host an address (its gateway), unlike docker's address-less
+  // bridge: the self-test probes it, and a launch whose agent gets through stops there.
+  await withFake(async (fake, backend, home) => {
+    const plan = planIn(home, "apple-host");
+    await assert.rejects(
+      launchBottle(plan, secretsFor(plan), { backend, progress: () => {} }),
+      (err: unknown) => err instanceof SelfTestError && err.message.includes("192.168.70.1:9"),
+    );
+    const state = await fake.state();
+    assert.deepEqual([Object.keys(state.containers), Object.keys(state.networks)], [[], []]);
+  }, { reachable: ["192.168.70.1:9"] });
 });
 
 Deno.test("macos-container: gVisor cannot be had, and a request for it is refused", async () => {
