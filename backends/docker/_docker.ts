@@ -1,3 +1,5 @@
+import { EngineCli, type EngineRunOptions } from "../../core/engine_cli/mod.ts";
+
 /**
  * Running the `docker` CLI (or a compatible one): argv arrays only, a minimal environment (the
  * CLI's own settings plus the secrets a `-e NAME` should pick up), and typed failures carrying
@@ -42,89 +44,12 @@ export class DockerError extends Error {
 }
 
 /** Options of {@link DockerCli.run}. */
-export interface DockerRunOptions {
-  /** Values for `-e NAME` arguments, added to the CLI's environment. */
-  secrets?: Readonly<Record<string, string>>;
-  /** Resolve with a non-zero code instead of throwing. */
-  allowFailure?: boolean;
-  /** Kill docker after this many milliseconds (code 124). */
-  timeoutMs?: number;
-}
+export type DockerRunOptions = EngineRunOptions;
 
-/**
- * The docker-compatible CLI a backend drives: its program (`docker` unless told otherwise), the
- * environment it runs with, and how to run it.
- */
-export class DockerCli {
-  /** The program: a name looked up on PATH, or a path. */
-  readonly program: string;
-
+/** The docker-compatible CLI a backend drives (`docker` unless told otherwise). */
+export class DockerCli extends EngineCli {
   /** @param program The CLI to run (default `docker`). */
   constructor(program = "docker") {
-    this.program = program;
-  }
-
-  /**
-   * The environment the CLI runs with: its own settings from the host, plus the secrets a
-   * `-e NAME` should pick up.
-   *
-   * @param secrets Values for `-e NAME` arguments.
-   * @returns The environment.
-   */
-  env(secrets: Readonly<Record<string, string>> = {}): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const name of CLI_ENV) {
-      const value = Deno.env.get(name);
-      if (value !== undefined) env[name] = value;
-    }
-    return { ...env, ...secrets };
-  }
-
-  /**
-   * A command of the CLI, for callers that stream its input or output.
-   *
-   * @param args Arguments after the program.
-   * @param options How to run it (`env` defaults to {@link DockerCli.env}).
-   * @returns The command.
-   */
-  command(args: readonly string[], options: Deno.CommandOptions = {}): Deno.Command {
-    return new Deno.Command(this.program, {
-      env: this.env(),
-      ...options,
-      args: [...args],
-      clearEnv: true,
-    });
-  }
-
-  /**
-   * Run the CLI and capture its output.
-   *
-   * @param args Arguments after the program.
-   * @param options Secrets for `-e NAME`, failure handling, timeout.
-   * @returns Exit code, stdout and stderr.
-   * @throws {DockerError} When it exits non-zero (unless `allowFailure`).
-   */
-  async run(
-    args: readonly string[],
-    options: DockerRunOptions = {},
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    const signal = options.timeoutMs === undefined
-      ? undefined
-      : AbortSignal.timeout(options.timeoutMs);
-    const output = await this.command(args, {
-      env: this.env(options.secrets),
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      ...(signal === undefined ? {} : { signal }),
-    }).output();
-    const decoder = new TextDecoder();
-    const result = {
-      code: signal?.aborted ? 124 : output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-    if (result.code !== 0 && options.allowFailure !== true) throw new DockerError(args, result);
-    return result;
+    super(program, { ownEnv: CLI_ENV, failure: (args, result) => new DockerError(args, result) });
   }
 }

@@ -3,6 +3,7 @@
  * for provisioning), with a terminal when asked (raw TTY, `TERM` forwarded; docker forwards the
  * window size), inheriting stdio or capturing it.
  */
+import { execIn } from "../../core/engine_cli/mod.ts";
 import type { ExecOptions, ExecResult } from "../types.ts";
 import type { DockerCli } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
@@ -15,47 +16,11 @@ import { bottleNames } from "./_names.ts";
  * @param options TTY, user, extra env, capture, timeout, standard input.
  * @returns The exit code (124 on timeout) and captured output.
  */
-export async function execInAgent(
+export function execInAgent(
   cli: DockerCli,
   slug: string,
   argv: readonly string[],
   options: ExecOptions,
 ): Promise<ExecResult> {
-  const env = { ...options.env };
-  const term = Deno.env.get("TERM");
-  if (options.tty && term !== undefined) env.TERM = term;
-  const args = [
-    "exec",
-    ...(options.capture === true && options.stdin === undefined ? [] : ["--interactive"]),
-    ...(options.tty ? ["--tty"] : []),
-    "--user",
-    options.user === "root" ? "0" : "agent",
-    ...Object.keys(env).flatMap((name) => ["--env", name]),
-    bottleNames(slug).agent,
-    ...argv,
-  ];
-  const signal = options.timeoutMs === undefined
-    ? undefined
-    : AbortSignal.timeout(options.timeoutMs);
-  const io = options.capture === true ? "piped" : "inherit";
-  const child = cli.command(args, {
-    env: cli.env(env),
-    stdin: options.stdin !== undefined ? "piped" : options.capture === true ? "null" : "inherit",
-    stdout: options.stdout !== undefined ? "piped" : io,
-    stderr: io,
-    ...(signal === undefined ? {} : { signal }),
-  }).spawn();
-  // A command that stops reading early ends the feed: its exit code says what happened.
-  const feeding = options.stdin?.pipeTo(child.stdin).catch(() => {});
-  const draining = options.stdout === undefined ? undefined : child.stdout.pipeTo(options.stdout);
-  const [status, stdout, stderr] = await Promise.all([
-    child.status,
-    options.stdout === undefined && options.capture === true
-      ? new Response(child.stdout).text()
-      : "",
-    options.capture === true ? new Response(child.stderr).text() : "",
-    feeding,
-    draining,
-  ]);
-  return { code: signal?.aborted ? 124 : status.code, stdout, stderr };
+  return execIn(cli, argv, { ...options, container: bottleNames(slug).agent });
 }

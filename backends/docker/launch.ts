@@ -4,6 +4,7 @@
  * the launch the moment it exists, so a launch that fails later removes exactly what it made (by
  * name, not by label: another bottle on the engine may carry the same slug).
  */
+import { pickSecrets } from "../../core/engine_cli/mod.ts";
 import { SIDECAR_PORTS } from "../../core/sidecar_contract/mod.ts";
 import type {
   AgentSpec,
@@ -69,7 +70,7 @@ export async function startSidecar(
 ): Promise<SidecarEndpoint> {
   const names = bottleNames(step.bottle.slug);
   await cli.run(sidecarCreateArgs(step.bottle, spec, names), {
-    secrets: pick(options.secrets, spec.secretEnv),
+    secrets: pickSecrets(options.secrets, spec.secretEnv),
   });
   step.created({ kind: "container", name: names.sidecar });
   await cli.run(sidecarConnectArgs(names, options.networks.egressNetwork));
@@ -100,7 +101,7 @@ export async function startAgent(
       sidecarIp: options.sidecar.address,
       ...(runtime === undefined ? {} : { runtime }),
     }),
-    { secrets: pick(options.secrets, spec.secretEnv) },
+    { secrets: pickSecrets(options.secrets, spec.secretEnv) },
   );
   step.created({ kind: "container", name: names.agent });
 }
@@ -157,22 +158,6 @@ export async function remove(cli: DockerCli, object: CreatedObject): Promise<voi
     ? ["rm", "--force", "--volumes", object.name]
     : ["network", "rm", object.name];
   await cli.run(args, { allowFailure: true });
-}
-
-/** Only the secrets a container's spec names reach its docker CLI's environment. */
-function pick(
-  secrets: Readonly<Record<string, string>>,
-  names: readonly string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of names) {
-    const value = secrets[name];
-    if (value === undefined) {
-      throw new TypeError(`Cannot start a container: no value for its secret variable ${name}`);
-    }
-    out[name] = value;
-  }
-  return out;
 }
 
 async function subnetOf(cli: DockerCli, network: string): Promise<string> {

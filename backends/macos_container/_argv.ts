@@ -19,22 +19,10 @@ import type {
   ResourceLimits,
   SidecarSpec,
 } from "../types.ts";
-import { type BottleNames, SLUG_LABEL } from "./_names.ts";
+import { labelArgs } from "../../core/engine_cli/mod.ts";
+import type { BottleNames } from "./_names.ts";
 
 const MIB = 1024 * 1024;
-
-function labels(bottle: BottleRef, role: string): string[] {
-  return [
-    "--label",
-    `${SLUG_LABEL}=${bottle.slug}`,
-    "--label",
-    `bot-bottle.role=${role}`,
-    "--label",
-    `bot-bottle.agent=${bottle.agent}`,
-    "--label",
-    `bot-bottle.label=${bottle.label}`,
-  ];
-}
 
 /** Where a file mount's folder is shared inside the container, to be copied from. */
 const STAGING = "/run/bot-bottle-files";
@@ -100,12 +88,12 @@ function environment(spec: ContainerSpec): string[] {
 
 /** `container network create --internal`: a host-only network, no route out. */
 export function internalNetworkArgs(bottle: BottleRef, names: BottleNames): string[] {
-  return ["network", "create", "--internal", ...labels(bottle, "internal"), names.internal];
+  return ["network", "create", "--internal", ...labelArgs(bottle, "internal"), names.internal];
 }
 
 /** `container network create` for the per-bottle NAT network (sidecar only). */
 export function egressNetworkArgs(bottle: BottleRef, names: BottleNames): string[] {
-  return ["network", "create", ...labels(bottle, "egress"), names.egress];
+  return ["network", "create", ...labelArgs(bottle, "egress"), names.egress];
 }
 
 /**
@@ -123,7 +111,7 @@ export function sidecarRunArgs(
     "--detach",
     "--name",
     options.names.sidecar,
-    ...labels(bottle, "sidecar"),
+    ...labelArgs(bottle, "sidecar"),
     "--network",
     options.egressNetwork,
     "--network",
@@ -150,7 +138,7 @@ export function agentRunArgs(
     "--detach",
     "--name",
     options.names.agent,
-    ...labels(bottle, "agent"),
+    ...labelArgs(bottle, "agent"),
     "--network",
     options.names.internal,
     // The agent's resolver asks the sidecar, where nothing answers DNS: no lookups out.

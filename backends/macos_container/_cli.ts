@@ -1,13 +1,13 @@
 /**
- * Running Apple's `container` CLI: argv arrays only, a minimal environment (the CLI's own
- * settings plus the secrets a bare `--env NAME` should pick up), and typed failures carrying the
- * CLI's own words.
+ * Running Apple's `container` CLI (an {@link EngineCli} with this engine's environment and
+ * error).
  *
  * Secrets travel by name: `container run --env NAME` without `=` takes the value from the CLI's
  * own environment (apple/container `Sources/ContainerClient/Parser.swift`, `Parser.env`: "if
  * parts.count == 1 … ProcessInfo.processInfo.environment[env]"). A name missing there is
- * silently dropped by the CLI, so callers check every value is present before they run it.
+ * silently dropped by the CLI, so callers check every value is present (`pickSecrets`).
  */
+import { EngineCli, type EngineOutput } from "../../core/engine_cli/mod.ts";
 
 /** Host variables the `container` CLI itself reads; nothing else of the host reaches it. */
 const CLI_ENV = ["PATH", "HOME", "USER", "TMPDIR", "XDG_CONFIG_HOME"] as const;
@@ -41,96 +41,14 @@ export class ContainerCliError extends Error {
   }
 }
 
-/** Options of {@link ContainerCli.run}. */
-export interface ContainerRunOptions {
-  /** Values for bare `--env NAME` arguments, added to the CLI's environment. */
-  secrets?: Readonly<Record<string, string>>;
-  /** Resolve with a non-zero code instead of throwing. */
-  allowFailure?: boolean;
-  /** Kill the CLI after this many milliseconds (code 124). */
-  timeoutMs?: number;
-}
-
-/** What a finished command printed. */
-export interface CliOutput {
-  /** Exit code (124 on timeout). */
-  code: number;
-  /** Standard output. */
-  stdout: string;
-  /** Standard error. */
-  stderr: string;
-}
-
-/** The `container` CLI a backend drives, and how to run it. */
-export class ContainerCli {
-  /** The program: a name looked up on PATH, or a path. */
-  readonly program: string;
-
+/** The `container` CLI a backend drives. */
+export class ContainerCli extends EngineCli {
   /** @param program The CLI to run (default `container`). */
   constructor(program = "container") {
-    this.program = program;
-  }
-
-  /**
-   * The environment the CLI runs with: its own settings from the host, plus secrets.
-   *
-   * @param secrets Values for bare `--env NAME` arguments.
-   * @returns The environment.
-   */
-  env(secrets: Readonly<Record<string, string>> = {}): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const name of CLI_ENV) {
-      const value = Deno.env.get(name);
-      if (value !== undefined) env[name] = value;
-    }
-    return { ...env, ...secrets };
-  }
-
-  /**
-   * A command of the CLI, for callers that stream its input or output.
-   *
-   * @param args Arguments after the program.
-   * @param options How to run it (`env` defaults to {@link ContainerCli.env}).
-   * @returns The command.
-   */
-  command(args: readonly string[], options: Deno.CommandOptions = {}): Deno.Command {
-    return new Deno.Command(this.program, {
-      env: this.env(),
-      ...options,
-      args: [...args],
-      clearEnv: true,
+    super(program, {
+      ownEnv: CLI_ENV,
+      failure: (args, result) => new ContainerCliError(args, result),
     });
-  }
-
-  /**
-   * Run the CLI and capture its output.
-   *
-   * @param args Arguments after the program.
-   * @param options Secrets for `--env NAME`, failure handling, timeout.
-   * @returns Exit code, stdout and stderr.
-   * @throws {ContainerCliError} When it exits non-zero (unless `allowFailure`).
-   */
-  async run(args: readonly string[], options: ContainerRunOptions = {}): Promise<CliOutput> {
-    const signal = options.timeoutMs === undefined
-      ? undefined
-      : AbortSignal.timeout(options.timeoutMs);
-    const output = await this.command(args, {
-      env: this.env(options.secrets),
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      ...(signal === undefined ? {} : { signal }),
-    }).output();
-    const decoder = new TextDecoder();
-    const result = {
-      code: signal?.aborted ? 124 : output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-    if (result.code !== 0 && options.allowFailure !== true) {
-      throw new ContainerCliError(args, result);
-    }
-    return result;
   }
 
   /**
@@ -141,13 +59,12 @@ export class ContainerCli {
    * @throws {ContainerCliError} When it fails or prints something that is not JSON.
    */
   async json(args: readonly string[]): Promise<unknown> {
-    const { stdout } = await this.run(args);
+    const { stdout }: EngineOutput = await this.run(args);
     try {
       return JSON.parse(stdout);
     } catch (cause) {
-      throw new ContainerCliError(args, { code: 0, stderr: `not JSON: ${stdout.slice(0, 200)}` }, {
-        cause,
-      });
+      const stderr = `not JSON: ${stdout.slice(0, 200)}`;
+      throw new ContainerCliError(args, { code: 0, stderr }, { cause });
     }
   }
 }

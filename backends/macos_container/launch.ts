@@ -4,6 +4,7 @@
  * Every object is labelled with its bottle and reported to the launch the moment it exists, so
  * a launch that fails later removes exactly what it made.
  */
+import { pickSecrets } from "../../core/engine_cli/mod.ts";
 import { SIDECAR_HOST, SIDECAR_PORTS } from "../../core/sidecar_contract/mod.ts";
 import type {
   AgentSpec,
@@ -90,7 +91,7 @@ export async function startSidecar(
   const names = bottleNames(step.bottle.slug);
   await cli.run(
     sidecarRunArgs(step.bottle, spec, { names, egressNetwork: options.networks.egressNetwork }),
-    { secrets: pick(options.secrets, spec.secretEnv) },
+    { secrets: pickSecrets(options.secrets, spec.secretEnv) },
   );
   step.created({ kind: "container", name: names.sidecar });
   await copyFiles(cli, names.sidecar, shareFolders(spec.mounts).copies);
@@ -122,7 +123,7 @@ export async function startAgent(
   requireVmRuntime(spec.runtime);
   const names = bottleNames(step.bottle.slug);
   await cli.run(agentRunArgs(step.bottle, spec, { names, sidecarIp: options.sidecar.address }), {
-    secrets: pick(options.secrets, spec.secretEnv),
+    secrets: pickSecrets(options.secrets, spec.secretEnv),
   });
   step.created({ kind: "container", name: names.agent });
   await cli.run([
@@ -257,20 +258,4 @@ function addressOn(info: ContainerInfo, network: string): string {
     });
   }
   return found;
-}
-
-/** Only the secrets a container's spec names reach the CLI's environment; each must be there. */
-function pick(
-  secrets: Readonly<Record<string, string>>,
-  names: readonly string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of names) {
-    const value = secrets[name];
-    if (value === undefined) {
-      throw new TypeError(`Cannot start a container: no value for its secret variable ${name}`);
-    }
-    out[name] = value;
-  }
-  return out;
 }

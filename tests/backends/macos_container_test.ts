@@ -11,42 +11,19 @@ import { ConfigError } from "../../core/errors/mod.ts";
 import { launchBottle, launchSpec } from "../../src/launch/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { SelfTestError } from "../../src/self_test/mod.ts";
-import { type BottlePlan, buildPlan, demoAgent, type LaunchSecrets } from "../../src/plan/mod.ts";
+import { type BottlePlan, buildPlan } from "../../src/plan/mod.ts";
 import { type FakeCall, FakeContainerCli } from "../fakes/container/mod.ts";
+import { HOST_TOKEN, LITERAL, secretsFor, withSecrets } from "./parity_matrix.ts";
 
-const LITERAL = "literal-value-5c1e0d2a";
-const HOST_TOKEN = "host-token-value-0b7f3e19";
-
-/** A bottle with a literal, a host variable and a route with a token, on a fresh home. */
+/** The parity matrix's bottle (a literal, a host variable, a route with a token) in a home. */
 function planIn(home: string, slug: string): BottlePlan {
-  const agent = demoAgent();
-  agent.bottle.env = {
-    GREETING: { kind: "literal", value: LITERAL },
-    FROM_HOST: { kind: "host", name: "HOST_SECRET_VAR" },
-  };
-  agent.bottle.egress.routes.push({
-    host: "api.test",
-    auth: { scheme: "Bearer", token_ref: "HOST_TOKEN_VAR" },
-    outbound_on_match: "block",
-    inbound_on_secret: "redact",
-    allow_private: false,
-  });
-  return buildPlan(agent, {
+  return buildPlan(withSecrets(), {
     slug,
     label: "apple",
     cwd: "/w",
     paths: homePaths({ BOT_BOTTLE_HOME: home }),
     hostEnv: { BOT_BOTTLE_SELFTEST_TCP: "192.0.2.10:80", BOT_BOTTLE_SELFTEST_DNS: "outside.test" },
   });
-}
-
-function secretsFor(plan: BottlePlan): LaunchSecrets {
-  return {
-    agentEnv: { GREETING: LITERAL, FROM_HOST: HOST_TOKEN, BOT_BOTTLE_CANARY: "canary-3d9a" },
-    tokens: Object.fromEntries(plan.tokenSlots.map((s) => [s.slot, `token-${s.slot}-7e21`])),
-    canary: "canary-3d9a",
-    agentFiles: [],
-  };
 }
 
 async function withFake(
