@@ -6,6 +6,12 @@
  * everything labelled `bot-bottle.slug=<slug>`. Secrets reach containers as bare `--env NAME`
  * with the value in the CLI's environment, never on an argv or in a file.
  *
+ * Not the zero-NIC agent with a socket relay: the documented `--publish-socket host:container`
+ * lets the host reach a socket the container listens on, not the container reach one on the
+ * host, and no flag starts a container without a network; so the agent keeps one NIC, on a
+ * host-only network whose only other peer is the sidecar (and the host, which the self-test
+ * probes).
+ *
  * It is written against the CLI's documentation (apple/container `docs/command-reference.md`)
  * and tested against a strict fake of that grammar (`tests/fakes/container/`); it has not run
  * against the real tool here, which needs macOS.
