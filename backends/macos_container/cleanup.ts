@@ -3,6 +3,7 @@
  * needed): `stop` for one bottle, `enumerateActive` and `cleanup` across all of them. Lists come
  * from `container list --all --format json` and `container network list --format json`.
  */
+import { removeObjects } from "../../core/engine_cli/mod.ts";
 import type { ActiveBottle, CleanupStep } from "../types.ts";
 import { type ContainerCli, ContainerCliError } from "./_cli.ts";
 import { type ContainerInfo, parseContainers, parseImageRefs, parseNetworks } from "./_inspect.ts";
@@ -129,23 +130,10 @@ export async function cleanupPlan(
  * @param steps The steps.
  * @returns One warning per step that failed.
  */
-export async function cleanup(cli: ContainerCli, steps: readonly CleanupStep[]): Promise<string[]> {
-  const warnings: string[] = [];
-  const rank = { container: 0, network: 1, image: 2, state: 3 };
-  const ordered = [...steps].sort((a, b) => rank[a.kind] - rank[b.kind]);
-  for (const step of ordered) {
-    const args = step.kind === "container"
-      ? ["delete", "--force", step.name]
-      : step.kind === "network"
-      ? ["network", "delete", step.name]
-      : step.kind === "image"
-      ? ["image", "delete", step.name]
-      : undefined;
-    if (args === undefined) continue;
-    const result = await cli.run(args, { allowFailure: true });
-    if (result.code !== 0) {
-      warnings.push(`could not remove ${step.kind} ${step.name}: ${result.stderr.trim()}`);
-    }
-  }
-  return warnings;
+export function cleanup(cli: ContainerCli, steps: readonly CleanupStep[]): Promise<string[]> {
+  return removeObjects(cli, steps, {
+    container: ["delete", "--force"],
+    network: ["network", "delete"],
+    image: ["image", "delete"],
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * What the backends that drive an engine CLI share (they may import `core/` and nothing of each
  * other): running the CLI with a minimal environment and secrets by name, running a command in a
- * container through `exec`, and the names and labels of a bottle's objects.
+ * container through `exec`, removing objects in a safe order, and the names and labels of a
+ * bottle's objects.
  *
  * @module
  * @example
@@ -22,3 +23,4 @@ export {
 } from "./engine_cli.ts";
 export { execIn, type ExecRequest, type ExecTarget } from "./exec_in.ts";
 export { type BottleNames, bottleNames, labelArgs, SLUG_LABEL } from "./bottle_names.ts";
+export { type RemovalCommands, type RemovalStep, removeObjects } from "./remove_objects.ts";

@@ -54,21 +54,13 @@ Deno.test("the container fake refuses what the documented grammar refuses", asyn
   }
 });
 
+/** A container `c1` on the network `net`, given `TOKEN` by name. */
+const RUN_C1 = ["run", "--detach", "--name", "c1", "--network", "net", "--env", "TOKEN", "img:1"];
+
 Deno.test("the container fake takes arguments after the image as the process's own", async () => {
   await using fake = await FakeContainerCli.create({}, ["img:1"]);
   await run(fake, ["network", "create", "net"]);
-  const started = await run(fake, [
-    "run",
-    "--detach",
-    "--name",
-    "c1",
-    "--network",
-    "net",
-    "--env",
-    "TOKEN",
-    "img:1",
-    "--not-a-container-flag",
-  ]);
+  const started = await run(fake, [...RUN_C1, "--not-a-container-flag"]);
   assert.deepEqual([started.code, started.stdout], [0, "c1\n"]);
   const busy = await run(fake, ["network", "delete", "net"]);
   assert.deepEqual([busy.code, busy.stderr], [1, "Error: network net has containers attached\n"]);
@@ -77,19 +69,7 @@ Deno.test("the container fake takes arguments after the image as the process's o
 Deno.test("the container fake records every call with env names, never values", async () => {
   await using fake = await FakeContainerCli.create({}, ["img:1"]);
   await run(fake, ["network", "create", "net"]);
-  await run(fake, [
-    "run",
-    "--detach",
-    "--name",
-    "c1",
-    "--network",
-    "net",
-    "--env",
-    "TOKEN",
-    "img:1",
-  ], {
-    TOKEN: "s3cr3t-value",
-  });
+  await run(fake, RUN_C1, { TOKEN: "s3cr3t-value" });
   const seen = await run(fake, ["exec", "c1", "printenv", "TOKEN"]);
   assert.equal(seen.stdout, "s3cr3t-value\n", "a bare --env NAME takes the CLI's own value");
   const calls = await fake.calls();
