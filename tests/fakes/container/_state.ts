@@ -1,7 +1,8 @@
 /**
  * The fake `container` engine's state, kept in a folder so each invocation (a separate process)
  * sees what the last one did: networks, containers, images, and the fake's configuration. Calls
- * that change state hold an exclusive lock on the folder's lock file.
+ * that change state hold an exclusive lock on the folder's lock file and replace the state file
+ * whole, so calls that only read it need no lock.
  */
 import { join } from "node:path";
 
@@ -118,7 +119,10 @@ export async function withState<T>(
     await lock.lock(true);
     const state = await readState(dir);
     const result = await change(state);
-    await Deno.writeTextFile(fakePaths(dir).state, JSON.stringify(state));
+    // Write then rename: a reader without the lock (exec) sees the old state or the new, whole.
+    const next = `${fakePaths(dir).state}.${Deno.pid}`;
+    await Deno.writeTextFile(next, JSON.stringify(state));
+    await Deno.rename(next, fakePaths(dir).state);
     return result;
   } finally {
     lock.close();
