@@ -58,8 +58,7 @@ function containerOf(state: FakeState, id: string): FakeContainer {
  * @param state The engine.
  * @param parsed The command line.
  * @param env The CLI's environment (bare `--env NAME` reads it).
- * @param detach Whether it starts (run) or stays stopped (create).
- * @returns Its ID on stdout.
+ * @returns Its ID on stdout (it runs with `--detach`, else it stays created).
  */
 export function runContainer(
   state: FakeState,
@@ -80,7 +79,7 @@ export function runContainer(
     if (found !== undefined) resolved[name] = found;
   }
   const networks = allValues(parsed, "--network").map((given) => given.split(",")[0] ?? "");
-  for (const name of networks.length === 0 ? [] : networks) {
+  for (const name of networks) {
     if (state.networks[name] === undefined) throw new FakeEngineError(`network ${name} not found`);
   }
   for (const spec of allValues(parsed, "--mount")) checkMountSource(spec);
