@@ -1,8 +1,7 @@
 /**
  * The backends (SPEC §5) and how one is chosen: `--backend`, else `BOT_BOTTLE_BACKEND`, else
- * the platform default. `docker`, `podman` and `smolmachines` ship (docker first: the default
- * where several can run); `macos-container` is named so that a user asking for it gets a clear
- * answer.
+ * the platform default. `docker`, `podman`, `smolmachines` and `macos-container` ship (docker
+ * first where several can run; Apple's `container` first on macOS).
  *
  * @module
  * @example
@@ -13,6 +12,7 @@
  */
 import { NotYetAvailableError, UsageError } from "../core/errors/mod.ts";
 import { backend as docker, dockerBackend, dockerSidecarHost } from "./docker/mod.ts";
+import { backend as macosContainer } from "./macos_container/mod.ts";
 import { PODMAN_DIALECT } from "./podman/mod.ts";
 import { smolmachinesBackend } from "./smolmachines/mod.ts";
 import type { Backend, BackendName } from "./types.ts";
@@ -45,6 +45,7 @@ export function backendByName(name: string): Backend {
   if (name === "docker") return docker;
   if (name === "podman") return podman;
   if (name === "smolmachines") return smolmachines;
+  if (name === "macos-container") return macosContainer;
   if ((BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new NotYetAvailableError(`backend ${name}`);
   }
@@ -52,10 +53,15 @@ export function backendByName(name: string): Backend {
 }
 
 /**
- * The backends this version ships, in preference order.
+ * The backends this version ships on an OS, in preference order: Apple's `container` first on
+ * macOS (SPEC §5: the macOS default when available); it cannot run anywhere else, so other
+ * hosts are not asked about it (`--backend macos-container` still names it).
  *
+ * @param os The host OS, as in `Deno.build.os`.
  * @returns The shipped backends.
  */
-export function shippedBackends(): Backend[] {
-  return [docker, podman, smolmachines];
+export function shippedBackends(os: string = Deno.build.os): Backend[] {
+  return os === "darwin"
+    ? [macosContainer, docker, podman, smolmachines]
+    : [docker, podman, smolmachines];
 }

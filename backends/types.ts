@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { ExecRequest } from "../core/engine_cli/mod.ts";
 
 /** Names a user can pass to `--backend` or `BOT_BOTTLE_BACKEND`. */
 export type BackendName = "docker" | "macos-container" | "smolmachines" | "podman";
@@ -50,28 +51,8 @@ export interface CleanupStep {
 /** Receives progress lines during long steps (image builds, first launch). */
 export type Progress = (line: string) => void;
 
-/** How to run a command inside a bottle. */
-export interface ExecOptions {
-  /** Attach a terminal (raw TTY, `TERM` and window size forwarded). */
-  tty: boolean;
-  /** Run as this user instead of the agent user (root for provisioning). */
-  user?: "agent" | "root";
-  /** Extra environment for the command, passed by name from the child process environment. */
-  env?: Readonly<Record<string, string>>;
-  /** Capture stdout/stderr instead of inheriting them. */
-  capture?: boolean;
-  /** Kill the command after this many milliseconds. */
-  timeoutMs?: number;
-  /** Feed this to the command's standard input (closed at its end). */
-  stdin?: ReadableStream<Uint8Array>;
-  /** Stream the command's standard output here (binary; `capture` then keeps stderr only). */
-  stdout?: WritableStream<Uint8Array>;
-  /**
-   * Give up on the command when this aborts: the engine client is ended at once and the exec
-   * resolves with code 137, as for a killed command (the bottle's teardown is the caller's job).
-   */
-  signal?: AbortSignal;
-}
+/** How to run a command inside a bottle (beside the `exec` the engine CLIs share). */
+export type ExecOptions = ExecRequest;
 
 /** The result of {@link Backend.exec}. */
 export interface ExecResult {
@@ -138,6 +119,11 @@ export interface Mount {
   target: string;
   /** Whether the container may only read it. */
   readonly: boolean;
+  /**
+   * The source is one file, not a folder (static: live config is always a folder). An engine
+   * that shares folders only (Apple's virtiofs) mounts its folder and copies the file in.
+   */
+  file?: boolean;
 }
 
 /** Caps on what one container may use; the engine enforces them. */

@@ -2,6 +2,7 @@
  * Finding and removing what the docker backend created, by label only (no state needed):
  * `stop` for one bottle, `enumerateActive` and `cleanup` across all of them.
  */
+import { removeObjects } from "../../core/engine_cli/mod.ts";
 import type { ActiveBottle, CleanupStep } from "../types.ts";
 import { type DockerCli, DockerError } from "./_docker.ts";
 import { bottleNames, SLUG_LABEL } from "./_names.ts";
@@ -174,31 +175,15 @@ async function unusedBuiltImages(
 }
 
 /**
- * Remove what {@link cleanupPlan} listed; containers before networks.
+ * Remove what {@link cleanupPlan} listed; containers before networks before images.
  *
  * @param steps The steps.
  * @returns One warning per step that failed.
  */
-export async function cleanup(cli: DockerCli, steps: readonly CleanupStep[]): Promise<string[]> {
-  const warnings: string[] = [];
-  const ordered = [...steps].sort((a, b) => order(a.kind) - order(b.kind));
-  for (const step of ordered) {
-    const args = step.kind === "container"
-      ? ["rm", "--force", "--volumes", step.name]
-      : step.kind === "network"
-      ? ["network", "rm", step.name]
-      : step.kind === "image"
-      ? ["image", "rm", step.name]
-      : undefined;
-    if (args === undefined) continue;
-    const result = await cli.run(args, { allowFailure: true });
-    if (result.code !== 0) {
-      warnings.push(`could not remove ${step.kind} ${step.name}: ${result.stderr.trim()}`);
-    }
-  }
-  return warnings;
-}
-
-function order(kind: CleanupStep["kind"]): number {
-  return kind === "container" ? 0 : kind === "network" ? 1 : 2;
+export function cleanup(cli: DockerCli, steps: readonly CleanupStep[]): Promise<string[]> {
+  return removeObjects(cli, steps, {
+    container: ["rm", "--force", "--volumes"],
+    network: ["network", "rm"],
+    image: ["image", "rm"],
+  });
 }

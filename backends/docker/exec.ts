@@ -6,7 +6,7 @@
  * An exec can be given up on: under gVisor a `docker exec` whose sandbox went away never
  * returns, so the caller's abort signal ends the client itself instead of waiting for it.
  */
-import { runAttached } from "../../core/host_cli/mod.ts";
+import { execIn } from "../../core/engine_cli/mod.ts";
 import type { ExecOptions, ExecResult } from "../types.ts";
 import type { DockerCli } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
@@ -19,24 +19,11 @@ import { bottleNames } from "./_names.ts";
  * @param options TTY, user, extra env, capture, timeout, standard input, abort signal.
  * @returns The exit code (124 on timeout, 137 when aborted) and captured output.
  */
-export async function execInAgent(
+export function execInAgent(
   cli: DockerCli,
   slug: string,
   argv: readonly string[],
   options: ExecOptions,
 ): Promise<ExecResult> {
-  const env = { ...options.env };
-  const term = Deno.env.get("TERM");
-  if (options.tty && term !== undefined) env.TERM = term;
-  const args = [
-    "exec",
-    ...(options.capture === true && options.stdin === undefined ? [] : ["--interactive"]),
-    ...(options.tty ? ["--tty"] : []),
-    "--user",
-    options.user === "root" ? "0" : "agent",
-    ...Object.keys(env).flatMap((name) => ["--env", name]),
-    bottleNames(slug).agent,
-    ...argv,
-  ];
-  return await runAttached(cli, args, { ...options, secrets: env });
+  return execIn(cli, argv, { ...options, container: bottleNames(slug).agent });
 }

@@ -28,9 +28,15 @@ export class HostCliError extends Error {
    * @param args The arguments after the program.
    * @param result Exit code and stderr.
    */
-  constructor(tool: string, args: readonly string[], result: { code: number; stderr: string }) {
+  constructor(
+    tool: string,
+    args: readonly string[],
+    result: { code: number; stderr: string },
+    options?: ErrorOptions,
+  ) {
     const what = args.slice(0, 2).join(" ");
-    super(`${tool} ${what} failed (exit ${result.code}): ${result.stderr.trim() || "no output"}`);
+    const said = result.stderr.trim() || "no output";
+    super(`${tool} ${what} failed (exit ${result.code}): ${said}`, options);
     this.name = "HostCliError";
     this.args = args;
     this.code = result.code;

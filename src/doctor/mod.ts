@@ -70,16 +70,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     if (!(err instanceof ConfigError)) throw err;
     checks.push({ status: "fail", name: "BOT_BOTTLE_RUNTIME", detail: err.message });
   }
-  const shipped = shippedBackends();
+  const shipped = shippedBackends(options.os);
   for (const backend of shipped) {
     const engine = await backend.checks(run, { os: options.os, baseImages: bases.images, runtime });
     checks.push(...engine.checks);
     usable.set(backend.name, engine.usable && bases.problem === undefined);
-  }
-  if (options.os === "darwin") {
-    const apple = await checkAppleContainer(run);
-    checks.push(apple);
-    usable.set("macos-container", apple.status === "ok");
   }
   checks.push(
     await checkProgram(run, "git", ["git", "--version"], {
@@ -156,25 +151,6 @@ function installFix(os: string, program: string, debianPackage: string): string 
   return os === "darwin"
     ? `install ${program}: xcode-select --install`
     : `install ${program} (Debian, Ubuntu: sudo apt-get install ${debianPackage})`;
-}
-
-async function checkAppleContainer(run: Run): Promise<HostCheck> {
-  const status = await run(["container", "system", "status"]);
-  if (!status.started) {
-    return {
-      status: "fail",
-      name: "macos-container",
-      detail: "container CLI not found on PATH; the macos-container backend is not yet " +
-        "available in this version",
-    };
-  }
-  return status.code === 0
-    ? { status: "ok", name: "macos-container", detail: "container system running" }
-    : {
-      status: "fail",
-      name: "macos-container",
-      detail: "container system not running (run `container system start`)",
-    };
 }
 
 async function checkHome(env: Record<string, string | undefined>): Promise<HostCheck[]> {

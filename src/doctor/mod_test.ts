@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { FakeContainerCli } from "../../tests/fakes/container/mod.ts";
 import { runDoctor } from "./mod.ts";
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -186,31 +187,41 @@ Deno.test("runDoctor() refuses a malformed base image setting by name", async ()
   });
 });
 
-Deno.test({
-  name: "runDoctor() on macOS names docker the default while macos-container is not shipped",
-  ignore: !(await dockerDaemonUp()),
-  fn: async () => {
-    await withTempDir(async (dir) => {
-      // Apple's `container` cannot run here: a stand-in that answers `system status` with 0.
-      const bin = join(dir, "bin");
-      await Deno.mkdir(bin);
-      await Deno.writeTextFile(join(bin, "container"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
-      const env = { PATH: `${bin}:${SYSTEM_PATH}`, HOME: dir, ...LOCAL_BASES };
-      const report = await runDoctor({ env, os: "darwin" });
-      assert.equal(report.checks.find((c) => c.name === "macos-container")?.status, "ok");
-      assert.equal(report.defaultBackend, "docker");
-      assert.equal(report.checks.at(-1)?.detail, "docker can run bottles");
+Deno.test("runDoctor() on macOS names macos-container the default while its system runs", async () => {
+  await withTempDir(async (dir) => {
+    // Apple's `container` cannot run here: the strict fake of its CLI stands in, first on PATH.
+    await using fake = await FakeContainerCli.create({ systemRunning: false });
+    const bin = join(dir, "bin");
+    await Deno.mkdir(bin);
+    await Deno.symlink(fake.cli, join(bin, "container"));
+    const env = { PATH: `${bin}:${SYSTEM_PATH}`, HOME: dir, ...LOCAL_BASES };
 
-      const asked = await runDoctor({
-        env: { ...env, BOT_BOTTLE_BACKEND: "macos-container" },
-        os: "darwin",
-      });
-      assert.equal(asked.defaultBackendUsable, false);
-      assert.equal(
-        asked.checks.at(-1)?.detail,
-        "macos-container is not yet available in this version of bot-bottle; unset " +
-          "BOT_BOTTLE_BACKEND to use docker",
-      );
+    const stopped = await runDoctor({ env, os: "darwin" });
+    const check = stopped.checks.find((c) => c.name === "macos-container");
+    assert.equal(check?.status, "fail");
+    assert.equal(check?.detail, "container system not running (run `container system start`)");
+    assert.equal(stopped.defaultBackend, "docker");
+
+    await fake.configure({
+      systemRunning: true,
+      agentUid: 1000,
+      reachable: [],
+      sidecarSysctls: {},
     });
-  },
+    const running = await runDoctor({ env, os: "darwin" });
+    assert.equal(running.checks.find((c) => c.name === "macos-container")?.status, "ok");
+    assert.equal(running.defaultBackend, "macos-container");
+    assert.equal(running.defaultBackendUsable, true);
+    assert.equal(running.checks.at(-1)?.detail, "macos-container can run bottles");
+
+    const gvisor = await runDoctor({ env: { ...env, BOT_BOTTLE_RUNTIME: "runsc" }, os: "darwin" });
+    assert.equal(gvisor.checks.find((c) => c.name === "macos-container isolation")?.status, "fail");
+  });
+});
+
+Deno.test("runDoctor() on Linux does not ask about Apple's container", async () => {
+  await withTempDir(async (dir) => {
+    const report = await runDoctor({ env: { PATH: dir, HOME: dir }, os: "linux" });
+    assert.equal(report.checks.some((c) => c.name.startsWith("macos-container")), false);
+  });
 });

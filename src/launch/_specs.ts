@@ -53,8 +53,18 @@ export function sidecarSpec(
     { source: plan.paths.egress, target: SIDECAR_MOUNTS.egress, readonly: true },
     { source: plan.paths.queue, target: SIDECAR_MOUNTS.queue, readonly: false },
     // The host uid needs a name: OpenSSH's client refuses to run for a uid without one.
-    { source: `${etc}/${SIDECAR_ETC_FILES.passwd}`, target: SIDECAR_MOUNTS.passwd, readonly: true },
-    { source: `${etc}/${SIDECAR_ETC_FILES.group}`, target: SIDECAR_MOUNTS.group, readonly: true },
+    {
+      source: `${etc}/${SIDECAR_ETC_FILES.passwd}`,
+      target: SIDECAR_MOUNTS.passwd,
+      readonly: true,
+      file: true,
+    },
+    {
+      source: `${etc}/${SIDECAR_ETC_FILES.group}`,
+      target: SIDECAR_MOUNTS.group,
+      readonly: true,
+      file: true,
+    },
   ];
   if (gate) {
     // Keys and repos.json are read-only for the same reason as the egress directory.

@@ -62,9 +62,10 @@ export interface ParitySubject {
 /** A name the agent resolves in every backend (the sidecar's), for the leaky kind. */
 export const LEAKY_NAME = "bot-bottle-sidecar";
 
-/** Values a launch must never put on an argv. */
-const LITERAL = "literal-value-7f3a2b9c";
-const HOST_TOKEN = "host-token-value-91d0e5a7";
+/** Values a launch must never put on an argv: a literal setting, a host variable's value. */
+export const LITERAL = "literal-value-7f3a2b9c";
+/** See {@link LITERAL}. */
+export const HOST_TOKEN = "host-token-value-91d0e5a7";
 
 /**
  * Run the matrix's rows for one backend, each as a step of the caller's test.
@@ -209,7 +210,7 @@ function fixtures(s: ParitySubject): BottlePlan[] {
 }
 
 /** The demo agent with a literal env value, a host variable and a route with a token. */
-function withSecrets(): ResolvedAgent {
+export function withSecrets(): ResolvedAgent {
   const agent = demoAgent();
   agent.bottle.env = {
     GREETING: { kind: "literal", value: LITERAL },
@@ -246,7 +247,7 @@ function planFor(
 }
 
 /** Secrets as `resolveSecrets` would read them, with values the rows look for. */
-function secretsFor(plan: BottlePlan): LaunchSecrets {
+export function secretsFor(plan: BottlePlan): LaunchSecrets {
   const canary = `bot-bottle-canary-${crypto.randomUUID().replaceAll("-", "")}`;
   return {
     agentEnv: { GREETING: LITERAL, FROM_HOST: HOST_TOKEN, BOT_BOTTLE_CANARY: canary },
