@@ -3,7 +3,12 @@
  * must trust the bottle CA system-wide, and its proxy must answer before anything else runs (the
  * self-test's proxy probe waits for it; this explains a proxy that never answered).
  */
-import { AGENT_FILES, AGENT_MOUNTS, SIDECAR_PORTS } from "../../core/sidecar_contract/mod.ts";
+import {
+  AGENT_FILES,
+  AGENT_MOUNTS,
+  SIDECAR_HOST,
+  SIDECAR_PORTS,
+} from "../../core/sidecar_contract/mod.ts";
 import type { Backend } from "../../backends/mod.ts";
 import { LaunchError } from "./launch_error.ts";
 import { CA_INSTALL_SCRIPT } from "./_ca_install.ts";
@@ -83,5 +88,65 @@ export async function proxyFailure(
     `the sidecar is ${sidecar.running ? "running" : "not running"} and its proxy ` +
       `(port ${SIDECAR_PORTS.egress}) does not answer (${detail}); its last log lines:\n` +
       sidecar.logs,
+  );
+}
+
+/** The pause between tries while a daemon's port refuses (`sleep 0.2` in the script). */
+const RETRY_MS = 200;
+
+/**
+ * Waits until each port given after the host stops refusing connections (any answer, or a
+ * timeout, ends the wait for it); exits 1 when one still refuses after the budget.
+ */
+const DAEMONS_WAIT_SCRIPT = `host=$1; shift
+for port do
+  tries=0
+  while :; do
+    curl -q -s --noproxy '*' --connect-timeout 3 --max-time 5 -o /dev/null "http://$host:$port/"
+    [ $? -eq 7 ] || break
+    [ "$tries" -lt ${Math.ceil(SIDECAR_READY_MS / RETRY_MS)} ] || exit 1
+    if sleep 0.2 2>/dev/null; then tries=$((tries + 1)); else sleep 1; tries=$((tries + 5)); fi
+  done
+done`;
+
+/**
+ * Wait until the sidecar's other daemons (the git gate, supervise) listen: the self-test waits
+ * for the proxy only, and a gate that still fetches its mirrors must not meet the agent's first
+ * clone with a refused connection.
+ *
+ * @param backend The backend.
+ * @param slug The bottle.
+ * @param daemons The daemons the sidecar runs.
+ * @throws {LaunchError} With the sidecar's state and last log lines, when one never listened.
+ */
+export async function waitForDaemons(
+  backend: Backend,
+  slug: string,
+  daemons: readonly string[],
+): Promise<void> {
+  const ports = [
+    ...(daemons.includes("git-gate") ? [["git gate", SIDECAR_PORTS.gitGate] as const] : []),
+    ...(daemons.includes("supervise") ? [["supervise", SIDECAR_PORTS.supervise] as const] : []),
+  ];
+  if (ports.length === 0) return;
+  const argv = [
+    "sh",
+    "-c",
+    DAEMONS_WAIT_SCRIPT,
+    "bot-bottle-daemons",
+    SIDECAR_HOST,
+    ...ports.map(([, port]) => String(port)),
+  ];
+  const result = await backend.exec(slug, argv, {
+    tty: false,
+    capture: true,
+    timeoutMs: 2 * SIDECAR_READY_MS,
+  });
+  if (result.code === 0) return;
+  const sidecar = await backend.sidecarStatus(slug);
+  const which = ports.map(([name, port]) => `${name} (port ${port})`).join(" or ");
+  throw new LaunchError(
+    `the sidecar is ${sidecar.running ? "running" : "not running"} and its ${which} did not ` +
+      `start listening within ${SIDECAR_READY_MS / 1000} s; its last log lines:\n${sidecar.logs}`,
   );
 }

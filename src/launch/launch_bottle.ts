@@ -25,7 +25,13 @@ import {
 } from "../self_test/mod.ts";
 import { writeSidecarFiles } from "../sidecar_files/mod.ts";
 import { proxyUrl } from "../../core/sidecar_contract/mod.ts";
-import { checkAgentUser, installCa, proxyFailure, SIDECAR_READY_MS } from "./_provision.ts";
+import {
+  checkAgentUser,
+  installCa,
+  proxyFailure,
+  SIDECAR_READY_MS,
+  waitForDaemons,
+} from "./_provision.ts";
 import { agentSpec, networkSpec, sidecarSecrets, sidecarSpec } from "./_specs.ts";
 import { copyWorkspace, restoreWorkspace } from "./_workspace.ts";
 import { setupProvider } from "./_provider_setup.ts";
@@ -121,13 +127,15 @@ export async function launchBottle(
       { sidecar, secrets: secrets.agentEnv },
     );
     await allOrFirstError([agentStarted, outside]);
-    // Independent of each other, so concurrent: the user check, the CA install (root), and the
-    // self-test (which waits for the proxy). Nothing of the agent's runs until all have passed;
-    // every one is awaited before a failure is told, so cleanup never races a running exec.
+    // Independent of each other, so concurrent: the user check, the CA install (root), the
+    // self-test (which waits for the proxy) and the wait for the other daemons. Nothing of the
+    // agent's runs until all have passed; every one is awaited before a failure is told, so
+    // cleanup never races a running exec.
     await allOrFirstError([
       checkAgentUser(backend, plan.slug),
       installCa(backend, plan.slug),
       selfTest(backend, plan, { outside: await outside, progress }),
+      waitForDaemons(backend, plan.slug, plan.daemons),
     ]);
     // Only into a bottle that proved it is sealed.
     if (plan.workspace !== undefined) {

@@ -157,3 +157,31 @@ Deno.test("launchBottle() tells the first failed check when several fail at once
   assert.ok(ran.length >= 3, `every check ran before the launch gave up: ${ran.join(", ")}`);
   assert.deepEqual(backend.world.of(s.plan.slug), []);
 });
+
+Deno.test("launchBottle() waits for the git gate and supervise, and names them when they never listen", async () => {
+  await using s = await setup("nogate");
+  const waited: string[][] = [];
+  const backend = new MemoryBackend({
+    agent: simulatedAgent({
+      command: (_slug, argv) => {
+        if (argv[3] !== "bot-bottle-daemons") return 0;
+        waited.push(argv.slice(4));
+        return 1;
+      },
+    }),
+  });
+  const plan = {
+    ...s.plan,
+    daemons: ["egress" as const, "supervise" as const, "git-gate" as const],
+  };
+  await assert.rejects(
+    launchBottle(plan, SECRETS, { ...s, backend, progress: () => {} }),
+    (err: unknown) =>
+      err instanceof LaunchError &&
+      /its git gate \(port 9420\) or supervise \(port 9100\) did not start listening/.test(
+        err.message,
+      ),
+  );
+  assert.deepEqual(waited, [["bot-bottle-sidecar", "9420", "9100"]]);
+  assert.deepEqual(backend.world.of(s.plan.slug), []);
+});
