@@ -29,9 +29,13 @@ export interface ProxyBed extends AsyncDisposable {
  * Start the origin, then the proxy, and wait until both listen.
  *
  * @param proxyPort Where the proxy listens (0: a free port, read from its log).
+ * @param options `env`: more environment for the proxy (e.g. its upstream timeouts).
  * @returns The bed; dispose it to stop both and remove their files.
  */
-export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
+export async function startProxyBed(
+  proxyPort: number,
+  options: { env?: Record<string, string> } = {},
+): Promise<ProxyBed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-bench-" });
   const ca = await loadOrCreateCa(join(dir, "origin-ca"));
   const leaf = await ca.issueLeaf("bench.test");
@@ -53,7 +57,7 @@ export async function startProxyBed(proxyPort: number): Promise<ProxyBed> {
   const proxy = spawnEgress(dir, `127.0.0.1:${proxyPort}`, [
     "--connect-to",
     `bench.test:443=127.0.0.1:${originPort}`,
-  ]);
+  ], options.env);
   const said = await until(proxy.stderr, "(CA:");
   return {
     originPort,
