@@ -31,11 +31,16 @@ export interface ProxyBed extends AsyncDisposable {
  * Start the origin, then the proxy, and wait until both listen.
  *
  * @param proxyPort Where the proxy listens (0: a free port, read from its log).
- * @param workers Proxy processes sharing the port (`--reuse-port`; more than one needs a fixed
- *   port). Each starts once the previous one listens, so the first alone creates the CA.
+ * @param options `workers`: proxy processes sharing the port (`--reuse-port`; more than one
+ *   needs a fixed port), each started once the previous one listens, so the first alone creates
+ *   the CA; `env`: more environment for the proxy (e.g. its upstream timeouts).
  * @returns The bed; dispose it to stop both and remove their files.
  */
-export async function startProxyBed(proxyPort: number, workers = 1): Promise<ProxyBed> {
+export async function startProxyBed(
+  proxyPort: number,
+  options: { workers?: number; env?: Record<string, string> } = {},
+): Promise<ProxyBed> {
+  const workers = options.workers ?? 1;
   const dir = await Deno.makeTempDir({ prefix: "bb-bench-" });
   const ca = await loadOrCreateCa(join(dir, "origin-ca"));
   const leaf = await ca.issueLeaf("bench.test");
@@ -63,7 +68,7 @@ export async function startProxyBed(proxyPort: number, workers = 1): Promise<Pro
   let said = "";
   try {
     for (let i = 0; i < workers; i++) {
-      const proxy = spawnEgress(dir, `127.0.0.1:${proxyPort}`, flags);
+      const proxy = spawnEgress(dir, `127.0.0.1:${proxyPort}`, flags, options.env);
       proxies.push(proxy);
       said = await until(proxy.stderr, "(CA:");
     }

@@ -113,7 +113,7 @@ function row(
 /** Every workload on every path, then the table. */
 async function main(): Promise<void> {
   await using bed = await startProxyBed(freePort());
-  await using bed2 = await startProxyBed(freePort(), 2);
+  await using bed2 = await startProxyBed(freePort(), { workers: 2 });
   await using squid = await startSquid({
     dir: await Deno.makeTempDir({ prefix: "bb-bench-squid-" }),
     port: freePort(),
