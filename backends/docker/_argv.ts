@@ -16,20 +16,8 @@ import type {
   SidecarSpec,
 } from "../types.ts";
 import { DOCKER_DIALECT } from "./_dialect.ts";
-import { type BottleNames, SLUG_LABEL } from "./_names.ts";
-
-function labels(bottle: BottleRef, role: string): string[] {
-  return [
-    "--label",
-    `${SLUG_LABEL}=${bottle.slug}`,
-    "--label",
-    `bot-bottle.role=${role}`,
-    "--label",
-    `bot-bottle.agent=${bottle.agent}`,
-    "--label",
-    `bot-bottle.label=${bottle.label}`,
-  ];
-}
+import { labelArgs } from "../../core/engine_cli/mod.ts";
+import type { BottleNames } from "./_names.ts";
 
 function mounts(list: readonly Mount[]): string[] {
   return list.flatMap((m) => [
@@ -88,14 +76,14 @@ export function internalNetworkArgs(
     "--internal",
     // Without an address on the host side of the bridge the agent cannot reach host services.
     ...dialect.internalNetworkFlags,
-    ...labels(bottle, "internal"),
+    ...labelArgs(bottle, "internal"),
     names.internal,
   ];
 }
 
 /** `docker network create` for the per-bottle egress network (sidecar only). */
 export function egressNetworkArgs(bottle: BottleRef, names: BottleNames): string[] {
-  return ["network", "create", ...labels(bottle, "egress"), names.egress];
+  return ["network", "create", ...labelArgs(bottle, "egress"), names.egress];
 }
 
 /**
@@ -114,7 +102,7 @@ export function sidecarCreateArgs(
     "create",
     "--name",
     names.sidecar,
-    ...labels(bottle, "sidecar"),
+    ...labelArgs(bottle, "sidecar"),
     ...dialect.containerFlags,
     "--network",
     names.internal,
@@ -164,7 +152,7 @@ export function agentRunArgs(
     "--init",
     "--name",
     options.names.agent,
-    ...labels(bottle, "agent"),
+    ...labelArgs(bottle, "agent"),
     ...(options.dialect ?? DOCKER_DIALECT).containerFlags,
     ...(options.runtime === undefined ? [] : ["--runtime", options.runtime]),
     "--network",

@@ -5,6 +5,7 @@
  * name, not by label: another bottle on the engine may carry the same slug).
  */
 import { SIDECAR_PORTS } from "../../core/sidecar_contract/mod.ts";
+import { pickSecrets } from "../../core/engine_cli/mod.ts";
 import type {
   AgentSpec,
   BottleNetworks,
@@ -69,7 +70,7 @@ export async function startSidecar(
 ): Promise<SidecarEndpoint> {
   const names = bottleNames(step.bottle.slug);
   await cli.run(sidecarCreateArgs(step.bottle, spec, names, cli.dialect), {
-    secrets: pick(options.secrets, spec.secretEnv),
+    secrets: pickSecrets(options.secrets, spec.secretEnv),
   });
   step.created({ kind: "container", name: names.sidecar });
   await cli.run(sidecarConnectArgs(names, options.networks.egressNetwork));
@@ -101,7 +102,7 @@ export async function startAgent(
       dialect: cli.dialect,
       ...(runtime === undefined ? {} : { runtime }),
     }),
-    { secrets: pick(options.secrets, spec.secretEnv) },
+    { secrets: pickSecrets(options.secrets, spec.secretEnv) },
   );
   step.created({ kind: "container", name: names.agent });
 }
@@ -167,22 +168,6 @@ export async function remove(cli: DockerCli, object: CreatedObject): Promise<voi
     ? ["rm", "--force", "--volumes", object.name]
     : ["network", "rm", object.name];
   await cli.run(args, { allowFailure: true });
-}
-
-/** Only the secrets a container's spec names reach its docker CLI's environment. */
-function pick(
-  secrets: Readonly<Record<string, string>>,
-  names: readonly string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of names) {
-    const value = secrets[name];
-    if (value === undefined) {
-      throw new TypeError(`Cannot start a container: no value for its secret variable ${name}`);
-    }
-    out[name] = value;
-  }
-  return out;
 }
 
 /**
