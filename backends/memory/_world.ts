@@ -2,7 +2,7 @@
  * The in-memory engine the memory backend drives: named networks and containers labelled with
  * their bottle, and a record of every command it was given. Nothing leaves the process.
  */
-import type { BottleRef, ImageRecipe, ResourceLimits } from "../types.ts";
+import type { BottleRef, ImageRecipe, Mount, ResourceLimits } from "../types.ts";
 
 /** A network or container the engine holds. */
 export interface MemoryObject {
@@ -20,6 +20,12 @@ export interface MemoryObject {
   limits?: Readonly<ResourceLimits>;
   /** For a started agent: `runsc` when it runs under gVisor. */
   runtime?: "runsc";
+  /** For started containers: the networks it is attached to, by name. */
+  networks?: readonly string[];
+  /** For started containers: its settings (secret values are in {@link MemoryWorld.secrets}). */
+  env?: Readonly<Record<string, string>>;
+  /** For started containers: its mounts. */
+  mounts?: readonly Mount[];
 }
 
 /** The engine's state; one per backend instance. */

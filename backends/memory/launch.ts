@@ -48,7 +48,8 @@ export function createNetworks(
  * @param step The bottle and the launch's record.
  * @param role `sidecar` or `agent`.
  * @param spec The container.
- * @param options The values of its secret variables; whether the engine has gVisor.
+ * @param options The values of its secret variables; whether the engine has gVisor; the
+ *   networks it is attached to.
  * @throws {ConfigError} When an agent insists on gVisor and the engine has none.
  */
 export function startContainer(
@@ -56,9 +57,9 @@ export function startContainer(
   step: LaunchStep,
   role: "sidecar" | "agent",
   spec: SidecarSpec | AgentSpec,
-  options: { secrets: Readonly<Record<string, string>>; gvisor: boolean },
+  options: { secrets: Readonly<Record<string, string>>; gvisor: boolean; networks: string[] },
 ): void {
-  const { secrets, gvisor } = options;
+  const { secrets, gvisor, networks } = options;
   const name = memoryNames(step.bottle.slug)[role];
   const missing = spec.secretEnv.find((key) => secrets[key] === undefined);
   if (missing !== undefined) {
@@ -73,6 +74,9 @@ export function startContainer(
     role,
     state: "running",
     limits: { ...spec.limits },
+    networks,
+    env: { ...spec.env },
+    mounts: [...spec.mounts],
     ...(runtime === undefined ? {} : { runtime }),
   });
   world.secrets.set(name, Object.fromEntries(spec.secretEnv.map((key) => [key, secrets[key]!])));

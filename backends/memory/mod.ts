@@ -158,9 +158,11 @@ export class MemoryBackend implements Backend {
     options: { networks: BottleNetworks; secrets: Readonly<Record<string, string>> },
   ): Promise<SidecarEndpoint> {
     await this.#fault("startSidecar", step.bottle.slug);
+    const { internal } = memoryNames(step.bottle.slug);
     startContainer(this.world, step, "sidecar", spec, {
       secrets: options.secrets,
       gvisor: this.#options.gvisor === true,
+      networks: [internal, options.networks.egressNetwork],
     });
     return sidecarEndpoint();
   }
@@ -175,6 +177,7 @@ export class MemoryBackend implements Backend {
     startContainer(this.world, step, "agent", spec, {
       secrets: options.secrets,
       gvisor: this.#options.gvisor === true,
+      networks: [memoryNames(step.bottle.slug).internal],
     });
   }
 

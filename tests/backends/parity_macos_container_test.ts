@@ -10,7 +10,8 @@ import { macosContainerBackend } from "../../backends/macos_container/mod.ts";
 import type { ResourceLimits } from "../../backends/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { FakeContainerCli } from "../fakes/container/mod.ts";
-import { type BottleKind, LEAKY_NAME, parityMatrix } from "./parity_matrix.ts";
+import { type BottleKind, type EngineObject, LEAKY_NAME, parityMatrix } from "./parity_matrix.ts";
+import { mountedRoutes } from "./_engine_views.ts";
 
 const MIB = 1024 * 1024;
 
@@ -63,6 +64,31 @@ Deno.test("parity matrix: the macos-container backend (strict fake CLI)", async 
         };
         return { agent: caps(`bot-bottle-${slug}`), sidecar: caps(`bot-bottle-sidecars-${slug}`) };
       },
+      objectsNamed: async (b, slug) => {
+        const state = await fakeOf(b)!.state();
+        const of = (
+          kind: EngineObject["kind"],
+          held: Record<string, { labels: EngineObject["labels"] }>,
+        ) =>
+          Object.entries(held).filter(([name]) => name.includes(slug))
+            .map(([name, { labels }]) => ({ kind, name, labels }));
+        return [...of("container", state.containers), ...of("network", state.networks)];
+      },
+      // A host-only network has no route beyond the host; a NAT network routes out.
+      attachments: async (b, slug) => {
+        const state = await fakeOf(b)!.state();
+        const on = (name: string) =>
+          (state.containers[name]?.networks ?? []).map(({ network }) => ({
+            network,
+            routeOut: state.networks[network]?.mode !== "hostOnly",
+          }));
+        return { agent: on(`bot-bottle-${slug}`), sidecar: on(`bot-bottle-sidecars-${slug}`) };
+      },
+      sidecarSees: async (b, slug) => {
+        const sidecar = (await fakeOf(b)!.state()).containers[`bot-bottle-sidecars-${slug}`];
+        if (sidecar === undefined) throw new Error(`fake container: no sidecar for ${slug}`);
+        return { env: sidecar.env, routes: await mountedRoutes(sidecar.mounts.map(bindMount)) };
+      },
     });
   } finally {
     for (const fake of fakes.values()) await fake[Symbol.asyncDispose]();
@@ -73,4 +99,10 @@ Deno.test("parity matrix: the macos-container backend (strict fake CLI)", async 
 /** What the CLI can enforce of caps: whole CPUs (rounded up), MiB of memory, no pids cap. */
 function whole(asked: ResourceLimits): ResourceLimits {
   return { memory: Math.floor(asked.memory / MIB) * MIB, cpus: Math.ceil(asked.cpus), pids: 0 };
+}
+
+/** A `--mount type=bind,source=…,target=…[,readonly]` value as source and target. */
+function bindMount(spec: string): { source: string; target: string } {
+  const fields = new Map(spec.split(",").map((f) => f.split("=", 2) as [string, string]));
+  return { source: fields.get("source") ?? "", target: fields.get("target") ?? "" };
 }

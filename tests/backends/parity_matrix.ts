@@ -5,10 +5,14 @@
  * user relies on, not how an engine does it: a dry run is pure and shows no secret, a launch
  * brings exactly one agent and one sidecar up and `stop` takes them away, a launch that finds the
  * agent unfit or the isolation weaker refuses and leaves nothing behind, every container runs
- * under the bottle's caps, and no secret value ever reaches an argv the engine runs.
+ * under the bottle's caps, every object the engine holds for a bottle carries its slug, the agent
+ * is on no network with a route out, the sidecar gets the contract's environment and the plan's
+ * routes, and no secret value ever reaches an argv the engine runs.
  */
 import assert from "node:assert/strict";
 import type { Backend, ResourceLimits } from "../../backends/mod.ts";
+import { stringifyRoutesFile } from "../../core/routes/mod.ts";
+import { SIDECAR_ENV, sidecarEnvironment } from "../../core/sidecar_contract/mod.ts";
 import { launchBottle, LaunchError, launchSpec } from "../../src/launch/mod.ts";
 import type { ResolvedAgent } from "../../src/manifest/mod.ts";
 import type { HomePaths } from "../../src/paths/mod.ts";
@@ -57,6 +61,36 @@ export interface ParitySubject {
   limitsGranted?(
     asked: { agent: ResourceLimits; sidecar: ResourceLimits },
   ): { agent: ResourceLimits; sidecar: ResourceLimits };
+  /**
+   * Every container and network the engine holds whose name carries the slug, found by the
+   * engine's own listing by name (not by label), with the labels the engine holds for each.
+   */
+  objectsNamed(backend: Backend, slug: string): Promise<EngineObject[]>;
+  /** The networks the engine attached a running bottle's agent and sidecar to. */
+  attachments(backend: Backend, slug: string): Promise<{ agent: Attached[]; sidecar: Attached[] }>;
+  /** The sidecar's environment as the engine gave it, and the routes file its egress mount shows. */
+  sidecarSees(
+    backend: Backend,
+    slug: string,
+  ): Promise<{ env: Record<string, string>; routes: string }>;
+}
+
+/** A container or network as the engine lists it. */
+export interface EngineObject {
+  /** `container` or `network` (a micro-VM counts as a container). */
+  kind: "container" | "network";
+  /** Its name. */
+  name: string;
+  /** Its labels, as the engine holds them. */
+  labels: Readonly<Record<string, string>>;
+}
+
+/** A network a container is attached to, in the engine's terms. */
+export interface Attached {
+  /** The network's name. */
+  network: string;
+  /** Whether it routes beyond the bottle (a gateway, NAT, an allowlist wider than the bottle). */
+  routeOut: boolean;
 }
 
 /** A name the agent resolves in every backend (the sidecar's), for the leaky kind. */
@@ -159,6 +193,71 @@ export async function parityMatrix(t: Deno.TestContext, s: ParitySubject): Promi
     }
   });
 
+  await t.step(
+    "every object the engine holds for a bottle is labelled and cleanup finds it",
+    async () => {
+      const { backend, plan } = planFor(s, "isolated", "parity-label");
+      try {
+        await launchBottle(plan, secretsFor(plan), { backend, progress: () => {} });
+        const named = await s.objectsNamed(backend, plan.slug);
+        assert.ok(
+          named.filter((o) => o.kind === "container").length >= 2,
+          `${s.label}: containers`,
+        );
+        assert.ok(named.some((o) => o.kind === "network"), `${s.label}: networks`);
+        for (const object of named) {
+          assert.equal(object.labels["bot-bottle.slug"], plan.slug, `${s.label}: ${object.name}`);
+        }
+        const found = await objectsOf(backend, plan.slug);
+        for (const object of named) {
+          assert.ok(
+            found.includes(`${object.kind} ${object.name}`),
+            `cleanup misses ${object.name}`,
+          );
+        }
+      } finally {
+        await cleanUp(s, backend, plan);
+      }
+    },
+  );
+
+  await t.step("the agent is on no network with a route out; the sidecar on one", async () => {
+    const { backend, plan } = planFor(s, "isolated", "parity-route");
+    try {
+      await launchBottle(plan, secretsFor(plan), { backend, progress: () => {} });
+      const { agent, sidecar } = await s.attachments(backend, plan.slug);
+      assert.ok(agent.length > 0, `${s.label}: the agent is attached somewhere`);
+      assert.deepEqual(agent.filter((a) => a.routeOut), [], `${s.label}: the agent routes out`);
+      assert.equal(
+        sidecar.filter((a) => a.routeOut).length,
+        1,
+        `${s.label}: ${JSON.stringify(sidecar)}`,
+      );
+    } finally {
+      await cleanUp(s, backend, plan);
+    }
+  });
+
+  await t.step("the sidecar gets the contract's environment and the plan's routes", async () => {
+    const { backend, plan } = planFor(s, "isolated", "parity-contract");
+    const secrets = secretsFor(plan);
+    try {
+      await launchBottle(plan, secrets, { backend, progress: () => {} });
+      const seen = await s.sidecarSees(backend, plan.slug);
+      const expected = sidecarContract(plan);
+      const missing = [...expected.names].filter((name) => seen.env[name] === undefined);
+      assert.deepEqual(missing, [], `${s.label}: the sidecar lacks contract variables`);
+      for (const [name, value] of Object.entries(expected.values)) {
+        assert.equal(seen.env[name], value, `${s.label}: ${name}`);
+      }
+      assert.equal(seen.env[SIDECAR_ENV.canary.name], secrets.canary, s.label);
+      assert.match(seen.env[SIDECAR_ENV.egressListenSubnet.name] ?? "", /^[0-9.]+\/\d+$/);
+      assert.equal(seen.routes, expected.routes, s.label);
+    } finally {
+      await cleanUp(s, backend, plan);
+    }
+  });
+
   await t.step("no secret value reaches an argv the engine runs", async () => {
     const { backend, plan } = planFor(s, "isolated", "parity-argv");
     const secrets = secretsFor(plan);
@@ -244,6 +343,35 @@ function planFor(
     ...(bottle.committedImage === undefined ? {} : { committedImage: bottle.committedImage }),
   });
   return { backend: bottle.backend, plan };
+}
+
+/**
+ * What the sidecar contract and the plan say a sidecar gets, independent of any engine: every
+ * variable name (settings and secret slots), the value of each setting that does not depend on
+ * the engine (the listen subnet is the engine's own), and the routes file's content.
+ */
+function sidecarContract(
+  plan: BottlePlan,
+): { names: Set<string>; values: Record<string, string>; routes: string } {
+  const subnet = "<engine-subnet>";
+  const settings = sidecarEnvironment({
+    daemons: plan.daemons,
+    slug: plan.slug,
+    listenSubnet: subnet,
+    upstreamCa: plan.upstreamCaFile !== undefined,
+    connectTo: plan.connectTo,
+    timeouts: plan.operatorTimeouts,
+  });
+  const secretNames = [
+    SIDECAR_ENV.canary.name,
+    ...plan.tokenSlots.map((slot) => slot.slot),
+    ...plan.knownSecretSlots.map((slot) => slot.slot),
+  ];
+  return {
+    names: new Set([...Object.keys(settings), ...secretNames]),
+    values: Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== subnet)),
+    routes: stringifyRoutesFile({ log: plan.logLevel, routes: plan.routes }),
+  };
 }
 
 /** Secrets as `resolveSecrets` would read them, with values the rows look for. */

@@ -7,6 +7,7 @@ import { MemoryBackend, memoryNames } from "../../backends/memory/mod.ts";
 import { simulatedAgent } from "../../src/launch/testing/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
 import { type BottleKind, LEAKY_NAME, parityMatrix } from "./parity_matrix.ts";
+import { memoryAttachments, memoryObjectsNamed, memorySidecarSees } from "./_engine_views.ts";
 
 Deno.test("parity matrix: the memory backend", async (t) => {
   const home = await Deno.makeTempDir({ prefix: "bb-parity-" });
@@ -46,6 +47,18 @@ Deno.test("parity matrix: the memory backend", async (t) => {
         };
         return Promise.resolve({ agent: limits("agent"), sidecar: limits("sidecar") });
       },
+      objectsNamed: (b, slug) =>
+        Promise.resolve(memoryObjectsNamed((b as MemoryBackend).world, slug)),
+      attachments: (b, slug) => {
+        const { world } = b as MemoryBackend;
+        const names = memoryNames(slug);
+        return Promise.resolve({
+          agent: memoryAttachments(world, names.agent),
+          sidecar: memoryAttachments(world, names.sidecar),
+        });
+      },
+      sidecarSees: (b, slug) =>
+        memorySidecarSees((b as MemoryBackend).world, memoryNames(slug).sidecar),
     });
   } finally {
     await Deno.remove(home, { recursive: true });
