@@ -14,6 +14,7 @@ import { homePaths } from "../../src/paths/mod.ts";
 import { memorySidecarHost } from "../fakes/memory_sidecar_host.ts";
 import { type FakeSmolvm, installFakeSmolvm } from "../fakes/smolvm_fake.ts";
 import { type BottleKind, LEAKY_NAME, parityMatrix } from "./parity_matrix.ts";
+import { memoryAttachments, memoryObjectsNamed, memorySidecarSees } from "./_engine_views.ts";
 
 const MIB = 1024 ** 2;
 
@@ -79,6 +80,27 @@ Deno.test("parity matrix: the smolmachines backend (fake smolvm)", async (t) => 
           sidecar: { ...sidecar },
         };
       },
+      objectsNamed: async (backend, slug) => {
+        const { fake, memory } = of(backend);
+        const machines = Object.values(await fake.machines()).filter((m) => m.name.includes(slug))
+          .map((m) => ({ kind: "container" as const, name: m.name, labels: m.labels }));
+        return [...machines, ...memoryObjectsNamed(memory.world, slug)];
+      },
+      // The machine's one network is TSI: it routes out unless the allowlist holds only the
+      // bottle's loopback alias.
+      attachments: async (backend, slug) => {
+        const { fake, memory } = of(backend);
+        const machine = (await fake.machines())[machineName(slug)];
+        if (machine === undefined) throw new Error(`smolmachines: no machine for ${slug}`);
+        const wide = machine.allowed_cidrs.length === 0 ||
+          machine.allowed_cidrs.some((c) => !/^127\.\d+\.\d+\.\d+\/32$/.test(c));
+        return {
+          agent: machine.network ? [{ network: "tsi", routeOut: wide }] : [],
+          sidecar: memoryAttachments(memory.world, memoryNames(slug).sidecar),
+        };
+      },
+      sidecarSees: (backend, slug) =>
+        memorySidecarSees(of(backend).memory.world, memoryNames(slug).sidecar),
       // Whole vCPUs, memory in MiB, and no process cap: the micro-VM's own kernel holds them.
       limitsGranted: ({ agent, sidecar }) => ({
         agent: {

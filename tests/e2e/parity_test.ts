@@ -9,7 +9,13 @@ import { join } from "node:path";
 import { dockerBackend } from "../../backends/docker/mod.ts";
 import { PODMAN_DIALECT } from "../../backends/podman/mod.ts";
 import { homePaths } from "../../src/paths/mod.ts";
-import { LEAKY_NAME, parityMatrix } from "../backends/parity_matrix.ts";
+import {
+  type Attached,
+  type EngineObject,
+  LEAKY_NAME,
+  parityMatrix,
+} from "../backends/parity_matrix.ts";
+import { mountedRoutes } from "../backends/_engine_views.ts";
 import { which } from "../install/_sandbox.ts";
 import { dockerOk, e2eEngine, startWorld } from "./_harness/mod.ts";
 import type { ResourceLimits } from "../../backends/mod.ts";
@@ -67,6 +73,40 @@ Deno.test(`parity matrix: the ${ENGINE} backend`, async (t) => {
       agent: await engineLimits(`bot-bottle-${slug}`),
       sidecar: await engineLimits(`bot-bottle-sidecars-${slug}`),
     }),
+    objectsNamed: async (_b, slug) => [
+      ...await Promise.all((await listed(["ps", "-a", "--format", "{{.Names}}"], slug)).map(
+        async (name) => ({
+          kind: "container" as const,
+          name,
+          labels: await labels(name, ".Config"),
+        }),
+      )),
+      ...await Promise.all((await listed(["network", "ls", "--format", "{{.Name}}"], slug)).map(
+        async (name) => ({ kind: "network" as const, name, labels: await labels(name, "") }),
+      )),
+    ],
+    // The world's network is internal (no route to the real internet), but it stands in for the
+    // internet here: it is the one route out a bottle has.
+    attachments: async (_b, slug) => ({
+      agent: await attached(`bot-bottle-${slug}`, world.cliEnv.BOT_BOTTLE_EGRESS_NETWORK),
+      sidecar: await attached(
+        `bot-bottle-sidecars-${slug}`,
+        world.cliEnv.BOT_BOTTLE_EGRESS_NETWORK,
+      ),
+    }),
+    sidecarSees: async (_b, slug) => {
+      const name = `bot-bottle-sidecars-${slug}`;
+      const env = JSON.parse(await dockerOk(["inspect", "--format", "{{json .Config.Env}}", name]));
+      const mounts: { Source: string; Destination: string }[] = JSON.parse(
+        await dockerOk(["inspect", "--format", "{{json .Mounts}}", name]),
+      );
+      return {
+        env: Object.fromEntries((env as string[]).map((e) => e.split(/=(.*)/s, 2))),
+        routes: await mountedRoutes(
+          mounts.map((m) => ({ source: m.Source, target: m.Destination })),
+        ),
+      };
+    },
   });
 });
 
@@ -78,6 +118,30 @@ async function engineLimits(container: string): Promise<ResourceLimits> {
     (await dockerOk(["inspect", "--format", format, container]))
       .split(" ").map(Number) as [number, number, number, number, number];
   return { memory: swap === memory ? memory : -swap, cpus: quota / period, pids };
+}
+
+/** The names an engine listing prints that carry the slug (the listing itself, not a filter). */
+async function listed(argv: string[], slug: string): Promise<string[]> {
+  return (await dockerOk(argv)).split("\n").filter((name) => name.includes(slug));
+}
+
+/** An object's labels; `path` is where inspect keeps them (`.Config` for a container). */
+async function labels(name: string, path: string): Promise<EngineObject["labels"]> {
+  const kind = path === "" ? ["network", "inspect"] : ["inspect"];
+  return JSON.parse(await dockerOk([...kind, "--format", `{{json ${path}.Labels}}`, name])) ?? {};
+}
+
+/** The networks a container is on; an internal one has no route out, bar the world's. */
+async function attached(container: string, internet: string | undefined): Promise<Attached[]> {
+  const networks = Object.keys(JSON.parse(
+    await dockerOk(["inspect", "--format", "{{json .NetworkSettings.Networks}}", container]),
+  ));
+  return await Promise.all(networks.map(async (network) => ({
+    network,
+    routeOut: network === internet ||
+      (await dockerOk(["network", "inspect", "--format", "{{.Internal}}", network])).trim() !==
+        "true",
+  })));
 }
 
 async function tempDir(prefix: string): Promise<{ path: string } & AsyncDisposable> {
