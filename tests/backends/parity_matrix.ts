@@ -194,69 +194,54 @@ export async function parityMatrix(t: Deno.TestContext, s: ParitySubject): Promi
   });
 
   await t.step(
-    "every object the engine holds for a bottle is labelled and cleanup finds it",
-    async () => {
-      const { backend, plan } = planFor(s, "isolated", "parity-label");
-      try {
-        await launchBottle(plan, secretsFor(plan), { backend, progress: () => {} });
+    "every object the engine holds for a bottle is labelled; cleanup finds it",
+    () =>
+      withBottle(s, "parity-label", async (backend, plan) => {
         const named = await s.objectsNamed(backend, plan.slug);
         assert.ok(
           named.filter((o) => o.kind === "container").length >= 2,
           `${s.label}: containers`,
         );
         assert.ok(named.some((o) => o.kind === "network"), `${s.label}: networks`);
-        for (const object of named) {
-          assert.equal(object.labels["bot-bottle.slug"], plan.slug, `${s.label}: ${object.name}`);
-        }
         const found = await objectsOf(backend, plan.slug);
         for (const object of named) {
+          assert.equal(object.labels["bot-bottle.slug"], plan.slug, `${s.label}: ${object.name}`);
           assert.ok(
             found.includes(`${object.kind} ${object.name}`),
             `cleanup misses ${object.name}`,
           );
         }
-      } finally {
-        await cleanUp(s, backend, plan);
-      }
-    },
+      }),
   );
 
-  await t.step("the agent is on no network with a route out; the sidecar on one", async () => {
-    const { backend, plan } = planFor(s, "isolated", "parity-route");
-    try {
-      await launchBottle(plan, secretsFor(plan), { backend, progress: () => {} });
-      const { agent, sidecar } = await s.attachments(backend, plan.slug);
-      assert.ok(agent.length > 0, `${s.label}: the agent is attached somewhere`);
-      assert.deepEqual(agent.filter((a) => a.routeOut), [], `${s.label}: the agent routes out`);
-      assert.equal(
-        sidecar.filter((a) => a.routeOut).length,
-        1,
-        `${s.label}: ${JSON.stringify(sidecar)}`,
-      );
-    } finally {
-      await cleanUp(s, backend, plan);
-    }
-  });
+  await t.step(
+    "the agent is on no network with a route out; the sidecar on one",
+    () =>
+      withBottle(s, "parity-route", async (backend, plan) => {
+        const { agent, sidecar } = await s.attachments(backend, plan.slug);
+        assert.ok(agent.length > 0, `${s.label}: the agent is attached somewhere`);
+        assert.deepEqual(agent.filter((a) => a.routeOut), [], `${s.label}: the agent routes out`);
+        const out = sidecar.filter((a) => a.routeOut);
+        assert.equal(out.length, 1, `${s.label}: ${JSON.stringify(sidecar)}`);
+      }),
+  );
 
-  await t.step("the sidecar gets the contract's environment and the plan's routes", async () => {
-    const { backend, plan } = planFor(s, "isolated", "parity-contract");
-    const secrets = secretsFor(plan);
-    try {
-      await launchBottle(plan, secrets, { backend, progress: () => {} });
-      const seen = await s.sidecarSees(backend, plan.slug);
-      const expected = sidecarContract(plan);
-      const missing = [...expected.names].filter((name) => seen.env[name] === undefined);
-      assert.deepEqual(missing, [], `${s.label}: the sidecar lacks contract variables`);
-      for (const [name, value] of Object.entries(expected.values)) {
-        assert.equal(seen.env[name], value, `${s.label}: ${name}`);
-      }
-      assert.equal(seen.env[SIDECAR_ENV.canary.name], secrets.canary, s.label);
-      assert.match(seen.env[SIDECAR_ENV.egressListenSubnet.name] ?? "", /^[0-9.]+\/\d+$/);
-      assert.equal(seen.routes, expected.routes, s.label);
-    } finally {
-      await cleanUp(s, backend, plan);
-    }
-  });
+  await t.step(
+    "the sidecar gets the contract's environment and the plan's routes",
+    () =>
+      withBottle(s, "parity-contract", async (backend, plan, secrets) => {
+        const seen = await s.sidecarSees(backend, plan.slug);
+        const expected = sidecarContract(plan);
+        const missing = [...expected.names].filter((name) => seen.env[name] === undefined);
+        assert.deepEqual(missing, [], `${s.label}: the sidecar lacks contract variables`);
+        for (const [name, value] of Object.entries(expected.values)) {
+          assert.equal(seen.env[name], value, `${s.label}: ${name}`);
+        }
+        assert.equal(seen.env[SIDECAR_ENV.canary.name], secrets.canary, s.label);
+        assert.match(seen.env[SIDECAR_ENV.egressListenSubnet.name] ?? "", /^[0-9.]+\/\d+$/);
+        assert.equal(seen.routes, expected.routes, s.label);
+      }),
+  );
 
   await t.step("no secret value reaches an argv the engine runs", async () => {
     const { backend, plan } = planFor(s, "isolated", "parity-argv");
@@ -372,6 +357,22 @@ function sidecarContract(
     values: Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== subnet)),
     routes: stringifyRoutesFile({ log: plan.logLevel, routes: plan.routes }),
   };
+}
+
+/** Launch an isolated bottle, check it while it runs, then take it and its state away. */
+async function withBottle(
+  s: ParitySubject,
+  prefix: string,
+  check: (backend: Backend, plan: BottlePlan, secrets: LaunchSecrets) => Promise<void>,
+): Promise<void> {
+  const { backend, plan } = planFor(s, "isolated", prefix);
+  const secrets = secretsFor(plan);
+  try {
+    await launchBottle(plan, secrets, { backend, progress: () => {} });
+    await check(backend, plan, secrets);
+  } finally {
+    await cleanUp(s, backend, plan);
+  }
 }
 
 /** Secrets as `resolveSecrets` would read them, with values the rows look for. */
