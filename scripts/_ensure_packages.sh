@@ -6,6 +6,7 @@
 #   curl openssl python3       real clients in the egress and TLS tests
 #   netcat-openbsd tmux        probes and the supervise terminal UI test
 #   util-linux procps          flock, findmnt and ps in the lifecycle tests and the scripts
+#   iproute2                   ip: the fault suites run a private engine in its own network namespace
 #   shellcheck                 install.sh's lint test
 #   libcap2-bin                capsh: scripts/check-fresh-machine names the engine's capabilities
 #   squid-openssl              the ssl-bump yardstick `deno task bench:egress` measures against
@@ -27,6 +28,7 @@ BOT_BOTTLE_DEBIAN_PACKAGES=(
   tmux
   util-linux
   procps
+  iproute2
   squid-openssl
   runsc
   podman
