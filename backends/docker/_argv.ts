@@ -16,7 +16,7 @@ import type {
   SidecarSpec,
 } from "../types.ts";
 import { DOCKER_DIALECT } from "./_dialect.ts";
-import { labelArgs } from "../../core/engine_cli/mod.ts";
+import { agentDnsArgs, labelArgs } from "../../core/engine_cli/mod.ts";
 import type { BottleNames } from "./_names.ts";
 
 function mounts(list: readonly Mount[]): string[] {
@@ -159,14 +159,7 @@ export function agentRunArgs(
     options.names.internal,
     "--hostname",
     bottle.slug,
-    // The agent's resolver forwards to the sidecar, where nothing answers DNS: no lookups out.
-    "--dns",
-    options.sidecarIp,
-    // Nothing answers, so fail a lookup after one short try instead of stalling every program.
-    "--dns-option",
-    "timeout:1",
-    "--dns-option",
-    "attempts:1",
+    ...agentDnsArgs(options.sidecarIp),
     "--add-host",
     `${SIDECAR_HOST}:${options.sidecarIp}`,
     "--sysctl",

@@ -19,7 +19,7 @@ import type {
   ResourceLimits,
   SidecarSpec,
 } from "../types.ts";
-import { labelArgs } from "../../core/engine_cli/mod.ts";
+import { agentDnsArgs, labelArgs } from "../../core/engine_cli/mod.ts";
 import type { BottleNames } from "./_names.ts";
 
 const MIB = 1024 * 1024;
@@ -141,14 +141,7 @@ export function agentRunArgs(
     ...labelArgs(bottle, "agent"),
     "--network",
     options.names.internal,
-    // The agent's resolver asks the sidecar, where nothing answers DNS: no lookups out.
-    "--dns",
-    options.sidecarIp,
-    // Nothing answers, so fail a lookup after one short try instead of stalling every program.
-    "--dns-option",
-    "timeout:1",
-    "--dns-option",
-    "attempts:1",
+    ...agentDnsArgs(options.sidecarIp),
     ...limitFlags(spec.limits),
     ...mounts(spec.mounts),
     ...environment(spec),

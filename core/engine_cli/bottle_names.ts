@@ -55,3 +55,14 @@ export function labelArgs(
     `bot-bottle.label=${bottle.label}`,
   ];
 }
+
+/**
+ * The agent's resolver flags: it asks the sidecar, where nothing answers DNS (no lookups out),
+ * and fails a lookup after one short try instead of stalling every program.
+ *
+ * @param sidecarIp The sidecar's address on the agent's network.
+ * @returns The `--dns` and `--dns-option` arguments.
+ */
+export function agentDnsArgs(sidecarIp: string): string[] {
+  return ["--dns", sidecarIp, "--dns-option", "timeout:1", "--dns-option", "attempts:1"];
+}

@@ -14,5 +14,11 @@
  */
 export { pickSecrets } from "./pick_secrets.ts";
 export { execIn, type ExecRequest, type ExecTarget } from "./exec_in.ts";
-export { type BottleNames, bottleNames, labelArgs, SLUG_LABEL } from "./bottle_names.ts";
+export {
+  agentDnsArgs,
+  type BottleNames,
+  bottleNames,
+  labelArgs,
+  SLUG_LABEL,
+} from "./bottle_names.ts";
 export { type RemovalCommands, type RemovalStep, removeObjects } from "./remove_objects.ts";
