@@ -21,6 +21,8 @@ export interface BottleLoss {
 export interface BottleWatchOptions {
   /** How often to ask the backend. */
   intervalMs: number;
+  /** Which containers to watch (default both). */
+  roles?: readonly BottleLoss["role"][];
   /** Called once, when a container was seen stopped on two checks in a row. */
   onLost(loss: BottleLoss): void;
 }
@@ -49,7 +51,7 @@ export function watchBottle(
   const check = async () => {
     let loss: BottleLoss | undefined;
     try {
-      loss = await lossOf(backend, slug);
+      loss = await lossOf(backend, slug, options.roles ?? ["sidecar", "agent"]);
     } catch {
       return schedule(options.intervalMs);
     }
@@ -70,15 +72,23 @@ export function watchBottle(
   };
 }
 
-/** The stopped container, the sidecar first (its loss says more); undefined while both run. */
-async function lossOf(backend: Backend, slug: string): Promise<BottleLoss | undefined> {
+/**
+ * The stopped container among `roles`, the sidecar first (its loss says more); undefined while
+ * they run.
+ */
+async function lossOf(
+  backend: Backend,
+  slug: string,
+  roles: readonly BottleLoss["role"][],
+): Promise<BottleLoss | undefined> {
   const [sidecar, bottles] = await Promise.all([
-    backend.sidecarStatus(slug),
-    backend.enumerateActive(),
+    roles.includes("sidecar") ? backend.sidecarStatus(slug) : undefined,
+    roles.includes("agent") ? backend.enumerateActive() : undefined,
   ]);
-  if (!sidecar.running) {
+  if (sidecar !== undefined && !sidecar.running) {
     return { role: "sidecar", lastWords: sidecar.logs.trim().split("\n").at(-1)?.trim() ?? "" };
   }
+  if (bottles === undefined) return undefined;
   const bottle = bottles.find((found) => found.slug === slug);
   // A paused agent is not gone: it comes back where it was.
   return bottle !== undefined && isUp(bottle, "agent")

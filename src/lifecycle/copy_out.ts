@@ -10,6 +10,7 @@ import { UsageError } from "../../core/errors/mod.ts";
 import { AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
 import { type BackendRegistry, findActive, scanActive } from "./backends.ts";
 import { untar } from "./_untar.ts";
+import { execWatched } from "./_watched_exec.ts";
 
 /** The most a copy may make the host store: the bottle chooses what it sends. */
 const COPY_LIMITS = { maxBytes: 8 * 1024 ** 3, maxEntries: 1_000_000 };
@@ -28,7 +29,7 @@ export interface CopiedOut {
  * @param slug The bottle.
  * @param path The path inside the bottle.
  * @param hostDir An existing host folder; the copy is `<hostDir>/<basename of path>`.
- * @param options The backends.
+ * @param options The backends; how often to check the agent container (milliseconds).
  * @returns Where it landed.
  * @throws {UsageError} For a bad path, a missing folder, an existing target, or a failed tar.
  * @throws {UnsafeArchiveError} For an archive entry that breaks the rules (nothing is kept).
@@ -38,7 +39,7 @@ export async function copyOut(
   slug: string,
   path: string,
   hostDir: string,
-  options: { registry: BackendRegistry },
+  options: { registry: BackendRegistry; checkMs?: number },
 ): Promise<CopiedOut> {
   const inside = posix.isAbsolute(path) ? posix.normalize(path) : posix.join(AGENT_WORKSPACE, path);
   const name = posix.basename(inside);
@@ -57,10 +58,24 @@ export async function copyOut(
   try {
     const pipe = new TransformStream<Uint8Array, Uint8Array>();
     const pack = ["tar", "--create", "--file=-", "--directory", posix.dirname(inside), "--", name];
+    let lost = false;
     const [packed, unpacked] = await Promise.all([
-      backend.exec(slug, pack, { tty: false, capture: true, stdout: pipe.writable }),
-      untar(pipe.readable, staging, COPY_LIMITS),
+      execWatched(backend, slug, pack, {
+        tty: false,
+        capture: true,
+        stdout: pipe.writable,
+        ...(options.checkMs === undefined ? {} : { checkMs: options.checkMs }),
+        onLost: () => lost = true,
+      }),
+      // A stream cut because the agent went is that, not a bad archive.
+      untar(pipe.readable, staging, COPY_LIMITS).catch((err: unknown) => {
+        if (lost) return undefined;
+        throw err;
+      }),
     ]);
+    if (lost || unpacked === undefined) {
+      throw new UsageError(`cp: the agent container of ${slug} stopped during the copy`);
+    }
     if (packed.code !== 0) {
       throw new UsageError(
         `cp: cannot read ${inside} in ${slug}: ${printable(packed.stderr.trim())}`,

@@ -49,3 +49,48 @@ Deno.test("execInBottle() runs the command in a broken bottle after saying it is
   ]);
   assert.deepEqual(docker.calls, ["exec dev-1 ls"]);
 });
+
+Deno.test("execInBottle() gives up a command whose agent container stopped under it (137) and says so", async () => {
+  const docker = new FakeBackend({
+    onExec: (slug) => {
+      // The agent is killed; like `docker exec` into a gone gVisor sandbox, the exec hangs.
+      docker.world.objects.get(`memory-agent-${slug}`)!.state = "exited";
+      return new Promise<number>(() => {});
+    },
+  });
+  docker.addRunning("dev-1");
+  const warned: string[] = [];
+  const code = await execInBottle("dev-1", {
+    registry: fakeRegistry(docker),
+    command: ["make"],
+    tty: false,
+    warn: (line) => warned.push(line),
+    checkMs: 20,
+  });
+  assert.equal(code, 137);
+  assert.deepEqual(warned, [
+    "the agent container of bottle dev-1 stopped; the command was given up",
+  ]);
+});
+
+Deno.test("execInBottle() lets a command in a bottle whose sidecar is down run to its end", async () => {
+  const docker = new FakeBackend({
+    onExec: async () => {
+      // Several checks go by: only the agent counts, and it runs.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return 3;
+    },
+  });
+  docker.addRunning("dev-1", ["agent:running", "sidecar:exited"]);
+  const warned: string[] = [];
+  const code = await execInBottle("dev-1", {
+    registry: fakeRegistry(docker),
+    command: ["ls"],
+    tty: false,
+    warn: (line) => warned.push(line),
+    checkMs: 10,
+  });
+  assert.equal(code, 3);
+  assert.equal(warned.length, 1, "only the broken-bottle warning");
+  assert.match(warned[0]!, /^bottle dev-1 is broken/);
+});

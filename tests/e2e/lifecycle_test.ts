@@ -217,6 +217,30 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
     assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
   });
 
+  await t.step("exec into a detached bottle ends when its agent container is killed", async () => {
+    const slug = await startDetached(world, TEST_AGENT);
+    await using running = await spawnCli(world, [
+      "exec",
+      slug,
+      "--",
+      "sh",
+      "-c",
+      "touch /tmp/exec-started; sleep 600",
+    ]);
+    while ((await execIn(world, slug, ["test", "-e", "/tmp/exec-started"])).code !== 0) {
+      assert.ok(!running.exited, "the exec ended before it started its command");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const kill = await docker(["kill", `bot-bottle-${slug}`]);
+    assert.equal(kill.code, 0, kill.stderr);
+    // Under gVisor the engine's exec never returns once the sandbox is gone: the CLI gives it up.
+    const result = await running.finish(60_000);
+    assert.equal(result.code, 137, result.stderr);
+    const stop = await runCli(world, ["stop", slug]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+  });
+
   await t.step("Ctrl-C while the command runs exits 130, tears down, keeps state", async () => {
     await using bottle = await startAttached(world, TEST_AGENT, ["sleep", "600"]);
     const { cli: running, slug } = bottle;
