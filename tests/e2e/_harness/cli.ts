@@ -85,7 +85,8 @@ export class RunningCli implements AsyncDisposable {
    *
    * @param timeoutMs How long to wait.
    * @returns The result.
-   * @throws {Error} After the time limit (the process is then killed).
+   * @throws {Error} After the time limit (the process and every process it started are then
+   *   killed).
    */
   async finish(timeoutMs: number): Promise<RunResult> {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -95,7 +96,8 @@ export class RunningCli implements AsyncDisposable {
     const result = await Promise.race([this.result, timeout]);
     clearTimeout(timer);
     if (result !== undefined) return result;
-    this.#child.kill("SIGKILL");
+    // Its children too: an engine client left behind would hold the output pipes open for ever.
+    await this.interrupt("SIGKILL");
     const late = await this.result;
     throw new Error(
       `the CLI did not exit within ${timeoutMs} ms; killed it:\n${late.stdout}\n${late.stderr}`,
