@@ -270,6 +270,7 @@ export function evaluateChain(
   // Called for every digit group next to a separator (dates, decimals, versions): no allocation
   // until a rule's shape fits.
   const bytes = win.bytes;
+  if (!mayChain(bytes, a, b)) return undefined;
   const card = cardChain(bytes, a, b, at(bytes, b)) ?? cardChain(bytes, a, b, at(bytes, a - 1));
   if (card !== undefined) {
     const snippet = `${card.network} card number (${card.digits} digits)`;
@@ -287,6 +288,19 @@ export function evaluateChain(
   return iban === undefined
     ? undefined
     : chainFinding(win, location, "iban", iban.snippet, iban.span);
+}
+
+/**
+ * Whether the digit run `[a, b)` can be a group of any chain rule, by its length and neighbours
+ * alone: a card's groups sit next to a space or `-`, a CPF's groups of two or three next to `.`
+ * or `-`, an IBAN's next to a space or a letter. Versions (`1.2.3`) and decimals stop here.
+ */
+function mayChain(bytes: Uint8Array, a: number, b: number): boolean {
+  const before = at(bytes, a - 1);
+  const after = at(bytes, b);
+  if (before === 0x20 || after === 0x20 || isAlnum(after)) return true;
+  if (before === 0x2d || after === 0x2d) return true;
+  return b - a <= 3 && b - a >= 2 && (before === 0x2e || after === 0x2e);
 }
 
 function chainFinding(
@@ -339,25 +353,36 @@ function cardChain(bytes: Uint8Array, a: number, b: number, sep: number): CardCh
   if (at(bytes, end) === sep && isDigit(at(bytes, end + 1))) return undefined;
   if (isAlnum(at(bytes, start - 1)) || isAlnum(at(bytes, end))) return undefined;
   if (!numberContextOk(bytes, start, end)) return undefined;
-  // Every group is now a whole digit run of at most MAX_GROUP digits between single separators.
-  const sizes: number[] = [0];
-  const values: number[] = [];
+  // Every group is now a whole digit run of at most MAX_GROUP digits between single separators:
+  // their sizes, one octal digit each, decide the grouping before any array is built (dates and
+  // version numbers come this far).
+  let sizes = 0;
+  let size = 0;
   for (let k = start; k < end; k++) {
-    const byte = at(bytes, k);
-    if (byte === sep) sizes.push(0);
+    if (at(bytes, k) !== sep) size++;
     else {
-      values.push(byte - 48);
-      sizes[sizes.length - 1]!++;
+      sizes = sizes * 8 + size;
+      size = 0;
     }
   }
-  if (!CARD_GROUPINGS.test(sizes.join("-"))) return undefined;
+  if (!CARD_GROUPINGS.has(sizes * 8 + size)) return undefined;
+  const values: number[] = [];
+  for (let k = start; k < end; k++) if (at(bytes, k) !== sep) values.push(at(bytes, k) - 48);
   const network = cardNetwork(values);
   if (network === undefined || !luhnValid(values)) return undefined;
   return { network, digits: values.length, span: [start, end] };
 }
 
-/** How cards are written: groups of four (the last one shorter), Amex 4-6-5, Diners 4-6-4. */
-const CARD_GROUPINGS = /^(?:4-4-4-[1-4]|4-4-4-4-[1-3]|4-6-5|4-6-4)$/;
+/**
+ * How cards are written, as group sizes in octal digits: groups of four (the last one shorter),
+ * Amex 4-6-5, Diners 4-6-4.
+ */
+const CARD_GROUPINGS: ReadonlySet<number> = new Set([
+  ...[1, 2, 3, 4].map((last) => 0o4440 + last),
+  ...[1, 2, 3].map((last) => 0o44440 + last),
+  0o465,
+  0o464,
+]);
 
 /** A CPF written `ddd.ddd.ddd-dd` at local offset `s`, standing alone, with valid check digits. */
 function cpfAt(bytes: Uint8Array, s: number): boolean {
