@@ -292,9 +292,10 @@ export function evaluateChain(
 
 /**
  * Whether the digit run `[a, b)` can be a group of any chain rule, by its neighbours alone: an
- * IBAN's or a spaced card's groups sit next to a space or a letter, a dashed card's have another
- * group across the dash, a CPF's (`ddd.ddd.ddd-dd`) have its punctuation where it falls. Decimals,
- * versions and most dates stop here.
+ * IBAN's or a spaced card's groups sit next to a space or before a letter, a dashed card's have
+ * another group across a dash (so do a CPF's check digits), a CPF's groups of three
+ * (`ddd.ddd.ddd-dd`) have its punctuation where it falls. Decimals, versions and most dates stop
+ * here.
  */
 function mayChain(bytes: Uint8Array, a: number, b: number): boolean {
   const before = at(bytes, a - 1);
@@ -302,11 +303,9 @@ function mayChain(bytes: Uint8Array, a: number, b: number): boolean {
   if (before === 0x20 || after === 0x20 || isAlnum(after)) return true;
   if (before === 0x2d && isDigit(at(bytes, a - 2))) return true;
   if (after === 0x2d && isDigit(at(bytes, b + 1))) return true;
-  if (b - a === 3) {
-    return (after === 0x2e && at(bytes, b + 4) === 0x2e) ||
-      (before === 0x2e && (after === 0x2e || after === 0x2d));
-  }
-  return b - a === 2 && before === 0x2d && at(bytes, a - 4) === 0x2e;
+  return b - a === 3 &&
+    ((after === 0x2e && at(bytes, b + 4) === 0x2e) || (before === 0x2e && after === 0x2e) ||
+      (before === 0x2e && after === 0x2d));
 }
 
 function chainFinding(
