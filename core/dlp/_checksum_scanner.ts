@@ -13,7 +13,8 @@
  * a sample closer than `AHEAD` to the window's end waits for the next push, so a candidate is
  * always decided on the same bytes whatever the chunking.
  */
-import { evaluateChain, evaluateWord, isSep } from "./_checksum_words.ts";
+import { evaluateChain } from "./_checksum_chains.ts";
+import { evaluateWord, isSep } from "./_checksum_words.ts";
 import type { Finding } from "./_types.ts";
 import type { ScanPass, ScanWindow } from "./_window.ts";
 

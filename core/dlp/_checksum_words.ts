@@ -1,16 +1,15 @@
 /**
  * `checksummed`: deciding a candidate the pass found. A *word* is a maximal run of letters and
  * digits (card and IBAN written contiguously, base58 and bech32 keys and addresses, national
- * identifiers); a *chain* is digit groups joined by one repeated separator (cards written
- * `4-4-4-4`, IBANs in groups of four, a CPF's `ddd.ddd.ddd-dd`). Each is checked for its exact
- * shape, its context (a number that continues a longer one, a decimal, a phone number's `+`, an
- * identifier's `_`) and then its checksum. Offsets are local to the window.
+ * identifiers); chains of digit groups are decided in `_checksum_chains.ts` with the byte helpers
+ * here. Each is checked for its exact shape, its context (a number that continues a longer one, a
+ * decimal, a phone number's `+`, an identifier's `_`) and then its checksum. Offsets are local to
+ * the window.
  */
 import {
   base58ChecksumOk,
   base58Decode,
   cnResidentIdValid,
-  cpfValid,
   dniLetter,
   ibanValid,
   luhnValid,
@@ -27,11 +26,6 @@ const CONTEXT = 48;
  * P2PKH/P2SH addresses have 33 or 34 (shorter ones need a hash with several leading zero bytes).
  */
 const MIN_ADDRESS = 29;
-/** The longest digit group of a written card. */
-const MAX_GROUP = 6;
-/** The most groups a written card has (4-4-4-4-3). */
-const MAX_GROUPS = 5;
-
 /** Keywords that must precede a Spanish DNI (8 digits and a letter is a common shape). */
 const DNI_KEYWORDS = ["dni", "nif", "documento"];
 /**
@@ -62,15 +56,17 @@ export function isSep(b: number): boolean {
 }
 
 /** The byte at local offset `k`, 0 outside the window (no out-of-bounds read). */
-function at(bytes: Uint8Array, k: number): number {
+export function at(bytes: Uint8Array, k: number): number {
   return k >= 0 && k < bytes.length ? bytes[k]! : 0;
 }
 
-function isDigit(b: number | undefined): boolean {
+/** Is `b` an ASCII digit? */
+export function isDigit(b: number | undefined): boolean {
   return b !== undefined && b >= 48 && b <= 57;
 }
 
-function isAlnum(b: number | undefined): boolean {
+/** Is `b` an ASCII letter or digit? */
+export function isAlnum(b: number | undefined): boolean {
   if (b === undefined) return false;
   const lower = b | 0x20;
   return (b >= 48 && b <= 57) || (lower >= 97 && lower <= 122);
@@ -95,15 +91,7 @@ export function evaluateWord(
     else if (b <= 90) upper = true;
     else lower = true;
   }
-  const found: Found = (rule, snippet) => ({
-    detector: "checksummed",
-    rule,
-    severity: "block",
-    location,
-    snippet,
-    start: win.base + s,
-    end: win.base + e,
-  });
+  const found: Found = (rule, snippet) => checksumFinding(win, location, rule, snippet, [s, e]);
   if (digits === length) {
     // Numbers (timestamps, ids) are the common case: only card lengths are read further.
     if (length < 12 || !numberContextOk(bytes, s, e)) return undefined;
@@ -138,6 +126,25 @@ export function evaluateWord(
 }
 
 type Found = (rule: string, snippet: string) => Finding;
+
+/** A `checksummed` finding over the local span `[start, end)` of `win`. */
+export function checksumFinding(
+  win: ScanWindow,
+  location: string,
+  rule: string,
+  snippet: string,
+  [start, end]: [number, number],
+): Finding {
+  return {
+    detector: "checksummed",
+    rule,
+    severity: "block",
+    location,
+    snippet,
+    start: win.base + start,
+    end: win.base + end,
+  };
+}
 
 /** Whether a word's length and first bytes fit any rule: most words are ruled out here. */
 function mayMatch(bytes: Uint8Array, s: number, length: number): boolean {
@@ -237,7 +244,7 @@ function base58Key(chars: readonly number[], found: Found): Finding | undefined 
  * A number must stand alone: not the tail of a decimal or an identifier (`.`, `_`), not a phone
  * number (`+`), not a piece of a longer number written with `-` or `:`.
  */
-function numberContextOk(bytes: Uint8Array, s: number, e: number): boolean {
+export function numberContextOk(bytes: Uint8Array, s: number, e: number): boolean {
   const before = at(bytes, s - 1);
   const after = at(bytes, e);
   if (before === 0x2e || before === 0x2b || before === 0x5f || after === 0x5f) return false;
@@ -255,179 +262,4 @@ function keywordBefore(bytes: Uint8Array, s: number, keywords: readonly string[]
     text += String.fromCharCode(b >= 65 && b <= 90 ? b | 0x20 : b);
   }
   return keywords.some((keyword) => text.includes(keyword));
-}
-
-/**
- * Decide the digit groups around the digit run `[a, b)` (local offsets, a whole run of at most 6
- * digits, next to a separator): a card written in groups, a CPF, an IBAN in groups of four.
- */
-export function evaluateChain(
-  win: ScanWindow,
-  a: number,
-  b: number,
-  location: string,
-): Finding | undefined {
-  // Called for every digit group next to a separator (dates, decimals, versions): no allocation
-  // until a rule's shape fits.
-  const bytes = win.bytes;
-  const card = cardChain(bytes, a, b, at(bytes, b)) ?? cardChain(bytes, a, b, at(bytes, a - 1));
-  if (card !== undefined) {
-    const snippet = `${card.network} card number (${card.digits} digits)`;
-    return chainFinding(win, location, "payment_card", snippet, card.span);
-  }
-  // `[a, b)` is a whole digit run: one of a CPF's three-digit groups, or its two check digits.
-  for (let k = 0; k < 4; k++) {
-    const start = k === 3 ? a - 12 : b - 3 - 4 * k;
-    if (b - a !== (k === 3 ? 2 : 3)) continue;
-    if (cpfAt(bytes, start)) {
-      return chainFinding(win, location, "br_cpf", "Brazilian CPF", [start, start + 14]);
-    }
-  }
-  const iban = ibanGroups(bytes, a, b);
-  return iban === undefined
-    ? undefined
-    : chainFinding(win, location, "iban", iban.snippet, iban.span);
-}
-
-function chainFinding(
-  win: ScanWindow,
-  location: string,
-  rule: string,
-  snippet: string,
-  [start, end]: [number, number],
-): Finding {
-  return {
-    detector: "checksummed",
-    rule,
-    severity: "block",
-    location,
-    snippet,
-    start: win.base + start,
-    end: win.base + end,
-  };
-}
-
-interface CardChain {
-  network: string;
-  digits: number;
-  span: [number, number];
-}
-
-/** Card groups joined by `sep` around the group `[a, b)`: the whole chain must be one card. */
-function cardChain(bytes: Uint8Array, a: number, b: number, sep: number): CardChain | undefined {
-  if (sep !== 0x20 && sep !== 0x2d) return undefined;
-  // Walk out over at most MAX_GROUPS groups of at most MAX_GROUP digits on each side.
-  let start = a;
-  let groups = 1;
-  for (let k = 0; k < MAX_GROUPS; k++, groups++) {
-    if (at(bytes, start - 1) !== sep || !isDigit(at(bytes, start - 2))) break;
-    let g = start - 2;
-    while (g > start - 2 - MAX_GROUP && isDigit(at(bytes, g - 1))) g--;
-    start = g;
-  }
-  let end = b;
-  for (let k = 0; k < MAX_GROUPS; k++, groups++) {
-    if (at(bytes, end) !== sep || !isDigit(at(bytes, end + 1))) break;
-    let g = end + 1;
-    while (g < end + 1 + MAX_GROUP && isDigit(at(bytes, g))) g++;
-    end = g;
-  }
-  if (groups < 3 || groups > MAX_GROUPS) return undefined;
-  // Still more groups (or a longer group) on either side: part of a longer number.
-  if (isDigit(at(bytes, start - 1)) || isDigit(at(bytes, end))) return undefined;
-  if (at(bytes, start - 1) === sep && isDigit(at(bytes, start - 2))) return undefined;
-  if (at(bytes, end) === sep && isDigit(at(bytes, end + 1))) return undefined;
-  if (isAlnum(at(bytes, start - 1)) || isAlnum(at(bytes, end))) return undefined;
-  if (!numberContextOk(bytes, start, end)) return undefined;
-  // Every group is now a whole digit run of at most MAX_GROUP digits between single separators.
-  const sizes: number[] = [0];
-  const values: number[] = [];
-  for (let k = start; k < end; k++) {
-    const byte = at(bytes, k);
-    if (byte === sep) sizes.push(0);
-    else {
-      values.push(byte - 48);
-      sizes[sizes.length - 1]!++;
-    }
-  }
-  if (!CARD_GROUPINGS.test(sizes.join("-"))) return undefined;
-  const network = cardNetwork(values);
-  if (network === undefined || !luhnValid(values)) return undefined;
-  return { network, digits: values.length, span: [start, end] };
-}
-
-/** How cards are written: groups of four (the last one shorter), Amex 4-6-5, Diners 4-6-4. */
-const CARD_GROUPINGS = /^(?:4-4-4-[1-4]|4-4-4-4-[1-3]|4-6-5|4-6-4)$/;
-
-/** A CPF written `ddd.ddd.ddd-dd` at local offset `s`, standing alone, with valid check digits. */
-function cpfAt(bytes: Uint8Array, s: number): boolean {
-  if (s < 0) return false;
-  for (let k = 0; k < 14; k++) {
-    const b = at(bytes, s + k);
-    const punct = k === 3 || k === 7 ? 0x2e : k === 11 ? 0x2d : 0;
-    if (punct !== 0 ? b !== punct : !isDigit(b)) return false;
-  }
-  const before = at(bytes, s - 1);
-  const after = at(bytes, s + 14);
-  if (isAlnum(before) || isAlnum(after) || before === 0x5f || after === 0x5f) return false;
-  // `1.529.982.247-25` or `529.982.247-25-1` continue a longer number; a space does not.
-  const dotOrDash = (b: number) => b === 0x2e || b === 0x2d;
-  if ((dotOrDash(before) || before === 0x2b) && isDigit(at(bytes, s - 2))) return false;
-  if (dotOrDash(after) && isDigit(at(bytes, s + 15))) return false;
-  const digits: number[] = [];
-  for (let k = 0; k < 14; k++) {
-    if (k !== 3 && k !== 7 && k !== 11) digits.push(at(bytes, s + k) - 48);
-  }
-  return cpfValid(digits);
-}
-
-/**
- * An IBAN in groups of four separated by single spaces, one of whose groups is `[a, b)`: walk
- * back over groups to a country code with two check digits, then read the country's length.
- */
-function ibanGroups(
-  bytes: Uint8Array,
-  a: number,
-  b: number,
-): { snippet: string; span: [number, number] } | undefined {
-  if (at(bytes, a - 1) !== 0x20 && at(bytes, b) !== 0x20 && !isAlnum(at(bytes, b))) {
-    return undefined;
-  }
-  let w = a;
-  while (w > a - 4 && isAlnum(at(bytes, w - 1))) w--;
-  if (isAlnum(at(bytes, w - 1))) return undefined;
-  for (let k = 0; k < 9 && w >= 0; k++) {
-    const length = ibanLength(at(bytes, w), at(bytes, w + 1));
-    if (length !== 0 && at(bytes, w + 4) === 0x20 && !isAlnum(at(bytes, w - 1))) {
-      const end = ibanGroupedAt(bytes, w, length);
-      if (end !== undefined && end >= b) {
-        const country = String.fromCharCode(at(bytes, w), at(bytes, w + 1)).toUpperCase();
-        return { snippet: `${country} IBAN (${length})`, span: [w, end] };
-      }
-    }
-    if (at(bytes, w - 1) !== 0x20 || !isAlnum(at(bytes, w - 5)) || isAlnum(at(bytes, w - 6))) break;
-    w -= 5;
-    for (let t = 0; t < 4; t++) if (!isAlnum(at(bytes, w + t))) return undefined;
-  }
-  return undefined;
-}
-
-/** The end of an IBAN of `length` characters written in groups of four from `w`, if valid. */
-function ibanGroupedAt(bytes: Uint8Array, w: number, length: number): number | undefined {
-  const chars: number[] = [];
-  let q = w;
-  for (let k = 0; k < length; k++, q++) {
-    if (k > 0 && k % 4 === 0) {
-      if (at(bytes, q) !== 0x20) return undefined;
-      q++;
-    }
-    const c = at(bytes, q);
-    if (!isAlnum(c)) return undefined;
-    chars.push(c);
-  }
-  if (isAlnum(at(bytes, q))) return undefined;
-  const upper = chars.some((c) => c >= 65 && c <= 90);
-  const lower = chars.some((c) => c >= 97);
-  if ((upper && lower) || !isDigit(chars[2]) || !isDigit(chars[3])) return undefined;
-  return ibanValid(chars) ? q : undefined;
 }

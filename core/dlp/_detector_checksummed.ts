@@ -1,7 +1,8 @@
 /**
  * `checksummed` (outbound, on by default, block): financial and personal data that carries its own
  * check digits (payment cards, IBANs, Bitcoin keys and addresses, a few national identifiers).
- * See `_checksum_scanner.ts` for how candidates are found and `_checksum_words.ts` for the rules.
+ * See `_checksum_scanner.ts` for how candidates are found, `_checksum_words.ts` and
+ * `_checksum_chains.ts` for the rules.
  * Identifiers told apart only by the name written next to them are `token_patterns` entries
  * (`_national_ids.ts`): its keyword lookup finds them in the same pass as credentials.
  */

@@ -53,10 +53,11 @@ export class TokenMatcher {
    */
   readonly byPrevious: ((readonly Anchor[])[] | undefined)[] = [];
   /**
-   * Per entry, two 256-bit sets (16 words per entry): the bytes that may follow the bigram, and
-   * the bytes that may come after those.
+   * Per entry, three 256-bit sets (24 words per entry): the bytes that may follow the bigram, the
+   * bytes that may come after those, and the bytes that may precede it (the literal's own byte,
+   * or one the rule's left boundary allows before a literal that starts at the bigram).
    */
-  readonly thirds: Uint32Array;
+  readonly context: Uint32Array;
   /** The largest `offset` of any anchor: bytes needed before a bigram. */
   readonly maxOffset: number;
   /** Whether the low 16 bits of a 32-bit word hold its first two bytes. */
@@ -82,18 +83,22 @@ export class TokenMatcher {
         }
       }
     });
-    this.thirds = new Uint32Array(lists.size * 16);
+    this.context = new Uint32Array(lists.size * CONTEXT_WORDS);
     for (const [key, list] of lists) {
-      const at = this.anchors.length * 16;
-      for (const { literal, offset, ignoreCase } of list) {
-        for (const [k, set] of [[2, at], [3, at + 8]] as const) {
+      const at = this.anchors.length * CONTEXT_WORDS;
+      for (const anchor of list) {
+        const { literal, offset, ignoreCase } = anchor;
+        for (const [k, set] of [[2, at], [3, at + 8], [-1, at + 16]] as const) {
+          const add = (b: number) => this.context[set + (b >>> 5)]! |= 1 << (b & 31);
           const next = literal[offset + k];
-          if (next === undefined) {
-            this.thirds.fill(~0, set, set + 8);
-            continue;
+          if (next !== undefined) {
+            for (const b of spellings(next, ignoreCase)) add(b);
+          } else if (k > 0) {
+            this.context.fill(~0, set, set + 8);
+          } else {
+            const { leftBoundary } = this.rules[anchor.rule]!;
+            for (let b = 0; b < 256; b++) if (boundaryOk(b, leftBoundary)) add(b);
           }
-          const upper = ignoreCase ? String.fromCharCode(next).toUpperCase().charCodeAt(0) : next;
-          for (const b of [next, upper]) this.thirds[set + (b >>> 5)]! |= 1 << (b & 31);
         }
       }
       this.anchors.push(list);
@@ -156,7 +161,7 @@ export class TokenPass implements ScanPass {
 
   /** Add a candidate for every literal whose bigram starts at an unseen even offset. */
   #findLiterals(win: ScanWindow, out: Candidate[]): void {
-    const { table, thirds } = this.#m;
+    const { table, context } = this.#m;
     const { bytes, base } = win;
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
     const [first, second] = this.#m.littleEndian ? [0, 2] : [2, 0];
@@ -167,10 +172,10 @@ export class TokenPass implements ScanPass {
       if ((lo | hi) === 0) continue;
       // The two bytes after the bigram rule most hits out before any call (unknown yet: keep
       // the hit).
-      if (lo !== 0 && follows(bytes, 4 * t + first, thirds, lo)) {
+      if (lo !== 0 && fits(bytes, 4 * t + first, context, lo)) {
         this.#literalsAt(win, base + 4 * t + first, lo, out);
       }
-      if (hi !== 0 && follows(bytes, 4 * t + second, thirds, hi)) {
+      if (hi !== 0 && fits(bytes, 4 * t + second, context, hi)) {
         this.#literalsAt(win, base + 4 * t + second, hi, out);
       }
     }
@@ -240,17 +245,29 @@ export class TokenPass implements ScanPass {
   }
 }
 
+/** 256-bit sets per table entry in `TokenMatcher.context`, in 32-bit words. */
+const CONTEXT_WORDS = 24;
+
 /**
- * Whether the bytes after the bigram at local offset `q` may continue a literal of table entry
- * `entry` (see `TokenMatcher.thirds`); true when they are not in the window yet.
+ * Whether the bytes around the bigram at local offset `q` may belong to a literal of table entry
+ * `entry` (see `TokenMatcher.context`); bytes outside the window pass.
  */
-function follows(bytes: Uint8Array, q: number, sets: Uint32Array, entry: number): boolean {
-  const at = entry * 16 - 16;
+function fits(bytes: Uint8Array, q: number, sets: Uint32Array, entry: number): boolean {
+  const at = entry * CONTEXT_WORDS - CONTEXT_WORDS;
   const c = bytes[q + 2];
   if (c === undefined) return true;
   if ((sets[at + (c >>> 5)]! & (1 << (c & 31))) === 0) return false;
   const d = bytes[q + 3];
-  return d === undefined || (sets[at + 8 + (d >>> 5)]! & (1 << (d & 31))) !== 0;
+  if (d !== undefined && (sets[at + 8 + (d >>> 5)]! & (1 << (d & 31))) === 0) return false;
+  const p = bytes[q - 1];
+  return p === undefined || (sets[at + 16 + (p >>> 5)]! & (1 << (p & 31))) !== 0;
+}
+
+/** A literal byte as the input may spell it. */
+function spellings(byte: number, ignoreCase: boolean): number[] {
+  if (!ignoreCase) return [byte];
+  const ch = String.fromCharCode(byte);
+  return [ch.toLowerCase().charCodeAt(0), ch.toUpperCase().charCodeAt(0)];
 }
 
 /** Does the anchor's literal occur at absolute offset `start` (inside the window)? */

@@ -347,3 +347,18 @@ Deno.test("checksummed streams never settle past the start of a value still to b
   for (const f of stream.end()) reported.push(f.start);
   assert.deepEqual(reported, starts);
 });
+
+Deno.test("checksummed finds grouped values among decimals, versions and dates, at every alignment", () => {
+  const values: [string, string][] = [
+    ["br_cpf", "529.982.247-25"],
+    ["payment_card", "4111-1111-1111-1111"],
+    ["payment_card", "5500 0000 0000 0004"],
+    ["iban", "DE89 3704 0044 0532 0130 00"],
+  ];
+  for (const [rule, value] of values) {
+    for (let pad = 0; pad < 4; pad++) {
+      const text = `v1.2.3 12.50 2024-01-15 -3.25;${" ".repeat(pad)}${value}; 10.0.0.1 99.5%`;
+      assert.deepEqual(found(text), [[rule, value]], text);
+    }
+  }
+});
