@@ -82,6 +82,20 @@ export class Decoding implements Sink {
     }
   }
 
+  /**
+   * Decode run characters `bytes[from, to)` (input offset `base + k`) while live.
+   *
+   * @returns False when the decoding ends on one of them (its encoding stops, or it turned
+   *   unprintable); what came before it is decoded.
+   */
+  feed(bytes: Uint8Array, from: number, to: number, base: number): boolean {
+    const decoder = this.decoder;
+    for (let k = from; k < to; k++) {
+      if (!decoder.push(bytes[k]!, base + k, this) || this.dying) return false;
+    }
+    return true;
+  }
+
   /** Start a new try at the run's character `attempt`. */
   reset(attempt: number): void {
     this.attempt = attempt;

@@ -199,6 +199,17 @@ export class RunView implements View {
           i = end - 1;
           continue;
         }
+        if (this.#allLive(run)) {
+          // Only scanned decodings left: decode the rest of the run in these bytes in one go.
+          const end = skipRun(bytes, i, words, lead, bit);
+          for (const d of run.decodings) {
+            if (d.state === LIVE && !d.feed(bytes, i, end, base)) this.#endLive(run, d);
+          }
+          run.chars += end - i;
+          run.segment += end - i;
+          i = end - 1;
+          continue;
+        }
         this.#add(run, byte, base + i);
         continue;
       }
@@ -271,6 +282,12 @@ export class RunView implements View {
       for (const d of run.decodings) this.#take(run, d, run.prefix[k]!, run.prefixAt[k]!);
     }
     run.chars = chars;
+  }
+
+  /** Whether the run has decodings and none is still being judged. */
+  #allLive(run: Run): boolean {
+    for (const d of run.decodings) if (d.state === PROBING) return false;
+    return run.decodings.length > 0;
   }
 
   #take(run: Run, d: Decoding, byte: number, at: number): void {
