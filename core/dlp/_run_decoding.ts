@@ -6,7 +6,7 @@
 import type { Branch } from "./_branch.ts";
 import type { OffsetMap } from "./_offset_map.ts";
 import { type Gate, isBad } from "./_run_gate.ts";
-import type { RunDecoder, Sink } from "./_run_decoders.ts";
+import { Base64Decoder, type RunDecoder, type Sink } from "./_run_decoders.ts";
 
 /** A live decoding dies when a block of this many bytes… */
 const BLOCK = 64;
@@ -90,6 +90,7 @@ export class Decoding implements Sink {
    */
   feed(bytes: Uint8Array, from: number, to: number, base: number): boolean {
     const decoder = this.decoder;
+    if (decoder instanceof Base64Decoder) return decoder.pushRun(bytes, from, to, base, this);
     for (let k = from; k < to; k++) {
       if (!decoder.push(bytes[k]!, base + k, this) || this.dying) return false;
     }
