@@ -80,49 +80,16 @@ class EscapeSearch {
 }
 
 /**
- * Whether a chunk holds a byte that may start an escape (`%` or `\\`). Every chunk of every
- * stream is checked, so this is its own small loop (the same test as {@link EscapeSearch}).
- */
-export function hasEscape(bytes: Uint8Array): boolean {
-  const length = bytes.length;
-  const lead = Math.min(length, (4 - (bytes.byteOffset & 3)) & 3);
-  for (let i = 0; i < lead; i++) if (isEscapeByte(bytes[i]!)) return true;
-  const count = (length - lead) >>> 2;
-  if (count > 0) {
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + lead, count);
-    for (let k = 0; k < count; k++) {
-      const word = words[k]!;
-      const percent = word ^ 0x25252525;
-      const backslash = word ^ 0x5c5c5c5c;
-      const zero = ((percent - 0x01010101) & ~percent) | ((backslash - 0x01010101) & ~backslash);
-      if ((zero & 0x80808080) !== 0) return true;
-    }
-  }
-  for (let i = lead + 4 * count; i < length; i++) if (isEscapeByte(bytes[i]!)) return true;
-  return false;
-}
-
-/**
- * Whether a chunk holds an escape that decodes (`%41`, `\n`, `\u0041`), or one its end may yet
- * complete: `C:\Windows` or `100%` alone do not open a decoded stretch, so neither a path nor a
- * layer that decoded nothing is read again.
- */
-export function hasDecodableEscape(bytes: Uint8Array): boolean {
-  return decodableEscapes(bytes, 1).length > 0;
-}
-
-/**
  * Where the escapes that decode (or that the chunk's end may yet complete) sit in a chunk, as
  * `start, end` pairs in order.
  *
  * @param bytes The chunk.
- * @param most Stop after this many.
  */
-export function decodableEscapes(bytes: Uint8Array, most = Infinity): number[] {
+export function decodableEscapes(bytes: Uint8Array): number[] {
   const found: number[] = [];
   const length = bytes.length;
   const search = new EscapeSearch(bytes);
-  for (let i = search.next(0); i < length && found.length < 2 * most; i = search.next(i + 1)) {
+  for (let i = search.next(0); i < length; i = search.next(i + 1)) {
     if (length - i < LONGEST) {
       found.push(i, length);
       break;
