@@ -180,9 +180,19 @@ export class RunView implements View {
         this.#run = undefined;
         return end + 1;
       }
-      if (this.#untouched(bytes, from, base, end) || certainlyDead(this.#kind, bytes, from, end)) {
+      if (
+        this.#untouched(bytes, from, base, end) ||
+        certainlyDead(this.#kind, bytes, { from, end, words, lead })
+      ) {
         run.dead = true;
         run.active = 0;
+        // It ends here, and no line break can join it to the next line: done, without reading
+        // it again.
+        const next = bytes[end];
+        if (end < n && next !== LF && next !== CR) {
+          this.#endRun();
+          return end + 1;
+        }
       }
     }
     for (let i = from; i < n; i++) {
