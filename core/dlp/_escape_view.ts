@@ -6,7 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
-import { decodableEscapes, EscapeDecoder } from "./_escape_decoder.ts";
+import { decodableEscapes, EscapeDecoder, hasEscape } from "./_escape_decoder.ts";
 import type { ScanPass } from "./_window.ts";
 
 /**
@@ -47,9 +47,9 @@ export class EscapeView implements View {
   }
 
   push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
-    // One search of the chunk serves every question below: where escapes are, and which piece
-    // holds one.
-    const escapes = decodableEscapes(chunk);
+    // One search of the chunk (after a quick check: most hold no escape byte) serves every
+    // question below: where escapes are, and which piece holds one.
+    const escapes = hasEscape(chunk) ? decodableEscapes(chunk) : [];
     if (escapes.length === 0 && this.#stretch === undefined) {
       // No stretch, nothing to decode: only the context moves on.
       this.#end = start + chunk.length;
