@@ -6,12 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
-import {
-  decodableEscapes,
-  EscapeDecoder,
-  hasDecodableEscape,
-  hasEscape,
-} from "./_escape_decoder.ts";
+import { decodableEscapes, EscapeDecoder, hasEscape } from "./_escape_decoder.ts";
 import type { ScanPass } from "./_window.ts";
 
 /**
@@ -52,8 +47,10 @@ export class EscapeView implements View {
   }
 
   push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
-    if (!hasEscape(chunk)) {
-      if (this.#stretch !== undefined) return this.#piece(chunk, start, final);
+    // One search of the chunk (after a quick check: most hold no escape byte) serves every
+    // question below: where escapes are, and which piece holds one.
+    const escapes = hasEscape(chunk) ? decodableEscapes(chunk) : [];
+    if (escapes.length === 0 && this.#stretch === undefined) {
       // No stretch, nothing to decode: only the context moves on.
       this.#end = start + chunk.length;
       this.#remember(chunk);
@@ -62,12 +59,18 @@ export class EscapeView implements View {
     // Read as pieces cut where escapes are far apart, so each stretch covers its escapes and
     // their margins, not the whole chunk around them.
     const found: ViewFinding[] = [];
+    const cuts = this.#cuts(escapes, start);
+    cuts.push(chunk.length);
     let from = 0;
-    for (const cut of this.#cuts(chunk, start)) {
-      found.push(...this.#piece(chunk.subarray(from, cut), start + from, false));
+    // The first escape at or after `from` (the pieces come in order).
+    let next = 0;
+    for (const cut of cuts) {
+      while (next < escapes.length && escapes[next]! < from) next += 2;
+      const escaped = next < escapes.length && escapes[next]! < cut;
+      const last = cut === chunk.length;
+      found.push(...this.#piece(chunk.subarray(from, cut), start + from, last && final, escaped));
       from = cut;
     }
-    found.push(...this.#piece(chunk.subarray(from), start + from, final));
     return found;
   }
 
@@ -75,13 +78,15 @@ export class EscapeView implements View {
    * Where to cut a chunk: after an escape's margin when the next escape is more than two margins
    * further (the piece between holds no escape that decodes, so the stretch ends there), and at
    * the next escape (a new stretch starts there, with the margin before it as context).
+   *
+   * @param escapes The chunk's decodable escapes ({@link decodableEscapes}).
+   * @param start Offset of the chunk's first byte.
    */
-  #cuts(chunk: Uint8Array, start: number): number[] {
+  #cuts(escapes: readonly number[], start: number): number[] {
     const margin = this.#margin;
     const cuts: number[] = [];
     const last = this.#stretch?.decoder.lastEscapeEnd;
     let previous = last === undefined || last < 0 ? -Infinity : last - start;
-    const escapes = decodableEscapes(chunk);
     for (let k = 0; k < escapes.length; k += 2) {
       const at = escapes[k]!;
       if (at - previous > 2 * margin) {
@@ -93,9 +98,9 @@ export class EscapeView implements View {
     return cuts;
   }
 
-  #piece(piece: Uint8Array, start: number, final: boolean): ViewFinding[] {
+  #piece(piece: Uint8Array, start: number, final: boolean, escaped: boolean): ViewFinding[] {
     this.#end = start + piece.length;
-    const found = this.#decode(piece, start, final);
+    const found = this.#decode(piece, start, final, escaped);
     // Every byte joins the context, inside a stretch too: a stretch that starts after a cut
     // must see what came just before it.
     this.#remember(piece);
@@ -110,10 +115,11 @@ export class EscapeView implements View {
     return Math.min(context, stretch.decoder.rawOffset(stretch.branch.settled));
   }
 
-  #decode(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
+  /** Decode a piece; `escaped`: it holds an escape that decodes (or that its end may complete). */
+  #decode(chunk: Uint8Array, start: number, final: boolean, escaped: boolean): ViewFinding[] {
     let stretch = this.#stretch;
     if (stretch === undefined) {
-      if (!hasDecodableEscape(chunk)) return [];
+      if (!escaped) return [];
       const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
       const decoder = new EscapeDecoder(start - context.length);
       stretch = {
@@ -140,7 +146,7 @@ export class EscapeView implements View {
     }
     // An escape that decodes in this chunk, or one the last chunk left unfinished: decode all
     // of it. A lone `%` or `\` (`100%`, `C:\Windows`) decodes nothing and extends nothing.
-    if (final || hasDecodableEscape(chunk) || stretch.decoder.pending < start) {
+    if (final || escaped || stretch.decoder.pending < start) {
       return this.#feed(stretch, chunk, final);
     }
     // No escape that decodes in this chunk: the view needs only what lies within the margin of

@@ -12,6 +12,11 @@ export interface Sink {
   emit(byte: number, start: number, end: number): void;
 }
 
+/** A sink that may stop taking bytes (a live decoding turned unprintable). */
+export interface LiveSink extends Sink {
+  readonly dying: boolean;
+}
+
 /** A run decoder. */
 export interface RunDecoder {
   /** Take the next character; false when it cannot continue this encoding. */
@@ -71,6 +76,36 @@ export class Base64Decoder implements RunDecoder {
       this.#count = 0;
       this.#bits = 0;
       this.#start = Infinity;
+    }
+    return true;
+  }
+
+  /**
+   * Take run characters `bytes[from, to)` (input offset `base + k`) a group at a time while
+   * `sink` lives: the bulk of a live run, without a call per character.
+   *
+   * @returns False when the decoding ends on one of them (a character it cannot take, or the
+   *   sink began dying).
+   */
+  pushRun(bytes: Uint8Array, from: number, to: number, base: number, sink: LiveSink): boolean {
+    let k = from;
+    for (; k < to && (this.#count !== 0 || k + 4 > to); k++) {
+      if (!this.push(bytes[k]!, base + k, sink) || sink.dying) return false;
+    }
+    for (; k + 4 <= to; k += 4) {
+      const a = BASE64[bytes[k]!]!;
+      const b = BASE64[bytes[k + 1]!]!;
+      const c = BASE64[bytes[k + 2]!]!;
+      const d = BASE64[bytes[k + 3]!]!;
+      if ((a | b | c | d) < 0) break;
+      const start = base + k;
+      sink.emit((a << 2) | (b >>> 4), start, start + 4);
+      sink.emit(((b & 15) << 4) | (c >>> 2), start, start + 4);
+      sink.emit(((c & 3) << 6) | d, start, start + 4);
+      if (sink.dying) return false;
+    }
+    for (; k < to; k++) {
+      if (!this.push(bytes[k]!, base + k, sink) || sink.dying) return false;
     }
     return true;
   }

@@ -6,7 +6,7 @@
 import type { Branch } from "./_branch.ts";
 import type { OffsetMap } from "./_offset_map.ts";
 import { type Gate, isBad } from "./_run_gate.ts";
-import type { RunDecoder, Sink } from "./_run_decoders.ts";
+import { Base64Decoder, type RunDecoder, type Sink } from "./_run_decoders.ts";
 
 /** A live decoding dies when a block of this many bytes… */
 const BLOCK = 64;
@@ -80,6 +80,21 @@ export class Decoding implements Sink {
       this.blockCount = 0;
       this.blockBad = 0;
     }
+  }
+
+  /**
+   * Decode run characters `bytes[from, to)` (input offset `base + k`) while live.
+   *
+   * @returns False when the decoding ends on one of them (its encoding stops, or it turned
+   *   unprintable); what came before it is decoded.
+   */
+  feed(bytes: Uint8Array, from: number, to: number, base: number): boolean {
+    const decoder = this.decoder;
+    if (decoder instanceof Base64Decoder) return decoder.pushRun(bytes, from, to, base, this);
+    for (let k = from; k < to; k++) {
+      if (!decoder.push(bytes[k]!, base + k, this) || this.dying) return false;
+    }
+    return true;
   }
 
   /** Start a new try at the run's character `attempt`. */

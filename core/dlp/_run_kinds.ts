@@ -4,7 +4,7 @@
  * read as text is dead before a character of it is copied (`_run_gate.ts`).
  */
 import { base32Gate, base64Gate, type Gate, hexGate, PROBE } from "./_run_gate.ts";
-import { ALPHABET, HEXISH } from "./_run_search.ts";
+import { ALPHABET, ALPHABET_SOFT, HEXISH, HEXISH_SOFT, nextOf } from "./_run_search.ts";
 import {
   Base32Decoder,
   BASE64_SOFT,
@@ -29,6 +29,8 @@ export interface RunKind {
   readonly span: number;
   /** Where a try may start again. */
   readonly soft: Uint8Array;
+  /** The same characters as a `CLASS` bit (`_run_search.ts`). */
+  readonly softBit: number;
   readonly decoders: readonly DecoderSpec[];
 }
 
@@ -48,6 +50,7 @@ export const ALPHABET_RUNS: RunKind = {
   unit: 2,
   span: 2,
   soft: BASE64_SOFT,
+  softBit: ALPHABET_SOFT,
   decoders: [
     {
       phrase: "base64 decoding",
@@ -70,34 +73,38 @@ export const HEX_RUNS: RunKind = {
   unit: 1,
   span: 7,
   soft: HEX_SOFT,
+  softBit: HEXISH_SOFT,
   decoders: [{ phrase: "hex decoding", make: () => new HexDecoder(), gate: hexGate }],
 };
 
 /**
- * Whether the run `[from, runEnd)` is certain to be dead, judged on the chunk's bytes when
- * they settle it: no decoding's probe could pass from its start or after any soft character a
- * try may restart at (`_run_gate.ts`). Most runs in traffic (digests, paths, identifiers) end
- * here without being copied and judged one character at a time.
+ * Whether the run `[from, end)` is certain to be dead, judged on the chunk's bytes when they
+ * settle it: no decoding's probe could pass from its start or after any soft character a try may
+ * restart at (`_run_gate.ts`). Most runs in traffic (digests, paths, identifiers) end here
+ * without being copied and judged one character at a time. `words` from `lead` are the chunk's
+ * aligned words (as for `skipRun`).
  */
 export function certainlyDead(
   kind: RunKind,
   bytes: Uint8Array,
-  from: number,
-  runEnd: number,
+  run: { from: number; end: number; words: Uint32Array; lead: number },
 ): boolean {
-  const { minRun, soft, decoders } = kind;
+  const { minRun, softBit, decoders } = kind;
+  const { from, words, lead } = run;
   const window = Math.min(bytes.length, from + RESTART_WITHIN + 2 * PROBE + 8);
-  const end = Math.min(runEnd, window);
+  const end = Math.min(run.end, window);
   if (end - from < minRun) return false;
   const next = bytes[end];
   // A line break may continue the run (wrapped base64).
   if (next === LF || next === CR) return false;
   const ended = end < window;
   for (const { gate } of decoders) if (gate(bytes, from, end, ended)) return false;
-  const restarts = Math.min(end, from + RESTART_WITHIN);
-  for (let k = from; k < restarts; k++) {
-    if (soft[bytes[k]!] === 0) continue;
+  // Soft characters are rare: they are found a word at a time.
+  const restarts = { from, to: Math.min(end, from + RESTART_WITHIN) };
+  for (let k = nextOf(bytes, restarts, words, lead, softBit); k < restarts.to;) {
     for (const { gate } of decoders) if (gate(bytes, k + 1, end, ended)) return false;
+    restarts.from = k + 1;
+    k = nextOf(bytes, restarts, words, lead, softBit);
   }
   return true;
 }

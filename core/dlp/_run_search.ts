@@ -9,15 +9,26 @@
 export const ALPHABET = 1;
 /** Hex digits and the delimiters and prefixes of delimited hex. */
 export const HEXISH = 2;
+/** Base64 characters a try may start again after (`_run_kinds.ts`). */
+export const ALPHABET_SOFT = 4;
+/** Hex delimiters a try may start again after. */
+export const HEXISH_SOFT = 8;
 /** Per byte, the run classes it belongs to. */
 export const CLASS = new Uint8Array(256);
 /** Per 16-bit pair (either byte order), the classes both bytes share. */
 export const PAIR = new Uint8Array(65536);
+/** Per 16-bit pair, the classes either byte belongs to. */
+const EITHER = new Uint8Array(65536);
 {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
   for (const c of alphabet) CLASS[c.charCodeAt(0)]! |= ALPHABET;
   for (const c of "0123456789abcdefABCDEF:,- \\xX") CLASS[c.charCodeAt(0)]! |= HEXISH;
-  for (let x = 0; x < 65536; x++) PAIR[x] = CLASS[x & 0xff]! & CLASS[x >>> 8]!;
+  for (const c of "+/-_") CLASS[c.charCodeAt(0)]! |= ALPHABET_SOFT;
+  for (const c of ":,- \\") CLASS[c.charCodeAt(0)]! |= HEXISH_SOFT;
+  for (let x = 0; x < 65536; x++) {
+    PAIR[x] = CLASS[x & 0xff]! & CLASS[x >>> 8]!;
+    EITHER[x] = CLASS[x & 0xff]! | CLASS[x >>> 8]!;
+  }
 }
 
 /** How a kind of run is searched for: its class, and its window of whole units. */
@@ -122,5 +133,34 @@ export function skipRun(
   }
   j = Math.max(j, lead + 4 * k);
   while (j < n && (CLASS[bytes[j]!]! & bit) !== 0) j++;
+  return j;
+}
+
+/**
+ * Offset of the first byte of class `bit` in `[from, to)`, or `to`: a word at a time where
+ * aligned (`words` from `lead`, as for {@link skipRun}).
+ */
+export function nextOf(
+  bytes: Uint8Array,
+  range: { from: number; to: number },
+  words: Uint32Array,
+  lead: number,
+  bit: number,
+): number {
+  const to = range.to;
+  let j = range.from;
+  while (j < to && (j < lead || ((j - lead) & 3) !== 0)) {
+    if ((CLASS[bytes[j]!]! & bit) !== 0) return j;
+    j++;
+  }
+  let k = (j - lead) >> 2;
+  const lastWord = Math.min(words.length, (to - lead) >> 2);
+  while (k < lastWord) {
+    const w = words[k]!;
+    if (((EITHER[w & 0xffff]! | EITHER[w >>> 16]!) & bit) !== 0) break;
+    k++;
+  }
+  j = Math.max(j, lead + 4 * k);
+  while (j < to && (CLASS[bytes[j]!]! & bit) === 0) j++;
   return j;
 }

@@ -180,9 +180,19 @@ export class RunView implements View {
         this.#run = undefined;
         return end + 1;
       }
-      if (this.#untouched(bytes, from, base, end) || certainlyDead(this.#kind, bytes, from, end)) {
+      if (
+        this.#untouched(bytes, from, base, end) ||
+        certainlyDead(this.#kind, bytes, { from, end, words, lead })
+      ) {
         run.dead = true;
         run.active = 0;
+        // It ends here, and no line break can join it to the next line: done, without reading
+        // it again.
+        const next = bytes[end];
+        if (end < n && next !== LF && next !== CR) {
+          this.#endRun();
+          return end + 1;
+        }
       }
     }
     for (let i = from; i < n; i++) {
@@ -194,6 +204,17 @@ export class RunView implements View {
         }
         if (run.active === 0) {
           const end = skipRun(bytes, i, words, lead, bit);
+          run.chars += end - i;
+          run.segment += end - i;
+          i = end - 1;
+          continue;
+        }
+        if (this.#allLive(run)) {
+          // Only scanned decodings left: decode the rest of the run in these bytes in one go.
+          const end = skipRun(bytes, i, words, lead, bit);
+          for (const d of run.decodings) {
+            if (d.state === LIVE && !d.feed(bytes, i, end, base)) this.#endLive(run, d);
+          }
           run.chars += end - i;
           run.segment += end - i;
           i = end - 1;
@@ -271,6 +292,12 @@ export class RunView implements View {
       for (const d of run.decodings) this.#take(run, d, run.prefix[k]!, run.prefixAt[k]!);
     }
     run.chars = chars;
+  }
+
+  /** Whether the run has decodings and none is still being judged. */
+  #allLive(run: Run): boolean {
+    for (const d of run.decodings) if (d.state === PROBING) return false;
+    return run.decodings.length > 0;
   }
 
   #take(run: Run, d: Decoding, byte: number, at: number): void {

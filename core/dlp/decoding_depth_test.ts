@@ -213,3 +213,16 @@ Deno.test("DlpEngine streams report the one-shot findings of encoded secrets und
     }
   }
 });
+
+Deno.test("DlpEngine reads a long base64 text run to its end in chunks, and stops where it turns binary", () => {
+  const prose = "plain words of an uploaded file, line after line. ".repeat(40);
+  const binary = "\u00ff\u0001\u00fe\u0002".repeat(64);
+  const text = `data=${b64(`${prose}${TOKEN} ${prose}${binary}${TOKEN}`)}&x=1`;
+  const once = spans(dlp.scanOutbound(text, ON));
+  // The first token, past 2 KiB of text, is found; the one after the binary stretch is not.
+  assert.equal(once.length, 1);
+  assert.match(once[0]!, /^token_patterns\//);
+  for (const cuts of [[7], [1000, 1001, 2900], [...Array(60).keys()].map((k) => 97 * (k + 1))]) {
+    assert.deepEqual(spans(streamAll(dlp.outboundStream(ON), text, cuts)), once, `cuts ${cuts}`);
+  }
+});
