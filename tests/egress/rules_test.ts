@@ -61,8 +61,8 @@ Deno.test("egress proxy allows only the scheme's standard port", async () => {
 
 Deno.test("egress proxy answers Expect: 100-continue and forwards the body", async () => {
   await using bed = await startBed(ROUTES);
-  const started = performance.now();
   const result = await curl(bed, "https://redact.test/up", [
+    "-v",
     "-H",
     "Expect: 100-continue",
     "--data-binary",
@@ -71,7 +71,8 @@ Deno.test("egress proxy answers Expect: 100-continue and forwards the body", asy
   assert.equal(result.status, 200, result.body);
   assert.equal(bed.seen[0]?.body, "plain body");
   assert.equal(bed.seen[0]?.headers.expect, undefined, "Expect is answered by the proxy");
-  assert.ok(performance.now() - started < 900, "curl did not wait out its 1 s Expect timeout");
+  // curl sends the body after its 1 s Expect timeout anyway: only the interim answer shows.
+  assert.match(result.stderr, /^< HTTP\/1\.1 100 Continue\r?$/m, "the proxy sent no 100 Continue");
 });
 
 Deno.test("egress proxy sends an HTTP/1.0 client a close-delimited body", async () => {
