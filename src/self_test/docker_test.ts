@@ -221,9 +221,14 @@ Deno.test({
     const found = details(report);
     // With no gateway, an IPv4 connect either times out or, when the kernel's neighbour lookup
     // gives up first (a loaded machine), fails with "no route to host": both are no route.
-    const noRoute = /^ok: (connect timed out \(no route\)|no route \(no route to host\))$/;
+    // The connect timeout is measured on this bottle (the fake sidecar refuses port 9 at once):
+    // twenty round trips, between 0.45 and 2 s.
+    const noRoute =
+      /^ok: (connect timed out twice after (\d\.\d{3}) s \(no route\)|no route \(no route to host\))$/;
     for (const target of ["tcp 203.0.113.5:443", "tcp 198.51.100.7:53"]) {
+      const seconds = Number(noRoute.exec(found[target] ?? "")?.[2] ?? 1);
       assert.match(found[target] ?? "", noRoute, target);
+      assert.ok(seconds >= 0.45 && seconds <= 2, found[target]);
     }
     assert.deepEqual(found, {
       tools: "ok: curl and getent found",
@@ -243,6 +248,53 @@ Deno.test({
       failureOf(denied.report).message,
       "Isolation self-test failed, the agent was not started: proxy http://bot-bottle-sidecar:9098" +
         " answered GET http://_egress.local/allowlist with HTTP 403 (expected 200)",
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "selfTestArgv() tries a timed-out connect again: a host that dropped the first SYN is caught",
+  // iptables in the target's network namespace needs the host's root.
+  ignore: ignore || Deno.uid() !== 0,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const net = await lab.network("lossy", INTERNAL);
+    const sidecar = await lab.container("lossy-sidecar", ["--network", net], [
+      "python3",
+      "-c",
+      FAKE_PROXY,
+    ]);
+    const sidecarIp = await lab.ip(sidecar);
+    const target = await lab.container("lossy-target", ["--network", net], [
+      "python3",
+      "-m",
+      "http.server",
+      "8080",
+    ]);
+    const ip = await lab.ip(target);
+    await lab.waitFor(target, ["http://127.0.0.1:8080/"]);
+    // Drops the first SYN that arrives from the network, lets the next one through: the
+    // retransmission Linux sends after 1 s comes too late for the measured timeout (0.45 s on
+    // an idle bridge), so only a fresh try reaches the host.
+    const pid = (await docker(["inspect", "-f", "{{.State.Pid}}", target])).stdout.trim();
+    const rule = await new Deno.Command("nsenter", {
+      args: ["-t", pid, "-n", "iptables", "-A", "INPUT", "-i", "eth0", "-p", "tcp", "--syn"]
+        .concat(["--dport", "8080", "-m", "statistic", "--mode", "nth", "--every", "2"])
+        .concat(["--packet", "0", "-j", "DROP"]),
+    }).output();
+    assert.equal(rule.code, 0, new TextDecoder().decode(rule.stderr));
+    const agent = await lab.container("lossy-agent", [
+      "--network",
+      net,
+      "--add-host",
+      `bot-bottle-sidecar:${sidecarIp}`,
+    ], ["sleep", "infinity"]);
+    const targets = { tcp: [`${ip}:8080`], dns: [] };
+    const { report } = await runSelfTest(agent, targets, SIDECAR);
+    assert.equal(
+      details(report)[`tcp ${ip}:8080`],
+      "FAIL: connected directly (expected no route)",
     );
   },
 });
