@@ -88,13 +88,17 @@ export async function startCommand(ctx: CliContext, options: StartOptions): Prom
   const agent = await resolveAgent(name, loadOptions);
   const registry = options.registry ?? defaultRegistry();
   const requested = options.backend ?? ctx.env.BOT_BOTTLE_BACKEND;
-  const chosen = await chooseBackend(registry, {
-    ...(requested === undefined ? {} : { requested }),
-    ...(ctx.stdinIsTty && !options.dryRun ? { pick: pickBackend } : {}),
-    allowUnavailable: options.dryRun,
-  });
+  // Independent engine round trips: the backend to use, and the slugs every backend has taken.
+  const [chosen, scan] = await Promise.all([
+    chooseBackend(registry, {
+      ...(requested === undefined ? {} : { requested }),
+      ...(ctx.stdinIsTty && !options.dryRun ? { pick: pickBackend } : {}),
+      allowUnavailable: options.dryRun,
+    }),
+    scanActive(registry),
+  ]);
   for (const line of chosen.warnings) warn(ctx, line);
-  const active = new Set((await scanActive(registry)).bottles.map((b) => b.slug));
+  const active = new Set(scan.bottles.map((b) => b.slug));
   const { slug, label } = await chooseSlug(agent.name, {
     paths,
     active,

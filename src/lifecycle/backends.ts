@@ -117,23 +117,13 @@ export interface ActiveScan {
  * @returns Bottles, the backends asked, and warnings for the others.
  */
 export async function scanActive(registry: BackendRegistry): Promise<ActiveScan> {
-  const scan: ActiveScan = { bottles: [], available: [], warnings: [] };
-  for (const backend of registry.shipped) {
-    const availability = await backend.isAvailable();
-    if (!availability.ok) {
-      // A backend whose CLI is not installed has no bottles here: nothing was missed.
-      if (availability.absent !== true) {
-        scan.warnings.push(`backend ${backend.name} cannot be asked: ${availability.reason}`);
-      }
-      continue;
-    }
-    try {
-      scan.bottles.push(...await backend.enumerateActive());
-      scan.available.push(backend);
-    } catch (err) {
-      scan.warnings.push(`backend ${backend.name} cannot list its bottles: ${messageOf(err)}`);
-    }
-  }
+  // Every backend at once (each is a CLI round trip or two), told in registry order.
+  const asked = await Promise.all(registry.shipped.map(askBackend));
+  const scan: ActiveScan = {
+    bottles: asked.flatMap((a) => a.bottles),
+    available: asked.flatMap((a) => a.available === undefined ? [] : [a.available]),
+    warnings: asked.flatMap((a) => a.warning === undefined ? [] : [a.warning]),
+  };
   // A bottle is the backend's that runs its agent: another engine may host only its sidecar
   // (smolmachines runs its sidecars on docker, whose labels docker lists too).
   const agented = new Set(
@@ -143,6 +133,27 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
     !agented.has(b.slug) || b.services.some((s) => s.startsWith("agent:"))
   );
   return scan;
+}
+
+/** One backend's part of {@link scanActive}. */
+async function askBackend(
+  backend: Backend,
+): Promise<{ bottles: ActiveBottle[]; available?: Backend; warning?: string }> {
+  const availability = await backend.isAvailable();
+  if (!availability.ok) {
+    // A backend whose CLI is not installed has no bottles here: nothing was missed.
+    return availability.absent === true
+      ? { bottles: [] }
+      : { bottles: [], warning: `backend ${backend.name} cannot be asked: ${availability.reason}` };
+  }
+  try {
+    return { bottles: await backend.enumerateActive(), available: backend };
+  } catch (err) {
+    return {
+      bottles: [],
+      warning: `backend ${backend.name} cannot list its bottles: ${messageOf(err)}`,
+    };
+  }
 }
 
 /** A service state that counts as up. */

@@ -66,6 +66,29 @@ Deno.test("scanActive() asks available backends and reports the others", async (
   ]);
 });
 
+Deno.test("scanActive() asks every backend at once, and tells them in registry order", async () => {
+  // The first backend answers only once the second has been asked: asked one after the other,
+  // the scan would never end.
+  const asked = Promise.withResolvers<void>();
+  const slow = new FakeBackend();
+  slow.addRunning("slow-1");
+  const fast = new FakeBackend({}, "smolmachines");
+  fast.addRunning("fast-1");
+  const slowAvailable = slow.isAvailable.bind(slow);
+  slow.isAvailable = async () => {
+    await asked.promise;
+    return await slowAvailable();
+  };
+  const fastAvailable = fast.isAvailable.bind(fast);
+  fast.isAvailable = () => {
+    asked.resolve();
+    return fastAvailable();
+  };
+  const scan = await scanActive(fakeRegistry(slow, fast));
+  assert.deepEqual(scan.bottles.map((b) => b.slug), ["slow-1", "fast-1"]);
+  assert.deepEqual(scan.available, [slow, fast]);
+});
+
 Deno.test("scanActive() says nothing of a backend whose CLI is not installed", async () => {
   const docker = new FakeBackend();
   docker.addRunning("dev-1");
