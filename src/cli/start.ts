@@ -19,7 +19,7 @@ import {
   planBottle,
   resolveAgent,
   runBottle,
-  scanActive,
+  takenSlugs,
 } from "../lifecycle/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
@@ -89,16 +89,15 @@ export async function startCommand(ctx: CliContext, options: StartOptions): Prom
   const registry = options.registry ?? defaultRegistry();
   const requested = options.backend ?? ctx.env.BOT_BOTTLE_BACKEND;
   // Independent engine round trips: the backend to use, and the slugs every backend has taken.
-  const [chosen, scan] = await Promise.all([
+  const [chosen, active] = await Promise.all([
     chooseBackend(registry, {
       ...(requested === undefined ? {} : { requested }),
       ...(ctx.stdinIsTty && !options.dryRun ? { pick: pickBackend } : {}),
       allowUnavailable: options.dryRun,
     }),
-    scanActive(registry),
+    takenSlugs(registry),
   ]);
   for (const line of chosen.warnings) warn(ctx, line);
-  const active = new Set(scan.bottles.map((b) => b.slug));
   const { slug, label } = await chooseSlug(agent.name, {
     paths,
     active,

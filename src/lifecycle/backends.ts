@@ -5,6 +5,7 @@
  */
 import {
   type ActiveBottle,
+  type Availability,
   type Backend,
   backendByName,
   shippedBackends,
@@ -59,6 +60,17 @@ export async function chooseBackend(
     if (availability.ok) return { backend, warnings: [] };
     return unavailable(backend, availability.reason, options);
   }
+  if (options.pick === undefined) {
+    // Nobody to ask: the first available backend in preference order, the later ones never
+    // probed (podman's probe alone costs most of a second).
+    const checked: { backend: Backend; availability: Availability }[] = [];
+    for (const backend of registry.shipped) {
+      const availability = await backend.isAvailable();
+      if (availability.ok) return { backend, warnings: [] };
+      checked.push({ backend, availability });
+    }
+    return noneAvailable(checked, options);
+  }
   const checked = await Promise.all(
     registry.shipped.map(async (backend) => ({
       backend,
@@ -67,26 +79,32 @@ export async function chooseBackend(
   );
   const available = checked.filter((c) => c.availability.ok).map((c) => c.backend);
   const [first, ...more] = available;
-  if (first === undefined) {
-    const head = checked[0];
-    if (head === undefined) throw new Error("Cannot start a bottle: this build ships no backend");
-    const reasons = checked.map((c) =>
-      `${c.backend.name}: ${c.availability.ok ? "ok" : c.availability.reason}`
-    );
-    if (options.allowUnavailable === true) {
-      return {
-        backend: head.backend,
-        warnings: [`no backend can run here (${reasons.join("; ")})`],
-      };
-    }
-    throw new Error(
-      `Cannot start a bottle: no backend can run here (${reasons.join("; ")}); ` +
-        "run bot-bottle doctor",
-    );
-  }
-  if (more.length === 0 || options.pick === undefined) return { backend: first, warnings: [] };
+  if (first === undefined) return noneAvailable(checked, options);
+  if (more.length === 0) return { backend: first, warnings: [] };
   const name = await options.pick(available.map((b) => b.name));
   return { backend: available.find((b) => b.name === name) ?? first, warnings: [] };
+}
+
+/** No backend can run here: the first one with a warning for a dry run, else the reasons. */
+function noneAvailable(
+  checked: readonly { backend: Backend; availability: Availability }[],
+  options: ChooseBackendOptions,
+): { backend: Backend; warnings: string[] } {
+  const head = checked[0];
+  if (head === undefined) throw new Error("Cannot start a bottle: this build ships no backend");
+  const reasons = checked.map((c) =>
+    `${c.backend.name}: ${c.availability.ok ? "ok" : c.availability.reason}`
+  );
+  if (options.allowUnavailable === true) {
+    return {
+      backend: head.backend,
+      warnings: [`no backend can run here (${reasons.join("; ")})`],
+    };
+  }
+  throw new Error(
+    `Cannot start a bottle: no backend can run here (${reasons.join("; ")}); ` +
+      "run bot-bottle doctor",
+  );
 }
 
 function unavailable(
@@ -133,6 +151,21 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
     !agented.has(b.slug) || b.services.some((s) => s.startsWith("agent:"))
   );
   return scan;
+}
+
+/**
+ * The slugs of every bottle any shipped backend lists, for a new bottle's name: each backend
+ * listed at once and without its availability probe (a backend that cannot list has no bottle
+ * seen there, as {@link scanActive} would skip it).
+ *
+ * @param registry The backends.
+ * @returns The slugs.
+ */
+export async function takenSlugs(registry: BackendRegistry): Promise<Set<string>> {
+  const listed = await Promise.all(
+    registry.shipped.map((backend) => backend.enumerateActive().catch(() => [])),
+  );
+  return new Set(listed.flat().map((bottle) => bottle.slug));
 }
 
 /** One backend's part of {@link scanActive}. */

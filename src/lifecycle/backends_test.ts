@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { NotFoundError, UsageError } from "../../core/errors/mod.ts";
-import { chooseBackend, findActive, isLive, scanActive } from "./mod.ts";
+import { chooseBackend, findActive, isLive, scanActive, takenSlugs } from "./mod.ts";
 import { FakeBackend, fakeRegistry } from "./testing/mod.ts";
 
 const DOWN = { ok: false as const, reason: "the engine does not answer" };
@@ -42,6 +42,27 @@ Deno.test("chooseBackend() without a request takes the first available, or asks"
     pick: () => Promise.reject(new Error("no question when there is one choice")),
   });
   assert.equal(single.backend, a);
+});
+
+Deno.test("chooseBackend() with nobody to ask never probes a backend after the first available", async () => {
+  const down = new FakeBackend({ availability: DOWN });
+  const a = new FakeBackend({}, "macos-container");
+  const b = new FakeBackend({}, "smolmachines");
+  b.isAvailable = () => Promise.reject(new Error("probed a backend nobody will use"));
+  assert.equal((await chooseBackend(fakeRegistry(down, a, b))).backend, a);
+});
+
+Deno.test("takenSlugs() gives every backend's slugs, a backend that cannot list giving none", async () => {
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  const smol = new FakeBackend({}, "smolmachines");
+  smol.addRunning("dev-2");
+  const broken = new FakeBackend({}, "macos-container");
+  broken.enumerateActive = () => Promise.reject(new Error("the CLI is not installed"));
+  assert.deepEqual(
+    [...await takenSlugs(fakeRegistry(docker, broken, smol))].sort(),
+    ["dev-1", "dev-2"],
+  );
 });
 
 Deno.test("chooseBackend() explains why no backend can run", async () => {
