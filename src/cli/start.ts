@@ -19,7 +19,7 @@ import {
   planBottle,
   resolveAgent,
   runBottle,
-  scanActive,
+  takenSlugs,
 } from "../lifecycle/mod.ts";
 import type { ResolvedAgent } from "../manifest/mod.ts";
 import { homePaths } from "../paths/mod.ts";
@@ -88,13 +88,16 @@ export async function startCommand(ctx: CliContext, options: StartOptions): Prom
   const agent = await resolveAgent(name, loadOptions);
   const registry = options.registry ?? defaultRegistry();
   const requested = options.backend ?? ctx.env.BOT_BOTTLE_BACKEND;
-  const chosen = await chooseBackend(registry, {
-    ...(requested === undefined ? {} : { requested }),
-    ...(ctx.stdinIsTty && !options.dryRun ? { pick: pickBackend } : {}),
-    allowUnavailable: options.dryRun,
-  });
+  // Independent engine round trips: the backend to use, and the slugs every backend has taken.
+  const [chosen, active] = await Promise.all([
+    chooseBackend(registry, {
+      ...(requested === undefined ? {} : { requested }),
+      ...(ctx.stdinIsTty && !options.dryRun ? { pick: pickBackend } : {}),
+      allowUnavailable: options.dryRun,
+    }),
+    takenSlugs(registry),
+  ]);
   for (const line of chosen.warnings) warn(ctx, line);
-  const active = new Set((await scanActive(registry)).bottles.map((b) => b.slug));
   const { slug, label } = await chooseSlug(agent.name, {
     paths,
     active,

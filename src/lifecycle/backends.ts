@@ -5,6 +5,7 @@
  */
 import {
   type ActiveBottle,
+  type Availability,
   type Backend,
   backendByName,
   shippedBackends,
@@ -59,6 +60,17 @@ export async function chooseBackend(
     if (availability.ok) return { backend, warnings: [] };
     return unavailable(backend, availability.reason, options);
   }
+  if (options.pick === undefined) {
+    // Nobody to ask: the first available backend in preference order, the later ones never
+    // probed (podman's probe alone costs most of a second).
+    const checked: { backend: Backend; availability: Availability }[] = [];
+    for (const backend of registry.shipped) {
+      const availability = await backend.isAvailable();
+      if (availability.ok) return { backend, warnings: [] };
+      checked.push({ backend, availability });
+    }
+    return noneAvailable(checked, options);
+  }
   const checked = await Promise.all(
     registry.shipped.map(async (backend) => ({
       backend,
@@ -67,26 +79,32 @@ export async function chooseBackend(
   );
   const available = checked.filter((c) => c.availability.ok).map((c) => c.backend);
   const [first, ...more] = available;
-  if (first === undefined) {
-    const head = checked[0];
-    if (head === undefined) throw new Error("Cannot start a bottle: this build ships no backend");
-    const reasons = checked.map((c) =>
-      `${c.backend.name}: ${c.availability.ok ? "ok" : c.availability.reason}`
-    );
-    if (options.allowUnavailable === true) {
-      return {
-        backend: head.backend,
-        warnings: [`no backend can run here (${reasons.join("; ")})`],
-      };
-    }
-    throw new Error(
-      `Cannot start a bottle: no backend can run here (${reasons.join("; ")}); ` +
-        "run bot-bottle doctor",
-    );
-  }
-  if (more.length === 0 || options.pick === undefined) return { backend: first, warnings: [] };
+  if (first === undefined) return noneAvailable(checked, options);
+  if (more.length === 0) return { backend: first, warnings: [] };
   const name = await options.pick(available.map((b) => b.name));
   return { backend: available.find((b) => b.name === name) ?? first, warnings: [] };
+}
+
+/** No backend can run here: the first one with a warning for a dry run, else the reasons. */
+function noneAvailable(
+  checked: readonly { backend: Backend; availability: Availability }[],
+  options: ChooseBackendOptions,
+): { backend: Backend; warnings: string[] } {
+  const head = checked[0];
+  if (head === undefined) throw new Error("Cannot start a bottle: this build ships no backend");
+  const reasons = checked.map((c) =>
+    `${c.backend.name}: ${c.availability.ok ? "ok" : c.availability.reason}`
+  );
+  if (options.allowUnavailable === true) {
+    return {
+      backend: head.backend,
+      warnings: [`no backend can run here (${reasons.join("; ")})`],
+    };
+  }
+  throw new Error(
+    `Cannot start a bottle: no backend can run here (${reasons.join("; ")}); ` +
+      "run bot-bottle doctor",
+  );
 }
 
 function unavailable(
@@ -117,23 +135,13 @@ export interface ActiveScan {
  * @returns Bottles, the backends asked, and warnings for the others.
  */
 export async function scanActive(registry: BackendRegistry): Promise<ActiveScan> {
-  const scan: ActiveScan = { bottles: [], available: [], warnings: [] };
-  for (const backend of registry.shipped) {
-    const availability = await backend.isAvailable();
-    if (!availability.ok) {
-      // A backend whose CLI is not installed has no bottles here: nothing was missed.
-      if (availability.absent !== true) {
-        scan.warnings.push(`backend ${backend.name} cannot be asked: ${availability.reason}`);
-      }
-      continue;
-    }
-    try {
-      scan.bottles.push(...await backend.enumerateActive());
-      scan.available.push(backend);
-    } catch (err) {
-      scan.warnings.push(`backend ${backend.name} cannot list its bottles: ${messageOf(err)}`);
-    }
-  }
+  // Every backend at once (each is a CLI round trip or two), told in registry order.
+  const asked = await Promise.all(registry.shipped.map(askBackend));
+  const scan: ActiveScan = {
+    bottles: asked.flatMap((a) => a.bottles),
+    available: asked.flatMap((a) => a.available === undefined ? [] : [a.available]),
+    warnings: asked.flatMap((a) => a.warning === undefined ? [] : [a.warning]),
+  };
   // A bottle is the backend's that runs its agent: another engine may host only its sidecar
   // (smolmachines runs its sidecars on docker, whose labels docker lists too).
   const agented = new Set(
@@ -143,6 +151,42 @@ export async function scanActive(registry: BackendRegistry): Promise<ActiveScan>
     !agented.has(b.slug) || b.services.some((s) => s.startsWith("agent:"))
   );
   return scan;
+}
+
+/**
+ * The slugs of every bottle any shipped backend lists, for a new bottle's name: each backend
+ * listed at once and without its availability probe (a backend that cannot list has no bottle
+ * seen there, as {@link scanActive} would skip it).
+ *
+ * @param registry The backends.
+ * @returns The slugs.
+ */
+export async function takenSlugs(registry: BackendRegistry): Promise<Set<string>> {
+  const listed = await Promise.all(
+    registry.shipped.map((backend) => backend.enumerateActive().catch(() => [])),
+  );
+  return new Set(listed.flat().map((bottle) => bottle.slug));
+}
+
+/** One backend's part of {@link scanActive}. */
+async function askBackend(
+  backend: Backend,
+): Promise<{ bottles: ActiveBottle[]; available?: Backend; warning?: string }> {
+  const availability = await backend.isAvailable();
+  if (!availability.ok) {
+    // A backend whose CLI is not installed has no bottles here: nothing was missed.
+    return availability.absent === true
+      ? { bottles: [] }
+      : { bottles: [], warning: `backend ${backend.name} cannot be asked: ${availability.reason}` };
+  }
+  try {
+    return { bottles: await backend.enumerateActive(), available: backend };
+  } catch (err) {
+    return {
+      bottles: [],
+      warning: `backend ${backend.name} cannot list its bottles: ${messageOf(err)}`,
+    };
+  }
 }
 
 /** A service state that counts as up. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { NotFoundError, UsageError } from "../../core/errors/mod.ts";
-import { chooseBackend, findActive, isLive, scanActive } from "./mod.ts";
+import { chooseBackend, findActive, isLive, scanActive, takenSlugs } from "./mod.ts";
 import { FakeBackend, fakeRegistry } from "./testing/mod.ts";
 
 const DOWN = { ok: false as const, reason: "the engine does not answer" };
@@ -44,6 +44,27 @@ Deno.test("chooseBackend() without a request takes the first available, or asks"
   assert.equal(single.backend, a);
 });
 
+Deno.test("chooseBackend() with nobody to ask never probes a backend after the first available", async () => {
+  const down = new FakeBackend({ availability: DOWN });
+  const a = new FakeBackend({}, "macos-container");
+  const b = new FakeBackend({}, "smolmachines");
+  b.isAvailable = () => Promise.reject(new Error("probed a backend nobody will use"));
+  assert.equal((await chooseBackend(fakeRegistry(down, a, b))).backend, a);
+});
+
+Deno.test("takenSlugs() gives every backend's slugs, a backend that cannot list giving none", async () => {
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  const smol = new FakeBackend({}, "smolmachines");
+  smol.addRunning("dev-2");
+  const broken = new FakeBackend({}, "macos-container");
+  broken.enumerateActive = () => Promise.reject(new Error("the CLI is not installed"));
+  assert.deepEqual(
+    [...await takenSlugs(fakeRegistry(docker, broken, smol))].sort(),
+    ["dev-1", "dev-2"],
+  );
+});
+
 Deno.test("chooseBackend() explains why no backend can run", async () => {
   await assert.rejects(
     chooseBackend(fakeRegistry(new FakeBackend({ availability: DOWN }))),
@@ -64,6 +85,29 @@ Deno.test("scanActive() asks available backends and reports the others", async (
     "backend smolmachines cannot be asked: the engine does not answer",
     "backend macos-container cannot list its bottles: bad output",
   ]);
+});
+
+Deno.test("scanActive() asks every backend at once, and tells them in registry order", async () => {
+  // The first backend answers only once the second has been asked: asked one after the other,
+  // the scan would never end.
+  const asked = Promise.withResolvers<void>();
+  const slow = new FakeBackend();
+  slow.addRunning("slow-1");
+  const fast = new FakeBackend({}, "smolmachines");
+  fast.addRunning("fast-1");
+  const slowAvailable = slow.isAvailable.bind(slow);
+  slow.isAvailable = async () => {
+    await asked.promise;
+    return await slowAvailable();
+  };
+  const fastAvailable = fast.isAvailable.bind(fast);
+  fast.isAvailable = () => {
+    asked.resolve();
+    return fastAvailable();
+  };
+  const scan = await scanActive(fakeRegistry(slow, fast));
+  assert.deepEqual(scan.bottles.map((b) => b.slug), ["slow-1", "fast-1"]);
+  assert.deepEqual(scan.available, [slow, fast]);
 });
 
 Deno.test("scanActive() says nothing of a backend whose CLI is not installed", async () => {

@@ -33,6 +33,7 @@ export {
   isBroken,
   isLive,
   scanActive,
+  takenSlugs,
 } from "./backends.ts";
 export { type CleanupPlan, planCleanup, runCleanup } from "./cleanup_plan.ts";
 export { commitBottle } from "./commit_bottle.ts";

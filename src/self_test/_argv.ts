@@ -3,6 +3,8 @@ import { SELF_TEST_SCRIPT } from "./_script.ts";
 
 /** `$0` of the self-test shell, so `ps` and error messages name it. */
 const SCRIPT_NAME = "bot-bottle-self-test";
+/** Where the proxy's host never listens (discard): its kernel refuses, timing one round trip. */
+const NEAR_PORT = 9;
 /** The pause between the proxy probe's tries while its port refuses (`sleep 0.2` in the script). */
 const PROXY_RETRY_MS = 200;
 const ADDR_PORT = /^(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/;
@@ -14,7 +16,8 @@ const DNS_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62}\.)*[A-Za-z0-9-]{1,63}\.?$/;
  * @param targets What direct TCP must not reach and which names must not resolve.
  * @param options `proxyUrl`: the sidecar's egress proxy as the agent sees it; `proxyWaitMs`: how
  *   long the proxy probe keeps trying while the proxy's port refuses (a sidecar still starting).
- * @returns `["sh", "-c", SCRIPT, "bot-bottle-self-test", ...tagged targets]`.
+ * @returns `["sh", "-c", SCRIPT, "bot-bottle-self-test", ...tagged targets]`, the DNS probes
+ *   before `near=` (the proxy's host, which times the direct connects) and the TCP probes.
  * @throws {TypeError} When a target or the proxy URL is malformed (the plan validates them, so
  * this is a programming error).
  */
@@ -44,7 +47,8 @@ export function selfTestArgv(
     SCRIPT_NAME,
     ...(wait > 0 ? [`wait=${Math.ceil(wait / PROXY_RETRY_MS)}`] : []),
     `proxy=${options.proxyUrl}`,
-    ...targets.tcp.map((target) => `tcp=${target}`),
     ...targets.dns.map((name) => `dns=${name}`),
+    `near=${new URL(options.proxyUrl).hostname}:${NEAR_PORT}`,
+    ...targets.tcp.map((target) => `tcp=${target}`),
   ];
 }

@@ -2,7 +2,7 @@
  * The self-test's shell text. It runs inside the agent image, which may be a committed or
  * bottle-supplied image, so it relies only on `sh` (POSIX), `curl` and `getent`; `command`,
  * `printf`, `wait` and `set` are shell builtins. Targets arrive as positional arguments tagged
- * `wait=`, `proxy=`, `tcp=` and `dns=`, never as script text.
+ * `wait=`, `proxy=`, `near=`, `tcp=` and `dns=`, never as script text.
  *
  * `wait=TICKS` (first, before `proxy=`) lets the proxy probe wait for a sidecar that is still
  * starting: while the proxy's port refuses connections (its container runs, its daemon does not
@@ -31,18 +31,43 @@
  * resolver path (`/etc/hosts`, then DNS), asking A and AAAA in one round (`getent hosts` asks them
  * one after the other, doubling the wait). Exit 2 ("not found") passes. A resolver that never
  * answers (Docker's embedded DNS forwarding to a sidecar that serves none) would hold glibc for
- * 2 x 5 s per family; `RES_OPTIONS` bounds the lookup to two 1 s tries without needing `timeout`.
- * A `getent` without the `ahosts` database (exit 1, e.g. musl's) is asked for `hosts` instead.
+ * 2 x 5 s per family; `RES_OPTIONS` bounds each lookup to one 1 s try (glibc's shortest) without
+ * needing `timeout`, and two lookups run at once, so one lost query cannot pass a name that
+ * resolves. A `getent` without the `ahosts` database (exit 1, e.g. musl's) is asked for `hosts`.
  *
- * The waits are the self-test's floor: in a sealed bottle every TCP probe and the DNS probe end
- * by their timeout (the internal network has a gateway address nobody answers ARP for), so the
- * whole test takes the longest timeout. They are chosen from measured SYN behaviour: on a loaded
- * 2-core machine a reachable container answered a SYN in 0.2 to 15 ms (runc and gVisor alike),
- * refused at once, and a name resolved in 5 to 75 ms; internet round trips are well under a
- * second. A 2 s connect timeout still sees a reachable host whose first SYN was lost (Linux
- * resends it after 1 s) and two DNS tries absorb one lost query: as strong as the 3 s it replaced
- * for anything that answers, a second sooner for a bottle that is sealed.
+ * The waits are the self-test's floor: in a sealed bottle the TCP probes and the DNS probe end
+ * by their timeout (the agent's default route points at the internal network's gateway address,
+ * which nobody answers ARP for), so the whole test takes the longest timeout. The direct connect
+ * timeout is measured on this bottle, not guessed: `near=ADDR:PORT` (the proxy's host, on a port
+ * nothing listens on) is one connect to a host of the bottle's own network that answers at once
+ * (its kernel refuses), so its time is what ARP plus a SYN round trip cost here, now. A reachable
+ * target answers alike, so each direct connect may take {@link RTT_FACTOR} times that, at least
+ * {@link MIN_CONNECT_MS} (both tries fit in the DNS probe's 1 s) and at most
+ * {@link MAX_CONNECT_MS}; a timeout is tried once more with a fresh SYN, so one SYN lost on the
+ * way cannot pass a host that answers. When `near` gives no time within 0.1 s (no answer, no curl
+ * timing), each try takes {@link FALLBACK_CONNECT_S}: as strong as the 2 s single connect it
+ * replaced (Linux resends a lost SYN after 1 s). Measured on a loaded 2-core machine: the sidecar refused in
+ * 0.1 to 15 ms (runc and gVisor alike), so a sealed bottle's TCP probes take about 0.9 s.
+ *
+ * @module
  */
+
+/** How many measured round trips a direct connect may take before it counts as no route. */
+export const RTT_FACTOR = 20;
+/** The shortest direct connect timeout, in ms: two tries fit in one 1 s DNS try. */
+export const MIN_CONNECT_MS = 450;
+/** The longest direct connect timeout, in ms, however slow the measured round trip. */
+export const MAX_CONNECT_MS = 2000;
+/** The direct connect timeout, in s, when the round trip could not be measured. */
+export const FALLBACK_CONNECT_S = 1;
+/**
+ * How long the round trip may take to be measured, in s: a slower one would give at least
+ * {@link MAX_CONNECT_MS} anyway, so past it the fallback applies, and a `near` that never
+ * answers (an engine that forwards only the daemons' ports) costs the test no more than this.
+ */
+const NEAR_TIMEOUT_S = MAX_CONNECT_MS / RTT_FACTOR / 1000;
+
+/** The self-test's shell text (see the module comment). */
 export const SELF_TEST_SCRIPT = `set -f
 IFS=' \t\n'
 export LC_ALL=C
@@ -83,15 +108,54 @@ probe_proxy() {
   esac
 }
 
-probe_tcp() {
-  out=$(curl -q -v -sS -g --noproxy '*' --connect-timeout 2 --max-time 3 \\
-    -o /dev/null "http://$1/" 2>&1)
-  rc=$?
-  case "$out" in
-    *"Connected to "*) report "tcp $1" fail "connected directly (expected no route)"; return ;;
+# Microseconds from curl's seconds with six decimals ("0.000177"); nothing for other text.
+micros() {
+  case $1 in
+    [0-9]*.[0-9][0-9][0-9][0-9][0-9][0-9]) ;;
+    *) return 1 ;;
   esac
+  whole=\${1%%.*}
+  frac=\${1#*.}
+  while :; do case $frac in 0?*) frac=\${frac#0} ;; *) break ;; esac; done
+  case $whole in *[!0-9]*) return 1 ;; esac
+  printf '%s' $((whole * 1000000 + frac))
+}
+
+# One round trip to a host of the bottle's own network that answers at once (the sidecar's
+# kernel, on a port nothing listens on: refused, or connected) sets the direct connect timeout.
+measure_timeout() {
+  out=$(curl -q -sS -g --noproxy '*' --connect-timeout ${NEAR_TIMEOUT_S} --max-time 1 \\
+    -o /dev/null -w 'rtt %{time_connect} %{time_total}' "http://$1/" 2>/dev/null)
+  rc=$?
+  set -- $out
+  case "$rc:$1" in
+    0:rtt) us=$(micros "$2") || return 0 ;;
+    7:rtt) us=$(micros "$3") || return 0 ;;
+    *) return 0 ;;
+  esac
+  ms=$((us * ${RTT_FACTOR} / 1000))
+  [ "$ms" -ge ${MIN_CONNECT_MS} ] || ms=${MIN_CONNECT_MS}
+  [ "$ms" -le ${MAX_CONNECT_MS} ] || ms=${MAX_CONNECT_MS}
+  tcp_timeout=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
+}
+
+tcp_timeout=${FALLBACK_CONNECT_S}
+
+probe_tcp() {
+  try=1
+  while :; do
+    out=$(curl -q -v -sS -g --noproxy '*' --connect-timeout "$tcp_timeout" \\
+      --max-time $((\${tcp_timeout%.*} + 2)) -o /dev/null "http://$1/" 2>&1)
+    rc=$?
+    case "$out" in
+      *"Connected to "*) report "tcp $1" fail "connected directly (expected no route)"; return ;;
+    esac
+    # A timeout is tried once more with a fresh SYN: one lost on the way must not pass a host.
+    [ "$rc:$try" = 28:1 ] || break
+    try=2
+  done
   case "$rc:$out" in
-    28:*) report "tcp $1" ok "connect timed out (no route)" ;;
+    28:*) report "tcp $1" ok "connect timed out twice after $tcp_timeout s (no route)" ;;
     7:*"Connection refused"*)
       report "tcp $1" fail "was refused directly, so a host answered (expected no route)" ;;
     7:*"Network is unreachable"*) report "tcp $1" ok "no route (network is unreachable)" ;;
@@ -104,18 +168,38 @@ probe_tcp() {
   esac
 }
 
-probe_dns() {
-  out=$(RES_OPTIONS='timeout:1 attempts:2' getent ahosts -- "$1" 2>&1)
+# One lookup with a single try: its exit code and the first word it printed.
+dns_try() {
+  out=$(RES_OPTIONS='timeout:1 attempts:1' getent ahosts -- "$1" 2>&1)
   rc=$?
   if [ "$rc" -eq 1 ]; then
-    out=$(RES_OPTIONS='timeout:1 attempts:2' getent hosts -- "$1" 2>&1)
+    out=$(RES_OPTIONS='timeout:1 attempts:1' getent hosts -- "$1" 2>&1)
     rc=$?
   fi
-  case $rc in
-    2) report "dns $1" ok "does not resolve" ;;
-    0) set -- "$1" $out; report "dns $1" fail "resolved to $2 (expected no answer)" ;;
-    *) report "dns $1" fail "gave an unexpected result (getent exit $rc: $out)" ;;
-  esac
+  set -- $out
+  printf '%s:%s\\n' "$rc" "$(one_line "$*")"
+}
+
+# Two lookups at once, so one lost query cannot pass a name that resolves.
+probe_dns() {
+  answers=$(dns_try "$1" & dns_try "$1" & wait)
+  name=$1
+  IFS=$nl
+  set -- $answers
+  IFS=' \t\n'
+  for answer do
+    case $answer in
+      0:*) set -- \${answer#0:}; report "dns $name" fail "resolved to $1 (expected no answer)"; return ;;
+    esac
+  done
+  for answer do
+    case $answer in
+      2:*) ;;
+      *) report "dns $name" fail "gave an unexpected result (getent exit \${answer%%:*}: \${answer#*:})"; return ;;
+    esac
+  done
+  [ $# -eq 2 ] || { report "dns $name" fail "gave $# results for two lookups"; return; }
+  report "dns $name" ok "does not resolve"
 }
 
 missing=
@@ -133,9 +217,10 @@ for arg do
   case $arg in
     wait=*) proxy_wait=\${arg#wait=}; continue ;;
     proxy=*) probe_proxy "\${arg#proxy=}" & ;;
+    near=*) measure_timeout "\${arg#near=}"; continue ;;
     tcp=*) probe_tcp "\${arg#tcp=}" & ;;
     dns=*) probe_dns "\${arg#dns=}" & ;;
-    *) report "argument $arg" fail "is not proxy=, tcp= or dns="; exit 2 ;;
+    *) report "argument $arg" fail "is not proxy=, near=, tcp= or dns="; exit 2 ;;
   esac
   pids="$pids $!"
 done

@@ -12,9 +12,10 @@ Deno.test("selfTestArgv() passes the targets as tagged positional arguments afte
   assert.deepEqual(argv.slice(3), [
     "bot-bottle-self-test",
     "proxy=http://bot-bottle-sidecar:9099",
+    "dns=example.com",
+    "near=bot-bottle-sidecar:9",
     "tcp=203.0.113.5:443",
     "tcp=[2001:db8::1]:443",
-    "dns=example.com",
   ]);
 });
 

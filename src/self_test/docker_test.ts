@@ -40,6 +40,39 @@ for port in (9098, 9099):
     threading.Thread(target=server.serve_forever).start()
 `;
 
+/** A fake sidecar on `net` whose proxy answers (see {@link FAKE_PROXY}); its address. */
+async function fakeSidecar(lab: DockerLab, net: string, suffix: string): Promise<string> {
+  const sidecar = await lab.container(suffix, ["--network", net], ["python3", "-c", FAKE_PROXY]);
+  await lab.waitFor(sidecar, [
+    "--proxy",
+    "http://127.0.0.1:9099",
+    "http://_egress.local/allowlist",
+  ]);
+  return await lab.ip(sidecar);
+}
+
+/** A web server on `net`, port 8080, answering: its container and address. */
+async function webServer(
+  lab: DockerLab,
+  net: string,
+  suffix: string,
+): Promise<{ name: string; ip: string }> {
+  const name = await lab.container(suffix, ["--network", net], [
+    "python3",
+    "-m",
+    "http.server",
+    "8080",
+  ]);
+  await lab.waitFor(name, ["http://127.0.0.1:8080/"]);
+  return { name, ip: await lab.ip(name) };
+}
+
+/** An agent on `net` that finds the sidecar at `sidecarIp`, as the docker backend's does. */
+function agentBeside(lab: DockerLab, net: string, sidecarIp: string, suffix: string) {
+  const runArgs = ["--network", net, "--add-host", `bot-bottle-sidecar:${sidecarIp}`];
+  return lab.container(suffix, runArgs, ["sleep", "infinity"]);
+}
+
 async function runSelfTest(
   container: string,
   targets: SelfTestTargets,
@@ -116,14 +149,7 @@ Deno.test({
   fn: async () => {
     await using lab = new DockerLab();
     const net = await lab.network("net", ["--internal"]);
-    const outside = await lab.container("outside", ["--network", net], [
-      "python3",
-      "-m",
-      "http.server",
-      "8080",
-    ]);
-    const ip = await lab.ip(outside);
-    await lab.waitFor(outside, ["http://127.0.0.1:8080/"]);
+    const { name: outside, ip } = await webServer(lab, net, "outside");
     const agent = await lab.container(
       "agent",
       ["--network", net, "--dns", ip, "--add-host", `bot-bottle-sidecar:${ip}`],
@@ -154,14 +180,7 @@ Deno.test({
   fn: async () => {
     await using lab = new DockerLab();
     const net = await lab.network("net", ["--internal"]);
-    const outside = await lab.container("outside", ["--network", net], [
-      "python3",
-      "-m",
-      "http.server",
-      "8080",
-    ]);
-    const ip = await lab.ip(outside);
-    await lab.waitFor(outside, ["http://127.0.0.1:8080/"]);
+    const { ip } = await webServer(lab, net, "outside");
     const agent = await lab.container("agent", ["--network", net], ["sleep", "infinity"]);
     // A curlrc that hides curl's verbose text would make "refused" read as "no route".
     await docker([
@@ -187,17 +206,7 @@ Deno.test({
     await using lab = new DockerLab();
     // The docker backend's internal network and agent hardening (backends/docker/_argv.ts).
     const net = await lab.network("net", INTERNAL);
-    const sidecar = await lab.container("sidecar", ["--network", net], [
-      "python3",
-      "-c",
-      FAKE_PROXY,
-    ]);
-    const ip = await lab.ip(sidecar);
-    await lab.waitFor(sidecar, [
-      "--proxy",
-      "http://127.0.0.1:9099",
-      "http://_egress.local/allowlist",
-    ]);
+    const ip = await fakeSidecar(lab, net, "sidecar");
     const agent = await lab.container("agent", [
       "--network",
       net,
@@ -221,9 +230,14 @@ Deno.test({
     const found = details(report);
     // With no gateway, an IPv4 connect either times out or, when the kernel's neighbour lookup
     // gives up first (a loaded machine), fails with "no route to host": both are no route.
-    const noRoute = /^ok: (connect timed out \(no route\)|no route \(no route to host\))$/;
+    // The connect timeout is measured on this bottle (the fake sidecar refuses port 9 at once):
+    // twenty round trips, between 0.45 and 2 s.
+    const noRoute =
+      /^ok: (connect timed out twice after (\d\.\d{3}) s \(no route\)|no route \(no route to host\))$/;
     for (const target of ["tcp 203.0.113.5:443", "tcp 198.51.100.7:53"]) {
+      const seconds = Number(noRoute.exec(found[target] ?? "")?.[2] ?? 1);
       assert.match(found[target] ?? "", noRoute, target);
+      assert.ok(seconds >= 0.45 && seconds <= 2, found[target]);
     }
     assert.deepEqual(found, {
       tools: "ok: curl and getent found",
@@ -243,6 +257,36 @@ Deno.test({
       failureOf(denied.report).message,
       "Isolation self-test failed, the agent was not started: proxy http://bot-bottle-sidecar:9098" +
         " answered GET http://_egress.local/allowlist with HTTP 403 (expected 200)",
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "selfTestArgv() tries a timed-out connect again: a host that dropped the first SYN is caught",
+  // iptables in the target's network namespace needs the host's root.
+  ignore: ignore || Deno.uid() !== 0,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const net = await lab.network("lossy", INTERNAL);
+    const sidecarIp = await fakeSidecar(lab, net, "lossy-sidecar");
+    const { name: target, ip } = await webServer(lab, net, "lossy-target");
+    // Drops the first SYN that arrives from the network, lets the next one through: the
+    // retransmission Linux sends after 1 s comes too late for the measured timeout (0.45 s on
+    // an idle bridge), so only a fresh try reaches the host.
+    const pid = (await docker(["inspect", "-f", "{{.State.Pid}}", target])).stdout.trim();
+    const rule = await new Deno.Command("nsenter", {
+      args: ["-t", pid, "-n", "iptables", "-A", "INPUT", "-i", "eth0", "-p", "tcp", "--syn"]
+        .concat(["--dport", "8080", "-m", "statistic", "--mode", "nth", "--every", "2"])
+        .concat(["--packet", "0", "-j", "DROP"]),
+    }).output();
+    assert.equal(rule.code, 0, new TextDecoder().decode(rule.stderr));
+    const agent = await agentBeside(lab, net, sidecarIp, "lossy-agent");
+    const targets = { tcp: [`${ip}:8080`], dns: [] };
+    const { report } = await runSelfTest(agent, targets, SIDECAR);
+    assert.equal(
+      details(report)[`tcp ${ip}:8080`],
+      "FAIL: connected directly (expected no route)",
     );
   },
 });
@@ -310,12 +354,7 @@ Deno.test({
       FAKE_PROXY,
     ]);
     const ip = await lab.ip(sidecar);
-    const agent = await lab.container("late-agent", [
-      "--network",
-      net,
-      "--add-host",
-      `bot-bottle-sidecar:${ip}`,
-    ], ["sleep", "infinity"]);
+    const agent = await agentBeside(lab, net, ip, "late-agent");
     const exec = (targets: SelfTestTargets, proxyWaitMs: number) =>
       docker([
         "exec",
