@@ -87,7 +87,7 @@ export async function spoolBody(
         held += chunk.value.length;
       }
       if (held >= WRITE_BYTES || (chunk.done && held > 0)) {
-        await writeAll(file, parts, held);
+        writeAll(file, parts, held);
         parts = [];
         held = 0;
       }
@@ -105,7 +105,9 @@ export async function spoolBody(
   return { path, bytes, [Symbol.asyncDispose]: remove };
 }
 
-async function writeAll(file: Deno.FsFile, parts: readonly Uint8Array[], total: number) {
+// Synchronous: a megabyte into the page cache takes well under a millisecond, while an awaited
+// write waits for a pool thread to be scheduled, which on a loaded machine tripled the upload.
+function writeAll(file: Deno.FsFile, parts: readonly Uint8Array[], total: number): void {
   const joined = new Uint8Array(total);
   let at = 0;
   for (const part of parts) {
@@ -113,7 +115,7 @@ async function writeAll(file: Deno.FsFile, parts: readonly Uint8Array[], total: 
     at += part.length;
   }
   try {
-    for (let done = 0; done < total;) done += await file.write(joined.subarray(done));
+    for (let done = 0; done < total;) done += file.writeSync(joined.subarray(done));
   } catch (cause) {
     throw new SpoolError(500, "cannot write the request body", { cause });
   }
