@@ -1,10 +1,14 @@
 /**
- * One smart-HTTP request handed to `git http-backend` as a CGI program: the request body streams
- * into its stdin (no size cap, no buffering), its header block becomes the response status and
- * headers, and the rest of its stdout streams back as the body. The program is killed when the
- * client goes away or its time runs out.
+ * One smart-HTTP request handed to `git http-backend` as a CGI program: the request body is first
+ * spooled to a file (see `_spool.ts`) that becomes the backend's stdin, its header block becomes
+ * the response status and headers, and the rest of its stdout streams back as the body. The
+ * program is killed when the client goes away or its time runs out.
  */
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { Readable } from "node:stream";
 import { headEnd, MAX_CGI_HEAD_BYTES, parseCgiHead } from "./_cgi_head.ts";
+import { spoolBody, type SpooledBody, SpoolError } from "./_spool.ts";
 
 /** The CGI meta-variables of one request (RFC 3875 §4.1), already validated by the server. */
 export interface CgiRequest {
@@ -16,11 +20,9 @@ export interface CgiRequest {
   query: string;
   /** Request headers the backend reads. */
   contentType?: string;
-  /** `Content-Length`, when the client sent one. */
-  contentLength?: string;
   /** `Content-Encoding` (`gzip`), when sent. */
   contentEncoding?: string;
-  /** The request body; a client that goes away errors it, which stops the backend. */
+  /** The request body; a client that goes away errors it, and the backend never starts. */
   body: ReadableStream<Uint8Array> | null;
 }
 
@@ -34,6 +36,10 @@ export interface CgiOptions {
   timeoutMs: number;
   /** Called once the backend exited, with its exit code (or signal) and stderr. */
   onExit: (result: { code: number; signal: string | null; stderr: string }) => void;
+  /** Where request bodies are spooled, and the largest body taken (413 above it). */
+  spool: { dir: string; maxBytes: number };
+  /** Called once the body is spooled, with its size and the time it took to arrive. */
+  onSpooled?: (spooled: { bytes: number; ms: number }) => void;
   /** The CGI program; `git http-backend` unless a test runs another. */
   command?: readonly [string, ...string[]];
 }
@@ -66,49 +72,80 @@ export async function runCgi(request: CgiRequest, options: CgiOptions): Promise<
     GATEWAY_INTERFACE: "CGI/1.1",
   };
   if (request.contentType !== undefined) env.CONTENT_TYPE = request.contentType;
-  if (request.contentLength !== undefined) env.CONTENT_LENGTH = request.contentLength;
   if (request.contentEncoding !== undefined) env.HTTP_CONTENT_ENCODING = request.contentEncoding;
-  // `timeout` leads a process group of its own, so stopping it (SIGTERM, which it passes on) or
-  // its own deadline (SIGKILL, a backstop) ends the whole tree: receive-pack, the pre-receive
-  // hook and the hook's git children, not only the backend.
-  const backstop = `${Math.ceil(options.timeoutMs / 1000) + BACKSTOP_SECONDS}s`;
-  const command = options.command ?? ["git", "http-backend"];
-  const child = new Deno.Command("timeout", {
-    args: ["--signal=KILL", backstop, ...command],
-    env,
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let killed = false;
   // Stopping also drops the request body: a read of it left pending (the client gone, the answer
   // cancelled) would hold the client's connection open until the server shuts down.
   const stopped = new AbortController();
+  const timer = setTimeout(() => stopped.abort(), options.timeoutMs);
+  let spooled: SpooledBody | undefined;
+  if (request.body !== null) {
+    const started = performance.now();
+    try {
+      spooled = await spoolBody(request.body, { ...options.spool, signal: stopped.signal });
+    } catch (err) {
+      clearTimeout(timer);
+      if (!(err instanceof SpoolError)) throw err;
+      options.onExit({ code: 1, signal: null, stderr: err.message });
+      return failure(err.status, `git gate: ${err.message}`);
+    }
+    // No CONTENT_LENGTH: the file ends where the body does, and without one http-backend lets
+    // receive-pack (and index-pack) read the file itself instead of copying it through a pipe.
+    options.onSpooled?.({ bytes: spooled.bytes, ms: Math.round(performance.now() - started) });
+  }
+  return start(env, { ...options, timer, stopped, spooled });
+}
+
+/**
+ * Start the backend with the spooled body as its stdin. `timeout` leads a process group of its
+ * own, so stopping it (SIGTERM, which it passes on) or its own deadline (SIGKILL, a backstop) ends
+ * the whole tree: receive-pack, the pre-receive hook and the hook's git children.
+ */
+async function start(
+  env: Record<string, string>,
+  run: CgiOptions & {
+    timer: ReturnType<typeof setTimeout>;
+    stopped: AbortController;
+    spooled: SpooledBody | undefined;
+  },
+): Promise<Response> {
+  const backstop = `${Math.ceil(run.timeoutMs / 1000) + BACKSTOP_SECONDS}s`;
+  const command = run.command ?? ["git", "http-backend"];
+  const stdin = run.spooled === undefined ? "ignore" : openSync(run.spooled.path, "r");
+  const child = spawn("timeout", ["--signal=KILL", backstop, ...command], {
+    env,
+    stdio: [stdin, "pipe", "pipe"],
+  });
+  if (typeof stdin === "number") closeSync(stdin);
+  let killed = false;
   const kill = () => {
     killed = true;
-    stopped.abort();
     try {
       child.kill("SIGTERM");
     } catch {
       // Already exited.
     }
   };
-  const timer = setTimeout(kill, options.timeoutMs);
-  const stderr = new Response(child.stderr).text();
-  void child.status.then(async (status) => {
-    clearTimeout(timer);
-    options.onExit({ code: status.code, signal: status.signal, stderr: await stderr });
+  if (run.stopped.signal.aborted) kill();
+  run.stopped.signal.addEventListener("abort", kill, { once: true });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (text: string) => stderr += text);
+  const status = new Promise<{ code: number; signal: string | null }>((resolve) => {
+    child.once("error", (err) => {
+      stderr += String(err);
+      resolve({ code: 127, signal: null });
+    });
+    child.once("close", (code, signal) => resolve({ code: code ?? 128, signal }));
   });
-  // A client that stops sending, or sends a broken chunk, ends the backend's input: it fails.
-  void (request.body ?? new ReadableStream({ start: (c) => c.close() }))
-    .pipeTo(child.stdin, { signal: stopped.signal })
-    .catch(kill);
+  void status.then(async (result) => {
+    clearTimeout(run.timer);
+    run.stopped.signal.removeEventListener("abort", kill);
+    await run.spooled?.[Symbol.asyncDispose]();
+    run.onExit({ ...result, stderr });
+  });
   // Exit codes from 124 up are `timeout`'s own or a signal's: the answer is incomplete.
-  const complete = child.status.then((status) =>
-    !killed && status.signal === null && status.code < 124
-  );
-  return await respond(child.stdout, complete, kill);
+  const complete = status.then((result) => !killed && result.signal === null && result.code < 124);
+  const stdout = Readable.toWeb(child.stdout!) as ReadableStream<Uint8Array>;
+  return await respond(stdout, complete, kill);
 }
 
 async function respond(

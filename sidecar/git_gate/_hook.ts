@@ -145,6 +145,7 @@ export async function runPreReceive(
       forward_ms: Math.round(performance.now() - forwardStarted),
       // Since this process started: its own start-up is the rest.
       hook_ms: Math.round(performance.now()),
+      hook_at: Math.round(performance.timeOrigin),
     });
     return 0;
   } catch (err) {

@@ -13,6 +13,8 @@ import { knownHostsLine, type SshFiles, upstreamSsh } from "./_ssh.ts";
 
 /** The largest pack one push may send (git size syntax). */
 const MAX_PUSH_SIZE = "2g";
+/** The largest request body: a pack of {@link MAX_PUSH_SIZE} plus its ref update commands. */
+export const MAX_REQUEST_BYTES = 2 * 1024 ** 3 + (1 << 20);
 
 /** Where a gate keeps its files. */
 export interface GateDirs {
@@ -55,6 +57,17 @@ export function sshFiles(dirs: GateDirs, repo: GateRepo): SshFiles {
     keyFile: join(dirs.configDir, SIDECAR_FILES.gateKeys, repo.name),
     knownHostsFile: join(dirs.privateDir, "known_hosts", repo.name),
   };
+}
+
+/**
+ * Where request bodies wait for the git backend: beside the mirrors, on the same disk (not the
+ * sidecar's memory-backed /tmp). No repo is served from it: repo names never start with a dot.
+ *
+ * @param dirs The gate's directories.
+ * @returns Its path.
+ */
+export function spoolPath(dirs: GateDirs): string {
+  return join(dirs.mirrorDir, ".spool");
 }
 
 /**

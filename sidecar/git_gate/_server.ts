@@ -11,7 +11,7 @@ import type { GateRepo } from "../../core/git_gate/mod.ts";
 import { runCgi } from "./_cgi.ts";
 import { GitCommandError } from "./_git.ts";
 import { KeyedLock } from "./_lock.ts";
-import { type GateDirs, refreshMirror } from "./_mirror.ts";
+import { type GateDirs, MAX_REQUEST_BYTES, refreshMirror, spoolPath } from "./_mirror.ts";
 
 /** What the server needs. */
 export interface GateAppOptions {
@@ -92,12 +92,13 @@ export function createGateApp(options: GateAppOptions): Hono {
         ? options.pushTimeoutMs
         : options.uploadTimeoutMs;
       const header = (name: string) => raw.headers.get(name) ?? undefined;
+      // Where a push's time goes (bench:git): the upload, then the backend from its start.
+      const timing = { upload_ms: 0, body_bytes: 0, backend_at: 0 };
       const response = await runCgi({
         method: info ? "GET" : "POST",
         pathInfo: `/${repo.name}.git/${info ? "info/refs" : service}`,
         query: info ? `service=${service}` : "",
         ...optional("contentType", header("content-type")),
-        ...optional("contentLength", header("content-length")),
         ...optional("contentEncoding", header("content-encoding")),
         body: info ? null : raw.body,
       }, {
@@ -108,12 +109,19 @@ export function createGateApp(options: GateAppOptions): Hono {
           [HOOK_ENV.report]: report,
         },
         timeoutMs,
+        spool: { dir: spoolPath(options.dirs), maxBytes: MAX_REQUEST_BYTES },
+        onSpooled: ({ bytes, ms }) => {
+          Object.assign(timing, { upload_ms: ms, body_bytes: bytes, backend_at: Date.now() });
+        },
         onExit: (result) => {
           release();
           const ms = Math.round(performance.now() - started);
           void relayReport(report, options.log).then((hookRan) => {
             // Only pushes the hook saw: git's own empty probe request before a large push is not one.
-            if (hookRan) log({ event: "push_done", repo: repo.name, code: result.code, ms });
+            if (hookRan) {
+              const done = { code: result.code, ms, ...timing, done_at: Date.now() };
+              log({ event: "push_done", repo: repo.name, ...done });
+            }
             if (result.code !== 0 || result.stderr.trim() !== "") {
               log({
                 event: "backend_exit",

@@ -39,6 +39,7 @@ Deno.test("runCgi() streams the body in and the program's answer out, with its s
       projectRoot: dir,
       env: { PATH: "/usr/bin:/bin" },
       timeoutMs: 10_000,
+      spool: { dir, maxBytes: 1000 },
       onExit: exit.onExit,
       command: await program(
         dir,
@@ -68,6 +69,7 @@ Deno.test("runCgi() answers 500 for a bad Status line, no header block or no ans
         projectRoot: dir,
         env: { PATH: "/usr/bin:/bin" },
         timeoutMs: 10_000,
+        spool: { dir, maxBytes: 1000 },
         onExit: exit.onExit,
         command: await program(dir, script),
       });
@@ -87,6 +89,7 @@ Deno.test("runCgi() stops a program past its timeout, children and all", async (
       projectRoot: dir,
       env: { PATH: "/usr/bin:/bin", MARKER: marker },
       timeoutMs: 300,
+      spool: { dir, maxBytes: 1000 },
       onExit: exit.onExit,
       // Like receive-pack running the hook: a child that would act after the deadline.
       command: await program(
@@ -100,5 +103,82 @@ Deno.test("runCgi() stops a program past its timeout, children and all", async (
     assert.ok(Date.now() - started < 10_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await assert.rejects(Deno.stat(marker), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("runCgi() hands the program the whole body as a file, and removes it afterwards", async () => {
+  await withDir(async (dir) => {
+    const spool = join(dir, "spool");
+    await Deno.mkdir(spool);
+    const exit = exits();
+    const spooled: number[] = [];
+    const response = await runCgi(request("x".repeat(3_000_000)), {
+      projectRoot: dir,
+      env: { PATH: "/usr/bin:/bin" },
+      timeoutMs: 10_000,
+      spool: { dir: spool, maxBytes: 3_000_000 },
+      onSpooled: ({ bytes }) => spooled.push(bytes),
+      onExit: exit.onExit,
+      // A regular file on stdin (not a pipe), read to its end.
+      command: await program(
+        dir,
+        'printf "Content-Type: text/plain\\n\\n"; test -f /dev/stdin && echo file; wc -c',
+      ),
+    });
+    assert.equal(await response.text(), "file\n3000000\n");
+    assert.deepEqual(spooled, [3_000_000]);
+    await exit.promise;
+    assert.deepEqual([...Deno.readDirSync(spool)], []);
+  });
+});
+
+Deno.test("runCgi() answers 413 for a body over the cap and 400 for one broken off", async () => {
+  const broken = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new Uint8Array(10));
+      controller.error(new Error("connection reset"));
+    },
+  });
+  const cases: [ReadableStream<Uint8Array> | null, number, RegExp][] = [
+    [new Response("y".repeat(1001)).body, 413, /over 1000 bytes/],
+    [broken, 400, /broke off/],
+  ];
+  for (const [body, status, text] of cases) {
+    await withDir(async (dir) => {
+      const marker = join(dir, "ran");
+      const exit = exits();
+      const response = await runCgi({ ...request(), body }, {
+        projectRoot: dir,
+        env: { PATH: "/usr/bin:/bin", MARKER: marker },
+        timeoutMs: 10_000,
+        spool: { dir, maxBytes: 1000 },
+        onExit: exit.onExit,
+        command: await program(dir, 'touch "$MARKER"; printf "Content-Type: text/plain\\n\\n"'),
+      });
+      assert.equal(response.status, status);
+      assert.match(await response.text(), text);
+      assert.notEqual((await exit.promise).code, 0);
+      // The program never ran, and no part of the body is left behind.
+      await assert.rejects(Deno.stat(marker), Deno.errors.NotFound);
+      assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["cgi"]);
+    });
+  }
+});
+
+Deno.test("runCgi() answers 400 when the body stops arriving before the deadline", async () => {
+  await withDir(async (dir) => {
+    const exit = exits();
+    const response = await runCgi({ ...request(), body: new ReadableStream<Uint8Array>() }, {
+      projectRoot: dir,
+      env: { PATH: "/usr/bin:/bin" },
+      timeoutMs: 300,
+      spool: { dir, maxBytes: 1000 },
+      onExit: exit.onExit,
+      command: await program(dir, 'printf "Content-Type: text/plain\\n\\n"'),
+    });
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /did not arrive in time/);
+    await exit.promise;
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["cgi"]);
   });
 });

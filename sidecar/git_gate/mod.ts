@@ -14,6 +14,7 @@
  * ```
  */
 import { createGateApp, type GateAppOptions } from "./_server.ts";
+import { spoolPath } from "./_mirror.ts";
 
 export { type GateAppOptions } from "./_server.ts";
 export {
@@ -50,6 +51,12 @@ export interface GateServer extends AsyncDisposable {
  * @throws {Deno.errors.AddrInUse} When the address is taken (and other listen errors).
  */
 export async function startGateServer(options: GateServerOptions): Promise<GateServer> {
+  // Bodies left by a gate stopped mid-push are never read again.
+  const spool = spoolPath(options.dirs);
+  await Deno.remove(spool, { recursive: true }).catch((err) => {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  });
+  await Deno.mkdir(spool, { mode: 0o700 });
   const app = createGateApp(options);
   const { promise, resolve } = Promise.withResolvers<GateServer>();
   const server = Deno.serve({

@@ -47,6 +47,43 @@ function ms(result: { code: number; stdout: string; stderr: string }, what: stri
   return Number(result.stdout.trim().split("\n").at(-1));
 }
 
+/** A logged gate event, by repo and kind. */
+type GateEvent = Record<string, number>;
+
+function events(log: string, kind: string): GateEvent[] {
+  return log.split("\n").filter((l) => l.includes(`"event":"${kind}"`))
+    .map((l) => JSON.parse(l.slice(l.indexOf("{"))));
+}
+
+/**
+ * Each push's phases, from the gate's `push_forwarded` (hook) and `push_done` (server) events,
+ * all on the sidecar's clock: the body's upload (spooled to disk), the backend until the hook
+ * starts (receive-pack, index-pack with fsck, the connectivity check, the hook process's start),
+ * the hook's own checks, the scan, the forward, what follows the hook (ref update), and the rest
+ * of the client's wall time (its pack compression, the refreshing ref advertisement, the probe).
+ */
+function breakdown(log: string, wall: readonly number[]): [string, number[]][] {
+  const hooks = events(log, "push_forwarded");
+  const dones = events(log, "push_done");
+  if (hooks.length !== wall.length || dones.length !== wall.length) {
+    throw new Error(`expected ${wall.length} pushes in the gate's log, found ${hooks.length}`);
+  }
+  const phase = (f: (hook: GateEvent, done: GateEvent) => number) =>
+    hooks.map((hook, i) => f(hook, dones[i]!));
+  const index = phase((h, d) => h.hook_at! - d.backend_at!);
+  const after = phase((h, d) => d.done_at! - (h.hook_at! + h.hook_ms!));
+  const checks = phase((h) => h.hook_ms! - h.scan_ms! - h.forward_ms!);
+  return [
+    ["upload of the pack to the gate (spool)", phase((_, d) => d.upload_ms!)],
+    ["receive-pack/index-pack to hook start", index],
+    ["the hook's start-up and checks", checks],
+    ["the pre-receive scan", phase((h) => h.scan_ms!)],
+    ["the forward to upstream", phase((h) => h.forward_ms!)],
+    ["after the hook (ref update)", after],
+    ["client side (pack, ref advert, probe)", phase((_, d) => d.ms!).map((ms, i) => wall[i]! - ms)],
+  ];
+}
+
 async function main(): Promise<void> {
   await using world = await startWorld("bench-git");
   await using up = await startSshUpstream(world);
@@ -104,20 +141,9 @@ async function main(): Promise<void> {
     console.log(`gate / direct: ${(median(gate) / median(straight)).toFixed(2)}×`);
     // Where the gate's time goes, from its own log (docker backend).
     const logs = await docker(["logs", `bot-bottle-sidecars-${slug}`]);
-    const events = (logs.stdout + logs.stderr).split("\n").filter((l) =>
-      l.includes('"push_forwarded"')
-    )
-      .map((l) => JSON.parse(l.slice(l.indexOf("{"))));
-    const scans = events.map((e) => e.scan_ms as number);
-    const forwards = events.map((e) => e.forward_ms as number);
-    // hook_ms runs from the hook process's start: what precedes the scan is its own start-up
-    // and ref checks; the push's remainder is the upload, index-pack and the ref update.
-    const hookRest = events.map((e) => (e.hook_ms as number) - e.scan_ms - e.forward_ms);
-    const receive = events.map((e, i) => gate[i]! - (e.hook_ms as number));
-    console.log(line("  of which the pre-receive scan", scans));
-    console.log(line("  of which the forward to upstream", forwards));
-    console.log(line("  of which the hook's start-up and checks", hookRest));
-    console.log(line("  the rest (upload, index-pack, update)", receive));
+    for (const [label, samples] of breakdown(logs.stdout + logs.stderr, gate)) {
+      console.log(line(`  ${label}`, samples));
+    }
   } finally {
     await runCli(world, ["stop", slug]);
   }

@@ -1,0 +1,122 @@
+/**
+ * A request body written whole to a file before the git backend runs, so that the backend reads
+ * it from the file instead of from a pipe the server feeds. index-pack reads its input 4 KiB at a
+ * time: fed through a pipe by this process, every 4 KiB waited for the server's event loop to be
+ * scheduled again, and a 50 MB push spent 4.5 s of its 4.7 s receive blocked in `read` (loaded
+ * 2-core machine). The file is on the mirrors' disk, never in memory, and capped in size.
+ */
+import { join } from "node:path";
+
+/** Bytes gathered before each write: the file gets a few large writes, not one per packet. */
+const WRITE_BYTES = 1 << 20;
+
+/** Why a body could not be spooled. */
+export class SpoolError extends Error {
+  /** The HTTP status that answers it: 413 too large, 400 body broken off, 500 disk trouble. */
+  readonly status: 400 | 413 | 500;
+
+  /**
+   * @param status The answer's status.
+   * @param message What went wrong.
+   * @param options The cause.
+   */
+  constructor(status: 400 | 413 | 500, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SpoolError";
+    this.status = status;
+  }
+}
+
+/** A spooled body; disposing of it removes the file. */
+export interface SpooledBody extends AsyncDisposable {
+  /** The file. */
+  path: string;
+  /** Its size in bytes. */
+  bytes: number;
+}
+
+/**
+ * Write a request body to a new file in `dir`.
+ *
+ * @param body The body.
+ * @param options The folder, the largest body taken and a signal that stops the copy.
+ * @returns The file, to be disposed of once the backend is done with it.
+ * @throws {SpoolError} When the body is larger than `maxBytes` (413), breaks off or is stopped
+ *   (400), or cannot be written (500); the partial file is removed.
+ */
+export async function spoolBody(
+  body: ReadableStream<Uint8Array>,
+  options: { dir: string; maxBytes: number; signal: AbortSignal },
+): Promise<SpooledBody> {
+  const path = join(options.dir, `${crypto.randomUUID()}.body`);
+  const remove = () => Deno.remove(path).catch(() => {});
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  } catch (cause) {
+    throw new SpoolError(500, `cannot write the request body to ${options.dir}`, { cause });
+  }
+  const reader = body.getReader();
+  // A read left pending by a silent client must not outlive the request's deadline.
+  const { promise: stopped, reject } = Promise.withResolvers<never>();
+  stopped.catch(() => {});
+  const stop = () => {
+    reject(new SpoolError(400, "the request body did not arrive in time"));
+    reader.cancel().catch(() => {});
+  };
+  if (options.signal.aborted) stop();
+  options.signal.addEventListener("abort", stop, { once: true });
+  let bytes = 0;
+  try {
+    let parts: Uint8Array[] = [];
+    let held = 0;
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await Promise.race([reader.read(), stopped]);
+      } catch (cause) {
+        if (cause instanceof SpoolError) throw cause;
+        throw new SpoolError(400, "the request body broke off", { cause });
+      }
+      if (!chunk.done) {
+        bytes += chunk.value.length;
+        if (bytes > options.maxBytes) {
+          throw new SpoolError(413, `the request body is over ${options.maxBytes} bytes`);
+        }
+        parts.push(chunk.value);
+        held += chunk.value.length;
+      }
+      if (held >= WRITE_BYTES || (chunk.done && held > 0)) {
+        writeAll(file, parts, held);
+        parts = [];
+        held = 0;
+      }
+      if (chunk.done) break;
+    }
+  } catch (err) {
+    stop();
+    file.close();
+    await remove();
+    throw err;
+  } finally {
+    options.signal.removeEventListener("abort", stop);
+  }
+  file.close();
+  return { path, bytes, [Symbol.asyncDispose]: remove };
+}
+
+// Synchronous: a megabyte into the page cache takes well under a millisecond, while an awaited
+// write waits for a pool thread to be scheduled, which on a loaded machine tripled the upload.
+function writeAll(file: Deno.FsFile, parts: readonly Uint8Array[], total: number): void {
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  try {
+    for (let done = 0; done < total;) done += file.writeSync(joined.subarray(done));
+  } catch (cause) {
+    throw new SpoolError(500, "cannot write the request body", { cause });
+  }
+}
