@@ -1,6 +1,7 @@
 /**
  * The agent's system gitconfig (SPEC §6.2): the commit identity, and an `insteadOf` rewrite per
- * repo so every fetch and push of the upstream URL goes to the gate instead. The manifest loader
+ * repo so every fetch and push of the upstream URL goes to the gate instead, with a post buffer
+ * large enough that a push reaches the gate as one sized body. The manifest loader
  * already refused unsafe values; this renderer refuses them again, because one newline or quote
  * in a gitconfig value would let a manifest value add config keys of its own.
  */
@@ -14,6 +15,14 @@ export interface AgentGitconfigOptions {
   /** The repos the gate serves. */
   repos: readonly Pick<GateRepo, "name" | "url" | "user" | "host" | "port" | "path">[];
 }
+
+/**
+ * `http.postBuffer` for the gate's URLs, in bytes. Git sends a push smaller than this with a
+ * Content-Length, in large writes; a larger one goes in small HTTP chunks, each a wait for the
+ * gate's event loop: a 50 MB push uploaded in 2.9 s instead of 6–7.6 s. The agent's git holds
+ * at most this much in memory for it.
+ */
+const POST_BUFFER_BYTES = 128 * 1024 * 1024;
 
 /** Characters that would end a value or a section header early, or start a comment. */
 const UNSAFE = /[\p{Cc}"\\#;]/u;
@@ -34,7 +43,9 @@ export function renderAgentGitconfig(options: AgentGitconfigOptions): string {
     if (email !== undefined) lines.push(`\temail = ${safe("user.email", email)}`);
   }
   for (const repo of options.repos) {
-    lines.push(`[url "${safe("gate URL", gateUrl(repo.name))}"]`);
+    const gate = safe("gate URL", gateUrl(repo.name));
+    lines.push(`[http "${gate}"]`, `\tpostBuffer = ${POST_BUFFER_BYTES}`);
+    lines.push(`[url "${gate}"]`);
     lines.push(`\tinsteadOf = ${safe("url", repo.url)}`);
     // The scp form (`git@host:path`) has no port, so it names the same repo only on port 22.
     if (repo.port === 22) {

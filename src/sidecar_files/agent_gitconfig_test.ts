@@ -12,7 +12,7 @@ function repo(name: string, port: number) {
   };
 }
 
-Deno.test("renderAgentGitconfig() rewrites each upstream URL to the gate, scp form on port 22", () => {
+Deno.test("renderAgentGitconfig() rewrites each upstream URL to the gate, scp form on port 22, pushes buffered", () => {
   const text = renderAgentGitconfig({
     user: { name: "Dev Bot", email: "dev@example.com" },
     repos: [repo("app", 22), repo("web", 2222)],
@@ -24,9 +24,13 @@ Deno.test("renderAgentGitconfig() rewrites each upstream URL to the gate, scp fo
       "[user]",
       "\tname = Dev Bot",
       "\temail = dev@example.com",
+      '[http "http://bot-bottle-sidecar:9420/app.git"]',
+      "\tpostBuffer = 134217728",
       '[url "http://bot-bottle-sidecar:9420/app.git"]',
       "\tinsteadOf = ssh://git@git.test/org/app.git",
       "\tinsteadOf = git@git.test:org/app.git",
+      '[http "http://bot-bottle-sidecar:9420/web.git"]',
+      "\tpostBuffer = 134217728",
       '[url "http://bot-bottle-sidecar:9420/web.git"]',
       "\tinsteadOf = ssh://git@git.test:2222/org/web.git",
       "",
