@@ -1,15 +1,14 @@
 // deno-lint-ignore-file no-console -- a benchmark prints its results
 /**
  * Benchmark client: HTTP/1.1 over TLS with keep-alive, direct or through a CONNECT proxy.
- * Usage: deno run -A _load.ts <json options>; prints one JSON line of results. The two `hold`
- * modes print it once every connection is in place and keep them open until stdin ends.
+ * Usage: deno run -A _load.ts <json options>; prints one JSON line of results.
  */
 import net from "node:net";
 import tls from "node:tls";
 import { HeaderList, Http1Reader, Http1Writer } from "../../sidecar/http1/mod.ts";
 
 interface Options {
-  mode: "small" | "download" | "upload" | "hold-idle" | "hold-paused";
+  mode: "small" | "download" | "upload";
   host: string;
   port: number;
   ca: string;
@@ -128,48 +127,9 @@ async function upload(): Promise<unknown> {
   return { mbps: total / 2 ** 20 / seconds, bytes: total };
 }
 
-/**
- * Open `connections` tunnels, each idle after one small request (`hold-idle`) or stopped after
- * the first bytes of a `mb` MiB body (`hold-paused`: the client reads no further, as an agent
- * whose tool stopped reading), and hold them until stdin ends.
- */
-async function hold(paused: boolean): Promise<void> {
-  const count = opts.connections ?? 200;
-  const sockets: tls.TLSSocket[] = [];
-  // A few handshakes at a time: a loaded origin drops a burst of hundreds.
-  for (let i = 0; i < count; i += 20) {
-    const batch = Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
-      const socket = await open();
-      const reader = new Http1Reader(socket);
-      const writer = new Http1Writer(socket);
-      writer.writeRequestHead(
-        head("GET", paused ? `/big?mb=${opts.mb ?? 20}&i=${i + j}` : "/small"),
-        {
-          kind: "none",
-        },
-      );
-      await writer.end();
-      const res = await reader.readResponseHead("GET");
-      if (res.status !== 200) throw new Error(`status ${res.status}`);
-      const body = reader.body()[Symbol.asyncIterator]();
-      if (paused) await body.next();
-      else while (!(await body.next()).done);
-      return socket;
-    });
-    sockets.push(...await Promise.all(batch));
-  }
-  console.log(JSON.stringify({ held: sockets.length }));
-  for await (const _ of Deno.stdin.readable) { /* until the bench closes it */ }
-  for (const socket of sockets) socket.destroy();
-}
-
-if (opts.mode === "hold-idle" || opts.mode === "hold-paused") {
-  await hold(opts.mode === "hold-paused");
-} else {
-  const result = opts.mode === "small"
-    ? await small()
-    : opts.mode === "download"
-    ? await download()
-    : await upload();
-  console.log(JSON.stringify(result));
-}
+const result = opts.mode === "small"
+  ? await small()
+  : opts.mode === "download"
+  ? await download()
+  : await upload();
+console.log(JSON.stringify(result));

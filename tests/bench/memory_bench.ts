@@ -74,32 +74,28 @@ async function sampled(
 }
 
 /**
- * Hold `_load.ts`'s 200 connections (`hold-idle` or `hold-paused`) for a few seconds once every
- * one is in place, then close them.
+ * Hold 200 connections through the proxy (`_holding_clients.cjs`, `idle` or `stop` mode) for a
+ * few seconds once every one is in place, then close them.
  */
-async function held(bed: ProxyBed, mode: "hold-idle" | "hold-paused"): Promise<void> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(HERE, "_load.ts"), JSON.stringify({ ...loadTarget(bed), mode })],
+async function held(bed: ProxyBed, mode: "idle" | "stop"): Promise<void> {
+  const child = new Deno.Command("node", {
+    args: [
+      join(HERE, "_holding_clients.cjs"),
+      String(bed.proxyPort),
+      bed.proxyCa,
+      "200",
+      mode,
+      "20",
+    ],
     stdin: "piped",
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
   const ready = await child.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
-  if (ready.done) throw new Error(`${mode}: the client ended before holding its connections`);
+  if (ready.done) throw new Error(`${mode}: the clients ended before holding their connections`);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   await child.stdin.close();
-  if (!(await child.status).success) throw new Error(`${mode}: the client failed`);
-}
-
-/** Where `_load.ts` connects: the origin's name through the proxy. */
-function loadTarget(bed: ProxyBed): Record<string, unknown> {
-  return {
-    host: "bench.test",
-    port: bed.originPort,
-    ca: bed.proxyCa,
-    proxy: { host: "127.0.0.1", port: bed.proxyPort },
-    connections: 200,
-  };
+  if (!(await child.status).success) throw new Error(`${mode}: the clients failed`);
 }
 
 async function curl(args: string[], stdin?: ReadableStream<Uint8Array>): Promise<void> {
@@ -211,8 +207,8 @@ async function main(): Promise<void> {
         .flat();
       await curl([...via(bed), "--parallel", "--parallel-max", "200", ...urls]);
     }],
-    ["idle", "200 connections held open, idle", (bed) => held(bed, "hold-idle")],
-    ["paused", "200 connections, reader stopped in 20 MiB", (bed) => held(bed, "hold-paused")],
+    ["idle", "200 connections held open, idle", (bed) => held(bed, "idle")],
+    ["paused", "200 connections, reader stopped in 20 MiB", (bed) => held(bed, "stop")],
   ];
   const known = [...loads.map(([key]) => key), "steady"];
   const unknown = Deno.args.filter((arg) => !known.includes(arg));
@@ -250,7 +246,14 @@ async function main(): Promise<void> {
   }
   if (chosen("steady")) {
     await using fresh = await freshBed();
-    const small = { ...loadTarget(fresh.bed), mode: "small", connections: 8 };
+    const small = {
+      mode: "small",
+      host: "bench.test",
+      port: fresh.bed.originPort,
+      ca: fresh.bed.proxyCa,
+      proxy: { host: "127.0.0.1", port: fresh.bed.proxyPort },
+      connections: 8,
+    };
     rows.push([...await steadyState(fresh.bed.proxyPid, small), "-", "-"]);
   }
   printTable(
