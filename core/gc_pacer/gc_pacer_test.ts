@@ -11,7 +11,7 @@ function paced(options: { external: number; freed: number }) {
       state.collections++;
       state.external -= options.freed;
     },
-    external: () => state.external,
+    memory: () => state.external,
   });
   /** Relay `mib` MiB, each leaving a MiB of external memory behind. */
   const relay = (mib: number) => {
@@ -46,7 +46,7 @@ Deno.test("GcPacer looks at the memory only every CHECK_EVERY_BYTES", () => {
   let readings = 0;
   const pacer = new GcPacer({
     collect: () => {},
-    external: () => {
+    memory: () => {
       readings++;
       return 0;
     },
@@ -59,7 +59,7 @@ Deno.test("GcPacer does nothing in a runtime without --expose-gc", () => {
   let readings = 0;
   const pacer = new GcPacer({
     collect: undefined,
-    external: () => {
+    memory: () => {
       readings++;
       return 1024 * MIB;
     },
@@ -81,4 +81,18 @@ console.log(new GcPacer().active);`;
     }).output().then((out) => new TextDecoder().decode(out.stdout).trim());
   assert.equal(await run(["--v8-flags=--expose-gc"]), "true");
   assert.equal(await run([]), "false");
+});
+
+Deno.test("GcPacer counts the JS heap too: objects piling up start a collection", () => {
+  let collections = 0;
+  const pacer = new GcPacer({ collect: () => collections++ });
+  pacer.relayed(CHECK_EVERY_BYTES);
+  // About 32 MiB of small live objects, and no ArrayBuffer at all.
+  const kept: { at: number; next: unknown }[] = [];
+  for (let i = 0; i < 32; i++) {
+    for (let j = 0; j < 32 * 1024; j++) kept.push({ at: j, next: [i, j, `${i}:${j}`] });
+    pacer.relayed(CHECK_EVERY_BYTES);
+  }
+  assert.ok(kept.length > 0);
+  assert.ok(collections >= 1, "the heap's growth was seen");
 });

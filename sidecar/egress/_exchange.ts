@@ -20,6 +20,7 @@ import {
 import type { DenyDecision, EgressRequest, Policy } from "./policy/mod.ts";
 import { type RefusalStyle, sendBlock } from "./_block.ts";
 import type { ExchangeContext, ForwardHead, InboundScan } from "./_exchange_context.ts";
+import type { HoldBudget } from "./_hold_budget.ts";
 import { forwardResponse } from "./_inbound.ts";
 import { type EgressLog, findingFields } from "./_log.ts";
 import type { OutboundBody } from "./_request_body.ts";
@@ -42,6 +43,8 @@ export interface ExchangeDeps {
   log: EgressLog;
   /** How refusals are worded: secrets scrubbed, supervise tools named when there are any. */
   refusal: RefusalStyle;
+  /** What all responses together may hold before their heads are sent. */
+  holds: HoldBudget;
 }
 
 /**
@@ -249,6 +252,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     client,
     engine: input.inbound.engine,
     refusal: deps.refusal,
+    holds: deps.holds,
     detectors: input.inbound.detectors,
     onSecret: input.inbound.onSecret,
     onWarn: input.inbound.onWarn,

@@ -29,6 +29,7 @@ import {
 import type { DenyDecision } from "./policy/mod.ts";
 import { type RefusalStyle, sendBlock } from "./_block.ts";
 import { HeldBytes } from "./_held_bytes.ts";
+import type { HoldBudget } from "./_hold_budget.ts";
 import { REDACT_FILL, summary } from "./_outbound.ts";
 import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
 import { SseTextScan } from "./_sse_text.ts";
@@ -36,7 +37,8 @@ import { SseTextScan } from "./_sse_text.ts";
 /**
  * Bytes of a response held before its head is committed to the client: a block within them is a
  * readable 403, a later one cuts the connection. Part of each connection's fixed buffer budget
- * (issue 19): 200 responses starting at once held up to 1 MiB each before.
+ * (issue 19): 200 responses starting at once held up to 1 MiB each before. All responses together
+ * hold no more than their {@link HoldBudget}.
  */
 export const COMMIT_BYTES = 256 * 1024;
 
@@ -60,6 +62,8 @@ export interface ForwardOptions {
   engine: DlpEngine;
   /** How refusals are worded. */
   refusal: RefusalStyle;
+  /** What all responses together may hold before their heads. */
+  holds: HoldBudget;
   /** Inbound detectors of the route (empty: none). */
   detectors: readonly InboundDetector[];
   /** What a known secret in the response does. */
@@ -160,10 +164,24 @@ export async function forwardResponse(
       ? reflectionDeny(options.host, [finding])
       : injectionDeny(options.host, finding);
   let committed = false;
+  /** Bytes of the proxy's hold budget this response took; given back once its head is out. */
+  let taken = 0;
+  const giveBack = () => {
+    options.holds.give(taken);
+    taken = 0;
+  };
   const commit = () => {
     if (committed) return;
     committed = true;
+    giveBack();
     options.client.writer.writeResponseHead(head, framing);
+  };
+  /** Whether `bytes` more may wait for the head: always once it is out, else from the budget. */
+  const mayHold = (bytes: number): boolean => {
+    if (committed) return true;
+    if (!options.holds.take(bytes)) return false;
+    taken += bytes;
+    return true;
   };
   const blockNow = async (blocked: DenyDecision): Promise<ForwardResult> => {
     if (!committed) {
@@ -190,42 +208,50 @@ export async function forwardResponse(
     }
     return undefined;
   };
-  for await (const chunk of body) {
-    held.push(chunk);
-    const finding = blocking(scanner.push(chunk), options.onWarn);
-    if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
-    const stop = await echoed(echoes?.push(chunk) ?? []);
-    if (stop !== undefined) return stop;
-    if (joined !== undefined) {
-      const split = joined.push(chunk);
-      if (split !== undefined) return await blockNow(joinedDeny(split));
-      // Whole events go out as soon as they are scanned; an event that outgrows COMMIT_BYTES
-      // streams like any other body (only settled bytes), so memory stays bounded.
-      const end = joined.eventsEnd;
-      const ready = end > held.offset
-        ? held.releaseUpTo(end)
-        : held.length > COMMIT_BYTES
-        ? held.releaseUpTo(settled())
-        : [];
-      if (ready.length > 0) commit();
-      for (const part of ready) await options.client.writer.write(part);
-    } else if (committed || held.length > COMMIT_BYTES) {
-      commit();
-      for (const part of held.releaseUpTo(settled())) {
-        await options.client.writer.write(part);
+  try {
+    return await scanned();
+  } finally {
+    giveBack();
+  }
+
+  async function scanned(): Promise<ForwardResult> {
+    for await (const chunk of body) {
+      held.push(chunk);
+      const finding = blocking(scanner.push(chunk), options.onWarn);
+      if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
+      const stop = await echoed(echoes?.push(chunk) ?? []);
+      if (stop !== undefined) return stop;
+      if (joined !== undefined) {
+        const split = joined.push(chunk);
+        if (split !== undefined) return await blockNow(joinedDeny(split));
+        // Whole events go out as soon as they are scanned; an event that outgrows COMMIT_BYTES
+        // streams like any other body (only settled bytes), so memory stays bounded.
+        const end = joined.eventsEnd;
+        const ready = end > held.offset
+          ? held.releaseUpTo(end)
+          : held.length > COMMIT_BYTES || !mayHold(chunk.length)
+          ? held.releaseUpTo(settled())
+          : [];
+        if (ready.length > 0) commit();
+        for (const part of ready) await options.client.writer.write(part);
+      } else if (committed || held.length > COMMIT_BYTES || !mayHold(chunk.length)) {
+        commit();
+        for (const part of held.releaseUpTo(settled())) {
+          await options.client.writer.write(part);
+        }
       }
     }
+    const finding = blocking(scanner.end(), options.onWarn);
+    if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
+    const split = joined?.end();
+    if (split !== undefined) return await blockNow(joinedDeny(split));
+    const stop = await echoed(echoes?.end() ?? []);
+    if (stop !== undefined) return stop;
+    commit();
+    for (const part of held.drain()) await options.client.writer.write(part);
+    await options.client.writer.end();
+    return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
   }
-  const finding = blocking(scanner.end(), options.onWarn);
-  if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
-  const split = joined?.end();
-  if (split !== undefined) return await blockNow(joinedDeny(split));
-  const stop = await echoed(echoes?.end() ?? []);
-  if (stop !== undefined) return stop;
-  commit();
-  for (const part of held.drain()) await options.client.writer.write(part);
-  await options.client.writer.end();
-  return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
 }
 
 function deny(reason: string): DenyDecision {

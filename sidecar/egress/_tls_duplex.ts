@@ -9,8 +9,12 @@
  */
 import { Duplex } from "node:stream";
 
-/** How much one read asks for: a TLS record is at most 16 KiB, several fit. */
-const READ_SIZE = 64 * 1024;
+/**
+ * How much one read asks for, and what the duplex queues before it stops reading: one TLS record
+ * (at most 16 KiB). Part of each connection's buffer budget (issue 19): the reader above queues
+ * its own, and 64 KiB here let each stopped reader queue 48 KiB more (200 of them: about 9 MiB).
+ */
+const READ_SIZE = 16 * 1024;
 
 /** Where to connect and what to verify. */
 export interface TlsTarget {

@@ -35,6 +35,7 @@ import { Approvals } from "./_approvals.ts";
 import { EgressLog, findingFields, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
+import { HOLD_BUDGET_BYTES, HoldBudget } from "./_hold_budget.ts";
 import { readSystemRoots, UpstreamPool, type UpstreamTimeouts } from "./_upstream.ts";
 
 export { DEFAULT_UPSTREAM_TIMEOUTS, type UpstreamTimeouts } from "./_upstream.ts";
@@ -69,6 +70,11 @@ export interface EgressProxyOptions {
   limits?: Partial<Limits>;
   /** How long an upstream may take to connect, to answer, and be silent mid-answer. */
   upstreamTimeouts?: Partial<UpstreamTimeouts>;
+  /**
+   * What all responses together may hold before their heads are sent (default
+   * {@link HOLD_BUDGET_BYTES}); tests shrink it.
+   */
+  holdBudgetBytes?: number;
   /** Resolver for upstream hosts (tests pass one that never sends DNS queries). */
   lookup?: (host: string) => Promise<readonly { address: string; family: number }[]>;
   /** Operator queue for `outbound_on_match: supervise`; without it supervise fails closed. */
@@ -178,6 +184,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       redact: (text) => engineFor().redactSecrets(text),
       supervise: options.supervise ?? false,
     },
+    holds: new HoldBudget(options.holdBudgetBytes ?? HOLD_BUDGET_BYTES),
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
     counted,

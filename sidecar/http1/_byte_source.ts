@@ -3,9 +3,11 @@
 import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
 
-// Part of each connection's fixed buffer budget (issue 19): 200 connections moving at once held
-// ~150 MiB more with 512 KiB; with 128 KiB a 256 MiB download costs the proxy no more CPU.
-const HIGH_WATER = 128 * 1024;
+// Part of each connection's fixed buffer budget (issue 19). With 200 connections moving at once
+// every queue sits near its mark (the proxy is the bottleneck): 512 KiB held ~150 MiB more than
+// 128 KiB, and 128 KiB about 40 MiB more than 32 KiB (two TLS records), which a single download
+// does not miss.
+const HIGH_WATER = 32 * 1024;
 // setTimeout treats delays beyond a signed 32-bit int as 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

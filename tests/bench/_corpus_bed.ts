@@ -68,7 +68,7 @@ export async function startCorpusBed(cases: readonly CorpusCase[]): Promise<Corp
   await Deno.writeTextFile(join(dir, "routes.yaml"), `log: 1\nroutes:\n${routes.join("")}`);
   const env: Record<string, string> = { [SIDECAR_ENV.canary.name]: PROVISIONED_CANARY };
   PROVISIONED_SECRETS.forEach((s, i) => env[`${KNOWN_SECRET_PREFIX}${i + 1}`] = s);
-  const proxy = spawnEgress(dir, "127.0.0.1:0", connectTo, env);
+  const proxy = spawnEgress(dir, "127.0.0.1:0", { extra: connectTo, env });
   const proxyPort = await listeningPort(proxy.stderr);
   return {
     proxyPort,

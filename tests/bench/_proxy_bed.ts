@@ -33,12 +33,13 @@ export interface ProxyBed extends AsyncDisposable {
  * @param proxyPort Where the proxy listens (0: a free port, read from its log).
  * @param options `workers`: proxy processes sharing the port (`--reuse-port`; more than one
  *   needs a fixed port), each started once the previous one listens, so the first alone creates
- *   the CA; `env`: more environment for the proxy (e.g. its upstream timeouts).
+ *   the CA; `env`: more environment for the proxy (e.g. its upstream timeouts); `inspect`: an
+ *   inspector port for the first proxy ({@link EgressSpawnOptions}).
  * @returns The bed; dispose it to stop both and remove their files.
  */
 export async function startProxyBed(
   proxyPort: number,
-  options: { workers?: number; env?: Record<string, string> } = {},
+  options: { workers?: number; env?: Record<string, string>; inspect?: number } = {},
 ): Promise<ProxyBed> {
   const workers = options.workers ?? 1;
   const dir = await Deno.makeTempDir({ prefix: "bb-bench-" });
@@ -68,7 +69,12 @@ export async function startProxyBed(
   let said = "";
   try {
     for (let i = 0; i < workers; i++) {
-      const proxy = spawnEgress(dir, `127.0.0.1:${proxyPort}`, flags, options.env);
+      const proxy = spawnEgress(dir, `127.0.0.1:${proxyPort}`, {
+        extra: flags,
+        ...(options.env === undefined ? {} : { env: options.env }),
+        // The first worker's memory is the one the benches read.
+        ...(options.inspect === undefined || i > 0 ? {} : { inspect: options.inspect }),
+      });
       proxies.push(proxy);
       said = await until(proxy.stderr, "(CA:");
     }
@@ -103,21 +109,29 @@ function runtimeFlags(): readonly string[] {
   return chosen.split(" ").filter((flag) => flag !== "");
 }
 
+/** What {@link spawnEgress} adds to the proxy's command and environment. */
+export interface EgressSpawnOptions {
+  /** More flags of `egress serve` (`--connect-to …`). */
+  extra?: readonly string[];
+  /** Its environment (token slots, canary), added to the inherited one. */
+  env?: Record<string, string>;
+  /** Its inspector's loopback port, for the V8 side of its memory (`_v8_memory.ts`). */
+  inspect?: number;
+}
+
 /**
  * Start `bot-bottle egress serve` from source on the files a bed wrote in `dir` (`routes.yaml`,
  * `origin-ca.pem`; the CA is made in `dir/ca`), its stderr piped for the listening line.
  *
  * @param dir The bed's folder.
  * @param listen Where it listens.
- * @param extra More flags (`--connect-to …`).
- * @param env Its environment (token slots, canary), added to the inherited one.
+ * @param options More flags, environment, an inspector port.
  * @returns The process.
  */
 export function spawnEgress(
   dir: string,
   listen: string,
-  extra: readonly string[],
-  env: Record<string, string> = {},
+  options: EgressSpawnOptions = {},
 ): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: [
@@ -125,6 +139,7 @@ export function spawnEgress(
       "-q",
       "-P=cli",
       ...runtimeFlags(),
+      ...(options.inspect === undefined ? [] : [`--inspect=127.0.0.1:${options.inspect}`]),
       join(ROOT, "main.ts"),
       "egress",
       "serve",
@@ -136,10 +151,10 @@ export function spawnEgress(
       listen,
       "--upstream-ca",
       join(dir, "origin-ca.pem"),
-      ...extra,
+      ...(options.extra ?? []),
     ],
     cwd: ROOT,
-    env,
+    env: options.env ?? {},
     stderr: "piped",
   }).spawn();
 }

@@ -67,6 +67,8 @@ export async function startBed(
     logLevel?: 0 | 1 | 2;
     /** The agent has the supervise tools (refusals name them). */
     supervise?: boolean;
+    /** What all responses together may hold before their heads (the proxy's default if unset). */
+    holdBudgetBytes?: number;
   } = {},
 ): Promise<Bed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-egress-" });
@@ -134,6 +136,7 @@ export async function startBed(
       ? {}
       : { upstreamTimeouts: options.upstreamTimeouts }),
     ...(options.supervise === undefined ? {} : { supervise: options.supervise }),
+    ...(options.holdBudgetBytes === undefined ? {} : { holdBudgetBytes: options.holdBudgetBytes }),
     ...(options.queue === undefined ? {} : {
       operator: {
         queueDir: join(dir, "queue"),

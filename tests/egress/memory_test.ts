@@ -4,8 +4,9 @@
  * grows by less than {@link BOUND_MIB} while a 256 MiB download passes through one connection,
  * read by curl as fast as it can, by curl at a limited rate and by a Node client that keeps
  * pausing, and while curl uploads 64 MiB (the test origin, `Deno.serve`, takes uploads far more
- * slowly than the proxy relays them: 256 MiB took minutes on a busy machine), and while 50
- * connections download 8 MiB each at once. The 1 GiB and 200-connection figures are in
+ * slowly than the proxy relays them: 256 MiB took minutes on a busy machine), while 50
+ * connections download 8 MiB each at once, and while 50 Node clients stop reading a few KiB
+ * into 8 MiB bodies (then read them whole). The 1 GiB and 200-connection figures are in
  * `deno task bench:memory`.
  */
 import assert from "node:assert/strict";
@@ -182,5 +183,30 @@ Deno.test("50 connections downloading 8 MiB each at once grow the proxy by less 
   });
   const sizes = out.trim().split("\n").map((line) => line.trim().split(" ").at(-1));
   assert.deepEqual(sizes, Array(50).fill(String(8 * MIB)), "every download got its whole body");
+  assert.ok(growth < BOUND_MIB, `peak RSS growth ${growth.toFixed(0)} MiB`);
+});
+
+/** Node clients holding tunnels through the proxy (`stop-resume`: stop for 3 s, then read). */
+const HOLDING_CLIENTS = new URL("../bench/_holding_clients.cjs", import.meta.url).pathname;
+
+Deno.test("50 Node clients that stop reading into 8 MiB bodies grow the proxy by less than 64 MiB", async () => {
+  // Without backpressure from each client back to its upstream, the proxy would hold what the
+  // clients have not read: up to 400 MiB.
+  await using bed = await startProxyBed(0, {
+    env: { BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS: "120" },
+  });
+  let out = "";
+  const growth = await growthDuring(bed.proxyPid, async () => {
+    out = await run("node", [
+      HOLDING_CLIENTS,
+      String(bed.proxyPort),
+      bed.proxyCa,
+      "50",
+      "stop-resume",
+      "8",
+    ]);
+  });
+  const { sizes } = JSON.parse(out);
+  assert.deepEqual(sizes, Array(50).fill(8 * MIB), "every client read its whole body");
   assert.ok(growth < BOUND_MIB, `peak RSS growth ${growth.toFixed(0)} MiB`);
 });

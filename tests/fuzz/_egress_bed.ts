@@ -63,12 +63,15 @@ export async function startEgressBed(v8Flags = FUZZ_V8_FLAGS): Promise<EgressBed
   const proxyStarted: { proxy?: ServerProcess } = {};
   try {
     const originPort = await firstLine(origin.stdout);
-    const proxy = watchServer(spawnEgress(dir, "127.0.0.1:0", [
-      "--connect-to",
-      `fuzz.test:443=127.0.0.1:${originPort}`,
-      "--connect-to",
-      `auth.fuzz.test:443=127.0.0.1:${originPort}`,
-    ], { EGRESS_TOKEN_1: "fuzz-token-0123456789abcdef", DENO_V8_FLAGS: v8Flags }));
+    const proxy = watchServer(spawnEgress(dir, "127.0.0.1:0", {
+      extra: [
+        "--connect-to",
+        `fuzz.test:443=127.0.0.1:${originPort}`,
+        "--connect-to",
+        `auth.fuzz.test:443=127.0.0.1:${originPort}`,
+      ],
+      env: { EGRESS_TOKEN_1: "fuzz-token-0123456789abcdef", DENO_V8_FLAGS: v8Flags },
+    }));
     proxyStarted.proxy = proxy;
     const [, port] = await proxy.waitFor(/listening on [^\s]+:(\d+)/);
     return {

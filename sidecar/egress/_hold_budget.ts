@@ -1,0 +1,45 @@
+/**
+ * One allowance, shared by every response in the proxy, for the bytes held before a response's
+ * head is sent (issue 19).
+ *
+ * Why: the proxy holds the start of each scanned response (up to `COMMIT_BYTES`) so that a block
+ * found there is a readable 403 instead of a cut connection. That is 256 KiB a response, and 200
+ * responses starting at once held 50 MiB of it; 200 clients that stop reading kept it. A response
+ * that finds the allowance spent commits its head at once and streams as every response does past
+ * `COMMIT_BYTES`: the scanners' undecided tail is still held back, so no byte of a finding is
+ * released; only a late finding becomes a cut connection instead of a 403.
+ */
+
+/** The allowance of a proxy: 32 responses starting at once each get the whole hold. */
+export const HOLD_BUDGET_BYTES = 8 * 1024 * 1024;
+
+/** Bytes left to hold before heads, taken and given back by each response. */
+export class HoldBudget {
+  #left: number;
+
+  /** @param bytes The allowance ({@link HOLD_BUDGET_BYTES} in the proxy). */
+  constructor(bytes: number) {
+    this.#left = bytes;
+  }
+
+  /**
+   * Take `bytes` of the allowance, all or nothing.
+   *
+   * @param bytes How many.
+   * @returns Whether they were left (and are now taken).
+   */
+  take(bytes: number): boolean {
+    if (bytes > this.#left) return false;
+    this.#left -= bytes;
+    return true;
+  }
+
+  /**
+   * Give back bytes taken.
+   *
+   * @param bytes How many.
+   */
+  give(bytes: number): void {
+    this.#left += bytes;
+  }
+}
