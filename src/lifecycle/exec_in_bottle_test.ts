@@ -50,6 +50,22 @@ Deno.test("execInBottle() runs the command in a broken bottle after saying it is
   assert.deepEqual(docker.calls, ["exec dev-1 ls"]);
 });
 
+/** `exec` into dev-1 with the agent checked every 10 ms: its exit code and its warnings. */
+async function execWatching(
+  docker: FakeBackend,
+  command: string[],
+): Promise<{ code: number; warned: string[] }> {
+  const warned: string[] = [];
+  const code = await execInBottle("dev-1", {
+    registry: fakeRegistry(docker),
+    command,
+    tty: false,
+    warn: (line) => warned.push(line),
+    checkMs: 10,
+  });
+  return { code, warned };
+}
+
 Deno.test("execInBottle() gives up a command whose agent container stopped under it (137) and says so", async () => {
   const docker = new FakeBackend({
     onExec: (slug) => {
@@ -59,14 +75,7 @@ Deno.test("execInBottle() gives up a command whose agent container stopped under
     },
   });
   docker.addRunning("dev-1");
-  const warned: string[] = [];
-  const code = await execInBottle("dev-1", {
-    registry: fakeRegistry(docker),
-    command: ["make"],
-    tty: false,
-    warn: (line) => warned.push(line),
-    checkMs: 20,
-  });
+  const { code, warned } = await execWatching(docker, ["make"]);
   assert.equal(code, 137);
   assert.deepEqual(warned, [
     "the agent container of bottle dev-1 stopped; the command was given up",
@@ -82,14 +91,7 @@ Deno.test("execInBottle() lets a command in a bottle whose sidecar is down run t
     },
   });
   docker.addRunning("dev-1", ["agent:running", "sidecar:exited"]);
-  const warned: string[] = [];
-  const code = await execInBottle("dev-1", {
-    registry: fakeRegistry(docker),
-    command: ["ls"],
-    tty: false,
-    warn: (line) => warned.push(line),
-    checkMs: 10,
-  });
+  const { code, warned } = await execWatching(docker, ["ls"]);
   assert.equal(code, 3);
   assert.equal(warned.length, 1, "only the broken-bottle warning");
   assert.match(warned[0]!, /^bottle dev-1 is broken/);
