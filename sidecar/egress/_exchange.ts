@@ -154,13 +154,13 @@ async function send(input: RelayInput): Promise<boolean> {
   if (denied !== undefined) return await refuse(denied);
 
   // A body that fit in the prefetch is kept so a request on a pooled connection the upstream
-  // had already closed can be sent again on a fresh one; one that cannot be sent again takes a
+  // had already closed can be sent again, on a fresh one; one that cannot be sent again takes a
   // fresh connection from the start.
   for (let attempt = 0;; attempt++) {
     let conn: UpstreamConnection;
     try {
       conn = await deps.pool.acquire(upstream, req.scheme === "https", {
-        fresh: prefetch.whole === undefined,
+        fresh: attempt > 0 || prefetch.whole === undefined,
       });
     } catch (err) {
       const late = err instanceof UpstreamTimeoutError;
