@@ -4,7 +4,6 @@
  * any upstream connection), the response through the detectors they chose. Returns whether the
  * client connection may be reused.
  */
-import type { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
 import { messageOf } from "../../core/errors/mod.ts";
 import {
@@ -17,12 +16,13 @@ import {
   type ParsedRequest,
   type ParsedResponse,
 } from "../http1/mod.ts";
-import type { DenyDecision, EgressRequest, Policy } from "./policy/mod.ts";
+import type { DenyDecision, EgressRequest, Policy, Upstream } from "./policy/mod.ts";
 import { type RefusalStyle, sendBlock } from "./_block.ts";
 import type { ExchangeContext, ForwardHead, InboundScan } from "./_exchange_context.ts";
 import type { HoldBudget } from "./_hold_budget.ts";
 import { forwardResponse } from "./_inbound.ts";
 import { type EgressLog, findingFields } from "./_log.ts";
+import { Prefetch } from "./_prefetch.ts";
 import type { OutboundBody } from "./_request_body.ts";
 import { toEgressRequest, type Tunnel } from "./_request.ts";
 import {
@@ -45,13 +45,9 @@ export interface ExchangeDeps {
   refusal: RefusalStyle;
   /** What all responses together may hold before their heads are sent. */
   holds: HoldBudget;
+  /** What all request bodies together may read ahead before their upstream connections. */
+  prefetches: HoldBudget;
 }
-
-/**
- * Request body bytes scanned before any upstream connection is opened: a request that is blocked
- * or held for the operator within them never leaves a half-sent request upstream.
- */
-const PREFETCH_BYTES = 1024 * 1024;
 
 /**
  * Handle one request whose head was read from the client.
@@ -128,24 +124,44 @@ export async function handleExchange(
     );
     await client.writer.end();
   }
+  const prefetch = new Prefetch(deps.prefetches);
+  try {
+    return await send({
+      head,
+      req,
+      upstream,
+      forward,
+      inbound,
+      client,
+      deps,
+      started,
+      body,
+      prefetch,
+      refuse,
+    });
+  } finally {
+    prefetch.done();
+  }
+}
+
+/** Prefetch the body, then relay the exchange, once more when a pooled connection was stale. */
+async function send(input: RelayInput): Promise<boolean> {
+  const { head, req, upstream, client, deps, body, prefetch, refuse } = input;
   const chunks = head.framing.kind === "none"
     ? undefined
     : client.reader.body()[Symbol.asyncIterator]();
-  let ended = chunks === undefined;
-  while (chunks !== undefined && !ended && body.held <= PREFETCH_BYTES) {
-    const next = await chunks.next();
-    const denied = next.done === true ? await body.finish() : await body.push(next.value);
-    ended = next.done === true;
-    if (denied !== undefined) return await refuse(denied);
-  }
+  const denied = await prefetch.fill(chunks, body);
+  if (denied !== undefined) return await refuse(denied);
 
   // A body that fit in the prefetch is kept so a request on a pooled connection the upstream
-  // had already closed can be sent again on a fresh one.
-  const prefetched = ended ? body.drain() : undefined;
+  // had already closed can be sent again, on a fresh one; one that cannot be sent again takes a
+  // fresh connection from the start.
   for (let attempt = 0;; attempt++) {
     let conn: UpstreamConnection;
     try {
-      conn = await deps.pool.acquire(upstream, req.scheme === "https");
+      conn = await deps.pool.acquire(upstream, req.scheme === "https", {
+        fresh: attempt > 0 || prefetch.whole === undefined,
+      });
     } catch (err) {
       const late = err instanceof UpstreamTimeoutError;
       return await refuse({
@@ -156,24 +172,12 @@ export async function handleExchange(
       });
     }
     try {
-      return await relay(conn, {
-        head,
-        req,
-        forward,
-        inbound,
-        client,
-        deps,
-        started,
-        body,
-        prefetched,
-        rest: ended ? undefined : chunks,
-        refuse,
-      });
+      return await relay(conn, input);
     } catch (err) {
       // Never leave a half-used upstream connection open (and never pool it).
       conn.socket.destroy();
       const retry = err instanceof StaleConnectionError && attempt === 0 && conn.reused &&
-        prefetched !== undefined && IDEMPOTENT.has(head.method);
+        prefetch.whole !== undefined && IDEMPOTENT.has(head.method);
       if (!retry) throw err;
     }
   }
@@ -197,6 +201,8 @@ class StaleConnectionError extends UpstreamConnectError {
 interface RelayInput {
   head: ParsedRequest;
   req: EgressRequest;
+  /** Where it goes. */
+  upstream: Upstream;
   /** The head to send, as the pipeline built and screened it. */
   forward: ForwardHead;
   /** How the response is scanned. */
@@ -206,10 +212,8 @@ interface RelayInput {
   started: number;
   /** The body's scanner, with the prefetched part held or released. */
   body: OutboundBody;
-  /** The whole body when it fit in the prefetch (already scanned and drained). */
-  prefetched: Buffer[] | undefined;
-  /** The rest of the body, when the prefetch did not reach its end. */
-  rest: AsyncIterator<Uint8Array> | undefined;
+  /** The body's read-ahead: the whole body, or its start and the rest. */
+  prefetch: Prefetch;
   refuse: (decision: DenyDecision) => Promise<false>;
 }
 
@@ -242,6 +246,8 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
       : UpstreamConnectError;
     throw new Stale(`no valid response from "${req.host}": ${messageOf(err)}`, { cause: err });
   }
+  // Answered: the body will not be sent again.
+  input.prefetch.done();
   if (response.status === 101) {
     if (input.forward.upgrade) await pipeUpgrade(response, client, conn);
     else conn.socket.destroy();
@@ -304,11 +310,14 @@ async function sendRequestBody(conn: UpstreamConnection, input: RelayInput): Pro
     },
     outFraming,
   );
-  if (input.rest === undefined) {
-    await writeAll(conn.writer, input.prefetched ?? []);
+  const rest = input.prefetch.rest;
+  if (rest === undefined) {
+    await writeAll(conn.writer, input.prefetch.whole ?? []);
   } else {
     await writeAll(conn.writer, body.release());
-    for (let next = await input.rest.next();; next = await input.rest.next()) {
+    // Past the read-ahead only the scanner's undecided tail is held.
+    input.prefetch.done();
+    for (let next = await rest.next();; next = await rest.next()) {
       const denied = next.done === true ? await body.finish() : await body.push(next.value);
       if (denied !== undefined) {
         conn.socket.destroy();

@@ -18,10 +18,12 @@ import type { Duplex } from "node:stream";
 import { pipeline, Readable } from "node:stream";
 import zlib from "node:zlib";
 import type { DlpEngine, Finding, InboundDetector } from "../../core/dlp/mod.ts";
+import { messageOf } from "../../core/errors/mod.ts";
 import {
   type Framing,
   type Http1Reader,
   type Http1Writer,
+  HttpParseError,
   keepAlive,
   type ParsedResponse,
   stripHopByHop,
@@ -33,6 +35,7 @@ import type { HoldBudget } from "./_hold_budget.ts";
 import { REDACT_FILL, summary } from "./_outbound.ts";
 import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
 import { SseTextScan } from "./_sse_text.ts";
+import { UpstreamConnectError } from "./_upstream.ts";
 
 /**
  * Bytes of a response held before its head is committed to the client: a block within them is a
@@ -103,7 +106,7 @@ export async function forwardResponse(
     return { upstreamReusable: false, clientReusable: false, blocked: screened };
   }
   const headers = screened.headers;
-  let body: AsyncIterable<Uint8Array> = options.upstream.reader.body();
+  let body: AsyncIterable<Uint8Array> = upstreamBody(options.upstream.reader, options.host);
   let framing: Framing = response.framing;
   if (scanning && encoding !== "identity") {
     const decoder = decoderFor(encoding);
@@ -251,6 +254,18 @@ export async function forwardResponse(
     for (const part of held.drain()) await options.client.writer.write(part);
     await options.client.writer.end();
     return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
+  }
+}
+
+/** The upstream's body; a socket error while reading it is the upstream's failure (a 502). */
+async function* upstreamBody(reader: Http1Reader, host: string): AsyncGenerator<Uint8Array> {
+  try {
+    yield* reader.body();
+  } catch (err) {
+    if (err instanceof HttpParseError) throw err;
+    throw new UpstreamConnectError(`the response from "${host}" broke off: ${messageOf(err)}`, {
+      cause: err,
+    });
   }
 }
 

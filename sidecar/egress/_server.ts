@@ -193,8 +193,9 @@ export class EgressServer {
       ? { status: 502, rule: "upstream_error" }
       : { status: 500, rule: "internal_error" };
     const reason = messageOf(err);
-    // Every failure is explained when no response is under way; when one is, writing the head
-    // throws and the connection is cut instead.
+    // Every failure is explained when no response is under way (a head committed but not yet
+    // sent is taken back); when one is, writing the head throws and the connection is cut instead.
+    writer.retractHead();
     await sendBlock(writer, { action: "deny", ...known, reason }, "", this.#deps.refusal)
       .catch(() => {});
     this.#deps.log.block({ rule: known.rule, reason });

@@ -137,14 +137,20 @@ export class UpstreamPool {
    *
    * @param upstream The checked address.
    * @param secure Whether to speak TLS.
+   * @param options `fresh`: a new connection even when an idle one waits (for a request that
+   *   could not be sent again if the idle one turned out closed).
    * @returns A connection ready for a request.
    * @throws {UpstreamConnectError} When the target cannot be reached or its certificate is bad.
    */
-  async acquire(upstream: Upstream, secure: boolean): Promise<UpstreamConnection> {
+  async acquire(
+    upstream: Upstream,
+    secure: boolean,
+    options: { fresh?: boolean } = {},
+  ): Promise<UpstreamConnection> {
     const key = `${
       secure ? "tls" : "tcp"
     }|${upstream.address}|${upstream.port}|${upstream.servername}`;
-    const idle = this.#idle.get(key);
+    const idle = options.fresh === true ? undefined : this.#idle.get(key);
     while (idle !== undefined && idle.length > 0) {
       const conn = idle.pop()!;
       if (!conn.socket.destroyed && conn.reader.buffered === 0) {

@@ -36,6 +36,7 @@ import { EgressLog, findingFields, type LogSink } from "./_log.ts";
 import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
 import { HOLD_BUDGET_BYTES, HoldBudget } from "./_hold_budget.ts";
+import { PREFETCH_BUDGET_BYTES } from "./_prefetch.ts";
 import { readSystemRoots, UpstreamPool, type UpstreamTimeouts } from "./_upstream.ts";
 
 export { DEFAULT_UPSTREAM_TIMEOUTS, type UpstreamTimeouts } from "./_upstream.ts";
@@ -75,6 +76,11 @@ export interface EgressProxyOptions {
    * {@link HOLD_BUDGET_BYTES}); tests shrink it.
    */
   holdBudgetBytes?: number;
+  /**
+   * What all request bodies together may read ahead before their upstream connections (default
+   * {@link PREFETCH_BUDGET_BYTES}); tests shrink it.
+   */
+  prefetchBudgetBytes?: number;
   /** Resolver for upstream hosts (tests pass one that never sends DNS queries). */
   lookup?: (host: string) => Promise<readonly { address: string; family: number }[]>;
   /** Operator queue for `outbound_on_match: supervise`; without it supervise fails closed. */
@@ -185,6 +191,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       supervise: options.supervise ?? false,
     },
     holds: new HoldBudget(options.holdBudgetBytes ?? HOLD_BUDGET_BYTES),
+    prefetches: new HoldBudget(options.prefetchBudgetBytes ?? PREFETCH_BUDGET_BYTES),
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
     counted,

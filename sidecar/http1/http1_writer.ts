@@ -111,6 +111,21 @@ export class Http1Writer {
   }
 
   /**
+   * Take back a head not yet on the wire (no body byte written, next event-loop turn not come),
+   * so an error answer can be written in its place.
+   *
+   * @returns True when the head was taken back; false when none is held (already sent, or none).
+   */
+  retractHead(): boolean {
+    if (this.#head === null) return false;
+    clearImmediate(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#head = null;
+    this.#framing = null;
+    return true;
+  }
+
+  /**
    * Finish the message: the last chunk and optional trailers for `chunked`, closing the socket
    * for `close`. The writer is then ready for the next head.
    *

@@ -100,6 +100,31 @@ Deno.test("writeResponseHead() sends the head on its own when no body write foll
   assert.equal(await text(reader.body()), "data: 1\n\n");
 });
 
+Deno.test("retractHead() takes back a head not yet sent, so another answer goes out alone", async () => {
+  await using pair = await socketPair();
+  const writer = new Http1Writer(pair.server);
+  const reader = new Http1Reader(pair.client, { responseTimeoutMs: 2_000 });
+  writer.writeResponseHead({ ...ok, headers: new HeaderList() }, { kind: "chunked" });
+  assert.equal(writer.retractHead(), true);
+  const answer = new TextEncoder().encode("upstream failed");
+  writer.writeResponseHead(
+    { status: 502, reason: "Bad Gateway", version: "HTTP/1.1", headers: new HeaderList() },
+    { kind: "length", length: answer.length },
+  );
+  await writer.write(answer);
+  await writer.end();
+  const head = await reader.readResponseHead("GET");
+  assert.equal(head.status, 502);
+  assert.equal(await text(reader.body()), "upstream failed");
+  // Once a head is on the wire it cannot be taken back.
+  writer.writeResponseHead({ ...ok, headers: new HeaderList() }, { kind: "chunked" });
+  await writer.write(answer);
+  assert.equal(writer.retractHead(), false);
+  assert.throws(() =>
+    writer.writeResponseHead({ ...ok, headers: new HeaderList() }, { kind: "none" })
+  );
+});
+
 Deno.test("Http1Writer rejects misuse and invalid heads", async () => {
   await using pair = await socketPair();
   const writer = new Http1Writer(pair.client);

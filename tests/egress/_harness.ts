@@ -69,6 +69,8 @@ export async function startBed(
     supervise?: boolean;
     /** What all responses together may hold before their heads (the proxy's default if unset). */
     holdBudgetBytes?: number;
+    /** What all request bodies together may read ahead (the proxy's default if unset). */
+    prefetchBudgetBytes?: number;
   } = {},
 ): Promise<Bed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-egress-" });
@@ -137,6 +139,9 @@ export async function startBed(
       : { upstreamTimeouts: options.upstreamTimeouts }),
     ...(options.supervise === undefined ? {} : { supervise: options.supervise }),
     ...(options.holdBudgetBytes === undefined ? {} : { holdBudgetBytes: options.holdBudgetBytes }),
+    ...(options.prefetchBudgetBytes === undefined
+      ? {}
+      : { prefetchBudgetBytes: options.prefetchBudgetBytes }),
     ...(options.queue === undefined ? {} : {
       operator: {
         queueDir: join(dir, "queue"),
