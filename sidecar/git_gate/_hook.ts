@@ -14,6 +14,7 @@ import { forwardArgs, forwardPush, pushOptions, staleUpdates } from "./_forward.
 import { baseGitEnv, type GateDirs, sshFiles } from "./_mirror.ts";
 import { nameProblems } from "./_names.ts";
 import { upstreamSsh } from "./_ssh.ts";
+import { openSshMaster } from "./_ssh_master.ts";
 import { messageOf } from "../../core/errors/mod.ts";
 
 /** What the hook is told by the gate, through the environment git hands it. */
@@ -103,6 +104,12 @@ export async function runPreReceive(
       report({ event: "push_refused", reason: "refs", problems });
       return 1;
     }
+    const files = sshFiles(settings.dirs, repo);
+    // Connecting while the scan runs; no git data is sent before it passes.
+    await using master = await openSshMaster(repo, files, {
+      dir: settings.dirs.privateDir,
+      env,
+    });
     const scanStarted = performance.now();
     const scan = await scanPush(updates, {
       gitDir: io.gitDir,
@@ -126,7 +133,7 @@ export async function runPreReceive(
         return 1;
       }
     }
-    const ssh = upstreamSsh(repo, sshFiles(settings.dirs, repo));
+    const ssh = upstreamSsh(repo, files, master.clientArgs);
     const run = { gitDir: io.gitDir, env: { ...env, ...ssh.env }, timeoutMs: settings.timeoutMs };
     const forwardStarted = performance.now();
     const args = forwardArgs(updates);

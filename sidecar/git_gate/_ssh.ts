@@ -21,7 +21,6 @@ const SSH_OPTIONS = [
   "ServerAliveCountMax=4",
 ] as const;
 
-// git runs GIT_SSH_COMMAND through a shell, so every path in it is held to plain characters.
 const PLAIN_PATH = /^\/[A-Za-z0-9._/-]+$/;
 
 /**
@@ -54,26 +53,16 @@ export interface SshFiles {
 }
 
 /**
- * The URL git connects to and the environment that makes it use our ssh settings.
+ * The ssh argv, without the destination, that every upstream connection uses.
  *
  * @param repo The repo.
  * @param files Its key and known_hosts files.
- * @returns The URL and the variables to add to git's environment.
+ * @returns `ssh` and its options.
  * @throws {Error} When a path is not plain enough to pass through a shell.
  */
-export function upstreamSsh(
-  repo: GateRepo,
-  files: SshFiles,
-): { url: string; env: Record<string, string> } {
-  for (const path of [files.keyFile, files.knownHostsFile]) {
-    if (!PLAIN_PATH.test(path)) throw new Error(`unsafe path for ssh: ${JSON.stringify(path)}`);
-  }
-  const pinned = Object.hasOwn(repo.extra_hosts, repo.host)
-    ? repo.extra_hosts[repo.host]
-    : undefined;
-  const address = pinned ?? repo.host;
-  const host = isIP(address) === 6 ? `[${address}]` : address;
-  const command = [
+export function sshArgv(repo: GateRepo, files: SshFiles): string[] {
+  for (const path of [files.keyFile, files.knownHostsFile]) assertPlainPath(path);
+  return [
     "ssh",
     "-F",
     "/dev/null",
@@ -84,9 +73,50 @@ export function upstreamSsh(
     "-o",
     `HostKeyAlias=${hostKeyAlias(repo)}`,
     ...SSH_OPTIONS.flatMap((option) => ["-o", option]),
-  ].join(" ");
+  ];
+}
+
+/**
+ * Refuse a path git's shell would split or expand (git runs GIT_SSH_COMMAND through a shell).
+ *
+ * @param path The path.
+ * @throws {Error} When it holds anything but plain characters.
+ */
+export function assertPlainPath(path: string): void {
+  if (!PLAIN_PATH.test(path)) throw new Error(`unsafe path for ssh: ${JSON.stringify(path)}`);
+}
+
+/**
+ * The address ssh connects to: the `extra_hosts` pin of the repo's host, else the host.
+ *
+ * @param repo The repo.
+ * @returns A host name or an IP address (IPv6 without brackets).
+ */
+export function upstreamAddress(repo: GateRepo): string {
+  const pinned = Object.hasOwn(repo.extra_hosts, repo.host)
+    ? repo.extra_hosts[repo.host]
+    : undefined;
+  return pinned ?? repo.host;
+}
+
+/**
+ * The URL git connects to and the environment that makes it use our ssh settings.
+ *
+ * @param repo The repo.
+ * @param files Its key and known_hosts files.
+ * @param extra More ssh arguments (plain words), e.g. a shared connection's control path.
+ * @returns The URL and the variables to add to git's environment.
+ * @throws {Error} When a path is not plain enough to pass through a shell.
+ */
+export function upstreamSsh(
+  repo: GateRepo,
+  files: SshFiles,
+  extra: readonly string[] = [],
+): { url: string; env: Record<string, string> } {
+  const address = upstreamAddress(repo);
+  const host = isIP(address) === 6 ? `[${address}]` : address;
   return {
     url: `ssh://${repo.user}@${host}:${repo.port}/${repo.path}`,
-    env: { GIT_SSH_COMMAND: command, GIT_SSH_VARIANT: "ssh" },
+    env: { GIT_SSH_COMMAND: [...sshArgv(repo, files), ...extra].join(" "), GIT_SSH_VARIANT: "ssh" },
   };
 }

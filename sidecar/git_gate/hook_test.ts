@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PROCESSED_DIR, writeResponse } from "../../core/queue/mod.ts";
 import { runPreReceive } from "./mod.ts";
-import { makeGate } from "./_testing.ts";
+import { makeGate, processesMentioning, silentUpstream } from "./_testing.ts";
 
 const AWS = `AKIA${"Q3ZT7WX2K5MN4PLR"}`;
 const ZERO = "0".repeat(40);
@@ -30,10 +30,13 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
 /**
  * A mirror holding one commit on main, and a new commit adding `file` with `line` whose objects
  * are in the mirror but no ref points at it (as inside pre-receive). Its upstream refuses
- * connections.
+ * connections unless given a port.
  */
-async function bed(file: string, line: string) {
-  const { root, dirs } = await makeGate("bb-hook-");
+async function bed(file: string, line: string, upstreamPort?: number) {
+  const { root, dirs } = await makeGate(
+    "bb-hook-",
+    upstreamPort === undefined ? {} : { port: upstreamPort },
+  );
   const mirror = join(dirs.mirrorDir, "app.git");
   const work = join(root, "work");
   await Deno.mkdir(work);
@@ -78,6 +81,7 @@ async function bed(file: string, line: string) {
     run,
     said,
     ids: { old, next },
+    privateDir: dirs.privateDir,
     queueDir,
     report: async () =>
       (await Deno.readTextFile(reportFile)).trim().split("\n").map((l) => JSON.parse(l)),
@@ -120,6 +124,18 @@ Deno.test("runPreReceive() refuses a push adding a secret before contacting the 
   assert.equal(event.reason, "secrets");
   assert.equal(event.findings[0].file, "aws.env");
   assert.ok(!JSON.stringify(event).includes(AWS));
+});
+
+Deno.test("runPreReceive() ends the upstream connection it opened when it refuses a secret", async () => {
+  using upstream = silentUpstream();
+  await using b = await bed("aws.env", `AWS_ACCESS_KEY_ID=${AWS}`, upstream.port);
+  assert.equal(await b.run(), 1);
+  assert.equal(b.said[0], "git gate: push refused: 1 secret(s) in the new commits");
+  assert.equal(upstream.accepted(), 1, "the connection was opened during the scan");
+  assert.deepEqual(await processesMentioning(b.privateDir), [], "an ssh process is left");
+  const left = [];
+  for await (const entry of Deno.readDir(b.privateDir)) left.push(entry.name);
+  assert.ok(!left.some((name) => name.startsWith("ssh-")), left.join(" "));
 });
 
 Deno.test("runPreReceive() refuses the bottle's canary", async () => {

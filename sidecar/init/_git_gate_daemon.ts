@@ -207,7 +207,7 @@ function hookEnv(
   return out;
 }
 
-/** The hook process's permissions: no network; git; its config, the mirrors and the queue. */
+/** The hook process's permissions: no network; git and ssh; its config, the mirrors and the queue. */
 function hookPermissions(config: GitGateConfig, privateDir: string): DaemonPermissions {
   const queue = config.queue === undefined ? [] : [config.queue.dir];
   return {
@@ -216,7 +216,7 @@ function hookPermissions(config: GitGateConfig, privateDir: string): DaemonPermi
     net: false,
     env: true,
     sys: [],
-    run: ["git"],
+    run: ["git", "ssh"],
   };
 }
 
