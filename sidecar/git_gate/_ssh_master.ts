@@ -106,7 +106,9 @@ export async function openSshMaster(
       try {
         await endChild(child);
       } finally {
-        await Deno.remove(dir, { recursive: true });
+        // Never an error of the push: the forward may be done, and the daemon removes its
+        // private dir, this folder included, when it stops.
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
       }
     },
   };
