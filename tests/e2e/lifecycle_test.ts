@@ -22,6 +22,7 @@ import {
   startDetached,
   startWorld,
   stateSlugs,
+  stopLeavingNothing,
   TEST_AGENT,
   UPSTREAM_PAGE_MARKER,
   waitForNewBottle,
@@ -83,9 +84,7 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
     assert.equal(typeof mine.label, "string");
     assert.ok(Array.isArray(mine.services) && mine.services.length > 0, list.stdout);
 
-    const stop = await runCli(world, ["stop", slug]);
-    assert.equal(stop.code, 0, stop.stderr);
-    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+    await stopLeavingNothing(world, slug);
     const after = await runCli(world, ["list", "active", "--json"]);
     assert.ok(
       !(JSON.parse(after.stdout) as { slug: string }[]).some((b) => b.slug === slug),
@@ -131,9 +130,7 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
       ]);
       // One way: what the agent writes never reaches the host folder.
       assert.equal(await Deno.lstat(join(work, "new.txt")).catch(() => undefined), undefined);
-      const stop = await runCli(world, ["stop", slug]);
-      assert.equal(stop.code, 0, stop.stderr);
-      assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+      await stopLeavingNothing(world, slug);
       await Deno.remove(work, { recursive: true });
     },
   );
@@ -212,9 +209,7 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
     );
     const left = await bottleLeftovers(world.home, slug);
     assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
-    const stop = await runCli(world, ["stop", slug]);
-    assert.equal(stop.code, 0, stop.stderr);
-    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+    await stopLeavingNothing(world, slug);
   });
 
   await t.step("exec into a detached bottle ends when its agent container is killed", async () => {
@@ -236,9 +231,7 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
     // Under gVisor the engine's exec never returns once the sandbox is gone: the CLI gives it up.
     const result = await running.finish(60_000);
     assert.equal(result.code, 137, result.stderr);
-    const stop = await runCli(world, ["stop", slug]);
-    assert.equal(stop.code, 0, stop.stderr);
-    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+    await stopLeavingNothing(world, slug);
   });
 
   await t.step("Ctrl-C while the command runs exits 130, tears down, keeps state", async () => {
@@ -250,9 +243,7 @@ Deno.test("bot-bottle start/exec/list/stop run a bottle and leave nothing behind
     assert.match(result.stderr, new RegExp(`resume ${slug}`));
     const left = await bottleLeftovers(world.home, slug);
     assert.deepEqual(left, { ...CLEAN, stateDir: true }, describeLeftovers(left));
-    const stop = await runCli(world, ["stop", slug]);
-    assert.equal(stop.code, 0, stop.stderr);
-    assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
+    await stopLeavingNothing(world, slug);
   });
 
   await t.step(

@@ -2,7 +2,9 @@
  * The bot-bottle CLI from source, as a user runs it: `deno run -P=cli main.ts <args>`, argv only,
  * with the world's controlled environment and a scratch working directory.
  */
+import assert from "node:assert/strict";
 import { join } from "node:path";
+import { bottleLeftovers, CLEAN } from "./leftovers.ts";
 import { docker, dockerOk, e2eEngine, runProgram, type RunResult } from "./_docker.ts";
 import { REPO, type World } from "./world.ts";
 
@@ -349,4 +351,16 @@ export async function startAttached(
     await cli[Symbol.asyncDispose]();
     throw err;
   }
+}
+
+/**
+ * `bot-bottle stop <slug>`, which must exit 0 and leave nothing of the bottle behind.
+ *
+ * @param world The world.
+ * @param slug The bottle.
+ */
+export async function stopLeavingNothing(world: World, slug: string): Promise<void> {
+  const stop = await runCli(world, ["stop", slug]);
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.deepEqual(await bottleLeftovers(world.home, slug), CLEAN);
 }

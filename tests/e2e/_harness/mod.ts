@@ -39,6 +39,7 @@ export {
   startAttached,
   startDetached,
   stateSlugs,
+  stopLeavingNothing,
   waitForAgentProcess,
   waitForNewBottle,
 } from "./cli.ts";
