@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import type { CliContext } from "./_context.ts";
+import { loadCommand } from "./_load_command.ts";
 
 /** What the actions share with `runCli`. */
 export interface LifecycleWiring {
@@ -55,7 +56,7 @@ Examples:
   bot-bottle start dev -- bash -lc 'make test'  run a command instead of the default`,
     )
     .action(async (agent: string | undefined, opts: Record<string, string | boolean>) => {
-      const { startCommand } = await import("./start.ts");
+      const { startCommand } = await loadCommand<typeof import("./start.ts")>("./start.ts");
       state.code = await startCommand(ctx, {
         ...(agent === undefined ? {} : { agent }),
         ...strings(opts, ["backend", "label", "color"]),
@@ -79,7 +80,7 @@ Examples:
       "\nExamples:\n  bot-bottle exec dev-3f9a1c -- bash -l\n  bot-bottle exec dev-3f9a1c -- git status",
     )
     .action(async (slug: string) => {
-      const { execCommand } = await import("./exec.ts");
+      const { execCommand } = await loadCommand<typeof import("./exec.ts")>("./exec.ts");
       state.code = await execCommand(ctx, { slug, command: tail ?? [] });
     });
 
@@ -89,7 +90,7 @@ Examples:
     .argument("<slug>", "the bottle's slug")
     .addHelpText("after", "\nExample:\n  bot-bottle stop dev-3f9a1c")
     .action(async (slug: string) => {
-      const { stopCommand } = await import("./stop.ts");
+      const { stopCommand } = await loadCommand<typeof import("./stop.ts")>("./stop.ts");
       state.code = await stopCommand(ctx, { slug });
     });
 
@@ -105,7 +106,7 @@ Examples:
       "\nExamples:\n  bot-bottle resume dev-3f9a1c\n  bot-bottle resume dev-3f9a1c --yes -- bash -l",
     )
     .action(async (slug: string, opts: Record<string, boolean>) => {
-      const { resumeCommand } = await import("./resume.ts");
+      const { resumeCommand } = await loadCommand<typeof import("./resume.ts")>("./resume.ts");
       state.code = await resumeCommand(ctx, {
         slug,
         yes: opts.yes === true,
@@ -123,7 +124,7 @@ Examples:
     .option("-y, --yes", "remove without asking y/N")
     .addHelpText("after", "\nExamples:\n  bot-bottle cleanup\n  bot-bottle cleanup --yes")
     .action(async (opts: Record<string, boolean>) => {
-      const { cleanupCommand } = await import("./cleanup.ts");
+      const { cleanupCommand } = await loadCommand<typeof import("./cleanup.ts")>("./cleanup.ts");
       state.code = await cleanupCommand(ctx, { yes: opts.yes === true });
     });
 
@@ -137,7 +138,7 @@ Examples:
       "\nExamples:\n  bot-bottle cp dev-3f9a1c:dist ./out\n  bot-bottle cp dev-3f9a1c:/tmp/report.txt .",
     )
     .action(async (source: string, hostDir: string) => {
-      const { cpCommand } = await import("./cp.ts");
+      const { cpCommand } = await loadCommand<typeof import("./cp.ts")>("./cp.ts");
       state.code = await cpCommand(ctx, { source, hostDir });
     });
 
@@ -147,7 +148,7 @@ Examples:
     .argument("[slug]", "the bottle's slug (default: the only running bottle)")
     .addHelpText("after", "\nExamples:\n  bot-bottle commit\n  bot-bottle commit dev-3f9a1c")
     .action(async (slug: string | undefined) => {
-      const { commitCommand } = await import("./commit.ts");
+      const { commitCommand } = await loadCommand<typeof import("./commit.ts")>("./commit.ts");
       state.code = await commitCommand(ctx, slug === undefined ? {} : { slug });
     });
 }

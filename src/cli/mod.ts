@@ -24,6 +24,7 @@ import { Command, CommanderError } from "commander";
 import { UsageError } from "../../core/errors/mod.ts";
 import { registerLifecycle } from "./_lifecycle_commands.ts";
 import type { CliContext } from "./_context.ts";
+import { loadCommand } from "./_load_command.ts";
 import { VERSION } from "./_version.ts";
 
 export type { CliContext, TextSink } from "./_context.ts";
@@ -107,12 +108,16 @@ Examples:
     )
     .action(async (what: string | undefined, opts: { json?: boolean }) => {
       if (what === "active") {
-        const { listActiveCommand } = await import("./list_active.ts");
+        const { listActiveCommand } = await loadCommand<typeof import("./list_active.ts")>(
+          "./list_active.ts",
+        );
         state.code = await listActiveCommand(ctx, { json: opts.json === true });
         return;
       }
       if (what === "providers") {
-        const { listProvidersCommand } = await import("./providers.ts");
+        const { listProvidersCommand } = await loadCommand<typeof import("./providers.ts")>(
+          "./providers.ts",
+        );
         state.code = await listProvidersCommand(ctx, { json: opts.json === true });
         return;
       }
@@ -121,7 +126,7 @@ Examples:
           `unknown list target "${what}" (did you mean "active" or "providers"?)`,
         );
       }
-      const { listCommand } = await import("./list.ts");
+      const { listCommand } = await loadCommand<typeof import("./list.ts")>("./list.ts");
       state.code = await listCommand(ctx, { json: opts.json === true });
     });
 
@@ -134,7 +139,7 @@ Examples:
     .argument("<agent>", "agent name, or a provider name when no agent has it")
     .addHelpText("after", "\nExamples:\n  bot-bottle info dev\n  bot-bottle info pi")
     .action(async (agent: string) => {
-      const { infoCommand } = await import("./info.ts");
+      const { infoCommand } = await loadCommand<typeof import("./info.ts")>("./info.ts");
       state.code = await infoCommand(ctx, agent);
     });
 
@@ -143,7 +148,7 @@ Examples:
     .description("check this host: engines, git, ssh, config dir, disk space")
     .addHelpText("after", "\nExample:\n  bot-bottle doctor")
     .action(async () => {
-      const { doctorCommand } = await import("./doctor.ts");
+      const { doctorCommand } = await loadCommand<typeof import("./doctor.ts")>("./doctor.ts");
       state.code = await doctorCommand(ctx);
     });
 
@@ -196,7 +201,9 @@ function registerEgress(program: Command, ctx: CliContext, state: { code: number
         "\nExample:\n  bot-bottle egress serve --routes routes.yaml --ca-dir ./ca",
     )
     .action(async (opts: Record<string, unknown>) => {
-      const { egressServeCommand } = await import("./egress_serve.ts");
+      const { egressServeCommand } = await loadCommand<typeof import("./egress_serve.ts")>(
+        "./egress_serve.ts",
+      );
       state.code = await egressServeCommand(ctx, opts);
     });
 }
@@ -216,7 +223,9 @@ Examples:
   bot-bottle supervise reject 3f2a… --reason "no"    answer the agent with the reason`,
     )
     .action(async () => {
-      const { superviseTuiCommand } = await import("./supervise_tui.ts");
+      const { superviseTuiCommand } = await loadCommand<typeof import("./supervise_tui.ts")>(
+        "./supervise_tui.ts",
+      );
       state.code = await superviseTuiCommand(ctx);
     });
   supervise
@@ -224,7 +233,9 @@ Examples:
     .description("list pending proposals across all bottles")
     .option("--json", "print JSON for scripts")
     .action(async (opts: { json?: boolean }) => {
-      const { superviseListCommand } = await import("./supervise.ts");
+      const { superviseListCommand } = await loadCommand<typeof import("./supervise.ts")>(
+        "./supervise.ts",
+      );
       state.code = await superviseListCommand(ctx, { json: opts.json === true });
     });
   supervise
@@ -233,7 +244,9 @@ Examples:
     .argument("<id>", "proposal id (or a unique prefix)")
     .option("--json", "print JSON for scripts")
     .action(async (id: string, opts: { json?: boolean }) => {
-      const { superviseShowCommand } = await import("./supervise.ts");
+      const { superviseShowCommand } = await loadCommand<typeof import("./supervise.ts")>(
+        "./supervise.ts",
+      );
       state.code = await superviseShowCommand(ctx, id, { json: opts.json === true });
     });
   supervise
@@ -244,7 +257,9 @@ Examples:
     .option("--file <path>", "approve your edited version of the proposed file (modify)")
     .option("--expect <digest>", "refuse if the proposal differs from what `show` printed")
     .action(async (id: string, opts: { reason?: string; file?: string; expect?: string }) => {
-      const { superviseApproveCommand } = await import("./supervise.ts");
+      const { superviseApproveCommand } = await loadCommand<typeof import("./supervise.ts")>(
+        "./supervise.ts",
+      );
       state.code = await superviseApproveCommand(ctx, id, {
         reason: opts.reason,
         ...(opts.file === undefined ? {} : { file: opts.file }),
@@ -258,7 +273,9 @@ Examples:
     .option("--reason <text>", "why (required)")
     .option("--expect <digest>", "refuse if the proposal differs from what `show` printed")
     .action(async (id: string, opts: { reason?: string; expect?: string }) => {
-      const { superviseRejectCommand } = await import("./supervise.ts");
+      const { superviseRejectCommand } = await loadCommand<typeof import("./supervise.ts")>(
+        "./supervise.ts",
+      );
       state.code = await superviseRejectCommand(ctx, id, {
         reason: opts.reason,
         ...(opts.expect === undefined ? {} : { expect: opts.expect }),
@@ -278,7 +295,7 @@ function registerAudit(program: Command, ctx: CliContext, state: { code: number 
       "\nExamples:\n  bot-bottle audit verify dev-1\n  bot-bottle audit verify dev-1 --json",
     )
     .action(async (slug: string, opts: { json?: boolean }) => {
-      const { auditVerifyCommand } = await import("./audit.ts");
+      const { auditVerifyCommand } = await loadCommand<typeof import("./audit.ts")>("./audit.ts");
       state.code = await auditVerifyCommand(ctx, slug, { json: opts.json === true });
     });
 }
@@ -313,7 +330,7 @@ function registerManifestCommands(
       authToken?: string;
       host: string[];
     }) => {
-      const { initCommand } = await import("./init.ts");
+      const { initCommand } = await loadCommand<typeof import("./init.ts")>("./init.ts");
       state.code = await initCommand(ctx, {
         provider: opts.provider,
         name: opts.name,
@@ -328,7 +345,7 @@ function registerManifestCommands(
     .argument("<name>", "agent name, or a bottle name when no agent has it")
     .addHelpText("after", "\nExample:\n  EDITOR=vi bot-bottle edit dev")
     .action(async (name: string) => {
-      const { editCommand } = await import("./edit.ts");
+      const { editCommand } = await loadCommand<typeof import("./edit.ts")>("./edit.ts");
       state.code = await editCommand(ctx, name);
     });
 }

@@ -1,0 +1,95 @@
+// deno-lint-ignore-file no-console -- a benchmark prints its results
+/**
+ * CLI start-up from source (issue 16: `--help` and `list` under 100 ms): wall time of
+ * `deno run -q -P=cli main.ts --help`, `list` and `list active`, each beside a bare `deno run` of an
+ * empty script with the same config (Deno's own start, the baseline). Every command runs once
+ * untimed first, so Deno's transpile and V8 code caches are warm: the figures are warm starts.
+ * Rounds interleave the commands, so a burst of load on the machine hits all of them alike.
+ *
+ *     deno task bench:cli [rounds] [--entry /path/to/other/main.ts]
+ *
+ * `--entry` times another checkout's entry point (e.g. main's, for a before/after). `list` reads
+ * a temporary home with three agents; `list active` asks this host's real engines.
+ *
+ * @module
+ */
+import { join } from "node:path";
+
+const args = [...Deno.args];
+const entryAt = args.indexOf("--entry");
+const ENTRY = entryAt < 0
+  ? new URL("../../main.ts", import.meta.url).pathname
+  : args.splice(entryAt, 2)[1]!;
+const ROUNDS = Number(args[0] ?? 15);
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+
+/** A bench case: a name and the arguments after `deno`. */
+interface Case {
+  name: string;
+  argv: string[];
+}
+
+/** Wall time of one run, in ms; the run must exit 0. */
+async function timed(argv: readonly string[], env: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [...argv],
+    env,
+    cwd: env.BOT_BOTTLE_HOME,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const elapsed = performance.now() - started;
+  if (code !== 0) {
+    throw new Error(`deno ${argv.join(" ")} exited ${code}: ${new TextDecoder().decode(stderr)}`);
+  }
+  return elapsed;
+}
+
+function median(samples: readonly number[]): number {
+  return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+}
+
+function row(name: string, samples: readonly number[], baseline: number): string {
+  const m = median(samples);
+  const range = `${Math.min(...samples).toFixed(0)}-${Math.max(...samples).toFixed(0)}`;
+  const added = name === "baseline" ? "" : `  (+${(m - baseline).toFixed(0)} ms over baseline)`;
+  return `${name.padEnd(12)} median ${m.toFixed(0).padStart(4)} ms  range ${range.padEnd(9)}${added}`;
+}
+
+async function main(): Promise<void> {
+  const home = await Deno.makeTempDir({ prefix: "bb-cli-bench-" });
+  try {
+    await Deno.mkdir(join(home, "agents"));
+    for (const name of ["dev", "review", "docs"]) {
+      await Deno.writeTextFile(
+        join(home, "agents", `${name}.md`),
+        `---\nbottle: ${name}\n---\nYou are ${name}.\n`,
+      );
+    }
+    const empty = join(home, "empty.ts");
+    await Deno.writeTextFile(empty, "");
+    const env = { ...Deno.env.toObject(), BOT_BOTTLE_HOME: home, NO_COLOR: "1" };
+    const run = ["run", "-q", "--config", CONFIG, "-P=cli"];
+    const cases: Case[] = [
+      { name: "baseline", argv: [...run, empty] },
+      { name: "--help", argv: [...run, ENTRY, "--help"] },
+      { name: "list", argv: [...run, ENTRY, "list"] },
+      { name: "list active", argv: [...run, ENTRY, "list", "active"] },
+    ];
+    for (const c of cases) await timed(c.argv, env);
+    const samples = new Map(cases.map((c) => [c.name, [] as number[]]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const c of cases) samples.get(c.name)!.push(await timed(c.argv, env));
+    }
+    const [one, five, fifteen] = Deno.loadavg();
+    console.log(`CLI start-up, ${ENTRY}, ${ROUNDS} warm rounds`);
+    console.log(`load average ${one} ${five} ${fifteen} on ${navigator.hardwareConcurrency} cores`);
+    const baseline = median(samples.get("baseline")!);
+    for (const c of cases) console.log(row(c.name, samples.get(c.name)!, baseline));
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+await main();
