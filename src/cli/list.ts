@@ -3,11 +3,11 @@
  * (built in and plugins). Only agent names are scanned, so a broken manifest never hides the
  * others (SPEC §3 "loading is lazy"); a broken plugin is listed with its error.
  */
-import { listAgents } from "../manifest/mod.ts";
+import { listAgents } from "../manifest/listing/mod.ts";
 import { homePaths } from "../paths/mod.ts";
 import { type CliContext, println, warn } from "./_context.ts";
 import { renderFields } from "./_fields.ts";
-import { providersSection } from "./providers.ts";
+import { providersSection } from "./_providers_section.ts";
 
 /** Options of `list`. */
 export interface ListOptions {

@@ -4,30 +4,10 @@
  * positioned error and never hides the others.
  */
 import { findProvider, listProviders, type Provider } from "../providers/mod.ts";
+import { providersSection } from "./_providers_section.ts";
 import { homePaths } from "../paths/mod.ts";
 import { type CliContext, println } from "./_context.ts";
 import { type Field, renderFields } from "./_fields.ts";
-
-/**
- * The providers section `list` prints.
- *
- * @param ctx The CLI context.
- * @returns The rendered section.
- */
-export async function providersSection(ctx: CliContext): Promise<string> {
-  const entries = await listProviders(homePaths(ctx.env).contrib);
-  return renderFields(
-    "Providers",
-    entries.map((e) => [
-      e.name,
-      e.error !== undefined
-        ? `broken: ${e.error.message}`
-        : `${e.origin === "builtin" ? "built in" : `plugin ${e.folder}`}  ${
-          e.provider?.spec.description ?? ""
-        }`,
-    ]),
-  );
-}
 
 /**
  * List providers.

@@ -8,9 +8,7 @@ import type { PathSegment } from "../../core/yaml_strict/mod.ts";
 import { EnvSchema } from "./_env.ts";
 import { GitGateLayerSchema } from "./_git_gate.ts";
 import { LimitsLayerSchema } from "./_limits.ts";
-
-/** Bottle and agent names (they are file names): `^[a-z][a-z0-9-]*$`. */
-export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+import { NAME_PATTERN } from "./listing/mod.ts";
 
 /** A bottle name in a manifest value. */
 export const BottleNameSchema = z.string().regex(NAME_PATTERN, {

@@ -14,7 +14,7 @@ import { didYouMean, validateYaml } from "../../core/yaml_strict/mod.ts";
 import { agentKeyHint, AgentSchema } from "./_agent_schema.ts";
 import { type AgentProviderLayer, bottleKeyHint, BottleLayerSchema } from "./_bottle_schema.ts";
 import { type BottleReader, type BottleSource, linearize } from "./_extends.ts";
-import { bottlesDir, contribNames, type Scan, scanAgents, scanDir } from "./_files.ts";
+import { bottlesDir, contribNames, type Scan, scanAgents, scanDir } from "./listing/mod.ts";
 import { foldBottle } from "./_fold.ts";
 import { type ManifestFile, readManifestFile } from "./_frontmatter.ts";
 import type {

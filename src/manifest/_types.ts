@@ -4,25 +4,7 @@ import type { Provider } from "../providers/mod.ts";
 import type { EnvValue } from "./_env.ts";
 import type { BottleLimits } from "./_limits.ts";
 
-/** Where the manifests are. */
-export interface LoadOptions {
-  /** The bot-bottle home root (`~/.bot-bottle`, or `BOT_BOTTLE_HOME`). */
-  home: string;
-  /** The directory bot-bottle runs in; its `.bot-bottle/agents/` may hold repo-local agents. */
-  cwd: string;
-  /** The user's home directory, to expand a leading `~/` in key and Dockerfile paths. */
-  userHome?: string;
-}
-
-/** One agent found by {@link listAgents}. */
-export interface AgentEntry {
-  /** The agent's name (its file name without `.md`). */
-  name: string;
-  /** Path of the file. */
-  path: string;
-  /** `repo` when it comes from `<cwd>/.bot-bottle/agents/` (and shadows any home agent). */
-  source: "home" | "repo";
-}
+export type { AgentEntry, LoadOptions } from "./listing/mod.ts";
 
 /** A value and the file that set it. */
 export interface Sourced<T> {

@@ -37,38 +37,20 @@
  * await Deno.remove(home, { recursive: true });
  * ```
  */
-import { bottlesDir, scanAgents, scanDir } from "./_files.ts";
-import type { AgentEntry, LoadOptions } from "./_types.ts";
+import { bottlesDir, type LoadOptions, scanDir } from "./listing/mod.ts";
 
 export { type EnvValue, resolveEnv, type ResolveEnvOptions } from "./_env.ts";
 export { loadAgent, loadBottle } from "./_load.ts";
 export { type BottleLimits, DEFAULT_LIMITS, formatSize } from "./_limits.ts";
+export { type AgentEntry, listAgents, type LoadOptions } from "./listing/mod.ts";
 export type {
-  AgentEntry,
   AgentProvider,
   GitUser,
-  LoadOptions,
   Repo,
   ResolvedAgent,
   ResolvedBottle,
   Sourced,
 } from "./_types.ts";
-
-/**
- * List the agents by name, without reading any of them.
- *
- * @param opts Where the manifests are.
- * @returns Agents sorted by name, and warnings (skipped file names, an ignored repo-local
- *   bottles folder).
- */
-export async function listAgents(
-  opts: LoadOptions,
-): Promise<{ agents: AgentEntry[]; warnings: string[] }> {
-  const scan = await scanAgents(opts);
-  const warnings = [...scan.skipped];
-  if (scan.ignoredBottles) warnings.push(scan.ignoredBottles);
-  return { agents: scan.agents, warnings };
-}
 
 /**
  * List the bottles by name, without reading any of them.

@@ -6,6 +6,7 @@
 import { ConfigError } from "../../core/errors/mod.ts";
 import { BUILTIN_TEMPLATES, type BuiltinTemplate } from "./_definitions.ts";
 import { parseProviderSpec, type Provider } from "./_spec_load.ts";
+import { builtinFolder } from "./listing/mod.ts";
 
 /**
  * Whether `template` names a built-in provider.
@@ -29,7 +30,7 @@ export function builtinProvider(name: string): Provider {
   if (!isBuiltinTemplate(name)) {
     throw new ConfigError(`"${name}" is not a built-in provider (${BUILTIN_TEMPLATES.join(", ")})`);
   }
-  const folder = new URL(`../../images/${name}/`, import.meta.url);
+  const folder = builtinFolder(name);
   const yaml = new URL("provider.yaml", folder);
   return {
     name,

@@ -6,11 +6,9 @@ import { join } from "node:path";
 import { ManifestError, NotFoundError } from "../../core/errors/mod.ts";
 import { didYouMean } from "../../core/yaml_strict/mod.ts";
 import { BUILTIN_TEMPLATES } from "./_definitions.ts";
+import { pluginNames } from "./listing/mod.ts";
 import { builtinProvider, isBuiltinTemplate } from "./_builtin.ts";
 import { loadContribProvider, type Provider } from "./_spec_load.ts";
-
-/** Plugin folder names: the same rule as template names. */
-const PLUGIN_NAME = /^[a-z][a-z0-9-]*$/;
 
 /** One provider as `list` shows it. */
 export interface ProviderEntry {
@@ -24,23 +22,6 @@ export interface ProviderEntry {
   provider?: Provider;
   /** Why it cannot be used, when broken. */
   error?: ManifestError;
-}
-
-/**
- * The plugin names under a contrib folder (sub-folders whose name is a valid template name).
- *
- * @param contribDir `<home>/contrib`.
- * @returns Sorted names; none when the folder is missing.
- */
-export async function pluginNames(contribDir: string): Promise<string[]> {
-  try {
-    const entries = await Array.fromAsync(Deno.readDir(contribDir));
-    return entries.filter((e) => e.isDirectory && PLUGIN_NAME.test(e.name)).map((e) => e.name)
-      .sort();
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
-  }
 }
 
 /**

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ManifestError, NotFoundError } from "../../core/errors/mod.ts";
 import {
+  BUILTIN_DESCRIPTIONS,
+  BUILTIN_TEMPLATES,
   builtinProvider,
   dockerfileProblem,
   findProvider,
@@ -36,6 +38,12 @@ Deno.test("every shipped provider folder passes the plugin checks (built-ins and
   const pi = await loadContribProvider(new URL(".", CONTRIB).pathname, "pi");
   assert.equal(pi.origin, "contrib");
   assert.equal(pi.spec.credential?.placeholder_env, "ANTHROPIC_API_KEY");
+});
+
+Deno.test("the built-ins' descriptions `list` prints are those of their provider.yaml", () => {
+  for (const name of BUILTIN_TEMPLATES) {
+    assert.equal(BUILTIN_DESCRIPTIONS[name], builtinProvider(name).spec.description, name);
+  }
 });
 
 Deno.test("dockerfileProblem() wants BASE_IMAGE as the first FROM and a final USER agent", () => {

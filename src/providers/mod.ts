@@ -28,7 +28,8 @@ export {
   CODEX_HOST_CREDENTIAL_TOKEN_REF,
 } from "./_definitions.ts";
 export { builtinProvider, isBuiltinTemplate } from "./_builtin.ts";
-export { findProvider, listProviders, pluginNames, type ProviderEntry } from "./_catalog.ts";
+export { findProvider, listProviders, type ProviderEntry } from "./_catalog.ts";
+export { BUILTIN_DESCRIPTIONS, pluginNames } from "./listing/mod.ts";
 export {
   type ProviderProblem,
   providerRoutes,

@@ -54,7 +54,9 @@ function row(name: string, samples: readonly number[], baseline: number): string
   const m = median(samples);
   const range = `${Math.min(...samples).toFixed(0)}-${Math.max(...samples).toFixed(0)}`;
   const added = name === "baseline" ? "" : `  (+${(m - baseline).toFixed(0)} ms over baseline)`;
-  return `${name.padEnd(12)} median ${m.toFixed(0).padStart(4)} ms  range ${range.padEnd(9)}${added}`;
+  return `${name.padEnd(12)} median ${m.toFixed(0).padStart(4)} ms  range ${
+    range.padEnd(9)
+  }${added}`;
 }
 
 async function main(): Promise<void> {

@@ -1,12 +1,46 @@
 /**
  * Finding manifests on disk. Listing reads directory entries only, never file contents, so a
- * broken file cannot break the picker.
+ * broken file cannot break the picker; and it loads neither the schemas nor the YAML parser, so
+ * `list` starts fast.
+ *
+ * @module
+ * @example
+ * ```ts
+ * import { listAgents } from "./mod.ts";
+ * const home = await Deno.makeTempDir();
+ * await Deno.mkdir(`${home}/agents`);
+ * await Deno.writeTextFile(`${home}/agents/helper.md`, "---\nbottle: dev\n---\n");
+ * const { agents } = await listAgents({ home, cwd: home });
+ * console.assert(agents[0]?.name === "helper" && agents[0]?.source === "home");
+ * await Deno.remove(home, { recursive: true });
+ * ```
  */
 import { join } from "node:path";
-import { homePaths, repoAgentsDir } from "../paths/mod.ts";
-import { pluginNames } from "../providers/mod.ts";
-import { NAME_PATTERN } from "./_bottle_schema.ts";
-import type { AgentEntry, LoadOptions } from "./_types.ts";
+import { homePaths, repoAgentsDir } from "../../paths/mod.ts";
+import { pluginNames } from "../../providers/listing/mod.ts";
+
+/** Bottle and agent names (they are file names): `^[a-z][a-z0-9-]*$`. */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+/** Where the manifests are. */
+export interface LoadOptions {
+  /** The bot-bottle home root (`~/.bot-bottle`, or `BOT_BOTTLE_HOME`). */
+  home: string;
+  /** The directory bot-bottle runs in; its `.bot-bottle/agents/` may hold repo-local agents. */
+  cwd: string;
+  /** The user's home directory, to expand a leading `~/` in key and Dockerfile paths. */
+  userHome?: string;
+}
+
+/** One agent found by {@link listAgents}. */
+export interface AgentEntry {
+  /** The agent's name (its file name without `.md`). */
+  name: string;
+  /** Path of the file. */
+  path: string;
+  /** `repo` when it comes from `<cwd>/.bot-bottle/agents/` (and shadows any home agent). */
+  source: "home" | "repo";
+}
 
 /** Manifest names found in one directory. */
 export interface Scan {
@@ -124,4 +158,20 @@ async function sameDir(a: string, b: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * List the agents by name, without reading any of them.
+ *
+ * @param opts Where the manifests are.
+ * @returns Agents sorted by name, and warnings (skipped file names, an ignored repo-local
+ *   bottles folder).
+ */
+export async function listAgents(
+  opts: LoadOptions,
+): Promise<{ agents: AgentEntry[]; warnings: string[] }> {
+  const scan = await scanAgents(opts);
+  const warnings = [...scan.skipped];
+  if (scan.ignoredBottles) warnings.push(scan.ignoredBottles);
+  return { agents: scan.agents, warnings };
 }
