@@ -297,6 +297,12 @@ export interface Backend {
   /** Whether its CLI and engine answer here. */
   isAvailable(): Promise<Availability>;
   /**
+   * Whether {@link enumerateActive} sees every bottle it runs here: `isAvailable` when absent. A
+   * backend whose probe checks what only starting a bottle needs (and is slow) answers this
+   * without those checks: `list active` asks every backend on every run.
+   */
+  canList?(): Promise<Availability>;
+  /**
    * The isolation an agent asking for `runtime` gets here, in words (the preflight shows it).
    *
    * @throws {ConfigError} When the engine cannot give the runtime asked for.
@@ -367,6 +373,14 @@ export interface DialectFormats {
   gateways: string;
 }
 
+/** One CLI call that tells whether an engine answers, and what its answer means. */
+export interface EngineProbe {
+  /** Arguments of the CLI call. */
+  args: readonly string[];
+  /** Availability from the call's stdout (it exited 0). */
+  read(stdout: string): Availability;
+}
+
 /**
  * How a docker-compatible engine differs from docker where the CLI grammar is otherwise the same
  * (the docker backend's primitives drive any such engine with its dialect; podman has one).
@@ -384,12 +398,14 @@ export interface EngineDialect {
   /** The templates of its listings. */
   readonly formats: DialectFormats;
   /** How to ask the engine whether it answers, and what its answer means for running bottles. */
-  readonly probe: {
-    /** Arguments of the CLI call. */
-    args: readonly string[];
-    /** Availability from the call's stdout (it exited 0). */
-    read(stdout: string): Availability;
-  };
+  readonly probe: EngineProbe;
+  /**
+   * How to ask whether a listing sees every bottle (see {@link Backend.canList}), when that
+   * takes less than {@link probe}; `undefined` (or no such member): ask {@link probe}.
+   *
+   * @param uid The user bot-bottle runs as (`Deno.uid()`).
+   */
+  listProbe?(uid: number | null): EngineProbe | undefined;
   /**
    * Whether the engine offers gVisor (`runsc`) to the agent.
    *

@@ -16,9 +16,11 @@
  */
 import { superviseUrl } from "../../core/sidecar_contract/mod.ts";
 import type {
+  Availability,
   Backend,
   DoctorHost,
   EngineDialect,
+  EngineProbe,
   ImageRecipe,
   ProgramRunner,
   Progress,
@@ -62,27 +64,11 @@ export interface DockerBackendOptions {
  */
 export function dockerBackend(options: DockerBackendOptions = {}): Backend {
   const cli = new DockerCli(options.cli, options.dialect);
-  const engine = cli.dialect.name;
   return Object.freeze(
     {
-      name: engine,
-      async isAvailable() {
-        try {
-          const { code, stdout, stderr } = await cli.run(cli.dialect.probe.args, {
-            allowFailure: true,
-            timeoutMs: 10_000,
-          });
-          return code === 0 ? cli.dialect.probe.read(stdout) : {
-            ok: false as const,
-            reason: `the ${engine} engine does not answer: ${stderr.trim()}`,
-          };
-        } catch (err) {
-          if (err instanceof Deno.errors.NotFound) {
-            return { ok: false as const, reason: `the ${cli.program} CLI is not installed` };
-          }
-          throw err;
-        }
-      },
+      name: cli.dialect.name,
+      isAvailable: () => probe(cli, cli.dialect.probe),
+      canList: () => probe(cli, cli.dialect.listProbe?.(Deno.uid()) ?? cli.dialect.probe),
       isolation: async (runtime) => (await resolveRuntime(cli, runtime)).words,
       checks: (run: ProgramRunner, host: DoctorHost) =>
         cli.dialect.engineChecks === undefined
@@ -108,6 +94,25 @@ export function dockerBackend(options: DockerBackendOptions = {}): Backend {
       superviseUrl: () => superviseUrl(),
     } satisfies Backend,
   );
+}
+
+/** Run one probe of the engine: whether it answers, and what its answer means. */
+async function probe(cli: DockerCli, call: EngineProbe): Promise<Availability> {
+  try {
+    const { code, stdout, stderr } = await cli.run(call.args, {
+      allowFailure: true,
+      timeoutMs: 10_000,
+    });
+    return code === 0 ? call.read(stdout) : {
+      ok: false,
+      reason: `the ${cli.dialect.name} engine does not answer: ${stderr.trim()}`,
+    };
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      return { ok: false, reason: `the ${cli.program} CLI is not installed` };
+    }
+    throw err;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * registry (backends/mod.ts) gives this dialect to the docker backend's primitives to make the
  * podman backend.
  */
-import type { Availability, EngineDialect } from "../types.ts";
+import type { Availability, EngineDialect, EngineProbe } from "../types.ts";
 import { podmanChecks } from "./doctor.ts";
 
 /**
@@ -37,6 +37,7 @@ export const PODMAN_DIALECT: EngineDialect = Object.freeze({
     ],
     read: readProbe,
   }),
+  listProbe,
   formats: Object.freeze({
     psLabel: (key: string) => `{{index .Labels "${key}"}}`,
     // `.State` is the human "Up 3 seconds ago" in podman's ps; the raw state sits underneath.
@@ -75,4 +76,24 @@ export function readProbe(stdout: string): Availability {
     };
   }
   return { ok: true, detail: `podman engine ${version} (rootful, netavark)` };
+}
+
+/** Asks the podman CLI its version: no engine state, no `dpkg` look-ups. */
+const VERSION_PROBE: EngineProbe = Object.freeze({
+  args: ["version", "--format", "{{.Client.Version}}"],
+  read: (stdout: string) => ({ ok: true as const, detail: `podman ${stdout.trim()}` }),
+});
+
+/**
+ * The probe that says whether a listing sees every podman bottle. `podman info` (the full probe)
+ * takes half a second, most of it asking `dpkg` which package each helper came from. As root,
+ * podman lists root's store, the only one bottles run in, whatever its network backend (that
+ * matters to starting a bottle, not to finding one): whether the CLI answers is enough. As
+ * another user it lists a rootless store, so the full probe says why podman cannot be asked.
+ *
+ * @param uid The user bot-bottle runs as.
+ * @returns The version probe as root, else `undefined` (the full probe).
+ */
+export function listProbe(uid: number | null): EngineProbe | undefined {
+  return uid === 0 ? VERSION_PROBE : undefined;
 }

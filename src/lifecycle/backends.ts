@@ -168,25 +168,32 @@ export async function takenSlugs(registry: BackendRegistry): Promise<Set<string>
   return new Set(listed.flat().map((bottle) => bottle.slug));
 }
 
-/** One backend's part of {@link scanActive}. */
+/**
+ * One backend's part of {@link scanActive}: whether it can list its bottles, and its list, asked
+ * at once. The list of a backend that cannot be asked is never awaited, whatever it answers.
+ */
 async function askBackend(
   backend: Backend,
 ): Promise<{ bottles: ActiveBottle[]; available?: Backend; warning?: string }> {
-  const availability = await backend.isAvailable();
+  const listing = backend.enumerateActive().then(
+    (bottles) => ({ bottles }),
+    (err: unknown) => ({ err }),
+  );
+  const availability = await (backend.canList?.() ?? backend.isAvailable());
   if (!availability.ok) {
     // A backend whose CLI is not installed has no bottles here: nothing was missed.
     return availability.absent === true
       ? { bottles: [] }
       : { bottles: [], warning: `backend ${backend.name} cannot be asked: ${availability.reason}` };
   }
-  try {
-    return { bottles: await backend.enumerateActive(), available: backend };
-  } catch (err) {
+  const listed = await listing;
+  if ("err" in listed) {
     return {
       bottles: [],
-      warning: `backend ${backend.name} cannot list its bottles: ${messageOf(err)}`,
+      warning: `backend ${backend.name} cannot list its bottles: ${messageOf(listed.err)}`,
     };
   }
+  return { bottles: listed.bottles, available: backend };
 }
 
 /** A service state that counts as up. */

@@ -123,6 +123,42 @@ Deno.test("scanActive() says nothing of a backend whose CLI is not installed", a
   assert.deepEqual(scan.warnings, []);
 });
 
+Deno.test("scanActive() asks canList, not the full probe, when a backend has one", async () => {
+  const podman = new FakeBackend({}, "podman");
+  podman.addRunning("dev-1");
+  podman.isAvailable = () => Promise.reject(new Error("the full probe must not run"));
+  Object.assign(podman, { canList: () => Promise.resolve({ ok: true, detail: "podman 4.3.1" }) });
+  const down = new FakeBackend({}, "docker");
+  Object.assign(down, { canList: () => Promise.resolve(DOWN) });
+  const scan = await scanActive(fakeRegistry(down, podman));
+  assert.deepEqual(scan.bottles.map((b) => `${b.backend} ${b.slug}`), ["podman dev-1"]);
+  assert.deepEqual(scan.available, [podman]);
+  assert.deepEqual(scan.warnings, ["backend docker cannot be asked: the engine does not answer"]);
+});
+
+Deno.test("scanActive() lists while it probes, and never waits on the list of a backend it cannot ask", async () => {
+  const listing = Promise.withResolvers<void>();
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  const enumerate = docker.enumerateActive.bind(docker);
+  docker.enumerateActive = () => {
+    listing.resolve();
+    return enumerate();
+  };
+  // The probe answers only once the list was asked for: asked in turn, the scan would never end.
+  Object.assign(docker, {
+    canList: async () => {
+      await listing.promise;
+      return { ok: true, detail: "docker" };
+    },
+  });
+  const hung = new FakeBackend({ availability: DOWN }, "podman");
+  hung.enumerateActive = () => new Promise(() => {});
+  const scan = await scanActive(fakeRegistry(docker, hung));
+  assert.deepEqual(scan.bottles.map((b) => b.slug), ["dev-1"]);
+  assert.deepEqual(scan.warnings, ["backend podman cannot be asked: the engine does not answer"]);
+});
+
 Deno.test("scanActive() gives a bottle to the backend that runs its agent", async () => {
   const docker = new FakeBackend();
   const smol = new FakeBackend({}, "smolmachines");
