@@ -9,15 +9,14 @@
 import type { ActiveBottle } from "../../backends/mod.ts";
 import {
   type BackendRegistry,
-  type BottleMetadata,
-  BottleState,
   brokenHint,
   defaultRegistry,
   isBroken,
   isLive,
+  recordedColor,
   scanActive,
-} from "../lifecycle/mod.ts";
-import { type HomePaths, homePaths } from "../paths/mod.ts";
+} from "../lifecycle/listing/mod.ts";
+import { homePaths } from "../paths/mod.ts";
 import { type CliContext, paint, println, warn } from "./_context.ts";
 import { renderFields } from "./_fields.ts";
 
@@ -98,17 +97,4 @@ async function rows(
       }`,
     ] as const;
   }));
-}
-
-/** The `--color` a bottle was started with; none when its state is missing or unreadable. */
-async function recordedColor(
-  paths: HomePaths,
-  slug: string,
-): Promise<BottleMetadata["color"]> {
-  try {
-    return (await new BottleState(paths, slug).read()).color;
-  } catch {
-    // Bottles started from another home (or by hand) have no state here: print them plain.
-    return undefined;
-  }
 }

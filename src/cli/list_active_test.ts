@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { BottleState } from "../lifecycle/mod.ts";
 import { FakeBackend, fakeRegistry, tempBotHome } from "../lifecycle/testing/mod.ts";
 import { listActiveCommand } from "./list_active.ts";
 import { capturedContext } from "./_testing.ts";
@@ -103,4 +104,29 @@ Deno.test("listActiveCommand() lists a bottle with a stopped or missing containe
     "dev-6 broken",
     "dev-7 running",
   ]);
+});
+
+Deno.test("listActiveCommand() paints a label in the color its bottle was started with", async () => {
+  await using home = await tempBotHome();
+  await new BottleState(home.paths, "dev-1").create({
+    slug: "dev-1",
+    agent: "dev",
+    bottle: "dev",
+    backend: "docker",
+    label: "dev-1",
+    color: "magenta",
+    cwd: "/work",
+    started_at: "2025-01-02T03:04:05.000Z",
+  });
+  const docker = new FakeBackend();
+  docker.addRunning("dev-1");
+  docker.addRunning("dev-2");
+  const ctx = capturedContext({ BOT_BOTTLE_HOME: home.env.BOT_BOTTLE_HOME! }, { tty: true });
+  await listActiveCommand(ctx, { json: false, registry: fakeRegistry(docker) });
+  assert.equal(
+    ctx.out,
+    "Running bottles\n\n" +
+      "  dev-1: docker  \x1b[35mdev-1 (dev)\x1b[39m  agent:running, sidecar:running\n" +
+      "  dev-2: docker  dev-2 (dev)  agent:running, sidecar:running\n",
+  );
 });

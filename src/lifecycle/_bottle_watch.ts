@@ -7,7 +7,7 @@
  * every few seconds about both containers and reports the first loss once.
  */
 import type { Backend } from "../../backends/mod.ts";
-import { isUp } from "./backends.ts";
+import { isUp } from "./listing/mod.ts";
 
 /** A container of the bottle that stopped under a running command. */
 export interface BottleLoss {

@@ -9,7 +9,7 @@
  */
 import type { Backend, CleanupStep } from "../../backends/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { type BackendRegistry, isBroken, isLive, scanActive } from "./backends.ts";
+import { type BackendRegistry, isBroken, isLive, scanActive } from "./listing/mod.ts";
 import { messageOf } from "../../core/errors/mod.ts";
 import { BottleState, stateSlugs } from "./state.ts";
 

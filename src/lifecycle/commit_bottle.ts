@@ -4,7 +4,7 @@
  */
 import { UsageError } from "../../core/errors/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { type BackendRegistry, findActive, isLive, scanActive } from "./backends.ts";
+import { type BackendRegistry, findActive, isLive, scanActive } from "./listing/mod.ts";
 import { BottleState } from "./state.ts";
 
 /**

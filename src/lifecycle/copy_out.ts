@@ -8,7 +8,7 @@
 import { join, posix } from "node:path";
 import { UsageError } from "../../core/errors/mod.ts";
 import { AGENT_WORKSPACE } from "../../core/sidecar_contract/mod.ts";
-import { type BackendRegistry, findActive, scanActive } from "./backends.ts";
+import { type BackendRegistry, findActive, scanActive } from "./listing/mod.ts";
 import { untar } from "./_untar.ts";
 import { execWatched } from "./_watched_exec.ts";
 

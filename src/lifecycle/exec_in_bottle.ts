@@ -1,5 +1,11 @@
 /** `exec`: run a command in a running bottle as the agent user, wherever it runs. */
-import { type BackendRegistry, brokenHint, findActive, isBroken, scanActive } from "./backends.ts";
+import {
+  type BackendRegistry,
+  brokenHint,
+  findActive,
+  isBroken,
+  scanActive,
+} from "./listing/mod.ts";
 import { execWatched } from "./_watched_exec.ts";
 
 /**

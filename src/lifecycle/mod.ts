@@ -22,19 +22,21 @@
  * ```
  */
 export { agentChoices, resolveAgent } from "./agents.ts";
+export { chooseBackend, type ChooseBackendOptions } from "./backends.ts";
 export {
   type ActiveScan,
   type BackendRegistry,
+  BOTTLE_COLORS,
+  type BottleColor,
   brokenHint,
-  chooseBackend,
-  type ChooseBackendOptions,
   defaultRegistry,
   findActive,
   isBroken,
   isLive,
+  recordedColor,
   scanActive,
   takenSlugs,
-} from "./backends.ts";
+} from "./listing/mod.ts";
 export { type CleanupPlan, planCleanup, runCleanup } from "./cleanup_plan.ts";
 export { commitBottle } from "./commit_bottle.ts";
 export { execInBottle } from "./exec_in_bottle.ts";
@@ -57,11 +59,5 @@ export {
 export { resumeTarget } from "./resume_target.ts";
 export { runBottle, type RunBottleOptions, type RunOutcome } from "./run_bottle.ts";
 export { type SessionLog } from "./_session.ts";
-export {
-  BOTTLE_COLORS,
-  type BottleMetadata,
-  BottleState,
-  metadataSchema,
-  stateSlugs,
-} from "./state.ts";
+export { type BottleMetadata, BottleState, metadataSchema, stateSlugs } from "./state.ts";
 export { stopBottle, type StopOutcome } from "./stop_bottle.ts";

@@ -4,7 +4,7 @@
  */
 import type { Backend } from "../../backends/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { type BackendRegistry, brokenHint, isBroken, scanActive } from "./backends.ts";
+import { type BackendRegistry, brokenHint, isBroken, scanActive } from "./listing/mod.ts";
 import { type BottleMetadata, BottleState } from "./state.ts";
 
 /**

@@ -10,12 +10,8 @@ import { BACKEND_NAMES, type BackendName } from "../../backends/mod.ts";
 import { writeFileAtomic } from "../../core/atomic_file/mod.ts";
 import { ConfigError, NotFoundError, UsageError } from "../../core/errors/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { SLUG_PATTERN } from "../plan/mod.ts";
-
-/** Colors `--color` accepts (terminal color names). */
-export const BOTTLE_COLORS = Object.freeze(
-  ["red", "green", "yellow", "blue", "magenta", "cyan", "white", "gray"] as const,
-);
+import { SLUG_PATTERN } from "../paths/mod.ts";
+import { BOTTLE_COLORS, METADATA_FILE } from "./listing/mod.ts";
 
 /** What `metadata.json` records about a bottle. */
 export const metadataSchema = z.looseObject({
@@ -35,7 +31,6 @@ export const metadataSchema = z.looseObject({
 /** The content of `metadata.json`. */
 export type BottleMetadata = z.infer<typeof metadataSchema>;
 
-const METADATA = "metadata.json";
 const PRESERVE = ".preserve";
 const LOCK = ".lock";
 
@@ -148,7 +143,7 @@ export class BottleState {
    * @throws {ConfigError} When the file is not valid metadata.
    */
   async read(): Promise<BottleMetadata> {
-    const file = join(this.#dir, METADATA);
+    const file = join(this.#dir, METADATA_FILE);
     let text: string;
     try {
       text = await Deno.readTextFile(file);
@@ -186,7 +181,7 @@ export class BottleState {
    */
   async write(metadata: BottleMetadata): Promise<void> {
     const text = `${JSON.stringify(metadata, null, 2)}\n`;
-    await writeFileAtomic(join(this.#dir, METADATA), text, { mode: 0o600 });
+    await writeFileAtomic(join(this.#dir, METADATA_FILE), text, { mode: 0o600 });
   }
 
   /** Whether the `.preserve` marker exists. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError, NotFoundError, UsageError } from "../../core/errors/mod.ts";
-import { type BottleMetadata, BottleState, stateSlugs } from "./mod.ts";
+import { type BottleMetadata, BottleState, recordedColor, stateSlugs } from "./mod.ts";
 import { tempBotHome } from "./testing/mod.ts";
 
 const METADATA: BottleMetadata = {
@@ -113,5 +113,22 @@ Deno.test("BottleState refuses a slug that is not one, so no path escapes the st
   await using home = await tempBotHome();
   for (const slug of ["../x", "a/b", "", ".", "UPPER", "x"]) {
     assert.throws(() => new BottleState(home.paths, slug), UsageError, slug);
+  }
+});
+
+Deno.test("recordedColor() reads the color BottleState recorded, and none for anything else", async () => {
+  await using home = await tempBotHome();
+  await new BottleState(home.paths, METADATA.slug).create(METADATA);
+  await new BottleState(home.paths, "plain-1").create({
+    ...METADATA,
+    slug: "plain-1",
+    color: undefined,
+  });
+  await home.write("state/odd-1/metadata.json", '{"color": "chartreuse"}');
+  await home.write("state/torn-1/metadata.json", '{"color": "cy');
+  await home.write("outside/metadata.json", '{"color": "red"}');
+  assert.equal(await recordedColor(home.paths, METADATA.slug), "cyan");
+  for (const slug of ["plain-1", "odd-1", "torn-1", "gone-1", "../outside", "state/../x"]) {
+    assert.equal(await recordedColor(home.paths, slug), undefined, slug);
   }
 });

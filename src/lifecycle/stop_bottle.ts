@@ -5,7 +5,7 @@
  */
 import { NotFoundError } from "../../core/errors/mod.ts";
 import type { HomePaths } from "../paths/mod.ts";
-import { type BackendRegistry, scanActive } from "./backends.ts";
+import { type BackendRegistry, scanActive } from "./listing/mod.ts";
 import { BottleState } from "./state.ts";
 
 /** What {@link stopBottle} did. */

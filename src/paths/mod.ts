@@ -15,6 +15,12 @@
 import { isAbsolute, join } from "node:path";
 import { ConfigError } from "../../core/errors/mod.ts";
 
+/**
+ * What a bottle slug looks like: lower case, starts with a letter, at most 40 characters. A slug
+ * names its state and queue folders (and every container, network and label: SPEC §1.7).
+ */
+export const SLUG_PATTERN = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+
 /** The environment variables that decide where the home is. */
 export interface HomeEnv {
   /** Explicit home directory; wins over `HOME`. */

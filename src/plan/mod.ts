@@ -30,7 +30,8 @@ export type {
 } from "./_types.ts";
 export { buildPlan, type BuildPlanOptions } from "./build_plan.ts";
 export { resolveSecrets, type ResolveSecretsOptions } from "./resolve_secrets.ts";
-export { checkLabel, newSlug, SLUG_PATTERN } from "./slug.ts";
+export { checkLabel, newSlug } from "./slug.ts";
+export { SLUG_PATTERN } from "../paths/mod.ts";
 export { DEMO_AGENT, demoAgent } from "./demo_agent.ts";
 export { type LaunchSettings, launchSettings, runtimeSetting } from "./_settings.ts";
 export { type ProviderLaunch, providerLaunch } from "./_provider_launch.ts";

@@ -3,9 +3,7 @@
  * it matches one strict pattern (SPEC §1.7) whether generated or given with `--label`.
  */
 import { UsageError } from "../../core/errors/mod.ts";
-
-/** What a slug looks like: lower case, starts with a letter, at most 40 characters. */
-export const SLUG_PATTERN = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+import { SLUG_PATTERN } from "../paths/mod.ts";
 
 /**
  * A fresh slug for an agent: its name (trimmed to fit) and a random suffix.
