@@ -6,20 +6,21 @@
  * untimed first, so Deno's transpile and V8 code caches are warm: the figures are warm starts.
  * Rounds interleave the commands, so a burst of load on the machine hits all of them alike.
  *
- *     deno task bench:cli [rounds] [--entry /path/to/other/main.ts]
+ *     deno task bench:cli [rounds] [--entry /path/to/other/main.ts]…
  *
- * `--entry` times another checkout's entry point (e.g. main's, for a before/after). `list` reads
- * a temporary home with three agents; `list active` asks this host's real engines.
+ * Each `--entry` adds another checkout's entry point (e.g. main's, for a before/after), timed in
+ * the same rounds as this one. `list` reads a temporary home with three agents; `list active`
+ * asks this host's real engines.
  *
  * @module
  */
 import { join } from "node:path";
 
 const args = [...Deno.args];
-const entryAt = args.indexOf("--entry");
-const ENTRY = entryAt < 0
-  ? new URL("../../main.ts", import.meta.url).pathname
-  : args.splice(entryAt, 2)[1]!;
+const ENTRIES = [new URL("../../main.ts", import.meta.url).pathname];
+for (let at = args.indexOf("--entry"); at >= 0; at = args.indexOf("--entry")) {
+  ENTRIES.push(args.splice(at, 2)[1]!);
+}
 const ROUNDS = Number(args[0] ?? 15);
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
@@ -54,7 +55,7 @@ function row(name: string, samples: readonly number[], baseline: number): string
   const m = median(samples);
   const range = `${Math.min(...samples).toFixed(0)}-${Math.max(...samples).toFixed(0)}`;
   const added = name === "baseline" ? "" : `  (+${(m - baseline).toFixed(0)} ms over baseline)`;
-  return `${name.padEnd(12)} median ${m.toFixed(0).padStart(4)} ms  range ${
+  return `${name.padEnd(16)} median ${m.toFixed(0).padStart(4)} ms  range ${
     range.padEnd(9)
   }${added}`;
 }
@@ -75,9 +76,14 @@ async function main(): Promise<void> {
     const run = ["run", "-q", "--config", CONFIG, "-P=cli"];
     const cases: Case[] = [
       { name: "baseline", argv: [...run, empty] },
-      { name: "--help", argv: [...run, ENTRY, "--help"] },
-      { name: "list", argv: [...run, ENTRY, "list"] },
-      { name: "list active", argv: [...run, ENTRY, "list", "active"] },
+      ...ENTRIES.flatMap((entry, i) => {
+        const tag = i === 0 ? "" : ` [${i}]`;
+        return [
+          { name: `--help${tag}`, argv: [...run, entry, "--help"] },
+          { name: `list${tag}`, argv: [...run, entry, "list"] },
+          { name: `list active${tag}`, argv: [...run, entry, "list", "active"] },
+        ];
+      }),
     ];
     for (const c of cases) await timed(c.argv, env);
     const samples = new Map(cases.map((c) => [c.name, [] as number[]]));
@@ -85,7 +91,8 @@ async function main(): Promise<void> {
       for (const c of cases) samples.get(c.name)!.push(await timed(c.argv, env));
     }
     const [one, five, fifteen] = Deno.loadavg();
-    console.log(`CLI start-up, ${ENTRY}, ${ROUNDS} warm rounds`);
+    console.log(`CLI start-up, ${ROUNDS} warm rounds; baseline: deno run of an empty file`);
+    ENTRIES.forEach((entry, i) => console.log(`${i === 0 ? "   " : `[${i}]`} ${entry}`));
     console.log(`load average ${one} ${five} ${fifteen} on ${navigator.hardwareConcurrency} cores`);
     const baseline = median(samples.get("baseline")!);
     for (const c of cases) console.log(row(c.name, samples.get(c.name)!, baseline));
