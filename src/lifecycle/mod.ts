@@ -27,7 +27,6 @@ export {
   type ActiveScan,
   type BackendRegistry,
   BOTTLE_COLORS,
-  type BottleColor,
   brokenHint,
   defaultRegistry,
   findActive,
