@@ -52,6 +52,23 @@ Deno.test("list shows built-in providers and plugins; a broken plugin is listed 
   assert.deepEqual(JSON.parse(agents.out), [], "list --json still lists agents only");
 });
 
+Deno.test("list prints the built-ins alike with and without plugins (two paths, one output)", async () => {
+  const builtins = async (withPlugin: boolean) => {
+    await using home = await tempBotHome();
+    if (withPlugin) await installPi(home.paths.contrib);
+    const ctx = capturedContext(home.env);
+    assert.equal(await runCli(["list"], ctx), 0);
+    return ctx.out.split("\n").filter((line) => /^ {2}(claude|codex|shell):/.test(line));
+  };
+  const alone = await builtins(false);
+  assert.deepEqual(alone, [
+    "  claude: built in  Claude Code (Anthropic)",
+    "  codex:  built in  Codex CLI (OpenAI)",
+    "  shell:  built in  A plain shell, no credentials",
+  ]);
+  assert.deepEqual(await builtins(true), alone);
+});
+
 Deno.test("info <provider> shows a plugin with its folder, and a built-in", async () => {
   await using home = await tempBotHome();
   const pi = await installPi(home.paths.contrib);
