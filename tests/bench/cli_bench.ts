@@ -31,12 +31,14 @@ interface Case {
 }
 
 /** Wall time of one run, in ms; the run must exit 0. */
-async function timed(argv: readonly string[], env: Record<string, string>): Promise<number> {
+async function timed(
+  argv: readonly string[],
+  options: { env: Record<string, string>; cwd: string },
+): Promise<number> {
   const started = performance.now();
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: [...argv],
-    env,
-    cwd: env.BOT_BOTTLE_HOME,
+    ...options,
     stdout: "null",
     stderr: "piped",
   }).output();
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
     }
     const empty = join(home, "empty.ts");
     await Deno.writeTextFile(empty, "");
-    const env = { ...Deno.env.toObject(), BOT_BOTTLE_HOME: home, NO_COLOR: "1" };
+    const at = { env: { ...Deno.env.toObject(), BOT_BOTTLE_HOME: home, NO_COLOR: "1" }, cwd: home };
     const run = ["run", "-q", "--config", CONFIG, "-P=cli"];
     const cases: Case[] = [
       { name: "baseline", argv: [...run, empty] },
@@ -85,10 +87,10 @@ async function main(): Promise<void> {
         ];
       }),
     ];
-    for (const c of cases) await timed(c.argv, env);
+    for (const c of cases) await timed(c.argv, at);
     const samples = new Map(cases.map((c) => [c.name, [] as number[]]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const c of cases) samples.get(c.name)!.push(await timed(c.argv, env));
+      for (const c of cases) samples.get(c.name)!.push(await timed(c.argv, at));
     }
     const [one, five, fifteen] = Deno.loadavg();
     console.log(`CLI start-up, ${ROUNDS} warm rounds; baseline: deno run of an empty file`);
