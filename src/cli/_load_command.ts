@@ -1,8 +1,8 @@
 /**
  * Loading a command's file when the command runs. The specifier is computed rather than a
  * literal on purpose: at start-up Deno walks the module graph of every literal `import()` too
- * (reading and hashing each of its files, about 400 here), which alone cost `--help` a third of
- * its time. `deno check .` still type-checks every command file, and tools/compile.ts includes
+ * (reading and hashing each of its files, about 400 here), which cost `--help` tens of
+ * milliseconds (`deno task bench:cli`). `deno check .` still type-checks every command file, and tools/compile.ts includes
  * them in the binary by name.
  */
 

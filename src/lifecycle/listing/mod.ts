@@ -2,9 +2,9 @@
  * Which backends the lifecycle talks to, and the bottles they run: the scan `list active`, `stop`,
  * `exec`, `commit`, `resume` and `cleanup` start from, and what `list active` shows of each
  * bottle. Kept apart from the rest of the lifecycle (and from the metadata schema and the
- * planner) because `list active` loads only this. Commands ask every shipped backend that answers here, so they
- * see bottles whichever backend runs them; tests pass a registry of doubles instead of the real
- * backends.
+ * planner) because `list active` loads only this. Commands ask every shipped backend that
+ * answers here, so they see bottles whichever backend runs them; tests pass a registry of
+ * doubles instead of the real backends.
  *
  * @module
  * @example
