@@ -1,13 +1,15 @@
 /**
- * The providers section `list` and `list providers` print. Without plugins it needs only the
- * built-ins' names and descriptions, so it loads the YAML parser and the provider schema (and the
- * routes and DLP modules behind it) only when a home has plugins, which must validate to be
- * listed as usable.
+ * The providers section `list` prints. Without plugins it needs only the built-ins' names and
+ * descriptions, so it loads the YAML parser and the provider schema (and the routes and DLP
+ * modules behind it) only when a home has plugins, which must validate to be listed as usable:
+ * then it takes the rows of `list providers`, loaded as that command is (by a computed
+ * specifier, so `list` never even walks their module graph when there are no plugins).
  */
 import { homePaths } from "../paths/mod.ts";
 import { BUILTIN_DESCRIPTIONS, BUILTIN_TEMPLATES, pluginNames } from "../providers/listing/mod.ts";
 import type { CliContext } from "./_context.ts";
 import { type Field, renderFields } from "./_fields.ts";
+import { loadCommand } from "./_load_command.ts";
 
 /**
  * The providers section: built-ins, then plugins (a broken one with its error).
@@ -23,13 +25,8 @@ async function providerRows(contribDir: string): Promise<Field[]> {
   if ((await pluginNames(contribDir)).length === 0) {
     return BUILTIN_TEMPLATES.map((name) => [name, `built in  ${BUILTIN_DESCRIPTIONS[name]}`]);
   }
-  const { listProviders } = await import("../providers/mod.ts");
-  return (await listProviders(contribDir)).map((e) => [
-    e.name,
-    e.error !== undefined
-      ? `broken: ${e.error.message}`
-      : `${e.origin === "builtin" ? "built in" : `plugin ${e.folder}`}  ${
-        e.provider?.spec.description ?? ""
-      }`,
-  ]);
+  const { loadedProviderRows } = await loadCommand<typeof import("./providers.ts")>(
+    "./providers.ts",
+  );
+  return await loadedProviderRows(contribDir);
 }

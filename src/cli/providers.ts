@@ -4,10 +4,27 @@
  * positioned error and never hides the others.
  */
 import { findProvider, listProviders, type Provider } from "../providers/mod.ts";
-import { providersSection } from "./_providers_section.ts";
 import { homePaths } from "../paths/mod.ts";
 import { type CliContext, println } from "./_context.ts";
 import { type Field, renderFields } from "./_fields.ts";
+
+/**
+ * One row per provider, built-ins first, through the provider loader: a plugin is listed as
+ * usable only once it validates, else with its positioned error.
+ *
+ * @param contribDir `<home>/contrib`.
+ * @returns The rows of the providers section.
+ */
+export async function loadedProviderRows(contribDir: string): Promise<Field[]> {
+  return (await listProviders(contribDir)).map((e) => [
+    e.name,
+    e.error !== undefined
+      ? `broken: ${e.error.message}`
+      : `${e.origin === "builtin" ? "built in" : `plugin ${e.folder}`}  ${
+        e.provider?.spec.description ?? ""
+      }`,
+  ]);
+}
 
 /**
  * List providers.
@@ -21,7 +38,9 @@ export async function listProvidersCommand(
   options: { json: boolean },
 ): Promise<number> {
   if (!options.json) {
-    ctx.stdout.write(await providersSection(ctx));
+    ctx.stdout.write(
+      renderFields("Providers", await loadedProviderRows(homePaths(ctx.env).contrib)),
+    );
     return 0;
   }
   const entries = await listProviders(homePaths(ctx.env).contrib);
