@@ -4,7 +4,9 @@
  * `deno run -q -P=cli main.ts --help`, `list` and `list active`, each beside a bare `deno run` of an
  * empty script with the same config (Deno's own start, the baseline). Every command runs once
  * untimed first, so Deno's transpile and V8 code caches are warm: the figures are warm starts.
- * Rounds interleave the commands, so a burst of load on the machine hits all of them alike.
+ * Rounds interleave the commands, so a burst of load on the machine hits all of them alike; with
+ * GNU time installed each figure also has its CPU time (user + system, the engine CLIs `list
+ * active` runs included), which load stretches far less than wall time.
  *
  *     deno task bench:cli [rounds] [--entry /path/to/other/main.ts]…
  *
@@ -30,36 +32,55 @@ interface Case {
   argv: string[];
 }
 
-/** Wall time of one run, in ms; the run must exit 0. */
+/**
+ * GNU time, for the CPU time (user + system) of each run beside its wall time: on a loaded
+ * machine wall times stretch with the load, CPU times far less. Without it, wall time only.
+ */
+const GNU_TIME = "/usr/bin/time";
+
+/** One run's wall time and, with GNU time, its CPU time (ms). */
+interface Sample {
+  wall: number;
+  cpu?: number;
+}
+
+/** Time one run; it must exit 0. */
 async function timed(
   argv: readonly string[],
-  options: { env: Record<string, string>; cwd: string },
-): Promise<number> {
+  options: { env: Record<string, string>; cwd: string; gnuTime: boolean },
+): Promise<Sample> {
+  const { gnuTime, ...spawn } = options;
+  const [program, args] = gnuTime
+    ? [GNU_TIME, ["-f", "cpu %U %S", Deno.execPath(), ...argv]]
+    : [Deno.execPath(), [...argv]];
   const started = performance.now();
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [...argv],
-    ...options,
+  const { code, stderr } = await new Deno.Command(program, {
+    args,
+    ...spawn,
     stdout: "null",
     stderr: "piped",
   }).output();
-  const elapsed = performance.now() - started;
-  if (code !== 0) {
-    throw new Error(`deno ${argv.join(" ")} exited ${code}: ${new TextDecoder().decode(stderr)}`);
-  }
-  return elapsed;
+  const wall = performance.now() - started;
+  const text = new TextDecoder().decode(stderr);
+  if (code !== 0) throw new Error(`deno ${argv.join(" ")} exited ${code}: ${text}`);
+  const cpu = /^cpu (\S+) (\S+)$/m.exec(text);
+  return cpu === null ? { wall } : { wall, cpu: (Number(cpu[1]) + Number(cpu[2])) * 1000 };
 }
 
 function median(samples: readonly number[]): number {
   return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 }
 
-function row(name: string, samples: readonly number[], baseline: number): string {
-  const m = median(samples);
-  const range = `${Math.min(...samples).toFixed(0)}-${Math.max(...samples).toFixed(0)}`;
-  const added = name === "baseline" ? "" : `  (+${(m - baseline).toFixed(0)} ms over baseline)`;
-  return `${name.padEnd(16)} median ${m.toFixed(0).padStart(4)} ms  range ${
-    range.padEnd(9)
-  }${added}`;
+function row(name: string, samples: readonly Sample[], baseline: number): string {
+  const walls = samples.map((s) => s.wall);
+  const m = median(walls);
+  const range = `${Math.min(...walls).toFixed(0)}-${Math.max(...walls).toFixed(0)}`;
+  const added = name === "baseline" ? "" : `, +${(m - baseline).toFixed(0)} over baseline`;
+  const cpus = samples.flatMap((s) => s.cpu === undefined ? [] : [s.cpu]);
+  const cpu = cpus.length === 0 ? "" : `; cpu median ${median(cpus).toFixed(0)} ms`;
+  return `${name.padEnd(16)} wall median ${
+    m.toFixed(0).padStart(4)
+  } ms (range ${range}${added})${cpu}`;
 }
 
 async function main(): Promise<void> {
@@ -74,7 +95,12 @@ async function main(): Promise<void> {
     }
     const empty = join(home, "empty.ts");
     await Deno.writeTextFile(empty, "");
-    const at = { env: { ...Deno.env.toObject(), BOT_BOTTLE_HOME: home, NO_COLOR: "1" }, cwd: home };
+    const gnuTime = await Deno.stat(GNU_TIME).then(() => true, () => false);
+    const at = {
+      env: { ...Deno.env.toObject(), BOT_BOTTLE_HOME: home, NO_COLOR: "1" },
+      cwd: home,
+      gnuTime,
+    };
     const run = ["run", "-q", "--config", CONFIG, "-P=cli"];
     const cases: Case[] = [
       { name: "baseline", argv: [...run, empty] },
@@ -88,7 +114,7 @@ async function main(): Promise<void> {
       }),
     ];
     for (const c of cases) await timed(c.argv, at);
-    const samples = new Map(cases.map((c) => [c.name, [] as number[]]));
+    const samples = new Map(cases.map((c) => [c.name, [] as Sample[]]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const c of cases) samples.get(c.name)!.push(await timed(c.argv, at));
     }
@@ -96,7 +122,7 @@ async function main(): Promise<void> {
     console.log(`CLI start-up, ${ROUNDS} warm rounds; baseline: deno run of an empty file`);
     ENTRIES.forEach((entry, i) => console.log(`${i === 0 ? "   " : `[${i}]`} ${entry}`));
     console.log(`load average ${one} ${five} ${fifteen} on ${navigator.hardwareConcurrency} cores`);
-    const baseline = median(samples.get("baseline")!);
+    const baseline = median(samples.get("baseline")!.map((s) => s.wall));
     for (const c of cases) console.log(row(c.name, samples.get(c.name)!, baseline));
   } finally {
     await Deno.remove(home, { recursive: true });
