@@ -64,30 +64,11 @@ function environment(spec: ContainerSpec): string[] {
   ];
 }
 
-/**
- * An internal network's own addresses: the engine hands out only `ipRange`, so `sidecarIp` is
- * the sidecar's before it starts.
- */
-export interface PinnedSubnet {
-  /** The network's subnet, e.g. `169.254.23.0/24`. */
-  subnet: string;
-  /** Its gateway (no host holds it: see `internalNetworkFlags`). */
-  gateway: string;
-  /** Where the engine picks addresses (the agent's). */
-  ipRange: string;
-  /** The sidecar's address, outside `ipRange`. */
-  sidecarIp: string;
-}
-
-/**
- * `docker network create` for the internal network: no bridge address, so no host, no route.
- * With a pinned subnet, the engine hands out addresses from its range only.
- */
+/** `docker network create` for the internal network: no bridge address, so no host, no route. */
 export function internalNetworkArgs(
   bottle: BottleRef,
   names: BottleNames,
   dialect: EngineDialect = DOCKER_DIALECT,
-  pinned?: PinnedSubnet,
 ): string[] {
   return [
     "network",
@@ -95,14 +76,6 @@ export function internalNetworkArgs(
     "--internal",
     // Without an address on the host side of the bridge the agent cannot reach host services.
     ...dialect.internalNetworkFlags,
-    ...(pinned === undefined ? [] : [
-      "--subnet",
-      pinned.subnet,
-      "--gateway",
-      pinned.gateway,
-      "--ip-range",
-      pinned.ipRange,
-    ]),
     ...labelArgs(bottle, "internal"),
     names.internal,
   ];
@@ -117,23 +90,22 @@ export function egressNetworkArgs(bottle: BottleRef, names: BottleNames): string
  * `docker create` for the sidecar on the internal network, under its pinned name. It starts
  * only after the egress network is connected too; its daemons listen on the internal network's
  * address alone (the spec's environment says so), so the host and the egress network never reach
- * a port that injects tokens. `ip` is its address there when the network's subnet is pinned.
+ * a port that injects tokens.
  */
 export function sidecarCreateArgs(
   bottle: BottleRef,
   spec: SidecarSpec,
   names: BottleNames,
-  options: { dialect?: EngineDialect; ip?: string } = {},
+  dialect: EngineDialect = DOCKER_DIALECT,
 ): string[] {
   return [
     "create",
     "--name",
     names.sidecar,
     ...labelArgs(bottle, "sidecar"),
-    ...(options.dialect ?? DOCKER_DIALECT).containerFlags,
+    ...dialect.containerFlags,
     "--network",
     names.internal,
-    ...(options.ip === undefined ? [] : ["--ip", options.ip]),
     "--network-alias",
     SIDECAR_HOST,
     "--user",

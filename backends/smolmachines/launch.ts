@@ -49,11 +49,7 @@ export async function createNetworks(
   spec: NetworkSpec,
 ): Promise<BottleNetworks> {
   const networks = await ctx.sidecars.createNetworks(step, spec);
-  // The machine reaches the sidecar at its loopback alias, never at a pinned internal address.
-  return {
-    egressNetwork: networks.egressNetwork,
-    internalSubnet: await ctx.sidecars.subnet(networks.egressNetwork),
-  };
+  return { ...networks, internalSubnet: await ctx.sidecars.subnet(networks.egressNetwork) };
 }
 
 /**
