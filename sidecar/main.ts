@@ -9,7 +9,7 @@
 import { runDaemon, runGitHook, runSidecar } from "./init/mod.ts";
 import { messageOf } from "../core/errors/mod.ts";
 
-const USAGE = "usage: sidecar/main.ts [--daemon NAME | --git-hook]";
+const USAGE = "usage: sidecar/main.ts [--daemon NAME | --git-hook | --warm-cache]";
 
 async function main(args: readonly string[]): Promise<number> {
   const encoder = new TextEncoder();
@@ -50,4 +50,13 @@ function writeAll(bytes: Uint8Array): void {
   while (offset < bytes.length) offset += Deno.stderr.writeSync(bytes.subarray(offset));
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+/**
+ * `--warm-cache` (the image build, with no permissions) only loads this module, to fill Deno's
+ * code cache: Deno writes a module's cache once its evaluation ends, which an awaited main that
+ * ends in `Deno.exit` would never let happen.
+ */
+function warmingCache(args: readonly string[]): boolean {
+  return args.length === 1 && args[0] === "--warm-cache";
+}
+
+if (import.meta.main && !warmingCache(Deno.args)) Deno.exit(await main(Deno.args));

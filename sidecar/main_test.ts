@@ -352,6 +352,12 @@ Deno.test("sidecar/main.ts exits 2 on unknown arguments", async () => {
   assert.equal((await sidecar.status).code, 2);
   assert.equal(
     sidecar.output(),
-    "[sidecar] error: usage: sidecar/main.ts [--daemon NAME | --git-hook]\n",
+    "[sidecar] error: usage: sidecar/main.ts [--daemon NAME | --git-hook | --warm-cache]\n",
   );
+});
+
+Deno.test("sidecar/main.ts --warm-cache (the image build) only loads: exit 0, no daemon, no output", async () => {
+  await using sidecar = startSidecar({ BOT_BOTTLE_SIDECAR_DAEMONS: "egress" }, ["--warm-cache"]);
+  assert.equal((await sidecar.status).code, 0);
+  assert.equal(sidecar.output(), "");
 });

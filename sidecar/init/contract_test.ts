@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  BODY_RUNTIME_FLAGS,
   SIDECAR_MOUNTS,
   SIDECAR_PORTS,
   sidecarEnvironment,
@@ -88,4 +89,20 @@ Deno.test("the sidecar's permission set reads and writes every mount it is given
   for (const path of [SIDECAR_MOUNTS.queue, SIDECAR_MOUNTS.gitMirrors]) {
     assert.ok(covered(read, path) && covered(write, path), `the sidecar may not write ${path}`);
   }
+});
+
+Deno.test("the image's code cache is made and used under the daemons' V8 flags", async () => {
+  const dockerfile = await Deno.readTextFile(
+    new URL("../../images/sidecar/Dockerfile", import.meta.url),
+  );
+  // V8 rejects a code cache made under other flags: the warm-up (a RUN line), the init process
+  // (the ENTRYPOINT) and every daemon (BODY_RUNTIME_FLAGS) must agree.
+  const [flags] = BODY_RUNTIME_FLAGS;
+  const warmUp =
+    /^RUN DENO_DIR=\/app\/deno-cache deno run [^\n]*\\\n\s+(\S+) \/app\/sidecar\.js --warm-cache/m
+      .exec(dockerfile);
+  assert.equal(warmUp?.[1], flags, "the warm-up runs under the daemons' V8 flags");
+  const entrypoint = dockerfile.slice(dockerfile.indexOf("ENTRYPOINT"));
+  assert.ok(entrypoint.includes(`"${flags}"`), "the init process runs under the daemons' V8 flags");
+  assert.match(entrypoint, /cp -R \/app\/deno-cache\/\. \\"\$DENO_DIR\\"\//);
 });

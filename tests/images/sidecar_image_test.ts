@@ -77,6 +77,11 @@ Deno.test("sidecarImageRecipe() builds an image whose egress daemon answers on 9
     assert.equal(curl.code, 0, curl.stderr);
     const allowlist: { routes: { host: string }[] } = JSON.parse(curl.stdout);
     assert.deepEqual(allowlist.routes.map((route) => route.host), ["api.test"]);
+    assert.match(
+      await entrypointDebugLog(tag),
+      /V8 code cache hit for ES module: file:\/\/\/app\/sidecar\.js/,
+      "the bundle is loaded from the code cache the image build made",
+    );
   } finally {
     await docker(["rm", "--force", "--volumes", name]);
     await docker(["network", "rm", name]);
@@ -84,6 +89,41 @@ Deno.test("sidecarImageRecipe() builds an image whose egress daemon answers on 9
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/**
+ * What Deno logs at debug level while the image's own entrypoint loads the bundle, run as the
+ * backend runs the sidecar (read-only root, `/tmp` the only writable place, not root).
+ */
+async function entrypointDebugLog(tag: string): Promise<string> {
+  const entrypoint: string[] = JSON.parse(
+    await dockerOk(["image", "inspect", "--format", "{{json .Config.Entrypoint}}", tag]),
+  );
+  const run = entrypoint.indexOf("run");
+  assert.ok(run > 0, `the entrypoint runs deno: ${entrypoint.join(" ")}`);
+  const [program, ...args] = entrypoint;
+  const result = await docker([
+    "run",
+    "--rm",
+    "--label",
+    TEST_LABEL,
+    "--read-only",
+    "--tmpfs",
+    "/tmp",
+    "--user",
+    "4321:4321",
+    "--env",
+    "DENO_DIR=/tmp/deno",
+    "--entrypoint",
+    program!,
+    tag,
+    ...args.slice(0, run),
+    "--log-level=debug",
+    ...args.slice(run),
+    "--warm-cache",
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  return result.stderr;
+}
 
 /** The first log line of a container matching `pattern`; fails fast when the container exits. */
 async function waitForLog(name: string, pattern: RegExp): Promise<string> {
