@@ -28,10 +28,15 @@ export interface View {
 }
 
 /**
- * Whether the decoding of the layer above produced any byte of input `[start, end)`. Where it did
- * not, that input is the parent's input byte for byte, and the parent's own views read it.
+ * Where the decoding of the layer above produced input bytes. Where it did not, that input is the
+ * parent's input byte for byte, and the parent's own views read it.
  */
-export type Touched = (start: number, end: number) => boolean;
+export interface Touched {
+  /** Whether it produced any byte of input `[start, end)`. */
+  within(start: number, end: number): boolean;
+  /** The first input offset at or after `from` that it produced (Infinity when none yet). */
+  next(from: number): number;
+}
 
 /**
  * Builds the views of one layer (empty past the deepest layer). `touched` is given when the layer

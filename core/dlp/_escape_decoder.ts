@@ -239,6 +239,25 @@ export class EscapeDecoder {
     return last !== undefined && last.dec + last.decLen > start;
   }
 
+  /**
+   * The first decoded offset at or after `from` that an escape produced (Infinity when none yet).
+   * Like {@link EscapeDecoder.escapedIn}, for offsets not yet forgotten.
+   */
+  nextEscaped(from: number): number {
+    const escapes = this.#escapes;
+    // The first escape that ends after `from`, by bisection (they are in decoded order).
+    let lo = 0;
+    let hi = escapes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = escapes[mid]!;
+      if (e.dec + e.decLen <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = escapes[lo];
+    return next === undefined ? Infinity : Math.max(from, next.dec);
+  }
+
   /** Raw offset where decoded byte `dec` begins (the pending offset past the end). */
   rawOffset(dec: number): number {
     return dec >= this.#dec ? this.#raw : this.#at(dec).raw;

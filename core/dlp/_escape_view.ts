@@ -126,7 +126,10 @@ export class EscapeView implements View {
         decoder,
         branch: new Branch(
           this.#passes(),
-          this.#views(this.#depth + 1, (s, e) => decoder.escapedIn(s, e)),
+          this.#views(this.#depth + 1, {
+            within: (s, e) => decoder.escapedIn(s, e),
+            next: (from) => decoder.nextEscaped(from),
+          }),
           {
             toParent: (s, e) => {
               const raw = decoder.toRaw(s, e);

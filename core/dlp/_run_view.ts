@@ -17,6 +17,7 @@ import { OffsetMap } from "./_offset_map.ts";
 import { MIN_DECODED, PROBE } from "./_run_gate.ts";
 import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
 import { CLASS, findRun, skipRun } from "./_run_search.ts";
+import { PlainSkip, untouched } from "./_run_plain.ts";
 import { certainlyDead, RESTART_WITHIN, type RunKind } from "./_run_kinds.ts";
 import type { ScanPass } from "./_window.ts";
 
@@ -82,6 +83,8 @@ export class RunView implements View {
    */
   #prefix: Uint8Array | undefined;
   #prefixAt: Float64Array | undefined;
+  /** Under escape decoding: past the runs it would drop unread. */
+  readonly #plain: PlainSkip | undefined;
 
   /**
    * @param kind The runs to read.
@@ -93,6 +96,7 @@ export class RunView implements View {
     this.#views = layer.views;
     this.#depth = layer.depth;
     this.#touched = layer.touched;
+    this.#plain = layer.touched === undefined ? undefined : new PlainSkip();
   }
 
   push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
@@ -110,12 +114,17 @@ export class RunView implements View {
     const words = n - lead >= 4 * this.#kind.unit * this.#kind.span
       ? new Uint32Array(chunk.buffer, chunk.byteOffset + lead, (n - lead) >>> 2)
       : NO_WORDS;
+    const plain = this.#plain;
+    if (plain !== undefined) {
+      plain.reset({ bytes: chunk, words, lead, base: start }, this.#touched!, this.#kind.bit);
+    }
     let i = 0;
     while (i < n) {
       if (this.#run !== undefined) {
         i = this.#advance(chunk, i, start, words, lead);
         continue;
       }
+      if (plain !== undefined) i = plain.from(i);
       const at = findRun(chunk, i, words, lead, this.#kind);
       if (at < 0) {
         if (!final) this.#keepTail(chunk, i, start);
@@ -180,8 +189,9 @@ export class RunView implements View {
         this.#run = undefined;
         return end + 1;
       }
+      const touched = this.#touched;
       if (
-        this.#untouched(bytes, from, base, end) ||
+        (touched !== undefined && untouched(touched, bytes, { from, end, base })) ||
         certainlyDead(this.#kind, bytes, { from, end, words, lead })
       ) {
         run.dead = true;
@@ -235,22 +245,6 @@ export class RunView implements View {
       return i + 1;
     }
     return n;
-  }
-
-  /**
-   * Whether the run `[from, end)` and the bytes on either side of it are input the layer above did not
-   * decode (escape decoding copies most bytes as they are). Then the parent's views read the very
-   * same run between the very same bytes, one layer shallower, and find all this one could. Not
-   * when a line break borders it: a wrapped run may join lines differently in the parent.
-   */
-  #untouched(bytes: Uint8Array, from: number, base: number, end: number): boolean {
-    const touched = this.#touched;
-    if (touched === undefined || from === 0) return false;
-    if (end >= bytes.length) return false;
-    const before = bytes[from - 1];
-    const after = bytes[end];
-    if (before === LF || before === CR || after === LF || after === CR) return false;
-    return !touched(base + from - 1, base + end + 1);
   }
 
   #add(run: Run, byte: number, at: number): void {
