@@ -13,7 +13,7 @@ import { ALPHABET_RUNS, HEX_RUNS } from "./_run_kinds.ts";
 import { RunView } from "./_run_view.ts";
 import { PassStream, sortFindings } from "./_stream.ts";
 import type { Finding, StreamScanner } from "./_types.ts";
-import type { ScanPass } from "./_window.ts";
+import { NO_BYTES, type ScanPass } from "./_window.ts";
 
 /** Decoding layers read: a fourth encoding around a secret is not unwrapped. */
 export const MAX_DEPTH = 3;
@@ -63,7 +63,7 @@ export class DecodingStream implements StreamScanner {
   end(): Finding[] {
     if (this.#ended) return [];
     const found = this.#raw.end();
-    const view = this.#view(new Uint8Array(0), this.#end, true);
+    const view = this.#view(NO_BYTES, this.#end, true);
     this.#ended = true;
     return this.#merge(found, view);
   }

@@ -35,6 +35,11 @@ export interface InboundScanOptions {
 /** One bottle's DLP: compiled once, then used for every scan of every route. */
 export class DlpEngine {
   readonly #compiled = new Map<string, unknown>();
+  /** Per direction, the names a route may list and the registered detectors (asked per scan). */
+  readonly #registry = {
+    outbound: { known: listableDetectors("outbound"), detectors: detectorsOf("outbound") },
+    inbound: { known: listableDetectors("inbound"), detectors: detectorsOf("inbound") },
+  };
   readonly #ignored: number;
   readonly #scanned: number;
   readonly #seamBytes: number;
@@ -171,7 +176,10 @@ export class DlpEngine {
    * decoded stretch and run of the scan gets fresh passes from the same list.
    */
   #passes(direction: Direction, listed: readonly string[], location: string): () => ScanPass[] {
-    const known: readonly string[] = listableDetectors(direction);
+    const { known, detectors } = this.#registry[direction] as {
+      known: readonly string[];
+      detectors: readonly Detector[];
+    };
     const unknown = listed.find((name) => !known.includes(name));
     if (unknown !== undefined) {
       throw new ConfigError(
@@ -180,7 +188,7 @@ export class DlpEngine {
         })`,
       );
     }
-    const picked = detectorsOf(direction).map((detector) => ({
+    const picked = detectors.map((detector) => ({
       detector,
       compiled: this.#compiled.get(detector.name),
       scan: { location, enabled: !detector.listable || listed.includes(detector.name) },

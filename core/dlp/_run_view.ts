@@ -72,7 +72,8 @@ export class RunView implements View {
   #run: Run | undefined;
   /** 0, or the line break seen inside the run: CR, LF (or CR LF). */
   #break = 0;
-  #tail = new Uint8Array(TAIL);
+  /** Made with the first tail kept: a view is made for every decoded stream. */
+  #tail: Uint8Array | undefined;
   #tailLength = 0;
   #tailStart = 0;
   #end = 0;
@@ -104,7 +105,7 @@ export class RunView implements View {
     const out: ViewFinding[] = [];
     this.#out = out;
     if (this.#tailLength > 0) {
-      const tail = this.#tail.slice(0, this.#tailLength);
+      const tail = this.#tail!.slice(0, this.#tailLength);
       this.#tailLength = 0;
       this.#begin(this.#tailStart);
       this.#advance(tail, 0, this.#tailStart, NO_WORDS, 0);
@@ -425,7 +426,7 @@ export class RunView implements View {
     const limit = Math.max(from, n - TAIL);
     while (s > limit && (CLASS[bytes[s - 1]!]! & bit) !== 0) s--;
     if (s === n) return;
-    this.#tail.set(bytes.subarray(s, n));
+    (this.#tail ??= new Uint8Array(TAIL)).set(bytes.subarray(s, n));
     this.#tailLength = n - s;
     this.#tailStart = base + s;
   }
