@@ -32,6 +32,8 @@ export class EscapeView implements View {
   /** The last input bytes (at most the margin): context for the next stretch. */
   #recent: Uint8Array | undefined;
   #recentLength = 0;
+  /** The chunk being read: its escapes, its length and its first byte's offset. */
+  #chunk = { escapes: [] as readonly number[], length: 0, start: 0 };
 
   /**
    * @param passes Fresh passes for each stretch.
@@ -50,6 +52,7 @@ export class EscapeView implements View {
     // One search of the chunk (after a quick check: most hold no escape byte) serves every
     // question below: where escapes are, and which piece holds one.
     const escapes = hasEscape(chunk) ? decodableEscapes(chunk) : [];
+    this.#chunk = { escapes, length: chunk.length, start };
     if (escapes.length === 0 && this.#stretch === undefined) {
       // No stretch, nothing to decode: only the context moves on.
       this.#end = start + chunk.length;
@@ -150,17 +153,21 @@ export class EscapeView implements View {
     // An escape that decodes in this chunk, or one the last chunk left unfinished: decode all
     // of it. A lone `%` or `\` (`100%`, `C:\Windows`) decodes nothing and extends nothing.
     if (final || escaped || stretch.decoder.pending < start) {
-      return this.#feed(stretch, chunk, final);
+      return this.#feed(stretch, chunk, final, start);
     }
     // No escape that decodes in this chunk: the view needs only what lies within the margin of
     // the last one.
     const wanted = Math.max(0, stretch.decoder.lastEscapeEnd + this.#margin - start);
-    if (wanted >= chunk.length) return this.#feed(stretch, chunk, false);
-    return this.#feed(stretch, chunk.subarray(0, wanted), true);
+    if (wanted >= chunk.length) return this.#feed(stretch, chunk, false, start);
+    return this.#feed(stretch, chunk.subarray(0, wanted), true, start);
   }
 
-  #feed(stretch: Stretch, bytes: Uint8Array, final: boolean): ViewFinding[] {
-    const decoded = stretch.decoder.push(bytes, final);
+  /** Decode and scan `bytes`; `at`: the offset of their first byte, when they are the chunk's. */
+  #feed(stretch: Stretch, bytes: Uint8Array, final: boolean, at?: number): ViewFinding[] {
+    const { escapes, length, start } = this.#chunk;
+    // The chunk was searched for escapes once: the decoder reads where they are.
+    const found = at === undefined ? undefined : { escapes, length, shift: at - start };
+    const decoded = stretch.decoder.push(bytes, final, found);
     const out = stretch.branch.push(decoded, final);
     if (final) this.#stretch = undefined;
     return out;
