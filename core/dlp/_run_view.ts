@@ -12,14 +12,13 @@
  * where the encoding does, so a run whose first decoding is not printable is tried again past each
  * of its first few `/ + - _` (`: , - \` for hex).
  */
-import { Branch, type Touched, type View, type ViewFinding, type Views } from "./_branch.ts";
+import { Branch, type Layer, type View, type ViewFinding } from "./_branch.ts";
 import { OffsetMap } from "./_offset_map.ts";
 import { MIN_DECODED, PROBE } from "./_run_gate.ts";
 import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
 import { CLASS, findRun, skipRun } from "./_run_search.ts";
 import { PlainSkip, untouched } from "./_run_plain.ts";
 import { certainlyDead, RESTART_WITHIN, type RunKind } from "./_run_kinds.ts";
-import type { ScanPass } from "./_window.ts";
 
 /** Characters of a run kept to try it again from a later start. */
 const PREFIX = 160;
@@ -50,25 +49,10 @@ const RESTARTED = 0;
 const WAIT = 1;
 const NONE = 2;
 
-/** Where a run view reads. */
-export interface RunLayer {
-  /** Fresh passes for each decoded run. */
-  readonly passes: () => ScanPass[];
-  /** The layers below this one. */
-  readonly views: Views;
-  /** This layer's depth (1 reads the raw stream). */
-  readonly depth: number;
-  /** Where the layer above decoded something, when it decodes only here and there. */
-  readonly touched?: Touched | undefined;
-}
-
 /** One kind of run, one layer. */
 export class RunView implements View {
   readonly #kind: RunKind;
-  readonly #passes: () => ScanPass[];
-  readonly #views: Views;
-  readonly #depth: number;
-  readonly #touched: Touched | undefined;
+  readonly #layer: Layer;
   #run: Run | undefined;
   /** 0, or the line break seen inside the run: CR, LF (or CR LF). */
   #break = 0;
@@ -89,14 +73,11 @@ export class RunView implements View {
 
   /**
    * @param kind The runs to read.
-   * @param layer Its passes, the layers below it, and what the layer above decoded.
+   * @param layer Its passes, the layers below it, what the layer above decoded, its buffers.
    */
-  constructor(kind: RunKind, layer: RunLayer) {
+  constructor(kind: RunKind, layer: Layer) {
     this.#kind = kind;
-    this.#passes = layer.passes;
-    this.#views = layer.views;
-    this.#depth = layer.depth;
-    this.#touched = layer.touched;
+    this.#layer = layer;
     this.#plain = layer.touched === undefined ? undefined : new PlainSkip();
   }
 
@@ -117,7 +98,7 @@ export class RunView implements View {
       : NO_WORDS;
     const plain = this.#plain;
     if (plain !== undefined) {
-      plain.reset({ bytes: chunk, words, lead, base: start }, this.#touched!, this.#kind.bit);
+      plain.reset({ bytes: chunk, words, lead, base: start }, this.#layer.touched!, this.#kind.bit);
     }
     let i = 0;
     while (i < n) {
@@ -190,7 +171,7 @@ export class RunView implements View {
         this.#run = undefined;
         return end + 1;
       }
-      const touched = this.#touched;
+      const touched = this.#layer.touched;
       if (
         (touched !== undefined && untouched(touched, bytes, { from, end, base })) ||
         certainlyDead(this.#kind, bytes, { from, end, words, lead })
@@ -370,7 +351,9 @@ export class RunView implements View {
   #goLive(d: Decoding): void {
     d.state = LIVE;
     d.map = new OffsetMap();
-    d.branch = new Branch(this.#passes(), this.#views(this.#depth + 1), d.map, d.phrase);
+    const { passes, views, depth, buffers } = this.#layer;
+    const links = { children: views(depth + 1), map: d.map, phrase: d.phrase, buffers };
+    d.branch = new Branch(passes(), links);
     const probe = d.probe;
     for (let k = 0; k < probe.length; k++) d.emit(probe[k]!, d.probeStarts[k]!, d.probeEnds[k]!);
     d.probe = [];

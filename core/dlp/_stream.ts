@@ -1,3 +1,4 @@
+import type { Buffers } from "./_buffers.ts";
 import type { Finding, StreamScanner } from "./_types.ts";
 import { alignedBytes, NO_BYTES, type ScanPass, ScanWindow } from "./_window.ts";
 
@@ -17,10 +18,16 @@ export class PassStream implements StreamScanner {
   #buf = NO_BYTES;
   #length = 0;
   #ended = false;
+  readonly #buffers: Buffers | undefined;
 
-  /** Stream over the given passes (each used by this stream only). */
-  constructor(passes: readonly ScanPass[]) {
+  /**
+   * Stream over the given passes (each used by this stream only).
+   *
+   * @param buffers Where window buffers are taken from and given back to when the stream ends.
+   */
+  constructor(passes: readonly ScanPass[], buffers?: Buffers) {
     this.#passes = passes;
+    this.#buffers = buffers;
   }
 
   push(chunk: Uint8Array): Finding[] {
@@ -56,8 +63,10 @@ export class PassStream implements StreamScanner {
     const tail = this.#length - from;
     const length = tail + chunk.length;
     if (this.#buf.length < length) {
-      const grown = alignedBytes(length + (length >>> 1));
+      const size = length + (length >>> 1);
+      const grown = this.#buffers?.take(size) ?? alignedBytes(size);
       grown.set(this.#buf.subarray(from, this.#length));
+      this.#buffers?.give(this.#buf);
       this.#buf = grown;
     } else if (from > 0) {
       this.#buf.copyWithin(0, from, this.#length);
@@ -68,6 +77,11 @@ export class PassStream implements StreamScanner {
     const win = new ScanWindow(keep, this.#buf.subarray(0, length), final);
     const out: Finding[] = [];
     for (const pass of this.#passes) pass.scan(win, out);
+    if (final) {
+      // Nothing reads the window again.
+      this.#buffers?.give(this.#buf);
+      this.#buf = NO_BYTES;
+    }
     return sortFindings(out);
   }
 }
