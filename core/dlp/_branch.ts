@@ -5,6 +5,7 @@
  * inside it or just before it, or any byte of a base64, base32 or hex run); one of a deeper layer
  * always is. Each remembers which decodings led to it.
  */
+import type { Buffers } from "./_buffers.ts";
 import { PassStream } from "./_stream.ts";
 import type { Finding } from "./_types.ts";
 import type { ScanPass } from "./_window.ts";
@@ -28,16 +29,35 @@ export interface View {
 }
 
 /**
- * Whether the decoding of the layer above produced any byte of input `[start, end)`. Where it did
- * not, that input is the parent's input byte for byte, and the parent's own views read it.
+ * Where the decoding of the layer above produced input bytes. Where it did not, that input is the
+ * parent's input byte for byte, and the parent's own views read it.
  */
-export type Touched = (start: number, end: number) => boolean;
+export interface Touched {
+  /** Whether it produced any byte of input `[start, end)`. */
+  within(start: number, end: number): boolean;
+  /** The first input offset at or after `from` that it produced (Infinity when none yet). */
+  next(from: number): number;
+}
 
 /**
  * Builds the views of one layer (empty past the deepest layer). `touched` is given when the layer
  * decodes only here and there (escapes), so views can leave what it did not change to the parent.
  */
 export type Views = (depth: number, touched?: Touched) => View[];
+
+/** Where a view reads: what each of its decoded streams is scanned with. */
+export interface Layer {
+  /** Fresh passes for each decoded stream. */
+  readonly passes: () => ScanPass[];
+  /** The layers below this one. */
+  readonly views: Views;
+  /** This layer's depth (1 reads the raw stream). */
+  readonly depth: number;
+  /** Where the layer above decoded something, when it decodes only here and there. */
+  readonly touched?: Touched | undefined;
+  /** Where buffers are taken from and given back to. */
+  readonly buffers?: Buffers | undefined;
+}
 
 /** How decoded offsets map back onto the parent stream. */
 export interface Mapper {
@@ -59,15 +79,18 @@ export class Branch {
 
   /**
    * @param passes Fresh passes for this stream.
-   * @param children The next layer's views over it.
-   * @param map Decoded to parent offsets.
-   * @param phrase The decoding, as findings name it (`base64 decoding`).
+   * @param links The next layer's views over it (`children`), how decoded offsets map to the
+   *   parent's (`map`), the decoding as findings name it (`phrase`: `base64 decoding`), and where
+   *   its window buffers come from (`buffers`).
    */
-  constructor(passes: ScanPass[], children: View[], map: Mapper, phrase: string) {
-    this.#scanner = new PassStream(passes);
-    this.#children = children;
-    this.#map = map;
-    this.#phrase = phrase;
+  constructor(
+    passes: ScanPass[],
+    links: { children: View[]; map: Mapper; phrase: string; buffers?: Buffers | undefined },
+  ) {
+    this.#scanner = new PassStream(passes, links.buffers);
+    this.#children = links.children;
+    this.#map = links.map;
+    this.#phrase = links.phrase;
   }
 
   /** Decoded bytes fed so far. */

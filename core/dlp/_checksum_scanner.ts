@@ -185,6 +185,9 @@ function runStart(bytes: Uint8Array, pairs: Uint16Array, i: number): number {
   return i < 4 + 4 * BACK_WORDS ? 0 : -1;
 }
 
+/** No pairs (shared: nothing can be written to it), until the first window. */
+const NO_PAIRS = new Uint16Array(0);
+
 /** Per-scan state of the checksummed detector. */
 export class ChecksumPass implements ScanPass {
   readonly #location: string;
@@ -193,7 +196,7 @@ export class ChecksumPass implements ScanPass {
   /** Alnum samples in a row up to `#pos`. */
   readonly #state: SampleState = { streak: 0, start: -1 };
   /** The current window read as 16-bit pairs. */
-  #pairs: Uint16Array = new Uint16Array(0);
+  #pairs: Uint16Array = NO_PAIRS;
   /** No finding may start before this (one was reported up to here). */
   #reportedEnd = 0;
 

@@ -8,24 +8,28 @@
  * once.
  */
 import type { View, ViewFinding, Views } from "./_branch.ts";
+import type { Buffers } from "./_buffers.ts";
 import { EscapeView, MARGIN } from "./_escape_view.ts";
 import { ALPHABET_RUNS, HEX_RUNS } from "./_run_kinds.ts";
 import { RunView } from "./_run_view.ts";
 import { PassStream, sortFindings } from "./_stream.ts";
 import type { Finding, StreamScanner } from "./_types.ts";
-import type { ScanPass } from "./_window.ts";
+import { NO_BYTES, type ScanPass } from "./_window.ts";
 
 /** Decoding layers read: a fourth encoding around a secret is not unwrapped. */
 export const MAX_DEPTH = 3;
 
-/** The views of every layer, over passes built by `passes`. */
-function viewsOf(passes: () => ScanPass[], margin: number): Views {
-  const views: Views = (depth, touched) =>
-    depth > MAX_DEPTH ? [] : [
-      new EscapeView(passes, views, depth, margin),
-      new RunView(ALPHABET_RUNS, { passes, views, depth, touched }),
-      new RunView(HEX_RUNS, { passes, views, depth, touched }),
+/** The views of every layer, over passes built by `passes`, with buffers from `buffers`. */
+function viewsOf(passes: () => ScanPass[], margin: number, buffers?: Buffers): Views {
+  const views: Views = (depth, touched) => {
+    if (depth > MAX_DEPTH) return [];
+    const layer = { passes, views, depth, touched, buffers };
+    return [
+      new EscapeView(layer, margin),
+      new RunView(ALPHABET_RUNS, layer),
+      new RunView(HEX_RUNS, layer),
     ];
+  };
   return views;
 }
 
@@ -44,13 +48,19 @@ export class DecodingStream implements StreamScanner {
 
   /**
    * @param passes Builds a fresh set of passes (one for the raw scan, one per decoded stream).
-   * @param longestMatch The longest span a pass may report (a long known secret's widest form).
+   * @param options The longest span a pass may report (`longestMatch`: a long known secret's
+   *   widest form), and the engine's spare buffers (`buffers`).
    */
-  constructor(passes: () => ScanPass[], longestMatch = 0) {
+  constructor(
+    passes: () => ScanPass[],
+    options: { longestMatch?: number; buffers?: Buffers } = {},
+  ) {
     const raw = passes();
-    this.#raw = new PassStream(raw);
+    const { longestMatch = 0, buffers } = options;
+    this.#raw = new PassStream(raw, buffers);
     // No passes at all: nothing to look for, raw or decoded.
-    this.#views = raw.length === 0 ? [] : viewsOf(passes, Math.max(MARGIN, longestMatch + 1024))(1);
+    const margin = Math.max(MARGIN, longestMatch + 1024);
+    this.#views = raw.length === 0 ? [] : viewsOf(passes, margin, buffers)(1);
   }
 
   push(chunk: Uint8Array): Finding[] {
@@ -63,7 +73,7 @@ export class DecodingStream implements StreamScanner {
   end(): Finding[] {
     if (this.#ended) return [];
     const found = this.#raw.end();
-    const view = this.#view(new Uint8Array(0), this.#end, true);
+    const view = this.#view(NO_BYTES, this.#end, true);
     this.#ended = true;
     return this.#merge(found, view);
   }

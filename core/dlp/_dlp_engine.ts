@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/mod.ts";
+import { Buffers } from "./_buffers.ts";
 import type { Detector, Direction } from "./_detector.ts";
 import type { SecretTables } from "./_detector_known_secrets.ts";
 import { redactFindings } from "./_redact.ts";
@@ -35,6 +36,13 @@ export interface InboundScanOptions {
 /** One bottle's DLP: compiled once, then used for every scan of every route. */
 export class DlpEngine {
   readonly #compiled = new Map<string, unknown>();
+  /** Window and context buffers its streams lend each other, one stream after another. */
+  readonly #buffers = new Buffers();
+  /** Per direction, the names a route may list and the registered detectors (asked per scan). */
+  readonly #registry = {
+    outbound: { known: listableDetectors("outbound"), detectors: detectorsOf("outbound") },
+    inbound: { known: listableDetectors("inbound"), detectors: detectorsOf("inbound") },
+  };
   readonly #ignored: number;
   readonly #scanned: number;
   readonly #seamBytes: number;
@@ -117,20 +125,25 @@ export class DlpEngine {
 
   /** A streaming outbound scanner (offsets are absolute in the stream). */
   outboundStream(options: OutboundScanOptions): StreamScanner {
-    return new DecodingStream(this.#passes("outbound", options.detectors, options.location));
+    return new DecodingStream(this.#passes("outbound", options.detectors, options.location), {
+      buffers: this.#buffers,
+    });
   }
 
   /** A streaming inbound scanner (offsets are absolute in the stream). */
   inboundStream(options: InboundScanOptions): StreamScanner {
-    return new DecodingStream(
-      this.#passes("inbound", options.detectors, options.location),
-      this.#seamBytes,
-    );
+    return new DecodingStream(this.#passes("inbound", options.detectors, options.location), {
+      longestMatch: this.#seamBytes,
+      buffers: this.#buffers,
+    });
   }
 
   /** The streaming form of {@link DlpEngine.scanReflection}. */
   reflectionStream(options: { location: string }): StreamScanner {
-    const stream = new DecodingStream(this.#reflectionPasses(options.location), this.#seamBytes);
+    const stream = new DecodingStream(this.#reflectionPasses(options.location), {
+      longestMatch: this.#seamBytes,
+      buffers: this.#buffers,
+    });
     return {
       push: (chunk) => withoutCanary(stream.push(chunk)),
       end: () => withoutCanary(stream.end()),
@@ -171,7 +184,10 @@ export class DlpEngine {
    * decoded stretch and run of the scan gets fresh passes from the same list.
    */
   #passes(direction: Direction, listed: readonly string[], location: string): () => ScanPass[] {
-    const known: readonly string[] = listableDetectors(direction);
+    const { known, detectors } = this.#registry[direction] as {
+      known: readonly string[];
+      detectors: readonly Detector[];
+    };
     const unknown = listed.find((name) => !known.includes(name));
     if (unknown !== undefined) {
       throw new ConfigError(
@@ -180,7 +196,7 @@ export class DlpEngine {
         })`,
       );
     }
-    const picked = detectorsOf(direction).map((detector) => ({
+    const picked = detectors.map((detector) => ({
       detector,
       compiled: this.#compiled.get(detector.name),
       scan: { location, enabled: !detector.listable || listed.includes(detector.name) },

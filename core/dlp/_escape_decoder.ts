@@ -130,9 +130,12 @@ function isEscapeByte(byte: number): boolean {
   return byte === PERCENT || byte === BACKSLASH;
 }
 
+/** No carried bytes (shared: nothing can be written to it). */
+const NO_CARRY = new Uint8Array(0);
+
 /** A streaming decoder whose decoded offsets map back onto raw stream offsets. */
 export class EscapeDecoder {
-  #carry: Uint8Array = new Uint8Array(0);
+  #carry: Uint8Array = NO_CARRY;
   /** Absolute raw offset of the first byte of the next input (the carry's first byte). */
   #raw: number;
   /** Decoded bytes produced so far (the decoded stream's offsets start at 0). */
@@ -162,11 +165,19 @@ export class EscapeDecoder {
    *
    * @param chunk Raw bytes.
    * @param final No more input follows: an incomplete escape is copied as it is.
+   * @param found Where the escapes are, when the caller searched already: `decodableEscapes` of a
+   *   text of `length` bytes that holds `chunk` at `shift`. Used only when no escape waits from the
+   *   last push (one that does may take bytes of `chunk` and so parse it differently).
    * @returns The decoded bytes, valid until the next push.
    */
-  push(chunk: Uint8Array, final = false): Uint8Array {
-    const input = this.#carry.length === 0 ? chunk : Buffer.concat([this.#carry, chunk]);
-    this.#carry = new Uint8Array(0);
+  push(
+    chunk: Uint8Array,
+    final = false,
+    found?: { escapes: readonly number[]; shift: number; length: number },
+  ): Uint8Array {
+    const carried = this.#carry.length > 0;
+    const input = carried ? Buffer.concat([this.#carry, chunk]) : chunk;
+    this.#carry = NO_CARRY;
     // Decoding never lengthens: the output fits in the input's length.
     if (this.#out.length < input.length) {
       this.#out = new Uint8Array(Math.max(input.length, 2 * this.#out.length));
@@ -174,10 +185,26 @@ export class EscapeDecoder {
     const out = this.#out;
     let n = 0;
     let i = 0;
-    const search = new EscapeSearch(input);
+    const escapes = found?.escapes ?? [];
+    const shift = found?.shift ?? 0;
+    // From where the bytes are searched: all of them without a list, else from the escape the
+    // text's end may cut (listed as reaching the end: the list holds no escape after it).
+    const last = escapes.length - 2;
+    const searchFrom = found === undefined || carried
+      ? 0
+      : last >= 0 && escapes[last + 1] === found.length
+      ? escapes[last]! - shift
+      : Infinity;
+    let search: EscapeSearch | undefined;
+    let k = 0;
     for (; i < input.length; i++) {
+      let next: number;
+      if (i >= searchFrom) next = (search ??= new EscapeSearch(input)).next(i);
+      else {
+        while (k < escapes.length && escapes[k]! - shift < i) k += 2;
+        next = k < escapes.length ? Math.min(escapes[k]! - shift, input.length) : input.length;
+      }
       // Bytes between escapes are copied in one go (most of a stretch is plain text).
-      const next = search.next(i);
       if (next > i) {
         out.set(input.subarray(i, next), n);
         n += next - i;
@@ -237,6 +264,25 @@ export class EscapeDecoder {
     }
     const last = escapes[lo - 1];
     return last !== undefined && last.dec + last.decLen > start;
+  }
+
+  /**
+   * The first decoded offset at or after `from` that an escape produced (Infinity when none yet).
+   * Like {@link EscapeDecoder.escapedIn}, for offsets not yet forgotten.
+   */
+  nextEscaped(from: number): number {
+    const escapes = this.#escapes;
+    // The first escape that ends after `from`, by bisection (they are in decoded order).
+    let lo = 0;
+    let hi = escapes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = escapes[mid]!;
+      if (e.dec + e.decLen <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = escapes[lo];
+    return next === undefined ? Infinity : Math.max(from, next.dec);
   }
 
   /** Raw offset where decoded byte `dec` begins (the pending offset past the end). */

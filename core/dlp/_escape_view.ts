@@ -5,9 +5,9 @@
  * fresh {@link Branch}. Input without escapes costs one word-wise check per chunk.
  */
 import { Buffer } from "node:buffer";
-import { Branch, type View, type ViewFinding, type Views } from "./_branch.ts";
+import { Branch, type Layer, type View, type ViewFinding } from "./_branch.ts";
 import { decodableEscapes, EscapeDecoder, hasEscape } from "./_escape_decoder.ts";
-import type { ScanPass } from "./_window.ts";
+import { NO_BYTES } from "./_window.ts";
 
 /**
  * Bytes of context kept on each side of an escape: more than the longest match any pass reports
@@ -22,9 +22,7 @@ interface Stretch {
 
 /** Escape decoding near escapes, one layer. */
 export class EscapeView implements View {
-  readonly #passes: () => ScanPass[];
-  readonly #views: Views;
-  readonly #depth: number;
+  readonly #layer: Layer;
   readonly #margin: number;
   /** Input offset of the end of the input so far. */
   #end = 0;
@@ -32,24 +30,35 @@ export class EscapeView implements View {
   /** The last input bytes (at most the margin): context for the next stretch. */
   #recent: Uint8Array | undefined;
   #recentLength = 0;
+  /** The chunk being read: its escapes, its length and its first byte's offset. */
+  #chunk = { escapes: [] as readonly number[], length: 0, start: 0 };
 
   /**
-   * @param passes Fresh passes for each stretch.
-   * @param views The layers below this one.
-   * @param depth This layer's depth (1 reads the raw stream).
+   * @param layer Fresh passes for each stretch, the layers below this one, this layer's depth
+   *   (1 reads the raw stream), and where buffers come from.
    * @param margin Context kept on each side of an escape.
    */
-  constructor(passes: () => ScanPass[], views: Views, depth: number, margin: number) {
-    this.#passes = passes;
-    this.#views = views;
-    this.#depth = depth;
+  constructor(layer: Layer, margin: number) {
+    this.#layer = layer;
     this.#margin = margin;
   }
 
   push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
+    const found = this.#read(chunk, start, final);
+    if (final && this.#recent !== undefined) {
+      // Nothing follows for a stretch to start in.
+      this.#layer.buffers?.give(this.#recent);
+      this.#recent = undefined;
+      this.#recentLength = 0;
+    }
+    return found;
+  }
+
+  #read(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
     // One search of the chunk (after a quick check: most hold no escape byte) serves every
     // question below: where escapes are, and which piece holds one.
     const escapes = hasEscape(chunk) ? decodableEscapes(chunk) : [];
+    this.#chunk = { escapes, length: chunk.length, start };
     if (escapes.length === 0 && this.#stretch === undefined) {
       // No stretch, nothing to decode: only the context moves on.
       this.#end = start + chunk.length;
@@ -122,12 +131,16 @@ export class EscapeView implements View {
       if (!escaped) return [];
       const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
       const decoder = new EscapeDecoder(start - context.length);
+      const { passes, views, depth, buffers } = this.#layer;
+      const touched = {
+        within: (s: number, e: number) => decoder.escapedIn(s, e),
+        next: (from: number) => decoder.nextEscaped(from),
+      };
       stretch = {
         decoder,
-        branch: new Branch(
-          this.#passes(),
-          this.#views(this.#depth + 1, (s, e) => decoder.escapedIn(s, e)),
-          {
+        branch: new Branch(passes(), {
+          children: views(depth + 1, touched),
+          map: {
             toParent: (s, e) => {
               const raw = decoder.toRaw(s, e);
               // An escape just before the match counts too: it is what the match's left
@@ -138,8 +151,9 @@ export class EscapeView implements View {
             parentOffset: (dec) => decoder.rawOffset(dec),
             forget: (dec) => decoder.forget(dec),
           },
-          "decoding escapes",
-        ),
+          phrase: "decoding escapes",
+          buffers,
+        }),
       };
       this.#stretch = stretch;
       return this.#feed(stretch, Buffer.concat([context, chunk]), final);
@@ -147,17 +161,21 @@ export class EscapeView implements View {
     // An escape that decodes in this chunk, or one the last chunk left unfinished: decode all
     // of it. A lone `%` or `\` (`100%`, `C:\Windows`) decodes nothing and extends nothing.
     if (final || escaped || stretch.decoder.pending < start) {
-      return this.#feed(stretch, chunk, final);
+      return this.#feed(stretch, chunk, final, start);
     }
     // No escape that decodes in this chunk: the view needs only what lies within the margin of
     // the last one.
     const wanted = Math.max(0, stretch.decoder.lastEscapeEnd + this.#margin - start);
-    if (wanted >= chunk.length) return this.#feed(stretch, chunk, false);
-    return this.#feed(stretch, chunk.subarray(0, wanted), true);
+    if (wanted >= chunk.length) return this.#feed(stretch, chunk, false, start);
+    return this.#feed(stretch, chunk.subarray(0, wanted), true, start);
   }
 
-  #feed(stretch: Stretch, bytes: Uint8Array, final: boolean): ViewFinding[] {
-    const decoded = stretch.decoder.push(bytes, final);
+  /** Decode and scan `bytes`; `at`: the offset of their first byte, when they are the chunk's. */
+  #feed(stretch: Stretch, bytes: Uint8Array, final: boolean, at?: number): ViewFinding[] {
+    const { escapes, length, start } = this.#chunk;
+    // The chunk was searched for escapes once: the decoder reads where they are.
+    const found = at === undefined ? undefined : { escapes, length, shift: at - start };
+    const decoded = stretch.decoder.push(bytes, final, found);
     const out = stretch.branch.push(decoded, final);
     if (final) this.#stretch = undefined;
     return out;
@@ -170,12 +188,14 @@ export class EscapeView implements View {
     const margin = this.#margin;
     const take = bytes.subarray(Math.max(0, bytes.length - margin));
     const keep = Math.min(this.#recentLength, margin - take.length);
-    const recent = this.#recent ?? new Uint8Array(0);
+    const recent = this.#recent ?? NO_BYTES;
     let into = recent;
     if (into.length < keep + take.length) {
-      into = new Uint8Array(Math.min(margin, Math.max(2 * recent.length, keep + take.length, 256)));
+      const size = Math.min(margin, Math.max(2 * recent.length, keep + take.length, 256));
+      into = this.#layer.buffers?.take(size) ?? new Uint8Array(size);
     }
     if (keep > 0) into.set(recent.subarray(this.#recentLength - keep, this.#recentLength));
+    if (into !== recent && recent !== NO_BYTES) this.#layer.buffers?.give(recent);
     into.set(take, keep);
     this.#recent = into;
     this.#recentLength = keep + take.length;

@@ -13,6 +13,8 @@ export const HEXISH = 2;
 export const ALPHABET_SOFT = 4;
 /** Hex delimiters a try may start again after. */
 export const HEXISH_SOFT = 8;
+/** CR and LF, which may join the lines of a wrapped run. */
+export const LINE_BREAK = 16;
 /** Per byte, the run classes it belongs to. */
 export const CLASS = new Uint8Array(256);
 /** Per 16-bit pair (either byte order), the classes both bytes share. */
@@ -25,6 +27,7 @@ const EITHER = new Uint8Array(65536);
   for (const c of "0123456789abcdefABCDEF:,- \\xX") CLASS[c.charCodeAt(0)]! |= HEXISH;
   for (const c of "+/-_") CLASS[c.charCodeAt(0)]! |= ALPHABET_SOFT;
   for (const c of ":,- \\") CLASS[c.charCodeAt(0)]! |= HEXISH_SOFT;
+  for (const c of "\r\n") CLASS[c.charCodeAt(0)]! |= LINE_BREAK;
   for (let x = 0; x < 65536; x++) {
     PAIR[x] = CLASS[x & 0xff]! & CLASS[x >>> 8]!;
     EITHER[x] = CLASS[x & 0xff]! | CLASS[x >>> 8]!;

@@ -12,13 +12,13 @@
  * where the encoding does, so a run whose first decoding is not printable is tried again past each
  * of its first few `/ + - _` (`: , - \` for hex).
  */
-import { Branch, type Touched, type View, type ViewFinding, type Views } from "./_branch.ts";
+import { Branch, type Layer, type View, type ViewFinding } from "./_branch.ts";
 import { OffsetMap } from "./_offset_map.ts";
 import { MIN_DECODED, PROBE } from "./_run_gate.ts";
 import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
 import { CLASS, findRun, skipRun } from "./_run_search.ts";
+import { PlainSkip, untouched } from "./_run_plain.ts";
 import { certainlyDead, RESTART_WITHIN, type RunKind } from "./_run_kinds.ts";
-import type { ScanPass } from "./_window.ts";
 
 /** Characters of a run kept to try it again from a later start. */
 const PREFIX = 160;
@@ -49,29 +49,15 @@ const RESTARTED = 0;
 const WAIT = 1;
 const NONE = 2;
 
-/** Where a run view reads. */
-export interface RunLayer {
-  /** Fresh passes for each decoded run. */
-  readonly passes: () => ScanPass[];
-  /** The layers below this one. */
-  readonly views: Views;
-  /** This layer's depth (1 reads the raw stream). */
-  readonly depth: number;
-  /** Where the layer above decoded something, when it decodes only here and there. */
-  readonly touched?: Touched | undefined;
-}
-
 /** One kind of run, one layer. */
 export class RunView implements View {
   readonly #kind: RunKind;
-  readonly #passes: () => ScanPass[];
-  readonly #views: Views;
-  readonly #depth: number;
-  readonly #touched: Touched | undefined;
+  readonly #layer: Layer;
   #run: Run | undefined;
   /** 0, or the line break seen inside the run: CR, LF (or CR LF). */
   #break = 0;
-  #tail = new Uint8Array(TAIL);
+  /** Made with the first tail kept: a view is made for every decoded stream. */
+  #tail: Uint8Array | undefined;
   #tailLength = 0;
   #tailStart = 0;
   #end = 0;
@@ -82,17 +68,17 @@ export class RunView implements View {
    */
   #prefix: Uint8Array | undefined;
   #prefixAt: Float64Array | undefined;
+  /** Under escape decoding: past the runs it would drop unread. */
+  readonly #plain: PlainSkip | undefined;
 
   /**
    * @param kind The runs to read.
-   * @param layer Its passes, the layers below it, and what the layer above decoded.
+   * @param layer Its passes, the layers below it, what the layer above decoded, its buffers.
    */
-  constructor(kind: RunKind, layer: RunLayer) {
+  constructor(kind: RunKind, layer: Layer) {
     this.#kind = kind;
-    this.#passes = layer.passes;
-    this.#views = layer.views;
-    this.#depth = layer.depth;
-    this.#touched = layer.touched;
+    this.#layer = layer;
+    this.#plain = layer.touched === undefined ? undefined : new PlainSkip();
   }
 
   push(chunk: Uint8Array, start: number, final: boolean): ViewFinding[] {
@@ -100,7 +86,7 @@ export class RunView implements View {
     const out: ViewFinding[] = [];
     this.#out = out;
     if (this.#tailLength > 0) {
-      const tail = this.#tail.slice(0, this.#tailLength);
+      const tail = this.#tail!.slice(0, this.#tailLength);
       this.#tailLength = 0;
       this.#begin(this.#tailStart);
       this.#advance(tail, 0, this.#tailStart, NO_WORDS, 0);
@@ -110,12 +96,17 @@ export class RunView implements View {
     const words = n - lead >= 4 * this.#kind.unit * this.#kind.span
       ? new Uint32Array(chunk.buffer, chunk.byteOffset + lead, (n - lead) >>> 2)
       : NO_WORDS;
+    const plain = this.#plain;
+    if (plain !== undefined) {
+      plain.reset({ bytes: chunk, words, lead, base: start }, this.#layer.touched!, this.#kind.bit);
+    }
     let i = 0;
     while (i < n) {
       if (this.#run !== undefined) {
         i = this.#advance(chunk, i, start, words, lead);
         continue;
       }
+      if (plain !== undefined) i = plain.from(i);
       const at = findRun(chunk, i, words, lead, this.#kind);
       if (at < 0) {
         if (!final) this.#keepTail(chunk, i, start);
@@ -180,8 +171,9 @@ export class RunView implements View {
         this.#run = undefined;
         return end + 1;
       }
+      const touched = this.#layer.touched;
       if (
-        this.#untouched(bytes, from, base, end) ||
+        (touched !== undefined && untouched(touched, bytes, { from, end, base })) ||
         certainlyDead(this.#kind, bytes, { from, end, words, lead })
       ) {
         run.dead = true;
@@ -235,22 +227,6 @@ export class RunView implements View {
       return i + 1;
     }
     return n;
-  }
-
-  /**
-   * Whether the run `[from, end)` and the bytes on either side of it are input the layer above did not
-   * decode (escape decoding copies most bytes as they are). Then the parent's views read the very
-   * same run between the very same bytes, one layer shallower, and find all this one could. Not
-   * when a line break borders it: a wrapped run may join lines differently in the parent.
-   */
-  #untouched(bytes: Uint8Array, from: number, base: number, end: number): boolean {
-    const touched = this.#touched;
-    if (touched === undefined || from === 0) return false;
-    if (end >= bytes.length) return false;
-    const before = bytes[from - 1];
-    const after = bytes[end];
-    if (before === LF || before === CR || after === LF || after === CR) return false;
-    return !touched(base + from - 1, base + end + 1);
   }
 
   #add(run: Run, byte: number, at: number): void {
@@ -375,7 +351,9 @@ export class RunView implements View {
   #goLive(d: Decoding): void {
     d.state = LIVE;
     d.map = new OffsetMap();
-    d.branch = new Branch(this.#passes(), this.#views(this.#depth + 1), d.map, d.phrase);
+    const { passes, views, depth, buffers } = this.#layer;
+    const links = { children: views(depth + 1), map: d.map, phrase: d.phrase, buffers };
+    d.branch = new Branch(passes(), links);
     const probe = d.probe;
     for (let k = 0; k < probe.length; k++) d.emit(probe[k]!, d.probeStarts[k]!, d.probeEnds[k]!);
     d.probe = [];
@@ -431,7 +409,7 @@ export class RunView implements View {
     const limit = Math.max(from, n - TAIL);
     while (s > limit && (CLASS[bytes[s - 1]!]! & bit) !== 0) s--;
     if (s === n) return;
-    this.#tail.set(bytes.subarray(s, n));
+    (this.#tail ??= new Uint8Array(TAIL)).set(bytes.subarray(s, n));
     this.#tailLength = n - s;
     this.#tailStart = base + s;
   }

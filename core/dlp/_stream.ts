@@ -1,5 +1,6 @@
+import type { Buffers } from "./_buffers.ts";
 import type { Finding, StreamScanner } from "./_types.ts";
-import { alignedBytes, type ScanPass, ScanWindow } from "./_window.ts";
+import { alignedBytes, NO_BYTES, type ScanPass, ScanWindow } from "./_window.ts";
 
 /**
  * Drives passes over a byte stream. Each push scans `tail + chunk`, where the tail is the part of
@@ -10,15 +11,23 @@ export class PassStream implements StreamScanner {
   readonly #passes: readonly ScanPass[];
   /** Absolute offset of `#buf[0]`. */
   #base = 0;
-  /** Holds the current window in `[0, #length)`; `#spare` receives the next one (no allocation). */
-  #buf = alignedBytes(0);
-  #spare = alignedBytes(0);
+  /**
+   * Holds the current window in `[0, #length)`; the next one is made in place (the tail moved to
+   * the front), so a stream allocates only as its windows grow, and a short one once.
+   */
+  #buf = NO_BYTES;
   #length = 0;
   #ended = false;
+  readonly #buffers: Buffers | undefined;
 
-  /** Stream over the given passes (each used by this stream only). */
-  constructor(passes: readonly ScanPass[]) {
+  /**
+   * Stream over the given passes (each used by this stream only).
+   *
+   * @param buffers Where window buffers are taken from and given back to when the stream ends.
+   */
+  constructor(passes: readonly ScanPass[], buffers?: Buffers) {
     this.#passes = passes;
+    this.#buffers = buffers;
   }
 
   push(chunk: Uint8Array): Finding[] {
@@ -29,7 +38,7 @@ export class PassStream implements StreamScanner {
   end(): Finding[] {
     if (this.#ended) return [];
     this.#ended = true;
-    return this.#scan(new Uint8Array(0), true);
+    return this.#scan(NO_BYTES, true);
   }
 
   get settled(): number {
@@ -50,17 +59,29 @@ export class PassStream implements StreamScanner {
       return [];
     }
     const keep = Math.max(this.#base, this.#keepFrom()) & ~3;
-    const tail = this.#buf.subarray(keep - this.#base, this.#length);
-    const length = tail.length + chunk.length;
-    if (this.#spare.length < length) this.#spare = alignedBytes(length + (length >>> 1));
-    this.#spare.set(tail);
-    this.#spare.set(chunk, tail.length);
-    [this.#buf, this.#spare] = [this.#spare, this.#buf];
+    const from = keep - this.#base;
+    const tail = this.#length - from;
+    const length = tail + chunk.length;
+    if (this.#buf.length < length) {
+      const size = length + (length >>> 1);
+      const grown = this.#buffers?.take(size) ?? alignedBytes(size);
+      grown.set(this.#buf.subarray(from, this.#length));
+      this.#buffers?.give(this.#buf);
+      this.#buf = grown;
+    } else if (from > 0) {
+      this.#buf.copyWithin(0, from, this.#length);
+    }
+    this.#buf.set(chunk, tail);
     this.#base = keep;
     this.#length = length;
     const win = new ScanWindow(keep, this.#buf.subarray(0, length), final);
     const out: Finding[] = [];
     for (const pass of this.#passes) pass.scan(win, out);
+    if (final) {
+      // Nothing reads the window again.
+      this.#buffers?.give(this.#buf);
+      this.#buf = NO_BYTES;
+    }
     return sortFindings(out);
   }
 }

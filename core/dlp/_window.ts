@@ -50,6 +50,9 @@ export interface ScanPass {
   keepFrom(): number;
 }
 
+/** No bytes (shared: nothing can be written to it), aligned like {@link alignedBytes}. */
+export const NO_BYTES: Uint8Array = alignedBytes(0);
+
 /** A fresh, 4-byte aligned buffer of `length` usable bytes. */
 export function alignedBytes(length: number): Uint8Array {
   return new Uint8Array(new ArrayBuffer((length + 3) & ~3), 0, length);

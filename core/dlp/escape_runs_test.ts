@@ -102,3 +102,26 @@ Deno.test("inside a stretch, `100%` and `C:\\Windows` do not hide a token whose 
     assert.deepEqual(spans(streamed), spans(once), `cuts ${cuts}`);
   }
 });
+
+Deno.test("deep in a stretch, runs no escape touched are passed over, and escaped ones read, at every cut", () => {
+  // The escape at the start opens a stretch; kilobytes of identifiers, base64, wrapped lines and
+  // hex (left to the raw layer) come before the runs an escape cuts or starts.
+  const plain = [
+    `"id":"${"a1B2c3D4e5F6g7H8i9J0".repeat(3)}"`,
+    `"blob":"${b64("nothing to see in this harmless sentence, really")}"`,
+    `"pem":"${b64("wrapped lines of harmless text here ".repeat(3)).replace(/.{40}/g, "$&\n")}"`,
+    `"hex":"${"00ff".repeat(20)}"`,
+  ].join(",").repeat(40);
+  const cut = escapedInside();
+  const encoded = b64(`xx ${TOKEN} yy`);
+  const started = `\\u00${encoded.charCodeAt(0).toString(16)}${encoded.slice(1)}`;
+  const text = `{"note":"one\\ntwo",${plain},"c":"${cut}",${plain},"e":"${started}",${plain}}`;
+  const once = dlp.scanOutbound(text, ON);
+  assert.equal(once.length, 2, spans(once).join());
+  for (const f of once) assert.match(f.snippet, /decoding escapes, then base64 decoding/);
+  const starts = [text.indexOf(cut), text.indexOf(started)];
+  const cuts = [[], ...starts.flatMap((s) => [[s - 1], [s], [s + 1], [s + 30], [s - 2, s + 2]])];
+  for (const at of cuts) {
+    assert.deepEqual(spans(streamAll(dlp.outboundStream(ON), text, at)), spans(once), `cuts ${at}`);
+  }
+});
