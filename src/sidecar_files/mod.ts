@@ -14,7 +14,6 @@
  * ```
  */
 import { join } from "node:path";
-import { loadOrCreateCa } from "../../core/tls/mod.ts";
 import { writeFileAtomic } from "../../core/atomic_file/mod.ts";
 import { ConfigError, messageOf } from "../../core/errors/mod.ts";
 import { AGENT_FILES, SIDECAR_FILES } from "../../core/sidecar_contract/mod.ts";
@@ -60,6 +59,9 @@ export async function writeSidecarFiles(
     stringifyRoutesFile({ log: plan.logLevel, routes: plan.routes }),
     { mode: 0o600 },
   );
+  // Loaded here, not at the top: the X.509 library takes about a third of the CLI's start-up
+  // CPU, and launch calls this while its first docker commands run, which hides that cost.
+  const { loadOrCreateCa } = await import("../../core/tls/mod.ts");
   const ca = await loadOrCreateCa(join(egress, SIDECAR_FILES.caDir));
   await writeFileAtomic(join(agentCa, AGENT_FILES.caCert), ca.certPem, { mode: 0o644 });
   if (plan.upstreamCaFile !== undefined) {
