@@ -197,6 +197,7 @@ Deno.test("runCgi() over HTTP writes the program's answer only as fast as the cl
     const total = 256 * 1024 * 1024;
     const pidFile = join(dir, "pid");
     const exit = exits();
+    let counted = 0;
     // Like upload-pack answering a clone: a large pack, written as fast as the pipe takes it.
     const command = await program(
       dir,
@@ -212,6 +213,7 @@ Deno.test("runCgi() over HTTP writes the program's answer only as fast as the cl
           timeoutMs: 60_000,
           spool: { dir, maxBytes: 1000 },
           onExit: exit.onExit,
+          counted: (bytes) => counted += bytes,
           command,
         }),
     );
@@ -233,6 +235,7 @@ Deno.test("runCgi() over HTTP writes the program's answer only as fast as the cl
       let read = 0;
       for await (const chunk of response.body!) read += chunk.length;
       assert.equal(read, total);
+      assert.equal(counted, total);
     } finally {
       // A failed check leaves the answer unread: the server would wait for it at its shutdown.
       await response.body?.cancel().catch(() => {});
