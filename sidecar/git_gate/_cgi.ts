@@ -40,6 +40,8 @@ export interface CgiOptions {
   spool: { dir: string; maxBytes: number };
   /** Called once the body is spooled, with its size and the time it took to arrive. */
   onSpooled?: (spooled: { bytes: number; ms: number }) => void;
+  /** Hears the size of every chunk of the body spooled and of the answer relayed. */
+  counted?: (bytes: number) => void;
   /** The CGI program; `git http-backend` unless a test runs another. */
   command?: readonly [string, ...string[]];
 }
@@ -81,7 +83,11 @@ export async function runCgi(request: CgiRequest, options: CgiOptions): Promise<
   if (request.body !== null) {
     const started = performance.now();
     try {
-      spooled = await spoolBody(request.body, { ...options.spool, signal: stopped.signal });
+      spooled = await spoolBody(request.body, {
+        ...options.spool,
+        signal: stopped.signal,
+        ...(options.counted === undefined ? {} : { counted: options.counted }),
+      });
     } catch (err) {
       clearTimeout(timer);
       if (!(err instanceof SpoolError)) throw err;
@@ -145,14 +151,18 @@ async function start(
   // Exit codes from 124 up are `timeout`'s own or a signal's: the answer is incomplete.
   const complete = status.then((result) => !killed && result.signal === null && result.code < 124);
   const stdout = Readable.toWeb(child.stdout!) as ReadableStream<Uint8Array>;
-  return await respond(stdout, complete, kill);
+  return await respond(stdout, { complete, kill, counted: run.counted });
 }
 
 async function respond(
   stdout: ReadableStream<Uint8Array>,
-  complete: Promise<boolean>,
-  kill: () => void,
+  backend: {
+    complete: Promise<boolean>;
+    kill: () => void;
+    counted: ((bytes: number) => void) | undefined;
+  },
 ): Promise<Response> {
+  const { complete, kill, counted } = backend;
   const reader = stdout.getReader();
   let seen = new Uint8Array(0);
   while (true) {
@@ -167,11 +177,16 @@ async function respond(
       const rest = seen.subarray(end);
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
-          if (rest.length > 0) controller.enqueue(rest);
+          if (rest.length === 0) return;
+          counted?.(rest.length);
+          controller.enqueue(rest);
         },
         async pull(controller) {
           const { done, value } = await reader.read();
-          if (!done) return controller.enqueue(value);
+          if (!done) {
+            counted?.(value.length);
+            return controller.enqueue(value);
+          }
           // A killed backend (timeout, client gone) must not look like a complete answer.
           if (await complete) controller.close();
           else controller.error(new Error("the git backend was stopped"));

@@ -182,3 +182,64 @@ Deno.test("runCgi() answers 400 when the body stops arriving before the deadline
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["cgi"]);
   });
 });
+
+/** Bytes a process wrote so far (`wchar` in /proc/<pid>/io, through `cat`: Deno reads another
+ * process's /proc files only with every permission). */
+async function written(pid: number): Promise<number> {
+  const out = await new Deno.Command("cat", { args: [`/proc/${pid}/io`] }).output();
+  const wchar = /^wchar: (\d+)$/m.exec(new TextDecoder().decode(out.stdout))?.[1];
+  if (wchar === undefined) throw new Error(`no /proc/${pid}/io`);
+  return Number(wchar);
+}
+
+Deno.test("runCgi() over HTTP writes the program's answer only as fast as the client reads it", async () => {
+  await withDir(async (dir) => {
+    const total = 256 * 1024 * 1024;
+    const pidFile = join(dir, "pid");
+    const exit = exits();
+    let counted = 0;
+    // Like upload-pack answering a clone: a large pack, written as fast as the pipe takes it.
+    const command = await program(
+      dir,
+      `printf "Content-Type: application/x-git-upload-pack-result\\n\\n"; echo $$ > "${pidFile}"; ` +
+        `exec head -c ${total} /dev/zero`,
+    );
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      () =>
+        runCgi(request(), {
+          projectRoot: dir,
+          env: { PATH: "/usr/bin:/bin" },
+          timeoutMs: 60_000,
+          spool: { dir, maxBytes: 1000 },
+          onExit: exit.onExit,
+          counted: (bytes) => counted += bytes,
+          command,
+        }),
+    );
+    const response = await fetch(`http://127.0.0.1:${server.addr.port}/`);
+    assert.equal(response.status, 200);
+    try {
+      // The client reads nothing for now: the program soon blocks, far short of the whole pack.
+      let pid = 0;
+      while (pid === 0) pid = Number(await Deno.readTextFile(pidFile).catch(() => "0"));
+      // Until it stops writing (or for at most 9 s).
+      let before = -1;
+      for (let i = 0; i < 30; i++) {
+        const now = await written(pid);
+        if (now === before) break;
+        before = now;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      assert.ok(before < 32 * 1024 * 1024, `the program wrote ${before} bytes to a stopped client`);
+      let read = 0;
+      for await (const chunk of response.body!) read += chunk.length;
+      assert.equal(read, total);
+      assert.equal(counted, total);
+    } finally {
+      // A failed check leaves the answer unread: the server would wait for it at its shutdown.
+      await response.body?.cancel().catch(() => {});
+    }
+    assert.equal((await exit.promise).code, 0);
+  });
+});

@@ -377,6 +377,45 @@ Deno.test("startSuperviseServer() answers 413 to an oversized body and 405 to GE
   assert.deepEqual(await names(bed.queueDir), []);
 });
 
+Deno.test("startSuperviseServer() stops reading an endless or a 1 GiB body at its cap: 413", async () => {
+  await using bed = await makeBed();
+  const cases: [string, string[]][] = [
+    ["endless, chunked", []],
+    ["1 GiB declared", ["-H", "Content-Length: 1073741824", "-H", "Transfer-Encoding:"]],
+  ];
+  for (const [label, framing] of cases) {
+    // curl reads /dev/zero as it sends: the body never ends unless the server stops taking it.
+    const out = await new Deno.Command("curl", {
+      args: [
+        "-sS",
+        "--max-time",
+        "30",
+        "-w",
+        "\n%{http_code} %{size_upload}",
+        "-H",
+        "content-type: application/json",
+        "-H",
+        "accept: application/json, text/event-stream",
+        ...framing,
+        "-X",
+        "POST",
+        "-T",
+        "/dev/zero",
+        bed.url.href,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const lines = new TextDecoder().decode(out.stdout).split("\n");
+    const [status, uploaded] = lines.pop()!.split(" ");
+    assert.equal(status, "413", `${label}: ${new TextDecoder().decode(out.stderr)}`);
+    assert.match(JSON.parse(lines.join("\n")).error.message, /larger than 1048576 bytes/);
+    // What curl got to send: the 1 MiB the server read, plus what the sockets' buffers took.
+    assert.ok(Number(uploaded) < 64 * 1024 * 1024, `${label}: curl sent ${uploaded} bytes`);
+  }
+  assert.deepEqual(await names(bed.queueDir), []);
+});
+
 Deno.test("SuperviseServer.close() turns a waiting call into pending at once", async () => {
   await using bed = await makeBed({ responseTimeoutMs: 60_000 });
   const call = bed.client.callTool({

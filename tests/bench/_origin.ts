@@ -1,10 +1,16 @@
 // deno-lint-ignore-file no-console -- a benchmark prints its results
 /**
  * Benchmark origin: an HTTPS server on loopback. `GET /small` → 64-byte body, `GET /big?mb=N` →
- * N MiB of text, `POST /upload` → consumes the body and answers its length. Prints its port.
+ * N MiB of text, `POST /upload` → consumes the body and answers its length. Prints its port, then
+ * on a second line the port of the upload server (`_upload_origin.ts`), which takes large chunked
+ * uploads at full speed or at a given rate.
  * Usage: deno run -A _origin.ts <cert.pem> <key.pem>
  */
+import { serveUploads } from "./_upload_origin.ts";
+
 const [certFile, keyFile] = Deno.args;
+const cert = await Deno.readTextFile(certFile!);
+const key = await Deno.readTextFile(keyFile!);
 const small = new TextEncoder().encode("x".repeat(63) + "\n");
 const block = new TextEncoder().encode(
   "lorem ipsum dolor sit amet consectetur adipiscing elit\n".repeat(1200),
@@ -12,8 +18,8 @@ const block = new TextEncoder().encode(
 const server = Deno.serve({
   hostname: "127.0.0.1",
   port: 0,
-  cert: await Deno.readTextFile(certFile!),
-  key: await Deno.readTextFile(keyFile!),
+  cert,
+  key,
   onListen: ({ port }) => console.log(port),
 }, async (req) => {
   const url = new URL(req.url);
@@ -38,4 +44,6 @@ const server = Deno.serve({
   }
   return new Response("not found", { status: 404 });
 });
+const uploads = await serveUploads({ cert, key });
+console.log(uploads.port);
 await server.finished;

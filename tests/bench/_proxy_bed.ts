@@ -2,7 +2,7 @@
 /**
  * What the egress benchmarks share: a local HTTPS origin (`_origin.ts`) and `bot-bottle egress
  * serve` in front of it (default detectors), each its own process, loopback only; and their
- * table printer.
+ * table printer. The origin's upload server answers as `bench.test:8443` ({@link UPLOAD_ORIGIN}).
  */
 import { join } from "node:path";
 import { BODY_RUNTIME_FLAGS } from "../../core/sidecar_contract/mod.ts";
@@ -11,10 +11,15 @@ import { loadOrCreateCa } from "../../core/tls/mod.ts";
 const HERE = new URL(".", import.meta.url).pathname;
 const ROOT = new URL("../../", import.meta.url).pathname;
 
+/** Where a client through the proxy reaches the origin's upload server (`_upload_origin.ts`). */
+export const UPLOAD_ORIGIN = "https://bench.test:8443";
+
 /** The running origin and proxy. */
 export interface ProxyBed extends AsyncDisposable {
   /** The origin's port (`bench.test`, trusted through `originCa`). */
   originPort: number;
+  /** The port of its upload server ({@link UPLOAD_ORIGIN}). */
+  uploadPort: number;
   /** The origin's CA file. */
   originCa: string;
   /** The proxy's port. */
@@ -59,10 +64,13 @@ export async function startProxyBed(
     ],
     stdout: "piped",
   }).spawn();
-  const originPort = Number((await until(origin.stdout, "\n")).split("\n")[0]);
+  const [originPort, uploadPort] = (await until(origin.stdout, /\n.*\n/))
+    .split("\n").map(Number) as [number, number];
   const flags = [
     "--connect-to",
     `bench.test:443=127.0.0.1:${originPort}`,
+    "--connect-to",
+    `bench.test:${new URL(UPLOAD_ORIGIN).port}=127.0.0.1:${uploadPort}`,
     ...(workers > 1 ? ["--reuse-port"] : []),
   ];
   const proxies: Deno.ChildProcess[] = [];
@@ -76,7 +84,7 @@ export async function startProxyBed(
         ...(options.inspect === undefined || i > 0 ? {} : { inspect: options.inspect }),
       });
       proxies.push(proxy);
-      said = await until(proxy.stderr, "(CA:");
+      said = await until(proxy.stderr, /\(CA:/);
     }
   } catch (err) {
     for (const child of [...proxies, origin]) child.kill("SIGKILL");
@@ -84,6 +92,7 @@ export async function startProxyBed(
   }
   return {
     originPort,
+    uploadPort,
     originCa: join(dir, "origin-ca.pem"),
     proxyPort: Number(/listening on [^\s]*:(\d+) /.exec(said)?.[1] ?? proxyPort),
     proxyCa: join(dir, "ca", "ca.pem"),
@@ -172,13 +181,13 @@ export function printTable(header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-/** Read a process's stream until `text` appears; the rest is left unread. */
-async function until(stream: ReadableStream<Uint8Array>, text: string): Promise<string> {
+/** Read a process's stream until `text` matches; the rest is drained in the background. */
+async function until(stream: ReadableStream<Uint8Array>, text: RegExp): Promise<string> {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
-  while (!seen.includes(text)) {
+  while (!text.test(seen)) {
     const { value, done } = await reader.read();
-    if (done) throw new Error(`the process exited before printing "${text}": ${seen}`);
+    if (done) throw new Error(`the process exited before printing ${text}: ${seen}`);
     seen += value;
   }
   // Keep reading: a process whose stderr pipe fills (the proxy logs every refusal) blocks.

@@ -5,24 +5,25 @@
  * samples the proxy's RSS from /proc every 50 ms: idle before, peak during, final after; and,
  * through its inspector, the peak V8 heap and external (ArrayBuffer) memory, so what RSS has
  * beyond both is native. Loads: a 1 GiB download read as fast as curl can, 256 MiB read at
- * 10 MB/s, a 1 GiB upload, 200 connections each downloading 20 MiB at once, 200 connections held
+ * 10 MB/s, a 1 GiB upload to an origin that reads as fast as it can and one to an origin reading
+ * at 10 MB/s (the proxy must hold its client back), 200 connections each downloading 20 MiB at once, 200 connections held
  * open idle after one small request, and 200 connections whose client stopped reading after the
  * first bytes of a 20 MiB body (the last two tell a per-connection cost from a per-transfer one).
  * Then the steady state: the RSS after the first 10k small keep-alive requests (8 connections)
  * against the RSS after 1M (`BENCH_STEADY_REQUESTS` changes the second figure). Loopback only.
  *
- * `deno task bench:memory [down] [slow] [up] [many] [idle] [paused] [steady]` runs only the
+ * `deno task bench:memory [down] [slow] [up] [upslow] [many] [idle] [paused] [steady]` runs only the
  * loads named (all by default); `BENCH_RUNTIME_FLAGS` starts the proxy with other V8 flags, e.g.
  * `--v8-flags=--max-semi-space-size=1` for a proxy without paced collections, and
  * `BENCH_UPLOAD_MIB` the upload's size.
  */
 import { join } from "node:path";
-import { freePort, printTable, type ProxyBed, startProxyBed } from "./_proxy_bed.ts";
+import { freePort, printTable, type ProxyBed, startProxyBed, UPLOAD_ORIGIN } from "./_proxy_bed.ts";
 import { attachV8Memory, type V8Memory } from "./_v8_memory.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const STEADY_REQUESTS = Number(Deno.env.get("BENCH_STEADY_REQUESTS") ?? "1000000");
-/** The upload's size: the test origin (`Deno.serve`) takes uploads slowly on a busy machine. */
+/** The uploads' size. */
 const UPLOAD_MIB = Number(Deno.env.get("BENCH_UPLOAD_MIB") ?? "1024");
 
 function rssMiB(pid: number): number {
@@ -98,15 +99,31 @@ async function held(bed: ProxyBed, mode: "idle" | "stop"): Promise<void> {
   if (!(await child.status).success) throw new Error(`${mode}: the clients failed`);
 }
 
-async function curl(args: string[], stdin?: ReadableStream<Uint8Array>): Promise<void> {
+async function curl(args: string[]): Promise<void> {
   const child = new Deno.Command("curl", {
     args: ["-sS", "--fail", "--no-progress-meter", "-o", "/dev/null", ...args],
-    stdin: stdin === undefined ? "null" : "piped",
     stderr: "inherit",
   }).spawn();
-  if (stdin !== undefined) await stdin.pipeTo(child.stdin);
   const status = await child.status;
   if (!status.success) throw new Error(`curl ${args.join(" ")} failed`);
+}
+
+/** Upload {@link UPLOAD_MIB} MiB (chunked: curl does not know the size); the origin counts it. */
+async function upload(via: string[], url: string): Promise<void> {
+  const child = new Deno.Command("curl", {
+    args: ["-sS", "--fail", "--no-progress-meter", ...via, "-T", "-", "-X", "POST", url],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const [, answer, status] = await Promise.all([
+    bytes(UPLOAD_MIB).pipeTo(child.stdin),
+    new Response(child.stdout).text(),
+    child.status,
+  ]);
+  if (!status.success || Number(answer) !== UPLOAD_MIB * 2 ** 20) {
+    throw new Error(`upload to ${url} failed (the origin counted "${answer}" bytes)`);
+  }
 }
 
 /** `mib` MiB of text, streamed. */
@@ -196,8 +213,13 @@ async function main(): Promise<void> {
     ],
     [
       "up",
-      `${UPLOAD_MIB} MiB upload`,
-      (bed) => curl([...via(bed), "-T", "-", "-X", "POST", url("/upload")], bytes(UPLOAD_MIB)),
+      `${UPLOAD_MIB} MiB upload, fast origin`,
+      (bed) => upload(via(bed), `${UPLOAD_ORIGIN}/upload`),
+    ],
+    [
+      "upslow",
+      `${UPLOAD_MIB} MiB upload, origin at 10 MB/s`,
+      (bed) => upload(via(bed), `${UPLOAD_ORIGIN}/upload?mbps=10`),
     ],
     ["many", "200 connections x 20 MiB", async (bed) => {
       const urls = Array.from(
