@@ -5,21 +5,21 @@
  * GET (server-initiated streams) and DELETE (sessions) have nothing to serve and answer 405.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 // The SDK's `exports` map sends `*.js` subpaths to `*.js.d.ts`, which does not exist: without
 // these hints Deno types the SDK as `any`.
 // @ts-types="@modelcontextprotocol/sdk/server/mcp"
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 // @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { admission, type AdmissionLimits } from "./_admission.ts";
 import { registerTools, type ToolContext } from "./_tools.ts";
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
   /** What the tools need. */
   tools: ToolContext;
-  /** Largest request body accepted; larger ones get 413 before anything is parsed. */
-  maxBodyBytes: number;
+  /** Body cap (413), shared body budget and concurrent requests (503), before anything is parsed. */
+  limits: AdmissionLimits;
   /** The version reported to MCP clients. */
   version: string;
 }
@@ -27,21 +27,14 @@ export interface AppOptions {
 /**
  * Build the supervise app.
  *
- * @param options Tool context, body cap, version.
+ * @param options Tool context, admission limits, version.
  * @returns The Hono app.
  */
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.post(
     "/mcp",
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          rpcError(`Request body is larger than ${options.maxBodyBytes} bytes`),
-          413,
-        ),
-    }),
+    admission(options.limits, (c, status, message) => c.json(rpcError(message), status)),
     async (c) => {
       const server = new McpServer({ name: "bot-bottle-supervise", version: options.version });
       registerTools(server, options.tools);

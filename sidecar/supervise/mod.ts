@@ -6,7 +6,8 @@
  * operator's answer: approved or modified → text, rejected → an error result with the reason, no
  * answer in time → `status: pending` with the proposal left queued.
  *
- * Streamable HTTP at `/mcp` (stateless, JSON responses), request bodies capped (413).
+ * Streamable HTTP at `/mcp` (stateless, JSON responses), request bodies capped (413), what all
+ * requests hold at once bounded (503).
  *
  * @module
  * @example
@@ -27,6 +28,15 @@ import { createApp } from "./_app.ts";
 /** The default request body cap: routes files and Dockerfiles are far smaller. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The default budget for the bodies of all requests in the server at once. */
+export const BODY_BUDGET_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The default cap on requests in the server at once: a tool call waits for the operator, and
+ * one bottle may have at most 20 proposals waiting, so an agent never needs more.
+ */
+export const MAX_REQUESTS = 64;
+
 /** Options of {@link startSuperviseServer}. */
 export interface SuperviseOptions {
   /** The bottle's live routes file (read only). */
@@ -41,6 +51,10 @@ export interface SuperviseOptions {
   listen: { hostname: string; port: number };
   /** Request body cap in bytes; defaults to {@link MAX_BODY_BYTES}. */
   maxBodyBytes?: number;
+  /** Bytes the bodies of all requests may hold at once; defaults to {@link BODY_BUDGET_BYTES}. */
+  bodyBudgetBytes?: number;
+  /** Requests in the server at once; defaults to {@link MAX_REQUESTS}. */
+  maxRequests?: number;
   /** How often a waiting call looks for the answer; defaults to 100 ms. */
   pollMs?: number;
   /** One JSON log line (without newline); defaults to discarding. */
@@ -77,7 +91,11 @@ export async function startSuperviseServer(
       routesFile: options.routesFile,
       stopping: stopping.signal,
     },
-    maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
+    limits: {
+      maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
+      budgetBytes: options.bodyBudgetBytes ?? BODY_BUDGET_BYTES,
+      maxRequests: options.maxRequests ?? MAX_REQUESTS,
+    },
     version: "0.1.0",
   });
   const { promise, resolve } = Promise.withResolvers<SuperviseServer>();

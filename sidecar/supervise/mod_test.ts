@@ -416,6 +416,56 @@ Deno.test("startSuperviseServer() stops reading an endless or a 1 GiB body at it
   assert.deepEqual(await names(bed.queueDir), []);
 });
 
+/** Start a POST whose body sends `bytes` and then stalls until `stop` aborts it. */
+function stalledPost(url: URL, bytes: number, stop: AbortSignal): Promise<unknown> {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new Uint8Array(bytes).fill(0x20));
+    },
+  });
+  return fetch(url, { method: "POST", body, signal: stop }).catch(() => {});
+}
+
+/** POST `tools/list` until the status is `want` (or fail after a few seconds). */
+async function untilStatus(url: URL, want: number): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (true) {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    const text = await res.text();
+    if (res.status === want) return text;
+    assert.ok(Date.now() < deadline, `still ${res.status}, not ${want}: ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+Deno.test("startSuperviseServer() answers 503 while other requests' bodies hold its budget, then serves again", async () => {
+  await using bed = await makeBed({ bodyBudgetBytes: 1024 * 1024 });
+  const stop = new AbortController();
+  // Four bodies of 256 KiB each, never finished: together they hold the whole budget.
+  const stalled = Array.from({ length: 4 }, () => stalledPost(bed.url, 256 * 1024, stop.signal));
+  assert.match(JSON.parse(await untilStatus(bed.url, 503)).error.message, /busy/);
+  stop.abort();
+  await Promise.all(stalled);
+  assert.match(await untilStatus(bed.url, 200), /egress-allow/);
+});
+
+Deno.test("startSuperviseServer() answers 503 over its cap on requests at once, then serves again", async () => {
+  await using bed = await makeBed({ maxRequests: 3 });
+  const stop = new AbortController();
+  const stalled = Array.from({ length: 3 }, () => stalledPost(bed.url, 10, stop.signal));
+  assert.match(JSON.parse(await untilStatus(bed.url, 503)).error.message, /busy/);
+  stop.abort();
+  await Promise.all(stalled);
+  assert.match(await untilStatus(bed.url, 200), /egress-allow/);
+});
+
 Deno.test("SuperviseServer.close() turns a waiting call into pending at once", async () => {
   await using bed = await makeBed({ responseTimeoutMs: 60_000 });
   const call = bed.client.callTool({
