@@ -30,7 +30,9 @@ export class GatedSocket extends Duplex {
    *   handshake), delivered first.
    */
   constructor(raw: net.Socket, buffered: Uint8Array) {
-    super({ allowHalfOpen: false });
+    // A mark of 1: any record still on its way to the client makes `writableNeedDrain` true
+    // until the transport took it, which the client's writer waits on (`Http1Writer`).
+    super({ allowHalfOpen: false, writableHighWaterMark: 1 });
     this.#raw = raw;
     raw.pause();
     if (buffered.length > 0) this.#pending = buffered;

@@ -4,7 +4,7 @@
  * differs; the policy then refuses the mismatch with a readable 403).
  */
 import net from "node:net";
-import type { Duplex } from "node:stream";
+import type { Duplex, Writable } from "node:stream";
 import tls from "node:tls";
 import type { LeafCache } from "../../core/tls/mod.ts";
 import {
@@ -88,9 +88,10 @@ export class EgressServer {
     await closed;
   }
 
-  async #serve(socket: Duplex, tunnel: Tunnel | undefined): Promise<void> {
+  /** @param transport Under a tunnel's TLS socket: the gated socket its records go to. */
+  async #serve(socket: Duplex, tunnel: Tunnel | undefined, transport?: Writable): Promise<void> {
     const reader = new Http1Reader(socket, this.#deps.limits, { counted: this.#deps.counted });
-    const writer = new Http1Writer(socket);
+    const writer = new Http1Writer(socket, transport === undefined ? {} : { transport });
     try {
       while (true) {
         const head = await reader.readRequestHead();
@@ -177,7 +178,7 @@ export class EgressServer {
         host,
         port,
         sni: typeof sni === "string" && sni !== "" ? sni.toLowerCase() : undefined,
-      });
+      }, gated);
     });
     secure.once("close", () => clearTimeout(timer));
   }

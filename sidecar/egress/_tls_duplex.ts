@@ -10,9 +10,10 @@
 import { Duplex } from "node:stream";
 
 /**
- * How much one read asks for, and what the duplex queues before it stops reading: one TLS record
- * (at most 16 KiB). Part of each connection's buffer budget (issue 19): the reader above queues
- * its own, and 64 KiB here let each stopped reader queue 48 KiB more (200 of them: about 9 MiB).
+ * How much one read asks for: one TLS record (at most 16 KiB). Part of each connection's buffer
+ * budget (issue 19): the reader above queues what it was given, so this duplex reads nothing
+ * ahead (a high-water mark of 0) and keeps no buffer between reads. A 16 KiB mark here, with the
+ * 16 KiB read buffer it kept, held 48 KiB more per stopped reader (heap snapshot of 200 of them).
  */
 const READ_SIZE = 16 * 1024;
 
@@ -60,14 +61,13 @@ export async function connectTlsDuplex(target: TlsTarget): Promise<Duplex> {
 class ConnDuplex extends Duplex {
   #conn: Deno.TlsConn;
   #reading = false;
-  /** One read at a time, so one buffer serves them all. */
-  #buffer = new Uint8Array(READ_SIZE);
 
   constructor(conn: Deno.TlsConn) {
-    // Like a net.Socket: when the upstream ends its side, this side ends too.
+    // Like a net.Socket: when the upstream ends its side, this side ends too. A mark of 0: a
+    // read only while the consumer flows and has nothing queued.
     super({
       allowHalfOpen: false,
-      readableHighWaterMark: READ_SIZE,
+      readableHighWaterMark: 0,
       writableHighWaterMark: READ_SIZE,
     });
     this.#conn = conn;
@@ -76,12 +76,17 @@ class ConnDuplex extends Duplex {
   override _read(): void {
     if (this.#reading) return;
     this.#reading = true;
-    this.#conn.read(this.#buffer).then(
+    // A buffer per read, not one kept per connection: an idle or stopped connection, with no
+    // read pending, then holds none.
+    const buffer = new Uint8Array(READ_SIZE);
+    this.#conn.read(buffer).then(
       (n) => {
         this.#reading = false;
-        // A copy of what arrived, not a view: a queued view would hold the whole read buffer
-        // for each TLS record. push() asks for the next read while the consumer wants more.
-        this.push(n === null ? null : this.#buffer.slice(0, n));
+        // A full read is passed on as is; a short one is copied, since a queued view would
+        // hold the whole read buffer. push() asks for the next read while the consumer wants
+        // more.
+        if (n === null) this.push(null);
+        else this.push(n === READ_SIZE ? buffer : buffer.slice(0, n));
       },
       (err: Error) => {
         this.#reading = false;

@@ -1,12 +1,13 @@
-// Pull-style access to a socket's bytes. 'data' events fill a queue; the socket is paused while
-// the queue holds more than HIGH_WATER bytes, so a slow consumer bounds memory instead of growing it.
+// Pull-style access to a socket's bytes. 'data' events fill a queue; the socket is paused once
+// the queue holds HIGH_WATER bytes, so a slow consumer bounds memory instead of growing it.
 import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
 
 // Part of each connection's fixed buffer budget (issue 19). With 200 connections moving at once
 // every queue sits near its mark (the proxy is the bottleneck): 512 KiB held ~150 MiB more than
 // 128 KiB, and 128 KiB about 40 MiB more than 32 KiB (two TLS records), which a single download
-// does not miss.
+// does not miss. Paused at the mark, not past it: past it, the third 16 KiB record of every
+// stopped reader waited too (heap snapshot of 200 of them, 3.2 MiB).
 const HIGH_WATER = 32 * 1024;
 // setTimeout treats delays beyond a signed 32-bit int as 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -28,7 +29,7 @@ export class ByteSource {
     this.#chunks.push(chunk);
     this.#bytes += chunk.length;
     this.#counted?.(chunk.length);
-    if (this.#bytes > HIGH_WATER && !this.#paused) {
+    if (this.#bytes >= HIGH_WATER && !this.#paused) {
       this.#paused = true;
       this.#socket.pause();
     }

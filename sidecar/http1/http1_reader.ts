@@ -20,7 +20,7 @@ type BodyState = "done" | "unread" | "reading";
 /**
  * Reads a stream of messages from one connection: call `readRequestHead()` (or
  * `readResponseHead()`), then consume `body()` to the end, then read the next head. Bodies are
- * yielded as they arrive; the socket is paused while more than 128 KiB waits unconsumed.
+ * yielded as they arrive; the socket is paused while 32 KiB waits unconsumed.
  * After an {@link HttpParseError} the connection is out of sync: answer and close it.
  */
 export class Http1Reader {
@@ -50,7 +50,7 @@ export class Http1Reader {
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  /** Bytes received but not consumed yet (about 128 KiB at most, plus one socket read). */
+  /** Bytes received but not consumed yet (about 32 KiB at most, plus one socket read). */
   get buffered(): number {
     return this.#src.buffered;
   }

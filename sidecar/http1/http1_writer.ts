@@ -4,7 +4,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import type { Duplex } from "node:stream";
+import type { Duplex, Writable } from "node:stream";
 import { clearImmediate, setImmediate } from "node:timers";
 import type { HeaderList } from "./header_list.ts";
 import { FIELD_VALUE, TARGET, TOKEN } from "./_syntax.ts";
@@ -35,14 +35,22 @@ function toBytes(part: Uint8Array | string): Uint8Array {
  */
 export class Http1Writer {
   #socket: Duplex;
+  #transport: Writable | undefined;
   #framing: Framing | null = null;
   #remaining = 0;
   #head: Buffer | null = null;
   #flushTimer: ReturnType<typeof setImmediate> | undefined;
 
-  /** @param socket A connected `net.Socket` or `tls.TLSSocket` (any `Duplex`). */
-  constructor(socket: Duplex) {
+  /**
+   * @param socket A connected `net.Socket` or `tls.TLSSocket` (any `Duplex`).
+   * @param options `transport`: the stream a TLS socket writes its records to; body writes wait
+   *   while it reports bytes pending (`writableNeedDrain`). Why: Deno's TLS socket over a stream
+   *   keeps encrypting into its native buffers (64 KiB of records, plus the writes it has not
+   *   taken yet) while the transport is stuck, memory no JS queue accounts for (issue 19).
+   */
+  constructor(socket: Duplex, options: { transport?: Writable } = {}) {
     this.#socket = socket;
+    this.#transport = options.transport;
   }
 
   /**
@@ -103,6 +111,8 @@ export class Http1Writer {
       }
       this.#remaining -= chunk.length;
     }
+    const transport = this.#transport;
+    if (transport?.writableNeedDrain) await drained(transport);
     if (framing.kind === "chunked") {
       await this.#send([Buffer.from(chunk.length.toString(16) + CRLF, "latin1"), chunk, CRLF]);
     } else {
@@ -214,7 +224,7 @@ function isOpen(socket: Duplex): boolean {
   return !socket.destroyed && !socket.writableEnded;
 }
 
-function drained(socket: Duplex): Promise<void> {
+function drained(socket: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     const settle = (err?: Error) => {
       socket.off("drain", onDrain);

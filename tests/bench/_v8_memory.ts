@@ -12,11 +12,27 @@ export interface V8Memory {
   external: number;
 }
 
+/** What the process's live buffers hold, after a full collection (bytes). */
+export interface HeldMemory {
+  /** Every live ArrayBuffer's size together. */
+  buffers: number;
+  /**
+   * The bytes written to its `node:tls` sockets and not yet taken by them: Deno keeps these in
+   * native buffers, outside the ArrayBuffers.
+   */
+  tlsQueued: number;
+}
+
 /** An open inspector session; dispose it to close. */
 export interface V8MemoryProbe extends Disposable {
   /** The process's memory now. */
   read(): Promise<V8Memory>;
+  /** What its live buffers hold now, dead ones collected first. */
+  held(): Promise<HeldMemory>;
 }
+
+/** Sums the `byteLength` or `writableLength` of the objects an inspector query found. */
+const SUM = `function (key) { let n = 0; for (const o of this) n += o[key] ?? 0; return n; }`;
 
 /**
  * Attach to the inspector a process opened with `--inspect=127.0.0.1:<port>`.
@@ -36,25 +52,51 @@ export async function attachV8Memory(port: number): Promise<V8MemoryProbe> {
     socket.onopen = resolve;
     socket.onerror = () => reject(new Error(`cannot open the inspector at ${url}`));
   });
-  const waiting = new Map<number, (value: string) => void>();
+  const waiting = new Map<number, (result: Record<string, unknown>) => void>();
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
-    waiting.get(message.id)?.(message.result?.result?.value ?? "{}");
+    waiting.get(message.id)?.(message.result ?? {});
     waiting.delete(message.id);
   };
   let id = 0;
+  // deno-lint-ignore no-explicit-any -- the protocol's results, read field by field
+  const call = (method: string, params: unknown = {}): Promise<any> =>
+    new Promise((resolve) => {
+      waiting.set(++id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  /** The sum of `key` over every live object with this prototype (an expression). */
+  const sum = async (prototype: string, key: string): Promise<number> => {
+    const found = await call("Runtime.evaluate", { expression: prototype, awaitPromise: true });
+    const objects = await call("Runtime.queryObjects", {
+      prototypeObjectId: found.result.objectId,
+    });
+    const total = await call("Runtime.callFunctionOn", {
+      objectId: objects.objects.objectId,
+      functionDeclaration: SUM,
+      arguments: [{ value: key }],
+      returnByValue: true,
+    });
+    return total.result.value;
+  };
   return {
     async read() {
-      const value = await new Promise<string>((resolve) => {
-        waiting.set(++id, resolve);
-        socket.send(JSON.stringify({
-          id,
-          method: "Runtime.evaluate",
-          params: { expression: "JSON.stringify(Deno.memoryUsage())", returnByValue: true },
-        }));
+      const answer = await call("Runtime.evaluate", {
+        expression: "JSON.stringify(Deno.memoryUsage())",
+        returnByValue: true,
       });
-      const usage = JSON.parse(value);
+      const usage = JSON.parse(answer.result?.value ?? "{}");
       return { heapUsed: usage.heapUsed ?? 0, external: usage.external ?? 0 };
+    },
+    async held() {
+      await call("HeapProfiler.collectGarbage");
+      return {
+        buffers: await sum("ArrayBuffer.prototype", "byteLength"),
+        tlsQueued: await sum(
+          "import('node:tls').then((tls) => tls.TLSSocket.prototype)",
+          "writableLength",
+        ),
+      };
     },
     [Symbol.dispose]() {
       socket.close();

@@ -6,11 +6,12 @@
  * pausing, and while curl uploads 256 MiB to an origin that reads as fast as it can and to one
  * that reads at 20 MB/s (so the proxy must hold curl back), while 50 connections download 8 MiB
  * each at once, and while 50 Node clients stop reading a few KiB into 8 MiB bodies (then read
- * them whole). The 1 GiB and 200-connection figures are in
- * `deno task bench:memory`.
+ * them whole); and what the proxy holds per client that stopped reading. The 1 GiB and
+ * 200-connection figures are in `deno task bench:memory`.
  */
 import assert from "node:assert/strict";
-import { startProxyBed, UPLOAD_ORIGIN } from "../bench/_proxy_bed.ts";
+import { freePort, startProxyBed, UPLOAD_ORIGIN } from "../bench/_proxy_bed.ts";
+import { attachV8Memory } from "../bench/_v8_memory.ts";
 
 /** The issue's bound on peak growth over idle. */
 const BOUND_MIB = 64;
@@ -219,4 +220,37 @@ Deno.test("50 Node clients that stop reading into 8 MiB bodies grow the proxy by
   const { sizes } = JSON.parse(out);
   assert.deepEqual(sizes, Array(50).fill(8 * MIB), "every client read its whole body");
   assert.ok(growth < BOUND_MIB, `peak RSS growth ${growth.toFixed(0)} MiB`);
+});
+
+Deno.test("a Node client that stops reading mid-body costs the proxy less than 224 KiB of buffers", async () => {
+  // What the proxy holds for each stopped reader (heap snapshots of 200, issue 19): the DLP
+  // scanner's state (about 70 KiB), the scanned tail it has not settled, the reader's queue,
+  // and what its TLS socket has not encrypted yet. 20 readers; a fresh proxy, its live buffers
+  // read through its inspector before and while they hold. Before the client's writer waited
+  // on the transport, each TLS socket kept 66 KB of writes in Deno's native buffers, and the
+  // upstream duplex queued 48 KiB ahead of the reader: about 330 KiB a reader.
+  const inspect = freePort();
+  const readers = 20;
+  await using bed = await startProxyBed(0, {
+    inspect,
+    env: { BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS: "120" },
+  });
+  using probe = await attachV8Memory(inspect);
+  const before = await probe.held();
+  const clients = new Deno.Command("node", {
+    args: [HOLDING_CLIENTS, String(bed.proxyPort), bed.proxyCa, String(readers), "stop", "8"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const ready = await clients.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
+  assert.deepEqual(JSON.parse(ready.value ?? "{}"), { held: readers }, "every client stopped");
+  // Until each stopped tunnel has filled the kernel's buffers and come to rest.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const during = await probe.held();
+  await clients.stdin.close();
+  assert.ok((await clients.status).success, "the clients exited cleanly");
+  const perReader = (during.buffers - before.buffers + during.tlsQueued - before.tlsQueued) /
+    readers / 1024;
+  assert.ok(perReader < 224, `${perReader.toFixed(0)} KiB held per stopped reader`);
 });
