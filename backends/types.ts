@@ -190,6 +190,11 @@ export interface BottleNetworks {
   internalSubnet: string;
   /** The network the sidecar reaches upstreams through. */
   egressNetwork: string;
+  /**
+   * The sidecar's address on the internal network when the networks fix it before the sidecar
+   * starts: the agent then starts alongside the sidecar instead of after it.
+   */
+  sidecarAddress?: string;
 }
 
 /** Where the agent reaches its sidecar. */
@@ -395,6 +400,11 @@ export interface EngineDialect {
   readonly internalNetworkFlags: readonly string[];
   /** Flags every container (sidecar and agent) is created with. */
   readonly containerFlags: readonly string[];
+  /**
+   * Whether the internal network gets a subnet of our choosing, with the sidecar's address
+   * outside the range the engine hands out, so the agent can start before the sidecar has.
+   */
+  readonly pinsSidecarAddress: boolean;
   /** The templates of its listings. */
   readonly formats: DialectFormats;
   /** How to ask the engine whether it answers, and what its answer means for running bottles. */

@@ -64,11 +64,30 @@ function environment(spec: ContainerSpec): string[] {
   ];
 }
 
-/** `docker network create` for the internal network: no bridge address, so no host, no route. */
+/**
+ * An internal network's own addresses: the engine hands out only `ipRange`, so `sidecarIp` is
+ * the sidecar's before it starts.
+ */
+export interface PinnedSubnet {
+  /** The network's subnet, e.g. `169.254.23.0/24`. */
+  subnet: string;
+  /** Its gateway (no host holds it: see `internalNetworkFlags`). */
+  gateway: string;
+  /** Where the engine picks addresses (the agent's). */
+  ipRange: string;
+  /** The sidecar's address, outside `ipRange`. */
+  sidecarIp: string;
+}
+
+/**
+ * `docker network create` for the internal network: no bridge address, so no host, no route.
+ * With a pinned subnet, the engine hands out addresses from its range only.
+ */
 export function internalNetworkArgs(
   bottle: BottleRef,
   names: BottleNames,
   dialect: EngineDialect = DOCKER_DIALECT,
+  pinned?: PinnedSubnet,
 ): string[] {
   return [
     "network",
@@ -76,6 +95,14 @@ export function internalNetworkArgs(
     "--internal",
     // Without an address on the host side of the bridge the agent cannot reach host services.
     ...dialect.internalNetworkFlags,
+    ...(pinned === undefined ? [] : [
+      "--subnet",
+      pinned.subnet,
+      "--gateway",
+      pinned.gateway,
+      "--ip-range",
+      pinned.ipRange,
+    ]),
     ...labelArgs(bottle, "internal"),
     names.internal,
   ];
@@ -90,22 +117,23 @@ export function egressNetworkArgs(bottle: BottleRef, names: BottleNames): string
  * `docker create` for the sidecar on the internal network, under its pinned name. It starts
  * only after the egress network is connected too; its daemons listen on the internal network's
  * address alone (the spec's environment says so), so the host and the egress network never reach
- * a port that injects tokens.
+ * a port that injects tokens. `ip` is its address there when the network's subnet is pinned.
  */
 export function sidecarCreateArgs(
   bottle: BottleRef,
   spec: SidecarSpec,
   names: BottleNames,
-  dialect: EngineDialect = DOCKER_DIALECT,
+  options: { dialect?: EngineDialect; ip?: string } = {},
 ): string[] {
   return [
     "create",
     "--name",
     names.sidecar,
     ...labelArgs(bottle, "sidecar"),
-    ...dialect.containerFlags,
+    ...(options.dialect ?? DOCKER_DIALECT).containerFlags,
     "--network",
     names.internal,
+    ...(options.ip === undefined ? [] : ["--ip", options.ip]),
     "--network-alias",
     SIDECAR_HOST,
     "--user",

@@ -10,6 +10,7 @@ export const DOCKER_DIALECT: EngineDialect = Object.freeze({
   // docker's bridge driver gives the host no address on the bridge with this option.
   internalNetworkFlags: ["--opt", "com.docker.network.bridge.inhibit_ipv4=true"],
   containerFlags: [],
+  pinsSidecarAddress: true,
   probe: Object.freeze({
     args: ["version", "--format", "{{.Server.Version}}"],
     read: (stdout: string) => ({ ok: true as const, detail: `docker engine ${stdout.trim()}` }),

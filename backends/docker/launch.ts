@@ -20,41 +20,76 @@ import {
   agentRunArgs,
   egressNetworkArgs,
   internalNetworkArgs,
+  type PinnedSubnet,
   sidecarConnectArgs,
   sidecarCreateArgs,
 } from "./_argv.ts";
 import { type DockerCli, DockerError } from "./_docker.ts";
 import { bottleNames } from "./_names.ts";
+import { pinnedSubnetCandidate, subnetTaken } from "./_pinned_subnet.ts";
 import { resolveRuntime } from "./_runtime.ts";
 
+/** How many subnets are tried before the engine's last refusal is told. */
+const SUBNET_TRIES = 8;
+
 /**
- * Create the internal network and, unless an existing one is named, the egress network.
+ * Create the internal network and, unless an existing one is named, the egress network. Where
+ * the dialect pins the sidecar's address, the internal network gets a subnet of our choosing.
  *
  * @param step The bottle and the launch's record of what exists.
  * @param spec The egress network to use, if not a new one.
- * @returns The internal subnet and the egress network's name.
- * @throws {DockerError} When docker refuses.
+ * @param candidates Subnets to try, one per call (tests pass their own).
+ * @returns The internal subnet, the egress network's name, and the sidecar's address if pinned.
+ * @throws {DockerError} When docker refuses (for a taken subnet, after {@link SUBNET_TRIES}).
  */
 export async function createNetworks(
   cli: DockerCli,
   step: LaunchStep,
   spec: NetworkSpec,
+  candidates: () => PinnedSubnet = pinnedSubnetCandidate,
 ): Promise<BottleNetworks> {
   const names = bottleNames(step.bottle.slug);
-  await cli.run(internalNetworkArgs(step.bottle, names, cli.dialect));
-  step.created({ kind: "network", name: names.internal });
+  const pinned = cli.dialect.pinsSidecarAddress
+    ? await createPinnedInternal(cli, step, candidates)
+    : undefined;
+  if (pinned === undefined) {
+    await cli.run(internalNetworkArgs(step.bottle, names, cli.dialect));
+    step.created({ kind: "network", name: names.internal });
+  }
   if (spec.egressNetwork === undefined) {
     await cli.run(egressNetworkArgs(step.bottle, names));
     step.created({ kind: "network", name: names.egress });
   }
   return {
-    internalSubnet: await subnetOf(cli, names.internal),
+    internalSubnet: pinned?.subnet ?? await subnetOf(cli, names.internal),
     egressNetwork: spec.egressNetwork ?? names.egress,
+    ...(pinned === undefined ? {} : { sidecarAddress: pinned.sidecarIp }),
   };
 }
 
+/** Create the internal network on a free subnet of our choosing. */
+async function createPinnedInternal(
+  cli: DockerCli,
+  step: LaunchStep,
+  candidates: () => PinnedSubnet,
+): Promise<PinnedSubnet> {
+  const names = bottleNames(step.bottle.slug);
+  for (let tries = 1;; tries++) {
+    const pinned = candidates();
+    try {
+      await cli.run(internalNetworkArgs(step.bottle, names, cli.dialect, pinned));
+    } catch (err) {
+      if (err instanceof DockerError && subnetTaken(err.stderr) && tries < SUBNET_TRIES) continue;
+      throw err;
+    }
+    step.created({ kind: "network", name: names.internal });
+    return pinned;
+  }
+}
+
 /**
- * Create the sidecar on the internal network, connect it to the egress network, start it.
+ * Create the sidecar on the internal network (at its pinned address, if any), connect it to the
+ * egress network, start it.
  *
  * @param step The bottle and the launch's record of what exists.
  * @param spec Image, environment, mounts and user.
@@ -69,13 +104,19 @@ export async function startSidecar(
   options: { networks: BottleNetworks; secrets: Readonly<Record<string, string>> },
 ): Promise<SidecarEndpoint> {
   const names = bottleNames(step.bottle.slug);
-  await cli.run(sidecarCreateArgs(step.bottle, spec, names, cli.dialect), {
-    secrets: pickSecrets(options.secrets, spec.secretEnv),
-  });
+  const pinned = options.networks.sidecarAddress;
+  await cli.run(
+    sidecarCreateArgs(step.bottle, spec, names, {
+      dialect: cli.dialect,
+      ...(pinned === undefined ? {} : { ip: pinned }),
+    }),
+    { secrets: pickSecrets(options.secrets, spec.secretEnv) },
+  );
   step.created({ kind: "container", name: names.sidecar });
   await cli.run(sidecarConnectArgs(names, options.networks.egressNetwork));
   await cli.run(["start", names.sidecar]);
-  return { address: await addressOn(cli, names.sidecar, names.internal) };
+  // A pinned address is the one docker gave it (it refuses to start the container otherwise).
+  return { address: pinned ?? await addressOn(cli, names.sidecar, names.internal) };
 }
 
 /**

@@ -29,12 +29,24 @@ export function prepare(
 ): PreparedBottle {
   const names = bottleNames(spec.bottle.slug);
   const own = spec.networks.egressNetwork === undefined;
+  // The launch picks a free subnet (createNetworks): shown by name only.
+  const pinned = dialect.pinsSidecarAddress
+    ? {
+      subnet: "<internal-subnet>",
+      gateway: "<internal-gateway>",
+      ipRange: "<agent-range>",
+      sidecarIp: "<sidecar-ip>",
+    }
+    : undefined;
   return {
     backend: dialect.name,
     steps: [
       {
         title: "create the internal network",
-        argv: [program, ...internalNetworkArgs(spec.bottle, names, dialect)],
+        argv: [
+          program,
+          ...internalNetworkArgs(spec.bottle, names, dialect, pinned),
+        ],
       },
       ...(own
         ? [{
@@ -44,7 +56,13 @@ export function prepare(
         : []),
       {
         title: "create the sidecar on the internal network",
-        argv: [program, ...sidecarCreateArgs(spec.bottle, spec.sidecar, names, dialect)],
+        argv: [
+          program,
+          ...sidecarCreateArgs(spec.bottle, spec.sidecar, names, {
+            dialect,
+            ...(pinned === undefined ? {} : { ip: pinned.sidecarIp }),
+          }),
+        ],
       },
       {
         title: "attach the sidecar to the egress network",

@@ -86,6 +86,8 @@ export interface MemoryBackendOptions {
   fault?: (primitive: MemoryPrimitive, slug: string) => void | Promise<void>;
   /** Whether the engine has gVisor, as a docker engine with `runsc` registered (default no). */
   gvisor?: boolean;
+  /** Whether its networks pin the sidecar's address, as docker's do (default no). */
+  pinsSidecarAddress?: boolean;
 }
 
 /** A backend whose engine is an object in memory. */
@@ -148,7 +150,10 @@ export class MemoryBackend implements Backend {
   /** {@inheritDoc Backend.createNetworks} */
   async createNetworks(step: LaunchStep, spec: NetworkSpec): Promise<BottleNetworks> {
     await this.#fault("createNetworks", step.bottle.slug);
-    return createNetworks(this.world, step, spec);
+    const networks = createNetworks(this.world, step, spec);
+    return this.#options.pinsSidecarAddress === true
+      ? { ...networks, sidecarAddress: sidecarEndpoint().address }
+      : networks;
   }
 
   /** {@inheritDoc Backend.startSidecar} */

@@ -29,6 +29,8 @@ export const PODMAN_DIALECT: EngineDialect = Object.freeze({
     "--ulimit",
     `nproc=${PODMAN_ULIMITS.nproc}:${PODMAN_ULIMITS.nproc}`,
   ],
+  // Not verified on podman: with a subnet of its own, netavark may give the host a gateway there.
+  pinsSidecarAddress: false,
   probe: Object.freeze({
     args: [
       "info",

@@ -49,7 +49,11 @@ export async function createNetworks(
   spec: NetworkSpec,
 ): Promise<BottleNetworks> {
   const networks = await ctx.sidecars.createNetworks(step, spec);
-  return { ...networks, internalSubnet: await ctx.sidecars.subnet(networks.egressNetwork) };
+  // The machine reaches the sidecar at its loopback alias, never at a pinned internal address.
+  return {
+    egressNetwork: networks.egressNetwork,
+    internalSubnet: await ctx.sidecars.subnet(networks.egressNetwork),
+  };
 }
 
 /**

@@ -108,7 +108,7 @@ export async function launchBottle(
     const [agentImage, sidecarImage] = await images;
     const networks = await networking;
     progress("starting the sidecar");
-    const sidecar = await backend.startSidecar(
+    const sidecarStarted = backend.startSidecar(
       step,
       sidecarSpec(plan, {
         image: sidecarImage,
@@ -119,14 +119,21 @@ export async function launchBottle(
     );
     // Where the self-test must find no route depends on the networks and the sidecar only:
     // learnt while the agent starts.
-    const outside = backend.outsideAddresses(step.bottle, networks);
-    progress("starting the agent");
-    const agentStarted = backend.startAgent(
-      step,
-      agentSpec(plan, agentImage, backend.superviseUrl(plan.slug)),
-      { sidecar, secrets: secrets.agentEnv },
-    );
-    await allOrFirstError([agentStarted, outside]);
+    const outside = sidecarStarted.then(() => backend.outsideAddresses(step.bottle, networks));
+    // With the sidecar's address pinned by the networks, the agent starts alongside it: nothing
+    // of the agent's runs before the self-test below, which waits for the sidecar's proxy.
+    const pinned = networks.sidecarAddress;
+    const agentStarted =
+      (pinned === undefined ? sidecarStarted : Promise.resolve({ address: pinned }))
+        .then((sidecar) => {
+          progress("starting the agent");
+          return backend.startAgent(
+            step,
+            agentSpec(plan, agentImage, backend.superviseUrl(plan.slug)),
+            { sidecar, secrets: secrets.agentEnv },
+          );
+        });
+    await allOrFirstError([sidecarStarted, agentStarted, outside]);
     // Independent of each other, so concurrent: the user check, the CA install (root), the
     // self-test (which waits for the proxy) and the wait for the other daemons. Nothing of the
     // agent's runs until all have passed; every one is awaited before a failure is told, so

@@ -185,3 +185,43 @@ Deno.test("launchBottle() waits for the git gate and supervise, and names them w
   assert.deepEqual(waited, [["bot-bottle-sidecar", "9420", "9100"]]);
   assert.deepEqual(backend.world.of(s.plan.slug), []);
 });
+
+/**
+ * The order in which the sidecar and the agent start: the sidecar's start is held until the
+ * agent's begins (or, should the launch wait for the sidecar first, for a moment).
+ */
+async function startOrder(pinsSidecarAddress: boolean): Promise<string[]> {
+  await using s = await setup("order");
+  const events: string[] = [];
+  const { promise: agentBegun, resolve: agentBegins } = Promise.withResolvers<void>();
+  const backend = new MemoryBackend({
+    agent: simulatedAgent(),
+    pinsSidecarAddress,
+    fault: async (primitive) => {
+      if (primitive === "startAgent") {
+        events.push("agent starts");
+        agentBegins();
+      }
+      if (primitive !== "startSidecar") return;
+      events.push("sidecar starts");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([agentBegun, new Promise((ok) => timer = setTimeout(ok, 300))]);
+      clearTimeout(timer);
+      events.push("sidecar started");
+    },
+  });
+  await launchBottle(s.plan, SECRETS, { ...s, backend, progress: () => {} });
+  assert.deepEqual(
+    backend.world.of(s.plan.slug).filter((o) => o.kind === "container").map((o) => o.state),
+    ["running", "running"],
+  );
+  return events;
+}
+
+Deno.test("launchBottle() starts the agent alongside the sidecar when the networks pin its address", async () => {
+  assert.deepEqual(await startOrder(true), ["sidecar starts", "agent starts", "sidecar started"]);
+});
+
+Deno.test("launchBottle() starts the agent after the sidecar when only the sidecar knows its address", async () => {
+  assert.deepEqual(await startOrder(false), ["sidecar starts", "sidecar started", "agent starts"]);
+});

@@ -58,6 +58,11 @@ Deno.test("prepare() keeps the agent on the internal network, the sidecar on bot
   const sidecar = step("create the sidecar on the internal network");
   assert.deepEqual(values(sidecar, "--network"), ["bot-bottle-net-dev-abc123"]);
   assert.deepEqual(values(sidecar, "--network-alias"), ["bot-bottle-sidecar"]);
+  // The sidecar's address is pinned outside the range docker hands the agent, so the agent can
+  // start alongside it with that address as its DNS and proxy host.
+  assert.deepEqual(values(internal, "--subnet"), ["<internal-subnet>"]);
+  assert.deepEqual(values(internal, "--ip-range"), ["<agent-range>"]);
+  assert.deepEqual(values(sidecar, "--ip"), ["<sidecar-ip>"]);
   assert.ok(
     values(sidecar, "--env").includes("BOT_BOTTLE_EGRESS_LISTEN_SUBNET=<internal-subnet>"),
     "the proxy listens on the internal network only",
