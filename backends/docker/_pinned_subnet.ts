@@ -23,6 +23,16 @@ export function pinnedSubnetCandidate(
 ): PinnedSubnet {
   let octet = 0;
   while (RESERVED.has(octet)) octet = random(new Uint8Array(1))[0]!;
+  return pinnedSubnetAt(octet);
+}
+
+/**
+ * The pinned subnet `169.254.<octet>.0/24`.
+ *
+ * @param octet The third octet.
+ * @returns The subnet, its gateway, the engine's range (`.128/25`) and the sidecar's address (`.2`).
+ */
+export function pinnedSubnetAt(octet: number): PinnedSubnet {
   const prefix = `169.254.${octet}`;
   return {
     subnet: `${prefix}.0/24`,

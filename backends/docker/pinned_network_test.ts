@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { DockerCli, DockerError } from "./_docker.ts";
-import type { PinnedSubnet } from "./_argv.ts";
+import { pinnedSubnetAt } from "./_pinned_subnet.ts";
 import { createNetworks } from "./launch.ts";
 import type { CreatedObject, LaunchStep } from "../types.ts";
 
@@ -18,16 +18,6 @@ function launchStep(): { step: LaunchStep; created: CreatedObject[] } {
   const created: CreatedObject[] = [];
   const bottle = { slug, label: "pin", agent: "pin" };
   return { step: { bottle, created: (object) => void created.push(object) }, created };
-}
-
-function subnet(octet: number): PinnedSubnet {
-  const prefix = `169.254.${octet}`;
-  return {
-    subnet: `${prefix}.0/24`,
-    gateway: `${prefix}.1`,
-    ipRange: `${prefix}.128/25`,
-    sidecarIp: `${prefix}.2`,
-  };
 }
 
 /** A third octet no network on this engine uses now, and a network holding another one. */
@@ -65,7 +55,7 @@ Deno.test("createNetworks() skips a subnet another network holds and pins the si
   const { taken, free, name } = await holder();
   const { step, created } = launchStep();
   try {
-    const tried = [subnet(taken), subnet(free)];
+    const tried = [pinnedSubnetAt(taken), pinnedSubnetAt(free)];
     const networks = await createNetworks(cli, step, { egressNetwork: name }, () => tried.shift()!);
     assert.deepEqual(networks, {
       internalSubnet: `169.254.${free}.0/24`,
@@ -97,7 +87,7 @@ Deno.test("createNetworks() gives up after eight taken subnets with docker's own
     await assert.rejects(
       createNetworks(cli, step, { egressNetwork: name }, () => {
         tries++;
-        return subnet(taken);
+        return pinnedSubnetAt(taken);
       }),
       (err: unknown) =>
         err instanceof DockerError && /Pool overlaps|Address already in use/.test(err.stderr),
