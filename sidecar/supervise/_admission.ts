@@ -20,7 +20,7 @@ export interface AdmissionLimits {
 }
 
 /** An answer to a request refused before its handler ran. */
-export type Refusal = (c: Context, status: 413 | 503, message: string) => Response;
+export type Refusal = (c: Context, status: 400 | 413 | 503, message: string) => Response;
 
 /**
  * A middleware that reads the body whole under the limits, then hands the handler a request
@@ -45,7 +45,14 @@ export function admission(limits: AdmissionLimits, refuse: Refusal): MiddlewareH
       const chunks: Uint8Array[] = [];
       const reader = c.req.raw.body?.getReader();
       while (reader !== undefined) {
-        const { value, done } = await reader.read();
+        let read: ReadableStreamReadResult<Uint8Array>;
+        try {
+          read = await reader.read();
+        } catch {
+          // The client broke off or sent a malformed chunked body.
+          return refuse(c, 400, "Request body could not be read");
+        }
+        const { value, done } = read;
         if (done) break;
         if (
           taken + value.length > limits.maxBodyBytes || held + value.length > limits.budgetBytes
@@ -65,7 +72,8 @@ export function admission(limits: AdmissionLimits, refuse: Refusal): MiddlewareH
         body.set(chunk, offset);
         offset += chunk.length;
       }
-      c.req.raw = new Request(c.req.raw, { body: taken === 0 ? null : body });
+      // Always a body of its own: `null` would make the new request reuse the drained one's.
+      c.req.raw = new Request(c.req.raw, { body });
       await next();
     } finally {
       held -= taken;
