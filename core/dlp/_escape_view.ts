@@ -130,8 +130,8 @@ export class EscapeView implements View {
     if (stretch === undefined) {
       if (!escaped) return [];
       const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
-      const decoder = new EscapeDecoder(start - context.length);
       const { passes, views, depth, buffers } = this.#layer;
+      const decoder = new EscapeDecoder(start - context.length, buffers);
       const touched = {
         within: (s: number, e: number) => decoder.escapedIn(s, e),
         next: (from: number) => decoder.nextEscaped(from),
@@ -177,6 +177,7 @@ export class EscapeView implements View {
     const found = at === undefined ? undefined : { escapes, length, shift: at - start };
     const decoded = stretch.decoder.push(bytes, final, found);
     const out = stretch.branch.push(decoded, final);
+    stretch.decoder.release();
     if (final) this.#stretch = undefined;
     return out;
   }
