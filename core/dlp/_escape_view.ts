@@ -193,7 +193,8 @@ export class EscapeView implements View {
     let into = recent;
     if (into.length < keep + take.length) {
       const size = Math.min(margin, Math.max(2 * recent.length, keep + take.length, 256));
-      into = this.#layer.buffers?.take(size) ?? new Uint8Array(size);
+      // Kept while the stream is open: a spare much longer than asked for would be pinned.
+      into = this.#layer.buffers?.take(size, Math.min(margin, 2 * size)) ?? new Uint8Array(size);
     }
     if (keep > 0) into.set(recent.subarray(this.#recentLength - keep, this.#recentLength));
     if (into !== recent && recent !== NO_BYTES) this.#layer.buffers?.give(recent);
