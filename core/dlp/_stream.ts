@@ -95,7 +95,7 @@ export class PassStream implements StreamScanner {
    */
   #shrink(): void {
     const buf = this.#buf;
-    if (buf.length <= HELD || this.#buffers === undefined) return;
+    if (buf.length <= LENT || this.#buffers === undefined) return;
     const keep = Math.max(this.#base, this.#keepFrom()) & ~3;
     const from = keep - this.#base;
     const tail = this.#length - from;
@@ -109,7 +109,12 @@ export class PassStream implements StreamScanner {
   }
 }
 
-/** A window buffer up to this size stays with its stream between pushes. */
+/**
+ * A window buffer up to this size stays with its stream between pushes (short bodies, a chunk or
+ * two, would only trade it for a copy each push); a longer one is lent out.
+ */
+const LENT = 16 * 1024;
+/** The least a stream holds for its tail once it lent its window buffer out. */
 const HELD = 1024;
 
 /** Findings in stream order. */
