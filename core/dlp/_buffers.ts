@@ -19,18 +19,23 @@ export class Buffers {
    * A 4-byte aligned buffer (from offset 0 of its own store) of at least `length` bytes.
    *
    * @param length The bytes needed.
-   * @returns A spare one that is long enough, else a new one.
+   * @param most The longest spare worth taking: a buffer a stream keeps while it is open (an
+   *   escape context) must not pin a window-sized one.
+   * @returns The shortest spare that is long enough (and no longer than `most`), else a new one.
    */
-  take(length: number): Uint8Array {
+  take(length: number, most = Infinity): Uint8Array {
     const spare = this.#spare;
-    for (let k = spare.length - 1; k >= 0; k--) {
-      const buffer = spare[k]!;
-      if (buffer.length < length) continue;
-      spare[k] = spare[spare.length - 1]!;
-      spare.pop();
-      return buffer;
+    let best = -1;
+    for (let k = 0; k < spare.length; k++) {
+      const size = spare[k]!.length;
+      if (size < length || size > most) continue;
+      if (best < 0 || size < spare[best]!.length) best = k;
     }
-    return alignedBytes(length);
+    if (best < 0) return alignedBytes(length);
+    const buffer = spare[best]!;
+    spare[best] = spare[spare.length - 1]!;
+    spare.pop();
+    return buffer;
   }
 
   /** Give back a buffer its taker no longer reads. */

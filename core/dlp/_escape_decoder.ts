@@ -8,6 +8,7 @@
  * escape stays as it is) and one level deep.
  */
 import { Buffer } from "node:buffer";
+import type { Buffers } from "./_buffers.ts";
 
 const PERCENT = 0x25;
 const BACKSLASH = 0x5c;
@@ -141,12 +142,27 @@ export class EscapeDecoder {
   /** Decoded bytes produced so far (the decoded stream's offsets start at 0). */
   #dec = 0;
   #escapes: Escape[] = [];
-  /** Holds the decoded bytes of the last push (reused: a stretch pushes every chunk). */
-  #out = new Uint8Array(0);
+  /**
+   * Holds the decoded bytes of the last push (reused: a stretch pushes every chunk), or is lent
+   * back to `#buffers` between pushes ({@link EscapeDecoder.release}).
+   */
+  #out: Uint8Array = NO_CARRY;
+  readonly #buffers: Buffers | undefined;
 
-  /** @param rawStart Absolute raw offset of the first byte this decoder will see. */
-  constructor(rawStart: number) {
+  /**
+   * @param rawStart Absolute raw offset of the first byte this decoder will see.
+   * @param buffers Where the output buffer is taken from and given back to.
+   */
+  constructor(rawStart: number, buffers?: Buffers) {
     this.#raw = rawStart;
+    this.#buffers = buffers;
+  }
+
+  /** Give the output buffer back until the next push: the last decoded bytes are not read again. */
+  release(): void {
+    if (this.#buffers === undefined || this.#out === NO_CARRY) return;
+    this.#buffers.give(this.#out);
+    this.#out = NO_CARRY;
   }
 
   /** Absolute raw offset of the last escape's end (the start when there was none). */
@@ -180,7 +196,9 @@ export class EscapeDecoder {
     this.#carry = NO_CARRY;
     // Decoding never lengthens: the output fits in the input's length.
     if (this.#out.length < input.length) {
-      this.#out = new Uint8Array(Math.max(input.length, 2 * this.#out.length));
+      const size = Math.max(input.length, 2 * this.#out.length);
+      this.release();
+      this.#out = this.#buffers?.take(size) ?? new Uint8Array(size);
     }
     const out = this.#out;
     let n = 0;

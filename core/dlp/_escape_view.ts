@@ -130,8 +130,8 @@ export class EscapeView implements View {
     if (stretch === undefined) {
       if (!escaped) return [];
       const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
-      const decoder = new EscapeDecoder(start - context.length);
       const { passes, views, depth, buffers } = this.#layer;
+      const decoder = new EscapeDecoder(start - context.length, buffers);
       const touched = {
         within: (s: number, e: number) => decoder.escapedIn(s, e),
         next: (from: number) => decoder.nextEscaped(from),
@@ -177,6 +177,7 @@ export class EscapeView implements View {
     const found = at === undefined ? undefined : { escapes, length, shift: at - start };
     const decoded = stretch.decoder.push(bytes, final, found);
     const out = stretch.branch.push(decoded, final);
+    stretch.decoder.release();
     if (final) this.#stretch = undefined;
     return out;
   }
@@ -192,7 +193,8 @@ export class EscapeView implements View {
     let into = recent;
     if (into.length < keep + take.length) {
       const size = Math.min(margin, Math.max(2 * recent.length, keep + take.length, 256));
-      into = this.#layer.buffers?.take(size) ?? new Uint8Array(size);
+      // Kept while the stream is open: a spare much longer than asked for would be pinned.
+      into = this.#layer.buffers?.take(size, Math.min(margin, 2 * size)) ?? new Uint8Array(size);
     }
     if (keep > 0) into.set(recent.subarray(this.#recentLength - keep, this.#recentLength));
     if (into !== recent && recent !== NO_BYTES) this.#layer.buffers?.give(recent);

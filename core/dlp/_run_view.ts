@@ -35,7 +35,8 @@ interface Run {
   /** Characters since the last line break. */
   segment: number;
   prefix: Uint8Array;
-  prefixAt: Float64Array;
+  /** Offsets of the prefix's characters from the run's start (its first 160 span a few KiB). */
+  prefixAt: Uint32Array;
   decodings: Decoding[];
   /** Decodings not dead. */
   active: number;
@@ -67,7 +68,7 @@ export class RunView implements View {
    * first run: a view is made for every decoded stream, and many never see a run.
    */
   #prefix: Uint8Array | undefined;
-  #prefixAt: Float64Array | undefined;
+  #prefixAt: Uint32Array | undefined;
   /** Under escape decoding: past the runs it would drop unread. */
   readonly #plain: PlainSkip | undefined;
 
@@ -144,7 +145,7 @@ export class RunView implements View {
       chars: 0,
       segment: 0,
       prefix: this.#prefix ??= new Uint8Array(PREFIX),
-      prefixAt: this.#prefixAt ??= new Float64Array(PREFIX),
+      prefixAt: this.#prefixAt ??= new Uint32Array(PREFIX),
       decodings: [],
       active: this.#kind.decoders.length,
       dead: false,
@@ -232,7 +233,7 @@ export class RunView implements View {
   #add(run: Run, byte: number, at: number): void {
     if (run.chars < PREFIX) {
       run.prefix[run.chars] = byte;
-      run.prefixAt[run.chars] = at;
+      run.prefixAt[run.chars] = at - run.start;
     }
     run.chars++;
     run.segment++;
@@ -265,7 +266,9 @@ export class RunView implements View {
     const chars = run.chars;
     for (let k = 0; k < chars; k++) {
       run.chars = k + 1;
-      for (const d of run.decodings) this.#take(run, d, run.prefix[k]!, run.prefixAt[k]!);
+      for (const d of run.decodings) {
+        this.#take(run, d, run.prefix[k]!, run.start + run.prefixAt[k]!);
+      }
     }
     run.chars = chars;
   }
@@ -339,7 +342,7 @@ export class RunView implements View {
     }
     d.reset(at);
     for (let k = at; k < run.chars; k++) {
-      if (!d.decoder.push(run.prefix[k]!, run.prefixAt[k]!, d)) {
+      if (!d.decoder.push(run.prefix[k]!, run.start + run.prefixAt[k]!, d)) {
         d.failed = true;
         return RESTARTED;
       }

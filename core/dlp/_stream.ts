@@ -13,7 +13,8 @@ export class PassStream implements StreamScanner {
   #base = 0;
   /**
    * Holds the current window in `[0, #length)`; the next one is made in place (the tail moved to
-   * the front), so a stream allocates only as its windows grow, and a short one once.
+   * the front). Between pushes a stream holds only its tail: a big window buffer goes back to the
+   * engine's spares, so hundreds of open streams do not each keep a chunk-sized buffer.
    */
   #buf = NO_BYTES;
   #length = 0;
@@ -81,10 +82,40 @@ export class PassStream implements StreamScanner {
       // Nothing reads the window again.
       this.#buffers?.give(this.#buf);
       this.#buf = NO_BYTES;
+    } else {
+      this.#shrink();
     }
     return sortFindings(out);
   }
+
+  /**
+   * Move the tail the passes still need into a buffer of its size when the window buffer is
+   * much bigger, and lend the big one out until the next push. Passes read the window only
+   * during `scan`, so no one holds the bytes given back.
+   */
+  #shrink(): void {
+    const buf = this.#buf;
+    if (buf.length <= LENT || this.#buffers === undefined) return;
+    const keep = Math.max(this.#base, this.#keepFrom()) & ~3;
+    const from = keep - this.#base;
+    const tail = this.#length - from;
+    if (tail > buf.length >>> 2) return;
+    const held = alignedBytes(Math.max(tail, HELD));
+    held.set(buf.subarray(from, this.#length));
+    this.#buffers.give(buf);
+    this.#buf = held;
+    this.#base = keep;
+    this.#length = tail;
+  }
 }
+
+/**
+ * A window buffer up to this size stays with its stream between pushes (short bodies, a chunk or
+ * two, would only trade it for a copy each push); a longer one is lent out.
+ */
+const LENT = 16 * 1024;
+/** The least a stream holds for its tail once it lent its window buffer out. */
+const HELD = 1024;
 
 /** Findings in stream order. */
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { bytesOf, spans } from "./_testing.ts";
+import { Buffers } from "./_buffers.ts";
 import { defaultDetectors, DlpEngine, type Finding } from "./mod.ts";
 
 // The streams of one engine lend each other their window and escape-context buffers as each
@@ -56,5 +57,43 @@ Deno.test("streams of one engine scanned at once, chunks interleaved, find what 
     found.forEach((f, k) =>
       assert.deepEqual(spans(f).sort(), expected[k], `size ${size}, body ${k}`)
     );
+  }
+});
+
+Deno.test("a buffer taken is the shortest spare long enough, never one longer than asked to take", () => {
+  const buffers = new Buffers();
+  const big = new Uint8Array(96 * 1024);
+  const mid = new Uint8Array(24 * 1024);
+  buffers.give(big);
+  buffers.give(mid);
+  // A context that stays with an open stream: the window-sized spare is not pinned by it.
+  const context = buffers.take(20 * 1024, 20 * 1024);
+  assert.equal(context.length, 20 * 1024);
+  assert.notEqual(context.buffer, big.buffer);
+  assert.notEqual(context.buffer, mid.buffer);
+  // A window: the shortest that fits, so the big one stays for a big window.
+  assert.equal(buffers.take(10 * 1024), mid);
+  assert.equal(buffers.take(10 * 1024, 64 * 1024).length, 10 * 1024);
+  assert.equal(buffers.take(50 * 1024), big);
+});
+
+Deno.test("streams interleaved with long pauses between pushes find what each finds alone", () => {
+  // Each push lends the window buffers out: a stream that holds an undecided match across a
+  // pause must still see its bytes when the next push comes after others used the spares.
+  const secret = `data=${b64(`key: ${TOKEN}`)}`;
+  const text = `${"lorem ipsum ".repeat(2000)}${secret}${"dolor sit amet ".repeat(2000)}`;
+  const expected = spans(alone(text));
+  assert.ok(expected.length > 0);
+  const bytes = bytesOf(text);
+  for (const split of [24_000, 24_000 + 30, 24_000 + secret.length - 3]) {
+    const streams = [0, 1, 2].map(() => dlp.outboundStream(OUT));
+    const found: Finding[][] = streams.map(() => []);
+    streams.forEach((s, k) => found[k]!.push(...s.push(bytes.slice(0, split))));
+    // Others push big unrelated chunks in between, through the same spares.
+    const other = dlp.outboundStream(OUT);
+    other.push(bytesOf("x".repeat(200_000)));
+    other.end();
+    streams.forEach((s, k) => found[k]!.push(...s.push(bytes.slice(split)), ...s.end()));
+    found.forEach((f) => assert.deepEqual(spans(f), expected, `split at ${split}`));
   }
 });
