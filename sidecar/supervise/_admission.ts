@@ -7,6 +7,7 @@
  * more of its body is read, and what it held is given back. A body over the per-request cap is
  * 413, whether its length was declared or found while reading.
  */
+import { Buffer } from "node:buffer";
 import type { Context, MiddlewareHandler } from "hono";
 
 /** The limits {@link admission} enforces. */
@@ -66,12 +67,7 @@ export function admission(limits: AdmissionLimits, refuse: Refusal): MiddlewareH
         held += value.length;
         chunks.push(value);
       }
-      const body = new Uint8Array(taken);
-      let offset = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, offset);
-        offset += chunk.length;
-      }
+      const body = Buffer.concat(chunks, taken);
       // Always a body of its own: `null` would make the new request reuse the drained one's.
       c.req.raw = new Request(c.req.raw, { body });
       await next();
