@@ -55,7 +55,7 @@ const CLASS = (() => {
 
 /** The class of the byte at local offset `k`, 0 outside the window (no out-of-bounds read). */
 function cls(bytes: Uint8Array, k: number): number {
-  return k >= 0 && k < bytes.length ? CLASS[bytes[k]!]! : 0;
+  return CLASS[bytes[k] ?? 0]!;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -57,7 +57,7 @@ export function isSep(b: number): boolean {
 
 /** The byte at local offset `k`, 0 outside the window (no out-of-bounds read). */
 export function at(bytes: Uint8Array, k: number): number {
-  return k >= 0 && k < bytes.length ? bytes[k]! : 0;
+  return bytes[k] ?? 0;
 }
 
 /** Is `b` an ASCII digit? */
