@@ -55,7 +55,7 @@ export function isSep(b: number): boolean {
   return b === 0x20 || b === 0x2d || b === 0x2e;
 }
 
-/** The byte at local offset `k`, 0 outside the window (no out-of-bounds read). */
+/** The byte at local offset `k`, 0 outside the window (a typed array reads `undefined` there). */
 export function at(bytes: Uint8Array, k: number): number {
   return bytes[k] ?? 0;
 }
