@@ -15,13 +15,6 @@ export class OffsetMap {
   #ends: number[] = [];
   /** Decoded bytes recorded so far. */
   #end = 0;
-  /**
-   * The last `parentOffset` asked for and its answer (-1: none). A stream's `settled` asks for
-   * the same offset after every small piece a layer above decodes; appending entries never
-   * changes the answer for a recorded byte, forgetting may.
-   */
-  #askedDec = -1;
-  #askedOffset = 0;
 
   /** Decoded bytes recorded so far (the next decoded offset). */
   get end(): number {
@@ -51,12 +44,7 @@ export class OffsetMap {
 
   /** Parent offset where decoded byte `dec` begins (Infinity past the recorded bytes). */
   parentOffset(dec: number): number {
-    if (dec >= this.#end) return Infinity;
-    if (dec !== this.#askedDec) {
-      this.#askedOffset = this.#starts[this.#entry(dec)]!;
-      this.#askedDec = dec;
-    }
-    return this.#askedOffset;
+    return dec < this.#end ? this.#starts[this.#entry(dec)]! : Infinity;
   }
 
   /** Drop the entries of decoded offsets before `dec`. */
@@ -64,7 +52,6 @@ export class OffsetMap {
     let head = this.#head;
     const decs = this.#decs;
     while (head + 1 < decs.length && decs[head + 1]! <= dec) head++;
-    if (head !== this.#head) this.#askedDec = -1;
     this.#head = head;
     // Compact once the dropped entries outnumber the kept ones: amortized constant per entry.
     if (head >= 256 && head * 2 >= decs.length) {
