@@ -20,6 +20,8 @@ import type { ScanPass, ScanWindow } from "./_window.ts";
 const LEFT_CONTEXT = 16;
 /** Rules at most this long are re-checked on every push while undecided. */
 const SHORT_RULE = 4096;
+/** Whether a 16-bit read of two bytes holds the first in its low half. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 interface Anchor {
   readonly rule: number;
@@ -61,7 +63,7 @@ export class TokenMatcher {
   /** The largest `offset` of any anchor: bytes needed before a bigram. */
   readonly maxOffset: number;
   /** Whether the low 16 bits of a 32-bit word hold its first two bytes. */
-  readonly littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  readonly littleEndian = LITTLE_ENDIAN;
 
   constructor() {
     const lists = new Map<number, Anchor[]>();
@@ -310,8 +312,12 @@ function byPreviousByte(list: readonly Anchor[]): (readonly Anchor[])[] {
   return split;
 }
 
+/**
+ * The table key of bytes `a` then `b`: what a native 16-bit read of them gives. Every scan's last
+ * bytes are looked up through here, so it allocates nothing.
+ */
 function bigramKey(a: number, b: number): number {
-  return new Uint16Array(Uint8Array.of(a, b).buffer)[0]!;
+  return LITTLE_ENDIAN ? a | (b << 8) : (a << 8) | b;
 }
 
 /**
