@@ -45,6 +45,9 @@ interface Run {
 }
 
 const NO_WORDS = new Uint32Array(0);
+/** A run's prefix until it is read character by character (shared: never written). */
+const NO_PREFIX = new Uint8Array(0);
+const NO_PREFIX_AT = new Uint32Array(0);
 /** What a restart found: a new start, none yet (a soft character may still come), none. */
 const RESTARTED = 0;
 const WAIT = 1;
@@ -65,7 +68,8 @@ export class RunView implements View {
   #out: ViewFinding[] = [];
   /**
    * The current run's first characters and their offsets (one run at a time), made with the
-   * first run: a view is made for every decoded stream, and many never see a run.
+   * first run read character by character: a view is made for every decoded stream, and many
+   * never see one.
    */
   #prefix: Uint8Array | undefined;
   #prefixAt: Uint32Array | undefined;
@@ -144,8 +148,8 @@ export class RunView implements View {
       start,
       chars: 0,
       segment: 0,
-      prefix: this.#prefix ??= new Uint8Array(PREFIX),
-      prefixAt: this.#prefixAt ??= new Uint32Array(PREFIX),
+      prefix: NO_PREFIX,
+      prefixAt: NO_PREFIX_AT,
       decodings: [],
       active: this.#kind.decoders.length,
       dead: false,
@@ -231,6 +235,12 @@ export class RunView implements View {
   }
 
   #add(run: Run, byte: number, at: number): void {
+    if (run.chars === 0) {
+      // Made with the first run read character by character: most runs end before (a stream
+      // is opened per body, and these typed arrays are slow to make and to collect).
+      run.prefix = this.#prefix ??= new Uint8Array(PREFIX);
+      run.prefixAt = this.#prefixAt ??= new Uint32Array(PREFIX);
+    }
     if (run.chars < PREFIX) {
       run.prefix[run.chars] = byte;
       run.prefixAt[run.chars] = at - run.start;
