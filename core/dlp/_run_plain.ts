@@ -34,6 +34,10 @@ export function untouched(
   return !touched.within(base + from - 1, base + end + 1);
 }
 
+/** Before the first chunk (shared: never written; one skip is made per decoded stretch's view). */
+const NO_BYTES = new Uint8Array(0);
+const NO_WORDS = new Uint32Array(0);
+
 /**
  * Where, in one chunk, a run view under escape decoding may resume: every run that starts before
  * the offset it returns ends before it too, inside the chunk, untouched and with no line break on
@@ -41,8 +45,8 @@ export function untouched(
  * {@link PlainSkip.reset}s: the line breaks found are remembered, so a chunk is searched once.
  */
 export class PlainSkip {
-  #bytes: Uint8Array = new Uint8Array(0);
-  #words: Uint32Array = new Uint32Array(0);
+  #bytes: Uint8Array = NO_BYTES;
+  #words: Uint32Array = NO_WORDS;
   #lead = 0;
   #base = 0;
   #touched: Touched | undefined;
