@@ -24,6 +24,14 @@ export function isBad(byte: number): boolean {
   return byte > 0x7e || (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
 }
 
+/**
+ * {@link isBad} as a table a gate loads from for every byte it decodes (cheaper than the
+ * comparisons). Its decoded values reach 511, not 255: `BASE64` gives `_` the digit 64, so the
+ * first byte of a group holding one carries a ninth bit, and such a byte is not printable.
+ */
+const BAD = new Uint8Array(512);
+for (let byte = 0; byte < BAD.length; byte++) BAD[byte] = isBad(byte) ? 1 : 0;
+
 /** Counts decoded bytes and the non-printable ones among them. */
 class Counter implements Sink {
   count = 0;
@@ -191,5 +199,5 @@ const X_LOWER = 0x78;
 const X_UPPER = 0x58;
 
 function badCount(byte: number): number {
-  return isBad(byte) ? 1 : 0;
+  return BAD[byte]!;
 }

@@ -59,6 +59,8 @@ Deno.test("base64Gate(), base32Gate() and hexGate() answer as mayPass() does, fr
     samples.push(bytes([hex.join(""), hex.join(":"), hex.map((h) => `0x${h}`).join(", ")][i % 3]!));
     samples.push(bytes(hex.map((h) => `\\x${h}`).join("")));
   }
+  // `_` first in a group: its digit (64 in `BASE64`) carries into a ninth bit.
+  samples.push(bytes("c_Hb1g3f+v_A_B_C_D_9_z"));
   const gates = [
     { gate: base64Gate, make: () => new Base64Decoder() },
     { gate: base32Gate, make: () => new Base32Decoder() },
