@@ -37,7 +37,7 @@ interface Run {
   prefix: Uint8Array;
   /** Offsets of the prefix's characters from the run's start (its first 160 span a few KiB). */
   prefixAt: Uint32Array;
-  decodings: Decoding[];
+  decodings: readonly Decoding[];
   /** Decodings not dead. */
   active: number;
   /** No decoding could start: the run is skipped to its end. */
@@ -52,6 +52,11 @@ const NO_PREFIX_AT = new Uint32Array(0);
 const RESTARTED = 0;
 const WAIT = 1;
 const NONE = 2;
+/** What a run's first segment settled: read it, read it past as dead (`#firstSegment`). */
+const READ = -1;
+const READ_DEAD = -2;
+/** A run's decodings until it is long enough to make them (shared: never written). */
+const NO_DECODINGS: readonly Decoding[] = [];
 
 /** One kind of run, one layer. */
 export class RunView implements View {
@@ -93,8 +98,11 @@ export class RunView implements View {
     if (this.#tailLength > 0) {
       const tail = this.#tail!.slice(0, this.#tailLength);
       this.#tailLength = 0;
-      this.#begin(this.#tailStart);
-      this.#advance(tail, 0, this.#tailStart, NO_WORDS, 0);
+      const next = this.#firstSegment(tail, 0, this.#tailStart, NO_WORDS, 0);
+      if (next < 0) {
+        this.#begin(this.#tailStart, next === READ_DEAD);
+        this.#advance(tail, 0, this.#tailStart, NO_WORDS, 0);
+      }
     }
     const n = chunk.length;
     const lead = Math.min(n, (4 - (chunk.byteOffset & 3)) & 3);
@@ -117,8 +125,13 @@ export class RunView implements View {
         if (!final) this.#keepTail(chunk, i, start);
         break;
       }
+      const next = this.#firstSegment(chunk, at, start, words, lead);
+      if (next >= 0) {
+        i = next;
+        continue;
+      }
       i = at;
-      this.#begin(start + at);
+      this.#begin(start + at, next === READ_DEAD);
     }
     if (final) this.#endRun();
     else this.#flush();
@@ -142,7 +155,35 @@ export class RunView implements View {
     return settled;
   }
 
-  #begin(start: number): void {
+  /**
+   * Settle the run at `from` on its first segment when that is enough, before anything is made
+   * for it (most runs in traffic end here).
+   *
+   * @returns Where reading for runs resumes past it, or {@link READ} or {@link READ_DEAD}.
+   */
+  #firstSegment(
+    bytes: Uint8Array,
+    from: number,
+    base: number,
+    words: Uint32Array,
+    lead: number,
+  ): number {
+    const n = bytes.length;
+    const end = skipRun(bytes, from, words, lead, this.#kind.bit);
+    // A run that ends in these bytes before it is long enough to decode (a line break after it
+    // cannot join it to the next line either) is passed over whole.
+    if (end < n && end - from < this.#kind.minRun) return end + 1;
+    const touched = this.#layer.touched;
+    if (
+      (touched === undefined || !untouched(touched, bytes, { from, end, base })) &&
+      !certainlyDead(this.#kind, bytes, { from, end, words, lead })
+    ) return READ;
+    // It ends here, and no line break can join it to the next line: done, without reading it.
+    const next = bytes[end];
+    return end < n && next !== LF && next !== CR ? end + 1 : READ_DEAD;
+  }
+
+  #begin(start: number, dead: boolean): void {
     // Decodings are made once the run is long enough: most runs in text never are.
     this.#run = {
       start,
@@ -150,9 +191,9 @@ export class RunView implements View {
       segment: 0,
       prefix: NO_PREFIX,
       prefixAt: NO_PREFIX_AT,
-      decodings: [],
-      active: this.#kind.decoders.length,
-      dead: false,
+      decodings: NO_DECODINGS,
+      active: dead ? 0 : this.#kind.decoders.length,
+      dead,
     };
     this.#break = 0;
   }
@@ -168,30 +209,6 @@ export class RunView implements View {
     const run = this.#run!;
     const bit = this.#kind.bit;
     const n = bytes.length;
-    if (run.chars === 0) {
-      // A run that ends in these bytes before it is long enough to decode (a line break after
-      // it cannot join it to the next line either) is passed over whole.
-      const end = skipRun(bytes, from, words, lead, bit);
-      if (end < n && end - from < this.#kind.minRun) {
-        this.#run = undefined;
-        return end + 1;
-      }
-      const touched = this.#layer.touched;
-      if (
-        (touched !== undefined && untouched(touched, bytes, { from, end, base })) ||
-        certainlyDead(this.#kind, bytes, { from, end, words, lead })
-      ) {
-        run.dead = true;
-        run.active = 0;
-        // It ends here, and no line break can join it to the next line: done, without reading
-        // it again.
-        const next = bytes[end];
-        if (end < n && next !== LF && next !== CR) {
-          this.#endRun();
-          return end + 1;
-        }
-      }
-    }
     for (let i = from; i < n; i++) {
       const byte = bytes[i]!;
       if ((CLASS[byte]! & bit) !== 0) {
