@@ -28,6 +28,8 @@ export class Decoding implements Sink {
   readonly phrase: string;
   readonly make: () => RunDecoder;
   readonly gate: Gate;
+  /** The decoder's index in its kind of run (a run view keeps a batch per index). */
+  readonly slot: number;
   decoder: RunDecoder;
   state = PROBING;
   /** Index in the run of this try's first character. */
@@ -53,7 +55,9 @@ export class Decoding implements Sink {
       make: () => RunDecoder;
       gate: Gate;
     },
+    slot: number,
   ) {
+    this.slot = slot;
     this.phrase = spec.phrase;
     this.make = spec.make;
     this.gate = spec.gate;
