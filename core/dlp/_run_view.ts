@@ -24,6 +24,8 @@ import { certainlyDead, RESTART_WITHIN, type RunKind } from "./_run_kinds.ts";
 const PREFIX = 160;
 /** Tries start again at most this often. */
 const RESTARTS = 8;
+/** A batch larger than this (a run longer than most) is not kept for the next run: memory. */
+const KEEP_BATCH = 4096;
 /** Bytes at the end of a chunk kept for a run that may continue in the next. */
 const TAIL = 36;
 const CR = 0x0d;
@@ -408,7 +410,7 @@ export class RunView implements View {
     d.decoder.flush(d);
     this.#out.push(...d.branch!.push(d.batch.subarray(0, d.batchLength), true));
     d.batchLength = 0;
-    this.#batches[d.slot] = d.batch;
+    if (d.batch.length <= KEEP_BATCH) this.#batches[d.slot] = d.batch;
     d.branch = undefined;
     d.map = undefined;
     this.#die(run, d);
