@@ -226,3 +226,26 @@ Deno.test("DlpEngine reads a long base64 text run to its end in chunks, and stop
     assert.deepEqual(spans(streamAll(dlp.outboundStream(ON), text, cuts)), once, `cuts ${cuts}`);
   }
 });
+
+Deno.test("DlpEngine finds the token in each of several base64 runs of one stream, longest first", () => {
+  // Each run's decoding reuses what the one before it grew: a later, shorter run must decode to
+  // its own bytes only.
+  const runs = [600, 200, 40, 0].map((n) =>
+    b64(`${"notes on the build. ".repeat(n / 20)}${TOKEN}`)
+  );
+  let text = "";
+  const inRun = runs.map((run, k) => {
+    text += `${k === 0 ? "" : "&"}item${k}=`;
+    text += run;
+    return [text.length - run.length, text.length] as const;
+  });
+  const once = dlp.scanOutbound(text, ON);
+  assert.deepEqual(
+    once.map((f) => inRun.findIndex(([start, end]) => f.start >= start && f.end <= end)),
+    [0, 1, 2, 3],
+  );
+  assert.ok(once.every((f) => f.rule.startsWith("github")), spans(once).join(" "));
+  for (const cuts of [[5], [...Array(40).keys()].map((k) => 61 * (k + 1))]) {
+    assert.deepEqual(spans(streamAll(dlp.outboundStream(ON), text, cuts)), spans(once));
+  }
+});
