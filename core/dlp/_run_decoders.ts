@@ -37,8 +37,19 @@ function table(pairs: [string, number][]): Int8Array {
 
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
-/** Byte → base64 digit (either alphabet), or -1. */
-export const BASE64 = table([[UPPER, 0], [LOWER, 26], ["0123456789", 52], ["+-", 62], ["/_", 63]]);
+/**
+ * Byte → base64 digit, or -1. Either alphabet: `+` and URL-safe `-` are 62, `/` and URL-safe `_`
+ * are 63.
+ */
+export const BASE64 = table([
+  [UPPER, 0],
+  [LOWER, 26],
+  ["0123456789", 52],
+  ["+", 62],
+  ["-", 62],
+  ["/", 63],
+  ["_", 63],
+]);
 /** Byte → base32 digit (either case), or -1. */
 export const BASE32 = table([[UPPER, 0], [LOWER, 0], ["234567", 26]]);
 /** Byte → hex digit, or -1. */

@@ -26,10 +26,9 @@ export function isBad(byte: number): boolean {
 
 /**
  * {@link isBad} as a table a gate loads from for every byte it decodes (cheaper than the
- * comparisons). Its decoded values reach 511, not 255: `BASE64` gives `_` the digit 64, so the
- * first byte of a group holding one carries a ninth bit, and such a byte is not printable.
+ * comparisons).
  */
-const BAD = new Uint8Array(512);
+const BAD = new Uint8Array(256);
 for (let byte = 0; byte < BAD.length; byte++) BAD[byte] = isBad(byte) ? 1 : 0;
 
 /** Counts decoded bytes and the non-printable ones among them. */

@@ -122,6 +122,19 @@ Deno.test("DlpEngine streams give the one-shot findings of every encoding at eve
   }
 });
 
+Deno.test("DlpEngine decodes URL-safe base64's - and _ as + and /, in a run full of them", () => {
+  // Each `~~~` is `fn5-` in URL-safe base64: read as wrong digits, the run looked like binary.
+  for (const pad of ["", "a", "ab"]) {
+    const plain = `${pad}${"~~~".repeat(16)} token=${TOKEN} ${"~~~".repeat(16)}`;
+    const encoded = Buffer.from(plain).toString("base64url");
+    assert.match(encoded, /-/);
+    const text = `{"data": "${encoded}"}`;
+    const found = dlp.scanOutbound(text, { ...ON, location: "body" });
+    assert.equal(found.length, 1, text);
+    assert.match(found[0]!.snippet, /ghp_.*after base64 decoding/);
+  }
+});
+
 Deno.test("DlpEngine does not decode a fourth layer", () => {
   const four = b64(b64(b64(b64(TOKEN))));
   assert.deepEqual(dlp.scanOutbound(`data=${four}`, ON), []);

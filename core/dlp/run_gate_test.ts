@@ -59,7 +59,7 @@ Deno.test("base64Gate(), base32Gate() and hexGate() answer as mayPass() does, fr
     samples.push(bytes([hex.join(""), hex.join(":"), hex.map((h) => `0x${h}`).join(", ")][i % 3]!));
     samples.push(bytes(hex.map((h) => `\\x${h}`).join("")));
   }
-  // `_` first in a group: its digit (64 in `BASE64`) carries into a ninth bit.
+  // `_` and `-` (URL-safe 63 and 62) first in a group and inside one.
   samples.push(bytes("c_Hb1g3f+v_A_B_C_D_9_z"));
   const gates = [
     { gate: base64Gate, make: () => new Base64Decoder() },
@@ -134,5 +134,18 @@ Deno.test("a token whose left boundary only an escape provides is found in every
     assert.equal(found.length, 1, `depth ${depth}: ${text}`);
     assert.equal(found[0]!.rule, "aws_access_key_id");
     assert.ok(!dlp.redact(text, found).includes(key.slice(4)), "redaction removes the key");
+  }
+});
+
+Deno.test("Base64Decoder decodes both alphabets to the bytes Node does, for every byte value", () => {
+  const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  for (const encoded of [all.toString("base64"), all.toString("base64url")]) {
+    const decoded: number[] = [];
+    const sink = { emit: (byte: number) => decoded.push(byte) };
+    const decoder = new Base64Decoder();
+    const chars = bytes(encoded.replace(/=+$/, ""));
+    chars.forEach((c, at) => assert.ok(decoder.push(c, at, sink), encoded[at]));
+    decoder.flush(sink);
+    assert.deepEqual(decoded, [...all], encoded);
   }
 });
