@@ -23,11 +23,11 @@ export async function readSystemRoots(path = SYSTEM_CA_BUNDLE): Promise<string |
 }
 import net from "node:net";
 import type { Duplex } from "node:stream";
-import tls from "node:tls";
 import { messageOf } from "../../core/errors/mod.ts";
 import { DEFAULT_LIMITS, Http1Reader, Http1Writer, type Limits } from "../http1/mod.ts";
 import type { Upstream } from "./policy/mod.ts";
 import { connectTlsDuplex } from "./_tls_duplex.ts";
+import { rootsBeyondRuntime } from "./_upstream_roots.ts";
 
 /** One open upstream connection with its codec. */
 export interface UpstreamConnection {
@@ -45,7 +45,10 @@ export interface UpstreamConnection {
 
 /** Options of {@link UpstreamPool}. */
 export interface UpstreamPoolOptions {
-  /** The trusted roots (PEM); defaults to the runtime's bundled roots. */
+  /**
+   * The trusted roots (PEM bundles), on top of the runtime's default store, which Deno always
+   * trusts; absent: that store alone.
+   */
   roots?: readonly string[] | undefined;
   /** Extra PEM CA trusted for upstream TLS, on top of the roots. */
   extraCa?: string | undefined;
@@ -117,10 +120,7 @@ export class UpstreamPool {
 
   /** @param options Trust and pool limits. */
   constructor(options: UpstreamPoolOptions = {}) {
-    const roots = options.roots ?? tls.rootCertificates;
-    this.#ca = options.extraCa === undefined && options.roots === undefined
-      ? undefined
-      : [...roots, ...(options.extraCa === undefined ? [] : [options.extraCa])];
+    this.#ca = rootsBeyondRuntime(options.roots ?? [], options.extraCa);
     this.#maxIdle = options.maxIdlePerTarget ?? 16;
     this.#counted = options.counted;
     this.#timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
