@@ -1,5 +1,6 @@
 // Pull-style access to a socket's bytes. 'data' events fill a queue; the socket is paused once
-// the queue holds its mark (`read_ahead.ts`), so a slow consumer bounds memory instead of growing it.
+// the queue holds its mark (`read_ahead.ts`), so a slow consumer bounds memory instead of
+// growing it.
 import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
 import { ReadAhead } from "./read_ahead.ts";
