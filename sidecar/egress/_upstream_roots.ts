@@ -8,7 +8,9 @@
  * KiB of native memory) for the connection's life: 200 downloads at once held about 25 MiB of
  * them. Leaving out what the default store holds trusts exactly the same set, since Deno adds the
  * passed roots to that store anyway; if the default store were narrower (a different
- * `DENO_TLS_CA_STORE`), fewer roots are trusted, never more.
+ * `DENO_TLS_CA_STORE`), fewer roots are trusted, never more. Reading `tls.rootCertificates` needs
+ * the `sys` permission `ca`, which the sidecar's daemons do not have (Deno 2.9 refuses it as a
+ * flag): there every root is passed, as before.
  */
 import tls from "node:tls";
 
@@ -39,10 +41,23 @@ function certificates(bundles: readonly string[]): Map<string, string> {
 export function rootsBeyondRuntime(
   roots: readonly string[],
   extraCa: string | undefined,
-  builtIn: readonly string[] = tls.rootCertificates,
+  builtIn: readonly string[] = runtimeRoots(),
 ): string[] | undefined {
   const known = certificates(builtIn);
   const beyond = [...certificates(roots)].filter(([key]) => !known.has(key)).map(([, pem]) => pem);
   if (extraCa !== undefined) beyond.push(extraCa);
   return beyond.length === 0 ? undefined : beyond;
+}
+
+/** The runtime's bundled roots, or none when this process may not read them. */
+function runtimeRoots(): readonly string[] {
+  try {
+    // A lazy list: it asks for the permission when read, not when named.
+    return [...tls.rootCertificates];
+  } catch (err) {
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      return [];
+    }
+    throw err;
+  }
 }

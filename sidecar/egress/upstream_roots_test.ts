@@ -57,3 +57,26 @@ Deno.test("an upstream pool trusts a root of the bundle beyond the runtime's, an
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("rootsBeyondRuntime passes every root in a process that may not read the runtime's", async () => {
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  await Deno.writeTextFile(
+    file,
+    `import { rootsBeyondRuntime } from ${
+      JSON.stringify(new URL("./_upstream_roots.ts", import.meta.url).href)
+    };
+console.log(rootsBeyondRuntime([${JSON.stringify(first + second)}], undefined)?.length);`,
+  );
+  // `deno run` grants nothing unless told: the sidecar's daemons run without `--allow-sys`.
+  const run = (flags: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-config", "--allow-read", ...flags, file],
+      stderr: "inherit",
+    }).output().then((out) => new TextDecoder().decode(out.stdout).trim());
+  try {
+    assert.equal(await run([]), "2", "without the permission: both roots");
+    assert.equal(await run(["--allow-sys"]), "undefined", "with it: both are the runtime's");
+  } finally {
+    await Deno.remove(file);
+  }
+});
