@@ -14,6 +14,7 @@ import {
   HttpParseError,
   keepAlive,
   type Limits,
+  type ReadAhead,
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { GatedSocket } from "./_gated_socket.ts";
@@ -34,6 +35,8 @@ export interface ServerDeps extends ExchangeDeps {
   limits: Partial<Limits>;
   /** Hears the size of every chunk read from a client. */
   counted?: (bytes: number) => void;
+  /** The read-ahead allowance client readers share with the proxy's other readers. */
+  readAhead?: ReadAhead;
 }
 
 /** The listening proxy socket and its client connections. */
@@ -90,7 +93,10 @@ export class EgressServer {
 
   /** @param transport Under a tunnel's TLS socket: the gated socket its records go to. */
   async #serve(socket: Duplex, tunnel: Tunnel | undefined, transport?: Writable): Promise<void> {
-    const reader = new Http1Reader(socket, this.#deps.limits, { counted: this.#deps.counted });
+    const reader = new Http1Reader(socket, this.#deps.limits, {
+      counted: this.#deps.counted,
+      readAhead: this.#deps.readAhead,
+    });
     const writer = new Http1Writer(socket, transport === undefined ? {} : { transport });
     try {
       while (true) {

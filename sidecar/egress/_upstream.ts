@@ -23,11 +23,17 @@ export async function readSystemRoots(path = SYSTEM_CA_BUNDLE): Promise<string |
 }
 import net from "node:net";
 import type { Duplex } from "node:stream";
-import tls from "node:tls";
 import { messageOf } from "../../core/errors/mod.ts";
-import { DEFAULT_LIMITS, Http1Reader, Http1Writer, type Limits } from "../http1/mod.ts";
+import {
+  DEFAULT_LIMITS,
+  Http1Reader,
+  Http1Writer,
+  type Limits,
+  type ReadAhead,
+} from "../http1/mod.ts";
 import type { Upstream } from "./policy/mod.ts";
 import { connectTlsDuplex } from "./_tls_duplex.ts";
+import { rootsBeyondRuntime } from "./_upstream_roots.ts";
 
 /** One open upstream connection with its codec. */
 export interface UpstreamConnection {
@@ -45,7 +51,10 @@ export interface UpstreamConnection {
 
 /** Options of {@link UpstreamPool}. */
 export interface UpstreamPoolOptions {
-  /** The trusted roots (PEM); defaults to the runtime's bundled roots. */
+  /**
+   * The trusted roots (PEM bundles), on top of the runtime's default store, which Deno always
+   * trusts; absent: that store alone.
+   */
   roots?: readonly string[] | undefined;
   /** Extra PEM CA trusted for upstream TLS, on top of the roots. */
   extraCa?: string | undefined;
@@ -55,6 +64,8 @@ export interface UpstreamPoolOptions {
   timeouts?: Partial<UpstreamTimeouts>;
   /** Hears the size of every chunk read from an upstream. */
   counted?: (bytes: number) => void;
+  /** The read-ahead allowance its readers share with the proxy's other readers. */
+  readAhead?: ReadAhead;
 }
 
 /**
@@ -114,15 +125,14 @@ export class UpstreamPool {
   #limits: Partial<Limits>;
   #closed = false;
   #counted: ((bytes: number) => void) | undefined;
+  #readAhead: ReadAhead | undefined;
 
   /** @param options Trust and pool limits. */
   constructor(options: UpstreamPoolOptions = {}) {
-    const roots = options.roots ?? tls.rootCertificates;
-    this.#ca = options.extraCa === undefined && options.roots === undefined
-      ? undefined
-      : [...roots, ...(options.extraCa === undefined ? [] : [options.extraCa])];
+    this.#ca = rootsBeyondRuntime(options.roots ?? [], options.extraCa);
     this.#maxIdle = options.maxIdlePerTarget ?? 16;
     this.#counted = options.counted;
+    this.#readAhead = options.readAhead;
     this.#timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
     const { responseMs, stallMs } = this.#timeouts;
     this.#limits = {
@@ -163,7 +173,10 @@ export class UpstreamPool {
     const conn: UpstreamConnection = {
       key,
       socket,
-      reader: new Http1Reader(socket, this.#limits, { counted: this.#counted }),
+      reader: new Http1Reader(socket, this.#limits, {
+        counted: this.#counted,
+        readAhead: this.#readAhead,
+      }),
       writer: new Http1Writer(socket),
       reused: false,
     };

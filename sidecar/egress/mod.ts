@@ -25,7 +25,7 @@ import {
 } from "../../core/sidecar_contract/mod.ts";
 import { join } from "node:path";
 import { DlpEngine } from "../../core/dlp/mod.ts";
-import type { Limits } from "../http1/mod.ts";
+import { type Limits, READ_AHEAD_BYTES, ReadAhead } from "../http1/mod.ts";
 import { LeafCache, loadOrCreateCa } from "../../core/tls/mod.ts";
 import { GcPacer } from "../../core/gc_pacer/mod.ts";
 import type { OperatorQueue } from "./_outbound.ts";
@@ -81,6 +81,11 @@ export interface EgressProxyOptions {
    * {@link PREFETCH_BUDGET_BYTES}); tests shrink it.
    */
   prefetchBudgetBytes?: number;
+  /**
+   * What all client and upstream readers together may queue ahead of the proxy before each
+   * pauses at one record (default {@link READ_AHEAD_BYTES}); tests shrink it.
+   */
+  readAheadBytes?: number;
   /** Resolver for upstream hosts (tests pass one that never sends DNS queries). */
   lookup?: (host: string) => Promise<readonly { address: string; family: number }[]>;
   /** Operator queue for `outbound_on_match: supervise`; without it supervise fails closed. */
@@ -154,8 +159,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   // Body bytes read from either side pace the full collections that return dead buffers.
   const pacer = new GcPacer();
   const counted = (bytes: number) => pacer.relayed(bytes);
+  // What client and upstream readers queue ahead of the proxy, shared by all of them.
+  const readAhead = new ReadAhead(options.readAheadBytes ?? READ_AHEAD_BYTES);
   const pool = new UpstreamPool({
     counted,
+    readAhead,
     extraCa: options.upstreamCa,
     roots: systemRoots === undefined ? undefined : [systemRoots],
     ...(options.upstreamTimeouts === undefined ? {} : { timeouts: options.upstreamTimeouts }),
@@ -195,6 +203,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
     counted,
+    readAhead,
   });
   const bound = await server.listen(
     options.listen.hostname,

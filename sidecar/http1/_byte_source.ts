@@ -1,14 +1,16 @@
 // Pull-style access to a socket's bytes. 'data' events fill a queue; the socket is paused once
-// the queue holds HIGH_WATER bytes, so a slow consumer bounds memory instead of growing it.
+// the queue holds its mark (`read_ahead.ts`), so a slow consumer bounds memory instead of
+// growing it.
 import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
+import { ReadAhead } from "./read_ahead.ts";
 
-// Part of each connection's fixed buffer budget (issue 19). With 200 connections moving at once
-// every queue sits near its mark (the proxy is the bottleneck): 512 KiB held ~150 MiB more than
-// 128 KiB, and 128 KiB about 40 MiB more than 32 KiB (two TLS records), which a single download
-// does not miss. Paused at the mark, not past it: past it, the third 16 KiB record of every
-// stopped reader waited too (heap snapshot of 200 of them, 3.2 MiB).
-const HIGH_WATER = 32 * 1024;
+// The mark comes from the reader's ReadAhead, part of each connection's fixed buffer budget
+// (issue 19). With 200 connections moving at once every queue sits near its mark (the proxy is
+// the bottleneck): 512 KiB held ~150 MiB more than 128 KiB, and 128 KiB about 40 MiB more than
+// 32 KiB (two TLS records), which a single download does not miss. Paused at the mark, not past
+// it: past it, the third 16 KiB record of every stopped reader waited too (heap snapshot of 200
+// of them, 3.2 MiB).
 // setTimeout treats delays beyond a signed 32-bit int as 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -23,13 +25,17 @@ export class ByteSource {
   #wake: (() => void) | null = null;
   #detached = false;
   #counted: ((bytes: number) => void) | undefined;
+  #share: ReadAhead;
+  /** Whether its queued bytes still count in the share (not once the socket closed). */
+  #sharing = true;
 
   #onData = (chunk: Buffer): void => {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);
     this.#bytes += chunk.length;
+    if (this.#sharing) this.#share.add(chunk.length);
     this.#counted?.(chunk.length);
-    if (this.#bytes >= HIGH_WATER && !this.#paused) {
+    if (this.#bytes >= this.#share.mark && !this.#paused) {
       this.#paused = true;
       this.#socket.pause();
     }
@@ -39,6 +45,11 @@ export class ByteSource {
     this.#ended = true;
     this.#notify();
   };
+  /** A closed socket's queue may never be consumed: it leaves the share at once. */
+  #onClose = (): void => {
+    this.#unshare();
+    this.#onEnd();
+  };
   #onError = (err: Error): void => {
     this.#error ??= err;
     this.#notify();
@@ -47,13 +58,20 @@ export class ByteSource {
   /**
    * @param socket The socket to read.
    * @param counted Hears the size of every chunk it delivers.
+   * @param share The read-ahead allowance it shares with other readers (default: its own,
+   *   never spent).
    */
-  constructor(socket: Duplex, counted?: (bytes: number) => void) {
+  constructor(
+    socket: Duplex,
+    counted?: (bytes: number) => void,
+    share: ReadAhead = new ReadAhead(Infinity),
+  ) {
     this.#socket = socket;
     this.#counted = counted;
+    this.#share = share;
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
-    socket.on("close", this.#onEnd);
+    socket.on("close", this.#onClose);
     socket.on("error", this.#onError);
   }
 
@@ -67,7 +85,8 @@ export class ByteSource {
     const chunk = this.#chunks.shift();
     if (chunk === undefined) return undefined;
     this.#bytes -= chunk.length;
-    if (this.#paused && this.#bytes <= HIGH_WATER / 2 && !this.#detached) {
+    if (this.#sharing) this.#share.add(-chunk.length);
+    if (this.#paused && this.#bytes <= this.#share.mark / 2 && !this.#detached) {
       this.#paused = false;
       this.#socket.resume();
     }
@@ -79,6 +98,7 @@ export class ByteSource {
     if (chunk.length === 0) return;
     this.#chunks.unshift(chunk);
     this.#bytes += chunk.length;
+    if (this.#sharing) this.#share.add(chunk.length);
   }
 
   /**
@@ -133,13 +153,20 @@ export class ByteSource {
     this.#socket.pause();
     this.#socket.off("data", this.#onData);
     this.#socket.off("end", this.#onEnd);
-    this.#socket.off("close", this.#onEnd);
+    this.#socket.off("close", this.#onClose);
     this.#socket.off("error", this.#onError);
+    this.#unshare();
     const buffered = Buffer.concat(this.#chunks);
     this.#chunks = [];
     this.#bytes = 0;
     this.#notify();
     return { socket: this.#socket, buffered };
+  }
+
+  #unshare(): void {
+    if (!this.#sharing) return;
+    this.#sharing = false;
+    this.#share.add(-this.#bytes);
   }
 
   #notify(): void {

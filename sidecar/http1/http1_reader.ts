@@ -6,6 +6,7 @@
 import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
 import { ByteSource } from "./_byte_source.ts";
+import type { ReadAhead } from "./read_ahead.ts";
 import { chunkedBody, closeBody, lengthBody } from "./_body.ts";
 import { fail } from "./_fail.ts";
 import type { Side } from "./_fail.ts";
@@ -20,7 +21,8 @@ type BodyState = "done" | "unread" | "reading";
 /**
  * Reads a stream of messages from one connection: call `readRequestHead()` (or
  * `readResponseHead()`), then consume `body()` to the end, then read the next head. Bodies are
- * yielded as they arrive; the socket is paused while 32 KiB waits unconsumed.
+ * yielded as they arrive; the socket is paused while 32 KiB waits unconsumed (16 KiB while the
+ * readers sharing its {@link ReadAhead} queue more than their allowance).
  * After an {@link HttpParseError} the connection is out of sync: answer and close it.
  */
 export class Http1Reader {
@@ -39,18 +41,22 @@ export class Http1Reader {
    *   listens to it until `detach()`.
    * @param limits Overrides of {@link DEFAULT_LIMITS}.
    * @param options `counted` hears the size of every chunk the socket delivers (the proxy
-   *   paces its garbage collections by it).
+   *   paces its garbage collections by it); `readAhead`, the allowance it shares with the
+   *   process's other readers for what they queue (default: its own).
    */
   constructor(
     socket: Duplex,
     limits: Partial<Limits> = {},
-    options: { counted?: ((bytes: number) => void) | undefined } = {},
+    options: {
+      counted?: ((bytes: number) => void) | undefined;
+      readAhead?: ReadAhead | undefined;
+    } = {},
   ) {
-    this.#src = new ByteSource(socket, options.counted);
+    this.#src = new ByteSource(socket, options.counted, options.readAhead);
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  /** Bytes received but not consumed yet (about 32 KiB at most, plus one socket read). */
+  /** Bytes received but not consumed yet (32 KiB at most, plus one socket read). */
   get buffered(): number {
     return this.#src.buffered;
   }

@@ -39,6 +39,7 @@
 export { HeaderList } from "./header_list.ts";
 export { Http1Reader } from "./http1_reader.ts";
 export { Http1Writer } from "./http1_writer.ts";
+export { READ_AHEAD_BYTES, READ_AHEAD_FLOOR, READ_AHEAD_MARK, ReadAhead } from "./read_ahead.ts";
 export { HttpParseError } from "./http_parse_error.ts";
 export type { HttpParseErrorCode, HttpParseErrorOptions } from "./http_parse_error.ts";
 export { requestFraming, responseFraming } from "./framing.ts";
