@@ -17,6 +17,7 @@ import {
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { GatedSocket } from "./_gated_socket.ts";
+import { gateReads, readSwitchOf } from "./_read_gate.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { releaseFailedHandshake } from "./_tls_handle.ts";
@@ -140,11 +141,16 @@ export class EgressServer {
     );
     await writer.end();
     const { socket, buffered } = reader.detach();
-    socket.on("error", () => socket.destroy());
-    const gated = new GatedSocket(socket as net.Socket, buffered);
+    const raw = socket as net.Socket;
+    raw.on("error", () => raw.destroy());
+    // The TLS socket goes straight on the TCP socket when reads can be stopped under it and no
+    // byte was read past the CONNECT head (an eager ClientHello); else on a gated socket, which
+    // hands those bytes over first and sends every record through JS (a third more CPU per MB).
+    const reads = buffered.length === 0 ? readSwitchOf(raw) : undefined;
+    const transport = reads === undefined ? new GatedSocket(raw, buffered) : raw;
     let secure: tls.TLSSocket;
     try {
-      secure = new tls.TLSSocket(gated as unknown as net.Socket, {
+      secure = new tls.TLSSocket(transport as net.Socket, {
         isServer: true,
         secureContext: context,
         ALPNProtocols: ["http/1.1"],
@@ -163,10 +169,15 @@ export class EgressServer {
       });
     } catch (err) {
       // No TLS socket will ever close the transport: close it here.
-      gated.destroy();
+      transport.destroy();
       throw err;
     }
-    gated.gate(secure);
+    if (transport instanceof GatedSocket) transport.gate(secure);
+    else if (reads !== undefined) {
+      gateReads(secure, reads);
+      // detach() paused the socket; the TLS socket reads it from now on.
+      raw.resume();
+    }
     releaseFailedHandshake(secure);
     secure.on("error", () => secure.destroy());
     const timer = setTimeout(() => secure.destroy(), HANDSHAKE_TIMEOUT_MS);
@@ -178,7 +189,7 @@ export class EgressServer {
         host,
         port,
         sni: typeof sni === "string" && sni !== "" ? sni.toLowerCase() : undefined,
-      }, gated);
+      }, transport instanceof GatedSocket ? transport : undefined);
     });
     secure.once("close", () => clearTimeout(timer));
   }
