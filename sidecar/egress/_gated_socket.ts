@@ -7,10 +7,6 @@
  * memory (a 400 MB upload peaked at 600–780 MB). On this duplex the transport is read only while
  * the TLS socket above is flowing: pausing it pauses the TCP socket below, and the client's TCP
  * window pushes back.
- *
- * The server uses it only where it cannot stop reads on the TCP socket itself (`_read_gate.ts`):
- * when bytes past the CONNECT head were already read, which it hands over first, or when the
- * runtime shows no read switch. Every record then goes through JS streams, which costs more CPU.
  */
 import { Buffer } from "node:buffer";
 import type net from "node:net";

@@ -17,7 +17,6 @@ import {
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { GatedSocket } from "./_gated_socket.ts";
-import { gateReads, readSwitchOf } from "./_read_gate.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { releaseFailedHandshake } from "./_tls_handle.ts";
@@ -141,16 +140,11 @@ export class EgressServer {
     );
     await writer.end();
     const { socket, buffered } = reader.detach();
-    const raw = socket as net.Socket;
-    raw.on("error", () => raw.destroy());
-    // The TLS socket goes straight on the TCP socket when reads can be stopped under it and no
-    // byte was read past the CONNECT head (an eager ClientHello); else on a gated socket, which
-    // hands those bytes over first and sends every record through JS (a third more CPU per MB).
-    const reads = buffered.length === 0 ? readSwitchOf(raw) : undefined;
-    const transport = reads === undefined ? new GatedSocket(raw, buffered) : raw;
+    socket.on("error", () => socket.destroy());
+    const gated = new GatedSocket(socket as net.Socket, buffered);
     let secure: tls.TLSSocket;
     try {
-      secure = new tls.TLSSocket(transport as net.Socket, {
+      secure = new tls.TLSSocket(gated as unknown as net.Socket, {
         isServer: true,
         secureContext: context,
         ALPNProtocols: ["http/1.1"],
@@ -169,15 +163,10 @@ export class EgressServer {
       });
     } catch (err) {
       // No TLS socket will ever close the transport: close it here.
-      transport.destroy();
+      gated.destroy();
       throw err;
     }
-    if (transport instanceof GatedSocket) transport.gate(secure);
-    else if (reads !== undefined) {
-      gateReads(secure, reads);
-      // detach() paused the socket; the TLS socket reads it from now on.
-      raw.resume();
-    }
+    gated.gate(secure);
     releaseFailedHandshake(secure);
     secure.on("error", () => secure.destroy());
     const timer = setTimeout(() => secure.destroy(), HANDSHAKE_TIMEOUT_MS);
@@ -189,7 +178,7 @@ export class EgressServer {
         host,
         port,
         sni: typeof sni === "string" && sni !== "" ? sni.toLowerCase() : undefined,
-      }, transport instanceof GatedSocket ? transport : undefined);
+      }, gated);
     });
     secure.once("close", () => clearTimeout(timer));
   }
