@@ -61,9 +61,23 @@ export function listableDetectors<D extends Direction>(
  * @param direction Outbound or inbound.
  * @returns Their names, in registry order.
  */
-export function defaultDetectors<D extends Direction>(direction: D): ListableDetector<D>[] {
-  return DETECTORS.filter((d) => d.direction === direction && d.listable && d.defaultOn)
-    .map((d) => d.name) as ListableDetector<D>[];
+export function defaultDetectors<D extends Direction>(
+  direction: D,
+): readonly ListableDetector<D>[] {
+  return DEFAULTS[direction] as readonly ListableDetector<D>[];
+}
+
+/** Each direction's defaults, listed once: the proxy asks for them at every request. */
+const DEFAULTS: Readonly<Record<Direction, readonly string[]>> = Object.freeze({
+  outbound: defaultsOf("outbound"),
+  inbound: defaultsOf("inbound"),
+});
+
+function defaultsOf(direction: Direction): readonly string[] {
+  return Object.freeze(
+    DETECTORS.filter((d) => d.direction === direction && d.listable && d.defaultOn)
+      .map((d) => d.name),
+  );
 }
 
 /**

@@ -20,10 +20,10 @@ import type { DenyDecision, FindingSummary } from "./policy/mod.ts";
 import { type Approvals, routeFingerprint } from "./_approvals.ts";
 
 /** Detectors a route scans outbound with (unlisted: the registry's defaults). */
-export function outboundDetectors(route: Route): OutboundDetector[] {
+export function outboundDetectors(route: Route): readonly OutboundDetector[] {
   const configured = route.dlp?.outbound_detectors;
   if (configured === false) return [];
-  return configured === undefined ? defaultDetectors("outbound") : [...configured];
+  return configured ?? defaultDetectors("outbound");
 }
 
 /**

@@ -22,7 +22,8 @@ import {
 /** The scanning state of one request body. */
 export class OutboundBody {
   #ctx: OutboundContext;
-  #scanner: StreamScanner;
+  /** Made at the first chunk or the end: most requests have no body, and never need one. */
+  #scanner: StreamScanner | undefined;
   #held = new HeldBytes();
   /** Seam state: the body's first and last bytes (as much as a known secret spans). */
   #head = "";
@@ -38,10 +39,6 @@ export class OutboundBody {
   constructor(ctx: OutboundContext, target: string) {
     this.#ctx = ctx;
     this.#target = target;
-    this.#scanner = ctx.engine.outboundStream({
-      detectors: outboundDetectors(ctx.route),
-      location: "body",
-    });
   }
 
   /** Bytes scanned but not yet released. */
@@ -57,7 +54,7 @@ export class OutboundBody {
    */
   async push(chunk: Uint8Array): Promise<DenyDecision | undefined> {
     this.#held.push(chunk);
-    return await this.#judge(this.#scanner.push(chunk)) ?? await this.#seam(chunk, false);
+    return await this.#judge(this.#scan().push(chunk)) ?? await this.#seam(chunk, false);
   }
 
   /**
@@ -66,12 +63,12 @@ export class OutboundBody {
    * @returns A deny when the tail carries a secret that may not pass.
    */
   async finish(): Promise<DenyDecision | undefined> {
-    return await this.#judge(this.#scanner.end()) ?? await this.#seam(new Uint8Array(0), true);
+    return await this.#judge(this.#scan().end()) ?? await this.#seam(new Uint8Array(0), true);
   }
 
   /** Bytes the scanner has vouched for (none before the seam with the last request is checked). */
   release(): Buffer[] {
-    return this.#seamChecked ? this.#held.releaseUpTo(this.#scanner.settled) : [];
+    return this.#seamChecked ? this.#held.releaseUpTo(this.#scan().settled) : [];
   }
 
   /** Everything left, after `finish()`. */
@@ -105,6 +102,13 @@ export class OutboundBody {
     }
     if (final) this.#ctx.seam.bodies.remember(this.#tail);
     return undefined;
+  }
+
+  #scan(): StreamScanner {
+    return this.#scanner ??= this.#ctx.engine.outboundStream({
+      detectors: outboundDetectors(this.#ctx.route),
+      location: "body",
+    });
   }
 
   async #judge(findings: Finding[]): Promise<DenyDecision | undefined> {

@@ -132,7 +132,7 @@ export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Prom
 function nothingIn(
   ctx: OutboundContext,
   parts: readonly Part[],
-  detectors: OutboundDetector[],
+  detectors: readonly OutboundDetector[],
 ): boolean {
   // No part holds a line break (field values and targets cannot), so the text says which part
   // is which, the URL included: it is a sound key for the clean result.
@@ -166,7 +166,11 @@ function joinedParts(fields: readonly (readonly [string, string])[]): Part[] {
   return parts;
 }
 
-function scanPart(ctx: OutboundContext, part: Part, detectors: OutboundDetector[]): Hit[] {
+function scanPart(
+  ctx: OutboundContext,
+  part: Part,
+  detectors: readonly OutboundDetector[],
+): Hit[] {
   const findings = part.location === "url"
     ? ctx.engine.scanUrl(part.text, { detectors })
     : ctx.engine.scanOutbound(part.text, { detectors, location: part.location });

@@ -61,6 +61,7 @@ export async function connectTlsDuplex(target: TlsTarget): Promise<Duplex> {
 class ConnDuplex extends Duplex {
   #conn: Deno.TlsConn;
   #reading = false;
+  #spare: Uint8Array | undefined;
 
   constructor(conn: Deno.TlsConn) {
     // Like a net.Socket: when the upstream ends its side, this side ends too. A mark of 0: a
@@ -76,17 +77,21 @@ class ConnDuplex extends Duplex {
   override _read(): void {
     if (this.#reading) return;
     this.#reading = true;
-    // A buffer per read, not one kept per connection: an idle or stopped connection, with no
-    // read pending, then holds none.
-    const buffer = new Uint8Array(READ_SIZE);
+    // A buffer per read, not one kept per connection: a stopped connection, with no read
+    // pending, then holds none. The one exception is the buffer of a short read while the
+    // consumer still flows: the next read, which follows at once, takes it again (a fresh,
+    // zeroed 16 KiB buffer for each short read, every small response, was garbage to collect).
+    const buffer = this.#spare ?? new Uint8Array(READ_SIZE);
+    this.#spare = undefined;
     this.#conn.read(buffer).then(
       (n) => {
         this.#reading = false;
         // A full read is passed on as is; a short one is copied, since a queued view would
         // hold the whole read buffer. push() asks for the next read while the consumer wants
-        // more.
+        // more, and says whether it does.
         if (n === null) this.push(null);
-        else this.push(n === READ_SIZE ? buffer : buffer.slice(0, n));
+        else if (n === READ_SIZE) this.push(buffer);
+        else if (this.push(buffer.slice(0, n))) this.#spare ??= buffer;
       },
       (err: Error) => {
         this.#reading = false;

@@ -87,6 +87,25 @@ export class HeaderList implements Iterable<[string, string]> {
     return out;
   }
 
+  /**
+   * A copy with only the fields whose lower-case name `keep` accepts, in order. Nothing is checked
+   * again: every field was checked when it was added here.
+   *
+   * @param keep Decides by the lower-case name.
+   * @returns A new list; this one is not changed.
+   */
+  filter(keep: (key: string) => boolean): HeaderList {
+    const out = new HeaderList();
+    for (let i = 0; i < this.#keys.length; i++) {
+      const key = this.#keys[i]!;
+      if (!keep(key)) continue;
+      out.#names.push(this.#names[i]!);
+      out.#keys.push(key);
+      out.#values.push(this.#values[i]!);
+    }
+    return out;
+  }
+
   /** Yield `[name, value]` pairs in wire order, names in their original casing. */
   *[Symbol.iterator](): IterableIterator<[string, string]> {
     for (let i = 0; i < this.#names.length; i++) yield [this.#names[i]!, this.#values[i]!];

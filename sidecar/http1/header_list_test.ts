@@ -39,3 +39,18 @@ Deno.test("HeaderList rejects names and values that would inject or smuggle fiel
   list.append("X", "tab\tand obs-text \xe9");
   assert.equal(list.get("x"), "tab\tand obs-text \xe9");
 });
+
+Deno.test("HeaderList.filter() copies the fields it keeps, in order, and leaves the list as it was", () => {
+  const list = new HeaderList([["Host", "h"], ["X-Drop", "1"], ["Accept", "*/*"], ["x-drop", "2"]]);
+  const asked: string[] = [];
+  const kept = list.filter((key) => {
+    asked.push(key);
+    return key !== "x-drop";
+  });
+  assert.deepEqual(asked, ["host", "x-drop", "accept", "x-drop"], "decided by lower-case name");
+  assert.deepEqual([...kept], [["Host", "h"], ["Accept", "*/*"]]);
+  assert.equal(kept.get("accept"), "*/*");
+  assert.equal(list.size, 4);
+  kept.append("X-New", "v");
+  assert.equal(list.has("x-new"), false, "the copy is a list of its own");
+});

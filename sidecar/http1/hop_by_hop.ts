@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { HeaderList } from "./header_list.ts";
+import type { HeaderList } from "./header_list.ts";
 import { listTokens } from "./_syntax.ts";
 import type { Framing, HttpVersion } from "./types.ts";
 
@@ -19,6 +19,9 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "transfer-encoding",
   "upgrade",
 ]);
+
+/** No field named in `Connection` (a message without one). */
+const NONE: ReadonlySet<string> = new Set();
 
 /** Options of {@link stripHopByHop}. */
 export interface StripOptions {
@@ -38,14 +41,12 @@ export interface StripOptions {
  * @returns A new list; the input is not changed.
  */
 export function stripHopByHop(headers: HeaderList, options: StripOptions = {}): HeaderList {
-  const named = new Set(listTokens(headers.getAll("connection").join(",")));
+  const connection = headers.getAll("connection");
+  const named = connection.length === 0 ? NONE : new Set(listTokens(connection.join(",")));
   const upgrade = options.keepUpgrade === true && named.has("upgrade") && headers.has("upgrade");
-  const out = new HeaderList();
-  for (const [name, value] of headers) {
-    const key = name.toLowerCase();
-    if (upgrade && key === "upgrade") out.append(name, value);
-    else if (!HOP_BY_HOP.has(key) && !named.has(key)) out.append(name, value);
-  }
+  const out = headers.filter((key) =>
+    (upgrade && key === "upgrade") || (!HOP_BY_HOP.has(key) && !named.has(key))
+  );
   if (upgrade) out.append("Connection", "upgrade");
   return out;
 }

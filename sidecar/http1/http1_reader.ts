@@ -16,6 +16,9 @@ import { HeaderList } from "./header_list.ts";
 import { DEFAULT_LIMITS } from "./types.ts";
 import type { Framing, Limits, ParsedRequest, ParsedResponse } from "./types.ts";
 
+/** The blank line that ends a head (a string needle would be encoded again at every search). */
+const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
+
 type BodyState = "done" | "unread" | "reading";
 
 /**
@@ -253,7 +256,7 @@ export class Http1Reader {
         if (acc === undefined || (acc.length === 1 && acc[0] === 0x0d)) continue;
         started = true;
       }
-      const end = acc.indexOf("\r\n\r\n", Math.max(0, scanned - 3), "latin1");
+      const end = acc.indexOf(HEAD_END, Math.max(0, scanned - 3));
       checkLineEnds(acc, scanned, end < 0 ? acc.length : end + 4, side);
       if (end >= 0) {
         if (end + 4 > limits.maxHeadBytes) throw tooLarge(acc, limits.maxHeadBytes, side);

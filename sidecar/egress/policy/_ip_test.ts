@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { canonicalAddress, parseIp } from "./_ip.ts";
+import { canonicalAddress, parseIp, parseIPv4 } from "./_ip.ts";
 
 Deno.test("canonicalAddress() spells each address one way", () => {
   const table: [string, string | undefined][] = [
@@ -23,4 +23,27 @@ Deno.test("parseIp() reports the family and rejects non-canonical IPv4 spellings
   assert.equal(parseIp("01.2.3.4"), undefined);
   assert.equal(parseIp("1.2.3.-4"), undefined);
   assert.equal(parseIp("[1.2.3.4]"), undefined);
+});
+
+Deno.test("parseIPv4() takes exactly four decimal octets of 0-255 without leading zeros", () => {
+  const table: [string, number[] | undefined][] = [
+    ["0.0.0.0", [0, 0, 0, 0]],
+    ["255.255.255.255", [255, 255, 255, 255]],
+    ["10.100.1.09", undefined],
+    ["1.2.3.00", undefined],
+    ["1.2.3.256", undefined],
+    ["1.2.3.1000", undefined],
+    ["1.2.3.4.", undefined],
+    [".1.2.3.4", undefined],
+    ["1..2.3", undefined],
+    ["1.2.3.4.5", undefined],
+    ["1.2.3", undefined],
+    ["", undefined],
+    ["1.2.3.4 ", undefined],
+    ["1.2.3.+4", undefined],
+    ["1.2.3.0x4", undefined],
+    ["١.2.3.4", undefined], // an Arabic-Indic digit one
+    ["bench.test", undefined],
+  ];
+  assert.deepEqual(table.map(([text]) => [text, parseIPv4(text)]), table);
 });

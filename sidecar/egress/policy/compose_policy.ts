@@ -46,7 +46,10 @@ export function composePolicy<C extends PolicyContext, E>(
       for (const [step, run] of steps) {
         let decision: unknown;
         try {
-          decision = await run(ctx, env);
+          decision = run(ctx, env);
+          // Most steps answer at once: awaiting only a promise saves a turn of the microtask
+          // queue per step, a dozen per request.
+          if (decision instanceof Promise) decision = await decision;
         } catch (error) {
           return { decision: failed(step), ctx, step, error };
         }

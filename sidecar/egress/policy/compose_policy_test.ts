@@ -30,10 +30,17 @@ Deno.test("composePolicy() runs every step in order and allows when all allow", 
 
 Deno.test("composePolicy() stops at the first answer that is not allow", async () => {
   const respond: Decision = { action: "respond", status: 200, headers: [], body: "" };
-  for (const answer of [deny("no_route", "none"), respond]) {
+  const refused = deny("no_route", "none");
+  const answers: [Decision, Decision | (() => unknown)][] = [
+    [refused, refused],
+    [respond, respond],
+    // A step that answers later (a DNS lookup, an operator's verdict) stops it the same way.
+    [refused, () => Promise.resolve(refused)],
+  ];
+  for (const [expected, answer] of answers) {
     const policy = composePolicy([step("a", ALLOW), step("b", answer), step("c", ALLOW)], null);
     const outcome = await policy.decide(ctx());
-    assert.deepEqual(outcome.decision, answer);
+    assert.deepEqual(outcome.decision, expected);
     assert.equal(outcome.step, "b");
     assert.deepEqual(outcome.ctx.seen, ["a", "b"], "the later steps never ran");
   }
