@@ -30,10 +30,13 @@
  * DNS uses `getent ahosts`: `getaddrinfo`, the call real clients make, through the container's own
  * resolver path (`/etc/hosts`, then DNS), asking A and AAAA in one round (`getent hosts` asks them
  * one after the other, doubling the wait). Exit 2 ("not found") passes. A resolver that never
- * answers (Docker's embedded DNS forwarding to a sidecar that serves none) would hold glibc for
- * 2 x 5 s per family; `RES_OPTIONS` bounds each lookup to one 1 s try (glibc's shortest) without
- * needing `timeout`, and two lookups run at once, so one lost query cannot pass a name that
- * resolves. A `getent` without the `ahosts` database (exit 1, e.g. musl's) is asked for `hosts`.
+ * answers would hold glibc for 2 x 5 s per family; `RES_OPTIONS` bounds each lookup to one 1 s
+ * try (glibc's shortest) without needing `timeout`, and two lookups run at once, so one lost
+ * query cannot pass a name that resolves. A `getent` without the `ahosts` database (exit 1, e.g.
+ * musl's) is asked for `hosts`. The DNS probes start once the proxy probe has ended: the agent's
+ * resolver asks the sidecar, whose egress daemon refuses every name at once from before its
+ * proxy answers, so a lookup then ends in milliseconds, where one sent while the sidecar still
+ * starts waits out its 1 s. Either way a name that resolves fails the probe.
  *
  * The waits are the self-test's floor: in a sealed bottle the TCP probes and the DNS probe end
  * by their timeout (the agent's default route points at the internal network's gateway address,
@@ -212,16 +215,41 @@ if [ -n "$missing" ]; then
 fi
 report tools ok "curl and getent found"
 
-pids=
+proxy=
+dns=
+near=
+tcp=
 for arg do
   case $arg in
-    wait=*) proxy_wait=\${arg#wait=}; continue ;;
-    proxy=*) probe_proxy "\${arg#proxy=}" & ;;
-    near=*) measure_timeout "\${arg#near=}"; continue ;;
-    tcp=*) probe_tcp "\${arg#tcp=}" & ;;
-    dns=*) probe_dns "\${arg#dns=}" & ;;
-    *) report "argument $arg" fail "is not proxy=, near=, tcp= or dns="; exit 2 ;;
+    wait=*) proxy_wait=\${arg#wait=} ;;
+    proxy=*) proxy=\${arg#proxy=} ;;
+    near=*) near=\${arg#near=} ;;
+    tcp=*) tcp="$tcp \${arg#tcp=}" ;;
+    dns=*) dns="$dns \${arg#dns=}" ;;
+    *) report "argument $arg" fail "is not wait=, proxy=, near=, tcp= or dns="; exit 2 ;;
   esac
+done
+
+# The proxy first, then every name at once (see the module comment); one status for them all.
+proxy_then_dns() {
+  failed=0
+  if [ -n "$proxy" ]; then probe_proxy "$proxy" || failed=1; fi
+  lookups=
+  for dns_name in $dns; do
+    probe_dns "$dns_name" &
+    lookups="$lookups $!"
+  done
+  for pid in $lookups; do
+    wait "$pid" || failed=1
+  done
+  return $failed
+}
+
+proxy_then_dns &
+pids=$!
+[ -z "$near" ] || measure_timeout "$near"
+for target in $tcp; do
+  probe_tcp "$target" &
   pids="$pids $!"
 done
 result=0

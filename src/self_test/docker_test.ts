@@ -381,3 +381,62 @@ Deno.test({
     });
   },
 });
+
+/** Answers every DNS query for an A record with 192.0.2.1, on port 53. */
+const FAKE_RESOLVER = `
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 53))
+while True:
+    query, asker = s.recvfrom(512)
+    end = 12
+    while query[end] != 0:
+        end += 1 + query[end]
+    question = query[12:end + 5]
+    a = question[-4:-2] == b"\\x00\\x01"
+    head = query[:2] + b"\\x81\\x80" + struct.pack(">HHHH", 1, 1 if a else 0, 0, 0)
+    record = b"\\xc0\\x0c\\x00\\x01\\x00\\x01\\x00\\x00\\x00\\x3c\\x00\\x04\\xc0\\x00\\x02\\x01"
+    s.sendto(head + question + (record if a else b""), asker)
+`;
+
+Deno.test({
+  name: "selfTestArgv() catches a resolver that starts with the proxy, seconds after the test",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const net = await lab.network("late-dns", INTERNAL);
+    // The names are asked once the proxy answers, so a resolver that was not up when the test
+    // began is asked all the same; asked at once, they would time out and pass.
+    const sidecar = await lab.container("late-dns-sidecar", ["--network", net], [
+      "sh",
+      "-c",
+      'sleep 2; python3 -c "$2" & exec python3 -c "$1"',
+      "sh",
+      FAKE_PROXY,
+      FAKE_RESOLVER,
+    ]);
+    const ip = await lab.ip(sidecar);
+    const agent = await lab.container("late-dns-agent", [
+      "--network",
+      net,
+      "--dns",
+      ip,
+      "--add-host",
+      `bot-bottle-sidecar:${ip}`,
+    ], ["sleep", "infinity"]);
+    const targets = { tcp: [], dns: ["example.com"] };
+    const run = await docker([
+      "exec",
+      "-u",
+      "65534:65534",
+      agent,
+      ...selfTestArgv(targets, { proxyUrl: SIDECAR, proxyWaitMs: 30_000 }),
+    ]);
+    assert.deepEqual(details(parseSelfTest(run, targets)), {
+      tools: "ok: curl and getent found",
+      proxy: "ok: http://bot-bottle-sidecar:9099 answered GET http://_egress.local/allowlist with" +
+        " HTTP 200",
+      "dns example.com": "FAIL: resolved to 192.0.2.1 (expected no answer)",
+    });
+  },
+});
