@@ -12,6 +12,12 @@
  * (whose timeouts are the test's floor) run while the sidecar starts. The pause is `sleep` where
  * the image has one; without it the probe just tries again.
  *
+ * A lone `-` among the arguments reads more of them from standard input, one per line, until its
+ * end: `near=` and `tcp=` only, the targets that exist once the sidecar has started (its address
+ * on the egress network, a host that answers at once). So the launch starts the exec as the agent
+ * runs, and the exec's own start-up, the tools check and the proxy probe overlap the sidecar's
+ * start; the TCP probes begin as the lines arrive.
+ *
  * Each probe prints exactly one `probe<TAB>name<TAB>ok|fail<TAB>detail` line, so a probe that
  * never ran is told apart from one that passed by the line's absence. Probes run as background
  * jobs: the whole test takes as long as the slowest probe (a few seconds at most), and each
@@ -219,15 +225,20 @@ proxy=
 dns=
 near=
 tcp=
-for arg do
-  case $arg in
-    wait=*) proxy_wait=\${arg#wait=} ;;
-    proxy=*) proxy=\${arg#proxy=} ;;
-    near=*) near=\${arg#near=} ;;
-    tcp=*) tcp="$tcp \${arg#tcp=}" ;;
-    dns=*) dns="$dns \${arg#dns=}" ;;
-    *) report "argument $arg" fail "is not wait=, proxy=, near=, tcp= or dns="; exit 2 ;;
+more=
+take() {
+  case $1 in
+    wait=*) proxy_wait=\${1#wait=} ;;
+    proxy=*) proxy=\${1#proxy=} ;;
+    near=*) near=\${1#near=} ;;
+    tcp=*) tcp="$tcp \${1#tcp=}" ;;
+    dns=*) dns="$dns \${1#dns=}" ;;
+    -) more=1 ;;
+    *) report "argument $1" fail "is not wait=, proxy=, near=, tcp=, dns= or -"; exit 2 ;;
   esac
+}
+for arg do
+  take "$arg"
 done
 
 # The proxy first, then every name at once (see the module comment); one status for them all.
@@ -247,6 +258,15 @@ proxy_then_dns() {
 
 proxy_then_dns &
 pids=$!
+# Background jobs read /dev/null, so these lines reach this loop alone.
+if [ -n "$more" ]; then
+  while IFS= read -r arg || [ -n "$arg" ]; do
+    case $arg in
+      near=* | tcp=*) take "$arg" ;;
+      *) report "input $arg" fail "is not near= or tcp="; wait; exit 2 ;;
+    esac
+  done
+fi
 [ -z "$near" ] || measure_timeout "$near"
 for target in $tcp; do
   probe_tcp "$target" &

@@ -11,6 +11,7 @@ import {
   selfTestArgv,
   SelfTestError,
   type SelfTestReport,
+  selfTestStdin,
 } from "./mod.ts";
 import { docker, DockerLab, testImageAvailable } from "./_testing.ts";
 
@@ -438,5 +439,56 @@ Deno.test({
         " HTTP 200",
       "dns example.com": "FAIL: resolved to 192.0.2.1 (expected no answer)",
     });
+  },
+});
+
+/** The self-test started with its TCP targets to follow: `input` is written after `delayMs`. */
+async function runWithInput(
+  container: string,
+  dns: string[],
+  input: string,
+  delayMs: number,
+): Promise<{ code: number; stdout: string }> {
+  const argv = selfTestArgv({ tcp: [], dns }, { proxyUrl: SIDECAR, tcpOnStdin: true });
+  const child = new Deno.Command("docker", {
+    args: ["exec", "-i", "-u", "65534:65534", container, ...argv],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(input));
+  await writer.close();
+  const out = await child.output();
+  return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
+}
+
+Deno.test({
+  name: "selfTestArgv() with tcpOnStdin probes the targets that arrive later, and catches them",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const net = await lab.network("stdin", ["--internal"]);
+    const ip = await fakeSidecar(lab, net, "stdin-sidecar");
+    const { ip: reachable } = await webServer(lab, net, "stdin-outside");
+    const agent = await agentBeside(lab, net, ip, "stdin-agent");
+    // The lines come a second after the exec began, as a sidecar's start gives them.
+    const run = await runWithInput(
+      agent,
+      [],
+      selfTestStdin([`${reachable}:8080`, "203.0.113.5:443"], { proxyUrl: SIDECAR }),
+      1000,
+    );
+    const targets = { tcp: [`${reachable}:8080`, "203.0.113.5:443"], dns: [] };
+    const found = details(parseSelfTest({ ...run, stderr: "" }, targets));
+    assert.equal(found[`tcp ${reachable}:8080`], "FAIL: connected directly (expected no route)");
+    assert.match(found["tcp 203.0.113.5:443"] ?? "", /^ok: /);
+    assert.equal(found.proxy?.startsWith("ok: "), true, found.proxy);
+
+    // A line that is no TCP target is refused, and nothing passes.
+    const bad = await runWithInput(agent, [], "dns=example.com\n", 0);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stdout, /^probe\tinput dns=example\.com\tfail\tis not near= or tcp=$/m);
   },
 });
