@@ -134,18 +134,20 @@ export async function launchBottle(
             { sidecar, secrets: secrets.agentEnv },
           );
         });
-    // As soon as the agent runs, independent of each other, so concurrent: the user check, the
-    // CA install (root), the self-test (which waits for the proxy, and for the targets the
-    // sidecar's start gives) and the wait for the other daemons. Nothing of the agent's runs
-    // until all have passed; every step is awaited before a failure is told, so cleanup never
-    // races a running exec.
+    // Independent of each other, so concurrent: the user check, the CA install (root), the
+    // self-test (which waits for the proxy, and for the targets the sidecar's start gives) and
+    // the wait for the other daemons. The self-test's exec starts as the agent runs, so its own
+    // start-up overlaps the sidecar's; the others gain nothing from starting before the sidecar
+    // has (the self-test's TCP probes wait for it), and would take CPU from its start. Nothing
+    // of the agent's runs until all have passed; every step is awaited before a failure is told,
+    // so cleanup never races a running exec.
+    const afterSidecar = (step: () => Promise<void>) => sidecarStarted.then(step);
     const checked = agentStarted.then(() =>
       allOrFirstError([
-        checkAgentUser(backend, plan.slug),
-        installCa(backend, plan.slug),
+        afterSidecar(() => checkAgentUser(backend, plan.slug)),
+        afterSidecar(() => installCa(backend, plan.slug)),
         selfTest(backend, plan, { outside, progress }),
-        // No daemon listens before its container runs.
-        sidecarStarted.then(() => waitForDaemons(backend, plan.slug, plan.daemons)),
+        afterSidecar(() => waitForDaemons(backend, plan.slug, plan.daemons)),
       ])
     );
     await allOrFirstError([sidecarStarted, agentStarted, outside, checked]);
