@@ -5,7 +5,7 @@
  * `--env NAME=value`, secrets only as bare `--env NAME` (docker reads the value from its own
  * environment). How docker enforces isolation is decided here and nowhere else.
  */
-import { SIDECAR_HOST, SIDECAR_PORTS } from "../../core/sidecar_contract/mod.ts";
+import { SIDECAR_DNS_PORT, SIDECAR_HOST, SIDECAR_PORTS } from "../../core/sidecar_contract/mod.ts";
 import type {
   AgentSpec,
   BottleRef,
@@ -149,6 +149,11 @@ export function sidecarCreateArgs(
     ...limitFlags(spec.limits),
     ...publishFlags(spec.publishOn),
     ...Object.entries(spec.sysctls).flatMap(([key, value]) => ["--sysctl", `${key}=${value}`]),
+    // Egress, a non-root user without capabilities, answers DNS on 53 (the port the agent's
+    // resolver asks): no lower port needs to open. Docker opens all of them by default; podman
+    // none.
+    "--sysctl",
+    `net.ipv4.ip_unprivileged_port_start=${SIDECAR_DNS_PORT}`,
     ...mounts(spec.mounts),
     ...environment(spec),
     spec.image,

@@ -19,6 +19,12 @@ export const SIDECAR_PORTS = Object.freeze(
 );
 
 /**
+ * The DNS port (UDP) where egress refuses every name: the agent's resolver asks the sidecar, and
+ * resolvers know no other port. Not among {@link SIDECAR_PORTS}, which are TCP and published.
+ */
+export const SIDECAR_DNS_PORT = 53;
+
+/**
  * The egress proxy's URL as the agent sees it (`HTTP_PROXY`).
  *
  * @returns `http://bot-bottle-sidecar:9099`.

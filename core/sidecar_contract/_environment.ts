@@ -1,6 +1,6 @@
 /** The environment the host starts a bottle's sidecar with, written from the contract's table. */
 import { SIDECAR_FILES, SIDECAR_MOUNTS } from "./_layout.ts";
-import { SIDECAR_PORTS } from "./_endpoints.ts";
+import { SIDECAR_DNS_PORT, SIDECAR_PORTS } from "./_endpoints.ts";
 import { SIDECAR_ENV } from "./_variables.ts";
 
 /** The daemons a sidecar can run. */
@@ -47,6 +47,7 @@ export function sidecarEnvironment(options: SidecarEnvironmentOptions): Record<s
   set(SIDECAR_ENV.egressCaDir, `${SIDECAR_MOUNTS.egress}/${SIDECAR_FILES.caDir}`);
   set(SIDECAR_ENV.egressListen, `0.0.0.0:${SIDECAR_PORTS.egress}`);
   set(SIDECAR_ENV.egressListenSubnet, options.listenSubnet);
+  set(SIDECAR_ENV.egressDnsListen, `0.0.0.0:${SIDECAR_DNS_PORT}`);
   set(SIDECAR_ENV.superviseListen, `0.0.0.0:${SIDECAR_PORTS.supervise}`);
   set(SIDECAR_ENV.superviseListenSubnet, options.listenSubnet);
   set(SIDECAR_ENV.queueDir, SIDECAR_MOUNTS.queue);

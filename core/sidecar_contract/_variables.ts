@@ -7,7 +7,7 @@
 import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../errors/mod.ts";
-import { SIDECAR_PORTS } from "./_endpoints.ts";
+import { SIDECAR_DNS_PORT, SIDECAR_PORTS } from "./_endpoints.ts";
 import { SIDECAR_FILES, SIDECAR_MOUNTS } from "./_layout.ts";
 import {
   type ConnectTo,
@@ -196,6 +196,17 @@ export const SIDECAR_ENV = Object.freeze({
   egressListen: listen("BOT_BOTTLE_EGRESS_LISTEN", SIDECAR_PORTS.egress),
   /** The internal network the proxy listens on. */
   egressListenSubnet: subnet("BOT_BOTTLE_EGRESS_LISTEN_SUBNET"),
+  /**
+   * Where egress answers DNS, refusing every name (in the proxy's subnet, like the proxy); unset,
+   * it answers none.
+   */
+  egressDnsListen: variable<HostPort>({
+    name: "BOT_BOTTLE_EGRESS_DNS_LISTEN",
+    description: "Where egress answers every DNS query with REFUSED (HOST:PORT, UDP)",
+    format: "HOST:PORT",
+    example: `0.0.0.0:${SIDECAR_DNS_PORT}`,
+    parse: parseHostPort,
+  }),
   /** An extra CA trusted for upstream TLS. */
   egressUpstreamCa: path("BOT_BOTTLE_EGRESS_UPSTREAM_CA", "An extra PEM CA for upstream TLS", {
     example: `${SIDECAR_MOUNTS.egress}/${SIDECAR_FILES.upstreamCa}`,

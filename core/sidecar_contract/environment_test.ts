@@ -26,6 +26,8 @@ Deno.test("sidecarEnvironment() names only what the bottle runs, and never a sec
   assert.equal(plain.BOT_BOTTLE_SIDECAR_DAEMONS, "egress");
   assert.equal(plain.BOT_BOTTLE_EGRESS_LISTEN_SUBNET, "172.20.0.0/16");
   assert.equal(plain.BOT_BOTTLE_SUPERVISE_LISTEN_SUBNET, "172.20.0.0/16");
+  // The resolver the agent is given asks port 53; egress answers there, in the same subnet.
+  assert.equal(plain.BOT_BOTTLE_EGRESS_DNS_LISTEN, "0.0.0.0:53");
   for (const absent of ["BOT_BOTTLE_EGRESS_UPSTREAM_CA", "BOT_BOTTLE_EGRESS_CONNECT_TO"]) {
     assert.ok(!(absent in plain), absent);
   }

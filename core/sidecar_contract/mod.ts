@@ -22,7 +22,14 @@
  * console.assert(readSetting(env, SIDECAR_ENV.tokenAllowTimeout) === 300);
  * ```
  */
-export { gateUrl, proxyUrl, SIDECAR_HOST, SIDECAR_PORTS, superviseUrl } from "./_endpoints.ts";
+export {
+  gateUrl,
+  proxyUrl,
+  SIDECAR_DNS_PORT,
+  SIDECAR_HOST,
+  SIDECAR_PORTS,
+  superviseUrl,
+} from "./_endpoints.ts";
 export {
   AGENT_FILES,
   AGENT_HOME,

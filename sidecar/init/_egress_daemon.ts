@@ -13,6 +13,7 @@ import {
   type Subnet,
 } from "../../core/sidecar_contract/mod.ts";
 import type { OperatorQueue, UpstreamTimeouts } from "../egress/mod.ts";
+import { type DnsRefuser, startDnsRefuser } from "../dns/mod.ts";
 import { EventQueue } from "./_event_queue.ts";
 import { listenAddress } from "./_listen_subnet.ts";
 import type { DaemonPermissions } from "./_permissions.ts";
@@ -32,6 +33,8 @@ export interface EgressConfig {
    * bottle's internal network) instead of `listen.hostname`.
    */
   listenSubnet?: Subnet;
+  /** `BOT_BOTTLE_EGRESS_DNS_LISTEN`: where to refuse every DNS query (in `listenSubnet` too). */
+  dnsListen?: HostPort;
   /** `BOT_BOTTLE_EGRESS_UPSTREAM_CA`: an extra PEM file trusted for upstream TLS. */
   upstreamCaFile?: string;
   /** `BOT_BOTTLE_QUEUE_DIR` + `BOT_BOTTLE_SLUG`: the operator queue for `supervise` matches. */
@@ -80,12 +83,14 @@ export function egressConfig(env: Environment): EgressConfig {
   const upstreamCaFile = readSetting(env, SIDECAR_ENV.egressUpstreamCa);
   const operator = parseQueue(env);
   const subnet = readSetting(env, SIDECAR_ENV.egressListenSubnet);
+  const dnsListen = readSetting(env, SIDECAR_ENV.egressDnsListen);
   const connectTo = readSetting(env, SIDECAR_ENV.egressConnectTo) ?? [];
   return {
     routesFile: settingOrDefault(env, SIDECAR_ENV.egressRoutes),
     caDir: settingOrDefault(env, SIDECAR_ENV.egressCaDir),
     listen: settingOrDefault(env, SIDECAR_ENV.egressListen),
     ...(subnet === undefined ? {} : { listenSubnet: subnet }),
+    ...(dnsListen === undefined ? {} : { dnsListen }),
     ...(upstreamCaFile === undefined ? {} : { upstreamCaFile }),
     ...(operator === undefined ? {} : { operator }),
     connectTo: new Map(connectTo.map((c) => [c.key, { address: c.address, port: c.port }])),
@@ -142,11 +147,14 @@ export async function runEgressDaemon(
   io: DaemonIo,
 ): Promise<number> {
   const config = egressConfig(env);
-  // Loaded here, not at the top: the init process and the other daemons never evaluate it.
-  const { startEgressProxy } = await import("../egress/mod.ts");
   const signals = new EventQueue<HandledSignal>();
   const unsubscribe = io.signals((signal) => signals.push(signal));
+  let dns: DnsRefuser | undefined;
   try {
+    // First, before the proxy's modules load: a lookup made meanwhile would wait out its timeout.
+    if (config.dnsListen !== undefined) dns = await startDns(config.dnsListen, config, io);
+    // Loaded here, not at the top: the init process and the other daemons never evaluate it.
+    const { startEgressProxy } = await import("../egress/mod.ts");
     const upstreamCa = config.upstreamCaFile === undefined
       ? undefined
       : await readUpstreamCa(config.upstreamCaFile);
@@ -169,7 +177,34 @@ export async function runEgressDaemon(
     }
     return 0;
   } finally {
+    await dns?.close();
     unsubscribe();
+  }
+}
+
+/**
+ * Refuse every DNS query where the config says. A responder that cannot start is logged and
+ * skipped: names fail to resolve all the same, each after the resolver's timeout.
+ */
+async function startDns(
+  listen: HostPort,
+  config: EgressConfig,
+  io: DaemonIo,
+): Promise<DnsRefuser | undefined> {
+  const where = listenAddress(listen, config.listenSubnet, SIDECAR_ENV.egressListenSubnet);
+  const line = (kind: string, event: Record<string, string>) =>
+    io.log(JSON.stringify({ ts: new Date().toISOString(), kind, ...event }));
+  try {
+    const dns = await startDnsRefuser(where);
+    line("info", { event: "dns_listening", address: `${where.hostname}:${dns.address.port}` });
+    return dns;
+  } catch (err) {
+    line("warn", {
+      event: "dns_unavailable",
+      address: `${where.hostname}:${where.port}`,
+      reason: messageOf(err),
+    });
+    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
 import { join } from "node:path";
 import { ConfigError, ManifestError } from "../../core/errors/mod.ts";
 import { egressConfig, egressPermissions, runEgressDaemon } from "./_egress_daemon.ts";
@@ -30,11 +31,13 @@ Deno.test("egressConfig() reads every setting from the environment", () => {
     BOT_BOTTLE_EGRESS_CONNECT_TIMEOUT_SECONDS: "3",
     BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS: "3600",
     BOT_BOTTLE_EGRESS_STALL_TIMEOUT_SECONDS: "1",
+    BOT_BOTTLE_EGRESS_DNS_LISTEN: "0.0.0.0:53",
   });
   assert.deepEqual(config, {
     routesFile: "/tmp/r/routes.yaml",
     caDir: "/tmp/ca",
     listen: { hostname: "::1", port: 0 },
+    dnsListen: { hostname: "0.0.0.0", port: 53 },
     upstreamCaFile: "/tmp/upstream.pem",
     operator: { queueDir: "/queue", bottleSlug: "dev-1", timeoutMs: 7000 },
     connectTo: new Map([
@@ -219,6 +222,88 @@ Deno.test("runEgressDaemon() fails on a routes file that does not load, or a mis
       },
     );
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** One DNS question for `name` (type A), id 0x1234, as a resolver sends it. */
+function dnsQuery(name: string): Uint8Array {
+  const labels = name.split(".").flatMap((
+    label,
+  ) => [label.length, ...new TextEncoder().encode(label)]);
+  return new Uint8Array([0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...labels, 0, 0, 1, 0, 1]);
+}
+
+/** Send one datagram to a local UDP port; the reply, or undefined after a second of silence. */
+async function askUdp(port: number, query: Uint8Array): Promise<Uint8Array | undefined> {
+  const socket = createSocket("udp4");
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 1000);
+      socket.on("message", (reply) => {
+        clearTimeout(timer);
+        resolve(new Uint8Array(reply));
+      });
+      socket.send(query, port, "127.0.0.1");
+    });
+  } finally {
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+}
+
+Deno.test("runEgressDaemon() refuses every DNS name where told, and stops answering with the proxy", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-egress-daemon-" });
+  try {
+    const routesFile = join(dir, "routes.yaml");
+    await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n");
+    const signals = manualSignals();
+    const lines: string[] = [];
+    const done = runEgressDaemon({
+      BOT_BOTTLE_EGRESS_ROUTES: routesFile,
+      BOT_BOTTLE_EGRESS_CA_DIR: join(dir, "ca"),
+      BOT_BOTTLE_EGRESS_LISTEN: "127.0.0.1:0",
+      BOT_BOTTLE_EGRESS_DNS_LISTEN: "127.0.0.1:0",
+    }, { log: (line) => lines.push(line), signals: signals.source });
+    const listening = await waitFor(lines, /"event":"dns_listening"/);
+    const port = Number(/"address":"127\.0\.0\.1:(\d+)"/.exec(listening)?.[1]);
+    // A route's host is refused like any other name: nothing is ever resolved for the agent.
+    const reply = await askUdp(port, dnsQuery("api.test"));
+    assert.ok(reply !== undefined, "no answer");
+    assert.deepEqual([...reply.subarray(0, 4)], [0x12, 0x34, 0x81, 0x05]);
+    assert.deepEqual([...reply.subarray(6, 12)], [0, 0, 0, 0, 0, 0]);
+    await waitFor(lines, /"event":"listening"/);
+    signals.fire("SIGTERM");
+    assert.equal(await done, 0);
+    assert.equal(await askUdp(port, dnsQuery("api.test")), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runEgressDaemon() serves the proxy when its DNS port is taken, and says so", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-egress-daemon-" });
+  const taken = createSocket("udp4");
+  try {
+    await new Promise<void>((resolve) => taken.bind(0, "127.0.0.1", () => resolve()));
+    const routesFile = join(dir, "routes.yaml");
+    await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n");
+    const signals = manualSignals();
+    const lines: string[] = [];
+    const done = runEgressDaemon({
+      BOT_BOTTLE_EGRESS_ROUTES: routesFile,
+      BOT_BOTTLE_EGRESS_CA_DIR: join(dir, "ca"),
+      BOT_BOTTLE_EGRESS_LISTEN: "127.0.0.1:0",
+      BOT_BOTTLE_EGRESS_DNS_LISTEN: `127.0.0.1:${taken.address().port}`,
+    }, { log: (line) => lines.push(line), signals: signals.source });
+    const warning = JSON.parse(await waitFor(lines, /"event":"dns_unavailable"/));
+    assert.equal(warning.kind, "warn");
+    assert.equal(warning.address, `127.0.0.1:${taken.address().port}`);
+    assert.match(warning.reason, /EADDRINUSE/);
+    await waitFor(lines, /"event":"listening"/);
+    signals.fire("SIGTERM");
+    assert.equal(await done, 0);
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
     await Deno.remove(dir, { recursive: true });
   }
 });

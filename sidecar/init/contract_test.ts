@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import {
   BODY_RUNTIME_FLAGS,
+  SIDECAR_DNS_PORT,
   SIDECAR_MOUNTS,
   SIDECAR_PORTS,
   sidecarEnvironment,
@@ -39,6 +40,7 @@ Deno.test("every daemon reads back what the host wrote", () => {
     caDir: `${SIDECAR_MOUNTS.egress}/ca`,
     listen: { hostname: "0.0.0.0", port: SIDECAR_PORTS.egress },
     listenSubnet: subnet,
+    dnsListen: { hostname: "0.0.0.0", port: SIDECAR_DNS_PORT },
     upstreamCaFile: `${SIDECAR_MOUNTS.egress}/upstream-ca.pem`,
     operator: { queueDir: SIDECAR_MOUNTS.queue, bottleSlug: "dev-1a2b3c", timeoutMs: 9_000 },
     connectTo: new Map([["example.com:443", { address: "172.30.0.2", port: 8443 }]]),

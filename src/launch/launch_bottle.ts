@@ -22,6 +22,7 @@ import {
   parseSelfTest,
   SELF_TEST_TIMEOUT_MS,
   selfTestArgv,
+  selfTestStdin,
 } from "../self_test/mod.ts";
 import { writeSidecarFiles } from "../sidecar_files/mod.ts";
 import { proxyUrl } from "../../core/sidecar_contract/mod.ts";
@@ -133,17 +134,23 @@ export async function launchBottle(
             { sidecar, secrets: secrets.agentEnv },
           );
         });
-    await allOrFirstError([sidecarStarted, agentStarted, outside]);
     // Independent of each other, so concurrent: the user check, the CA install (root), the
-    // self-test (which waits for the proxy) and the wait for the other daemons. Nothing of the
-    // agent's runs until all have passed; every one is awaited before a failure is told, so
-    // cleanup never races a running exec.
-    await allOrFirstError([
-      checkAgentUser(backend, plan.slug),
-      installCa(backend, plan.slug),
-      selfTest(backend, plan, { outside: await outside, progress }),
-      waitForDaemons(backend, plan.slug, plan.daemons),
-    ]);
+    // self-test (which waits for the proxy, and for the targets the sidecar's start gives) and
+    // the wait for the other daemons. The self-test's exec starts as the agent runs, so its own
+    // start-up overlaps the sidecar's; the others gain nothing from starting before the sidecar
+    // has (the self-test's TCP probes wait for it), and would take CPU from its start. Nothing
+    // of the agent's runs until all have passed; every step is awaited before a failure is told,
+    // so cleanup never races a running exec.
+    const afterSidecar = (step: () => Promise<void>) => sidecarStarted.then(step);
+    const checked = agentStarted.then(() =>
+      allOrFirstError([
+        afterSidecar(() => checkAgentUser(backend, plan.slug)),
+        afterSidecar(() => installCa(backend, plan.slug)),
+        selfTest(backend, plan, { outside, progress }),
+        afterSidecar(() => waitForDaemons(backend, plan.slug, plan.daemons)),
+      ])
+    );
+    await allOrFirstError([sidecarStarted, agentStarted, outside, checked]);
     // Only into a bottle that proved it is sealed.
     if (plan.workspace !== undefined) {
       progress(`copying ${plan.workspace} into the workspace`);
@@ -169,31 +176,70 @@ export async function launchBottle(
 
 /**
  * Prove isolation from inside the agent (SPEC §1.3), as soon as the agent runs: the proxy probe
- * waits for a sidecar still starting, while the network probes, whose timeouts are the test's
- * floor, run meanwhile. A proxy that never answered is told with the sidecar's state and logs,
- * unless a network probe failed too: a reachable target is what matters then.
+ * waits for a sidecar still starting, and the TCP targets follow on the exec's standard input
+ * once the sidecar's start has given them, so the exec's own start overlaps the sidecar's. A
+ * proxy that never answered is told with the sidecar's state and logs, unless a network probe
+ * failed too: a reachable target is what matters then.
  */
 async function selfTest(
   backend: Backend,
   plan: BottlePlan,
-  context: { outside: readonly string[]; progress: Progress },
+  context: { outside: Promise<readonly string[]>; progress: Progress },
 ): Promise<void> {
-  // Besides the configured targets, addresses known to answer from outside the bottle.
-  const { outside } = context;
   context.progress("running the isolation self-test");
-  const targets = { tcp: [...plan.selfTest.tcp, ...outside], dns: plan.selfTest.dns };
-  const argv = selfTestArgv(targets, { proxyUrl: proxyUrl(), proxyWaitMs: SIDECAR_READY_MS });
-  const result = await backend.exec(plan.slug, argv, {
+  const argv = selfTestArgv({ tcp: [], dns: plan.selfTest.dns }, {
+    proxyUrl: proxyUrl(),
+    proxyWaitMs: SIDECAR_READY_MS,
+    tcpOnStdin: true,
+  });
+  const input = new TransformStream<Uint8Array, Uint8Array>();
+  // Without the targets there is nothing to prove: the exec is given up, and the failure that
+  // kept them (the sidecar's start, an inspect) is what the launch tells.
+  const abandon = new AbortController();
+  const running = backend.exec(plan.slug, argv, {
     tty: false,
     capture: true,
+    stdin: input.readable,
+    signal: abandon.signal,
     timeoutMs: SELF_TEST_TIMEOUT_MS + SIDECAR_READY_MS,
   });
+  const writer = input.writable.getWriter();
+  // An exec that ends first (it failed, or its tools check did) reads no more of its input: the
+  // write must not wait for it. Awaited below, so a failure meanwhile is not unhandled either.
+  running.finally(() => writer.abort()).catch(() => {});
+  // Besides the configured targets, addresses known to answer from outside the bottle.
+  const tcp = await feedTargets(writer, context.outside, plan.selfTest.tcp).catch(
+    async (err: unknown) => {
+      abandon.abort();
+      await running.catch(() => {});
+      throw err;
+    },
+  );
+  const result = await running;
+  const targets = { tcp, dns: plan.selfTest.dns };
   const report = parseSelfTest(result, targets);
   const failed = report.probes.filter((probe) => !probe.ok);
   if (failed.length === 1 && failed[0]!.name === "proxy") {
     throw await proxyFailure(backend, plan.slug, failed[0]!.detail);
   }
   assertSelfTest(report);
+}
+
+/** Write the TCP targets, once the outside addresses are known, and end the input. */
+async function feedTargets(
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+  outside: Promise<readonly string[]>,
+  configured: readonly string[],
+): Promise<string[]> {
+  try {
+    const tcp = [...configured, ...await outside];
+    const lines = new TextEncoder().encode(selfTestStdin(tcp, { proxyUrl: proxyUrl() }));
+    // An exec that ended first says why in its report.
+    await writer.write(lines).catch(() => {});
+    return tcp;
+  } finally {
+    await writer.close().catch(() => {});
+  }
 }
 
 /** Settle every step, then throw the first failure in the given order (or nothing). */

@@ -225,3 +225,46 @@ Deno.test("launchBottle() starts the agent alongside the sidecar when the networ
 Deno.test("launchBottle() starts the agent after the sidecar when only the sidecar knows its address", async () => {
   assert.deepEqual(await startOrder(false), ["sidecar starts", "sidecar started", "agent starts"]);
 });
+
+/** A pinned launch whose sidecar start waits for the self-test to begin, then ends as told. */
+async function selfTestBeforeSidecar(sidecarFails: boolean) {
+  await using s = await setup("early");
+  const events: string[] = [];
+  const { promise: testBegun, resolve: testBegins } = Promise.withResolvers<void>();
+  const agent = simulatedAgent();
+  const backend = new MemoryBackend({
+    agent: (slug, argv, options) => {
+      if (argv[3] === "bot-bottle-self-test") {
+        events.push("self-test starts");
+        testBegins();
+      }
+      return agent(slug, argv, options);
+    },
+    pinsSidecarAddress: true,
+    fault: async (primitive) => {
+      if (primitive !== "startSidecar") return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([testBegun, new Promise((ok) => timer = setTimeout(ok, 300))]);
+      clearTimeout(timer);
+      events.push("sidecar started");
+      if (sidecarFails) throw new Error("the sidecar broke");
+    },
+  });
+  const launched = launchBottle(s.plan, SECRETS, { ...s, backend, progress: () => {} });
+  const outcome = await launched.then(() => "ready", (err: unknown) => String(err));
+  return { events, outcome, left: backend.world.of(s.plan.slug) };
+}
+
+Deno.test("launchBottle() begins the self-test as the agent runs; the outside targets follow", async () => {
+  // The launch passing proves the outside addresses reached the test: each is a probe it needs.
+  const { events, outcome } = await selfTestBeforeSidecar(false);
+  assert.equal(outcome, "ready");
+  assert.deepEqual(events, ["self-test starts", "sidecar started"]);
+});
+
+Deno.test("launchBottle() gives the self-test up when the sidecar fails to start meanwhile", async () => {
+  const { events, outcome, left } = await selfTestBeforeSidecar(true);
+  assert.equal(outcome, "Error: the sidecar broke");
+  assert.deepEqual(events, ["self-test starts", "sidecar started"]);
+  assert.deepEqual(left, []);
+});

@@ -12,6 +12,12 @@
  * (whose timeouts are the test's floor) run while the sidecar starts. The pause is `sleep` where
  * the image has one; without it the probe just tries again.
  *
+ * A lone `-` among the arguments reads more of them from standard input, one per line, until its
+ * end: `near=` and `tcp=` only, the targets that exist once the sidecar has started (its address
+ * on the egress network, a host that answers at once). So the launch starts the exec as the agent
+ * runs, and the exec's own start-up, the tools check and the proxy probe overlap the sidecar's
+ * start; the TCP probes begin as the lines arrive.
+ *
  * Each probe prints exactly one `probe<TAB>name<TAB>ok|fail<TAB>detail` line, so a probe that
  * never ran is told apart from one that passed by the line's absence. Probes run as background
  * jobs: the whole test takes as long as the slowest probe (a few seconds at most), and each
@@ -30,10 +36,13 @@
  * DNS uses `getent ahosts`: `getaddrinfo`, the call real clients make, through the container's own
  * resolver path (`/etc/hosts`, then DNS), asking A and AAAA in one round (`getent hosts` asks them
  * one after the other, doubling the wait). Exit 2 ("not found") passes. A resolver that never
- * answers (Docker's embedded DNS forwarding to a sidecar that serves none) would hold glibc for
- * 2 x 5 s per family; `RES_OPTIONS` bounds each lookup to one 1 s try (glibc's shortest) without
- * needing `timeout`, and two lookups run at once, so one lost query cannot pass a name that
- * resolves. A `getent` without the `ahosts` database (exit 1, e.g. musl's) is asked for `hosts`.
+ * answers would hold glibc for 2 x 5 s per family; `RES_OPTIONS` bounds each lookup to one 1 s
+ * try (glibc's shortest) without needing `timeout`, and two lookups run at once, so one lost
+ * query cannot pass a name that resolves. A `getent` without the `ahosts` database (exit 1, e.g.
+ * musl's) is asked for `hosts`. The DNS probes start once the proxy probe has ended: the agent's
+ * resolver asks the sidecar, whose egress daemon refuses every name at once from before its
+ * proxy answers, so a lookup then ends in milliseconds, where one sent while the sidecar still
+ * starts waits out its 1 s. Either way a name that resolves fails the probe.
  *
  * The waits are the self-test's floor: in a sealed bottle the TCP probes and the DNS probe end
  * by their timeout (the agent's default route points at the internal network's gateway address,
@@ -212,16 +221,55 @@ if [ -n "$missing" ]; then
 fi
 report tools ok "curl and getent found"
 
-pids=
-for arg do
-  case $arg in
-    wait=*) proxy_wait=\${arg#wait=}; continue ;;
-    proxy=*) probe_proxy "\${arg#proxy=}" & ;;
-    near=*) measure_timeout "\${arg#near=}"; continue ;;
-    tcp=*) probe_tcp "\${arg#tcp=}" & ;;
-    dns=*) probe_dns "\${arg#dns=}" & ;;
-    *) report "argument $arg" fail "is not proxy=, near=, tcp= or dns="; exit 2 ;;
+proxy=
+dns=
+near=
+tcp=
+more=
+take() {
+  case $1 in
+    wait=*) proxy_wait=\${1#wait=} ;;
+    proxy=*) proxy=\${1#proxy=} ;;
+    near=*) near=\${1#near=} ;;
+    tcp=*) tcp="$tcp \${1#tcp=}" ;;
+    dns=*) dns="$dns \${1#dns=}" ;;
+    -) more=1 ;;
+    *) report "argument $1" fail "is not wait=, proxy=, near=, tcp=, dns= or -"; exit 2 ;;
   esac
+}
+for arg do
+  take "$arg"
+done
+
+# The proxy first, then every name at once (see the module comment); one status for them all.
+proxy_then_dns() {
+  failed=0
+  if [ -n "$proxy" ]; then probe_proxy "$proxy" || failed=1; fi
+  lookups=
+  for dns_name in $dns; do
+    probe_dns "$dns_name" &
+    lookups="$lookups $!"
+  done
+  for pid in $lookups; do
+    wait "$pid" || failed=1
+  done
+  return $failed
+}
+
+proxy_then_dns &
+pids=$!
+# Background jobs read /dev/null, so these lines reach this loop alone.
+if [ -n "$more" ]; then
+  while IFS= read -r arg || [ -n "$arg" ]; do
+    case $arg in
+      near=* | tcp=*) take "$arg" ;;
+      *) report "input $arg" fail "is not near= or tcp="; wait; exit 2 ;;
+    esac
+  done
+fi
+[ -z "$near" ] || measure_timeout "$near"
+for target in $tcp; do
+  probe_tcp "$target" &
   pids="$pids $!"
 done
 result=0

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { selfTestArgv } from "./mod.ts";
+import { selfTestArgv, selfTestStdin } from "./mod.ts";
 
 const PROXY = { proxyUrl: "http://bot-bottle-sidecar:9099" };
 
@@ -66,3 +66,29 @@ for (const [what, args, message] of MALFORMED) {
     });
   });
 }
+
+Deno.test("selfTestArgv() with tcpOnStdin ends at '-', and selfTestStdin() gives the rest a line each", () => {
+  const argv = selfTestArgv({ tcp: [], dns: ["example.com"] }, { ...PROXY, tcpOnStdin: true });
+  assert.deepEqual(argv.slice(3), [
+    "bot-bottle-self-test",
+    "proxy=http://bot-bottle-sidecar:9099",
+    "dns=example.com",
+    "-",
+  ]);
+  assert.equal(
+    selfTestStdin(["203.0.113.5:443", "[2001:db8::1]:443"], PROXY),
+    "near=bot-bottle-sidecar:9\ntcp=203.0.113.5:443\ntcp=[2001:db8::1]:443\n",
+  );
+});
+
+Deno.test("selfTestArgv() and selfTestStdin() refuse TCP targets that would go astray", () => {
+  assert.throws(
+    () => selfTestArgv({ tcp: ["203.0.113.5:443"], dns: [] }, { ...PROXY, tcpOnStdin: true }),
+    /Self-test TCP targets go to standard input when tcpOnStdin is set/,
+  );
+  assert.throws(
+    () => selfTestStdin(["203.0.113.5:443\ntcp=1.2.3.4:80"], PROXY),
+    /is not ADDR:PORT/,
+  );
+  assert.throws(() => selfTestStdin([], { proxyUrl: "sidecar" }), /not an http/);
+});

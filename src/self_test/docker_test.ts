@@ -11,6 +11,7 @@ import {
   selfTestArgv,
   SelfTestError,
   type SelfTestReport,
+  selfTestStdin,
 } from "./mod.ts";
 import { docker, DockerLab, testImageAvailable } from "./_testing.ts";
 
@@ -379,5 +380,115 @@ Deno.test({
         " HTTP 200",
       [`tcp ${ip}:9098`]: "FAIL: was refused directly, so a host answered (expected no route)",
     });
+  },
+});
+
+/** Answers every DNS query for an A record with 192.0.2.1, on port 53. */
+const FAKE_RESOLVER = `
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 53))
+while True:
+    query, asker = s.recvfrom(512)
+    end = 12
+    while query[end] != 0:
+        end += 1 + query[end]
+    question = query[12:end + 5]
+    a = question[-4:-2] == b"\\x00\\x01"
+    head = query[:2] + b"\\x81\\x80" + struct.pack(">HHHH", 1, 1 if a else 0, 0, 0)
+    record = b"\\xc0\\x0c\\x00\\x01\\x00\\x01\\x00\\x00\\x00\\x3c\\x00\\x04\\xc0\\x00\\x02\\x01"
+    s.sendto(head + question + (record if a else b""), asker)
+`;
+
+Deno.test({
+  name: "selfTestArgv() catches a resolver that starts with the proxy, seconds after the test",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const net = await lab.network("late-dns", INTERNAL);
+    // The names are asked once the proxy answers, so a resolver that was not up when the test
+    // began is asked all the same; asked at once, they would time out and pass.
+    const sidecar = await lab.container("late-dns-sidecar", ["--network", net], [
+      "sh",
+      "-c",
+      'sleep 2; python3 -c "$2" & exec python3 -c "$1"',
+      "sh",
+      FAKE_PROXY,
+      FAKE_RESOLVER,
+    ]);
+    const ip = await lab.ip(sidecar);
+    const agent = await lab.container("late-dns-agent", [
+      "--network",
+      net,
+      "--dns",
+      ip,
+      "--add-host",
+      `bot-bottle-sidecar:${ip}`,
+    ], ["sleep", "infinity"]);
+    const targets = { tcp: [], dns: ["example.com"] };
+    const run = await docker([
+      "exec",
+      "-u",
+      "65534:65534",
+      agent,
+      ...selfTestArgv(targets, { proxyUrl: SIDECAR, proxyWaitMs: 30_000 }),
+    ]);
+    assert.deepEqual(details(parseSelfTest(run, targets)), {
+      tools: "ok: curl and getent found",
+      proxy: "ok: http://bot-bottle-sidecar:9099 answered GET http://_egress.local/allowlist with" +
+        " HTTP 200",
+      "dns example.com": "FAIL: resolved to 192.0.2.1 (expected no answer)",
+    });
+  },
+});
+
+/** The self-test started with its TCP targets to follow: `input` is written after `delayMs`. */
+async function runWithInput(
+  container: string,
+  dns: string[],
+  input: string,
+  delayMs: number,
+): Promise<{ code: number; stdout: string }> {
+  const argv = selfTestArgv({ tcp: [], dns }, { proxyUrl: SIDECAR, tcpOnStdin: true });
+  const child = new Deno.Command("docker", {
+    args: ["exec", "-i", "-u", "65534:65534", container, ...argv],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(input));
+  await writer.close();
+  const out = await child.output();
+  return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
+}
+
+Deno.test({
+  name: "selfTestArgv() with tcpOnStdin probes the targets that arrive later, and catches them",
+  ignore,
+  fn: async () => {
+    await using lab = new DockerLab();
+    const net = await lab.network("stdin", ["--internal"]);
+    const ip = await fakeSidecar(lab, net, "stdin-sidecar");
+    const { ip: reachable } = await webServer(lab, net, "stdin-outside");
+    const agent = await agentBeside(lab, net, ip, "stdin-agent");
+    // The lines come a second after the exec began, as a sidecar's start gives them.
+    const run = await runWithInput(
+      agent,
+      [],
+      selfTestStdin([`${reachable}:8080`, "203.0.113.5:443"], { proxyUrl: SIDECAR }),
+      1000,
+    );
+    const targets = { tcp: [`${reachable}:8080`, "203.0.113.5:443"], dns: [] };
+    const found = details(parseSelfTest({ ...run, stderr: "" }, targets));
+    assert.equal(found[`tcp ${reachable}:8080`], "FAIL: connected directly (expected no route)");
+    assert.match(found["tcp 203.0.113.5:443"] ?? "", /^ok: /);
+    assert.equal(found.proxy?.startsWith("ok: "), true, found.proxy);
+
+    // A line that is no TCP target is refused, and nothing passes.
+    const bad = await runWithInput(agent, [], "dns=example.com\n", 0);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stdout, /^probe\tinput dns=example\.com\tfail\tis not near= or tcp=$/m);
   },
 });

@@ -32,7 +32,7 @@
  * }
  * ```
  */
-export { selfTestArgv } from "./_argv.ts";
+export { selfTestArgv, selfTestStdin } from "./_argv.ts";
 export { parseSelfTest } from "./_parse.ts";
 export type { SelfTestProbe, SelfTestReport } from "./_parse.ts";
 export { assertSelfTest, SelfTestError } from "./_error.ts";

@@ -67,6 +67,13 @@ Deno.test("prepare() keeps the agent on the internal network, the sidecar on bot
     values(sidecar, "--env").includes("BOT_BOTTLE_EGRESS_LISTEN_SUBNET=<internal-subnet>"),
     "the proxy listens on the internal network only",
   );
+  // Forwarding off, and port 53 (no lower one) open to egress's DNS answers as a non-root user.
+  assert.deepEqual(values(sidecar, "--sysctl"), [
+    "net.ipv4.ip_forward=0",
+    "net.ipv6.conf.all.forwarding=0",
+    "net.ipv4.ip_unprivileged_port_start=53",
+  ]);
+  assert.ok(values(sidecar, "--env").includes("BOT_BOTTLE_EGRESS_DNS_LISTEN=0.0.0.0:53"));
   assert.deepEqual(step("attach the sidecar to the egress network").slice(1), [
     "network",
     "connect",

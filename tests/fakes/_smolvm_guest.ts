@@ -6,7 +6,7 @@
  * name resolves only from the guest's `/etc/hosts` (smolvm's DNS filter passes `--allow-host`
  * names only, and the backend points the resolver where nothing answers).
  */
-import { selfTestOutput } from "../../src/launch/testing/mod.ts";
+import { selfTestArguments, selfTestOutput } from "../../src/launch/testing/mod.ts";
 
 /** The part of a machine record the guest reads and writes. */
 export interface GuestMachine {
@@ -77,7 +77,9 @@ export async function guestExec(
   if (script.includes("update-ca-certificates")) {
     return root ? ok("") : { code: 1, stdout: "", stderr: "update-ca-certificates: denied\n" };
   }
-  if (argv[3] === "bot-bottle-self-test") return selfTest(machine, argv.slice(4));
+  if (argv[3] === "bot-bottle-self-test") {
+    return selfTest(machine, await selfTestArguments(argv.slice(4), run.stdin));
+  }
   return ok("");
 }
 

@@ -129,6 +129,21 @@ Deno.test("a bottle's agent cannot get out of it (SPEC §1.3)", async (t) => {
     );
   });
 
+  await t.step("the agent's resolver refuses every name at once, forwarding none", async () => {
+    // An answer, not a timeout: lookups in the bottle fail without waiting (the sidecar's egress
+    // answers REFUSED), and the name still reaches no outside resolver.
+    const name = `refused-${world.id}.e2e.test`;
+    const [dig] = await agentParallel(world, slug, [
+      { argv: ["dig", "+time=5", "+tries=1", name] },
+    ]);
+    assert.match(dig!.stdout, /status: REFUSED/, dig!.stdout);
+    assert.doesNotMatch(dig!.stdout, answer(world.outsideIp), dig!.stdout);
+    assert.ok(
+      !dnsNames(await world.outsideEvents()).includes(name),
+      `${name} reached the resolver`,
+    );
+  });
+
   await t.step("arbitrary names, allowed hosts included, do not resolve in the agent", async () => {
     // Control: the same tools resolve a name where a resolver knows it (the test internet's).
     for (

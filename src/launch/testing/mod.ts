@@ -58,7 +58,8 @@ export function simulatedAgent(options: SimulatedAgentOptions = {}): MemoryAgent
       return ok("");
     }
     if (program === "sh" && argv[3] === "bot-bottle-self-test") {
-      return selfTest(argv.slice(4), options);
+      const stdin = async () => new Uint8Array(await new Response(execOptions.stdin).arrayBuffer());
+      return selfTest(await selfTestArguments(argv.slice(4), stdin), options);
     }
     const code = await options.command?.(slug, argv, execOptions) ?? 0;
     return { code, stdout: "", stderr: "" };
@@ -71,6 +72,23 @@ function selfTest(args: readonly string[], options: SimulatedAgentOptions): Exec
     proxy: options.proxy !== false,
     reaches: (_kind, target) => options.reachable?.has(target) === true,
   });
+}
+
+/**
+ * The self-test script's arguments as it takes them: its argv, and after a lone `-` the lines of
+ * its standard input.
+ *
+ * @param args The arguments after the script's name.
+ * @param stdin Reads the exec's standard input whole.
+ * @returns Every tagged argument, `-` left out.
+ */
+export async function selfTestArguments(
+  args: readonly string[],
+  stdin: () => Promise<Uint8Array>,
+): Promise<string[]> {
+  if (!args.includes("-")) return [...args];
+  const lines = new TextDecoder().decode(await stdin()).split("\n").filter((line) => line !== "");
+  return [...args.filter((arg) => arg !== "-"), ...lines];
 }
 
 /**
