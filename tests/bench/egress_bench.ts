@@ -11,7 +11,7 @@
  * counts. Loopback only.
  */
 import { join } from "node:path";
-import { freePort, printTable, startProxyBed } from "./_proxy_bed.ts";
+import { freePort, printTable, startProxyBed, UPLOAD_ORIGIN } from "./_proxy_bed.ts";
 import { startSquid } from "./_squid_bed.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
@@ -140,7 +140,16 @@ async function main(): Promise<void> {
   }
   const small = await measure(paths, { mode: "small", seconds: SECONDS, connections: 8 });
   const down = await measure(paths, { mode: "download", mb: 50 });
-  const up = await measure(paths, { mode: "upload", mb: 50 });
+  // Uploads go to the origin's upload server (`UPLOAD_ORIGIN`): its `Deno.serve` side failed
+  // some 50 MiB uploads through Squid (BadResource), and then no table was printed at all.
+  const viaProxy = { connectPort: Number(new URL(UPLOAD_ORIGIN).port) };
+  const uploads = {
+    direct: { ...direct, port: bed.uploadPort },
+    squid: { ...paths.squid, connectPort: bed.uploadPort },
+    egress: { ...paths.egress, ...viaProxy },
+    egress2: { ...paths.egress2, ...viaProxy },
+  };
+  const up = await measure(uploads, { mode: "upload", mb: 50 });
   const rows = [
     // Rates (higher is better) as ratios; latencies as what each proxy adds.
     row("small req/s (8 conns)", "rps", small, 0, ratio),
