@@ -173,18 +173,25 @@ async function waitFor(lines: string[], pattern: RegExp): Promise<string> {
   throw new Error(`no log line matched ${pattern}:\n${lines.join("\n")}`);
 }
 
+/** Run the daemon on one route in `dir`, listening on loopback, with `env` on top; its log lines. */
+async function startDaemon(dir: string, env: Record<string, string> = {}) {
+  const routesFile = join(dir, "routes.yaml");
+  await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n");
+  const signals = manualSignals();
+  const lines: string[] = [];
+  const done = runEgressDaemon({
+    BOT_BOTTLE_EGRESS_ROUTES: routesFile,
+    BOT_BOTTLE_EGRESS_CA_DIR: join(dir, "ca"),
+    BOT_BOTTLE_EGRESS_LISTEN: "127.0.0.1:0",
+    ...env,
+  }, { log: (line) => lines.push(line), signals: signals.source });
+  return { routesFile, signals, lines, done };
+}
+
 Deno.test("runEgressDaemon() serves, reloads on SIGHUP and returns 0 on SIGTERM", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bb-egress-daemon-" });
   try {
-    const routesFile = join(dir, "routes.yaml");
-    await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n");
-    const signals = manualSignals();
-    const lines: string[] = [];
-    const done = runEgressDaemon({
-      BOT_BOTTLE_EGRESS_ROUTES: routesFile,
-      BOT_BOTTLE_EGRESS_CA_DIR: join(dir, "ca"),
-      BOT_BOTTLE_EGRESS_LISTEN: "127.0.0.1:0",
-    }, { log: (line) => lines.push(line), signals: signals.source });
+    const { routesFile, signals, lines, done } = await startDaemon(dir);
     assert.match(await waitFor(lines, /"event":"listening"/), /"routes":1/);
     await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n  - host: new.test\n");
     signals.fire("SIGHUP");
@@ -254,16 +261,9 @@ async function askUdp(port: number, query: Uint8Array): Promise<Uint8Array | und
 Deno.test("runEgressDaemon() refuses every DNS name where told, and stops answering with the proxy", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bb-egress-daemon-" });
   try {
-    const routesFile = join(dir, "routes.yaml");
-    await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n");
-    const signals = manualSignals();
-    const lines: string[] = [];
-    const done = runEgressDaemon({
-      BOT_BOTTLE_EGRESS_ROUTES: routesFile,
-      BOT_BOTTLE_EGRESS_CA_DIR: join(dir, "ca"),
-      BOT_BOTTLE_EGRESS_LISTEN: "127.0.0.1:0",
+    const { signals, lines, done } = await startDaemon(dir, {
       BOT_BOTTLE_EGRESS_DNS_LISTEN: "127.0.0.1:0",
-    }, { log: (line) => lines.push(line), signals: signals.source });
+    });
     const listening = await waitFor(lines, /"event":"dns_listening"/);
     const port = Number(/"address":"127\.0\.0\.1:(\d+)"/.exec(listening)?.[1]);
     // A route's host is refused like any other name: nothing is ever resolved for the agent.
@@ -285,16 +285,9 @@ Deno.test("runEgressDaemon() serves the proxy when its DNS port is taken, and sa
   const taken = createSocket("udp4");
   try {
     await new Promise<void>((resolve) => taken.bind(0, "127.0.0.1", () => resolve()));
-    const routesFile = join(dir, "routes.yaml");
-    await Deno.writeTextFile(routesFile, "routes:\n  - host: api.test\n");
-    const signals = manualSignals();
-    const lines: string[] = [];
-    const done = runEgressDaemon({
-      BOT_BOTTLE_EGRESS_ROUTES: routesFile,
-      BOT_BOTTLE_EGRESS_CA_DIR: join(dir, "ca"),
-      BOT_BOTTLE_EGRESS_LISTEN: "127.0.0.1:0",
+    const { signals, lines, done } = await startDaemon(dir, {
       BOT_BOTTLE_EGRESS_DNS_LISTEN: `127.0.0.1:${taken.address().port}`,
-    }, { log: (line) => lines.push(line), signals: signals.source });
+    });
     const warning = JSON.parse(await waitFor(lines, /"event":"dns_unavailable"/));
     assert.equal(warning.kind, "warn");
     assert.equal(warning.address, `127.0.0.1:${taken.address().port}`);
