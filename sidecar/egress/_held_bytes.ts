@@ -91,7 +91,7 @@ export class HeldBytes {
         remaining -= head.length;
       } else {
         out.push(head.subarray(0, remaining));
-        this.#chunks[0] = head.subarray(remaining);
+        this.#chunks[0] = keep(head.subarray(remaining));
         remaining = 0;
       }
     }
@@ -100,4 +100,13 @@ export class HeldBytes {
     this.#length -= moved;
     return out;
   }
+}
+
+/**
+ * The held part of a chunk whose start was forwarded: a copy when it is a small part of the
+ * buffer it views (issue 19). A view pins its whole buffer: an undecided tail of a few hundred
+ * bytes held a client's 64 KiB read for as long as the body lasted, 11 MiB for 200 uploads at once.
+ */
+function keep(tail: Buffer): Buffer {
+  return tail.length * 2 <= tail.buffer.byteLength ? Buffer.from(tail) : tail;
 }
