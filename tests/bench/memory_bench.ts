@@ -7,12 +7,12 @@
  * beyond both is native. Loads: a 1 GiB download read as fast as curl can, 256 MiB read at
  * 10 MB/s, a 1 GiB upload to an origin that reads as fast as it can and one to an origin reading
  * at 10 MB/s (the proxy must hold its client back), 200 connections each downloading 20 MiB at once, 200 connections held
- * open idle after one small request, and 200 connections whose client stopped reading after the
- * first bytes of a 20 MiB body (the last two tell a per-connection cost from a per-transfer one).
+ * open idle after one small request, 200 connections each uploading 20 MiB at once, and 200
+ * connections whose client stopped reading after the first bytes of a 20 MiB body (the last two tell a per-connection cost from a per-transfer one).
  * Then the steady state: the RSS after the first 10k small keep-alive requests (8 connections)
  * against the RSS after 1M (`BENCH_STEADY_REQUESTS` changes the second figure). Loopback only.
  *
- * `deno task bench:memory [down] [slow] [up] [upslow] [many] [idle] [paused] [steady]` runs only the
+ * `deno task bench:memory [down] [slow] [up] [upslow] [many] [upmany] [idle] [paused] [steady]` runs only the
  * loads named (all by default); `BENCH_RUNTIME_FLAGS` starts the proxy with other V8 flags, e.g.
  * `--v8-flags=--max-semi-space-size=1` for a proxy without paced collections, and
  * `BENCH_UPLOAD_MIB` the upload's size.
@@ -142,6 +142,13 @@ function bytes(mib: number): ReadableStream<Uint8Array> {
   });
 }
 
+/** A temporary file of `mib` MiB of text (curl sends it with its length), removed on dispose. */
+async function textFile(mib: number): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempFile({ prefix: "bench-memory-" });
+  await bytes(mib).pipeTo((await Deno.open(path, { write: true })).writable);
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path) };
+}
+
 /** Run the load generator (`_load.ts`) for `seconds` of small requests; returns how many. */
 async function smallRequests(options: Record<string, unknown>, seconds: number): Promise<number> {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -228,6 +235,14 @@ async function main(): Promise<void> {
       )
         .flat();
       await curl([...via(bed), "--parallel", "--parallel-max", "200", ...urls]);
+    }],
+    ["upmany", "200 connections x 20 MiB up", async (bed) => {
+      await using file = await textFile(20);
+      const uploads = Array.from(
+        { length: 200 },
+        (_, i) => ["-o", "/dev/null", "-T", file.path, `${UPLOAD_ORIGIN}/upload?i=${i}`],
+      ).flat();
+      await curl([...via(bed), "-X", "POST", "--parallel", "--parallel-max", "200", ...uploads]);
     }],
     ["idle", "200 connections held open, idle", (bed) => held(bed, "idle")],
     ["paused", "200 connections, reader stopped in 20 MiB", (bed) => held(bed, "stop")],
