@@ -4,9 +4,8 @@
  * stretches: from the margin before an escape to the margin after the last one, each stretch a
  * fresh {@link Branch}. Input without escapes costs one word-wise check per chunk.
  */
-import { Buffer } from "node:buffer";
 import { Branch, type Layer, type View, type ViewFinding } from "./_branch.ts";
-import { decodableEscapes, EscapeDecoder, hasEscape } from "./_escape_decoder.ts";
+import { decodableEscapes, EscapeDecoder, hasEscape, joined } from "./_escape_decoder.ts";
 import { NO_BYTES } from "./_window.ts";
 
 /**
@@ -156,7 +155,7 @@ export class EscapeView implements View {
         }),
       };
       this.#stretch = stretch;
-      return this.#feed(stretch, Buffer.concat([context, chunk]), final);
+      return this.#feed(stretch, joined(context, chunk), final);
     }
     // An escape that decodes in this chunk, or one the last chunk left unfinished: decode all
     // of it. A lone `%` or `\` (`100%`, `C:\Windows`) decodes nothing and extends nothing.
