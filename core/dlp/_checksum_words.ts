@@ -109,6 +109,9 @@ export function evaluateWord(
     }
     return undefined;
   }
+  // Most words here (nine letters, long mixed-case identifiers) fit none of the rules below:
+  // they are ruled out before their bytes are copied.
+  if (!mayFitWordRule(length, digits, upper && lower)) return undefined;
   const chars = Array.from(bytes.subarray(s, e));
   const b0 = chars[0]!;
   if (length === 18 && digits === 17 && (chars[17]! | 0x20) === 0x78) {
@@ -126,6 +129,18 @@ export function evaluateWord(
 }
 
 type Found = (rule: string, snippet: string) => Finding;
+
+/**
+ * Whether a word that is not all digits has the length and letters some rule of
+ * {@link evaluateWord} needs: a Chinese resident ID with an `X` (18), a Spanish DNI or NIE (9, at
+ * least 7 digits, no lower case; `spanishId` checks the upper case), an IBAN or segwit address
+ * (14 or more, one case), a base58 key or address (29 or more).
+ */
+function mayFitWordRule(length: number, digits: number, mixedCase: boolean): boolean {
+  if (length === 18 && digits === 17) return true;
+  if (length === 9) return digits >= 7;
+  return length >= MIN_ADDRESS || (length >= 14 && !mixedCase);
+}
 
 /** A `checksummed` finding over the local span `[start, end)` of `win`. */
 export function checksumFinding(
