@@ -128,7 +128,7 @@ export class EscapeView implements View {
     let stretch = this.#stretch;
     if (stretch === undefined) {
       if (!escaped) return [];
-      const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
+      const context = this.#recent?.subarray(0, this.#recentLength) ?? NO_BYTES;
       const { passes, views, depth, buffers } = this.#layer;
       const decoder = new EscapeDecoder(start - context.length, buffers);
       const touched = {
@@ -155,7 +155,11 @@ export class EscapeView implements View {
         }),
       };
       this.#stretch = stretch;
-      return this.#feed(stretch, joined(context, chunk), final);
+      // The context holds no escape that decodes (one there would have opened a stretch):
+      // checked, since then the decoder reads the chunk's escapes from the list instead of
+      // searching the chunk again (most of what a stretch decodes is its first piece).
+      const at = decodableEscapes(context).length === 0 ? start - context.length : undefined;
+      return this.#feed(stretch, joined(context, chunk), final, at);
     }
     // An escape that decodes in this chunk, or one the last chunk left unfinished: decode all
     // of it. A lone `%` or `\` (`100%`, `C:\Windows`) decodes nothing and extends nothing.
@@ -169,7 +173,10 @@ export class EscapeView implements View {
     return this.#feed(stretch, chunk.subarray(0, wanted), true, start);
   }
 
-  /** Decode and scan `bytes`; `at`: the offset of their first byte, when they are the chunk's. */
+  /**
+   * Decode and scan `bytes`; `at`: the offset of their first byte, when every escape in them
+   * that decodes is one of the chunk's (they are the chunk's, or context without one before it).
+   */
   #feed(stretch: Stretch, bytes: Uint8Array, final: boolean, at?: number): ViewFinding[] {
     const { escapes, length, start } = this.#chunk;
     // The chunk was searched for escapes once: the decoder reads where they are.
