@@ -320,14 +320,17 @@ export class EscapeDecoder {
 
   /** The raw bytes of decoded byte `dec`: inside an escape, the whole escape. */
   #at(dec: number): { raw: number; rawEnd: number } {
-    let before: Escape | undefined;
-    for (let k = this.#escapes.length - 1; k >= 0; k--) {
-      const e = this.#escapes[k]!;
-      if (e.dec <= dec) {
-        before = e;
-        break;
-      }
+    // The last escape that starts at or before `dec`, by bisection: every finding of a stretch is
+    // mapped back, and a stretch of JSON keeps thousands of escapes.
+    const escapes = this.#escapes;
+    let lo = 0;
+    let hi = escapes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (escapes[mid]!.dec <= dec) lo = mid + 1;
+      else hi = mid;
     }
+    const before = escapes[lo - 1];
     if (before !== undefined && dec < before.dec + before.decLen) {
       return { raw: before.raw, rawEnd: before.raw + before.rawLen };
     }

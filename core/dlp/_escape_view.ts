@@ -158,7 +158,8 @@ export class EscapeView implements View {
       // The context holds no escape that decodes (one there would have opened a stretch):
       // checked, since then the decoder reads the chunk's escapes from the list instead of
       // searching the chunk again (most of what a stretch decodes is its first piece).
-      const at = decodableEscapes(context).length === 0 ? start - context.length : undefined;
+      const clean = !hasEscape(context) || decodableEscapes(context).length === 0;
+      const at = clean ? start - context.length : undefined;
       return this.#feed(stretch, joined(context, chunk), final, at);
     }
     // An escape that decodes in this chunk, or one the last chunk left unfinished: decode all
