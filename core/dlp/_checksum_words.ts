@@ -132,12 +132,11 @@ type Found = (rule: string, snippet: string) => Finding;
 
 /**
  * Whether a word that is not all digits has the length and letters some rule of
- * {@link evaluateWord} needs: a Chinese resident ID with an `X` (18), a Spanish DNI or NIE (9, at
- * least 7 digits, no lower case; `spanishId` checks the upper case), an IBAN or segwit address
- * (14 or more, one case), a base58 key or address (29 or more).
+ * {@link evaluateWord} needs: a Spanish DNI or NIE (9, at least 7 digits), a Chinese resident ID
+ * with an `X`, an IBAN or a segwit address (14 or more, one case), a base58 key or address (29 or
+ * more, any case).
  */
 function mayFitWordRule(length: number, digits: number, mixedCase: boolean): boolean {
-  if (length === 18 && digits === 17) return true;
   if (length === 9) return digits >= 7;
   return length >= MIN_ADDRESS || (length >= 14 && !mixedCase);
 }
