@@ -96,20 +96,23 @@ export function evaluateWord(
     // Numbers (timestamps, ids) are the common case: only card lengths are read further.
     if (length < 12 || !numberContextOk(bytes, s, e)) return undefined;
     if (mayBeCard(length, bytes[s]! - 48)) {
-      const values = Array.from(bytes.subarray(s, e), (b) => b - 48);
+      const values = codesOf(bytes, s, e, 48);
       const network = cardNetwork(values);
       if (network !== undefined && luhnValid(values)) {
         return found("payment_card", `${network} card number (${length} digits)`);
       }
     }
     if (length !== 18) return undefined;
-    const chars = Array.from(bytes.subarray(s, e));
+    const chars = codesOf(bytes, s, e);
     if (cnResidentIdValid(chars) && keywordBefore(bytes, s, CN_KEYWORDS)) {
       return found("cn_resident_id", "Chinese resident ID (18 characters)");
     }
     return undefined;
   }
-  const chars = Array.from(bytes.subarray(s, e));
+  // Most words here (nine letters, long mixed-case identifiers) fit none of the rules below:
+  // they are ruled out before their bytes are copied.
+  if (!mayFitWordRule(length, digits, upper && lower)) return undefined;
+  const chars = codesOf(bytes, s, e);
   const b0 = chars[0]!;
   if (length === 18 && digits === 17 && (chars[17]! | 0x20) === 0x78) {
     const ok = cnResidentIdValid(chars) && keywordBefore(bytes, s, CN_KEYWORDS);
@@ -126,6 +129,27 @@ export function evaluateWord(
 }
 
 type Found = (rule: string, snippet: string) => Finding;
+
+/**
+ * `bytes[s, e)` less `minus` each, as a plain array: a loop, since `Array.from` of a typed array
+ * walks an iterator and cost more than the rest of judging most words.
+ */
+function codesOf(bytes: Uint8Array, s: number, e: number, minus = 0): number[] {
+  const codes: number[] = [];
+  for (let k = s; k < e; k++) codes.push(bytes[k]! - minus);
+  return codes;
+}
+
+/**
+ * Whether a word that is not all digits has the length and letters some rule of
+ * {@link evaluateWord} needs: a Spanish DNI or NIE (9, at least 7 digits), a Chinese resident ID
+ * with an `X`, an IBAN or a segwit address (14 or more, one case), a base58 key or address (29 or
+ * more, any case).
+ */
+function mayFitWordRule(length: number, digits: number, mixedCase: boolean): boolean {
+  if (length === 9) return digits >= 7;
+  return length >= MIN_ADDRESS || (length >= 14 && !mixedCase);
+}
 
 /** A `checksummed` finding over the local span `[start, end)` of `win`. */
 export function checksumFinding(
@@ -163,7 +187,9 @@ function mayMatch(bytes: Uint8Array, s: number, length: number): boolean {
   else if (b0 === 0x4b || b0 === 0x4c) base58 = length === 52;
   else base58 = (length === 111 || length === 112) && at(bytes, s + 1) === 0x70;
   // Random base64 words of the right shape nearly always hold a 0, O, I or l.
-  return base58 && bytes.subarray(s, s + length).every((b) => BASE58_BYTES[b] === 1);
+  if (!base58) return false;
+  for (let k = s; k < s + length; k++) if (BASE58_BYTES[bytes[k]!] !== 1) return false;
+  return true;
 }
 
 const BASE58_BYTES = Uint8Array.from(

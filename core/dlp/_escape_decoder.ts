@@ -7,7 +7,6 @@
  * Decoding is byte-wise (latin1 in, UTF-8 for code points above 0x7f out), tolerant (a malformed
  * escape stays as it is) and one level deep.
  */
-import { Buffer } from "node:buffer";
 import type { Buffers } from "./_buffers.ts";
 
 const PERCENT = 0x25;
@@ -192,7 +191,7 @@ export class EscapeDecoder {
     found?: { escapes: readonly number[]; shift: number; length: number },
   ): Uint8Array {
     const carried = this.#carry.length > 0;
-    const input = carried ? Buffer.concat([this.#carry, chunk]) : chunk;
+    const input = carried ? joined(this.#carry, chunk) : chunk;
     this.#carry = NO_CARRY;
     // Decoding never lengthens: the output fits in the input's length.
     if (this.#out.length < input.length) {
@@ -224,7 +223,7 @@ export class EscapeDecoder {
       }
       // Bytes between escapes are copied in one go (most of a stretch is plain text).
       if (next > i) {
-        out.set(input.subarray(i, next), n);
+        copy(input, i, next, out, n);
         n += next - i;
         i = next;
         if (i === input.length) break;
@@ -321,14 +320,17 @@ export class EscapeDecoder {
 
   /** The raw bytes of decoded byte `dec`: inside an escape, the whole escape. */
   #at(dec: number): { raw: number; rawEnd: number } {
-    let before: Escape | undefined;
-    for (let k = this.#escapes.length - 1; k >= 0; k--) {
-      const e = this.#escapes[k]!;
-      if (e.dec <= dec) {
-        before = e;
-        break;
-      }
+    // The last escape that starts at or before `dec`, by bisection: every finding of a stretch is
+    // mapped back, and a stretch of JSON keeps thousands of escapes.
+    const escapes = this.#escapes;
+    let lo = 0;
+    let hi = escapes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (escapes[mid]!.dec <= dec) lo = mid + 1;
+      else hi = mid;
     }
+    const before = escapes[lo - 1];
     if (before !== undefined && dec < before.dec + before.decLen) {
       return { raw: before.raw, rawEnd: before.raw + before.rawLen };
     }
@@ -344,6 +346,29 @@ export class EscapeDecoder {
     if (first === undefined) return this.#raw - this.#dec;
     return first.raw - first.dec;
   }
+}
+
+/**
+ * `a` then `b` in one new array. A plain `Uint8Array`, never a Node `Buffer` (whose `subarray`
+ * builds a `FastBuffer` each time, and the decoder cuts its input at every escape).
+ */
+export function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Below this many bytes a copy is a loop: a view to `set` from costs more (dense escapes). */
+const SHORT_COPY = 32;
+
+/** Copy `input[from, to)` into `out` at `at`, without a `Buffer` view of the input. */
+function copy(input: Uint8Array, from: number, to: number, out: Uint8Array, at: number): void {
+  if (to - from < SHORT_COPY) {
+    for (let k = from; k < to; k++) out[at + k - from] = input[k]!;
+    return;
+  }
+  out.set(new Uint8Array(input.buffer, input.byteOffset + from, to - from), at);
 }
 
 /** How many bytes the backslash escape at `i` needs to be decoded (0: it is no escape). */

@@ -4,9 +4,8 @@
  * stretches: from the margin before an escape to the margin after the last one, each stretch a
  * fresh {@link Branch}. Input without escapes costs one word-wise check per chunk.
  */
-import { Buffer } from "node:buffer";
 import { Branch, type Layer, type View, type ViewFinding } from "./_branch.ts";
-import { decodableEscapes, EscapeDecoder, hasEscape } from "./_escape_decoder.ts";
+import { decodableEscapes, EscapeDecoder, hasEscape, joined } from "./_escape_decoder.ts";
 import { NO_BYTES } from "./_window.ts";
 
 /**
@@ -129,7 +128,7 @@ export class EscapeView implements View {
     let stretch = this.#stretch;
     if (stretch === undefined) {
       if (!escaped) return [];
-      const context = this.#recent?.slice(0, this.#recentLength) ?? new Uint8Array(0);
+      const context = this.#recent?.subarray(0, this.#recentLength) ?? NO_BYTES;
       const { passes, views, depth, buffers } = this.#layer;
       const decoder = new EscapeDecoder(start - context.length, buffers);
       const touched = {
@@ -156,7 +155,12 @@ export class EscapeView implements View {
         }),
       };
       this.#stretch = stretch;
-      return this.#feed(stretch, Buffer.concat([context, chunk]), final);
+      // The context holds no escape that decodes (one there would have opened a stretch):
+      // checked, since then the decoder reads the chunk's escapes from the list instead of
+      // searching the chunk again (most of what a stretch decodes is its first piece).
+      const clean = !hasEscape(context) || decodableEscapes(context).length === 0;
+      const at = clean ? start - context.length : undefined;
+      return this.#feed(stretch, joined(context, chunk), final, at);
     }
     // An escape that decodes in this chunk, or one the last chunk left unfinished: decode all
     // of it. A lone `%` or `\` (`100%`, `C:\Windows`) decodes nothing and extends nothing.
@@ -170,7 +174,10 @@ export class EscapeView implements View {
     return this.#feed(stretch, chunk.subarray(0, wanted), true, start);
   }
 
-  /** Decode and scan `bytes`; `at`: the offset of their first byte, when they are the chunk's. */
+  /**
+   * Decode and scan `bytes`; `at`: the offset of their first byte, when every escape in them
+   * that decodes is one of the chunk's (they are the chunk's, or context without one before it).
+   */
   #feed(stretch: Stretch, bytes: Uint8Array, final: boolean, at?: number): ViewFinding[] {
     const { escapes, length, start } = this.#chunk;
     // The chunk was searched for escapes once: the decoder reads where they are.

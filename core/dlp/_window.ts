@@ -31,8 +31,7 @@ export class ScanWindow {
 
   /** The window as a string with one character per byte (decoded on first use). */
   text(): string {
-    this.#text ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length)
-      .toString("latin1");
+    this.#text ??= latin1Slice.call(this.bytes, 0, this.bytes.length);
     return this.#text;
   }
 
@@ -41,6 +40,14 @@ export class ScanWindow {
     return new ScanWindow(0, latin1Bytes(text), true, text);
   }
 }
+
+/**
+ * Node's latin1 decoder, called on the bytes themselves: `Buffer.toString("latin1")` first wraps
+ * them in a `Buffer` and looks the encoding up, which took as long as decoding a 64 KiB window.
+ */
+const latin1Slice = (Buffer.prototype as unknown as {
+  latin1Slice(this: Uint8Array, start: number, end: number): string;
+}).latin1Slice;
 
 /** One detector's state over a stream; the same object serves one-shot scans with one window. */
 export interface ScanPass {

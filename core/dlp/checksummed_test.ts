@@ -106,6 +106,8 @@ const IBANS = [
   "GB82WEST12345698765432",
   "NL91ABNA0417164300",
   "FR1420041010050500013M02606",
+  // The shortest IBAN (Norway, 15 characters).
+  "NO9386011117947",
 ];
 
 /** Every form a value is sent in: bare, JSON, URL query, form body, grouped text. */

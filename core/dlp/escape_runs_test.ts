@@ -125,3 +125,35 @@ Deno.test("deep in a stretch, runs no escape touched are passed over, and escape
     assert.deepEqual(spans(streamAll(dlp.outboundStream(ON), text, at)), spans(once), `cuts ${at}`);
   }
 });
+
+Deno.test("a stretch opening after `100%` or after clean text reads the token its escape splits, at every cut", () => {
+  // The context before the first escape is clean, or ends in a lone `%` the stretch's decoding
+  // must read again (`100%%67` is `100%g`): either way the token is found where it is written.
+  const escaped = `%${TOKEN.charCodeAt(0).toString(16)}${TOKEN.slice(1)}`;
+  const filler = "plain words and numbers 12 34, ".repeat(200);
+  for (const before of [`${filler}at `, `${filler}at 100%`, `${filler}C:\\Windows at 100% `]) {
+    const text = `${before}${escaped} and the end`;
+    const expected = [`token_patterns/github_pat@${before.length}-${text.indexOf(" and the end")}`];
+    assert.deepEqual(spans(dlp.scanOutbound(text, ON)), expected, before.slice(-12));
+    for (const cuts of [[], [before.length], [before.length - 1], [before.length + 1], [100]]) {
+      const streamed = streamAll(dlp.outboundStream(ON), text, cuts);
+      assert.deepEqual(spans(streamed), expected, `${before.slice(-12)}, cuts ${cuts}`);
+    }
+  }
+});
+
+Deno.test("a token after thousands of escapes in one stretch maps back onto exactly its raw bytes", () => {
+  // The shortest token the rule takes, its last character escaped: only the escape layer sees
+  // it, and the finding ends where that escape does.
+  const token = TOKEN.slice(0, 40);
+  const escaped = `${token.slice(0, 39)}\\u00${token.charCodeAt(39).toString(16)}`;
+  const text = `{"log":"${"a line\\n".repeat(3000)}key ${escaped}\\n${"more\\n".repeat(500)}"}`;
+  const start = text.indexOf(escaped);
+  const expected = [`token_patterns/github_pat@${start}-${start + escaped.length}`];
+  assert.deepEqual(spans(dlp.scanOutbound(text, ON)), expected);
+  for (const cuts of [[], [start], [start + 12], [4096, 8192, 16384]]) {
+    const streamed = streamAll(dlp.outboundStream(ON), text, cuts);
+    assert.deepEqual(spans(streamed), expected, `cuts ${cuts}`);
+    assert.deepEqual(dlp.scanOutbound(dlp.redact(text, streamed), ON), []);
+  }
+});
