@@ -230,7 +230,8 @@ export class EscapeDecoder {
       }
       const byte = input[i]!;
       if (!final && input.length - i < (byte === PERCENT ? 3 : escapeLength(input, i))) {
-        this.#carry = input.slice(i);
+        // A copy: `slice` of a Node Buffer is a view, and a caller may reuse its chunk's memory.
+        this.#carry = Uint8Array.prototype.slice.call(input, i);
         break;
       }
       const rawLen = escapeAt(input, i);

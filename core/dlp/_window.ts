@@ -45,9 +45,13 @@ export class ScanWindow {
  * Node's latin1 decoder, called on the bytes themselves: `Buffer.toString("latin1")` first wraps
  * them in a `Buffer` and looks the encoding up, which took as long as decoding a 64 KiB window.
  */
-const latin1Slice = (Buffer.prototype as unknown as {
-  latin1Slice(this: Uint8Array, start: number, end: number): string;
-}).latin1Slice;
+const latin1Slice: (this: Uint8Array, start: number, end: number) => string =
+  (Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string })
+    .latin1Slice ??
+    // Not a documented method: a runtime without it decodes the documented way.
+    function (this: Uint8Array, start: number, end: number): string {
+      return Buffer.from(this.buffer, this.byteOffset + start, end - start).toString("latin1");
+    };
 
 /** One detector's state over a stream; the same object serves one-shot scans with one window. */
 export interface ScanPass {

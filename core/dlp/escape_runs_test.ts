@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
+import { EscapeDecoder } from "./_escape_decoder.ts";
 import { spans, streamAll } from "./_testing.ts";
 import { DlpEngine } from "./mod.ts";
 
@@ -156,4 +157,13 @@ Deno.test("a token after thousands of escapes in one stretch maps back onto exac
     assert.deepEqual(spans(streamed), expected, `cuts ${cuts}`);
     assert.deepEqual(dlp.scanOutbound(dlp.redact(text, streamed), ON), []);
   }
+});
+
+Deno.test("an escape split across chunks decodes from the bytes pushed, even if the caller reuses the chunk's memory", () => {
+  const decoder = new EscapeDecoder(0);
+  const chunk = Buffer.from("key=%4");
+  const first = new TextDecoder().decode(decoder.push(chunk));
+  chunk.fill(0x7a);
+  const rest = new TextDecoder().decode(decoder.push(Buffer.from("1B"), true));
+  assert.equal(first + rest, "key=AB");
 });
