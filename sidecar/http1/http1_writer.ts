@@ -21,8 +21,29 @@ function totalLength(parts: readonly (Uint8Array | string)[]): number {
   return n;
 }
 
+/** Encodes ASCII text natively; Buffer's latin1 encoder is a loop in JS (a TextEncoder is stateless). */
+const ASCII = new TextEncoder();
+
 function toBytes(part: Uint8Array | string): Uint8Array {
-  return typeof part === "string" ? Buffer.from(part, "latin1") : part;
+  return typeof part === "string" ? joinBytes([part], part.length) : part;
+}
+
+/** The parts in one buffer of `total` bytes, strings as latin1. */
+function joinBytes(parts: readonly (Uint8Array | string)[], total: number): Buffer {
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const part of parts) {
+    if (typeof part === "string") latin1Into(part, out, at);
+    else out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function latin1Into(text: string, out: Buffer, at: number): void {
+  const { read } = ASCII.encodeInto(text, out.subarray(at, at + text.length));
+  // Only ASCII fits its own length in UTF-8 (where it equals latin1); rewrite anything else.
+  if (read !== text.length) out.write(text, at, "latin1");
 }
 
 /**
@@ -38,7 +59,8 @@ export class Http1Writer {
   #transport: Writable | undefined;
   #framing: Framing | null = null;
   #remaining = 0;
-  #head: Buffer | null = null;
+  /** The held head's text (latin1), encoded when it is sent. */
+  #head: string | null = null;
   #flushTimer: ReturnType<typeof setImmediate> | undefined;
 
   /**
@@ -114,7 +136,7 @@ export class Http1Writer {
     const transport = this.#transport;
     if (transport?.writableNeedDrain) await drained(transport);
     if (framing.kind === "chunked") {
-      await this.#send([Buffer.from(chunk.length.toString(16) + CRLF, "latin1"), chunk, CRLF]);
+      await this.#send([chunk.length.toString(16) + CRLF, chunk, CRLF]);
     } else {
       await this.#send([chunk]);
     }
@@ -154,7 +176,7 @@ export class Http1Writer {
     if (framing.kind === "chunked") {
       let tail = `0${CRLF}`;
       for (const [name, value] of trailers ?? []) tail += `${name}: ${value}${CRLF}`;
-      await this.#send([Buffer.from(tail + CRLF, "latin1")]);
+      await this.#send([tail + CRLF]);
     } else if (this.#head !== null) {
       await this.#send([]);
     }
@@ -167,8 +189,15 @@ export class Http1Writer {
     }
     this.#framing = framing;
     this.#remaining = framing.kind === "length" ? framing.length : 0;
-    this.#head = Buffer.from(head, "latin1");
-    // A streamed body may take a while to start; do not keep the peer waiting for the head.
+    this.#head = head;
+    // A streamed body may take a while to start; do not keep the peer waiting for the head. The
+    // flush is scheduled only if the head is still held once this synchronous run is over: a
+    // bodiless message ended at once (a GET sent upstream) never needs a timer.
+    queueMicrotask(() => this.#scheduleFlush());
+  }
+
+  #scheduleFlush(): void {
+    if (this.#head === null || this.#flushTimer !== undefined) return;
     this.#flushTimer = setImmediate(() => {
       this.#flushTimer = undefined;
       // A failure here resurfaces at the next write() or end(), which the caller awaits.
@@ -191,13 +220,14 @@ export class Http1Writer {
       this.#flushTimer = undefined;
     }
     let ok = true;
-    if (parts.length === 1) ok = socket.write(parts[0]!);
-    else if (parts.length > 1 && totalLength(parts) <= SMALL_WRITE) {
+    const total = totalLength(parts);
+    if (parts.length === 1 && typeof parts[0] !== "string") ok = socket.write(parts[0]!);
+    else if (parts.length > 0 && total <= SMALL_WRITE) {
       // One buffer, one write: on a TLS socket each write is a separate record and op call.
-      ok = socket.write(Buffer.concat(parts.map(toBytes)));
-    } else if (parts.length > 1) {
+      ok = socket.write(joinBytes(parts, total));
+    } else if (parts.length > 0) {
       socket.cork();
-      for (const part of parts) ok = socket.write(part);
+      for (const part of parts) ok = socket.write(toBytes(part));
       socket.uncork();
     }
     return ok ? Promise.resolve() : drained(socket);
