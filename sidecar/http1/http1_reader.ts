@@ -35,7 +35,8 @@ export class Http1Reader {
   #heads = 0;
   #framing: Framing = { kind: "none" };
   #body: BodyState = "done";
-  #trailers = new HeaderList();
+  /** Made when a chunked body has trailers or someone asks (most messages never do). */
+  #trailers: HeaderList | undefined;
   #failure: unknown = null;
   #detached = false;
 
@@ -66,7 +67,7 @@ export class Http1Reader {
 
   /** Trailer fields of the last chunked body, once it was read to the end (else empty). */
   get trailers(): HeaderList {
-    return this.#trailers;
+    return this.#trailers ??= new HeaderList();
   }
 
   /**
@@ -199,7 +200,7 @@ export class Http1Reader {
       throw new Error("Cannot read the next head: the previous body was not read to the end");
     }
     this.#side = side;
-    this.#trailers = new HeaderList();
+    this.#trailers = undefined;
   }
 
   #beginBody(framing: Framing): void {
