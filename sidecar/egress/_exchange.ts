@@ -312,7 +312,9 @@ async function sendRequestBody(conn: UpstreamConnection, input: RelayInput): Pro
   );
   const rest = input.prefetch.rest;
   if (rest === undefined) {
-    await writeAll(conn.writer, input.prefetch.whole ?? []);
+    const whole = input.prefetch.whole ?? [];
+    // Nothing to await for a bodiless request: ending at once sends its head in this same turn.
+    if (whole.length > 0) await writeAll(conn.writer, whole);
   } else {
     await writeAll(conn.writer, body.release());
     // Past the read-ahead only the scanner's undecided tail is held.

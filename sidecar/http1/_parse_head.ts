@@ -28,7 +28,7 @@ export function parseRequestHead(text: string, maxHeaders: number): RequestHead 
   if (!TARGET.test(target) || !targetFits(method, target)) {
     throw fail("bad-target", `invalid request target ${quote(target)}`, { side: "request" });
   }
-  const headers = parseFields(lines.slice(1), { side: "request", maxHeaders });
+  const headers = parseFields(lines, { side: "request", maxHeaders }, 1);
   const hosts = headers.getAll("host").length;
   if (hosts > 1 || (hosts === 0 && version === "HTTP/1.1")) {
     throw fail("bad-host", `an HTTP/1.1 request needs exactly one Host, got ${hosts}`, {
@@ -46,7 +46,7 @@ export function parseResponseHead(text: string, maxHeaders: number): ResponseHea
     throw fail("bad-start-line", `malformed status line ${quote(lines[0]!)}`, { side: "response" });
   }
   const version = checkVersion(match[1]!, "response");
-  const headers = parseFields(lines.slice(1), { side: "response", maxHeaders });
+  const headers = parseFields(lines, { side: "response", maxHeaders }, 1);
   return { status: Number(match[2]), reason: match[3] ?? "", version, headers };
 }
 
@@ -58,36 +58,61 @@ export interface FieldOptions {
   maxHeaders: number;
 }
 
-/** Parse field lines into a list, enforcing the field-count limit. */
-export function parseFields(lines: readonly string[], options: FieldOptions): HeaderList {
+/**
+ * Parse field lines into a list, enforcing the field-count limit.
+ *
+ * @param lines The lines; those before `from` (a start line) are not fields.
+ * @param options Who sent them and how many are allowed.
+ * @param from The first field line.
+ * @returns The fields.
+ */
+export function parseFields(lines: readonly string[], options: FieldOptions, from = 0): HeaderList {
   const { side, maxHeaders } = options;
-  if (lines.length > maxHeaders) {
+  if (lines.length - from > maxHeaders) {
     throw fail("too-many-headers", `more than ${maxHeaders} header fields`, { side });
   }
   const headers = new HeaderList();
-  for (const line of lines) {
-    const [name, value] = parseField(line, side);
-    headers.append(name, value);
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = fieldColon(line, side);
+    const name = line.slice(0, colon);
+    const value = trimOws(line.slice(colon + 1));
+    try {
+      // The list checks the name and the value; once per field is enough (issue 16).
+      headers.append(name, value);
+    } catch {
+      throw fieldError(name, side);
+    }
   }
   return headers;
 }
 
 /** Split one field line into name and OWS-trimmed value. */
 export function parseField(line: string, side: Side): [string, string] {
+  const colon = fieldColon(line, side);
+  const name = line.slice(0, colon);
+  const value = trimOws(line.slice(colon + 1));
+  if (!TOKEN.test(name) || !FIELD_VALUE.test(value)) throw fieldError(name, side);
+  return [name, value];
+}
+
+/** Where a field line's name ends; refuses folding and lines without a name. */
+function fieldColon(line: string, side: Side): number {
   const first = line.charCodeAt(0);
   if (first === 0x20 || first === 0x09) {
     throw fail("bad-header", "obsolete line folding in a header field", { side });
   }
   const colon = line.indexOf(":");
-  const name = colon < 0 ? line : line.slice(0, colon);
-  if (colon <= 0 || !TOKEN.test(name)) {
-    throw fail("bad-header", `invalid header name ${quote(name)}`, { side });
+  if (colon <= 0) {
+    throw fail("bad-header", `invalid header name ${quote(colon < 0 ? line : "")}`, { side });
   }
-  const value = trimOws(line.slice(colon + 1));
-  if (!FIELD_VALUE.test(value)) {
-    throw fail("bad-header", `header "${name}" has a control character in its value`, { side });
-  }
-  return [name, value];
+  return colon;
+}
+
+/** Why a field with a well-placed colon was refused: its name, or else its value. */
+function fieldError(name: string, side: Side): Error {
+  if (!TOKEN.test(name)) return fail("bad-header", `invalid header name ${quote(name)}`, { side });
+  return fail("bad-header", `header "${name}" has a control character in its value`, { side });
 }
 
 function checkVersion(version: string, side: Side): HttpVersion {

@@ -106,6 +106,17 @@ export class HeaderList implements Iterable<[string, string]> {
     return out;
   }
 
+  /**
+   * Visit every field in wire order without a pair per field (the writer's serializer).
+   *
+   * @param visit Called with the name in its original casing, the value and the lower-case name.
+   */
+  forEach(visit: (name: string, value: string, key: string) => void): void {
+    for (let i = 0; i < this.#names.length; i++) {
+      visit(this.#names[i]!, this.#values[i]!, this.#keys[i]!);
+    }
+  }
+
   /** Yield `[name, value]` pairs in wire order, names in their original casing. */
   *[Symbol.iterator](): IterableIterator<[string, string]> {
     for (let i = 0; i < this.#names.length; i++) yield [this.#names[i]!, this.#values[i]!];

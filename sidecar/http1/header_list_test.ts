@@ -54,3 +54,10 @@ Deno.test("HeaderList.filter() copies the fields it keeps, in order, and leaves 
   kept.append("X-New", "v");
   assert.equal(list.has("x-new"), false, "the copy is a list of its own");
 });
+
+Deno.test("HeaderList.forEach() visits every field in wire order with its casing and lower-case name", () => {
+  const list = new HeaderList([["X-A", "1"], ["host", "h"], ["x-a", "2"]]);
+  const seen: string[][] = [];
+  list.forEach((name, value, key) => seen.push([name, value, key]));
+  assert.deepEqual(seen, [["X-A", "1", "x-a"], ["host", "h", "host"], ["x-a", "2", "x-a"]]);
+});

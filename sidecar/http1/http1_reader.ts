@@ -35,7 +35,8 @@ export class Http1Reader {
   #heads = 0;
   #framing: Framing = { kind: "none" };
   #body: BodyState = "done";
-  #trailers = new HeaderList();
+  /** Made when a chunked body has trailers or someone asks (most messages never do). */
+  #trailers: HeaderList | undefined;
   #failure: unknown = null;
   #detached = false;
 
@@ -66,7 +67,7 @@ export class Http1Reader {
 
   /** Trailer fields of the last chunked body, once it was read to the end (else empty). */
   get trailers(): HeaderList {
-    return this.#trailers;
+    return this.#trailers ??= new HeaderList();
   }
 
   /**
@@ -80,14 +81,26 @@ export class Http1Reader {
   async readRequestHead(): Promise<ParsedRequest | null> {
     this.#beginHead("request");
     const fresh = this.#heads === 0;
-    const bytes = await this.#guard(() =>
-      this.#readHead(fresh ? this.#limits.headTimeoutMs : this.#limits.idleTimeoutMs, fresh)
-    );
-    if (bytes === null) return null;
-    const head = this.#guardSync(() => {
+    // Failures are kept inline, without a closure and an async frame per head (issue 16).
+    let head: ParsedRequest;
+    try {
+      const bytes = await this.#readHead(
+        fresh ? this.#limits.headTimeoutMs : this.#limits.idleTimeoutMs,
+        fresh,
+      );
+      if (bytes === null) return null;
       const parsed = parseRequestHead(bytes.toString("latin1"), this.#limits.maxHeaders);
-      return { ...parsed, framing: requestFraming(parsed) };
-    });
+      head = {
+        method: parsed.method,
+        target: parsed.target,
+        version: parsed.version,
+        headers: parsed.headers,
+        framing: requestFraming(parsed),
+      };
+    } catch (err) {
+      this.#failure = err;
+      throw err;
+    }
     this.#beginBody(head.framing);
     return head;
   }
@@ -104,16 +117,26 @@ export class Http1Reader {
    */
   async readResponseHead(method: string): Promise<ParsedResponse> {
     this.#beginHead("response");
-    const bytes = await this.#guard(() => this.#readHead(this.#limits.responseTimeoutMs, false));
-    const head = this.#guardSync(() => {
+    let head: ParsedResponse;
+    try {
+      const bytes = await this.#readHead(this.#limits.responseTimeoutMs, false);
       if (bytes === null) {
         throw fail("closed-before-response", "connection closed before any response", {
           side: "response",
         });
       }
       const parsed = parseResponseHead(bytes.toString("latin1"), this.#limits.maxHeaders);
-      return { ...parsed, framing: responseFraming(parsed, method) };
-    });
+      head = {
+        status: parsed.status,
+        reason: parsed.reason,
+        version: parsed.version,
+        headers: parsed.headers,
+        framing: responseFraming(parsed, method),
+      };
+    } catch (err) {
+      this.#failure = err;
+      throw err;
+    }
     this.#beginBody(head.framing);
     return head;
   }
@@ -177,7 +200,7 @@ export class Http1Reader {
       throw new Error("Cannot read the next head: the previous body was not read to the end");
     }
     this.#side = side;
-    this.#trailers = new HeaderList();
+    this.#trailers = undefined;
   }
 
   #beginBody(framing: Framing): void {
@@ -185,24 +208,6 @@ export class Http1Reader {
     this.#framing = framing;
     const empty = framing.kind === "none" || (framing.kind === "length" && framing.length === 0);
     this.#body = empty ? "done" : "unread";
-  }
-
-  async #guard<T>(read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (err) {
-      this.#failure = err;
-      throw err;
-    }
-  }
-
-  #guardSync<T>(parse: () => T): T {
-    try {
-      return parse();
-    } catch (err) {
-      this.#failure = err;
-      throw err;
-    }
   }
 
   /**

@@ -164,6 +164,21 @@ Deno.test("Http1Reader names obs-fold as the reason for rejecting a folded field
   );
 });
 
+Deno.test("Http1Reader says whether a field's name or its value was refused", async () => {
+  await assert.rejects(
+    parseRequest("GET / HTTP/1.1\r\nHost: h\r\nBad Name: x\r\n\r\n"),
+    /invalid header name "Bad Name"/,
+  );
+  await assert.rejects(
+    parseRequest("GET / HTTP/1.1\r\nHost: h\r\nnocolon\r\n\r\n"),
+    /invalid header name "nocolon"/,
+  );
+  await assert.rejects(
+    parseRequest("GET / HTTP/1.1\r\nHost: h\r\nX-V: a\0b\r\n\r\n"),
+    /header "X-V" has a control character in its value/,
+  );
+});
+
 Deno.test("readResponseHead() maps bad upstream bytes to 502 and slowness to 504", async () => {
   const cases: [string, string][] = [
     [

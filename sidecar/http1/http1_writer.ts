@@ -21,8 +21,29 @@ function totalLength(parts: readonly (Uint8Array | string)[]): number {
   return n;
 }
 
+/** Encodes ASCII text natively; Buffer's latin1 encoder is a loop in JS (a TextEncoder is stateless). */
+const ASCII = new TextEncoder();
+
 function toBytes(part: Uint8Array | string): Uint8Array {
-  return typeof part === "string" ? Buffer.from(part, "latin1") : part;
+  return typeof part === "string" ? joinBytes([part], part.length) : part;
+}
+
+/** The parts in one buffer of `total` bytes, strings as latin1. */
+function joinBytes(parts: readonly (Uint8Array | string)[], total: number): Buffer {
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const part of parts) {
+    if (typeof part === "string") latin1Into(part, out, at);
+    else out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function latin1Into(text: string, out: Buffer, at: number): void {
+  const { read } = ASCII.encodeInto(text, out.subarray(at, at + text.length));
+  // Only ASCII fits its own length in UTF-8 (where it equals latin1); rewrite anything else.
+  if (read !== text.length) out.write(text, at, "latin1");
 }
 
 /**
@@ -38,7 +59,8 @@ export class Http1Writer {
   #transport: Writable | undefined;
   #framing: Framing | null = null;
   #remaining = 0;
-  #head: Buffer | null = null;
+  /** The held head's text (latin1), encoded when it is sent. */
+  #head: string | null = null;
   #flushTimer: ReturnType<typeof setImmediate> | undefined;
 
   /**
@@ -114,7 +136,7 @@ export class Http1Writer {
     const transport = this.#transport;
     if (transport?.writableNeedDrain) await drained(transport);
     if (framing.kind === "chunked") {
-      await this.#send([Buffer.from(chunk.length.toString(16) + CRLF, "latin1"), chunk, CRLF]);
+      await this.#send([chunk.length.toString(16) + CRLF, chunk, CRLF]);
     } else {
       await this.#send([chunk]);
     }
@@ -143,22 +165,35 @@ export class Http1Writer {
    * @throws {RangeError} When a Content-Length body is shorter than declared; the peer would
    *   wait for the missing bytes, so destroy the socket.
    */
-  async end(trailers?: HeaderList): Promise<void> {
-    const framing = this.#current();
+  end(trailers?: HeaderList): Promise<void> {
+    // Not an async function: every message ends here, and an async frame and its promise per
+    // call showed in the allocation profile of small requests (issue 16).
+    let framing: Framing;
+    try {
+      framing = this.#current();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (framing.kind === "length" && this.#remaining > 0) {
-      throw new RangeError(
-        `Cannot end a body ${this.#remaining} bytes short of its Content-Length ${framing.length}`,
+      return Promise.reject(
+        new RangeError(
+          `Cannot end a body ${this.#remaining} bytes short of its Content-Length ${framing.length}`,
+        ),
       );
     }
     this.#framing = null;
+    let sent: Promise<void> | undefined;
     if (framing.kind === "chunked") {
       let tail = `0${CRLF}`;
-      for (const [name, value] of trailers ?? []) tail += `${name}: ${value}${CRLF}`;
-      await this.#send([Buffer.from(tail + CRLF, "latin1")]);
+      trailers?.forEach((name, value) => tail += `${name}: ${value}${CRLF}`);
+      sent = this.#send([tail + CRLF]);
     } else if (this.#head !== null) {
-      await this.#send([]);
+      sent = this.#send([]);
     }
-    if (framing.kind === "close") await endSocket(this.#socket);
+    if (framing.kind === "close") {
+      return (sent ?? Promise.resolve()).then(() => endSocket(this.#socket));
+    }
+    return sent ?? Promise.resolve();
   }
 
   #begin(head: string, framing: Framing): void {
@@ -167,8 +202,15 @@ export class Http1Writer {
     }
     this.#framing = framing;
     this.#remaining = framing.kind === "length" ? framing.length : 0;
-    this.#head = Buffer.from(head, "latin1");
-    // A streamed body may take a while to start; do not keep the peer waiting for the head.
+    this.#head = head;
+    // A streamed body may take a while to start; do not keep the peer waiting for the head. The
+    // flush is scheduled only if the head is still held once this synchronous run is over: a
+    // bodiless message ended at once (a GET sent upstream) never needs a timer.
+    queueMicrotask(() => this.#scheduleFlush());
+  }
+
+  #scheduleFlush(): void {
+    if (this.#head === null || this.#flushTimer !== undefined) return;
     this.#flushTimer = setImmediate(() => {
       this.#flushTimer = undefined;
       // A failure here resurfaces at the next write() or end(), which the caller awaits.
@@ -191,13 +233,14 @@ export class Http1Writer {
       this.#flushTimer = undefined;
     }
     let ok = true;
-    if (parts.length === 1) ok = socket.write(parts[0]!);
-    else if (parts.length > 1 && totalLength(parts) <= SMALL_WRITE) {
+    const total = totalLength(parts);
+    if (parts.length === 1 && typeof parts[0] !== "string") ok = socket.write(parts[0]!);
+    else if (parts.length > 0 && total <= SMALL_WRITE) {
       // One buffer, one write: on a TLS socket each write is a separate record and op call.
-      ok = socket.write(Buffer.concat(parts.map(toBytes)));
-    } else if (parts.length > 1) {
+      ok = socket.write(joinBytes(parts, total));
+    } else if (parts.length > 0) {
       socket.cork();
-      for (const part of parts) ok = socket.write(part);
+      for (const part of parts) ok = socket.write(toBytes(part));
       socket.uncork();
     }
     return ok ? Promise.resolve() : drained(socket);
@@ -208,12 +251,11 @@ export class Http1Writer {
 function fields(headers: HeaderList, framing: Framing, response: boolean): string {
   const keepLength = response && framing.kind === "none";
   let out = "";
-  for (const [name, value] of headers) {
-    const key = name.toLowerCase();
-    if (key === "transfer-encoding" || (key === "content-length" && !keepLength)) continue;
-    if (key === "connection" && framing.kind === "close") continue;
+  headers.forEach((name, value, key) => {
+    if (key === "transfer-encoding" || (key === "content-length" && !keepLength)) return;
+    if (key === "connection" && framing.kind === "close") return;
     out += `${name}: ${value}${CRLF}`;
-  }
+  });
   if (framing.kind === "length") out += `Content-Length: ${framing.length}${CRLF}`;
   if (framing.kind === "chunked") out += `Transfer-Encoding: chunked${CRLF}`;
   if (framing.kind === "close") out += `Connection: close${CRLF}`;

@@ -65,6 +65,36 @@ Deno.test("writeRequestHead() writes exactly the framing fields it was told to",
   );
 });
 
+Deno.test("Http1Writer sends latin1 field values byte for byte, alone, with a body, in trailers and in heads too big to coalesce", async () => {
+  await using pair = await socketPair();
+  const writer = new Http1Writer(pair.server);
+  const odd = "caf\xe9 \xff\x80 ok";
+  const headers = new HeaderList([["X-Odd", odd]]);
+  writer.writeResponseHead({ ...ok, headers }, { kind: "none" });
+  await writer.end();
+  writer.writeResponseHead({ ...ok, headers }, { kind: "length", length: 2 });
+  await writer.write(new Uint8Array([0xe9, 0x41]));
+  await writer.end();
+  writer.writeResponseHead({ ...ok, headers }, { kind: "chunked" });
+  await writer.write(new TextEncoder().encode("ab"));
+  await writer.end(new HeaderList([["X-Odd", odd]]));
+  const big = `${"x".repeat(17_000)}\xe9`;
+  writer.writeResponseHead({ ...ok, headers: new HeaderList([["X-Big", big]]) }, {
+    kind: "length",
+    length: 1,
+  });
+  await writer.write(new Uint8Array([0x42]));
+  await writer.end();
+  pair.server.end();
+  const head = `HTTP/1.1 200 OK\r\nX-Odd: ${odd}\r\n`;
+  assert.equal(
+    await received(pair.client),
+    `${head}\r\n${head}Content-Length: 2\r\n\r\n\xe9A` +
+      `${head}Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\nX-Odd: ${odd}\r\n\r\n` +
+      `HTTP/1.1 200 OK\r\nX-Big: ${big}\r\nContent-Length: 1\r\n\r\nB`,
+  );
+});
+
 Deno.test("writeResponseHead() keeps Content-Length on a bodiless answer and closes for close framing", async () => {
   await using pair = await socketPair();
   const writer = new Http1Writer(pair.server);

@@ -11,13 +11,15 @@
  * than one `Host` header is a deny. Malformed values are refused without being echoed.
  */
 import { ALLOW, deny } from "./_decision.ts";
-import { type Authority, normalizeHost, parseAuthority, targetAuthority } from "./_authority.ts";
+import { normalizeHost, parseAuthority, targetAuthority } from "./_authority.ts";
 import type { Decision, PolicyContext } from "./types.ts";
 
 const HOST = /^[a-z0-9_.:-]+$/;
 
-interface Named extends Authority {
+interface Named {
   label: string;
+  host: string;
+  port: number | undefined;
 }
 
 /** Denies with rule `fronting` when the named hosts (or explicit ports) disagree. */
@@ -28,24 +30,27 @@ export function antiFronting(ctx: PolicyContext): Decision {
     return deny("fronting", `request has ${hostHeaders.length} Host headers; send exactly one`);
   }
   const named: Named[] = [];
-  const sources: [label: string, text: string | null | undefined][] = [
-    ["CONNECT authority", req.connectAuthority],
-    ["SNI", req.sni],
-    ["request target", targetAuthority(req.target)],
-    ["Host header", hostHeaders[0]],
-  ];
-  for (const [label, text] of sources) {
-    if (text === undefined || text === null || (text === "" && label === "SNI")) continue;
-    const authority = parseAuthority(text);
-    if (authority === undefined || (label === "SNI" && authority.port !== undefined)) {
-      return deny("fronting", `${label} is not a valid host[:port]`);
-    }
-    named.push({ label, ...authority });
-  }
+  // Each place in order; a malformed one is refused before the later ones are read.
+  const refused = add(named, "CONNECT authority", req.connectAuthority) ??
+    add(named, "SNI", req.sni) ??
+    add(named, "request target", targetAuthority(req.target)) ??
+    add(named, "Host header", hostHeaders[0]);
+  if (refused !== undefined) return refused;
   const host = normalizeHost(req.host);
   if (!HOST.test(host)) return deny("fronting", "request names no valid host");
   named.push({ label: "upstream", host, port: req.port });
   return disagreement(named) ?? ALLOW;
+}
+
+/** Add the host a place names (nothing when it names none), or deny a malformed one. */
+function add(named: Named[], label: string, text: string | null | undefined): Decision | undefined {
+  if (text === undefined || text === null || (text === "" && label === "SNI")) return undefined;
+  const authority = parseAuthority(text);
+  if (authority === undefined || (label === "SNI" && authority.port !== undefined)) {
+    return deny("fronting", `${label} is not a valid host[:port]`);
+  }
+  named.push({ label, host: authority.host, port: authority.port });
+  return undefined;
 }
 
 /** The first host mismatch against the first named host, then the first explicit-port one. */

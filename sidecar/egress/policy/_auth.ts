@@ -35,10 +35,15 @@ export function isInjectedCredential(name: string, route: PolicyRoute | undefine
 /** Strips agent credentials and injects the route's token, or denies with `missing_token`. */
 export function auth(ctx: PolicyContext, env: PolicyEnv): Decision {
   const { req, route } = ctx;
-  ctx.stripped = STRIPPED.flatMap((name) =>
-    req.headers.getAll(name).map((v) => [name, v] as const)
-  );
-  for (const name of STRIPPED) req.headers.delete(name);
+  const stripped: (readonly [string, string])[] = [];
+  for (const name of STRIPPED) {
+    // Most requests carry neither: no copies, no rebuilt list.
+    const values = req.headers.getAll(name);
+    if (values.length === 0) continue;
+    for (const value of values) stripped.push([name, value]);
+    req.headers.delete(name);
+  }
+  ctx.stripped = stripped;
   if (route?.auth === undefined) return ALLOW;
   // On a credential route the agent's own key header is a placeholder too, whichever scheme.
   ctx.stripped = [

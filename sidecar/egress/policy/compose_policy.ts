@@ -43,7 +43,9 @@ export function composePolicy<C extends PolicyContext, E>(
 ): Policy<C> {
   return {
     async decide(ctx) {
-      for (const [step, run] of steps) {
+      // Indexed, not destructured by the iterator: that made two objects per step per request.
+      for (let i = 0; i < steps.length; i++) {
+        const [step, run] = steps[i]!;
         let decision: unknown;
         try {
           decision = run(ctx, env);
