@@ -12,10 +12,10 @@
 
 /**
  * The allowance of a proxy: 8 responses starting at once each get the whole hold. Why not more:
- * it is the largest live owner when many responses start together. In `bench:memory many` (200
- * downloads) the responses that started in the first second held 5 MiB of it, as much as every
- * other buffer of the proxy together, and the proxy's RSS peaked right then; once their heads
- * were out, a streaming response held about 36 KiB (its scanners' undecided tail).
+ * it is the largest live owner when many responses start together. In an instrumented
+ * `bench:memory many` run (200 downloads), the 25 responses that started together held 5 MiB of
+ * it when the proxy's RSS peaked; once their heads were out, each held about 36 KiB (the
+ * scanners' undecided tail).
  */
 export const HOLD_BUDGET_BYTES = 2 * 1024 * 1024;
 
