@@ -15,7 +15,8 @@
  * it is the largest live owner when many responses start together. In an instrumented
  * `bench:memory many` run (200 downloads), the 25 responses that started together held 5 MiB of
  * it when the proxy's RSS peaked; once their heads were out, each held about 36 KiB (the
- * scanners' undecided tail).
+ * scanners' undecided tail). With 2 MiB instead of 8 the load peaked at +63 MiB (58–72, 7 runs)
+ * instead of +73 (61–74, 5 runs): within the noise of a shared machine, but never above.
  */
 export const HOLD_BUDGET_BYTES = 2 * 1024 * 1024;
 
