@@ -16,7 +16,7 @@
  * `bench:memory many` run (200 downloads), the 25 responses that started together held 5 MiB of
  * it when the proxy's RSS peaked; once their heads were out, each held about 36 KiB (the
  * scanners' undecided tail). With 2 MiB instead of 8 the load peaked at +63 MiB (58–72, 7 runs)
- * instead of +73 (61–74, 5 runs): within the noise of a shared machine, but never above.
+ * instead of +73 (61–74, 5 runs); the ranges overlap (a shared, loaded machine).
  */
 export const HOLD_BUDGET_BYTES = 2 * 1024 * 1024;
 
