@@ -31,6 +31,11 @@ export interface InboundScanOptions {
   detectors: readonly InboundDetector[];
   /** Copied into every finding. */
   location: string;
+  /**
+   * Streams only: also report the bottle's known secrets coming back, as
+   * {@link DlpEngine.reflectionStream} does (their findings' detector is `known_secrets`).
+   */
+  echoes?: boolean;
 }
 
 /** One bottle's DLP: compiled once, then used for every scan of every route. */
@@ -132,25 +137,30 @@ export class DlpEngine {
 
   /** A streaming inbound scanner (offsets are absolute in the stream). */
   inboundStream(options: InboundScanOptions): StreamScanner {
-    return new DecodingStream(this.#passes("inbound", options.detectors, options.location), {
-      longestMatch: this.#seamBytes,
-      buffers: this.#buffers,
-    });
+    const inbound = this.#passes("inbound", options.detectors, options.location);
+    if (options.echoes !== true) {
+      return new DecodingStream(inbound, { longestMatch: this.#seamBytes, buffers: this.#buffers });
+    }
+    // Why one stream for both: each decoding stream keeps its own escape context (20 KiB) and
+    // undecided tail and decodes every chunk again; a response scanned for injection and for
+    // echoed secrets needs them once. Each pass reports what it would alone.
+    const echoes = this.#reflectionPasses(options.location);
+    return canaryLess(
+      new DecodingStream(() => [...inbound(), ...echoes()], {
+        longestMatch: this.#seamBytes,
+        buffers: this.#buffers,
+      }),
+    );
   }
 
   /** The streaming form of {@link DlpEngine.scanReflection}. */
   reflectionStream(options: { location: string }): StreamScanner {
-    const stream = new DecodingStream(this.#reflectionPasses(options.location), {
-      longestMatch: this.#seamBytes,
-      buffers: this.#buffers,
-    });
-    return {
-      push: (chunk) => withoutCanary(stream.push(chunk)),
-      end: () => withoutCanary(stream.end()),
-      get settled() {
-        return stream.settled;
-      },
-    };
+    return canaryLess(
+      new DecodingStream(this.#reflectionPasses(options.location), {
+        longestMatch: this.#seamBytes,
+        buffers: this.#buffers,
+      }),
+    );
   }
 
   /** Scrub every known secret, the canary and every token pattern from a log line. */
@@ -212,6 +222,19 @@ export class DlpEngine {
   }
 }
 
+/** A stream that does not report the canary: the agent holds it already. */
+function canaryLess(stream: StreamScanner): StreamScanner {
+  return {
+    push: (chunk) => withoutCanary(stream.push(chunk)),
+    end: () => withoutCanary(stream.end()),
+    get settled() {
+      return stream.settled;
+    },
+  };
+}
+
 function withoutCanary(findings: Finding[]): Finding[] {
+  // Almost every chunk finds nothing: no new array then.
+  if (findings.length === 0) return findings;
   return findings.filter((finding) => finding.detector !== "canary");
 }

@@ -80,6 +80,37 @@ Deno.test("DlpEngine streams report exactly the one-shot findings under random c
   }
 });
 
+Deno.test("DlpEngine.inboundStream() with echoes finds what the inbound and reflection streams find apart", () => {
+  const random = prng(11);
+  const location = INBOUND.location;
+  for (let round = 0; round < 6; round++) {
+    const text = corpus(random, 6000 + round * 4000);
+    for (const maxChunk of [5, 300, 20000]) {
+      const cuts = randomCuts(random, text.length, maxChunk);
+      const both = dlp.inboundStream({ ...INBOUND, echoes: true });
+      const inbound = dlp.inboundStream(INBOUND);
+      const echoes = dlp.reflectionStream({ location });
+      const bytes = bytesOf(text);
+      const found: string[][] = [[], []];
+      let from = 0;
+      for (const cut of [...cuts, bytes.length]) {
+        const chunk = bytes.subarray(from, cut);
+        found[0]!.push(...spans(both.push(chunk)));
+        found[1]!.push(...spans([...inbound.push(chunk), ...echoes.push(chunk)]));
+        from = cut;
+        // What the proxy forwards: never a byte either stream alone would still hold back.
+        assert.ok(both.settled <= Math.min(inbound.settled, echoes.settled), `round ${round}`);
+      }
+      found[0]!.push(...spans(both.end()));
+      found[1]!.push(...spans([...inbound.end(), ...echoes.end()]));
+      assert.deepEqual(found[0]!.sort(), found[1]!.sort(), `round ${round}, chunks ${maxChunk}`);
+      assert.ok(found[0]!.some((f) => f.startsWith("known_secrets/")));
+      assert.ok(found[0]!.some((f) => f.startsWith("naive_injection_detection/")));
+      assert.ok(!found[0]!.some((f) => f.startsWith("canary/")), "the canary is not an echo");
+    }
+  }
+});
+
 Deno.test("DlpEngine streams give absolute offsets and settle monotonically", () => {
   const stream = dlp.outboundStream(OUTBOUND);
   const filler = "x".repeat(100_000);

@@ -37,6 +37,9 @@ import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
 import { SseTextScan } from "./_sse_text.ts";
 import { UpstreamConnectError } from "./_upstream.ts";
 
+/** The detector of a known secret's findings. */
+const KNOWN_SECRET = "known_secrets";
+
 /**
  * Bytes of a response held before its head is committed to the client: a block within them is a
  * readable 403, a later one cuts the connection. Part of each connection's fixed buffer budget
@@ -145,14 +148,13 @@ export async function forwardResponse(
   const isSse = (response.headers.get("content-type") ?? "").toLowerCase().startsWith(
     "text/event-stream",
   );
+  // One stream for injection and echoed secrets: one escape context and one undecided tail.
   const scanner = options.engine.inboundStream({
     detectors: options.detectors,
     location: "response body",
+    echoes: mirror,
   });
-  const echoes = mirror
-    ? options.engine.reflectionStream({ location: "response body" })
-    : undefined;
-  const settled = () => Math.min(scanner.settled, echoes?.settled ?? Infinity);
+  const settled = () => scanner.settled;
   const held = new HeldBytes();
   const joined = isSse
     ? new SseTextScan(options.engine, {
@@ -163,7 +165,7 @@ export async function forwardResponse(
     : undefined;
   /** A finding in the text joined across events: nothing in the raw bytes to redact. */
   const joinedDeny = (finding: Finding): DenyDecision =>
-    finding.detector === "known_secrets"
+    finding.detector === KNOWN_SECRET
       ? reflectionDeny(options.host, [finding])
       : injectionDeny(options.host, finding);
   let committed = false;
@@ -211,6 +213,13 @@ export async function forwardResponse(
     }
     return undefined;
   };
+  /** A blocking injection refuses first; then the echoed secrets are redacted or refused. */
+  const found = async (findings: readonly Finding[]): Promise<ForwardResult | undefined> => {
+    if (findings.length === 0) return undefined;
+    const finding = blocking(injections(findings), options.onWarn);
+    if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
+    return await echoed(secrets(findings));
+  };
   try {
     return await scanned();
   } finally {
@@ -220,9 +229,7 @@ export async function forwardResponse(
   async function scanned(): Promise<ForwardResult> {
     for await (const chunk of body) {
       held.push(chunk);
-      const finding = blocking(scanner.push(chunk), options.onWarn);
-      if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
-      const stop = await echoed(echoes?.push(chunk) ?? []);
+      const stop = await found(scanner.push(chunk));
       if (stop !== undefined) return stop;
       if (joined !== undefined) {
         const split = joined.push(chunk);
@@ -244,11 +251,12 @@ export async function forwardResponse(
         }
       }
     }
-    const finding = blocking(scanner.end(), options.onWarn);
+    const last = scanner.end();
+    const finding = blocking(injections(last), options.onWarn);
     if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
     const split = joined?.end();
     if (split !== undefined) return await blockNow(joinedDeny(split));
-    const stop = await echoed(echoes?.end() ?? []);
+    const stop = await echoed(secrets(last));
     if (stop !== undefined) return stop;
     commit();
     for (const part of held.drain()) await options.client.writer.write(part);
@@ -267,6 +275,16 @@ async function* upstreamBody(reader: Http1Reader, host: string): AsyncGenerator<
       cause: err,
     });
   }
+}
+
+/** The findings of the inbound detectors (a known secret's is an echo, handled apart). */
+function injections(findings: readonly Finding[]): Finding[] {
+  return findings.filter((finding) => finding.detector !== KNOWN_SECRET);
+}
+
+/** The known secrets the response echoes. */
+function secrets(findings: readonly Finding[]): Finding[] {
+  return findings.filter((finding) => finding.detector === KNOWN_SECRET);
 }
 
 function deny(reason: string): DenyDecision {
