@@ -26,7 +26,12 @@ async function load(options: Record<string, unknown>): Promise<Figures> {
     args: ["run", "-A", join(HERE, "_load.ts"), JSON.stringify(options)],
     stderr: "inherit",
   }).output();
-  if (!out.success) throw new Error("load generator failed");
+  if (!out.success) {
+    const { mode, proxy, port } = options as { mode?: string; proxy?: unknown; port?: number };
+    throw new Error(
+      `load generator failed: ${mode} via ${JSON.stringify(proxy ?? "direct")} to ${port}`,
+    );
+  }
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
@@ -73,7 +78,11 @@ async function measure(
   const runs: Record<string, Figures[]> = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, path] of Object.entries(paths)) {
-      (runs[name] ??= []).push(await load({ ...path, ...workload }));
+      (runs[name] ??= []).push(
+        await load({ ...path, ...workload }).catch((err) => {
+          throw new Error(`${name}: ${err.message}`);
+        }),
+      );
     }
   }
   return Object.fromEntries(
