@@ -69,9 +69,31 @@ async function webServer(
 }
 
 /** An agent on `net` that finds the sidecar at `sidecarIp`, as the docker backend's does. */
-function agentBeside(lab: DockerLab, net: string, sidecarIp: string, suffix: string) {
-  const runArgs = ["--network", net, "--add-host", `bot-bottle-sidecar:${sidecarIp}`];
+function agentBeside(
+  lab: DockerLab,
+  net: string,
+  sidecarIp: string,
+  suffix: string,
+  more: string[] = [],
+) {
+  const runArgs = ["--network", net, "--add-host", `bot-bottle-sidecar:${sidecarIp}`, ...more];
   return lab.container(suffix, runArgs, ["sleep", "infinity"]);
+}
+
+/** Run the self-test in `agent` as nobody, waiting up to `proxyWaitMs` for the proxy. */
+async function selfTestDetails(
+  agent: string,
+  targets: SelfTestTargets,
+  proxyWaitMs: number,
+): Promise<Record<string, string>> {
+  const run = await docker([
+    "exec",
+    "-u",
+    "65534:65534",
+    agent,
+    ...selfTestArgv(targets, { proxyUrl: SIDECAR, proxyWaitMs }),
+  ]);
+  return details(parseSelfTest(run, targets));
 }
 
 async function runSelfTest(
@@ -357,13 +379,7 @@ Deno.test({
     const ip = await lab.ip(sidecar);
     const agent = await agentBeside(lab, net, ip, "late-agent");
     const exec = (targets: SelfTestTargets, proxyWaitMs: number) =>
-      docker([
-        "exec",
-        "-u",
-        "65534:65534",
-        agent,
-        ...selfTestArgv(targets, { proxyUrl: SIDECAR, proxyWaitMs }),
-      ]).then((run) => details(parseSelfTest(run, targets)));
+      selfTestDetails(agent, targets, proxyWaitMs);
 
     // Without a wait the refusing port fails the probe at once, with curl's own error line.
     const early = await exec({ tcp: [], dns: [] }, 0);
@@ -417,23 +433,9 @@ Deno.test({
       FAKE_RESOLVER,
     ]);
     const ip = await lab.ip(sidecar);
-    const agent = await lab.container("late-dns-agent", [
-      "--network",
-      net,
-      "--dns",
-      ip,
-      "--add-host",
-      `bot-bottle-sidecar:${ip}`,
-    ], ["sleep", "infinity"]);
+    const agent = await agentBeside(lab, net, ip, "late-dns-agent", ["--dns", ip]);
     const targets = { tcp: [], dns: ["example.com"] };
-    const run = await docker([
-      "exec",
-      "-u",
-      "65534:65534",
-      agent,
-      ...selfTestArgv(targets, { proxyUrl: SIDECAR, proxyWaitMs: 30_000 }),
-    ]);
-    assert.deepEqual(details(parseSelfTest(run, targets)), {
+    assert.deepEqual(await selfTestDetails(agent, targets, 30_000), {
       tools: "ok: curl and getent found",
       proxy: "ok: http://bot-bottle-sidecar:9099 answered GET http://_egress.local/allowlist with" +
         " HTTP 200",
