@@ -314,9 +314,9 @@ async function sendRequestBody(conn: UpstreamConnection, input: RelayInput): Pro
   if (rest === undefined) {
     const whole = input.prefetch.whole ?? [];
     // Nothing to await for a bodiless request: ending at once sends its head in this same turn.
-    if (whole.length > 0) await writeAll(conn.writer, whole);
+    if (whole.length > 0) await conn.writer.write(whole);
   } else {
-    await writeAll(conn.writer, body.release());
+    await conn.writer.write(body.release());
     // Past the read-ahead only the scanner's undecided tail is held.
     input.prefetch.done();
     for (let next = await rest.next();; next = await rest.next()) {
@@ -326,13 +326,9 @@ async function sendRequestBody(conn: UpstreamConnection, input: RelayInput): Pro
         throw new DeniedBody(denied);
       }
       if (next.done === true) break;
-      await writeAll(conn.writer, body.release());
+      await conn.writer.write(body.release());
     }
-    await writeAll(conn.writer, body.drain());
+    await conn.writer.write(body.drain());
   }
   await conn.writer.end();
-}
-
-async function writeAll(to: Http1Writer, chunks: Buffer[]): Promise<void> {
-  for (const chunk of chunks) await to.write(chunk);
 }

@@ -243,12 +243,10 @@ export async function forwardResponse(
           ? held.releaseUpTo(settled())
           : [];
         if (ready.length > 0) commit();
-        for (const part of ready) await options.client.writer.write(part);
+        await options.client.writer.write(ready);
       } else if (committed || held.length > COMMIT_BYTES || !mayHold(chunk.length)) {
         commit();
-        for (const part of held.releaseUpTo(settled())) {
-          await options.client.writer.write(part);
-        }
+        await options.client.writer.write(held.releaseUpTo(settled()));
       }
     }
     const last = scanner.end();
@@ -259,7 +257,7 @@ export async function forwardResponse(
     const stop = await echoed(secrets(last));
     if (stop !== undefined) return stop;
     commit();
-    for (const part of held.drain()) await options.client.writer.write(part);
+    await options.client.writer.write(held.drain());
     await options.client.writer.end();
     return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
   }

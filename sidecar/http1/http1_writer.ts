@@ -114,31 +114,36 @@ export class Http1Writer {
 
   /**
    * Write body bytes, framed as the head declared. Empty chunks are skipped (a zero-length
-   * write on a Deno TLS socket fails).
+   * write on a Deno TLS socket fails). Several parts go out as one write (one chunk of a chunked
+   * body): a body relayed in pieces (what the DLP hold releases) then costs one TLS record and one
+   * socket write per release, not one per piece.
    *
+   * @param chunk The bytes, or the parts that follow one another.
    * @returns Once the socket accepted the bytes without exceeding its buffer ('drain').
    * @throws {RangeError} When the body outgrows its Content-Length.
    * @throws {TypeError} When the message has no body.
    * @throws {Error} When no head was written or the connection is closed.
    */
-  async write(chunk: Uint8Array): Promise<void> {
+  async write(chunk: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const framing = this.#current();
-    if (chunk.length === 0) return;
+    const parts = chunk instanceof Uint8Array ? [chunk] : chunk.filter((part) => part.length > 0);
+    const length = totalLength(parts);
+    if (length === 0) return;
     if (framing.kind === "none") throw new TypeError("Cannot write a body: this message has none");
     if (framing.kind === "length") {
-      if (chunk.length > this.#remaining) {
+      if (length > this.#remaining) {
         throw new RangeError(
           `Cannot write a body longer than its Content-Length ${framing.length}`,
         );
       }
-      this.#remaining -= chunk.length;
+      this.#remaining -= length;
     }
     const transport = this.#transport;
     if (transport?.writableNeedDrain) await drained(transport);
     if (framing.kind === "chunked") {
-      await this.#send([chunk.length.toString(16) + CRLF, chunk, CRLF]);
+      await this.#send([length.toString(16) + CRLF, ...parts, CRLF]);
     } else {
-      await this.#send([chunk]);
+      await this.#send(parts);
     }
   }
 

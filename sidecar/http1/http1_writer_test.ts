@@ -95,6 +95,39 @@ Deno.test("Http1Writer sends latin1 field values byte for byte, alone, with a bo
   );
 });
 
+Deno.test("write() sends several parts as one body chunk, in one socket write when small", async () => {
+  await using pair = await socketPair();
+  const writer = new Http1Writer(pair.server);
+  const writes: number[] = [];
+  const write = pair.server.write.bind(pair.server) as (chunk: Uint8Array) => boolean;
+  pair.server.write = ((chunk: Uint8Array) => {
+    writes.push(chunk.length);
+    return write(chunk);
+  }) as typeof pair.server.write;
+  const bytes = (t: string) => new TextEncoder().encode(t);
+  writer.writeResponseHead({ ...ok, headers: new HeaderList() }, { kind: "chunked" });
+  await writer.write([bytes("abc"), bytes(""), bytes("defghij")]);
+  await writer.write([]);
+  assert.deepEqual(writes, [writes[0]], "the head and both parts in one write");
+  await writer.end();
+  writer.writeResponseHead({ ...ok, headers: new HeaderList() }, { kind: "length", length: 5 });
+  // Too long as a whole: refused, and nothing of it counted or sent.
+  await assert.rejects(writer.write([bytes("abc"), bytes("def")]), RangeError);
+  await writer.write([bytes("ab"), bytes("cde")]);
+  await writer.end();
+  const big = "y".repeat(20_000);
+  writer.writeResponseHead({ ...ok, headers: new HeaderList() }, { kind: "chunked" });
+  await writer.write([bytes(big), bytes("z")]);
+  await writer.end();
+  pair.server.end();
+  assert.equal(
+    await received(pair.client),
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\nabcdefghij\r\n0\r\n\r\n" +
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabcde" +
+      `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4e21\r\n${big}z\r\n0\r\n\r\n`,
+  );
+});
+
 Deno.test("writeResponseHead() keeps Content-Length on a bodiless answer and closes for close framing", async () => {
   await using pair = await socketPair();
   const writer = new Http1Writer(pair.server);

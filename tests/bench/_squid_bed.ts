@@ -18,6 +18,8 @@ export interface SquidBed extends AsyncDisposable {
   ca: string;
   /** Its main process id. */
   pid: number;
+  /** The last lines of its cache.log. */
+  logTail(lines?: number): Promise<string>;
 }
 
 /** Where to put Squid and what it fronts. */
@@ -80,6 +82,10 @@ async function spawnSquid(options: SquidOptions): Promise<SquidBed> {
     port,
     ca: join(dir, "ca", "ca.pem"),
     pid: child.pid,
+    async logTail(lines = 20) {
+      const log = await Deno.readTextFile(join(dir, "cache.log")).catch(() => "");
+      return log.trimEnd().split("\n").slice(-lines).join("\n");
+    },
     async [Symbol.asyncDispose]() {
       child.kill("SIGTERM");
       await child.status;
