@@ -18,6 +18,7 @@ import {
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { GatedSocket } from "./_gated_socket.ts";
+import { Turns } from "./_turns.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { releaseFailedHandshake } from "./_tls_handle.ts";
@@ -44,6 +45,8 @@ export class EgressServer {
   #server: net.Server;
   #sockets = new Set<net.Socket>();
   #deps: ServerDeps;
+  /** One watch on the event loop for every tunnel: one starved loop, one probe. */
+  #turns = new Turns();
 
   /** @param deps Policy, DLP, pool, log and leaves. */
   constructor(deps: ServerDeps) {
@@ -147,7 +150,7 @@ export class EgressServer {
     await writer.end();
     const { socket, buffered } = reader.detach();
     socket.on("error", () => socket.destroy());
-    const gated = new GatedSocket(socket as net.Socket, buffered);
+    const gated = new GatedSocket(socket as net.Socket, buffered, this.#turns);
     let secure: tls.TLSSocket;
     try {
       secure = new tls.TLSSocket(gated as unknown as net.Socket, {

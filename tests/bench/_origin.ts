@@ -1,7 +1,8 @@
 // deno-lint-ignore-file no-console -- a benchmark prints its results
 /**
  * Benchmark origin: an HTTPS server on loopback. `GET /small` → 64-byte body, `GET /big?mb=N` →
- * N MiB of text, `POST /upload` → consumes the body and answers its length. Prints its port, then
+ * N MiB of text, `POST /upload` → consumes the body and answers its length, `GET /hang` → never
+ * answers (an upstream the proxy's response timeout must cut). Prints its port, then
  * on a second line the port of the upload server (`_upload_origin.ts`), which takes large chunked
  * uploads at full speed or at a given rate.
  * Usage: deno run -A _origin.ts <cert.pem> <key.pem>
@@ -37,6 +38,7 @@ const server = Deno.serve({
     });
     return new Response(body, { headers: { "content-length": String(total) } });
   }
+  if (url.pathname === "/hang") return new Promise<Response>(() => {});
   if (url.pathname === "/upload") {
     let n = 0;
     for await (const chunk of req.body!) n += chunk.length;
