@@ -197,6 +197,19 @@ async function until(stream: ReadableStream<Uint8Array>, text: RegExp): Promise<
   return seen;
 }
 
+/**
+ * CPU time a process has used so far (ms): utime + stime, fields 14 and 15 of `/proc/<pid>/stat`,
+ * read through `cat` (Deno reads another process's /proc only with every permission).
+ */
+export async function cpuMs(pid: number): Promise<number> {
+  const out = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`] }).output();
+  // Fields after the parenthesised command name.
+  const text = new TextDecoder().decode(out.stdout);
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks * 10; // USER_HZ is 100 on Linux.
+}
+
 /** A loopback port free right now (other benchmarks on this machine hold fixed ones). */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -11,7 +11,7 @@
  * counts. Loopback only.
  */
 import { join } from "node:path";
-import { freePort, printTable, startProxyBed, UPLOAD_ORIGIN } from "./_proxy_bed.ts";
+import { cpuMs, freePort, printTable, startProxyBed, UPLOAD_ORIGIN } from "./_proxy_bed.ts";
 import { startSquid } from "./_squid_bed.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
@@ -39,16 +39,6 @@ async function load(options: Record<string, unknown>): Promise<Figures> {
 async function rssMiB(pid: number): Promise<number> {
   const out = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] }).output();
   return Number(new TextDecoder().decode(out.stdout).trim()) / 1024;
-}
-
-/** CPU time a process has used so far (ms), from `/proc/<pid>/stat` (utime + stime). */
-async function cpuMs(pid: number): Promise<number> {
-  const out = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`] }).output();
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const text = new TextDecoder().decode(out.stdout);
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks * 10; // USER_HZ is 100 on Linux.
 }
 
 /** CPU time of several processes together (ms). */

@@ -5,20 +5,29 @@
  * samples the proxy's RSS from /proc every 50 ms: idle before, peak during, final after; and,
  * through its inspector, the peak V8 heap and external (ArrayBuffer) memory, so what RSS has
  * beyond both is native; and the proxy's CPU seconds during the load. Loads: a 1 GiB download
- * read as fast as curl can, 256 MiB read at 10 MB/s, a 1 GiB upload to an origin that reads as fast as it can and one to an origin reading
- * at 10 MB/s (the proxy must hold its client back), 200 connections each downloading 20 MiB at once, 200 connections held
- * open idle after one small request, 200 connections each uploading 20 MiB at once, and 200
- * connections whose client stopped reading after the first bytes of a 20 MiB body (the last two tell a per-connection cost from a per-transfer one).
+ * read as fast as curl can, 256 MiB read at 10 MB/s, a 1 GiB upload to an origin that reads as
+ * fast as it can and one to an origin reading at 10 MB/s (the proxy must hold its client back),
+ * 200 connections each downloading 20 MiB at once, 200 each uploading 20 MiB at once, 200
+ * connections held open idle after one small request, and 200 connections whose client stopped
+ * reading after the first bytes of a 20 MiB body (the last two tell a per-connection cost from a
+ * per-transfer one).
  * Then the steady state: the RSS after the first 10k small keep-alive requests (8 connections)
  * against the RSS after 1M (`BENCH_STEADY_REQUESTS` changes the second figure). Loopback only.
  *
- * `deno task bench:memory [down] [slow] [up] [upslow] [many] [upmany] [idle] [paused] [steady]` runs only the
- * loads named (all by default); `BENCH_RUNTIME_FLAGS` starts the proxy with other V8 flags, e.g.
+ * `deno task bench:memory [down] [slow] [up] [upslow] [many] [upmany] [idle] [paused] [steady]`
+ * runs only the loads named (all by default); `BENCH_RUNTIME_FLAGS` starts the proxy with other V8 flags, e.g.
  * `--v8-flags=--max-semi-space-size=1` for a proxy without paced collections, and
  * `BENCH_UPLOAD_MIB` the upload's size.
  */
 import { join } from "node:path";
-import { freePort, printTable, type ProxyBed, startProxyBed, UPLOAD_ORIGIN } from "./_proxy_bed.ts";
+import {
+  cpuMs,
+  freePort,
+  printTable,
+  type ProxyBed,
+  startProxyBed,
+  UPLOAD_ORIGIN,
+} from "./_proxy_bed.ts";
 import { attachV8Memory, type V8Memory } from "./_v8_memory.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
@@ -29,17 +38,6 @@ const UPLOAD_MIB = Number(Deno.env.get("BENCH_UPLOAD_MIB") ?? "1024");
 function rssMiB(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "0") / 1024;
-}
-
-/**
- * CPU seconds the process has used so far (utime + stime, fields 14 and 15 of
- * `/proc/<pid>/stat`): what fewer or more collections cost shows here.
- */
-function cpuSeconds(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // USER_HZ is 100 on Linux.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** What a load did to the proxy's memory (MiB). */
@@ -270,7 +268,7 @@ async function main(): Promise<void> {
     await using fresh = await freshBed();
     const pid = fresh.bed.proxyPid;
     const idle = rssMiB(pid);
-    const cpuBefore = cpuSeconds(pid);
+    const cpuBefore = await cpuMs(pid);
     // A load that fails (a 502 when a loaded machine misses the connect timeout) still has a
     // row, marked, and the loads after it still run.
     let failed = "";
@@ -291,7 +289,7 @@ async function main(): Promise<void> {
       after.toFixed(0),
       mib(v8.heapUsed),
       mib(v8.external),
-      (cpuSeconds(pid) - cpuBefore).toFixed(1),
+      ((await cpuMs(pid) - cpuBefore) / 1000).toFixed(1),
     ]);
   }
   if (chosen("steady")) {
