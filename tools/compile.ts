@@ -46,8 +46,17 @@ export async function commandFiles(root: string = ROOT): Promise<string[]> {
 }
 
 async function compile(target: string | undefined, output: string, env: Record<string, string>) {
-  // The binary runs `egress serve` and the sidecar's daemons itself: their V8 flags are baked in.
-  const args = ["compile", "-q", "-P=cli", ...BODY_RUNTIME_FLAGS, "--output", output];
+  // The binary runs `egress serve` and the sidecar's daemons itself: their V8 flags are baked in,
+  // and `--unstable-net` for `egress serve --reuse-port` (`Deno.listen`'s `reusePort`).
+  const args = [
+    "compile",
+    "-q",
+    "-P=cli",
+    ...BODY_RUNTIME_FLAGS,
+    "--unstable-net",
+    "--output",
+    output,
+  ];
   for (const include of [...INCLUDES, ...await commandFiles()]) args.push("--include", include);
   if (target !== undefined) args.push("--target", target);
   args.push(join(ROOT, "main.ts"));

@@ -9,36 +9,30 @@
  * window pushes back.
  */
 import { Buffer } from "node:buffer";
-import type net from "node:net";
 import { Duplex } from "node:stream";
-import { Turns } from "./_turns.ts";
 
 /** How long a closed tunnel's transport waits for the client's end before it is cut. */
 const LINGER_MS = 2_000;
 
 /** A TCP socket that passes bytes up only while the reader above wants them. */
 export class GatedSocket extends Duplex {
-  #raw: net.Socket;
+  #raw: Duplex;
   #reader: Duplex | undefined;
   #open = false;
   #wanted = false;
   #pending: Uint8Array | undefined;
   #ended = false;
-  #turns: Turns;
 
   /**
-   * @param raw The accepted TCP socket (after the CONNECT exchange).
+   * @param raw The accepted TCP connection (after the CONNECT exchange).
    * @param buffered Bytes already read from it past the CONNECT head (the start of the TLS
    *   handshake), delivered first.
-   * @param turns The listener's watch on the event loop: each write's completion passes through
-   *   it, so a client that reads as fast as the proxy writes cannot starve the loop.
    */
-  constructor(raw: net.Socket, buffered: Uint8Array, turns: Turns) {
+  constructor(raw: Duplex, buffered: Uint8Array) {
     // A mark of 1: any record still on its way to the client makes `writableNeedDrain` true
     // until the transport took it, which the client's writer waits on (`Http1Writer`).
     super({ allowHalfOpen: false, writableHighWaterMark: 1 });
     this.#raw = raw;
-    this.#turns = turns;
     raw.pause();
     if (buffered.length > 0) this.#pending = buffered;
     raw.on("data", (chunk: Buffer) => {
@@ -93,7 +87,7 @@ export class GatedSocket extends Duplex {
     _encoding: string,
     callback: (error?: Error | null) => void,
   ): void {
-    this.#raw.write(chunk, (err) => this.#turns.pass(() => callback(err ?? null)));
+    this.#raw.write(chunk, (err) => callback(err ?? null));
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -17,6 +17,7 @@ import {
   type ReadAhead,
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
+import { ConnDuplex } from "./_conn_duplex.ts";
 import { GatedSocket } from "./_gated_socket.ts";
 import { Turns } from "./_turns.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
@@ -24,6 +25,9 @@ import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { releaseFailedHandshake } from "./_tls_handle.ts";
 import { UpstreamConnectError, UpstreamTimeoutError } from "./_upstream.ts";
 import { messageOf } from "../../core/errors/mod.ts";
+
+/** How long the listener waits after a failed accept (out of descriptors) before the next. */
+const ACCEPT_RETRY_MS = 100;
 
 /** How long a client has to finish the TLS handshake inside a tunnel. */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -42,21 +46,17 @@ export interface ServerDeps extends ExchangeDeps {
 
 /** The listening proxy socket and its client connections. */
 export class EgressServer {
-  #server: net.Server;
-  #sockets = new Set<net.Socket>();
+  #listener: Deno.TcpListener | undefined;
+  #accepting: Promise<void> | undefined;
+  #closed = false;
+  #sockets = new Set<Duplex>();
   #deps: ServerDeps;
-  /** One watch on the event loop for every tunnel: one starved loop, one probe. */
+  /** The breaths every client connection's writes take together (`_turns.ts`). */
   #turns = new Turns();
 
   /** @param deps Policy, DLP, pool, log and leaves. */
   constructor(deps: ServerDeps) {
     this.#deps = deps;
-    this.#server = net.createServer({ noDelay: true }, (socket) => {
-      this.#sockets.add(socket);
-      socket.once("close", () => this.#sockets.delete(socket));
-      socket.on("error", () => socket.destroy());
-      void this.#serve(socket, undefined);
-    });
   }
 
   /**
@@ -73,25 +73,54 @@ export class EgressServer {
     port: number,
     reusePort = false,
   ): Promise<{ hostname: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      this.#server.once("error", reject);
-      this.#server.listen({ host: hostname, port, reusePort }, () => {
-        this.#server.off("error", reject);
-        // Later listener errors (EMFILE, …) are logged; they must not crash the proxy.
-        this.#server.on("error", (err) => {
-          this.#deps.log.info({ event: "listener_error", error: err.message });
-        });
-        const address = this.#server.address() as net.AddressInfo;
-        resolve({ hostname: address.address, port: address.port });
-      });
-    });
+    // `reusePort` is behind `--unstable-net` (deno.json, the compiled binary): asked for only
+    // when wanted, so the sidecar's own runs need no unstable flag.
+    const listener = Deno.listen({ hostname, port, ...(reusePort ? { reusePort } : {}) });
+    this.#listener = listener;
+    this.#accepting = this.#accept(listener);
+    return Promise.resolve({ hostname: listener.addr.hostname, port: listener.addr.port });
   }
 
   /** Stop accepting and drop every client connection. */
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#closed = true;
+    try {
+      this.#listener?.close();
+    } catch {
+      // Closed already.
+    }
     for (const socket of this.#sockets) socket.destroy();
-    await closed;
+    await this.#accepting;
+  }
+
+  /**
+   * Serve every connection the listener accepts. Clients are read through a duplex that reads
+   * only on demand: a `node:net` socket reads on after `pause()` (two 64 KiB reads queued per
+   * waiting upload, issue 19).
+   */
+  async #accept(listener: Deno.TcpListener): Promise<void> {
+    while (true) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await listener.accept();
+      } catch (err) {
+        if (this.#closed) return;
+        // Out of descriptors (EMFILE) and the like: logged, never a crash; a pause, not a spin.
+        this.#deps.log.info({ event: "listener_error", error: messageOf(err) });
+        await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
+        continue;
+      }
+      try {
+        conn.setNoDelay(true);
+      } catch {
+        // Already reset by the client: the first read will say so.
+      }
+      const socket = new ConnDuplex(conn, this.#turns);
+      this.#sockets.add(socket);
+      socket.once("close", () => this.#sockets.delete(socket));
+      socket.on("error", () => socket.destroy());
+      void this.#serve(socket, undefined);
+    }
   }
 
   /** @param transport Under a tunnel's TLS socket: the gated socket its records go to. */
@@ -150,7 +179,7 @@ export class EgressServer {
     await writer.end();
     const { socket, buffered } = reader.detach();
     socket.on("error", () => socket.destroy());
-    const gated = new GatedSocket(socket as net.Socket, buffered, this.#turns);
+    const gated = new GatedSocket(socket, buffered);
     let secure: tls.TLSSocket;
     try {
       secure = new tls.TLSSocket(gated as unknown as net.Socket, {

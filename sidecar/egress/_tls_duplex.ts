@@ -7,15 +7,8 @@
  * download peaked at 1.1 GB). Here a read is issued only when the stream's consumer wants more,
  * and a write completes only when the connection took it, so the TCP windows push back instead.
  */
-import { Duplex } from "node:stream";
-
-/**
- * How much one read asks for: one TLS record (at most 16 KiB). Part of each connection's buffer
- * budget (issue 19): the reader above queues what it was given, so this duplex reads nothing
- * ahead (a high-water mark of 0) and keeps no buffer between reads. A 16 KiB mark here, with the
- * 16 KiB read buffer it kept, held 48 KiB more per stopped reader (heap snapshot of 200 of them).
- */
-const READ_SIZE = 16 * 1024;
+import type { Duplex } from "node:stream";
+import { ConnDuplex } from "./_conn_duplex.ts";
 
 /** Where to connect and what to verify. */
 export interface TlsTarget {
@@ -55,75 +48,4 @@ export async function connectTlsDuplex(target: TlsTarget): Promise<Duplex> {
     }
     throw err;
   }
-}
-
-/** A duplex that reads only on demand and finishes a write only once the connection took it. */
-class ConnDuplex extends Duplex {
-  #conn: Deno.TlsConn;
-  #reading = false;
-  #spare: Uint8Array | undefined;
-
-  constructor(conn: Deno.TlsConn) {
-    // Like a net.Socket: when the upstream ends its side, this side ends too. A mark of 0: a
-    // read only while the consumer flows and has nothing queued.
-    super({
-      allowHalfOpen: false,
-      readableHighWaterMark: 0,
-      writableHighWaterMark: READ_SIZE,
-    });
-    this.#conn = conn;
-  }
-
-  override _read(): void {
-    if (this.#reading) return;
-    this.#reading = true;
-    // A buffer per read, not one kept per connection: a stopped connection, with no read
-    // pending, then holds none. The one exception is the buffer of a short read while the
-    // consumer still flows: the next read, which follows at once, takes it again (a fresh,
-    // zeroed 16 KiB buffer for each short read, every small response, was garbage to collect).
-    const buffer = this.#spare ?? new Uint8Array(READ_SIZE);
-    this.#spare = undefined;
-    this.#conn.read(buffer).then(
-      (n) => {
-        this.#reading = false;
-        // A full read is passed on as is; a short one is copied, since a queued view would
-        // hold the whole read buffer. push() asks for the next read while the consumer wants
-        // more, and says whether it does.
-        if (n === null) this.push(null);
-        else if (n === READ_SIZE) this.push(buffer);
-        else if (this.push(buffer.slice(0, n))) this.#spare ??= buffer;
-      },
-      (err: Error) => {
-        this.#reading = false;
-        // A read on a connection this side closed is the end, not a failure.
-        if (this.destroyed) return;
-        this.destroy(err);
-      },
-    );
-  }
-
-  override _write(
-    chunk: Uint8Array,
-    _encoding: string,
-    callback: (error?: Error | null) => void,
-  ): void {
-    writeAll(this.#conn, chunk).then(() => callback(), (err: Error) => callback(err));
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.#conn.closeWrite().then(() => callback(), () => callback());
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    try {
-      this.#conn.close();
-    } catch {
-      // Closed already (by the peer or an earlier destroy).
-    }
-    callback(error);
-  }
-}
-
-async function writeAll(conn: Deno.TlsConn, chunk: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < chunk.length;) offset += await conn.write(chunk.subarray(offset));
 }
