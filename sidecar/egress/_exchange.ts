@@ -31,6 +31,7 @@ import {
   type UpstreamPool,
   UpstreamTimeoutError,
 } from "./_upstream.ts";
+import { LARGE_BODY_BYTES, type Pace, type Transfers } from "./_transfers.ts";
 import { pipeUpgrade } from "./_upgrade.ts";
 
 /** Long-lived collaborators of every exchange (one set per proxy). */
@@ -47,6 +48,8 @@ export interface ExchangeDeps {
   holds: HoldBudget;
   /** What all request bodies together may read ahead before their upstream connections. */
   prefetches: HoldBudget;
+  /** The slots large bodies take turns in, both ways. */
+  transfers: Transfers;
 }
 
 /**
@@ -117,6 +120,11 @@ export async function handleExchange(
     });
   }
 
+  const pace = head.framing.kind === "none" ? undefined : deps.transfers.pace(
+    head.framing.kind === "length" && head.framing.length > LARGE_BODY_BYTES,
+  );
+  // A large upload waits for its turn before the client is told to send it.
+  await pace?.start();
   if (forward.expectsContinue && head.framing.kind !== "none") {
     client.writer.writeResponseHead(
       { status: 100, reason: "Continue", version: "HTTP/1.1", headers: new HeaderList() },
@@ -137,19 +145,19 @@ export async function handleExchange(
       started,
       body,
       prefetch,
+      pace,
       refuse,
     });
   } finally {
+    pace?.end();
     prefetch.done();
   }
 }
 
 /** Prefetch the body, then relay the exchange, once more when a pooled connection was stale. */
 async function send(input: RelayInput): Promise<boolean> {
-  const { head, req, upstream, client, deps, body, prefetch, refuse } = input;
-  const chunks = head.framing.kind === "none"
-    ? undefined
-    : client.reader.body()[Symbol.asyncIterator]();
+  const { head, req, upstream, client, deps, body, prefetch, pace, refuse } = input;
+  const chunks = pace?.chunks(client.reader.body())[Symbol.asyncIterator]();
   const denied = await prefetch.fill(chunks, body);
   if (denied !== undefined) return await refuse(denied);
 
@@ -214,6 +222,8 @@ interface RelayInput {
   body: OutboundBody;
   /** The body's read-ahead: the whole body, or its start and the rest. */
   prefetch: Prefetch;
+  /** The body's turns with the other large ones (none without a body). */
+  pace: Pace | undefined;
   refuse: (decision: DenyDecision) => Promise<false>;
 }
 
@@ -222,6 +232,8 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
   const { head, req, client, deps, started } = input;
   try {
     await sendRequestBody(conn, input);
+    // Sent: waiting for the answer moves no bytes.
+    input.pace?.end();
   } catch (err) {
     if (err instanceof DeniedBody) return await input.refuse(err.decision);
     throw new StaleConnectionError(`cannot send the request to "${req.host}": ${messageOf(err)}`, {
@@ -259,6 +271,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     engine: input.inbound.engine,
     refusal: deps.refusal,
     holds: deps.holds,
+    transfers: deps.transfers,
     detectors: input.inbound.detectors,
     onSecret: input.inbound.onSecret,
     onWarn: input.inbound.onWarn,

@@ -35,6 +35,7 @@ import type { HoldBudget } from "./_hold_budget.ts";
 import { REDACT_FILL, summary } from "./_outbound.ts";
 import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
 import { SseTextScan } from "./_sse_text.ts";
+import { LARGE_BODY_BYTES, type Pace, type Transfers } from "./_transfers.ts";
 import { UpstreamConnectError } from "./_upstream.ts";
 
 /** The detector of a known secret's findings. */
@@ -70,6 +71,8 @@ export interface ForwardOptions {
   refusal: RefusalStyle;
   /** What all responses together may hold before their heads. */
   holds: HoldBudget;
+  /** The slots large bodies take turns in. */
+  transfers: Transfers;
   /** Inbound detectors of the route (empty: none). */
   detectors: readonly InboundDetector[];
   /** What a known secret in the response does. */
@@ -95,6 +98,27 @@ export async function forwardResponse(
   response: ParsedResponse,
   options: ForwardOptions,
 ): Promise<ForwardResult> {
+  const isSse = (response.headers.get("content-type") ?? "").toLowerCase().startsWith(
+    "text/event-stream",
+  );
+  // An event stream is the agent's conversation with its model: it never waits behind downloads.
+  const pace = isSse ? undefined : options.transfers.pace(
+    response.framing.kind === "length" && response.framing.length > LARGE_BODY_BYTES,
+  );
+  try {
+    return await forwardPaced(response, options, isSse, pace);
+  } finally {
+    pace?.end();
+  }
+}
+
+/** {@link forwardResponse}, its body read at `pace` (none for an event stream). */
+async function forwardPaced(
+  response: ParsedResponse,
+  options: ForwardOptions,
+  isSse: boolean,
+  pace: Pace | undefined,
+): Promise<ForwardResult> {
   const upstreamKeep = keepAlive(response) && response.framing.kind !== "close";
   const encoding = (response.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   const mirror = options.engine.protectsSecrets;
@@ -109,7 +133,8 @@ export async function forwardResponse(
     return { upstreamReusable: false, clientReusable: false, blocked: screened };
   }
   const headers = screened.headers;
-  let body: AsyncIterable<Uint8Array> = upstreamBody(options.upstream.reader, options.host);
+  const upstream = upstreamBody(options.upstream.reader, options.host);
+  let body: AsyncIterable<Uint8Array> = pace === undefined ? upstream : pace.chunks(upstream);
   let framing: Framing = response.framing;
   if (scanning && encoding !== "identity") {
     const decoder = decoderFor(encoding);
@@ -145,9 +170,6 @@ export async function forwardResponse(
     await options.client.writer.end();
     return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
   }
-  const isSse = (response.headers.get("content-type") ?? "").toLowerCase().startsWith(
-    "text/event-stream",
-  );
   // One stream for injection and echoed secrets: one escape context and one undecided tail.
   const scanner = options.engine.inboundStream({
     detectors: options.detectors,

@@ -37,10 +37,12 @@ import { RoutesState } from "./_routes_state.ts";
 import { EgressServer } from "./_server.ts";
 import { HOLD_BUDGET_BYTES, HoldBudget } from "./_hold_budget.ts";
 import { PREFETCH_BUDGET_BYTES } from "./_prefetch.ts";
+import { TRANSFER_SLOTS, Transfers } from "./_transfers.ts";
 import { readSystemRoots, UpstreamPool, type UpstreamTimeouts } from "./_upstream.ts";
 
 export { DEFAULT_UPSTREAM_TIMEOUTS, type UpstreamTimeouts } from "./_upstream.ts";
 export { upstreamTimeoutsFrom } from "./_upstream_timeouts.ts";
+export { LARGE_BODY_BYTES, STALL_MS, TRANSFER_SLOTS } from "./_transfers.ts";
 
 export type { OperatorQueue } from "./_outbound.ts";
 
@@ -81,6 +83,8 @@ export interface EgressProxyOptions {
    * {@link PREFETCH_BUDGET_BYTES}); tests shrink it.
    */
   prefetchBudgetBytes?: number;
+  /** How many large bodies move at once (default {@link TRANSFER_SLOTS}); tests shrink it. */
+  transferSlots?: number;
   /**
    * What all client and upstream readers together may queue ahead of the proxy before each
    * pauses at one record (default {@link READ_AHEAD_BYTES}); tests shrink it.
@@ -200,6 +204,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     },
     holds: new HoldBudget(options.holdBudgetBytes ?? HOLD_BUDGET_BYTES),
     prefetches: new HoldBudget(options.prefetchBudgetBytes ?? PREFETCH_BUDGET_BYTES),
+    transfers: new Transfers({ slots: options.transferSlots ?? TRANSFER_SLOTS }),
     leaves: new LeafCache(ca),
     limits: options.limits ?? {},
     counted,

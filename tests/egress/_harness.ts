@@ -71,6 +71,8 @@ export async function startBed(
     holdBudgetBytes?: number;
     /** What all request bodies together may read ahead (the proxy's default if unset). */
     prefetchBudgetBytes?: number;
+    /** How many large bodies move at once (the proxy's default if unset). */
+    transferSlots?: number;
   } = {},
 ): Promise<Bed> {
   const dir = await Deno.makeTempDir({ prefix: "bb-egress-" });
@@ -142,6 +144,7 @@ export async function startBed(
     ...(options.prefetchBudgetBytes === undefined
       ? {}
       : { prefetchBudgetBytes: options.prefetchBudgetBytes }),
+    ...(options.transferSlots === undefined ? {} : { transferSlots: options.transferSlots }),
     ...(options.queue === undefined ? {} : {
       operator: {
         queueDir: join(dir, "queue"),
