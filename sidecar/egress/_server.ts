@@ -68,17 +68,18 @@ export class EgressServer {
    *   SO_REUSEPORT: the kernel spreads new connections over them, one event loop each).
    * @returns The bound address and port.
    */
-  listen(
+  async listen(
     hostname: string,
     port: number,
     reusePort = false,
   ): Promise<{ hostname: string; port: number }> {
+    await this.#turns.open();
     // `reusePort` is behind `--unstable-net` (deno.json, the compiled binary): asked for only
     // when wanted, so the sidecar's own runs need no unstable flag.
     const listener = Deno.listen({ hostname, port, ...(reusePort ? { reusePort } : {}) });
     this.#listener = listener;
     this.#accepting = this.#accept(listener);
-    return Promise.resolve({ hostname: listener.addr.hostname, port: listener.addr.port });
+    return { hostname: listener.addr.hostname, port: listener.addr.port };
   }
 
   /** Stop accepting and drop every client connection. */
@@ -90,6 +91,7 @@ export class EgressServer {
       // Closed already.
     }
     for (const socket of this.#sockets) socket.destroy();
+    this.#turns.close();
     await this.#accepting;
   }
 

@@ -1,38 +1,57 @@
 import assert from "node:assert/strict";
 import { BREATH_MS, TURN_MS, Turns } from "./_turns.ts";
 
-Deno.test("Turns runs continuations at once until writes have come back to back for TURN_MS", async () => {
+/** Keep the runtime busy (it cannot poll the network) for `ms`. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* no poll */ }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+Deno.test("Turns holds continuations for a breath only while the network goes unpolled", async () => {
   const turns = new Turns();
-  let ran = 0;
-  const started = performance.now();
-  let held = false;
-  // Back to back: nothing in between lets the runtime wait (a hiccup of the machine may restart
-  // the run, so go on until one is held).
-  while (!held && performance.now() - started < 5_000) {
-    const before = ran;
-    turns.pass(() => ran++);
-    held = ran === before;
+  await turns.open();
+  try {
+    const order: string[] = [];
+    await sleep(TURN_MS + 5);
+    turns.pass(() => order.push("probe sent"));
+    assert.deepEqual(order, ["probe sent"], "a pass that sends a probe runs at once");
+    busy(TURN_MS + 5);
+    turns.pass(() => order.push("first"));
+    turns.pass(() => order.push("second"));
+    assert.equal(order.length, 1, "the probe is unanswered past a turn: both wait for a breath");
+    await sleep(BREATH_MS + 20);
+    assert.deepEqual(order, ["probe sent", "first", "second"], "then they ran, in order");
+    turns.pass(() => order.push("after"));
+    assert.equal(order.at(-1), "after", "the network was polled in the breath: at once again");
+  } finally {
+    turns.close();
   }
-  assert.ok(held, "a run of back-to-back writes was never given a breath");
-  assert.ok(performance.now() - started >= TURN_MS, "no breath before a whole turn");
-  const order: string[] = [];
-  turns.pass(() => order.push("first"));
-  turns.pass(() => order.push("second"));
-  assert.equal(order.length, 0, "during the breath every continuation waits");
-  await new Promise((resolve) => setTimeout(resolve, BREATH_MS + 5));
-  assert.deepEqual(order, ["first", "second"], "then they run, in the order they came");
-  turns.pass(() => order.push("after"));
-  assert.deepEqual(order, ["first", "second", "after"], "after the breath, at once again");
 });
 
-Deno.test("Turns never holds back writes with waits between them", async () => {
+Deno.test("Turns never holds a continuation while the runtime keeps polling", async () => {
+  const turns = new Turns();
+  await turns.open();
+  try {
+    let ran = 0;
+    const until = performance.now() + TURN_MS * 5;
+    while (performance.now() < until) {
+      const before = ran;
+      turns.pass(() => ran++);
+      assert.equal(ran, before + 1);
+      await sleep(1);
+    }
+  } finally {
+    turns.close();
+  }
+});
+
+Deno.test("Turns without its probe (not open, or closed) holds nothing", () => {
   const turns = new Turns();
   let ran = 0;
-  const until = performance.now() + TURN_MS * 3;
-  while (performance.now() < until) {
-    const before = ran;
-    turns.pass(() => ran++);
-    assert.equal(ran, before + 1, "a write after a wait runs at once");
-    await new Promise((resolve) => setTimeout(resolve, BREATH_MS + 1));
-  }
+  turns.pass(() => ran++);
+  busy(TURN_MS + 5);
+  turns.pass(() => ran++);
+  assert.equal(ran, 2);
 });
