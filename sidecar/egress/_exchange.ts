@@ -31,7 +31,7 @@ import {
   type UpstreamPool,
   UpstreamTimeoutError,
 } from "./_upstream.ts";
-import { LARGE_BODY_BYTES, type Pace, type Transfers } from "./_transfers.ts";
+import type { Pace, Transfers } from "./_transfers.ts";
 import { pipeUpgrade } from "./_upgrade.ts";
 
 /** Long-lived collaborators of every exchange (one set per proxy). */
@@ -120,9 +120,7 @@ export async function handleExchange(
     });
   }
 
-  const pace = head.framing.kind === "none" ? undefined : deps.transfers.pace(
-    head.framing.kind === "length" && head.framing.length > LARGE_BODY_BYTES,
-  );
+  const pace = deps.transfers.paceFor(head.framing);
   // A large upload waits for its turn before the client is told to send it.
   await pace?.start();
   if (forward.expectsContinue && head.framing.kind !== "none") {
@@ -157,7 +155,9 @@ export async function handleExchange(
 /** Prefetch the body, then relay the exchange, once more when a pooled connection was stale. */
 async function send(input: RelayInput): Promise<boolean> {
   const { head, req, upstream, client, deps, body, prefetch, pace, refuse } = input;
-  const chunks = pace?.chunks(client.reader.body())[Symbol.asyncIterator]();
+  const chunks = head.framing.kind === "none"
+    ? undefined
+    : (pace?.chunks(client.reader.body()) ?? client.reader.body())[Symbol.asyncIterator]();
   const denied = await prefetch.fill(chunks, body);
   if (denied !== undefined) return await refuse(denied);
 
@@ -222,7 +222,7 @@ interface RelayInput {
   body: OutboundBody;
   /** The body's read-ahead: the whole body, or its start and the rest. */
   prefetch: Prefetch;
-  /** The body's turns with the other large ones (none without a body). */
+  /** The body's turns with the other large ones (none for a body that cannot be large). */
   pace: Pace | undefined;
   refuse: (decision: DenyDecision) => Promise<false>;
 }

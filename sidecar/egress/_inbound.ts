@@ -35,7 +35,7 @@ import type { HoldBudget } from "./_hold_budget.ts";
 import { REDACT_FILL, summary } from "./_outbound.ts";
 import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
 import { SseTextScan } from "./_sse_text.ts";
-import { LARGE_BODY_BYTES, type Pace, type Transfers } from "./_transfers.ts";
+import type { Pace, Transfers } from "./_transfers.ts";
 import { UpstreamConnectError } from "./_upstream.ts";
 
 /** The detector of a known secret's findings. */
@@ -102,9 +102,7 @@ export async function forwardResponse(
     "text/event-stream",
   );
   // An event stream is the agent's conversation with its model: it never waits behind downloads.
-  const pace = isSse ? undefined : options.transfers.pace(
-    response.framing.kind === "length" && response.framing.length > LARGE_BODY_BYTES,
-  );
+  const pace = isSse ? undefined : options.transfers.paceFor(response.framing);
   try {
     return await forwardPaced(response, options, isSse, pace);
   } finally {
@@ -112,7 +110,7 @@ export async function forwardResponse(
   }
 }
 
-/** {@link forwardResponse}, its body read at `pace` (none for an event stream). */
+/** {@link forwardResponse}, its body read at `pace` (none for an event stream or a small body). */
 async function forwardPaced(
   response: ParsedResponse,
   options: ForwardOptions,

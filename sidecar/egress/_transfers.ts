@@ -17,6 +17,8 @@
  * held a slot for {@link QUANTUM_MS} while others wait goes to the back of the line.
  */
 
+import type { Framing } from "../http1/mod.ts";
+
 /** How many large bodies move at once. */
 export const TRANSFER_SLOTS = 16;
 /** A body over this size takes turns with the other large ones. */
@@ -61,6 +63,19 @@ export class Transfers {
   /** Transfers waiting for a slot now. */
   get waiting(): number {
     return this.#line.length;
+  }
+
+  /**
+   * Pace a body framed so, if it can become large.
+   *
+   * @param framing How the body is delimited.
+   * @returns Its pace, or undefined for none or a length within {@link LARGE_BODY_BYTES} (such a
+   *   body never waits, and its chunks pass through nothing more).
+   */
+  paceFor(framing: Framing): Pace | undefined {
+    if (framing.kind === "none") return undefined;
+    if (framing.kind !== "length") return this.pace(false);
+    return framing.length > LARGE_BODY_BYTES ? this.pace(true) : undefined;
   }
 
   /**

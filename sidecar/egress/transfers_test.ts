@@ -194,3 +194,19 @@ Deno.test("a holder whose quantum is up goes to the back of the line at its next
   assert.equal((await next).value?.length, 4);
   pace.end();
 });
+
+Deno.test("paceFor() paces only bodies that can become large", async () => {
+  const transfers = new Transfers({ slots: 1 });
+  assert.equal(transfers.paceFor({ kind: "none" }), undefined);
+  assert.equal(transfers.paceFor({ kind: "length", length: LARGE_BODY_BYTES }), undefined);
+  const known = transfers.paceFor({ kind: "length", length: LARGE_BODY_BYTES + 1 });
+  await known?.start();
+  const unknown = transfers.paceFor({ kind: "chunked" });
+  assert.ok(unknown !== undefined);
+  assert.equal(await settles(unknown.start()), true, "not large yet: no wait");
+  const another = transfers.paceFor({ kind: "length", length: 2 * LARGE_BODY_BYTES });
+  assert.equal(await settles(another?.start() ?? Promise.reject()), false, "the slot is taken");
+  known?.end();
+  unknown.end();
+  another?.end();
+});
