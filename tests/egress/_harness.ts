@@ -278,3 +278,21 @@ export async function curlVia(
     code: result.code,
   };
 }
+
+/**
+ * A TLS connection to api.test through the bed's proxy tunnel, with Deno's own client (it reads
+ * only on demand, so a test can stop reading and mean it).
+ */
+export async function tunnelTo(bed: Bed): Promise<Deno.TlsConn> {
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: bed.proxy.port });
+  await tcp.write(
+    new TextEncoder().encode("CONNECT api.test:443 HTTP/1.1\r\nHost: api.test:443\r\n\r\n"),
+  );
+  const answer = new Uint8Array(1024);
+  const n = await tcp.read(answer);
+  const head = new TextDecoder().decode(answer.subarray(0, n ?? 0));
+  if (!head.startsWith("HTTP/1.1 200")) throw new Error(`CONNECT refused: ${head}`);
+  const conn = await Deno.startTls(tcp, { hostname: "api.test", caCerts: [bed.caPem] });
+  await conn.handshake();
+  return conn;
+}

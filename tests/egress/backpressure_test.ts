@@ -6,7 +6,7 @@
  * collector.
  */
 import assert from "node:assert/strict";
-import { startBed } from "./_harness.ts";
+import { startBed, tunnelTo } from "./_harness.ts";
 
 const ROUTES = "routes:\n  - host: api.test\n";
 const TOTAL = 256 * 1024 * 1024;
@@ -14,21 +14,6 @@ const TOTAL = 256 * 1024 * 1024;
 const BOUND = 48 * 1024 * 1024;
 const STALL_MS = 1500;
 const CHUNK = new Uint8Array(64 * 1024).fill(0x61);
-
-/** A TLS connection through the proxy's tunnel, with Deno's own client (reads only on demand). */
-async function tunnel(port: number, caPem: string): Promise<Deno.TlsConn> {
-  const tcp = await Deno.connect({ hostname: "127.0.0.1", port });
-  await tcp.write(
-    new TextEncoder().encode("CONNECT api.test:443 HTTP/1.1\r\nHost: api.test:443\r\n\r\n"),
-  );
-  const answer = new Uint8Array(1024);
-  const n = await tcp.read(answer);
-  const head = new TextDecoder().decode(answer.subarray(0, n ?? 0));
-  if (!head.startsWith("HTTP/1.1 200")) throw new Error(`CONNECT refused: ${head}`);
-  const conn = await Deno.startTls(tcp, { hostname: "api.test", caCerts: [caPem] });
-  await conn.handshake();
-  return conn;
-}
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
@@ -54,7 +39,7 @@ Deno.test("a client that stops reading stops the proxy reading from the origin",
   await using bed = await startBed(ROUTES, { logLevel: 0 });
   const counter = { pulled: 0 };
   bed.setRawHandler(() => countedDownload(counter));
-  const conn = await tunnel(bed.proxy.port, bed.caPem);
+  const conn = await tunnelTo(bed);
   try {
     await writeAll(conn, new TextEncoder().encode("GET /big HTTP/1.1\r\nHost: api.test\r\n\r\n"));
     const buffer = new Uint8Array(64 * 1024);
@@ -86,7 +71,7 @@ Deno.test("an origin that stops reading stops the proxy reading from the client"
     await reader.cancel().catch(() => {});
     return new Response("enough");
   });
-  const conn = await tunnel(bed.proxy.port, bed.caPem);
+  const conn = await tunnelTo(bed);
   const progress = { written: 0, stop: false };
   const writing = (async () => {
     await writeAll(

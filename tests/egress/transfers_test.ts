@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { LARGE_BODY_BYTES, STALL_MS } from "../../sidecar/egress/mod.ts";
-import { curl, startBed } from "./_harness.ts";
+import { curl, startBed, tunnelTo } from "./_harness.ts";
 
 const ROUTES = "routes:\n  - host: api.test\n";
 const CHUNK = new Uint8Array(64 * 1024).fill(0x61);
@@ -17,21 +17,6 @@ const FIRST = 24 * LARGE_BODY_BYTES;
 const FIRST_EVERY_MS = 5;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A TLS connection through the proxy's tunnel, with Deno's own client (reads only on demand). */
-async function tunnel(port: number, caPem: string): Promise<Deno.TlsConn> {
-  const tcp = await Deno.connect({ hostname: "127.0.0.1", port });
-  await tcp.write(
-    new TextEncoder().encode("CONNECT api.test:443 HTTP/1.1\r\nHost: api.test:443\r\n\r\n"),
-  );
-  const answer = new Uint8Array(1024);
-  const n = await tcp.read(answer);
-  const head = new TextDecoder().decode(answer.subarray(0, n ?? 0));
-  if (!head.startsWith("HTTP/1.1 200")) throw new Error(`CONNECT refused: ${head}`);
-  const conn = await Deno.startTls(tcp, { hostname: "api.test", caCerts: [caPem] });
-  await conn.handshake();
-  return conn;
-}
 
 /** A response of `size` bytes with its length, a chunk every `everyMs` if set. */
 function sized(size: number, everyMs = 0): Response {
@@ -73,7 +58,7 @@ Deno.test("with one slot, a second large download waits for the first while smal
     const path = new URL(req.url).pathname;
     return sized(sizes[path] ?? LARGE, path === "/first" ? FIRST_EVERY_MS : 0);
   });
-  const conn = await tunnel(bed.proxy.port, bed.caPem);
+  const conn = await tunnelTo(bed);
   try {
     // The first moves steadily for seconds, and never stalls.
     let firstDone = 0;
@@ -100,7 +85,7 @@ Deno.test("with one slot, a second large download waits for the first while smal
 Deno.test("a client that stopped reading gives up its slot to the next large download", async () => {
   await using bed = await startBed(ROUTES, { logLevel: 0, transferSlots: 1 });
   bed.setRawHandler(() => sized(64 * LARGE_BODY_BYTES));
-  const conn = await tunnel(bed.proxy.port, bed.caPem);
+  const conn = await tunnelTo(bed);
   try {
     await conn.write(new TextEncoder().encode("GET /stuck HTTP/1.1\r\nHost: api.test\r\n\r\n"));
     assert.ok((await conn.read(new Uint8Array(64 * 1024))) ?? 0 > 0);
@@ -123,7 +108,7 @@ Deno.test("with one slot, a large upload waits for its turn before its 100 Conti
     uploaded = (await req.arrayBuffer()).byteLength;
     return new Response("stored");
   });
-  const conn = await tunnel(bed.proxy.port, bed.caPem);
+  const conn = await tunnelTo(bed);
   const file = await Deno.makeTempFile();
   try {
     await Deno.writeFile(file, new Uint8Array(LARGE).fill(0x62));
