@@ -1,10 +1,10 @@
 /**
- * A Node \`Duplex\` over a Deno connection (TCP or TLS) that reads only on demand and finishes a
+ * A Node `Duplex` over a Deno connection (TCP or TLS) that reads only on demand and finishes a
  * write only once the connection took it, for backpressure both ways.
  *
- * Why not \`node:net\`/\`node:tls\` sockets: under Deno they keep reading from the network after
- * \`pause()\` (a TCP socket queues up to two 64 KiB reads; a TLS client socket reads on without
- * bound) and a TLS client socket accepts every \`write()\` without ever saying "full", so a fast
+ * Why not `node:net`/`node:tls` sockets: under Deno they keep reading from the network after
+ * `pause()` (a TCP socket queues up to two 64 KiB reads; a TLS client socket reads on without
+ * bound) and a TLS client socket accepts every `write()` without ever saying "full", so a fast
  * peer fills the proxy's memory with whatever the other side has not taken yet (a 400 MB download
  * peaked at 1.1 GB). Here a read is issued only when the stream's consumer wants more, and the
  * TCP windows push back instead.
