@@ -76,7 +76,13 @@ export class EgressServer {
     await this.#turns.open();
     // `reusePort` is behind `--unstable-net` (deno.json, the compiled binary): asked for only
     // when wanted, so the sidecar's own runs need no unstable flag.
-    const listener = Deno.listen({ hostname, port, ...(reusePort ? { reusePort } : {}) });
+    let listener: Deno.TcpListener;
+    try {
+      listener = Deno.listen({ hostname, port, ...(reusePort ? { reusePort } : {}) });
+    } catch (err) {
+      this.#turns.close();
+      throw err;
+    }
     this.#listener = listener;
     this.#accepting = this.#accept(listener);
     return { hostname: listener.addr.hostname, port: listener.addr.port };
