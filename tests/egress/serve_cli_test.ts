@@ -73,9 +73,20 @@ interface Serve {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-function spawnServe(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-q", "-P=cli", MAIN, "egress", "serve", ...args],
+/**
+ * @param nofile A limit on the process's open files (set with `prlimit`), to run it out of them.
+ */
+function spawnServe(
+  args: string[],
+  env: Record<string, string> = {},
+  nofile?: number,
+): Deno.ChildProcess {
+  const deno = [Deno.execPath(), "run", "-q", "-P=cli", MAIN, "egress", "serve", ...args];
+  const [command, ...rest] = nofile === undefined
+    ? deno
+    : ["prlimit", `--nofile=${nofile}:${nofile}`, "--", ...deno];
+  return new Deno.Command(command!, {
+    args: rest,
     cwd: REPO,
     env,
     stdin: "null",
@@ -84,8 +95,12 @@ function spawnServe(args: string[], env: Record<string, string> = {}): Deno.Chil
   }).spawn();
 }
 
-async function startServe(args: string[], env: Record<string, string> = {}): Promise<Serve> {
-  const child = spawnServe(args, env);
+async function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  nofile?: number,
+): Promise<Serve> {
+  const child = spawnServe(args, env, nofile);
   let text = "";
   const collected = (async () => {
     for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) text += chunk;
@@ -344,4 +359,27 @@ Deno.test("egress serve refuses an upstream timeout outside its bounds, naming t
     /^bot-bottle: error: BOT_BOTTLE_EGRESS_RESPONSE_TIMEOUT_SECONDS "7200" is not a whole number of seconds from 1 to 3600/m,
   );
   assert.doesNotMatch(stderr, /listening/, "nothing was started");
+});
+
+Deno.test("egress serve out of file descriptors logs the failed accepts, then serves once some close", async () => {
+  await using origin = await startOrigin();
+  await writeRoutes(origin.dir, ROUTES);
+  // An idle proxy holds about 27 descriptors: 40 leaves room for a few clients only.
+  await using serve = await startServe(serveArgs(origin.dir, origin), {
+    SERVE_TEST_TOKEN: TOKEN,
+  }, 40);
+  const port = Number(new URL(serve.proxyUrl).port);
+  const held: Deno.TcpConn[] = [];
+  try {
+    // The kernel completes every connection; the proxy cannot accept the ones past its limit.
+    for (let i = 0; i < 30; i++) held.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+    const failed = await serve.waitFor(/"event":"listener_error","error":"([^"]*)"/);
+    assert.match(failed[1]!, /too many open files|os error 24/i);
+  } finally {
+    for (const conn of held) conn.close();
+  }
+  // Still running, and accepting again.
+  const after = await curlVia(serve, "https://api.test/after", ["--max-time", "20"]);
+  assert.equal(after.status, 200, after.stderr + after.body);
+  assert.equal(origin.seen.at(-1)?.url, "https://api.test/after");
 });
