@@ -29,23 +29,32 @@ const READ_SIZE = 16 * 1024;
  */
 const DRAINED_READ_SIZE = 2 * 1024;
 
+/** What sets a client's connection apart from an upstream one. */
+export interface ClientSide {
+  /**
+   * The listener's breaths: each write's completion passes through them, so a client that reads
+   * as fast as the proxy writes cannot keep the runtime from hearing the others (`_turns.ts`).
+   */
+  turns: Turns;
+}
+
 /** A duplex that reads only on demand and finishes a write only once the connection took it. */
 export class ConnDuplex extends Duplex {
-  #conn: Deno.Conn;
+  readonly #conn: Deno.Conn;
   #reading = false;
   #spare: Uint8Array | undefined;
-  /** The last read was short: the client had sent nothing more yet. */
+  /** The last read was short: the peer had sent nothing more yet. */
   #drained = true;
-  #turns: Turns | undefined;
+  /** What a read asks for once drained: small for a client, a whole record upstream. */
+  readonly #drainedReadSize: number;
+  readonly #turns: Turns | undefined;
 
   /**
    * @param conn The connection; the duplex owns it (`destroy()` closes it).
-   * @param turns For a client's connection, the listener's breaths: each write's completion
-   *   passes through them, so a client that reads as fast as the proxy writes cannot keep the
-   *   runtime from hearing the others. A client's connection also waits for more in a small
-   *   read once drained ({@link DRAINED_READ_SIZE}).
+   * @param client Set for a client's connection: its writes pass the listener's breaths, and
+   *   once drained it waits for more in a small read ({@link DRAINED_READ_SIZE}).
    */
-  constructor(conn: Deno.Conn, turns?: Turns) {
+  constructor(conn: Deno.Conn, client?: ClientSide) {
     // Like a net.Socket: when the peer ends its side, this side ends too. A mark of 0: a
     // read only while the consumer flows and has nothing queued.
     super({
@@ -54,7 +63,8 @@ export class ConnDuplex extends Duplex {
       writableHighWaterMark: READ_SIZE,
     });
     this.#conn = conn;
-    this.#turns = turns;
+    this.#turns = client?.turns;
+    this.#drainedReadSize = client === undefined ? READ_SIZE : DRAINED_READ_SIZE;
   }
 
   override _read(): void {
@@ -64,7 +74,7 @@ export class ConnDuplex extends Duplex {
     // pending, then holds none. The one exception is the buffer of a short read while the
     // consumer still flows: the next read, which follows at once, takes it again (a fresh,
     // zeroed 16 KiB buffer for each short read, every small response, was garbage to collect).
-    const size = this.#drained && this.#turns !== undefined ? DRAINED_READ_SIZE : READ_SIZE;
+    const size = this.#drained ? this.#drainedReadSize : READ_SIZE;
     const buffer = this.#spare?.length === size ? this.#spare : new Uint8Array(size);
     this.#spare = undefined;
     this.#conn.read(buffer).then(

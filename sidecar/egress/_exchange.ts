@@ -155,9 +155,9 @@ export async function handleExchange(
 /** Prefetch the body, then relay the exchange, once more when a pooled connection was stale. */
 async function send(input: RelayInput): Promise<boolean> {
   const { head, req, upstream, client, deps, body, prefetch, pace, refuse } = input;
-  const chunks = head.framing.kind === "none"
-    ? undefined
-    : (pace?.chunks(client.reader.body()) ?? client.reader.body())[Symbol.asyncIterator]();
+  const raw = head.framing.kind === "none" ? undefined : client.reader.body();
+  const chunks = (raw === undefined || pace === undefined ? raw : pace.chunks(raw))
+    ?.[Symbol.asyncIterator]();
   const denied = await prefetch.fill(chunks, body);
   if (denied !== undefined) return await refuse(denied);
 

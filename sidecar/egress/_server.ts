@@ -123,7 +123,7 @@ export class EgressServer {
       } catch {
         // Already reset by the client: the first read will say so.
       }
-      const socket = new ConnDuplex(conn, this.#turns);
+      const socket = new ConnDuplex(conn, { turns: this.#turns });
       this.#sockets.add(socket);
       socket.once("close", () => this.#sockets.delete(socket));
       socket.on("error", () => socket.destroy());

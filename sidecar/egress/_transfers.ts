@@ -138,7 +138,7 @@ export class Transfers {
     for (const pace of this.#holders) {
       if (this.#line.length === 0) break;
       if (now - pace.movedAt >= this.#stallMs) {
-        pace.parked = true;
+        pace.needsSlot = true;
         this.#give(pace);
       }
     }
@@ -165,13 +165,15 @@ export class Pace {
   readonly #lane: Lane;
   /** Bytes read, or {@link LARGE_BODY_BYTES} from the start for a body known to be large. */
   #read: number;
-  #entered = false;
   #ended = false;
   #heldAt = 0;
   /** When it last read a chunk (or got its slot). */
   movedAt = 0;
-  /** Its slot went to another while it stalled: it waits its turn before its next read. */
-  parked = false;
+  /**
+   * It holds no slot: none yet, or its slot went to another while it stalled. It waits its turn
+   * before its next read.
+   */
+  needsSlot = true;
 
   /**
    * @param lane The proxy's slots.
@@ -225,9 +227,8 @@ export class Pace {
 
   async #turn(): Promise<void> {
     if (this.#ended || this.#read < LARGE_BODY_BYTES) return;
-    if (!this.#entered || this.parked) {
-      this.#entered = true;
-      this.parked = false;
+    if (this.needsSlot) {
+      this.needsSlot = false;
       await this.#lane.take(this);
     } else if (this.#lane.due(this.#heldAt)) {
       this.#lane.give(this);

@@ -12,7 +12,7 @@ async function pair(): Promise<
     Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port }),
     listener.accept(),
   ]);
-  const far = new ConnDuplex(accepted, new Turns());
+  const far = new ConnDuplex(accepted, { turns: new Turns() });
   return {
     near,
     far,
