@@ -23,6 +23,9 @@ export interface SidecarBundleOptions {
 
 const CACHED = /^sidecar-[0-9a-f]{32}\.js$/;
 
+/** The host code that makes the bundle: a change to it makes a different bundle. */
+const BUNDLING_FILES = ["src/images/bundle_sidecar.ts", "src/images/_latin1_comments.ts"];
+
 /**
  * The bytes of `sidecar.js`.
  *
@@ -58,7 +61,8 @@ export async function sidecarBundle(options: SidecarBundleOptions): Promise<Uint
 
 /**
  * A sha256 over what decides the bundle: every `.ts` file under `sidecar/` and `core/` (path
- * and contents: the sidecar imports nothing else), `deno.json`, `deno.lock` and the bundling Deno's version.
+ * and contents: the sidecar imports nothing else), `deno.json`, `deno.lock`, the bundling code
+ * itself (it rewrites the output) and the bundling Deno's version.
  *
  * @param root The repository.
  * @returns The hex digest.
@@ -69,6 +73,7 @@ export async function sourceDigest(root: string): Promise<string> {
     ...await tsFiles(root, "core"),
     "deno.json",
     "deno.lock",
+    ...BUNDLING_FILES,
   ];
   const hash = createHash("sha256");
   hash.update(`deno ${Deno.version.deno}\n`);

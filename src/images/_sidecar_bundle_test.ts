@@ -56,6 +56,13 @@ Deno.test("sourceDigest() covers the sidecar's and core's TypeScript sources, de
     const withCore = await sourceDigest(dir);
     await Deno.writeTextFile(join(dir, "src", "c.ts"), "");
     assert.equal(await sourceDigest(dir), withCore, "the host application does not count");
+    await Deno.mkdir(join(dir, "src", "images"));
+    await Deno.writeTextFile(join(dir, "src", "images", "_latin1_comments.ts"), "");
+    assert.notEqual(
+      await sourceDigest(dir),
+      withCore,
+      "the code that rewrites the bundle's output counts",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -66,4 +73,24 @@ Deno.test("bundleSidecar() refuses an output name without .js, which would chang
     bundleSidecar("/tmp/sidecar.bundle", { root: "/nonexistent" }),
     (err) => err instanceof RangeError && /the file name must end in "\.js"$/.test(err.message),
   );
+});
+
+Deno.test("bundleSidecar() writes a bundle of one-byte characters that loads", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-bundle-" });
+  try {
+    const output = join(dir, "sidecar.js");
+    await bundleSidecar(output, { root: new URL("../../", import.meta.url).pathname });
+    const text = await Deno.readTextFile(output);
+    const wide = /[\u0100-\uffff]/.exec(text);
+    assert.equal(wide, null, `a character V8 cannot store one-byte: ${JSON.stringify(wide?.[0])}`);
+    // The image's build loads it the same way (--warm-cache, no permissions).
+    const loaded = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", "--no-config", output, "--warm-cache"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(loaded.success, new TextDecoder().decode(loaded.stderr));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

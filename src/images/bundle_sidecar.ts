@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ImageBuildError } from "../../core/errors/mod.ts";
+import { latin1Comments } from "./_latin1_comments.ts";
 
 /** Options of {@link bundleSidecar}. */
 export interface BundleSidecarOptions {
@@ -14,7 +15,9 @@ export const SOURCE_ROOT: string = fileURLToPath(new URL("../../", import.meta.u
 
 /**
  * Run `deno bundle` on `sidecar/main.ts`. The lockfile is frozen, so the bundle is exactly what
- * `deno.lock` pins; with a warm npm cache this needs no network.
+ * `deno.lock` pins; with a warm npm cache this needs no network. The wide characters of its
+ * comments are then escaped (`_latin1_comments.ts`), so each sidecar process holds the source
+ * one byte per character.
  *
  * @param output The file to write; its name must end in `.js`.
  * @param options The repository to bundle from.
@@ -52,4 +55,5 @@ export async function bundleSidecar(output: string, options: BundleSidecarOption
       output: text.split("\n").filter((line) => line.trim() !== ""),
     });
   }
+  await Deno.writeTextFile(output, latin1Comments(await Deno.readTextFile(output)).text);
 }
