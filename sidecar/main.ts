@@ -9,11 +9,16 @@
 import { runDaemon, runGitHook, runSidecar } from "./init/mod.ts";
 import { messageOf } from "../core/errors/mod.ts";
 
-const USAGE = "usage: sidecar/main.ts [--daemon NAME | --git-hook | --warm-cache]";
+const USAGE =
+  "usage: sidecar/main.ts [--daemon NAME | --git-hook | --warm-cache | --runtime-roots FILE]";
 
 async function main(args: readonly string[]): Promise<number> {
   const encoder = new TextEncoder();
   const write = (text: string) => writeAll(encoder.encode(text));
+  // Before the environment is read: the image's build runs this with --allow-sys alone.
+  if (args.length === 2 && args[0] === "--runtime-roots") {
+    return await runtimeRoots(args[1]!, write);
+  }
   const options = { env: Deno.env.toObject(), write };
   if (args.length === 1 && args[0] === "--git-hook") return await gitHook(options.env, write);
   const daemon = args[0] === "--daemon" && args.length === 2 ? args[1] : undefined;
@@ -40,6 +45,22 @@ async function gitHook(
     return await runGitHook(env, (line) => write(`${line}\n`));
   } catch (err) {
     write(`git gate: push refused: ${messageOf(err)}\n`);
+    return 1;
+  }
+}
+
+/**
+ * `--runtime-roots FILE` (the image's build, with `--allow-sys`): write the runtime's trusted
+ * roots where the daemons, which may not ask the runtime for them, read them
+ * (`SIDECAR_RUNTIME_ROOTS`).
+ */
+async function runtimeRoots(file: string, write: (text: string) => void): Promise<number> {
+  try {
+    const { writeRuntimeRoots } = await import("./egress/mod.ts");
+    write(`[sidecar] wrote ${writeRuntimeRoots(file)} runtime roots to ${file}\n`);
+    return 0;
+  } catch (err) {
+    write(`[sidecar] error: cannot write the runtime roots to ${file}: ${messageOf(err)}\n`);
     return 1;
   }
 }

@@ -352,8 +352,30 @@ Deno.test("sidecar/main.ts exits 2 on unknown arguments", async () => {
   assert.equal((await sidecar.status).code, 2);
   assert.equal(
     sidecar.output(),
-    "[sidecar] error: usage: sidecar/main.ts [--daemon NAME | --git-hook | --warm-cache]\n",
+    "[sidecar] error: usage: sidecar/main.ts [--daemon NAME | --git-hook | --warm-cache | --runtime-roots FILE]\n",
   );
+});
+
+Deno.test("sidecar/main.ts --runtime-roots (the image build) writes the runtime's roots, or says why not", async () => {
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "bb-sidecar-" });
+  try {
+    const file = join(dir, "ssl", "runtime-roots.pem");
+    await using sidecar = startSidecar({}, ["--runtime-roots", file]);
+    assert.equal((await sidecar.status).code, 0);
+    const count = (await Deno.readTextFile(file)).match(/-----BEGIN CERTIFICATE-----/g)?.length;
+    assert.ok(count !== undefined && count > 100, `${count} roots`);
+    assert.equal(sidecar.output(), `[sidecar] wrote ${count} runtime roots to ${file}\n`);
+    // Outside the sidecar's write set: nothing written, exit 1.
+    await using refused = startSidecar({}, ["--runtime-roots", "/etc/bb-no-such/roots.pem"]);
+    assert.equal((await refused.status).code, 1);
+    assert.match(
+      refused.output(),
+      /^\[sidecar\] error: cannot write the runtime roots to \/etc\/bb-no-such\/roots\.pem: .*write access/,
+    );
+    await assert.rejects(Deno.stat("/etc/bb-no-such"), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("sidecar/main.ts --warm-cache (the image build) only loads: exit 0, no daemon, no output", async () => {

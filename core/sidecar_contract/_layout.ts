@@ -39,6 +39,13 @@ export const SIDECAR_FILES = Object.freeze(
   } as const,
 );
 
+/**
+ * In the sidecar image: the runtime's own trusted roots, written when the image is built. Its
+ * daemons may not ask the runtime for them (Deno 2.9 refuses `--allow-sys=ca`), and egress needs
+ * them to pass Deno only the system roots it lacks (`sidecar/egress/_upstream_roots.ts`).
+ */
+export const SIDECAR_RUNTIME_ROOTS = "/etc/ssl/bot-bottle/runtime-roots.pem";
+
 /** Mount points inside the agent (read-only). */
 export const AGENT_MOUNTS = Object.freeze(
   {

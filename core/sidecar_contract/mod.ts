@@ -37,6 +37,7 @@ export {
   AGENT_WORKSPACE,
   SIDECAR_FILES,
   SIDECAR_MOUNTS,
+  SIDECAR_RUNTIME_ROOTS,
 } from "./_layout.ts";
 export {
   addressInSubnet,

@@ -8,11 +8,18 @@
  * KiB of native memory) for the connection's life: 200 downloads at once held about 25 MiB of
  * them. Leaving out what the default store holds trusts exactly the same set, since Deno adds the
  * passed roots to that store anyway; if the default store were narrower (a different
- * `DENO_TLS_CA_STORE`), fewer roots are trusted, never more. Reading `tls.rootCertificates` needs
- * the `sys` permission `ca`, which the sidecar's daemons do not have (Deno 2.9 refuses it as a
- * flag): there every root is passed, as before.
+ * `DENO_TLS_CA_STORE`), fewer roots are trusted, never more.
+ *
+ * Reading `tls.rootCertificates` needs the `sys` permission `ca`, which the sidecar's daemons do
+ * not have (Deno 2.9 refuses it as a flag). The sidecar image's build writes the same list to
+ * {@link SIDECAR_RUNTIME_ROOTS} ({@link writeRuntimeRoots}), and a process refused the permission
+ * reads it there. Without it every root is passed: 200 downloads at once then held +73 MiB, not
+ * +56. A root the file names that the runtime lacks is trusted by neither: fewer roots, never
+ * more.
  */
+import { dirname } from "node:path";
 import tls from "node:tls";
+import { SIDECAR_RUNTIME_ROOTS } from "../../core/sidecar_contract/mod.ts";
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----/g;
 
@@ -49,15 +56,45 @@ export function rootsBeyondRuntime(
   return beyond.length === 0 ? undefined : beyond;
 }
 
-/** The runtime's bundled roots, or none when this process may not read them. */
-function runtimeRoots(): readonly string[] {
+/**
+ * The runtime's bundled roots; when this process may not read them, the list written beside the
+ * runtime at build time, else none.
+ *
+ * @param written Where that list is ({@link SIDECAR_RUNTIME_ROOTS} in the sidecar image).
+ * @returns PEM texts (one certificate each, or the written bundle whole).
+ * @throws {Error} When the list exists but cannot be read for another reason than absence or
+ *   permission.
+ */
+export function runtimeRoots(written: string = SIDECAR_RUNTIME_ROOTS): readonly string[] {
   try {
     // A lazy list: it asks for the permission when read, not when named.
     return [...tls.rootCertificates];
   } catch (err) {
-    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-      return [];
-    }
+    if (!refused(err)) throw err;
+  }
+  try {
+    return [Deno.readTextFileSync(written)];
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound || refused(err)) return [];
     throw err;
   }
+}
+
+/**
+ * Write the runtime's bundled roots to `file` for processes that may not read them (the sidecar
+ * image's build runs this with `--allow-sys`).
+ *
+ * @param file Where to write (its directory is made).
+ * @returns How many roots were written.
+ * @throws {Deno.errors.NotCapable} Without the `sys` permission, or the write permission.
+ */
+export function writeRuntimeRoots(file: string): number {
+  const roots = [...tls.rootCertificates];
+  Deno.mkdirSync(dirname(file), { recursive: true });
+  Deno.writeTextFileSync(file, `${roots.map((pem) => pem.trim()).join("\n")}\n`);
+  return roots.length;
+}
+
+function refused(err: unknown): boolean {
+  return err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied;
 }

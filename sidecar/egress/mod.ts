@@ -43,6 +43,7 @@ import { readSystemRoots, UpstreamPool, type UpstreamTimeouts } from "./_upstrea
 export { DEFAULT_UPSTREAM_TIMEOUTS, type UpstreamTimeouts } from "./_upstream.ts";
 export { upstreamTimeoutsFrom } from "./_upstream_timeouts.ts";
 export { LARGE_BODY_BYTES, STALL_MS } from "./_transfers.ts";
+export { writeRuntimeRoots } from "./_upstream_roots.ts";
 
 export type { OperatorQueue } from "./_outbound.ts";
 

@@ -4,9 +4,11 @@ import { join } from "node:path";
 import tls from "node:tls";
 import { loadOrCreateCa } from "../../core/tls/mod.ts";
 import { UpstreamConnectError, UpstreamPool } from "./_upstream.ts";
-import { rootsBeyondRuntime } from "./_upstream_roots.ts";
+import { rootsBeyondRuntime, runtimeRoots, writeRuntimeRoots } from "./_upstream_roots.ts";
 
 const [first, second, third] = tls.rootCertificates as [string, string, string];
+/** The repository's config: the probes below import modules that use its import map. */
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
 Deno.test("rootsBeyondRuntime passes on only the roots the runtime does not hold", () => {
   // The same certificate with other line endings and wrapping is still the same certificate.
@@ -58,25 +60,84 @@ Deno.test("an upstream pool trusts a root of the bundle beyond the runtime's, an
   }
 });
 
-Deno.test("rootsBeyondRuntime passes every root in a process that may not read the runtime's", async () => {
-  const file = await Deno.makeTempFile({ suffix: ".ts" });
+Deno.test("a process that may not read the runtime's roots reads the list written at build time", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-roots-" });
+  const written = join(dir, "runtime-roots.pem");
+  const script = join(dir, "probe.ts");
   await Deno.writeTextFile(
-    file,
-    `import { rootsBeyondRuntime } from ${
+    script,
+    `import { rootsBeyondRuntime, runtimeRoots } from ${
       JSON.stringify(new URL("./_upstream_roots.ts", import.meta.url).href)
     };
-console.log(rootsBeyondRuntime([${JSON.stringify(first + second)}], undefined)?.length);`,
+console.log(rootsBeyondRuntime([${JSON.stringify(first + second)}], undefined, runtimeRoots(${
+      JSON.stringify(written)
+    }))?.length);`,
   );
   // `deno run` grants nothing unless told: the sidecar's daemons run without `--allow-sys`.
   const run = (flags: string[]) =>
     new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-config", "--allow-read", ...flags, file],
+      args: ["run", "--config", CONFIG, "--allow-read", "--allow-env", ...flags, script],
       stderr: "inherit",
     }).output().then((out) => new TextDecoder().decode(out.stdout).trim());
   try {
-    assert.equal(await run([]), "2", "without the permission: both roots");
-    assert.equal(await run(["--allow-sys"]), "undefined", "with it: both are the runtime's");
+    assert.equal(await run([]), "2", "no permission, no list: both roots are passed");
+    assert.equal(writeRuntimeRoots(written), tls.rootCertificates.length);
+    assert.equal(await run([]), "undefined", "no permission, the list: both are the runtime's");
+    assert.equal(await run(["--allow-sys"]), "undefined", "the permission: the runtime says so");
+    await Deno.writeTextFile(written, "not a certificate\n");
+    assert.equal(await run([]), "2", "a list without certificates omits nothing");
   } finally {
-    await Deno.remove(file);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a root the written list names but the runtime lacks is trusted by neither", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-roots-" });
+  try {
+    const own = await loadOrCreateCa(join(dir, "own"));
+    const system = [first, own.certPem].join("\n");
+    assert.deepEqual(rootsBeyondRuntime([system], undefined, [first]), [own.certPem.trim()]);
+    // A list that claims the bottle's own root for the runtime: it is left out of what Deno is
+    // given, and Deno does not have it either, so fewer roots are trusted, not more.
+    assert.equal(rootsBeyondRuntime([system], undefined, [first, own.certPem]), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeRuntimeRoots writes every runtime root, and needs the permission to read them", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bb-roots-" });
+  try {
+    const file = join(dir, "deeper", "runtime-roots.pem");
+    assert.equal(
+      runtimeRoots(file).length,
+      tls.rootCertificates.length,
+      "a process that may read them asks the runtime, whatever the file",
+    );
+    assert.equal(writeRuntimeRoots(file), tls.rootCertificates.length);
+    const text = await Deno.readTextFile(file);
+    assert.equal(text.match(/-----BEGIN CERTIFICATE-----/g)?.length, tls.rootCertificates.length);
+    assert.equal(
+      rootsBeyondRuntime([tls.rootCertificates.join("\n")], undefined, [text]),
+      undefined,
+    );
+    const script = join(dir, "write.ts");
+    await Deno.writeTextFile(
+      script,
+      `import { writeRuntimeRoots } from ${
+        JSON.stringify(new URL("./_upstream_roots.ts", import.meta.url).href)
+      };
+writeRuntimeRoots(${JSON.stringify(join(dir, "refused", "roots.pem"))});`,
+    );
+    const refused = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--config", CONFIG, "--allow-read", `--allow-write=${dir}`, script],
+      env: { NO_COLOR: "1" },
+      stderr: "piped",
+    }).output();
+    assert.equal(refused.success, false);
+    assert.match(new TextDecoder().decode(refused.stderr), /sys access to "ca"/);
+    await assert.rejects(Deno.stat(join(dir, "refused")), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

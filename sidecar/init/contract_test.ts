@@ -8,9 +8,10 @@ import {
   SIDECAR_DNS_PORT,
   SIDECAR_MOUNTS,
   SIDECAR_PORTS,
+  SIDECAR_RUNTIME_ROOTS,
   sidecarEnvironment,
 } from "../../core/sidecar_contract/mod.ts";
-import { egressConfig } from "./_egress_daemon.ts";
+import { egressConfig, egressPermissions } from "./_egress_daemon.ts";
 import { gitGateConfig } from "./_git_gate_daemon.ts";
 import { superviseConfig } from "./_supervise_daemon.ts";
 import { parseDaemonList } from "./_daemons.ts";
@@ -107,4 +108,21 @@ Deno.test("the image's code cache is made and used under the daemons' V8 flags",
   const entrypoint = dockerfile.slice(dockerfile.indexOf("ENTRYPOINT"));
   assert.ok(entrypoint.includes(`"${flags}"`), "the init process runs under the daemons' V8 flags");
   assert.match(entrypoint, /cp -R \/app\/deno-cache\/\. \\"\$DENO_DIR\\"\//);
+});
+
+Deno.test("the image writes the runtime's roots where the egress daemon may read them", async () => {
+  const dockerfile = await Deno.readTextFile(
+    new URL("../../images/sidecar/Dockerfile", import.meta.url),
+  );
+  const dir = SIDECAR_RUNTIME_ROOTS.slice(0, SIDECAR_RUNTIME_ROOTS.lastIndexOf("/"));
+  const step =
+    /^RUN deno run [^\n]*--allow-sys --allow-write=(\S+) \\\n\s+\/app\/sidecar\.js --runtime-roots (\S+)$/m
+      .exec(dockerfile);
+  assert.equal(step?.[2], SIDECAR_RUNTIME_ROOTS, "the build writes the list the daemon reads");
+  assert.equal(step?.[1], dir, "and may write only its folder");
+  const { read } = egressPermissions(egressConfig(ENV));
+  assert.ok(
+    read.some((p) => SIDECAR_RUNTIME_ROOTS.startsWith(`${p}/`)),
+    `the egress daemon may not read ${SIDECAR_RUNTIME_ROOTS}`,
+  );
 });
