@@ -32,6 +32,44 @@ export interface ProxyBed extends AsyncDisposable {
   proxyPids: number[];
 }
 
+/** The bench origin (`_origin.ts`), running. */
+export interface Origin {
+  /** Its process. */
+  origin: Deno.ChildProcess;
+  /** The port of `bench.test` (trusted through `<dir>/origin-ca.pem`). */
+  originPort: number;
+  /** The port of its upload server ({@link UPLOAD_ORIGIN}). */
+  uploadPort: number;
+}
+
+/**
+ * Start the origin on loopback with a certificate for `bench.test` from a CA made in `dir`
+ * (`origin-ca.pem`), and wait until it listens.
+ *
+ * @param dir Where its CA, certificate and key are written.
+ * @returns The process and its ports; kill the process to stop it.
+ */
+export async function startOrigin(dir: string): Promise<Origin> {
+  const ca = await loadOrCreateCa(join(dir, "origin-ca"));
+  const leaf = await ca.issueLeaf("bench.test");
+  await Deno.writeTextFile(join(dir, "origin.pem"), leaf.certPem);
+  await Deno.writeTextFile(join(dir, "origin-key.pem"), leaf.keyPem);
+  await Deno.writeTextFile(join(dir, "origin-ca.pem"), ca.certPem);
+  const origin = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      join(HERE, "_origin.ts"),
+      join(dir, "origin.pem"),
+      join(dir, "origin-key.pem"),
+    ],
+    stdout: "piped",
+  }).spawn();
+  const [originPort, uploadPort] = (await until(origin.stdout, /\n.*\n/))
+    .split("\n").map(Number) as [number, number];
+  return { origin, originPort, uploadPort };
+}
+
 /**
  * Start the origin, then the proxy, and wait until both listen.
  *
@@ -48,24 +86,8 @@ export async function startProxyBed(
 ): Promise<ProxyBed> {
   const workers = options.workers ?? 1;
   const dir = await Deno.makeTempDir({ prefix: "bb-bench-" });
-  const ca = await loadOrCreateCa(join(dir, "origin-ca"));
-  const leaf = await ca.issueLeaf("bench.test");
-  await Deno.writeTextFile(join(dir, "origin.pem"), leaf.certPem);
-  await Deno.writeTextFile(join(dir, "origin-key.pem"), leaf.keyPem);
-  await Deno.writeTextFile(join(dir, "origin-ca.pem"), ca.certPem);
   await Deno.writeTextFile(join(dir, "routes.yaml"), "log: 0\nroutes:\n  - host: bench.test\n");
-  const origin = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      join(HERE, "_origin.ts"),
-      join(dir, "origin.pem"),
-      join(dir, "origin-key.pem"),
-    ],
-    stdout: "piped",
-  }).spawn();
-  const [originPort, uploadPort] = (await until(origin.stdout, /\n.*\n/))
-    .split("\n").map(Number) as [number, number];
+  const { origin, originPort, uploadPort } = await startOrigin(dir);
   const flags = [
     "--connect-to",
     `bench.test:443=127.0.0.1:${originPort}`,

@@ -1,0 +1,226 @@
+// deno-lint-ignore-file no-console -- a benchmark prints its results
+/**
+ * `deno task bench:sidecar [idle] [many] [down]`: the memory of the sidecar as bottles run it.
+ * `bench:memory` measures `bot-bottle egress serve` from source; this builds the sidecar image
+ * from this checkout (`images/sidecar/Dockerfile` and the bundle, exactly as a bottle gets it),
+ * runs its egress daemon under the image's own entrypoint, permissions and V8 flags, and puts
+ * the loads of `bench:memory` through it: nothing (idle), 200 connections each downloading
+ * 20 MiB at once, a 1 GiB download. The container shares the host's network so that it reaches
+ * the loopback origin (`--connect-to`); a fresh container and origin per load. It prints the
+ * egress daemon's RSS (idle, peak every 50 ms, growth), the init process's RSS, and the
+ * container's memory as its cgroup counts it (the runtime's file pages once, not per process).
+ *
+ * Needs Docker and the offline Deno base (`tests/e2e/images/build.sh`); `BENCH_SIDECAR_BASE`
+ * names another base image. Loopback only.
+ */
+import { join } from "node:path";
+import { ensureDockerImage } from "../../backends/docker/mod.ts";
+import { sidecarImageRecipe } from "../../src/images/mod.ts";
+import { freePort, printTable, startOrigin } from "./_proxy_bed.ts";
+
+const BASE = Deno.env.get("BENCH_SIDECAR_BASE") ?? `bot-bottle-test/deno:${Deno.version.deno}`;
+const LABEL = "bot-bottle-bench=sidecar";
+
+/** What one load measured (MiB, seconds). */
+interface Row {
+  label: string;
+  egressBefore: number;
+  egressPeak: number;
+  initRss: number;
+  containerBefore: string;
+  containerAfter: string;
+  seconds: number;
+}
+
+async function run(program: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success) {
+    throw new Error(
+      `${program} ${args.slice(0, 2).join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  return text;
+}
+
+function rssMiB(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "0") / 1024;
+}
+
+/** The container's memory as `docker stats` reports it (its cgroup). */
+async function containerMemory(id: string): Promise<string> {
+  const usage = await run("docker", ["stats", "--no-stream", "--format", "{{.MemUsage}}", id]);
+  return usage.split("/")[0]!.trim();
+}
+
+/** Build the sidecar image (or find it by its content tag). */
+async function sidecarImage(cacheDir: string): Promise<string> {
+  const recipe = await sidecarImageRecipe({ cacheDir, baseImage: BASE });
+  const { tag } = await ensureDockerImage(recipe, {
+    progress: () => {},
+    labels: { "bot-bottle-bench": "sidecar" },
+  });
+  return tag;
+}
+
+/** A sidecar container running egress in front of a fresh origin, and the host PIDs inside. */
+async function startSidecar(image: string, dir: string) {
+  const { origin, originPort } = await startOrigin(dir);
+  const state = join(dir, "egress");
+  await Deno.mkdir(state);
+  await Deno.writeTextFile(join(state, "routes.yaml"), "log: 0\nroutes:\n  - host: bench.test\n");
+  await Deno.copyFile(join(dir, "origin-ca.pem"), join(state, "upstream-ca.pem"));
+  const port = freePort();
+  const id = (await run("docker", [
+    "run",
+    "--detach",
+    "--label",
+    LABEL,
+    "--network",
+    "host",
+    "--volume",
+    `${state}:/state/egress`,
+    "--env",
+    "BOT_BOTTLE_SIDECAR_DAEMONS=egress",
+    "--env",
+    `BOT_BOTTLE_EGRESS_LISTEN=127.0.0.1:${port}`,
+    "--env",
+    "BOT_BOTTLE_EGRESS_UPSTREAM_CA=/state/egress/upstream-ca.pem",
+    "--env",
+    `BOT_BOTTLE_EGRESS_CONNECT_TO=bench.test:443=127.0.0.1:${originPort}`,
+    image,
+  ])).trim();
+  const stop = async () => {
+    await run("docker", ["rm", "--force", id]).catch(() => "");
+    origin.kill("SIGTERM");
+    await origin.status;
+  };
+  try {
+    for (let waited = 0;; waited += 100) {
+      const logs = await new Deno.Command("docker", { args: ["logs", id], stderr: "piped" })
+        .output();
+      if (new TextDecoder().decode(logs.stderr).includes('"event":"listening"')) break;
+      if (waited > 30_000) throw new Error("the sidecar's egress never listened");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const top = await run("docker", ["top", id, "-eo", "pid,args"]);
+    const egress = Number(/^\s*(\d+)\s.*--daemon egress/m.exec(top)?.[1]);
+    const init = Number(/^\s*(\d+)\s+deno run .*\/app\/sidecar\.js\s*$/m.exec(top)?.[1]);
+    if (!(egress > 0 && init > 0)) throw new Error(`no egress or init process in:\n${top}`);
+    return { id, port, egress, init, ca: join(state, "ca", "ca.pem"), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** curl through the sidecar; every transfer must answer 200. */
+async function curl(port: number, ca: string, args: string[]): Promise<void> {
+  const codes = await run("curl", [
+    "-sS",
+    "--proxy",
+    `http://127.0.0.1:${port}`,
+    "--cacert",
+    ca,
+    "-w",
+    "%{http_code}\n",
+    ...args,
+  ]);
+  const bad = codes.trim().split("\n").filter((code) => code !== "200");
+  if (bad.length > 0) throw new Error(`${bad.length} transfers did not answer 200: ${bad[0]}`);
+}
+
+const LOADS: [string, string, (port: number, ca: string) => Promise<void>][] = [
+  ["idle", "idle", async () => {}],
+  ["many", "200 connections x 20 MiB", (port, ca) =>
+    curl(port, ca, [
+      "--parallel",
+      "--parallel-max",
+      "200",
+      ...Array.from({ length: 200 }, (_, i) => [
+        "-o",
+        "/dev/null",
+        `https://bench.test/big?mb=20&i=${i}`,
+      ]).flat(),
+    ])],
+  [
+    "down",
+    "1 GiB download",
+    (port, ca) => curl(port, ca, ["-o", "/dev/null", "https://bench.test/big?mb=1024"]),
+  ],
+];
+
+async function main(): Promise<void> {
+  const unknown = Deno.args.filter((arg) => !LOADS.some(([key]) => key === arg));
+  if (unknown.length > 0) {
+    throw new Error(`unknown load ${unknown[0]} (expected ${LOADS.map(([k]) => k).join(", ")})`);
+  }
+  const chosen = LOADS.filter(([key]) => Deno.args.length === 0 || Deno.args.includes(key));
+  const cache = await Deno.makeTempDir({ prefix: "bb-bench-sidecar-" });
+  const rows: Row[] = [];
+  try {
+    const image = await sidecarImage(cache);
+    console.log(`sidecar image ${image} (base ${BASE})`);
+    for (const [, label, load] of chosen) {
+      const dir = await Deno.makeTempDir({ prefix: "bb-bench-sidecar-" });
+      const sidecar = await startSidecar(image, dir);
+      try {
+        // Let the start-up settle as bench:memory does.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const egressBefore = rssMiB(sidecar.egress);
+        const containerBefore = await containerMemory(sidecar.id);
+        let egressPeak = egressBefore;
+        const sampler = setInterval(() => {
+          egressPeak = Math.max(egressPeak, rssMiB(sidecar.egress));
+        }, 50);
+        const started = performance.now();
+        try {
+          await load(sidecar.port, sidecar.ca);
+        } finally {
+          clearInterval(sampler);
+        }
+        const seconds = (performance.now() - started) / 1000;
+        rows.push({
+          label,
+          egressBefore,
+          egressPeak: Math.max(egressPeak, rssMiB(sidecar.egress)),
+          initRss: rssMiB(sidecar.init),
+          containerBefore,
+          containerAfter: await containerMemory(sidecar.id),
+          seconds,
+        });
+      } finally {
+        await sidecar.stop();
+        await Deno.remove(dir, { recursive: true });
+      }
+    }
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+  const mib = (n: number) => n.toFixed(0);
+  printTable(
+    [
+      "load (sidecar, MiB)",
+      "egress RSS before",
+      "peak",
+      "growth",
+      "init RSS",
+      "container before",
+      "after",
+      "seconds",
+    ],
+    rows.map((r) => [
+      r.label,
+      mib(r.egressBefore),
+      mib(r.egressPeak),
+      `+${mib(r.egressPeak - r.egressBefore)}`,
+      mib(r.initRss),
+      r.containerBefore,
+      r.containerAfter,
+      r.seconds.toFixed(1),
+    ]),
+  );
+}
+
+await main();
