@@ -13,9 +13,9 @@
  * Reading `tls.rootCertificates` needs the `sys` permission `ca`, which the sidecar's daemons do
  * not have (Deno 2.9 refuses it as a flag). The sidecar image's build writes the same list to
  * {@link SIDECAR_RUNTIME_ROOTS} ({@link writeRuntimeRoots}), and a process refused the permission
- * reads it there. Without it every root is passed: 200 downloads at once then held +73 MiB, not
- * +56. A root the file names that the runtime lacks is trusted by neither: fewer roots, never
- * more.
+ * reads it there. Without it every root is passed (`bench:sidecar`, 200 downloads at once: the
+ * daemon grew +62..70 MiB, +46..54 with the list). A root the file names that the runtime lacks
+ * is trusted by neither: fewer roots, never more.
  */
 import { dirname } from "node:path";
 import tls from "node:tls";
