@@ -6,14 +6,23 @@
  */
 import { alignedBytes } from "./_window.ts";
 
-/** Buffers kept for reuse. */
-const KEEP = 8;
+/** Buffers kept per size class (lengths in `(2^(c-1), 2^c]`). */
+const PER_CLASS = 2;
 /** A bigger buffer is left to the collector, so what is kept stays small. */
 const LARGEST = 256 * 1024;
 
-/** The spare buffers of one engine. */
+/** The size class of a length: the least `c` with `length <= 2^c`. */
+function classOf(length: number): number {
+  return length <= 1 ? 0 : 32 - Math.clz32(length - 1);
+}
+
+/**
+ * The spare buffers of one engine, a few of each size class. Why classes: kept by length alone,
+ * the spares filled up with window-sized buffers and every short body's escape context was a
+ * fresh buffer (1.3 allocations per body of the benign corpus); a class keeps its own.
+ */
 export class Buffers {
-  readonly #spare: Uint8Array[] = [];
+  readonly #spare: Uint8Array[][] = Array.from({ length: classOf(LARGEST) + 1 }, () => []);
 
   /**
    * A 4-byte aligned buffer (from offset 0 of its own store) of at least `length` bytes.
@@ -25,32 +34,27 @@ export class Buffers {
    */
   take(length: number, most = Infinity): Uint8Array {
     const spare = this.#spare;
-    let best = -1;
-    for (let k = 0; k < spare.length; k++) {
-      const size = spare[k]!.length;
-      if (size < length || size > most) continue;
-      if (best < 0 || size < spare[best]!.length) best = k;
+    for (let c = classOf(length); c < spare.length && 2 ** (c - 1) < most; c++) {
+      const kept = spare[c]!;
+      let best = -1;
+      for (let k = 0; k < kept.length; k++) {
+        const size = kept[k]!.length;
+        if (size < length || size > most) continue;
+        if (best < 0 || size < kept[best]!.length) best = k;
+      }
+      if (best < 0) continue;
+      const buffer = kept[best]!;
+      kept[best] = kept[kept.length - 1]!;
+      kept.pop();
+      return buffer;
     }
-    if (best < 0) return alignedBytes(length);
-    const buffer = spare[best]!;
-    spare[best] = spare[spare.length - 1]!;
-    spare.pop();
-    return buffer;
+    return alignedBytes(length);
   }
 
-  /** Give back a buffer its taker no longer reads. */
+  /** Give back a buffer its taker no longer reads (kept if its class has room). */
   give(buffer: Uint8Array): void {
     if (buffer.length === 0 || buffer.length > LARGEST) return;
-    const spare = this.#spare;
-    if (spare.length < KEEP) {
-      spare.push(buffer);
-      return;
-    }
-    // Full: keep the longer of the new one and the shortest kept.
-    let shortest = 0;
-    for (let k = 1; k < spare.length; k++) {
-      if (spare[k]!.length < spare[shortest]!.length) shortest = k;
-    }
-    if (spare[shortest]!.length < buffer.length) spare[shortest] = buffer;
+    const kept = this.#spare[classOf(buffer.length)]!;
+    if (kept.length < PER_CLASS) kept.push(buffer);
   }
 }

@@ -97,3 +97,20 @@ Deno.test("streams interleaved with long pauses between pushes find what each fi
     found.forEach((f) => assert.deepEqual(spans(f), expected, `split at ${split}`));
   }
 });
+
+Deno.test("short spares are kept beside window-sized ones, a few of each size", () => {
+  const buffers = new Buffers();
+  // Many window-sized buffers given back first: they must not crowd out a short context.
+  const windows = Array.from({ length: 12 }, (_, k) => new Uint8Array(80 * 1024 + 8 + 8 * k));
+  for (const w of windows) buffers.give(w);
+  const context = new Uint8Array(1024);
+  buffers.give(context);
+  assert.equal(buffers.take(700, 2 * 700), context, "the short one is lent again");
+  // Of the window-sized ones only a few were kept: the rest were left to the collector.
+  const kept = windows.filter(() => buffers.take(80 * 1024, 128 * 1024).length > 80 * 1024);
+  assert.equal(kept.length, 2);
+  // Never longer than asked to take, never shorter than asked for.
+  assert.equal(buffers.take(700, 2 * 700).length, 700);
+  buffers.give(new Uint8Array(600));
+  assert.equal(buffers.take(700, 2 * 700).length, 700, "a spare too short is not lent");
+});
