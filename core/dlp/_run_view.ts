@@ -19,9 +19,12 @@ import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
 import { CLASS, findRun, skipRun } from "./_run_search.ts";
 import { PlainSkip, untouched } from "./_run_plain.ts";
 import { certainlyDead, RESTART_WITHIN, type RunKind } from "./_run_kinds.ts";
+import { alignedBytes } from "./_window.ts";
 
 /** Characters of a run kept to try it again from a later start. */
 const PREFIX = 160;
+/** One store for a view's prefix: its characters, then their offsets (32 bits each). */
+const PREFIX_STORE = PREFIX * 5;
 /** Tries start again at most this often. */
 const RESTARTS = 8;
 /** A batch larger than this (a run longer than most) is not kept for the next run: memory. */
@@ -80,6 +83,8 @@ export class RunView implements View {
    */
   #prefix: Uint8Array | undefined;
   #prefixAt: Uint32Array | undefined;
+  /** The buffer both live in, taken from the layer's spares and given back when the view ends. */
+  #prefixStore: Uint8Array | undefined;
   /**
    * Per decoder of the kind, the batch its last live decoding grew, for its next one: one run is
    * read at a time, and growing a fresh batch per live run was 5% of the run views' time.
@@ -140,8 +145,12 @@ export class RunView implements View {
       i = at;
       this.#begin(start + at, next === READ_DEAD);
     }
-    if (final) this.#endRun();
-    else this.#flush();
+    if (final) {
+      this.#endRun();
+      this.#givePrefix();
+    } else {
+      this.#flush();
+    }
     return out;
   }
 
@@ -258,12 +267,34 @@ export class RunView implements View {
     return n;
   }
 
+  /**
+   * Take the prefix's store from the layer's spares: two typed arrays of their own per view were
+   * two separately allocated stores to make and collect, for every body with a run.
+   */
+  #takePrefix(): void {
+    const store = this.#layer.buffers?.take(PREFIX_STORE, 2 * PREFIX_STORE) ??
+      alignedBytes(PREFIX_STORE);
+    this.#prefixStore = store;
+    this.#prefix = store.subarray(0, PREFIX);
+    this.#prefixAt = new Uint32Array(store.buffer, store.byteOffset + PREFIX, PREFIX);
+  }
+
+  /** Give the prefix's store back: the view reads no more. */
+  #givePrefix(): void {
+    if (this.#prefixStore === undefined) return;
+    this.#layer.buffers?.give(this.#prefixStore);
+    this.#prefixStore = undefined;
+    this.#prefix = undefined;
+    this.#prefixAt = undefined;
+  }
+
   #add(run: Run, byte: number, at: number): void {
     if (run.chars === 0) {
       // Made with the first run read character by character: most runs end before (a stream
       // is opened per body, and these typed arrays are slow to make and to collect).
-      run.prefix = this.#prefix ??= new Uint8Array(PREFIX);
-      run.prefixAt = this.#prefixAt ??= new Uint32Array(PREFIX);
+      if (this.#prefixStore === undefined) this.#takePrefix();
+      run.prefix = this.#prefix!;
+      run.prefixAt = this.#prefixAt!;
     }
     if (run.chars < PREFIX) {
       run.prefix[run.chars] = byte;
