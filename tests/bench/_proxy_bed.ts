@@ -232,6 +232,47 @@ export async function cpuMs(pid: number): Promise<number> {
   return ticks * 10; // USER_HZ is 100 on Linux.
 }
 
+/**
+ * Upload `mib` MiB of text with curl (chunked: curl does not know the size); the origin answers
+ * how many bytes it counted, which must be all of them.
+ *
+ * @param via curl's proxy arguments.
+ * @param url The upload origin's URL ({@link UPLOAD_ORIGIN}).
+ * @param mib How much.
+ */
+export async function uploadVia(via: string[], url: string, mib: number): Promise<void> {
+  const child = new Deno.Command("curl", {
+    args: ["-sS", "--fail", "--no-progress-meter", ...via, "-T", "-", "-X", "POST", url],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const [, answer, status] = await Promise.all([
+    textStream(mib).pipeTo(child.stdin),
+    new Response(child.stdout).text(),
+    child.status,
+  ]);
+  if (!status.success || Number(answer) !== mib * 2 ** 20) {
+    throw new Error(`upload to ${url} failed (the origin counted "${answer}" bytes)`);
+  }
+}
+
+/** `mib` MiB of text, streamed. */
+export function textStream(mib: number): ReadableStream<Uint8Array> {
+  const block = new TextEncoder().encode(
+    "upload body line for the memory benchmark\n".repeat(1560),
+  );
+  let left = mib * 1024 * 1024;
+  return new ReadableStream({
+    pull(controller) {
+      if (left <= 0) return controller.close();
+      const part = left >= block.length ? block : block.subarray(0, left);
+      left -= part.length;
+      controller.enqueue(part);
+    },
+  });
+}
+
 /** A loopback port free right now (other benchmarks on this machine hold fixed ones). */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

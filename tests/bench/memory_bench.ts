@@ -26,7 +26,9 @@ import {
   printTable,
   type ProxyBed,
   startProxyBed,
+  textStream,
   UPLOAD_ORIGIN,
+  uploadVia,
 } from "./_proxy_bed.ts";
 import { attachV8Memory, type V8Memory } from "./_v8_memory.ts";
 
@@ -117,44 +119,10 @@ async function curl(args: string[]): Promise<void> {
   if (!status.success) throw new Error(`curl ${args.join(" ")} failed`);
 }
 
-/** Upload {@link UPLOAD_MIB} MiB (chunked: curl does not know the size); the origin counts it. */
-async function upload(via: string[], url: string): Promise<void> {
-  const child = new Deno.Command("curl", {
-    args: ["-sS", "--fail", "--no-progress-meter", ...via, "-T", "-", "-X", "POST", url],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const [, answer, status] = await Promise.all([
-    bytes(UPLOAD_MIB).pipeTo(child.stdin),
-    new Response(child.stdout).text(),
-    child.status,
-  ]);
-  if (!status.success || Number(answer) !== UPLOAD_MIB * 2 ** 20) {
-    throw new Error(`upload to ${url} failed (the origin counted "${answer}" bytes)`);
-  }
-}
-
-/** `mib` MiB of text, streamed. */
-function bytes(mib: number): ReadableStream<Uint8Array> {
-  const block = new TextEncoder().encode(
-    "upload body line for the memory benchmark\n".repeat(1560),
-  );
-  let left = mib * 1024 * 1024;
-  return new ReadableStream({
-    pull(controller) {
-      if (left <= 0) return controller.close();
-      const part = left >= block.length ? block : block.subarray(0, left);
-      left -= part.length;
-      controller.enqueue(part);
-    },
-  });
-}
-
 /** A temporary file of `mib` MiB of text (curl sends it with its length), removed on dispose. */
 async function textFile(mib: number): Promise<{ path: string } & AsyncDisposable> {
   const path = await Deno.makeTempFile({ prefix: "bench-memory-" });
-  await bytes(mib).pipeTo((await Deno.open(path, { write: true })).writable);
+  await textStream(mib).pipeTo((await Deno.open(path, { write: true })).writable);
   return { path, [Symbol.asyncDispose]: () => Deno.remove(path) };
 }
 
@@ -230,12 +198,12 @@ async function main(): Promise<void> {
     [
       "up",
       `${UPLOAD_MIB} MiB upload, fast origin`,
-      (bed) => upload(via(bed), `${UPLOAD_ORIGIN}/upload`),
+      (bed) => uploadVia(via(bed), `${UPLOAD_ORIGIN}/upload`, UPLOAD_MIB),
     ],
     [
       "upslow",
       `${UPLOAD_MIB} MiB upload, origin at 10 MB/s`,
-      (bed) => upload(via(bed), `${UPLOAD_ORIGIN}/upload?mbps=10`),
+      (bed) => uploadVia(via(bed), `${UPLOAD_ORIGIN}/upload?mbps=10`, UPLOAD_MIB),
     ],
     ["many", "200 connections x 20 MiB", async (bed) => {
       const urls = Array.from(

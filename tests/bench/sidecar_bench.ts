@@ -1,11 +1,11 @@
 // deno-lint-ignore-file no-console -- a benchmark prints its results
 /**
- * `deno task bench:sidecar [idle] [many] [down]`: the memory of the sidecar as bottles run it.
+ * `deno task bench:sidecar [idle] [many] [down] [up]`: the memory of the sidecar as bottles run it.
  * `bench:memory` measures `bot-bottle egress serve` from source; this builds the sidecar image
  * from this checkout (`images/sidecar/Dockerfile` and the bundle, exactly as a bottle gets it),
  * runs its egress daemon under the image's own entrypoint, permissions and V8 flags, and puts
  * the loads of `bench:memory` through it: nothing (idle), 200 connections each downloading
- * 20 MiB at once, a 1 GiB download. The container shares the host's network so that it reaches
+ * 20 MiB at once, a 1 GiB download, a 1 GiB upload. The container shares the host's network so that it reaches
  * the loopback origin (`--connect-to`); a fresh container and origin per load. It prints the
  * egress daemon's RSS (idle, peak every 50 ms, growth), the init process's RSS, and the
  * container's memory as its cgroup counts it (the runtime's file pages once, not per process).
@@ -16,7 +16,7 @@
 import { join } from "node:path";
 import { ensureDockerImage } from "../../backends/docker/mod.ts";
 import { sidecarImageRecipe } from "../../src/images/mod.ts";
-import { freePort, printTable, startOrigin } from "./_proxy_bed.ts";
+import { freePort, printTable, startOrigin, UPLOAD_ORIGIN, uploadVia } from "./_proxy_bed.ts";
 
 const BASE = Deno.env.get("BENCH_SIDECAR_BASE") ?? `bot-bottle-test/deno:${Deno.version.deno}`;
 const LABEL = "bot-bottle-bench=sidecar";
@@ -66,7 +66,7 @@ async function sidecarImage(cacheDir: string): Promise<string> {
 
 /** A sidecar container running egress in front of a fresh origin, and the host PIDs inside. */
 async function startSidecar(image: string, dir: string) {
-  const { origin, originPort } = await startOrigin(dir);
+  const { origin, originPort, uploadPort } = await startOrigin(dir);
   const state = join(dir, "egress");
   await Deno.mkdir(state);
   await Deno.writeTextFile(join(state, "routes.yaml"), "log: 0\nroutes:\n  - host: bench.test\n");
@@ -88,7 +88,9 @@ async function startSidecar(image: string, dir: string) {
     "--env",
     "BOT_BOTTLE_EGRESS_UPSTREAM_CA=/state/egress/upstream-ca.pem",
     "--env",
-    `BOT_BOTTLE_EGRESS_CONNECT_TO=bench.test:443=127.0.0.1:${originPort}`,
+    `BOT_BOTTLE_EGRESS_CONNECT_TO=bench.test:443=127.0.0.1:${originPort},bench.test:${
+      new URL(UPLOAD_ORIGIN).port
+    }=127.0.0.1:${uploadPort}`,
     image,
   ])).trim();
   const stop = async () => {
@@ -148,6 +150,16 @@ const LOADS: [string, string, (port: number, ca: string) => Promise<void>][] = [
     "down",
     "1 GiB download",
     (port, ca) => curl(port, ca, ["-o", "/dev/null", "https://bench.test/big?mb=1024"]),
+  ],
+  [
+    "up",
+    "1 GiB upload",
+    (port, ca) =>
+      uploadVia(
+        ["--proxy", `http://127.0.0.1:${port}`, "--cacert", ca],
+        `${UPLOAD_ORIGIN}/upload`,
+        1024,
+      ),
   ],
 ];
 
