@@ -17,6 +17,9 @@ import { sortFindings } from "./_stream.ts";
 import type { DlpOptions, Finding, StreamScanner } from "./_types.ts";
 import { type ScanPass, ScanWindow } from "./_window.ts";
 
+/** Locations whose pass builders are kept per detector list. */
+const CACHED_LOCATIONS = 16;
+
 /** Options of an outbound scan. */
 export interface OutboundScanOptions {
   /** Detectors switched on for the route; the canary and CRLF are scanned regardless. */
@@ -47,6 +50,14 @@ export class DlpEngine {
   readonly #registry = {
     outbound: { known: listableDetectors("outbound"), detectors: detectorsOf("outbound") },
     inbound: { known: listableDetectors("inbound"), detectors: detectorsOf("inbound") },
+  };
+  /**
+   * Pass builders for frozen detector lists (the defaults, asked for at every body), per
+   * direction and location: checking the list and picking its detectors was per stream.
+   */
+  readonly #builders = {
+    outbound: new WeakMap<readonly string[], Map<string, () => ScanPass[]>>(),
+    inbound: new WeakMap<readonly string[], Map<string, () => ScanPass[]>>(),
   };
   readonly #ignored: number;
   readonly #scanned: number;
@@ -194,6 +205,24 @@ export class DlpEngine {
    * decoded stretch and run of the scan gets fresh passes from the same list.
    */
   #passes(direction: Direction, listed: readonly string[], location: string): () => ScanPass[] {
+    // Only a frozen list can be cached by identity: one changed after its first scan would
+    // otherwise be scanned with the detectors it named then.
+    if (!Object.isFrozen(listed)) return this.#build(direction, listed, location);
+    let byLocation = this.#builders[direction].get(listed);
+    if (byLocation === undefined) {
+      byLocation = new Map();
+      this.#builders[direction].set(listed, byLocation);
+    }
+    let builder = byLocation.get(location);
+    if (builder === undefined) {
+      builder = this.#build(direction, listed, location);
+      // Locations name headers too, which the agent chooses: only the first few are kept.
+      if (byLocation.size < CACHED_LOCATIONS) byLocation.set(location, builder);
+    }
+    return builder;
+  }
+
+  #build(direction: Direction, listed: readonly string[], location: string): () => ScanPass[] {
     const { known, detectors } = this.#registry[direction] as {
       known: readonly string[];
       detectors: readonly Detector[];

@@ -91,3 +91,29 @@ Deno.test("CRLF in a URL is found across a stream cut anywhere inside it", () =>
   const body = dlp.outboundStream({ detectors: [], location: "body" });
   assert.deepEqual(streamAll(body, url, []), [], "bodies are not checked");
 });
+
+Deno.test("a detector list is read again at every scan unless frozen, and every location is scanned", () => {
+  const dlp = new DlpEngine({ knownSecrets: [] });
+  const token = `ghp_${"Zk8Qw2Rt6Yp1Lm4Nb7Vc3Xs9Hd5Jf0Ga2Ke4u"}`;
+  const card = "4111 1111 1111 1111";
+  const text = `token ${token} and card ${card}`;
+  const rules = (detectors: readonly string[], location = "body") =>
+    dlp.scanOutbound(text, { detectors: detectors as never, location }).map((f) => f.detector)
+      .sort();
+  // A list the caller changes after a scan: the next scan uses what it names now.
+  const listed = ["token_patterns"];
+  assert.deepEqual(rules(listed), ["token_patterns"]);
+  listed.push("checksummed");
+  assert.deepEqual(rules(listed), ["checksummed", "token_patterns"]);
+  // A frozen list (the defaults) is the same list every time, at every location, the first
+  // ones kept and the rest built afresh: all scan alike.
+  const frozen = defaultDetectors("outbound");
+  for (let k = 0; k < 40; k++) {
+    assert.deepEqual(rules(frozen, `header:x-${k}`), ["checksummed", "token_patterns"], `#${k}`);
+  }
+  // An unknown name is refused every time, not only the first.
+  const wrong = Object.freeze(["token_pattern"]);
+  for (let k = 0; k < 2; k++) {
+    assert.throws(() => rules(wrong), /unknown outbound detector "token_pattern"/);
+  }
+});
