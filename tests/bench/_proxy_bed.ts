@@ -233,6 +233,20 @@ export async function cpuMs(pid: number): Promise<number> {
 }
 
 /**
+ * Run curl, its bodies to /dev/null; fail unless every transfer succeeded (`--fail`).
+ *
+ * @param args Its proxy, CA and URL arguments.
+ */
+export async function curl(args: string[]): Promise<void> {
+  const child = new Deno.Command("curl", {
+    args: ["-sS", "--fail", "--no-progress-meter", "-o", "/dev/null", ...args],
+    stderr: "inherit",
+  }).spawn();
+  const status = await child.status;
+  if (!status.success) throw new Error(`curl ${args.join(" ")} failed`);
+}
+
+/**
  * Upload `mib` MiB of text with curl (chunked: curl does not know the size); the origin answers
  * how many bytes it counted, which must be all of them.
  *
@@ -271,6 +285,12 @@ export function textStream(mib: number): ReadableStream<Uint8Array> {
       controller.enqueue(part);
     },
   });
+}
+
+/** A process's resident memory (MiB), from /proc (Deno reads another process's only with -A). */
+export function rssMiB(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "0") / 1024;
 }
 
 /** A loopback port free right now (other benchmarks on this machine hold fixed ones). */

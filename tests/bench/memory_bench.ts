@@ -22,9 +22,11 @@
 import { join } from "node:path";
 import {
   cpuMs,
+  curl,
   freePort,
   printTable,
   type ProxyBed,
+  rssMiB,
   startProxyBed,
   textStream,
   UPLOAD_ORIGIN,
@@ -36,11 +38,6 @@ const HERE = new URL(".", import.meta.url).pathname;
 const STEADY_REQUESTS = Number(Deno.env.get("BENCH_STEADY_REQUESTS") ?? "1000000");
 /** The uploads' size. */
 const UPLOAD_MIB = Number(Deno.env.get("BENCH_UPLOAD_MIB") ?? "1024");
-
-function rssMiB(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "0") / 1024;
-}
 
 /** What a load did to the proxy's memory (MiB). */
 interface Sampled {
@@ -108,15 +105,6 @@ async function held(bed: ProxyBed, mode: "idle" | "stop"): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   await child.stdin.close();
   if (!(await child.status).success) throw new Error(`${mode}: the clients failed`);
-}
-
-async function curl(args: string[]): Promise<void> {
-  const child = new Deno.Command("curl", {
-    args: ["-sS", "--fail", "--no-progress-meter", "-o", "/dev/null", ...args],
-    stderr: "inherit",
-  }).spawn();
-  const status = await child.status;
-  if (!status.success) throw new Error(`curl ${args.join(" ")} failed`);
 }
 
 /** A temporary file of `mib` MiB of text (curl sends it with its length), removed on dispose. */

@@ -16,7 +16,16 @@
 import { join } from "node:path";
 import { ensureDockerImage } from "../../backends/docker/mod.ts";
 import { sidecarImageRecipe } from "../../src/images/mod.ts";
-import { freePort, printTable, startOrigin, UPLOAD_ORIGIN, uploadVia } from "./_proxy_bed.ts";
+import { docker, dockerOk } from "../images/_testing.ts";
+import {
+  curl,
+  freePort,
+  printTable,
+  rssMiB,
+  startOrigin,
+  UPLOAD_ORIGIN,
+  uploadVia,
+} from "./_proxy_bed.ts";
 
 const BASE = Deno.env.get("BENCH_SIDECAR_BASE") ?? `bot-bottle-test/deno:${Deno.version.deno}`;
 const LABEL = "bot-bottle-bench=sidecar";
@@ -32,25 +41,9 @@ interface Row {
   seconds: number;
 }
 
-async function run(program: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped" }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success) {
-    throw new Error(
-      `${program} ${args.slice(0, 2).join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-  return text;
-}
-
-function rssMiB(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "0") / 1024;
-}
-
 /** The container's memory as `docker stats` reports it (its cgroup). */
 async function containerMemory(id: string): Promise<string> {
-  const usage = await run("docker", ["stats", "--no-stream", "--format", "{{.MemUsage}}", id]);
+  const usage = await dockerOk(["stats", "--no-stream", "--format", "{{.MemUsage}}", id]);
   return usage.split("/")[0]!.trim();
 }
 
@@ -72,7 +65,7 @@ async function startSidecar(image: string, dir: string) {
   await Deno.writeTextFile(join(state, "routes.yaml"), "log: 0\nroutes:\n  - host: bench.test\n");
   await Deno.copyFile(join(dir, "origin-ca.pem"), join(state, "upstream-ca.pem"));
   const port = freePort();
-  const id = (await run("docker", [
+  const id = await dockerOk([
     "run",
     "--detach",
     "--label",
@@ -92,21 +85,19 @@ async function startSidecar(image: string, dir: string) {
       new URL(UPLOAD_ORIGIN).port
     }=127.0.0.1:${uploadPort}`,
     image,
-  ])).trim();
+  ]);
   const stop = async () => {
-    await run("docker", ["rm", "--force", id]).catch(() => "");
+    await docker(["rm", "--force", id]);
     origin.kill("SIGTERM");
     await origin.status;
   };
   try {
     for (let waited = 0;; waited += 100) {
-      const logs = await new Deno.Command("docker", { args: ["logs", id], stderr: "piped" })
-        .output();
-      if (new TextDecoder().decode(logs.stderr).includes('"event":"listening"')) break;
+      if ((await docker(["logs", id])).stderr.includes('"event":"listening"')) break;
       if (waited > 30_000) throw new Error("the sidecar's egress never listened");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const top = await run("docker", ["top", id, "-eo", "pid,args"]);
+    const top = await dockerOk(["top", id, "-eo", "pid,args"]);
     const egress = Number(/^\s*(\d+)\s.*--daemon egress/m.exec(top)?.[1]);
     const init = Number(/^\s*(\d+)\s+deno run .*\/app\/sidecar\.js\s*$/m.exec(top)?.[1]);
     if (!(egress > 0 && init > 0)) throw new Error(`no egress or init process in:\n${top}`);
@@ -117,26 +108,16 @@ async function startSidecar(image: string, dir: string) {
   }
 }
 
-/** curl through the sidecar; every transfer must answer 200. */
-async function curl(port: number, ca: string, args: string[]): Promise<void> {
-  const codes = await run("curl", [
-    "-sS",
-    "--proxy",
-    `http://127.0.0.1:${port}`,
-    "--cacert",
-    ca,
-    "-w",
-    "%{http_code}\n",
-    ...args,
-  ]);
-  const bad = codes.trim().split("\n").filter((code) => code !== "200");
-  if (bad.length > 0) throw new Error(`${bad.length} transfers did not answer 200: ${bad[0]}`);
+/** curl's arguments to go through the sidecar on `port`, trusting its CA. */
+function via(port: number, ca: string): string[] {
+  return ["--proxy", `http://127.0.0.1:${port}`, "--cacert", ca];
 }
 
 const LOADS: [string, string, (port: number, ca: string) => Promise<void>][] = [
   ["idle", "idle", async () => {}],
   ["many", "200 connections x 20 MiB", (port, ca) =>
-    curl(port, ca, [
+    curl([
+      ...via(port, ca),
       "--parallel",
       "--parallel-max",
       "200",
@@ -149,18 +130,9 @@ const LOADS: [string, string, (port: number, ca: string) => Promise<void>][] = [
   [
     "down",
     "1 GiB download",
-    (port, ca) => curl(port, ca, ["-o", "/dev/null", "https://bench.test/big?mb=1024"]),
+    (port, ca) => curl([...via(port, ca), "https://bench.test/big?mb=1024"]),
   ],
-  [
-    "up",
-    "1 GiB upload",
-    (port, ca) =>
-      uploadVia(
-        ["--proxy", `http://127.0.0.1:${port}`, "--cacert", ca],
-        `${UPLOAD_ORIGIN}/upload`,
-        1024,
-      ),
-  ],
+  ["up", "1 GiB upload", (port, ca) => uploadVia(via(port, ca), `${UPLOAD_ORIGIN}/upload`, 1024)],
 ];
 
 async function main(): Promise<void> {
