@@ -77,8 +77,13 @@ console.log(rootsBeyondRuntime([${JSON.stringify(first + second)}], undefined, r
   const run = (flags: string[]) =>
     new Deno.Command(Deno.execPath(), {
       args: ["run", "--config", CONFIG, "--allow-read", "--allow-env", ...flags, script],
-      stderr: "inherit",
-    }).output().then((out) => new TextDecoder().decode(out.stdout).trim());
+      env: { NO_COLOR: "1" },
+      stderr: "piped",
+    }).output().then((out) =>
+      out.success
+        ? new TextDecoder().decode(out.stdout).trim()
+        : `failed: ${new TextDecoder().decode(out.stderr)}`
+    );
   try {
     assert.equal(await run([]), "2", "no permission, no list: both roots are passed");
     assert.equal(writeRuntimeRoots(written), tls.rootCertificates.length);
@@ -86,6 +91,10 @@ console.log(rootsBeyondRuntime([${JSON.stringify(first + second)}], undefined, r
     assert.equal(await run(["--allow-sys"]), "undefined", "the permission: the runtime says so");
     await Deno.writeTextFile(written, "not a certificate\n");
     assert.equal(await run([]), "2", "a list without certificates omits nothing");
+    // A list that is there but cannot be read is a broken image: the proxy does not start.
+    await Deno.remove(written);
+    await Deno.mkdir(written);
+    assert.match(await run([]), /^failed: .*directory/is);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
