@@ -107,8 +107,8 @@ export class ConnDuplex extends Duplex {
   ): void {
     const turns = this.#turns;
     writeAll(this.#conn, chunk).then(
-      turns === undefined ? () => callback() : () => turns.pass(() => callback()),
-      (err: Error) => callback(err),
+      turns === undefined ? () => callback() : () => turns.pass(callback),
+      callback,
     );
   }
 

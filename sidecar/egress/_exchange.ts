@@ -122,7 +122,7 @@ export async function handleExchange(
 
   const pace = deps.transfers.paceFor(head.framing);
   // A large upload waits for its turn before the client is told to send it.
-  await pace?.start();
+  if (pace !== undefined) await pace.start();
   if (forward.expectsContinue && head.framing.kind !== "none") {
     client.writer.writeResponseHead(
       { status: 100, reason: "Continue", version: "HTTP/1.1", headers: new HeaderList() },
@@ -156,8 +156,8 @@ export async function handleExchange(
 async function send(input: RelayInput): Promise<boolean> {
   const { head, req, upstream, client, deps, body, prefetch, pace, refuse } = input;
   const raw = head.framing.kind === "none" ? undefined : client.reader.body();
-  const chunks = (raw === undefined || pace === undefined ? raw : pace.chunks(raw))
-    ?.[Symbol.asyncIterator]();
+  const source = raw !== undefined && pace !== undefined ? pace.chunks(raw) : raw;
+  const chunks = source?.[Symbol.asyncIterator]();
   const denied = await prefetch.fill(chunks, body);
   if (denied !== undefined) return await refuse(denied);
 

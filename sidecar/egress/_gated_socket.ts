@@ -2,11 +2,11 @@
  * The client side of an intercepted tunnel, fed to the TLS server socket only as fast as the
  * proxy consumes what it decrypts.
  *
- * Why: under Deno, a `node:tls` server socket on a TCP socket keeps reading and decrypting
- * after `pause()`, so an agent uploading faster than the upstream accepts fills the proxy's
- * memory (a 400 MB upload peaked at 600–780 MB). On this duplex the transport is read only while
- * the TLS socket above is flowing: pausing it pauses the TCP socket below, and the client's TCP
- * window pushes back.
+ * Why: under Deno, a `node:tls` server socket keeps reading and decrypting after `pause()`, so an
+ * agent uploading faster than the upstream accepts fills the proxy's memory (a 400 MB upload
+ * peaked at 600–780 MB). On this duplex the transport (the client's `ConnDuplex`, which reads
+ * only on demand) is read only while the TLS socket above is flowing: pausing it stops the reads
+ * below, and the client's TCP window pushes back.
  */
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
@@ -14,7 +14,7 @@ import { Duplex } from "node:stream";
 /** How long a closed tunnel's transport waits for the client's end before it is cut. */
 const LINGER_MS = 2_000;
 
-/** A TCP socket that passes bytes up only while the reader above wants them. */
+/** A client transport that passes bytes up only while the reader above wants them. */
 export class GatedSocket extends Duplex {
   #raw: Duplex;
   #reader: Duplex | undefined;

@@ -103,12 +103,12 @@ export async function forwardResponse(
   );
   // An event stream is the agent's conversation with its model: it never waits behind downloads.
   const pace = isSse ? undefined : options.transfers.paceFor(response.framing);
-  // Most responses are small: no pace, and no extra frame on the per-request path.
-  if (pace === undefined) return await forwardPaced(response, options, isSse, undefined);
+  // Most responses have a small declared length: no pace, and no extra frame for them.
+  if (pace === undefined) return forwardPaced(response, options, isSse, undefined);
   try {
     return await forwardPaced(response, options, isSse, pace);
   } finally {
-    pace?.end();
+    pace.end();
   }
 }
 

@@ -74,11 +74,10 @@ export class EgressServer {
     reusePort = false,
   ): Promise<{ hostname: string; port: number }> {
     await this.#turns.open();
-    // `reusePort` is behind `--unstable-net` (deno.json, the compiled binary): asked for only
-    // when wanted, so the sidecar's own runs need no unstable flag.
+    // `reusePort: true` needs `--unstable-net` (deno.json, the compiled binary); false does not.
     let listener: Deno.TcpListener;
     try {
-      listener = Deno.listen({ hostname, port, ...(reusePort ? { reusePort } : {}) });
+      listener = Deno.listen({ hostname, port, reusePort });
     } catch (err) {
       this.#turns.close();
       throw err;

@@ -1,11 +1,6 @@
 /**
- * Upstream TLS as a Node `Duplex` over Deno's own TLS connection, for backpressure both ways.
- *
- * Why not `node:tls`: under Deno its client socket keeps reading from the network after
- * `pause()` and accepts every `write()` without ever saying "full", so a fast origin or a fast
- * uploader fills the proxy's memory with whatever the other side has not taken yet (a 400 MB
- * download peaked at 1.1 GB). Here a read is issued only when the stream's consumer wants more,
- * and a write completes only when the connection took it, so the TCP windows push back instead.
+ * Upstream TLS as a Node `Duplex` over Deno's own TLS connection (`ConnDuplex`, which says why
+ * not `node:tls`), for backpressure both ways.
  */
 import type { Duplex } from "node:stream";
 import { ConnDuplex } from "./_conn_duplex.ts";

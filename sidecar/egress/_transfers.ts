@@ -52,6 +52,13 @@ export class Transfers {
   readonly #stallMs: number;
   readonly #quantumMs: number;
   readonly #line: Waiter[] = [];
+  /** What every pace asks of these slots (one object for all of them). */
+  readonly #lane: Lane = {
+    take: (pace) => this.#take(pace),
+    give: (pace) => this.#give(pace),
+    leave: (pace) => this.#leave(pace),
+    due: (heldAt) => this.#line.length > 0 && performance.now() - heldAt >= this.#quantumMs,
+  };
   readonly #holders = new Set<Pace>();
   #watch: ReturnType<typeof setInterval> | undefined;
 
@@ -87,12 +94,7 @@ export class Transfers {
    * @returns Its pace; {@link Pace.end} gives back what it holds.
    */
   pace(large: boolean): Pace {
-    return new Pace({
-      take: (pace) => this.#take(pace),
-      give: (pace) => this.#give(pace),
-      leave: (pace) => this.#leave(pace),
-      due: (heldAt) => this.#line.length > 0 && performance.now() - heldAt >= this.#quantumMs,
-    }, large);
+    return new Pace(this.#lane, large);
   }
 
   #take(pace: Pace): Promise<void> {
@@ -190,8 +192,8 @@ export class Pace {
   }
 
   /** Wait for a slot now if the body is large already (before a `100 Continue`, say). */
-  async start(): Promise<void> {
-    await this.#turn();
+  start(): Promise<void> {
+    return this.#turn();
   }
 
   /**
@@ -203,13 +205,15 @@ export class Pace {
     const source = body[Symbol.asyncIterator]();
     try {
       while (true) {
-        await this.#turn();
+        // A body still within LARGE_BODY_BYTES passes without a turn (most chunked ones).
+        if (this.#read >= LARGE_BODY_BYTES) await this.#turn();
         // Ended while it waited in line: whoever read it is gone.
         if (this.#ended) return;
         const next = await source.next();
         if (next.done === true) return;
         this.#read += next.value.length;
-        this.movedAt = performance.now();
+        // Only a large body holds a slot, and only a holder's last move counts.
+        if (this.#read >= LARGE_BODY_BYTES) this.movedAt = performance.now();
         yield next.value;
       }
     } finally {
