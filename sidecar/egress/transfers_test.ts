@@ -5,8 +5,6 @@ import { LARGE_BODY_BYTES, type Pace, Transfers } from "./_transfers.ts";
 class Feed implements AsyncIterable<Uint8Array> {
   #chunks: (Uint8Array | null)[] = [];
   #wake: (() => void) | undefined;
-  /** Whether the consumer is waiting for a chunk now. */
-  asked = false;
 
   push(chunk: Uint8Array | null): void {
     this.#chunks.push(chunk);
@@ -15,9 +13,7 @@ class Feed implements AsyncIterable<Uint8Array> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     while (true) {
-      this.asked = true;
       while (this.#chunks.length === 0) await new Promise<void>((r) => (this.#wake = r));
-      this.asked = false;
       const chunk = this.#chunks.shift()!;
       if (chunk === null) return;
       yield chunk;

@@ -47,11 +47,16 @@ Deno.test("Turns never holds a continuation while the runtime keeps polling", as
   }
 });
 
-Deno.test("Turns without its probe (not open, or closed) holds nothing", () => {
-  const turns = new Turns();
-  let ran = 0;
-  turns.pass(() => ran++);
-  busy(TURN_MS + 5);
-  turns.pass(() => ran++);
-  assert.equal(ran, 2);
+Deno.test("Turns without its probe (not open, or closed) holds nothing", async () => {
+  const unopened = new Turns();
+  const closed = new Turns();
+  await closed.open();
+  closed.close();
+  for (const turns of [unopened, closed]) {
+    let ran = 0;
+    turns.pass(() => ran++);
+    busy(TURN_MS + 5);
+    turns.pass(() => ran++);
+    assert.equal(ran, 2);
+  }
 });

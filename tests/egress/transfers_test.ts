@@ -88,7 +88,7 @@ Deno.test("a client that stopped reading gives up its slot to the next large dow
   const conn = await tunnelTo(bed);
   try {
     await conn.write(new TextEncoder().encode("GET /stuck HTTP/1.1\r\nHost: api.test\r\n\r\n"));
-    assert.ok((await conn.read(new Uint8Array(64 * 1024))) ?? 0 > 0);
+    assert.ok(((await conn.read(new Uint8Array(64 * 1024))) ?? 0) > 0, "the download began");
     // It reads nothing more. The next large download gets the slot once the first has stalled.
     const started = performance.now();
     const next = await curl(bed, "https://api.test/next", ["--max-time", "30"]);
