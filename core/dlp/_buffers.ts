@@ -6,8 +6,15 @@
  */
 import { alignedBytes } from "./_window.ts";
 
-/** Buffers kept per size class (lengths in `(2^(c-1), 2^c]`). */
-const PER_CLASS = 2;
+/**
+ * Buffers kept per size class (lengths in `(2^(c-1), 2^c]`): two of the big classes, more of the
+ * small ones (up to 16 KiB a class). A body with escapes holds several small buffers at once
+ * (the tails and contexts of the views of each layer), and in Deno a new typed array of any size
+ * costs about a microsecond.
+ */
+function perClass(c: number): number {
+  return Math.max(2, Math.min(16, (16 * 1024) >>> c));
+}
 /** A bigger buffer is left to the collector, so what is kept stays small. */
 const LARGEST = 256 * 1024;
 
@@ -54,7 +61,8 @@ export class Buffers {
   /** Give back a buffer its taker no longer reads (kept if its class has room). */
   give(buffer: Uint8Array): void {
     if (buffer.length === 0 || buffer.length > LARGEST) return;
-    const kept = this.#spare[classOf(buffer.length)]!;
-    if (kept.length < PER_CLASS) kept.push(buffer);
+    const c = classOf(buffer.length);
+    const kept = this.#spare[c]!;
+    if (kept.length < perClass(c)) kept.push(buffer);
   }
 }

@@ -132,15 +132,17 @@ export class DecodingStream implements StreamScanner {
  * @param bytes The raw text, one byte per character.
  * @param passes Builds fresh passes for each decoded stream.
  * @param raw What the raw scan found (not reported again).
+ * @param buffers Where the views take their buffers from (and give them back: the scan ends).
  * @returns The findings, possibly empty.
  */
 export function scanDecodedOnce(
   bytes: Uint8Array,
   passes: () => ScanPass[],
   raw: readonly Finding[],
+  buffers?: Buffers,
 ): Finding[] {
   const found: ViewFinding[] = [];
-  for (const view of viewsOf(passes, MARGIN)(1)) found.push(...view.push(bytes, 0, true));
+  for (const view of viewsOf(passes, MARGIN, buffers)(1)) found.push(...view.push(bytes, 0, true));
   if (found.length === 0) return [];
   return onceEach(inStreamOrder(withDecodings(found)).filter((f) => !overlapsAny(f, raw)));
 }

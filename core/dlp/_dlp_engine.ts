@@ -185,10 +185,14 @@ export class DlpEngine {
   #scanText(text: string, passes: () => ScanPass[]): Finding[] {
     const raw = passes();
     if (raw.length === 0) return [];
-    const win = ScanWindow.ofText(text);
+    // The bytes are read only during the scan: a spare (the proxy scans every request's head and
+    // every response's, and a new typed array costs about a microsecond).
+    const store = this.#buffers.take(text.length);
+    const win = ScanWindow.ofText(text, store);
     const out: Finding[] = [];
     for (const pass of raw) pass.scan(win, out);
-    out.push(...scanDecodedOnce(win.bytes, passes, out));
+    out.push(...scanDecodedOnce(win.bytes, passes, out, this.#buffers));
+    this.#buffers.give(store);
     return sortFindings(out);
   }
 

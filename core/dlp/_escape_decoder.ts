@@ -34,6 +34,9 @@ interface Escape {
   rawLen: number;
 }
 
+/** No words (shared: never written; a new typed array, even an empty one, costs a microsecond). */
+const NO_WORDS = new Uint32Array(0);
+
 /**
  * Finds the bytes that may start an escape (`%` or `\\`) four bytes at a time: for each word,
  * the classic "has a zero byte" test on the word XOR each target byte repeated. Every chunk of
@@ -51,7 +54,7 @@ class EscapeSearch {
     this.#lead = lead;
     const count = (bytes.length - lead) >>> 2;
     this.#words = count === 0
-      ? new Uint32Array(0)
+      ? NO_WORDS
       : new Uint32Array(bytes.buffer, bytes.byteOffset + lead, count);
   }
 
@@ -191,7 +194,8 @@ export class EscapeDecoder {
     found?: { escapes: readonly number[]; shift: number; length: number },
   ): Uint8Array {
     const carried = this.#carry.length > 0;
-    const input = carried ? joined(this.#carry, chunk) : chunk;
+    const join = carried ? joined(this.#carry, chunk, this.#buffers) : undefined;
+    const input = join?.bytes ?? chunk;
     this.#carry = NO_CARRY;
     // Decoding never lengthens: the output fits in the input's length.
     if (this.#out.length < input.length) {
@@ -246,6 +250,8 @@ export class EscapeDecoder {
     }
     this.#raw += i;
     this.#dec += n;
+    // Whatever of the input is still needed was copied into the carry.
+    if (join !== undefined) this.#buffers?.give(join.store);
     return out.subarray(0, n);
   }
 
@@ -350,14 +356,21 @@ export class EscapeDecoder {
 }
 
 /**
- * `a` then `b` in one new array. A plain `Uint8Array`, never a Node `Buffer` (whose `subarray`
- * builds a `FastBuffer` each time, and the decoder cuts its input at every escape).
+ * `a` then `b` in one array, taken from `buffers` when given (give `store` back once the bytes are
+ * read: a new typed array costs about a microsecond, and a stretch joins its context to its first
+ * chunk). A plain `Uint8Array`, never a Node `Buffer` (whose `subarray` builds a `FastBuffer` each
+ * time, and the decoder cuts its input at every escape).
  */
-export function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+export function joined(
+  a: Uint8Array,
+  b: Uint8Array,
+  buffers?: Buffers,
+): { bytes: Uint8Array; store: Uint8Array } {
+  const length = a.length + b.length;
+  const store = buffers?.take(length) ?? new Uint8Array(length);
+  store.set(a);
+  store.set(b, a.length);
+  return { bytes: store.length === length ? store : store.subarray(0, length), store };
 }
 
 /** Below this many bytes a copy is a loop: a view to `set` from costs more (dense escapes). */

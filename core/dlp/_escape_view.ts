@@ -160,7 +160,11 @@ export class EscapeView implements View {
       // searching the chunk again (most of what a stretch decodes is its first piece).
       const clean = !hasEscape(context) || decodableEscapes(context).length === 0;
       const at = clean ? start - context.length : undefined;
-      return this.#feed(stretch, joined(context, chunk), final, at);
+      const join = joined(context, chunk, buffers);
+      const found = this.#feed(stretch, join.bytes, final, at);
+      // The stretch decoded what it needed of them (the decoder copies what it carries over).
+      buffers?.give(join.store);
+      return found;
     }
     // An escape that decodes in this chunk, or one the last chunk left unfinished: decode all
     // of it. A lone `%` or `\` (`100%`, `C:\Windows`) decodes nothing and extends nothing.

@@ -70,7 +70,10 @@ export class RunView implements View {
   #run: Run | undefined;
   /** 0, or the line break seen inside the run: CR, LF (or CR LF). */
   #break = 0;
-  /** Made with the first tail kept: a view is made for every decoded stream. */
+  /**
+   * Taken from the layer's spares with the first tail kept and given back when the view ends: a
+   * view is made for every decoded stream, and a new typed array costs about a microsecond.
+   */
   #tail: Uint8Array | undefined;
   #tailLength = 0;
   #tailStart = 0;
@@ -108,7 +111,8 @@ export class RunView implements View {
     const out: ViewFinding[] = [];
     this.#out = out;
     if (this.#tailLength > 0) {
-      const tail = this.#tail!.slice(0, this.#tailLength);
+      // A view, not a copy: the tail is read before anything is kept in its place again.
+      const tail = this.#tail!.subarray(0, this.#tailLength);
       this.#tailLength = 0;
       const next = this.#firstSegment(tail, 0, this.#tailStart, NO_WORDS, 0);
       if (next < 0) {
@@ -148,6 +152,7 @@ export class RunView implements View {
     if (final) {
       this.#endRun();
       this.#givePrefix();
+      this.#giveTail();
     } else {
       this.#flush();
     }
@@ -277,6 +282,13 @@ export class RunView implements View {
     this.#prefixStore = store;
     this.#prefix = store.subarray(0, PREFIX);
     this.#prefixAt = new Uint32Array(store.buffer, store.byteOffset + PREFIX, PREFIX);
+  }
+
+  /** Give the tail's buffer back: the view reads no more. */
+  #giveTail(): void {
+    if (this.#tail === undefined) return;
+    this.#layer.buffers?.give(this.#tail);
+    this.#tail = undefined;
   }
 
   /** Give the prefix's store back: the view reads no more. */
@@ -480,7 +492,8 @@ export class RunView implements View {
     const limit = Math.max(from, n - TAIL);
     while (s > limit && (CLASS[bytes[s - 1]!]! & bit) !== 0) s--;
     if (s === n) return;
-    (this.#tail ??= new Uint8Array(TAIL)).set(bytes.subarray(s, n));
+    this.#tail ??= this.#layer.buffers?.take(TAIL, 2 * TAIL) ?? alignedBytes(TAIL);
+    this.#tail.set(bytes.subarray(s, n));
     this.#tailLength = n - s;
     this.#tailStart = base + s;
   }

@@ -35,9 +35,14 @@ export class ScanWindow {
     return this.#text;
   }
 
-  /** A window over a whole string, for one-shot scans. */
-  static ofText(text: string): ScanWindow {
-    return new ScanWindow(0, latin1Bytes(text), true, text);
+  /**
+   * A window over a whole string, for one-shot scans.
+   *
+   * @param into Where to write its bytes (4-byte aligned, at least as long as the text): a spare
+   *   the caller takes back after the scan. Absent: a new buffer.
+   */
+  static ofText(text: string, into?: Uint8Array): ScanWindow {
+    return new ScanWindow(0, latin1Bytes(text, into), true, text);
   }
 }
 
@@ -70,13 +75,14 @@ export function alignedBytes(length: number): Uint8Array {
 }
 
 /**
- * Encode `text` one byte per character. Characters above U+00FF (possible when the caller passes a
+ * Encode `text` one byte per character (into the start of `into` when given). Characters above U+00FF (possible when the caller passes a
  * decoded header) become byte 0, which no detector treats as part of a token, so a zero-width
  * space inside a secret acts as a separator instead of hiding it.
  */
-export function latin1Bytes(text: string): Uint8Array {
-  const bytes = alignedBytes(text.length);
-  Buffer.from(bytes.buffer, 0, text.length).write(text, 0, text.length, "latin1");
+export function latin1Bytes(text: string, into?: Uint8Array): Uint8Array {
+  const store = into ?? alignedBytes(text.length);
+  const bytes = store.length === text.length ? store : store.subarray(0, text.length);
+  Buffer.from(bytes.buffer, bytes.byteOffset, text.length).write(text, 0, text.length, "latin1");
   if (WIDE_CHAR.test(text)) {
     for (let i = 0; i < text.length; i++) {
       if (text.charCodeAt(i) > 0xff) bytes[i] = 0;
