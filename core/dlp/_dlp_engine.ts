@@ -255,15 +255,32 @@ export class DlpEngine {
   }
 }
 
-/** A stream that does not report the canary: the agent holds it already. */
+/**
+ * A stream that does not report the canary: the agent holds it already. A class, not an object
+ * literal with closures and a getter: one is made for every response body.
+ */
+class CanaryLess implements StreamScanner {
+  readonly #stream: StreamScanner;
+
+  constructor(stream: StreamScanner) {
+    this.#stream = stream;
+  }
+
+  push(chunk: Uint8Array): Finding[] {
+    return withoutCanary(this.#stream.push(chunk));
+  }
+
+  end(): Finding[] {
+    return withoutCanary(this.#stream.end());
+  }
+
+  get settled(): number {
+    return this.#stream.settled;
+  }
+}
+
 function canaryLess(stream: StreamScanner): StreamScanner {
-  return {
-    push: (chunk) => withoutCanary(stream.push(chunk)),
-    end: () => withoutCanary(stream.end()),
-    get settled() {
-      return stream.settled;
-    },
-  };
+  return new CanaryLess(stream);
 }
 
 function withoutCanary(findings: Finding[]): Finding[] {
