@@ -100,7 +100,10 @@ export class PassStream implements StreamScanner {
     const from = keep - this.#base;
     const tail = this.#length - from;
     if (tail > buf.length >>> 2) return;
-    const held = alignedBytes(Math.max(tail, HELD));
+    // A spare too (kept while the stream is open, so never one much longer than the tail): a
+    // download pushes a TLS record at a time, and a new typed array per push costs microseconds.
+    const size = Math.max(tail, HELD);
+    const held = this.#buffers.take(size, 2 * size);
     held.set(buf.subarray(from, this.#length));
     this.#buffers.give(buf);
     this.#buf = held;
