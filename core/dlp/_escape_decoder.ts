@@ -14,17 +14,25 @@ const BACKSLASH = 0x5c;
 /** The longest escape: a surrogate pair, `\uD83D\uDE00`. */
 const LONGEST = 12;
 
-/** Single-character JSON escapes and the byte each stands for. */
-const SIMPLE: Readonly<Record<number, number>> = Object.freeze({
-  0x22: 0x22, // \"
-  0x5c: 0x5c, // \\
-  0x2f: 0x2f, // \/
-  0x62: 0x08, // \b
-  0x66: 0x0c, // \f
-  0x6e: 0x0a, // \n
-  0x72: 0x0d, // \r
-  0x74: 0x09, // \t
-});
+/**
+ * Single-character JSON escapes: per byte after the backslash, the byte it stands for, or -1. A
+ * typed table, not an object: every escape of every stretch is looked up here three times.
+ */
+const SIMPLE = (() => {
+  const table = new Int16Array(256).fill(-1);
+  const pairs = [
+    [0x22, 0x22], // \"
+    [0x5c, 0x5c], // \\
+    [0x2f, 0x2f], // \/
+    [0x62, 0x08], // \b
+    [0x66, 0x0c], // \f
+    [0x6e, 0x0a], // \n
+    [0x72, 0x0d], // \r
+    [0x74, 0x09], // \t
+  ];
+  for (const [escaped, byte] of pairs) table[escaped!] = byte!;
+  return table;
+})();
 
 /** One decoded escape: `rawLen` raw bytes at `raw` became `decLen` bytes at `dec`. */
 interface Escape {
@@ -220,10 +228,18 @@ export class EscapeDecoder {
     let k = 0;
     for (; i < input.length; i++) {
       let next: number;
+      // The raw length of the escape at `next` when the list says it (and it lies whole in the
+      // input): it is neither cut by the input's end nor parsed again. 0: unknown.
+      let listed = 0;
       if (i >= searchFrom) next = (search ??= new EscapeSearch(input)).next(i);
       else {
         while (k < escapes.length && escapes[k]! - shift < i) k += 2;
         next = k < escapes.length ? Math.min(escapes[k]! - shift, input.length) : input.length;
+        // One the text's end may cut (listed as reaching it) is parsed here, as searched ones are.
+        const end = k < escapes.length && escapes[k + 1] !== found!.length
+          ? escapes[k + 1]! - shift
+          : Infinity;
+        if (end <= input.length) listed = end - next;
       }
       // Bytes between escapes are copied in one go (most of a stretch is plain text).
       if (next > i) {
@@ -233,12 +249,15 @@ export class EscapeDecoder {
         if (i === input.length) break;
       }
       const byte = input[i]!;
-      if (!final && input.length - i < (byte === PERCENT ? 3 : escapeLength(input, i))) {
+      if (
+        listed === 0 && !final &&
+        input.length - i < (byte === PERCENT ? 3 : escapeLength(input, i))
+      ) {
         // A copy: `slice` of a Node Buffer is a view, and a caller may reuse its chunk's memory.
         this.#carry = Uint8Array.prototype.slice.call(input, i);
         break;
       }
-      const rawLen = escapeAt(input, i);
+      const rawLen = listed > 0 ? listed : escapeAt(input, i);
       if (rawLen === 0) {
         out[n++] = byte;
         continue;
@@ -389,7 +408,7 @@ function copy(input: Uint8Array, from: number, to: number, out: Uint8Array, at: 
 function escapeLength(input: Uint8Array, i: number): number {
   const next = input[i + 1];
   if (next === undefined) return 2;
-  if (next !== 0x75) return SIMPLE[next] === undefined ? 0 : 2;
+  if (next !== 0x75) return SIMPLE[next]! < 0 ? 0 : 2;
   if (i + 6 > input.length) return 6;
   const unit = unit16(input, i + 2);
   return unit >= 0xd800 && unit < 0xdc00 ? LONGEST : 6;
@@ -406,7 +425,7 @@ function escapeAt(input: Uint8Array, i: number): number {
   }
   const next = input[i + 1];
   if (next === undefined) return 0;
-  if (SIMPLE[next] !== undefined) return 2;
+  if (SIMPLE[next]! >= 0) return 2;
   if (next !== 0x75) return 0;
   const unit = unit16(input, i + 2);
   if (unit < 0) return 0;

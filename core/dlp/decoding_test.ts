@@ -151,3 +151,22 @@ Deno.test("DlpEngine sees a secret whole when its escape comes after the decoded
   assert.equal(found.length, 1, spans(found).join(", "));
   assert.deepEqual(spans(found), spans(dlp.scanOutbound(text, ON)));
 });
+
+Deno.test("DlpEngine decodes escapes a chunk ends in the middle of, with other escapes before them in the chunk", () => {
+  // A URL-encoded webhook URL: escapes every few bytes, so most chunks hold several and end
+  // inside one (the decoder reads the chunk's escapes from one search of it).
+  const token = "hrTXTV8_p3F8FyBlm_lwQqpvdHlJWfJ4esl90YI4snyLyffwoQyvy5NgVyIXNA2VMqBS";
+  const url = `https://discord.com/api/webhooks/554266415381136101/${token}`;
+  const text = `theme=dark; hook=${encodeURIComponent(url)}; lang=en`;
+  const tokens = { detectors: ["token_patterns"] as const, location: "header:Cookie" };
+  const once = dlp.scanOutbound(text, tokens);
+  assert.deepEqual(once.map((f) => f.rule), ["discord_webhook"]);
+  for (let size = 1; size <= 70; size++) {
+    const cuts = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => i * size);
+    assert.deepEqual(
+      spans(streamAll(dlp.outboundStream(tokens), text, cuts)),
+      spans(once),
+      `chunks of ${size}`,
+    );
+  }
+});
