@@ -16,7 +16,7 @@ const LONGEST = 12;
 
 /**
  * Single-character JSON escapes: per byte after the backslash, the byte it stands for, or -1. A
- * typed table, not an object: every escape of every stretch is looked up here three times.
+ * typed table, not an object: every escape of every stretch is looked up here more than once.
  */
 const SIMPLE = (() => {
   const table = new Int16Array(256).fill(-1);

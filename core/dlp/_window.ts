@@ -75,9 +75,10 @@ export function alignedBytes(length: number): Uint8Array {
 }
 
 /**
- * Encode `text` one byte per character (into the start of `into` when given). Characters above U+00FF (possible when the caller passes a
- * decoded header) become byte 0, which no detector treats as part of a token, so a zero-width
- * space inside a secret acts as a separator instead of hiding it.
+ * Encode `text` one byte per character, into the start of `into` when given. Characters above
+ * U+00FF (possible when the caller passes a decoded header) become byte 0, which no detector
+ * treats as part of a token, so a zero-width space inside a secret acts as a separator instead of
+ * hiding it.
  */
 export function latin1Bytes(text: string, into?: Uint8Array): Uint8Array {
   const store = into ?? alignedBytes(text.length);
