@@ -4,8 +4,9 @@
  * registry JSON, lockfiles, pages, source, images) through `outboundStream` and `inboundStream`,
  * best of three rounds, by wall clock and by the process's CPU time (steadier on a shared
  * machine). Mixed traffic is also scanned as the proxy meets it, a stream per body (most are a
- * few kilobytes, so what a stream costs to open and close shows). Then the cost of each detector
- * alone on the mixed traffic.
+ * few kilobytes, so what a stream costs to open and close shows), and so is the request an agent
+ * sends its model most (about 96 KiB of JSON carrying source code: escapes on every line). Then
+ * the cost of each detector alone on the mixed traffic.
  */
 import { cpuUsage } from "node:process";
 import {
@@ -51,6 +52,48 @@ function randomText(): Uint8Array {
     text += WORDS[r % WORDS.length] + (r % 17 === 0 ? ".\n" : r % 11 === 0 ? ", " : " ");
   }
   return new TextEncoder().encode(text.slice(0, CHUNK));
+}
+
+/**
+ * What a coding agent sends its model most: one JSON request of about 96 KiB whose messages carry
+ * source code. JSON escapes every line break and quote of the code, and the code's own string
+ * literals (`"\\n"`, `\\d`) come out escaped twice, so the decoded views read most of it once
+ * per layer. The code is made up from a fixed seed, so every run scans the same bytes.
+ */
+function agentRequest(): Uint8Array {
+  let seed = 20261207;
+  const pick = <T>(list: readonly T[]): T => {
+    seed = (seed * 48271) % 2147483647;
+    return list[seed % list.length]!;
+  };
+  const names = ["request", "buffer", "config", "token", "result", "chunk", "header", "stream"];
+  const lines: string[] = [];
+  for (let length = 0; length < 30 * 1024; length += lines.at(-1)!.length + 1) {
+    const [a, b] = [pick(names), pick(names)];
+    lines.push(
+      pick([
+        `  const ${a}Count = ${b}.length + ${seed % 97};`,
+        `  if (${a} === undefined) throw new Error("no ${a} for \\"${b}\\"");`,
+        `  // Why: the ${a} must be read before the ${b} is released.`,
+        `  out.push(\`\${${a}}: \${${b}}\\n\`);`,
+        `  const pattern = /^${a}\\s*=\\s*(\\d+)$/;`,
+        `  return ${a}.map((x) => x.${b}).join("\\t");`,
+        "}",
+        `export function ${a}Of(${b}: Uint8Array): number {`,
+      ]),
+    );
+  }
+  const source = lines.join("\n");
+  const body = JSON.stringify({
+    model: "model-large",
+    max_tokens: 4096,
+    system: "You are a coding agent.\nAnswer with a patch.",
+    messages: [0, 1, 2].map((k) => ({
+      role: "user",
+      content: [{ type: "text", text: `File ${k}:\n\`\`\`ts\n${source}\n\`\`\`` }],
+    })),
+  });
+  return new TextEncoder().encode(body);
 }
 
 /** The benign corpus's request and response bodies (the empty ones left out). */
@@ -203,6 +246,7 @@ export function measureThroughput(megabytes: number): ThroughputRow[] {
     measure("outbound defaults, random text", total, text, out),
     measure("outbound defaults, mixed traffic", total, mixed, out),
     measure("outbound defaults, mixed, a stream per body", total / 5, bodies, out, true),
+    measure("outbound defaults, agent API request JSON", total / 5, [agentRequest()], out, true),
     measure("inbound defaults, random base64", total, base64, into),
     measure("inbound defaults, random text", total, text, into),
     measure("inbound defaults, mixed traffic", total, mixed, into),
