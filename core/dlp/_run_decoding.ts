@@ -4,6 +4,7 @@
  * dead until the run ends.
  */
 import type { Branch } from "./_branch.ts";
+import type { Buffers } from "./_buffers.ts";
 import type { OffsetMap } from "./_offset_map.ts";
 import { type Gate, isBad } from "./_run_gate.ts";
 import { Base64Decoder, type RunDecoder, type Sink } from "./_run_decoders.ts";
@@ -30,6 +31,8 @@ export class Decoding implements Sink {
   readonly gate: Gate;
   /** The decoder's index in its kind of run (a run view keeps a batch per index). */
   readonly slot: number;
+  /** Where batches are taken from: a new typed array costs about a microsecond in Deno. */
+  readonly buffers: Buffers | undefined;
   decoder: RunDecoder;
   state = PROBING;
   /** Index in the run of this try's first character. */
@@ -43,7 +46,8 @@ export class Decoding implements Sink {
   probeEnds: number[] = [];
   branch: Branch | undefined;
   map: OffsetMap | undefined;
-  batch = EMPTY;
+  /** Grown from {@link Decoding.buffers}' spares (the old one given back) once live. */
+  batch: Uint8Array = EMPTY;
   batchLength = 0;
   blockCount = 0;
   blockBad = 0;
@@ -56,8 +60,10 @@ export class Decoding implements Sink {
       gate: Gate;
     },
     slot: number,
+    buffers?: Buffers,
   ) {
     this.slot = slot;
+    this.buffers = buffers;
     this.phrase = spec.phrase;
     this.make = spec.make;
     this.gate = spec.gate;
@@ -73,8 +79,11 @@ export class Decoding implements Sink {
     }
     this.map!.add(start, end);
     if (this.batchLength === this.batch.length) {
-      const grown = new Uint8Array(Math.max(64, this.batch.length * 2));
+      const size = Math.max(64, this.batch.length * 2);
+      const grown = this.buffers?.take(size, 2 * size) ?? new Uint8Array(size);
       grown.set(this.batch);
+      // Nothing else holds the old one: a view hands its kept batch over at `#goLive`.
+      if (this.batch !== EMPTY) this.buffers?.give(this.batch);
       this.batch = grown;
     }
     this.batch[this.batchLength++] = byte;

@@ -92,7 +92,7 @@ export class RunView implements View {
    * Per decoder of the kind, the batch its last live decoding grew, for its next one: one run is
    * read at a time, and growing a fresh batch per live run was 5% of the run views' time.
    */
-  readonly #batches: Uint8Array<ArrayBuffer>[] = [];
+  readonly #batches: (Uint8Array | undefined)[] = [];
   /** Under escape decoding: past the runs it would drop unread. */
   readonly #plain: PlainSkip | undefined;
 
@@ -153,6 +153,7 @@ export class RunView implements View {
       this.#endRun();
       this.#givePrefix();
       this.#giveTail();
+      this.#giveBatches();
     } else {
       this.#flush();
     }
@@ -284,6 +285,12 @@ export class RunView implements View {
     this.#prefixAt = new Uint32Array(store.buffer, store.byteOffset + PREFIX, PREFIX);
   }
 
+  /** Give the kept batches back: the view decodes no more. */
+  #giveBatches(): void {
+    for (const batch of this.#batches) if (batch !== undefined) this.#layer.buffers?.give(batch);
+    this.#batches.length = 0;
+  }
+
   /** Give the tail's buffer back: the view reads no more. */
   #giveTail(): void {
     if (this.#tail === undefined) return;
@@ -337,7 +344,7 @@ export class RunView implements View {
     }
     run.active = specs.length;
     run.decodings = specs.map(({ spec, slot, textual }) => {
-      const d = new Decoding(spec, slot);
+      const d = new Decoding(spec, slot, this.#layer.buffers);
       d.failed = !textual;
       return d;
     });
@@ -431,7 +438,9 @@ export class RunView implements View {
 
   #goLive(d: Decoding): void {
     d.state = LIVE;
+    // Handed over, not shared: the decoding gives it back to the spares when it outgrows it.
     d.batch = this.#batches[d.slot] ?? d.batch;
+    this.#batches[d.slot] = undefined;
     d.map = new OffsetMap();
     const { passes, views, depth, buffers } = this.#layer;
     const links = { children: views(depth + 1), map: d.map, phrase: d.phrase, buffers };
@@ -454,6 +463,7 @@ export class RunView implements View {
     this.#out.push(...d.branch!.push(d.batch.subarray(0, d.batchLength), true));
     d.batchLength = 0;
     if (d.batch.length <= KEEP_BATCH) this.#batches[d.slot] = d.batch;
+    else this.#layer.buffers?.give(d.batch);
     d.branch = undefined;
     d.map = undefined;
     this.#die(run, d);

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { bytesOf, spans } from "./_testing.ts";
 import { Buffers } from "./_buffers.ts";
+import { ALPHABET_RUNS } from "./_run_kinds.ts";
+import { RunView } from "./_run_view.ts";
 import { defaultDetectors, DlpEngine, type Finding } from "./mod.ts";
 
 // The streams of one engine lend each other their window and escape-context buffers as each
@@ -151,4 +153,37 @@ Deno.test("one-shot scans between a stream's pushes, through the same spares, ch
     found.push(...stream.end());
     assert.deepEqual(spans(found).sort(), expected[k], `body ${k}`);
   });
+});
+
+/** Spares that refuse a buffer given back twice without being taken in between. */
+class StrictBuffers extends Buffers {
+  readonly #given = new Set<Uint8Array>();
+
+  override take(length: number, most?: number): Uint8Array {
+    const buffer = super.take(length, most);
+    this.#given.delete(buffer);
+    return buffer;
+  }
+
+  override give(buffer: Uint8Array): void {
+    assert.ok(!this.#given.has(buffer), `a buffer of ${buffer.length} bytes given back twice`);
+    this.#given.add(buffer);
+    super.give(buffer);
+  }
+}
+
+Deno.test("a run view never gives back a decoded batch it still keeps for its next run", () => {
+  // A short run leaves its batch with the view; the long one after it takes that batch over and
+  // outgrows it (giving it back), and ends too long to be kept; a third run goes live after.
+  const text = (n: number) => "plain words for a decoded run ".repeat(n);
+  const body = [b64(text(2)), b64(text(200)), b64(text(2))].join(" ; ");
+  const buffers = new StrictBuffers();
+  const view = new RunView(ALPHABET_RUNS, {
+    passes: () => [],
+    views: () => [],
+    depth: 1,
+    buffers,
+  });
+  view.push(bytesOf(body), 0, false);
+  view.push(new Uint8Array(0), body.length, true);
 });
