@@ -156,7 +156,7 @@ export class DlpEngine {
     // undecided tail and decodes every chunk again; a response scanned for injection and for
     // echoed secrets needs them once. Each pass reports what it would alone.
     const echoes = this.#reflectionPasses(options.location);
-    return canaryLess(
+    return new CanaryLess(
       new DecodingStream(() => [...inbound(), ...echoes()], {
         longestMatch: this.#seamBytes,
         buffers: this.#buffers,
@@ -166,7 +166,7 @@ export class DlpEngine {
 
   /** The streaming form of {@link DlpEngine.scanReflection}. */
   reflectionStream(options: { location: string }): StreamScanner {
-    return canaryLess(
+    return new CanaryLess(
       new DecodingStream(this.#reflectionPasses(options.location), {
         longestMatch: this.#seamBytes,
         buffers: this.#buffers,
@@ -277,10 +277,6 @@ class CanaryLess implements StreamScanner {
   get settled(): number {
     return this.#stream.settled;
   }
-}
-
-function canaryLess(stream: StreamScanner): StreamScanner {
-  return new CanaryLess(stream);
 }
 
 function withoutCanary(findings: Finding[]): Finding[] {
