@@ -216,12 +216,14 @@ export class EscapeDecoder {
     let i = 0;
     const escapes = found?.escapes ?? [];
     const shift = found?.shift ?? 0;
+    // Where the list says an escape reaches when the text's end may cut it.
+    const cut = found?.length ?? -1;
     // From where the bytes are searched: all of them without a list, else from the escape the
     // text's end may cut (listed as reaching the end: the list holds no escape after it).
     const last = escapes.length - 2;
     const searchFrom = found === undefined || carried
       ? 0
-      : last >= 0 && escapes[last + 1] === found.length
+      : last >= 0 && escapes[last + 1] === cut
       ? escapes[last]! - shift
       : Infinity;
     let search: EscapeSearch | undefined;
@@ -236,7 +238,7 @@ export class EscapeDecoder {
         while (k < escapes.length && escapes[k]! - shift < i) k += 2;
         next = k < escapes.length ? Math.min(escapes[k]! - shift, input.length) : input.length;
         // One the text's end may cut (listed as reaching it) is parsed here, as searched ones are.
-        const end = k < escapes.length && escapes[k + 1] !== found!.length
+        const end = k < escapes.length && escapes[k + 1] !== cut
           ? escapes[k + 1]! - shift
           : Infinity;
         if (end <= input.length) listed = end - next;
