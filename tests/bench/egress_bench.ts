@@ -64,7 +64,10 @@ function median(values: number[]): number {
 interface OnFailure {
   /** Per path, what to add to the failure's message (e.g. the proxy's own log). */
   explain?: Record<string, () => Promise<string>>;
-  /** Paths whose failed load is run again (at most four times), with a note on stderr. */
+  /**
+   * Paths whose failed load is run again (at most four times), with a note on stderr; a round
+   * that still fails is left out of that path's median, rather than losing the whole run.
+   */
   retry?: readonly string[];
 }
 
@@ -89,22 +92,30 @@ async function measure(
             continue;
           }
           const more = await onFailure.explain?.[name]?.() ?? "";
-          throw new Error(more === "" ? message : `${message}\n${more}`);
+          const explained = more === "" ? message : `${message}\n${more}`;
+          if (tries === 1) throw new Error(explained);
+          console.error(`${explained}\n${name}: round ${round + 1} left out of the median`);
+          runs[name] ??= [];
+          break;
         }
       }
     }
   }
+  // A path whose every round failed has no figures: its cells print as n/a.
   return Object.fromEntries(
     Object.entries(runs).map(([name, all]) => [
       name,
-      Object.fromEntries(Object.keys(all[0]!).map((k) => [k, median(all.map((f) => f[k]!))])),
+      Object.fromEntries(Object.keys(all[0] ?? {}).map((k) => [k, median(all.map((f) => f[k]!))])),
     ]),
   );
 }
 
-const fmt = (n: number, digits = 1) => n.toFixed(digits);
-const ratio = (a: number, b: number) => `${fmt(a / b, 2)}x`;
-const added = (a: number, b: number) => `${a >= b ? "+" : ""}${fmt(a - b, 2)} ms`;
+const fmt = (n: number | undefined, digits = 1) =>
+  n === undefined || Number.isNaN(n) ? "n/a" : n.toFixed(digits);
+const known = (...values: number[]) => values.every((n) => n !== undefined && !Number.isNaN(n));
+const ratio = (a: number, b: number) => known(a, b) ? `${fmt(a / b, 2)}x` : "n/a";
+const added = (a: number, b: number) =>
+  known(a, b) ? `${a >= b ? "+" : ""}${fmt(a - b, 2)} ms` : "n/a";
 
 /**
  * A row of one figure: direct, Squid, egress and egress x2, then `compare` of egress to direct,
