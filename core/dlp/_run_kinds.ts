@@ -82,22 +82,23 @@ export const HEX_RUNS: RunKind = {
  * settle it: no decoding's probe could pass from its start or after any soft character a try may
  * restart at (`_run_gate.ts`). Most runs in traffic (digests, paths, identifiers) end here
  * without being copied and judged one character at a time. `words` from `lead` are the chunk's
- * aligned words (as for `skipRun`).
+ * aligned words (as for `skipRun`); `closed`: the input ends after the run, at most line breaks
+ * after it, so nothing can continue it.
  */
 export function certainlyDead(
   kind: RunKind,
   bytes: Uint8Array,
-  run: { from: number; end: number; words: Uint32Array; lead: number },
+  run: { from: number; end: number; words: Uint32Array; lead: number; closed: boolean },
 ): boolean {
   const { minRun, softBit, decoders } = kind;
-  const { from, words, lead } = run;
+  const { from, words, lead, closed } = run;
   const window = Math.min(bytes.length, from + RESTART_WITHIN + 2 * PROBE + 8);
   const end = Math.min(run.end, window);
   if (end - from < minRun) return false;
   const next = bytes[end];
-  // A line break may continue the run (wrapped base64).
-  if (next === LF || next === CR) return false;
-  const ended = end < window;
+  // A line break may continue the run (wrapped base64), unless the input ends there.
+  if ((next === LF || next === CR) && !closed) return false;
+  const ended = end < window || (closed && end === run.end);
   for (const { gate } of decoders) if (gate(bytes, from, end, ended)) return false;
   // Soft characters are rare: they are found a word at a time.
   const restarts = { from, to: Math.min(end, from + RESTART_WITHIN) };

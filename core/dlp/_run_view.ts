@@ -114,7 +114,7 @@ export class RunView implements View {
       // A view, not a copy: the tail is read before anything is kept in its place again.
       const tail = this.#tail!.subarray(0, this.#tailLength);
       this.#tailLength = 0;
-      const next = this.#firstSegment(tail, 0, this.#tailStart, NO_WORDS, 0);
+      const next = this.#firstSegment(tail, 0, this.#tailStart, NO_WORDS, 0, false);
       if (next < 0) {
         this.#begin(this.#tailStart, next === READ_DEAD);
         this.#advance(tail, 0, this.#tailStart, NO_WORDS, 0);
@@ -141,7 +141,7 @@ export class RunView implements View {
         if (!final) this.#keepTail(chunk, i, start);
         break;
       }
-      const next = this.#firstSegment(chunk, at, start, words, lead);
+      const next = this.#firstSegment(chunk, at, start, words, lead, final);
       if (next >= 0) {
         i = next;
         continue;
@@ -179,7 +179,7 @@ export class RunView implements View {
 
   /**
    * Settle the run at `from` on its first segment when that is enough, before anything is made
-   * for it (most runs in traffic end here).
+   * for it (most runs in traffic end here). `final`: `bytes` are the last of the input.
    *
    * @returns Where reading for runs resumes past it, or {@link READ} or {@link READ_DEAD}.
    */
@@ -189,6 +189,7 @@ export class RunView implements View {
     base: number,
     words: Uint32Array,
     lead: number,
+    final: boolean,
   ): number {
     const n = bytes.length;
     const end = skipRun(bytes, from, words, lead, this.#kind.bit);
@@ -196,9 +197,12 @@ export class RunView implements View {
     // cannot join it to the next line either) is passed over whole.
     if (end < n && end - from < this.#kind.minRun) return end + 1;
     const touched = this.#layer.touched;
+    // A run at the end of a body (a response's last line) is complete: judged whole, not read
+    // character by character in case a next line continues it.
+    const closed = final && onlyBreaks(bytes, end);
     if (
       (touched === undefined || !untouched(touched, bytes, { from, end, base })) &&
-      !certainlyDead(this.#kind, bytes, { from, end, words, lead })
+      !certainlyDead(this.#kind, bytes, { from, end, words, lead, closed })
     ) return READ;
     // It ends here, and no line break can join it to the next line: done, without reading it.
     const next = bytes[end];
@@ -507,4 +511,10 @@ export class RunView implements View {
     this.#tailLength = n - s;
     this.#tailStart = base + s;
   }
+}
+
+/** Whether `bytes` hold nothing but line breaks from `from` on. */
+function onlyBreaks(bytes: Uint8Array, from: number): boolean {
+  for (let k = from; k < bytes.length; k++) if (bytes[k] !== LF && bytes[k] !== CR) return false;
+  return true;
 }

@@ -10,6 +10,7 @@ import {
   MIN_DECODED,
   PROBE,
 } from "./_run_gate.ts";
+import { ALPHABET_RUNS, certainlyDead } from "./_run_kinds.ts";
 import { DlpEngine } from "./mod.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -134,6 +135,37 @@ Deno.test("a token whose left boundary only an escape provides is found in every
     assert.equal(found.length, 1, `depth ${depth}: ${text}`);
     assert.equal(found[0]!.rule, "aws_access_key_id");
     assert.ok(!dlp.redact(text, found).includes(key.slice(4)), "redaction removes the key");
+  }
+});
+
+Deno.test("certainlyDead() settles a run at the end of the input, line breaks after it or not", () => {
+  const NONE = new Uint32Array(0);
+  for (const after of ["\n", "\r\n", "\n\n", ""]) {
+    // 63 × "x" is base64 of bytes no reader takes for text, and not base32 at all.
+    const run = bytes(`${"x".repeat(63)}${after}`);
+    const at = { from: 0, end: 63, words: NONE, lead: 0 };
+    assert.equal(certainlyDead(ALPHABET_RUNS, run, { ...at, closed: true }), true, `${after}`);
+    // Not the input's end: a line break may be followed by the run's next line.
+    const open = certainlyDead(ALPHABET_RUNS, run, { ...at, closed: false });
+    assert.equal(open, after === "", JSON.stringify(after));
+  }
+  // A run that decodes to text is never settled as dead, closed or not.
+  const text = bytes(
+    `${Buffer.from("a line of plain words, base64 encoded").toString("base64")}\n`,
+  );
+  const whole = { from: 0, end: text.length - 1, words: NONE, lead: 0, closed: true };
+  assert.equal(certainlyDead(ALPHABET_RUNS, text, whole), false);
+});
+
+Deno.test("a base64-wrapped token on a body's last line is found, a line break after it or not", () => {
+  const dlp = new DlpEngine({ knownSecrets: [] });
+  const token = ["ghp", "R8x2Kq9LmT4vW7yZ1aB3cD5eF6gH0jN2pQ4s"].join("_");
+  const encoded = Buffer.from(`{"token":"${token}"}`).toString("base64");
+  for (const end of ["", "\n", "\r\n"]) {
+    const text = `${"x".repeat(63)}\nfirst line\n${encoded}${end}`;
+    const found = dlp.scanOutbound(text, { detectors: ["token_patterns"], location: "body" });
+    assert.equal(found.length, 1, JSON.stringify(end));
+    assert.match(found[0]!.snippet, /after base64 decoding/);
   }
 });
 
