@@ -197,8 +197,8 @@ export class RunView implements View {
     // cannot join it to the next line either) is passed over whole.
     if (end < n && end - from < this.#kind.minRun) return end + 1;
     const touched = this.#layer.touched;
-    // A run at the end of a body (a response's last line) is complete: judged whole, not read
-    // character by character in case a next line continues it.
+    // A run at the end of the input (a whole body's last line, a URL's last segment) is
+    // complete: judged whole, not read character by character in case a next line continues it.
     const closed = final && onlyBreaks(bytes, end);
     if (
       (touched === undefined || !untouched(touched, bytes, { from, end, base })) &&
