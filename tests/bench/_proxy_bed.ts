@@ -5,6 +5,7 @@
  * table printer. The origin's upload server answers as `bench.test:8443` ({@link UPLOAD_ORIGIN}).
  */
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { BODY_RUNTIME_FLAGS } from "../../core/sidecar_contract/mod.ts";
 import { loadOrCreateCa } from "../../core/tls/mod.ts";
 
@@ -77,16 +78,23 @@ export async function startOrigin(dir: string): Promise<Origin> {
  * @param options `workers`: proxy processes sharing the port (`--reuse-port`; more than one
  *   needs a fixed port), each started once the previous one listens, so the first alone creates
  *   the CA; `env`: more environment for the proxy (e.g. its upstream timeouts); `inspect`: an
- *   inspector port for the first proxy ({@link EgressSpawnOptions}).
+ *   inspector port for the first proxy ({@link EgressSpawnOptions}); `route`: more keys of the
+ *   route (`dlp: …`).
  * @returns The bed; dispose it to stop both and remove their files.
  */
 export async function startProxyBed(
   proxyPort: number,
-  options: { workers?: number; env?: Record<string, string>; inspect?: number } = {},
+  options: {
+    workers?: number;
+    env?: Record<string, string>;
+    inspect?: number;
+    route?: Record<string, unknown>;
+  } = {},
 ): Promise<ProxyBed> {
   const workers = options.workers ?? 1;
   const dir = await Deno.makeTempDir({ prefix: "bb-bench-" });
-  await Deno.writeTextFile(join(dir, "routes.yaml"), "log: 0\nroutes:\n  - host: bench.test\n");
+  const routes = { log: 0, routes: [{ host: "bench.test", ...options.route }] };
+  await Deno.writeTextFile(join(dir, "routes.yaml"), stringify(routes));
   const { origin, originPort, uploadPort } = await startOrigin(dir);
   const flags = [
     "--connect-to",

@@ -1,0 +1,108 @@
+// deno-lint-ignore-file no-console -- a benchmark prints its results
+/**
+ * `deno task bench:floor`: where the egress proxy's CPU per small request goes (issue 16). The
+ * same keep-alive HTTPS load (8 connections) through the proxy (default detectors), through the
+ * proxy with DLP off for the route, through Squid ssl-bump, and through the bare TLS relay on
+ * Deno's stack (`_floor_relay.ts`: the same TLS code on both sides, no HTTP, no policy, no DLP),
+ * interleaved over `BENCH_ROUNDS` rounds. It prints each path's user and system CPU per request
+ * (from /proc, the figure the shared machine disturbs least) and requests per second, medians.
+ * Loopback only.
+ */
+import { dirname, join } from "node:path";
+import { freePort, printTable, startProxyBed } from "./_proxy_bed.ts";
+import { startSquid } from "./_squid_bed.ts";
+
+const HERE = new URL(".", import.meta.url).pathname;
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? "5");
+const SECONDS = 4;
+
+async function load(options: Record<string, unknown>): Promise<{ rps: number; requests: number }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(HERE, "_load.ts"), JSON.stringify(options)],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`load generator failed through ${JSON.stringify(options)}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/** User and system CPU time of a process so far, in ms (Linux clock ticks of 10 ms). */
+function cpu(pid: number): { user: number; system: number } {
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  await using bed = await startProxyBed(freePort());
+  await using bare = await startProxyBed(freePort(), {
+    route: { dlp: { outbound_detectors: false, inbound_detectors: false } },
+  });
+  await using squid = await startSquid({
+    dir: await Deno.makeTempDir({ prefix: "bb-bench-squid-" }),
+    port: freePort(),
+    originCa: bed.originCa,
+  });
+  const dir = dirname(bed.originCa);
+  const relay = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      join(HERE, "_floor_relay.ts"),
+      ...["origin.pem", "origin-key.pem", "origin-ca.pem"].map((file) => join(dir, file)),
+      String(bed.originPort),
+    ],
+    stdout: "piped",
+  }).spawn();
+  try {
+    const said = await relay.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
+    const direct = { host: "bench.test", port: bed.originPort, ca: bed.originCa };
+    const via = (port: number) => ({ proxy: { host: "127.0.0.1", port } });
+    const paths: [string, Record<string, unknown>, number][] = [
+      ["egress", { ...direct, ca: bed.proxyCa, ...via(bed.proxyPort) }, bed.proxyPid],
+      ["egress, DLP off", { ...direct, ca: bare.proxyCa, ...via(bare.proxyPort) }, bare.proxyPid],
+      [
+        "squid",
+        { ...direct, ca: squid.ca, ...via(squid.port), connectPort: bed.originPort },
+        squid.pid,
+      ],
+      ["bare TLS relay (Deno)", { ...direct, ...via(Number(said.value!.trim())) }, relay.pid],
+    ];
+    for (const [, path] of paths) {
+      await load({ ...path, mode: "small", seconds: 3, connections: 8 });
+    }
+    const figures = paths.map(() => ({
+      rps: [] as number[],
+      user: [] as number[],
+      system: [] as number[],
+    }));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, [, path, pid]] of paths.entries()) {
+        const before = cpu(pid);
+        const run = await load({ ...path, mode: "small", seconds: SECONDS, connections: 8 });
+        const after = cpu(pid);
+        figures[i]!.rps.push(run.rps);
+        figures[i]!.user.push(((after.user - before.user) * 1000) / run.requests);
+        figures[i]!.system.push(((after.system - before.system) * 1000) / run.requests);
+      }
+    }
+    console.log(`rounds: ${ROUNDS} (median), small requests, ${SECONDS} s each, 8 connections`);
+    printTable(
+      ["path", "req/s", "user µs/req", "system µs/req", "CPU µs/req"],
+      paths.map(([name], i) => {
+        const f = figures[i]!;
+        const [user, system] = [median(f.user), median(f.system)];
+        return [name, median(f.rps), user, system, user + system].map((v) =>
+          typeof v === "string" ? v : v.toFixed(0)
+        );
+      }),
+    );
+  } finally {
+    relay.kill("SIGTERM");
+    await relay.status;
+  }
+}
+
+await main();
