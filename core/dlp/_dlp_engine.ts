@@ -35,8 +35,9 @@ export interface InboundScanOptions {
   /** Copied into every finding. */
   location: string;
   /**
-   * Streams only: also report the bottle's known secrets coming back, as
-   * {@link DlpEngine.reflectionStream} does (their findings' detector is `known_secrets`).
+   * Streams and {@link DlpEngine.scanResponse} only: also report the bottle's known secrets
+   * coming back, as {@link DlpEngine.reflectionStream} does (their findings' detector is
+   * `known_secrets`).
    */
   echoes?: boolean;
 }
@@ -148,20 +149,36 @@ export class DlpEngine {
 
   /** A streaming inbound scanner (offsets are absolute in the stream). */
   inboundStream(options: InboundScanOptions): StreamScanner {
+    const passes = this.#responsePasses(options);
+    const stream = new DecodingStream(passes, {
+      longestMatch: this.#seamBytes,
+      buffers: this.#buffers,
+    });
+    return options.echoes === true ? new CanaryLess(stream) : stream;
+  }
+
+  /**
+   * Scan a whole response body at once: what {@link DlpEngine.inboundStream} finds in it pushed
+   * as one chunk, without a stream to set up (most responses a proxy forwards are short).
+   */
+  scanResponse(body: Uint8Array, options: InboundScanOptions): Finding[] {
+    const store = this.#buffers.take(body.length);
+    const bytes = store.length === body.length ? store : store.subarray(0, body.length);
+    bytes.set(body);
+    const found = this.#scanWindow(new ScanWindow(0, bytes, true), this.#responsePasses(options));
+    this.#buffers.give(store);
+    return options.echoes === true ? withoutCanary(found) : found;
+  }
+
+  /** The passes of a response scan: the inbound detectors, and the known secrets if echoes. */
+  #responsePasses(options: InboundScanOptions): () => ScanPass[] {
     const inbound = this.#passes("inbound", options.detectors, options.location);
-    if (options.echoes !== true) {
-      return new DecodingStream(inbound, { longestMatch: this.#seamBytes, buffers: this.#buffers });
-    }
-    // Why one stream for both: each decoding stream keeps its own escape context (20 KiB) and
+    if (options.echoes !== true) return inbound;
+    // Why one set for both: each decoding stream keeps its own escape context (20 KiB) and
     // undecided tail and decodes every chunk again; a response scanned for injection and for
     // echoed secrets needs them once. Each pass reports what it would alone.
     const echoes = this.#reflectionPasses(options.location);
-    return new CanaryLess(
-      new DecodingStream(() => [...inbound(), ...echoes()], {
-        longestMatch: this.#seamBytes,
-        buffers: this.#buffers,
-      }),
-    );
+    return () => [...inbound(), ...echoes()];
   }
 
   /** The streaming form of {@link DlpEngine.scanReflection}. */
@@ -183,16 +200,21 @@ export class DlpEngine {
   }
 
   #scanText(text: string, passes: () => ScanPass[]): Finding[] {
-    const raw = passes();
-    if (raw.length === 0) return [];
     // The bytes are read only during the scan: a spare (the proxy scans every request's head and
     // every response's, and a new typed array costs about a microsecond).
     const store = this.#buffers.take(text.length);
-    const win = ScanWindow.ofText(text, store);
+    const found = this.#scanWindow(ScanWindow.ofText(text, store), passes);
+    this.#buffers.give(store);
+    return found;
+  }
+
+  /** One-shot scan of a whole input: raw, then as it decodes. */
+  #scanWindow(win: ScanWindow, passes: () => ScanPass[]): Finding[] {
+    const raw = passes();
+    if (raw.length === 0) return [];
     const out: Finding[] = [];
     for (const pass of raw) pass.scan(win, out);
     out.push(...scanDecodedOnce(win.bytes, passes, out, this.#buffers));
-    this.#buffers.give(store);
     return sortFindings(out);
   }
 

@@ -59,9 +59,10 @@ export class EscapeView implements View {
     const escapes = hasEscape(chunk) ? decodableEscapes(chunk) : [];
     this.#chunk = { escapes, length: chunk.length, start };
     if (escapes.length === 0 && this.#stretch === undefined) {
-      // No stretch, nothing to decode: only the context moves on.
+      // No stretch, nothing to decode: only the context moves on (none is kept after the last
+      // bytes: no stretch can start after them, and most bodies are scanned in one piece).
       this.#end = start + chunk.length;
-      this.#remember(chunk);
+      if (!final) this.#remember(chunk);
       return [];
     }
     // Read as pieces cut where escapes are far apart, so each stretch covers its escapes and

@@ -67,6 +67,11 @@ export class HeldBytes {
     return end <= offset;
   }
 
+  /** Every held byte as one array: the one chunk held, or a copy of them joined. */
+  all(): Uint8Array {
+    return this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
+  }
+
   /**
    * Copy of held bytes in a range (to remember an operator-approved value).
    *

@@ -49,6 +49,13 @@ const KNOWN_SECRET = "known_secrets";
  */
 export const COMMIT_BYTES = 256 * 1024;
 
+/**
+ * A response body of a declared length up to this is read whole and scanned once, without a
+ * stream to set up (most API answers are this short; the stream cost more than the scan). It is
+ * under the decoded views' context (20 KiB), so the one scan finds what the stream would.
+ */
+const WHOLE_BYTES = 16 * 1024;
+
 /** How the response went. */
 export interface ForwardResult {
   /** The upstream connection finished its response cleanly and may be reused. */
@@ -170,13 +177,7 @@ async function forwardPaced(
     await options.client.writer.end();
     return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
   }
-  // One stream for injection and echoed secrets: one escape context and one undecided tail.
-  const scanner = options.engine.inboundStream({
-    detectors: options.detectors,
-    location: "response body",
-    echoes: mirror,
-  });
-  const settled = () => scanner.settled;
+  const scan = { detectors: options.detectors, location: "response body", echoes: mirror };
   const held = new HeldBytes();
   const joined = isSse
     ? new SseTextScan(options.engine, {
@@ -242,13 +243,30 @@ async function forwardPaced(
     if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
     return await echoed(secrets(findings));
   };
+  // Held whole from the start when the budget allows it, as the stream would hold it anyway.
+  const whole = !isSse && framing === response.framing && framing.kind === "length" &&
+    framing.length <= WHOLE_BYTES && mayHold(framing.length);
   try {
-    return await scanned();
+    return await (whole ? scannedWhole() : scanned());
   } finally {
     giveBack();
   }
 
+  /** A short body: read, scanned once, then sent with its head (or refused, or redacted). */
+  async function scannedWhole(): Promise<ForwardResult> {
+    for await (const chunk of body) held.push(chunk);
+    const stop = await found(options.engine.scanResponse(held.all(), scan));
+    if (stop !== undefined) return stop;
+    commit();
+    await options.client.writer.write(held.drain());
+    await options.client.writer.end();
+    return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
+  }
+
   async function scanned(): Promise<ForwardResult> {
+    // One stream for injection and echoed secrets: one escape context and one undecided tail.
+    const scanner = options.engine.inboundStream(scan);
+    const settled = () => scanner.settled;
     for await (const chunk of body) {
       held.push(chunk);
       const stop = await found(scanner.push(chunk));

@@ -157,3 +157,43 @@ Deno.test("egress DLP names the canary when another detector matches the same by
   assert.equal(rule(result.body), "dlp_canary", "proof of exfiltration is named as such");
   assert.equal(bed.seen.length, 0);
 });
+
+Deno.test("egress DLP judges a response the same whether it is short, long or chunked", async (t) => {
+  await using bed = await startBed(ROUTES, { env: ENV });
+  // Short bodies of a declared length are scanned whole at once; longer or chunked ones as a
+  // stream. The agent must not see the difference.
+  const body = (payload: string, size: number) =>
+    `${"plain words of a page. ".repeat(Math.ceil(size / 23)).slice(0, size)}\n${payload}\n`;
+  bed.setHandler((req) => {
+    const url = new URL(req.url);
+    const payload = url.searchParams.get("what") === "injection" ? INJECTION : `echo ${KNOWN}`;
+    const text = body(payload, Number(url.searchParams.get("size")));
+    if (url.searchParams.get("chunked") === null) return new Response(text);
+    const bytes = new TextEncoder().encode(text);
+    return new Response(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(bytes.subarray(0, 100));
+          controller.enqueue(bytes.subarray(100));
+          controller.close();
+        },
+      }),
+    );
+  });
+  for (const size of [200, 16_000, 17_000]) {
+    for (const chunked of ["", "&chunked"]) {
+      await t.step(`${size} bytes${chunked === "" ? "" : ", chunked"}`, async () => {
+        const query = `size=${size}${chunked}`;
+        const injected = await curl(bed, `https://api.test/page?what=injection&${query}`);
+        assert.equal(injected.status, 403, injected.body);
+        assert.equal(rule(injected.body), "dlp_inbound");
+        const echoed = await curl(bed, `https://api.test/page?what=echo&${query}`);
+        assert.equal(echoed.status, 200);
+        assert.ok(!echoed.body.includes(KNOWN), "the echoed token is redacted");
+        // The secret part is redacted; the public prefix before it stays.
+        assert.match(echoed.body, /echo known-secret-\*{18}\n$/);
+        assert.equal(echoed.body.length, size + KNOWN.length + 7, "same length after redaction");
+      });
+    }
+  }
+});
