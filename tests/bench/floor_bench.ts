@@ -4,9 +4,9 @@
  * same keep-alive HTTPS load (8 connections) through the proxy (default detectors), through the
  * proxy with DLP off for the route, through Squid ssl-bump, and through the bare TLS relay on
  * Deno's stack (`_floor_relay.ts`: the same TLS code on both sides, no HTTP, no policy, no DLP),
- * interleaved over `BENCH_ROUNDS` rounds. It prints each path's user and system CPU per request
- * (from /proc, the figure the shared machine disturbs least) and requests per second, medians.
- * Loopback only.
+ * interleaved over `BENCH_ROUNDS` rounds, then one 50 MiB download through each. It prints each
+ * path's user and system CPU per request (from /proc, the figure the shared machine disturbs
+ * least), requests per second, and the download's rate and CPU time, medians. Loopback only.
  */
 import { dirname, join } from "node:path";
 import { freePort, printTable, startProxyBed } from "./_proxy_bed.ts";
@@ -15,8 +15,11 @@ import { startSquid } from "./_squid_bed.ts";
 const HERE = new URL(".", import.meta.url).pathname;
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? "5");
 const SECONDS = 4;
+const DOWNLOAD_MIB = 50;
 
-async function load(options: Record<string, unknown>): Promise<{ rps: number; requests: number }> {
+async function load(
+  options: Record<string, unknown>,
+): Promise<{ rps: number; requests: number; mbps?: number }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", join(HERE, "_load.ts"), JSON.stringify(options)],
     stderr: "inherit",
@@ -77,6 +80,8 @@ async function main(): Promise<void> {
       rps: [] as number[],
       user: [] as number[],
       system: [] as number[],
+      mbps: [] as number[],
+      download: [] as number[],
     }));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, [, path, pid]] of paths.entries()) {
@@ -87,16 +92,33 @@ async function main(): Promise<void> {
         figures[i]!.user.push(((after.user - before.user) * 1000) / run.requests);
         figures[i]!.system.push(((after.system - before.system) * 1000) / run.requests);
       }
+      for (const [i, [, path, pid]] of paths.entries()) {
+        const before = cpu(pid);
+        const run = await load({ ...path, mode: "download", mb: DOWNLOAD_MIB });
+        const after = cpu(pid);
+        figures[i]!.mbps.push(run.mbps!);
+        figures[i]!.download.push(after.user + after.system - before.user - before.system);
+      }
     }
-    console.log(`rounds: ${ROUNDS} (median), small requests, ${SECONDS} s each, 8 connections`);
+    console.log(
+      `rounds: ${ROUNDS} (median); small requests: ${SECONDS} s each, 8 connections; ` +
+        `one ${DOWNLOAD_MIB} MiB download`,
+    );
     printTable(
-      ["path", "req/s", "user µs/req", "system µs/req", "CPU µs/req"],
+      [
+        "path",
+        "req/s",
+        "user µs/req",
+        "system µs/req",
+        "CPU µs/req",
+        "download MB/s",
+        "download CPU ms",
+      ],
       paths.map(([name], i) => {
         const f = figures[i]!;
         const [user, system] = [median(f.user), median(f.system)];
-        return [name, median(f.rps), user, system, user + system].map((v) =>
-          typeof v === "string" ? v : v.toFixed(0)
-        );
+        const rates = [median(f.rps), user, system, user + system, median(f.mbps)];
+        return [name, ...rates.map((v) => v.toFixed(0)), median(f.download).toFixed(0)];
       }),
     );
   } finally {
