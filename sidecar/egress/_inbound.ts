@@ -244,8 +244,8 @@ async function forwardPaced(
     return await echoed(secrets(findings));
   };
   // Held whole from the start when the budget allows it, as the stream would hold it anyway.
-  const whole = !isSse && framing === response.framing && framing.kind === "length" &&
-    framing.length <= WHOLE_BYTES && mayHold(framing.length);
+  const whole = !isSse && pace === undefined && framing === response.framing &&
+    framing.kind === "length" && framing.length <= WHOLE_BYTES && mayHold(framing.length);
   try {
     return await (whole ? scannedWhole() : scanned());
   } finally {
@@ -254,7 +254,9 @@ async function forwardPaced(
 
   /** A short body: read, scanned once, then sent with its head (or refused, or redacted). */
   async function scannedWhole(): Promise<ForwardResult> {
-    for await (const chunk of body) held.push(chunk);
+    for (const chunk of await upstreamWhole(options.upstream.reader, options.host)) {
+      held.push(chunk);
+    }
     const stop = await found(options.engine.scanResponse(held.all(), scan));
     if (stop !== undefined) return stop;
     commit();
@@ -308,11 +310,25 @@ async function* upstreamBody(reader: Http1Reader, host: string): AsyncGenerator<
   try {
     yield* reader.body();
   } catch (err) {
-    if (err instanceof HttpParseError) throw err;
-    throw new UpstreamConnectError(`the response from "${host}" broke off: ${messageOf(err)}`, {
-      cause: err,
-    });
+    throw upstreamFailure(err, host);
   }
+}
+
+/** {@link upstreamBody}, gathered: a short body of a declared length. */
+async function upstreamWhole(reader: Http1Reader, host: string): Promise<Uint8Array[]> {
+  try {
+    return await reader.wholeBody();
+  } catch (err) {
+    throw upstreamFailure(err, host);
+  }
+}
+
+/** A socket error while reading the upstream's body is the upstream's failure (a 502). */
+function upstreamFailure(err: unknown, host: string): unknown {
+  if (err instanceof HttpParseError) return err;
+  return new UpstreamConnectError(`the response from "${host}" broke off: ${messageOf(err)}`, {
+    cause: err,
+  });
 }
 
 /** The findings of the inbound detectors (a known secret's is an echo, handled apart). */

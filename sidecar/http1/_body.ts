@@ -57,6 +57,22 @@ async function* exactBytes(
   }
 }
 
+/**
+ * Exactly `length` bytes, gathered: the chunks as they arrived (bytes past them go back to the
+ * source), without an iterator step per chunk. For short bodies that are held whole anyway.
+ */
+export async function wholeBody(src: ByteSource, options: LengthOptions): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  let remaining = options.length;
+  while (remaining > 0) {
+    const chunk = await nextOrTruncated(src, options);
+    if (chunk.length > remaining) src.unshift(chunk.subarray(remaining));
+    chunks.push(chunk.length > remaining ? chunk.subarray(0, remaining) : chunk);
+    remaining -= Math.min(remaining, chunk.length);
+  }
+  return chunks;
+}
+
 /** Everything until the peer closes (responses without Content-Length/Transfer-Encoding). */
 export async function* closeBody(src: ByteSource, options: BodyOptions) {
   for (;;) {

@@ -7,7 +7,7 @@ import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
 import { ByteSource } from "./_byte_source.ts";
 import type { ReadAhead } from "./read_ahead.ts";
-import { chunkedBody, closeBody, lengthBody } from "./_body.ts";
+import { chunkedBody, closeBody, lengthBody, wholeBody } from "./_body.ts";
 import { fail } from "./_fail.ts";
 import type { Side } from "./_fail.ts";
 import { parseRequestHead, parseResponseHead } from "./_parse_head.ts";
@@ -155,6 +155,36 @@ export class Http1Reader {
     if (this.#body === "done") return emptyBody();
     this.#body = "reading";
     return this.#iterate(this.#framing);
+  }
+
+  /**
+   * The whole body of the message whose head was read last, when its length is declared: its
+   * chunks as they arrived, gathered without an iterator step per chunk (for short bodies held
+   * whole anyway). Afterwards the next head may be read, as after {@link body}.
+   *
+   * @throws {TypeError} When the message has a body of no declared length (use {@link body}).
+   * @throws {HttpParseError} For a close or a stall mid-body; a socket error is rethrown as is.
+   */
+  async wholeBody(): Promise<Buffer[]> {
+    if (this.#body === "done") return [];
+    const framing = this.#framing;
+    if (framing.kind !== "length") {
+      throw new TypeError("Cannot read a body of no declared length whole");
+    }
+    if (this.#body === "reading") throw new Error("Cannot read the body twice at the same time");
+    this.#body = "reading";
+    try {
+      const chunks = await wholeBody(this.#src, {
+        side: this.#side,
+        stallMs: this.#limits.bodyStallTimeoutMs,
+        length: framing.length,
+      });
+      this.#body = "done";
+      return chunks;
+    } catch (err) {
+      this.#failure ??= err;
+      throw err;
+    }
   }
 
   /**

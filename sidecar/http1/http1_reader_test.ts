@@ -238,3 +238,30 @@ Deno.test("readResponseHead() gives HEAD, 1xx, 204, 304 and CONNECT 2xx answers 
   assert.equal(last.reason, "");
   assert.equal(await text(reader.body()), "ok");
 });
+
+Deno.test("wholeBody() gathers a declared body, leaves the next message, and refuses the rest", async () => {
+  await using pair = await socketPair();
+  const reader = new Http1Reader(pair.server);
+  // Written in pieces that cut through the body, so it arrives in more than one read.
+  const wire = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world" +
+    "HTTP/1.1 204 No Content\r\n\r\n" +
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" +
+    "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\ncut";
+  for (const piece of [wire.slice(0, 45), wire.slice(45, 50), wire.slice(50)]) {
+    pair.client.write(piece);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  pair.client.end();
+  assert.equal((await reader.readResponseHead("GET")).status, 200);
+  const first = await reader.wholeBody();
+  assert.equal(Buffer.concat(first).toString(), "hello world");
+  assert.ok(first.length > 1, "the body came in more than one piece");
+  // Nothing past the body was taken: the next head reads as it was sent.
+  assert.equal((await reader.readResponseHead("GET")).status, 204);
+  assert.deepEqual(await reader.wholeBody(), []);
+  assert.equal((await reader.readResponseHead("GET")).framing.kind, "chunked");
+  await assert.rejects(reader.wholeBody(), TypeError);
+  assert.equal(await text(reader.body()), "abc");
+  assert.equal((await reader.readResponseHead("GET")).status, 200);
+  await assert.rejects(reader.wholeBody(), isParseError(502, "truncated"));
+});
