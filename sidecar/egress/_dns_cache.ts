@@ -13,11 +13,18 @@ export interface CachedAddress {
   family: number;
 }
 
+/** One cached name: the resolver's answer, and the answer itself once it came. */
+interface Entry {
+  expires: number;
+  addresses: Promise<readonly CachedAddress[]>;
+  answer?: readonly CachedAddress[];
+}
+
 /** Resolves names through the system resolver, remembering successes for `ttlMs`. */
 export class DnsCache {
   #ttlMs: number;
   #max: number;
-  #entries = new Map<string, { expires: number; addresses: Promise<readonly CachedAddress[]> }>();
+  #entries = new Map<string, Entry>();
 
   /** @param options How long answers live and how many names are kept. */
   constructor(options: { ttlMs?: number; max?: number } = {}) {
@@ -29,16 +36,18 @@ export class DnsCache {
    * Resolve a host name (failures are not cached).
    *
    * @param host Lowercase host name.
-   * @returns Every address, as `lookup(host, { all: true })` gives them.
+   * @returns Every address, as `lookup(host, { all: true })` gives them: at once when a live
+   *   answer is cached (every request to a host asks), else once the resolver answers.
    */
-  resolve(host: string): Promise<readonly CachedAddress[]> {
+  resolve(host: string): readonly CachedAddress[] | Promise<readonly CachedAddress[]> {
     const now = Date.now();
     const hit = this.#entries.get(host);
-    if (hit !== undefined && hit.expires > now) return hit.addresses;
+    if (hit !== undefined && hit.expires > now) return hit.answer ?? hit.addresses;
     if (this.#entries.size >= this.#max) this.#entries.clear();
     const addresses = lookup(host, { all: true, verbatim: true });
-    this.#entries.set(host, { expires: now + this.#ttlMs, addresses });
-    addresses.catch(() => this.#entries.delete(host));
+    const entry: Entry = { expires: now + this.#ttlMs, addresses };
+    this.#entries.set(host, entry);
+    addresses.then((answer) => entry.answer = answer, () => this.#entries.delete(host));
     return addresses;
   }
 }

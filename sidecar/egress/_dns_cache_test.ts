@@ -18,3 +18,13 @@ Deno.test("DnsCache.resolve() asks again once the TTL has passed", async () => {
   await new Promise((resolve) => setTimeout(resolve, 5));
   assert.notEqual(cache.resolve("localhost"), first);
 });
+
+Deno.test("DnsCache.resolve() gives a settled answer at once", async () => {
+  const cache = new DnsCache({ ttlMs: 60_000 });
+  const first = cache.resolve("localhost");
+  assert.ok(first instanceof Promise, "the first ask waits for the resolver");
+  const addresses = await first;
+  const again = cache.resolve("localhost");
+  assert.ok(!(again instanceof Promise), "a cached answer comes without a promise");
+  assert.deepEqual(again, addresses);
+});

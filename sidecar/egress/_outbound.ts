@@ -102,17 +102,26 @@ export async function judgeBodyFindings(
  * @param piece The piece's first bytes (latin1), and its last ones to remember.
  * @returns A deny, or undefined when the request may go on.
  */
-export async function judgeSeam(
+export function judgeSeam(
   ctx: OutboundContext,
   watches: readonly SeamWatch[],
   piece: { head: string; tail: string },
-): Promise<DenyDecision | undefined> {
+): undefined | Promise<DenyDecision | undefined> {
   const { head } = piece;
   const found = watches.flatMap((watch) => watch.check(head))
     .map((finding) => ({ finding, value: head.slice(finding.start, finding.end) }))
     .filter(({ finding, value }) => keep(ctx, finding, value));
   watches[0]?.remember(piece.tail);
+  // Almost every piece completes no split secret: answered at once.
   if (found.length === 0) return undefined;
+  return judgeSplit(ctx, found);
+}
+
+/** The verdict on a secret split across two pieces: allowed by an operator, or refused. */
+async function judgeSplit(
+  ctx: OutboundContext,
+  found: { finding: Finding; value: string }[],
+): Promise<DenyDecision | undefined> {
   const verdict = await judgeBodyFindings(ctx, ctx.host, found);
   if (verdict === "allow") return undefined;
   return verdict === "redact"

@@ -55,15 +55,18 @@ interface Hit {
 }
 
 /**
- * Screen a request head.
+ * Screen a request head: at once for a clean head (almost every one), else once the findings are
+ * judged (an operator may be asked).
  *
  * @param ctx Engine, route, approvals and operator.
  * @param head The head as it will be sent, and what was stripped from it.
  * @returns Allow with the head to send, or a deny.
  */
-export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Promise<ScreenResult> {
+export function screenHead(
+  ctx: OutboundContext,
+  head: HeadToScreen,
+): ScreenResult | Promise<ScreenResult> {
   const detectors = outboundDetectors(ctx.route);
-  let target = head.target;
   const fields: [string, string][] = [];
   const injected: [string, string][] = [];
   // Whether the injected credential already comes last, so the head to send is the one given.
@@ -75,6 +78,31 @@ export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Prom
       inOrder &&= injected.length === 0;
     }
   }
+  // Almost every head is clean: its text alone decides, without the parts' rewriters.
+  const text = partsText(head.method, head.target, fields, head.stripped);
+  if (nothingIn(ctx, text, head.target, detectors)) {
+    if (inOrder) return { action: "allow", target: head.target, headers: head.headers };
+    return {
+      action: "allow",
+      target: head.target,
+      headers: new HeaderList([...fields, ...injected]),
+    };
+  }
+  return screenParts(ctx, head, { detectors, fields, injected });
+}
+
+/** {@link screenHead} for a head with something to find: part by part, so each can be rewritten. */
+async function screenParts(
+  ctx: OutboundContext,
+  head: HeadToScreen,
+  split: {
+    detectors: readonly OutboundDetector[];
+    fields: [string, string][];
+    injected: readonly [string, string][];
+  },
+): Promise<ScreenResult> {
+  const { detectors, fields, injected } = split;
+  let target = head.target;
   let stripped = head.stripped;
   const parts = (): Part[] => [
     { location: "method", text: head.method },
@@ -112,10 +140,6 @@ export async function screenHead(ctx: OutboundContext, head: HeadToScreen): Prom
     target,
     headers: new HeaderList([...fields, ...injected]),
   });
-  // Almost every head is clean: its text alone decides, without the parts' rewriters.
-  if (nothingIn(ctx, partsText(head.method, target, fields, stripped), target, detectors)) {
-    return inOrder ? { action: "allow", target, headers: head.headers } : allow();
-  }
   const found = scan();
   if (found.length === 0) return allow();
   const action = actionFor(ctx.route, found.map((hit) => hit.finding));

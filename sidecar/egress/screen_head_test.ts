@@ -71,3 +71,14 @@ Deno.test("screenHead: the head to send is the same, in the same order, scanned 
     }
   }
 });
+
+Deno.test("screenHead: a clean head is answered at once, a head with a finding once it is judged", async () => {
+  const ctx = context(plain, new CleanHeads());
+  // Every request's head goes through here: a clean one costs no promise and no queue turn.
+  const clean = screenHead(ctx, head([["Host", "a.test"], ["Accept", "*/*"]]));
+  assert.ok(!(clean instanceof Promise));
+  assert.equal(clean.action, "allow");
+  const leaked = screenHead(ctx, head([["Host", "a.test"], ["X-Key", LEAKED]]));
+  assert.ok(leaked instanceof Promise);
+  assert.equal((await leaked).action, "deny");
+});

@@ -21,8 +21,8 @@ export interface PolicyEnv<R extends PolicyRoute = PolicyRoute> {
   matchRequest(route: R, req: EgressRequest): Decision;
   /** Token value for a slot name. */
   tokenFor: (tokenRef: string) => string | undefined;
-  /** Resolver for upstream host names. */
-  lookup: (host: string) => Promise<readonly ResolvedAddress[]>;
+  /** Resolver for upstream host names (a cached answer may come at once). */
+  lookup: (host: string) => readonly ResolvedAddress[] | Promise<readonly ResolvedAddress[]>;
   /** `--connect-to` overrides keyed by lowercase `host:port`. */
   connectTo: ReadonlyMap<string, ConnectTarget>;
   /** This machine's own addresses. */

@@ -30,25 +30,33 @@ const DESCRIBED: Readonly<Record<Exclude<AddressClass, "public">, string>> = Obj
   invalid: "an invalid address",
 });
 
-/** Sets `ctx.upstream` to a checked address, or denies with `private_address` / `dns_error`. */
-export async function upstreamAddress(ctx: PolicyContext, env: PolicyEnv): Promise<Decision> {
+/**
+ * Sets `ctx.upstream` to a checked address, or denies with `private_address` / `dns_error`: at
+ * once when no resolver is asked or its answer is cached (almost every request), else once it
+ * answers.
+ */
+export function upstreamAddress(
+  ctx: PolicyContext,
+  env: PolicyEnv,
+): Decision | Promise<Decision> {
   const { req, route } = ctx;
   const host = normalizeHost(req.host);
   const literal = parseIp(host) !== undefined;
   const servername = literal ? "" : host;
   const mapped = env.connectTo.get(`${host}:${req.port}`);
   if (mapped !== undefined) {
-    const [chosen] = parseIp(mapped.address) === undefined
-      ? await env.lookup(mapped.address)
-      : [{ address: mapped.address, family: 0 }];
-    if (chosen === undefined) throw new Error(`--connect-to address for ${host} did not resolve`);
-    ctx.upstream = {
-      address: chosen.address,
-      family: family(chosen),
-      port: mapped.port,
-      servername,
+    const use = ([chosen]: readonly ResolvedAddress[]): Decision => {
+      if (chosen === undefined) throw new Error(`--connect-to address for ${host} did not resolve`);
+      ctx.upstream = {
+        address: chosen.address,
+        family: family(chosen),
+        port: mapped.port,
+        servername,
+      };
+      return ALLOW;
     };
-    return ALLOW;
+    if (parseIp(mapped.address) !== undefined) return use([{ address: mapped.address, family: 0 }]);
+    return whenResolved(env.lookup(mapped.address), use);
   }
   const standard = req.scheme === "https" ? 443 : 80;
   if (req.port !== standard) {
@@ -57,29 +65,42 @@ export async function upstreamAddress(ctx: PolicyContext, env: PolicyEnv): Promi
       `port ${req.port} is not allowed for ${req.scheme} to "${host}"; only ${standard} is`,
     );
   }
-  let addresses: readonly ResolvedAddress[];
-  if (literal) {
-    addresses = [{ address: host, family: 0 }];
-  } else {
-    try {
-      addresses = await env.lookup(host);
-    } catch (error) {
-      return deny("dns_error", `cannot resolve host "${host}"${errorCode(error)}`, { status: 502 });
+  const check = (addresses: readonly ResolvedAddress[]): Decision => {
+    for (const { address } of addresses) {
+      const refusal = refuse(address, route?.allow_private === true, env);
+      if (refusal !== undefined) {
+        const shown = literal ? `host ${host} is` : `host "${host}" resolves to ${address},`;
+        return deny("private_address", `${shown} ${refusal}`);
+      }
     }
-  }
-  for (const { address } of addresses) {
-    const refusal = refuse(address, route?.allow_private === true, env);
-    if (refusal !== undefined) {
-      const shown = literal ? `host ${host} is` : `host "${host}" resolves to ${address},`;
-      return deny("private_address", `${shown} ${refusal}`);
+    const chosen = addresses.find((a) => family(a) === 4) ?? addresses[0];
+    if (chosen === undefined) {
+      return deny("dns_error", `host "${host}" has no address`, { status: 502 });
     }
+    ctx.upstream = { address: chosen.address, family: family(chosen), port: req.port, servername };
+    return ALLOW;
+  };
+  if (literal) return check([{ address: host, family: 0 }]);
+  let answer: readonly ResolvedAddress[] | Promise<readonly ResolvedAddress[]>;
+  try {
+    answer = env.lookup(host);
+  } catch (error) {
+    return dnsError(host, error);
   }
-  const chosen = addresses.find((a) => family(a) === 4) ?? addresses[0];
-  if (chosen === undefined) {
-    return deny("dns_error", `host "${host}" has no address`, { status: 502 });
-  }
-  ctx.upstream = { address: chosen.address, family: family(chosen), port: req.port, servername };
-  return ALLOW;
+  if (!(answer instanceof Promise)) return check(answer);
+  return answer.then(check, (error) => dnsError(host, error));
+}
+
+/** `use` on a resolver's answer, at once when it came at once. */
+function whenResolved(
+  answer: readonly ResolvedAddress[] | Promise<readonly ResolvedAddress[]>,
+  use: (addresses: readonly ResolvedAddress[]) => Decision,
+): Decision | Promise<Decision> {
+  return answer instanceof Promise ? answer.then(use) : use(answer);
+}
+
+function dnsError(host: string, error: unknown): Decision {
+  return deny("dns_error", `cannot resolve host "${host}"${errorCode(error)}`, { status: 502 });
 }
 
 function refuse(address: string, allowPrivate: boolean, env: PolicyEnv): string | undefined {

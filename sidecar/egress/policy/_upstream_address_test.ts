@@ -182,3 +182,30 @@ Deno.test("upstreamAddress() answers 502 dns_error when the host does not resolv
     status: 502,
   });
 });
+
+Deno.test("upstreamAddress() decides at once on a cached answer, and the same way once one comes", async () => {
+  for (const [address, action] of [["140.82.112.6", "allow"], ["10.0.0.5", "deny"]] as const) {
+    const found = [{ address, family: 4 }];
+    const sync: PolicyContext = { req: request({ host: "api.example" }), route: { host: "x" } };
+    const now = upstreamAddress(sync, testEnv({ lookup: () => found }));
+    assert.ok(!(now instanceof Promise), "a cached answer costs no promise");
+    assert.equal(now.action, action);
+    const later: PolicyContext = { req: request({ host: "api.example" }), route: { host: "x" } };
+    const waited = upstreamAddress(later, testEnv({ lookup: () => Promise.resolve(found) }));
+    assert.ok(waited instanceof Promise);
+    assert.equal((await waited).action, action);
+    assert.deepEqual(later.upstream, sync.upstream);
+  }
+  const failing = upstreamAddress(
+    { req: request({ host: "gone.example" }), route: { host: "x" } },
+    testEnv({
+      lookup: () => Promise.reject(Object.assign(new Error("no"), { code: "ENOTFOUND" })),
+    }),
+  );
+  assert.deepEqual(await failing, {
+    action: "deny",
+    rule: "dns_error",
+    reason: 'cannot resolve host "gone.example" (ENOTFOUND)',
+    status: 502,
+  });
+});

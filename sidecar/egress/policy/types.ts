@@ -169,7 +169,9 @@ export interface PolicyOptions<R extends PolicyRoute = PolicyRoute> {
   /** Token value for a `token_ref`, or nothing when the slot is empty. */
   tokenFor: (tokenRef: string) => string | undefined;
   /** Resolver; defaults to `node:dns/promises` `lookup` with `all: true`. */
-  lookup?: ((host: string) => Promise<readonly ResolvedAddress[]>) | undefined;
+  lookup?:
+    | ((host: string) => readonly ResolvedAddress[] | Promise<readonly ResolvedAddress[]>)
+    | undefined;
   /**
    * `--connect-to` map keyed by `host:port` (host lowercase, IPv6 without brackets); a mapped
    * target is used as is, without the address check.
