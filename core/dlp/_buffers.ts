@@ -1,8 +1,9 @@
 /**
- * Spare byte buffers, lent to the streams of one engine: a scan's window buffer and its escape
- * context are taken here and given back when the scan (or the decoded stretch or run) ends, so
- * short scans, the proxy's usual case, do not each allocate buffers and leave them to the
- * collector. Buffers come back with their old bytes: a taker reads only what it wrote.
+ * Spare byte buffers, lent to the scans of one engine: window buffers, escape contexts, the
+ * tails, prefixes and decoded batches of run views, joined inputs and the bytes of one-shot scans
+ * are taken here and given back when the scan (or the decoded stretch or run) ends, so short
+ * scans, the proxy's usual case, do not each allocate buffers and leave them to the collector.
+ * Buffers come back with their old bytes: a taker reads only what it wrote.
  */
 import { alignedBytes } from "./_window.ts";
 

@@ -15,7 +15,7 @@ import { DecodingStream, scanDecodedOnce } from "./_decoding_stream.ts";
 import { KNOWN_SECRETS } from "./_detector_known_secrets.ts";
 import { sortFindings } from "./_stream.ts";
 import type { DlpOptions, Finding, StreamScanner } from "./_types.ts";
-import { type ScanPass, ScanWindow } from "./_window.ts";
+import { leading, type ScanPass, ScanWindow } from "./_window.ts";
 
 /** Locations whose pass builders are kept per detector list. */
 const CACHED_LOCATIONS = 16;
@@ -159,14 +159,17 @@ export class DlpEngine {
 
   /**
    * Scan a whole response body at once: what {@link DlpEngine.inboundStream} finds in it pushed
-   * as one chunk, without a stream to set up (most responses a proxy forwards are short).
+   * as one chunk, for a body up to the decoded views' context (20 KiB; past it a stream of a
+   * bottle with very long secrets keeps more), without a stream to set up (most responses a
+   * proxy forwards are short).
+   *
+   * @throws {ConfigError} On an unknown detector name.
    */
   scanResponse(body: Uint8Array, options: InboundScanOptions): Finding[] {
-    const store = this.#buffers.take(body.length);
-    const bytes = store.length === body.length ? store : store.subarray(0, body.length);
-    bytes.set(body);
-    const found = this.#scanWindow(new ScanWindow(0, bytes, true), this.#responsePasses(options));
-    this.#buffers.give(store);
+    const found = this.#scanOnce(body.length, (into) => {
+      into.set(body);
+      return new ScanWindow(0, into, true);
+    }, this.#responsePasses(options));
     return options.echoes === true ? withoutCanary(found) : found;
   }
 
@@ -174,9 +177,9 @@ export class DlpEngine {
   #responsePasses(options: InboundScanOptions): () => ScanPass[] {
     const inbound = this.#passes("inbound", options.detectors, options.location);
     if (options.echoes !== true) return inbound;
-    // Why one set for both: each decoding stream keeps its own escape context (20 KiB) and
-    // undecided tail and decodes every chunk again; a response scanned for injection and for
-    // echoed secrets needs them once. Each pass reports what it would alone.
+    // Why one set for both: each decoding stream (and each one-shot scan's decoded views) keeps
+    // its own escape context and undecided tail and decodes the input again; a response scanned
+    // for injection and for echoed secrets needs them once. Each pass reports what it would alone.
     const echoes = this.#reflectionPasses(options.location);
     return () => [...inbound(), ...echoes()];
   }
@@ -200,21 +203,27 @@ export class DlpEngine {
   }
 
   #scanText(text: string, passes: () => ScanPass[]): Finding[] {
-    // The bytes are read only during the scan: a spare (the proxy scans every request's head and
-    // every response's, and a new typed array costs about a microsecond).
-    const store = this.#buffers.take(text.length);
-    const found = this.#scanWindow(ScanWindow.ofText(text, store), passes);
-    this.#buffers.give(store);
-    return found;
+    return this.#scanOnce(text.length, (into) => ScanWindow.ofText(text, into), passes);
   }
 
-  /** One-shot scan of a whole input: raw, then as it decodes. */
-  #scanWindow(win: ScanWindow, passes: () => ScanPass[]): Finding[] {
+  /**
+   * One-shot scan of a whole input of `length` bytes, written by `fill` into a spare (the bytes
+   * are read only during the scan; the proxy scans every request's head and most responses this
+   * way, and a new typed array costs about a microsecond): raw, then as it decodes.
+   */
+  #scanOnce(
+    length: number,
+    fill: (into: Uint8Array) => ScanWindow,
+    passes: () => ScanPass[],
+  ): Finding[] {
     const raw = passes();
     if (raw.length === 0) return [];
+    const store = this.#buffers.take(length);
+    const win = fill(leading(store, length));
     const out: Finding[] = [];
     for (const pass of raw) pass.scan(win, out);
     out.push(...scanDecodedOnce(win.bytes, passes, out, this.#buffers));
+    this.#buffers.give(store);
     return sortFindings(out);
   }
 

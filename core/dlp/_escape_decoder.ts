@@ -8,6 +8,7 @@
  * escape stays as it is) and one level deep.
  */
 import type { Buffers } from "./_buffers.ts";
+import { leading, NO_WORDS } from "./_window.ts";
 
 const PERCENT = 0x25;
 const BACKSLASH = 0x5c;
@@ -41,9 +42,6 @@ interface Escape {
   raw: number;
   rawLen: number;
 }
-
-/** No words (shared: never written; a new typed array, even an empty one, costs a microsecond). */
-const NO_WORDS = new Uint32Array(0);
 
 /**
  * Finds the bytes that may start an escape (`%` or `\\`) four bytes at a time: for each word,
@@ -391,7 +389,7 @@ export function joined(
   const store = buffers?.take(length) ?? new Uint8Array(length);
   store.set(a);
   store.set(b, a.length);
-  return { bytes: store.length === length ? store : store.subarray(0, length), store };
+  return { bytes: leading(store, length), store };
 }
 
 /** Below this many bytes a copy is a loop: a view to `set` from costs more (dense escapes). */

@@ -59,8 +59,7 @@ export class EscapeView implements View {
     const escapes = hasEscape(chunk) ? decodableEscapes(chunk) : [];
     this.#chunk = { escapes, length: chunk.length, start };
     if (escapes.length === 0 && this.#stretch === undefined) {
-      // No stretch, nothing to decode: only the context moves on (none is kept after the last
-      // bytes: no stretch can start after them, and most bodies are scanned in one piece).
+      // No stretch, nothing to decode: only the context moves on.
       this.#end = start + chunk.length;
       if (!final) this.#remember(chunk);
       return [];
@@ -111,8 +110,9 @@ export class EscapeView implements View {
     this.#end = start + piece.length;
     const found = this.#decode(piece, start, final, escaped);
     // Every byte joins the context, inside a stretch too: a stretch that starts after a cut
-    // must see what came just before it.
-    this.#remember(piece);
+    // must see what came just before it. None is kept after the last bytes: no stretch can
+    // start after them (most inputs are scanned in one piece).
+    if (!final) this.#remember(piece);
     return found;
   }
 

@@ -32,7 +32,7 @@ export class Decoding implements Sink {
   /** The decoder's index in its kind of run (a run view keeps a batch per index). */
   readonly slot: number;
   /** Where batches are taken from: a new typed array costs about a microsecond in Deno. */
-  readonly buffers: Buffers | undefined;
+  readonly #buffers: Buffers | undefined;
   decoder: RunDecoder;
   state = PROBING;
   /** Index in the run of this try's first character. */
@@ -46,7 +46,7 @@ export class Decoding implements Sink {
   probeEnds: number[] = [];
   branch: Branch | undefined;
   map: OffsetMap | undefined;
-  /** Grown from {@link Decoding.buffers}' spares (the old one given back) once live. */
+  /** Grown from the engine's spares (the old one given back) once live. */
   batch: Uint8Array = EMPTY;
   batchLength = 0;
   blockCount = 0;
@@ -63,7 +63,7 @@ export class Decoding implements Sink {
     buffers?: Buffers,
   ) {
     this.slot = slot;
-    this.buffers = buffers;
+    this.#buffers = buffers;
     this.phrase = spec.phrase;
     this.make = spec.make;
     this.gate = spec.gate;
@@ -80,10 +80,10 @@ export class Decoding implements Sink {
     this.map!.add(start, end);
     if (this.batchLength === this.batch.length) {
       const size = Math.max(64, this.batch.length * 2);
-      const grown = this.buffers?.take(size, 2 * size) ?? new Uint8Array(size);
+      const grown = this.#buffers?.take(size, 2 * size) ?? new Uint8Array(size);
       grown.set(this.batch);
       // Nothing else holds the old one: a view hands its kept batch over at `#goLive`.
-      if (this.batch !== EMPTY) this.buffers?.give(this.batch);
+      if (this.batch !== EMPTY) this.#buffers?.give(this.batch);
       this.batch = grown;
     }
     this.batch[this.batchLength++] = byte;

@@ -8,6 +8,7 @@
  */
 import type { Touched } from "./_branch.ts";
 import { CLASS, LINE_BREAK, nextOf } from "./_run_search.ts";
+import { NO_WORDS } from "./_window.ts";
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -36,7 +37,6 @@ export function untouched(
 
 /** Before the first chunk (shared: never written; one skip is made per decoded stretch's view). */
 const NO_BYTES = new Uint8Array(0);
-const NO_WORDS = new Uint32Array(0);
 
 /**
  * Where, in one chunk, a run view under escape decoding may resume: every run that starts before

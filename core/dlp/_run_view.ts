@@ -19,7 +19,7 @@ import { DEAD, Decoding, LIVE, PROBING } from "./_run_decoding.ts";
 import { CLASS, findRun, skipRun } from "./_run_search.ts";
 import { PlainSkip, untouched } from "./_run_plain.ts";
 import { certainlyDead, RESTART_WITHIN, type RunKind } from "./_run_kinds.ts";
-import { alignedBytes } from "./_window.ts";
+import { alignedBytes, NO_WORDS } from "./_window.ts";
 
 /** Characters of a run kept to try it again from a later start. */
 const PREFIX = 160;
@@ -49,7 +49,6 @@ interface Run {
   dead: boolean;
 }
 
-const NO_WORDS = new Uint32Array(0);
 /** A run's prefix until it is read character by character (shared: never written). */
 const NO_PREFIX = new Uint8Array(0);
 const NO_PREFIX_AT = new Uint32Array(0);
@@ -151,9 +150,7 @@ export class RunView implements View {
     }
     if (final) {
       this.#endRun();
-      this.#givePrefix();
-      this.#giveTail();
-      this.#giveBatches();
+      this.#giveBack();
     } else {
       this.#flush();
     }
@@ -204,7 +201,8 @@ export class RunView implements View {
       (touched === undefined || !untouched(touched, bytes, { from, end, base })) &&
       !certainlyDead(this.#kind, bytes, { from, end, words, lead, closed })
     ) return READ;
-    // It ends here, and no line break can join it to the next line: done, without reading it.
+    // It ends here, and no line break can join it to the next line (none follows, or the input
+    // ends after it): done, without reading it.
     const next = bytes[end];
     return end < n && next !== LF && next !== CR ? end + 1 : READ_DEAD;
   }
@@ -289,26 +287,18 @@ export class RunView implements View {
     this.#prefixAt = new Uint32Array(store.buffer, store.byteOffset + PREFIX, PREFIX);
   }
 
-  /** Give the kept batches back: the view decodes no more. */
-  #giveBatches(): void {
-    for (const batch of this.#batches) if (batch !== undefined) this.#layer.buffers?.give(batch);
+  /** Give every buffer the view kept back (its prefix store, tail and batches): it reads no more. */
+  #giveBack(): void {
+    const buffers = this.#layer.buffers;
+    if (this.#prefixStore !== undefined) buffers?.give(this.#prefixStore);
+    if (this.#tail !== undefined) buffers?.give(this.#tail);
+    for (const batch of this.#batches) if (batch !== undefined) buffers?.give(batch);
+    this.#prefixStore =
+      this.#prefix =
+      this.#prefixAt =
+      this.#tail =
+        undefined;
     this.#batches.length = 0;
-  }
-
-  /** Give the tail's buffer back: the view reads no more. */
-  #giveTail(): void {
-    if (this.#tail === undefined) return;
-    this.#layer.buffers?.give(this.#tail);
-    this.#tail = undefined;
-  }
-
-  /** Give the prefix's store back: the view reads no more. */
-  #givePrefix(): void {
-    if (this.#prefixStore === undefined) return;
-    this.#layer.buffers?.give(this.#prefixStore);
-    this.#prefixStore = undefined;
-    this.#prefix = undefined;
-    this.#prefixAt = undefined;
   }
 
   #add(run: Run, byte: number, at: number): void {

@@ -66,8 +66,16 @@ export interface ScanPass {
   keepFrom(): number;
 }
 
+/** No aligned words (shared: nothing can be written to it), for input too short to read by word. */
+export const NO_WORDS: Uint32Array = new Uint32Array(0);
+
 /** No bytes (shared: nothing can be written to it), aligned like {@link alignedBytes}. */
 export const NO_BYTES: Uint8Array = alignedBytes(0);
+
+/** The first `length` bytes of a buffer from the spares (the buffer itself when it fits exactly). */
+export function leading(store: Uint8Array, length: number): Uint8Array {
+  return store.length === length ? store : store.subarray(0, length);
+}
 
 /** A fresh, 4-byte aligned buffer of `length` usable bytes. */
 export function alignedBytes(length: number): Uint8Array {
@@ -82,7 +90,7 @@ export function alignedBytes(length: number): Uint8Array {
  */
 export function latin1Bytes(text: string, into?: Uint8Array): Uint8Array {
   const store = into ?? alignedBytes(text.length);
-  const bytes = store.length === text.length ? store : store.subarray(0, text.length);
+  const bytes = leading(store, text.length);
   Buffer.from(bytes.buffer, bytes.byteOffset, text.length).write(text, 0, text.length, "latin1");
   if (WIDE_CHAR.test(text)) {
     for (let i = 0; i < text.length; i++) {
