@@ -272,7 +272,13 @@ Deno.test("a known secret split across two requests to one host is refused", asy
     `${random.slice(20)}&y=1`,
   ]);
   assert.equal(rule(split.body), "dlp_canary", split.body);
-  assert.deepEqual(bed.seen.map((r) => new URL(r.url).pathname), ["/a"]);
+  // And the seam between two targets: the second URL completes what the first one began.
+  const start = await curl(bed, `https://api.test/d?x=${random.slice(0, 14)}`);
+  assert.equal(start.status, 200, "half a canary in a URL is nothing on its own");
+  const rest = await curl(bed, `https://api.test/${random.slice(14)}`);
+  assert.equal(rest.status, 403, rest.body);
+  assert.equal(rule(rest.body), "dlp_canary");
+  assert.deepEqual(bed.seen.map((r) => new URL(r.url).pathname), ["/a", "/d"]);
 });
 
 Deno.test("a WebSocket upgrade is refused on a route that injects a credential", async () => {
