@@ -243,9 +243,11 @@ async function forwardPaced(
     if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
     return await echoed(secrets(findings));
   };
-  // Held whole from the start when the budget allows it, as the stream would hold it anyway.
-  const whole = !isSse && pace === undefined && framing === response.framing &&
-    framing.kind === "length" && framing.length <= WHOLE_BYTES && mayHold(framing.length);
+  // Held whole from the start when the budget allows it, as the stream would hold it anyway. A
+  // decoded body is chunked, so a declared length is the upstream's own; a body this short is
+  // never paced (the check keeps it so).
+  const whole = !isSse && pace === undefined && framing.kind === "length" &&
+    framing.length <= WHOLE_BYTES && mayHold(framing.length);
   try {
     return await (whole ? scannedWhole() : scanned());
   } finally {
@@ -257,8 +259,11 @@ async function forwardPaced(
     for (const chunk of await upstreamWhole(options.upstream.reader, options.host)) {
       held.push(chunk);
     }
-    const stop = await found(options.engine.scanResponse(held.all(), scan));
-    if (stop !== undefined) return stop;
+    return await found(options.engine.scanResponse(held.all(), scan)) ?? await sendHeld();
+  }
+
+  /** Everything scanned and judged: the head, if still held, and what is held go out. */
+  async function sendHeld(): Promise<ForwardResult> {
     commit();
     await options.client.writer.write(held.drain());
     await options.client.writer.end();
@@ -296,12 +301,7 @@ async function forwardPaced(
     if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
     const split = joined?.end();
     if (split !== undefined) return await blockNow(joinedDeny(split));
-    const stop = await echoed(secrets(last));
-    if (stop !== undefined) return stop;
-    commit();
-    await options.client.writer.write(held.drain());
-    await options.client.writer.end();
-    return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
+    return await echoed(secrets(last)) ?? await sendHeld();
   }
 }
 

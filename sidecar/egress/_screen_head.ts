@@ -81,11 +81,10 @@ export function screenHead(
   // Almost every head is clean: its text alone decides, without the parts' rewriters.
   const text = partsText(head.method, head.target, fields, head.stripped);
   if (nothingIn(ctx, text, head.target, detectors)) {
-    if (inOrder) return { action: "allow", target: head.target, headers: head.headers };
     return {
       action: "allow",
       target: head.target,
-      headers: new HeaderList([...fields, ...injected]),
+      headers: inOrder ? head.headers : sent(fields, injected),
     };
   }
   return screenParts(ctx, head, { detectors, fields, injected });
@@ -138,7 +137,7 @@ async function screenParts(
   const allow = (): ScreenResult => ({
     action: "allow",
     target,
-    headers: new HeaderList([...fields, ...injected]),
+    headers: sent(fields, injected),
   });
   const found = scan();
   if (found.length === 0) return allow();
@@ -182,8 +181,16 @@ function nothingIn(
   return true;
 }
 
+/** The headers to send: the agent's fields, then the injected credential last. */
+function sent(
+  fields: readonly (readonly [string, string])[],
+  injected: readonly (readonly [string, string])[],
+): HeaderList {
+  return new HeaderList([...fields, ...injected]);
+}
+
 /**
- * Every part's text, in the order `parts()` in {@link screenHead} lists them, joined with CRLF:
+ * Every part's text, in the order `parts()` in `screenParts` lists them, joined with CRLF:
  * the same text without building the parts (objects and closures per header, per request).
  */
 function partsText(

@@ -42,18 +42,10 @@ async function* exactBytes(
   count: number,
   options: BodyOptions,
 ): AsyncGenerator<Buffer, void, undefined> {
-  let remaining = count;
-  while (remaining > 0) {
-    const chunk = await nextOrTruncated(src, options);
-    if (chunk.length > remaining) {
-      src.unshift(chunk.subarray(remaining));
-      const data = chunk.subarray(0, remaining);
-      remaining = 0;
-      yield data;
-    } else {
-      remaining -= chunk.length;
-      yield chunk;
-    }
+  for (let remaining = count; remaining > 0;) {
+    const data = await nextUpTo(src, remaining, options);
+    remaining -= data.length;
+    yield data;
   }
 }
 
@@ -63,14 +55,20 @@ async function* exactBytes(
  */
 export async function wholeBody(src: ByteSource, options: LengthOptions): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
-  let remaining = options.length;
-  while (remaining > 0) {
-    const chunk = await nextOrTruncated(src, options);
-    if (chunk.length > remaining) src.unshift(chunk.subarray(remaining));
-    chunks.push(chunk.length > remaining ? chunk.subarray(0, remaining) : chunk);
-    remaining -= Math.min(remaining, chunk.length);
+  for (let remaining = options.length; remaining > 0;) {
+    const data = await nextUpTo(src, remaining, options);
+    remaining -= data.length;
+    chunks.push(data);
   }
   return chunks;
+}
+
+/** The next bytes of a body, at most `most` of them; bytes past them go back to the source. */
+async function nextUpTo(src: ByteSource, most: number, options: BodyOptions): Promise<Buffer> {
+  const chunk = await nextOrTruncated(src, options);
+  if (chunk.length <= most) return chunk;
+  src.unshift(chunk.subarray(most));
+  return chunk.subarray(0, most);
 }
 
 /** Everything until the peer closes (responses without Content-Length/Transfer-Encoding). */

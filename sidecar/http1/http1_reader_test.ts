@@ -253,7 +253,9 @@ Deno.test("wholeBody() gathers a declared body, leaves the next message, and ref
   }
   pair.client.end();
   assert.equal((await reader.readResponseHead("GET")).status, 200);
-  const first = await reader.wholeBody();
+  const reading = reader.wholeBody();
+  await assert.rejects(reader.wholeBody(), /Cannot read the body twice/);
+  const first = await reading;
   assert.equal(Buffer.concat(first).toString(), "hello world");
   assert.ok(first.length > 1, "the body came in more than one piece");
   // Nothing past the body was taken: the next head reads as it was sent.
@@ -264,4 +266,6 @@ Deno.test("wholeBody() gathers a declared body, leaves the next message, and ref
   assert.equal(await text(reader.body()), "abc");
   assert.equal((await reader.readResponseHead("GET")).status, 200);
   await assert.rejects(reader.wholeBody(), isParseError(502, "truncated"));
+  // The connection is out of step for good: the next head fails the same way.
+  await assert.rejects(reader.readResponseHead("GET"), isParseError(502, "truncated"));
 });

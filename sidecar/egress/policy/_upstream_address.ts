@@ -87,16 +87,16 @@ export function upstreamAddress(
   } catch (error) {
     return dnsError(host, error);
   }
-  if (!(answer instanceof Promise)) return check(answer);
-  return answer.then(check, (error) => dnsError(host, error));
+  return whenResolved(answer, check, (error) => dnsError(host, error));
 }
 
-/** `use` on a resolver's answer, at once when it came at once. */
+/** `use` on a resolver's answer, at once when it came at once; a failure goes to `failed`. */
 function whenResolved(
   answer: readonly ResolvedAddress[] | Promise<readonly ResolvedAddress[]>,
   use: (addresses: readonly ResolvedAddress[]) => Decision,
+  failed?: (error: unknown) => Decision,
 ): Decision | Promise<Decision> {
-  return answer instanceof Promise ? answer.then(use) : use(answer);
+  return answer instanceof Promise ? answer.then(use, failed) : use(answer);
 }
 
 function dnsError(host: string, error: unknown): Decision {
