@@ -228,16 +228,49 @@ async function until(stream: ReadableStream<Uint8Array>, text: RegExp): Promise<
 }
 
 /**
- * CPU time a process has used so far (ms): utime + stime, fields 14 and 15 of `/proc/<pid>/stat`,
- * read through `cat` (Deno reads another process's /proc only with every permission).
+ * User and system CPU time a process has used so far (ms): utime and stime, fields 14 and 15 of
+ * `/proc/<pid>/stat`, read through `cat` (Deno reads another process's /proc only with every
+ * permission).
  */
-export async function cpuMs(pid: number): Promise<number> {
+export async function cpuTimes(pid: number): Promise<{ user: number; system: number }> {
   const out = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`] }).output();
   // Fields after the parenthesised command name.
   const text = new TextDecoder().decode(out.stdout);
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks * 10; // USER_HZ is 100 on Linux.
+  // USER_HZ is 100 on Linux.
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+/** CPU time a process has used so far (ms), user and system together. */
+export async function cpuMs(pid: number): Promise<number> {
+  const { user, system } = await cpuTimes(pid);
+  return user + system;
+}
+
+/**
+ * Run the load generator (`_load.ts`) once and return its figures.
+ *
+ * @param options Its options (mode, target, proxy, …).
+ * @throws {Error} When it fails, naming the mode, the proxy and the port.
+ */
+export async function load(options: Record<string, unknown>): Promise<Record<string, number>> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(HERE, "_load.ts"), JSON.stringify(options)],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) {
+    const { mode, proxy, port } = options as { mode?: string; proxy?: unknown; port?: number };
+    throw new Error(
+      `load generator failed: ${mode} via ${JSON.stringify(proxy ?? "direct")} to ${port}`,
+    );
+  }
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/** The middle value (the upper one of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /**

@@ -10,30 +10,22 @@
  * noisy, so each workload runs `BENCH_ROUNDS` times, the paths interleaved, and the median
  * counts. Loopback only.
  */
-import { join } from "node:path";
-import { cpuMs, freePort, printTable, startProxyBed, UPLOAD_ORIGIN } from "./_proxy_bed.ts";
+import {
+  cpuMs,
+  freePort,
+  load,
+  median,
+  printTable,
+  startProxyBed,
+  UPLOAD_ORIGIN,
+} from "./_proxy_bed.ts";
 import { startSquid } from "./_squid_bed.ts";
 
-const HERE = new URL(".", import.meta.url).pathname;
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? "5");
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? "3");
 const MEMORY_REQUESTS = Number(Deno.env.get("BENCH_MEMORY_REQUESTS") ?? "100000");
 
 type Figures = Record<string, number>;
-
-async function load(options: Record<string, unknown>): Promise<Figures> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(HERE, "_load.ts"), JSON.stringify(options)],
-    stderr: "inherit",
-  }).output();
-  if (!out.success) {
-    const { mode, proxy, port } = options as { mode?: string; proxy?: unknown; port?: number };
-    throw new Error(
-      `load generator failed: ${mode} via ${JSON.stringify(proxy ?? "direct")} to ${port}`,
-    );
-  }
-  return JSON.parse(new TextDecoder().decode(out.stdout));
-}
 
 /** Resident memory of a process, from `ps -o rss=` (KiB; Deno needs --allow-all for /proc). */
 async function rssMiB(pid: number): Promise<number> {
@@ -53,11 +45,6 @@ async function rssOf(pids: readonly number[]): Promise<number> {
   let sum = 0;
   for (const pid of pids) sum += await rssMiB(pid);
   return sum;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** What `measure` does when a path's load fails. */
@@ -112,7 +99,8 @@ async function measure(
 
 const fmt = (n: number | undefined, digits = 1) =>
   n === undefined || Number.isNaN(n) ? "n/a" : n.toFixed(digits);
-const known = (...values: number[]) => values.every((n) => n !== undefined && !Number.isNaN(n));
+const known = (...values: (number | undefined)[]) =>
+  values.every((n) => n !== undefined && !Number.isNaN(n));
 const ratio = (a: number, b: number) => known(a, b) ? `${fmt(a / b, 2)}x` : "n/a";
 const added = (a: number, b: number) =>
   known(a, b) ? `${a >= b ? "+" : ""}${fmt(a - b, 2)} ms` : "n/a";

@@ -9,34 +9,13 @@
  * least), requests per second, and the download's rate and CPU time, medians. Loopback only.
  */
 import { dirname, join } from "node:path";
-import { freePort, printTable, startProxyBed } from "./_proxy_bed.ts";
+import { cpuTimes, freePort, load, median, printTable, startProxyBed } from "./_proxy_bed.ts";
 import { startSquid } from "./_squid_bed.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? "5");
 const SECONDS = 4;
 const DOWNLOAD_MIB = 50;
-
-async function load(
-  options: Record<string, unknown>,
-): Promise<{ rps: number; requests: number; mbps?: number }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(HERE, "_load.ts"), JSON.stringify(options)],
-    stderr: "inherit",
-  }).output();
-  if (!out.success) throw new Error(`load generator failed through ${JSON.stringify(options)}`);
-  return JSON.parse(new TextDecoder().decode(out.stdout));
-}
-
-/** User and system CPU time of a process so far, in ms (Linux clock ticks of 10 ms). */
-function cpu(pid: number): { user: number; system: number } {
-  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
 
 async function main(): Promise<void> {
   await using bed = await startProxyBed(freePort());
@@ -85,17 +64,17 @@ async function main(): Promise<void> {
     }));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, [, path, pid]] of paths.entries()) {
-        const before = cpu(pid);
+        const before = await cpuTimes(pid);
         const run = await load({ ...path, mode: "small", seconds: SECONDS, connections: 8 });
-        const after = cpu(pid);
-        figures[i]!.rps.push(run.rps);
-        figures[i]!.user.push(((after.user - before.user) * 1000) / run.requests);
-        figures[i]!.system.push(((after.system - before.system) * 1000) / run.requests);
+        const after = await cpuTimes(pid);
+        figures[i]!.rps.push(run.rps!);
+        figures[i]!.user.push(((after.user - before.user) * 1000) / run.requests!);
+        figures[i]!.system.push(((after.system - before.system) * 1000) / run.requests!);
       }
       for (const [i, [, path, pid]] of paths.entries()) {
-        const before = cpu(pid);
+        const before = await cpuTimes(pid);
         const run = await load({ ...path, mode: "download", mb: DOWNLOAD_MIB });
-        const after = cpu(pid);
+        const after = await cpuTimes(pid);
         figures[i]!.mbps.push(run.mbps!);
         figures[i]!.download.push(after.user + after.system - before.user - before.system);
       }
