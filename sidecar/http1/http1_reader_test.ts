@@ -269,3 +269,25 @@ Deno.test("wholeBody() gathers a declared body, leaves the next message, and ref
   // The connection is out of step for good: the next head fails the same way.
   await assert.rejects(reader.readResponseHead("GET"), isParseError(502, "truncated"));
 });
+
+Deno.test("readRequestHead() finds the head's end and a bare LF across every split of its bytes", async () => {
+  const heads: [string, string | undefined][] = [
+    ["GET /a HTTP/1.1\r\nHost: h\r\nX: 1\r\n\r\n", "/a"],
+    ["GET /a HTTP/1.1\r\nHost: h\r\nX: a\nb: c\r\n\r\n", undefined],
+    ["GET /a HTTP/1.1\r\nHost: h\n\r\n", undefined],
+  ];
+  for (const [message, target] of heads) {
+    for (let at = 1; at < message.length; at++) {
+      const stream = new PassThrough();
+      const reader = new Http1Reader(stream);
+      stream.write(message.slice(0, at));
+      setImmediate(() => stream.end(message.slice(at)));
+      const label = `${JSON.stringify(message)} cut at ${at}`;
+      if (target === undefined) {
+        await assert.rejects(reader.readRequestHead(), isParseError(400, "bad-header"), label);
+      } else {
+        assert.equal((await reader.readRequestHead())?.target, target, label);
+      }
+    }
+  }
+});
