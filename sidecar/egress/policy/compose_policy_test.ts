@@ -71,3 +71,18 @@ Deno.test("composePolicy() denies internal_error for a step that throws or answe
     assert.deepEqual(outcome.ctx.seen, ["a", "b"], label);
   }
 });
+
+Deno.test("composePolicy() answers at once when no step waits, and runs on after one that waits", async () => {
+  const now = composePolicy([step("a", ALLOW), step("b", ALLOW)], null).decide(ctx());
+  assert.ok(!(now instanceof Promise), "steps that all answer at once give the outcome at once");
+  assert.deepEqual(now.decision, ALLOW);
+
+  const later = composePolicy(
+    [step("a", ALLOW), step("b", () => Promise.resolve(ALLOW)), step("c", deny("x", "y"))],
+    null,
+  ).decide(ctx());
+  assert.ok(later instanceof Promise, "a step that waits makes the outcome wait");
+  const outcome = await later;
+  assert.equal(outcome.step, "c", "the steps after the one that waited still decide");
+  assert.deepEqual(outcome.ctx.seen, ["a", "b", "c"]);
+});
