@@ -71,19 +71,9 @@ export async function handleExchange(
   const { client, tunnel, deps } = options;
   const started = performance.now();
   const req = toEgressRequest(head, tunnel);
-  const refuse = async (decision: DenyDecision): Promise<false> => {
-    await sendBlock(client.writer, decision, req.host, deps.refusal);
-    deps.log.block({
-      host: req.host,
-      method: req.method,
-      path: req.path,
-      rule: decision.rule,
-      reason: decision.reason,
-      ...(decision.finding === undefined ? {} : findingFields(decision.finding)),
-    });
-    return false;
-  };
-  const outcome = await deps.policy.decide({ req, head });
+  const decided = deps.policy.decide({ req, head });
+  // Most requests are decided at once: awaiting a settled outcome would still cost a turn.
+  const outcome = decided instanceof Promise ? await decided : decided;
   const decision = outcome.decision;
   if (decision.action === "respond") {
     const body = new TextEncoder().encode(decision.body);
@@ -105,14 +95,14 @@ export async function handleExchange(
     if (outcome.error !== undefined) {
       deps.log.info({ event: "policy_error", step: outcome.step, error: String(outcome.error) });
     }
-    return await refuse(decision);
+    return await refuse({ client, req, deps }, decision);
   }
   const { route, upstream, forward, body, inbound } = outcome.ctx;
   if (
     route === undefined || upstream === undefined || forward === undefined ||
     body === undefined || inbound === undefined
   ) {
-    return await refuse({
+    return await refuse({ client, req, deps }, {
       action: "deny",
       rule: "internal_error",
       status: 500,
@@ -144,7 +134,6 @@ export async function handleExchange(
       body,
       prefetch,
       pace,
-      refuse,
     });
   } finally {
     pace?.end();
@@ -154,12 +143,13 @@ export async function handleExchange(
 
 /** Prefetch the body, then relay the exchange, once more when a pooled connection was stale. */
 async function send(input: RelayInput): Promise<boolean> {
-  const { head, req, upstream, client, deps, body, prefetch, pace, refuse } = input;
+  const { head, req, upstream, client, deps, body, prefetch, pace } = input;
   const raw = head.framing.kind === "none" ? undefined : client.reader.body();
   const source = raw !== undefined && pace !== undefined ? pace.chunks(raw) : raw;
   const chunks = source?.[Symbol.asyncIterator]();
-  const denied = await prefetch.fill(chunks, body);
-  if (denied !== undefined) return await refuse(denied);
+  const filled = prefetch.fill(chunks, body);
+  const denied = filled instanceof Promise ? await filled : filled;
+  if (denied !== undefined) return await refuse(input, denied);
 
   // A body that fit in the prefetch is kept so a request on a pooled connection the upstream
   // had already closed can be sent again, on a fresh one; one that cannot be sent again takes a
@@ -167,12 +157,14 @@ async function send(input: RelayInput): Promise<boolean> {
   for (let attempt = 0;; attempt++) {
     let conn: UpstreamConnection;
     try {
-      conn = await deps.pool.acquire(upstream, req.scheme === "https", {
+      const got = deps.pool.acquire(upstream, req.scheme === "https", {
         fresh: attempt > 0 || prefetch.whole === undefined,
       });
+      // A pooled connection comes back at once.
+      conn = got instanceof Promise ? await got : got;
     } catch (err) {
       const late = err instanceof UpstreamTimeoutError;
-      return await refuse({
+      return await refuse(input, {
         action: "deny",
         rule: late ? "upstream_timeout" : "upstream_unreachable",
         reason: messageOf(err),
@@ -224,7 +216,28 @@ interface RelayInput {
   prefetch: Prefetch;
   /** The body's turns with the other large ones (none for a body that cannot be large). */
   pace: Pace | undefined;
-  refuse: (decision: DenyDecision) => Promise<false>;
+}
+
+/**
+ * Refuse the request: the refusal to the client, the block to the log.
+ *
+ * @returns False: the client connection is not reused.
+ */
+async function refuse(
+  at: { client: { writer: Http1Writer }; req: EgressRequest; deps: ExchangeDeps },
+  decision: DenyDecision,
+): Promise<false> {
+  const { req, deps } = at;
+  await sendBlock(at.client.writer, decision, req.host, deps.refusal);
+  deps.log.block({
+    host: req.host,
+    method: req.method,
+    path: req.path,
+    rule: decision.rule,
+    reason: decision.reason,
+    ...(decision.finding === undefined ? {} : findingFields(decision.finding)),
+  });
+  return false;
 }
 
 /** Send the request upstream and the response back; the caller cleans up on a throw. */
@@ -235,7 +248,7 @@ async function relay(conn: UpstreamConnection, input: RelayInput): Promise<boole
     // Sent: waiting for the answer moves no bytes.
     input.pace?.end();
   } catch (err) {
-    if (err instanceof DeniedBody) return await input.refuse(err.decision);
+    if (err instanceof DeniedBody) return await refuse(input, err.decision);
     throw new StaleConnectionError(`cannot send the request to "${req.host}": ${messageOf(err)}`, {
       cause: err,
     });

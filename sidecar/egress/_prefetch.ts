@@ -36,15 +36,24 @@ export class Prefetch {
    *
    * @param chunks The body, undefined when the request has none.
    * @param body The body's scanner.
-   * @returns The deny of a finding within the prefetch.
+   * @returns The deny of a finding within the prefetch; at once for a request with no body.
    */
-  async fill(
+  fill(
     chunks: AsyncIterator<Uint8Array> | undefined,
     body: OutboundBody,
+  ): DenyDecision | undefined | Promise<DenyDecision | undefined> {
+    if (chunks !== undefined) return this.#fill(chunks, body);
+    this.#whole = body.drain();
+    return undefined;
+  }
+
+  async #fill(
+    chunks: AsyncIterator<Uint8Array>,
+    body: OutboundBody,
   ): Promise<DenyDecision | undefined> {
-    let ended = chunks === undefined;
+    let ended = false;
     let room = true;
-    while (chunks !== undefined && !ended && room && body.held <= PREFETCH_BYTES) {
+    while (!ended && room && body.held <= PREFETCH_BYTES) {
       const next = await chunks.next();
       ended = next.done === true;
       // A chunk the budget has no room for is already read: it is scanned, then streams.

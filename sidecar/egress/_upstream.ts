@@ -149,14 +149,16 @@ export class UpstreamPool {
    * @param secure Whether to speak TLS.
    * @param options `fresh`: a new connection even when an idle one waits (for a request that
    *   could not be sent again if the idle one turned out closed).
-   * @returns A connection ready for a request.
-   * @throws {UpstreamConnectError} When the target cannot be reached or its certificate is bad.
+   * @returns A connection ready for a request: at once when an idle one was taken, else once
+   *   a new one is open.
+   * @throws {UpstreamConnectError} When the target cannot be reached or its certificate is bad
+   *   (the promise rejects).
    */
-  async acquire(
+  acquire(
     upstream: Upstream,
     secure: boolean,
     options: { fresh?: boolean } = {},
-  ): Promise<UpstreamConnection> {
+  ): UpstreamConnection | Promise<UpstreamConnection> {
     const key = `${
       secure ? "tls" : "tcp"
     }|${upstream.address}|${upstream.port}|${upstream.servername}`;
@@ -169,6 +171,11 @@ export class UpstreamPool {
       }
       conn.socket.destroy();
     }
+    return this.#open(key, upstream, secure);
+  }
+
+  /** A new connection to `upstream`, pooled under `key` once released. */
+  async #open(key: string, upstream: Upstream, secure: boolean): Promise<UpstreamConnection> {
     const socket = await this.#connect(upstream, secure);
     const conn: UpstreamConnection = {
       key,

@@ -51,7 +51,7 @@ Deno.test("an upstream pool trusts a root of the bundle beyond the runtime's, an
   try {
     const conn = await pool.acquire(target(good), true);
     conn.socket.destroy();
-    await assert.rejects(pool.acquire(target(bad), true), UpstreamConnectError);
+    await assert.rejects(async () => await pool.acquire(target(bad), true), UpstreamConnectError);
   } finally {
     pool.close();
     await new Promise<void>((resolve) => good.close(() => resolve()));
