@@ -9,45 +9,30 @@
  * - `text/event-stream` is forwarded event by event, each event scanned before it is sent, both
  *   as bytes and as the text the events carry joined together (`_sse_text.ts`), so a phrase or
  *   a secret split between delta events is seen whole;
- * - other bodies are held up to {@link COMMIT_BYTES} so a blocked response can still become a
- *   JSON 403; past that the head is committed and the rest streams with a held-back tail, and a
- *   block cuts the connection.
+ * - other bodies are held up to `COMMIT_BYTES` (`_scanned_response.ts`) so a blocked response
+ *   can still become a JSON 403; past that the head is committed and the rest streams with a
+ *   held-back tail, and a block cuts the connection.
  */
-import { Buffer } from "node:buffer";
-import type { Duplex } from "node:stream";
+import type { Buffer } from "node:buffer";
 import { pipeline, Readable } from "node:stream";
 import zlib from "node:zlib";
-import type { DlpEngine, Finding, InboundDetector } from "../../core/dlp/mod.ts";
-import { messageOf } from "../../core/errors/mod.ts";
 import {
   type Framing,
   type Http1Reader,
-  type Http1Writer,
-  HttpParseError,
   keepAlive,
   type ParsedResponse,
   stripHopByHop,
 } from "../http1/mod.ts";
-import type { DenyDecision } from "./policy/mod.ts";
-import { type RefusalStyle, sendBlock } from "./_block.ts";
-import { HeldBytes } from "./_held_bytes.ts";
-import type { HoldBudget } from "./_hold_budget.ts";
-import { REDACT_FILL, summary } from "./_outbound.ts";
-import { reflectionDeny, screenResponseHead } from "./_reflection.ts";
-import { SseTextScan } from "./_sse_text.ts";
-import type { Pace, Transfers } from "./_transfers.ts";
-import { UpstreamConnectError } from "./_upstream.ts";
-
-/** The detector of a known secret's findings. */
-const KNOWN_SECRET = "known_secrets";
-
-/**
- * Bytes of a response held before its head is committed to the client: a block within them is a
- * readable 403, a later one cuts the connection. Part of each connection's fixed buffer budget
- * (issue 19): 200 responses starting at once held up to 1 MiB each before. All responses together
- * hold no more than their {@link HoldBudget}.
- */
-export const COMMIT_BYTES = 256 * 1024;
+import { sendBlock } from "./_block.ts";
+import { screenResponseHead } from "./_reflection.ts";
+import {
+  type ForwardOptions,
+  type ForwardResult,
+  inboundDeny,
+  ScannedResponse,
+  upstreamFailure,
+} from "./_scanned_response.ts";
+import type { Pace } from "./_transfers.ts";
 
 /**
  * A response body of a declared length up to this is read whole and scanned once, without a
@@ -55,44 +40,6 @@ export const COMMIT_BYTES = 256 * 1024;
  * under the decoded views' context (20 KiB), so the one scan finds what the stream would.
  */
 const WHOLE_BYTES = 16 * 1024;
-
-/** How the response went. */
-export interface ForwardResult {
-  /** The upstream connection finished its response cleanly and may be reused. */
-  upstreamReusable: boolean;
-  /** The client connection may carry another request. */
-  clientReusable: boolean;
-  /** Set when inbound DLP blocked the response. */
-  blocked?: DenyDecision;
-}
-
-/** Inputs of {@link forwardResponse}. */
-export interface ForwardOptions {
-  /** Upstream codec. */
-  upstream: { reader: Http1Reader; socket: Duplex };
-  /** Client codec. */
-  client: { writer: Http1Writer; socket: Duplex };
-  /** The engine. */
-  engine: DlpEngine;
-  /** How refusals are worded. */
-  refusal: RefusalStyle;
-  /** What all responses together may hold before their heads. */
-  holds: HoldBudget;
-  /** The slots large bodies take turns in. */
-  transfers: Transfers;
-  /** Inbound detectors of the route (empty: none). */
-  detectors: readonly InboundDetector[];
-  /** What a known secret in the response does. */
-  onSecret: "redact" | "block";
-  /** Logs a finding that only warns. */
-  onWarn: (finding: Finding) => void;
-  /** Upstream host, for messages. */
-  host: string;
-  /** Whether the client asked to keep the connection. */
-  clientKeepAlive: boolean;
-  /** The client's HTTP version (1.0 clients cannot read chunked bodies). */
-  clientVersion: "HTTP/1.0" | "HTTP/1.1";
-}
 
 /**
  * Forward an upstream response to the client through inbound DLP.
@@ -146,7 +93,7 @@ async function forwardPaced(
   if (scanning && encoding !== "identity") {
     const decoder = decoderFor(encoding);
     if (decoder === undefined) {
-      const blocked = deny(
+      const blocked = inboundDeny(
         `response from "${options.host}" uses content-encoding "${encoding}", which cannot be scanned`,
       );
       await sendBlock(options.client.writer, blocked, options.host, options.refusal);
@@ -177,131 +124,19 @@ async function forwardPaced(
     await options.client.writer.end();
     return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
   }
-  const scan = { detectors: options.detectors, location: "response body", echoes: mirror };
-  const held = new HeldBytes();
-  const joined = isSse
-    ? new SseTextScan(options.engine, {
-      detectors: options.detectors,
-      mirror,
-      onWarn: options.onWarn,
-    })
-    : undefined;
-  /** A finding in the text joined across events: nothing in the raw bytes to redact. */
-  const joinedDeny = (finding: Finding): DenyDecision =>
-    finding.detector === KNOWN_SECRET
-      ? reflectionDeny(options.host, [finding])
-      : injectionDeny(options.host, finding);
-  let committed = false;
-  /** Bytes of the proxy's hold budget this response took; given back once its head is out. */
-  let taken = 0;
-  const giveBack = () => {
-    options.holds.give(taken);
-    taken = 0;
-  };
-  const commit = () => {
-    if (committed) return;
-    committed = true;
-    giveBack();
-    options.client.writer.writeResponseHead(head, framing);
-  };
-  /** Whether `bytes` more may wait for the head: always once it is out, else from the budget. */
-  const mayHold = (bytes: number): boolean => {
-    if (committed) return true;
-    if (!options.holds.take(bytes)) return false;
-    taken += bytes;
-    return true;
-  };
-  const blockNow = async (blocked: DenyDecision): Promise<ForwardResult> => {
-    if (!committed) {
-      await sendBlock(options.client.writer, blocked, options.host, options.refusal);
-    } else if (isSse) {
-      const event = `event: egress_blocked\ndata: ${
-        JSON.stringify({ error: "egress_blocked", rule: blocked.rule, reason: blocked.reason })
-      }\n\n`;
-      await options.client.writer.write(new TextEncoder().encode(event));
-      await options.client.writer.end();
-    } else {
-      options.client.socket.destroy();
-    }
-    return { upstreamReusable: false, clientReusable: false, blocked };
-  };
-  /** Redact or refuse the echoed secrets; a refusal, or bytes already sent, ends the response. */
-  const echoed = async (findings: readonly Finding[]): Promise<ForwardResult | undefined> => {
-    if (findings.length === 0) return undefined;
-    if (options.onSecret === "block") return await blockNow(reflectionDeny(options.host, findings));
-    for (const f of findings) {
-      if (!held.overwrite(f.start, f.end, REDACT_FILL)) {
-        return await blockNow(reflectionDeny(options.host, findings));
-      }
-    }
-    return undefined;
-  };
-  /** A blocking injection refuses first; then the echoed secrets are redacted or refused. */
-  const found = async (findings: readonly Finding[]): Promise<ForwardResult | undefined> => {
-    if (findings.length === 0) return undefined;
-    const finding = blocking(injections(findings), options.onWarn);
-    if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
-    return await echoed(secrets(findings));
-  };
+  const relay = new ScannedResponse(options, head, framing, isSse, {
+    upstream: upstreamKeep,
+    client: clientKeep,
+  });
   // Held whole from the start when the budget allows it, as the stream would hold it anyway. A
   // decoded body is chunked, so a declared length is the upstream's own; a body this short is
   // never paced (the check keeps it so).
   const whole = !isSse && pace === undefined && framing.kind === "length" &&
-    framing.length <= WHOLE_BYTES && mayHold(framing.length);
+    framing.length <= WHOLE_BYTES && relay.mayHold(framing.length);
   try {
-    return await (whole ? scannedWhole() : scanned());
+    return await (whole ? relay.whole() : relay.streamed(body));
   } finally {
-    giveBack();
-  }
-
-  /** A short body: read, scanned once, then sent with its head (or refused, or redacted). */
-  async function scannedWhole(): Promise<ForwardResult> {
-    for (const chunk of await upstreamWhole(options.upstream.reader, options.host)) {
-      held.push(chunk);
-    }
-    return await found(options.engine.scanResponse(held.all(), scan)) ?? await sendHeld();
-  }
-
-  /** Everything scanned and judged: the head, if still held, and what is held go out. */
-  async function sendHeld(): Promise<ForwardResult> {
-    commit();
-    await options.client.writer.write(held.drain());
-    await options.client.writer.end();
-    return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
-  }
-
-  async function scanned(): Promise<ForwardResult> {
-    // One stream for injection and echoed secrets: one escape context and one undecided tail.
-    const scanner = options.engine.inboundStream(scan);
-    const settled = () => scanner.settled;
-    for await (const chunk of body) {
-      held.push(chunk);
-      const stop = await found(scanner.push(chunk));
-      if (stop !== undefined) return stop;
-      if (joined !== undefined) {
-        const split = joined.push(chunk);
-        if (split !== undefined) return await blockNow(joinedDeny(split));
-        // Whole events go out as soon as they are scanned; an event that outgrows COMMIT_BYTES
-        // streams like any other body (only settled bytes), so memory stays bounded.
-        const end = joined.eventsEnd;
-        const ready = end > held.offset
-          ? held.releaseUpTo(end)
-          : held.length > COMMIT_BYTES || !mayHold(chunk.length)
-          ? held.releaseUpTo(settled())
-          : [];
-        if (ready.length > 0) commit();
-        await options.client.writer.write(ready);
-      } else if (committed || held.length > COMMIT_BYTES || !mayHold(chunk.length)) {
-        commit();
-        await options.client.writer.write(held.releaseUpTo(settled()));
-      }
-    }
-    const last = scanner.end();
-    const finding = blocking(injections(last), options.onWarn);
-    if (finding !== undefined) return await blockNow(injectionDeny(options.host, finding));
-    const split = joined?.end();
-    if (split !== undefined) return await blockNow(joinedDeny(split));
-    return await echoed(secrets(last)) ?? await sendHeld();
+    relay.giveBack();
   }
 }
 
@@ -312,56 +147,6 @@ async function* upstreamBody(reader: Http1Reader, host: string): AsyncGenerator<
   } catch (err) {
     throw upstreamFailure(err, host);
   }
-}
-
-/** {@link upstreamBody}, gathered: a short body of a declared length. */
-async function upstreamWhole(reader: Http1Reader, host: string): Promise<Uint8Array[]> {
-  try {
-    return await reader.wholeBody();
-  } catch (err) {
-    throw upstreamFailure(err, host);
-  }
-}
-
-/** A socket error while reading the upstream's body is the upstream's failure (a 502). */
-function upstreamFailure(err: unknown, host: string): unknown {
-  if (err instanceof HttpParseError) return err;
-  return new UpstreamConnectError(`the response from "${host}" broke off: ${messageOf(err)}`, {
-    cause: err,
-  });
-}
-
-/** The findings of the inbound detectors (a known secret's is an echo, handled apart). */
-function injections(findings: readonly Finding[]): Finding[] {
-  return findings.filter((finding) => finding.detector !== KNOWN_SECRET);
-}
-
-/** The known secrets the response echoes. */
-function secrets(findings: readonly Finding[]): Finding[] {
-  return findings.filter((finding) => finding.detector === KNOWN_SECRET);
-}
-
-function deny(reason: string): DenyDecision {
-  return { action: "deny", rule: "dlp_inbound", reason, status: 403 };
-}
-
-function injectionDeny(host: string, finding: Finding): DenyDecision {
-  return {
-    ...deny(`response from "${host}" looks like prompt injection (${finding.rule})`),
-    finding: summary(finding),
-  };
-}
-
-/** The first blocking finding; the warnings before it are logged. */
-function blocking(
-  findings: readonly Finding[],
-  onWarn: (finding: Finding) => void,
-): Finding | undefined {
-  for (const finding of findings) {
-    if (finding.severity === "block") return finding;
-    onWarn(finding);
-  }
-  return undefined;
 }
 
 function decoderFor(
