@@ -1,14 +1,17 @@
 // deno-lint-ignore-file no-console -- a benchmark prints its results
 /**
- * `deno task bench:sidecar [idle] [many] [down] [up]`: the memory of the sidecar as bottles run it.
- * `bench:memory` measures `bot-bottle egress serve` from source; this builds the sidecar image
- * from this checkout (`images/sidecar/Dockerfile` and the bundle, exactly as a bottle gets it),
- * runs its egress daemon under the image's own entrypoint, permissions and V8 flags, and puts
- * the loads of `bench:memory` through it: nothing (idle), 200 connections each downloading
- * 20 MiB at once, a 1 GiB download, a 1 GiB upload. The container shares the host's network so that it reaches
- * the loopback origin (`--connect-to`); a fresh container and origin per load. It prints the
- * egress daemon's RSS (idle, peak every 50 ms, growth), the init process's RSS, and the
- * container's memory as its cgroup counts it (the runtime's file pages once, not per process).
+ * `deno task bench:sidecar [idle] [small] [many] [down] [up]`: the memory of the sidecar as
+ * bottles run it. `bench:memory` measures `bot-bottle egress serve` from source; this builds the
+ * sidecar image from this checkout (`images/sidecar/Dockerfile` and the bundle, exactly as a
+ * bottle gets it), runs its egress daemon under the image's own entrypoint, permissions and V8
+ * flags, and puts the loads of `bench:memory` through it: nothing (idle), small keep-alive
+ * requests on 8 connections until {@link SMALL_REQUESTS} (1M; `BENCH_SIDECAR_SMALL_REQUESTS`
+ * changes it; the RSS after the first 10k and after all is printed too, for issue 16's "flat
+ * over 1M requests"), 200 connections each downloading 20 MiB at once, a 1 GiB download, a
+ * 1 GiB upload. The container shares the host's network so that it reaches the loopback origin
+ * (`--connect-to`); a fresh container and origin per load. It prints the egress daemon's RSS
+ * (idle, peak every 50 ms, growth), the init process's RSS, and the container's memory as its
+ * cgroup counts it (the runtime's file pages once, not per process).
  *
  * Needs Docker and the offline Deno base (`tests/e2e/images/build.sh`); `BENCH_SIDECAR_BASE`
  * names another base image. Loopback only.
@@ -20,6 +23,7 @@ import { docker, dockerOk } from "../images/_testing.ts";
 import {
   curl,
   freePort,
+  load,
   printTable,
   rssMiB,
   startOrigin,
@@ -29,6 +33,8 @@ import {
 
 const BASE = Deno.env.get("BENCH_SIDECAR_BASE") ?? `bot-bottle-test/deno:${Deno.version.deno}`;
 const LABEL = "bot-bottle-bench=sidecar";
+/** How many small requests the `small` load sends. */
+const SMALL_REQUESTS = Number(Deno.env.get("BENCH_SIDECAR_SMALL_REQUESTS") ?? "1000000");
 
 /** What one load measured (MiB, seconds). */
 interface Row {
@@ -113,9 +119,44 @@ function via(port: number, ca: string): string[] {
   return ["--proxy", `http://127.0.0.1:${port}`, "--cacert", ca];
 }
 
-const LOADS: [string, string, (port: number, ca: string) => Promise<void>][] = [
+/** The sidecar a load runs through. */
+interface Target {
+  port: number;
+  ca: string;
+  /** The egress daemon's host PID. */
+  egress: number;
+}
+
+/**
+ * Small keep-alive requests (8 connections) in slices until {@link SMALL_REQUESTS}; prints the
+ * egress daemon's RSS after the first 10k and at the end.
+ */
+async function smallRequests({ port, ca, egress }: Target): Promise<void> {
+  const options = {
+    mode: "small",
+    host: "bench.test",
+    port: 443,
+    ca,
+    proxy: { host: "127.0.0.1", port },
+    connections: 8,
+  };
+  let done = 0;
+  while (done < 10_000) done += (await load({ ...options, seconds: 1 })).requests!;
+  const early = { done, rss: rssMiB(egress) };
+  while (done < SMALL_REQUESTS) done += (await load({ ...options, seconds: 10 })).requests!;
+  const late = rssMiB(egress);
+  console.log(
+    `small requests: egress RSS ${early.rss.toFixed(1)} MiB after ${early.done}, ` +
+      `${late.toFixed(1)} MiB after ${done} (${
+        (((late - early.rss) / early.rss) * 100).toFixed(1)
+      }%)`,
+  );
+}
+
+const LOADS: [string, string, (target: Target) => Promise<void>][] = [
   ["idle", "idle", async () => {}],
-  ["many", "200 connections x 20 MiB", (port, ca) =>
+  ["small", "small requests, 8 connections", smallRequests],
+  ["many", "200 connections x 20 MiB", ({ port, ca }) =>
     curl([
       ...via(port, ca),
       "--parallel",
@@ -130,9 +171,13 @@ const LOADS: [string, string, (port: number, ca: string) => Promise<void>][] = [
   [
     "down",
     "1 GiB download",
-    (port, ca) => curl([...via(port, ca), "https://bench.test/big?mb=1024"]),
+    ({ port, ca }) => curl([...via(port, ca), "https://bench.test/big?mb=1024"]),
   ],
-  ["up", "1 GiB upload", (port, ca) => uploadVia(via(port, ca), `${UPLOAD_ORIGIN}/upload`, 1024)],
+  [
+    "up",
+    "1 GiB upload",
+    ({ port, ca }) => uploadVia(via(port, ca), `${UPLOAD_ORIGIN}/upload`, 1024),
+  ],
 ];
 
 async function main(): Promise<void> {
@@ -146,7 +191,7 @@ async function main(): Promise<void> {
   try {
     const image = await sidecarImage(cache);
     console.log(`sidecar image ${image} (base ${BASE})`);
-    for (const [, label, load] of chosen) {
+    for (const [, label, run] of chosen) {
       const dir = await Deno.makeTempDir({ prefix: "bb-bench-sidecar-" });
       const sidecar = await startSidecar(image, dir);
       try {
@@ -160,7 +205,7 @@ async function main(): Promise<void> {
         }, 50);
         const started = performance.now();
         try {
-          await load(sidecar.port, sidecar.ca);
+          await run(sidecar);
         } finally {
           clearInterval(sampler);
         }
