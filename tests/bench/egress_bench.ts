@@ -18,6 +18,7 @@ import {
   printTable,
   startProxyBed,
   UPLOAD_ORIGIN,
+  WARM_SECONDS,
 } from "./_proxy_bed.ts";
 import { startSquid } from "./_squid_bed.ts";
 
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     },
   };
   for (const path of [paths.squid, paths.egress, paths.egress2]) {
-    await load({ ...path, mode: "small", seconds: 2, connections: 8 }); // warm up
+    await load({ ...path, mode: "small", seconds: WARM_SECONDS, connections: 8 });
   }
   const explain = { squid: () => squid.logTail().then((tail) => `squid cache.log:\n${tail}`) };
   const small = await measure(paths, { mode: "small", seconds: SECONDS, connections: 8 }, {

@@ -9,7 +9,15 @@
  * least), requests per second, and the download's rate and CPU time, medians. Loopback only.
  */
 import { dirname, join } from "node:path";
-import { cpuTimes, freePort, load, median, printTable, startProxyBed } from "./_proxy_bed.ts";
+import {
+  cpuTimes,
+  freePort,
+  load,
+  median,
+  printTable,
+  startProxyBed,
+  WARM_SECONDS,
+} from "./_proxy_bed.ts";
 import { startSquid } from "./_squid_bed.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
@@ -53,7 +61,7 @@ async function main(): Promise<void> {
       ["bare TLS relay (Deno)", { ...direct, ...via(Number(said.value!.trim())) }, relay.pid],
     ];
     for (const [, path] of paths) {
-      await load({ ...path, mode: "small", seconds: 3, connections: 8 });
+      await load({ ...path, mode: "small", seconds: WARM_SECONDS, connections: 8 });
     }
     const figures = paths.map(() => ({
       rps: [] as number[],
