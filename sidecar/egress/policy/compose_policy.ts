@@ -55,7 +55,7 @@ export function composePolicy<C extends PolicyContext, E>(
       } catch (error) {
         return { decision: failed(step), ctx, step, error };
       }
-      // Most steps answer at once; an async frame and a promise per request were measurable.
+      // Most steps answer at once: no async frame and no promise per request until one waits.
       if (decision instanceof Promise) return waited(ctx, i, step, decision);
       const outcome = judged(ctx, step, decision);
       if (outcome !== undefined) return outcome;
