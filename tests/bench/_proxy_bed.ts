@@ -15,7 +15,7 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 /**
  * How long each path takes small requests before any is measured (`BENCH_WARM_SECONDS`). The
  * proxy, like any sidecar that has run for a while, is measured past its JIT's warm-up: after
- * 2 s of load its next 4 s cost 95–119 µs of CPU per request, and from about 10 s on 77–87
+ * 2 s of load its next 4 s cost 95–119 µs of CPU per request, and from about 10 s on 77–89
  * (fresh proxies, 4 s loads in a row, issue 16). A sidecar lives as long as its bottle; Squid
  * takes the same warm-up.
  */
