@@ -124,9 +124,11 @@ async function forwardPaced(
     await options.client.writer.end();
     return { upstreamReusable: upstreamKeep, clientReusable: clientKeep };
   }
-  const relay = new ScannedResponse(options, head, framing, isSse, {
-    upstream: upstreamKeep,
-    client: clientKeep,
+  const relay = new ScannedResponse(options, {
+    head,
+    framing,
+    isSse,
+    keep: { upstream: upstreamKeep, client: clientKeep },
   });
   // Held whole from the start when the budget allows it, as the stream would hold it anyway. A
   // decoded body is chunked, so a declared length is the upstream's own; a body this short is

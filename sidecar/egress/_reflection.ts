@@ -2,7 +2,7 @@
  * Known secrets coming back (SPEC §6.1 step 9): an origin that echoes its request (a `/headers`
  * endpoint, an error page quoting it) would hand the agent the credential the sidecar injected.
  * The status line's reason phrase and the response headers are scanned here; the body streams
- * through the engine's reflection scanner in `_inbound.ts`.
+ * through the engine's reflection scanner in `_scanned_response.ts`.
  */
 import type { DlpEngine, Finding } from "../../core/dlp/mod.ts";
 import { HeaderList } from "../http1/mod.ts";

@@ -50,7 +50,7 @@ export interface ForwardResult {
   blocked?: DenyDecision;
 }
 
-/** Inputs of {@link forwardResponse}. */
+/** Inputs of `forwardResponse` (`_inbound.ts`). */
 export interface ForwardOptions {
   /** Upstream codec. */
   upstream: { reader: Http1Reader; socket: Duplex };
@@ -78,6 +78,18 @@ export interface ForwardOptions {
   clientVersion: "HTTP/1.0" | "HTTP/1.1";
 }
 
+/** What a {@link ScannedResponse} sends, decided from the upstream's head. */
+export interface ResponseToSend {
+  /** The head to send. */
+  head: ResponseHead;
+  /** The body's framing towards the client. */
+  framing: Framing;
+  /** Whether the body is an event stream. */
+  isSse: boolean;
+  /** Whether each connection may be reused once the response went out whole. */
+  keep: { upstream: boolean; client: boolean };
+}
+
 /**
  * A scanned response on its way to the client: the bytes it holds, whether its head is out yet,
  * and how a finding ends it. One object per response, its steps methods (closures made per
@@ -97,23 +109,15 @@ export class ScannedResponse {
 
   /**
    * @param options The exchange's codecs, engine and detectors.
-   * @param head The head to send.
-   * @param framing The body's framing towards the client.
-   * @param isSse Whether the body is an event stream.
-   * @param keep Whether each connection may be reused once the response went out whole.
+   * @param response The head to send, the body's framing towards the client, whether the body
+   *   is an event stream, and whether each connection may be reused once it went out whole.
    */
-  constructor(
-    options: ForwardOptions,
-    head: ResponseHead,
-    framing: Framing,
-    isSse: boolean,
-    keep: { upstream: boolean; client: boolean },
-  ) {
+  constructor(options: ForwardOptions, response: ResponseToSend) {
     this.#options = options;
-    this.#head = head;
-    this.#framing = framing;
-    this.#isSse = isSse;
-    this.#keep = keep;
+    this.#head = response.head;
+    this.#framing = response.framing;
+    this.#isSse = response.isSse;
+    this.#keep = response.keep;
     this.#scan = {
       detectors: options.detectors,
       location: "response body",
@@ -254,7 +258,7 @@ export class ScannedResponse {
   }
 }
 
-/** {@link upstreamBody}, gathered: a short body of a declared length. */
+/** The upstream's body, gathered: a short body of a declared length (a failure is a 502). */
 async function upstreamWhole(reader: Http1Reader, host: string): Promise<Uint8Array[]> {
   try {
     return await reader.wholeBody();

@@ -16,8 +16,6 @@ import { HeaderList } from "./header_list.ts";
 import { DEFAULT_LIMITS } from "./types.ts";
 import type { Framing, Limits, ParsedRequest, ParsedResponse } from "./types.ts";
 
-/** The blank line that ends a head (a string needle would be encoded again at every search). */
-
 type BodyState = "done" | "unread" | "reading";
 
 /**

@@ -275,6 +275,9 @@ Deno.test("readRequestHead() finds the head's end and a bare LF across every spl
     ["GET /a HTTP/1.1\r\nHost: h\r\nX: 1\r\n\r\n", "/a"],
     ["GET /a HTTP/1.1\r\nHost: h\r\nX: a\nb: c\r\n\r\n", undefined],
     ["GET /a HTTP/1.1\r\nHost: h\n\r\n", undefined],
+    // Empty lines before the request line are skipped, and a bare LF right after them is not.
+    ["\r\n\r\nGET /a HTTP/1.1\r\nHost: h\r\n\r\n", "/a"],
+    ["\r\n\nGET /a HTTP/1.1\r\nHost: h\r\n\r\n", undefined],
   ];
   for (const [message, target] of heads) {
     for (let at = 1; at < message.length; at++) {

@@ -86,3 +86,47 @@ Deno.test("composePolicy() answers at once when no step waits, and runs on after
   assert.equal(outcome.step, "c", "the steps after the one that waited still decide");
   assert.deepEqual(outcome.ctx.seen, ["a", "b", "c"]);
 });
+
+Deno.test("composePolicy() judges the steps after one that waited as it judges the first ones", async () => {
+  const boom = new Error("boom");
+  const waits = () => Promise.resolve(ALLOW);
+  const cases: [string, () => unknown, Decision, unknown][] = [
+    ["denies", () => deny("x", "y"), deny("x", "y"), undefined],
+    [
+      "throws",
+      () => {
+        throw boom;
+      },
+      failedStep("c"),
+      boom,
+    ],
+    ["rejects", () => Promise.reject(boom), failedStep("c"), boom],
+    [
+      "answers a non-decision later",
+      () => Promise.resolve({ action: "maybe" }),
+      failedStep("c"),
+      undefined,
+    ],
+  ];
+  for (const [label, answer, expected, error] of cases) {
+    const policy = composePolicy(
+      [step("a", ALLOW), step("b", waits), step("c", answer), step("d", ALLOW)],
+      null,
+    );
+    const outcome = await policy.decide(ctx());
+    assert.deepEqual(outcome.decision, expected, label);
+    assert.equal(outcome.step, "c", label);
+    assert.equal(outcome.error, error, label);
+    assert.deepEqual(outcome.ctx.seen, ["a", "b", "c"], label);
+  }
+});
+
+/** The deny of a step that failed. */
+function failedStep(name: string): Decision {
+  return {
+    action: "deny",
+    rule: "internal_error",
+    reason: `egress policy step "${name}" failed; the request was not sent`,
+    status: 403,
+  };
+}
