@@ -2,9 +2,10 @@
 /**
  * `deno task bench:floor`: where the egress proxy's CPU per small request goes (issue 16). The
  * same keep-alive HTTPS load (8 connections) through the proxy (default detectors), through the
- * proxy with DLP off for the route, through Squid ssl-bump, and through the bare TLS relay on
+ * proxy with DLP off for the route, through Squid ssl-bump, through the bare TLS relay on
  * Deno's stack (`_floor_relay.ts`: the same TLS code on both sides, no HTTP, no policy, no DLP),
- * interleaved over `BENCH_ROUNDS` rounds, then one 50 MiB download through each. It prints each
+ * and through a bare relay whose client TLS is Deno's own over a loopback hop
+ * (`_floor_native_relay.ts`, the design the proxy could move to), interleaved over `BENCH_ROUNDS` rounds, then one 50 MiB download through each. It prints each
  * path's user and system CPU per request (from /proc, the figure the shared machine disturbs
  * least), requests per second, and the download's rate and CPU time, medians. Loopback only.
  */
@@ -36,18 +37,12 @@ async function main(): Promise<void> {
     originCa: bed.originCa,
   });
   const dir = dirname(bed.originCa);
-  const relay = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      join(HERE, "_floor_relay.ts"),
-      ...["origin.pem", "origin-key.pem", "origin-ca.pem"].map((file) => join(dir, file)),
-      String(bed.originPort),
-    ],
-    stdout: "piped",
-  }).spawn();
+  const relays: Deno.ChildProcess[] = [];
   try {
-    const said = await relay.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
+    const [relay, native] = [
+      await startRelay("_floor_relay.ts", dir, bed.originPort, relays),
+      await startRelay("_floor_native_relay.ts", dir, bed.originPort, relays),
+    ];
     const direct = { host: "bench.test", port: bed.originPort, ca: bed.originCa };
     const via = (port: number) => ({ proxy: { host: "127.0.0.1", port } });
     const paths: [string, Record<string, unknown>, number][] = [
@@ -58,7 +53,8 @@ async function main(): Promise<void> {
         { ...direct, ca: squid.ca, ...via(squid.port), connectPort: bed.originPort },
         squid.pid,
       ],
-      ["bare TLS relay (Deno)", { ...direct, ...via(Number(said.value!.trim())) }, relay.pid],
+      ["bare TLS relay (Deno)", { ...direct, ...via(relay.port) }, relay.pid],
+      ["bare relay, Deno's own TLS", { ...direct, ...via(native.port) }, native.pid],
     ];
     for (const [, path] of paths) {
       await load({ ...path, mode: "small", seconds: WARM_SECONDS, connections: 8 });
@@ -109,9 +105,38 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    relay.kill("SIGTERM");
-    await relay.status;
+    for (const relay of relays) {
+      relay.kill("SIGTERM");
+      await relay.status;
+    }
   }
+}
+
+/**
+ * Start a relay (`_floor_relay.ts` or `_floor_native_relay.ts`) in front of the origin and read
+ * the port it prints.
+ *
+ * @param started Where the process is added as soon as it runs, for the caller to stop.
+ */
+async function startRelay(
+  script: string,
+  dir: string,
+  originPort: number,
+  started: Deno.ChildProcess[],
+): Promise<{ port: number; pid: number }> {
+  const relay = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      join(HERE, script),
+      ...["origin.pem", "origin-key.pem", "origin-ca.pem"].map((file) => join(dir, file)),
+      String(originPort),
+    ],
+    stdout: "piped",
+  }).spawn();
+  started.push(relay);
+  const said = await relay.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
+  return { port: Number(said.value!.trim()), pid: relay.pid };
 }
 
 await main();
