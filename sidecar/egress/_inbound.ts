@@ -128,7 +128,8 @@ async function forwardPaced(
     head,
     framing,
     isSse,
-    keep: { upstream: upstreamKeep, client: clientKeep },
+    upstreamReusable: upstreamKeep,
+    clientReusable: clientKeep,
   });
   // Held whole from the start when the budget allows it, as the stream would hold it anyway. A
   // decoded body is chunked, so a declared length is the upstream's own; a body this short is

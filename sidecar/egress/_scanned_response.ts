@@ -86,8 +86,10 @@ export interface ResponseToSend {
   framing: Framing;
   /** Whether the body is an event stream. */
   isSse: boolean;
-  /** Whether each connection may be reused once the response went out whole. */
-  keep: { upstream: boolean; client: boolean };
+  /** Whether the upstream connection may be reused once the response went out whole. */
+  upstreamReusable: boolean;
+  /** Whether the client connection may be reused once the response went out whole. */
+  clientReusable: boolean;
 }
 
 /**
@@ -97,10 +99,7 @@ export interface ResponseToSend {
  */
 export class ScannedResponse {
   readonly #options: ForwardOptions;
-  readonly #head: ResponseHead;
-  readonly #framing: Framing;
-  readonly #isSse: boolean;
-  readonly #keep: { upstream: boolean; client: boolean };
+  readonly #response: ResponseToSend;
   readonly #scan: InboundScanOptions;
   readonly #held = new HeldBytes();
   #committed = false;
@@ -114,10 +113,7 @@ export class ScannedResponse {
    */
   constructor(options: ForwardOptions, response: ResponseToSend) {
     this.#options = options;
-    this.#head = response.head;
-    this.#framing = response.framing;
-    this.#isSse = response.isSse;
-    this.#keep = response.keep;
+    this.#response = response;
     this.#scan = {
       detectors: options.detectors,
       location: "response body",
@@ -154,7 +150,7 @@ export class ScannedResponse {
     const writer = options.client.writer;
     // One stream for injection and echoed secrets: one escape context and one undecided tail.
     const scanner = options.engine.inboundStream(this.#scan);
-    const joined = this.#isSse
+    const joined = this.#response.isSse
       ? new SseTextScan(options.engine, {
         detectors: options.detectors,
         mirror: this.#scan.echoes === true,
@@ -196,7 +192,8 @@ export class ScannedResponse {
     if (this.#committed) return;
     this.#committed = true;
     this.giveBack();
-    this.#options.client.writer.writeResponseHead(this.#head, this.#framing);
+    const { head, framing } = this.#response;
+    this.#options.client.writer.writeResponseHead(head, framing);
   }
 
   /** Everything scanned and judged: the head, if still held, and what is held go out. */
@@ -205,7 +202,8 @@ export class ScannedResponse {
     this.#commit();
     await writer.write(this.#held.drain());
     await writer.end();
-    return { upstreamReusable: this.#keep.upstream, clientReusable: this.#keep.client };
+    const { upstreamReusable, clientReusable } = this.#response;
+    return { upstreamReusable, clientReusable };
   }
 
   /** A finding in the text joined across events: nothing in the raw bytes to redact. */
@@ -220,7 +218,7 @@ export class ScannedResponse {
     const { client, host, refusal } = this.#options;
     if (!this.#committed) {
       await sendBlock(client.writer, blocked, host, refusal);
-    } else if (this.#isSse) {
+    } else if (this.#response.isSse) {
       const event = `event: egress_blocked\ndata: ${
         JSON.stringify({ error: "egress_blocked", rule: blocked.rule, reason: blocked.reason })
       }\n\n`;
