@@ -8,6 +8,8 @@
  * least: no HTTP, no policy, no DLP. It presents the origin's own certificate. Loopback only.
  * Usage: deno run -A _floor_native_relay.ts <origin.pem> <origin-key.pem> <origin-ca.pem> <port>
  */
+import { connectOrigin } from "./_floor_origin.ts";
+
 const [certFile, keyFile, caFile, portArg] = Deno.args;
 const ca = Deno.readTextFileSync(caFile!);
 const originPort = Number(portArg);
@@ -19,7 +21,6 @@ const inner = Deno.listenTls({
   alpnProtocols: ["http/1.1"],
 });
 const innerPort = inner.addr.port;
-const HEAD_END = new TextEncoder().encode("\r\n\r\n");
 const ESTABLISHED = new TextEncoder().encode("HTTP/1.1 200 Connection Established\r\n\r\n");
 
 /** Copy `from` to `to` until `from` ends, then end `to`'s side; a failure ends the copy. */
@@ -46,24 +47,9 @@ function closeAll(...conns: Deno.Conn[]): void {
   }
 }
 
-/** Whether `bytes` holds the end of a head. */
-function hasHeadEnd(bytes: Uint8Array): boolean {
-  outer: for (let i = 0; i + HEAD_END.length <= bytes.length; i++) {
-    for (let k = 0; k < HEAD_END.length; k++) if (bytes[i + k] !== HEAD_END[k]) continue outer;
-    return true;
-  }
-  return false;
-}
-
 /** One decrypted tunnel: the client's TLS, then the origin's. */
 async function decrypted(client: Deno.TlsConn): Promise<void> {
-  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: originPort });
-  tcp.setNoDelay(true);
-  const upstream = await Deno.startTls(tcp, {
-    hostname: "bench.test",
-    caCerts: [ca],
-    alpnProtocols: ["http/1.1"],
-  });
+  const upstream = await connectOrigin(originPort, ca);
   await Promise.all([copy(client, upstream), copy(upstream, client)]);
   closeAll(upstream, client);
 }
@@ -76,7 +62,8 @@ async function tunnel(client: Deno.TcpConn): Promise<void> {
   client.setNoDelay(true);
   const head = new Uint8Array(4096);
   let seen = 0;
-  while (!hasHeadEnd(head.subarray(0, seen))) {
+  const latin1 = new TextDecoder("latin1");
+  while (!latin1.decode(head.subarray(0, seen)).includes("\r\n\r\n")) {
     const n = await client.read(head.subarray(seen));
     if (n === null) return closeAll(client);
     seen += n;

@@ -11,6 +11,7 @@ import net from "node:net";
 import process from "node:process";
 import { Duplex } from "node:stream";
 import tls from "node:tls";
+import { connectOrigin } from "./_floor_origin.ts";
 
 const [certFile, keyFile, caFile, portArg] = Deno.args;
 const context = tls.createSecureContext({
@@ -54,13 +55,7 @@ async function relay(socket: net.Socket): Promise<void> {
     secureContext: context,
   });
   secure.on("error", () => socket.destroy());
-  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: originPort });
-  tcp.setNoDelay(true);
-  const upstream = await Deno.startTls(tcp, {
-    hostname: "bench.test",
-    caCerts: [ca],
-    alpnProtocols: ["http/1.1"],
-  });
+  const upstream = await connectOrigin(originPort, ca);
   secure.on("data", (data: Uint8Array) => void upstream.write(data).catch(() => {}));
   secure.on("end", () => upstream.close());
   const buffer = new Uint8Array(16 * 1024);
