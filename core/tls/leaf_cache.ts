@@ -1,5 +1,4 @@
-/** A bounded cache of TLS server contexts, one per intercepted host. */
-import { createSecureContext, type SecureContext } from "node:tls";
+/** A bounded cache of leaf certificates, one per intercepted host. */
 import type { IssuedLeaf, IssueLeafOptions } from "./certificate_authority.ts";
 import { parseHost } from "./_host.ts";
 
@@ -18,12 +17,12 @@ export interface LeafCacheOptions {
 }
 
 interface Entry {
-  readonly context: Promise<SecureContext>;
+  readonly leaf: Promise<IssuedLeaf>;
   readonly timing: Renewal;
 }
 
 interface Renewal {
-  /** When the context must be replaced (epoch ms); unbounded while the mint is in flight. */
+  /** When the leaf must be replaced (epoch ms); unbounded while the mint is in flight. */
   renewAt: number;
 }
 
@@ -31,11 +30,12 @@ interface Renewal {
 const RENEW_MARGIN_MS = 5 * 60_000;
 
 /**
- * TLS server contexts for intercepted hosts, minted on first use and kept in an LRU.
+ * Leaf certificates for intercepted hosts, minted on first use and kept in an LRU.
  *
- * Concurrent requests for one host share one mint. A failed mint is not cached. The context
- * holds only the leaf: clients already trust the CA, and RFC 8446 §4.4.2 lets a server omit the
- * trust anchor, which saves a few hundred bytes on every handshake.
+ * Concurrent requests for one host share one mint. A failed mint is not cached. A host's leaf
+ * is the same object until it is renewed, so a holder can tell a renewal by identity. Servers
+ * present the leaf alone: clients already trust the CA, and RFC 8446 §4.4.2 lets a server omit
+ * the trust anchor, which saves a few hundred bytes on every handshake.
  */
 export class LeafCache {
   readonly #issuer: LeafIssuer;
@@ -64,14 +64,14 @@ export class LeafCache {
   }
 
   /**
-   * The server context for `host`, for an `SNICallback` or a `TLSSocket`'s `secureContext`.
+   * The leaf for `host`: the one cached, or a new one once it is due for renewal.
    *
    * @param host The SNI name or the CONNECT host; case is ignored.
-   * @returns A context presenting a leaf for the host.
+   * @returns The leaf, its key and its expiry.
    * @throws {TypeError} When the host is neither a DNS name nor an IP literal.
    * @throws {CaFileError} When the CA is expired.
    */
-  secureContext(host: string): Promise<SecureContext> {
+  leaf(host: string): Promise<IssuedLeaf> {
     let name: string;
     try {
       // Validated before touching the map, so junk SNI names cannot evict good entries.
@@ -84,24 +84,24 @@ export class LeafCache {
     this.#entries.delete(name);
     if (cached && now.getTime() < cached.timing.renewAt) {
       this.#entries.set(name, cached);
-      return cached.context;
+      return cached.leaf;
     }
     const timing = { renewAt: Infinity };
-    const entry: Entry = { context: this.#mint(name, now, timing), timing };
+    const entry: Entry = { leaf: this.#mint(name, now, timing), timing };
     this.#entries.set(name, entry);
-    entry.context.catch(() => {
+    entry.leaf.catch(() => {
       if (this.#entries.get(name) === entry) this.#entries.delete(name);
     });
     for (const oldest of this.#entries.keys()) {
       if (this.#entries.size <= this.#max) break;
       this.#entries.delete(oldest);
     }
-    return entry.context;
+    return entry.leaf;
   }
 
-  async #mint(name: string, now: Date, timing: Renewal): Promise<SecureContext> {
+  async #mint(name: string, now: Date, timing: Renewal): Promise<IssuedLeaf> {
     const leaf = await this.#issuer.issueLeaf(name, { now });
     timing.renewAt = leaf.notAfter.getTime() - RENEW_MARGIN_MS;
-    return createSecureContext({ cert: leaf.certPem, key: leaf.keyPem });
+    return leaf;
   }
 }

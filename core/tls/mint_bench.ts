@@ -11,15 +11,15 @@ Deno.bench("issueLeaf() for a new host", async () => {
   await ca.issueLeaf(`${crypto.randomUUID()}.example`);
 });
 
-Deno.bench("LeafCache.secureContext() on a miss (mint + SecureContext)", async () => {
-  await new LeafCache(ca).secureContext(`${crypto.randomUUID()}.example`);
+Deno.bench("LeafCache.leaf() on a miss (a mint)", async () => {
+  await new LeafCache(ca).leaf(`${crypto.randomUUID()}.example`);
 });
 
-Deno.bench("LeafCache.secureContext() on a hit", async (b) => {
+Deno.bench("LeafCache.leaf() on a hit", async (b) => {
   const cache = new LeafCache(ca);
-  await cache.secureContext("hit.example");
+  await cache.leaf("hit.example");
   b.start();
-  await cache.secureContext("hit.example");
+  await cache.leaf("hit.example");
   b.end();
 });
 

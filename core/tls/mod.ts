@@ -5,13 +5,8 @@
  * `loadOrCreateCa()` mints an ECDSA P-256 CA on first use (`ca.pem` 0644 for clients to trust,
  * `ca-key.pem` 0600, directory 0700) and afterwards only loads it: a broken, mismatched,
  * expired or exposed CA is refused with a {@link CaFileError}, never silently replaced, since
- * agents already trust the old certificate. `LeafCache` turns hosts into `tls.SecureContext`s.
- *
- * Deno 2.9.6 ignores `tls.createServer({ secureContext })`; serve with
- * `new tls.TLSSocket(socket, { isServer: true, secureContext, SNICallback })` (see
- * `tls_wire_test.ts`). Unlike Node, Deno calls `SNICallback` with `""` when the client sent no
- * SNI (it connected to an IP literal): answer that with the context for the CONNECT host, since
- * `LeafCache` rejects `""` like any other invalid host.
+ * agents already trust the old certificate. `LeafCache` turns hosts into leaves (certificate
+ * and key, PEM) to present, e.g. with `Deno.listenTls({ cert, key })` (see `tls_wire_test.ts`).
  *
  * @module
  * @example
@@ -20,8 +15,8 @@
  * const dir = await Deno.makeTempDir();
  * const ca = await loadOrCreateCa(`${dir}/egress`);
  * const cache = new LeafCache(ca);
- * const context = await cache.secureContext("api.example.com");
- * console.assert(ca.certPem.startsWith("-----BEGIN CERTIFICATE-----") && context !== undefined);
+ * const leaf = await cache.leaf("api.example.com");
+ * console.assert(leaf.certPem.startsWith("-----BEGIN CERTIFICATE-----"));
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

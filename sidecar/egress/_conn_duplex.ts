@@ -43,6 +43,10 @@ export interface ClientSide {
 export class ConnDuplex extends Duplex {
   readonly #conn: Deno.Conn;
   #reading = false;
+  /** The read in flight, settled once its bytes were pushed. */
+  #read: Promise<void> | undefined;
+  /** Handed back by `release()`: no more reads, and destroying leaves the connection open. */
+  #released = false;
   #spare: Uint8Array | undefined;
   /** The last read was short: the peer had sent nothing more yet. */
   #drained = true;
@@ -69,7 +73,7 @@ export class ConnDuplex extends Duplex {
   }
 
   override _read(): void {
-    if (this.#reading) return;
+    if (this.#reading || this.#released) return;
     this.#reading = true;
     // A buffer per read, not one kept per connection: a stopped connection, with no read
     // pending, then holds none. The one exception is the buffer of a short read while the
@@ -78,7 +82,7 @@ export class ConnDuplex extends Duplex {
     const size = this.#drained ? this.#drainedReadSize : READ_SIZE;
     const buffer = this.#spare?.length === size ? this.#spare : new Uint8Array(size);
     this.#spare = undefined;
-    this.#conn.read(buffer).then(
+    this.#read = this.#conn.read(buffer).then(
       (n) => {
         this.#reading = false;
         // A full read is passed on as is; a short one is copied, since a queued view would
@@ -101,6 +105,19 @@ export class ConnDuplex extends Duplex {
     );
   }
 
+  /**
+   * Hand the connection back, for a relay of its own: after the read in flight (if any), with
+   * the bytes read and not yet consumed. The duplex is destroyed, the connection left open.
+   */
+  async release(): Promise<{ conn: Deno.Conn; buffered: Uint8Array }> {
+    this.#released = true;
+    await this.#read;
+    const chunks: Uint8Array[] = [];
+    for (let chunk = this.read(); chunk !== null; chunk = this.read()) chunks.push(chunk);
+    this.destroy();
+    return { conn: this.#conn, buffered: Buffer.concat(chunks) };
+  }
+
   override _write(
     chunk: Uint8Array,
     _encoding: string,
@@ -118,6 +135,7 @@ export class ConnDuplex extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.#released) return callback(error);
     try {
       this.#conn.close();
     } catch {

@@ -1,11 +1,10 @@
 /**
  * The proxy's listener: plain-HTTP forward proxying and CONNECT tunnels, whose TLS is terminated
- * with a leaf minted by the bottle CA for the CONNECT host (SNI picks another leaf when it
- * differs; the policy then refuses the mismatch with a readable 403).
+ * (`_tls_front.ts`) with a leaf minted by the bottle CA for the name the client asked for, or for
+ * the CONNECT host when it named none (a name that differs is then refused with a readable 403).
  */
-import net from "node:net";
-import type { Duplex, Writable } from "node:stream";
-import tls from "node:tls";
+import { Buffer } from "node:buffer";
+import type { Duplex } from "node:stream";
 import type { LeafCache } from "../../core/tls/mod.ts";
 import {
   HeaderList,
@@ -18,11 +17,10 @@ import {
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { ConnDuplex } from "./_conn_duplex.ts";
-import { GatedSocket } from "./_gated_socket.ts";
 import { Turns } from "./_turns.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
-import { releaseFailedHandshake } from "./_tls_handle.ts";
+import { TlsFront } from "./_tls_front.ts";
 import { UpstreamConnectError, UpstreamTimeoutError } from "./_upstream.ts";
 import { messageOf } from "../../core/errors/mod.ts";
 
@@ -53,10 +51,13 @@ export class EgressServer {
   #deps: ServerDeps;
   /** The breaths every client connection's writes take together (`_turns.ts`). */
   #turns = new Turns();
+  /** Every tunnel's TLS termination. */
+  #front: TlsFront;
 
   /** @param deps Policy, DLP, pool, log and leaves. */
   constructor(deps: ServerDeps) {
     this.#deps = deps;
+    this.#front = new TlsFront(deps.leaves, this.#turns);
   }
 
   /**
@@ -96,6 +97,7 @@ export class EgressServer {
       // Closed already.
     }
     for (const socket of this.#sockets) socket.destroy();
+    this.#front.close();
     this.#turns.close();
     await this.#accepting;
   }
@@ -122,21 +124,24 @@ export class EgressServer {
       } catch {
         // Already reset by the client: the first read will say so.
       }
-      const socket = new ConnDuplex(conn, { turns: this.#turns });
-      this.#sockets.add(socket);
-      socket.once("close", () => this.#sockets.delete(socket));
-      socket.on("error", () => socket.destroy());
-      void this.#serve(socket, undefined);
+      void this.#serve(this.#track(new ConnDuplex(conn, { turns: this.#turns })), undefined);
     }
   }
 
-  /** @param transport Under a tunnel's TLS socket: the gated socket its records go to. */
-  async #serve(socket: Duplex, tunnel: Tunnel | undefined, transport?: Writable): Promise<void> {
+  /** Keep a client connection to drop at close; a failed one is destroyed. */
+  #track(socket: ConnDuplex): ConnDuplex {
+    this.#sockets.add(socket);
+    socket.once("close", () => this.#sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    return socket;
+  }
+
+  async #serve(socket: Duplex, tunnel: Tunnel | undefined): Promise<void> {
     const reader = new Http1Reader(socket, this.#deps.limits, {
       counted: this.#deps.counted,
       readAhead: this.#deps.readAhead,
     });
-    const writer = new Http1Writer(socket, transport === undefined ? {} : { transport });
+    const writer = new Http1Writer(socket);
     try {
       while (true) {
         const head = await reader.readRequestHead();
@@ -165,9 +170,8 @@ export class EgressServer {
     const { host, port } = splitHostPort(target, 443);
     // Brackets back around an IPv6 literal, or the policy reads "a:b::c:443" as no host at all.
     const authority = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-    let context: tls.SecureContext;
     try {
-      context = await this.#deps.leaves.secureContext(host);
+      await this.#deps.leaves.leaf(host);
     } catch (err) {
       // A name no certificate can carry (e.g. with "_"): refuse before the tunnel, explained.
       throw new BadTargetError(
@@ -184,48 +188,20 @@ export class EgressServer {
       { kind: "none" },
     );
     await writer.end();
-    const { socket, buffered } = reader.detach();
-    socket.on("error", () => socket.destroy());
-    const gated = new GatedSocket(socket, buffered);
-    let secure: tls.TLSSocket;
-    try {
-      secure = new tls.TLSSocket(gated as unknown as net.Socket, {
-        isServer: true,
-        secureContext: context,
-        ALPNProtocols: ["http/1.1"],
-        SNICallback: (name, done) => {
-          // Deno calls this with "" when the client sent no SNI (it dialled an IP literal).
-          if (name === "") return done(null, context);
-          this.#deps.leaves.secureContext(name).then((ctx) => {
-            done(null, ctx);
-            // Deno's TLS socket over a stream (the gated socket) sends what the handshake
-            // produced only after input arrives; a certificate chosen later would wait for the
-            // client, who waits for it. Flush it now (a no-op where there is nothing to flush).
-            (secure as unknown as { _handle?: { _flushEncOut?: () => void } })._handle
-              ?._flushEncOut?.();
-          }, (err) => done(err));
-        },
-      });
-    } catch (err) {
-      // No TLS socket will ever close the transport: close it here.
-      gated.destroy();
-      throw err;
+    const detached = reader.detach();
+    if (!(detached.socket instanceof ConnDuplex)) {
+      throw new Error("a tunnel needs a raw connection");
     }
-    gated.gate(secure);
-    releaseFailedHandshake(secure);
-    secure.on("error", () => secure.destroy());
-    const timer = setTimeout(() => secure.destroy(), HANDSHAKE_TIMEOUT_MS);
-    secure.once("secure", () => {
-      clearTimeout(timer);
-      const sni = (secure as unknown as { servername?: string | false }).servername;
-      void this.#serve(secure, {
-        authority,
-        host,
-        port,
-        sni: typeof sni === "string" && sni !== "" ? sni.toLowerCase() : undefined,
-      }, gated);
-    });
-    secure.once("close", () => clearTimeout(timer));
+    const { conn, buffered } = await detached.socket.release();
+    const terminated = await this.#front.terminate(
+      conn,
+      Buffer.concat([detached.buffered, buffered]),
+      host,
+      HANDSHAKE_TIMEOUT_MS,
+    );
+    if (terminated === undefined || this.#closed) return;
+    const secure = this.#track(new ConnDuplex(terminated.conn, { turns: this.#turns }));
+    await this.#serve(secure, { authority, host, port, sni: terminated.sni });
   }
 
   async #fail(err: unknown, writer: Http1Writer, socket: Duplex): Promise<void> {

@@ -56,23 +56,15 @@ function latin1Into(text: string, out: Buffer, at: number): void {
  */
 export class Http1Writer {
   #socket: Duplex;
-  #transport: Writable | undefined;
   #framing: Framing | null = null;
   #remaining = 0;
   /** The held head's text (latin1), encoded when it is sent. */
   #head: string | null = null;
   #flushTimer: ReturnType<typeof setImmediate> | undefined;
 
-  /**
-   * @param socket A connected `net.Socket` or `tls.TLSSocket` (any `Duplex`).
-   * @param options `transport`: the stream a TLS socket writes its records to; body writes wait
-   *   while it reports bytes pending (`writableNeedDrain`). Why: Deno's TLS socket over a stream
-   *   keeps encrypting into its native buffers (64 KiB of records, plus the writes it has not
-   *   taken yet) while the transport is stuck, memory no JS queue accounts for (issue 19).
-   */
-  constructor(socket: Duplex, options: { transport?: Writable } = {}) {
+  /** @param socket A connected `net.Socket` or `tls.TLSSocket` (any `Duplex`). */
+  constructor(socket: Duplex) {
     this.#socket = socket;
-    this.#transport = options.transport;
   }
 
   /**
@@ -138,8 +130,6 @@ export class Http1Writer {
       }
       this.#remaining -= length;
     }
-    const transport = this.#transport;
-    if (transport?.writableNeedDrain) await drained(transport);
     if (framing.kind === "chunked") {
       await this.#send([length.toString(16) + CRLF, ...parts, CRLF]);
     } else {

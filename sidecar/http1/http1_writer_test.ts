@@ -297,25 +297,3 @@ Deno.test("Http1Reader and Http1Writer stream a 20 MB body without buffering it"
   assert.ok(maxChunk <= 1024 * 1024, `chunk of ${maxChunk} bytes`);
   assert.ok(maxBuffered <= 2 * 1024 * 1024, `relay buffered ${maxBuffered} bytes`);
 });
-
-Deno.test("write() holds a body chunk while the transport under the socket has bytes pending", async () => {
-  // The transport: a real TCP socket whose peer does not read yet, so 32 MiB stay pending.
-  await using stuck = await socketPair();
-  stuck.server.pause();
-  stuck.client.write(Buffer.alloc(32 * 1024 * 1024));
-  assert.ok(stuck.client.writableNeedDrain, "the transport is backed up");
-  await using pair = await socketPair();
-  const writer = new Http1Writer(pair.client, { transport: stuck.client });
-  const reader = new Http1Reader(pair.server);
-  writer.writeResponseHead({ ...ok, headers: new HeaderList() }, { kind: "length", length: 4 });
-  let written = false;
-  const writing = writer.write(new TextEncoder().encode("body")).then(() => (written = true));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  assert.equal(written, false, "the chunk waited for the transport");
-  stuck.server.resume();
-  await writing;
-  await writer.end();
-  const head = await reader.readResponseHead("GET");
-  assert.equal(head.status, 200);
-  assert.equal(await text(reader.body()), "body");
-});

@@ -47,12 +47,18 @@ Deno.test("egress proxy answers malformed requests with 4xx and survives", async
     ["CONNECT api.test HTTP/1.1\r\nHost: api.test\r\n\r\n", /^HTTP\/1.1 400/],
     [
       "CONNECT api.test:443 HTTP/1.1\r\nHost: api.test:443\r\n\r\n\x16\x03\x01garbage-not-tls",
-      /^HTTP\/1.1 200 Connection Established\r\n\r\n$/,
+      // The tunnel opens; no HTTP follows, at most the TLS listener's fatal alert (seen both
+      // ways: rustls sends it at once, or waits for the 26 KB the record header declares).
+      /^HTTP\/1.1 200 Connection Established\r\n\r\n(\x15\x03[\x01-\x04]\x00\x02\x02[\s\S])?$/,
     ],
   ];
   for (const [payload, expected] of cases) {
     const answer = await rawExchange(bed.proxy.port, payload);
-    assert.match(answer, expected, JSON.stringify(payload.slice(0, 60)));
+    assert.match(
+      answer,
+      expected,
+      `${JSON.stringify(payload.slice(0, 60))} got ${JSON.stringify(answer)}`,
+    );
   }
   assert.equal((await curl(bed, "https://api.test/still-up")).status, 200);
 });

@@ -1,0 +1,85 @@
+/**
+ * Copies a tunnel's raw bytes between its client and its hop to the proxy's own TLS listener,
+ * both ways, each as fast as the other side takes them.
+ */
+import type { Turns } from "./_turns.ts";
+
+/** How much a read asks for while bytes keep coming: one TLS record. */
+const READ_SIZE = 16 * 1024;
+
+/**
+ * How much a read asks for once the last one was short (nothing more was waiting): an idle
+ * tunnel then pins 2 KiB per direction in its waiting read, not 16.
+ */
+const DRAINED_READ_SIZE = 2 * 1024;
+
+/** How long a client may keep its side open once the proxy closed the tunnel's. */
+const LINGER_MS = 2_000;
+
+/**
+ * Relay until both directions ended; an end on one side is passed on as the end of writing to
+ * the other, and a failure on either closes both. Once the proxy's side ended, the client has
+ * {@link LINGER_MS} to end its own before both are cut.
+ *
+ * @param client The client's connection (after the CONNECT exchange); closed at the end.
+ * @param hop The hop to the TLS listener; closed at the end.
+ * @param first What the client sent already (its ClientHello), written to the hop first.
+ * @param turns The listener's breaths, which writes to the client pass (`_turns.ts`).
+ */
+export async function relayHop(
+  client: Deno.Conn,
+  hop: Deno.Conn,
+  first: Uint8Array,
+  turns: Turns,
+): Promise<void> {
+  const closeBoth = () => {
+    closeQuietly(client);
+    closeQuietly(hop);
+  };
+  let linger: ReturnType<typeof setTimeout> | undefined;
+  await Promise.all([
+    copy(client, hop, first, undefined).catch(closeBoth),
+    copy(hop, client, new Uint8Array(0), turns).then(
+      () => (linger = setTimeout(closeBoth, LINGER_MS)),
+      closeBoth,
+    ),
+  ]);
+  clearTimeout(linger);
+  closeBoth();
+}
+
+async function copy(
+  from: Deno.Conn,
+  to: Deno.Conn,
+  first: Uint8Array,
+  turns: Turns | undefined,
+): Promise<void> {
+  await writeAll(to, first);
+  const small = new Uint8Array(DRAINED_READ_SIZE);
+  let full: Uint8Array | undefined;
+  let drained = true;
+  while (true) {
+    // The full-size buffer is kept only while bytes keep coming: an idle direction drops it.
+    const buffer: Uint8Array = drained ? small : (full ??= new Uint8Array(READ_SIZE));
+    const n = await from.read(buffer);
+    if (n === null) break;
+    drained = n < buffer.length;
+    if (drained) full = undefined;
+    await writeAll(to, buffer.subarray(0, n));
+    if (turns !== undefined) await new Promise<void>((resolve) => turns.pass(resolve));
+  }
+  await to.closeWrite();
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
+}
+
+/** Close a connection or listener that may be closed already. */
+export function closeQuietly(conn: { close(): void }): void {
+  try {
+    conn.close();
+  } catch {
+    // Closed already.
+  }
+}

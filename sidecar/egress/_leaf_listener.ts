@@ -1,0 +1,129 @@
+/**
+ * A loopback TLS listener of the runtime's own (`Deno.listenTls`) that presents one leaf, and
+ * pairs each connection it accepts with the hop that opened it.
+ *
+ * Why one listener per leaf: the runtime's listener does not say which name a client asked for,
+ * caches whatever its certificate callback answered per name for its whole life (no renewal,
+ * and one answer for every client that sent no name), so the proxy picks the leaf itself,
+ * before the handshake, by choosing the listener (`_tls_front.ts`).
+ */
+import type { IssuedLeaf } from "../../core/tls/mod.ts";
+import { closeQuietly } from "./_hop_relay.ts";
+
+/** How long an accepted connection waits for its hop to claim it before it is closed. */
+const UNCLAIMED_MS = 1_000;
+
+/** How long the listener waits after a failed accept (out of descriptors) before the next. */
+const ACCEPT_RETRY_MS = 100;
+
+interface Arrival {
+  conn: Deno.TlsConn;
+  /** Closes it when no hop claimed it in time. */
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** A TLS listener for one leaf, on a loopback port of its own. */
+export class LeafListener {
+  /** The leaf it presents; a renewed leaf gets a new listener. */
+  readonly leaf: IssuedLeaf;
+  readonly #listener: Deno.TlsListener;
+  readonly #port: number;
+  /** Accepted connections not yet claimed, by the hop's port. */
+  readonly #arrived = new Map<number, Arrival>();
+  /** Hops waiting for their accepted connection, by the hop's port. */
+  readonly #waiting = new Map<number, (conn: Deno.TlsConn | undefined) => void>();
+  /** Hops opened and not yet paired: the listener stays open for them. */
+  #opening = 0;
+  #retired = false;
+  #closed = false;
+
+  /** @param leaf The certificate and key to present. */
+  constructor(leaf: IssuedLeaf) {
+    this.leaf = leaf;
+    this.#listener = Deno.listenTls({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: leaf.certPem,
+      key: leaf.keyPem,
+      alpnProtocols: ["http/1.1"],
+    });
+    this.#port = this.#listener.addr.port;
+    void this.#accept();
+  }
+
+  /**
+   * Open a hop to this listener.
+   *
+   * @returns The hop and the server side of it (its handshake not yet done); no server side
+   *   when the listener closed first (the hop is then closed too).
+   */
+  async open(): Promise<{ hop: Deno.TcpConn; server: Deno.TlsConn } | undefined> {
+    this.#opening++;
+    try {
+      const hop = await Deno.connect({ hostname: "127.0.0.1", port: this.#port });
+      const port = hop.localAddr.port;
+      const arrived = this.#arrived.get(port);
+      this.#arrived.delete(port);
+      clearTimeout(arrived?.timer);
+      const server = arrived?.conn ?? (this.#closed ? undefined : await new Promise<
+        Deno.TlsConn | undefined
+      >((resolve) => this.#waiting.set(port, resolve)));
+      if (server === undefined) {
+        closeQuietly(hop);
+        return undefined;
+      }
+      hop.setNoDelay(true);
+      return { hop, server };
+    } finally {
+      this.#opening--;
+      if (this.#retired && this.#opening === 0) this.close();
+    }
+  }
+
+  /** Close once no hop is being opened; the connections it accepted live on. */
+  retire(): void {
+    this.#retired = true;
+    if (this.#opening === 0) this.close();
+  }
+
+  /** Close now: hops still waiting get no server side. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    closeQuietly(this.#listener);
+    for (const resolve of this.#waiting.values()) resolve(undefined);
+    this.#waiting.clear();
+    for (const { conn, timer } of this.#arrived.values()) {
+      clearTimeout(timer);
+      closeQuietly(conn);
+    }
+    this.#arrived.clear();
+  }
+
+  async #accept(): Promise<void> {
+    while (true) {
+      let conn: Deno.TlsConn;
+      try {
+        conn = await this.#listener.accept();
+      } catch {
+        // Closed (retired), or out of descriptors: the hops wait in the backlog, a pause later.
+        if (this.#closed) return;
+        await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
+        continue;
+      }
+      const port = (conn.remoteAddr as Deno.NetAddr).port;
+      const waiting = this.#waiting.get(port);
+      this.#waiting.delete(port);
+      if (waiting !== undefined) {
+        waiting(conn);
+        continue;
+      }
+      // Accepted before its hop heard it connected; anything else on this port is not ours.
+      const timer = setTimeout(() => {
+        this.#arrived.delete(port);
+        closeQuietly(conn);
+      }, UNCLAIMED_MS);
+      this.#arrived.set(port, { conn, timer });
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import tls from "node:tls";
+import { scanClientHello } from "./_client_hello.ts";
+
+/** The first bytes a real client sends to a TCP listener that never answers: its ClientHello. */
+async function capture(connect: (port: number) => Promise<unknown> | void): Promise<Uint8Array> {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const connecting = Promise.resolve(connect(listener.addr.port)).catch(() => {});
+  const conn = await listener.accept();
+  let bytes = new Uint8Array(0);
+  try {
+    while (scanClientHello(bytes).kind === "partial") {
+      const chunk = new Uint8Array(4096);
+      const n = await conn.read(chunk);
+      if (n === null) break;
+      const grown = new Uint8Array(bytes.length + n);
+      grown.set(bytes);
+      grown.set(chunk.subarray(0, n), bytes.length);
+      bytes = grown;
+    }
+  } finally {
+    conn.close();
+  }
+  await connecting;
+  return bytes;
+}
+
+function curlHello(name: string | undefined): Promise<Uint8Array> {
+  return capture(async (port) => {
+    const host = name ?? "127.0.0.1";
+    await new Deno.Command("curl", {
+      args: [
+        "-sk",
+        "--max-time",
+        "5",
+        "--resolve",
+        `${host}:${port}:127.0.0.1`,
+        `https://${host}:${port}/`,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+  });
+}
+
+function nodeHello(servername: string): Promise<Uint8Array> {
+  return capture((port) =>
+    new Promise<void>((resolve) => {
+      const socket = tls.connect({ host: "127.0.0.1", port, servername });
+      socket.on("error", () => resolve());
+      socket.on("close", () => resolve());
+    })
+  );
+}
+
+/** The ClientHello's handshake message cut into records of at most `size` bytes. */
+function fragmented(hello: Uint8Array, size: number): Uint8Array {
+  const length = (hello[3]! << 8) | hello[4]!;
+  const message = hello.subarray(5, 5 + length);
+  const records: number[] = [];
+  for (let at = 0; at < message.length; at += size) {
+    const piece = message.subarray(at, at + size);
+    records.push(22, 3, 1, piece.length >> 8, piece.length & 0xff, ...piece);
+  }
+  return new Uint8Array(records);
+}
+
+Deno.test("scanClientHello() reads the name real clients ask for, lowercased", async () => {
+  assert.deepEqual(scanClientHello(await curlHello("API.Example.TEST")), {
+    kind: "hello",
+    sni: "api.example.test",
+  });
+  assert.deepEqual(scanClientHello(await nodeHello("node.example.test")), {
+    kind: "hello",
+    sni: "node.example.test",
+  });
+  const deno = await capture((port) =>
+    Deno.connectTls({ hostname: "localhost", port }).then((conn) =>
+      conn.handshake().finally(() => conn.close())
+    )
+  );
+  assert.deepEqual(scanClientHello(deno), { kind: "hello", sni: "localhost" });
+});
+
+Deno.test("scanClientHello() finds no name when a client dialled an IP literal", async () => {
+  assert.deepEqual(scanClientHello(await curlHello(undefined)), { kind: "hello", sni: undefined });
+});
+
+Deno.test("scanClientHello() waits for every byte, and reads a hello cut into many records", async () => {
+  const hello = await curlHello("cut.example.test");
+  for (let end = 0; end < hello.length; end++) {
+    assert.deepEqual(scanClientHello(hello.subarray(0, end)), { kind: "partial" }, `${end} bytes`);
+  }
+  const cut = fragmented(hello, 100);
+  assert.ok(cut.length > hello.length + 5, "more than one record");
+  for (let end = 0; end < cut.length - 1; end++) {
+    assert.notEqual(scanClientHello(cut.subarray(0, end)).kind, "hello", `${end} bytes`);
+  }
+  assert.deepEqual(scanClientHello(cut), { kind: "hello", sni: "cut.example.test" });
+  // Bytes after the hello (the client's next records) change nothing.
+  const more = new Uint8Array([...hello, 23, 3, 3, 0, 1, 0]);
+  assert.deepEqual(scanClientHello(more), { kind: "hello", sni: "cut.example.test" });
+});
+
+Deno.test("scanClientHello() says what is not a ClientHello, whatever follows", async () => {
+  const hello = await curlHello("bad.example.test");
+  const cases: [string, Uint8Array][] = [
+    ["HTTP", new TextEncoder().encode("GET / HTTP/1.1\r\n\r\n")],
+    ["application data", new Uint8Array([23, 3, 3, 0, 5, 1, 2, 3, 4, 5])],
+    ["not TLS 1.x", new Uint8Array([22, 2, 0, 0, 5, 1, 0, 0, 1, 0])],
+    ["a ServerHello", new Uint8Array([22, 3, 3, 0, 4, 2, 0, 0, 0])],
+    ["an empty record", new Uint8Array([22, 3, 1, 0, 0, 22, 3, 1, 0, 4, 1, 0, 0, 0])],
+    ["a hello with no body", new Uint8Array([22, 3, 1, 0, 4, 1, 0, 0, 0])],
+    ["a hello over 64 KiB", new Uint8Array([22, 3, 1, 0, 4, 1, 1, 0, 0])],
+  ];
+  // A hello whose extensions run past their declared length: its last byte dropped, the
+  // lengths of the record and the message shortened to match.
+  const short = hello.slice(0, hello.length - 1);
+  const record = ((short[3]! << 8) | short[4]!) - 1;
+  const message = record - 4;
+  short.set(
+    [record >> 8, record & 0xff, 1, message >> 16, (message >> 8) & 0xff, message & 0xff],
+    3,
+  );
+  cases.push(["extensions past their length", short]);
+  for (const [what, bytes] of cases) {
+    assert.deepEqual(scanClientHello(bytes), { kind: "other" }, what);
+  }
+});

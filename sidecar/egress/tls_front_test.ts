@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import tls from "node:tls";
+import {
+  type IssuedLeaf,
+  type IssueLeafOptions,
+  LeafCache,
+  loadOrCreateCa,
+} from "../../core/tls/mod.ts";
+import { closeQuietly } from "./_hop_relay.ts";
+import { type Terminated, TlsFront } from "./_tls_front.ts";
+import { Turns } from "./_turns.ts";
+
+const DAY = 86_400_000;
+
+/** A front over a fresh CA, and a port whose connections it terminates as tunnels to `host`. */
+async function frontBed(options: { timeoutMs?: number; clock?: () => Date; caSince?: Date } = {}) {
+  const dir = await Deno.makeTempDir();
+  const ca = await loadOrCreateCa(
+    dir,
+    options.caSince === undefined ? {} : { now: options.caSince, validityDays: 365 },
+  );
+  const minted: IssuedLeaf[] = [];
+  const issuer = {
+    issueLeaf: async (host: string, opts?: IssueLeafOptions) => {
+      minted.push(await ca.issueLeaf(host, opts));
+      return minted.at(-1)!;
+    },
+  };
+  const front = new TlsFront(
+    new LeafCache(issuer, options.clock === undefined ? {} : { clock: options.clock }),
+    new Turns(),
+  );
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const results: Promise<Terminated | undefined>[] = [];
+  /** The host each next accepted connection tunnels to. */
+  const hosts: string[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      results.push(
+        front.terminate(conn, new Uint8Array(0), hosts.shift()!, options.timeoutMs ?? 5_000),
+      );
+    }
+  })().catch(() => {});
+  return {
+    ca: ca.certPem,
+    minted,
+    front,
+    port: listener.addr.port,
+    hosts,
+    results,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await accepting;
+      for (const result of await Promise.all(results)) {
+        if (result !== undefined) closeQuietly(result.conn);
+      }
+      front.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** A node:tls client through the bed: the serial of the leaf it was shown, once it trusted it. */
+function handshake(
+  port: number,
+  ca: string,
+  name: string | undefined,
+  verifyAs: string,
+): Promise<{ serial: string; socket: tls.TLSSocket }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host: "127.0.0.1",
+      port,
+      ca,
+      ...(name === undefined ? {} : { servername: name }),
+      checkServerIdentity: (_host, cert) => tls.checkServerIdentity(verifyAs, cert),
+    });
+    socket.once(
+      "secureConnect",
+      () => resolve({ serial: socket.getPeerCertificate().serialNumber, socket }),
+    );
+    socket.once("error", reject);
+  });
+}
+
+/** How many descriptors this process holds (through `ls`: Deno reads /proc/self only with -A). */
+async function openFds(): Promise<number> {
+  const out = await new Deno.Command("ls", { args: [`/proc/${Deno.pid}/fd`] }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean).length;
+}
+
+Deno.test("TlsFront presents the leaf of the name asked for, or of the CONNECT host when none", async () => {
+  await using bed = await frontBed();
+  const sockets: tls.TLSSocket[] = [];
+  try {
+    // Two IP literals, no SNI: each its own leaf (one answer for every nameless client would
+    // show the first tunnel's leaf to the second, which no client would trust).
+    for (const ip of ["10.1.2.3", "10.9.8.7"]) {
+      bed.hosts.push(ip);
+      sockets.push((await handshake(bed.port, bed.ca, undefined, ip)).socket);
+    }
+    bed.hosts.push("api.example.test");
+    sockets.push(
+      (await handshake(bed.port, bed.ca, "Other.Example.Test", "other.example.test")).socket,
+    );
+    const terminated = await Promise.all(bed.results);
+    assert.deepEqual(terminated.map((t) => t?.sni), [undefined, undefined, "other.example.test"]);
+    assert.deepEqual(
+      bed.minted.map((leaf) => new X509Certificate(leaf.certPem).subjectAltName),
+      ["IP Address:10.1.2.3", "IP Address:10.9.8.7", "DNS:other.example.test"],
+    );
+    // The decrypted connection carries what the client sends.
+    sockets[2]!.write("ping");
+    const buffer = new Uint8Array(4);
+    assert.equal(await terminated[2]!.conn.read(buffer), 4);
+    assert.equal(new TextDecoder().decode(buffer), "ping");
+  } finally {
+    for (const socket of sockets) socket.destroy();
+  }
+});
+
+Deno.test("TlsFront presents a renewed leaf once the old one is due, from a new listener", async () => {
+  // The first leaf is minted as if 30 days ago, less 10 minutes: it is due for renewal in 5.
+  const real = Date.now();
+  let now = new Date(real - 30 * DAY + 10 * 60_000);
+  await using bed = await frontBed({ clock: () => now, caSince: new Date(real - 31 * DAY) });
+  const serials: string[] = [];
+  for (let round = 0; round < 3; round++) {
+    if (round === 2) now = new Date(real + 6 * 60_000);
+    bed.hosts.push("api.example.test");
+    const { serial, socket } = await handshake(
+      bed.port,
+      bed.ca,
+      "api.example.test",
+      "api.example.test",
+    );
+    serials.push(serial);
+    socket.destroy();
+  }
+  assert.equal(serials[0], serials[1]);
+  assert.notEqual(serials[1], serials[2]);
+  assert.equal(bed.minted.length, 2);
+  assert.equal(serials[2], new X509Certificate(bed.minted[1]!.certPem).serialNumber);
+});
+
+Deno.test("TlsFront closes a tunnel whose ClientHello never completes, when its time is up", async () => {
+  await using bed = await frontBed({ timeoutMs: 300 });
+  bed.hosts.push("api.example.test");
+  const client = await Deno.connect({ hostname: "127.0.0.1", port: bed.port });
+  // Half a record header, then nothing.
+  await client.write(new Uint8Array([22, 3]));
+  const started = performance.now();
+  assert.equal(await client.read(new Uint8Array(16)), null, "the front closed the connection");
+  assert.ok(performance.now() - started >= 250, "not before the time was up");
+  assert.equal(await bed.results[0], undefined);
+  client.close();
+});
+
+Deno.test("TlsFront refuses what is not TLS with an alert, and closes", async () => {
+  await using bed = await frontBed();
+  bed.hosts.push("api.example.test");
+  const client = await Deno.connect({ hostname: "127.0.0.1", port: bed.port });
+  await client.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: api.example.test\r\n\r\n"));
+  const answer: number[] = [];
+  const buffer = new Uint8Array(64);
+  for (let n = await client.read(buffer); n !== null; n = await client.read(buffer)) {
+    answer.push(...buffer.subarray(0, n));
+  }
+  client.close();
+  assert.equal(answer[0], 21, "a TLS alert record");
+  assert.equal(await bed.results[0], undefined);
+});
+
+Deno.test("TlsFront keeps a bounded number of listeners open, however many names clients ask for", async () => {
+  await using bed = await frontBed();
+  const before = await openFds();
+  for (let i = 0; i < 150; i++) {
+    bed.hosts.push("api.example.test");
+    const { socket } = await handshake(
+      bed.port,
+      bed.ca,
+      `n${i}.example.test`,
+      `n${i}.example.test`,
+    );
+    socket.destroy();
+    const result = await bed.results[i];
+    if (result !== undefined) closeQuietly(result.conn);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const grown = (await openFds()) - before;
+  assert.ok(grown <= 64 + 8, `${grown} more descriptors open after 150 names`);
+});
+
+Deno.test("TlsFront.close() ends every tunnel still relayed", async () => {
+  await using bed = await frontBed();
+  bed.hosts.push("api.example.test");
+  const { socket } = await handshake(bed.port, bed.ca, "api.example.test", "api.example.test");
+  await bed.results[0];
+  const closed = new Promise((resolve) => socket.once("close", resolve));
+  bed.front.close();
+  await closed;
+});
