@@ -2,8 +2,6 @@
  * Copies a tunnel's raw bytes between its client and its hop to the proxy's own TLS listener,
  * both ways, each as fast as the other side takes them.
  */
-import type { Turns } from "./_turns.ts";
-
 /** How much a read asks for while bytes keep coming: one TLS record. */
 const READ_SIZE = 16 * 1024;
 
@@ -24,13 +22,11 @@ const LINGER_MS = 2_000;
  * @param client The client's connection (after the CONNECT exchange); closed at the end.
  * @param hop The hop to the TLS listener; closed at the end.
  * @param first What the client sent already (its ClientHello), written to the hop first.
- * @param turns The listener's breaths, which writes to the client pass (`_turns.ts`).
  */
 export async function relayHop(
   client: Deno.Conn,
   hop: Deno.Conn,
   first: Uint8Array,
-  turns: Turns,
 ): Promise<void> {
   const closeBoth = () => {
     closeQuietly(client);
@@ -38,8 +34,8 @@ export async function relayHop(
   };
   let linger: ReturnType<typeof setTimeout> | undefined;
   await Promise.all([
-    copy(client, hop, first, undefined).catch(closeBoth),
-    copy(hop, client, new Uint8Array(0), turns).then(
+    copy(client, hop, first).catch(closeBoth),
+    copy(hop, client, new Uint8Array(0)).then(
       () => (linger = setTimeout(closeBoth, LINGER_MS)),
       closeBoth,
     ),
@@ -48,12 +44,12 @@ export async function relayHop(
   closeBoth();
 }
 
-async function copy(
-  from: Deno.Conn,
-  to: Deno.Conn,
-  first: Uint8Array,
-  turns: Turns | undefined,
-): Promise<void> {
+/**
+ * Copy until `from` ends. No breaths (`_turns.ts`) here: what the proxy writes to a client
+ * passes them on its way into the hop, and a run of completions here ends when the hop's
+ * socket buffer is empty.
+ */
+async function copy(from: Deno.Conn, to: Deno.Conn, first: Uint8Array): Promise<void> {
   await writeAll(to, first);
   const small = new Uint8Array(DRAINED_READ_SIZE);
   let full: Uint8Array | undefined;
@@ -66,7 +62,6 @@ async function copy(
     drained = n < buffer.length;
     if (drained) full = undefined;
     await writeAll(to, buffer.subarray(0, n));
-    if (turns !== undefined) await new Promise<void>((resolve) => turns.pass(resolve));
   }
   await to.closeWrite();
 }

@@ -17,10 +17,10 @@ import {
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { ConnDuplex } from "./_conn_duplex.ts";
-import { Turns } from "./_turns.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { TlsFront } from "./_tls_front.ts";
+import { Turns } from "./_turns.ts";
 import { UpstreamConnectError, UpstreamTimeoutError } from "./_upstream.ts";
 import { messageOf } from "../../core/errors/mod.ts";
 
@@ -57,7 +57,7 @@ export class EgressServer {
   /** @param deps Policy, DLP, pool, log and leaves. */
   constructor(deps: ServerDeps) {
     this.#deps = deps;
-    this.#front = new TlsFront(deps.leaves, this.#turns);
+    this.#front = new TlsFront(deps.leaves);
   }
 
   /**

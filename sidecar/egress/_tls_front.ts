@@ -13,7 +13,6 @@ import type { LeafCache } from "../../core/tls/mod.ts";
 import { type HelloScan, MAX_CLIENT_HELLO, scanClientHello } from "./_client_hello.ts";
 import { closeQuietly, relayHop } from "./_hop_relay.ts";
 import { LeafListener } from "./_leaf_listener.ts";
-import type { Turns } from "./_turns.ts";
 
 /** How many leaves keep a listener open; the least recently used is retired first. */
 const MAX_LISTENERS = 64;
@@ -32,19 +31,14 @@ export interface Terminated {
 /** Every tunnel's TLS termination: the listeners per leaf and the hops to them. */
 export class TlsFront {
   readonly #leaves: LeafCache;
-  readonly #turns: Turns;
   /** Listeners by leaf name, least recently used first. */
   readonly #listeners = new Map<string, LeafListener>();
   /** The connections of every tunnel still relayed, to close with the front. */
   readonly #live = new Set<Deno.Conn[]>();
 
-  /**
-   * @param leaves The leaves to present.
-   * @param turns The listener's breaths, which writes to clients pass.
-   */
-  constructor(leaves: LeafCache, turns: Turns) {
+  /** @param leaves The leaves to present. */
+  constructor(leaves: LeafCache) {
     this.#leaves = leaves;
-    this.#turns = turns;
   }
 
   /**
@@ -81,7 +75,7 @@ export class TlsFront {
       if (opened === undefined) throw new Error("the TLS listener closed");
       conns.push(opened.hop, opened.server);
       if (expired) throw new Error("timed out");
-      relaying = relayHop(client, opened.hop, bytes, this.#turns);
+      relaying = relayHop(client, opened.hop, bytes);
       void relaying.finally(() => this.#live.delete(conns));
       await opened.server.handshake();
       return { conn: opened.server, sni };

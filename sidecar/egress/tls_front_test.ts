@@ -9,7 +9,6 @@ import {
 } from "../../core/tls/mod.ts";
 import { closeQuietly } from "./_hop_relay.ts";
 import { type Terminated, TlsFront } from "./_tls_front.ts";
-import { Turns } from "./_turns.ts";
 
 const DAY = 86_400_000;
 
@@ -29,7 +28,6 @@ async function frontBed(options: { timeoutMs?: number; clock?: () => Date; caSin
   };
   const front = new TlsFront(
     new LeafCache(issuer, options.clock === undefined ? {} : { clock: options.clock }),
-    new Turns(),
   );
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const results: Promise<Terminated | undefined>[] = [];
