@@ -61,7 +61,10 @@ async function copy(from: Deno.Conn, to: Deno.Conn, first: Uint8Array): Promise<
     if (n === null) break;
     drained = n < buffer.length;
     if (drained) full = undefined;
-    await writeAll(to, buffer.subarray(0, n));
+    // One write takes a whole chunk but for a full socket buffer: no call of writeAll's own.
+    const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+    const written = await to.write(chunk);
+    if (written < n) await writeAll(to, chunk.subarray(written));
   }
   await to.closeWrite();
 }
