@@ -199,7 +199,11 @@ export class EgressServer {
       host,
       HANDSHAKE_TIMEOUT_MS,
     );
-    if (terminated === undefined || this.#closed) return;
+    if (terminated === undefined) return;
+    if (this.#closed) {
+      terminated.conn.close();
+      return;
+    }
     const secure = this.#track(new ConnDuplex(terminated.conn, { turns: this.#turns }));
     await this.#serve(secure, { authority, host, port, sni: terminated.sni });
   }

@@ -35,6 +35,7 @@ export class TlsFront {
   readonly #listeners = new Map<string, LeafListener>();
   /** The connections of every tunnel still relayed, to close with the front. */
   readonly #live = new Set<Deno.Conn[]>();
+  #closed = false;
 
   /** @param leaves The leaves to present. */
   constructor(leaves: LeafCache) {
@@ -50,8 +51,8 @@ export class TlsFront {
    * @param buffered What the client sent past its CONNECT head already.
    * @param host The CONNECT host.
    * @param timeoutMs How long the whole handshake may take.
-   * @returns The decrypted connection, or undefined when the handshake failed or timed out
-   *   (everything is closed then).
+   * @returns The decrypted connection, or undefined when the handshake failed or timed out, or
+   *   the front closed (everything is closed then).
    */
   async terminate(
     client: Deno.Conn,
@@ -59,6 +60,10 @@ export class TlsFront {
     host: string,
     timeoutMs: number,
   ): Promise<Terminated | undefined> {
+    if (this.#closed) {
+      closeQuietly(client);
+      return undefined;
+    }
     const conns: Deno.Conn[] = [client];
     this.#live.add(conns);
     let expired = false;
@@ -70,11 +75,10 @@ export class TlsFront {
     try {
       const { bytes, scan } = await readHello(client, buffered);
       const sni = scan.kind === "hello" ? scan.sni : undefined;
-      const listener = await this.#listenerFor(sni ?? host);
-      const opened = await listener.open();
+      const opened = await this.#hop(sni ?? host);
       if (opened === undefined) throw new Error("the TLS listener closed");
       conns.push(opened.hop, opened.server);
-      if (expired) throw new Error("timed out");
+      if (expired || this.#closed) throw new Error("timed out or closed");
       relaying = relayHop(client, opened.hop, bytes);
       void relaying.finally(() => this.#live.delete(conns));
       await opened.server.handshake();
@@ -90,17 +94,23 @@ export class TlsFront {
     }
   }
 
-  /** Close every listener and every tunnel still relayed. */
+  /** Close every listener and every tunnel still relayed, and take no more. */
   close(): void {
+    this.#closed = true;
     for (const listener of this.#listeners.values()) listener.close();
     this.#listeners.clear();
     for (const conns of this.#live) conns.forEach(closeQuietly);
     this.#live.clear();
   }
 
-  /** The listener presenting the current leaf for `name`, opened on first use or renewal. */
-  async #listenerFor(name: string): Promise<LeafListener> {
+  /**
+   * A hop to the listener presenting the current leaf for `name`, opened on first use or
+   * renewal. The hop is begun in the same turn as the listener is chosen, so no other tunnel
+   * can retire it in between.
+   */
+  async #hop(name: string): ReturnType<LeafListener["open"]> {
     const leaf = await this.#leaves.leaf(name);
+    if (this.#closed) throw new Error("the front closed");
     const current = this.#listeners.get(name);
     this.#listeners.delete(name);
     let listener = current;
@@ -114,7 +124,7 @@ export class TlsFront {
       this.#listeners.delete(oldest);
       retired.retire();
     }
-    return listener;
+    return listener.open();
   }
 }
 

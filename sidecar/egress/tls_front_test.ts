@@ -190,7 +190,7 @@ Deno.test("TlsFront keeps a bounded number of listeners open, however many names
   assert.ok(grown <= 64 + 8, `${grown} more descriptors open after 150 names`);
 });
 
-Deno.test("TlsFront.close() ends every tunnel still relayed", async () => {
+Deno.test("TlsFront.close() ends every tunnel still relayed, and takes no more", async () => {
   await using bed = await frontBed();
   bed.hosts.push("api.example.test");
   const { socket } = await handshake(bed.port, bed.ca, "api.example.test", "api.example.test");
@@ -198,4 +198,10 @@ Deno.test("TlsFront.close() ends every tunnel still relayed", async () => {
   const closed = new Promise((resolve) => socket.once("close", resolve));
   bed.front.close();
   await closed;
+  // And a tunnel that comes later is closed at once.
+  bed.hosts.push("api.example.test");
+  const late = await Deno.connect({ hostname: "127.0.0.1", port: bed.port });
+  assert.equal(await late.read(new Uint8Array(16)), null);
+  late.close();
+  assert.equal(await bed.results[1], undefined);
 });

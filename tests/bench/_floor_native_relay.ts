@@ -1,11 +1,12 @@
 // deno-lint-ignore-file no-console -- prints its port for the benchmark
 /**
- * The other floor of issue 16 (`bench:floor`): a CONNECT relay whose client TLS is Deno's own
- * (rustls in the runtime, `Deno.listenTls`), not `node:tls` over a JS stream. A CONNECT cannot
- * be handed to a TLS listener in the same process, so each tunnel takes a loopback hop: the
- * front reads the CONNECT, answers it, then copies raw bytes to an inner `Deno.listenTls`, whose
- * decrypted bytes go to the origin over `Deno.startTls`. What a proxy built that way would pay at
- * least: no HTTP, no policy, no DLP. It presents the origin's own certificate. Loopback only.
+ * The floor of the egress proxy's design (issue 16, `bench:floor`): a CONNECT relay whose client
+ * TLS is Deno's own (rustls in the runtime, `Deno.listenTls`), as the proxy's (`sidecar/egress/
+ * _tls_front.ts`). A CONNECT cannot be handed to a TLS listener in the same process, so each
+ * tunnel takes a loopback hop: the front reads the CONNECT, answers it, then copies raw bytes to
+ * an inner `Deno.listenTls`, whose decrypted bytes go to the origin over `Deno.startTls`. What the
+ * proxy pays at least: no HTTP, no policy, no DLP. It presents the origin's own certificate.
+ * Loopback only.
  * Usage: deno run -A _floor_native_relay.ts <origin.pem> <origin-key.pem> <origin-ca.pem> <port>
  */
 import { connectOrigin } from "./_floor_origin.ts";

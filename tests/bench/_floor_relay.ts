@@ -1,9 +1,9 @@
 // deno-lint-ignore-file no-console -- prints its port for the benchmark
 /**
- * The floor of Deno's stack for the egress proxy's work (issue 16): a CONNECT relay that
- * terminates the client's TLS (`node:tls` over a JS stream, as the proxy's gated socket) and
- * opens the origin's (`Deno.startTls`, as the proxy's upstream), then passes decrypted bytes both
- * ways. No HTTP parsing, no policy, no DLP: what any proxy on this runtime pays at least. It
+ * A floor for the egress proxy's work as it was built before it moved to the runtime's own TLS
+ * (issue 16): a CONNECT relay that terminates the client's TLS with `node:tls` over a JS stream
+ * and opens the origin's (`Deno.startTls`, as the proxy's upstream), then passes decrypted bytes
+ * both ways. No HTTP parsing, no policy, no DLP. Kept to show what that TLS costs. It
  * presents the origin's own certificate, so clients trust the origin's CA. Loopback only.
  * Usage: deno run -A _floor_relay.ts <origin.pem> <origin-key.pem> <origin-ca.pem> <port>
  */

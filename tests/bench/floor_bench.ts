@@ -2,10 +2,11 @@
 /**
  * `deno task bench:floor`: where the egress proxy's CPU per small request goes (issue 16). The
  * same keep-alive HTTPS load (8 connections) through the proxy (default detectors), through the
- * proxy with DLP off for the route, through Squid ssl-bump, through the bare TLS relay on
- * Deno's stack (`_floor_relay.ts`: the same TLS code on both sides, no HTTP, no policy, no DLP),
- * and through a bare relay whose client TLS is Deno's own over a loopback hop
- * (`_floor_native_relay.ts`, the design the proxy could move to), interleaved over `BENCH_ROUNDS` rounds, then one 50 MiB download through each. It prints each
+ * proxy with DLP off for the route, through Squid ssl-bump, through a bare relay whose client
+ * TLS is `node:tls` over a JS stream (`_floor_relay.ts`: what the proxy used until it moved to
+ * the runtime's own TLS; no HTTP, no policy, no DLP), and through a bare relay whose client TLS
+ * is the runtime's own over a loopback hop (`_floor_native_relay.ts`: the proxy's design, bare),
+ * interleaved over `BENCH_ROUNDS` rounds, then one 50 MiB download through each. It prints each
  * path's user and system CPU per request (from /proc, the figure the shared machine disturbs
  * least), requests per second, and the download's rate and CPU time, medians. Loopback only.
  */
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
         { ...direct, ca: squid.ca, ...via(squid.port), connectPort: bed.originPort },
         squid.pid,
       ],
-      ["bare TLS relay (Deno)", { ...direct, ...via(relay.port) }, relay.pid],
+      ["bare relay, node:tls", { ...direct, ...via(relay.port) }, relay.pid],
       ["bare relay, Deno's own TLS", { ...direct, ...via(native.port) }, native.pid],
     ];
     for (const [, path] of paths) {
