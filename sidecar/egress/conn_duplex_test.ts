@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import assert from "node:assert/strict";
 import { ConnDuplex } from "./_conn_duplex.ts";
 import { Turns } from "./_turns.ts";
+import { loadOrCreateCa } from "../../core/tls/mod.ts";
 
 /** A connected loopback pair: the far end as a client connection's duplex. */
 async function pair(): Promise<
@@ -50,4 +51,53 @@ Deno.test("a client connection delivers every byte in order, small writes and bu
   await ends.near.closeWrite();
   await ended;
   assert.deepEqual(Buffer.concat(received), Buffer.concat(sent));
+});
+
+Deno.test("a client's TLS upload is read a whole record at a time, with no small reads between", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const ca = await loadOrCreateCa(dir);
+    const leaf = await ca.issueLeaf("upload.test");
+    using listener = Deno.listenTls({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: leaf.certPem,
+      key: leaf.keyPem,
+    });
+    const [client, server] = await Promise.all([
+      Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port })
+        .then((tcp) => Deno.startTls(tcp, { hostname: "upload.test", caCerts: [ca.certPem] })),
+      listener.accept(),
+    ]);
+    // The connection as it is, but for a note of the size each read asks for.
+    const asked: number[] = [];
+    const spied = new Proxy(server, {
+      get(target, key) {
+        if (key === "read") {
+          return (buffer: Uint8Array) => {
+            asked.push(buffer.length);
+            return target.read(buffer);
+          };
+        }
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const duplex = new ConnDuplex(spied, { turns: new Turns() });
+    const received: Uint8Array[] = [];
+    const ended = new Promise<void>((resolve) => duplex.on("end", resolve));
+    duplex.on("data", (chunk: Uint8Array) => received.push(chunk));
+    const body = new Uint8Array(1024 * 1024).map((_, i) => i * 7);
+    await writeAll(client, body);
+    await client.closeWrite();
+    await ended;
+    duplex.destroy();
+    client.close();
+    assert.deepEqual(Buffer.concat(received), Buffer.from(body));
+    // The first read is a small one (nothing had come yet); from then on, whole records.
+    const small = asked.slice(1, -1).filter((size) => size < 16 * 1024).length;
+    assert.equal(small, 0, `${small} small reads among ${asked.length}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
