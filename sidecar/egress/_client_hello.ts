@@ -7,7 +7,7 @@
  * that differs from the CONNECT host (`policy/_anti_fronting.ts`).
  */
 
-/** Largest ClientHello read before giving up on it; rustls refuses larger handshake messages. */
+/** Largest ClientHello body read; rustls refuses larger handshake messages. */
 export const MAX_CLIENT_HELLO = 0xffff;
 
 /** What the bytes so far say. */
@@ -47,7 +47,7 @@ export function scanClientHello(bytes: Uint8Array): HelloScan {
       const head = joined(message, 4);
       if (head[0] !== CLIENT_HELLO) return { kind: "other" };
       need = 4 + ((head[1]! << 16) | (head[2]! << 8) | head[3]!);
-      if (need > MAX_CLIENT_HELLO) return { kind: "other" };
+      if (need - 4 > MAX_CLIENT_HELLO) return { kind: "other" };
     }
     if (end > bytes.length) return gathered >= need ? done(message, need) : { kind: "partial" };
     if (length === 0) return { kind: "other" };

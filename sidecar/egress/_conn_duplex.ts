@@ -111,10 +111,23 @@ export class ConnDuplex extends Duplex {
   /**
    * Hand the connection back, for a relay of its own: after the read in flight (if any), with
    * the bytes read and not yet consumed. The duplex is destroyed, the connection left open.
+   *
+   * @param timeoutMs How long the read in flight may wait for the peer; then the connection is
+   *   closed and nothing handed back (a client that never sends is not held forever).
    */
-  async release(): Promise<{ conn: Deno.Conn; buffered: Uint8Array }> {
+  async release(timeoutMs: number): Promise<{ conn: Deno.Conn; buffered: Uint8Array } | undefined> {
     this.#released = true;
-    await this.#read;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = await Promise.race([
+      this.#read?.then(() => false) ?? false,
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.#released = false;
+      this.destroy();
+      return undefined;
+    }
     const chunks: Uint8Array[] = [];
     for (let chunk = this.read(); chunk !== null; chunk = this.read()) chunks.push(chunk);
     this.destroy();

@@ -28,10 +28,10 @@ export class LeafListener {
   readonly leaf: IssuedLeaf;
   readonly #listener: Deno.TlsListener;
   readonly #port: number;
-  /** Accepted connections not yet claimed, by the hop's port. */
-  readonly #arrived = new Map<number, Arrival>();
-  /** Hops waiting for their accepted connection, by the hop's port. */
-  readonly #waiting = new Map<number, (conn: Deno.TlsConn | undefined) => void>();
+  /** Accepted connections not yet claimed, by the address and port they came from. */
+  readonly #arrived = new Map<string, Arrival>();
+  /** Hops waiting for their accepted connection, by their own address and port. */
+  readonly #waiting = new Map<string, (conn: Deno.TlsConn | undefined) => void>();
   /** Hops opened and not yet paired: the listener stays open for them. */
   #opening = 0;
   #retired = false;
@@ -54,25 +54,43 @@ export class LeafListener {
   /**
    * Open a hop to this listener.
    *
-   * @returns The hop and the server side of it (its handshake not yet done); no server side
-   *   when the listener closed first (the hop is then closed too).
+   * @param signal Gives up waiting for the server side (the tunnel's time is up).
+   * @returns The hop and the server side of it (its handshake not yet done); none when the
+   *   listener closed or the signal fired first (the hop is then closed too).
    */
-  async open(): Promise<{ hop: Deno.TcpConn; server: Deno.TlsConn } | undefined> {
+  async open(
+    signal: AbortSignal,
+  ): Promise<{ hop: Deno.TcpConn; server: Deno.TlsConn } | undefined> {
     this.#opening++;
     try {
       const hop = await Deno.connect({ hostname: "127.0.0.1", port: this.#port });
-      const port = hop.localAddr.port;
-      const arrived = this.#arrived.get(port);
-      this.#arrived.delete(port);
+      const key = keyOf(hop.localAddr);
+      const arrived = this.#arrived.get(key);
+      this.#arrived.delete(key);
       clearTimeout(arrived?.timer);
-      const server = arrived?.conn ?? (this.#closed ? undefined : await new Promise<
-        Deno.TlsConn | undefined
-      >((resolve) => this.#waiting.set(port, resolve)));
+      const server = arrived?.conn ??
+        (this.#closed || signal.aborted ? undefined : await new Promise<
+          Deno.TlsConn | undefined
+        >((resolve) => {
+          const giveUp = () => {
+            this.#waiting.delete(key);
+            resolve(undefined);
+          };
+          signal.addEventListener("abort", giveUp, { once: true });
+          this.#waiting.set(key, (conn) => {
+            signal.removeEventListener("abort", giveUp);
+            resolve(conn);
+          });
+        }));
       if (server === undefined) {
         closeQuietly(hop);
         return undefined;
       }
-      hop.setNoDelay(true);
+      try {
+        hop.setNoDelay(true);
+      } catch {
+        // Reset already: the relay's first read will say so.
+      }
       return { hop, server };
     } finally {
       this.#opening--;
@@ -111,19 +129,32 @@ export class LeafListener {
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
         continue;
       }
-      const port = (conn.remoteAddr as Deno.NetAddr).port;
-      const waiting = this.#waiting.get(port);
-      this.#waiting.delete(port);
+      // Paired by address and port: all of 127/8 is loopback, so a port alone could be matched
+      // by a connection from 127.0.0.2.
+      const key = keyOf(conn.remoteAddr as Deno.NetAddr);
+      const waiting = this.#waiting.get(key);
+      this.#waiting.delete(key);
       if (waiting !== undefined) {
         waiting(conn);
         continue;
       }
-      // Accepted before its hop heard it connected; anything else on this port is not ours.
+      // Accepted before its hop heard it connected, or not a hop's: unclaimed, it is closed. An
+      // older entry under the same key closed since (its port is in use again): it goes now.
+      const stale = this.#arrived.get(key);
+      if (stale !== undefined) {
+        clearTimeout(stale.timer);
+        closeQuietly(stale.conn);
+      }
       const timer = setTimeout(() => {
-        this.#arrived.delete(port);
+        this.#arrived.delete(key);
         closeQuietly(conn);
       }, UNCLAIMED_MS);
-      this.#arrived.set(port, { conn, timer });
+      this.#arrived.set(key, { conn, timer });
     }
   }
+}
+
+/** What pairs a hop with the connection the listener accepted for it. */
+function keyOf(addr: Deno.NetAddr): string {
+  return `${addr.hostname}:${addr.port}`;
 }

@@ -192,12 +192,14 @@ export class EgressServer {
     if (!(detached.socket instanceof ConnDuplex)) {
       throw new Error("a tunnel needs a raw connection");
     }
-    const { conn, buffered } = await detached.socket.release();
+    const started = performance.now();
+    const released = await detached.socket.release(HANDSHAKE_TIMEOUT_MS);
+    if (released === undefined) return;
     const terminated = await this.#front.terminate(
-      conn,
-      Buffer.concat([detached.buffered, buffered]),
+      released.conn,
+      Buffer.concat([detached.buffered, released.buffered]),
       host,
-      HANDSHAKE_TIMEOUT_MS,
+      HANDSHAKE_TIMEOUT_MS - (performance.now() - started),
     );
     if (terminated === undefined) return;
     if (this.#closed) {

@@ -68,20 +68,25 @@ export class TlsFront {
     this.#live.add(conns);
     let expired = false;
     let relaying: Promise<void> | undefined;
+    const timeUp = new AbortController();
     const timer = setTimeout(() => {
       expired = true;
+      timeUp.abort();
       conns.forEach(closeQuietly);
     }, timeoutMs);
     try {
       const { bytes, scan } = await readHello(client, buffered);
       const sni = scan.kind === "hello" ? scan.sni : undefined;
-      const opened = await this.#hop(sni ?? host);
+      const opened = await this.#hop(sni ?? host, timeUp.signal);
       if (opened === undefined) throw new Error("the TLS listener closed");
       conns.push(opened.hop, opened.server);
       if (expired || this.#closed) throw new Error("timed out or closed");
       relaying = relayHop(client, opened.hop, bytes);
       void relaying.finally(() => this.#live.delete(conns));
       await opened.server.handshake();
+      // What the proxy could not read as a ClientHello is never served, whatever rustls made
+      // of it: the name it asked for would be unknown to the policy.
+      if (scan.kind !== "hello") throw new Error("not a ClientHello the proxy can read");
       return { conn: opened.server, sni };
     } catch {
       // Once relayed, the listener's alert still reaches the client before the relay ends.
@@ -108,7 +113,7 @@ export class TlsFront {
    * renewal. The hop is begun in the same turn as the listener is chosen, so no other tunnel
    * can retire it in between.
    */
-  async #hop(name: string): ReturnType<LeafListener["open"]> {
+  async #hop(name: string, signal: AbortSignal): ReturnType<LeafListener["open"]> {
     const leaf = await this.#leaves.leaf(name);
     if (this.#closed) throw new Error("the front closed");
     const current = this.#listeners.get(name);
@@ -124,7 +129,7 @@ export class TlsFront {
       this.#listeners.delete(oldest);
       retired.retire();
     }
-    return listener.open();
+    return listener.open(signal);
   }
 }
 

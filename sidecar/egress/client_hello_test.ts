@@ -53,16 +53,43 @@ function nodeHello(servername: string): Promise<Uint8Array> {
   );
 }
 
+/** A handshake message cut into records of at most `size` bytes. */
+function records(message: Uint8Array, size: number): Uint8Array {
+  const out: number[] = [];
+  for (let at = 0; at < message.length; at += size) {
+    const piece = message.subarray(at, at + size);
+    out.push(22, 3, 1, piece.length >> 8, piece.length & 0xff, ...piece);
+  }
+  return new Uint8Array(out);
+}
+
 /** The ClientHello's handshake message cut into records of at most `size` bytes. */
 function fragmented(hello: Uint8Array, size: number): Uint8Array {
   const length = (hello[3]! << 8) | hello[4]!;
-  const message = hello.subarray(5, 5 + length);
-  const records: number[] = [];
-  for (let at = 0; at < message.length; at += size) {
-    const piece = message.subarray(at, at + size);
-    records.push(22, 3, 1, piece.length >> 8, piece.length & 0xff, ...piece);
-  }
-  return new Uint8Array(records);
+  return records(hello.subarray(5, 5 + length), size);
+}
+
+/**
+ * A one-record ClientHello grown to a body of `body` bytes by a padding extension (RFC 7685)
+ * after its others, in records of 16 KiB.
+ */
+function padded(hello: Uint8Array, body: number): Uint8Array {
+  const message = hello.subarray(5, 5 + ((hello[3]! << 8) | hello[4]!));
+  const grow = body - (message.length - 4);
+  // Walk past the version, random, session id, cipher suites and compression methods to the
+  // extensions' length.
+  let at = 4 + 34;
+  at += 1 + message[at]!;
+  at += 2 + ((message[at]! << 8) | message[at + 1]!);
+  at += 1 + message[at]!;
+  const extensions = (message[at]! << 8) | message[at + 1]!;
+  const out = new Uint8Array(4 + body);
+  out.set(message);
+  out.set([1, body >> 16, (body >> 8) & 0xff, body & 0xff], 0);
+  const grown = extensions + grow;
+  out.set([grown >> 8, grown & 0xff], at);
+  out.set([0, 21, (grow - 4) >> 8, (grow - 4) & 0xff], message.length);
+  return records(out, 16 * 1024);
 }
 
 Deno.test("scanClientHello() reads the name real clients ask for, lowercased", async () => {
@@ -100,6 +127,15 @@ Deno.test("scanClientHello() waits for every byte, and reads a hello cut into ma
   // Bytes after the hello (the client's next records) change nothing.
   const more = new Uint8Array([...hello, 23, 3, 3, 0, 1, 0]);
   assert.deepEqual(scanClientHello(more), { kind: "hello", sni: "cut.example.test" });
+});
+
+Deno.test("scanClientHello() reads a hello of the largest body rustls takes, and no larger", async () => {
+  const hello = await curlHello("big.example.test");
+  assert.deepEqual(scanClientHello(padded(hello, 0xffff)), {
+    kind: "hello",
+    sni: "big.example.test",
+  });
+  assert.deepEqual(scanClientHello(padded(hello, 0x10000)), { kind: "other" });
 });
 
 Deno.test("scanClientHello() says what is not a ClientHello, whatever follows", async () => {

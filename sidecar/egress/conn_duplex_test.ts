@@ -101,3 +101,32 @@ Deno.test("a client's TLS upload is read a whole record at a time, with no small
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("release() hands back the connection with every byte read and not yet consumed", async () => {
+  await using ends = await pair();
+  ends.far.on("data", () => {});
+  ends.far.pause();
+  await writeAll(ends.near, new TextEncoder().encode("hello"));
+  const released = await ends.far.release(1_000);
+  assert.ok(released !== undefined);
+  const more = new Uint8Array(16);
+  await writeAll(ends.near, new TextEncoder().encode(" world"));
+  const n = await released.conn.read(more);
+  assert.equal(
+    new TextDecoder().decode(released.buffered) + new TextDecoder().decode(more.subarray(0, n!)),
+    "hello world",
+  );
+  released.conn.close();
+});
+
+Deno.test("release() gives up on a peer that sends nothing, and closes its connection", async () => {
+  await using ends = await pair();
+  // Flowing, then paused: a read is in flight, waiting for the peer, as after a CONNECT.
+  ends.far.on("data", () => {});
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  ends.far.pause();
+  const started = performance.now();
+  assert.equal(await ends.far.release(200), undefined);
+  assert.ok(performance.now() - started >= 190, "not before its time");
+  assert.equal(await ends.near.read(new Uint8Array(16)), null, "the peer sees the close");
+});
