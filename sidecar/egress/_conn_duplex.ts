@@ -44,6 +44,8 @@ export class ConnDuplex extends Duplex {
   #reading = false;
   /** The read in flight, settled once its bytes were pushed. */
   #read: Promise<void> | undefined;
+  /** The write in flight, settled once its callback ran (the next queued one has begun). */
+  #written: Promise<void> = Promise.resolve();
   /** Handed back by `release()`: no more reads, and destroying leaves the connection open. */
   #released = false;
   #spare: Uint8Array | undefined;
@@ -128,6 +130,12 @@ export class ConnDuplex extends Duplex {
       this.destroy();
       return undefined;
     }
+    // Every write queued before (the CONNECT's answer after a pipelined response still going
+    // out) reaches the connection first: destroying drops what is still queued.
+    for (let last: Promise<void> | undefined; this.writableLength > 0 && last !== this.#written;) {
+      last = this.#written;
+      await last;
+    }
     const chunks: Uint8Array[] = [];
     for (let chunk = this.read(); chunk !== null; chunk = this.read()) chunks.push(chunk);
     this.destroy();
@@ -140,9 +148,15 @@ export class ConnDuplex extends Duplex {
     callback: (error?: Error | null) => void,
   ): void {
     const turns = this.#turns;
-    writeAll(this.#conn, chunk).then(
-      turns === undefined ? () => callback() : () => turns.pass(callback),
-      callback,
+    this.#written = writeAll(this.#conn, chunk).then(
+      () =>
+        turns === undefined ? callback() : new Promise<void>((resolve) =>
+          turns.pass(() => {
+            callback();
+            resolve();
+          })
+        ),
+      (err: Error) => callback(err),
     );
   }
 

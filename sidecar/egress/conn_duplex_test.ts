@@ -130,3 +130,24 @@ Deno.test("release() gives up on a peer that sends nothing, and closes its conne
   assert.ok(performance.now() - started >= 190, "not before its time");
   assert.equal(await ends.near.read(new Uint8Array(16)), null, "the peer sees the close");
 });
+
+Deno.test("release() lets every queued write reach the connection first", async () => {
+  await using ends = await pair();
+  // A write in flight (the peer is not reading yet), and a short one queued behind it.
+  const big = new Uint8Array(8 * 1024 * 1024).fill(7);
+  ends.far.write(big);
+  ends.far.write(new TextEncoder().encode("200"));
+  // Once handed back, the connection is closed: the peer reads what reached it, then the end.
+  const releasing = ends.far.release(5_000).then((released) => {
+    released?.conn.close();
+    return released;
+  });
+  const received: number[] = [];
+  const buffer = new Uint8Array(64 * 1024);
+  for (let n = await ends.near.read(buffer); n !== null; n = await ends.near.read(buffer)) {
+    for (let i = 0; i < n; i++) received.push(buffer[i]!);
+  }
+  assert.ok((await releasing) !== undefined);
+  assert.equal(received.length, big.length + 3);
+  assert.equal(new TextDecoder().decode(new Uint8Array(received.slice(-3))), "200");
+});
