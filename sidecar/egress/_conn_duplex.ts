@@ -132,7 +132,8 @@ export class ConnDuplex extends Duplex {
     }
     // Every write queued before (the CONNECT's answer after a pipelined response still going
     // out) reaches the connection first: destroying drops what is still queued.
-    for (let last: Promise<void> | undefined; this.writableLength > 0 && last !== this.#written;) {
+    let last: Promise<void> | undefined;
+    while (this.writableLength > 0 && last !== this.#written) {
       last = this.#written;
       await last;
     }
