@@ -11,6 +11,7 @@
  */
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
+import { closeQuietly, writeAll } from "./_conn_io.ts";
 import type { Turns } from "./_turns.ts";
 
 /**
@@ -166,12 +167,7 @@ export class ConnDuplex extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.#released) return callback(error);
-    try {
-      this.#conn.close();
-    } catch {
-      // Closed already (by the peer or an earlier destroy).
-    }
+    if (!this.#released) closeQuietly(this.#conn);
     callback(error);
   }
 }
@@ -187,8 +183,4 @@ function copyOf(buffer: Uint8Array, n: number): Uint8Array {
   const copy = Buffer.allocUnsafe(n);
   copy.set(buffer.subarray(0, n));
   return copy;
-}
-
-async function writeAll(conn: Deno.Conn, chunk: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < chunk.length;) offset += await conn.write(chunk.subarray(offset));
 }

@@ -2,6 +2,8 @@
  * Copies a tunnel's raw bytes between its client and its hop to the proxy's own TLS listener,
  * both ways, each as fast as the other side takes them.
  */
+import { closeQuietly, writeAll } from "./_conn_io.ts";
+
 /** How much a read asks for while bytes keep coming: one TLS record. */
 const READ_SIZE = 16 * 1024;
 
@@ -67,17 +69,4 @@ async function copy(from: Deno.Conn, to: Deno.Conn, first: Uint8Array): Promise<
     if (written < n) await writeAll(to, chunk.subarray(written));
   }
   await to.closeWrite();
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
-}
-
-/** Close a connection or listener that may be closed already. */
-export function closeQuietly(conn: { close(): void }): void {
-  try {
-    conn.close();
-  } catch {
-    // Closed already.
-  }
 }

@@ -8,7 +8,7 @@
  * before the handshake, by choosing the listener (`_tls_front.ts`).
  */
 import type { IssuedLeaf } from "../../core/tls/mod.ts";
-import { closeQuietly } from "./_hop_relay.ts";
+import { closeQuietly } from "./_conn_io.ts";
 
 /** How long an accepted connection waits for its hop to claim it before it is closed. */
 const UNCLAIMED_MS = 1_000;

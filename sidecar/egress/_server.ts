@@ -17,6 +17,7 @@ import {
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { ConnDuplex } from "./_conn_duplex.ts";
+import { closeQuietly } from "./_conn_io.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { TlsFront } from "./_tls_front.ts";
@@ -91,11 +92,7 @@ export class EgressServer {
   /** Stop accepting and drop every client connection. */
   async close(): Promise<void> {
     this.#closed = true;
-    try {
-      this.#listener?.close();
-    } catch {
-      // Closed already.
-    }
+    if (this.#listener !== undefined) closeQuietly(this.#listener);
     for (const socket of this.#sockets) socket.destroy();
     this.#front.close();
     this.#turns.close();

@@ -11,7 +11,8 @@
  */
 import type { LeafCache } from "../../core/tls/mod.ts";
 import { type HelloScan, MAX_CLIENT_HELLO, scanClientHello } from "./_client_hello.ts";
-import { closeQuietly, relayHop } from "./_hop_relay.ts";
+import { closeQuietly } from "./_conn_io.ts";
+import { relayHop } from "./_hop_relay.ts";
 import { LeafListener } from "./_leaf_listener.ts";
 
 /** How many leaves keep a listener open; the least recently used is retired first. */

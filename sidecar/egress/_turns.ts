@@ -19,6 +19,7 @@
  * While the network is polled (the usual case, small requests among them) nothing waits. One
  * instance serves the whole listener, so every chain pauses in the same breath.
  */
+import { closeQuietly } from "./_conn_io.ts";
 
 /** How long the network may go unpolled before chains wait for a breath. */
 export const TURN_MS = 20;
@@ -56,13 +57,9 @@ export class Turns {
   close(): void {
     const probe = this.#probe;
     this.#probe = undefined;
-    for (const conn of [probe?.near, probe?.far]) {
-      try {
-        conn?.close();
-      } catch {
-        // Closed already.
-      }
-    }
+    if (probe === undefined) return;
+    closeQuietly(probe.near);
+    closeQuietly(probe.far);
   }
 
   /**

@@ -7,7 +7,7 @@ import {
   LeafCache,
   loadOrCreateCa,
 } from "../../core/tls/mod.ts";
-import { closeQuietly } from "./_hop_relay.ts";
+import { closeQuietly } from "./_conn_io.ts";
 import { type Terminated, TlsFront } from "./_tls_front.ts";
 
 const DAY = 86_400_000;
