@@ -86,17 +86,15 @@ function serverName(body: Uint8Array): string | undefined | null {
   const extensions = reader.vector(2);
   if (extensions === null || !reader.done) return null;
   while (!extensions.done) {
-    const type = extensions.uint(2);
-    const data = extensions.vector(2);
-    if (type === null || data === null) return null;
-    if (type !== SERVER_NAME_EXTENSION) continue;
-    const list = data.vector(2);
-    if (list === null || !data.done) return null;
+    const extension = extensions.entry(2);
+    if (extension === null) return null;
+    if (extension.type !== SERVER_NAME_EXTENSION) continue;
+    const list = extension.data.vector(2);
+    if (list === null || !extension.data.done) return null;
     while (!list.done) {
-      const kind = list.uint(1);
-      const name = list.vector(2);
-      if (kind === null || name === null) return null;
-      if (kind === HOST_NAME) return latin1.decode(name.rest()).toLowerCase();
+      const name = list.entry(1);
+      if (name === null) return null;
+      if (name.type === HOST_NAME) return latin1.decode(name.data.rest()).toLowerCase();
     }
     return undefined;
   }
@@ -135,6 +133,13 @@ class Reader {
     const inner = new Reader(this.#bytes.subarray(this.#at, this.#at + length));
     this.#at += length;
     return inner;
+  }
+
+  /** A type, then data with a 2-byte length: an extension, or an entry of the server names. */
+  entry(typeSize: number): { type: number; data: Reader } | null {
+    const type = this.uint(typeSize);
+    const data = this.vector(2);
+    return type === null || data === null ? null : { type, data };
   }
 
   skipVector(lengthSize: number): boolean {

@@ -30,6 +30,9 @@ const READ_SIZE = 16 * 1024;
  */
 const DRAINED_READ_SIZE = 2 * 1024;
 
+/** An empty write: `release()` waits for its callback. */
+const NOTHING = new Uint8Array(0);
+
 /** What sets a client's connection apart from an upstream one. */
 export interface ClientSide {
   /**
@@ -45,8 +48,6 @@ export class ConnDuplex extends Duplex {
   #reading = false;
   /** The read in flight, settled once its bytes were pushed. */
   #read: Promise<void> | undefined;
-  /** The write in flight, settled once its callback ran (the next queued one has begun). */
-  #written: Promise<void> = Promise.resolve();
   /** Handed back by `release()`: no more reads, and destroying leaves the connection open. */
   #released = false;
   #spare: Uint8Array | undefined;
@@ -127,17 +128,14 @@ export class ConnDuplex extends Duplex {
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      this.#released = false;
+      closeQuietly(this.#conn);
       this.destroy();
       return undefined;
     }
     // Every write queued before (the CONNECT's answer after a pipelined response still going
-    // out) reaches the connection first: destroying drops what is still queued.
-    let last: Promise<void> | undefined;
-    while (this.writableLength > 0 && last !== this.#written) {
-      last = this.#written;
-      await last;
-    }
+    // out) reaches the connection first: destroying drops what is still queued. Writes complete
+    // in order, so the callback of an empty one says when all before it did.
+    if (this.writableLength > 0) await new Promise((resolve) => this.write(NOTHING, resolve));
     const chunks: Uint8Array[] = [];
     for (let chunk = this.read(); chunk !== null; chunk = this.read()) chunks.push(chunk);
     this.destroy();
@@ -150,15 +148,9 @@ export class ConnDuplex extends Duplex {
     callback: (error?: Error | null) => void,
   ): void {
     const turns = this.#turns;
-    this.#written = writeAll(this.#conn, chunk).then(
-      () =>
-        turns === undefined ? callback() : new Promise<void>((resolve) =>
-          turns.pass(() => {
-            callback();
-            resolve();
-          })
-        ),
-      (err: Error) => callback(err),
+    writeAll(this.#conn, chunk).then(
+      turns === undefined ? () => callback() : () => turns.pass(callback),
+      callback,
     );
   }
 

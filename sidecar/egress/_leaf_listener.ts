@@ -27,7 +27,6 @@ export class LeafListener {
   /** The leaf it presents; a renewed leaf gets a new listener. */
   readonly leaf: IssuedLeaf;
   readonly #listener: Deno.TlsListener;
-  readonly #port: number;
   /** Accepted connections not yet claimed, by the address and port they came from. */
   readonly #arrived = new Map<string, Arrival>();
   /** Hops waiting for their accepted connection, by their own address and port. */
@@ -47,7 +46,6 @@ export class LeafListener {
       key: leaf.keyPem,
       alpnProtocols: ["http/1.1"],
     });
-    this.#port = this.#listener.addr.port;
     void this.#accept();
   }
 
@@ -63,7 +61,7 @@ export class LeafListener {
   ): Promise<{ hop: Deno.TcpConn; server: Deno.TlsConn } | undefined> {
     this.#opening++;
     try {
-      const hop = await Deno.connect({ hostname: "127.0.0.1", port: this.#port });
+      const hop = await Deno.connect({ hostname: "127.0.0.1", port: this.#listener.addr.port });
       const key = keyOf(hop.localAddr);
       const arrived = this.#arrived.get(key);
       this.#arrived.delete(key);
