@@ -170,6 +170,16 @@ Deno.test("TlsFront refuses what is not TLS with an alert, and closes", async ()
   assert.equal(await bed.results[0], undefined);
 });
 
+Deno.test("TlsFront closes a tunnel that asks for a name no certificate can carry", async () => {
+  await using bed = await frontBed();
+  bed.hosts.push("api.example.test");
+  await assert.rejects(
+    handshake(bed.port, bed.ca, "bad_name.example.test", "bad_name.example.test"),
+  );
+  assert.equal(await bed.results[0], undefined);
+  assert.deepEqual(bed.minted, [], "nothing minted for it");
+});
+
 Deno.test("TlsFront keeps a bounded number of listeners open, however many names clients ask for", async () => {
   await using bed = await frontBed();
   const before = await openFds();
