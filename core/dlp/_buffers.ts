@@ -38,9 +38,13 @@ export class Buffers {
    * @param length The bytes needed.
    * @param most The longest spare worth taking: a buffer a stream keeps while it is open (an
    *   escape context) must not pin a window-sized one.
+   * @param fresh The length of a new buffer when no spare fits (at least `length`): a buffer
+   *   that grows asks for room to grow, yet any spare of `length` bytes serves it. Asking spares
+   *   for the roomier length missed every time a window grew by a few bytes, so each push of a
+   *   long stream allocated a new window (a fifth of a plain-text scan's time).
    * @returns The shortest spare that is long enough (and no longer than `most`), else a new one.
    */
-  take(length: number, most = Infinity): Uint8Array {
+  take(length: number, most = Infinity, fresh = length): Uint8Array {
     const spare = this.#spare;
     for (let c = classOf(length); c < spare.length && 2 ** (c - 1) < most; c++) {
       const kept = spare[c]!;
@@ -56,7 +60,7 @@ export class Buffers {
       kept.pop();
       return buffer;
     }
-    return alignedBytes(length);
+    return alignedBytes(Math.max(length, fresh));
   }
 
   /** Give back a buffer its taker no longer reads (kept if its class has room). */

@@ -65,7 +65,7 @@ export class PassStream implements StreamScanner {
     const length = tail + chunk.length;
     if (this.#buf.length < length) {
       const size = length + (length >>> 1);
-      const grown = this.#buffers?.take(size) ?? alignedBytes(size);
+      const grown = this.#buffers?.take(length, Infinity, size) ?? alignedBytes(size);
       grown.set(this.#buf.subarray(from, this.#length));
       this.#buffers?.give(this.#buf);
       this.#buf = grown;

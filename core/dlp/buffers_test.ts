@@ -117,6 +117,19 @@ Deno.test("short spares are kept beside window-sized ones, a few of each size", 
   assert.equal(buffers.take(700, 2 * 700).length, 700, "a spare too short is not lent");
 });
 
+Deno.test("a growing buffer takes any spare that holds what it needs, and a new one gets room to grow", () => {
+  const buffers = new Buffers();
+  // A stream's window grows by the few bytes its tail differs each push: the spare it gave back
+  // last push is a little shorter than the room it asks for, yet holds the bytes it needs.
+  const window = new Uint8Array(25_512);
+  buffers.give(window);
+  assert.equal(buffers.take(17_008, Infinity, 25_518), window, "the spare is lent again");
+  const fresh = buffers.take(17_008, Infinity, 25_518);
+  assert.notEqual(fresh, window);
+  assert.equal(fresh.length, 25_518, "a new buffer has the room asked for");
+  assert.equal(buffers.take(300).length, 300, "without room asked for, exactly what is needed");
+});
+
 Deno.test("a small size keeps many spares: a body's escapes hold several tails and contexts at once", () => {
   const buffers = new Buffers();
   // The run views of each layer keep a 36-byte tail at once; all come back when the body ends.
