@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { type Automaton, buildAutomaton, runAutomaton } from "./_automaton.ts";
+
+// A long range is scanned in two interleaved lanes, the second started `window` bytes early
+// from the root. What it reports must be exactly what one lane over the whole range reports, for
+// matches that end anywhere, including at and around every place a lane's part begins.
+
+/** Lower-case letters are classes 1..26; anything else is class 0. */
+function letters(): Uint8Array {
+  const classes = new Uint8Array(256);
+  for (let b = 97; b <= 122; b++) classes[b] = b - 96;
+  return classes;
+}
+
+const PATTERNS = ["abc", "bcd", "zz", "needle", "abcdefghij"];
+const WINDOW = 10;
+
+function automaton(): Automaton {
+  const classes = letters();
+  return buildAutomaton(
+    PATTERNS.map((p) => [...p].map((ch) => classes[ch.charCodeAt(0)]!)),
+    { classes, width: 27 },
+  );
+}
+
+/** What one lane reports: the reference the lanes are held to. */
+function oneLane(a: Automaton, bytes: Uint8Array, from: number, to: number, state: number) {
+  const hits: number[] = [];
+  let st = state;
+  for (let j = from; j < to; j++) {
+    st = a.delta[st + a.classes[bytes[j]!]!]!;
+    if (st >= a.acceptFrom) hits.push(j, st);
+  }
+  return { hits, state: st };
+}
+
+function run(a: Automaton, bytes: Uint8Array, from: number, to: number, state = 0) {
+  const hits: number[] = [];
+  const end = runAutomaton(a, bytes, { from, to, state, window: WINDOW }, hits);
+  return { hits, state: end };
+}
+
+/** Text of filler with `word` written so that it ends at each offset in `ends`. */
+function textWith(length: number, word: string, ends: number[]): Uint8Array {
+  const bytes = new Uint8Array(length).fill(0x2e);
+  for (const end of ends) {
+    for (let k = 0; k < word.length; k++) bytes[end - word.length + 1 + k] = word.charCodeAt(k);
+  }
+  return bytes;
+}
+
+Deno.test("the automaton's lanes report what one lane reports, matches at every lane seam", () => {
+  const a = automaton();
+  for (const length of [39, 40, 41, 79, 80, 81, 200, 1001]) {
+    for (const word of PATTERNS) {
+      for (let end = word.length - 1; end < length; end++) {
+        const bytes = textWith(length, word, [end]);
+        assert.deepEqual(
+          run(a, bytes, 0, length),
+          oneLane(a, bytes, 0, length, 0),
+          `${word}@${end}`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("the automaton's lanes carry the state in and out as one lane does", () => {
+  const a = automaton();
+  // A match begun before the range (state carried in) ends inside the first lane; one begun at
+  // the range's end carries its state out.
+  const bytes = new TextEncoder().encode(`abcdefg${"x".repeat(300)}abcdefg`);
+  const head = oneLane(a, bytes, 0, 3, 0);
+  for (const [from, to] of [[3, bytes.length], [3, 200], [0, bytes.length - 2]] as const) {
+    const state = from === 0 ? 0 : head.state;
+    assert.deepEqual(run(a, bytes, from, to, state), oneLane(a, bytes, from, to, state));
+  }
+});
+
+Deno.test("the automaton's lanes report dense matches in order, none twice", () => {
+  const a = automaton();
+  const text = "zzzz abcd needle ".repeat(60);
+  const bytes = new TextEncoder().encode(text);
+  const { hits } = run(a, bytes, 0, bytes.length);
+  assert.deepEqual(hits, oneLane(a, bytes, 0, bytes.length, 0).hits);
+  const ends = hits.filter((_, k) => k % 2 === 0);
+  assert.deepEqual(ends, [...new Set(ends)].sort((x, y) => x - y));
+  // zzzz: three ends; abcd: abc and bcd; needle: one.
+  assert.equal(ends.length, 60 * 6);
+});
