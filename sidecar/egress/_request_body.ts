@@ -87,9 +87,10 @@ export class OutboundBody {
       return undefined;
     }
     this.#total += chunk.length;
-    const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1");
-    this.#tail = (this.#tail + text.slice(-n)).slice(-n);
-    if (this.#head.length < n) this.#head += text.slice(0, n - this.#head.length);
+    // Only the ends are read as text: a whole chunk decoded to keep n bytes of it was a string
+    // of a TLS record's size per chunk of every upload.
+    this.#tail = (this.#tail + latin1(chunk.subarray(Math.max(0, chunk.length - n)))).slice(-n);
+    if (this.#head.length < n) this.#head += latin1(chunk.subarray(0, n - this.#head.length));
     if (!this.#seamChecked && (this.#head.length >= n || final)) {
       this.#seamChecked = true;
       // Against the host's last body, and against this request's own target.
@@ -131,4 +132,9 @@ export class OutboundBody {
     }
     return undefined;
   }
+}
+
+/** Bytes as latin1 text. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
 }
