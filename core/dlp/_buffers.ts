@@ -36,15 +36,17 @@ export class Buffers {
    * A 4-byte aligned buffer (from offset 0 of its own store) of at least `length` bytes.
    *
    * @param length The bytes needed.
-   * @param most The longest spare worth taking: a buffer a stream keeps while it is open (an
-   *   escape context) must not pin a window-sized one.
-   * @param fresh The length of a new buffer when no spare fits (at least `length`): a buffer
-   *   that grows asks for room to grow, yet any spare of `length` bytes serves it. Asking spares
-   *   for the roomier length missed every time a window grew by a few bytes, so each push of a
-   *   long stream allocated a new window (a fifth of a plain-text scan's time).
-   * @returns The shortest spare that is long enough (and no longer than `most`), else a new one.
+   * @param options `most`: the longest spare worth taking (a buffer a stream keeps while it is
+   *   open, an escape context, must not pin a window-sized one). `fresh`: the length of a new
+   *   buffer when no spare fits and more room than `length` is wanted (a window that grows). Any
+   *   spare of `length` bytes still serves it: asking the spares for the roomier length missed
+   *   every time a stream's window grew by a few bytes, so each push of a long stream allocated a
+   *   new window (a fifth of a plain-text scan's time).
+   * @returns The shortest spare that is long enough (and no longer than `most`), else a new one
+   *   of `fresh` bytes.
    */
-  take(length: number, most = Infinity, fresh = length): Uint8Array {
+  take(length: number, options: { most?: number; fresh?: number } = {}): Uint8Array {
+    const { most = Infinity, fresh = length } = options;
     const spare = this.#spare;
     for (let c = classOf(length); c < spare.length && 2 ** (c - 1) < most; c++) {
       const kept = spare[c]!;

@@ -207,7 +207,7 @@ export class EscapeDecoder {
     if (this.#out.length < input.length) {
       const size = Math.max(input.length, 2 * this.#out.length);
       this.release();
-      this.#out = this.#buffers?.take(input.length, Infinity, size) ?? new Uint8Array(size);
+      this.#out = this.#buffers?.take(size) ?? new Uint8Array(size);
     }
     const out = this.#out;
     let n = 0;

@@ -206,7 +206,8 @@ export class EscapeView implements View {
     if (into.length < keep + take.length) {
       const size = Math.min(margin, Math.max(2 * recent.length, keep + take.length, 256));
       // Kept while the stream is open: a spare much longer than asked for would be pinned.
-      into = this.#layer.buffers?.take(size, Math.min(margin, 2 * size)) ?? new Uint8Array(size);
+      into = this.#layer.buffers?.take(size, { most: Math.min(margin, 2 * size) }) ??
+        new Uint8Array(size);
     }
     if (keep > 0) into.set(recent.subarray(this.#recentLength - keep, this.#recentLength));
     if (into !== recent && recent !== NO_BYTES) this.#layer.buffers?.give(recent);

@@ -80,7 +80,7 @@ export class Decoding implements Sink {
     this.map!.add(start, end);
     if (this.batchLength === this.batch.length) {
       const size = Math.max(64, this.batch.length * 2);
-      const grown = this.#buffers?.take(size, 2 * size) ?? new Uint8Array(size);
+      const grown = this.#buffers?.take(size, { most: 2 * size }) ?? new Uint8Array(size);
       grown.set(this.batch);
       // Nothing else holds the old one: a view hands its kept batch over at `#goLive`.
       if (this.batch !== EMPTY) this.#buffers?.give(this.batch);

@@ -280,7 +280,7 @@ export class RunView implements View {
    * two separately allocated stores to make and collect, for every body with a run.
    */
   #takePrefix(): void {
-    const store = this.#layer.buffers?.take(PREFIX_STORE, 2 * PREFIX_STORE) ??
+    const store = this.#layer.buffers?.take(PREFIX_STORE, { most: 2 * PREFIX_STORE }) ??
       alignedBytes(PREFIX_STORE);
     this.#prefixStore = store;
     this.#prefix = store.subarray(0, PREFIX);
@@ -496,7 +496,7 @@ export class RunView implements View {
     const limit = Math.max(from, n - TAIL);
     while (s > limit && (CLASS[bytes[s - 1]!]! & bit) !== 0) s--;
     if (s === n) return;
-    this.#tail ??= this.#layer.buffers?.take(TAIL, 2 * TAIL) ?? alignedBytes(TAIL);
+    this.#tail ??= this.#layer.buffers?.take(TAIL, { most: 2 * TAIL }) ?? alignedBytes(TAIL);
     this.#tail.set(bytes.subarray(s, n));
     this.#tailLength = n - s;
     this.#tailStart = base + s;

@@ -65,7 +65,7 @@ export class PassStream implements StreamScanner {
     const length = tail + chunk.length;
     if (this.#buf.length < length) {
       const size = length + (length >>> 1);
-      const grown = this.#buffers?.take(length, Infinity, size) ?? alignedBytes(size);
+      const grown = this.#buffers?.take(length, { fresh: size }) ?? alignedBytes(size);
       grown.set(this.#buf.subarray(from, this.#length));
       this.#buffers?.give(this.#buf);
       this.#buf = grown;
@@ -103,7 +103,7 @@ export class PassStream implements StreamScanner {
     // A spare too (kept while the stream is open, so never one much longer than the tail): a
     // download pushes a TLS record at a time, and a new typed array per push costs microseconds.
     const size = Math.max(tail, HELD);
-    const held = this.#buffers.take(size, 2 * size);
+    const held = this.#buffers.take(size, { most: 2 * size });
     held.set(buf.subarray(from, this.#length));
     this.#buffers.give(buf);
     this.#buf = held;

@@ -4,6 +4,8 @@ import { bytesOf, spans } from "./_testing.ts";
 import { Buffers } from "./_buffers.ts";
 import { ALPHABET_RUNS } from "./_run_kinds.ts";
 import { RunView } from "./_run_view.ts";
+import { PassStream } from "./_stream.ts";
+import type { ScanPass, ScanWindow } from "./_window.ts";
 import { defaultDetectors, DlpEngine, type Finding } from "./mod.ts";
 
 // The streams of one engine lend each other their window and escape-context buffers as each
@@ -69,13 +71,13 @@ Deno.test("a buffer taken is the shortest spare long enough, never one longer th
   buffers.give(big);
   buffers.give(mid);
   // A context that stays with an open stream: the window-sized spare is not pinned by it.
-  const context = buffers.take(20 * 1024, 20 * 1024);
+  const context = buffers.take(20 * 1024, { most: 20 * 1024 });
   assert.equal(context.length, 20 * 1024);
   assert.notEqual(context.buffer, big.buffer);
   assert.notEqual(context.buffer, mid.buffer);
   // A window: the shortest that fits, so the big one stays for a big window.
   assert.equal(buffers.take(10 * 1024), mid);
-  assert.equal(buffers.take(10 * 1024, 64 * 1024).length, 10 * 1024);
+  assert.equal(buffers.take(10 * 1024, { most: 64 * 1024 }).length, 10 * 1024);
   assert.equal(buffers.take(50 * 1024), big);
 });
 
@@ -107,14 +109,16 @@ Deno.test("short spares are kept beside window-sized ones, a few of each size", 
   for (const w of windows) buffers.give(w);
   const context = new Uint8Array(1024);
   buffers.give(context);
-  assert.equal(buffers.take(700, 2 * 700), context, "the short one is lent again");
+  assert.equal(buffers.take(700, { most: 2 * 700 }), context, "the short one is lent again");
   // Of the window-sized ones only a few were kept: the rest were left to the collector.
-  const kept = windows.filter(() => buffers.take(80 * 1024, 128 * 1024).length > 80 * 1024);
+  const kept = windows.filter(() =>
+    buffers.take(80 * 1024, { most: 128 * 1024 }).length > 80 * 1024
+  );
   assert.equal(kept.length, 2);
   // Never longer than asked to take, never shorter than asked for.
-  assert.equal(buffers.take(700, 2 * 700).length, 700);
+  assert.equal(buffers.take(700, { most: 2 * 700 }).length, 700);
   buffers.give(new Uint8Array(600));
-  assert.equal(buffers.take(700, 2 * 700).length, 700, "a spare too short is not lent");
+  assert.equal(buffers.take(700, { most: 2 * 700 }).length, 700, "a spare too short is not lent");
 });
 
 Deno.test("a growing buffer takes any spare that holds what it needs, and a new one gets room to grow", () => {
@@ -123,11 +127,38 @@ Deno.test("a growing buffer takes any spare that holds what it needs, and a new 
   // last push is a little shorter than the room it asks for, yet holds the bytes it needs.
   const window = new Uint8Array(25_512);
   buffers.give(window);
-  assert.equal(buffers.take(17_008, Infinity, 25_518), window, "the spare is lent again");
-  const fresh = buffers.take(17_008, Infinity, 25_518);
+  assert.equal(buffers.take(17_012, { fresh: 25_518 }), window, "the spare is lent again");
+  const fresh = buffers.take(17_012, { fresh: 25_518 });
   assert.notEqual(fresh, window);
   assert.equal(fresh.length, 25_518, "a new buffer has the room asked for");
   assert.equal(buffers.take(300).length, 300, "without room asked for, exactly what is needed");
+});
+
+Deno.test("a long stream pushed a TLS record at a time takes its window from the spares again", () => {
+  // Each push's window is the tail the pass keeps (a few bytes more or less each time) and the
+  // chunk: the window lent out after one push must serve the next.
+  let fresh = 0;
+  const buffers = new (class extends Buffers {
+    readonly given = new Set<Uint8Array>();
+    override take(length: number, options?: { most?: number; fresh?: number }): Uint8Array {
+      const buffer = super.take(length, options);
+      if (buffer.length > 16 * 1024 && !this.given.has(buffer)) fresh++;
+      return buffer;
+    }
+    override give(buffer: Uint8Array): void {
+      this.given.add(buffer);
+      super.give(buffer);
+    }
+  })();
+  let end = 0;
+  const pass: ScanPass = {
+    scan: (win: ScanWindow) => void (end = win.end),
+    keepFrom: () => end - 700 - (end % 13),
+  };
+  const stream = new PassStream([pass], buffers);
+  for (let k = 0; k < 100; k++) stream.push(new Uint8Array(16 * 1024 + (k % 5)));
+  stream.end();
+  assert.ok(fresh <= 2, `${fresh} new windows for 100 pushes`);
 });
 
 Deno.test("a small size keeps many spares: a body's escapes hold several tails and contexts at once", () => {
@@ -135,12 +166,12 @@ Deno.test("a small size keeps many spares: a body's escapes hold several tails a
   // The run views of each layer keep a 36-byte tail at once; all come back when the body ends.
   const tails = Array.from({ length: 16 }, () => new Uint8Array(36));
   for (const tail of tails) buffers.give(tail);
-  const lent = tails.map(() => buffers.take(36, 72));
+  const lent = tails.map(() => buffers.take(36, { most: 72 }));
   assert.equal(tails.filter((t) => lent.includes(t)).length, 16, "every tail is lent again");
   // Big buffers still stay two of a size: the other two are left to the collector.
   const given = [0, 1, 2, 3].map(() => new Uint8Array(200 * 1024));
   for (const b of given) buffers.give(b);
-  const big = given.map(() => buffers.take(200 * 1024, 256 * 1024));
+  const big = given.map(() => buffers.take(200 * 1024, { most: 256 * 1024 }));
   assert.equal(given.filter((b) => big.includes(b)).length, 2);
 });
 
@@ -172,8 +203,8 @@ Deno.test("one-shot scans between a stream's pushes, through the same spares, ch
 class StrictBuffers extends Buffers {
   readonly #given = new Set<Uint8Array>();
 
-  override take(length: number, most?: number): Uint8Array {
-    const buffer = super.take(length, most);
+  override take(length: number, options?: { most?: number; fresh?: number }): Uint8Array {
+    const buffer = super.take(length, options);
     this.#given.delete(buffer);
     return buffer;
   }
