@@ -7,6 +7,7 @@
  */
 import type { DlpEngine } from "./_dlp_engine.ts";
 import type { Finding } from "./_types.ts";
+import { latin1Text } from "./_window.ts";
 
 /** Between the two sides, as if the pieces were lines of one text. */
 const JOIN = "\n";
@@ -62,5 +63,41 @@ export class SeamWatch {
     const span = this.#engine.seamBytes;
     const joined = this.#tail === "" ? tail : `${this.#tail}${JOIN}${tail}`;
     this.#tail = span === 0 ? "" : joined.slice(-span);
+  }
+}
+
+/**
+ * The first and last bytes of one piece as it streams by (as many as a known secret can span),
+ * latin1: the sides a {@link SeamWatch} joins. Only each chunk's ends are decoded.
+ */
+export class SeamEnds {
+  readonly #span: number;
+  #head = "";
+  #tail = "";
+
+  /** @param span How many bytes each end keeps (`DlpEngine.seamBytes`). */
+  constructor(span: number) {
+    this.#span = span;
+  }
+
+  /** The piece's first bytes so far. */
+  get head(): string {
+    return this.#head;
+  }
+
+  /** The piece's last bytes so far. */
+  get tail(): string {
+    return this.#tail;
+  }
+
+  /** Keep what the next chunk of the piece adds to either end. */
+  add(chunk: Uint8Array): void {
+    const n = this.#span;
+    if (n === 0 || chunk.length === 0) return;
+    if (this.#head.length < n) {
+      this.#head += latin1Text(chunk, 0, Math.min(chunk.length, n - this.#head.length));
+    }
+    const from = Math.max(0, chunk.length - n);
+    this.#tail = (this.#tail + latin1Text(chunk, from, chunk.length)).slice(-n);
   }
 }

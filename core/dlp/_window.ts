@@ -46,6 +46,11 @@ export class ScanWindow {
   }
 }
 
+/** Bytes `[start, end)` as a string of one character per byte. */
+export function latin1Text(bytes: Uint8Array, start: number, end: number): string {
+  return latin1Slice.call(bytes, start, end);
+}
+
 /**
  * Node's latin1 decoder, called on the bytes themselves: `Buffer.toString("latin1")` first wraps
  * them in a `Buffer` and looks the encoding up, which took as long as decoding a 64 KiB window.

@@ -84,7 +84,7 @@
  */
 export { DlpEngine, type InboundScanOptions, type OutboundScanOptions } from "./_dlp_engine.ts";
 export { MIN_SECRET_ALNUM } from "./_secret_patterns.ts";
-export { SeamWatch } from "./_seam.ts";
+export { SeamEnds, SeamWatch } from "./_seam.ts";
 export {
   defaultDetectors,
   type InboundDetector,

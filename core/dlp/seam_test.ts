@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { DlpEngine, SeamWatch } from "./mod.ts";
+import { bytesOf } from "./_testing.ts";
+import { DlpEngine, SeamEnds, SeamWatch } from "./mod.ts";
 
 const SECRET = "Qm7vX2kR9tL4wP8zN3cY6bJ1";
 const CANARY = "bbcanary-5e1f0a9b3c7d2e4f6a8b0c1d2e3f4a5b";
@@ -47,4 +48,17 @@ Deno.test("SeamWatch finds a known secret split over three short pieces in a row
   assert.deepEqual(watch.check(pieces[1]!), []);
   watch.remember(pieces[1]!);
   assert.deepEqual(watch.check(pieces[2]!).map((f) => f.detector), ["known_secrets"]);
+});
+
+Deno.test("SeamEnds keeps a piece's first and last bytes however it is chunked", () => {
+  const text = `first-${"x".repeat(50)}\u00ff-middle-${"y".repeat(50)}-last\xe9`;
+  for (const size of [1, 7, 40, text.length]) {
+    const ends = new SeamEnds(20);
+    for (let at = 0; at < text.length; at += size) ends.add(bytesOf(text.slice(at, at + size)));
+    assert.equal(ends.head, text.slice(0, 20), `chunks of ${size}`);
+    assert.equal(ends.tail, text.slice(-20), `chunks of ${size}`);
+  }
+  const none = new SeamEnds(0);
+  none.add(bytesOf(text));
+  assert.deepEqual([none.head, none.tail], ["", ""], "no known secret: nothing is kept");
 });

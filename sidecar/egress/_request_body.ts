@@ -7,7 +7,7 @@
  * split across requests), and its last bytes remembered for the next.
  */
 import { Buffer } from "node:buffer";
-import { type Finding, SeamWatch, type StreamScanner } from "../../core/dlp/mod.ts";
+import { type Finding, SeamEnds, SeamWatch, type StreamScanner } from "../../core/dlp/mod.ts";
 import type { DenyDecision } from "./policy/mod.ts";
 import { HeldBytes } from "./_held_bytes.ts";
 import {
@@ -25,9 +25,8 @@ export class OutboundBody {
   /** Made at the first chunk or the end: most requests have no body, and never need one. */
   #scanner: StreamScanner | undefined;
   #held = new HeldBytes();
-  /** Seam state: the body's first and last bytes (as much as a known secret spans). */
-  #head = "";
-  #tail = "";
+  /** Seam state: the body's first and last bytes (made at the first chunk). */
+  #ends: SeamEnds | undefined;
   #total = 0;
   #seamChecked = false;
   readonly #target: string;
@@ -87,21 +86,19 @@ export class OutboundBody {
       return undefined;
     }
     this.#total += chunk.length;
-    // Only the ends are read as text: a whole chunk decoded to keep n bytes of it was a string
-    // of a TLS record's size per chunk of every upload.
-    this.#tail = (this.#tail + latin1(chunk.subarray(Math.max(0, chunk.length - n)))).slice(-n);
-    if (this.#head.length < n) this.#head += latin1(chunk.subarray(0, n - this.#head.length));
-    if (!this.#seamChecked && (this.#head.length >= n || final)) {
+    const ends = this.#ends ??= new SeamEnds(n);
+    ends.add(chunk);
+    if (!this.#seamChecked && (ends.head.length >= n || final)) {
       this.#seamChecked = true;
       // Against the host's last body, and against this request's own target.
       const own = new SeamWatch(this.#ctx.engine, "body, split from its url");
       own.remember(this.#target);
       return await judgeSeam(this.#ctx, [this.#ctx.seam.bodies, own], {
-        head: this.#head,
-        tail: final ? this.#tail : this.#head,
+        head: ends.head,
+        tail: final ? ends.tail : ends.head,
       });
     }
-    if (final) this.#ctx.seam.bodies.remember(this.#tail);
+    if (final) this.#ctx.seam.bodies.remember(ends.tail);
     return undefined;
   }
 
@@ -132,9 +129,4 @@ export class OutboundBody {
     }
     return undefined;
   }
-}
-
-/** Bytes as latin1 text. */
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
 }

@@ -3,6 +3,7 @@ import {
   defaultDetectors,
   type DlpEngine,
   type Finding,
+  SeamEnds,
   type StreamScanner,
 } from "../../core/dlp/mod.ts";
 import { LineIndex } from "./_line_index.ts";
@@ -40,12 +41,8 @@ export class FileScan {
   #firstLine = 0;
   /** The last bytes pushed, to find a marker cut by a flush. */
   #carry = new Uint8Array(0);
-  /** How many of the first and last bytes are kept for the seam between files. */
-  readonly #seamBytes: number;
-  /** The first `#seamBytes` bytes of the file's added text. */
-  #head = "";
-  /** The last `#seamBytes` bytes of the file's added text. */
-  #tail = "";
+  /** The first and last bytes of the file's added text, for the seam between files. */
+  readonly #ends: SeamEnds;
 
   /**
    * @param dlp The bottle's engine.
@@ -58,17 +55,17 @@ export class FileScan {
       location: "git",
     });
     this.#stage = stage;
-    this.#seamBytes = dlp.seamBytes;
+    this.#ends = new SeamEnds(dlp.seamBytes);
   }
 
   /** The first bytes of the added text (as much as a known secret can span), latin1. */
   get head(): string {
-    return this.#head;
+    return this.#ends.head;
   }
 
   /** The last bytes of the added text (as much as a known secret can span), latin1. */
   get tail(): string {
-    return this.#tail;
+    return this.#ends.tail;
   }
 
   /** The new-file line of the first added byte. */
@@ -117,23 +114,12 @@ export class FileScan {
 
   #flush(): void {
     const staged = this.#stage.subarray(0, this.#staged);
-    this.#keepSeam(staged);
+    this.#ends.add(staged);
     this.#markAllows(staged);
     this.#collect(this.#stream.push(staged));
     this.#offset += staged.length;
     this.#staged = 0;
     this.#index.forget(Math.min(this.#stream.settled, this.#offset - ALLOW.length));
-  }
-
-  #keepSeam(staged: Uint8Array): void {
-    const n = this.#seamBytes;
-    if (n === 0 || staged.length === 0) return;
-    const view = Buffer.from(staged.buffer, staged.byteOffset, staged.byteLength);
-    if (this.#head.length < n) {
-      this.#head += view.subarray(0, n - this.#head.length).toString("latin1");
-    }
-    this.#tail = (this.#tail + view.subarray(Math.max(0, view.length - n)).toString("latin1"))
-      .slice(-n);
   }
 
   #markAllows(staged: Uint8Array): void {
