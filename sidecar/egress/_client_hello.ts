@@ -16,7 +16,7 @@ export type HelloScan =
   | { kind: "partial" }
   /** A whole ClientHello; `sni` is the host name it asked for, lowercased, if any. */
   | { kind: "hello"; sni: string | undefined }
-  /** Not a ClientHello: the TLS listener refuses it with an alert. */
+  /** Not a ClientHello the proxy can read: the tunnel is never served (`_tls_front.ts`). */
   | { kind: "other" };
 
 const HANDSHAKE_RECORD = 22;
@@ -26,6 +26,9 @@ const HOST_NAME = 0;
 const RECORD_HEADER = 5;
 const latin1 = new TextDecoder("latin1");
 
+/** How much one read of a ClientHello asks for. */
+const HELLO_READ_SIZE = 4 * 1024;
+
 /**
  * Scan the bytes a client sent so far for its ClientHello, which may span several records.
  *
@@ -33,27 +36,94 @@ const latin1 = new TextDecoder("latin1");
  * @returns Whether more bytes are needed, the name asked for, or that this is not TLS.
  */
 export function scanClientHello(bytes: Uint8Array): HelloScan {
-  const message: Uint8Array[] = [];
-  let gathered = 0;
-  let need = Infinity;
-  for (let at = 0; gathered < need;) {
-    if (bytes.length < at + RECORD_HEADER) return { kind: "partial" };
-    if (bytes[at] !== HANDSHAKE_RECORD || bytes[at + 1] !== 3) return { kind: "other" };
-    const length = (bytes[at + 3]! << 8) | bytes[at + 4]!;
-    const end = at + RECORD_HEADER + length;
-    message.push(bytes.subarray(at + RECORD_HEADER, Math.min(end, bytes.length)));
-    gathered += message.at(-1)!.length;
-    if (need === Infinity && gathered >= 4) {
-      const head = joined(message, 4);
-      if (head[0] !== CLIENT_HELLO) return { kind: "other" };
-      need = 4 + ((head[1]! << 16) | (head[2]! << 8) | head[3]!);
-      if (need - 4 > MAX_CLIENT_HELLO) return { kind: "other" };
-    }
-    if (end > bytes.length) return gathered >= need ? done(message, need) : { kind: "partial" };
-    if (length === 0) return { kind: "other" };
-    at = end;
+  return new HelloScanner().scan(bytes);
+}
+
+/**
+ * Scans a ClientHello as its bytes arrive, each record once. Why resumable: scanning every
+ * record again on every read made a hello sent as thousands of one-byte records, one segment at
+ * a time, cost time quadratic in its size before the handshake deadline.
+ */
+export class HelloScanner {
+  /** Bodies of the records read whole so far. */
+  readonly #pieces: Uint8Array[] = [];
+  #gathered = 0;
+  /** Offset of the first record not read whole yet. */
+  #at = 0;
+  /** Length of the handshake message with its 4-byte header, once that header arrived. */
+  #need = Infinity;
+  #decided: HelloScan | undefined;
+
+  /**
+   * Scan the bytes so far: each call's bytes begin with the last call's.
+   *
+   * @returns Whether more bytes are needed, the name asked for, or that this is not TLS.
+   */
+  scan(bytes: Uint8Array): HelloScan {
+    this.#decided ??= this.#scan(bytes);
+    return this.#decided ?? { kind: "partial" };
   }
-  return done(message, need);
+
+  /** The answer once there is one; undefined while more bytes are needed. */
+  #scan(bytes: Uint8Array): HelloScan | undefined {
+    const pieces = this.#pieces;
+    while (true) {
+      const at = this.#at;
+      if (bytes.length < at + RECORD_HEADER) return undefined;
+      if (bytes[at] !== HANDSHAKE_RECORD || bytes[at + 1] !== 3) return { kind: "other" };
+      const length = (bytes[at + 3]! << 8) | bytes[at + 4]!;
+      const end = at + RECORD_HEADER + length;
+      pieces.push(bytes.subarray(at + RECORD_HEADER, Math.min(end, bytes.length)));
+      const gathered = this.#gathered + pieces.at(-1)!.length;
+      if (this.#need === Infinity && gathered >= 4) {
+        const head = joined(pieces, 4);
+        if (head[0] !== CLIENT_HELLO) return { kind: "other" };
+        this.#need = 4 + ((head[1]! << 16) | (head[2]! << 8) | head[3]!);
+        if (this.#need - 4 > MAX_CLIENT_HELLO) return { kind: "other" };
+      }
+      if (gathered >= this.#need) return done(pieces, this.#need);
+      if (end > bytes.length) {
+        // The record is read again, whole, once the rest of it arrived.
+        pieces.pop();
+        return undefined;
+      }
+      if (length === 0) return { kind: "other" };
+      this.#gathered = gathered;
+      this.#at = end;
+    }
+  }
+}
+
+/**
+ * Read from a tunnel's client until its whole ClientHello arrived (or what it sent is not one).
+ *
+ * @param client The client's connection, after the CONNECT exchange.
+ * @param buffered What was read from it already.
+ * @returns Every byte read, and what they say.
+ * @throws {Error} When the client ends first or sends more than a ClientHello can be.
+ */
+export async function readClientHello(
+  client: Deno.Conn,
+  buffered: Uint8Array,
+): Promise<{ bytes: Uint8Array; scan: HelloScan }> {
+  const scanner = new HelloScanner();
+  let store = buffered;
+  let length = buffered.length;
+  while (true) {
+    const bytes = store.subarray(0, length);
+    const scan = scanner.scan(bytes);
+    if (scan.kind !== "partial") return { bytes, scan };
+    if (length > MAX_CLIENT_HELLO + 4 * 1024) throw new Error("ClientHello too large");
+    if (store.length - length < HELLO_READ_SIZE) {
+      // Doubled, so a hello read a byte at a time is copied a bounded number of times.
+      const grown = new Uint8Array(Math.max(2 * store.length, length + HELLO_READ_SIZE));
+      grown.set(bytes);
+      store = grown;
+    }
+    const n = await client.read(store.subarray(length, length + HELLO_READ_SIZE));
+    if (n === null) throw new Error("the client ended before its ClientHello");
+    length += n;
+  }
 }
 
 function done(message: Uint8Array[], need: number): HelloScan {

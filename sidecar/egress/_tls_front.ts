@@ -10,16 +10,13 @@
  * speaks HTTP over the connection that listener accepted.
  */
 import type { LeafCache } from "../../core/tls/mod.ts";
-import { type HelloScan, MAX_CLIENT_HELLO, scanClientHello } from "./_client_hello.ts";
+import { readClientHello } from "./_client_hello.ts";
 import { closeQuietly } from "./_conn_io.ts";
 import { relayHop } from "./_hop_relay.ts";
 import { LeafListener } from "./_leaf_listener.ts";
 
 /** How many leaves keep a listener open; the least recently used is retired first. */
 const MAX_LISTENERS = 64;
-
-/** How much one read of a ClientHello asks for. */
-const HELLO_READ_SIZE = 4 * 1024;
 
 /** A tunnel whose TLS handshake completed. */
 export interface Terminated {
@@ -76,7 +73,7 @@ export class TlsFront {
       conns.forEach(closeQuietly);
     }, timeoutMs);
     try {
-      const { bytes, scan } = await readHello(client, buffered);
+      const { bytes, scan } = await readClientHello(client, buffered);
       const sni = scan.kind === "hello" ? scan.sni : undefined;
       const opened = await this.#hop(sni ?? host, timeUp.signal);
       if (opened === undefined) throw new Error("the TLS listener closed");
@@ -131,30 +128,5 @@ export class TlsFront {
       retired.retire();
     }
     return listener.open(signal);
-  }
-}
-
-/**
- * Read until the client's whole ClientHello arrived (or what it sent is not one).
- *
- * @returns Every byte read, and what they say.
- * @throws {Error} When the client ends first or sends more than a ClientHello can be.
- */
-async function readHello(
-  client: Deno.Conn,
-  buffered: Uint8Array,
-): Promise<{ bytes: Uint8Array; scan: HelloScan }> {
-  let bytes = buffered;
-  while (true) {
-    const scan = scanClientHello(bytes);
-    if (scan.kind !== "partial") return { bytes, scan };
-    if (bytes.length > MAX_CLIENT_HELLO + 4 * 1024) throw new Error("ClientHello too large");
-    const chunk = new Uint8Array(HELLO_READ_SIZE);
-    const n = await client.read(chunk);
-    if (n === null) throw new Error("the client ended before its ClientHello");
-    const grown = new Uint8Array(bytes.length + n);
-    grown.set(bytes);
-    grown.set(chunk.subarray(0, n), bytes.length);
-    bytes = grown;
   }
 }

@@ -1,28 +1,49 @@
 import assert from "node:assert/strict";
 import tls from "node:tls";
-import { scanClientHello } from "./_client_hello.ts";
+import { HelloScanner, readClientHello, scanClientHello } from "./_client_hello.ts";
 
 /** The first bytes a real client sends to a TCP listener that never answers: its ClientHello. */
 async function capture(connect: (port: number) => Promise<unknown> | void): Promise<Uint8Array> {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const connecting = Promise.resolve(connect(listener.addr.port)).catch(() => {});
   const conn = await listener.accept();
-  let bytes = new Uint8Array(0);
   try {
-    while (scanClientHello(bytes).kind === "partial") {
-      const chunk = new Uint8Array(4096);
-      const n = await conn.read(chunk);
-      if (n === null) break;
-      const grown = new Uint8Array(bytes.length + n);
-      grown.set(bytes);
-      grown.set(chunk.subarray(0, n), bytes.length);
-      bytes = grown;
-    }
+    return (await readClientHello(conn, new Uint8Array(0))).bytes;
   } finally {
     conn.close();
+    await connecting;
   }
-  await connecting;
-  return bytes;
+}
+
+/** Bytes written to a loopback connection `step` at a time, then the writer's end closed. */
+async function sentInSteps(
+  bytes: Uint8Array,
+  step: number,
+  read: (conn: Deno.Conn) => Promise<unknown>,
+): Promise<unknown> {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const writer = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  writer.setNoDelay(true);
+  const reader = await listener.accept();
+  const writing = (async () => {
+    try {
+      for (let at = 0; at < bytes.length; at += step) {
+        await writer.write(bytes.subarray(at, at + step));
+        // One segment per step: the reader sees the hello arrive piece by piece.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await writer.closeWrite();
+    } catch {
+      // The reader gave up first.
+    }
+  })();
+  try {
+    return await read(reader);
+  } finally {
+    reader.close();
+    await writing;
+    writer.close();
+  }
 }
 
 function curlHello(name: string | undefined): Promise<Uint8Array> {
@@ -162,4 +183,51 @@ Deno.test("scanClientHello() says what is not a ClientHello, whatever follows", 
   for (const [what, bytes] of cases) {
     assert.deepEqual(scanClientHello(bytes), { kind: "other" }, what);
   }
+});
+
+Deno.test("a HelloScanner fed the bytes as they arrive answers as a scan of them all would", async () => {
+  const hello = await curlHello("steps.example.test");
+  for (const bytes of [hello, fragmented(hello, 1), fragmented(hello, 100)]) {
+    const scanner = new HelloScanner();
+    for (let end = 0; end <= bytes.length; end++) {
+      const prefix = bytes.subarray(0, end);
+      assert.deepEqual(scanner.scan(prefix), scanClientHello(prefix), `${end} of ${bytes.length}`);
+    }
+  }
+  // Once not a hello, always not a hello, whatever follows.
+  const scanner = new HelloScanner();
+  const http = new TextEncoder().encode("GET / HTTP/1.1\r\n\r\n");
+  assert.deepEqual(scanner.scan(http.subarray(0, 5)), { kind: "other" });
+  assert.deepEqual(scanner.scan(http), { kind: "other" });
+});
+
+Deno.test("readClientHello() reads a hello sent as one-byte records, a few bytes at a time", async () => {
+  const hello = await curlHello("slow.example.test");
+  const cut = fragmented(hello, 1);
+  // The first bytes came with the CONNECT; the rest arrive seven at a time.
+  const read = await sentInSteps(
+    cut.subarray(3),
+    7,
+    (conn) => readClientHello(conn, cut.slice(0, 3)),
+  );
+  assert.deepEqual(read, { bytes: cut, scan: { kind: "hello", sni: "slow.example.test" } });
+});
+
+Deno.test("readClientHello() fails when the client ends first or sends more than a hello can be", async () => {
+  const hello = await curlHello("end.example.test");
+  await assert.rejects(
+    sentInSteps(
+      hello.subarray(0, hello.length - 1),
+      64,
+      (conn) => readClientHello(conn, new Uint8Array(0)),
+    ),
+    /the client ended before its ClientHello/,
+  );
+  // Records that declare a 64 KiB body yet never complete it: a record of zero-length chunks
+  // would be refused at once, so these are records of one byte each, past what a hello can span.
+  const endless = records(new Uint8Array([1, 0, 0xff, 0xff, ...new Uint8Array(70_000)]), 1);
+  await assert.rejects(
+    sentInSteps(endless, 16 * 1024, (conn) => readClientHello(conn, new Uint8Array(0))),
+    /ClientHello too large/,
+  );
 });
