@@ -8,7 +8,7 @@
  * before the handshake, by choosing the listener (`_tls_front.ts`).
  */
 import type { IssuedLeaf } from "../../core/tls/mod.ts";
-import { closeQuietly } from "./_conn_io.ts";
+import { closeQuietly, noDelayQuietly } from "./_conn_io.ts";
 
 /** How long an accepted connection waits for its hop to claim it before it is closed. */
 const UNCLAIMED_MS = 1_000;
@@ -49,6 +49,11 @@ export class LeafListener {
     void this.#accept();
   }
 
+  /** The loopback port it listens on. */
+  get port(): number {
+    return this.#listener.addr.port;
+  }
+
   /**
    * Open a hop to this listener.
    *
@@ -61,7 +66,7 @@ export class LeafListener {
   ): Promise<{ hop: Deno.TcpConn; server: Deno.TlsConn } | undefined> {
     this.#opening++;
     try {
-      const hop = await Deno.connect({ hostname: "127.0.0.1", port: this.#listener.addr.port });
+      const hop = await Deno.connect({ hostname: "127.0.0.1", port: this.port });
       const key = keyOf(hop.localAddr);
       const arrived = this.#arrived.get(key);
       this.#arrived.delete(key);
@@ -84,11 +89,7 @@ export class LeafListener {
         closeQuietly(hop);
         return undefined;
       }
-      try {
-        hop.setNoDelay(true);
-      } catch {
-        // Reset already: the relay's first read will say so.
-      }
+      noDelayQuietly(hop);
       return { hop, server };
     } finally {
       this.#opening--;
@@ -136,7 +137,9 @@ export class LeafListener {
         waiting(conn);
         continue;
       }
-      // Accepted before its hop heard it connected, or not a hop's: unclaimed, it is closed. An
+      // Accepted before its hop heard it connected, or not a hop's: unclaimed, it is closed, so
+      // never served. (The runtime lets go of the socket of a TLS connection closed before its
+      // handshake only when the peer closes: a hop's peer is the relay, which always does.) An
       // older entry under the same key closed since (its port is in use again): it goes now.
       const stale = this.#arrived.get(key);
       if (stale !== undefined) {

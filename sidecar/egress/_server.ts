@@ -17,7 +17,7 @@ import {
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { ConnDuplex } from "./_conn_duplex.ts";
-import { closeQuietly } from "./_conn_io.ts";
+import { closeQuietly, noDelayQuietly } from "./_conn_io.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { TlsFront } from "./_tls_front.ts";
@@ -116,11 +116,7 @@ export class EgressServer {
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
         continue;
       }
-      try {
-        conn.setNoDelay(true);
-      } catch {
-        // Already reset by the client: the first read will say so.
-      }
+      noDelayQuietly(conn);
       void this.#serve(this.#track(new ConnDuplex(conn, { turns: this.#turns })), undefined);
     }
   }
@@ -133,7 +129,7 @@ export class EgressServer {
     return socket;
   }
 
-  async #serve(socket: Duplex, tunnel: Tunnel | undefined): Promise<void> {
+  async #serve(socket: ConnDuplex, tunnel: Tunnel | undefined): Promise<void> {
     const reader = new Http1Reader(socket, this.#deps.limits, {
       counted: this.#deps.counted,
       readAhead: this.#deps.readAhead,
@@ -147,7 +143,7 @@ export class EgressServer {
           if (tunnel !== undefined) {
             throw new BadTargetError("CONNECT inside a tunnel is not allowed");
           }
-          await this.#tunnel(head.target, reader, writer);
+          await this.#tunnel(head.target, socket, { reader, writer });
           return;
         }
         const reusable = await handleExchange(head, {
@@ -163,7 +159,11 @@ export class EgressServer {
     }
   }
 
-  async #tunnel(target: string, reader: Http1Reader, writer: Http1Writer): Promise<void> {
+  async #tunnel(
+    target: string,
+    socket: ConnDuplex,
+    { reader, writer }: { reader: Http1Reader; writer: Http1Writer },
+  ): Promise<void> {
     const { host, port } = splitHostPort(target, 443);
     // Brackets back around an IPv6 literal, or the policy reads "a:b::c:443" as no host at all.
     const authority = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
@@ -186,11 +186,8 @@ export class EgressServer {
     );
     await writer.end();
     const detached = reader.detach();
-    if (!(detached.socket instanceof ConnDuplex)) {
-      throw new Error("a tunnel needs a raw connection");
-    }
     const started = performance.now();
-    const released = await detached.socket.release(HANDSHAKE_TIMEOUT_MS);
+    const released = await socket.release(HANDSHAKE_TIMEOUT_MS);
     if (released === undefined) return;
     const terminated = await this.#front.terminate(
       released.conn,
@@ -200,7 +197,7 @@ export class EgressServer {
     );
     if (terminated === undefined) return;
     if (this.#closed) {
-      terminated.conn.close();
+      closeQuietly(terminated.conn);
       return;
     }
     const secure = this.#track(new ConnDuplex(terminated.conn, { turns: this.#turns }));

@@ -4,6 +4,7 @@
  */
 import type { Duplex } from "node:stream";
 import { ConnDuplex } from "./_conn_duplex.ts";
+import { closeQuietly } from "./_conn_io.ts";
 
 /** Where to connect and what to verify. */
 export interface TlsTarget {
@@ -36,11 +37,8 @@ export async function connectTlsDuplex(target: TlsTarget): Promise<Duplex> {
     await conn.handshake();
     return new ConnDuplex(conn);
   } catch (err) {
-    try {
-      tcp.close();
-    } catch {
-      // Already closed by a failed handshake.
-    }
+    // Closed already by a failed handshake, or not.
+    closeQuietly(tcp);
     throw err;
   }
 }

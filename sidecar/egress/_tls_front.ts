@@ -64,11 +64,10 @@ export class TlsFront {
     }
     const conns: Deno.Conn[] = [client];
     this.#live.add(conns);
-    let expired = false;
     let relaying: Promise<void> | undefined;
+    let server: Deno.TlsConn | undefined;
     const timeUp = new AbortController();
     const timer = setTimeout(() => {
-      expired = true;
       timeUp.abort();
       conns.forEach(closeQuietly);
     }, timeoutMs);
@@ -77,8 +76,9 @@ export class TlsFront {
       const sni = scan.kind === "hello" ? scan.sni : undefined;
       const opened = await this.#hop(sni ?? host, timeUp.signal);
       if (opened === undefined) throw new Error("the TLS listener closed");
-      conns.push(opened.hop, opened.server);
-      if (expired || this.#closed) throw new Error("timed out or closed");
+      server = opened.server;
+      conns.push(opened.hop, server);
+      if (timeUp.signal.aborted || this.#closed) throw new Error("timed out or closed");
       relaying = relayHop(client, opened.hop, bytes);
       void relaying.finally(() => this.#live.delete(conns));
       await opened.server.handshake();
@@ -88,8 +88,8 @@ export class TlsFront {
       return { conn: opened.server, sni };
     } catch {
       // Once relayed, the listener's alert still reaches the client before the relay ends.
-      if (relaying === undefined || expired) conns.forEach(closeQuietly);
-      else closeQuietly(conns.at(-1)!);
+      if (relaying === undefined || timeUp.signal.aborted) conns.forEach(closeQuietly);
+      else closeQuietly(server!);
       if (relaying === undefined) this.#live.delete(conns);
       return undefined;
     } finally {

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import assert from "node:assert/strict";
 import { ConnDuplex } from "./_conn_duplex.ts";
+import { closeQuietly, writeAll } from "./_conn_io.ts";
 import { Turns } from "./_turns.ts";
 import { loadOrCreateCa } from "../../core/tls/mod.ts";
 
@@ -19,18 +20,10 @@ async function pair(): Promise<
     far,
     async [Symbol.asyncDispose]() {
       far.destroy();
-      try {
-        near.close();
-      } catch {
-        // Closed by the test.
-      }
+      closeQuietly(near);
       await new Promise((resolve) => setTimeout(resolve, 0));
     },
   };
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }
 
 Deno.test("a client connection delivers every byte in order, small writes and bursts alike", async () => {
