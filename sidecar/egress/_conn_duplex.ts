@@ -11,24 +11,13 @@
  */
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
-import { closeQuietly, writeAll } from "./_conn_io.ts";
+import { closeQuietly, DRAINED_READ_SIZE, READ_SIZE, writeAll } from "./_conn_io.ts";
 import type { Turns } from "./_turns.ts";
 
-/**
- * How much one read asks for: one TLS record (at most 16 KiB). Part of each connection's buffer
- * budget (issue 19): the reader above queues what it was given, so this duplex reads nothing
- * ahead (a high-water mark of 0) and keeps no buffer between reads. A 16 KiB mark here, with the
- * 16 KiB read buffer it kept, held 48 KiB more per stopped reader (heap snapshot of 200 of them).
- */
-const READ_SIZE = 16 * 1024;
-
-/**
- * How much a client connection's read asks for once it found the connection drained (its last
- * read brought less than this): an idle keep-alive client then pins 2 KiB in its waiting read,
- * not 16 (200 idle tunnels: +21 MiB, was +25). A larger one means more is coming: the next asks
- * for {@link READ_SIZE} again. Upstream reads always ask for a whole record.
- */
-const DRAINED_READ_SIZE = 2 * 1024;
+// Reads ask for READ_SIZE, a client's DRAINED_READ_SIZE once drained; upstream reads always
+// ask for a whole record. The reader above queues what it was given, so this duplex reads
+// nothing ahead (a high-water mark of 0) and keeps no buffer between reads: a 16 KiB mark, with
+// the 16 KiB read buffer it kept, held 48 KiB more per stopped reader (heap snapshot of 200).
 
 /** An empty write: `release()` waits for its callback. */
 const NOTHING = new Uint8Array(0);
@@ -51,7 +40,7 @@ export class ConnDuplex extends Duplex {
   /** Handed back by `release()`: no more reads, and destroying leaves the connection open. */
   #released = false;
   #spare: Uint8Array | undefined;
-  /** The last read was short: the peer had sent nothing more yet. */
+  /** The last read brought less than {@link DRAINED_READ_SIZE}: the peer had sent no more yet. */
   #drained = true;
   /** What a read asks for once drained: small for a client, a whole record upstream. */
   readonly #drainedReadSize: number;

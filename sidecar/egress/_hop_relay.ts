@@ -2,16 +2,7 @@
  * Copies a tunnel's raw bytes between its client and its hop to the proxy's own TLS listener,
  * both ways, each as fast as the other side takes them.
  */
-import { closeQuietly, writeAll } from "./_conn_io.ts";
-
-/** How much a read asks for while bytes keep coming: one TLS record. */
-const READ_SIZE = 16 * 1024;
-
-/**
- * How much a read asks for once the last one was short (nothing more was waiting): an idle
- * tunnel then pins 2 KiB per direction in its waiting read, not 16.
- */
-const DRAINED_READ_SIZE = 2 * 1024;
+import { closeQuietly, DRAINED_READ_SIZE, READ_SIZE, writeAll } from "./_conn_io.ts";
 
 /** How long a client may keep its side open once the proxy closed the tunnel's. */
 const LINGER_MS = 2_000;
