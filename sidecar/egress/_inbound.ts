@@ -75,8 +75,7 @@ async function forwardPaced(
 ): Promise<ForwardResult> {
   const upstreamKeep = keepAlive(response) && response.framing.kind !== "close";
   const encoding = (response.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  const mirror = options.engine.protectsSecrets;
-  const scanning = (options.detectors.length > 0 || mirror) &&
+  const scanning = (options.detectors.length > 0 || options.engine.protectsSecrets) &&
     response.framing.kind !== "none";
   const screened = screenResponseHead(
     { reason: response.reason, headers: stripHopByHop(response.headers) },

@@ -38,7 +38,7 @@ const KNOWN_SECRET = "known_secrets";
  * (issue 19): 200 responses starting at once held up to 1 MiB each before. All responses together
  * hold no more than their {@link HoldBudget}.
  */
-export const COMMIT_BYTES = 256 * 1024;
+const COMMIT_BYTES = 256 * 1024;
 
 /** How the response went. */
 export interface ForwardResult {
@@ -153,7 +153,7 @@ export class ScannedResponse {
     const joined = this.#response.isSse
       ? new SseTextScan(options.engine, {
         detectors: options.detectors,
-        mirror: this.#scan.echoes === true,
+        mirror: options.engine.protectsSecrets,
         onWarn: options.onWarn,
       })
       : undefined;
