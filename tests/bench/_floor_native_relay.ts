@@ -65,6 +65,8 @@ async function tunnel(client: Deno.TcpConn): Promise<void> {
   let seen = 0;
   const latin1 = new TextDecoder("latin1");
   while (!latin1.decode(head.subarray(0, seen)).includes("\r\n\r\n")) {
+    // A head that fills the buffer is no CONNECT of the bench's client.
+    if (seen === head.length) return closeAll(client);
     const n = await client.read(head.subarray(seen));
     if (n === null) return closeAll(client);
     seen += n;

@@ -221,7 +221,7 @@ export function printTable(header: string[], rows: string[][]): void {
 }
 
 /** Read a process's stream until `text` matches; the rest is drained in the background. */
-async function until(stream: ReadableStream<Uint8Array>, text: RegExp): Promise<string> {
+export async function until(stream: ReadableStream<Uint8Array>, text: RegExp): Promise<string> {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
   while (!text.test(seen)) {

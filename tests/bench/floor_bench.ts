@@ -18,6 +18,7 @@ import {
   median,
   printTable,
   startProxyBed,
+  until,
   WARM_SECONDS,
 } from "./_proxy_bed.ts";
 import { startSquid } from "./_squid_bed.ts";
@@ -136,8 +137,8 @@ async function startRelay(
     stdout: "piped",
   }).spawn();
   started.push(relay);
-  const said = await relay.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
-  return { port: Number(said.value!.trim()), pid: relay.pid };
+  const said = await until(relay.stdout, /\d+\n/);
+  return { port: Number(said.trim().split("\n")[0]), pid: relay.pid };
 }
 
 await main();
