@@ -105,17 +105,22 @@ export class ConnDuplex extends Duplex {
    * Hand the connection back, for a relay of its own: after the read in flight (if any), with
    * the bytes read and not yet consumed. The duplex is destroyed, the connection left open.
    *
-   * @param timeoutMs How long the read in flight may wait for the peer; then the connection is
+   * @param signal Ends the wait of the read in flight for the peer; then the connection is
    *   closed and nothing handed back (a client that never sends is not held forever).
    */
-  async release(timeoutMs: number): Promise<{ conn: Deno.Conn; buffered: Uint8Array } | undefined> {
+  async release(
+    signal: AbortSignal,
+  ): Promise<{ conn: Deno.Conn; buffered: Uint8Array } | undefined> {
     this.#released = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = await Promise.race([
+    let timeUp = () => {};
+    const timedOut = signal.aborted || await Promise.race([
       this.#read?.then(() => false) ?? false,
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+      new Promise<boolean>((resolve) => {
+        timeUp = () => resolve(true);
+        signal.addEventListener("abort", timeUp, { once: true });
+      }),
     ]);
-    clearTimeout(timer);
+    signal.removeEventListener("abort", timeUp);
     if (timedOut) {
       closeQuietly(this.#conn);
       this.destroy();

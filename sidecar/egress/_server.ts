@@ -28,7 +28,10 @@ import { messageOf } from "../../core/errors/mod.ts";
 /** How long the listener waits after a failed accept (out of descriptors) before the next. */
 const ACCEPT_RETRY_MS = 100;
 
-/** How long a client has to finish the TLS handshake inside a tunnel. */
+/**
+ * How long a client has, from the CONNECT's answer, to send its first bytes and finish its TLS
+ * handshake.
+ */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Collaborators of the listener. */
@@ -186,15 +189,15 @@ export class EgressServer {
     );
     await writer.end();
     const detached = reader.detach();
-    const started = performance.now();
-    const released = await socket.release(HANDSHAKE_TIMEOUT_MS);
+    // One deadline from the CONNECT's answer: the client's first bytes, then its handshake.
+    const signal = AbortSignal.timeout(HANDSHAKE_TIMEOUT_MS);
+    const released = await socket.release(signal);
     if (released === undefined) return;
-    const terminated = await this.#front.terminate(
-      released.conn,
-      Buffer.concat([detached.buffered, released.buffered]),
+    const terminated = await this.#front.terminate(released.conn, {
+      buffered: Buffer.concat([detached.buffered, released.buffered]),
       host,
-      HANDSHAKE_TIMEOUT_MS - (performance.now() - started),
-    );
+      signal,
+    });
     if (terminated === undefined) return;
     if (this.#closed) {
       closeQuietly(terminated.conn);

@@ -46,19 +46,17 @@ export class TlsFront {
    * and wait for the handshake.
    *
    * @param client The client's connection, after the CONNECT exchange; owned from here on.
-   * @param buffered What the client sent past its CONNECT head already.
-   * @param host The CONNECT host.
-   * @param timeoutMs How long the whole handshake may take.
+   * @param tunnel What the client sent past its CONNECT head already (`buffered`), the CONNECT
+   *   host, and the signal that the handshake's time is up (everything is closed then).
    * @returns The decrypted connection, or undefined when the handshake failed or timed out, or
    *   the front closed (everything is closed then).
    */
   async terminate(
     client: Deno.Conn,
-    buffered: Uint8Array,
-    host: string,
-    timeoutMs: number,
+    tunnel: { buffered: Uint8Array; host: string; signal: AbortSignal },
   ): Promise<Terminated | undefined> {
-    if (this.#closed) {
+    const { buffered, host, signal } = tunnel;
+    if (this.#closed || signal.aborted) {
       closeQuietly(client);
       return undefined;
     }
@@ -66,19 +64,16 @@ export class TlsFront {
     this.#live.add(conns);
     let relaying: Promise<void> | undefined;
     let server: Deno.TlsConn | undefined;
-    const timeUp = new AbortController();
-    const timer = setTimeout(() => {
-      timeUp.abort();
-      conns.forEach(closeQuietly);
-    }, timeoutMs);
+    const timeUp = () => conns.forEach(closeQuietly);
+    signal.addEventListener("abort", timeUp, { once: true });
     try {
       const { bytes, scan } = await readClientHello(client, buffered);
       const sni = scan.kind === "hello" ? scan.sni : undefined;
-      const opened = await this.#hop(sni ?? host, timeUp.signal);
+      const opened = await this.#hop(sni ?? host, signal);
       if (opened === undefined) throw new Error("the TLS listener closed");
       server = opened.server;
       conns.push(opened.hop, server);
-      if (timeUp.signal.aborted || this.#closed) throw new Error("timed out or closed");
+      if (signal.aborted || this.#closed) throw new Error("timed out or closed");
       relaying = relayHop(client, opened.hop, bytes);
       void relaying.finally(() => this.#live.delete(conns));
       await opened.server.handshake();
@@ -88,12 +83,12 @@ export class TlsFront {
       return { conn: opened.server, sni };
     } catch {
       // Once relayed, the listener's alert still reaches the client before the relay ends.
-      if (relaying === undefined || timeUp.signal.aborted) conns.forEach(closeQuietly);
+      if (relaying === undefined || signal.aborted) conns.forEach(closeQuietly);
       else closeQuietly(server!);
       if (relaying === undefined) this.#live.delete(conns);
       return undefined;
     } finally {
-      clearTimeout(timer);
+      signal.removeEventListener("abort", timeUp);
     }
   }
 

@@ -100,7 +100,7 @@ Deno.test("release() hands back the connection with every byte read and not yet 
   ends.far.on("data", () => {});
   ends.far.pause();
   await writeAll(ends.near, new TextEncoder().encode("hello"));
-  const released = await ends.far.release(1_000);
+  const released = await ends.far.release(AbortSignal.timeout(1_000));
   assert.ok(released !== undefined);
   const more = new Uint8Array(16);
   await writeAll(ends.near, new TextEncoder().encode(" world"));
@@ -119,7 +119,7 @@ Deno.test("release() gives up on a peer that sends nothing, and closes its conne
   await new Promise((resolve) => setTimeout(resolve, 10));
   ends.far.pause();
   const started = performance.now();
-  assert.equal(await ends.far.release(200), undefined);
+  assert.equal(await ends.far.release(AbortSignal.timeout(200)), undefined);
   assert.ok(performance.now() - started >= 190, "not before its time");
   assert.equal(await ends.near.read(new Uint8Array(16)), null, "the peer sees the close");
 });
@@ -131,7 +131,7 @@ Deno.test("release() lets every queued write reach the connection first", async 
   ends.far.write(big);
   ends.far.write(new TextEncoder().encode("200"));
   // Once handed back, the connection is closed: the peer reads what reached it, then the end.
-  const releasing = ends.far.release(5_000).then((released) => {
+  const releasing = ends.far.release(AbortSignal.timeout(5_000)).then((released) => {
     released?.conn.close();
     return released;
   });

@@ -36,7 +36,11 @@ async function frontBed(options: { timeoutMs?: number; clock?: () => Date; caSin
   const accepting = (async () => {
     for await (const conn of listener) {
       results.push(
-        front.terminate(conn, new Uint8Array(0), hosts.shift()!, options.timeoutMs ?? 5_000),
+        front.terminate(conn, {
+          buffered: new Uint8Array(0),
+          host: hosts.shift()!,
+          signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+        }),
       );
     }
   })().catch(() => {});
