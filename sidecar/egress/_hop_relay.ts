@@ -13,14 +13,14 @@ const LINGER_MS = 2_000;
  * {@link LINGER_MS} to end its own before both are cut.
  *
  * @param client The client's connection (after the CONNECT exchange); closed at the end.
- * @param hop The hop to the TLS listener; closed at the end.
- * @param first What the client sent already (its ClientHello), written to the hop first.
+ * @param to The hop to the TLS listener (closed at the end), and what the client sent already
+ *   (its ClientHello), written to the hop first.
  */
 export async function relayHop(
   client: Deno.Conn,
-  hop: Deno.Conn,
-  first: Uint8Array,
+  to: { hop: Deno.Conn; first: Uint8Array },
 ): Promise<void> {
+  const { hop, first } = to;
   const closeBoth = () => {
     closeQuietly(client);
     closeQuietly(hop);
@@ -28,7 +28,7 @@ export async function relayHop(
   let linger: ReturnType<typeof setTimeout> | undefined;
   await Promise.all([
     copy(client, hop, first).catch(closeBoth),
-    copy(hop, client, new Uint8Array(0)).then(
+    copy(hop, client).then(
       () => (linger = setTimeout(closeBoth, LINGER_MS)),
       closeBoth,
     ),
@@ -42,8 +42,8 @@ export async function relayHop(
  * passes them on its way into the hop, and a run of completions here ends when the hop's
  * socket buffer is empty.
  */
-async function copy(from: Deno.Conn, to: Deno.Conn, first: Uint8Array): Promise<void> {
-  await writeAll(to, first);
+async function copy(from: Deno.Conn, to: Deno.Conn, first?: Uint8Array): Promise<void> {
+  if (first !== undefined) await writeAll(to, first);
   const small = new Uint8Array(DRAINED_READ_SIZE);
   let full: Uint8Array | undefined;
   let drained = true;

@@ -74,7 +74,7 @@ export class TlsFront {
       server = opened.server;
       conns.push(opened.hop, server);
       if (signal.aborted || this.#closed) throw new Error("timed out or closed");
-      relaying = relayHop(client, opened.hop, bytes);
+      relaying = relayHop(client, { hop: opened.hop, first: bytes });
       void relaying.finally(() => this.#live.delete(conns));
       await opened.server.handshake();
       // What the proxy could not read as a ClientHello is never served, whatever rustls made
