@@ -28,6 +28,31 @@ export function noDelayQuietly(conn: Deno.TcpConn): void {
   }
 }
 
+/** How long a listener waits after a failed accept (out of descriptors) before the next. */
+const ACCEPT_RETRY_MS = 100;
+
+/**
+ * Hand every connection a listener accepts to `on.conn` until it closes. A failed accept (out of
+ * descriptors, EMFILE) is never a crash and never a spin: reported, then retried after a pause.
+ */
+export async function acceptEach<C extends Deno.Conn>(
+  listener: Deno.Listener<C, Deno.Addr>,
+  on: { conn(conn: C): void; failed(err: unknown): void; closed(): boolean },
+): Promise<void> {
+  while (true) {
+    let conn: C;
+    try {
+      conn = await listener.accept();
+    } catch (err) {
+      if (on.closed()) return;
+      on.failed(err);
+      await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
+      continue;
+    }
+    on.conn(conn);
+  }
+}
+
 /** Close a connection or listener that may be closed already. */
 export function closeQuietly(closable: { close(): void }): void {
   try {

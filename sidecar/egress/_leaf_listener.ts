@@ -8,13 +8,10 @@
  * before the handshake, by choosing the listener (`_tls_front.ts`).
  */
 import type { IssuedLeaf } from "../../core/tls/mod.ts";
-import { closeQuietly, noDelayQuietly } from "./_conn_io.ts";
+import { acceptEach, closeQuietly, noDelayQuietly } from "./_conn_io.ts";
 
 /** How long an accepted connection waits for its hop to claim it before it is closed. */
 const UNCLAIMED_MS = 1_000;
-
-/** How long the listener waits after a failed accept (out of descriptors) before the next. */
-const ACCEPT_RETRY_MS = 100;
 
 interface Arrival {
   conn: Deno.TlsConn;
@@ -46,7 +43,13 @@ export class LeafListener {
       key: leaf.keyPem,
       alpnProtocols: ["http/1.1"],
     });
-    void this.#accept();
+    void acceptEach(this.#listener, {
+      conn: (conn) => this.#arrive(conn),
+      // Out of descriptors: the hops wait in the backlog, a pause later (the proxy's own
+      // listener reports the shortage).
+      failed: () => {},
+      closed: () => this.#closed,
+    });
   }
 
   /** The loopback port it listens on. */
@@ -117,41 +120,31 @@ export class LeafListener {
     this.#arrived.clear();
   }
 
-  async #accept(): Promise<void> {
-    while (true) {
-      let conn: Deno.TlsConn;
-      try {
-        conn = await this.#listener.accept();
-      } catch {
-        // Closed (retired), or out of descriptors: the hops wait in the backlog, a pause later.
-        if (this.#closed) return;
-        await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
-        continue;
-      }
-      // Paired by address and port: all of 127/8 is loopback, so a port alone could be matched
-      // by a connection from 127.0.0.2.
-      const key = keyOf(conn.remoteAddr as Deno.NetAddr);
-      const waiting = this.#waiting.get(key);
-      this.#waiting.delete(key);
-      if (waiting !== undefined) {
-        waiting(conn);
-        continue;
-      }
-      // Accepted before its hop heard it connected, or not a hop's: unclaimed, it is closed, so
-      // never served. (The runtime lets go of the socket of a TLS connection closed before its
-      // handshake only when the peer closes: a hop's peer is the relay, which always does.) An
-      // older entry under the same key closed since (its port is in use again): it goes now.
-      const stale = this.#arrived.get(key);
-      if (stale !== undefined) {
-        clearTimeout(stale.timer);
-        closeQuietly(stale.conn);
-      }
-      const timer = setTimeout(() => {
-        this.#arrived.delete(key);
-        closeQuietly(conn);
-      }, UNCLAIMED_MS);
-      this.#arrived.set(key, { conn, timer });
+  /** Pair an accepted connection with the hop waiting for it, or keep it a while unclaimed. */
+  #arrive(conn: Deno.TlsConn): void {
+    // Paired by address and port: all of 127/8 is loopback, so a port alone could be matched
+    // by a connection from 127.0.0.2.
+    const key = keyOf(conn.remoteAddr as Deno.NetAddr);
+    const waiting = this.#waiting.get(key);
+    this.#waiting.delete(key);
+    if (waiting !== undefined) {
+      waiting(conn);
+      return;
     }
+    // Accepted before its hop heard it connected, or not a hop's: unclaimed, it is closed, so
+    // never served. (The runtime lets go of the socket of a TLS connection closed before its
+    // handshake only when the peer closes: a hop's peer is the relay, which always does.) An
+    // older entry under the same key closed since (its port is in use again): it goes now.
+    const stale = this.#arrived.get(key);
+    if (stale !== undefined) {
+      clearTimeout(stale.timer);
+      closeQuietly(stale.conn);
+    }
+    const timer = setTimeout(() => {
+      this.#arrived.delete(key);
+      closeQuietly(conn);
+    }, UNCLAIMED_MS);
+    this.#arrived.set(key, { conn, timer });
   }
 }
 

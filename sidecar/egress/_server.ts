@@ -17,16 +17,13 @@ import {
 } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { ConnDuplex } from "./_conn_duplex.ts";
-import { closeQuietly, noDelayQuietly } from "./_conn_io.ts";
+import { acceptEach, closeQuietly, noDelayQuietly } from "./_conn_io.ts";
 import { type ExchangeDeps, handleExchange } from "./_exchange.ts";
 import { BadTargetError, splitHostPort, type Tunnel } from "./_request.ts";
 import { TlsFront } from "./_tls_front.ts";
 import { Turns } from "./_turns.ts";
 import { UpstreamConnectError, UpstreamTimeoutError } from "./_upstream.ts";
 import { messageOf } from "../../core/errors/mod.ts";
-
-/** How long the listener waits after a failed accept (out of descriptors) before the next. */
-const ACCEPT_RETRY_MS = 100;
 
 /**
  * How long a client has, from the CONNECT's answer, to send its first bytes and finish its TLS
@@ -108,20 +105,14 @@ export class EgressServer {
    * waiting upload, issue 19).
    */
   async #accept(listener: Deno.TcpListener): Promise<void> {
-    while (true) {
-      let conn: Deno.TcpConn;
-      try {
-        conn = await listener.accept();
-      } catch (err) {
-        if (this.#closed) return;
-        // Out of descriptors (EMFILE) and the like: logged, never a crash; a pause, not a spin.
-        this.#deps.log.info({ event: "listener_error", error: messageOf(err) });
-        await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
-        continue;
-      }
-      noDelayQuietly(conn);
-      void this.#serve(this.#track(new ConnDuplex(conn, { turns: this.#turns })), undefined);
-    }
+    await acceptEach(listener, {
+      conn: (conn) => {
+        noDelayQuietly(conn);
+        void this.#serve(this.#track(new ConnDuplex(conn, { turns: this.#turns })), undefined);
+      },
+      failed: (err) => this.#deps.log.info({ event: "listener_error", error: messageOf(err) }),
+      closed: () => this.#closed,
+    });
   }
 
   /** Keep a client connection to drop at close; a failed one is destroyed. */
