@@ -35,13 +35,6 @@ import {
 import type { Pace } from "./_transfers.ts";
 
 /**
- * A response body of a declared length up to this is read whole and scanned once, without a
- * stream to set up (most API answers are this short; the stream cost more than the scan). It is
- * under the decoded views' context (20 KiB), so the one scan finds what the stream would.
- */
-const WHOLE_BYTES = 16 * 1024;
-
-/**
  * Forward an upstream response to the client through inbound DLP.
  *
  * @param response The upstream response head.
@@ -130,16 +123,7 @@ async function forwardPaced(
     upstreamReusable: upstreamKeep,
     clientReusable: clientKeep,
   });
-  // Held whole from the start when the budget allows it, as the stream would hold it anyway. A
-  // decoded body is chunked, so a declared length is the upstream's own; a body this short is
-  // never paced (the check keeps it so).
-  const whole = !isSse && pace === undefined && framing.kind === "length" &&
-    framing.length <= WHOLE_BYTES && relay.mayHold(framing.length);
-  try {
-    return await (whole ? relay.whole() : relay.streamed(body));
-  } finally {
-    relay.giveBack();
-  }
+  return await relay.send(body, { paced: pace !== undefined });
 }
 
 /** The upstream's body; a socket error while reading it is the upstream's failure (a 502). */

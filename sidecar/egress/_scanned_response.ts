@@ -40,6 +40,13 @@ const KNOWN_SECRET = "known_secrets";
  */
 const COMMIT_BYTES = 256 * 1024;
 
+/**
+ * A response body of a declared length up to this is read whole and scanned once, without a
+ * stream to set up (most API answers are this short; the stream cost more than the scan). It is
+ * under the decoded views' context (20 KiB), so the one scan finds what the stream would.
+ */
+const WHOLE_BYTES = 16 * 1024;
+
 /** How the response went. */
 export interface ForwardResult {
   /** The upstream connection finished its response cleanly and may be reused. */
@@ -121,8 +128,28 @@ export class ScannedResponse {
     };
   }
 
+  /**
+   * Send the response. A short body of a declared length is held whole from the start when the
+   * budget allows it (as the stream would hold it anyway): read, scanned once, then sent; any
+   * other streams. What the response took of the hold budget is given back however it ends.
+   *
+   * @param body The upstream's body, as the client gets it (decoded, paced).
+   * @param options `paced`: the body takes turns with other transfers (never a short one).
+   */
+  async send(body: AsyncIterable<Uint8Array>, options: { paced: boolean }): Promise<ForwardResult> {
+    const { framing, isSse } = this.#response;
+    // A decoded body is chunked, so a declared length is the upstream's own.
+    const whole = !isSse && !options.paced && framing.kind === "length" &&
+      framing.length <= WHOLE_BYTES && this.#mayHold(framing.length);
+    try {
+      return await (whole ? this.#whole() : this.#streamed(body));
+    } finally {
+      this.#giveBack();
+    }
+  }
+
   /** Whether `bytes` more may wait for the head: always once it is out, else from the budget. */
-  mayHold(bytes: number): boolean {
+  #mayHold(bytes: number): boolean {
     if (this.#committed) return true;
     if (!this.#options.holds.take(bytes)) return false;
     this.#taken += bytes;
@@ -130,13 +157,13 @@ export class ScannedResponse {
   }
 
   /** Give back what this response took of the hold budget. */
-  giveBack(): void {
+  #giveBack(): void {
     this.#options.holds.give(this.#taken);
     this.#taken = 0;
   }
 
   /** A short body: read, scanned once, then sent with its head (or refused, or redacted). */
-  async whole(): Promise<ForwardResult> {
+  async #whole(): Promise<ForwardResult> {
     const { upstream, engine, host } = this.#options;
     for (const chunk of await upstreamWhole(upstream.reader, host)) this.#held.push(chunk);
     return await this.#found(engine.scanResponse(this.#held.all(), this.#scan)) ??
@@ -144,7 +171,7 @@ export class ScannedResponse {
   }
 
   /** A body of any length, scanned as it streams; only settled bytes go out. */
-  async streamed(body: AsyncIterable<Uint8Array>): Promise<ForwardResult> {
+  async #streamed(body: AsyncIterable<Uint8Array>): Promise<ForwardResult> {
     const options = this.#options;
     const held = this.#held;
     const writer = options.client.writer;
@@ -169,12 +196,12 @@ export class ScannedResponse {
         const end = joined.eventsEnd;
         const ready = end > held.offset
           ? held.releaseUpTo(end)
-          : held.length > COMMIT_BYTES || !this.mayHold(chunk.length)
+          : held.length > COMMIT_BYTES || !this.#mayHold(chunk.length)
           ? held.releaseUpTo(scanner.settled)
           : [];
         if (ready.length > 0) this.#commit();
         await writer.write(ready);
-      } else if (this.#committed || held.length > COMMIT_BYTES || !this.mayHold(chunk.length)) {
+      } else if (this.#committed || held.length > COMMIT_BYTES || !this.#mayHold(chunk.length)) {
         this.#commit();
         await writer.write(held.releaseUpTo(scanner.settled));
       }
@@ -191,7 +218,7 @@ export class ScannedResponse {
   #commit(): void {
     if (this.#committed) return;
     this.#committed = true;
-    this.giveBack();
+    this.#giveBack();
     const { head, framing } = this.#response;
     this.#options.client.writer.writeResponseHead(head, framing);
   }

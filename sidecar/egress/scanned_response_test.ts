@@ -21,10 +21,8 @@ function whole(holds: HoldBudget): boolean {
   return !more;
 }
 
-/**
- * Put one upstream response (raw bytes) through `forwardResponse`, and read what the client got.
- */
-async function relayed(raw: string, holds: HoldBudget, contentType = "text/plain") {
+/** Start one upstream response (raw bytes) through `forwardResponse`; the client's pipe too. */
+async function start(raw: string, holds: HoldBudget, contentType = "text/plain") {
   // The upstream's bytes, and a pipe the proxy writes the client's answer into and the test reads.
   const upstream = new PassThrough();
   const client = new PassThrough();
@@ -45,6 +43,12 @@ async function relayed(raw: string, holds: HoldBudget, contentType = "text/plain
     clientKeepAlive: true,
     clientVersion: "HTTP/1.1",
   });
+  return { forwarding, client };
+}
+
+/** Put one upstream response through `forwardResponse`, and read what the client got. */
+async function relayed(raw: string, holds: HoldBudget, contentType = "text/plain") {
+  const { forwarding, client } = await start(raw, holds, contentType);
   const got = new Http1Reader(client);
   const answer = await got.readResponseHead("GET");
   const chunks: Uint8Array[] = [];
@@ -95,6 +99,19 @@ Deno.test("forwardResponse() gives back every byte of the hold budget, whatever 
     assert.match(got.body, body, label);
     assert.ok(!got.body.includes(SECRET), `${label}: the secret never reaches the client`);
     assert.equal(got.result.blocked === undefined, status === 200, label);
+    assert.ok(whole(holds), `${label}: the whole budget is back`);
+  }
+});
+
+Deno.test("forwardResponse() gives the hold budget back when the upstream breaks off", async () => {
+  const holds = new HoldBudget(CAPACITY);
+  const cases: [string, string][] = [
+    ["a short body", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"],
+    ["a chunked body", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"],
+  ];
+  for (const [label, raw] of cases) {
+    const { forwarding } = await start(raw, holds);
+    await assert.rejects(forwarding, Error, label);
     assert.ok(whole(holds), `${label}: the whole budget is back`);
   }
 });
