@@ -16,13 +16,7 @@
 import type { Buffer } from "node:buffer";
 import { pipeline, Readable } from "node:stream";
 import zlib from "node:zlib";
-import {
-  type Framing,
-  type Http1Reader,
-  keepAlive,
-  type ParsedResponse,
-  stripHopByHop,
-} from "../http1/mod.ts";
+import { type Framing, keepAlive, type ParsedResponse, stripHopByHop } from "../http1/mod.ts";
 import { sendBlock } from "./_block.ts";
 import { screenResponseHead } from "./_reflection.ts";
 import {
@@ -30,7 +24,7 @@ import {
   type ForwardResult,
   inboundDeny,
   ScannedResponse,
-  upstreamFailure,
+  upstreamBody,
 } from "./_scanned_response.ts";
 import type { Pace } from "./_transfers.ts";
 
@@ -124,15 +118,6 @@ async function forwardPaced(
     clientReusable: clientKeep,
   });
   return await relay.send(body, { paced: pace !== undefined });
-}
-
-/** The upstream's body; a socket error while reading it is the upstream's failure (a 502). */
-async function* upstreamBody(reader: Http1Reader, host: string): AsyncGenerator<Uint8Array> {
-  try {
-    yield* reader.body();
-  } catch (err) {
-    throw upstreamFailure(err, host);
-  }
 }
 
 function decoderFor(

@@ -292,8 +292,20 @@ async function upstreamWhole(reader: Http1Reader, host: string): Promise<Uint8Ar
   }
 }
 
+/** The upstream's body; a socket error while reading it is the upstream's failure (a 502). */
+export async function* upstreamBody(
+  reader: Http1Reader,
+  host: string,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* reader.body();
+  } catch (err) {
+    throw upstreamFailure(err, host);
+  }
+}
+
 /** A socket error while reading the upstream's body is the upstream's failure (a 502). */
-export function upstreamFailure(err: unknown, host: string): unknown {
+function upstreamFailure(err: unknown, host: string): unknown {
   if (err instanceof HttpParseError) return err;
   return new UpstreamConnectError(`the response from "${host}" broke off: ${messageOf(err)}`, {
     cause: err,
