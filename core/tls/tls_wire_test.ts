@@ -27,6 +27,7 @@ class WireServer implements AsyncDisposable {
       port: 0,
       cert: leaf.certPem,
       key: leaf.keyPem,
+      alpnProtocols: ["http/1.1"],
     });
     this.port = this.#listener.addr.port;
     this.#serving = this.#accept();
