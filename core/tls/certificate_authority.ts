@@ -35,6 +35,8 @@ export interface IssueLeafOptions {
 
 /** A freshly minted leaf certificate and its private key. */
 export interface IssuedLeaf {
+  /** The name it was issued for, canonical (every spelling of a host gets the same). */
+  name: string;
   /** The leaf certificate, PEM. */
   certPem: string;
   /** The leaf's own private key, PKCS#8 PEM. */
@@ -109,6 +111,7 @@ export class CertificateAuthority {
       ],
     });
     return {
+      name,
       certPem: `${cert.toString("pem")}\n`,
       keyPem: `${await privateKeyPem(keys.privateKey)}\n`,
       // As encoded: the certificate keeps whole seconds only.

@@ -61,7 +61,7 @@ Deno.test("issueLeaf() gives each leaf its own key and a random serial", async (
   });
 });
 
-Deno.test("issueLeaf() puts IP literals in an iPAddress SAN", async () => {
+Deno.test("issueLeaf() puts IP literals in an iPAddress SAN, and names the leaf by it", async () => {
   await withCa(async (ca) => {
     const rows: [string, string, string][] = [
       ["127.0.0.1", "127.0.0.1", "127.0.0.1"],
@@ -69,7 +69,9 @@ Deno.test("issueLeaf() puts IP literals in an iPAddress SAN", async () => {
       ["::ffff:10.0.0.1", "::ffff:a00:1", "::ffff:a00:1"],
     ];
     for (const [host, subject, san] of rows) {
-      const cert = parseCert((await ca.issueLeaf(host)).certPem);
+      const leaf = await ca.issueLeaf(host);
+      assert.equal(leaf.name, san, host);
+      const cert = parseCert(leaf.certPem);
       assert.equal(cert.subject, `CN=${subject}`, host);
       const names = cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON();
       assert.deepEqual(names, [{ type: "ip", value: san }], host);

@@ -29,7 +29,10 @@ export interface Terminated {
 /** Every tunnel's TLS termination: the listeners per leaf and the hops to them. */
 export class TlsFront {
   readonly #leaves: LeafCache;
-  /** Listeners by leaf name, least recently used first. */
+  /**
+   * Listeners by the canonical name of their leaf, least recently used first: spellings of one
+   * host (`::1`, `0:0::1`, `API.example`) share one, and cannot push the others out.
+   */
   readonly #listeners = new Map<string, LeafListener>();
   /** The connections of every tunnel still relayed, to close with the front. */
   readonly #live = new Set<Deno.Conn[]>();
@@ -109,14 +112,14 @@ export class TlsFront {
   async #hop(name: string, signal: AbortSignal): ReturnType<LeafListener["open"]> {
     const leaf = await this.#leaves.leaf(name);
     if (this.#closed) throw new Error("the front closed");
-    const current = this.#listeners.get(name);
-    this.#listeners.delete(name);
+    const current = this.#listeners.get(leaf.name);
+    this.#listeners.delete(leaf.name);
     let listener = current;
     if (listener?.leaf !== leaf) {
       current?.retire();
       listener = new LeafListener(leaf);
     }
-    this.#listeners.set(name, listener);
+    this.#listeners.set(leaf.name, listener);
     for (const [oldest, retired] of this.#listeners) {
       if (this.#listeners.size <= MAX_LISTENERS) break;
       this.#listeners.delete(oldest);

@@ -204,6 +204,28 @@ Deno.test("TlsFront keeps a bounded number of listeners open, however many names
   assert.ok(grown <= 64 + 8, `${grown} more descriptors open after 150 names`);
 });
 
+Deno.test("TlsFront opens one listener for every spelling of a host, not one per spelling", async () => {
+  await using bed = await frontBed();
+  const before = await openFds();
+  // 80 spellings of fd00::1 (zero groups padded differently, upper case), as CONNECT hosts:
+  // without one listener per canonical name they would fill the cache and push out every other.
+  const pads = ["0", "00", "000", "0000"];
+  for (let i = 0; i < 80; i++) {
+    const groups = [0, 1, 2, 3, 4, 5].map((g) => pads[Math.floor(i / 4 ** (g % 3)) % 4]!);
+    const spelling = `${i % 2 === 0 ? "fd00" : "FD00"}:${groups.join(":")}:1`;
+    bed.hosts.push(spelling);
+    const { socket } = await handshake(bed.port, bed.ca, undefined, "fd00::1");
+    socket.destroy();
+    const result = await bed.results[i];
+    assert.ok(result !== undefined, `${spelling} was terminated`);
+    closeQuietly(result.conn);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(bed.minted.length, 1, "one leaf for every spelling");
+  const grown = (await openFds()) - before;
+  assert.ok(grown <= 8, `${grown} more descriptors open after 80 spellings of one host`);
+});
+
 Deno.test("TlsFront.close() ends every tunnel still relayed, and takes no more", async () => {
   await using bed = await frontBed();
   bed.hosts.push("api.example.test");
