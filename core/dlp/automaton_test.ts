@@ -86,3 +86,72 @@ Deno.test("the automaton's lanes report every one of dense matches once", () => 
   // zzzz: three ends; abcd: abc and bcd; needle: one.
   assert.equal(hits.length / 2, 60 * 6);
 });
+
+/** Every (end offset, pattern id) where a pattern ends, by brute force; `ignore` bytes skipped. */
+function bruteForce(patterns: string[], text: string, ignore = ""): string[] {
+  const kept: { ch: string; at: number }[] = [];
+  for (let at = 0; at < text.length; at++) {
+    if (!ignore.includes(text[at]!)) kept.push({ ch: text[at]!, at });
+  }
+  const found: string[] = [];
+  for (let k = 0; k < kept.length; k++) {
+    patterns.forEach((p, id) => {
+      if (k + 1 < p.length) return;
+      const tail = kept.slice(k + 1 - p.length, k + 1).map((x) => x.ch).join("");
+      if (tail === p) found.push(`${kept[k]!.at}:${id}`);
+    });
+  }
+  return found.sort();
+}
+
+/** What the automaton reports, in the same form. */
+function reported(a: Automaton, text: string): string[] {
+  const found: string[] = [];
+  let st = 0;
+  for (let j = 0; j < text.length; j++) {
+    st = a.delta[st + a.classes[text.charCodeAt(j)]!]!;
+    if (st >= a.acceptFrom) { for (const id of a.outputs(st)) found.push(`${j}:${id}`); }
+    else assert.deepEqual(a.outputs(st), [], "a state below acceptFrom ends no pattern");
+  }
+  return found.sort();
+}
+
+Deno.test("the automaton reports every pattern ending at every offset, as a brute-force search", () => {
+  // Patterns over four letters that share prefixes, suffixes and inner parts (fail links to
+  // every depth), duplicates and one pattern inside another: the table is renumbered along long
+  // cycles of states.
+  let seed = 7;
+  const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+  const word = (length: number) => Array.from({ length }, () => "abcd"[random(4)]!).join("");
+  for (let round = 0; round < 40; round++) {
+    const patterns = Array.from({ length: 3 + random(25) }, () => word(1 + random(6)));
+    const text = word(400);
+    const classes = new Uint8Array(256);
+    for (const [i, ch] of [..."abcd"].entries()) classes[ch.charCodeAt(0)] = i + 1;
+    const a = buildAutomaton(
+      patterns.map((p) => [...p].map((ch) => classes[ch.charCodeAt(0)]!)),
+      { classes, width: 5 },
+    );
+    assert.deepEqual(reported(a, text), bruteForce(patterns, text), `round ${round}`);
+    // Its ignored class is skipped inside and between matches.
+    const ignoring = buildAutomaton(
+      patterns.map((p) => [...p].map((ch) => classes[ch.charCodeAt(0)]!)),
+      { classes, width: 5, ignoreClass: 4 },
+    );
+    const plain = patterns.filter((p) => !p.includes("d"));
+    const ids = patterns.flatMap((p, id) => p.includes("d") ? [] : [id]);
+    const expected = bruteForce(plain, text, "d").map((hit) => {
+      const [at, k] = hit.split(":");
+      return `${at}:${ids[Number(k)]}`;
+    });
+    // A match is reported again at each ignored byte after it (the state stays): read those as
+    // the match they repeat.
+    const ended = reported(ignoring, text).map((hit) => {
+      const [at, id] = hit.split(":");
+      let j = Number(at);
+      while (text[j] === "d") j--;
+      return `${j}:${id}`;
+    });
+    assert.deepEqual([...new Set(ended)].sort(), expected.sort(), `round ${round}, ignoring d`);
+  }
+});
