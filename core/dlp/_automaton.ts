@@ -42,7 +42,9 @@ export interface AutomatonOptions {
  * sibling per state), the table is allocated once at its final size, and renumbered in place.
  *
  * @param patterns Pattern `i` is reported as id `i`.
- * @returns The automaton; its table is `4 × width` bytes per state (at most one per character).
+ * @returns The automaton; its table is `4 × width` bytes per state (the root, and at most one
+ *   per pattern character).
+ * @throws {RangeError} On an empty pattern (it would end everywhere).
  */
 export function buildAutomaton(
   patterns: readonly (readonly number[])[],
@@ -89,6 +91,7 @@ const NONE: readonly number[] = Object.freeze([]);
 
 /** A trie of class sequences: state 0 is the root, states are numbered as first reached. */
 interface Trie {
+  /** States, the root included. */
   count: number;
   /** Per state, its first child (0: none). */
   child: Int32Array;
@@ -100,9 +103,13 @@ interface Trie {
   ends: Map<number, number[]>;
 }
 
+/** The trie of the patterns, sized by their characters before any state is made. */
 function buildTrie(patterns: readonly (readonly number[])[]): Trie {
   let most = 1;
-  for (const pattern of patterns) most += pattern.length;
+  for (const [id, pattern] of patterns.entries()) {
+    if (pattern.length === 0) throw new RangeError(`Cannot compile pattern ${id}: it is empty`);
+    most += pattern.length;
+  }
   const child = new Int32Array(most);
   const sibling = new Int32Array(most);
   const label = new Int32Array(most);

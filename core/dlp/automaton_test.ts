@@ -87,11 +87,16 @@ Deno.test("the automaton's lanes report every one of dense matches once", () => 
   assert.equal(hits.length / 2, 60 * 6);
 });
 
-/** Every (end offset, pattern id) where a pattern ends, by brute force; `ignore` bytes skipped. */
-function bruteForce(patterns: string[], text: string, ignore = ""): string[] {
+/**
+ * Every (end offset, pattern id) where a pattern ends, by brute force: `ignore` bytes skipped, a
+ * run of `collapse` bytes read as one (at the offset of its first).
+ */
+function bruteForce(patterns: string[], text: string, ignore = "", collapse = ""): string[] {
   const kept: { ch: string; at: number }[] = [];
   for (let at = 0; at < text.length; at++) {
-    if (!ignore.includes(text[at]!)) kept.push({ ch: text[at]!, at });
+    if (ignore.includes(text[at]!)) continue;
+    if (collapse.includes(text[at]!) && text[at - 1] === text[at]) continue;
+    kept.push({ ch: text[at]!, at });
   }
   const found: string[] = [];
   for (let k = 0; k < kept.length; k++) {
@@ -153,5 +158,28 @@ Deno.test("the automaton reports every pattern ending at every offset, as a brut
       return `${j}:${id}`;
     });
     assert.deepEqual([...new Set(ended)].sort(), expected.sort(), `round ${round}, ignoring d`);
+    // A run of its collapsed class counts as one character where a pattern has that class.
+    const collapsing = buildAutomaton(
+      patterns.map((p) => [...p].map((ch) => classes[ch.charCodeAt(0)]!)),
+      { classes, width: 5, collapseClass: 4 },
+    );
+    const firstOfRun = reported(collapsing, text).map((hit) => {
+      const [at, id] = hit.split(":");
+      let j = Number(at);
+      while (text[j] === "d" && text[j - 1] === "d") j--;
+      return `${j}:${id}`;
+    });
+    assert.deepEqual(
+      [...new Set(firstOfRun)].sort(),
+      bruteForce(patterns, text, "", "d"),
+      `round ${round}, collapsing d`,
+    );
   }
+});
+
+Deno.test("the automaton refuses an empty pattern", () => {
+  assert.throws(
+    () => buildAutomaton([[1], []], { classes: new Uint8Array(256), width: 2 }),
+    /pattern 1: it is empty/,
+  );
 });
