@@ -206,24 +206,30 @@ Deno.test("TlsFront keeps a bounded number of listeners open, however many names
 
 Deno.test("TlsFront opens one listener for every spelling of a host, not one per spelling", async () => {
   await using bed = await frontBed();
+  /** A tunnel to `host` (no SNI): the loopback port of the listener that terminated it. */
+  const tunnel = async (host: string, verifyAs: string) => {
+    bed.hosts.push(host);
+    const { socket } = await handshake(bed.port, bed.ca, undefined, verifyAs);
+    socket.destroy();
+    const result = await bed.results.at(-1)!;
+    assert.ok(result !== undefined, `${host} was terminated`);
+    closeQuietly(result.conn);
+    return (result.conn.localAddr as Deno.NetAddr).port;
+  };
+  const other = await tunnel("10.1.2.3", "10.1.2.3");
   const before = await openFds();
-  // 80 spellings of fd00::1 (zero groups padded differently, upper case), as CONNECT hosts:
-  // without one listener per canonical name they would fill the cache and push out every other.
+  // 80 distinct spellings of fd00::1 (its zero groups padded differently, upper case), more than
+  // the cache holds: one listener per spelling would push out every other host's.
   const pads = ["0", "00", "000", "0000"];
   for (let i = 0; i < 80; i++) {
-    const groups = [0, 1, 2, 3, 4, 5].map((g) => pads[Math.floor(i / 4 ** (g % 3)) % 4]!);
-    const spelling = `${i % 2 === 0 ? "fd00" : "FD00"}:${groups.join(":")}:1`;
-    bed.hosts.push(spelling);
-    const { socket } = await handshake(bed.port, bed.ca, undefined, "fd00::1");
-    socket.destroy();
-    const result = await bed.results[i];
-    assert.ok(result !== undefined, `${spelling} was terminated`);
-    closeQuietly(result.conn);
+    const groups = [0, 1, 2, 3, 4, 5].map((g) => pads[Math.floor(i / 4 ** g) % 4]!);
+    await tunnel(`${i % 2 === 0 ? "fd00" : "FD00"}:${groups.join(":")}:1`, "fd00::1");
   }
   await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.equal(bed.minted.length, 1, "one leaf for every spelling");
   const grown = (await openFds()) - before;
   assert.ok(grown <= 8, `${grown} more descriptors open after 80 spellings of one host`);
+  assert.equal(await tunnel("10.1.2.3", "10.1.2.3"), other, "the other host kept its listener");
+  assert.equal(bed.minted.length, 2, "one leaf for every spelling, one for the other host");
 });
 
 Deno.test("TlsFront.close() ends every tunnel still relayed, and takes no more", async () => {
