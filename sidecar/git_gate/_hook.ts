@@ -45,6 +45,18 @@ export interface PreReceiveIo {
   gitDir: string;
   /** One line to the git client. */
   say: (line: string) => void;
+  /**
+   * Calls `stop` when the hook is told to end while it waits for the operator, and returns
+   * what unsubscribes it. Default: SIGTERM (the gate's when the client went or the push's time
+   * is up). Tests pass their own: a signal reaches the whole process.
+   */
+  onStop?: (stop: () => void) => () => void;
+}
+
+/** SIGTERM, as {@link PreReceiveIo.onStop} subscribes: the hook's default stop. */
+export function onSigterm(stop: () => void): () => void {
+  Deno.addSignalListener("SIGTERM", stop);
+  return () => Deno.removeSignalListener("SIGTERM", stop);
 }
 
 const QUARANTINE = [
@@ -126,7 +138,7 @@ export async function runPreReceive(
     }
     const suppressed = scan.findings.filter((f) => f.suppressed);
     if (suppressed.length > 0) {
-      const verdict = await askAboutAllowed(repo, suppressed, settings, io.say, report);
+      const verdict = await askAboutAllowed(repo, suppressed, settings, io, report);
       if (verdict !== undefined) {
         io.say(`git gate: push refused: ${verdict}`);
         report({ event: "push_refused", reason: verdict, findings: suppressed.map(logged) });
@@ -197,17 +209,17 @@ async function askAboutAllowed(
   repo: GateRepo,
   findings: readonly PushFinding[],
   settings: PreReceiveSettings,
-  say: (line: string) => void,
+  io: PreReceiveIo,
   report: (event: Record<string, unknown>) => void,
 ): Promise<string | undefined> {
+  const { say } = io;
   if (settings.queue === undefined) {
     return "gitleaks:allow needs an operator and this bottle has no queue";
   }
   // Stopped while waiting (client gone, push deadline): the proposal is withdrawn, so that no
   // approval is ever recorded for a push that did not happen.
   const stopped = new AbortController();
-  const stop = () => stopped.abort();
-  Deno.addSignalListener("SIGTERM", stop);
+  const unsubscribe = (io.onStop ?? onSigterm)(() => stopped.abort());
   let verdict;
   try {
     verdict = await askOperator({
@@ -234,7 +246,7 @@ async function askAboutAllowed(
       },
     });
   } finally {
-    Deno.removeSignalListener("SIGTERM", stop);
+    unsubscribe();
   }
   if (verdict.status !== "approved") {
     return refusalReason(verdict) ?? "the operator did not approve it";

@@ -55,6 +55,8 @@ async function bed(file: string, line: string, upstreamPort?: number) {
   const queueDir = join(root, "queue");
   const said: string[] = [];
   const reportFile = join(dirs.privateDir, "report.log");
+  /** What the hook is subscribed to as its stop (see `PreReceiveIo.onStop`). */
+  const stops = new Set<() => void>();
   const run = (
     options: {
       allowTimeoutMs?: number;
@@ -76,10 +78,16 @@ async function bed(file: string, line: string, upstreamPort?: number) {
       env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...options.env },
       gitDir: mirror,
       say: (l) => said.push(l),
+      onStop: (stop) => {
+        stops.add(stop);
+        return () => stops.delete(stop);
+      },
     });
   return {
     run,
     said,
+    /** Tell the running hook to stop, as SIGTERM does in the gate. */
+    stop: () => stops.forEach((stop) => stop()),
     ids: { old, next },
     privateDir: dirs.privateDir,
     queueDir,
@@ -218,13 +226,41 @@ Deno.test("runPreReceive() withdraws its proposal when stopped while waiting", a
   const running = b.run({ allowTimeoutMs: 30_000 });
   const [proposal] = await proposals(b.queueDir);
   assert.ok(proposal !== undefined);
-  Deno.kill(Deno.pid, "SIGTERM");
+  b.stop();
   assert.equal(await running, 1);
   assert.equal(
     b.said.at(-1),
     "git gate: push refused: it was stopped while it waited for the operator",
   );
   assert.deepEqual(await proposals(b.queueDir).then((p) => p.length), 0);
+});
+
+Deno.test("the hook's default stop is SIGTERM (in a process of its own: a signal reaches every test)", async () => {
+  const code = `
+    import { onSigterm } from ${JSON.stringify(new URL("./_hook.ts", import.meta.url).href)};
+    const stopped = Promise.withResolvers();
+    const unsubscribe = onSigterm(() => stopped.resolve());
+    console.log("ready");
+    await stopped.promise;
+    unsubscribe();
+    console.log("stopped");
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (!out.includes("ready\n")) {
+    const { value, done } = await lines.read();
+    if (done) break;
+    out += value;
+  }
+  child.kill("SIGTERM");
+  for (let read = await lines.read(); !read.done; read = await lines.read()) out += read.value;
+  const status = await child.status;
+  assert.deepEqual([status.code, status.signal, out], [0, null, "ready\nstopped\n"]);
 });
 
 Deno.test("runPreReceive() refuses malformed input and an undeclared repo", async () => {
