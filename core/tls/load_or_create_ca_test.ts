@@ -91,7 +91,10 @@ Deno.test("loadOrCreateCa() waits for a certificate being published beside its k
   await Deno.copyFile(join(source.path, "ca-key.pem"), join(tmp.path, "ca-key.pem"));
   const loading = loadOrCreateCa(tmp.path);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  await Deno.writeTextFile(join(tmp.path, "ca.pem"), ca.certPem);
+  // Published whole, as a CA is (written beside, then renamed): a loader that polls must never
+  // see a file half written.
+  await Deno.writeTextFile(join(source.path, "ca.pem.next"), ca.certPem);
+  await Deno.rename(join(source.path, "ca.pem.next"), join(tmp.path, "ca.pem"));
   assert.equal((await loading).certPem, ca.certPem);
 });
 
