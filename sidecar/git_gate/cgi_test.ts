@@ -88,20 +88,22 @@ Deno.test("runCgi() stops a program past its timeout, children and all", async (
     const response = await runCgi(request(), {
       projectRoot: dir,
       env: { PATH: "/usr/bin:/bin", MARKER: marker },
-      timeoutMs: 300,
+      // Long enough for the head to come out first on a busy machine (its answer is a 200).
+      timeoutMs: 1_500,
       spool: { dir, maxBytes: 1000 },
       onExit: exit.onExit,
       // Like receive-pack running the hook: a child that would act after the deadline.
       command: await program(
         dir,
-        'printf "Content-Type: text/plain\\n\\nstart"; (sleep 1; touch "$MARKER") & sleep 30',
+        'printf "Content-Type: text/plain\\n\\nstart"; (sleep 3; touch "$MARKER") & sleep 30',
       ),
     });
     assert.equal(response.status, 200);
     await assert.rejects(response.text(), /the git backend was stopped/);
     assert.notEqual((await exit.promise).code, 0);
     assert.ok(Date.now() - started < 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Past when the child would have acted.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     await assert.rejects(Deno.stat(marker), Deno.errors.NotFound);
   });
 });
