@@ -209,7 +209,9 @@ routes:
   - host: git.test
     outbound_on_match: block
 `;
-  await using bed = await startBed(routes, { queue: { timeoutMs: 1_500 } });
+  // The operator's window: the test must find the proposal and answer within it, on a busy
+  // machine too; the question nobody answers below waits all of it.
+  await using bed = await startBed(routes, { queue: { timeoutMs: 4_000 } });
   const queueDir = join(bed.dir, "queue");
   const secret = ["ghp", "Zt4Kq9Lm2Xw7Rb5Nc8Vd1Hs6Jf3Ga0Pe4Yu7"].join("_");
   const held = curl(bed, "https://api.test/up", ["--data-binary", `t=${secret}`]);
