@@ -58,7 +58,9 @@ Deno.test("egress proxy answers a head trickled past headTimeoutMs with 408 and 
 });
 
 Deno.test("egress proxy serves a request while 200 idle connections are open", async () => {
-  await using bed = await startBed(ROUTES, { limits: { headTimeoutMs: 2_000 } });
+  // The idle connections are dropped at 5 s: a request served before then was not held behind
+  // them (curl's own start and handshake take well under 4 s even on a busy machine).
+  await using bed = await startBed(ROUTES, { limits: { headTimeoutMs: 5_000 } });
   const sockets = await Promise.all(Array.from({ length: 200 }, () => connect(bed.proxy.port)));
   const closed = sockets.map((socket) => {
     socket.on("error", () => {});
@@ -76,8 +78,8 @@ Deno.test("egress proxy serves a request while 200 idle connections are open", a
 
   assert.equal(openWhenAsked, 200);
   assert.equal(result.status, 200, result.stderr + result.body);
-  assert.ok(elapsed < 2_000, `curl took ${elapsed} ms`);
-  const allClosed = await within(Promise.all(closed), 6_000);
+  assert.ok(elapsed < 4_000, `curl took ${elapsed} ms`);
+  const allClosed = await within(Promise.all(closed), 9_000);
   assert.ok(allClosed, "the proxy dropped the idle connections after headTimeoutMs");
   assert.equal(bed.seen.length, 1);
 });
