@@ -91,8 +91,8 @@ Deno.test("loadOrCreateCa() waits for a certificate being published beside its k
   await Deno.copyFile(join(source.path, "ca-key.pem"), join(tmp.path, "ca-key.pem"));
   const loading = loadOrCreateCa(tmp.path);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  // Published whole, as a CA is (written beside, then renamed): a loader that polls must never
-  // see a file half written.
+  // Published whole, as a CA is (written elsewhere, then moved in at once): the loader polls,
+  // and a file written in place could be read half written.
   await Deno.writeTextFile(join(source.path, "ca.pem.next"), ca.certPem);
   await Deno.rename(join(source.path, "ca.pem.next"), join(tmp.path, "ca.pem"));
   assert.equal((await loading).certPem, ca.certPem);

@@ -47,13 +47,14 @@ export interface PreReceiveIo {
   say: (line: string) => void;
   /**
    * Calls `stop` when the hook is told to end while it waits for the operator, and returns
-   * what unsubscribes it. Default: SIGTERM (the gate's when the client went or the push's time
-   * is up). Tests pass their own: a signal reaches the whole process.
+   * what unsubscribes it: {@link onSigterm} in the hook process (the gate's signal when the
+   * client went or the push's time is up). Tests pass their own: a signal reaches the whole
+   * process, and the other test files running in it.
    */
-  onStop?: (stop: () => void) => () => void;
+  onStop: (stop: () => void) => () => void;
 }
 
-/** SIGTERM, as {@link PreReceiveIo.onStop} subscribes: the hook's default stop. */
+/** SIGTERM, as {@link PreReceiveIo.onStop} subscribes: the hook process's stop. */
 export function onSigterm(stop: () => void): () => void {
   Deno.addSignalListener("SIGTERM", stop);
   return () => Deno.removeSignalListener("SIGTERM", stop);
@@ -219,7 +220,7 @@ async function askAboutAllowed(
   // Stopped while waiting (client gone, push deadline): the proposal is withdrawn, so that no
   // approval is ever recorded for a push that did not happen.
   const stopped = new AbortController();
-  const unsubscribe = (io.onStop ?? onSigterm)(() => stopped.abort());
+  const unsubscribe = io.onStop(() => stopped.abort());
   let verdict;
   try {
     verdict = await askOperator({

@@ -88,6 +88,8 @@ async function bed(file: string, line: string, upstreamPort?: number) {
     said,
     /** Tell the running hook to stop, as SIGTERM does in the gate. */
     stop: () => stops.forEach((stop) => stop()),
+    /** How many stops the hook listens for now. */
+    subscribed: () => stops.size,
     ids: { old, next },
     privateDir: dirs.privateDir,
     queueDir,
@@ -226,8 +228,10 @@ Deno.test("runPreReceive() withdraws its proposal when stopped while waiting", a
   const running = b.run({ allowTimeoutMs: 30_000 });
   const [proposal] = await proposals(b.queueDir);
   assert.ok(proposal !== undefined);
+  assert.equal(b.subscribed(), 1, "the hook listens for its stop while it waits");
   b.stop();
   assert.equal(await running, 1);
+  assert.equal(b.subscribed(), 0, "and stops listening once it is done");
   assert.equal(
     b.said.at(-1),
     "git gate: push refused: it was stopped while it waited for the operator",
@@ -235,7 +239,7 @@ Deno.test("runPreReceive() withdraws its proposal when stopped while waiting", a
   assert.deepEqual(await proposals(b.queueDir).then((p) => p.length), 0);
 });
 
-Deno.test("the hook's default stop is SIGTERM (in a process of its own: a signal reaches every test)", async () => {
+Deno.test("onSigterm() hears SIGTERM (in a process of its own: a signal reaches every test)", async () => {
   const code = `
     import { onSigterm } from ${JSON.stringify(new URL("./_hook.ts", import.meta.url).href)};
     const stopped = Promise.withResolvers();
@@ -249,16 +253,15 @@ Deno.test("the hook's default stop is SIGTERM (in a process of its own: a signal
     args: ["eval", code],
     stdout: "piped",
     stderr: "inherit",
+    // A child that never gets ready fails the test instead of hanging it.
+    signal: AbortSignal.timeout(30_000),
   }).spawn();
   const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let out = "";
-  while (!out.includes("ready\n")) {
-    const { value, done } = await lines.read();
-    if (done) break;
-    out += value;
+  for (let read = await lines.read(); !read.done; read = await lines.read()) {
+    out += read.value;
+    if (out === "ready\n") child.kill("SIGTERM");
   }
-  child.kill("SIGTERM");
-  for (let read = await lines.read(); !read.done; read = await lines.read()) out += read.value;
   const status = await child.status;
   assert.deepEqual([status.code, status.signal, out], [0, null, "ready\nstopped\n"]);
 });

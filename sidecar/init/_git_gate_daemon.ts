@@ -276,7 +276,7 @@ export async function runGitHook(env: Environment, say: (line: string) => void):
     ...(canary === undefined ? {} : { canary }),
     allowTimeoutMs: config.allowTimeoutMs,
     timeoutMs: config.timeoutMs,
-  }, { stdin, env, gitDir: Deno.cwd(), say });
+  }, { stdin, env, gitDir: Deno.cwd(), say, onStop: gate.onSigterm });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
