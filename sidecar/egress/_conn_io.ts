@@ -34,6 +34,8 @@ const ACCEPT_RETRY_MS = 100;
 /**
  * Hand every connection a listener accepts to `on.conn` until it closes. A failed accept (out of
  * descriptors, EMFILE) is never a crash and never a spin: reported, then retried after a pause.
+ * A connection accepted just as the owner closed is closed, never handed over: the owner has let
+ * go of what would serve or release it.
  */
 export async function acceptEach<C extends Deno.Conn>(
   listener: Deno.Listener<C, Deno.Addr>,
@@ -48,6 +50,10 @@ export async function acceptEach<C extends Deno.Conn>(
       on.failed(err);
       await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
       continue;
+    }
+    if (on.closed()) {
+      closeQuietly(conn);
+      return;
     }
     on.conn(conn);
   }
