@@ -129,7 +129,8 @@ interface Target {
 
 /**
  * Small keep-alive requests (8 connections) in slices until {@link SMALL_REQUESTS}; prints the
- * egress daemon's RSS after the first 10k and at the end.
+ * egress daemon's RSS after the first 10k and at the end, and what each is made of: anonymous
+ * memory (the heap, the runtime's allocations) and the runtime binary's file pages.
  */
 async function smallRequests({ port, ca, egress }: Target): Promise<void> {
   const options = {
@@ -148,15 +149,25 @@ async function smallRequests({ port, ca, egress }: Target): Promise<void> {
     done += requests!;
   };
   while (done < 10_000) await slice(1);
-  const early = { done, rss: rssMiB(egress) };
+  const early = { done, rss: rssMiB(egress), parts: rssParts(egress) };
   while (done < SMALL_REQUESTS) await slice(10);
   const late = rssMiB(egress);
   console.log(
-    `small requests: egress RSS ${early.rss.toFixed(1)} MiB after ${early.done}, ` +
-      `${late.toFixed(1)} MiB after ${done} (${
+    `small requests: egress RSS ${
+      early.rss.toFixed(1)
+    } MiB after ${early.done} (${early.parts}), ` +
+      `${late.toFixed(1)} MiB after ${done} (${rssParts(egress)}; ${
         (((late - early.rss) / early.rss) * 100).toFixed(1)
       }%)`,
   );
+}
+
+/** A process's resident memory as anonymous and file pages (MiB), from /proc. */
+function rssParts(pid: number): string {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const mib = (field: string) =>
+    (Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? "0") / 1024).toFixed(1);
+  return `anonymous ${mib("RssAnon")}, file ${mib("RssFile")}`;
 }
 
 const LOADS: [string, string, (target: Target) => Promise<void>][] = [
