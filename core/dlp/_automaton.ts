@@ -67,12 +67,12 @@ export function buildAutomaton(
       delta.copyWithin(row, fail[s]! * width, fail[s]! * width + width);
       const own = ends.get(s);
       const inherited = outs[fail[s]!]!;
-      if (own !== undefined || inherited.length > 0) {
-        outs[s] = [...own ?? [], ...inherited].sort((a, b) => a - b);
-      }
+      // Read only: a state that ends nothing itself shares its fail state's ids.
+      outs[s] = own === undefined ? inherited : [...own, ...inherited].sort((a, b) => a - b);
     }
     for (let t = child[s]!; t !== 0; t = sibling[t]!) {
-      fail[t] = s === 0 ? 0 : delta[fail[s]! * width + label[t]!]!;
+      // The root's children read its row before their own slot is set: their fail state is 0.
+      fail[t] = delta[fail[s]! * width + label[t]!]!;
       delta[row + label[t]!] = t;
       order[queued++] = t;
     }
@@ -148,7 +148,10 @@ function renumber(
   const count = outs.length;
   const idOf = new Int32Array(count);
   let next = 0;
+  /** Accepting states are numbered from here: after every state that ends nothing. */
+  let acceptFrom = 0;
   for (const accepting of [false, true]) {
+    if (accepting) acceptFrom = next;
     for (let s = 0; s < count; s++) {
       if ((outs[s]!.length > 0) === accepting) idOf[s] = next++;
     }
@@ -176,10 +179,6 @@ function renumber(
       [held, displaced] = [displaced, held];
       at = to;
     }
-  }
-  let acceptFrom = count;
-  for (let s = 0; s < count; s++) {
-    if (outs[s]!.length > 0) acceptFrom = Math.min(acceptFrom, idOf[s]!);
   }
   return {
     classes: options.classes,

@@ -24,6 +24,12 @@ function classOf(length: number): number {
   return length <= 1 ? 0 : 32 - Math.clz32(length - 1);
 }
 
+/** How {@link Buffers.take} picks: the longest spare worth taking, the size of a new one. */
+export interface TakeOptions {
+  most?: number;
+  fresh?: number;
+}
+
 /**
  * The spare buffers of one engine, a few of each size class. Why classes: kept by length alone,
  * the spares filled up with window-sized buffers and every short body's escape context was a
@@ -45,7 +51,7 @@ export class Buffers {
    * @returns The shortest spare that is long enough (and no longer than `most`), else a new one
    *   of `fresh` bytes.
    */
-  take(length: number, options: { most?: number; fresh?: number } = {}): Uint8Array {
+  take(length: number, options: TakeOptions = {}): Uint8Array {
     const { most = Infinity, fresh = length } = options;
     const spare = this.#spare;
     for (let c = classOf(length); c < spare.length && 2 ** (c - 1) < most; c++) {

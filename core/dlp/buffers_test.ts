@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { bytesOf, spans } from "./_testing.ts";
-import { Buffers } from "./_buffers.ts";
+import { Buffers, type TakeOptions } from "./_buffers.ts";
 import { ALPHABET_RUNS } from "./_run_kinds.ts";
 import { RunView } from "./_run_view.ts";
 import { PassStream } from "./_stream.ts";
@@ -140,7 +140,7 @@ Deno.test("a long stream pushed a TLS record at a time takes its window from the
   let fresh = 0;
   const buffers = new (class extends Buffers {
     readonly given = new Set<Uint8Array>();
-    override take(length: number, options?: { most?: number; fresh?: number }): Uint8Array {
+    override take(length: number, options?: TakeOptions): Uint8Array {
       const buffer = super.take(length, options);
       if (buffer.length > 16 * 1024 && !this.given.has(buffer)) fresh++;
       return buffer;
@@ -203,7 +203,7 @@ Deno.test("one-shot scans between a stream's pushes, through the same spares, ch
 class StrictBuffers extends Buffers {
   readonly #given = new Set<Uint8Array>();
 
-  override take(length: number, options?: { most?: number; fresh?: number }): Uint8Array {
+  override take(length: number, options?: TakeOptions): Uint8Array {
     const buffer = super.take(length, options);
     this.#given.delete(buffer);
     return buffer;
