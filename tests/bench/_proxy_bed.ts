@@ -337,10 +337,13 @@ export function textStream(mib: number): ReadableStream<Uint8Array> {
   });
 }
 
-/** A process's resident memory (MiB), from /proc (Deno reads another process's only with -A). */
-export function rssMiB(pid: number): number {
+/**
+ * A process's resident memory (MiB), from /proc (Deno reads another process's only with -A):
+ * all of it (`VmRSS`), or one part (`RssAnon`, `RssFile`).
+ */
+export function rssMiB(pid: number, field = "VmRSS"): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "0") / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? "0") / 1024;
 }
 
 /** A loopback port free right now (other benchmarks on this machine hold fixed ones). */

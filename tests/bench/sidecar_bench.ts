@@ -162,11 +162,9 @@ async function smallRequests({ port, ca, egress }: Target): Promise<void> {
   );
 }
 
-/** A process's resident memory as anonymous and file pages (MiB), from /proc. */
+/** A process's resident memory as anonymous and file pages (MiB). */
 function rssParts(pid: number): string {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const mib = (field: string) =>
-    (Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? "0") / 1024).toFixed(1);
+  const mib = (field: string) => rssMiB(pid, field).toFixed(1);
   return `anonymous ${mib("RssAnon")}, file ${mib("RssFile")}`;
 }
 
