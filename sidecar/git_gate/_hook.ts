@@ -47,17 +47,11 @@ export interface PreReceiveIo {
   say: (line: string) => void;
   /**
    * Calls `stop` when the hook is told to end while it waits for the operator, and returns
-   * what unsubscribes it: {@link onSigterm} in the hook process (the gate's signal when the
-   * client went or the push's time is up). Tests pass their own: a signal reaches the whole
-   * process, and the other test files running in it.
+   * what unsubscribes it: SIGTERM in the hook process (the gate's signal when the client went or
+   * the push's time is up). Tests pass their own: a signal reaches the whole process, and the
+   * other test files running in it.
    */
   onStop: (stop: () => void) => () => void;
-}
-
-/** SIGTERM, as {@link PreReceiveIo.onStop} subscribes: the hook process's stop. */
-export function onSigterm(stop: () => void): () => void {
-  Deno.addSignalListener("SIGTERM", stop);
-  return () => Deno.removeSignalListener("SIGTERM", stop);
 }
 
 const QUARANTINE = [

@@ -239,33 +239,6 @@ Deno.test("runPreReceive() withdraws its proposal when stopped while waiting", a
   assert.deepEqual(await proposals(b.queueDir).then((p) => p.length), 0);
 });
 
-Deno.test("onSigterm() hears SIGTERM (in a process of its own: a signal reaches every test)", async () => {
-  const code = `
-    import { onSigterm } from ${JSON.stringify(new URL("./_hook.ts", import.meta.url).href)};
-    const stopped = Promise.withResolvers();
-    const unsubscribe = onSigterm(() => stopped.resolve());
-    console.log("ready");
-    await stopped.promise;
-    unsubscribe();
-    console.log("stopped");
-  `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", code],
-    stdout: "piped",
-    stderr: "inherit",
-    // A child that never gets ready fails the test instead of hanging it.
-    signal: AbortSignal.timeout(30_000),
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  for (let read = await lines.read(); !read.done; read = await lines.read()) {
-    out += read.value;
-    if (out === "ready\n") child.kill("SIGTERM");
-  }
-  const status = await child.status;
-  assert.deepEqual([status.code, status.signal, out], [0, null, "ready\nstopped\n"]);
-});
-
 Deno.test("runPreReceive() refuses malformed input and an undeclared repo", async () => {
   await using b = await bed("clean.txt", "nothing to see");
   assert.equal(await b.run({ stdin: `${ZERO} not-an-id refs/heads/main\n` }), 1);

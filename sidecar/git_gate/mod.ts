@@ -25,7 +25,7 @@ export {
   initMirrors,
   probeHook,
 } from "./_mirror.ts";
-export { onSigterm, type PreReceiveIo, type PreReceiveSettings, runPreReceive } from "./_hook.ts";
+export { type PreReceiveIo, type PreReceiveSettings, runPreReceive } from "./_hook.ts";
 export { writeHookScript } from "./_hook_script.ts";
 export { HOOK_ENV } from "./_hook_env.ts";
 

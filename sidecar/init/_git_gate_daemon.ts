@@ -22,6 +22,7 @@ import type { GateDirs } from "../git_gate/mod.ts";
 import type { DaemonIo } from "./_daemon_io.ts";
 import { listenAddress } from "./_listen_subnet.ts";
 import { type DaemonPermissions, permissionFlags } from "./_permissions.ts";
+import { processSignals } from "./_signals.ts";
 import { serveUntilStopped } from "./_until_stopped.ts";
 
 /** The gate's module, loaded by the processes that serve or hook (the init never evaluates it). */
@@ -276,7 +277,7 @@ export async function runGitHook(env: Environment, say: (line: string) => void):
     ...(canary === undefined ? {} : { canary }),
     allowTimeoutMs: config.allowTimeoutMs,
     timeoutMs: config.timeoutMs,
-  }, { stdin, env, gitDir: Deno.cwd(), say, onStop: gate.onSigterm });
+  }, { stdin, env, gitDir: Deno.cwd(), say, onStop: processSignals(["SIGTERM"]) });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -12,11 +12,12 @@ const HANDLED: readonly HandledSignal[] = Object.freeze(["SIGTERM", "SIGINT", "S
  * The real process signals. Installing a listener also matters for PID 1: the kernel drops
  * signals a PID 1 has no handler for, so without these `docker stop` would wait out its timeout.
  *
+ * @param handled The signals heard (default: all three).
  * @returns A source backed by `Deno.addSignalListener`.
  */
-export function processSignals(): SignalSource {
+export function processSignals(handled: readonly HandledSignal[] = HANDLED): SignalSource {
   return (listener) => {
-    const handlers = HANDLED.map((signal) => [signal, () => listener(signal)] as const);
+    const handlers = handled.map((signal) => [signal, () => listener(signal)] as const);
     for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
     return () => {
       for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
