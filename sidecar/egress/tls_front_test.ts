@@ -171,6 +171,28 @@ Deno.test("TlsFront presents a renewed leaf once the old one is due, from a new 
   assert.equal(serials[2], new X509Certificate(bed.minted[1]!.certPem).serialNumber);
 });
 
+Deno.test("TlsFront closes a tunnel whose time was up before it began, minting nothing", async () => {
+  await using bed = await frontBed();
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const server = await listener.accept();
+  listener.close();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const result = await Promise.race([
+    bed.front.terminate(server, {
+      buffered: new Uint8Array(0),
+      host: "api.example.test",
+      signal: AbortSignal.abort(),
+    }),
+    new Promise<string>((resolve) => timer = setTimeout(() => resolve("still waiting"), 5_000)),
+  ]);
+  clearTimeout(timer);
+  assert.equal(result, undefined);
+  assert.equal(await client.read(new Uint8Array(16)), null, "the front closed the connection");
+  assert.deepEqual(bed.minted, [], "nothing minted for it");
+  client.close();
+});
+
 Deno.test("TlsFront closes a tunnel whose ClientHello never completes, when its time is up", async () => {
   await using bed = await frontBed({ timeoutMs: 300 });
   bed.hosts.push("api.example.test");
