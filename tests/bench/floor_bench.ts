@@ -4,8 +4,10 @@
  * same keep-alive HTTPS load (8 connections) through the proxy (default detectors), through the
  * proxy with DLP off for the route, through Squid ssl-bump, through a bare relay whose client
  * TLS is `node:tls` over a JS stream (`_floor_relay.ts`: what the proxy used until it moved to
- * the runtime's own TLS; no HTTP, no policy, no DLP), and through a bare relay whose client TLS
- * is the runtime's own over a loopback hop (`_floor_native_relay.ts`: the proxy's design, bare),
+ * the runtime's own TLS; no HTTP, no policy, no DLP), through a bare relay whose client TLS is
+ * the runtime's own over a loopback hop (`_floor_native_relay.ts`: the proxy's design, bare),
+ * and through a bare relay that starts the client's TLS with `node:tls` on the socket it
+ * accepted (`_floor_upgrade_relay.ts`: that design without the hop, which Deno 2.9 allows),
  * interleaved over `BENCH_ROUNDS` rounds, then one 50 MiB download through each. It prints each
  * path's user and system CPU per request (from /proc, the figure the shared machine disturbs
  * least), requests per second, and the download's rate and CPU time, medians. Loopback only.
@@ -41,9 +43,10 @@ async function main(): Promise<void> {
   const dir = dirname(bed.originCa);
   const relays: Deno.ChildProcess[] = [];
   try {
-    const [relay, native] = [
+    const [relay, native, upgrade] = [
       await startRelay("_floor_relay.ts", dir, bed.originPort, relays),
       await startRelay("_floor_native_relay.ts", dir, bed.originPort, relays),
+      await startRelay("_floor_upgrade_relay.ts", dir, bed.originPort, relays),
     ];
     const direct = { host: "bench.test", port: bed.originPort, ca: bed.originCa };
     const via = (port: number) => ({ proxy: { host: "127.0.0.1", port } });
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
       ],
       ["bare relay, node:tls", { ...direct, ...via(relay.port) }, relay.pid],
       ["bare relay, Deno's own TLS", { ...direct, ...via(native.port) }, native.pid],
+      ["bare relay, no hop (node:tls)", { ...direct, ...via(upgrade.port) }, upgrade.pid],
     ];
     for (const [, path] of paths) {
       await load({ ...path, mode: "small", seconds: WARM_SECONDS, connections: 8 });
@@ -115,8 +119,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * Start a relay (`_floor_relay.ts` or `_floor_native_relay.ts`) in front of the origin and read
- * the port it prints.
+ * Start a relay (`_floor_relay.ts`, `_floor_native_relay.ts` or `_floor_upgrade_relay.ts`) in
+ * front of the origin and read the port it prints.
  *
  * @param started Where the process is added as soon as it runs, for the caller to stop.
  */
