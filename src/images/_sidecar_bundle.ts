@@ -75,16 +75,23 @@ export async function sourceDigest(root: string): Promise<string> {
     "deno.lock",
     ...BUNDLING_FILES,
   ];
+  // Read all at once: one after the other, the ~360 reads were most of a warm start's wait for
+  // the images (93 ms).
+  const contents = await Promise.all(
+    files.map((file) =>
+      Deno.readFile(join(root, file)).catch((err: unknown) => {
+        if (err instanceof Deno.errors.NotFound) return undefined;
+        throw err;
+      })
+    ),
+  );
   const hash = createHash("sha256");
   hash.update(`deno ${Deno.version.deno}\n`);
-  for (const file of files) {
-    const bytes = await Deno.readFile(join(root, file)).catch((err: unknown) => {
-      if (err instanceof Deno.errors.NotFound) return undefined;
-      throw err;
-    });
+  files.forEach((file, i) => {
+    const bytes = contents[i];
     hash.update(`${JSON.stringify([file, bytes?.length ?? -1])}\n`);
     if (bytes !== undefined) hash.update(bytes);
-  }
+  });
   return hash.digest("hex");
 }
 
