@@ -151,6 +151,9 @@ measure_timeout() {
 
 tcp_timeout=${FALLBACK_CONNECT_S}
 
+# Run a command twice at once, its two output lines in the order they come.
+twice() { "$@" & "$@" & wait; }
+
 # One direct connect, told as one line: connected, refused, timeout, "noroute WHY" or
 # "other WHAT" (curl's exit code and its own error line).
 tcp_try() {
@@ -177,7 +180,7 @@ tcp_try() {
 # answers, and the probe waits one timeout, not two. Any answer fails it, and so does any
 # outcome that is not a known "nothing left the bottle".
 probe_tcp() {
-  outcomes=$(tcp_try "$1" & tcp_try "$1" & wait)
+  outcomes=$(twice tcp_try "$1")
   target=$1
   IFS=$nl
   set -- $outcomes
@@ -219,7 +222,7 @@ dns_try() {
 
 # Two lookups at once, so one lost query cannot pass a name that resolves.
 probe_dns() {
-  answers=$(dns_try "$1" & dns_try "$1" & wait)
+  answers=$(twice dns_try "$1")
   name=$1
   IFS=$nl
   set -- $answers

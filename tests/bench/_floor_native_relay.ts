@@ -9,16 +9,14 @@
  * Loopback only.
  * Usage: deno run -A _floor_native_relay.ts <origin.pem> <origin-key.pem> <origin-ca.pem> <port>
  */
-import { connectOrigin } from "./_floor_origin.ts";
+import { connectOrigin, relayArgs } from "./_floor_origin.ts";
 
-const [certFile, keyFile, caFile, portArg] = Deno.args;
-const ca = Deno.readTextFileSync(caFile!);
-const originPort = Number(portArg);
+const { cert, key, ca, originPort } = relayArgs(Deno.args);
 const inner = Deno.listenTls({
   hostname: "127.0.0.1",
   port: 0,
-  cert: Deno.readTextFileSync(certFile!),
-  key: Deno.readTextFileSync(keyFile!),
+  cert,
+  key,
   alpnProtocols: ["http/1.1"],
 });
 const innerPort = inner.addr.port;

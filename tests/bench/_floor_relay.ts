@@ -11,15 +11,10 @@ import net from "node:net";
 import process from "node:process";
 import { Duplex } from "node:stream";
 import tls from "node:tls";
-import { connectOrigin } from "./_floor_origin.ts";
+import { connectOrigin, relayArgs } from "./_floor_origin.ts";
 
-const [certFile, keyFile, caFile, portArg] = Deno.args;
-const context = tls.createSecureContext({
-  cert: Deno.readTextFileSync(certFile!),
-  key: Deno.readTextFileSync(keyFile!),
-});
-const ca = Deno.readTextFileSync(caFile!);
-const originPort = Number(portArg);
+const { cert, key, ca, originPort } = relayArgs(Deno.args);
+const context = tls.createSecureContext({ cert, key });
 // A client that hangs up mid-write must not end the yardstick.
 process.on("uncaughtException", () => {});
 
