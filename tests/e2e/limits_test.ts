@@ -54,11 +54,13 @@ Deno.test("a fork bomb and a memory hog in the agent stop at its caps", async (t
   await t.step("a fork bomb stops at the agent's pids cap", async () => {
     const slug = await startDetached(world, AGENT);
     await assertEgress(world, slug);
-    // In the background, so the test can watch while it runs.
+    // In the background, so the test can watch while it runs; a second later, so the exec that
+    // starts it has ended first (under gVisor the bomb can take down the sandbox's process
+    // manager, and an exec still waiting then fails: "WaitPID failed: EOF").
     const started = await execIn(world, slug, [
       "bash",
       "-c",
-      `(bash -c '${BOMB}' >/dev/null 2>&1 &); echo started`,
+      `( (sleep 1; bash -c '${BOMB}') >/dev/null 2>&1 &); echo started`,
     ]);
     assert.equal(started.code, 0, started.stderr);
     const deadline = Date.now() + BOMB_SECONDS * 1000 - 3000;
