@@ -51,13 +51,13 @@
  * nothing listens on) is one connect to a host of the bottle's own network that answers at once
  * (its kernel refuses), so its time is what ARP plus a SYN round trip cost here, now. A reachable
  * target answers alike, so each direct connect may take {@link RTT_FACTOR} times that, at least
- * {@link MIN_CONNECT_MS} and at most {@link MAX_CONNECT_MS}. Each target gets two connects at
- * once, each with a SYN of its own, so one SYN lost on the way cannot pass a host that answers
- * (at once, not one after the other: a sealed bottle waits one timeout, not two). When `near`
- * gives no time within 0.1 s (no answer, no curl timing), each connect takes
- * {@link FALLBACK_CONNECT_S}: as many SYNs as the 2 s single connect it replaced (Linux resends
- * a lost SYN after 1 s). Measured on a loaded 2-core machine: the sidecar refused in 0.1 to
- * 15 ms (runc and gVisor alike), so a sealed bottle's TCP probes take about 0.45 s.
+ * {@link MIN_CONNECT_MS} and at most {@link MAX_CONNECT_MS}. Each target gets two connects, each
+ * with a SYN of its own, the second started half a timeout after the first: one SYN lost on the
+ * way, or a short stretch of lost packets, cannot pass a host that answers, and a sealed bottle
+ * waits one and a half timeouts (one after the other, it waited two). When `near` gives no time
+ * within 0.1 s (no answer, no curl timing), each connect takes {@link FALLBACK_CONNECT_S}, the
+ * second half a second after the first. Measured on a loaded 2-core machine: the sidecar refused
+ * in 0.1 to 15 ms (runc and gVisor alike), so a sealed bottle's TCP probes take about 0.7 s.
  *
  * @module
  */
@@ -147,12 +147,22 @@ measure_timeout() {
   [ "$ms" -ge ${MIN_CONNECT_MS} ] || ms=${MIN_CONNECT_MS}
   [ "$ms" -le ${MAX_CONNECT_MS} ] || ms=${MAX_CONNECT_MS}
   tcp_timeout=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
+  half=$((ms / 2))
+  tcp_stagger=$(printf '%d.%03d' $((half / 1000)) $((half % 1000)))
 }
 
 tcp_timeout=${FALLBACK_CONNECT_S}
+tcp_stagger=${FALLBACK_CONNECT_S / 2}
 
 # Run a command twice at once, its two output lines in the order they come.
 twice() { "$@" & "$@" & wait; }
+
+# Run a command after a pause of $1 seconds (a whole second where sleep takes no fraction).
+later() {
+  sleep "$1" 2>/dev/null || sleep 1
+  shift
+  "$@"
+}
 
 # One direct connect, told as one line: connected, refused, timeout, "noroute WHY" or
 # "other WHAT" (curl's exit code and its own error line).
@@ -176,11 +186,12 @@ tcp_try() {
   esac
 }
 
-# Two connects at once, each with a SYN of its own: one lost on the way cannot pass a host that
-# answers, and the probe waits one timeout, not two. Any answer fails it, and so does any
+# Two connects, each with a SYN of its own, the second half a timeout after the first: one SYN
+# lost on the way, or a short stretch of lost packets, cannot pass a host that answers, and the
+# probe waits one and a half timeouts, not two. Any answer fails it, and so does any
 # outcome that is not a known "nothing left the bottle".
 probe_tcp() {
-  outcomes=$(twice tcp_try "$1")
+  outcomes=$(tcp_try "$1" & later "$tcp_stagger" tcp_try "$1" & wait)
   target=$1
   IFS=$nl
   set -- $outcomes
@@ -205,7 +216,7 @@ probe_tcp() {
       "noroute "*) report "tcp $target" ok "no route (\${try#noroute })"; return ;;
     esac
   done
-  report "tcp $target" ok "two connects at once timed out after $tcp_timeout s (no route)"
+  report "tcp $target" ok "two connects $tcp_stagger s apart timed out after $tcp_timeout s (no route)"
 }
 
 # One lookup with a single try: its exit code and the first word it printed.
