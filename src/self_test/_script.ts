@@ -51,20 +51,19 @@
  * nothing listens on) is one connect to a host of the bottle's own network that answers at once
  * (its kernel refuses), so its time is what ARP plus a SYN round trip cost here, now. A reachable
  * target answers alike, so each direct connect may take {@link RTT_FACTOR} times that, at least
- * {@link MIN_CONNECT_MS} and at most {@link MAX_CONNECT_MS}. Each target gets two connects, each
- * with a SYN of its own, the second started half a timeout after the first: one SYN lost on the
- * way, or a short stretch of lost packets, cannot pass a host that answers, and a sealed bottle
- * waits one and a half timeouts (one after the other, it waited two). When `near` gives no time
- * within 0.1 s (no answer, no curl timing), each connect takes {@link FALLBACK_CONNECT_S}, the
- * second half a second after the first. Measured on a loaded 2-core machine: the sidecar refused
- * in 0.1 to 15 ms (runc and gVisor alike), so a sealed bottle's TCP probes take about 0.7 s.
+ * {@link MIN_CONNECT_MS} (both tries fit in the DNS probe's 1 s) and at most
+ * {@link MAX_CONNECT_MS}; a timeout is tried once more with a fresh SYN, so one SYN lost on the
+ * way cannot pass a host that answers. When `near` gives no time within 0.1 s (no answer, no curl
+ * timing), each try takes {@link FALLBACK_CONNECT_S}: as strong as the 2 s single connect it
+ * replaced (Linux resends a lost SYN after 1 s). Measured on a loaded 2-core machine: the sidecar refused in
+ * 0.1 to 15 ms (runc and gVisor alike), so a sealed bottle's TCP probes take about 0.9 s.
  *
  * @module
  */
 
 /** How many measured round trips a direct connect may take before it counts as no route. */
 export const RTT_FACTOR = 20;
-/** The shortest direct connect timeout, in ms, however fast the measured round trip. */
+/** The shortest direct connect timeout, in ms: two tries fit in one 1 s DNS try. */
 export const MIN_CONNECT_MS = 450;
 /** The longest direct connect timeout, in ms, however slow the measured round trip. */
 export const MAX_CONNECT_MS = 2000;
@@ -147,76 +146,35 @@ measure_timeout() {
   [ "$ms" -ge ${MIN_CONNECT_MS} ] || ms=${MIN_CONNECT_MS}
   [ "$ms" -le ${MAX_CONNECT_MS} ] || ms=${MAX_CONNECT_MS}
   tcp_timeout=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
-  half=$((ms / 2))
-  tcp_stagger=$(printf '%d.%03d' $((half / 1000)) $((half % 1000)))
 }
 
 tcp_timeout=${FALLBACK_CONNECT_S}
-tcp_stagger=${FALLBACK_CONNECT_S / 2}
 
-# Run a command twice at once, its two output lines in the order they come.
-twice() { "$@" & "$@" & wait; }
-
-# Run a command after a pause of $1 seconds (a whole second where sleep takes no fraction).
-later() {
-  sleep "$1" 2>/dev/null || sleep 1
-  shift
-  "$@"
-}
-
-# One direct connect, told as one line: connected, refused, timeout, "noroute WHY" or
-# "other WHAT" (curl's exit code and its own error line).
-tcp_try() {
-  out=$(curl -q -v -sS -g --noproxy '*' --connect-timeout "$tcp_timeout" \\
-    --max-time $((\${tcp_timeout%.*} + 2)) -o /dev/null "http://$1/" 2>&1)
-  rc=$?
-  case "$out" in
-    *"Connected to "*) echo connected; return ;;
-  esac
-  case "$rc:$out" in
-    28:*) echo timeout ;;
-    7:*"Connection refused"*) echo refused ;;
-    7:*"Network is unreachable"*) echo "noroute network is unreachable" ;;
-    7:*"No route to host"*) echo "noroute no route to host" ;;
-    7:*"Cannot assign requested address"*) echo "noroute no source address" ;;
-    7:*"Address family not supported"*) echo "noroute address family disabled" ;;
-    7:*"Operation not permitted"* | 7:*"Permission denied"*)
-      echo "noroute blocked by a local firewall" ;;
-    *) printf 'other curl exit %s: %s\\n' "$rc" "$(one_line "\${out##*"$nl"}")" ;;
-  esac
-}
-
-# Two connects, each with a SYN of its own, the second half a timeout after the first: one SYN
-# lost on the way, or a short stretch of lost packets, cannot pass a host that answers, and the
-# probe waits one and a half timeouts, not two. Any answer fails it, and so does any
-# outcome that is not a known "nothing left the bottle".
 probe_tcp() {
-  outcomes=$(tcp_try "$1" & later "$tcp_stagger" tcp_try "$1" & wait)
-  target=$1
-  IFS=$nl
-  set -- $outcomes
-  IFS=' \t\n'
-  for try do
-    case $try in
-      connected) report "tcp $target" fail "connected directly (expected no route)"; return ;;
+  try=1
+  while :; do
+    out=$(curl -q -v -sS -g --noproxy '*' --connect-timeout "$tcp_timeout" \\
+      --max-time $((\${tcp_timeout%.*} + 2)) -o /dev/null "http://$1/" 2>&1)
+    rc=$?
+    case "$out" in
+      *"Connected to "*) report "tcp $1" fail "connected directly (expected no route)"; return ;;
     esac
+    # A timeout is tried once more with a fresh SYN: one lost on the way must not pass a host.
+    [ "$rc:$try" = 28:1 ] || break
+    try=2
   done
-  for try do
-    case $try in
-      refused)
-        report "tcp $target" fail "was refused directly, so a host answered (expected no route)"
-        return ;;
-      timeout | "noroute "*) ;;
-      *) report "tcp $target" fail "gave an unexpected result (\${try#other })"; return ;;
-    esac
-  done
-  [ $# -eq 2 ] || { report "tcp $target" fail "gave $# results for two connects"; return; }
-  for try do
-    case $try in
-      "noroute "*) report "tcp $target" ok "no route (\${try#noroute })"; return ;;
-    esac
-  done
-  report "tcp $target" ok "two connects $tcp_stagger s apart timed out after $tcp_timeout s (no route)"
+  case "$rc:$out" in
+    28:*) report "tcp $1" ok "connect timed out twice after $tcp_timeout s (no route)" ;;
+    7:*"Connection refused"*)
+      report "tcp $1" fail "was refused directly, so a host answered (expected no route)" ;;
+    7:*"Network is unreachable"*) report "tcp $1" ok "no route (network is unreachable)" ;;
+    7:*"No route to host"*) report "tcp $1" ok "no route (no route to host)" ;;
+    7:*"Cannot assign requested address"*) report "tcp $1" ok "no route (no source address)" ;;
+    7:*"Address family not supported"*) report "tcp $1" ok "no route (address family disabled)" ;;
+    7:*"Operation not permitted"* | 7:*"Permission denied"*)
+      report "tcp $1" ok "no route (blocked by a local firewall)" ;;
+    *) report "tcp $1" fail "gave an unexpected result (curl exit $rc: \${out##*"$nl"})" ;;
+  esac
 }
 
 # One lookup with a single try: its exit code and the first word it printed.
@@ -233,7 +191,7 @@ dns_try() {
 
 # Two lookups at once, so one lost query cannot pass a name that resolves.
 probe_dns() {
-  answers=$(twice dns_try "$1")
+  answers=$(dns_try "$1" & dns_try "$1" & wait)
   name=$1
   IFS=$nl
   set -- $answers
