@@ -19,13 +19,19 @@ const ESTABLISHED = "HTTP/1.1 200 Connection Established\r\n\r\n";
 // A client that hangs up mid-write must not end the yardstick.
 process.on("uncaughtException", () => {});
 
-/** The origin's bytes to the client, each write waiting for the socket to drain. */
+/**
+ * The origin's bytes to the client, each write waiting for the socket to drain (or to close: a
+ * client gone mid-download never drains).
+ */
 async function downstream(origin: Deno.TlsConn, client: tls.TLSSocket): Promise<void> {
   const buffer = new Uint8Array(16 * 1024);
   try {
     for (let n = await origin.read(buffer); n !== null; n = await origin.read(buffer)) {
       if (!client.write(buffer.slice(0, n))) {
-        await new Promise((resolve) => client.once("drain", resolve));
+        await new Promise((resolve) => {
+          client.once("drain", resolve);
+          client.once("close", resolve);
+        });
       }
     }
   } catch {
